@@ -1,0 +1,96 @@
+"""kzrights: the report "Retreating Rights – Kazakhstan: Conclusions and Recommendations" as data.
+
+>>> import kzrights
+>>> report = kzrights.load()
+>>> report.recommendations[0].text
+'Stop targeting NGOs with punitive tax inspections and burdensome reporting requirements;'
+
+``import kzrights`` is cheap: it reads no data and imports neither attrs nor
+cattrs.  The names below are imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    DataIntegrityError,
+    KzrightsError,
+    UnknownIdError,
+    UnknownVersionError,
+)
+
+if TYPE_CHECKING:
+    from .records import (
+        Addressee,
+        Footnote,
+        FootnoteRef,
+        Item,
+        Metadata,
+        Paragraph,
+        Recommendation,
+        Record,
+        Rights,
+        Section,
+        Span,
+    )
+    from .releases import load, versions
+    from .report import Report
+
+__all__ = [
+    "Addressee",
+    "DataIntegrityError",
+    "Footnote",
+    "FootnoteRef",
+    "Item",
+    "KzrightsError",
+    "Metadata",
+    "Paragraph",
+    "Recommendation",
+    "Record",
+    "Report",
+    "Rights",
+    "Section",
+    "Span",
+    "UnknownIdError",
+    "UnknownVersionError",
+    "__version__",
+    "load",
+    "versions",
+]
+
+_LAZY = {
+    "load": "releases",
+    "versions": "releases",
+    "Report": "report",
+    "Addressee": "records",
+    "Footnote": "records",
+    "FootnoteRef": "records",
+    "Item": "records",
+    "Metadata": "records",
+    "Paragraph": "records",
+    "Recommendation": "records",
+    "Record": "records",
+    "Rights": "records",
+    "Section": "records",
+    "Span": "records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value
+        return value
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("kzrights")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

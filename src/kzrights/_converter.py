@@ -1,0 +1,150 @@
+"""The one cattrs converter that turns release JSON into records and back.
+
+Records know nothing about JSON: this module decides how each one looks on
+disk.  The converter is strict: unknown keys, missing keys and values of the
+wrong JSON type are errors (cattrs' default would turn ``5`` into ``"5"``),
+and every error is translated into a :class:`~kzrights.errors.DataIntegrityError`
+that names the field path, so nothing escapes as a traceback from cattrs.
+
+This module is imported on the first :func:`kzrights.load`, never by
+``import kzrights``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
+
+from .errors import DataIntegrityError
+from .records import Footnote, Item, Metadata, Paragraph, Recommendation, Section, Span
+
+__all__ = ["SCHEMA", "ReleaseDocument", "structure_document", "unstructure_document"]
+
+SCHEMA = 1
+"""The version of the release JSON layout that this code reads and writes."""
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class ReleaseDocument:
+    """The content of a release's ``report.json``."""
+
+    schema: int
+    metadata: Metadata
+    sections: tuple[Section, ...]
+    paragraphs: tuple[Paragraph, ...]
+    items: tuple[Item, ...]
+    recommendations: tuple[Recommendation, ...]
+    footnotes: tuple[Footnote, ...]
+
+
+def _exactly(kind: type) -> Callable[[Any], bool]:
+    return lambda cls: cls is kind
+
+
+def _strict(kind: type[T]) -> Any:
+    name = kind.__name__
+
+    def hook(value: Any, _: Any) -> T:
+        # bool is an int in Python, never in our JSON
+        if type(value) is not kind:
+            raise TypeError(f"expected {name}, got {type(value).__name__}")
+        return value
+
+    return hook
+
+
+def _structure_span(value: Any, _: Any) -> Span:
+    if type(value) is not list or len(value) != 2 or type(value[0]) is not int or type(value[1]) is not int:
+        raise TypeError(f"expected a span [start, end], got {value!r:.60}")
+    return Span(value[0], value[1])
+
+
+def _structure_date(value: Any, _: Any) -> datetime.date:
+    if type(value) is not str:
+        raise TypeError(f"expected an ISO date string, got {type(value).__name__}")
+    return datetime.date.fromisoformat(value)
+
+
+def _is_homogeneous_tuple(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_hook_factory(cls: Any, converter: cattrs.Converter) -> Any:
+    element = typing.get_args(cls)[0]
+    structure_element = converter.get_structure_hook(element)
+
+    def hook(value: Any, _: Any) -> tuple[Any, ...]:
+        # a JSON string is iterable too: never let "abc" become ("a", "b", "c")
+        if type(value) is not list:
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        result = []
+        errors = []
+        for index, item in enumerate(value):
+            try:
+                result.append(structure_element(item, element))
+            except Exception as exc:  # noqa: BLE001 - collected, then re-raised as a group
+                note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, element)
+                exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+        return tuple(result)
+
+    return hook
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    for kind in (str, int, bool):
+        # exact types only: a str Enum such as Addressee keeps cattrs' enum hook
+        converter.register_structure_hook_func(_exactly(kind), _strict(kind))
+    converter.register_structure_hook(Span, _structure_span)
+    converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
+    converter.register_structure_hook(datetime.date, _structure_date)
+    converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
+    converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
+    return converter
+
+
+_converter = _make_converter()
+
+
+def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
+    """Return ``document`` as plain JSON-ready data."""
+    data: dict[str, Any] = _converter.unstructure(document)
+    return data
+
+
+def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
+    """Build a ``cls`` from JSON data, or raise :class:`DataIntegrityError`."""
+    try:
+        return _converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        if isinstance(exc, cattrs.BaseValidationError):
+            messages = cattrs.transform_error(exc, path="$")
+            reason = "; ".join(messages[:3])
+            if len(messages) > 3:
+                reason += f"; and {len(messages) - 3} more"
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}") from None
+
+
+def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseDocument:
+    """Build a :class:`ReleaseDocument` from JSON data, checking its schema."""
+    if not isinstance(data, dict):
+        raise DataIntegrityError(version, file, "expected a JSON object at the top level")
+    if data.get("schema") != SCHEMA:
+        raise DataIntegrityError(
+            version, file, f"schema {data.get('schema')!r} is not the supported schema {SCHEMA}"
+        )
+    return structure(data, ReleaseDocument, version=version, file=file)

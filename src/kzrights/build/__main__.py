@@ -1,0 +1,67 @@
+"""``python -m kzrights.build``: build the data release from ``seeds/``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import BuildError
+from ..releases import INDEX_FILE
+from .release import build_release, index_bytes, write_release
+from .seeds import read_seeds
+
+
+def _check(data_dir: Path, seeds_dir: Path) -> list[str]:
+    """Return the committed files that differ from what the build makes."""
+    release = build_release(read_seeds(seeds_dir))
+    stale = []
+    for name, data in sorted(release.files.items()):
+        path = data_dir / release.directory / name
+        if not path.is_file() or path.read_bytes() != data:
+            stale.append(str(path))
+    index_path = data_dir / INDEX_FILE
+    if not index_path.is_file() or index_path.read_bytes() != index_bytes(data_dir):
+        stale.append(str(index_path))
+    return stale
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the build; return the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m kzrights.build", description=__doc__)
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="the seeds folder (default: seeds)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path("src/kzrights/data"),
+        help="the package's data folder (default: src/kzrights/data)",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--check", action="store_true", help="write nothing; fail if the committed release differs"
+    )
+    mode.add_argument("--replace", action="store_true", help="overwrite an existing, unpublished release")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            stale = _check(args.data, args.seeds)
+            for path in stale:
+                print(f"differs from the build: {path}", file=sys.stderr)
+            if stale:
+                print("run: python -m kzrights.build", file=sys.stderr)
+                return 1
+            print("the committed release matches the build")
+            return 0
+        release = build_release(read_seeds(args.seeds))
+        changed = write_release(release, args.data, replace=args.replace)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    state = "written to" if changed else "is up to date in"
+    print(f"release {release.version} {state} {args.data / release.directory}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

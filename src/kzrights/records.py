@@ -1,0 +1,300 @@
+"""The typed records of a data release.
+
+Every record is a frozen, slotted attrs class that holds only immutable
+values (strings, numbers, dates, tuples and other records), so the records
+that :func:`kzrights.load` caches can be shared safely: no caller can change
+them.  The classes know nothing about JSON; :mod:`kzrights._converter` does all
+(un)structuring.
+
+Text records (:class:`Paragraph`, :class:`Item`, :class:`Recommendation`,
+:class:`Footnote`) carry the report's words verbatim in ``text`` and a
+:class:`Span` into the shipped source text.  The source between the span's
+offsets is the record's text, give or take the footnote markers (``[1]``) that
+were taken out and the runs of padding whitespace that were folded into one
+space.
+
+Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import ClassVar
+
+import attrs
+
+__all__ = [
+    "Addressee",
+    "Footnote",
+    "FootnoteRef",
+    "Item",
+    "Metadata",
+    "Paragraph",
+    "Recommendation",
+    "Record",
+    "Rights",
+    "Section",
+    "Span",
+]
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must be >= 0, got {value}")
+
+
+@attrs.frozen(order=True)
+class Span:
+    """Half-open character offsets ``[start, end)`` into a text.
+
+    Offsets count Python ``str`` characters (code points) of the decoded
+    UTF-8 text, not bytes.
+    """
+
+    start: int = attrs.field(validator=_non_negative)
+    end: int = attrs.field(validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before its start {self.start}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def slice(self, text: str) -> str:
+        """Return the part of ``text`` this span covers.
+
+        >>> Span(0, 4).slice("Kazakhstan")
+        'Kaza'
+        """
+        return text[self.start : self.end]
+
+
+class Addressee(str, enum.Enum):
+    """Whom a recommendation is addressed to."""
+
+    GOVERNMENT = "government"
+    """The Government of Kazakhstan."""
+    INTERNATIONAL = "international"
+    """The international community."""
+
+    @property
+    def label(self) -> str:
+        """The addressee as the report names it."""
+        return _ADDRESSEE_LABELS[self]
+
+
+_ADDRESSEE_LABELS = {
+    Addressee.GOVERNMENT: "Government of Kazakhstan",
+    Addressee.INTERNATIONAL: "international community",
+}
+
+
+@attrs.frozen
+class FootnoteRef:
+    """A footnote marker such as ``[4]`` that a record's source text carries.
+
+    Attributes:
+        footnote_id: The id of the footnote cited.
+        offset: Where the marker stood in the record's clean ``text``.
+        source_span: Where the marker is in the source text.
+    """
+
+    footnote_id: str
+    offset: int
+    source_span: Span
+
+
+@attrs.frozen
+class Paragraph:
+    """A paragraph of the report's body.
+
+    Attributes:
+        id: Stable id, e.g. ``"conclusions.p10"``.
+        section_id: The section it belongs to.
+        number: Its 1-based position within the section.
+        text: The verbatim text, footnote markers removed.
+        span: Where it is in the source text.
+        footnote_refs: The footnote markers it carries, in order.
+        item_ids: The ids of the list items it introduces, if any.
+    """
+
+    kind: ClassVar[str] = "paragraph"
+
+    id: str
+    section_id: str
+    number: int
+    text: str
+    span: Span
+    footnote_refs: tuple[FootnoteRef, ...] = ()
+    item_ids: tuple[str, ...] = ()
+
+    @property
+    def footnote_ids(self) -> tuple[str, ...]:
+        """The ids of the footnotes this paragraph cites, in order of first citation."""
+        return _unique_footnotes(self.footnote_refs)
+
+
+@attrs.frozen
+class Item:
+    """An item of a bulleted list inside a paragraph.
+
+    The nine areas of the President's June 2021 decree are the items of
+    paragraph ``conclusions.p10``.
+
+    Attributes:
+        id: Stable id, e.g. ``"conclusions.p10.i3"``.
+        paragraph_id: The paragraph that introduces the list.
+        number: Its 1-based position in the list.
+        text: The verbatim text without the bullet, footnote markers removed.
+        span: Where it is in the source text.
+        footnote_refs: The footnote markers it carries, in order.
+    """
+
+    kind: ClassVar[str] = "item"
+
+    id: str
+    paragraph_id: str
+    number: int
+    text: str
+    span: Span
+    footnote_refs: tuple[FootnoteRef, ...] = ()
+
+    @property
+    def footnote_ids(self) -> tuple[str, ...]:
+        """The ids of the footnotes this item cites, in order of first citation."""
+        return _unique_footnotes(self.footnote_refs)
+
+
+@attrs.frozen
+class Recommendation:
+    """One of the report's 15 recommendations.
+
+    Attributes:
+        id: Stable id, e.g. ``"recommendations.government.4"``.
+        addressee: Whom it is addressed to.
+        number: Its 1-based position among those to the same addressee.
+        text: The verbatim text without the bullet.
+        span: Where it is in the source text.
+        lead_in_id: The id of the paragraph that introduces it
+            (``"...the Government of Kazakhstan should:"``).
+        footnote_refs: The footnote markers it carries (none in release 1.0.0).
+    """
+
+    kind: ClassVar[str] = "recommendation"
+
+    id: str
+    addressee: Addressee
+    number: int
+    text: str
+    span: Span
+    lead_in_id: str
+    footnote_refs: tuple[FootnoteRef, ...] = ()
+
+    @property
+    def footnote_ids(self) -> tuple[str, ...]:
+        """The ids of the footnotes this recommendation cites."""
+        return _unique_footnotes(self.footnote_refs)
+
+
+@attrs.frozen
+class Footnote:
+    """One of the report's numbered footnotes.
+
+    Attributes:
+        id: Stable id, e.g. ``"footnotes.4"``.
+        number: The footnote's number, 1 to 12.
+        text: The verbatim text, without its ``[n]`` marker.
+        span: Where the text is in the source text.
+        urls: The web addresses it gives, cleaned of padding and trailing
+            punctuation.
+        ibid_of: For an "Ibid." footnote, the id of the footnote it repeats.
+        same_source_as: The other footnotes that cite the same source
+            (directly, or through "Ibid.").
+        cited_by: The ids of the records whose markers point at it.
+    """
+
+    kind: ClassVar[str] = "footnote"
+
+    id: str
+    number: int
+    text: str
+    span: Span
+    urls: tuple[str, ...] = ()
+    ibid_of: str | None = None
+    same_source_as: tuple[str, ...] = ()
+    cited_by: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Section:
+    """A part of the report, in reading order.
+
+    Attributes:
+        id: ``"conclusions"``, ``"recommendations"`` or ``"footnotes"``.
+        title: A display title.  Only the recommendations have a heading of
+            their own in the source; the other titles are editorial.
+        span: The stretch of source text the section's records cover.
+        heading_span: Where the section's own heading is, if it has one.
+        record_ids: The ids of its text records, in reading order.
+    """
+
+    id: str
+    title: str
+    span: Span
+    heading_span: Span | None = None
+    record_ids: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Rights:
+    """Who owns what, and the attribution users must give.
+
+    Attributes:
+        report_text: The status of the report's own text.
+        attribution: The attribution to give when reusing the report's text.
+        code_licence: The licence of kzrights' code (SPDX id).
+        annotations_licence: The licence of the project's curated
+            annotations (SPDX id).
+    """
+
+    report_text: str
+    attribution: str
+    code_licence: str
+    annotations_licence: str
+
+
+@attrs.frozen
+class Metadata:
+    """Bibliographic facts about the report, and how to cite and reuse it.
+
+    ``title``, ``authors``, ``published`` and ``publisher`` are read from the
+    source text; their ``*_span`` fields say where.  ``series``, ``country``
+    and ``language`` restate what the title and text show; ``rights`` and
+    ``citation`` are the project's own (editorial) statements.
+    """
+
+    title: str
+    authors: tuple[str, ...]
+    published: datetime.date
+    publisher: str
+    series: str
+    country: str
+    language: str
+    source_file: str
+    source_sha256: str
+    rights: Rights
+    citation: str
+    title_span: Span
+    authors_span: Span
+    published_span: Span
+    publisher_span: Span
+
+
+Record = Paragraph | Item | Recommendation | Footnote
+"""Any text record of the report."""
+
+
+def _unique_footnotes(refs: tuple[FootnoteRef, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ref.footnote_id for ref in refs))

@@ -1,0 +1,278 @@
+"""Loading the data releases shipped inside the package.
+
+The package's ``data/`` folder holds an index of the shipped releases
+(``releases.json``) and, for each release, a folder with a ``manifest.json``
+that lists every file with its size and sha256.  A version string is only
+ever looked up in that index, never joined into a path.
+
+Files are read through :mod:`importlib.resources`, so the package works from
+a wheel, a zip file or a source checkout alike.  Each release is read,
+checked against its manifest and turned into a :class:`~kzrights.Report`
+once, on first use, behind a lock; later calls return the same object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import DataIntegrityError, UnknownVersionError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from .report import Report
+
+__all__ = ["load", "versions"]
+
+INDEX_FILE = "releases.json"
+MANIFEST_FILE = "manifest.json"
+DOCUMENT_FILE = "report.json"
+SOURCE_FILE = "source.txt"
+
+
+@attrs.frozen
+class _Entry:
+    version: str
+    directory: str
+    manifest_sha256: str
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _parse_json(data: bytes, version: str | None, file: str) -> Any:
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DataIntegrityError(version, file, f"not valid JSON ({exc})") from None
+
+
+def _package_data() -> Traversable:
+    if sys.version_info >= (3, 11):
+        from importlib.resources import files
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        from importlib_resources import files
+    return files("kzrights").joinpath("data")
+
+
+class ReleaseStore:
+    """The releases in one data folder, loaded lazily and cached.
+
+    kzrights uses one store, over the package's own ``data/`` folder; tests
+    and tools may open another (any :class:`importlib.resources.abc.Traversable`,
+    such as a :class:`pathlib.Path`).
+    """
+
+    def __init__(self, root: Traversable) -> None:
+        self._root = root
+        self._lock = threading.Lock()
+        self._entries: dict[str, _Entry] | None = None
+        self._reports: dict[str, Report] = {}
+
+    def _read(self, relative: str, version: str | None) -> bytes:
+        node = self._root
+        for part in relative.split("/"):
+            node = node.joinpath(part)
+        try:
+            return node.read_bytes()
+        except OSError as exc:
+            raise DataIntegrityError(version, relative, f"cannot be read ({exc.strerror or exc})") from None
+
+    def _index(self) -> dict[str, _Entry]:
+        entries = self._entries
+        if entries is None:
+            with self._lock:
+                if self._entries is None:
+                    self._entries = self._read_index()
+                entries = self._entries
+        return entries
+
+    def _read_index(self) -> dict[str, _Entry]:
+        data = _parse_json(self._read(INDEX_FILE, None), None, INDEX_FILE)
+        releases = data.get("releases") if isinstance(data, dict) else None
+        if not isinstance(releases, list):
+            raise DataIntegrityError(None, INDEX_FILE, 'expected an object with a "releases" list')
+        entries: dict[str, _Entry] = {}
+        for position, item in enumerate(releases):
+            fields = ("version", "directory", "manifest_sha256")
+            if not (
+                isinstance(item, dict)
+                and set(item) == set(fields)
+                and all(isinstance(item[f], str) for f in fields)
+            ):
+                raise DataIntegrityError(
+                    None, INDEX_FILE, f"release #{position} must have exactly the string fields {fields}"
+                )
+            entries[item["version"]] = _Entry(**item)
+        return entries
+
+    def versions(self) -> tuple[str, ...]:
+        """Return the versions of the releases in this store, oldest first."""
+        return tuple(self._index())
+
+    def resolve(self, version: str | None) -> str:
+        """Return the version that ``version`` names: itself, or the newest for ``None``.
+
+        Raises:
+            TypeError: If ``version`` is neither a str nor None.
+            UnknownVersionError: If no release has this version.
+        """
+        entries = self._index()
+        if version is None:
+            if not entries:
+                raise DataIntegrityError(None, INDEX_FILE, "lists no releases")
+            return next(reversed(entries))
+        if not isinstance(version, str):
+            raise TypeError(f"version must be a str or None, not {type(version).__name__}")
+        if version not in entries:
+            raise UnknownVersionError(version, tuple(entries))
+        return version
+
+    def load(self, version: str | None = None) -> Report:
+        """Return the release ``version`` (the newest if ``None``), loading it on first use."""
+        name = self.resolve(version)
+        report = self._reports.get(name)
+        if report is None:
+            with self._lock:
+                report = self._reports.get(name)
+                if report is None:
+                    report = self._load(self._index()[name])
+                    self._reports[name] = report
+        return report
+
+    def verify(self, version: str | None = None) -> None:
+        """Re-read a release's files and check them against its manifest.
+
+        Raises:
+            DataIntegrityError: Naming the first file that does not match.
+        """
+        self._checked_files(self._index()[self.resolve(version)])
+
+    def _checked_files(self, entry: _Entry) -> dict[str, bytes]:
+        version = entry.version
+        manifest_name = f"{entry.directory}/{MANIFEST_FILE}"
+        raw = self._read(manifest_name, version)
+        if _sha256(raw) != entry.manifest_sha256:
+            raise DataIntegrityError(version, manifest_name, "sha256 differs from the release index")
+        manifest = _parse_json(raw, version, manifest_name)
+        listed = manifest.get("files") if isinstance(manifest, dict) else None
+        if not isinstance(listed, list) or manifest.get("release") != version:
+            raise DataIntegrityError(
+                version, manifest_name, f'must name release {version!r} and list its "files"'
+            )
+        contents: dict[str, bytes] = {}
+        for item in listed:
+            if not (
+                isinstance(item, dict)
+                and isinstance(item.get("name"), str)
+                and isinstance(item.get("sha256"), str)
+                and isinstance(item.get("size"), int)
+            ):
+                raise DataIntegrityError(version, manifest_name, f"malformed file entry {item!r:.80}")
+            name = f"{entry.directory}/{item['name']}"
+            data = self._read(name, version)
+            if len(data) != item["size"]:
+                raise DataIntegrityError(
+                    version, name, f"is {len(data)} bytes, the manifest says {item['size']}"
+                )
+            if _sha256(data) != item["sha256"]:
+                raise DataIntegrityError(version, name, "sha256 differs from the manifest")
+            contents[item["name"]] = data
+        for required in (DOCUMENT_FILE, SOURCE_FILE):
+            if required not in contents:
+                raise DataIntegrityError(version, manifest_name, f"does not list {required}")
+        return contents
+
+    def _load(self, entry: _Entry) -> Report:
+        from ._converter import structure_document
+        from .report import Report
+
+        version = entry.version
+        contents = self._checked_files(entry)
+        document_name = f"{entry.directory}/{DOCUMENT_FILE}"
+        document = structure_document(
+            _parse_json(contents[DOCUMENT_FILE], version, document_name),
+            version=version,
+            file=document_name,
+        )
+        source_bytes = contents[SOURCE_FILE]
+        if _sha256(source_bytes) != document.metadata.source_sha256:
+            raise DataIntegrityError(
+                version, f"{entry.directory}/{SOURCE_FILE}", "sha256 differs from metadata.source_sha256"
+            )
+        try:
+            source_text = source_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataIntegrityError(version, f"{entry.directory}/{SOURCE_FILE}", str(exc)) from None
+        return Report(
+            version=version,
+            metadata=document.metadata,
+            source_text=source_text,
+            sections=document.sections,
+            paragraphs=document.paragraphs,
+            items=document.items,
+            recommendations=document.recommendations,
+            footnotes=document.footnotes,
+        )
+
+
+_store: ReleaseStore | None = None
+_store_lock = threading.Lock()
+_fast: dict[str | None, Report] = {}
+
+
+def _default_store() -> ReleaseStore:
+    global _store
+    if _store is None:
+        with _store_lock:
+            if _store is None:
+                _store = ReleaseStore(_package_data())
+    return _store
+
+
+def versions() -> tuple[str, ...]:
+    """Return the versions of the data releases this package ships, oldest first.
+
+    >>> import kzrights
+    >>> kzrights.versions()[0]
+    '1.0.0'
+    """
+    return _default_store().versions()
+
+
+def load(version: str | None = None) -> Report:
+    """Return a data release of the report as a :class:`~kzrights.Report`.
+
+    The release is read and checked against its manifest on first use, then
+    cached: every later call for the same release returns the same object.
+    Safe to call from several threads at once.
+
+    Args:
+        version: The release to load, e.g. ``"1.0.0"``; ``None`` (the
+            default) loads the newest release shipped.  Pin a version in
+            code whose results must reproduce.
+
+    Raises:
+        TypeError: If ``version`` is neither a str nor None.
+        UnknownVersionError: If no shipped release has this version; the
+            error lists the shipped ones.
+        DataIntegrityError: If the installed files do not match the
+            release's manifest.
+
+    >>> import kzrights
+    >>> report = kzrights.load("1.0.0")
+    >>> len(report.recommendations)
+    15
+    """
+    report = _fast.get(version) if version is None or type(version) is str else None
+    if report is None:
+        report = _default_store().load(version)
+        _fast[version] = report
+    return report
