@@ -11,8 +11,6 @@ cattrs.  The names below are imported on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .errors import (
     DataIntegrityError,
     KzrightsError,
@@ -20,7 +18,10 @@ from .errors import (
     UnknownVersionError,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from .records import (
         Addressee,
         Footnote,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import typing
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
@@ -22,7 +21,7 @@ import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
 from .errors import DataIntegrityError
-from .records import Footnote, Item, Metadata, Paragraph, Recommendation, Section, Span
+from .records import Addressee, Footnote, Item, Metadata, Paragraph, Recommendation, Section, Span
 
 __all__ = ["SCHEMA", "ReleaseDocument", "structure_document", "unstructure_document"]
 
@@ -45,10 +44,6 @@ class ReleaseDocument:
     footnotes: tuple[Footnote, ...]
 
 
-def _exactly(kind: type) -> Callable[[Any], bool]:
-    return lambda cls: cls is kind
-
-
 def _strict(kind: type[T]) -> Any:
     name = kind.__name__
 
@@ -59,6 +54,12 @@ def _strict(kind: type[T]) -> Any:
         return value
 
     return hook
+
+
+def _structure_addressee(value: Any, _: Any) -> Addressee:
+    if type(value) is not str:
+        raise TypeError(f"expected an addressee string, got {type(value).__name__}")
+    return Addressee(value)
 
 
 def _structure_span(value: Any, _: Any) -> Span:
@@ -102,11 +103,12 @@ def _tuple_hook_factory(cls: Any, converter: cattrs.Converter) -> Any:
     return hook
 
 
-def _make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True)
+def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     for kind in (str, int, bool):
-        # exact types only: a str Enum such as Addressee keeps cattrs' enum hook
-        converter.register_structure_hook_func(_exactly(kind), _strict(kind))
+        converter.register_structure_hook(kind, _strict(kind))
+    # Addressee is a str, so it would match the strict str hook: give it its own
+    converter.register_structure_hook(Addressee, _structure_addressee)
     converter.register_structure_hook(Span, _structure_span)
     converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
     converter.register_structure_hook(datetime.date, _structure_date)
@@ -115,7 +117,11 @@ def _make_converter() -> cattrs.Converter:
     return converter
 
 
-_converter = _make_converter()
+# Loading takes the fast converter, whose generated code skips per-field error
+# bookkeeping (half the one-time code generation cost).  Only when that fails
+# does the detailed converter run again, to say which field path is wrong.
+_converter = _make_converter(detailed=False)
+_detailed: cattrs.Converter | None = None
 
 
 def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
@@ -124,19 +130,31 @@ def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
     return data
 
 
+def _explain(data: Any, cls: type[Any]) -> str:
+    """Structure ``data`` again, with field paths, and say what is wrong."""
+    global _detailed
+    if _detailed is None:
+        _detailed = _make_converter(detailed=True)
+    try:
+        _detailed.structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        messages = cattrs.transform_error(exc, path="$")
+        reason = "; ".join(messages[:3])
+        if len(messages) > 3:
+            reason += f"; and {len(messages) - 3} more"
+        return reason
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "rejected by the fast converter only"  # pragma: no cover - the two converters agree
+
+
 def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
-    """Build a ``cls`` from JSON data, or raise :class:`DataIntegrityError`."""
+    """Build a ``cls`` from JSON data, or raise :class:`DataIntegrityError` naming the field path."""
     try:
         return _converter.structure(data, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-        if isinstance(exc, cattrs.BaseValidationError):
-            messages = cattrs.transform_error(exc, path="$")
-            reason = "; ".join(messages[:3])
-            if len(messages) > 3:
-                reason += f"; and {len(messages) - 3} more"
-        else:
-            reason = f"{type(exc).__name__}: {exc}"
-        raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}") from None
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError):
+        reason = _explain(data, cls)
+    raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}")
 
 
 def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseDocument:

@@ -16,8 +16,6 @@ space.
 Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 """
 
-from __future__ import annotations
-
 import datetime
 import enum
 from typing import ClassVar
@@ -39,7 +37,7 @@ __all__ = [
 ]
 
 
-def _non_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _non_negative(instance: object, attribute: "attrs.Attribute[int]", value: int) -> None:
     if value < 0:
         raise ValueError(f"{attribute.name} must be >= 0, got {value}")
 

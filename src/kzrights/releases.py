@@ -13,13 +13,11 @@ once, on first use, behind a lock; later calls return the same object.
 
 from __future__ import annotations
 
+import _thread
 import hashlib
 import json
 import sys
-import threading
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataIntegrityError, UnknownVersionError
 
@@ -36,8 +34,7 @@ DOCUMENT_FILE = "report.json"
 SOURCE_FILE = "source.txt"
 
 
-@attrs.frozen
-class _Entry:
+class _Entry(NamedTuple):
     version: str
     directory: str
     manifest_sha256: str
@@ -72,7 +69,7 @@ class ReleaseStore:
 
     def __init__(self, root: Traversable) -> None:
         self._root = root
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._entries: dict[str, _Entry] | None = None
         self._reports: dict[str, Report] = {}
 
@@ -224,7 +221,7 @@ class ReleaseStore:
 
 
 _store: ReleaseStore | None = None
-_store_lock = threading.Lock()
+_store_lock = _thread.allocate_lock()
 _fast: dict[str | None, Report] = {}
 
 

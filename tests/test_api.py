@@ -1,0 +1,198 @@
+"""The public API: load, versions, get, immutability, caching, threads and errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights import DataIntegrityError, KzrightsError, UnknownIdError, UnknownVersionError
+
+
+def test_load_is_cached_per_version(report):
+    """Every load of the same release returns the very same object."""
+    assert kzrights.load("1.0.0") is report
+    assert kzrights.load() is kzrights.load(kzrights.versions()[-1])
+
+
+def test_versions_are_a_tuple_oldest_first():
+    """versions() is an immutable, ordered tuple of strings."""
+    shipped = kzrights.versions()
+    assert isinstance(shipped, tuple)
+    assert shipped == tuple(sorted(shipped, key=lambda v: tuple(int(x) for x in v.split("."))))
+    assert "1.0.0" in shipped
+
+
+def test_get_finds_every_record_and_section(report):
+    """get() resolves each text record and section by its id."""
+    for record in report.records():
+        assert report.get(record.id) is record
+    for section in report.sections:
+        assert report.get(section.id) is section
+    assert "footnotes.12" in report
+    assert "footnotes.13" not in report
+    assert 12 not in report
+
+
+def test_unknown_id_names_the_closest(report):
+    """An unknown id raises UnknownIdError, a LookupError that suggests the nearest ids."""
+    with pytest.raises(UnknownIdError) as info:
+        report.get("recommendations.goverment.6")
+    err = info.value
+    assert isinstance(err, LookupError) and isinstance(err, KzrightsError)
+    assert not isinstance(err, KeyError)
+    assert err.id == "recommendations.goverment.6"
+    assert err.suggestions[0] == "recommendations.government.6"
+    assert "recommendations.government.6" in str(err)
+
+
+def test_get_rejects_non_strings(report):
+    """get() with something other than a str is a TypeError, not a failed look-up."""
+    with pytest.raises(TypeError, match="id must be a str"):
+        report.get(3)  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=200))
+def test_get_with_any_string_finds_or_raises_unknown_id(text):
+    """Any string either is an id or raises UnknownIdError; nothing else escapes."""
+    report = kzrights.load("1.0.0")
+    if text in report:
+        assert report.get(text).id == text
+    else:
+        with pytest.raises(UnknownIdError):
+            report.get(text)
+
+
+def test_unknown_version_lists_the_shipped_ones():
+    """An unknown version raises UnknownVersionError naming every shipped release."""
+    with pytest.raises(UnknownVersionError) as info:
+        kzrights.load("9.9.9")
+    assert isinstance(info.value, LookupError)
+    assert info.value.available == kzrights.versions()
+    assert "1.0.0" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "bad", ["../1.0.0", "/etc/passwd", "", " 1.0.0", "1.0.0\x00", "1" * 5000, "1.0", "v1.0.0"]
+)
+def test_hostile_versions_are_unknown(bad):
+    """Version strings are looked up, never joined into a path."""
+    with pytest.raises(UnknownVersionError):
+        kzrights.load(bad)
+
+
+@pytest.mark.parametrize("bad", [1, 1.0, b"1.0.0", ["1.0.0"], {"v": 1}])
+def test_non_string_versions_are_type_errors(bad):
+    """A version that is not a str (or None) is a TypeError."""
+    with pytest.raises(TypeError, match="version must be a str"):
+        kzrights.load(bad)
+
+
+def test_records_are_frozen(report):
+    """No caller can change the shared, cached records."""
+    rec = report.recommendations[0]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        rec.text = "changed"  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        report.version = "2.0.0"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        report.metadata.__dict__  # noqa: B018 - slotted records have no __dict__ to write into
+    assert kzrights.load("1.0.0").recommendations[0].text.startswith("Stop targeting")
+
+
+def test_collections_are_tuples(report):
+    """Every collection a release holds is a tuple, all the way down."""
+
+    def walk(value):
+        if attrs.has(type(value)):
+            for field in attrs.fields(type(value)):
+                yield from walk(getattr(value, field.name))
+        elif isinstance(value, (list, dict, set)):
+            yield value
+        elif isinstance(value, tuple):
+            for item in value:
+                yield from walk(item)
+
+    mutable = [
+        v
+        for name in ("metadata", "sections", "paragraphs", "items", "recommendations", "footnotes")
+        for v in walk(getattr(report, name))
+    ]
+    assert mutable == []
+    with pytest.raises(TypeError):
+        report._index["x"] = None  # type: ignore[index]
+
+
+def test_sixteen_threads_get_one_report():
+    """On a cold start, 16 threads loading at once all get the same Report."""
+    code = """
+import threading, kzrights
+barrier = threading.Barrier(16)
+results = []
+def work():
+    barrier.wait()
+    results.append(kzrights.load())
+threads = [threading.Thread(target=work) for _ in range(16)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert len(results) == 16 and len({id(r) for r in results}) == 1, results
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
+
+
+def test_threads_share_the_cache_in_process(report):
+    """Threads in a warm process get the cached object."""
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(kzrights.load("1.0.0"))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r is report for r in seen) and len(seen) == 8
+
+
+def test_import_is_cheap():
+    """Import kzrights reads no data and imports neither cattrs nor attrs."""
+    code = "import sys, kzrights; print([m for m in ('cattrs', 'attrs', 'attr', 'json') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_version_is_the_installed_distribution():
+    """kzrights.__version__ is the package version, distinct from the data version."""
+    from importlib.metadata import version
+
+    assert kzrights.__version__ == version("kzrights")
+
+
+def test_errors_share_one_base():
+    """Every kzrights error derives from KzrightsError and the builtin a caller expects."""
+    assert issubclass(UnknownIdError, LookupError)
+    assert issubclass(UnknownVersionError, LookupError)
+    assert issubclass(DataIntegrityError, ValueError)
+    for cls in (UnknownIdError, UnknownVersionError, DataIntegrityError, kzrights.errors.BuildError):
+        assert issubclass(cls, KzrightsError)
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    """A misspelt name on the package says so."""
+    with pytest.raises(AttributeError, match="no attribute 'lod'"):
+        kzrights.lod  # noqa: B018
+
+
+def test_repr_is_compact(report):
+    """The Report's repr summarises it instead of dumping the source text."""
+    assert repr(report) == "<Report 1.0.0: 30 paragraphs, 9 items, 15 recommendations, 12 footnotes>"
+
+
+def test_source_of_gives_the_raw_source(report):
+    """source_of() returns the source stretch, markers and all."""
+    assert report.source_of("conclusions.p4").endswith("current system.[1]")

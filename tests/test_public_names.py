@@ -1,0 +1,57 @@
+"""Every public module keeps a sorted __all__ that names only what it defines."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PUBLIC_MODULES = [
+    "kzrights",
+    "kzrights.errors",
+    "kzrights.records",
+    "kzrights.report",
+    "kzrights.releases",
+    "kzrights.cli",
+    "kzrights.build",
+    "kzrights.build.parse",
+    "kzrights.build.release",
+    "kzrights.build.seeds",
+]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """Sort as isort and ruff do: CONSTANTS, then Classes, then functions."""
+    bare = name.lstrip("_")
+    category = 0 if bare.isupper() and len(bare) > 1 else 1 if bare[:1].isupper() else 2
+    return category, name
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_is_sorted_and_resolvable(name):
+    """__all__ is sorted, has no duplicates, and every name in it exists."""
+    module = importlib.import_module(name)
+    exported = module.__all__
+    assert list(exported) == sorted(exported, key=_isort_key)
+    assert len(set(exported)) == len(exported)
+    for attr in exported:
+        assert getattr(module, attr) is not None
+
+
+def test_package_exports_the_documented_api():
+    """The names the docs promise are importable from kzrights itself."""
+    import kzrights
+
+    for name in ("load", "versions", "Report", "UnknownIdError", "UnknownVersionError", "DataIntegrityError"):
+        assert name in kzrights.__all__
+        assert hasattr(kzrights, name)
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_public_functions_have_docstrings(name):
+    """Every public name has a docstring."""
+    module = importlib.import_module(name)
+    for attr in module.__all__:
+        value = getattr(module, attr)
+        if callable(value) and not isinstance(value, type(str | None)):
+            assert (value.__doc__ or "").strip(), f"{name}.{attr}"

@@ -1,0 +1,128 @@
+"""(Un)structuring round-trips: hypothesis-made records, and the shipped release itself."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kzrights import (
+    Addressee,
+    Footnote,
+    FootnoteRef,
+    Item,
+    Metadata,
+    Paragraph,
+    Recommendation,
+    Rights,
+    Section,
+    Span,
+)
+from kzrights._converter import SCHEMA, ReleaseDocument, structure_document, unstructure_document
+
+text = st.text(max_size=40)
+ids = st.from_regex(r"[a-z]+(\.[a-z0-9]+){0,3}", fullmatch=True)
+spans = st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)).map(lambda t: Span(min(t), max(t)))
+refs = st.builds(FootnoteRef, footnote_id=ids, offset=st.integers(0, 10**4), source_span=spans)
+small = {"max_size": 4}
+
+paragraphs = st.builds(
+    Paragraph,
+    id=ids,
+    section_id=ids,
+    number=st.integers(1, 100),
+    text=text,
+    span=spans,
+    footnote_refs=st.lists(refs, **small).map(tuple),
+    item_ids=st.lists(ids, **small).map(tuple),
+)
+items = st.builds(
+    Item,
+    id=ids,
+    paragraph_id=ids,
+    number=st.integers(1, 100),
+    text=text,
+    span=spans,
+    footnote_refs=st.lists(refs, **small).map(tuple),
+)
+recommendations = st.builds(
+    Recommendation,
+    id=ids,
+    addressee=st.sampled_from(Addressee),
+    number=st.integers(1, 100),
+    text=text,
+    span=spans,
+    lead_in_id=ids,
+    footnote_refs=st.lists(refs, **small).map(tuple),
+)
+footnotes = st.builds(
+    Footnote,
+    id=ids,
+    number=st.integers(1, 100),
+    text=text,
+    span=spans,
+    urls=st.lists(text, **small).map(tuple),
+    ibid_of=st.none() | ids,
+    same_source_as=st.lists(ids, **small).map(tuple),
+    cited_by=st.lists(ids, **small).map(tuple),
+)
+sections = st.builds(
+    Section,
+    id=ids,
+    title=text,
+    span=spans,
+    heading_span=st.none() | spans,
+    record_ids=st.lists(ids, **small).map(tuple),
+)
+metadata = st.builds(
+    Metadata,
+    title=text,
+    authors=st.lists(text, **small).map(tuple),
+    published=st.dates(min_value=datetime.date(1900, 1, 1)),
+    publisher=text,
+    series=text,
+    country=text,
+    language=text,
+    source_file=text,
+    source_sha256=text,
+    rights=st.builds(Rights, report_text=text, attribution=text, code_licence=text, annotations_licence=text),
+    citation=text,
+    title_span=spans,
+    authors_span=spans,
+    published_span=spans,
+    publisher_span=spans,
+)
+documents = st.builds(
+    ReleaseDocument,
+    schema=st.just(SCHEMA),
+    metadata=metadata,
+    sections=st.lists(sections, **small).map(tuple),
+    paragraphs=st.lists(paragraphs, **small).map(tuple),
+    items=st.lists(items, **small).map(tuple),
+    recommendations=st.lists(recommendations, **small).map(tuple),
+    footnotes=st.lists(footnotes, **small).map(tuple),
+)
+
+
+@given(documents)
+def test_document_round_trip(document):
+    """Unstructure, through JSON text, then structure again gives back an equal document."""
+    data = json.loads(json.dumps(unstructure_document(document)))
+    assert structure_document(data, version="x", file="report.json") == document
+
+
+def test_shipped_release_round_trips(report):
+    """The shipped report.json structures to records that unstructure to the same JSON."""
+    document = ReleaseDocument(
+        schema=SCHEMA,
+        metadata=report.metadata,
+        sections=report.sections,
+        paragraphs=report.paragraphs,
+        items=report.items,
+        recommendations=report.recommendations,
+        footnotes=report.footnotes,
+    )
+    data = json.loads(json.dumps(unstructure_document(document)))
+    assert structure_document(data, version="1.0.0", file="report.json") == document
