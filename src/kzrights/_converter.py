@@ -13,6 +13,7 @@ This module is imported on the first :func:`kzrights.load`, never by
 from __future__ import annotations
 
 import datetime
+import sys
 import typing
 from typing import Any, TypeVar
 
@@ -94,7 +95,10 @@ def _tuple_hook_factory(cls: Any, converter: cattrs.Converter) -> Any:
                 result.append(structure_element(item, element))
             except Exception as exc:  # noqa: BLE001 - collected, then re-raised as a group
                 note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, element)
-                exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
+                if sys.version_info >= (3, 11):
+                    exc.add_note(note)
+                else:  # pragma: no cover - Python 3.10 keeps notes the exceptiongroup way
+                    exc.__notes__ = [*getattr(exc, "__notes__", ()), note]  # type: ignore[attr-defined]
                 errors.append(exc)
         if errors:
             raise IterableValidationError(f"While structuring {cls!r}", errors, cls)

@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .errors import DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
     from .report import Report
 
