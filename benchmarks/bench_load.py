@@ -53,13 +53,27 @@ print(json.dumps([load, parse]))
 """
 
 _BREAKDOWN = """
-import json, time
+import time
 import kzrights, cattrs
-from kzrights import releases
 marks = {}
+t = time.perf_counter()
+import json
+marks["import json"] = time.perf_counter() - t
+t = time.perf_counter()
+import hashlib
+marks["import hashlib"] = time.perf_counter() - t
+t = time.perf_counter()
+from kzrights import releases
+marks["import kzrights.releases"] = time.perf_counter() - t
 t = time.perf_counter()
 from importlib.resources import files
 marks["import importlib.resources"] = time.perf_counter() - t
+t = time.perf_counter()
+import kzrights.records
+marks["import kzrights.records (attrs creates 10 record classes)"] = time.perf_counter() - t
+t = time.perf_counter()
+import kzrights.report
+marks["import kzrights.report (the Report class)"] = time.perf_counter() - t
 t = time.perf_counter()
 import kzrights._converter
 marks["import kzrights._converter (converter set-up)"] = time.perf_counter() - t
