@@ -196,3 +196,25 @@ def test_repr_is_compact(report):
 def test_source_of_gives_the_raw_source(report):
     """source_of() returns the source stretch, markers and all."""
     assert report.source_of("conclusions.p4").endswith("current system.[1]")
+
+
+def test_works_from_a_zip_file(tmp_path):
+    """The package reads its data through importlib.resources, so it loads from a zip archive too."""
+    import zipfile
+    from pathlib import Path
+
+    package = Path(kzrights.__file__).parent
+    archive = tmp_path / "kzrights.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in package.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, Path("kzrights") / path.relative_to(package))
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import kzrights; r = kzrights.load();"
+        "assert kzrights.__file__.startswith(sys.argv[1]), kzrights.__file__;"
+        "print(len(r.recommendations))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(archive)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "15"
