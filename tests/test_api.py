@@ -218,3 +218,21 @@ def test_works_from_a_zip_file(tmp_path):
         [sys.executable, "-I", "-c", code, str(archive)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "15"
+
+
+def test_typed_accessors(report):
+    """recommendation() and footnote() return typed records, with clear errors for bad input."""
+    assert report.recommendation("government", 13).id == "recommendations.government.13"
+    assert report.recommendation(kzrights.Addressee.INTERNATIONAL, 2).number == 2
+    assert report.footnote(12).id == "footnotes.12"
+    with pytest.raises(UnknownIdError, match=r"recommendations\.international\.3"):
+        report.recommendation("international", 3)
+    with pytest.raises(UnknownIdError):
+        report.footnote(13)
+    with pytest.raises(ValueError, match="unknown addressee"):
+        report.recommendation("nobody", 1)
+    for bad in ("1", 1.0, True):
+        with pytest.raises(TypeError):
+            report.footnote(bad)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            report.recommendation("government", bad)  # type: ignore[arg-type]

@@ -131,6 +131,45 @@ class Report:
             raise ValueError(f"unknown addressee {addressee!r}; expected one of {choices}") from None
         return tuple(r for r in self.recommendations if r.addressee is wanted)
 
+    def recommendation(self, addressee: Addressee | str, number: int) -> Recommendation:
+        """Return recommendation ``number`` to ``addressee``, typed as a Recommendation.
+
+        >>> import kzrights
+        >>> kzrights.load("1.0.0").recommendation("international", 1).text[:30]
+        'Raise systemic problems and in'
+
+        Raises:
+            ValueError: If ``addressee`` is not a known addressee.
+            TypeError: If ``number`` is not an int.
+            UnknownIdError: If that addressee has no recommendation ``number``.
+        """
+        if type(number) is not int:
+            raise TypeError(f"number must be an int, not {type(number).__name__}")
+        wanted = self.recommendations_to(addressee)
+        for rec in wanted:
+            if rec.number == number:
+                return rec
+        known = [r.id for r in self.recommendations]
+        raise UnknownIdError(f"recommendations.{Addressee(addressee).value}.{number}", known)
+
+    def footnote(self, number: int) -> Footnote:
+        """Return footnote ``number``, typed as a Footnote.
+
+        >>> import kzrights
+        >>> kzrights.load("1.0.0").footnote(3).ibid_of
+        'footnotes.2'
+
+        Raises:
+            TypeError: If ``number`` is not an int.
+            UnknownIdError: If there is no such footnote.
+        """
+        if type(number) is not int:
+            raise TypeError(f"number must be an int, not {type(number).__name__}")
+        for note in self.footnotes:
+            if note.number == number:
+                return note
+        raise UnknownIdError(f"footnotes.{number}", [f.id for f in self.footnotes])
+
     def source_of(self, id: str) -> str:
         """Return the stretch of source text a record or section comes from, markers and all.
 
