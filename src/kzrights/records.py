@@ -104,12 +104,24 @@ class FootnoteRef:
     source_span: Span
 
 
+class _CitesFootnotes:
+    """Adds ``footnote_ids`` to a record that has ``footnote_refs``."""
+
+    __slots__ = ()
+    footnote_refs: tuple[FootnoteRef, ...]
+
+    @property
+    def footnote_ids(self) -> tuple[str, ...]:
+        """The ids of the footnotes this record cites, in order of first citation."""
+        return tuple(dict.fromkeys(ref.footnote_id for ref in self.footnote_refs))
+
+
 @attrs.frozen
-class Paragraph:
+class Paragraph(_CitesFootnotes):
     """A paragraph of the report's body.
 
     Attributes:
-        id: Stable id, e.g. ``"conclusions.p10"``.
+        id: Stable id, e.g. ``"conclusions.p8"``.
         section_id: The section it belongs to.
         number: Its 1-based position within the section.
         text: The verbatim text, footnote markers removed.
@@ -128,21 +140,16 @@ class Paragraph:
     footnote_refs: tuple[FootnoteRef, ...] = ()
     item_ids: tuple[str, ...] = ()
 
-    @property
-    def footnote_ids(self) -> tuple[str, ...]:
-        """The ids of the footnotes this paragraph cites, in order of first citation."""
-        return _unique_footnotes(self.footnote_refs)
-
 
 @attrs.frozen
-class Item:
+class Item(_CitesFootnotes):
     """An item of a bulleted list inside a paragraph.
 
     The nine areas of the President's June 2021 decree are the items of
-    paragraph ``conclusions.p10``.
+    paragraph ``conclusions.p8``.
 
     Attributes:
-        id: Stable id, e.g. ``"conclusions.p10.i3"``.
+        id: Stable id, e.g. ``"conclusions.p8.i3"``.
         paragraph_id: The paragraph that introduces the list.
         number: Its 1-based position in the list.
         text: The verbatim text without the bullet, footnote markers removed.
@@ -159,14 +166,9 @@ class Item:
     span: Span
     footnote_refs: tuple[FootnoteRef, ...] = ()
 
-    @property
-    def footnote_ids(self) -> tuple[str, ...]:
-        """The ids of the footnotes this item cites, in order of first citation."""
-        return _unique_footnotes(self.footnote_refs)
-
 
 @attrs.frozen
-class Recommendation:
+class Recommendation(_CitesFootnotes):
     """One of the report's 15 recommendations.
 
     Attributes:
@@ -189,11 +191,6 @@ class Recommendation:
     span: Span
     lead_in_id: str
     footnote_refs: tuple[FootnoteRef, ...] = ()
-
-    @property
-    def footnote_ids(self) -> tuple[str, ...]:
-        """The ids of the footnotes this recommendation cites."""
-        return _unique_footnotes(self.footnote_refs)
 
 
 @attrs.frozen
@@ -292,7 +289,3 @@ class Metadata:
 
 Record = Paragraph | Item | Recommendation | Footnote
 """Any text record of the report."""
-
-
-def _unique_footnotes(refs: tuple[FootnoteRef, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(ref.footnote_id for ref in refs))
