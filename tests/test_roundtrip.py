@@ -20,7 +20,14 @@ from kzrights import (
     Section,
     Span,
 )
-from kzrights._converter import SCHEMA, ReleaseDocument, structure_document, unstructure_document
+from kzrights._converter import (
+    SCHEMA,
+    ReleaseDocument,
+    from_report,
+    structure_document,
+    to_report,
+    unstructure_document,
+)
 
 text = st.text(max_size=40)
 ids = st.from_regex(r"[a-z]+(\.[a-z0-9]+){0,3}", fullmatch=True)
@@ -115,14 +122,13 @@ def test_document_round_trip(document):
 
 def test_shipped_release_round_trips(report):
     """The shipped report.json structures to records that unstructure to the same JSON."""
-    document = ReleaseDocument(
-        schema=SCHEMA,
-        metadata=report.metadata,
-        sections=report.sections,
-        paragraphs=report.paragraphs,
-        items=report.items,
-        recommendations=report.recommendations,
-        footnotes=report.footnotes,
-    )
+    document = from_report(report)
     data = json.loads(json.dumps(unstructure_document(document)))
     assert structure_document(data, version="1.0.0", file="report.json") == document
+
+
+def test_to_report_inverts_from_report(report):
+    """A report taken apart into its document and put back together is equal to the original."""
+    again = to_report(from_report(report), version=report.version, source_text=report.source_text)
+    assert again == report
+    assert again.records() == report.records()

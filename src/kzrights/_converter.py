@@ -23,8 +23,16 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 
 from .errors import DataIntegrityError
 from .records import Addressee, Footnote, Item, Metadata, Paragraph, Recommendation, Section, Span
+from .report import Report
 
-__all__ = ["SCHEMA", "ReleaseDocument", "structure_document", "unstructure_document"]
+__all__ = [
+    "SCHEMA",
+    "ReleaseDocument",
+    "from_report",
+    "structure_document",
+    "to_report",
+    "unstructure_document",
+]
 
 SCHEMA = 1
 """The version of the release JSON layout that this code reads and writes."""
@@ -43,6 +51,33 @@ class ReleaseDocument:
     items: tuple[Item, ...]
     recommendations: tuple[Recommendation, ...]
     footnotes: tuple[Footnote, ...]
+
+
+def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:
+    """Return the :class:`Report` that ``document`` holds, as release ``version``."""
+    return Report(
+        version=version,
+        metadata=document.metadata,
+        source_text=source_text,
+        sections=document.sections,
+        paragraphs=document.paragraphs,
+        items=document.items,
+        recommendations=document.recommendations,
+        footnotes=document.footnotes,
+    )
+
+
+def from_report(report: Report) -> ReleaseDocument:
+    """Return the document a release file holds for ``report`` (the inverse of :func:`to_report`)."""
+    return ReleaseDocument(
+        schema=SCHEMA,
+        metadata=report.metadata,
+        sections=report.sections,
+        paragraphs=report.paragraphs,
+        items=report.items,
+        recommendations=report.recommendations,
+        footnotes=report.footnotes,
+    )
 
 
 def _strict(kind: type[T]) -> Any:

@@ -191,8 +191,7 @@ class ReleaseStore:
         return contents
 
     def _load(self, entry: _Entry) -> Report:
-        from ._converter import structure_document
-        from .report import Report
+        from ._converter import structure_document, to_report
 
         version = entry.version
         contents = self._checked_files(entry)
@@ -211,20 +210,14 @@ class ReleaseStore:
             source_text = source_bytes.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataIntegrityError(version, f"{entry.directory}/{SOURCE_FILE}", str(exc)) from None
-        return Report(
-            version=version,
-            metadata=document.metadata,
-            source_text=source_text,
-            sections=document.sections,
-            paragraphs=document.paragraphs,
-            items=document.items,
-            recommendations=document.recommendations,
-            footnotes=document.footnotes,
-        )
+        return to_report(document, version=version, source_text=source_text)
 
 
 _store: ReleaseStore | None = None
 _store_lock = _thread.allocate_lock()
+# load()'s lock-free fast path: the store's own cache is keyed by resolved
+# version, this one by what the caller passed (None included), so a cached
+# load() is a single dictionary look-up.
 _fast: dict[str | None, Report] = {}
 
 
