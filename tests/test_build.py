@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import subprocess
 import sys
@@ -213,11 +214,11 @@ def test_seeds_errors_are_clear(tmp_path: Path):
     )
     with pytest.raises(BuildError, match="does not occur in the source text"):
         read_seeds(tmp_path / "seeds")
-    config.write_text(original.replace('version = "1.0.0"', 'version = "1.0"'), encoding="utf-8")
+    config.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.0"', original), encoding="utf-8")
     with pytest.raises(BuildError, match=r"MAJOR\.MINOR\.PATCH"):
         build_release(read_seeds(tmp_path / "seeds"))
     config.write_text(
-        original.replace("[release]\n", "[release]\nx = 1\n").replace('version = "1.0.0"', "version = 1"),
+        re.sub(r'(?m)^version = ".*"$', "version = 1", original),
         "utf-8",
     )
     with pytest.raises(BuildError, match="must be a str"):

@@ -16,17 +16,22 @@ from .errors import (
     KzrightsError,
     UnknownIdError,
     UnknownVersionError,
+    UnsupportedReleaseError,
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
+    from .annotate import annotate
     from .records import (
         Addressee,
+        Entity,
+        EntityCategory,
         Footnote,
         FootnoteRef,
         Item,
+        Mention,
         Metadata,
         Paragraph,
         Recommendation,
@@ -41,10 +46,13 @@ if TYPE_CHECKING:
 __all__ = [
     "Addressee",
     "DataIntegrityError",
+    "Entity",
+    "EntityCategory",
     "Footnote",
     "FootnoteRef",
     "Item",
     "KzrightsError",
+    "Mention",
     "Metadata",
     "Paragraph",
     "Recommendation",
@@ -55,16 +63,22 @@ __all__ = [
     "Span",
     "UnknownIdError",
     "UnknownVersionError",
+    "UnsupportedReleaseError",
     "__version__",
+    "annotate",
     "load",
     "versions",
 ]
 
 _LAZY = {
+    "annotate": "annotate",
     "load": "releases",
     "versions": "releases",
     "Report": "report",
     "Addressee": "records",
+    "Entity": "records",
+    "EntityCategory": "records",
+    "Mention": "records",
     "Footnote": "records",
     "FootnoteRef": "records",
     "Item": "records",

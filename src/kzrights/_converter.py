@@ -13,8 +13,10 @@ This module is imported on the first :func:`kzrights.load`, never by
 from __future__ import annotations
 
 import datetime
+import enum
 import sys
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
@@ -22,10 +24,23 @@ import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
 from .errors import DataIntegrityError
-from .records import Addressee, Footnote, Item, Metadata, Paragraph, Recommendation, Section, Span
+from .records import (
+    Addressee,
+    Entity,
+    EntityCategory,
+    Footnote,
+    Item,
+    Mention,
+    Metadata,
+    Paragraph,
+    Recommendation,
+    Section,
+    Span,
+)
 from .report import Report
 
 __all__ = [
+    "READABLE_SCHEMAS",
     "SCHEMA",
     "ReleaseDocument",
     "from_report",
@@ -34,10 +49,13 @@ __all__ = [
     "unstructure_document",
 ]
 
-SCHEMA = 1
-"""The version of the release JSON layout that this code reads and writes."""
+SCHEMA = 2
+"""The version of the release JSON layout that this code writes."""
+READABLE_SCHEMAS = frozenset({1, 2})
+"""The layouts it reads: 1 (release 1.0.0), 2 (adds entities and mentions)."""
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 
 @attrs.frozen
@@ -51,6 +69,8 @@ class ReleaseDocument:
     items: tuple[Item, ...]
     recommendations: tuple[Recommendation, ...]
     footnotes: tuple[Footnote, ...]
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
 
 
 def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:
@@ -64,6 +84,8 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
         items=document.items,
         recommendations=document.recommendations,
         footnotes=document.footnotes,
+        entities=document.entities,
+        mentions=document.mentions,
     )
 
 
@@ -77,6 +99,8 @@ def from_report(report: Report) -> ReleaseDocument:
         items=report.items,
         recommendations=report.recommendations,
         footnotes=report.footnotes,
+        entities=report.entities,
+        mentions=report.mentions,
     )
 
 
@@ -92,10 +116,13 @@ def _strict(kind: type[T]) -> Any:
     return hook
 
 
-def _structure_addressee(value: Any, _: Any) -> Addressee:
-    if type(value) is not str:
-        raise TypeError(f"expected an addressee string, got {type(value).__name__}")
-    return Addressee(value)
+def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
+    def hook(value: Any, _: Any) -> E:
+        if type(value) is not str:
+            raise TypeError(f"expected a {cls.__name__} string, got {type(value).__name__}")
+        return cls(value)
+
+    return hook
 
 
 def _structure_span(value: Any, _: Any) -> Span:
@@ -146,8 +173,9 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     for kind in (str, int, bool):
         converter.register_structure_hook(kind, _strict(kind))
-    # Addressee is a str, so it would match the strict str hook: give it its own
-    converter.register_structure_hook(Addressee, _structure_addressee)
+    # str enums would match the strict str hook: give each its own
+    for enum_class in (Addressee, EntityCategory):
+        converter.register_structure_hook(enum_class, _structure_str_enum(enum_class))
     converter.register_structure_hook(Span, _structure_span)
     converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
     converter.register_structure_hook(datetime.date, _structure_date)
@@ -200,8 +228,10 @@ def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseD
     """Build a :class:`ReleaseDocument` from JSON data, checking its schema."""
     if not isinstance(data, dict):
         raise DataIntegrityError(version, file, "expected a JSON object at the top level")
-    if data.get("schema") != SCHEMA:
+    if data.get("schema") not in READABLE_SCHEMAS:
         raise DataIntegrityError(
-            version, file, f"schema {data.get('schema')!r} is not the supported schema {SCHEMA}"
+            version,
+            file,
+            f"schema {data.get('schema')!r} is not one this version reads ({sorted(READABLE_SCHEMAS)})",
         )
     return structure(data, ReleaseDocument, version=version, file=file)

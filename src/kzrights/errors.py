@@ -20,6 +20,7 @@ __all__ = [
     "KzrightsError",
     "UnknownIdError",
     "UnknownVersionError",
+    "UnsupportedReleaseError",
 ]
 
 
@@ -95,6 +96,18 @@ class DataIntegrityError(KzrightsError, ValueError):
         self.reason = reason
         where = f"data release {version}" if version is not None else "the release index"
         super().__init__(f"{where}: {file}: {reason}")
+
+
+class UnsupportedReleaseError(KzrightsError, ValueError):
+    """The data release asked for lacks what the call needs (e.g. entities in 1.0.0).
+
+    Attributes:
+        version: The release concerned.
+    """
+
+    def __init__(self, version: str, reason: str) -> None:
+        self.version = version
+        super().__init__(f"data release {version} {reason}")
 
 
 class BuildError(KzrightsError, ValueError):

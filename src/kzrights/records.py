@@ -24,9 +24,12 @@ import attrs
 
 __all__ = [
     "Addressee",
+    "Entity",
+    "EntityCategory",
     "Footnote",
     "FootnoteRef",
     "Item",
+    "Mention",
     "Metadata",
     "Paragraph",
     "Recommendation",
@@ -128,6 +131,8 @@ class Paragraph(_CitesFootnotes):
         span: Where it is in the source text.
         footnote_refs: The footnote markers it carries, in order.
         item_ids: The ids of the list items it introduces, if any.
+        entity_ids: The entities it mentions, in order of first mention
+            (from release 1.1.0).
     """
 
     kind: ClassVar[str] = "paragraph"
@@ -139,6 +144,7 @@ class Paragraph(_CitesFootnotes):
     span: Span
     footnote_refs: tuple[FootnoteRef, ...] = ()
     item_ids: tuple[str, ...] = ()
+    entity_ids: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -155,6 +161,7 @@ class Item(_CitesFootnotes):
         text: The verbatim text without the bullet, footnote markers removed.
         span: Where it is in the source text.
         footnote_refs: The footnote markers it carries, in order.
+        entity_ids: The entities it mentions (from release 1.1.0).
     """
 
     kind: ClassVar[str] = "item"
@@ -165,6 +172,7 @@ class Item(_CitesFootnotes):
     text: str
     span: Span
     footnote_refs: tuple[FootnoteRef, ...] = ()
+    entity_ids: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -180,6 +188,7 @@ class Recommendation(_CitesFootnotes):
         lead_in_id: The id of the paragraph that introduces it
             (``"...the Government of Kazakhstan should:"``).
         footnote_refs: The footnote markers it carries (none in release 1.0.0).
+        entity_ids: The entities it mentions (from release 1.1.0).
     """
 
     kind: ClassVar[str] = "recommendation"
@@ -191,6 +200,7 @@ class Recommendation(_CitesFootnotes):
     span: Span
     lead_in_id: str
     footnote_refs: tuple[FootnoteRef, ...] = ()
+    entity_ids: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -208,6 +218,7 @@ class Footnote:
         same_source_as: The other footnotes that cite the same source
             (directly, or through "Ibid.").
         cited_by: The ids of the records whose markers point at it.
+        entity_ids: The entities it mentions (from release 1.1.0).
     """
 
     kind: ClassVar[str] = "footnote"
@@ -220,6 +231,7 @@ class Footnote:
     ibid_of: str | None = None
     same_source_as: tuple[str, ...] = ()
     cited_by: tuple[str, ...] = ()
+    entity_ids: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -285,6 +297,73 @@ class Metadata:
     authors_span: Span
     published_span: Span
     publisher_span: Span
+
+
+class EntityCategory(str, enum.Enum):
+    """What kind of thing an entity is."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    OFFICE = "office"
+    LEGAL_INSTRUMENT = "legal-instrument"
+    PLACE = "place"
+    PUBLICATION = "publication"
+    POLICY_TOOL = "policy-tool"
+    EVENT = "event"
+
+
+@attrs.frozen
+class Entity:
+    """A person, organisation, law, place, publication or policy tool the report names.
+
+    The registry is curated (``seeds/entities.toml``, CC BY 4.0): names,
+    aliases, descriptions and ``related_ids`` are editorial, and a
+    description only restates what the report says.  Where the report
+    mentions an entity is computed by the build (:attr:`Report.mentions`).
+
+    Attributes:
+        id: Stable id, e.g. ``"entities.max-bokayev"``.
+        category: What kind of thing it is.
+        name: The canonical name.
+        aliases: Other ways to write it: acronyms, short forms,
+            transliterations, Cyrillic.
+        description: One line on what the report says of it.
+        related_ids: Other entities it is linked to (editorial).
+    """
+
+    kind: ClassVar[str] = "entity"
+
+    id: str
+    category: EntityCategory
+    name: str
+    aliases: tuple[str, ...]
+    description: str
+    related_ids: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Mention:
+    """A stretch of text that names an entity.
+
+    :func:`kzrights.annotate` returns mentions in the text it was given
+    (``record_id`` and ``source_span`` are then ``None``); a release's
+    :attr:`Report.mentions` are mentions in its records.
+
+    Attributes:
+        entity_id: The entity named.
+        text: The text as it stands (the surface form).
+        start: Where it starts, in the given text or the record's ``text``.
+        end: Where it ends (exclusive).
+        record_id: The record it is in, for mentions in the report.
+        source_span: Where it is in the report's source text.
+    """
+
+    entity_id: str
+    text: str
+    start: int
+    end: int
+    record_id: str | None = None
+    source_span: Span | None = None
 
 
 Record = Paragraph | Item | Recommendation | Footnote

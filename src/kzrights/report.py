@@ -10,19 +10,20 @@ import attrs
 from .errors import UnknownIdError
 from .records import (
     Addressee,
+    Entity,
     Footnote,
     Item,
+    Mention,
     Metadata,
     Paragraph,
     Recommendation,
     Record,
     Section,
-    Span,
 )
 
 __all__ = ["Report"]
 
-Addressable = Record | Section
+Addressable = Record | Section | Entity
 
 
 @attrs.frozen(repr=False)
@@ -42,6 +43,9 @@ class Report:
         items: Every list item (the decree areas), in reading order.
         recommendations: The 15 recommendations, in reading order.
         footnotes: The 12 footnotes, by number.
+        entities: The entity registry (from release 1.1.0), by id.
+        mentions: Every mention of an entity in the text records, in
+            reading order (from release 1.1.0).
     """
 
     version: str
@@ -52,8 +56,11 @@ class Report:
     items: tuple[Item, ...]
     recommendations: tuple[Recommendation, ...]
     footnotes: tuple[Footnote, ...]
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
     _index: Mapping[str, Addressable] = attrs.field(init=False, eq=False)
+    _names: Mapping[str, Entity] | None = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         text_records: list[Record] = [
@@ -65,14 +72,17 @@ class Report:
         text_records.sort(key=lambda r: r.span.start)
         index: dict[str, Addressable] = {s.id: s for s in self.sections}
         index.update((r.id, r) for r in text_records)
+        index.update((e.id, e) for e in self.entities)
         object.__setattr__(self, "_records", tuple(text_records))
         object.__setattr__(self, "_index", MappingProxyType(index))
+        object.__setattr__(self, "_names", None)
 
     def __repr__(self) -> str:
+        extra = f", {len(self.entities)} entities" if self.entities else ""
         return (
             f"<Report {self.version}: {len(self.paragraphs)} paragraphs, "
             f"{len(self.items)} items, {len(self.recommendations)} recommendations, "
-            f"{len(self.footnotes)} footnotes>"
+            f"{len(self.footnotes)} footnotes{extra}>"
         )
 
     def records(self) -> tuple[Record, ...]:
@@ -170,12 +180,70 @@ class Report:
                 return note
         raise UnknownIdError(f"footnotes.{number}", [f.id for f in self.footnotes])
 
+    def entity(self, name: str) -> Entity:
+        """Return the entity with this id, name or alias.
+
+        The look-up tolerates case, diacritics, Cyrillic and the common
+        transliteration variants of Kazakh and Russian names.
+
+        >>> import kzrights
+        >>> report = kzrights.load("1.1.0")
+        >>> report.entity("Bokaev").name
+        'Max Bokayev'
+        >>> report.entity("Бокаев") is report.entity("entities.max-bokayev")
+        True
+
+        Raises:
+            TypeError: If ``name`` is not a string.
+            UnknownIdError: If no entity has this name; the error names the
+                closest ones.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        found = self._index.get(name)
+        if isinstance(found, Entity):
+            return found
+        names = self._name_index()
+        from ._names import name_key
+
+        entity = names.get(name_key(name)) or names.get(name_key(f"entities.{name}"))
+        if entity is None:
+            known = [e.name for e in self.entities] + [a for e in self.entities for a in e.aliases]
+            raise UnknownIdError(name, known, what="entity")
+        return entity
+
+    def _name_index(self) -> Mapping[str, Entity]:
+        names = self._names
+        if names is None:
+            from ._names import name_key
+
+            built: dict[str, Entity] = {}
+            for entity in self.entities:
+                for form in (entity.id, entity.name, *entity.aliases):
+                    built.setdefault(name_key(form), entity)
+            names = MappingProxyType(built)
+            object.__setattr__(self, "_names", names)
+        return names
+
+    def mentions_of(self, entity: str) -> tuple[Mention, ...]:
+        """Return every mention in the report of an entity, given by id, name or alias.
+
+        Raises:
+            TypeError: If ``entity`` is not a string.
+            UnknownIdError: If no entity has this id, name or alias.
+        """
+        wanted = self.entity(entity).id
+        return tuple(m for m in self.mentions if m.entity_id == wanted)
+
     def source_of(self, id: str) -> str:
         """Return the stretch of source text a record or section comes from, markers and all.
 
         Raises:
             TypeError: If ``id`` is not a string.
             UnknownIdError: If no record has this id.
+            ValueError: If ``id`` is an entity's.
         """
-        span: Span = self.get(id).span
-        return span.slice(self.source_text)
+        found = self.get(id)
+        if isinstance(found, Entity):
+            raise ValueError(f"{id} is an entity, named in many places: see mentions_of({id!r})")
+        return found.span.slice(self.source_text)

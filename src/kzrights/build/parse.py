@@ -110,6 +110,8 @@ class Cleaned:
     span: Span
     refs: tuple[tuple[int, int, Span], ...]
     """(footnote number, offset in ``text``, marker span in the source) per marker."""
+    offsets: tuple[int, ...] = attrs.field(default=(), repr=False)
+    """The source offset of each character of ``text``."""
 
 
 @attrs.frozen
@@ -174,23 +176,24 @@ def clean(source: str, start: int, end: int) -> Cleaned:
     while end > start and source[end - 1] in PAD:
         end -= 1
     pieces: list[str] = []
-    length = 0
-    space_pending = False
+    offsets: list[int] = []
+    pending_space: int | None = None  # where the padding waiting to become a space starts
     refs: list[tuple[int, int, Span]] = []
     for match in _TOKEN.finditer(source, start, end):
         if match.lastgroup == "pad":
-            space_pending = True
+            if pending_space is None:
+                pending_space = match.start()
         elif match.group("marker") is not None:
-            refs.append((int(match.group("number")), length, Span(match.start(), match.end())))
+            refs.append((int(match.group("number")), len(offsets), Span(match.start(), match.end())))
         else:
-            if space_pending and pieces:
+            if pending_space is not None and pieces:
                 pieces.append(" ")
-                length += 1
-            space_pending = False
+                offsets.append(pending_space)
+            pending_space = None
             piece = match.group()
             pieces.append(piece)
-            length += len(piece)
-    return Cleaned("".join(pieces), Span(start, end), tuple(refs))
+            offsets.extend(range(match.start(), match.end()))
+    return Cleaned("".join(pieces), Span(start, end), tuple(refs), tuple(offsets))
 
 
 class _Cursor:

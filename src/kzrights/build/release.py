@@ -20,6 +20,7 @@ from .._converter import SCHEMA, ReleaseDocument, unstructure_document
 from ..errors import BuildError
 from ..records import Metadata, Span
 from ..releases import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from .entities import TextRecord, link_entities, with_entity_ids
 from .parse import parse
 from .seeds import Seeds
 
@@ -90,14 +91,23 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         published_span=header.published_span,
         publisher_span=Span(publisher_start, publisher_start + len(seeds.publisher)),
     )
+    records: list[TextRecord] = [
+        *parsed.paragraphs,
+        *parsed.items,
+        *parsed.recommendations,
+        *parsed.footnotes,
+    ]
+    entity_ids, mentions = link_entities(records, source, seeds.entities)
     return ReleaseDocument(
         schema=SCHEMA,
         metadata=metadata,
         sections=parsed.sections,
-        paragraphs=parsed.paragraphs,
-        items=parsed.items,
-        recommendations=parsed.recommendations,
-        footnotes=parsed.footnotes,
+        paragraphs=tuple(with_entity_ids(p, entity_ids) for p in parsed.paragraphs),
+        items=tuple(with_entity_ids(i, entity_ids) for i in parsed.items),
+        recommendations=tuple(with_entity_ids(r, entity_ids) for r in parsed.recommendations),
+        footnotes=tuple(with_entity_ids(f, entity_ids) for f in parsed.footnotes),
+        entities=seeds.entities,
+        mentions=mentions,
     )
 
 

@@ -10,10 +10,11 @@ from typing import Any
 import attrs
 
 from ..errors import BuildError
-from ..records import Rights
+from ..records import Entity, Rights
+from .entities import ENTITIES_FILE, read_entities
 from .parse import Capture
 
-__all__ = ["CONFIG_FILE", "Seeds", "read_seeds"]
+__all__ = ["CONFIG_FILE", "Seeds", "load_toml", "read_seeds"]
 
 CONFIG_FILE = "report.toml"
 
@@ -32,6 +33,7 @@ class Seeds:
     language: str
     citation: str
     rights: Rights
+    entities: tuple[Entity, ...] = ()
 
     @property
     def source_text(self) -> str:
@@ -44,7 +46,12 @@ class Seeds:
         return hashlib.sha256(self.source_bytes).hexdigest()
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def load_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML seed file.
+
+    Raises:
+        BuildError: If it is missing or not valid TOML.
+    """
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
@@ -87,7 +94,7 @@ def read_seeds(directory: Path) -> Seeds:
             claims to come from the report does not occur in its text.
     """
     config_path = directory / CONFIG_FILE
-    config = _load_toml(config_path)
+    config = load_toml(config_path)
     source_name = _get(config, "source.file", config_path)
     if "/" in source_name or "\\" in source_name or source_name.startswith("."):
         raise BuildError(str(config_path), f"source.file must be a plain file name, not {source_name!r}")
@@ -121,6 +128,9 @@ def read_seeds(directory: Path) -> Seeds:
             annotations_licence=_get(config, "metadata.rights.annotations_licence", config_path),
         ),
     )
+    entities_path = directory / ENTITIES_FILE
+    if entities_path.is_file():
+        seeds = attrs.evolve(seeds, entities=read_entities(load_toml(entities_path), str(entities_path)))
     for key in ("publisher", "series", "country"):
         if getattr(seeds, key) not in source_text:
             raise BuildError(

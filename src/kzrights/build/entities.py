@@ -1,0 +1,123 @@
+"""The entity registry (``seeds/entities.toml``) and the mentions the build computes from it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from .._matcher import Matcher, entity_matcher
+from .._names import name_key
+from ..errors import BuildError
+from ..records import Entity, EntityCategory, Footnote, Item, Mention, Paragraph, Recommendation, Span
+from .parse import clean
+
+__all__ = ["ENTITIES_FILE", "link_entities", "read_entities", "with_entity_ids"]
+
+ENTITIES_FILE = "entities.toml"
+_FIELDS = {"id", "category", "name", "aliases", "description", "related"}
+
+TextRecord = Paragraph | Item | Recommendation | Footnote
+
+
+def _entity(raw: Any, position: int, path: str) -> Entity:
+    if not isinstance(raw, dict) or set(raw) != _FIELDS:
+        raise BuildError(path, f"entity #{position + 1} must have exactly the fields {sorted(_FIELDS)}")
+    for key in ("id", "category", "name", "description"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise BuildError(path, f"entity {raw.get('id')!r}: {key} must be a non-empty string")
+    for key in ("aliases", "related"):
+        if not isinstance(raw[key], list) or not all(isinstance(v, str) and v.strip() for v in raw[key]):
+            raise BuildError(path, f"entity {raw['id']!r}: {key} must be a list of non-empty strings")
+    try:
+        category = EntityCategory(raw["category"])
+    except ValueError:
+        choices = ", ".join(c.value for c in EntityCategory)
+        raise BuildError(path, f"entity {raw['id']!r}: category must be one of {choices}") from None
+    return Entity(
+        id=f"entities.{raw['id']}",
+        category=category,
+        name=raw["name"],
+        aliases=tuple(raw["aliases"]),
+        description=raw["description"],
+        related_ids=tuple(f"entities.{r}" for r in raw["related"]),
+    )
+
+
+def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
+    """Turn the parsed ``entities.toml`` into entities, checking the registry is consistent.
+
+    Raises:
+        BuildError: On a malformed entry, a duplicate id, a link to an unknown
+            entity, or two entities that share a name or alias.
+    """
+    raw = data.get("entity")
+    if not isinstance(raw, list) or not raw:
+        raise BuildError(path, "expected a list of [[entity]] tables")
+    entities = tuple(_entity(item, n, path) for n, item in enumerate(raw))
+    ids = [e.id for e in entities]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise BuildError(path, f"duplicate entity ids: {', '.join(duplicates)}")
+    known = set(ids)
+    for entity in entities:
+        for related in entity.related_ids:
+            if related not in known or related == entity.id:
+                raise BuildError(path, f"{entity.id} is related to {related}, which is not another entity")
+    owners: dict[str, str] = {}
+    for entity in entities:
+        for form in (entity.id, entity.name, *entity.aliases):
+            owner = owners.setdefault(name_key(form), entity.id)
+            if owner != entity.id:
+                raise BuildError(path, f"{form!r} names both {owner} and {entity.id}")
+    try:
+        entity_matcher(entities)
+    except ValueError as exc:
+        raise BuildError(path, str(exc)) from None
+    return entities
+
+
+def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Mention]:
+    cleaned = clean(source, record.span.start, record.span.end)
+    if cleaned.text != record.text:  # pragma: no cover - parse and clean agree by construction
+        raise BuildError("seeds", f"{record.id}: its text no longer matches its span")
+    offsets = cleaned.offsets
+    return [
+        Mention(
+            entity_id=entity_id,
+            text=record.text[start:end],
+            start=start,
+            end=end,
+            record_id=record.id,
+            source_span=Span(offsets[start], offsets[end - 1] + 1),
+        )
+        for entity_id, start, end in matcher.find(record.text)
+    ]
+
+
+def link_entities(
+    records: Sequence[TextRecord], source: str, entities: Sequence[Entity]
+) -> tuple[dict[str, tuple[str, ...]], tuple[Mention, ...]]:
+    """Find every mention of the registry's entities in the records.
+
+    Returns:
+        The entity ids each record mentions (in order of first mention), and
+        all mentions in reading order.
+    """
+    matcher = entity_matcher(entities)
+    mentions: list[Mention] = []
+    entity_ids: dict[str, tuple[str, ...]] = {}
+    for record in sorted(records, key=lambda r: r.span.start):
+        found = _mentions_in(record, source, matcher)
+        mentions.extend(found)
+        entity_ids[record.id] = tuple(dict.fromkeys(m.entity_id for m in found))
+    return entity_ids, tuple(mentions)
+
+
+R = TypeVar("R", Paragraph, Item, Recommendation, Footnote)
+
+
+def with_entity_ids(record: R, entity_ids: dict[str, tuple[str, ...]]) -> R:
+    """Return ``record`` with its ``entity_ids`` filled in."""
+    return attrs.evolve(record, entity_ids=entity_ids.get(record.id, ()))
