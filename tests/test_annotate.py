@@ -116,3 +116,107 @@ def test_works_in_a_process_pool():
         parallel = list(pool.map(annotate, texts))
     assert parallel == [annotate(t) for t in texts]
     assert parallel[0][0].entity_id == "entities.kassym-jomart-tokayev"
+
+
+ALIASES = [
+    ("Nur Otan", "nur"),
+    ("Nur-Otan", "nur"),
+    ("Oyan, Qazaqstan", "oyan"),
+    ("Oyan", "oyan"),
+    ("Qazaqstan", "kz"),
+    ("Kazakhstan", "kz"),
+    ("ILO", "ilo"),
+    ("Article 174", "a174"),
+    ("Article 174 of the Criminal Code", "a174"),
+    ("Criminal Code", "cc"),
+    ("kettling", "ket"),
+    ("Токаев", "tok"),
+    ("UK", "uk"),
+    ("U.K.", "uk"),
+]
+
+
+def reference(pairs, text):
+    """A slow, obviously right matcher: at each word start, try every form, keep the longest."""
+    import re
+
+    forms = []
+    for alias, eid in pairs:
+        for form in {alias, alias.replace("’", "'"), alias.replace("'", "’")}:
+            if " " in form:
+                pattern = r"\s+".join(re.escape(w) for w in form.lower().split(" "))
+                forms.append((re.compile(pattern + r"(?!\w)"), True, eid))
+            else:
+                variants = {form, form.upper()} | (
+                    {form[0].upper() + form[1:]} if form[0].islower() else set()
+                )
+                for v in variants:
+                    forms.append((re.compile(re.escape(v) + r"(?!\w)"), False, eid))
+    low = text.lower()
+    found, i = [], 0
+    while i < len(text):
+        if i and re.match(r"\w", text[i - 1]):
+            i += 1
+            continue
+        best = None
+        for pattern, folded, eid in forms:
+            m = pattern.match(low if folded else text, i)
+            if m and (best is None or m.end() > best[2]):
+                best = (eid, i, m.end())
+        if best:
+            found.append(best)
+            i = best[2]
+        else:
+            i += 1
+    return found
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Nur",
+                "nur",
+                "NUR",
+                " ",
+                "  ",
+                "\n",
+                "-",
+                "Otan",
+                "otan",
+                "Oyan",
+                "oyan",
+                ", ",
+                "Qazaqstan",
+                "ILO",
+                "ilo",
+                "Article",
+                "174",
+                "of the",
+                "Criminal",
+                "Code",
+                "kettling",
+                "Kettling",
+                "Токаев",
+                "UK",
+                "U.K.",
+                "x",
+                "🙂",
+                "é",
+                "’",
+            ]
+        ),
+        max_size=25,
+    )
+)
+def test_matcher_agrees_with_a_brute_force_reference(parts):
+    """On any mix of names, cases, spaces and punctuation, the trie finds what brute force finds."""
+    text = "".join(parts)
+    assert Matcher(ALIASES).find(text) == reference(ALIASES, text)
+
+
+def test_names_after_an_emoji_and_odd_lowercase():
+    """Names after a character beyond the BMP are found, and in texts whose lowercase has another length."""
+    assert ids("🙂Tokayev🙂") == ["kassym-jomart-tokayev"]
+    assert ids("İstanbul: Article 405 and Nur Otan") == ["criminal-code-article-405", "nur-otan"]

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import namedtuple_dict_structure_factory, namedtuple_dict_unstructure_factory
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
 from .errors import DataIntegrityError
@@ -181,6 +182,14 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     converter.register_structure_hook(datetime.date, _structure_date)
     converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
+    # Mention is a named tuple: stored as an object, like the attrs records
+    converter.register_structure_hook_factory(
+        lambda cls: cls is Mention,
+        lambda cls, conv: namedtuple_dict_structure_factory(cls, conv, "from_converter", True),
+    )
+    converter.register_unstructure_hook_factory(
+        lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
+    )
     return converter
 
 

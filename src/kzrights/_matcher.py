@@ -1,22 +1,26 @@
 """The entity matcher behind :func:`kzrights.annotate`: a compiled, case-aware trie.
 
-Aliases are turned into two tries, one of names that match in any case
-(multi-word names) and one of names that match only as written (single words
-and acronyms, plus their ALL-CAPS form, and the Capitalised form of a
-lowercase word).  Each trie becomes one regular expression whose branches
-follow the trie, so the regex engine, in C, walks the text once and at each
-word start follows at most one path per trie; it never tries the aliases one
-by one.  Within a trie the longest alias wins, because every node tries its
-continuations before it accepts the shorter name, and every accepted name must
-end at a word boundary.
+The aliases are lowercased into one trie, and the trie into one regular
+expression whose branches follow it: the regex engine, in C, jumps from word
+start to word start and follows at most one path of the trie from each, so it
+never tries the aliases one by one and its cost grows with the text, hardly
+with the number of aliases.  The longest alias wins, because every node tries
+its continuations before it accepts the shorter name, and every name must end
+at a word boundary.
 
-A :class:`Matcher` holds only strings, dicts and a compiled pattern, so it
-pickles (a process pool or a Spark job can ship it) and it never changes after
-it is built.
+Case rules: names with a space in them match in any case, so the trie runs
+over the lowercased text; a hit of a single word or acronym is then kept only
+if the original text has it in one of its allowed forms (see
+:func:`surface_variants`), so "oyan" and "ilo" are never names.
+
+A :class:`Matcher` pickles as its two tables of names (a process pool or a
+Spark job can ship it) and rebuilds its patterns on arrival; it never changes
+after it is built.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -73,14 +77,29 @@ def _trie_regex(words: Iterable[str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[_END] = {}
-    return _node_regex(trie)
+    return _node_regex(trie, top=True)
 
 
-def _node_regex(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
-    branches = []
-    for char in sorted(k for k in node if k != _END):
-        edge = r"\s+" if char == " " else re.escape(char)
-        branches.append(edge + _node_regex(node[char]))
+def _edge(char: str) -> str:
+    return r"\s+" if char == " " else re.escape(char)
+
+
+def _node_regex(node: dict[str, dict], top: bool = False) -> str:  # type: ignore[type-arg]
+    """The regex of a trie node: one branch per next character, the end of a name last.
+
+    At the top, the branches for characters beyond Latin (Cyrillic, …) are
+    grouped behind one character class, so that the regex engine, which
+    tries a group's branches one by one, skips them all with one test on
+    Latin text.
+    """
+    chars = sorted(k for k in node if k != _END)
+    far = [c for c in chars if top and ord(c) >= 0x0400]
+    branches = [_edge(c) + _node_regex(node[c]) for c in chars if c not in far]
+    if len(far) > 1:
+        inner = "|".join(f"(?<={_edge(c)}){_node_regex(node[c])}" for c in far)
+        branches.append("[" + "".join(_edge(c) for c in far) + "](?:" + inner + ")")
+    elif far:
+        branches.append(_edge(far[0]) + _node_regex(node[far[0]]))
     if _END in node:
         # accept here only if the name ends at a word boundary; tried last,
         # so that a longer name through this node wins
@@ -90,8 +109,38 @@ def _node_regex(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
     return "(?:" + "|".join(branches) + ")"
 
 
+def _nonword_class(low: int, high: int) -> str:
+    """A character class of every non-word character from ``low`` to ``high``."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(low, high + 1):
+        if 0xD800 <= code <= 0xDFFF or _WORD.match(chr(code)):
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "[" + "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]"
+
+
+_WORD = re.compile(r"\w")
+
+
+@functools.cache
+def _bmp_nonword_class() -> str:
+    return _nonword_class(0, 0xFFFF)
+
+
 class Matcher:
     """Finds aliases of entities in a text: longest match, word boundaries, case rules.
+
+    How it is fast: the text is lowercased once (``str.lower`` keeps offsets
+    for almost every text; for the rare one it does not, a slower exact path
+    runs instead), and one case-sensitive trie regex of the lowercased
+    aliases runs over it.  The pattern starts with a class of the characters
+    that can precede a word (every non-word character of the Basic
+    Multilingual Plane, which the regex engine tests with a bitmap), so the
+    engine jumps from word start to word start.  A hit of a case-sensitive
+    alias is then kept only if the text has it in one of its allowed forms.
 
     Args:
         aliases: ``(alias, entity_id)`` pairs.  An alias with a space in it
@@ -125,35 +174,82 @@ class Matcher:
                         claim(exact, variant, entity_id, alias)
         self._exact = exact
         self._folded = folded
+        self._compile()
+
+    def _compile(self) -> None:
+        exact, folded = self._exact, self._folded
+        trie = _trie_regex(set(folded) | {form.lower() for form in exact} or {"\x00"})
+        # what may precede a name: any non-word character of the BMP, tested
+        # with a bitmap, or any character beyond it (checked in _scan)
+        before = _bmp_nonword_class()[:-1] + "\U00010000-\U0010ffff]"
+        self._anywhere = re.compile(before + "(" + trie + ")")
+        self._head = re.compile("(" + trie + ")")
+        self._folded_only = re.compile("(" + _trie_regex(folded or {"\x00"}) + ")")
         parts = []
         if folded:
             parts.append("(?i:" + _trie_regex(folded) + ")")
         if exact:
             parts.append(_trie_regex(exact))
-        body = "|".join(parts) if parts else "(?!)"
-        self._pattern = re.compile(r"(?<!\w)(?:" + body + ")")
+        self._exact_path = re.compile(r"(?<!\w)(" + ("|".join(parts) or "(?!)") + ")")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self._exact, self._folded, self._pattern))
+        # the patterns are rebuilt in the receiving process: only the tables travel
+        return (_rebuild, (self._exact, self._folded))
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """Return ``(entity_id, start, end)`` for every name found in ``text``, in order."""
+        low = text.lower()
+        if len(low) != len(text):
+            return self._find_exact(text)
+        found: list[tuple[str, int, int]] = []
+        head = self._head.match(low)
+        if head is not None:
+            self._keep(head, text, low, found)
+        exact_get = self._exact.get
+        folded_get = self._folded.get
+        for match in self._anywhere.finditer(low, head.end() if head is not None else 0):
+            start, end = match.span(1)
+            key = match.group(1)
+            entity_id = folded_get(key) or exact_get(text[start:end])
+            if entity_id is not None and start and low[start - 1] < "\U00010000":
+                found.append((entity_id, start, end))
+            else:
+                self._keep(match, text, low, found)
+        return found
+
+    def _keep(self, match: re.Match[str], text: str, low: str, found: list[tuple[str, int, int]]) -> None:
+        """The slow path of a hit: whitespace to fold, a case to check, a character before to check."""
+        start, end = match.span(1)
+        if start and low[start - 1] >= "\U00010000" and _WORD.match(low, start - 1):
+            return
+        key = match.group(1)
+        entity_id = self._folded.get(_fold(key)) or self._exact.get(text[start:end])
+        if entity_id is None:
+            # a single word in a case it may not take ("oyan"): a name that
+            # matches in any case may still start here
+            retry = self._folded_only.match(low, start)
+            if retry is None:
+                return
+            end = retry.end(1)
+            entity_id = self._folded[_fold(retry.group(1))]
+        found.append((entity_id, start, end))
+
+    def _find_exact(self, text: str) -> list[tuple[str, int, int]]:
+        """The slower path, on the text as it is, for texts whose lowercase has another length."""
         found = []
-        exact = self._exact
-        folded = self._folded
-        for match in self._pattern.finditer(text):
-            surface = match.group()
-            entity_id = exact.get(surface) or folded.get(_fold(surface))
+        for match in self._exact_path.finditer(text):
+            surface = match.group(1)
+            entity_id = self._exact.get(surface) or self._folded.get(_fold(surface))
             if entity_id is not None:
-                found.append((entity_id, match.start(), match.end()))
+                found.append((entity_id, match.start(1), match.end(1)))
         return found
 
 
-def _rebuild(exact: dict[str, str], folded: dict[str, str], pattern: re.Pattern[str]) -> Matcher:
+def _rebuild(exact: dict[str, str], folded: dict[str, str]) -> Matcher:
     matcher = Matcher.__new__(Matcher)
     matcher._exact = exact
     matcher._folded = folded
-    matcher._pattern = pattern
+    matcher._compile()
     return matcher
 
 

@@ -76,4 +76,9 @@ def annotate(text: str, *, version: str | None = None) -> list[Mention]:
         return []
     from .records import Mention
 
-    return [Mention(entity_id, text[start:end], start, end) for entity_id, start, end in matcher.find(text)]
+    # tuple.__new__ builds the named tuples without the keyword handling of
+    # Mention(...): annotate may return millions of them
+    new = tuple.__new__
+    return [
+        new(Mention, (eid, text[start:end], start, end, None, None)) for eid, start, end in matcher.find(text)
+    ]

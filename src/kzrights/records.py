@@ -18,7 +18,7 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 
 import datetime
 import enum
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import attrs
 
@@ -341,13 +341,14 @@ class Entity:
     related_ids: tuple[str, ...] = ()
 
 
-@attrs.frozen
-class Mention:
+class Mention(NamedTuple):
     """A stretch of text that names an entity.
 
     :func:`kzrights.annotate` returns mentions in the text it was given
     (``record_id`` and ``source_span`` are then ``None``); a release's
-    :attr:`Report.mentions` are mentions in its records.
+    :attr:`Report.mentions` are mentions in its records.  A mention is a
+    named tuple: immutable like every record, and light, since ``annotate``
+    may return millions of them.
 
     Attributes:
         entity_id: The entity named.
