@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from .records import Mention
+
 if TYPE_CHECKING:
     from .records import Entity
 
@@ -179,10 +181,12 @@ class Matcher:
     def _compile(self) -> None:
         exact, folded = self._exact, self._folded
         trie = _trie_regex(set(folded) | {form.lower() for form in exact} or {"\x00"})
-        # what may precede a name: any non-word character of the BMP, tested
-        # with a bitmap, or any character beyond it (checked in _scan)
-        before = _bmp_nonword_class()[:-1] + "\U00010000-\U0010ffff]"
-        self._anywhere = re.compile(before + "(" + trie + ")")
+        # what may precede a name: any non-word character of the BMP, which the
+        # engine tests with a bitmap; for texts with characters beyond the BMP,
+        # any of those too (a slower class; _keep checks they are not letters)
+        bmp = _bmp_nonword_class()
+        self._anywhere = re.compile(bmp + "(" + trie + ")")
+        self._anywhere_astral = re.compile(bmp[:-1] + "\U00010000-\U0010ffff](" + trie + ")")
         self._head = re.compile("(" + trie + ")")
         self._folded_only = re.compile("(" + _trie_regex(folded or {"\x00"}) + ")")
         parts = []
@@ -196,28 +200,34 @@ class Matcher:
         # the patterns are rebuilt in the receiving process: only the tables travel
         return (_rebuild, (self._exact, self._folded))
 
-    def find(self, text: str) -> list[tuple[str, int, int]]:
-        """Return ``(entity_id, start, end)`` for every name found in ``text``, in order."""
+    def find(self, text: str) -> list[Mention]:
+        """Return a :class:`~kzrights.records.Mention` for every name found in ``text``, in order."""
         low = text.lower()
         if len(low) != len(text):
             return self._find_exact(text)
-        found: list[tuple[str, int, int]] = []
+        found: list[Mention] = []
         head = self._head.match(low)
         if head is not None:
             self._keep(head, text, low, found)
         exact_get = self._exact.get
         folded_get = self._folded.get
-        for match in self._anywhere.finditer(low, head.end() if head is not None else 0):
+        new = tuple.__new__
+        # UTF-16 needs two units for a character beyond the BMP: a cheap test for one
+        narrow = len(low.encode("utf-16-le", "surrogatepass")) == 2 * len(low)
+        pattern = self._anywhere if narrow else self._anywhere_astral
+        for match in pattern.finditer(low, head.end() if head is not None else 0):
             start, end = match.span(1)
             key = match.group(1)
-            entity_id = folded_get(key) or exact_get(text[start:end])
-            if entity_id is not None and start and low[start - 1] < "\U00010000":
-                found.append((entity_id, start, end))
+            surface = text[start:end]
+            entity_id = folded_get(key) or exact_get(surface)
+            if entity_id is not None and low[start - 1] < "\U00010000":
+                # tuple.__new__ skips the keyword handling of Mention(...)
+                found.append(new(Mention, (entity_id, surface, start, end, None, None)))
             else:
                 self._keep(match, text, low, found)
         return found
 
-    def _keep(self, match: re.Match[str], text: str, low: str, found: list[tuple[str, int, int]]) -> None:
+    def _keep(self, match: re.Match[str], text: str, low: str, found: list[Mention]) -> None:
         """The slow path of a hit: whitespace to fold, a case to check, a character before to check."""
         start, end = match.span(1)
         if start and low[start - 1] >= "\U00010000" and _WORD.match(low, start - 1):
@@ -232,16 +242,16 @@ class Matcher:
                 return
             end = retry.end(1)
             entity_id = self._folded[_fold(retry.group(1))]
-        found.append((entity_id, start, end))
+        found.append(Mention(entity_id, text[start:end], start, end))
 
-    def _find_exact(self, text: str) -> list[tuple[str, int, int]]:
+    def _find_exact(self, text: str) -> list[Mention]:
         """The slower path, on the text as it is, for texts whose lowercase has another length."""
         found = []
         for match in self._exact_path.finditer(text):
             surface = match.group(1)
             entity_id = self._exact.get(surface) or self._folded.get(_fold(surface))
             if entity_id is not None:
-                found.append((entity_id, match.start(1), match.end(1)))
+                found.append(Mention(entity_id, surface, match.start(1), match.end(1)))
         return found
 
 

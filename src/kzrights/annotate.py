@@ -74,11 +74,4 @@ def annotate(text: str, *, version: str | None = None) -> list[Mention]:
     matcher = _matcher_for(version)
     if not text:
         return []
-    from .records import Mention
-
-    # tuple.__new__ builds the named tuples without the keyword handling of
-    # Mention(...): annotate may return millions of them
-    new = tuple.__new__
-    return [
-        new(Mention, (eid, text[start:end], start, end, None, None)) for eid, start, end in matcher.find(text)
-    ]
+    return matcher.find(text)

@@ -92,7 +92,7 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
             record_id=record.id,
             source_span=Span(offsets[start], offsets[end - 1] + 1),
         )
-        for entity_id, start, end in matcher.find(record.text)
+        for entity_id, _, start, end, _, _ in matcher.find(record.text)
     ]
 
 
