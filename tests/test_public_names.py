@@ -15,6 +15,7 @@ PUBLIC_MODULES = [
     "kzrights.cli",
     "kzrights.annotate",
     "kzrights.build",
+    "kzrights.build.annotations",
     "kzrights.build.entities",
     "kzrights.build.parse",
     "kzrights.build.release",

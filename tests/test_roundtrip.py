@@ -10,15 +10,23 @@ from hypothesis import strategies as st
 
 from kzrights import (
     Addressee,
+    Basis,
+    Entity,
+    EntityCategory,
+    Figure,
+    FigureKind,
     Footnote,
     FootnoteRef,
     Item,
+    Link,
+    Mention,
     Metadata,
     Paragraph,
     Recommendation,
     Rights,
     Section,
     Span,
+    Theme,
 )
 from kzrights._converter import (
     SCHEMA,
@@ -44,6 +52,7 @@ paragraphs = st.builds(
     span=spans,
     footnote_refs=st.lists(refs, **small).map(tuple),
     item_ids=st.lists(ids, **small).map(tuple),
+    entity_ids=st.lists(ids, **small).map(tuple),
 )
 items = st.builds(
     Item,
@@ -54,6 +63,15 @@ items = st.builds(
     span=spans,
     footnote_refs=st.lists(refs, **small).map(tuple),
 )
+links = st.builds(
+    Link,
+    target_id=ids,
+    basis=st.sampled_from(Basis),
+    record_id=st.none() | ids,
+    span=st.none() | spans,
+    quote=st.none() | text,
+    rationale=st.none() | text,
+)
 recommendations = st.builds(
     Recommendation,
     id=ids,
@@ -63,6 +81,44 @@ recommendations = st.builds(
     span=spans,
     lead_in_id=ids,
     footnote_refs=st.lists(refs, **small).map(tuple),
+    entity_ids=st.lists(ids, **small).map(tuple),
+    theme_links=st.lists(links, **small).map(tuple),
+    evidence_links=st.lists(links, **small).map(tuple),
+)
+entities = st.builds(
+    Entity,
+    id=ids,
+    category=st.sampled_from(EntityCategory),
+    name=text,
+    aliases=st.lists(text, **small).map(tuple),
+    description=text,
+    related_ids=st.lists(ids, **small).map(tuple),
+)
+mentions = st.builds(
+    Mention,
+    entity_id=ids,
+    text=text,
+    start=st.integers(0, 10**6),
+    end=st.integers(0, 10**6),
+    record_id=st.none() | ids,
+    source_span=st.none() | spans,
+)
+themes = st.builds(
+    Theme, id=ids, name=text, basis=st.sampled_from(Basis), description=text, item_id=st.none() | ids
+)
+figures = st.builds(
+    Figure,
+    id=ids,
+    figure_kind=st.sampled_from(FigureKind),
+    text=text,
+    record_id=ids,
+    span=spans,
+    description=text,
+    value=st.none() | st.floats(allow_nan=False, allow_infinity=False),
+    unit=st.none() | text,
+    currency=st.none() | text,
+    date=st.none() | text,
+    qualifier=st.none() | text,
 )
 footnotes = st.builds(
     Footnote,
@@ -74,6 +130,7 @@ footnotes = st.builds(
     ibid_of=st.none() | ids,
     same_source_as=st.lists(ids, **small).map(tuple),
     cited_by=st.lists(ids, **small).map(tuple),
+    entity_ids=st.lists(ids, **small).map(tuple),
 )
 sections = st.builds(
     Section,
@@ -110,6 +167,10 @@ documents = st.builds(
     items=st.lists(items, **small).map(tuple),
     recommendations=st.lists(recommendations, **small).map(tuple),
     footnotes=st.lists(footnotes, **small).map(tuple),
+    entities=st.lists(entities, **small).map(tuple),
+    mentions=st.lists(mentions, **small).map(tuple),
+    themes=st.lists(themes, **small).map(tuple),
+    figures=st.lists(figures, **small).map(tuple),
 )
 
 

@@ -27,8 +27,11 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
+    Basis,
     Entity,
     EntityCategory,
+    Figure,
+    FigureKind,
     Footnote,
     Item,
     Mention,
@@ -37,6 +40,7 @@ from .records import (
     Recommendation,
     Section,
     Span,
+    Theme,
 )
 from .report import Report
 
@@ -53,7 +57,7 @@ __all__ = [
 SCHEMA = 2
 """The version of the release JSON layout that this code writes."""
 READABLE_SCHEMAS = frozenset({1, 2})
-"""The layouts it reads: 1 (release 1.0.0), 2 (adds entities and mentions)."""
+"""The layouts it reads: 1 (release 1.0.0), 2 (adds entities, mentions, themes, links and figures)."""
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
@@ -72,6 +76,8 @@ class ReleaseDocument:
     footnotes: tuple[Footnote, ...]
     entities: tuple[Entity, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
 
 def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:
@@ -87,6 +93,8 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
         footnotes=document.footnotes,
         entities=document.entities,
         mentions=document.mentions,
+        themes=document.themes,
+        figures=document.figures,
     )
 
 
@@ -102,6 +110,8 @@ def from_report(report: Report) -> ReleaseDocument:
         footnotes=report.footnotes,
         entities=report.entities,
         mentions=report.mentions,
+        themes=report.themes,
+        figures=report.figures,
     )
 
 
@@ -124,6 +134,12 @@ def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
         return cls(value)
 
     return hook
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if type(value) not in (int, float):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
 
 
 def _structure_span(value: Any, _: Any) -> Span:
@@ -175,7 +191,8 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     for kind in (str, int, bool):
         converter.register_structure_hook(kind, _strict(kind))
     # str enums would match the strict str hook: give each its own
-    for enum_class in (Addressee, EntityCategory):
+    converter.register_structure_hook(float, _structure_float)
+    for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
         converter.register_structure_hook(enum_class, _structure_str_enum(enum_class))
     converter.register_structure_hook(Span, _structure_span)
     converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])

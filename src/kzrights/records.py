@@ -24,11 +24,15 @@ import attrs
 
 __all__ = [
     "Addressee",
+    "Basis",
     "Entity",
     "EntityCategory",
+    "Figure",
+    "FigureKind",
     "Footnote",
     "FootnoteRef",
     "Item",
+    "Link",
     "Mention",
     "Metadata",
     "Paragraph",
@@ -37,6 +41,7 @@ __all__ = [
     "Rights",
     "Section",
     "Span",
+    "Theme",
 ]
 
 
@@ -105,6 +110,36 @@ class FootnoteRef:
     footnote_id: str
     offset: int
     source_span: Span
+
+
+class Basis(str, enum.Enum):
+    """Whose words a link or a theme rests on."""
+
+    EXPLICIT = "explicit"
+    """The report's: its text names the area or makes the argument (the link has the span)."""
+    EDITORIAL = "editorial"
+    """A curator's judgement (the link has a one-line rationale)."""
+
+
+@attrs.frozen
+class Link:
+    """A link from a recommendation to a theme or to a paragraph of evidence.
+
+    Attributes:
+        target_id: The theme or paragraph linked to.
+        basis: Whether the report's text makes the link, or a curator does.
+        record_id: For an explicit link, the record whose words make it.
+        span: For an explicit link, where those words are in the source.
+        quote: For an explicit link, those words.
+        rationale: For an editorial link, why the curator made it.
+    """
+
+    target_id: str
+    basis: Basis
+    record_id: str | None = None
+    span: Span | None = None
+    quote: str | None = None
+    rationale: str | None = None
 
 
 class _CitesFootnotes:
@@ -189,6 +224,9 @@ class Recommendation(_CitesFootnotes):
             (``"...the Government of Kazakhstan should:"``).
         footnote_refs: The footnote markers it carries (none in release 1.0.0).
         entity_ids: The entities it mentions (from release 1.1.0).
+        theme_links: Its links to themes, each with its basis (from 1.1.0).
+        evidence_links: Its links to the paragraphs that argue for it,
+            each with its basis (from 1.1.0).
     """
 
     kind: ClassVar[str] = "recommendation"
@@ -201,6 +239,18 @@ class Recommendation(_CitesFootnotes):
     lead_in_id: str
     footnote_refs: tuple[FootnoteRef, ...] = ()
     entity_ids: tuple[str, ...] = ()
+    theme_links: tuple[Link, ...] = ()
+    evidence_links: tuple[Link, ...] = ()
+
+    @property
+    def theme_ids(self) -> tuple[str, ...]:
+        """The themes this recommendation takes up (from release 1.1.0)."""
+        return tuple(dict.fromkeys(link.target_id for link in self.theme_links))
+
+    @property
+    def evidence_ids(self) -> tuple[str, ...]:
+        """The paragraphs of the conclusions that argue for it (from release 1.1.0)."""
+        return tuple(dict.fromkeys(link.target_id for link in self.evidence_links))
 
 
 @attrs.frozen
@@ -365,6 +415,72 @@ class Mention(NamedTuple):
     end: int
     record_id: str | None = None
     source_span: Span | None = None
+
+
+@attrs.frozen
+class Theme:
+    """A theme of the report: one of the nine areas of the President's decree, or an editorial addition.
+
+    Attributes:
+        id: Stable id, e.g. ``"themes.freedom-of-expression"``.
+        name: A short name.
+        basis: ``EXPLICIT`` for the decree's areas (the report lists them),
+            ``EDITORIAL`` for themes the curators added where recommendations
+            need them.
+        item_id: For a decree area, the list item that states it.
+        description: One line on what the theme covers.
+    """
+
+    kind: ClassVar[str] = "theme"
+
+    id: str
+    name: str
+    basis: Basis
+    description: str
+    item_id: str | None = None
+
+
+class FigureKind(str, enum.Enum):
+    """What sort of number a figure is."""
+
+    MONEY = "money"
+    COUNT = "count"
+    THRESHOLD = "threshold"
+    DURATION = "duration"
+    DATE = "date"
+
+
+@attrs.frozen
+class Figure:
+    """A number the report states, typed.
+
+    Attributes:
+        id: Stable id, e.g. ``"figures.world-bank-lending"``.
+        kind: Money, a count, a threshold, a duration or a date.
+        text: The words as the report has them, e.g. ``"$4.15 billion"``.
+        record_id: The record they are in.
+        span: Where they are in the source.
+        value: The number, or ``None`` for a date.
+        unit: What is counted ("members", "years", "projects"), if anything.
+        currency: ISO 4217 code of a sum of money.
+        date: An ISO 8601 date, month or year, for a date.
+        qualifier: "at least", "less than", "up to" where the report bounds it.
+        description: One line on what the number is (editorial).
+    """
+
+    kind: ClassVar[str] = "figure"
+
+    id: str
+    figure_kind: FigureKind
+    text: str
+    record_id: str
+    span: Span
+    description: str
+    value: float | None = None
+    unit: str | None = None
+    currency: str | None = None
+    date: str | None = None
+    qualifier: str | None = None
 
 
 Record = Paragraph | Item | Recommendation | Footnote

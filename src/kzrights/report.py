@@ -11,6 +11,7 @@ from .errors import UnknownIdError
 from .records import (
     Addressee,
     Entity,
+    Figure,
     Footnote,
     Item,
     Mention,
@@ -19,11 +20,12 @@ from .records import (
     Recommendation,
     Record,
     Section,
+    Theme,
 )
 
 __all__ = ["Report"]
 
-Addressable = Record | Section | Entity
+Addressable = Record | Section | Entity | Theme | Figure
 
 
 @attrs.frozen(repr=False)
@@ -46,6 +48,9 @@ class Report:
         entities: The entity registry (from release 1.1.0), by id.
         mentions: Every mention of an entity in the text records, in
             reading order (from release 1.1.0).
+        themes: The nine areas of the President's decree and the editorial
+            themes (from release 1.1.0).
+        figures: The report's numbers, typed (from release 1.1.0).
     """
 
     version: str
@@ -58,6 +63,8 @@ class Report:
     footnotes: tuple[Footnote, ...]
     entities: tuple[Entity, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    figures: tuple[Figure, ...] = ()
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
     _index: Mapping[str, Addressable] = attrs.field(init=False, eq=False)
     _names: Mapping[str, Entity] | None = attrs.field(init=False, eq=False)
@@ -73,12 +80,18 @@ class Report:
         index: dict[str, Addressable] = {s.id: s for s in self.sections}
         index.update((r.id, r) for r in text_records)
         index.update((e.id, e) for e in self.entities)
+        index.update((t.id, t) for t in self.themes)
+        index.update((f.id, f) for f in self.figures)
         object.__setattr__(self, "_records", tuple(text_records))
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_names", None)
 
     def __repr__(self) -> str:
-        extra = f", {len(self.entities)} entities" if self.entities else ""
+        extra = (
+            f", {len(self.entities)} entities, {len(self.themes)} themes, {len(self.figures)} figures"
+            if self.entities
+            else ""
+        )
         return (
             f"<Report {self.version}: {len(self.paragraphs)} paragraphs, "
             f"{len(self.items)} items, {len(self.recommendations)} recommendations, "
@@ -225,6 +238,18 @@ class Report:
             object.__setattr__(self, "_names", names)
         return names
 
+    def recommendations_on(self, theme: str) -> tuple[Recommendation, ...]:
+        """Return the recommendations linked to a theme, by its id.
+
+        Raises:
+            TypeError: If ``theme`` is not a string.
+            UnknownIdError: If no theme has this id.
+        """
+        found = self.get(theme)
+        if not isinstance(found, Theme):
+            raise UnknownIdError(theme, [t.id for t in self.themes], what="theme")
+        return tuple(r for r in self.recommendations if found.id in r.theme_ids)
+
     def mentions_of(self, entity: str) -> tuple[Mention, ...]:
         """Return every mention in the report of an entity, given by id, name or alias.
 
@@ -241,9 +266,9 @@ class Report:
         Raises:
             TypeError: If ``id`` is not a string.
             UnknownIdError: If no record has this id.
-            ValueError: If ``id`` is an entity's.
+            ValueError: If ``id`` is an entity's or a theme's.
         """
         found = self.get(id)
-        if isinstance(found, Entity):
-            raise ValueError(f"{id} is an entity, named in many places: see mentions_of({id!r})")
+        if isinstance(found, (Entity, Theme)):
+            raise ValueError(f"{id} is not one stretch of the source: see mentions_of() and links")
         return found.span.slice(self.source_text)

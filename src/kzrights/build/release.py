@@ -20,6 +20,7 @@ from .._converter import SCHEMA, ReleaseDocument, unstructure_document
 from ..errors import BuildError
 from ..records import Metadata, Span
 from ..releases import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from .annotations import FIGURES_FILE, THEMES_FILE, read_annotations
 from .entities import TextRecord, link_entities, with_entity_ids
 from .parse import parse
 from .seeds import Seeds
@@ -98,16 +99,31 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         *parsed.footnotes,
     ]
     entity_ids, mentions = link_entities(records, source, seeds.entities)
+    annotations = None
+    if seeds.themes_data:
+        annotations = read_annotations(
+            seeds.themes_data,
+            f"{seeds.directory}/{THEMES_FILE}",
+            seeds.figures_data,
+            f"{seeds.directory}/{FIGURES_FILE}",
+            records,
+            source,
+        )
+    recommendations = tuple(with_entity_ids(r, entity_ids) for r in parsed.recommendations)
+    if annotations is not None:
+        recommendations = tuple(annotations.apply(r) for r in recommendations)
     return ReleaseDocument(
         schema=SCHEMA,
         metadata=metadata,
         sections=parsed.sections,
         paragraphs=tuple(with_entity_ids(p, entity_ids) for p in parsed.paragraphs),
         items=tuple(with_entity_ids(i, entity_ids) for i in parsed.items),
-        recommendations=tuple(with_entity_ids(r, entity_ids) for r in parsed.recommendations),
+        recommendations=recommendations,
         footnotes=tuple(with_entity_ids(f, entity_ids) for f in parsed.footnotes),
         entities=seeds.entities,
         mentions=mentions,
+        themes=annotations.themes if annotations else (),
+        figures=annotations.figures if annotations else (),
     )
 
 

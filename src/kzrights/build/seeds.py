@@ -11,6 +11,7 @@ import attrs
 
 from ..errors import BuildError
 from ..records import Entity, Rights
+from .annotations import FIGURES_FILE, THEMES_FILE
 from .entities import ENTITIES_FILE, read_entities
 from .parse import Capture
 
@@ -34,6 +35,9 @@ class Seeds:
     citation: str
     rights: Rights
     entities: tuple[Entity, ...] = ()
+    themes_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    figures_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    directory: str = "seeds"
 
     @property
     def source_text(self) -> str:
@@ -131,6 +135,11 @@ def read_seeds(directory: Path) -> Seeds:
     entities_path = directory / ENTITIES_FILE
     if entities_path.is_file():
         seeds = attrs.evolve(seeds, entities=read_entities(load_toml(entities_path), str(entities_path)))
+    seeds = attrs.evolve(seeds, directory=str(directory))
+    if (directory / THEMES_FILE).is_file():
+        seeds = attrs.evolve(seeds, themes_data=load_toml(directory / THEMES_FILE))
+    if (directory / FIGURES_FILE).is_file():
+        seeds = attrs.evolve(seeds, figures_data=load_toml(directory / FIGURES_FILE))
     for key in ("publisher", "series", "country"):
         if getattr(seeds, key) not in source_text:
             raise BuildError(
