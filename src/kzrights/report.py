@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,7 +24,15 @@ from .records import (
     Theme,
 )
 
+if TYPE_CHECKING:
+    from .search.index import Hit
+    from .search.locate import Location
+    from .search.related import KwicLine, Related
+
 __all__ = ["Report"]
+
+MAX_QUERY_LENGTH = 10_000
+"""The longest query :meth:`Report.search` takes, in characters."""
 
 Addressable = Record | Section | Entity | Theme | Figure
 
@@ -68,6 +77,8 @@ class Report:
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
     _index: Mapping[str, Addressable] = attrs.field(init=False, eq=False)
     _names: Mapping[str, Entity] | None = attrs.field(init=False, eq=False)
+    # indexes built on first use (search, quotations); private, never data
+    _caches: dict[str, Any] = attrs.field(init=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         text_records: list[Record] = [
@@ -85,6 +96,7 @@ class Report:
         object.__setattr__(self, "_records", tuple(text_records))
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_names", None)
+        object.__setattr__(self, "_caches", {})
 
     def __repr__(self) -> str:
         extra = (
@@ -260,6 +272,147 @@ class Report:
         wanted = self.entity(entity).id
         return tuple(m for m in self.mentions if m.entity_id == wanted)
 
+    def _cached(self, name: str, build: Any) -> Any:
+        cache = self._caches
+        value = cache.get(name)
+        if value is None:
+            value = cache.setdefault(name, build(self))
+        return value
+
+    def search(
+        self,
+        query: str,
+        *,
+        kinds: str | Collection[str] | None = None,
+        limit: int = 10,
+        addressee: Addressee | str | None = None,
+        theme: str | None = None,
+        entity: str | None = None,
+        section: str | None = None,
+    ) -> list[Hit]:
+        """Search the text records and the entities, best matches first.
+
+        Words are ranked with BM25 over stemmed, normalised terms: case,
+        quote marks, possessives, diacritics, hyphens and British or
+        American spelling do not matter, and a name the entity layer knows
+        matches however a record spells it ("Bokaev" finds Max Bokayev).
+        Put an exact phrase in double quotes.
+
+        >>> import kzrights
+        >>> report = kzrights.load("1.1.0")
+        >>> [hit.record.id for hit in report.search("kettling", kinds="recommendation")]
+        ['recommendations.government.6']
+        >>> hit = report.search('"golden visas"', kinds="paragraph")[0]
+        >>> hit.record.id, [hit.snippet[start:end] for start, end in hit.highlights]
+        ('conclusions.p27', ['golden visas', 'investor visas'])
+
+        Args:
+            query: Words, and phrases in double quotes.
+            kinds: Keep only these kinds: "paragraph", "item",
+                "recommendation", "footnote", "entity".
+            limit: At most this many hits.
+            addressee: Keep only recommendations to this addressee.
+            theme: Keep only records linked to this theme (id, with or
+                without the ``themes.`` prefix).
+            entity: Keep only records that mention this entity (id, name or
+                alias).
+            section: Keep only records of this section.
+
+        Returns:
+            Hits with the record, its score, a snippet and the highlights in
+            it.  A query whose words the report never uses gives an empty list.
+
+        Raises:
+            TypeError: If ``query`` is not a str, or ``limit`` not an int.
+            ValueError: If ``query`` is empty or too long, or a filter names
+                no kind, addressee or section there is.
+            UnknownIdError: If ``theme`` or ``entity`` names none there is.
+        """
+        from .search import validate
+        from .search.index import SearchIndex
+
+        options = validate(self, query, kinds, limit, addressee, theme, entity, section)
+        index: SearchIndex = self._cached("search", SearchIndex)
+        return index.search(query, **options)
+
+    def locate(self, quote: str) -> Location | None:
+        """Return where a quotation stands in the report, or ``None``.
+
+        Quote marks, dashes, runs of whitespace and case do not matter.
+        Where the quotation stands more than once, the occurrence closest to
+        it as given wins (an exact one first).
+
+        >>> import kzrights
+        >>> where = kzrights.load("1.0.0").locate("a 'listening state'")
+        >>> where.record.id, where.text
+        ('conclusions.p3', 'a ‘listening state’')
+
+        Raises:
+            TypeError: If ``quote`` is not a str.
+            ValueError: If ``quote`` is empty.
+        """
+        from .search.locate import Locator
+
+        _check_text(quote, "quote")
+        locator: Locator = self._cached("locate", Locator)
+        return locator.locate(quote)
+
+    def locate_all(self, quote: str) -> list[Location]:
+        """Return every place a quotation stands, in reading order (see :meth:`locate`).
+
+        Raises:
+            TypeError: If ``quote`` is not a str.
+            ValueError: If ``quote`` is empty.
+        """
+        from .search.locate import Locator
+
+        _check_text(quote, "quote")
+        locator: Locator = self._cached("locate", Locator)
+        return locator.locate_all(quote)
+
+    def concordance(self, term: str, width: int = 40) -> list[KwicLine]:
+        """Return every occurrence of a word or phrase with ``width`` characters of context each side.
+
+        Matching is as in :meth:`search`: "protester" finds "protestors".
+
+        >>> import kzrights
+        >>> for line in kzrights.load("1.0.0").concordance("kettling", width=20)[:2]:
+        ...     print(line.format(20))
+              in her essay ‘ kettling ’ is a police
+              fear of either kettling or arrest.
+
+        Raises:
+            TypeError: If ``term`` is not a str or ``width`` not an int.
+            ValueError: If ``term`` is empty or ``width`` is not positive.
+        """
+        from .search.related import concordance
+
+        _check_text(term, "term")
+        if type(width) is not int:
+            raise TypeError(f"width must be an int, not {type(width).__name__}")
+        if width < 1:
+            raise ValueError("width must be at least 1")
+        return concordance(self, term, width)
+
+    def related(self, id: str) -> list[Related]:
+        """Return the records related to a record or entity, closest first.
+
+        Records are related when they share entities, themes or footnotes (or
+        their sources), or when one is the evidence for the other.
+
+        Raises:
+            TypeError: If ``id`` is not a string.
+            UnknownIdError: If no record or entity has this id.
+            ValueError: If ``id`` is a section's, a theme's or a figure's.
+        """
+        from .search.related import related
+
+        found = self.get(id)
+        if isinstance(found, (Section, Theme, Figure)):
+            what = "a section" if isinstance(found, Section) else f"a {found.kind}"
+            raise ValueError(f"related() takes a record or an entity, not {what}")
+        return related(self, found.id)
+
     def source_of(self, id: str) -> str:
         """Return the stretch of source text a record or section comes from, markers and all.
 
@@ -272,3 +425,10 @@ class Report:
         if isinstance(found, (Entity, Theme)):
             raise ValueError(f"{id} is not one stretch of the source: see mentions_of() and links")
         return found.span.slice(self.source_text)
+
+
+def _check_text(value: object, name: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} is empty")

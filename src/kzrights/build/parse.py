@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
+from .._provenance import PAD, Cleaned, clean, fold
 from ..errors import BuildError
 from ..records import (
     Addressee,
@@ -54,11 +55,6 @@ __all__ = [
     "significant_lines",
 ]
 
-PAD = " \t\u00a0"
-"""Characters that only pad a line: spaces, tabs and no-break spaces."""
-
-_PAD_RUN = re.compile(r"[ \t\u00a0]+")
-_TOKEN = re.compile(r"(?P<marker>\[(?P<number>\d+)\])|(?P<pad>[ \t\u00a0]+)|(?P<text>[^\[ \t\u00a0]+|\[)")
 _BULLET = re.compile(r"[ \t\u00a0]*•[ \t\u00a0]+")
 _FOOTNOTE = re.compile(r"\[(?P<number>\d+)\][ \t\u00a0]+")
 _BYLINE = re.compile(r"[ \t\u00a0]*Article by[ \t\u00a0]+(?P<names>\S.*)")
@@ -103,18 +99,6 @@ class Line:
 
 
 @attrs.frozen
-class Cleaned:
-    """A stretch of source turned into record text."""
-
-    text: str
-    span: Span
-    refs: tuple[tuple[int, int, Span], ...]
-    """(footnote number, offset in ``text``, marker span in the source) per marker."""
-    offsets: tuple[int, ...] = attrs.field(default=(), repr=False)
-    """The source offset of each character of ``text``."""
-
-
-@attrs.frozen
 class Header:
     """What the page's header says about the report."""
 
@@ -138,15 +122,6 @@ class Parsed:
     footnotes: tuple[Footnote, ...]
 
 
-def fold(text: str) -> str:
-    r"""Fold every run of padding whitespace into one space and trim the ends.
-
-    >>> fold("a\u00a0 b  ")
-    'a b'
-    """
-    return _PAD_RUN.sub(" ", text).strip(" ")
-
-
 def footnote_id(number: int) -> str:
     """Return the id of footnote ``number``."""
     return f"footnotes.{number}"
@@ -162,38 +137,6 @@ def significant_lines(source: str) -> list[Line]:
             lines.append(Line(number, offset, offset + len(body), body))
         offset += len(raw)
     return lines
-
-
-def clean(source: str, start: int, end: int) -> Cleaned:
-    """Turn ``source[start:end]`` into record text.
-
-    Trims padding at both ends, takes out footnote markers such as ``[4]``
-    (remembering where they stood) and folds runs of padding into one space.
-    Every other character is kept as it is.
-    """
-    while start < end and source[start] in PAD:
-        start += 1
-    while end > start and source[end - 1] in PAD:
-        end -= 1
-    pieces: list[str] = []
-    offsets: list[int] = []
-    pending_space: int | None = None  # where the padding waiting to become a space starts
-    refs: list[tuple[int, int, Span]] = []
-    for match in _TOKEN.finditer(source, start, end):
-        if match.lastgroup == "pad":
-            if pending_space is None:
-                pending_space = match.start()
-        elif match.group("marker") is not None:
-            refs.append((int(match.group("number")), len(offsets), Span(match.start(), match.end())))
-        else:
-            if pending_space is not None and pieces:
-                pieces.append(" ")
-                offsets.append(pending_space)
-            pending_space = None
-            piece = match.group()
-            pieces.append(piece)
-            offsets.extend(range(match.start(), match.end()))
-    return Cleaned("".join(pieces), Span(start, end), tuple(refs), tuple(offsets))
 
 
 class _Cursor:

@@ -1,0 +1,273 @@
+"""Text normalisation for search: tokens, spelling variants and a Porter stemmer.
+
+Users never think about any of this: "Protestors", "protesters'" and
+"protest" meet; so do "organisation" and "organization", "Kazakhstan’s" and
+"kazakhstan", "Tulesová" and "Tulesova".  The same function normalises the
+records when the index is built and the query when it is run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+__all__ = ["STOPWORDS", "normalise", "stem", "tokens"]
+
+# a word: letters and digits, with apostrophes inside ("Kazakhstan’s", "don't")
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "about",
+        "does",
+        "do",
+        "did",
+        "any",
+        "anything",
+    }
+)
+"""Words too common to search for on their own."""
+
+# British spellings and the report's own variants, mapped to one form
+_WORDS = {
+    "protestor": "protester",
+    "protestors": "protesters",
+    "sceptic": "skeptic",
+    "sceptics": "skeptics",
+    "scepticism": "skepticism",
+    "sceptical": "skeptical",
+    "defence": "defense",
+    "offence": "offense",
+    "offences": "offenses",
+    "licence": "license",
+    "judgement": "judgment",
+    "programme": "program",
+    "programmes": "programs",
+    "centre": "center",
+    "centres": "centers",
+    "manoeuvre": "maneuver",
+    "enrol": "enroll",
+    "fulfil": "fulfill",
+    "travelled": "traveled",
+    "labelled": "labeled",
+    "aluminium": "aluminum",
+}
+_SUFFIXES = (
+    (re.compile(r"(?<=\w{2})is(ation|ations|e|es|ed|ing|er|ers)$"), r"iz\1"),  # organisation
+    (re.compile(r"(?<=\w{2})ys(e|es|ed|ing)$"), r"yz\1"),  # analyse
+    (re.compile(r"(?<=\w{3})our(s|ed|ing|able|ably|ite|ites)?$"), r"or\1"),  # honour, labour, favourite
+)
+
+
+def _plain(word: str) -> str:
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(word: str) -> str:
+    """Return the search form of one word: case, diacritics, apostrophes, possessive, spelling, stem.
+
+    >>> [normalise(w) for w in ("Protestors", "protesters’", "organisations", "Kazakhstan’s", "Tulesová")]
+    ['protest', 'protest', 'organ', 'kazakhstan', 'tulesova']
+    """
+    word = _plain(word.casefold()).translate(_APOSTROPHES)
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.replace("'", "")
+    word = _WORDS.get(word, word)
+    for pattern, replacement in _SUFFIXES:
+        word = pattern.sub(replacement, word)
+    return stem(word)
+
+
+def tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield ``(normalised word, start, end)`` for every word of ``text``; offsets index ``text``."""
+    for match in _TOKEN.finditer(text):
+        yield normalise(match.group()), match.start(), match.end()
+
+
+# ── The Porter stemmer (M. F. Porter, 1980), written from the published rules ──
+
+_VOWELS = frozenset("aeiou")
+
+
+def _consonant(word: str, i: int) -> bool:
+    char = word[i]
+    if char in _VOWELS:
+        return False
+    if char == "y":
+        return i == 0 or not _consonant(word, i - 1)
+    return True
+
+
+def _measure(stem: str) -> int:
+    """The number of vowel-consonant sequences in ``stem`` ([C](VC)^m[V])."""
+    m = 0
+    previous_vowel = False
+    for i in range(len(stem)):
+        vowel = not _consonant(stem, i)
+        if previous_vowel and not vowel:
+            m += 1
+        previous_vowel = vowel
+    return m
+
+
+def _has_vowel(stem: str) -> bool:
+    return any(not _consonant(stem, i) for i in range(len(stem)))
+
+
+def _double_consonant(word: str) -> bool:
+    return len(word) >= 2 and word[-1] == word[-2] and _consonant(word, len(word) - 1)
+
+
+def _cvc(word: str) -> bool:
+    if len(word) < 3:
+        return False
+    return (
+        _consonant(word, len(word) - 3)
+        and not _consonant(word, len(word) - 2)
+        and _consonant(word, len(word) - 1)
+        and word[-1] not in "wxy"
+    )
+
+
+def _replace(word: str, rules: tuple[tuple[str, str], ...], min_measure: int) -> str:
+    for suffix, replacement in rules:
+        if word.endswith(suffix):
+            stem = word[: len(word) - len(suffix)]
+            return stem + replacement if _measure(stem) > min_measure else word
+    return word
+
+
+_STEP2 = (
+    ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
+    ("abli", "able"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
+    ("ization", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"),
+    ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"),
+)  # fmt: skip
+_STEP3 = (
+    ("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""),
+    ("ness", ""),
+)  # fmt: skip
+_STEP4 = (
+    "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism",
+    "ate", "iti", "ous", "ive", "ize",
+)  # fmt: skip
+
+
+def _step1(word: str) -> str:
+    if word.endswith("sses") or word.endswith("ies"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    stemmed = None
+    if word.endswith("eed"):
+        if _measure(word[:-3]) > 0:
+            word = word[:-1]
+    elif word.endswith("ed") and _has_vowel(word[:-2]):
+        stemmed = word[:-2]
+    elif word.endswith("ing") and _has_vowel(word[:-3]):
+        stemmed = word[:-3]
+    if stemmed is not None:
+        word = stemmed
+        if word.endswith(("at", "bl", "iz")):
+            word += "e"
+        elif _double_consonant(word) and word[-1] not in "lsz":
+            word = word[:-1]
+        elif _measure(word) == 1 and _cvc(word):
+            word += "e"
+    if word.endswith("y") and _has_vowel(word[:-1]):
+        word = word[:-1] + "i"
+    return word
+
+
+def _step4(word: str) -> str:
+    for suffix in sorted(_STEP4, key=len, reverse=True):
+        if word.endswith(suffix):
+            stem = word[: len(word) - len(suffix)]
+            if _measure(stem) > 1 and (suffix != "ion" or stem.endswith(("s", "t"))):
+                return stem
+            return word
+    return word
+
+
+def stem(word: str) -> str:
+    """Return the Porter stem of a lowercase word (words of one or two letters, and numbers, as they are).
+
+    >>> [stem(w) for w in ("protests", "protesting", "relational", "harassment", "kettling")]
+    ['protest', 'protest', 'relat', 'harass', 'kettl']
+    """
+    if len(word) <= 2 or not word.isalpha():
+        return word
+    word = _step1(word)
+    word = _replace(word, _STEP2, 0)
+    word = _replace(word, _STEP3, 0)
+    word = _step4(word)
+    if word.endswith("e"):
+        measure = _measure(word[:-1])
+        if measure > 1 or (measure == 1 and not _cvc(word[:-1])):
+            word = word[:-1]
+    if _measure(word) > 1 and _double_consonant(word) and word.endswith("l"):
+        word = word[:-1]
+    return word

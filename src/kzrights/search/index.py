@@ -1,0 +1,311 @@
+"""Ranked full-text search over a report's records and entities: BM25 with stemming.
+
+The index is built once per :class:`~kzrights.Report`, on the first search,
+and kept with it.  Each document is a text record (paragraph, item,
+recommendation, footnote) or an entity (its name, aliases and description).
+Scores are Okapi BM25 over normalised terms (see :mod:`._text`), plus the
+entity layer: a query word or phrase that names an entity ("Bokaev",
+"NUR OTAN") also matches every record that mentions that entity, however the
+record spells it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ..records import Addressee, Entity, Paragraph, Recommendation, Record
+from ._text import STOPWORDS, normalise, tokens
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+__all__ = ["KINDS", "Hit", "SearchIndex"]
+
+Searchable = Record | Entity
+KINDS = ("paragraph", "item", "recommendation", "footnote", "entity")
+"""The kinds of document :meth:`Report.search` can return."""
+
+_K1 = 1.2
+_B = 0.75
+_ENTITY_TERM = "\x00entity:"
+_PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”')
+_MAX_ENTITY_WORDS = 64  # entity names are looked for among the first words of a long query
+_MAX_NGRAM = 5
+_ENTITY_DAMPING = 0.5
+_STOP_TERMS = frozenset(normalise(word) for word in STOPWORDS)
+
+
+@attrs.frozen
+class Hit:
+    """One search result.
+
+    Attributes:
+        record: The record or entity found.
+        score: Its relevance (higher is better; comparable within one search).
+        snippet: The best short window of its text, with the matches.
+        highlights: ``(start, end)`` offsets of the matched words in ``snippet``.
+    """
+
+    record: Searchable
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+
+    @property
+    def kind(self) -> str:
+        """The kind of the record found ("paragraph", "entity", …)."""
+        return self.record.kind
+
+
+@attrs.frozen
+class _Doc:
+    record: Searchable
+    text: str
+    terms: tuple[tuple[str, int, int], ...]
+    length: int
+    section: str | None
+
+
+def _doc_text(record: Searchable) -> str:
+    if isinstance(record, Entity):
+        aliases = "; ".join(record.aliases)
+        return (
+            f"{record.name}. {aliases}. {record.description}"
+            if aliases
+            else f"{record.name}. {record.description}"
+        )
+    return record.text
+
+
+def _section(record: Searchable) -> str | None:
+    if isinstance(record, Entity):
+        return None
+    if isinstance(record, Paragraph):
+        return record.section_id
+    return {"item": "conclusions", "recommendation": "recommendations", "footnote": "footnotes"}[record.kind]
+
+
+class SearchIndex:
+    """The BM25 index of one report.  Build it with :meth:`for_report`."""
+
+    def __init__(self, report: Report) -> None:
+        self._report = report
+        records: list[Searchable] = [*report.records(), *report.entities]
+        self._docs: list[_Doc] = []
+        self._postings: dict[str, dict[int, list[int]]] = defaultdict(dict)
+        for number, record in enumerate(records):
+            text = _doc_text(record)
+            terms = tuple((term, start, end) for term, start, end in tokens(text) if term)
+            self._docs.append(_Doc(record, text, terms, len(terms), _section(record)))
+            for position, (term, _, _) in enumerate(terms):
+                self._postings[term].setdefault(number, []).append(position)
+        # the entity layer: a record "contains" each entity it mentions, an entity itself
+        self._entity_postings: dict[str, dict[int, int]] = defaultdict(dict)
+        number_of = {id(doc.record): n for n, doc in enumerate(self._docs)}
+        for mention in report.mentions:
+            n = number_of[id(report.get(mention.record_id or ""))]
+            counts = self._entity_postings[mention.entity_id]
+            counts[n] = counts.get(n, 0) + 1
+        for entity in report.entities:
+            self._entity_postings[entity.id][number_of[id(entity)]] = 3
+        self._mentions_by_record: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for mention in report.mentions:
+            self._mentions_by_record[mention.record_id or ""].append(
+                (mention.entity_id, mention.start, mention.end)
+            )
+        self._is_entity = [isinstance(d.record, Entity) for d in self._docs]
+        self._average = sum(d.length for d in self._docs) / max(len(self._docs), 1)
+        self._theme_members = self._themes(report)
+
+    @staticmethod
+    def _themes(report: Report) -> dict[str, frozenset[str]]:
+        """Which record ids each theme takes in: its recommendations, its item, the words that link them."""
+        members: dict[str, set[str]] = defaultdict(set)
+        for theme in report.themes:
+            if theme.item_id:
+                members[theme.id].add(theme.item_id)
+        for rec in report.recommendations:
+            for link in rec.theme_links:
+                members[link.target_id].add(rec.id)
+                if link.record_id:
+                    members[link.target_id].add(link.record_id)
+        return {theme: frozenset(ids) for theme, ids in members.items()}
+
+    # ── queries ──────────────────────────────────────────────────────────────
+
+    def _idf(self, document_frequency: int) -> float:
+        n = len(self._docs)
+        return math.log(1 + (n - document_frequency + 0.5) / (document_frequency + 0.5))
+
+    def _entities_named(self, words: Sequence[str]) -> set[str]:
+        """The entities whose name or alias is a run of the query's words."""
+        from ..errors import UnknownIdError
+
+        found = set()
+        words = words[:_MAX_ENTITY_WORDS]
+        for size in range(min(_MAX_NGRAM, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if size == 1 and (phrase.casefold() in STOPWORDS or len(phrase) < 3):
+                    continue
+                try:
+                    found.add(self._report.entity(phrase).id)
+                except UnknownIdError:
+                    continue
+        return found
+
+    def _filter(
+        self,
+        kinds: Collection[str] | None,
+        addressee: Addressee | None,
+        theme: str | None,
+        entity: str | None,
+        section: str | None,
+    ) -> list[bool]:
+        allowed_ids = self._theme_members.get(theme, frozenset()) if theme else None
+        mentions = set(self._entity_postings.get(entity, {})) if entity else None
+        keep = []
+        for number, doc in enumerate(self._docs):
+            record = doc.record
+            ok = (
+                (kinds is None or record.kind in kinds)
+                and (
+                    addressee is None
+                    or (isinstance(record, Recommendation) and record.addressee is addressee)
+                )
+                and (allowed_ids is None or record.id in allowed_ids)
+                and (mentions is None or number in mentions)
+                and (section is None or doc.section == section)
+            )
+            keep.append(ok)
+        return keep
+
+    def search(
+        self,
+        query: str,
+        *,
+        kinds: Collection[str] | None = None,
+        limit: int = 10,
+        addressee: Addressee | None = None,
+        theme: str | None = None,
+        entity: str | None = None,
+        section: str | None = None,
+        snippet_width: int = 160,
+    ) -> list[Hit]:
+        """Run a parsed, validated query (see :meth:`kzrights.Report.search`)."""
+        phrases = [next(g for g in m.groups() if g is not None) for m in _PHRASE.finditer(query)]
+        loose = _PHRASE.sub(" ", query).replace('"', " ").replace("“", " ").replace("”", " ")
+        words = [w for w, _, _ in _words(loose)]
+        phrase_terms = [[t for t, _, _ in tokens(p) if t] for p in phrases]
+        phrase_terms = [p for p in phrase_terms if p]
+        terms = [t for t, _, _ in tokens(loose) if t and t not in _STOP_TERMS and t in self._postings]
+        entity_ids = self._entities_named(words) | {
+            e
+            for p in phrases
+            for e in self._entities_named([w for w, _, _ in _words(p)])
+            if len(p.split()) > 1
+        }
+        if phrases and not phrase_terms and not terms:
+            return []
+        for phrase in phrase_terms:
+            if any(t not in self._postings for t in phrase):
+                return []  # a phrase with a word the report never uses matches nothing
+            terms.extend(t for t in phrase if t not in _STOP_TERMS)
+        if not terms and not entity_ids and not phrase_terms:
+            return []
+        keep = self._filter(kinds, addressee, theme, entity, section)
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in Counter(terms).items():
+            postings = self._postings[term]
+            idf = self._idf(len(postings))
+            for number, positions in postings.items():
+                if keep[number]:
+                    # an entity's entry is short and names many words: it must not outrank
+                    # the records for words that are not its name
+                    damp = _ENTITY_DAMPING if self._is_entity[number] else 1.0
+                    scores[number] += damp * weight * idf * self._saturate(len(positions), number)
+        for entity_id in entity_ids:
+            named = self._entity_postings.get(entity_id, {})
+            idf = self._idf(len(named))
+            for number, count in named.items():
+                if keep[number]:
+                    scores[number] += 1.5 * idf * self._saturate(count, number)
+        if phrase_terms:
+            scores = {
+                n: s * (1 + len(phrase_terms))
+                for n, s in scores.items()
+                if self._has_phrases(n, phrase_terms)
+            }
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        wanted = set(terms) | {t for p in phrase_terms for t in p}
+        return [self._hit(number, score, wanted, entity_ids, snippet_width) for number, score in ranked]
+
+    def _saturate(self, frequency: int, number: int) -> float:
+        norm = _K1 * (1 - _B + _B * self._docs[number].length / self._average)
+        return frequency * (_K1 + 1) / (frequency + norm)
+
+    def _has_phrases(self, number: int, phrases: Iterable[Sequence[str]]) -> bool:
+        for phrase in phrases:
+            first = self._postings.get(phrase[0], {}).get(number, [])
+            rest = [self._postings.get(t, {}).get(number, []) for t in phrase[1:]]
+            if not any(
+                all(start + i + 1 in positions for i, positions in enumerate(rest)) for start in first
+            ):
+                return False
+        return True
+
+    # ── snippets ─────────────────────────────────────────────────────────────
+
+    def _hit(self, number: int, score: float, wanted: set[str], entity_ids: set[str], width: int) -> Hit:
+        doc = self._docs[number]
+        spans = [(start, end) for term, start, end in doc.terms if term in wanted]
+        if entity_ids and not isinstance(doc.record, Entity):
+            spans += [
+                (start, end)
+                for entity_id, start, end in self._mentions_by_record.get(doc.record.id, ())
+                if entity_id in entity_ids
+            ]
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        snippet, highlights = _snippet(doc.text, merged, width)
+        return Hit(doc.record, round(score, 6), snippet, highlights)
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"[^\W_]+(?:['’-][^\W_]+)*", text)]
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The window of about ``width`` characters with the most matches, cut at word boundaries."""
+    if len(text) <= width:
+        return text, tuple(spans)
+    best_start, best_count = 0, -1
+    for start, _ in spans or [(0, 0)]:
+        window_start = max(0, start - width // 4)
+        count = sum(1 for s, e in spans if s >= window_start and e <= window_start + width)
+        if count > best_count:
+            best_start, best_count = window_start, count
+    start = best_start
+    if start > 0:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and start - space < 20 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + width // 2 else end
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    snippet = prefix + text[start:end] + suffix
+    shift = len(prefix) - start
+    highlights = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
+    return snippet, highlights

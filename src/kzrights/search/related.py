@@ -1,0 +1,132 @@
+"""Keyword in context and related records: :meth:`Report.concordance` and :meth:`Report.related`."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ..records import Entity, Footnote, Recommendation, Record
+from ._text import tokens
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+__all__ = ["KwicLine", "Related", "concordance", "related"]
+
+
+@attrs.frozen
+class KwicLine:
+    """One line of a concordance: a match with its context.
+
+    Attributes:
+        record_id: The record the match is in.
+        left: The text before the match (at most ``width`` characters).
+        keyword: The match as the report has it.
+        right: The text after it.
+        start: Where the match starts in the record's text.
+        end: Where it ends.
+    """
+
+    record_id: str
+    left: str
+    keyword: str
+    right: str
+    start: int
+    end: int
+
+    def format(self, width: int) -> str:
+        """The line with the keyword in a column: ``left`` right-aligned, ``right`` left-aligned."""
+        return f"{self.left:>{width}} {self.keyword} {self.right:<{width}}".rstrip()
+
+
+def concordance(report: Report, term: str, width: int) -> list[KwicLine]:
+    """Every occurrence of ``term`` (a word or phrase, normalised as in search) with its context."""
+    wanted = [t for t, _, _ in tokens(term) if t]
+    if not wanted:
+        return []
+    lines = []
+    for record in report.records():
+        words = list(tokens(record.text))
+        for i in range(len(words) - len(wanted) + 1):
+            if all(words[i + j][0] == wanted[j] for j in range(len(wanted))):
+                start, end = words[i][1], words[i + len(wanted) - 1][2]
+                text = record.text
+                left = _context(text[max(0, start - width) : start], cut=start > width, keep="end")
+                right = _context(text[end : end + width], cut=end + width < len(text), keep="start")
+                lines.append(KwicLine(record.id, left, text[start:end], right, start, end))
+    return lines
+
+
+def _context(text: str, *, cut: bool, keep: str) -> str:
+    """Context without the word the window cut in two, and with its spaces folded."""
+    words = text.split(" ")
+    if cut and len(words) > 1:
+        words = words[1:] if keep == "end" else words[:-1]
+    return " ".join(" ".join(words).split())
+
+
+@attrs.frozen
+class Related:
+    """A record related to another, and why.
+
+    Attributes:
+        record: The related record.
+        score: How strongly (higher is closer).
+        shared: The ids they have in common or that link them (entities,
+            themes, footnotes, evidence).
+    """
+
+    record: Record
+    score: float
+    shared: tuple[str, ...]
+
+
+def _features(report: Report, record: Record) -> set[str]:
+    features = set(record.entity_ids)
+    features.update(getattr(record, "footnote_ids", ()))
+    for footnote_id in list(getattr(record, "footnote_ids", ())):
+        footnote = report.get(footnote_id)
+        if isinstance(footnote, Footnote):
+            features.update(footnote.same_source_as)
+            if footnote.ibid_of is not None:
+                features.add(footnote.ibid_of)
+    if isinstance(record, Recommendation):
+        features.update(record.theme_ids)
+        features.update(record.evidence_ids)
+    return features
+
+
+def related(report: Report, record_id: str) -> list[Related]:
+    """Records sharing entities, themes or footnotes with ``record_id``, or linked to it, best first."""
+    target = report.get(record_id)
+    records = report.records()
+    features = {r.id: _features(report, r) for r in records}
+    # a paragraph "has" the themes of the recommendations it is evidence for, and links to them
+    for rec in report.recommendations:
+        for paragraph_id in rec.evidence_ids:
+            features[paragraph_id] |= set(rec.theme_ids) | {rec.id}
+    frequency = Counter(f for fs in features.values() for f in fs)
+    if isinstance(target, Entity):
+        mine = {target.id}
+    elif target.id in features:
+        mine = features[target.id] | {target.id}
+    else:
+        mine = set()
+        for r in records:
+            if target.id in features[r.id]:
+                mine.add(target.id)
+    weights: dict[str, float] = defaultdict(float)
+    for feature in mine:
+        weights[feature] = math.log(1 + len(records) / max(frequency[feature], 1))
+    results = []
+    for record in records:
+        if record.id == target.id:
+            continue
+        shared = sorted(mine & (features[record.id] | {record.id}))
+        if shared:
+            results.append(Related(record, round(sum(weights[f] for f in shared), 6), tuple(shared)))
+    results.sort(key=lambda r: (-r.score, r.record.span.start))
+    return results
