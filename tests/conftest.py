@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import kzrights
+
+# The first example of a property test may build an index (search, quotations, the
+# entity matcher) on a shared, noisy machine: a per-example deadline would be flaky.
+settings.register_profile("kzrights", deadline=None)
+settings.load_profile("kzrights")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -8,6 +8,7 @@ decide what a text says.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,6 +36,7 @@ _VARIANTS = (
 )
 
 
+@functools.lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """Return the look-up key of a name.
 

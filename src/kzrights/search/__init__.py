@@ -3,7 +3,9 @@
 The :class:`~kzrights.Report` methods ``search``, ``locate``, ``locate_all``,
 ``concordance`` and ``related`` are the way in; this package holds what they
 run: :mod:`.index` (BM25), :mod:`.locate`, :mod:`.related` and the text
-normalisation in :mod:`._text`.  Nothing here is imported until it is used.
+normalisation in :mod:`._text`, and the types of their results: :class:`Hit`,
+:class:`Location`, :class:`KwicLine` and :class:`Related`.  ``import
+kzrights`` imports none of it; the first search does.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UnknownIdError
+from .index import KINDS, Hit
+from .locate import Location
+from .related import KwicLine, Related
 
 if TYPE_CHECKING:
     from ..records import Addressee
     from ..report import Report
 
-__all__ = ["validate"]
+__all__ = ["KINDS", "Hit", "KwicLine", "Location", "Related", "validate"]
 
 
 def validate(
@@ -37,7 +42,6 @@ def validate(
     """
     from ..records import Addressee
     from ..report import MAX_QUERY_LENGTH
-    from .index import KINDS
 
     if not isinstance(query, str):
         raise TypeError(f"query must be a str, not {type(query).__name__}")

@@ -8,6 +8,7 @@ records when the index is built and the query when it is run.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -83,9 +84,21 @@ STOPWORDS = frozenset(
         "did",
         "any",
         "anything",
+        # the words of a question, not of its subject
+        "how",
+        "why",
+        "many",
+        "much",
+        "say",
+        "says",
+        "tell",
+        "talk",
+        "mention",
+        "mentions",
+        "something",
     }
 )
-"""Words too common to search for on their own."""
+"""Words too common, or too much the words of a question, to search for."""
 
 # British spellings and the report's own variants, mapped to one form
 _WORDS = {
@@ -125,6 +138,7 @@ def _plain(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(word: str) -> str:
     """Return the search form of one word: case, diacritics, apostrophes, possessive, spelling, stem.
 
@@ -242,8 +256,11 @@ def _step1(word: str) -> str:
     return word
 
 
+_STEP4_LONGEST_FIRST = sorted(_STEP4, key=len, reverse=True)
+
+
 def _step4(word: str) -> str:
-    for suffix in sorted(_STEP4, key=len, reverse=True):
+    for suffix in _STEP4_LONGEST_FIRST:
         if word.endswith(suffix):
             stem = word[: len(word) - len(suffix)]
             if _measure(stem) > 1 and (suffix != "ion" or stem.endswith(("s", "t"))):

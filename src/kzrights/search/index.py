@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ..records import Addressee, Entity, Paragraph, Recommendation, Record
+from .._names import name_key
+from ..records import Addressee, Entity, Footnote, Paragraph, Recommendation, Record
 from ._text import STOPWORDS, normalise, tokens
 
 if TYPE_CHECKING:
@@ -72,7 +73,13 @@ class _Doc:
     section: str | None
 
 
+_URL = re.compile(r"https?://\S+")
+
+
 def _doc_text(record: Searchable) -> str:
+    """The text a document is searched by (a footnote's web addresses are left out: they are noise)."""
+    if isinstance(record, Footnote):
+        return _URL.sub(lambda m: " " * len(m.group()), record.text)
     if isinstance(record, Entity):
         aliases = "; ".join(record.aliases)
         return (
@@ -122,6 +129,8 @@ class SearchIndex:
         self._is_entity = [isinstance(d.record, Entity) for d in self._docs]
         self._average = sum(d.length for d in self._docs) / max(len(self._docs), 1)
         self._theme_members = self._themes(report)
+        # name keys of every entity's id, name and aliases (the look-up of Report.entity)
+        self._names = report._name_index()
 
     @staticmethod
     def _themes(report: Report) -> dict[str, frozenset[str]]:
@@ -143,22 +152,21 @@ class SearchIndex:
         n = len(self._docs)
         return math.log(1 + (n - document_frequency + 0.5) / (document_frequency + 0.5))
 
-    def _entities_named(self, words: Sequence[str]) -> set[str]:
-        """The entities whose name or alias is a run of the query's words."""
-        from ..errors import UnknownIdError
-
-        found = set()
+    def _entities_named(self, words: Sequence[str]) -> tuple[set[str], set[int]]:
+        """The entities whose name or alias is a run of the query's words, and which words name them."""
+        found: set[str] = set()
+        covered: set[int] = set()
         words = words[:_MAX_ENTITY_WORDS]
+        keys = [name_key(w) for w in words]
         for size in range(min(_MAX_NGRAM, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size])
-                if size == 1 and (phrase.casefold() in STOPWORDS or len(phrase) < 3):
+                if size == 1 and (words[start].casefold() in STOPWORDS or len(words[start]) < 2):
                     continue
-                try:
-                    found.add(self._report.entity(phrase).id)
-                except UnknownIdError:
-                    continue
-        return found
+                entity = self._names.get(" ".join(keys[start : start + size]))
+                if entity is not None:
+                    found.add(entity.id)
+                    covered.update(range(start, start + size))
+        return found, covered
 
     def _filter(
         self,
@@ -167,7 +175,9 @@ class SearchIndex:
         theme: str | None,
         entity: str | None,
         section: str | None,
-    ) -> list[bool]:
+    ) -> list[bool] | None:
+        if kinds is None and addressee is None and theme is None and entity is None and section is None:
+            return None
         allowed_ids = self._theme_members.get(theme, frozenset()) if theme else None
         mentions = set(self._entity_postings.get(entity, {})) if entity else None
         keep = []
@@ -205,12 +215,13 @@ class SearchIndex:
         phrase_terms = [[t for t, _, _ in tokens(p) if t] for p in phrases]
         phrase_terms = [p for p in phrase_terms if p]
         terms = [t for t, _, _ in tokens(loose) if t and t not in _STOP_TERMS and t in self._postings]
-        entity_ids = self._entities_named(words) | {
-            e
-            for p in phrases
-            for e in self._entities_named([w for w, _, _ in _words(p)])
-            if len(p.split()) > 1
-        }
+        entity_ids, covered = self._entities_named(words)
+        for phrase in phrases:
+            if len(phrase.split()) > 1:
+                entity_ids |= self._entities_named([w for w, _, _ in _words(phrase)])[0]
+        content = [i for i, w in enumerate(words) if normalise(w) not in _STOP_TERMS]
+        # a query that is more than a name asks about something the entity's records say
+        name_only = bool(content) and set(content) <= covered and not phrases
         if phrases and not phrase_terms and not terms:
             return []
         for phrase in phrase_terms:
@@ -225,16 +236,17 @@ class SearchIndex:
             postings = self._postings[term]
             idf = self._idf(len(postings))
             for number, positions in postings.items():
-                if keep[number]:
-                    # an entity's entry is short and names many words: it must not outrank
-                    # the records for words that are not its name
-                    damp = _ENTITY_DAMPING if self._is_entity[number] else 1.0
-                    scores[number] += damp * weight * idf * self._saturate(len(positions), number)
+                if keep is None or keep[number]:
+                    if self._is_entity[number]:
+                        # an entity's entry repeats its name in every alias: count a word once
+                        scores[number] += _ENTITY_DAMPING * weight * idf * self._saturate(1, number)
+                    else:
+                        scores[number] += weight * idf * self._saturate(len(positions), number)
         for entity_id in entity_ids:
             named = self._entity_postings.get(entity_id, {})
             idf = self._idf(len(named))
             for number, count in named.items():
-                if keep[number]:
+                if keep is None or keep[number]:
                     scores[number] += 1.5 * idf * self._saturate(count, number)
         if phrase_terms:
             scores = {
@@ -242,7 +254,23 @@ class SearchIndex:
                 for n, s in scores.items()
                 if self._has_phrases(n, phrase_terms)
             }
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        distinct = set(terms)
+        if len(distinct) > 1:
+            # coordination: a document with more of the query's words ranks higher
+            by_name = {n for e in entity_ids for n in self._entity_postings.get(e, {})}
+            for number in scores:
+                matched = sum(1 for t in distinct if number in self._postings[t])
+                if number in by_name:
+                    matched = min(len(distinct), matched + 1)  # a name the entity layer found counts too
+                scores[number] *= (matched / len(distinct)) ** 2
+        if not name_only:
+            # a query that is more than a name asks what the records say, not who someone is
+            for number in scores:
+                if self._is_entity[number]:
+                    scores[number] *= _ENTITY_DAMPING
+        ranked = sorted(((n, s) for n, s in scores.items() if s > 0), key=lambda item: (-item[1], item[0]))[
+            :limit
+        ]
         wanted = set(terms) | {t for p in phrase_terms for t in p}
         return [self._hit(number, score, wanted, entity_ids, snippet_width) for number, score in ranked]
 
