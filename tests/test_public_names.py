@@ -13,7 +13,8 @@ PUBLIC_MODULES = [
     "kzrights.report",
     "kzrights.releases",
     "kzrights.cli",
-    "kzrights.annotate",
+    "kzrights.annotation",
+    "kzrights.compare",
     "kzrights.search",
     "kzrights.search.index",
     "kzrights.search.locate",
@@ -62,3 +63,14 @@ def test_public_functions_have_docstrings(name):
         value = getattr(module, attr)
         if callable(value) and not isinstance(value, type(str | None)):
             assert (value.__doc__ or "").strip(), f"{name}.{attr}"
+
+
+def test_lazy_names_stay_functions_after_their_modules_are_imported():
+    """Importing a submodule never hides the package function of the same purpose."""
+    import kzrights
+    import kzrights.annotation
+    import kzrights.compare
+    import kzrights.releases
+
+    for name in ("annotate", "diff", "load", "verify", "versions"):
+        assert callable(getattr(kzrights, name)), name

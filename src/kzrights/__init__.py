@@ -7,6 +7,11 @@
 
 ``import kzrights`` is cheap: it reads no data and imports neither attrs nor
 cattrs.  The names below are imported on first use.
+
+Two versions: ``kzrights.__version__`` is the package's (semantic
+versioning, CHANGELOG.md); ``kzrights.DATA_VERSION`` is the newest data
+release it ships (DATA-CHANGELOG.md).  ``kzrights.load("1.0.0")`` pins a
+release, which never changes in any later version of the package.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
-    from .annotate import annotate
+    from .annotation import annotate
+    from .compare import diff
     from .records import (
         Addressee,
         Basis,
@@ -45,10 +51,11 @@ if TYPE_CHECKING:
         Span,
         Theme,
     )
-    from .releases import load, versions
+    from .releases import load, verify, versions
     from .report import Report
 
 __all__ = [
+    "DATA_VERSION",
     "Addressee",
     "Basis",
     "DataIntegrityError",
@@ -76,12 +83,16 @@ __all__ = [
     "UnsupportedReleaseError",
     "__version__",
     "annotate",
+    "diff",
     "load",
+    "verify",
     "versions",
 ]
 
 _LAZY = {
-    "annotate": "annotate",
+    "annotate": "annotation",
+    "diff": "compare",
+    "verify": "releases",
     "load": "releases",
     "versions": "releases",
     "Report": "report",
@@ -115,6 +126,10 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
         globals()[name] = value
         return value
+    if name == "DATA_VERSION":
+        from .releases import latest
+
+        return latest()
     if name == "__version__":
         from importlib.metadata import version
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from .report import Report
 
-__all__ = ["load", "versions"]
+__all__ = ["latest", "load", "verify", "versions"]
 
 INDEX_FILE = "releases.json"
 MANIFEST_FILE = "manifest.json"
@@ -147,13 +147,15 @@ class ReleaseStore:
                     self._reports[name] = report
         return report
 
-    def verify(self, version: str | None = None) -> None:
-        """Re-read a release's files and check them against its manifest.
+    def verify(self, version: str | None = None) -> tuple[str, ...]:
+        """Re-read a release's files and check them against its manifest; return the files checked.
 
         Raises:
             DataIntegrityError: Naming the first file that does not match.
         """
-        self._checked_files(self._index()[self.resolve(version)])
+        entry = self._index()[self.resolve(version)]
+        names = self._checked_files(entry)
+        return (f"{entry.directory}/{MANIFEST_FILE}", *(f"{entry.directory}/{name}" for name in names))
 
     def _checked_files(self, entry: _Entry) -> dict[str, bytes]:
         version = entry.version
@@ -269,3 +271,32 @@ def load(version: str | None = None) -> Report:
         report = _default_store().load(version)
         _fast[version] = report
     return report
+
+
+def latest() -> str:
+    """Return the version of the newest data release this package ships."""
+    return _default_store().resolve(None)
+
+
+def verify(version: str | None = None) -> tuple[str, ...]:
+    """Re-hash a release's installed files against its manifest.
+
+    :func:`load` checks the same on first use; ``verify`` reads the files
+    again, so it also catches a file changed after loading.
+
+    >>> import kzrights
+    >>> kzrights.verify("1.0.0")
+    ('releases/1.0.0/manifest.json', 'releases/1.0.0/report.json', 'releases/1.0.0/source.txt')
+
+    Args:
+        version: The release to check (default: the newest).
+
+    Returns:
+        The files checked, relative to the package's data folder.
+
+    Raises:
+        TypeError: If ``version`` is neither a str nor None.
+        UnknownVersionError: If no shipped release has this version.
+        DataIntegrityError: Naming the first file that does not match.
+    """
+    return _default_store().verify(version)
