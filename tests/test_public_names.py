@@ -15,6 +15,10 @@ PUBLIC_MODULES = [
     "kzrights.cli",
     "kzrights.annotation",
     "kzrights.compare",
+    "kzrights.exports",
+    "kzrights.exports.schema",
+    "kzrights.exports.tables",
+    "kzrights.exports.writers",
     "kzrights.search",
     "kzrights.search.index",
     "kzrights.search.locate",
@@ -70,7 +74,8 @@ def test_lazy_names_stay_functions_after_their_modules_are_imported():
     import kzrights
     import kzrights.annotation
     import kzrights.compare
+    import kzrights.exports
     import kzrights.releases
 
-    for name in ("annotate", "diff", "load", "verify", "versions"):
+    for name in ("annotate", "diff", "export", "load", "verify", "versions"):
         assert callable(getattr(kzrights, name)), name

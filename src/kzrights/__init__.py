@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from .annotation import annotate
     from .compare import diff
+    from .exports import export
     from .records import (
         Addressee,
         Basis,
@@ -84,6 +85,7 @@ __all__ = [
     "__version__",
     "annotate",
     "diff",
+    "export",
     "load",
     "verify",
     "versions",
@@ -92,6 +94,7 @@ __all__ = [
 _LAZY = {
     "annotate": "annotation",
     "diff": "compare",
+    "export": "exports",
     "verify": "releases",
     "load": "releases",
     "versions": "releases",

@@ -1,0 +1,56 @@
+"""Exports: the report in the formats people already work with.
+
+:func:`export` writes a report as ``json`` (the canonical release), ``jsonl``
+(one file per record kind), ``csv`` (one table per record kind and link, with
+a Frictionless ``datapackage.json``) or ``sqlite`` (the same tables with keys,
+FTS5 full-text tables and a Datasette metadata file).  The tables come from
+:mod:`.tables`, so every tabular format has the same layout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+__all__ = ["FORMATS", "export"]
+
+FORMATS = ("json", "jsonl", "csv", "sqlite")
+"""The formats :func:`export` writes."""
+
+
+def export(report: Report, format: str, path: str | Path) -> list[Path]:
+    """Write ``report`` in ``format`` at ``path``; return the files written.
+
+    Args:
+        report: The release to export (from :func:`kzrights.load`).
+        format: One of :data:`FORMATS`.
+        path: A file for ``json`` and ``sqlite``, a folder for ``jsonl`` and
+            ``csv``; its parent folder must exist.
+
+    Raises:
+        TypeError: If ``report`` is not a Report or ``path`` not a path.
+        ValueError: If ``format`` is not one of :data:`FORMATS`.
+        FileNotFoundError: If the parent folder of ``path`` does not exist.
+    """
+    from ..report import Report
+    from . import writers
+
+    if not isinstance(report, Report):
+        raise TypeError(f"report must be a kzrights.Report, not {type(report).__name__}")
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or a pathlib.Path, not {type(path).__name__}")
+    target = Path(path)
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"the folder {target.parent} does not exist")
+    write = {
+        "json": writers.write_json,
+        "jsonl": writers.write_jsonl,
+        "csv": writers.write_csv,
+        "sqlite": writers.write_sqlite,
+    }[format]
+    return write(report, target)

@@ -1,0 +1,84 @@
+"""The JSON Schema of the ``json`` export, derived from the record classes themselves."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import types
+import typing
+from typing import Any, Union
+
+import attrs
+
+__all__ = ["json_schema"]
+
+
+def _type_schema(kind: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    from ..records import Mention, Span
+
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if kind is str:
+        return {"type": "string"}
+    if kind is bool:
+        return {"type": "boolean"}
+    if kind is int:
+        return {"type": "integer"}
+    if kind is float:
+        return {"type": "number"}
+    if kind is datetime.date:
+        return {"type": "string", "format": "date"}
+    if kind is Span:
+        return {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return {"type": "string", "enum": [member.value for member in kind]}
+    if origin in (Union, types.UnionType):
+        return {"anyOf": [_type_schema(arg, definitions) for arg in args]}
+    if kind is type(None):
+        return {"type": "null"}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(args[0], definitions)}
+    if kind is Mention:
+        return _named(kind, definitions, {name: kind.__annotations__[name] for name in kind._fields})
+    if attrs.has(kind):
+        return _named(kind, definitions, {f.name: f.type for f in attrs.fields(kind)})
+    raise TypeError(f"no JSON Schema for {kind!r}")  # pragma: no cover - every record type is covered
+
+
+def _named(kind: type, definitions: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    name = kind.__name__
+    if name not in definitions:
+        definitions[name] = {}  # placeholder against recursion
+        hints = typing.get_type_hints(kind)
+        defaults = {}
+        if attrs.has(kind):
+            defaults = {f.name: f.default is not attrs.NOTHING for f in attrs.fields(kind)}
+        else:
+            defaults = {f: f in getattr(kind, "_field_defaults", {}) for f in fields}
+        definitions[name] = {
+            "type": "object",
+            "description": (kind.__doc__ or "").strip().split("\n")[0],
+            "properties": {f: _type_schema(hints[f], definitions) for f in fields},
+            "required": [f for f in fields if not defaults.get(f)],
+            "additionalProperties": False,
+        }
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of ``kzrights export --format json``."""
+    from .._converter import ReleaseDocument
+
+    definitions: dict[str, Any] = {}
+    document = _type_schema(ReleaseDocument, definitions)
+    root = dict(definitions.pop("ReleaseDocument"))
+    root["properties"] = {"version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"}, **root["properties"]}
+    root["required"] = ["version", *root["required"]]
+    del document
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://kzrights.invalid/schema/release.json",
+        "title": "A kzrights data release",
+        **root,
+        "$defs": definitions,
+    }

@@ -1,0 +1,386 @@
+"""The report as relational tables: the one layout the CSV, SQLite and pandas exports share.
+
+Each :class:`Table` has typed fields, a primary key and foreign keys, and its
+rows are plain tuples of str, int, float or None, ready for any writer.
+Lists become link tables (a record's entities, a recommendation's themes,
+a footnote's URLs), so every cell holds one value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+__all__ = ["Field", "ForeignKey", "Table", "tables"]
+
+Row = tuple[Any, ...]
+
+
+@attrs.frozen
+class Field:
+    """A column: its name, its Frictionless type and what it holds."""
+
+    name: str
+    type: str  # "string", "integer", "number", "date"
+    description: str
+    required: bool = True
+
+
+@attrs.frozen
+class ForeignKey:
+    """Columns of a table that refer to the primary key of another."""
+
+    fields: tuple[str, ...]
+    table: str
+    reference: tuple[str, ...]
+
+
+@attrs.frozen
+class Table:
+    """One table of the export."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    rows: tuple[Row, ...] = attrs.field(repr=False)
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The field names, in order."""
+        return tuple(f.name for f in self.fields)
+
+
+def _f(name: str, kind: str, description: str, required: bool = True) -> Field:
+    return Field(name, kind, description, required)
+
+
+_ID = _f("id", "string", "Stable id of the record")
+_TEXT = _f("text", "string", "Verbatim text, footnote markers removed")
+_START = _f("source_start", "integer", "Start offset of the record in the source text")
+_END = _f("source_end", "integer", "End offset (exclusive) in the source text")
+
+
+def _key(fields: str, table: str, reference: str = "id") -> ForeignKey:
+    return ForeignKey(tuple(fields.split(",")), table, tuple(reference.split(",")))
+
+
+def _records(report: Report) -> Iterator[Row]:
+    for order, record in enumerate(report.records(), start=1):
+        yield record.id, record.kind, order, record.text, record.span.start, record.span.end
+
+
+def tables(report: Report) -> tuple[Table, ...]:
+    """Return the report's tables, in an order where every foreign key points back."""
+    records = Table(
+        "records",
+        "Text records",
+        "Every text record (paragraph, item, recommendation, footnote) in reading order.",
+        (
+            _ID,
+            _f("kind", "string", "paragraph, item, recommendation or footnote"),
+            _f("position", "integer", "Reading order, from 1"),
+            _TEXT,
+            _START,
+            _END,
+        ),
+        ("id",),
+        tuple(_records(report)),
+    )
+    sections = Table(
+        "sections",
+        "Sections",
+        "The conclusions, the recommendations and the footnotes.",
+        (_ID, _f("title", "string", "Display title"), _START, _END),
+        ("id",),
+        tuple((s.id, s.title, s.span.start, s.span.end) for s in report.sections),
+    )
+    paragraphs = Table(
+        "paragraphs",
+        "Paragraphs",
+        "Paragraphs of the conclusions and the lead-ins of the recommendations.",
+        (
+            _ID,
+            _f("section_id", "string", "The section"),
+            _f("number", "integer", "Position within the section"),
+            _TEXT,
+            _START,
+            _END,
+        ),
+        ("id",),
+        tuple((p.id, p.section_id, p.number, p.text, p.span.start, p.span.end) for p in report.paragraphs),
+        (_key("id", "records"), _key("section_id", "sections")),
+    )
+    items = Table(
+        "items",
+        "List items",
+        "The nine areas of the President's June 2021 decree, items of paragraph conclusions.p8.",
+        (
+            _ID,
+            _f("paragraph_id", "string", "The paragraph that introduces the list"),
+            _f("number", "integer", "Position in the list"),
+            _TEXT,
+            _START,
+            _END,
+        ),
+        ("id",),
+        tuple((i.id, i.paragraph_id, i.number, i.text, i.span.start, i.span.end) for i in report.items),
+        (_key("id", "records"), _key("paragraph_id", "paragraphs")),
+    )
+    recommendations = Table(
+        "recommendations",
+        "Recommendations",
+        "The 15 recommendations, by addressee and number.",
+        (
+            _ID,
+            _f("addressee", "string", "government or international"),
+            _f("number", "integer", "Position among those to the same addressee"),
+            _f("lead_in_id", "string", "The paragraph that introduces it"),
+            _TEXT,
+            _START,
+            _END,
+        ),
+        ("id",),
+        tuple(
+            (r.id, r.addressee.value, r.number, r.lead_in_id, r.text, r.span.start, r.span.end)
+            for r in report.recommendations
+        ),
+        (_key("id", "records"), _key("lead_in_id", "paragraphs")),
+    )
+    footnotes = Table(
+        "footnotes",
+        "Footnotes",
+        "The footnotes, by number.",
+        (
+            _ID,
+            _f("number", "integer", "The footnote's number"),
+            _TEXT,
+            _f("ibid_of", "string", "The footnote an 'Ibid.' repeats", required=False),
+            _START,
+            _END,
+        ),
+        ("id",),
+        tuple((f.id, f.number, f.text, f.ibid_of, f.span.start, f.span.end) for f in report.footnotes),
+        (_key("id", "records"), _key("ibid_of", "footnotes")),
+    )
+    footnote_urls = Table(
+        "footnote_urls",
+        "Footnote URLs",
+        "The web addresses each footnote gives.",
+        (
+            _f("footnote_id", "string", "The footnote"),
+            _f("position", "integer", "Order within the footnote"),
+            _f("url", "string", "The address"),
+        ),
+        ("footnote_id", "position"),
+        tuple((f.id, n, url) for f in report.footnotes for n, url in enumerate(f.urls, start=1)),
+        (_key("footnote_id", "footnotes"),),
+    )
+    citations = Table(
+        "footnote_citations",
+        "Footnote citations",
+        "Which record cites which footnote, with the marker's offset in the record's text.",
+        (
+            _f("record_id", "string", "The citing record"),
+            _f("footnote_id", "string", "The footnote cited"),
+            _f("offset", "integer", "Where the marker stood in the record's text"),
+        ),
+        ("record_id", "footnote_id", "offset"),
+        tuple(
+            (r.id, ref.footnote_id, ref.offset)
+            for r in report.records()
+            for ref in getattr(r, "footnote_refs", ())
+        ),
+        (_key("record_id", "records"), _key("footnote_id", "footnotes")),
+    )
+    entities = Table(
+        "entities",
+        "Entities",
+        "People, organisations, laws, places, publications and policy tools the report names (curated).",
+        (
+            _ID,
+            _f("category", "string", "person, organisation, office, legal-instrument, place, …"),
+            _f("name", "string", "Canonical name"),
+            _f("description", "string", "What the report says of it"),
+        ),
+        ("id",),
+        tuple((e.id, e.category.value, e.name, e.description) for e in report.entities),
+    )
+    aliases = Table(
+        "entity_aliases",
+        "Entity aliases",
+        "Other ways to write each entity's name.",
+        (_f("entity_id", "string", "The entity"), _f("alias", "string", "The alias")),
+        ("entity_id", "alias"),
+        tuple((e.id, a) for e in report.entities for a in dict.fromkeys(e.aliases)),
+        (_key("entity_id", "entities"),),
+    )
+    mentions = Table(
+        "record_entities",
+        "Entity mentions",
+        "Each mention of an entity in a record, with its offsets in the record's text and in the source.",
+        (
+            _f("record_id", "string", "The record"),
+            _f("entity_id", "string", "The entity"),
+            _f("start", "integer", "Start offset in the record's text"),
+            _f("end", "integer", "End offset"),
+            _f("text", "string", "The mention as it stands"),
+            _START,
+            _END,
+        ),
+        ("record_id", "start"),
+        tuple(
+            (
+                m.record_id,
+                m.entity_id,
+                m.start,
+                m.end,
+                m.text,
+                m.source_span.start if m.source_span else None,
+                m.source_span.end if m.source_span else None,
+            )
+            for m in report.mentions
+        ),
+        (_key("record_id", "records"), _key("entity_id", "entities")),
+    )
+    themes = Table(
+        "themes",
+        "Themes",
+        "The nine areas of the President's decree (basis explicit) and editorial themes.",
+        (
+            _ID,
+            _f("name", "string", "Short name"),
+            _f("basis", "string", "explicit or editorial"),
+            _f("item_id", "string", "The decree item that states it", required=False),
+            _f("description", "string", "What it covers"),
+        ),
+        ("id",),
+        tuple((t.id, t.name, t.basis.value, t.item_id, t.description) for t in report.themes),
+        (_key("item_id", "items"),),
+    )
+    link_fields = (
+        _f("basis", "string", "explicit (the report's words) or editorial (a curator's judgement)"),
+        _f(
+            "quote_record_id",
+            "string",
+            "For an explicit link, the record whose words make it",
+            required=False,
+        ),
+        _f("quote", "string", "For an explicit link, those words", required=False),
+        _f("quote_start", "integer", "Their start offset in the source", required=False),
+        _f("quote_end", "integer", "Their end offset in the source", required=False),
+        _f("rationale", "string", "For an editorial link, why", required=False),
+    )
+
+    def link_rows(attribute: str) -> tuple[Row, ...]:
+        return tuple(
+            (
+                r.id,
+                link.target_id,
+                link.basis.value,
+                link.record_id,
+                link.quote,
+                link.span.start if link.span else None,
+                link.span.end if link.span else None,
+                link.rationale,
+            )
+            for r in report.recommendations
+            for link in getattr(r, attribute)
+        )
+
+    rec_themes = Table(
+        "recommendation_themes",
+        "Recommendation themes",
+        "The themes each recommendation takes up, and the basis of each link.",
+        (
+            _f("recommendation_id", "string", "The recommendation"),
+            _f("theme_id", "string", "The theme"),
+            *link_fields,
+        ),
+        ("recommendation_id", "theme_id"),
+        link_rows("theme_links"),
+        (
+            _key("recommendation_id", "recommendations"),
+            _key("theme_id", "themes"),
+            _key("quote_record_id", "records"),
+        ),
+    )
+    rec_evidence = Table(
+        "recommendation_evidence",
+        "Recommendation evidence",
+        "The paragraphs of the conclusions that argue for each recommendation, and the basis of each link.",
+        (
+            _f("recommendation_id", "string", "The recommendation"),
+            _f("paragraph_id", "string", "The paragraph of evidence"),
+            *link_fields,
+        ),
+        ("recommendation_id", "paragraph_id"),
+        link_rows("evidence_links"),
+        (
+            _key("recommendation_id", "recommendations"),
+            _key("paragraph_id", "paragraphs"),
+            _key("quote_record_id", "records"),
+        ),
+    )
+    figures = Table(
+        "figures",
+        "Figures",
+        "The report's numbers, typed.",
+        (
+            _ID,
+            _f("kind", "string", "money, count, threshold, duration or date"),
+            _f("text", "string", "The words as the report has them"),
+            _f("record_id", "string", "The record"),
+            _f("value", "number", "The number", required=False),
+            _f("unit", "string", "What is counted", required=False),
+            _f("currency", "string", "ISO 4217 code", required=False),
+            _f("date", "string", "ISO 8601 year, month or day", required=False),
+            _f("qualifier", "string", "at least, less than, up to", required=False),
+            _f("description", "string", "What the number is"),
+            _START,
+            _END,
+        ),
+        ("id",),
+        tuple(
+            (
+                f.id,
+                f.figure_kind.value,
+                f.text,
+                f.record_id,
+                f.value,
+                f.unit,
+                f.currency,
+                f.date,
+                f.qualifier,
+                f.description,
+                f.span.start,
+                f.span.end,
+            )
+            for f in report.figures
+        ),
+        (_key("record_id", "records"),),
+    )
+    return (
+        records,
+        sections,
+        paragraphs,
+        items,
+        recommendations,
+        footnotes,
+        footnote_urls,
+        citations,
+        entities,
+        aliases,
+        mentions,
+        themes,
+        rec_themes,
+        rec_evidence,
+        figures,
+    )
