@@ -297,6 +297,8 @@ class Section:
         record_ids: The ids of its text records, in reading order.
     """
 
+    kind: ClassVar[str] = "section"
+
     id: str
     title: str
     span: Span

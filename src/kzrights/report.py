@@ -409,7 +409,7 @@ class Report:
 
         found = self.get(id)
         if isinstance(found, (Section, Theme, Figure)):
-            what = "a section" if isinstance(found, Section) else f"a {found.kind}"
+            what = f"a {found.kind}"
             raise ValueError(f"related() takes a record or an entity, not {what}")
         return related(self, found.id)
 
