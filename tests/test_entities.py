@@ -178,3 +178,13 @@ def test_text_records_are_the_same_in_both_releases(r11):
 
     assert [strip(r) for r in r11.records()] == list(old.records())
     assert r11.metadata == old.metadata
+
+
+def test_no_mention_inside_a_web_address(r11):
+    """A footnote's URL is not a mention: "…/country/21/Kazakhstan/show" names no country."""
+    for footnote in r11.footnotes:
+        for url in footnote.urls:
+            start = footnote.text.find(url)
+            end = start + len(url)
+            inside = [m for m in r11.mentions if m.record_id == footnote.id and start <= m.start < end]
+            assert inside == [], (footnote.id, [m.text for m in inside])

@@ -334,9 +334,11 @@ def _parser() -> argparse.ArgumentParser:
     add("annotate", _annotate, "find the report's entities in a text file, or - for stdin").add_argument(
         "file"
     )
-    export = add("export", _export, "write the report as json, jsonl, csv or sqlite")
-    export.add_argument("--format", required=True, choices=["json", "jsonl", "csv", "sqlite"])
-    export.add_argument("--output", required=True, help="a file (json, sqlite) or a folder (jsonl, csv)")
+    from .exports import FORMATS
+
+    export = add("export", _export, "write the report as " + ", ".join(FORMATS))
+    export.add_argument("--format", required=True, choices=list(FORMATS))
+    export.add_argument("--output", required=True, help="a folder for jsonl and csv, a file for the others")
     add("cite", _cite, "a citation of the report pinned to a paragraph or recommendation").add_argument("id")
     add("verify", _verify, "re-hash the installed data releases against their manifests")
     diff = add("diff", _diff, "what changed between two data releases")

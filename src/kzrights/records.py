@@ -487,3 +487,16 @@ class Figure:
 
 Record = Paragraph | Item | Recommendation | Footnote
 """Any text record of the report."""
+
+
+def _repr_html_(self: object) -> str:
+    """A compact HTML table of the record, for Jupyter."""
+    from ._display import record_html
+
+    return record_html(self)
+
+
+for _cls in (Span, FootnoteRef, Paragraph, Item, Recommendation, Footnote, Section, Rights, Metadata, Entity,
+             Mention, Link, Theme, Figure):  # fmt: skip
+    setattr(_cls, "_repr_html_", _repr_html_)  # noqa: B010 - one shared method for every record type
+del _cls

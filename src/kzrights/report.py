@@ -110,6 +110,43 @@ class Report:
             f"{len(self.footnotes)} footnotes{extra}>"
         )
 
+    def _repr_html_(self) -> str:
+        from ._display import report_html
+
+        return report_html(self)
+
+    def to_dataframes(self) -> dict[str, Any]:
+        """Return the report's tables as pandas DataFrames, keyed as the CSV export names them.
+
+        Needs the optional extra: ``pip install 'kzrights[pandas]'``.
+
+        >>> import kzrights
+        >>> frames = kzrights.load("1.1.0").to_dataframes()
+        >>> frames["recommendations"].shape
+        (15, 7)
+
+        Raises:
+            ImportError: If pandas is not installed; the message names the extra.
+        """
+        import importlib
+
+        try:
+            pandas = importlib.import_module("pandas")
+        except ImportError:
+            raise ImportError(
+                "Report.to_dataframes() needs pandas: pip install 'kzrights[pandas]'", name="pandas"
+            ) from None
+        from .exports.tables import tables
+
+        frames = {}
+        for table in tables(self):
+            frame = pandas.DataFrame(list(table.rows), columns=list(table.columns))
+            for field in table.fields:
+                if field.type == "integer":
+                    frame[field.name] = frame[field.name].astype("Int64")
+            frames[table.name] = frame
+        return frames
+
     def records(self) -> tuple[Record, ...]:
         """Return every text record (paragraph, item, recommendation, footnote) in reading order.
 

@@ -83,6 +83,13 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
     if cleaned.text != record.text:  # pragma: no cover - parse and clean agree by construction
         raise BuildError("seeds", f"{record.id}: its text no longer matches its span")
     offsets = cleaned.offsets
+    # a web address is not a mention: "…/country/21/Kazakhstan/show" names no country
+    inside_urls = [
+        (start, start + len(url))
+        for url in getattr(record, "urls", ())
+        for start in [record.text.find(url)]
+        if start >= 0
+    ]
     return [
         Mention(
             entity_id=entity_id,
@@ -93,6 +100,7 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
             source_span=Span(offsets[start], offsets[end - 1] + 1),
         )
         for entity_id, _, start, end, _, _ in matcher.find(record.text)
+        if not any(url_start <= start < url_end for url_start, url_end in inside_urls)
     ]
 
 

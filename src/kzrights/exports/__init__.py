@@ -3,8 +3,11 @@
 :func:`export` writes a report as ``json`` (the canonical release), ``jsonl``
 (one file per record kind), ``csv`` (one table per record kind and link, with
 a Frictionless ``datapackage.json``) or ``sqlite`` (the same tables with keys,
-FTS5 full-text tables and a Datasette metadata file).  The tables come from
-:mod:`.tables`, so every tabular format has the same layout.
+FTS5 full-text tables and a Datasette metadata file); ``markdown`` and
+``html`` render the report back as a document (an anchor per record id,
+footnotes linked both ways, entities marked); ``annotations`` writes entity
+mentions and theme and evidence links as W3C Web Annotations.  The tables come
+from :mod:`.tables`, so every tabular format has the same layout.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "export"]
 
-FORMATS = ("json", "jsonl", "csv", "sqlite")
+FORMATS = ("json", "jsonl", "csv", "sqlite", "markdown", "html", "annotations")
 """The formats :func:`export` writes."""
 
 
@@ -27,8 +30,8 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
     Args:
         report: The release to export (from :func:`kzrights.load`).
         format: One of :data:`FORMATS`.
-        path: A file for ``json`` and ``sqlite``, a folder for ``jsonl`` and
-            ``csv``; its parent folder must exist.
+        path: A folder for ``jsonl`` and ``csv``, a file for the others;
+            its parent folder must exist.
 
     Raises:
         TypeError: If ``report`` is not a Report or ``path`` not a path.
@@ -36,7 +39,7 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         FileNotFoundError: If the parent folder of ``path`` does not exist.
     """
     from ..report import Report
-    from . import writers
+    from . import documents, writers
 
     if not isinstance(report, Report):
         raise TypeError(f"report must be a kzrights.Report, not {type(report).__name__}")
@@ -52,5 +55,8 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         "jsonl": writers.write_jsonl,
         "csv": writers.write_csv,
         "sqlite": writers.write_sqlite,
+        "markdown": documents.write_markdown,
+        "html": documents.write_html,
+        "annotations": documents.write_annotations,
     }[format]
     return write(report, target)

@@ -1,0 +1,249 @@
+"""The report rendered back as a document (Markdown, one self-contained HTML file) and as W3C annotations."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..records import Addressee, Item, Recommendation
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+__all__ = [
+    "render_html",
+    "render_markdown",
+    "web_annotations",
+    "write_annotations",
+    "write_html",
+    "write_markdown",
+]
+
+_CSS = """
+body { font: 16px/1.55 Georgia, serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
+.byline { color: #555; } .entity { border-bottom: 1px dotted #7a5; }
+sup a, a.back { text-decoration: none; } :target { background: #fff3c4; }
+footer { margin-top: 3rem; font-size: .85rem; color: #555; }
+"""
+
+
+def _marks(report: Report) -> dict[str, list[tuple[int, int, str]]]:
+    """Per record: (start, end, kind) of its entity mentions, never overlapping."""
+    marks: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for mention in report.mentions:
+        marks[mention.record_id or ""].append((mention.start, mention.end, mention.entity_id))
+    return marks
+
+
+def _html_text(report: Report, record: Any, marks: dict[str, list[tuple[int, int, str]]]) -> str:
+    """A record's text with its entities marked and its footnote markers linked, escaped."""
+    names = {e.id: e.name for e in report.entities}
+    events: list[tuple[int, int, str]] = []  # (offset, order, html)
+    for start, end, entity_id in marks.get(record.id, []):
+        title = html.escape(names.get(entity_id, entity_id), quote=True)
+        events.append((start, 1, f'<span class="entity" data-entity="{entity_id}" title="{title}">'))
+        events.append((end, 0, "</span>"))
+    for n, ref in enumerate(getattr(record, "footnote_refs", ()), start=1):
+        number = ref.footnote_id.rsplit(".", 1)[1]
+        anchor = f"ref-{record.id}-{n}"
+        events.append(
+            (ref.offset, 2, f'<sup><a id="{anchor}" href="#{ref.footnote_id}">[{number}]</a></sup>')
+        )
+    events.sort()
+    out, last = [], 0
+    for offset, _, tag in events:
+        out.append(html.escape(record.text[last:offset]))
+        out.append(tag)
+        last = offset
+    out.append(html.escape(record.text[last:]))
+    return "".join(out)
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one self-contained HTML page: an anchor per record id, footnotes both ways."""
+    meta = report.metadata
+    marks = _marks(report)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html.escape(meta.language)}"><head><meta charset="utf-8">',
+        f"<title>{html.escape(meta.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(meta.title)}</h1>",
+        f'<p class="byline">{html.escape(", ".join(meta.authors))} · {html.escape(meta.publisher)} · '
+        f"{meta.published:%d %B %Y}</p>",
+        '<h2 id="conclusions">Conclusions</h2>',
+    ]
+    items_by_paragraph: dict[str, list[Item]] = defaultdict(list)
+    for item in report.items:
+        items_by_paragraph[item.paragraph_id].append(item)
+    for paragraph in report.paragraphs:
+        if paragraph.section_id != "conclusions":
+            continue
+        parts.append(f'<p id="{paragraph.id}">{_html_text(report, paragraph, marks)}</p>')
+        if paragraph.id in items_by_paragraph:
+            parts.append("<ul>")
+            parts += [
+                f'<li id="{i.id}">{_html_text(report, i, marks)}</li>'
+                for i in items_by_paragraph[paragraph.id]
+            ]
+            parts.append("</ul>")
+    parts.append('<h2 id="recommendations">Recommendations</h2>')
+    for addressee in Addressee:
+        recommendations: list[Recommendation] = list(report.recommendations_to(addressee))
+        lead_in = next(p for p in report.paragraphs if p.id == recommendations[0].lead_in_id)
+        parts.append(f'<p id="{lead_in.id}">{_html_text(report, lead_in, marks)}</p><ol>')
+        parts += [f'<li id="{r.id}">{_html_text(report, r, marks)}</li>' for r in recommendations]
+        parts.append("</ol>")
+    parts.append('<h2 id="footnotes">Footnotes</h2><ol>')
+    for footnote in report.footnotes:
+        backs = " ".join(
+            f'<a class="back" href="#ref-{record.id}-{n}" title="back to {record.id}">↩</a>'
+            for record in report.records()
+            for n, ref in enumerate(getattr(record, "footnote_refs", ()), start=1)
+            if ref.footnote_id == footnote.id
+        )
+        text = _html_text(report, footnote, marks)
+        for url in footnote.urls:
+            escaped = html.escape(url)
+            text = text.replace(escaped, f'<a href="{escaped}">{escaped}</a>', 1)
+        parts.append(f'<li id="{footnote.id}" value="{footnote.number}">{text} {backs}</li>')
+    parts.append("</ol>")
+    parts.append(
+        f"<footer><p>{html.escape(meta.rights.report_text)}</p><p>Cite as: {html.escape(meta.citation)}</p>"
+        f"<p>Rendered from kzrights data release {html.escape(report.version)}.</p></footer></body></html>"
+    )
+    return "\n".join(parts) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as Markdown, with an HTML anchor before every record."""
+    meta = report.metadata
+
+    def text(record: Any) -> str:
+        body: str = record.text
+        out, last = [], 0
+        for ref in getattr(record, "footnote_refs", ()):
+            number = ref.footnote_id.rsplit(".", 1)[1]
+            out += [body[last : ref.offset], f"[^{number}]"]
+            last = ref.offset
+        return "".join(out) + body[last:]
+
+    lines = [
+        f"# {meta.title}",
+        "",
+        f"*{', '.join(meta.authors)}, {meta.publisher}, {meta.published:%d %B %Y}*",
+        "",
+    ]
+    lines += ['<a id="conclusions"></a>', "## Conclusions", ""]
+    for paragraph in report.paragraphs:
+        if paragraph.section_id == "conclusions":
+            lines += [f'<a id="{paragraph.id}"></a>', text(paragraph), ""]
+            for item in (i for i in report.items if i.paragraph_id == paragraph.id):
+                lines.append(f'- <a id="{item.id}"></a>{text(item)}')
+            if paragraph.item_ids:
+                lines.append("")
+    lines += ['<a id="recommendations"></a>', "## Recommendations", ""]
+    for addressee in Addressee:
+        recommendations = report.recommendations_to(addressee)
+        lead_in = next(p for p in report.paragraphs if p.id == recommendations[0].lead_in_id)
+        lines += [f'<a id="{lead_in.id}"></a>', text(lead_in), ""]
+        lines += [f'{r.number}. <a id="{r.id}"></a>{text(r)}' for r in recommendations]
+        lines.append("")
+    lines += ['<a id="footnotes"></a>', "## Footnotes", ""]
+    lines += [f"[^{f.number}]: {f.text}" for f in report.footnotes]
+    lines += ["", "---", "", meta.rights.report_text, "", f"Cite as: {meta.citation}", ""]
+    return "\n".join(lines)
+
+
+def _selector(report: Report, start: int, end: int) -> list[dict[str, Any]]:
+    source = report.source_text
+    return [
+        {
+            "type": "TextQuoteSelector",
+            "exact": source[start:end],
+            "prefix": source[max(0, start - 32) : start],
+            "suffix": source[end : end + 32],
+        },
+        {"type": "TextPositionSelector", "start": start, "end": end},
+    ]
+
+
+def web_annotations(report: Report) -> dict[str, Any]:
+    """Entity mentions, theme and evidence links as a W3C Web Annotation collection (JSON-LD)."""
+    source = f"urn:kzrights:source:sha256:{report.metadata.source_sha256}"
+    items: list[dict[str, Any]] = []
+
+    def add(
+        motivation: str, body: dict[str, Any] | list[dict[str, Any]], start: int, end: int, **extra: Any
+    ) -> None:
+        items.append(
+            {
+                "id": f"urn:kzrights:{report.version}:annotation:{len(items) + 1}",
+                "type": "Annotation",
+                "motivation": motivation,
+                "body": body,
+                "target": {"source": source, "selector": _selector(report, start, end)},
+                **extra,
+            }
+        )
+
+    names = {e.id: e.name for e in report.entities}
+    for mention in report.mentions:
+        if mention.source_span is None:
+            continue
+        body = {
+            "type": "SpecificResource",
+            "source": f"urn:kzrights:{mention.entity_id}",
+            "purpose": "identifying",
+            "label": names.get(mention.entity_id, mention.entity_id),
+        }
+        add("identifying", body, mention.source_span.start, mention.source_span.end)
+    for rec in report.recommendations:
+        for kind, links in (("classifying", rec.theme_links), ("linking", rec.evidence_links)):
+            for link in links:
+                body = {
+                    "type": "SpecificResource",
+                    "source": f"urn:kzrights:{link.target_id}",
+                    "purpose": kind,
+                }
+                basis = {"kzrights:basis": link.basis.value}
+                if link.span is not None:
+                    add(kind, body, link.span.start, link.span.end, **basis)
+                else:
+                    rationale = {
+                        "type": "TextualBody",
+                        "value": link.rationale or "",
+                        "purpose": "commenting",
+                    }
+                    add(kind, [body, rationale], rec.span.start, rec.span.end, **basis)
+    return {
+        "@context": ["http://www.w3.org/ns/anno.jsonld", {"kzrights": "urn:kzrights:vocab:"}],
+        "id": f"urn:kzrights:{report.version}:annotations",
+        "type": "AnnotationCollection",
+        "label": f"kzrights annotations of {report.metadata.title} (data release {report.version})",
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "items": items},
+    }
+
+
+def write_html(report: Report, path: Path) -> list[Path]:
+    """One self-contained HTML file."""
+    path.write_text(render_html(report), encoding="utf-8")
+    return [path]
+
+
+def write_markdown(report: Report, path: Path) -> list[Path]:
+    """One Markdown file."""
+    path.write_text(render_markdown(report), encoding="utf-8")
+    return [path]
+
+
+def write_annotations(report: Report, path: Path) -> list[Path]:
+    """One JSON-LD file of W3C Web Annotations with TextQuote and TextPosition selectors."""
+    path.write_text(
+        json.dumps(web_annotations(report), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return [path]

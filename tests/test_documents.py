@@ -1,0 +1,159 @@
+"""The report rendered back (Markdown, HTML), W3C annotations, DataFrames and notebook display."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+import kzrights
+from kzrights.exports.documents import render_html, render_markdown, web_annotations
+
+
+@pytest.fixture(scope="module")
+def report() -> kzrights.Report:
+    """The newest release."""
+    return kzrights.load()
+
+
+class _Links(HTMLParser):
+    """Collects ids, link targets and entity marks of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.entities: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        href = a.get("href") or ""
+        if href.startswith("#"):
+            self.hrefs.append(href[1:])
+        elif href:
+            self.external.append(href)
+        if a.get("class") == "entity":
+            self.entities.append(a.get("data-entity") or "")
+        assert tag not in ("script", "link", "img"), "the page must be self-contained"
+
+
+def test_html_has_an_anchor_per_record_and_footnotes_both_ways(report):
+    """Every record id is an anchor; every footnote marker links to its footnote and back."""
+    page = _Links()
+    page.feed(render_html(report))
+    assert {r.id for r in report.records()} <= page.ids
+    assert {s.id for s in report.sections} <= page.ids
+    assert set(page.hrefs) <= page.ids, set(page.hrefs) - page.ids
+    assert sum(1 for h in page.hrefs if h.startswith("footnotes.")) == len(report.footnotes)
+    assert sum(1 for h in page.hrefs if h.startswith("ref-")) == len(report.footnotes)
+    assert set(page.entities) == {m.entity_id for m in report.mentions}
+    assert all(url in page.external for f in report.footnotes for url in f.urls)
+
+
+def test_html_keeps_the_reports_words(report):
+    """With the tags taken out, each record's text is on the page."""
+    text = re.sub(r"<[^>]+>", "", render_html(report))
+    import html
+
+    text = html.unescape(text)
+    for record in report.records():
+        plain = record.text
+        assert plain[:60] in text, record.id
+
+
+def test_markdown(report):
+    """The Markdown has an anchor per record and footnote references that resolve."""
+    markdown = render_markdown(report)
+    for record in report.records():
+        if record.kind != "footnote":
+            assert f'<a id="{record.id}"></a>' in markdown
+    refs = set(re.findall(r"\[\^(\d+)\](?!:)", markdown))
+    definitions = set(re.findall(r"(?m)^\[\^(\d+)\]:", markdown))
+    assert refs == definitions == {str(f.number) for f in report.footnotes}
+
+
+def test_html_in_headless_chromium(report, tmp_path):
+    """Chromium renders the page: the title and a recommendation are in its DOM, and a screenshot is made."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (.ci/run installs it)")
+    (page,) = kzrights.export(report, "html", tmp_path / "report.html")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert "Retreating Rights – Kazakhstan" in dom
+    assert "Raise systemic problems and individual cases of abuse" in dom
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [chromium, *flags, f"--screenshot={shot}", "--window-size=1000,1400", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_web_annotations(report):
+    """Each annotation's TextQuote and TextPosition selectors agree with the source text."""
+    collection = web_annotations(report)
+    assert collection["type"] == "AnnotationCollection"
+    items = collection["first"]["items"]
+    assert (
+        collection["total"]
+        == len(items)
+        == len(report.mentions)
+        + sum(len(r.theme_links) + len(r.evidence_links) for r in report.recommendations)
+    )
+    source = report.source_text
+    for item in items:
+        quote, position = item["target"]["selector"]
+        assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
+        start, end = position["start"], position["end"]
+        assert source[start:end] == quote["exact"]
+        assert source[:start].endswith(quote["prefix"]) and source[end:].startswith(quote["suffix"])
+        assert item["motivation"] in ("identifying", "classifying", "linking")
+    json.dumps(collection)
+
+
+def test_to_dataframes(report):
+    """DataFrames keyed by the CSV tables' names, with the same rows."""
+    frames = report.to_dataframes()
+    from kzrights.exports.tables import tables
+
+    assert set(frames) == {t.name for t in tables(report)}
+    assert list(frames["recommendations"]["id"]) == [r.id for r in report.recommendations]
+    assert str(frames["recommendations"]["number"].dtype) == "Int64"
+
+
+def test_to_dataframes_without_pandas_names_the_extra():
+    """Without pandas, the error says which extra to install."""
+    code = (
+        "import sys; sys.modules['pandas'] = None\n"
+        "import kzrights\n"
+        "try:\n    kzrights.load().to_dataframes()\n"
+        "except ImportError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "kzrights[pandas]" in out.stdout
+
+
+def test_notebook_display(report):
+    """Records, hits and the report show as HTML tables, and still read well as plain repr."""
+    rec = report.get("recommendations.government.6")
+    assert rec._repr_html_().startswith("<table>") and "kettling" in rec._repr_html_()
+    assert "<mark>kettling</mark>" in report.search("kettling")[0]._repr_html_()
+    assert "recommendations" in report._repr_html_()
+    assert report.mentions[0]._repr_html_().startswith("<table>")
+    assert repr(report).startswith("<Report ") and "recommendations.government.6" in repr(rec)
+    assert "<script" not in report.get("footnotes.1")._repr_html_()
