@@ -157,3 +157,51 @@ def test_notebook_display(report):
     assert report.mentions[0]._repr_html_().startswith("<table>")
     assert repr(report).startswith("<Report ") and "recommendations.government.6" in repr(rec)
     assert "<script" not in report.get("footnotes.1")._repr_html_()
+
+
+def test_sources_are_the_footnotes_words(report):
+    """Each source's stated fields occur in every footnote that cites it; Ibid. and repeats share one."""
+    assert len(report.sources) >= 9
+    cited = {fid for s in report.sources for fid in s.footnote_ids}
+    assert cited == {f.id for f in report.footnotes} - {"footnotes.9"}  # footnote 9 is a note
+    for source in report.sources:
+        for fid in source.footnote_ids:
+            footnote = report.get(fid)
+            text = report.get(footnote.ibid_of).text if footnote.ibid_of else footnote.text
+            for value in (source.author, source.title, source.container, source.date_text, source.url):
+                assert value is None or value in text
+    assert report.get("sources.legislationline-criminal-code").footnote_ids == ("footnotes.4", "footnotes.6")
+
+
+def test_bibtex_reads_back_with_bibtexparser(report, tmp_path):
+    """Bibtexparser reads every entry, with its stable key, and keeps a body's name whole."""
+    import bibtexparser
+
+    (path,) = kzrights.export(report, "bibtex", tmp_path / "kz.bib")
+    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    keys = [entry.key for entry in library.entries]
+    assert keys == ["hug-2021-retreating-rights-kazakhstan", *(s.key for s in report.sources)]
+    entries = {entry.key: entry for entry in library.entries}
+    assert entries["michel-2016"]["author"] == "Michel, Casey"
+    assert entries["president-of-kazakhstan-2021"]["author"] == "{President of Kazakhstan}"
+    assert entries["bhutia-2020"]["journal"] == "Eurasianet"
+
+
+def test_csl_json_renders_with_citeproc(report, tmp_path):
+    """citeproc-py loads the CSL-JSON and formats a bibliography with every source in it."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    (path,) = kzrights.export(report, "csl-json", tmp_path / "kz.json")
+    items = json.loads(path.read_text(encoding="utf-8"))
+    source = CiteProcJSON(items)
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, source, formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == len(items) == len(report.sources) + 1
+    text = "\n".join(rendered)
+    assert "Hug, A." in text and "Retreating Rights – Kazakhstan" in text
+    assert "Bhutia" in text and "2020" in text

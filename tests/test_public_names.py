@@ -16,6 +16,8 @@ PUBLIC_MODULES = [
     "kzrights.annotation",
     "kzrights.compare",
     "kzrights.exports",
+    "kzrights.exports.citations",
+    "kzrights.exports.documents",
     "kzrights.exports.schema",
     "kzrights.exports.tables",
     "kzrights.exports.writers",
@@ -27,6 +29,7 @@ PUBLIC_MODULES = [
     "kzrights.build.annotations",
     "kzrights.build.entities",
     "kzrights.build.parse",
+    "kzrights.build.sources",
     "kzrights.build.release",
     "kzrights.build.seeds",
 ]

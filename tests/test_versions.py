@@ -76,7 +76,7 @@ def test_diff_reports_additions_and_changed_fields():
     change = kzrights.diff("1.0.0", "1.1.0")
     assert change.old == "1.0.0" and change.new == "1.1.0"
     assert change.removed == ()
-    assert {i.split(".")[0] for i in change.added} == {"entities", "themes", "figures"}
+    assert {i.split(".")[0] for i in change.added} == {"entities", "themes", "figures", "sources"}
     assert all(set(c.fields) <= {"entity_ids", "theme_links", "evidence_links"} for c in change.changed)
     rec = next(c for c in change.changed if c.id == "recommendations.government.6")
     assert rec.fields == ("entity_ids", "evidence_links", "theme_links")

@@ -39,6 +39,7 @@ from .records import (
     Paragraph,
     Recommendation,
     Section,
+    Source,
     Span,
     Theme,
 )
@@ -78,6 +79,7 @@ class ReleaseDocument:
     mentions: tuple[Mention, ...] = ()
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
+    sources: tuple[Source, ...] = ()
 
 
 def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:
@@ -95,6 +97,7 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
         mentions=document.mentions,
         themes=document.themes,
         figures=document.figures,
+        sources=document.sources,
     )
 
 
@@ -112,6 +115,7 @@ def from_report(report: Report) -> ReleaseDocument:
         mentions=report.mentions,
         themes=report.themes,
         figures=report.figures,
+        sources=report.sources,
     )
 
 

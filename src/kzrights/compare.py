@@ -30,7 +30,7 @@ class ReleaseDiff:
     Attributes:
         old: The older release's version.
         new: The newer release's version.
-        added: Ids of records, sections, entities, themes and figures only the new release has.
+        added: Ids (records, sections, entities, themes, figures, sources) only the new release has.
         removed: Ids only the old release has.
         changed: Records in both whose fields differ.
         mentions: How many entity mentions each release has (old, new).
@@ -75,7 +75,14 @@ def _section(title: str, items: Iterable[str]) -> list[str]:
 
 
 def _addressable(report: Any) -> dict[str, Any]:
-    items = [*report.sections, *report.records(), *report.entities, *report.themes, *report.figures]
+    items = [
+        *report.sections,
+        *report.records(),
+        *report.entities,
+        *report.themes,
+        *report.figures,
+        *report.sources,
+    ]
     return {item.id: item for item in items}
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "Record",
     "Rights",
     "Section",
+    "Source",
     "Span",
     "Theme",
 ]
@@ -485,6 +486,40 @@ class Figure:
     qualifier: str | None = None
 
 
+@attrs.frozen
+class Source:
+    """A source the footnotes cite, with a stable key for citation managers.
+
+    Every field but ``key``, ``type`` and ``issued`` is the footnotes' own
+    words (the build checks that each occurs in each citing footnote).
+
+    Attributes:
+        id: Stable id, ``"sources.<key>"``.
+        key: The citation key, e.g. ``"michel-2016"``.
+        type: article, webpage, legislation or report.
+        footnote_ids: The footnotes that cite it.
+        author: The author, person or body, as the footnote names it.
+        title: Its title, if the footnote gives one.
+        container: Where it was published, if the footnote says.
+        date_text: The date as the footnote writes it ("October 2016").
+        issued: That date as ISO 8601 (a year or a month).
+        url: Its web address.
+    """
+
+    kind: ClassVar[str] = "source"
+
+    id: str
+    key: str
+    type: str
+    footnote_ids: tuple[str, ...]
+    author: str
+    title: str | None = None
+    container: str | None = None
+    date_text: str | None = None
+    issued: str | None = None
+    url: str | None = None
+
+
 Record = Paragraph | Item | Recommendation | Footnote
 """Any text record of the report."""
 
@@ -497,6 +532,6 @@ def _repr_html_(self: object) -> str:
 
 
 for _cls in (Span, FootnoteRef, Paragraph, Item, Recommendation, Footnote, Section, Rights, Metadata, Entity,
-             Mention, Link, Theme, Figure):  # fmt: skip
+             Mention, Link, Theme, Figure, Source):  # fmt: skip
     setattr(_cls, "_repr_html_", _repr_html_)  # noqa: B010 - one shared method for every record type
 del _cls

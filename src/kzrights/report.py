@@ -21,6 +21,7 @@ from .records import (
     Recommendation,
     Record,
     Section,
+    Source,
     Theme,
 )
 
@@ -34,7 +35,7 @@ __all__ = ["Report"]
 MAX_QUERY_LENGTH = 10_000
 """The longest query :meth:`Report.search` takes, in characters."""
 
-Addressable = Record | Section | Entity | Theme | Figure
+Addressable = Record | Section | Entity | Theme | Figure | Source
 
 
 @attrs.frozen(repr=False)
@@ -60,6 +61,7 @@ class Report:
         themes: The nine areas of the President's decree and the editorial
             themes (from release 1.1.0).
         figures: The report's numbers, typed (from release 1.1.0).
+        sources: The distinct sources the footnotes cite (from release 1.1.0).
     """
 
     version: str
@@ -74,6 +76,7 @@ class Report:
     mentions: tuple[Mention, ...] = ()
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
+    sources: tuple[Source, ...] = ()
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
     _index: Mapping[str, Addressable] = attrs.field(init=False, eq=False)
     _names: Mapping[str, Entity] | None = attrs.field(init=False, eq=False)
@@ -93,6 +96,7 @@ class Report:
         index.update((e.id, e) for e in self.entities)
         index.update((t.id, t) for t in self.themes)
         index.update((f.id, f) for f in self.figures)
+        index.update((s.id, s) for s in self.sources)
         object.__setattr__(self, "_records", tuple(text_records))
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_names", None)
@@ -445,7 +449,7 @@ class Report:
         from .search.related import related
 
         found = self.get(id)
-        if isinstance(found, (Section, Theme, Figure)):
+        if isinstance(found, (Section, Theme, Figure, Source)):
             what = f"a {found.kind}"
             raise ValueError(f"related() takes a record or an entity, not {what}")
         return related(self, found.id)
@@ -459,7 +463,7 @@ class Report:
             ValueError: If ``id`` is an entity's or a theme's.
         """
         found = self.get(id)
-        if isinstance(found, (Entity, Theme)):
+        if isinstance(found, (Entity, Theme, Source)):
             raise ValueError(f"{id} is not one stretch of the source: see mentions_of() and links")
         return found.span.slice(self.source_text)
 

@@ -24,6 +24,7 @@ from .annotations import FIGURES_FILE, THEMES_FILE, read_annotations
 from .entities import TextRecord, link_entities, with_entity_ids
 from .parse import parse
 from .seeds import Seeds
+from .sources import SOURCES_FILE, read_sources
 
 __all__ = [
     "RELEASES_FOLDER",
@@ -124,6 +125,7 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         mentions=mentions,
         themes=annotations.themes if annotations else (),
         figures=annotations.figures if annotations else (),
+        sources=read_sources(seeds.sources_data, f"{seeds.directory}/{SOURCES_FILE}", parsed.footnotes),
     )
 
 

@@ -14,6 +14,7 @@ from ..records import Entity, Rights
 from .annotations import FIGURES_FILE, THEMES_FILE
 from .entities import ENTITIES_FILE, read_entities
 from .parse import Capture
+from .sources import SOURCES_FILE
 
 __all__ = ["CONFIG_FILE", "Seeds", "load_toml", "read_seeds"]
 
@@ -37,6 +38,7 @@ class Seeds:
     entities: tuple[Entity, ...] = ()
     themes_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
     figures_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    sources_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
     directory: str = "seeds"
 
     @property
@@ -140,6 +142,8 @@ def read_seeds(directory: Path) -> Seeds:
         seeds = attrs.evolve(seeds, themes_data=load_toml(directory / THEMES_FILE))
     if (directory / FIGURES_FILE).is_file():
         seeds = attrs.evolve(seeds, figures_data=load_toml(directory / FIGURES_FILE))
+    if (directory / SOURCES_FILE).is_file():
+        seeds = attrs.evolve(seeds, sources_data=load_toml(directory / SOURCES_FILE))
     for key in ("publisher", "series", "country"):
         if getattr(seeds, key) not in source_text:
             raise BuildError(

@@ -6,7 +6,8 @@ a Frictionless ``datapackage.json``) or ``sqlite`` (the same tables with keys,
 FTS5 full-text tables and a Datasette metadata file); ``markdown`` and
 ``html`` render the report back as a document (an anchor per record id,
 footnotes linked both ways, entities marked); ``annotations`` writes entity
-mentions and theme and evidence links as W3C Web Annotations.  The tables come
+mentions and theme and evidence links as W3C Web Annotations; ``bibtex``
+and ``csl-json`` cite the report and every source its footnotes cite.  The tables come
 from :mod:`.tables`, so every tabular format has the same layout.
 """
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "export"]
 
-FORMATS = ("json", "jsonl", "csv", "sqlite", "markdown", "html", "annotations")
+FORMATS = ("json", "jsonl", "csv", "sqlite", "markdown", "html", "annotations", "bibtex", "csl-json")
 """The formats :func:`export` writes."""
 
 
@@ -39,7 +40,7 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         FileNotFoundError: If the parent folder of ``path`` does not exist.
     """
     from ..report import Report
-    from . import documents, writers
+    from . import citations, documents, writers
 
     if not isinstance(report, Report):
         raise TypeError(f"report must be a kzrights.Report, not {type(report).__name__}")
@@ -58,5 +59,7 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         "markdown": documents.write_markdown,
         "html": documents.write_html,
         "annotations": documents.write_annotations,
+        "bibtex": citations.write_bibtex,
+        "csl-json": citations.write_csl_json,
     }[format]
     return write(report, target)
