@@ -80,6 +80,17 @@ def test_markdown(report):
     assert refs == definitions == {str(f.number) for f in report.footnotes}
 
 
+def test_markdown_renders_with_python_markdown(report):
+    """Python-Markdown (with footnotes) renders it: anchors kept, every footnote defined and referenced."""
+    import markdown
+
+    page = _Links()
+    page.feed(markdown.markdown(render_markdown(report), extensions=["footnotes"]))
+    assert {r.id for r in report.records() if r.kind != "footnote"} <= page.ids
+    assert {f"fn:{f.number}" for f in report.footnotes} <= page.ids
+    assert {h for h in page.hrefs if h.startswith("fn:")} == {f"fn:{f.number}" for f in report.footnotes}
+
+
 def test_html_in_headless_chromium(report, tmp_path):
     """Chromium renders the page: the title and a recommendation are in its DOM, and a screenshot is made."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
