@@ -531,7 +531,7 @@ def _repr_html_(self: object) -> str:
     return record_html(self)
 
 
-for _cls in (Span, FootnoteRef, Paragraph, Item, Recommendation, Footnote, Section, Rights, Metadata, Entity,
-             Mention, Link, Theme, Figure, Source):  # fmt: skip
+_DISPLAYED = (Span, FootnoteRef, Paragraph, Item, Recommendation, Footnote, Section, Rights, Metadata)
+for _cls in (*_DISPLAYED, Entity, Mention, Link, Theme, Figure, Source):
     setattr(_cls, "_repr_html_", _repr_html_)  # noqa: B010 - one shared method for every record type
 del _cls

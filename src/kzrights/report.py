@@ -27,7 +27,7 @@ from .records import (
 
 if TYPE_CHECKING:
     from .search.index import Hit
-    from .search.locate import Location
+    from .search.locate import Location, Locator
     from .search.related import KwicLine, Related
 
 __all__ = ["Report"]
@@ -376,6 +376,14 @@ class Report:
         index: SearchIndex = self._cached("search", SearchIndex)
         return index.search(query, **options)
 
+    def _locator(self, quote: object) -> Locator:
+        """Check a quotation, and return the report's quotation index (built on first use)."""
+        from .search.locate import Locator
+
+        _check_text(quote, "quote")
+        locator: Locator = self._cached("locate", Locator)
+        return locator
+
     def locate(self, quote: str) -> Location | None:
         """Return where a quotation stands in the report, or ``None``.
 
@@ -392,11 +400,7 @@ class Report:
             TypeError: If ``quote`` is not a str.
             ValueError: If ``quote`` is empty.
         """
-        from .search.locate import Locator
-
-        _check_text(quote, "quote")
-        locator: Locator = self._cached("locate", Locator)
-        return locator.locate(quote)
+        return self._locator(quote).locate(quote)
 
     def locate_all(self, quote: str) -> list[Location]:
         """Return every place a quotation stands, in reading order (see :meth:`locate`).
@@ -405,11 +409,7 @@ class Report:
             TypeError: If ``quote`` is not a str.
             ValueError: If ``quote`` is empty.
         """
-        from .search.locate import Locator
-
-        _check_text(quote, "quote")
-        locator: Locator = self._cached("locate", Locator)
-        return locator.locate_all(quote)
+        return self._locator(quote).locate_all(quote)
 
     def concordance(self, term: str, width: int = 40) -> list[KwicLine]:
         """Return every occurrence of a word or phrase with ``width`` characters of context each side.
