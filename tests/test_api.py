@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import subprocess
 import sys
 import threading
@@ -106,6 +107,45 @@ def test_records_are_frozen(report):
     assert kzrights.load("1.0.0").recommendations[0].text.startswith("Stop targeting")
 
 
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0"])
+def test_records_compare_and_hash_by_value(version):
+    """Records equal field by field are equal and hash alike; a changed field or another class is not."""
+    report = kzrights.load(version)
+    every = [*report.records(), *report.sections, report.metadata, report.metadata.rights]
+    every += [*report.entities, *report.themes, *report.figures, *report.sources]
+    every += [link for rec in report.recommendations for link in (*rec.theme_links, *rec.evidence_links)]
+    every += [ref for rec in report.records() for ref in getattr(rec, "footnote_refs", ())]
+    for record in every:
+        twin = attrs.evolve(record)
+        assert twin is not record
+        assert twin == record
+        assert not operator.ne(twin, record)
+        assert hash(twin) == hash(record)
+        first = attrs.fields(type(record))[0]
+        changed = attrs.evolve(record, **{first.name: _different(getattr(record, first.name))})
+        assert changed != record
+        assert not operator.eq(changed, record)
+    assert len(set(every + [attrs.evolve(record) for record in every])) == len(set(every))
+    paragraph = report.paragraphs[0]
+    assert paragraph != attrs.astuple(paragraph, recurse=False)
+    assert paragraph != report.items[0]
+
+
+def _different(value):
+    return value + 1 if isinstance(value, int) else value + "?"
+
+
+def test_record_repr_names_every_field(report):
+    """A record's repr is its class and fields, and evaluates back to an equal record."""
+    namespace = dict(vars(kzrights))
+    for record in (report.paragraphs[3].span, report.paragraphs[3].footnote_refs[0], report.metadata.rights):
+        assert eval(repr(record), namespace) == record
+    text = repr(report.recommendations[0])
+    assert text.startswith("Recommendation(id='recommendations.government.1', addressee=<Addressee.")
+    for field in attrs.fields(kzrights.Recommendation):
+        assert f"{field.name}=" in text
+
+
 def test_collections_are_tuples(report):
     """Every collection a release holds is a tuple, all the way down."""
 
@@ -160,10 +200,19 @@ def test_threads_share_the_cache_in_process(report):
 
 
 def test_import_is_cheap():
-    """Import kzrights reads no data and imports neither cattrs nor attrs."""
-    code = "import sys, kzrights; print([m for m in ('cattrs', 'attrs', 'attr', 'json') if m in sys.modules])"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    """Import kzrights defines the record classes but reads no data and imports no cattrs.
+
+    Nor json, hashlib or importlib.resources: the first load() imports json;
+    the other two it never needs.
+    """
+    code = (
+        "import sys, kzrights; from kzrights import releases;"
+        "heavy = ('cattrs', 'json', 'hashlib', 'importlib.resources', 'kzrights._converter');"
+        "loaded = [m for m in heavy if m in sys.modules];"
+        "print(loaded, releases._store, releases._fast, 'attrs' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] None {} True"
 
 
 def test_version_is_the_installed_distribution():
@@ -199,7 +248,7 @@ def test_source_of_gives_the_raw_source(report):
 
 
 def test_works_from_a_zip_file(tmp_path):
-    """The package reads its data through importlib.resources, so it loads from a zip archive too."""
+    """The package reads its data through its loader, so it loads (and verifies) from a zip archive too."""
     import zipfile
     from pathlib import Path
 
@@ -210,7 +259,8 @@ def test_works_from_a_zip_file(tmp_path):
             if path.is_file() and "__pycache__" not in path.parts:
                 zf.write(path, Path("kzrights") / path.relative_to(package))
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import kzrights; r = kzrights.load();"
+        "import sys; sys.path.insert(0, sys.argv[1]); import kzrights;"
+        "r = kzrights.load(); kzrights.verify();"
         "assert kzrights.__file__.startswith(sys.argv[1]), kzrights.__file__;"
         "print(len(r.recommendations))"
     )

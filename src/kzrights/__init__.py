@@ -5,8 +5,10 @@
 >>> report.recommendations[0].text
 'Stop targeting NGOs with punitive tax inspections and burdensome reporting requirements;'
 
-``import kzrights`` is cheap: it reads no data and imports neither attrs nor
-cattrs.  The names below are imported on first use.
+``import kzrights`` is cheap: it defines the record classes (with attrs)
+but reads no data and does not import cattrs; :func:`load` does both on
+first use.  The tools (``annotate``, ``diff``, ``export``) are imported on
+first use.
 
 Two versions: ``kzrights.__version__`` is the package's (semantic
 versioning, CHANGELOG.md); ``kzrights.DATA_VERSION`` is the newest data
@@ -23,6 +25,29 @@ from .errors import (
     UnknownVersionError,
     UnsupportedReleaseError,
 )
+from .records import (
+    Addressee,
+    Basis,
+    Entity,
+    EntityCategory,
+    Figure,
+    FigureKind,
+    Footnote,
+    FootnoteRef,
+    Item,
+    Link,
+    Mention,
+    Metadata,
+    Paragraph,
+    Recommendation,
+    Record,
+    Rights,
+    Section,
+    Span,
+    Theme,
+)
+from .releases import load, verify, versions
+from .report import Report
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -31,29 +56,6 @@ if TYPE_CHECKING:
     from .annotation import annotate
     from .compare import diff
     from .exports import export
-    from .records import (
-        Addressee,
-        Basis,
-        Entity,
-        EntityCategory,
-        Figure,
-        FigureKind,
-        Footnote,
-        FootnoteRef,
-        Item,
-        Link,
-        Mention,
-        Metadata,
-        Paragraph,
-        Recommendation,
-        Record,
-        Rights,
-        Section,
-        Span,
-        Theme,
-    )
-    from .releases import load, verify, versions
-    from .report import Report
 
 __all__ = [
     "DATA_VERSION",
@@ -91,33 +93,11 @@ __all__ = [
     "versions",
 ]
 
+# the heavier tools are imported on first use
 _LAZY = {
     "annotate": "annotation",
     "diff": "compare",
     "export": "exports",
-    "verify": "releases",
-    "load": "releases",
-    "versions": "releases",
-    "Report": "report",
-    "Addressee": "records",
-    "Theme": "records",
-    "Link": "records",
-    "FigureKind": "records",
-    "Figure": "records",
-    "Basis": "records",
-    "Entity": "records",
-    "EntityCategory": "records",
-    "Mention": "records",
-    "Footnote": "records",
-    "FootnoteRef": "records",
-    "Item": "records",
-    "Metadata": "records",
-    "Paragraph": "records",
-    "Recommendation": "records",
-    "Record": "records",
-    "Rights": "records",
-    "Section": "records",
-    "Span": "records",
 }
 
 

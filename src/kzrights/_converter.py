@@ -10,19 +10,16 @@ This module is imported on the first :func:`kzrights.load`, never by
 ``import kzrights``.
 """
 
-from __future__ import annotations
-
 import datetime
 import enum
-import sys
+import types
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.cols import namedtuple_dict_structure_factory, namedtuple_dict_unstructure_factory
-from cattrs.errors import IterableValidationError, IterableValidationNote
+from cattrs.cols import namedtuple_dict_unstructure_factory
 
 from .errors import DataIntegrityError
 from .records import (
@@ -42,6 +39,7 @@ from .records import (
     Source,
     Span,
     Theme,
+    _Record,
 )
 from .report import Report
 
@@ -64,8 +62,8 @@ T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
 
-@attrs.frozen
-class ReleaseDocument:
+@attrs.frozen(eq=False, repr=False)
+class ReleaseDocument(_Record):
     """The content of a release's ``report.json``."""
 
     schema: int
@@ -120,12 +118,11 @@ def from_report(report: Report) -> ReleaseDocument:
 
 
 def _strict(kind: type[T]) -> Any:
-    name = kind.__name__
 
     def hook(value: Any, _: Any) -> T:
         # bool is an int in Python, never in our JSON
         if type(value) is not kind:
-            raise TypeError(f"expected {name}, got {type(value).__name__}")
+            raise TypeError(f"got {type(value).__name__}")
         return value
 
     return hook
@@ -134,7 +131,7 @@ def _strict(kind: type[T]) -> Any:
 def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
     def hook(value: Any, _: Any) -> E:
         if type(value) is not str:
-            raise TypeError(f"expected a {cls.__name__} string, got {type(value).__name__}")
+            raise TypeError(f"got {type(value).__name__}")
         return cls(value)
 
     return hook
@@ -142,20 +139,47 @@ def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
 
 def _structure_float(value: Any, _: Any) -> float:
     if type(value) not in (int, float):
-        raise TypeError(f"expected a number, got {type(value).__name__}")
+        raise TypeError(f"got {type(value).__name__}")
     return float(value)
 
 
 def _structure_span(value: Any, _: Any) -> Span:
     if type(value) is not list or len(value) != 2 or type(value[0]) is not int or type(value[1]) is not int:
-        raise TypeError(f"expected a span [start, end], got {value!r:.60}")
+        raise TypeError(f"not a pair of offsets: {value!r:.60}")
     return Span(value[0], value[1])
 
 
 def _structure_date(value: Any, _: Any) -> datetime.date:
     if type(value) is not str:
-        raise TypeError(f"expected an ISO date string, got {type(value).__name__}")
+        raise TypeError(f"got {type(value).__name__}")
     return datetime.date.fromisoformat(value)
+
+
+class _Invalid(Exception):
+    """A value that does not fit its type, with the JSON path to it (innermost last)."""
+
+    def __init__(self, expected: str, detail: str) -> None:
+        super().__init__(expected, detail)
+        self.expected = expected
+        self.detail = detail
+        self.path: list[str] = []
+
+    def __str__(self) -> str:
+        where = "$" + "".join(reversed(self.path))
+        return f"expected {self.expected} @ {where} ({self.detail})"
+
+
+def _type_name(cls: Any) -> str:
+    origin = typing.get_origin(cls)
+    if origin is typing.Union or origin is types.UnionType:  # such as str | None
+        return " | ".join(_type_name(arg) for arg in typing.get_args(cls))
+    return getattr(origin or cls, "__name__", repr(cls))
+
+
+def _invalid(cls: Any, exc: Exception) -> _Invalid:
+    if isinstance(exc, _Invalid):
+        return exc
+    return _Invalid(_type_name(cls), str(exc))
 
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
@@ -163,35 +187,124 @@ def _is_homogeneous_tuple(cls: Any) -> bool:
     return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
-def _tuple_hook_factory(cls: Any, converter: cattrs.Converter) -> Any:
+_EXACT = (str, int, bool)
+"""Field types checked inline, by exact type: bool is an int in Python, never in our JSON."""
+
+
+def _optional_of(kind: Any) -> Any:
+    """Return ``X`` for a type ``X | None``, else None."""
+    origin = typing.get_origin(kind)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        if len(args) == 1 and len(typing.get_args(kind)) == 2:
+            return args[0]
+    return None
+
+
+def _tuple_hook_factory(cls: Any, converter: cattrs.BaseConverter) -> Any:
     element = typing.get_args(cls)[0]
     structure_element = converter.get_structure_hook(element)
+    exact = element if element in _EXACT else None
 
-    def hook(value: Any, _: Any) -> tuple[Any, ...]:
+    def structure_tuple(value: Any, _: Any) -> tuple[Any, ...]:
         # a JSON string is iterable too: never let "abc" become ("a", "b", "c")
         if type(value) is not list:
-            raise TypeError(f"expected a list, got {type(value).__name__}")
+            raise _Invalid("tuple", f"not a list but {type(value).__name__}")
+        if exact is not None:
+            for item in value:
+                if type(item) is not exact:
+                    break
+            else:
+                return tuple(value)
         result = []
-        errors = []
         for index, item in enumerate(value):
             try:
                 result.append(structure_element(item, element))
-            except Exception as exc:  # noqa: BLE001 - collected, then re-raised as a group
-                note = IterableValidationNote(f"Structuring {cls} @ index {index}", index, element)
-                if sys.version_info >= (3, 11):
-                    exc.add_note(note)
-                else:  # pragma: no cover - Python 3.10 keeps notes the exceptiongroup way
-                    exc.__notes__ = [*getattr(exc, "__notes__", ()), note]  # type: ignore[attr-defined]
-                errors.append(exc)
-        if errors:
-            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+            except Exception as exc:  # noqa: BLE001 - re-raised with its place in the list
+                invalid = _invalid(element, exc)
+                invalid.path.append(f"[{index}]")
+                raise invalid from None
         return tuple(result)
 
-    return hook
+    return structure_tuple
 
 
-def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
+def _fields_hook(
+    cls: type[T], fields: list[tuple[str, Any, bool]], converter: cattrs.BaseConverter
+) -> Callable[[Any, Any], T]:
+    """Return a hook that builds ``cls`` from a JSON object with exactly these fields.
+
+    ``fields`` are (name, type, required) triples.  The hook is a closure over
+    the converter's hooks for each field type.  cattrs would generate and
+    compile a function per class instead, which costs more, once, than
+    structuring the whole release does.
+    """
+    spec: list[tuple[str, Any, Any, type | None, Callable[[Any, Any], Any], bool, bool]] = []
+    for name, kind, required in fields:
+        inner = _optional_of(kind)
+        target = kind if inner is None else inner
+        exact = target if target in _EXACT else None
+        hook = _strict(exact) if exact is not None else converter.get_structure_hook(target)
+        spec.append((name, kind, target, exact, hook, required, inner is not None))
+    names = frozenset(name for name, _, _ in fields)
+    label = cls.__name__
+
+    def structure_fields(value: Any, _: Any) -> T:
+        if type(value) is not dict:
+            raise _Invalid(label, f"not an object but {type(value).__name__}")
+        arguments: dict[str, Any] = {}
+        for name, kind, target, exact, hook, required, nullable in spec:
+            if name in value:
+                field = value[name]
+                if field is None and nullable:
+                    arguments[name] = None
+                elif exact is not None:
+                    if type(field) is not exact:
+                        invalid = _Invalid(_type_name(kind), f"got {type(field).__name__}")
+                        invalid.path.append(f".{name}")
+                        raise invalid
+                    arguments[name] = field
+                else:
+                    try:
+                        arguments[name] = hook(field, target)
+                    except Exception as exc:  # noqa: BLE001 - re-raised with the field's path
+                        invalid = _invalid(kind, exc)
+                        invalid.path.append(f".{name}")
+                        raise invalid from None
+            elif required:
+                missing = _Invalid(_type_name(kind), "missing")
+                missing.path.append(f".{name}")
+                raise missing
+        if len(arguments) != len(value):
+            extra = ", ".join(sorted(repr(key) for key in value if key not in names))
+            raise _Invalid(label, f"unknown fields {extra}")
+        try:
+            return cls(**arguments)
+        except (TypeError, ValueError) as exc:
+            raise _Invalid(label, str(exc)) from None
+
+    return structure_fields
+
+
+def _attrs_hook_factory(cls: Any, converter: cattrs.BaseConverter) -> Any:
+    fields = attrs.fields(cls)
+    if any(isinstance(field.type, str) for field in fields):  # pragma: no cover - records use real types
+        fields = attrs.fields(attrs.resolve_types(cls))
+    return _fields_hook(
+        cls, [(field.name, field.type, field.default is attrs.NOTHING) for field in fields], converter
+    )
+
+
+def _named_tuple_hook_factory(cls: Any, converter: cattrs.BaseConverter) -> Any:
+    hints = cls.__annotations__
+    defaults = cls._field_defaults
+    return _fields_hook(cls, [(name, hints[name], name not in defaults) for name in cls._fields], converter)
+
+
+def _make_converter() -> cattrs.BaseConverter:
+    # BaseConverter: the hook factories below do all the structuring, and
+    # unstructuring (for the build and the exports) needs no generated code
+    converter = cattrs.BaseConverter()
     for kind in (str, int, bool):
         converter.register_structure_hook(kind, _strict(kind))
     # str enums would match the strict str hook: give each its own
@@ -203,22 +316,16 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     converter.register_structure_hook(datetime.date, _structure_date)
     converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
+    converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
     # Mention is a named tuple: stored as an object, like the attrs records
-    converter.register_structure_hook_factory(
-        lambda cls: cls is Mention,
-        lambda cls, conv: namedtuple_dict_structure_factory(cls, conv, "from_converter", True),
-    )
+    converter.register_structure_hook_factory(lambda cls: cls is Mention, _named_tuple_hook_factory)
     converter.register_unstructure_hook_factory(
         lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
     )
     return converter
 
 
-# Loading takes the fast converter, whose generated code skips per-field error
-# bookkeeping (half the one-time code generation cost).  Only when that fails
-# does the detailed converter run again, to say which field path is wrong.
-_converter = _make_converter(detailed=False)
-_detailed: cattrs.Converter | None = None
+_converter = _make_converter()
 
 
 def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
@@ -227,30 +334,12 @@ def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
     return data
 
 
-def _explain(data: Any, cls: type[Any]) -> str:
-    """Structure ``data`` again, with field paths, and say what is wrong."""
-    global _detailed
-    if _detailed is None:
-        _detailed = _make_converter(detailed=True)
-    try:
-        _detailed.structure(data, cls)
-    except cattrs.BaseValidationError as exc:
-        messages = cattrs.transform_error(exc, path="$")
-        reason = "; ".join(messages[:3])
-        if len(messages) > 3:
-            reason += f"; and {len(messages) - 3} more"
-        return reason
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return "rejected by the fast converter only"  # pragma: no cover - the two converters agree
-
-
 def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
     """Build a ``cls`` from JSON data, or raise :class:`DataIntegrityError` naming the field path."""
     try:
         return _converter.structure(data, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError):
-        reason = _explain(data, cls)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one error that names the path
+        reason = str(_invalid(cls, exc))
     raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}")
 
 

@@ -18,7 +18,7 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 
 import datetime
 import enum
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import attrs
 
@@ -46,12 +46,57 @@ __all__ = [
 ]
 
 
+def _field_names(record: object) -> tuple[str, ...]:
+    fields: tuple[attrs.Attribute[Any], ...] = getattr(record.__class__, "__attrs_attrs__")  # noqa: B009
+    return tuple([field.name for field in fields])
+
+
+class _Record:
+    """What every record class shares: value equality, hashing, repr and notebook display.
+
+    attrs would generate ``__eq__``, ``__hash__`` and ``__repr__`` for each
+    class, compiling Python source as the class is created; for these
+    classes that is most of what ``import kzrights`` costs.  The record
+    classes are declared with ``eq=False, repr=False`` and inherit these
+    generic methods instead, which behave as attrs' do: records are equal when
+    they are of the same class with equal fields, and hash accordingly.
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in _field_names(self)])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() != other._values()
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, self._values()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _field_names(self))
+        return f"{self.__class__.__name__}({fields})"
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table of the record, for Jupyter."""
+        from ._display import record_html
+
+        return record_html(self)
+
+
 def _non_negative(instance: object, attribute: "attrs.Attribute[int]", value: int) -> None:
     if value < 0:
         raise ValueError(f"{attribute.name} must be >= 0, got {value}")
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, repr=False)
 class Span:
     """Half-open character offsets ``[start, end)`` into a text.
 
@@ -61,6 +106,14 @@ class Span:
 
     start: int = attrs.field(validator=_non_negative)
     end: int = attrs.field(validator=_non_negative)
+
+    __repr__ = _Record.__repr__
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table of the mention, for Jupyter."""
+        from ._display import record_html
+
+        return record_html(self)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -98,8 +151,8 @@ _ADDRESSEE_LABELS = {
 }
 
 
-@attrs.frozen
-class FootnoteRef:
+@attrs.frozen(eq=False, repr=False)
+class FootnoteRef(_Record):
     """A footnote marker such as ``[4]`` that a record's source text carries.
 
     Attributes:
@@ -122,8 +175,8 @@ class Basis(str, enum.Enum):
     """A curator's judgement (the link has a one-line rationale)."""
 
 
-@attrs.frozen
-class Link:
+@attrs.frozen(eq=False, repr=False)
+class Link(_Record):
     """A link from a recommendation to a theme or to a paragraph of evidence.
 
     Attributes:
@@ -143,7 +196,7 @@ class Link:
     rationale: str | None = None
 
 
-class _CitesFootnotes:
+class _CitesFootnotes(_Record):
     """Adds ``footnote_ids`` to a record that has ``footnote_refs``."""
 
     __slots__ = ()
@@ -155,7 +208,7 @@ class _CitesFootnotes:
         return tuple(dict.fromkeys(ref.footnote_id for ref in self.footnote_refs))
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class Paragraph(_CitesFootnotes):
     """A paragraph of the report's body.
 
@@ -183,7 +236,7 @@ class Paragraph(_CitesFootnotes):
     entity_ids: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class Item(_CitesFootnotes):
     """An item of a bulleted list inside a paragraph.
 
@@ -211,7 +264,7 @@ class Item(_CitesFootnotes):
     entity_ids: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class Recommendation(_CitesFootnotes):
     """One of the report's 15 recommendations.
 
@@ -254,8 +307,8 @@ class Recommendation(_CitesFootnotes):
         return tuple(dict.fromkeys(link.target_id for link in self.evidence_links))
 
 
-@attrs.frozen
-class Footnote:
+@attrs.frozen(eq=False, repr=False)
+class Footnote(_Record):
     """One of the report's numbered footnotes.
 
     Attributes:
@@ -285,8 +338,8 @@ class Footnote:
     entity_ids: tuple[str, ...] = ()
 
 
-@attrs.frozen
-class Section:
+@attrs.frozen(eq=False, repr=False)
+class Section(_Record):
     """A part of the report, in reading order.
 
     Attributes:
@@ -307,8 +360,8 @@ class Section:
     record_ids: tuple[str, ...] = ()
 
 
-@attrs.frozen
-class Rights:
+@attrs.frozen(eq=False, repr=False)
+class Rights(_Record):
     """Who owns what, and the attribution users must give.
 
     Attributes:
@@ -325,8 +378,8 @@ class Rights:
     annotations_licence: str
 
 
-@attrs.frozen
-class Metadata:
+@attrs.frozen(eq=False, repr=False)
+class Metadata(_Record):
     """Bibliographic facts about the report, and how to cite and reuse it.
 
     ``title``, ``authors``, ``published`` and ``publisher`` are read from the
@@ -365,8 +418,8 @@ class EntityCategory(str, enum.Enum):
     EVENT = "event"
 
 
-@attrs.frozen
-class Entity:
+@attrs.frozen(eq=False, repr=False)
+class Entity(_Record):
     """A person, organisation, law, place, publication or policy tool the report names.
 
     The registry is curated (``seeds/entities.toml``, CC BY 4.0): names,
@@ -419,9 +472,15 @@ class Mention(NamedTuple):
     record_id: str | None = None
     source_span: Span | None = None
 
+    def _repr_html_(self) -> str:
+        """A compact HTML table of the mention, for Jupyter."""
+        from ._display import record_html
 
-@attrs.frozen
-class Theme:
+        return record_html(self)
+
+
+@attrs.frozen(eq=False, repr=False)
+class Theme(_Record):
     """A theme of the report: one of the nine areas of the President's decree, or an editorial addition.
 
     Attributes:
@@ -453,8 +512,8 @@ class FigureKind(str, enum.Enum):
     DATE = "date"
 
 
-@attrs.frozen
-class Figure:
+@attrs.frozen(eq=False, repr=False)
+class Figure(_Record):
     """A number the report states, typed.
 
     Attributes:
@@ -486,8 +545,8 @@ class Figure:
     qualifier: str | None = None
 
 
-@attrs.frozen
-class Source:
+@attrs.frozen(eq=False, repr=False)
+class Source(_Record):
     """A source the footnotes cite, with a stable key for citation managers.
 
     Every field but ``key``, ``type`` and ``issued`` is the footnotes' own
@@ -522,16 +581,3 @@ class Source:
 
 Record = Paragraph | Item | Recommendation | Footnote
 """Any text record of the report."""
-
-
-def _repr_html_(self: object) -> str:
-    """A compact HTML table of the record, for Jupyter."""
-    from ._display import record_html
-
-    return record_html(self)
-
-
-_DISPLAYED = (Span, FootnoteRef, Paragraph, Item, Recommendation, Footnote, Section, Rights, Metadata)
-for _cls in (*_DISPLAYED, Entity, Mention, Link, Theme, Figure, Source):
-    setattr(_cls, "_repr_html_", _repr_html_)  # noqa: B010 - one shared method for every record type
-del _cls

@@ -5,8 +5,9 @@ The package's ``data/`` folder holds an index of the shipped releases
 that lists every file with its size and sha256.  A version string is only
 ever looked up in that index, never joined into a path.
 
-Files are read through :mod:`importlib.resources`, so the package works from
-a wheel, a zip file or a source checkout alike.  Each release is read,
+Files are read through the loader that imported the package (as
+:func:`pkgutil.get_data` does), so the package works from a wheel, a zip file
+or a source checkout alike.  Each release is read,
 checked against its manifest and turned into a :class:`~kzrights.Report`
 once, on first use, behind a lock; later calls return the same object.
 """
@@ -14,20 +15,43 @@ once, on first use, behind a lock; later calls return the same object.
 from __future__ import annotations
 
 import _thread
-import hashlib
-import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
-    if sys.version_info >= (3, 11):
-        from importlib.resources.abc import Traversable
-    else:
-        from importlib.abc import Traversable
+    from typing import Protocol
 
     from .report import Report
+
+    class DataFolder(Protocol):
+        """What a :class:`ReleaseStore` reads: a folder of files, addressed by name.
+
+        :class:`pathlib.Path` and :class:`importlib.resources.abc.Traversable`
+        both fit.
+        """
+
+        def joinpath(self, child: str, /) -> DataFolder:
+            """Return the entry ``child`` of this folder."""
+            ...
+
+        def read_bytes(self) -> bytes:
+            """Return the content of this file."""
+            ...
+
+
+# CPython's own sha256 gives the digests hashlib's OpenSSL one does, without
+# loading OpenSSL: importing hashlib costs more than reading, hashing and
+# parsing a whole release.  Interpreters without it fall back to hashlib.
+try:  # Python 3.12 and newer
+    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - depends on the interpreter
+    try:  # Python 3.10 and 3.11
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
 
 __all__ = ["latest", "load", "verify", "versions"]
 
@@ -44,33 +68,66 @@ class _Entry(NamedTuple):
 
 
 def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    digest: str = sha256(data).hexdigest()
+    return digest
 
 
 def _parse_json(data: bytes, version: str | None, file: str) -> Any:
+    import json  # on first use: import kzrights reads nothing
+
     try:
         return json.loads(data)
     except (UnicodeDecodeError, ValueError) as exc:
         raise DataIntegrityError(version, file, f"not valid JSON ({exc})") from None
 
 
-def _package_data() -> Traversable:
-    if sys.version_info >= (3, 11):
+class _LoaderFolder:
+    """A folder of the installed package, read through the loader that imported it.
+
+    This is what :func:`pkgutil.get_data` does: it works from a source tree, a
+    wheel's install or a zip archive alike, and costs no import, where
+    :mod:`importlib.resources` costs more to import than a release costs to
+    load.
+    """
+
+    __slots__ = ("_get_data", "_path")
+
+    def __init__(self, get_data: Any, path: str) -> None:
+        self._get_data = get_data
+        self._path = path
+
+    def joinpath(self, *children: str) -> _LoaderFolder:
+        return _LoaderFolder(self._get_data, os.path.join(self._path, *children))
+
+    def read_bytes(self) -> bytes:
+        data: bytes = self._get_data(self._path)
+        return data
+
+    def __repr__(self) -> str:
+        return f"<kzrights data at {self._path!r}>"
+
+
+def _package_data() -> DataFolder:
+    get_data = getattr(__spec__.loader, "get_data", None)
+    if get_data is not None and __file__:
+        return _LoaderFolder(get_data, os.path.join(os.path.dirname(__file__), "data"))
+    if sys.version_info >= (3, 11):  # pragma: no cover - a loader without get_data
         from importlib.resources import files
-    else:  # pragma: no cover - exercised on Python 3.10 only
+    else:  # pragma: no cover
         from importlib_resources import files
-    return files("kzrights").joinpath("data")
+    folder: DataFolder = files("kzrights").joinpath("data")
+    return folder
 
 
 class ReleaseStore:
     """The releases in one data folder, loaded lazily and cached.
 
     kzrights uses one store, over the package's own ``data/`` folder; tests
-    and tools may open another (any :class:`importlib.resources.abc.Traversable`,
-    such as a :class:`pathlib.Path`).
+    and tools may open another (any :class:`DataFolder`, such as a
+    :class:`pathlib.Path`).
     """
 
-    def __init__(self, root: Traversable) -> None:
+    def __init__(self, root: DataFolder) -> None:
         self._root = root
         self._lock = _thread.allocate_lock()
         self._entries: dict[str, _Entry] | None = None
@@ -157,7 +214,8 @@ class ReleaseStore:
         names = self._checked_files(entry)
         return (f"{entry.directory}/{MANIFEST_FILE}", *(f"{entry.directory}/{name}" for name in names))
 
-    def _checked_files(self, entry: _Entry) -> dict[str, bytes]:
+    def _checked_files(self, entry: _Entry) -> dict[str, tuple[bytes, str]]:
+        """Read the files a release's manifest lists; return each one's bytes and sha256."""
         version = entry.version
         manifest_name = f"{entry.directory}/{MANIFEST_FILE}"
         raw = self._read(manifest_name, version)
@@ -169,7 +227,7 @@ class ReleaseStore:
             raise DataIntegrityError(
                 version, manifest_name, f'must name release {version!r} and list its "files"'
             )
-        contents: dict[str, bytes] = {}
+        contents: dict[str, tuple[bytes, str]] = {}
         for item in listed:
             if not (
                 isinstance(item, dict)
@@ -184,9 +242,10 @@ class ReleaseStore:
                 raise DataIntegrityError(
                     version, name, f"is {len(data)} bytes, the manifest says {item['size']}"
                 )
-            if _sha256(data) != item["sha256"]:
+            digest = _sha256(data)
+            if digest != item["sha256"]:
                 raise DataIntegrityError(version, name, "sha256 differs from the manifest")
-            contents[item["name"]] = data
+            contents[item["name"]] = (data, digest)
         for required in (DOCUMENT_FILE, SOURCE_FILE):
             if required not in contents:
                 raise DataIntegrityError(version, manifest_name, f"does not list {required}")
@@ -199,12 +258,12 @@ class ReleaseStore:
         contents = self._checked_files(entry)
         document_name = f"{entry.directory}/{DOCUMENT_FILE}"
         document = structure_document(
-            _parse_json(contents[DOCUMENT_FILE], version, document_name),
+            _parse_json(contents[DOCUMENT_FILE][0], version, document_name),
             version=version,
             file=document_name,
         )
-        source_bytes = contents[SOURCE_FILE]
-        if _sha256(source_bytes) != document.metadata.source_sha256:
+        source_bytes, source_sha256 = contents[SOURCE_FILE]
+        if source_sha256 != document.metadata.source_sha256:
             raise DataIntegrityError(
                 version, f"{entry.directory}/{SOURCE_FILE}", "sha256 differs from metadata.source_sha256"
             )
