@@ -286,3 +286,13 @@ def test_typed_accessors(report):
             report.footnote(bad)  # type: ignore[arg-type]
         with pytest.raises(TypeError):
             report.recommendation("government", bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"), [(-1, 4, "start must be >= 0"), (5, 2, "before its start")]
+)
+def test_span_rejects_impossible_offsets(start, end, message):
+    """A span cannot start before the text or end before it starts."""
+    with pytest.raises(ValueError, match=message):
+        kzrights.Span(start, end)
+    assert len(kzrights.Span(3, 3)) == 0

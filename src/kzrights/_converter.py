@@ -305,16 +305,6 @@ def _make_converter() -> cattrs.BaseConverter:
     # BaseConverter: the hook factories below do all the structuring, and
     # unstructuring (for the build and the exports) needs no generated code
     converter = cattrs.BaseConverter()
-    for kind in (str, int, bool):
-        converter.register_structure_hook(kind, _strict(kind))
-    # str enums would match the strict str hook: give each its own
-    converter.register_structure_hook(float, _structure_float)
-    for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
-        converter.register_structure_hook(enum_class, _structure_str_enum(enum_class))
-    converter.register_structure_hook(Span, _structure_span)
-    converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
-    converter.register_structure_hook(datetime.date, _structure_date)
-    converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
     converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
     # Mention is a named tuple: stored as an object, like the attrs records
@@ -322,6 +312,27 @@ def _make_converter() -> cattrs.BaseConverter:
     converter.register_unstructure_hook_factory(
         lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
     )
+    # The leaves, matched by exact type (registered last, so that they come
+    # first: Span is an attrs class, but stored as a pair).  One look-up
+    # table rather than a hook per class, which cattrs would file under
+    # functools.singledispatch, whose look-ups cost more the more it holds.
+    leaves: dict[Any, Callable[[Any, Any], Any]] = {
+        str: _strict(str),
+        int: _strict(int),
+        bool: _strict(bool),
+        float: _structure_float,
+        Span: _structure_span,
+        datetime.date: _structure_date,
+    }
+    for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
+        leaves[enum_class] = _structure_str_enum(enum_class)
+
+    def leaf_hook(kind: Any) -> Callable[[Any, Any], Any]:
+        return leaves[kind]
+
+    converter.register_structure_hook_factory(leaves.__contains__, leaf_hook)
+    converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
+    converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
     return converter
 
 

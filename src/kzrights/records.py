@@ -91,11 +91,6 @@ class _Record:
         return record_html(self)
 
 
-def _non_negative(instance: object, attribute: "attrs.Attribute[int]", value: int) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value}")
-
-
 @attrs.frozen(order=True, repr=False)
 class Span:
     """Half-open character offsets ``[start, end)`` into a text.
@@ -104,8 +99,8 @@ class Span:
     UTF-8 text, not bytes.
     """
 
-    start: int = attrs.field(validator=_non_negative)
-    end: int = attrs.field(validator=_non_negative)
+    start: int
+    end: int
 
     __repr__ = _Record.__repr__
 
@@ -116,7 +111,9 @@ class Span:
         return record_html(self)
 
     def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
+        if not 0 <= self.start <= self.end:
+            if self.start < 0:
+                raise ValueError(f"start must be >= 0, got {self.start}")
             raise ValueError(f"span end {self.end} is before its start {self.start}")
 
     def __len__(self) -> int:

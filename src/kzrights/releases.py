@@ -17,7 +17,7 @@ from __future__ import annotations
 import _thread
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataIntegrityError, UnknownVersionError
 
@@ -61,10 +61,15 @@ DOCUMENT_FILE = "report.json"
 SOURCE_FILE = "source.txt"
 
 
-class _Entry(NamedTuple):
-    version: str
-    directory: str
-    manifest_sha256: str
+class _Entry:
+    """A release as the index lists it."""
+
+    __slots__ = ("directory", "manifest_sha256", "version")
+
+    def __init__(self, version: str, directory: str, manifest_sha256: str) -> None:
+        self.version = version
+        self.directory = directory
+        self.manifest_sha256 = manifest_sha256
 
 
 def _sha256(data: bytes) -> str:
