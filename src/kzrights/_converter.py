@@ -50,6 +50,7 @@ __all__ = [
     "from_report",
     "structure_document",
     "to_report",
+    "unstructure",
     "unstructure_document",
 ]
 
@@ -201,154 +202,183 @@ def _optional_of(kind: Any) -> Any:
     return None
 
 
-def _tuple_hook_factory(cls: Any, converter: cattrs.BaseConverter) -> Any:
-    element = typing.get_args(cls)[0]
-    structure_element = converter.get_structure_hook(element)
-    exact = element if element in _EXACT else None
-
-    def structure_tuple(value: Any, _: Any) -> tuple[Any, ...]:
-        # a JSON string is iterable too: never let "abc" become ("a", "b", "c")
-        if type(value) is not list:
-            raise _Invalid("tuple", f"not a list but {type(value).__name__}")
-        if exact is not None:
-            for item in value:
-                if type(item) is not exact:
-                    break
-            else:
-                return tuple(value)
-        result = []
-        for index, item in enumerate(value):
-            try:
-                result.append(structure_element(item, element))
-            except Exception as exc:  # noqa: BLE001 - re-raised with its place in the list
-                invalid = _invalid(element, exc)
-                invalid.path.append(f"[{index}]")
-                raise invalid from None
-        return tuple(result)
-
-    return structure_tuple
+Hook = Callable[[Any, Any], Any]
 
 
-def _fields_hook(
-    cls: type[T], fields: list[tuple[str, Any, bool]], converter: cattrs.BaseConverter
-) -> Callable[[Any, Any], T]:
-    """Return a hook that builds ``cls`` from a JSON object with exactly these fields.
+class _ReleaseHooks:
+    """The structure hooks of a release's types, each built on first use and kept.
 
-    ``fields`` are (name, type, required) triples.  The hook is a closure over
-    the converter's hooks for each field type.  cattrs would generate and
-    compile a function per class instead, which costs more, once, than
-    structuring the whole release does.
+    cattrs calls :meth:`get` as a hook factory for the records, their tuples
+    and the leaf types.  Each hook is a closure over its fields' hooks: cattrs
+    would generate and compile a function per class instead, which costs
+    more, once, than structuring the whole release does.  A field's hook
+    comes from here too, not back through the converter, whose first look-up
+    of each type goes through :func:`functools.singledispatch` and would cost
+    more than building the hook.  Any other type is the converter's.
     """
-    spec: list[tuple[str, Any, Any, type | None, Callable[[Any, Any], Any], bool, bool]] = []
-    for name, kind, required in fields:
-        inner = _optional_of(kind)
-        target = kind if inner is None else inner
-        exact = target if target in _EXACT else None
-        hook = _strict(exact) if exact is not None else converter.get_structure_hook(target)
-        spec.append((name, kind, target, exact, hook, required, inner is not None))
-    names = frozenset(name for name, _, _ in fields)
-    label = cls.__name__
 
-    def structure_fields(value: Any, _: Any) -> T:
-        if type(value) is not dict:
-            raise _Invalid(label, f"not an object but {type(value).__name__}")
-        arguments: dict[str, Any] = {}
-        for name, kind, target, exact, hook, required, nullable in spec:
-            if name in value:
-                field = value[name]
-                if field is None and nullable:
-                    arguments[name] = None
-                elif exact is not None:
-                    if type(field) is not exact:
-                        invalid = _Invalid(_type_name(kind), f"got {type(field).__name__}")
-                        invalid.path.append(f".{name}")
-                        raise invalid
-                    arguments[name] = field
+    def __init__(self, converter: cattrs.BaseConverter) -> None:
+        self._converter = converter
+        # the leaves, matched by exact type (Span is an attrs class, stored as a pair)
+        self._hooks: dict[Any, Hook] = {
+            str: _strict(str),
+            int: _strict(int),
+            bool: _strict(bool),
+            float: _structure_float,
+            Span: _structure_span,
+            datetime.date: _structure_date,
+        }
+        for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
+            self._hooks[enum_class] = _structure_str_enum(enum_class)
+
+    def handles(self, kind: Any) -> bool:
+        """Whether ``kind`` is one of the release's types."""
+        return kind in self._hooks or kind is Mention or attrs.has(kind) or _is_homogeneous_tuple(kind)
+
+    def get(self, kind: Any) -> Hook:
+        """Return the hook that structures ``kind``."""
+        hook = self._hooks.get(kind)
+        if hook is None:
+            if kind is Mention:  # a named tuple, stored as an object like the attrs records
+                hints = Mention.__annotations__
+                fields = [
+                    (name, hints[name], name not in Mention._field_defaults) for name in Mention._fields
+                ]
+                hook = self._fields(kind, fields)
+            elif attrs.has(kind):
+                attributes = attrs.fields(kind)
+                if any(
+                    isinstance(a.type, str) for a in attributes
+                ):  # pragma: no cover - records use real types
+                    attributes = attrs.fields(attrs.resolve_types(kind))
+                hook = self._fields(kind, [(a.name, a.type, a.default is attrs.NOTHING) for a in attributes])
+            elif _is_homogeneous_tuple(kind):
+                hook = self._tuple(kind)
+            else:
+                return self._converter.get_structure_hook(kind)
+            self._hooks[kind] = hook
+        return hook
+
+    def _tuple(self, cls: Any) -> Hook:
+        element = typing.get_args(cls)[0]
+        structure_element = self.get(element)
+        exact = element if element in _EXACT else None
+
+        def structure_tuple(value: Any, _: Any) -> tuple[Any, ...]:
+            # a JSON string is iterable too: never let "abc" become ("a", "b", "c")
+            if type(value) is not list:
+                raise _Invalid("tuple", f"not a list but {type(value).__name__}")
+            if exact is not None:
+                for item in value:
+                    if type(item) is not exact:
+                        break
                 else:
-                    try:
-                        arguments[name] = hook(field, target)
-                    except Exception as exc:  # noqa: BLE001 - re-raised with the field's path
-                        invalid = _invalid(kind, exc)
-                        invalid.path.append(f".{name}")
-                        raise invalid from None
-            elif required:
-                missing = _Invalid(_type_name(kind), "missing")
-                missing.path.append(f".{name}")
-                raise missing
-        if len(arguments) != len(value):
-            extra = ", ".join(sorted(repr(key) for key in value if key not in names))
-            raise _Invalid(label, f"unknown fields {extra}")
-        try:
-            return cls(**arguments)
-        except (TypeError, ValueError) as exc:
-            raise _Invalid(label, str(exc)) from None
+                    return tuple(value)
+            result = []
+            for index, item in enumerate(value):
+                try:
+                    result.append(structure_element(item, element))
+                except Exception as exc:  # noqa: BLE001 - re-raised with its place in the list
+                    invalid = _invalid(element, exc)
+                    invalid.path.append(f"[{index}]")
+                    raise invalid from None
+            return tuple(result)
 
-    return structure_fields
+        return structure_tuple
+
+    def _fields(self, cls: Any, fields: list[tuple[str, Any, bool]]) -> Hook:
+        """Return a hook that builds ``cls`` from a JSON object with exactly these fields.
+
+        ``fields`` are (name, type, required) triples.
+        """
+        spec: list[tuple[str, Any, Any, type | None, Hook, bool, bool]] = []
+        for name, kind, required in fields:
+            inner = _optional_of(kind)
+            target = kind if inner is None else inner
+            exact = target if target in _EXACT else None
+            spec.append((name, kind, target, exact, self.get(target), required, inner is not None))
+        names = frozenset(name for name, _, _ in fields)
+        label = cls.__name__
+
+        def structure_fields(value: Any, _: Any) -> Any:
+            if type(value) is not dict:
+                raise _Invalid(label, f"not an object but {type(value).__name__}")
+            arguments: dict[str, Any] = {}
+            for name, kind, target, exact, hook, required, nullable in spec:
+                if name in value:
+                    field = value[name]
+                    if field is None and nullable:
+                        arguments[name] = None
+                    elif exact is not None:
+                        if type(field) is not exact:
+                            invalid = _Invalid(_type_name(kind), f"got {type(field).__name__}")
+                            invalid.path.append(f".{name}")
+                            raise invalid
+                        arguments[name] = field
+                    else:
+                        try:
+                            arguments[name] = hook(field, target)
+                        except Exception as exc:  # noqa: BLE001 - re-raised with the field's path
+                            invalid = _invalid(kind, exc)
+                            invalid.path.append(f".{name}")
+                            raise invalid from None
+                elif required:
+                    missing = _Invalid(_type_name(kind), "missing")
+                    missing.path.append(f".{name}")
+                    raise missing
+            if len(arguments) != len(value):
+                extra = ", ".join(sorted(repr(key) for key in value if key not in names))
+                raise _Invalid(label, f"unknown fields {extra}")
+            try:
+                return cls(**arguments)
+            except (TypeError, ValueError) as exc:
+                raise _Invalid(label, str(exc)) from None
+
+        return structure_fields
 
 
-def _attrs_hook_factory(cls: Any, converter: cattrs.BaseConverter) -> Any:
-    fields = attrs.fields(cls)
-    if any(isinstance(field.type, str) for field in fields):  # pragma: no cover - records use real types
-        fields = attrs.fields(attrs.resolve_types(cls))
-    return _fields_hook(
-        cls, [(field.name, field.type, field.default is attrs.NOTHING) for field in fields], converter
-    )
-
-
-def _named_tuple_hook_factory(cls: Any, converter: cattrs.BaseConverter) -> Any:
-    hints = cls.__annotations__
-    defaults = cls._field_defaults
-    return _fields_hook(cls, [(name, hints[name], name not in defaults) for name in cls._fields], converter)
-
-
-def _make_converter() -> cattrs.BaseConverter:
-    # BaseConverter: the hook factories below do all the structuring, and
-    # unstructuring (for the build and the exports) needs no generated code
+def _make_structurer() -> cattrs.BaseConverter:
+    # BaseConverter: the release's hooks do all the structuring
     converter = cattrs.BaseConverter()
-    converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
-    converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
-    # Mention is a named tuple: stored as an object, like the attrs records
-    converter.register_structure_hook_factory(lambda cls: cls is Mention, _named_tuple_hook_factory)
-    converter.register_unstructure_hook_factory(
-        lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
-    )
-    # The leaves, matched by exact type (registered last, so that they come
-    # first: Span is an attrs class, but stored as a pair).  One look-up
-    # table rather than a hook per class, which cattrs would file under
-    # functools.singledispatch, whose look-ups cost more the more it holds.
-    leaves: dict[Any, Callable[[Any, Any], Any]] = {
-        str: _strict(str),
-        int: _strict(int),
-        bool: _strict(bool),
-        float: _structure_float,
-        Span: _structure_span,
-        datetime.date: _structure_date,
-    }
-    for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
-        leaves[enum_class] = _structure_str_enum(enum_class)
-
-    def leaf_hook(kind: Any) -> Callable[[Any, Any], Any]:
-        return leaves[kind]
-
-    converter.register_structure_hook_factory(leaves.__contains__, leaf_hook)
-    converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
-    converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
+    hooks = _ReleaseHooks(converter)
+    converter.register_structure_hook_factory(hooks.handles, hooks.get)
     return converter
 
 
-_converter = _make_converter()
+def _make_unstructurer() -> cattrs.BaseConverter:
+    converter = cattrs.BaseConverter()
+    converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
+    converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
+    converter.register_unstructure_hook_factory(
+        lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
+    )
+    return converter
+
+
+# Loading only structures; the unstructuring converter (for the build, the
+# exports and the CLI's --json) is made on first use.
+_structurer = _make_structurer()
+_unstructurer: cattrs.BaseConverter | None = None
+
+
+def unstructure(value: Any) -> Any:
+    """Return a record, a document or a collection of them as plain JSON-ready data."""
+    global _unstructurer
+    if _unstructurer is None:
+        _unstructurer = _make_unstructurer()
+    return _unstructurer.unstructure(value)
 
 
 def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
     """Return ``document`` as plain JSON-ready data."""
-    data: dict[str, Any] = _converter.unstructure(document)
+    data: dict[str, Any] = unstructure(document)
     return data
 
 
 def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
     """Build a ``cls`` from JSON data, or raise :class:`DataIntegrityError` naming the field path."""
     try:
-        return _converter.structure(data, cls)
+        return _structurer.structure(data, cls)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one error that names the path
         reason = str(_invalid(cls, exc))
     raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}")

@@ -47,9 +47,9 @@ def _load(args: argparse.Namespace) -> Report:
 
 
 def _record_json(record: Any) -> dict[str, Any]:
-    from ._converter import _converter
+    from ._converter import unstructure
 
-    data: dict[str, Any] = _converter.unstructure(record)
+    data: dict[str, Any] = unstructure(record)
     return {"kind": record.kind, **data}
 
 
