@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 _IN_PROCESS_IMPORT = """
 import time
@@ -40,13 +41,15 @@ import {module}
 print(time.perf_counter() - t)
 """
 
+# json is imported after the timed load(): importing it is part of load()'s cost
 _FIRST_LOAD = """
-import json, time
+import time
 import kzrights, cattrs
-from kzrights.releases import _package_data
 t = time.perf_counter()
 kzrights.load()
 load = time.perf_counter() - t
+import json
+from kzrights.releases import _package_data
 data = _package_data()
 blobs = [data.joinpath("releases.json").read_bytes()]
 for name in ("manifest.json", "report.json"):
@@ -58,28 +61,42 @@ parse = time.perf_counter() - t
 print(json.dumps([load, parse]))
 """
 
-_IMPORT_BREAKDOWN = """
-import json as _json, sys, time
-import attrs
-marks = {}
-def step(label, module):
-    t = time.perf_counter()
-    __import__(module)
-    marks[label] = time.perf_counter() - t
-step("import datetime (for Metadata.published)", "datetime")
-step("import kzrights.errors", "kzrights.errors")
-step("import kzrights.records (attrs creates 15 record classes)", "kzrights.records")
-step("import kzrights.report (the Report class)", "kzrights.report")
-step("import kzrights.releases (the builtin sha256)", "kzrights.releases")
-step("the rest of import kzrights", "kzrights")
-print(_json.dumps(marks))
-"""
+# -X importtime's own figures: the import of each module, what it imports included
+_IMPORT_STEPS = {
+    "datetime": "import datetime (for Metadata.published)",
+    "kzrights.errors": "import kzrights.errors",
+    "kzrights.records": "import kzrights.records (15 attrs classes, 4 enums, datetime)",
+    "kzrights.report": "import kzrights.report (the Report class)",
+    "kzrights.releases": "import kzrights.releases (the builtin sha256)",
+    "kzrights": "import kzrights, all of the above included",
+}
+
+
+def _import_breakdown(runs: int) -> dict[str, float]:
+    marks: dict[str, list[float]] = {}
+    for _ in range(runs):
+        err = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import attrs; import kzrights"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=_ENV,
+        ).stderr
+        for line in err.splitlines():
+            _, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+            if name in _IMPORT_STEPS:
+                marks.setdefault(_IMPORT_STEPS[name], []).append(int(cumulative) / 1e6)
+    return {label: statistics.median(marks[label]) for label in _IMPORT_STEPS.values() if label in marks}
+
 
 _LOAD_BREAKDOWN = """
-import json, time
+import time
 import kzrights, cattrs
 from kzrights import releases
 marks = {}
+t = time.perf_counter()
+import json
+marks["import json"] = time.perf_counter() - t
 t = time.perf_counter()
 import kzrights._converter
 marks["import kzrights._converter (the converter, its hooks registered)"] = time.perf_counter() - t
@@ -124,17 +141,38 @@ def _run(code: str) -> str:
     ).stdout
 
 
-def _median_import(module: str, runs: int) -> float:
-    return statistics.median(float(_run(_IN_PROCESS_IMPORT.format(module=module))) for _ in range(runs))
+def _import_time(module: str) -> float:
+    return float(_run(_IN_PROCESS_IMPORT.format(module=module)))
 
 
-def _median_process(code: str, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=_ENV)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _process_time(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=_ENV)
+    return time.perf_counter() - start
+
+
+class _Pairs:
+    """Runs of a measurement, each paired with a run of its baseline."""
+
+    def __init__(self, pairs: list[tuple[float, float]]) -> None:
+        self.pairs = pairs
+
+    @classmethod
+    def interleaved(cls, runs: int, measure: Callable[[], float], baseline: Callable[[], float]) -> _Pairs:
+        """Alternate the two, so that drifting machine load hits both alike."""
+        pairs = []
+        for _ in range(runs):
+            base = baseline()
+            pairs.append((measure(), base))
+        return cls(pairs)
+
+    def row(self, label: str, target: str, digits: int) -> str:
+        """A Markdown table row: both medians, and the median of the pairs' ratios."""
+        value = statistics.median(v for v, _ in self.pairs)
+        base = statistics.median(b for _, b in self.pairs)
+        ratio = statistics.median(v / b for v, b in self.pairs)
+        figures = f"{value * 1e3:.{digits}f} ms | {base * 1e3:.{digits}f} ms | {ratio:.2f}x"
+        return f"| {label} | {figures} | {target} |"
 
 
 def _breakdown(code: str, runs: int) -> dict[str, float]:
@@ -155,37 +193,31 @@ def main() -> None:
     ms = 1e3
 
     _run("import kzrights, cattrs, kzrights._converter")  # warm-up: writes any missing .pyc
-    # interleave the pairs so that drifting machine load hits both alike
-    attrs_import = _median_import("attrs", runs)
-    kz_import = _median_import("kzrights", runs)
-    pairs = [json.loads(_run(_FIRST_LOAD)) for _ in range(runs)]
-    load = statistics.median(p[0] for p in pairs)
-    parse = statistics.median(p[1] for p in pairs)
-    import_breakdown = _breakdown(_IMPORT_BREAKDOWN, runs)
+    imports = _Pairs.interleaved(runs, lambda: _import_time("kzrights"), lambda: _import_time("attrs"))
+    first_load = _Pairs([tuple(json.loads(_run(_FIRST_LOAD))) for _ in range(runs)])
+    import_breakdown = _import_breakdown(runs)
     load_breakdown = _breakdown(_LOAD_BREAKDOWN, runs)
     cached = float(_run(_CACHED))
-    base_process = _median_process("import attrs, cattrs", runs)
-    kz_process = _median_process("import kzrights; kzrights.load()", runs)
+    processes = _Pairs.interleaved(
+        runs,
+        lambda: _process_time("import kzrights; kzrights.load()"),
+        lambda: _process_time("import attrs, cattrs"),
+    )
 
-    print(f"Python {sys.version.split()[0]}, median of {runs} fresh processes per figure.\n")
+    print(f"Python {sys.version.split()[0]}, median of {runs} fresh processes per figure;")
+    print("each ratio is the median of the ratios of interleaved pairs of runs.\n")
     print("| measurement | kzrights | baseline | ratio | target |")
     print("| --- | --- | --- | --- | --- |")
-    print(
-        f"| `import kzrights` vs `import attrs` | {kz_import * ms:.1f} ms | {attrs_import * ms:.1f} ms "
-        f"| {kz_import / attrs_import:.2f}x | at most 1.3x |"
-    )
-    print(
-        f"| first `load()` vs `json.loads` of the release JSON | {load * ms:.2f} ms | {parse * ms:.2f} ms "
-        f"| {load / parse:.1f}x | at most 5x |"
-    )
+    print(imports.row("`import kzrights` vs `import attrs`", "at most 1.3x", 1))
+    print(first_load.row("first `load()` vs `json.loads` of the release JSON", "at most 5x", 2))
     print(f"| cached `load()` | {cached * 1e6:.2f} µs | | | under 5 µs |")
-    print(
-        f'| `python -c "import kzrights; kzrights.load()"` vs `python -c "import attrs, cattrs"` '
-        f"| {kz_process * ms:.1f} ms | {base_process * ms:.1f} ms "
-        f"| {kz_process / base_process:.2f}x | at most 1.3x |"
-    )
+    label = '`python -c "import kzrights; kzrights.load()"` vs `python -c "import attrs, cattrs"`'
+    print(processes.row(label, "at most 1.3x", 1))
     for title, breakdown in (
-        ("What `import kzrights` adds to `import attrs`", import_breakdown),
+        (
+            "What `import kzrights` adds to `import attrs` (by `-X importtime`, which adds overhead)",
+            import_breakdown,
+        ),
         ("Where the first `load()` goes", load_breakdown),
     ):
         print(f"\n{title} (each step timed on its own, in the same kind of process):\n")
