@@ -296,3 +296,33 @@ def test_span_rejects_impossible_offsets(start, end, message):
     with pytest.raises(ValueError, match=message):
         kzrights.Span(start, end)
     assert len(kzrights.Span(3, 3)) == 0
+
+
+def test_spans_order_by_start_then_end():
+    """Spans sort as (start, end) pairs and refuse to compare with anything else."""
+    spans = [kzrights.Span(4, 9), kzrights.Span(1, 8), kzrights.Span(4, 5), kzrights.Span(1, 8)]
+    assert sorted(spans) == [
+        kzrights.Span(1, 8),
+        kzrights.Span(1, 8),
+        kzrights.Span(4, 5),
+        kzrights.Span(4, 9),
+    ]
+    assert kzrights.Span(1, 2) <= kzrights.Span(1, 2) < kzrights.Span(1, 3)
+    assert kzrights.Span(2, 0 + 2) >= kzrights.Span(1, 9) > kzrights.Span(1, 8)
+    for other in ((1, 2), 1, None):
+        with pytest.raises(TypeError):
+            kzrights.Span(1, 2) < other  # noqa: B015 - the comparison is the test
+
+
+def test_reports_compare_by_their_data_not_their_caches(report):
+    """A report equals another made from the same data, whatever either has cached."""
+    from kzrights._converter import from_report, to_report
+
+    again = to_report(from_report(report), version=report.version, source_text=report.source_text)
+    report.search("civil society")  # fills the search cache of one of them only
+    assert again == report
+    assert not operator.ne(again, report)
+    assert hash(again) == hash(report)
+    other = to_report(from_report(report), version="9.9.9", source_text=report.source_text)
+    assert other != report
+    assert report != kzrights.load("1.1.0")

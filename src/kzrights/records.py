@@ -91,24 +91,36 @@ class _Record:
         return record_html(self)
 
 
-@attrs.frozen(order=True, repr=False)
-class Span:
+@attrs.frozen(eq=False, repr=False)
+class Span(_Record):
     """Half-open character offsets ``[start, end)`` into a text.
 
     Offsets count Python ``str`` characters (code points) of the decoded
-    UTF-8 text, not bytes.
+    UTF-8 text, not bytes.  Spans order by start, then end.
     """
 
     start: int
     end: int
 
-    __repr__ = _Record.__repr__
+    def __lt__(self, other: "Span") -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) < (other.start, other.end)
 
-    def _repr_html_(self) -> str:
-        """A compact HTML table of the mention, for Jupyter."""
-        from ._display import record_html
+    def __le__(self, other: "Span") -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) <= (other.start, other.end)
 
-        return record_html(self)
+    def __gt__(self, other: "Span") -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) > (other.start, other.end)
+
+    def __ge__(self, other: "Span") -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.start, self.end) >= (other.start, other.end)
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.start <= self.end:

@@ -38,7 +38,7 @@ MAX_QUERY_LENGTH = 10_000
 Addressable = Record | Section | Entity | Theme | Figure | Source
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Report:
     """One data release of the report.
 
@@ -66,7 +66,7 @@ class Report:
 
     version: str
     metadata: Metadata
-    source_text: str = attrs.field(eq=False)
+    source_text: str
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     items: tuple[Item, ...]
@@ -77,11 +77,11 @@ class Report:
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
-    _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
-    _index: Mapping[str, Addressable] = attrs.field(init=False, eq=False)
-    _names: Mapping[str, Entity] | None = attrs.field(init=False, eq=False)
+    _records: tuple[Record, ...] = attrs.field(init=False)
+    _index: Mapping[str, Addressable] = attrs.field(init=False)
+    _names: Mapping[str, Entity] | None = attrs.field(init=False)
     # indexes built on first use (search, quotations); private, never data
-    _caches: dict[str, Any] = attrs.field(init=False, eq=False, factory=dict)
+    _caches: dict[str, Any] = attrs.field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         text_records: list[Record] = [
@@ -101,6 +101,37 @@ class Report:
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_names", None)
         object.__setattr__(self, "_caches", {})
+
+    def _data(self) -> tuple[Any, ...]:
+        # what a release holds; the source text is checked by its sha256 in metadata
+        return (
+            self.version,
+            self.metadata,
+            self.sections,
+            self.paragraphs,
+            self.items,
+            self.recommendations,
+            self.footnotes,
+            self.entities,
+            self.mentions,
+            self.themes,
+            self.figures,
+            self.sources,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Reports are equal when they hold the same release data (their caches aside)."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._data() == other._data()
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._data() != other._data()
+
+    def __hash__(self) -> int:
+        return hash(self._data())
 
     def __repr__(self) -> str:
         extra = (
