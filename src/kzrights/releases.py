@@ -42,17 +42,6 @@ if TYPE_CHECKING:
             ...
 
 
-# CPython's own sha256 gives the digests hashlib's OpenSSL one does, without
-# loading OpenSSL: importing hashlib costs more than reading, hashing and
-# parsing a whole release.  Interpreters without it fall back to hashlib.
-try:  # Python 3.12 and newer
-    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - depends on the interpreter
-    try:  # Python 3.10 and 3.11
-        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-    except ImportError:
-        from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
-
 __all__ = ["latest", "load", "verify", "versions"]
 
 INDEX_FILE = "releases.json"
@@ -73,6 +62,16 @@ class _Entry:
 
 
 def _sha256(data: bytes) -> str:
+    # CPython's own sha256 gives the digests hashlib's OpenSSL one does,
+    # without loading OpenSSL: importing hashlib costs more than reading,
+    # hashing and parsing a whole release.  Other interpreters use hashlib.
+    try:  # Python 3.12 and newer
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - depends on the interpreter
+        try:  # Python 3.10 and 3.11
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:
+            from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
     digest: str = sha256(data).hexdigest()
     return digest
 
