@@ -63,9 +63,9 @@ print(json.dumps([load, parse]))
 
 # -X importtime's own figures: the import of each module, what it imports included
 _IMPORT_STEPS = {
-    "datetime": "import datetime (for Metadata.published)",
+    "kzrights._compat": "import kzrights._compat (the date class, from _datetime before Python 3.12)",
     "kzrights.errors": "import kzrights.errors",
-    "kzrights.records": "import kzrights.records (14 attrs classes, 4 enums, datetime)",
+    "kzrights.records": "import kzrights.records (14 attrs classes, 4 enums, a named tuple)",
     "kzrights.releases": "import kzrights.releases",
     "kzrights": "import kzrights, all of the above included",
 }

@@ -10,7 +10,6 @@ This module is imported on the first :func:`kzrights.load`, never by
 ``import kzrights``.
 """
 
-import datetime
 import enum
 import types
 import typing
@@ -21,6 +20,7 @@ import attrs
 import cattrs
 from cattrs.cols import namedtuple_dict_unstructure_factory
 
+from ._compat import date
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
@@ -150,10 +150,10 @@ def _structure_span(value: Any, _: Any) -> Span:
     return Span(value[0], value[1])
 
 
-def _structure_date(value: Any, _: Any) -> datetime.date:
+def _structure_date(value: Any, _: Any) -> date:
     if type(value) is not str:
         raise TypeError(f"got {type(value).__name__}")
-    return datetime.date.fromisoformat(value)
+    return date.fromisoformat(value)
 
 
 class _Invalid(Exception):
@@ -226,7 +226,7 @@ class _ReleaseHooks:
             bool: _strict(bool),
             float: _structure_float,
             Span: _structure_span,
-            datetime.date: _structure_date,
+            date: _structure_date,
         }
         for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
             self._hooks[enum_class] = _structure_str_enum(enum_class)
@@ -348,7 +348,7 @@ def _make_structurer() -> cattrs.BaseConverter:
 def _make_unstructurer() -> cattrs.BaseConverter:
     converter = cattrs.BaseConverter()
     converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
-    converter.register_unstructure_hook(datetime.date, lambda day: day.isoformat())
+    converter.register_unstructure_hook(date, lambda day: day.isoformat())
     converter.register_unstructure_hook_factory(
         lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
     )

@@ -16,11 +16,12 @@ space.
 Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 """
 
-import datetime
 import enum
 from typing import Any, ClassVar, NamedTuple
 
 import attrs
+
+from ._compat import date
 
 __all__ = [
     "Addressee",
@@ -399,7 +400,7 @@ class Metadata(_Record):
 
     title: str
     authors: tuple[str, ...]
-    published: datetime.date
+    published: date
     publisher: str
     series: str
     country: str

@@ -19,6 +19,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ._compat import sha256_hex
 from .errors import DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
@@ -62,18 +63,7 @@ class _Entry:
 
 
 def _sha256(data: bytes) -> str:
-    # CPython's own sha256 gives the digests hashlib's OpenSSL one does,
-    # without loading OpenSSL: importing hashlib costs more than reading,
-    # hashing and parsing a whole release.  Other interpreters use hashlib.
-    try:  # Python 3.12 and newer
-        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover - depends on the interpreter
-        try:  # Python 3.10 and 3.11
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ImportError:
-            from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
-    digest: str = sha256(data).hexdigest()
-    return digest
+    return sha256_hex(data)
 
 
 def _parse_json(data: bytes, version: str | None, file: str) -> Any:
