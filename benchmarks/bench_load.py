@@ -13,7 +13,8 @@ It measures, each in fresh interpreter processes (the median of ``--runs``):
    (target: at most 5x), with a breakdown of where its time goes;
 3. a cached ``kzrights.load()`` (target: under 5 µs);
 4. ``python -c "import kzrights; kzrights.load()"`` against
-   ``python -c "import attrs, cattrs"``, whole processes (target: at most 1.3x).
+   ``python -c "import attrs, cattrs"``, whole processes (target: at most 1.3x),
+   and how long each takes to exit (tearing down what it holds).
 
 Every process runs with bytecode caching on (``PYTHONDONTWRITEBYTECODE``
 unset), after a warm-up run: that is how a package installed by pip runs,
@@ -147,6 +148,12 @@ def _import_time(module: str) -> float:
     return float(_run(_IN_PROCESS_IMPORT.format(module=module)))
 
 
+def _exit_time(code: str) -> float:
+    """How long the interpreter takes to exit once ``code`` has run."""
+    out = _run(code + "\nimport time\nprint(time.time())")
+    return time.time() - float(out.split()[-1])
+
+
 def _process_time(code: str) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, env=_ENV)
@@ -205,6 +212,12 @@ def main() -> None:
         lambda: _process_time("import attrs, cattrs"),
     )
 
+    exits = _Pairs.interleaved(
+        runs,
+        lambda: _exit_time("import kzrights; kzrights.load()"),
+        lambda: _exit_time("import attrs, cattrs"),
+    )
+
     print(f"Python {sys.version.split()[0]}, median of {runs} fresh processes per figure;")
     print("each ratio is the median of the ratios of interleaved pairs of runs.\n")
     print("| measurement | kzrights | baseline | ratio | target |")
@@ -214,6 +227,7 @@ def main() -> None:
     print(f"| cached `load()` | {cached * 1e6:.2f} µs | | | under 5 µs |")
     label = '`python -c "import kzrights; kzrights.load()"` vs `python -c "import attrs, cattrs"`'
     print(processes.row(label, "at most 1.3x", 1))
+    print(exits.row("of which the interpreter's exit", "", 1))
     for title, breakdown in (
         (
             "What `import kzrights` adds to `import attrs` (as `-X importtime` reports it, its own"
