@@ -102,6 +102,8 @@ def test_changed_manifest(data):
         (lambda d: d["items"][0].__setitem__("span", [5]), "span"),
         (lambda d: d["items"][0].__setitem__("span", [9, 2]), r"expected Span @ \$\.items\[0\]\.span"),
         (lambda d: d.__setitem__("schema", 99), "schema 99"),
+        (lambda d: d.__setitem__("schema", [1]), r"schema \[1\]"),
+        (lambda d: d.__setitem__("schema", True), "schema True"),
     ],
 )
 def test_wrong_shape_json(data, edit, message):

@@ -388,10 +388,10 @@ def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseD
     """Build a :class:`ReleaseDocument` from JSON data, checking its schema."""
     if not isinstance(data, dict):
         raise DataIntegrityError(version, file, "expected a JSON object at the top level")
-    if data.get("schema") not in READABLE_SCHEMAS:
+    schema = data.get("schema")
+    # exactly an int: a list is unhashable, and True would pass for 1
+    if type(schema) is not int or schema not in READABLE_SCHEMAS:
         raise DataIntegrityError(
-            version,
-            file,
-            f"schema {data.get('schema')!r} is not one this version reads ({sorted(READABLE_SCHEMAS)})",
+            version, file, f"schema {schema!r:.40} is not one this version reads ({sorted(READABLE_SCHEMAS)})"
         )
     return structure(data, ReleaseDocument, version=version, file=file)
