@@ -1,10 +1,13 @@
-"""The one cattrs converter that turns release JSON into records and back.
+"""The cattrs converters that turn release JSON into records and back.
 
 Records know nothing about JSON: this module decides how each one looks on
-disk.  The converter is strict: unknown keys, missing keys and values of the
-wrong JSON type are errors (cattrs' default would turn ``5`` into ``"5"``),
-and every error is translated into a :class:`~kzrights.errors.DataIntegrityError`
-that names the field path, so nothing escapes as a traceback from cattrs.
+disk.  Loading uses one converter, which only structures; the build, the
+exports and the CLI unstructure with another, made on first use.
+
+Structuring is strict: unknown keys, missing keys and values of the wrong
+JSON type are errors (cattrs' default would turn ``5`` into ``"5"``), and
+every error becomes a :class:`~kzrights.errors.DataIntegrityError` that names
+the field path, so nothing escapes as a traceback from cattrs.
 
 This module is imported on the first :func:`kzrights.load`, never by
 ``import kzrights``.
@@ -119,7 +122,6 @@ def from_report(report: Report) -> ReleaseDocument:
 
 
 def _strict(kind: type[T]) -> Any:
-
     def hook(value: Any, _: Any) -> T:
         # bool is an int in Python, never in our JSON
         if type(value) is not kind:
