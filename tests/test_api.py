@@ -326,3 +326,24 @@ def test_reports_compare_by_their_data_not_their_caches(report):
     other = to_report(from_report(report), version="9.9.9", source_text=report.source_text)
     assert other != report
     assert report != kzrights.load("1.1.0")
+
+
+def test_compat_choices_give_the_obvious_objects():
+    """kzrights._compat's date is datetime.date, and its sha256 is hashlib's."""
+    import datetime
+    import hashlib
+
+    from kzrights._compat import date, sha256_hex
+
+    assert date is datetime.date
+    assert attrs.fields(kzrights.Metadata).published.type is datetime.date
+    for data in (b"", b"kzrights", bytes(range(256)) * 1000):
+        assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="datetime imports cheaply from 3.12 on")
+def test_import_does_not_run_datetimes_pure_python_module():
+    """Before 3.12, import kzrights takes the date class from _datetime, not the slow datetime module."""
+    code = "import sys, kzrights; print('datetime' in sys.modules)"
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
