@@ -61,6 +61,7 @@ class _Record:
     classes are declared with ``eq=False, repr=False`` and inherit these
     generic methods instead, which behave as attrs' do: records are equal when
     they are of the same class with equal fields, and hash accordingly.
+    :class:`~kzrights.Report` shares them, comparing its data fields only.
     """
 
     __slots__ = ()

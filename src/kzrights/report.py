@@ -23,6 +23,7 @@ from .records import (
     Section,
     Source,
     Theme,
+    _Record,
 )
 
 if TYPE_CHECKING:
@@ -39,11 +40,12 @@ Addressable = Record | Section | Entity | Theme | Figure | Source
 
 
 @attrs.frozen(repr=False, eq=False)
-class Report:
+class Report(_Record):
     """One data release of the report.
 
     Get one with :func:`kzrights.load`; every field is immutable, and the
-    same object is shared by every caller that loads the same release.
+    same object is shared by every caller that loads the same release.  Two
+    reports are equal when they hold the same release data.
 
     Attributes:
         version: The data release, e.g. ``"1.0.0"``.
@@ -102,8 +104,9 @@ class Report:
         object.__setattr__(self, "_names", None)
         object.__setattr__(self, "_caches", {})
 
-    def _data(self) -> tuple[Any, ...]:
-        # what a release holds; the source text is checked by its sha256 in metadata
+    def _values(self) -> tuple[Any, ...]:
+        # what equality and hashing compare: the release's data, never the
+        # caches, and not the source text, which metadata.source_sha256 pins
         return (
             self.version,
             self.metadata,
@@ -118,20 +121,6 @@ class Report:
             self.figures,
             self.sources,
         )
-
-    def __eq__(self, other: object) -> bool:
-        """Reports are equal when they hold the same release data (their caches aside)."""
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._data() == other._data()
-
-    def __ne__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._data() != other._data()
-
-    def __hash__(self) -> int:
-        return hash(self._data())
 
     def __repr__(self) -> str:
         extra = (
