@@ -207,6 +207,14 @@ def _optional_of(kind: Any) -> Any:
 Hook = Callable[[Any, Any], Any]
 
 
+def _resolved_fields(cls: Any) -> "tuple[attrs.Attribute[Any], ...]":
+    """The attrs fields of ``cls``, with string annotations resolved into types."""
+    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(cls)
+    if any(isinstance(field.type, str) for field in fields):  # pragma: no cover - ours are real types
+        fields = attrs.fields(attrs.resolve_types(cls))
+    return fields
+
+
 class _ReleaseHooks:
     """The structure hooks of a release's types, each built on first use and kept.
 
@@ -248,11 +256,7 @@ class _ReleaseHooks:
                 ]
                 hook = self._fields(kind, fields)
             elif attrs.has(kind):
-                attributes = attrs.fields(kind)
-                if any(
-                    isinstance(a.type, str) for a in attributes
-                ):  # pragma: no cover - records use real types
-                    attributes = attrs.fields(attrs.resolve_types(kind))
+                attributes = _resolved_fields(kind)
                 hook = self._fields(kind, [(a.name, a.type, a.default is attrs.NOTHING) for a in attributes])
             elif _is_homogeneous_tuple(kind):
                 hook = self._tuple(kind)

@@ -47,9 +47,9 @@ __all__ = [
 ]
 
 
-def _field_names(record: object) -> tuple[str, ...]:
+def _fields(record: object) -> "tuple[attrs.Attribute[Any], ...]":
     fields: tuple[attrs.Attribute[Any], ...] = getattr(record.__class__, "__attrs_attrs__")  # noqa: B009
-    return tuple([field.name for field in fields])
+    return fields
 
 
 class _Record:
@@ -61,13 +61,14 @@ class _Record:
     classes are declared with ``eq=False, repr=False`` and inherit these
     generic methods instead, which behave as attrs' do: records are equal when
     they are of the same class with equal fields, and hash accordingly.
-    :class:`~kzrights.Report` shares them, comparing its data fields only.
+    A field declared with ``eq=False`` takes no part in equality or hashing,
+    as with attrs: :class:`~kzrights.Report` so leaves out its caches.
     """
 
     __slots__ = ()
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in _field_names(self)])
+        return tuple([getattr(self, field.name) for field in _fields(self) if field.eq])
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -83,7 +84,7 @@ class _Record:
         return hash((self.__class__, self._values()))
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _field_names(self))
+        fields = ", ".join(f"{field.name}={getattr(self, field.name)!r}" for field in _fields(self))
         return f"{self.__class__.__name__}({fields})"
 
     def _repr_html_(self) -> str:

@@ -62,10 +62,6 @@ class _Entry:
         self.manifest_sha256 = manifest_sha256
 
 
-def _sha256(data: bytes) -> str:
-    return sha256_hex(data)
-
-
 def _parse_json(data: bytes, version: str | None, file: str) -> Any:
     import json  # on first use: import kzrights reads nothing
 
@@ -213,7 +209,7 @@ class ReleaseStore:
         version = entry.version
         manifest_name = f"{entry.directory}/{MANIFEST_FILE}"
         raw = self._read(manifest_name, version)
-        if _sha256(raw) != entry.manifest_sha256:
+        if sha256_hex(raw) != entry.manifest_sha256:
             raise DataIntegrityError(version, manifest_name, "sha256 differs from the release index")
         manifest = _parse_json(raw, version, manifest_name)
         listed = manifest.get("files") if isinstance(manifest, dict) else None
@@ -236,7 +232,7 @@ class ReleaseStore:
                 raise DataIntegrityError(
                     version, name, f"is {len(data)} bytes, the manifest says {item['size']}"
                 )
-            digest = _sha256(data)
+            digest = sha256_hex(data)
             if digest != item["sha256"]:
                 raise DataIntegrityError(version, name, "sha256 differs from the manifest")
             contents[item["name"]] = (data, digest)

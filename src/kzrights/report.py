@@ -68,7 +68,8 @@ class Report(_Record):
 
     version: str
     metadata: Metadata
-    source_text: str
+    # not compared: metadata.source_sha256 pins it
+    source_text: str = attrs.field(eq=False)
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     items: tuple[Item, ...]
@@ -79,11 +80,11 @@ class Report(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
-    _records: tuple[Record, ...] = attrs.field(init=False)
-    _index: Mapping[str, Addressable] = attrs.field(init=False)
-    _names: Mapping[str, Entity] | None = attrs.field(init=False)
+    _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
+    _index: Mapping[str, Addressable] = attrs.field(init=False, eq=False)
+    _names: Mapping[str, Entity] | None = attrs.field(init=False, eq=False)
     # indexes built on first use (search, quotations); private, never data
-    _caches: dict[str, Any] = attrs.field(init=False, factory=dict)
+    _caches: dict[str, Any] = attrs.field(init=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         text_records: list[Record] = [
@@ -103,24 +104,6 @@ class Report(_Record):
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_names", None)
         object.__setattr__(self, "_caches", {})
-
-    def _values(self) -> tuple[Any, ...]:
-        # what equality and hashing compare: the release's data, never the
-        # caches, and not the source text, which metadata.source_sha256 pins
-        return (
-            self.version,
-            self.metadata,
-            self.sections,
-            self.paragraphs,
-            self.items,
-            self.recommendations,
-            self.footnotes,
-            self.entities,
-            self.mentions,
-            self.themes,
-            self.figures,
-            self.sources,
-        )
 
     def __repr__(self) -> str:
         extra = (
