@@ -24,3 +24,21 @@ SEED_TEXT = SEEDS / "retreating-rights-kazakhstan-conclusions-and-recommendation
 def report() -> kzrights.Report:
     """Release 1.0.0, as users load it."""
     return kzrights.load("1.0.0")
+
+
+# Heavy consumers (Datasette, a Jupyter kernel, DuckDB, Chromium, spaCy, the MCP SDK) are
+# installed by the ``consumers`` extra, which .ci/run installs on one Python only. Their tests
+# call ``consumer()``: without the package they skip, unless KZRIGHTS_REQUIRE_CONSUMERS=1
+# (set by .ci/run on that Python), where a missing consumer fails the run instead of hiding.
+def consumer(module: str) -> object:
+    """Import a consumer package for a test, or skip (fail where consumers are required)."""
+    import importlib
+    import os
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        message = f"{module} is not installed (pip install -e '.[consumers]')"
+        if os.environ.get("KZRIGHTS_REQUIRE_CONSUMERS") == "1":
+            pytest.fail(f"{message}: {error}")
+        pytest.skip(message)
