@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzrights.build import build_release, index_bytes, read_seeds, write_release
-from kzrights.build.parse import Capture, clean, fold, parse
 from kzrights.errors import BuildError
+from kzrights_build import build_release, index_bytes, read_seeds, write_release
+from kzrights_build.parse import Capture, clean, fold, parse
 
 from .conftest import DATA, ROOT, SEEDS
 
@@ -77,14 +77,14 @@ def test_committed_release_matches_the_build():
     built = build_release(read_seeds(SEEDS))
     for name, data in built.files.items():
         committed = (DATA / built.directory / name).read_bytes()
-        assert committed == data, f"{name} differs from the build: run python -m kzrights.build"
+        assert committed == data, f"{name} differs from the build: run python -m kzrights_build"
     assert (DATA / "releases.json").read_bytes() == index_bytes(DATA)
 
 
 def test_check_command_passes_on_the_committed_data():
-    """Python -m kzrights.build --check exits 0 on a clean checkout."""
+    """Python -m kzrights_build --check exits 0 on a clean checkout."""
     result = subprocess.run(
-        [sys.executable, "-m", "kzrights.build", "--check"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "kzrights_build", "--check"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     assert "matches" in result.stdout
@@ -110,7 +110,7 @@ def test_check_command_fails_on_drift(tmp_path):
     target = next((data / "releases").iterdir()) / "report.json"
     target.write_bytes(target.read_bytes().replace(b"Kazakhstan", b"Kazakstan", 1))
     result = subprocess.run(
-        [sys.executable, "-m", "kzrights.build", "--check", "--data", str(data)],
+        [sys.executable, "-m", "kzrights_build", "--check", "--data", str(data)],
         cwd=ROOT,
         capture_output=True,
         text=True,

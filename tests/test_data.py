@@ -10,7 +10,7 @@ import pytest
 
 import kzrights
 from kzrights import Addressee
-from kzrights.build.parse import fold
+from kzrights_build.parse import fold
 
 from .conftest import SEED_TEXT
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kzrights import DataIntegrityError
-from kzrights.build.release import dump_json, index_bytes
 from kzrights.releases import ReleaseStore
+from kzrights_build.release import dump_json, index_bytes
 
 from .conftest import DATA
 

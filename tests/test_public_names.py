@@ -25,13 +25,13 @@ PUBLIC_MODULES = [
     "kzrights.search.index",
     "kzrights.search.locate",
     "kzrights.search.related",
-    "kzrights.build",
-    "kzrights.build.annotations",
-    "kzrights.build.entities",
-    "kzrights.build.parse",
-    "kzrights.build.sources",
-    "kzrights.build.release",
-    "kzrights.build.seeds",
+    "kzrights_build",
+    "kzrights_build.annotations",
+    "kzrights_build.entities",
+    "kzrights_build.parse",
+    "kzrights_build.sources",
+    "kzrights_build.release",
+    "kzrights_build.seeds",
 ]
 
 

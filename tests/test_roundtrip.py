@@ -33,13 +33,13 @@ from kzrights import (
     Theme,
 )
 from kzrights._converter import (
-    SCHEMA,
     ReleaseDocument,
     from_report,
     structure_document,
     to_report,
     unstructure_document,
 )
+from kzrights._layout import SCHEMA
 
 text = st.text(max_size=40)
 ids = st.from_regex(r"[a-z]+(\.[a-z0-9]+){0,3}", fullmatch=True)

@@ -9,11 +9,11 @@ import pytest
 
 import kzrights
 from kzrights import Basis, FigureKind, UnknownIdError
-from kzrights.build import read_seeds
-from kzrights.build.annotations import read_annotations
-from kzrights.build.parse import parse
-from kzrights.build.seeds import load_toml
 from kzrights.errors import BuildError
+from kzrights_build import read_seeds
+from kzrights_build.annotations import read_annotations
+from kzrights_build.parse import parse
+from kzrights_build.seeds import load_toml
 
 from .conftest import SEEDS
 

@@ -24,6 +24,7 @@ import cattrs
 from cattrs.cols import namedtuple_dict_unstructure_factory
 
 from ._compat import date
+from ._layout import READABLE_SCHEMAS, SCHEMA
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
@@ -47,8 +48,6 @@ from .records import (
 from .report import Report
 
 __all__ = [
-    "READABLE_SCHEMAS",
-    "SCHEMA",
     "ReleaseDocument",
     "from_report",
     "structure_document",
@@ -57,10 +56,6 @@ __all__ = [
     "unstructure_document",
 ]
 
-SCHEMA = 2
-"""The version of the release JSON layout that this code writes."""
-READABLE_SCHEMAS = frozenset({1, 2})
-"""The layouts it reads: 1 (release 1.0.0), 2 (adds entities, mentions, themes, links and figures)."""
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)

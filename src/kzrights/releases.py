@@ -20,6 +20,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ._compat import sha256_hex
+from ._layout import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
 from .errors import DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
@@ -44,11 +45,6 @@ if TYPE_CHECKING:
 
 
 __all__ = ["latest", "load", "verify", "versions"]
-
-INDEX_FILE = "releases.json"
-MANIFEST_FILE = "manifest.json"
-DOCUMENT_FILE = "report.json"
-SOURCE_FILE = "source.txt"
 
 
 class _Entry:

@@ -29,9 +29,9 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
-from .._provenance import PAD, Cleaned, clean, fold
-from ..errors import BuildError
-from ..records import (
+from kzrights._provenance import PAD, Cleaned, clean, fold
+from kzrights.errors import BuildError
+from kzrights.records import (
     Addressee,
     Footnote,
     FootnoteRef,

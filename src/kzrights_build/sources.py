@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import BuildError
-from ..records import Footnote, Source
+from kzrights.errors import BuildError
+from kzrights.records import Footnote, Source
 
 __all__ = ["SOURCES_FILE", "read_sources"]
 

@@ -7,10 +7,11 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .._matcher import Matcher, entity_matcher
-from .._names import name_key
-from ..errors import BuildError
-from ..records import Entity, EntityCategory, Footnote, Item, Mention, Paragraph, Recommendation, Span
+from kzrights._matcher import Matcher, entity_matcher
+from kzrights._names import name_key
+from kzrights.errors import BuildError
+from kzrights.records import Entity, EntityCategory, Footnote, Item, Mention, Paragraph, Recommendation, Span
+
 from .parse import clean
 
 __all__ = ["ENTITIES_FILE", "link_entities", "read_entities", "with_entity_ids"]

@@ -9,8 +9,9 @@ from typing import Any
 
 import attrs
 
-from ..errors import BuildError
-from ..records import Entity, Rights
+from kzrights.errors import BuildError
+from kzrights.records import Entity, Rights
+
 from .annotations import FIGURES_FILE, THEMES_FILE
 from .entities import ENTITIES_FILE, read_entities
 from .parse import Capture

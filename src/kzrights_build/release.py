@@ -16,10 +16,11 @@ from typing import Any
 
 import attrs
 
-from .._converter import SCHEMA, ReleaseDocument, unstructure_document
-from ..errors import BuildError
-from ..records import Metadata, Span
-from ..releases import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from kzrights._converter import ReleaseDocument, unstructure_document
+from kzrights._layout import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, RELEASES_FOLDER, SCHEMA, SOURCE_FILE
+from kzrights.errors import BuildError
+from kzrights.records import Metadata, Span
+
 from .annotations import FIGURES_FILE, THEMES_FILE, read_annotations
 from .entities import TextRecord, link_entities, with_entity_ids
 from .parse import parse
@@ -36,12 +37,16 @@ __all__ = [
     "write_release",
 ]
 
-RELEASES_FOLDER = "releases"
 _VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
 def version_key(version: str) -> tuple[int, int, int]:
     """Return a sort key for a ``MAJOR.MINOR.PATCH`` version.
+
+    Numbers compare as numbers, not as text:
+
+    >>> sorted(["1.10.0", "1.2.0", "1.9.1"], key=version_key)
+    ['1.2.0', '1.9.1', '1.10.0']
 
     Raises:
         BuildError: If ``version`` is not of that form.

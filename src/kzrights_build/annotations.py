@@ -13,8 +13,9 @@ from typing import Any
 
 import attrs
 
-from ..errors import BuildError
-from ..records import Basis, Figure, FigureKind, Item, Link, Paragraph, Recommendation, Span, Theme
+from kzrights.errors import BuildError
+from kzrights.records import Basis, Figure, FigureKind, Item, Link, Paragraph, Recommendation, Span, Theme
+
 from .entities import TextRecord
 from .parse import clean
 

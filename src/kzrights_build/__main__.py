@@ -1,4 +1,4 @@
-"""``python -m kzrights.build``: build the data release from ``seeds/``."""
+"""``python -m kzrights_build``: build the data release from ``seeds/``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import BuildError
-from ..releases import INDEX_FILE
+from kzrights._layout import INDEX_FILE
+from kzrights.errors import BuildError
+
 from .release import build_release, index_bytes, write_release
 from .seeds import read_seeds
 
@@ -29,7 +30,7 @@ def _check(data_dir: Path, seeds_dir: Path) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the build; return the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m kzrights.build", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m kzrights_build", description=__doc__)
     parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="the seeds folder (default: seeds)")
     parser.add_argument(
         "--data",
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in stale:
                 print(f"differs from the build: {path}", file=sys.stderr)
             if stale:
-                print("run: python -m kzrights.build", file=sys.stderr)
+                print("run: python -m kzrights_build", file=sys.stderr)
                 return 1
             print("the committed release matches the build")
             return 0

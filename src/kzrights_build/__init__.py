@@ -2,16 +2,17 @@
 
 Run it from the project's root folder::
 
-    python -m kzrights.build            # write the release named in seeds/report.toml
-    python -m kzrights.build --check    # fail if the committed release differs
+    python -m kzrights_build            # write the release named in seeds/report.toml
+    python -m kzrights_build --check    # fail if the committed release differs
 
 The flow is one way: :func:`read_seeds` reads the source text and the curated
-``report.toml``, :func:`~kzrights.build.parse.parse` turns the text into
+``report.toml``, :func:`~kzrights_build.parse.parse` turns the text into
 records, :func:`build_release` serialises them with a manifest, and
 :func:`write_release` puts the files in ``src/kzrights/data/``.
 
-This subpackage is for maintainers and for users who rebuild the data; the
-library never imports it.
+This package is a developer tool for maintainers and for users who rebuild the
+data from a checkout: a development install makes it importable, the wheel
+does not ship it, and the library never imports it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,44 @@
+"""The layout of the package's data folder: file names and schema numbers.
+
+The loader (:mod:`kzrights.releases`, :mod:`kzrights._converter`) and the
+builder (``kzrights_build``, a developer tool outside the wheel) both import
+these names, so the two cannot disagree about where a release lives or which
+layouts exist.
+
+A data folder holds::
+
+    releases.json                  the index: every shipped release, oldest first,
+                                   with its folder and its manifest's sha256
+    releases/<version>/
+        manifest.json              every file of the release, with size and sha256
+        report.json                the records (layout: SCHEMA)
+        source.txt                 the captured source text, byte for byte
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DOCUMENT_FILE",
+    "INDEX_FILE",
+    "MANIFEST_FILE",
+    "READABLE_SCHEMAS",
+    "RELEASES_FOLDER",
+    "SCHEMA",
+    "SOURCE_FILE",
+]
+
+INDEX_FILE = "releases.json"
+"""The release index, at the top of the data folder."""
+RELEASES_FOLDER = "releases"
+"""The folder that holds one folder per release, named by its version."""
+MANIFEST_FILE = "manifest.json"
+"""A release's list of files, sizes and sha256 digests."""
+DOCUMENT_FILE = "report.json"
+"""A release's records."""
+SOURCE_FILE = "source.txt"
+"""A release's copy of the source text."""
+
+SCHEMA = 2
+"""The version of the release JSON layout that the builder writes."""
+READABLE_SCHEMAS = frozenset({1, 2})
+"""The layouts the loader reads: 1 (release 1.0.0), 2 (adds entities, mentions, themes, links and figures)."""
