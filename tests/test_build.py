@@ -221,5 +221,5 @@ def test_seeds_errors_are_clear(tmp_path: Path):
         re.sub(r'(?m)^version = ".*"$', "version = 1", original),
         "utf-8",
     )
-    with pytest.raises(BuildError, match="must be a str"):
+    with pytest.raises(BuildError, match=r"report\.toml: release\.version: must be a string, not int"):
         read_seeds(tmp_path / "seeds")

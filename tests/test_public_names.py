@@ -32,6 +32,7 @@ PUBLIC_MODULES = [
     "kzrights_build.sources",
     "kzrights_build.release",
     "kzrights_build.seeds",
+    "kzrights_build.seed_files",
 ]
 
 

@@ -140,12 +140,12 @@ def test_annotation_seeds_errors(seeds_and_records):
 
     figures = copy.deepcopy(seeds.figures_data)
     figures["figure"][0]["kind"] = "vibe"
-    with pytest.raises(BuildError, match="kind must be one of"):
+    with pytest.raises(BuildError, match=r"figure\[0\]\.kind: must be one of"):
         _read(seeds_and_records, figures=figures)
 
     figures = copy.deepcopy(seeds.figures_data)
     figures["figure"][0]["value"] = "thirty"
-    with pytest.raises(BuildError, match="value must be a number"):
+    with pytest.raises(BuildError, match=r"figure\[0\]\.value: must be a number"):
         _read(seeds_and_records, figures=figures)
 
 
@@ -155,7 +155,7 @@ def test_entities_seed_errors(tmp_path):
     path = tmp_path / "seeds" / "entities.toml"
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace('category = "place"', 'category = "planet"', 1), encoding="utf-8")
-    with pytest.raises(BuildError, match="category must be one of"):
+    with pytest.raises(BuildError, match=r"entities\.toml: entity\[\d+\]\.category: must be one of"):
         read_seeds(tmp_path / "seeds")
     path.write_text(
         original.replace('related = ["freedom-restrictions"]', 'related = ["nobody"]', 1), "utf-8"

@@ -18,6 +18,16 @@ from kzrights.records import Basis, Figure, FigureKind, Item, Link, Paragraph, R
 
 from .entities import TextRecord
 from .parse import clean
+from .seed_files import (
+    EvidenceLinkSeed,
+    FigureSeed,
+    FiguresFile,
+    RecommendationLinksSeed,
+    ThemeLinkSeed,
+    ThemeSeed,
+    ThemesFile,
+    read,
+)
 
 __all__ = ["FIGURES_FILE", "THEMES_FILE", "Annotations", "read_annotations"]
 
@@ -68,76 +78,64 @@ class _Reader:
         return record, Span(offsets[start], offsets[end - 1] + 1)
 
 
-def _strings(table: Mapping[str, Any], keys: Sequence[str], path: str, what: str) -> None:
-    for key in keys:
-        if not isinstance(table.get(key), str) or not table[key].strip():
-            raise BuildError(path, f"{what}: {key} must be a non-empty string")
-
-
-def _themes(data: Mapping[str, Any], reader: _Reader, path: str) -> tuple[Theme, ...]:
+def _themes(seeds: Sequence[ThemeSeed], reader: _Reader, path: str) -> tuple[Theme, ...]:
     themes = []
-    for raw in data.get("theme", []):
-        what = f"theme {raw.get('id')!r}"
-        if not isinstance(raw, dict) or not set(raw) <= {"id", "name", "description", "item"}:
-            raise BuildError(path, f"{what}: fields are id, name, description and, for a decree area, item")
-        _strings(raw, ("id", "name", "description"), path, what)
-        item_id = raw.get("item")
-        if item_id is not None and not isinstance(reader.record(path, item_id, what), Item):
-            raise BuildError(path, f"{what}: {item_id} is not a list item")
+    for seed in seeds:
+        what = f"theme {seed.id!r}"
+        if seed.item is not None and not isinstance(reader.record(path, seed.item, what), Item):
+            raise BuildError(path, f"{what}: {seed.item} is not a list item")
         themes.append(
             Theme(
-                id=f"themes.{raw['id']}",
-                name=raw["name"],
-                basis=Basis.EXPLICIT if item_id else Basis.EDITORIAL,
-                description=raw["description"],
-                item_id=item_id,
+                id=f"themes.{seed.id}",
+                name=seed.name,
+                basis=Basis.EXPLICIT if seed.item else Basis.EDITORIAL,
+                description=seed.description,
+                item_id=seed.item,
             )
         )
     ids = [t.id for t in themes]
-    if not themes or len(set(ids)) != len(ids):
-        raise BuildError(path, "expected [[theme]] tables with distinct ids")
+    if len(set(ids)) != len(ids):
+        raise BuildError(path, "theme ids must be distinct")
     return tuple(themes)
 
 
-def _link(raw: Any, target_id: str, reader: _Reader, path: str, what: str) -> Link:
-    if not isinstance(raw, dict):
-        raise BuildError(path, f"{what}: a link must be a table")
-    if "rationale" in raw:
-        if "quote" in raw or "in" in raw:
+def _link(
+    seed: ThemeLinkSeed | EvidenceLinkSeed, target_id: str, reader: _Reader, path: str, what: str
+) -> Link:
+    if seed.rationale is not None:
+        if seed.quote is not None or seed.in_ is not None:
             raise BuildError(path, f"{what}: an editorial link has a rationale and no quote")
-        _strings(raw, ("rationale",), path, what)
-        return Link(target_id, Basis.EDITORIAL, rationale=raw["rationale"])
-    record, span = reader.locate(path, raw.get("in"), raw.get("quote"), what)
-    return Link(target_id, Basis.EXPLICIT, record_id=record.id, span=span, quote=raw["quote"])
+        return Link(target_id, Basis.EDITORIAL, rationale=seed.rationale)
+    record, span = reader.locate(path, seed.in_, seed.quote, what)
+    return Link(target_id, Basis.EXPLICIT, record_id=record.id, span=span, quote=seed.quote)
 
 
 def _links(
-    data: Mapping[str, Any], themes: Sequence[Theme], reader: _Reader, path: str
+    seeds: Sequence[RecommendationLinksSeed], themes: Sequence[Theme], reader: _Reader, path: str
 ) -> tuple[dict[str, tuple[Link, ...]], dict[str, tuple[Link, ...]]]:
     theme_ids = {t.id for t in themes}
     theme_links: dict[str, tuple[Link, ...]] = {}
     evidence_links: dict[str, tuple[Link, ...]] = {}
-    for raw in data.get("recommendation", []):
-        rec_id = raw.get("id") if isinstance(raw, dict) else None
-        what = f"recommendation {rec_id!r}"
-        recommendation = reader.record(path, rec_id, what)
+    for seed in seeds:
+        what = f"recommendation {seed.id!r}"
+        recommendation = reader.record(path, seed.id, what)
         if not isinstance(recommendation, Recommendation) or recommendation.id in theme_links:
             raise BuildError(path, f"{what}: not a recommendation, or listed twice")
         themed = []
-        for link in raw.get("themes", []):
-            target = f"themes.{link.get('theme')}" if isinstance(link, dict) else ""
+        for link in seed.themes:
+            target = f"themes.{link.theme}"
             if target not in theme_ids:
                 raise BuildError(path, f"{what}: unknown theme {target!r}")
             themed.append(_link(link, target, reader, path, f"{what} → {target}"))
         evidence = []
-        for link in raw.get("evidence", []):
-            wanted = link.get("paragraph") if isinstance(link, dict) else None
-            paragraph = reader.record(path, wanted, what)
+        for evidence_link in seed.evidence:
+            paragraph = reader.record(path, evidence_link.paragraph, what)
             if not (isinstance(paragraph, Paragraph) and paragraph.section_id == "conclusions"):
+                wanted = evidence_link.paragraph
                 raise BuildError(
                     path, f"{what}: evidence must be a paragraph of the conclusions, not {wanted!r}"
                 )
-            evidence.append(_link(link, paragraph.id, reader, path, f"{what} → {paragraph.id}"))
+            evidence.append(_link(evidence_link, paragraph.id, reader, path, f"{what} → {paragraph.id}"))
         if not themed or not evidence:
             raise BuildError(path, f"{what}: needs at least one theme and one evidence link")
         theme_links[recommendation.id] = tuple(themed)
@@ -145,41 +143,31 @@ def _links(
     return theme_links, evidence_links
 
 
-_FIGURE_FIELDS = {"id", "kind", "in", "text", "description", "value", "unit", "currency", "date", "qualifier"}
-
-
-def _figures(data: Mapping[str, Any], reader: _Reader, path: str) -> tuple[Figure, ...]:
+def _figures(seeds: Sequence[FigureSeed], reader: _Reader, path: str) -> tuple[Figure, ...]:
     figures = []
-    for raw in data.get("figure", []):
-        what = f"figure {raw.get('id')!r}"
-        if not isinstance(raw, dict) or not set(raw) <= _FIGURE_FIELDS:
-            raise BuildError(path, f"{what}: unknown fields {sorted(set(raw) - _FIGURE_FIELDS)}")
-        _strings(raw, ("id", "kind", "text", "description"), path, what)
-        try:
-            kind = FigureKind(raw["kind"])
-        except ValueError:
-            raise BuildError(path, f"{what}: kind must be one of {[k.value for k in FigureKind]}") from None
-        value = raw.get("value")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise BuildError(path, f"{what}: value must be a number")
-        if (kind is FigureKind.DATE) != ("date" in raw) or (kind is FigureKind.MONEY) != ("currency" in raw):
+    for seed in seeds:
+        what = f"figure {seed.id!r}"
+        kind = seed.kind
+        if (kind is FigureKind.DATE) != (seed.date is not None) or (kind is FigureKind.MONEY) != (
+            seed.currency is not None
+        ):
             raise BuildError(
                 path, f"{what}: a date needs `date`, money needs `currency`, and nothing else has them"
             )
-        record, span = reader.locate(path, raw["in"], raw["text"], what)
+        record, span = reader.locate(path, seed.in_, seed.text, what)
         figures.append(
             Figure(
-                id=f"figures.{raw['id']}",
+                id=f"figures.{seed.id}",
                 figure_kind=kind,
-                text=raw["text"],
+                text=seed.text,
                 record_id=record.id,
                 span=span,
-                description=raw["description"],
-                value=None if value is None else float(value),
-                unit=raw.get("unit"),
-                currency=raw.get("currency"),
-                date=raw.get("date"),
-                qualifier=raw.get("qualifier"),
+                description=seed.description,
+                value=seed.value,
+                unit=seed.unit,
+                currency=seed.currency,
+                date=seed.date,
+                qualifier=seed.qualifier,
             )
         )
     ids = [f.id for f in figures]
@@ -199,13 +187,17 @@ def read_annotations(
     """Resolve the curated themes, links and figures against the parsed records.
 
     Raises:
-        BuildError: On a malformed entry, an unknown id, or a quote that is not
-            in the record it names.
+        BuildError: On a malformed entry (see :mod:`.seed_files`), an unknown
+            id, or a quote that is not in the record it names.
     """
     reader = _Reader(records, source)
-    themes = _themes(themes_data, reader, themes_path)
-    theme_links, evidence_links = _links(themes_data, themes, reader, themes_path)
+    themes_file = read(themes_data, ThemesFile, themes_path)
+    figures_file = read(figures_data, FiguresFile, figures_path)
+    themes = _themes(themes_file.theme, reader, themes_path)
+    theme_links, evidence_links = _links(themes_file.recommendation, themes, reader, themes_path)
     missing = [r.id for r in records if isinstance(r, Recommendation) and r.id not in theme_links]
     if missing:
         raise BuildError(themes_path, f"no links for {', '.join(missing)}")
-    return Annotations(themes, theme_links, evidence_links, _figures(figures_data, reader, figures_path))
+    return Annotations(
+        themes, theme_links, evidence_links, _figures(figures_file.figure, reader, figures_path)
+    )

@@ -10,39 +10,26 @@ import attrs
 from kzrights._matcher import Matcher, entity_matcher
 from kzrights._names import name_key
 from kzrights.errors import BuildError
-from kzrights.records import Entity, EntityCategory, Footnote, Item, Mention, Paragraph, Recommendation, Span
+from kzrights.records import Entity, Footnote, Item, Mention, Paragraph, Recommendation, Span
 
 from .parse import clean
+from .seed_files import EntitiesFile, EntitySeed, read
 
 __all__ = ["ENTITIES_FILE", "link_entities", "read_entities", "with_entity_ids"]
 
 ENTITIES_FILE = "entities.toml"
-_FIELDS = {"id", "category", "name", "aliases", "description", "related"}
 
 TextRecord = Paragraph | Item | Recommendation | Footnote
 
 
-def _entity(raw: Any, position: int, path: str) -> Entity:
-    if not isinstance(raw, dict) or set(raw) != _FIELDS:
-        raise BuildError(path, f"entity #{position + 1} must have exactly the fields {sorted(_FIELDS)}")
-    for key in ("id", "category", "name", "description"):
-        if not isinstance(raw[key], str) or not raw[key].strip():
-            raise BuildError(path, f"entity {raw.get('id')!r}: {key} must be a non-empty string")
-    for key in ("aliases", "related"):
-        if not isinstance(raw[key], list) or not all(isinstance(v, str) and v.strip() for v in raw[key]):
-            raise BuildError(path, f"entity {raw['id']!r}: {key} must be a list of non-empty strings")
-    try:
-        category = EntityCategory(raw["category"])
-    except ValueError:
-        choices = ", ".join(c.value for c in EntityCategory)
-        raise BuildError(path, f"entity {raw['id']!r}: category must be one of {choices}") from None
+def _entity(seed: EntitySeed) -> Entity:
     return Entity(
-        id=f"entities.{raw['id']}",
-        category=category,
-        name=raw["name"],
-        aliases=tuple(raw["aliases"]),
-        description=raw["description"],
-        related_ids=tuple(f"entities.{r}" for r in raw["related"]),
+        id=f"entities.{seed.id}",
+        category=seed.category,
+        name=seed.name,
+        aliases=seed.aliases,
+        description=seed.description,
+        related_ids=tuple(f"entities.{r}" for r in seed.related),
     )
 
 
@@ -53,10 +40,7 @@ def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
         BuildError: On a malformed entry, a duplicate id, a link to an unknown
             entity, or two entities that share a name or alias.
     """
-    raw = data.get("entity")
-    if not isinstance(raw, list) or not raw:
-        raise BuildError(path, "expected a list of [[entity]] tables")
-    entities = tuple(_entity(item, n, path) for n, item in enumerate(raw))
+    entities = tuple(_entity(seed) for seed in read(data, EntitiesFile, path).entity)
     ids = [e.id for e in entities]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

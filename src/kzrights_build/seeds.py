@@ -15,6 +15,7 @@ from kzrights.records import Entity, Rights
 from .annotations import FIGURES_FILE, THEMES_FILE
 from .entities import ENTITIES_FILE, read_entities
 from .parse import Capture
+from .seed_files import ReportFile, read
 from .sources import SOURCES_FILE
 
 __all__ = ["CONFIG_FILE", "Seeds", "load_toml", "read_seeds"]
@@ -77,22 +78,6 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise BuildError(str(path), f"not valid TOML ({exc})") from None
 
 
-def _get(table: dict[str, Any], key: str, path: Path, kind: type = str) -> Any:
-    dotted = key.split(".")
-    value: Any = table
-    for part in dotted:
-        if not isinstance(value, dict) or part not in value:
-            raise BuildError(str(path), f"missing key {key!r}")
-        value = value[part]
-    if kind is tuple:
-        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise BuildError(str(path), f"{key!r} must be a list of strings")
-        return tuple(value)
-    if not isinstance(value, kind):
-        raise BuildError(str(path), f"{key!r} must be a {kind.__name__}")
-    return value
-
-
 def read_seeds(directory: Path) -> Seeds:
     """Read ``report.toml`` and the source text it names from ``directory``.
 
@@ -101,8 +86,8 @@ def read_seeds(directory: Path) -> Seeds:
             claims to come from the report does not occur in its text.
     """
     config_path = directory / CONFIG_FILE
-    config = load_toml(config_path)
-    source_name = _get(config, "source.file", config_path)
+    config = read(load_toml(config_path), ReportFile, str(config_path))
+    source_name = config.source.file
     if "/" in source_name or "\\" in source_name or source_name.startswith("."):
         raise BuildError(str(config_path), f"source.file must be a plain file name, not {source_name!r}")
     source_path = directory / source_name
@@ -113,26 +98,27 @@ def read_seeds(directory: Path) -> Seeds:
         raise BuildError(str(source_path), f"cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise BuildError(str(source_path), f"not UTF-8 ({exc})") from None
+    metadata = config.metadata
     seeds = Seeds(
-        version=_get(config, "release.version", config_path),
+        version=config.release.version,
         source_file=source_name,
         source_bytes=source_bytes,
         capture=Capture(
             path=str(source_path),
-            furniture_before=_get(config, "capture.furniture_before", config_path, tuple),
-            furniture_after=_get(config, "capture.furniture_after", config_path, tuple),
-            recommendations_heading=_get(config, "capture.recommendations_heading", config_path),
+            furniture_before=config.capture.furniture_before,
+            furniture_after=config.capture.furniture_after,
+            recommendations_heading=config.capture.recommendations_heading,
         ),
-        publisher=_get(config, "metadata.publisher", config_path),
-        series=_get(config, "metadata.series", config_path),
-        country=_get(config, "metadata.country", config_path),
-        language=_get(config, "metadata.language", config_path),
-        citation=_get(config, "metadata.citation", config_path),
+        publisher=metadata.publisher,
+        series=metadata.series,
+        country=metadata.country,
+        language=metadata.language,
+        citation=metadata.citation,
         rights=Rights(
-            report_text=_get(config, "metadata.rights.report_text", config_path),
-            attribution=_get(config, "metadata.rights.attribution", config_path),
-            code_licence=_get(config, "metadata.rights.code_licence", config_path),
-            annotations_licence=_get(config, "metadata.rights.annotations_licence", config_path),
+            report_text=metadata.rights.report_text,
+            attribution=metadata.rights.attribution,
+            code_licence=metadata.rights.code_licence,
+            annotations_licence=metadata.rights.annotations_licence,
         ),
     )
     entities_path = directory / ENTITIES_FILE
