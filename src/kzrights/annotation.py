@@ -72,6 +72,7 @@ def annotate(text: str, *, version: str | None = None) -> list[Mention]:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     matcher = _matcher_for(version)
-    if not text:
-        return []
-    return matcher.find(text)
+    from ._display import MentionList
+
+    # a list that Jupyter shows as one table
+    return MentionList(matcher.find(text) if text else ())

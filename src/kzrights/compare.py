@@ -66,6 +66,11 @@ class ReleaseDiff:
             lines.append(f"entity mentions: {self.mentions[0]} -> {self.mentions[1]}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ._display import diff_html
+
+        return diff_html(self)
+
 
 def _section(title: str, items: Iterable[str]) -> list[str]:
     items = list(items)

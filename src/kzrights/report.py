@@ -376,8 +376,10 @@ class Report(_Record):
         from .search.index import SearchIndex
 
         options = validate(self, query, kinds, limit, addressee, theme, entity, section)
+        from ._display import HitList
+
         index: SearchIndex = self._cached("search", SearchIndex)
-        return index.search(query, **options)
+        return HitList(index.search(query, **options))  # a list that Jupyter shows as one table
 
     def _locator(self, quote: object) -> Locator:
         """Check a quotation, and return the report's quotation index (built on first use)."""

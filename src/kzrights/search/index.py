@@ -64,23 +64,9 @@ class Hit:
         return self.record.kind
 
     def _repr_html_(self) -> str:
-        import html
+        from .._display import hit_html
 
-        marked, last = [], 0
-        for start, end in self.highlights:
-            marked += [
-                html.escape(self.snippet[last:start]),
-                "<mark>",
-                html.escape(self.snippet[start:end]),
-                "</mark>",
-            ]
-            last = end
-        marked.append(html.escape(self.snippet[last:]))
-        return (
-            f"<table><tr><th style='text-align:left'>{html.escape(self.record.id)}</th>"
-            f"<td>{html.escape(self.kind)}</td><td>{self.score:.2f}</td></tr>"
-            f"<tr><td colspan='3' style='text-align:left'>{''.join(marked)}</td></tr></table>"
-        )
+        return hit_html(self)
 
 
 @attrs.frozen

@@ -42,6 +42,11 @@ class Location:
         """The quotation as the report has it."""
         return self.span.slice(self.record.text)
 
+    def _repr_html_(self) -> str:
+        from .._display import location_html
+
+        return location_html(self)
+
 
 def _fold_char(char: str) -> str:
     if char in _FOLD:
