@@ -1,4 +1,4 @@
-"""What changed between two data releases: :func:`kzrights.diff`."""
+"""What changed between two data releases: [`kzrights.diff`][kzrights.compare.diff]."""
 
 from __future__ import annotations
 
@@ -106,14 +106,15 @@ def _differing_fields(old: Any, new: Any) -> tuple[str, ...]:
 def diff(old: str, new: str) -> ReleaseDiff:
     """Compare two shipped data releases.
 
-    >>> import kzrights
-    >>> change = kzrights.diff("1.0.0", "1.1.0")
-    >>> change.removed
-    ()
-    >>> len([i for i in change.added if i.startswith("entities.")])
-    102
-    >>> change.changed[0]
-    Change(id='conclusions.p1', fields=('entity_ids',))
+    Examples:
+        >>> import kzrights
+        >>> change = kzrights.diff("1.0.0", "1.1.0")
+        >>> change.removed
+        ()
+        >>> len([i for i in change.added if i.startswith("entities.")])
+        102
+        >>> change.changed[0]
+        Change(id='conclusions.p1', fields=('entity_ids',))
 
     Args:
         old: The version to compare from.

@@ -1,4 +1,4 @@
-"""Finding a quotation in the report: :meth:`Report.locate` and :meth:`Report.locate_all`."""
+"""Finding a quotation in the report: `Report.locate` and `Report.locate_all`."""
 
 from __future__ import annotations
 
