@@ -1,12 +1,13 @@
 """kzrights: the report "Retreating Rights – Kazakhstan: Conclusions and Recommendations" as data.
 
->>> import kzrights
->>> report = kzrights.load()
->>> report.recommendations[0].text
-'Stop targeting NGOs with punitive tax inspections and burdensome reporting requirements;'
+Examples:
+    >>> import kzrights
+    >>> report = kzrights.load()
+    >>> report.recommendations[0].text
+    'Stop targeting NGOs with punitive tax inspections and burdensome reporting requirements;'
 
 ``import kzrights`` is cheap: it defines the record classes (with attrs)
-but reads no data and does not import cattrs; :func:`load` does both on
+but reads no data and does not import cattrs; [`load`][kzrights.releases.load] does both on
 first use.  ``Report`` and the tools (``annotate``, ``diff``, ``export``)
 are imported on first use.
 

@@ -6,10 +6,10 @@ exports and the CLI unstructure with another, made on first use.
 
 Structuring is strict: unknown keys, missing keys and values of the wrong
 JSON type are errors (cattrs' default would turn ``5`` into ``"5"``), and
-every error becomes a :class:`~kzrights.errors.DataIntegrityError` that names
+every error becomes a [`DataIntegrityError`][kzrights.errors.DataIntegrityError] that names
 the field path, so nothing escapes as a traceback from cattrs.
 
-This module is imported on the first :func:`kzrights.load`, never by
+This module is imported on the first [`kzrights.load`][kzrights.releases.load], never by
 ``import kzrights``.
 """
 
@@ -80,7 +80,7 @@ class ReleaseDocument(_Record):
 
 
 def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:
-    """Return the :class:`Report` that ``document`` holds, as release ``version``."""
+    """Return the [`Report`][kzrights.report.Report] that ``document`` holds, as release ``version``."""
     return Report(
         version=version,
         metadata=document.metadata,
@@ -99,7 +99,7 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
 
 
 def from_report(report: Report) -> ReleaseDocument:
-    """Return the document a release file holds for ``report`` (the inverse of :func:`to_report`)."""
+    """Return the document a release file holds for ``report`` (the inverse of `to_report`)."""
     return ReleaseDocument(
         schema=SCHEMA,
         metadata=report.metadata,
@@ -213,12 +213,12 @@ def _resolved_fields(cls: Any) -> "tuple[attrs.Attribute[Any], ...]":
 class _ReleaseHooks:
     """The structure hooks of a release's types, each built on first use and kept.
 
-    cattrs calls :meth:`get` as a hook factory for the records, their tuples
+    cattrs calls `get` as a hook factory for the records, their tuples
     and the leaf types.  Each hook is a closure over its fields' hooks: cattrs
     would generate and compile a function per class instead, which costs
     more, once, than structuring the whole release does.  A field's hook
     comes from here too, not back through the converter, whose first look-up
-    of each type goes through :func:`functools.singledispatch` and would cost
+    of each type goes through `functools.singledispatch` and would cost
     more than building the hook.  Any other type is the converter's.
     """
 
@@ -377,7 +377,7 @@ def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
 
 
 def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
-    """Build a ``cls`` from JSON data, or raise :class:`DataIntegrityError` naming the field path."""
+    """Build a ``cls`` from JSON data, or raise `DataIntegrityError` naming the field path."""
     try:
         return _structurer.structure(data, cls)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one error that names the path
@@ -386,7 +386,7 @@ def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
 
 
 def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseDocument:
-    """Build a :class:`ReleaseDocument` from JSON data, checking its schema."""
+    """Build a `ReleaseDocument` from JSON data, checking its schema."""
     if not isinstance(data, dict):
         raise DataIntegrityError(version, file, "expected a JSON object at the top level")
     schema = data.get("schema")

@@ -1,69 +1,222 @@
-"""Notebook display: compact HTML tables for ``_repr_html_``."""
+"""Notebook display: the HTML that Jupyter shows for kzrights' objects (``_repr_html_``).
+
+Every value is shown whole and HTML-escaped: a record's full text (a
+researcher reads the paragraph in the notebook, not a cut), a nested record
+such as `Rights` as a table of its fields rather than its
+``repr``, a span as its offsets, a tuple of records as their ids.  The lists
+that ``Report.search`` and ``annotate`` return are list subclasses from here,
+so that a notebook cell showing the whole list renders a table too.
+"""
 
 from __future__ import annotations
 
+import datetime
+import enum
 import html
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-__all__ = ["record_html", "report_html"]
+from .records import Mention, Span
 
-_MAX = 300
+if TYPE_CHECKING:
+    from .compare import ReleaseDiff
+    from .search.index import Hit
+    from .search.locate import Location
+
+__all__ = [
+    "HitList",
+    "MentionList",
+    "diff_html",
+    "hit_html",
+    "location_html",
+    "record_html",
+    "report_html",
+]
+
+_TH = "<th style='text-align:left;vertical-align:top'>"
+_TD = "<td style='text-align:left;vertical-align:top'>"
+
+
+def _plain(value: Any) -> str:
+    """A value as one line of plain text (not yet escaped)."""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, Span):
+        return f"{value.start}–{value.end}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return ", ".join(
+            _plain(getattr(v, "id", getattr(v, "target_id", getattr(v, "footnote_id", v)))) for v in value
+        )
+    return str(value)
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, tuple) and value and not hasattr(value, "_fields"):
-        value = ", ".join(str(getattr(v, "id", getattr(v, "target_id", v))) for v in value)
-    elif hasattr(value, "value") and hasattr(value, "name") and not attrs.has(type(value)):
-        value = value.value  # an enum
-    elif attrs.has(type(value)) and hasattr(value, "start") and hasattr(value, "end"):
-        value = f"{value.start}–{value.end}"
-    text = str(value)
-    if len(text) > _MAX:
-        text = text[: _MAX - 1] + "…"
-    return html.escape(text)
+    """A field's value as HTML: a nested record as its own table, anything else as escaped text."""
+    if attrs.has(type(value)) and not isinstance(value, Span):
+        return _table(None, _fields(value))
+    return html.escape(_plain(value))
 
 
-def _table(title: str, rows: list[tuple[str, Any]]) -> str:
+def _fields(record: Any) -> list[tuple[str, Any]]:
+    if isinstance(record, tuple) and hasattr(record, "_fields"):  # a named tuple (Mention)
+        return [(name, getattr(record, name)) for name in record._fields]
+    return [
+        (f.name, getattr(record, f.name)) for f in attrs.fields(type(record)) if not f.name.startswith("_")
+    ]
+
+
+def _table(title: str | None, rows: Iterable[tuple[str, Any]]) -> str:
+    caption = f"<caption style='text-align:left'><b>{html.escape(title)}</b></caption>" if title else ""
     body = "".join(
-        f"<tr><th style='text-align:left;vertical-align:top'>{html.escape(k)}</th>"
-        f"<td style='text-align:left'>{_cell(v)}</td></tr>"
-        for k, v in rows
-        if v not in (None, (), "")
+        f"<tr>{_TH}{html.escape(name)}</th>{_TD}{_cell(value)}</td></tr>"
+        for name, value in rows
+        if value not in (None, (), "")
     )
-    return f"<table><caption style='text-align:left'><b>{html.escape(title)}</b></caption>{body}</table>"
+    return f"<table>{caption}{body}</table>"
+
+
+def _grid(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table with a header row; the cells are HTML already."""
+    head = "".join(f"{_TH}{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"{_TD}{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _marked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` escaped, with each ``(start, end)`` stretch in ``<mark>``."""
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
 
 
 def record_html(record: Any) -> str:
-    """An HTML table of a record's fields (long values cut), for Jupyter."""
-    if hasattr(record, "_fields"):  # a named tuple (Mention)
-        fields = [(name, getattr(record, name)) for name in record._fields]
-    else:
-        fields = [
-            (f.name, getattr(record, f.name))
-            for f in attrs.fields(type(record))
-            if not f.name.startswith("_")
-        ]
+    """Return an HTML table of a record's fields, every value whole, for Jupyter.
+
+    Args:
+        record: A record of [kzrights.records][] (an attrs class or a `Mention`).
+
+    Returns:
+        A ``<table>`` captioned with the record's kind and id, one row per
+        field that has a value.
+    """
     kind = getattr(record, "kind", type(record).__name__.lower())
     title = f"{kind}: {getattr(record, 'id', '')}".rstrip(": ")
-    return _table(title, fields)
+    return _table(title, _fields(record))
 
 
 def report_html(report: Any) -> str:
-    """An HTML summary of a release, for Jupyter."""
+    """Return an HTML summary of a release (what it is, how to cite it, what it holds), for Jupyter."""
     meta = report.metadata
     rows = [
         ("title", meta.title),
         ("by", ", ".join(meta.authors)),
         ("published", f"{meta.publisher}, {meta.published.isoformat()}"),
         ("data release", report.version),
+        ("cite as", meta.citation),
+        ("rights", meta.rights),
         ("paragraphs", len(report.paragraphs)),
         ("items", len(report.items)),
         ("recommendations", len(report.recommendations)),
         ("footnotes", len(report.footnotes)),
         ("entities", len(report.entities)),
+        ("mentions", len(report.mentions)),
         ("themes", len(report.themes)),
         ("figures", len(report.figures)),
+        ("sources", len(report.sources)),
     ]
     return _table("kzrights Report", rows)
+
+
+def hit_html(hit: Hit) -> str:
+    """Return one search hit as HTML: its record's id, kind and score, and the snippet, matches marked."""
+    return (
+        f"<table><tr>{_TH}{html.escape(hit.record.id)}</th>{_TD}{html.escape(hit.kind)}</td>"
+        f"{_TD}{hit.score:.2f}</td></tr>"
+        f"<tr><td colspan='3' style='text-align:left'>{_marked(hit.snippet, hit.highlights)}</td></tr>"
+        "</table>"
+    )
+
+
+def location_html(location: Location) -> str:
+    """Return where a quotation stands as HTML: record, offsets, and its text with the quotation marked."""
+    record = location.record
+    rows = [
+        ("record", f"{record.kind}: {record.id}"),
+        ("quotation", location.text),
+        ("exact", "yes" if location.exact else "no (quote marks, dashes, spaces or case differ)"),
+        ("in the record's text", location.span),
+        ("in the source text", location.source_span),
+    ]
+    body = "".join(f"<tr>{_TH}{html.escape(name)}</th>{_TD}{_cell(value)}</td></tr>" for name, value in rows)
+    context = _marked(record.text, [(location.span.start, location.span.end)])
+    return f"<table>{body}<tr>{_TH}text</th>{_TD}{context}</td></tr></table>"
+
+
+def diff_html(change: ReleaseDiff) -> str:
+    """Return what changed between two releases as HTML: every id added, removed and changed."""
+    title = f"data release {change.old} → {change.new}"
+    if change.unchanged:
+        return _table(title, [("differences", "none")])
+    rows: list[tuple[str, str]] = [
+        (f"added ({len(change.added)})", html.escape(", ".join(change.added))),
+        (f"removed ({len(change.removed)})", html.escape(", ".join(change.removed))),
+        (
+            f"changed ({len(change.changed)})",
+            "<br>".join(html.escape(f"{c.id}: {', '.join(c.fields)}") for c in change.changed),
+        ),
+        ("metadata changed", html.escape(", ".join(change.metadata))),
+        ("entity mentions", html.escape(f"{change.mentions[0]} → {change.mentions[1]}")),
+    ]
+    body = "".join(f"<tr>{_TH}{html.escape(name)}</th>{_TD}{cell}</td></tr>" for name, cell in rows if cell)
+    return f"<table><caption style='text-align:left'><b>{html.escape(title)}</b></caption>{body}</table>"
+
+
+class HitList(list["Hit"]):
+    """The hits of a search: a plain list, which Jupyter shows as one table of all hits."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        if not self:
+            return "<p>No hits.</p>"
+        rows = [
+            (
+                str(rank),
+                html.escape(hit.record.id),
+                html.escape(hit.kind),
+                f"{hit.score:.2f}",
+                _marked(hit.snippet, hit.highlights),
+            )
+            for rank, hit in enumerate(self, 1)
+        ]
+        return _grid(("#", "record", "kind", "score", "snippet"), rows)
+
+
+class MentionList(list[Mention]):
+    """The mentions ``annotate`` found: a plain list, which Jupyter shows as one table."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        if not self:
+            return "<p>No mentions.</p>"
+        in_report = any(m.record_id is not None for m in self)
+        header = ("entity", "text", "start", "end", *(("record",) if in_report else ()))
+        rows = [
+            (
+                html.escape(m.entity_id),
+                html.escape(m.text),
+                str(m.start),
+                str(m.end),
+                *((html.escape(m.record_id or ""),) if in_report else ()),
+            )
+            for m in self
+        ]
+        return _grid(header, rows)

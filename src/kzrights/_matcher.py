@@ -1,4 +1,4 @@
-"""The entity matcher behind :func:`kzrights.annotate`: a compiled, case-aware trie.
+"""The entity matcher behind [`kzrights.annotate`][kzrights.annotation.annotate]: a compiled, case-aware trie.
 
 The aliases are lowercased into one trie, and the trie into one regular
 expression whose branches follow it: the regex engine, in C, jumps from word
@@ -11,9 +11,9 @@ at a word boundary.
 Case rules: names with a space in them match in any case, so the trie runs
 over the lowercased text; a hit of a single word or acronym is then kept only
 if the original text has it in one of its allowed forms (see
-:func:`surface_variants`), so "oyan" and "ilo" are never names.
+`surface_variants`), so "oyan" and "ilo" are never names.
 
-A :class:`Matcher` pickles as its two tables of names (a process pool or a
+A `Matcher` pickles as its two tables of names (a process pool or a
 Spark job can ship it) and rebuilds its patterns on arrival; it never changes
 after it is built.
 """
@@ -47,10 +47,11 @@ def surface_variants(alias: str) -> tuple[str, ...]:
     Capitalised form (a sentence may start with it).  Never the lowercase form
     of a capitalised name, so that "oyan" or "bank" are not names.
 
-    >>> surface_variants("Oyan")
-    ('Oyan', 'OYAN')
-    >>> surface_variants("kettling")
-    ('kettling', 'KETTLING', 'Kettling')
+    Examples:
+        >>> surface_variants("Oyan")
+        ('Oyan', 'OYAN')
+        >>> surface_variants("kettling")
+        ('kettling', 'KETTLING', 'Kettling')
     """
     forms = [alias, alias.upper()]
     if alias[:1].islower():
@@ -148,7 +149,7 @@ class Matcher:
         aliases: ``(alias, entity_id)`` pairs.  An alias with a space in it
             matches in any case and with any run of whitespace between its
             words; any other alias matches only in the forms
-            :func:`surface_variants` gives.  Straight and curly apostrophes
+            `surface_variants` gives.  Straight and curly apostrophes
             are interchangeable.
 
     Raises:
@@ -201,7 +202,7 @@ class Matcher:
         return (_rebuild, (self._exact, self._folded))
 
     def find(self, text: str) -> list[Mention]:
-        """Return a :class:`~kzrights.records.Mention` for every name found in ``text``, in order."""
+        """Return a [`Mention`][kzrights.records.Mention] for every name found in ``text``, in order."""
         low = text.lower()
         if len(low) != len(text):
             return self._find_exact(text)

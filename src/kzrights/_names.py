@@ -1,6 +1,6 @@
 """Name keys: how ``Report.entity(name)`` tolerates case, diacritics and transliteration.
 
-:func:`name_key` maps the ways people write a Kazakh or Russian name in Latin
+`name_key` maps the ways people write a Kazakh or Russian name in Latin
 or Cyrillic letters onto one key, so that "Bokaev", "BOKAYEV" and "Бокаев"
 meet.  It is deliberately coarse: it is used to look names up, never to
 decide what a text says.
@@ -40,12 +40,13 @@ _VARIANTS = (
 def name_key(name: str) -> str:
     """Return the look-up key of a name.
 
-    >>> name_key("Max Bokayev") == name_key("max bokaev")
-    True
-    >>> name_key("Bokayev") == name_key("BOKAEV") == name_key("Бокаев")
-    True
-    >>> name_key("Kassym-Jomart Tokayev") == name_key("Касым-Жомарт Токаев")
-    True
+    Examples:
+        >>> name_key("Max Bokayev") == name_key("max bokaev")
+        True
+        >>> name_key("Bokayev") == name_key("BOKAEV") == name_key("Бокаев")
+        True
+        >>> name_key("Kassym-Jomart Tokayev") == name_key("Касым-Жомарт Токаев")
+        True
     """
     # transliterate before decomposing: NFKD would split й into и and a breve
     latin = unicodedata.normalize("NFC", name.casefold()).translate(_TRANSLIT)

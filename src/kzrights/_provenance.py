@@ -1,11 +1,11 @@
 """Provenance: how a stretch of the source text becomes a record's text, and back.
 
 A record's ``text`` is its span of the source with footnote markers such as
-``[4]`` taken out and runs of padding folded into one space.  :func:`clean`
+``[4]`` taken out and runs of padding folded into one space.  `clean`
 does that and keeps, for every character of the text, its offset in the
 source, so that any offset into a record's text (a mention, a quotation, a
 search hit) can be turned into a span of the source.  The data build and the
-search both use it; it depends on nothing but the records' :class:`Span`.
+search both use it; it depends on nothing but the records' [`Span`][kzrights.records.Span].
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ class Cleaned:
 def fold(text: str) -> str:
     r"""Fold every run of padding whitespace into one space and trim the ends.
 
-    >>> fold("a\u00a0 b  ")
-    'a b'
+    Examples:
+        >>> fold("a\u00a0 b  ")
+        'a b'
     """
     return _PAD_RUN.sub(" ", text).strip(" ")
 

@@ -1,10 +1,10 @@
-"""Entity linking for any text: :func:`annotate`.
+"""Entity linking for any text: [`annotate`][kzrights.annotation.annotate].
 
 ``annotate`` finds the registry's entities in a text a user brings (a news
 article, a court document, a tweet) with the same matcher the data build uses
 on the report.  It is a pure function of its arguments and the shipped data,
 and nothing on its path is unpicklable, so it can be mapped over many texts
-with :mod:`multiprocessing`, Dask or Spark.
+with `multiprocessing`, Dask or Spark.
 """
 
 from __future__ import annotations
@@ -63,15 +63,17 @@ def annotate(text: str, *, version: str | None = None) -> list[Mention]:
         UnknownVersionError: If ``version`` is not a shipped release.
         UnsupportedReleaseError: If that release has no entity registry.
 
-    >>> from kzrights import annotate
-    >>> [(m.entity_id, m.text) for m in annotate("NUR OTAN met Токаев in Astana.")]
-    [('entities.nur-otan', 'NUR OTAN'), ('entities.kassym-jomart-tokayev', 'Токаев')]
-    >>> annotate("")
-    []
+    Examples:
+        >>> from kzrights import annotate
+        >>> [(m.entity_id, m.text) for m in annotate("NUR OTAN met Токаев in Astana.")]
+        [('entities.nur-otan', 'NUR OTAN'), ('entities.kassym-jomart-tokayev', 'Токаев')]
+        >>> annotate("")
+        []
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     matcher = _matcher_for(version)
-    if not text:
-        return []
-    return matcher.find(text)
+    from ._display import MentionList
+
+    # a list that Jupyter shows as one table
+    return MentionList(matcher.find(text) if text else ())

@@ -1,4 +1,4 @@
-"""What changed between two data releases: :func:`kzrights.diff`."""
+"""What changed between two data releases: [`kzrights.diff`][kzrights.compare.diff]."""
 
 from __future__ import annotations
 
@@ -66,6 +66,11 @@ class ReleaseDiff:
             lines.append(f"entity mentions: {self.mentions[0]} -> {self.mentions[1]}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ._display import diff_html
+
+        return diff_html(self)
+
 
 def _section(title: str, items: Iterable[str]) -> list[str]:
     items = list(items)
@@ -101,14 +106,15 @@ def _differing_fields(old: Any, new: Any) -> tuple[str, ...]:
 def diff(old: str, new: str) -> ReleaseDiff:
     """Compare two shipped data releases.
 
-    >>> import kzrights
-    >>> change = kzrights.diff("1.0.0", "1.1.0")
-    >>> change.removed
-    ()
-    >>> len([i for i in change.added if i.startswith("entities.")])
-    102
-    >>> change.changed[0]
-    Change(id='conclusions.p1', fields=('entity_ids',))
+    Examples:
+        >>> import kzrights
+        >>> change = kzrights.diff("1.0.0", "1.1.0")
+        >>> change.removed
+        ()
+        >>> len([i for i in change.added if i.startswith("entities.")])
+        102
+        >>> change.changed[0]
+        Change(id='conclusions.p1', fields=('entity_ids',))
 
     Args:
         old: The version to compare from.

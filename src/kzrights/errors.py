@@ -1,6 +1,6 @@
 """The exceptions kzrights raises.
 
-Every error derives from :class:`KzrightsError`, so ``except KzrightsError``
+Every error derives from [`KzrightsError`][kzrights.errors.KzrightsError], so ``except KzrightsError``
 catches anything the library itself signals.  Each specific error also
 subclasses the builtin a caller would reach for first (``LookupError`` for a
 failed look-up, ``ValueError`` for bad data), and keeps its context in

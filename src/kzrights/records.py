@@ -2,13 +2,14 @@
 
 Every record is a frozen, slotted attrs class that holds only immutable
 values (strings, numbers, dates, tuples and other records), so the records
-that :func:`kzrights.load` caches can be shared safely: no caller can change
-them.  The classes know nothing about JSON; :mod:`kzrights._converter` does all
+that [`kzrights.load`][kzrights.releases.load] caches can be shared safely: no caller can change
+them.  The classes know nothing about JSON; `kzrights._converter` does all
 (un)structuring.
 
-Text records (:class:`Paragraph`, :class:`Item`, :class:`Recommendation`,
-:class:`Footnote`) carry the report's words verbatim in ``text`` and a
-:class:`Span` into the shipped source text.  The source between the span's
+Text records ([`Paragraph`][kzrights.records.Paragraph], [`Item`][kzrights.records.Item],
+[`Recommendation`][kzrights.records.Recommendation],
+[`Footnote`][kzrights.records.Footnote]) carry the report's words verbatim in ``text`` and a
+[`Span`][kzrights.records.Span] into the shipped source text.  The source between the span's
 offsets is the record's text, give or take the footnote markers (``[1]``) that
 were taken out and the runs of padding whitespace that were folded into one
 space.
@@ -62,7 +63,7 @@ class _Record:
     generic methods instead, which behave as attrs' do: records are equal when
     they are of the same class with equal fields, and hash accordingly.
     A field declared with ``eq=False`` takes no part in equality or hashing,
-    as with attrs: :class:`~kzrights.Report` so leaves out its caches.
+    as with attrs: [`Report`][kzrights.report.Report] so leaves out its caches.
     """
 
     __slots__ = ()
@@ -137,8 +138,9 @@ class Span(_Record):
     def slice(self, text: str) -> str:
         """Return the part of ``text`` this span covers.
 
-        >>> Span(0, 4).slice("Kazakhstan")
-        'Kaza'
+        Examples:
+            >>> Span(0, 4).slice("Kazakhstan")
+            'Kaza'
         """
         return text[self.start : self.end]
 
@@ -437,7 +439,7 @@ class Entity(_Record):
     The registry is curated (``seeds/entities.toml``, CC BY 4.0): names,
     aliases, descriptions and ``related_ids`` are editorial, and a
     description only restates what the report says.  Where the report
-    mentions an entity is computed by the build (:attr:`Report.mentions`).
+    mentions an entity is computed by the build (`Report.mentions`).
 
     Attributes:
         id: Stable id, e.g. ``"entities.max-bokayev"``.
@@ -462,9 +464,9 @@ class Entity(_Record):
 class Mention(NamedTuple):
     """A stretch of text that names an entity.
 
-    :func:`kzrights.annotate` returns mentions in the text it was given
+    [`kzrights.annotate`][kzrights.annotation.annotate] returns mentions in the text it was given
     (``record_id`` and ``source_span`` are then ``None``); a release's
-    :attr:`Report.mentions` are mentions in its records.  A mention is a
+    `Report.mentions` are mentions in its records.  A mention is a
     named tuple: immutable like every record, and light, since ``annotate``
     may return millions of them.
 

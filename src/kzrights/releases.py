@@ -6,9 +6,9 @@ that lists every file with its size and sha256.  A version string is only
 ever looked up in that index, never joined into a path.
 
 Files are read through the loader that imported the package (as
-:func:`pkgutil.get_data` does), so the package works from a wheel, a zip file
+`pkgutil.get_data` does), so the package works from a wheel, a zip file
 or a source checkout alike.  Each release is read,
-checked against its manifest and turned into a :class:`~kzrights.Report`
+checked against its manifest and turned into a [`Report`][kzrights.report.Report]
 once, on first use, behind a lock; later calls return the same object.
 """
 
@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from .report import Report
 
     class DataFolder(Protocol):
-        """What a :class:`ReleaseStore` reads: a folder of files, addressed by name.
+        """What a `ReleaseStore` reads: a folder of files, addressed by name.
 
-        :class:`pathlib.Path` and :class:`importlib.resources.abc.Traversable`
+        `pathlib.Path` and `importlib.resources.abc.Traversable`
         both fit.
         """
 
@@ -70,9 +70,9 @@ def _parse_json(data: bytes, version: str | None, file: str) -> Any:
 class _LoaderFolder:
     """A folder of the installed package, read through the loader that imported it.
 
-    This is what :func:`pkgutil.get_data` does: it works from a source tree, a
+    This is what `pkgutil.get_data` does: it works from a source tree, a
     wheel's install or a zip archive alike, and costs no import, where
-    :mod:`importlib.resources` costs more to import than a release costs to
+    `importlib.resources` costs more to import than a release costs to
     load.
     """
 
@@ -109,8 +109,8 @@ class ReleaseStore:
     """The releases in one data folder, loaded lazily and cached.
 
     kzrights uses one store, over the package's own ``data/`` folder; tests
-    and tools may open another (any :class:`DataFolder`, such as a
-    :class:`pathlib.Path`).
+    and tools may open another (any `DataFolder`, such as a
+    `pathlib.Path`).
     """
 
     def __init__(self, root: DataFolder) -> None:
@@ -280,15 +280,16 @@ def _default_store() -> ReleaseStore:
 def versions() -> tuple[str, ...]:
     """Return the versions of the data releases this package ships, oldest first.
 
-    >>> import kzrights
-    >>> kzrights.versions()[0]
-    '1.0.0'
+    Examples:
+        >>> import kzrights
+        >>> kzrights.versions()[0]
+        '1.0.0'
     """
     return _default_store().versions()
 
 
 def load(version: str | None = None) -> Report:
-    """Return a data release of the report as a :class:`~kzrights.Report`.
+    """Return a data release of the report as a [`Report`][kzrights.report.Report].
 
     The release is read and checked against its manifest on first use, then
     cached: every later call for the same release returns the same object.
@@ -306,10 +307,11 @@ def load(version: str | None = None) -> Report:
         DataIntegrityError: If the installed files do not match the
             release's manifest.
 
-    >>> import kzrights
-    >>> report = kzrights.load("1.0.0")
-    >>> len(report.recommendations)
-    15
+    Examples:
+        >>> import kzrights
+        >>> report = kzrights.load("1.0.0")
+        >>> len(report.recommendations)
+        15
     """
     report = _fast.get(version) if version is None or type(version) is str else None
     if report is None:
@@ -326,12 +328,13 @@ def latest() -> str:
 def verify(version: str | None = None) -> tuple[str, ...]:
     """Re-hash a release's installed files against its manifest.
 
-    :func:`load` checks the same on first use; ``verify`` reads the files
+    [`load`][kzrights.releases.load] checks the same on first use; ``verify`` reads the files
     again, so it also catches a file changed after loading.
 
-    >>> import kzrights
-    >>> kzrights.verify("1.0.0")
-    ('releases/1.0.0/manifest.json', 'releases/1.0.0/report.json', 'releases/1.0.0/source.txt')
+    Examples:
+        >>> import kzrights
+        >>> kzrights.verify("1.0.0")
+        ('releases/1.0.0/manifest.json', 'releases/1.0.0/report.json', 'releases/1.0.0/source.txt')
 
     Args:
         version: The release to check (default: the newest).

@@ -1,4 +1,4 @@
-"""The :class:`Report`: one data release of the report, ready to browse."""
+"""The [`Report`][kzrights.report.Report]: one data release of the report, ready to browse."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Report"]
 
 MAX_QUERY_LENGTH = 10_000
-"""The longest query :meth:`Report.search` takes, in characters."""
+"""The longest query [`Report.search`][kzrights.report.Report.search] takes, in characters."""
 
 Addressable = Record | Section | Entity | Theme | Figure | Source
 
@@ -43,7 +43,7 @@ Addressable = Record | Section | Entity | Theme | Figure | Source
 class Report(_Record):
     """One data release of the report.
 
-    Get one with :func:`kzrights.load`; every field is immutable, and the
+    Get one with [`kzrights.load`][kzrights.releases.load]; every field is immutable, and the
     same object is shared by every caller that loads the same release.  Two
     reports are equal when they hold the same release data.
 
@@ -127,10 +127,11 @@ class Report(_Record):
 
         Needs the optional extra: ``pip install 'kzrights[pandas]'``.
 
-        >>> import kzrights
-        >>> frames = kzrights.load("1.1.0").to_dataframes()
-        >>> frames["recommendations"].shape
-        (15, 7)
+        Examples:
+            >>> import kzrights
+            >>> frames = kzrights.load("1.1.0").to_dataframes()
+            >>> frames["recommendations"].shape
+            (15, 7)
 
         Raises:
             ImportError: If pandas is not installed; the message names the extra.
@@ -157,14 +158,15 @@ class Report(_Record):
     def records(self) -> tuple[Record, ...]:
         """Return every text record (paragraph, item, recommendation, footnote) in reading order.
 
-        >>> import kzrights
-        >>> [r.kind for r in kzrights.load("1.0.0").records()][:3]
-        ['paragraph', 'paragraph', 'paragraph']
+        Examples:
+            >>> import kzrights
+            >>> [r.kind for r in kzrights.load("1.0.0").records()][:3]
+            ['paragraph', 'paragraph', 'paragraph']
         """
         return self._records
 
     def ids(self) -> tuple[str, ...]:
-        """Return every id :meth:`get` resolves: sections, then text records in reading order."""
+        """Return every id `get` resolves: sections, then text records in reading order."""
         return tuple(self._index)
 
     def get(self, id: str) -> Addressable:
@@ -179,9 +181,10 @@ class Report(_Record):
             UnknownIdError: If no record has this id; the error names the
                 closest ids.
 
-        >>> import kzrights
-        >>> kzrights.load("1.0.0").get("footnotes.3").ibid_of
-        'footnotes.2'
+        Examples:
+            >>> import kzrights
+            >>> kzrights.load("1.0.0").get("footnotes.3").ibid_of
+            'footnotes.2'
         """
         if not isinstance(id, str):
             raise TypeError(f"id must be a str, not {type(id).__name__}")
@@ -197,7 +200,7 @@ class Report(_Record):
         """Return the recommendations addressed to ``addressee``, in order.
 
         Args:
-            addressee: An :class:`~kzrights.records.Addressee` or its value
+            addressee: An [`Addressee`][kzrights.records.Addressee] or its value
                 (``"government"`` or ``"international"``).
 
         Raises:
@@ -213,9 +216,10 @@ class Report(_Record):
     def recommendation(self, addressee: Addressee | str, number: int) -> Recommendation:
         """Return recommendation ``number`` to ``addressee``, typed as a Recommendation.
 
-        >>> import kzrights
-        >>> kzrights.load("1.0.0").recommendation("international", 1).text[:30]
-        'Raise systemic problems and in'
+        Examples:
+            >>> import kzrights
+            >>> kzrights.load("1.0.0").recommendation("international", 1).text[:30]
+            'Raise systemic problems and in'
 
         Raises:
             ValueError: If ``addressee`` is not a known addressee.
@@ -234,9 +238,10 @@ class Report(_Record):
     def footnote(self, number: int) -> Footnote:
         """Return footnote ``number``, typed as a Footnote.
 
-        >>> import kzrights
-        >>> kzrights.load("1.0.0").footnote(3).ibid_of
-        'footnotes.2'
+        Examples:
+            >>> import kzrights
+            >>> kzrights.load("1.0.0").footnote(3).ibid_of
+            'footnotes.2'
 
         Raises:
             TypeError: If ``number`` is not an int.
@@ -255,12 +260,13 @@ class Report(_Record):
         The look-up tolerates case, diacritics, Cyrillic and the common
         transliteration variants of Kazakh and Russian names.
 
-        >>> import kzrights
-        >>> report = kzrights.load("1.1.0")
-        >>> report.entity("Bokaev").name
-        'Max Bokayev'
-        >>> report.entity("Бокаев") is report.entity("entities.max-bokayev")
-        True
+        Examples:
+            >>> import kzrights
+            >>> report = kzrights.load("1.1.0")
+            >>> report.entity("Bokaev").name
+            'Max Bokayev'
+            >>> report.entity("Бокаев") is report.entity("entities.max-bokayev")
+            True
 
         Raises:
             TypeError: If ``name`` is not a string.
@@ -342,13 +348,14 @@ class Report(_Record):
         matches however a record spells it ("Bokaev" finds Max Bokayev).
         Put an exact phrase in double quotes.
 
-        >>> import kzrights
-        >>> report = kzrights.load("1.1.0")
-        >>> [hit.record.id for hit in report.search("kettling", kinds="recommendation")]
-        ['recommendations.government.6']
-        >>> hit = report.search('"golden visas"', kinds="paragraph")[0]
-        >>> hit.record.id, [hit.snippet[start:end] for start, end in hit.highlights]
-        ('conclusions.p27', ['golden visas', 'investor visas'])
+        Examples:
+            >>> import kzrights
+            >>> report = kzrights.load("1.1.0")
+            >>> [hit.record.id for hit in report.search("kettling", kinds="recommendation")]
+            ['recommendations.government.6']
+            >>> hit = report.search('"golden visas"', kinds="paragraph")[0]
+            >>> hit.record.id, [hit.snippet[start:end] for start, end in hit.highlights]
+            ('conclusions.p27', ['golden visas', 'investor visas'])
 
         Args:
             query: Words, and phrases in double quotes.
@@ -376,8 +383,10 @@ class Report(_Record):
         from .search.index import SearchIndex
 
         options = validate(self, query, kinds, limit, addressee, theme, entity, section)
+        from ._display import HitList
+
         index: SearchIndex = self._cached("search", SearchIndex)
-        return index.search(query, **options)
+        return HitList(index.search(query, **options))  # a list that Jupyter shows as one table
 
     def _locator(self, quote: object) -> Locator:
         """Check a quotation, and return the report's quotation index (built on first use)."""
@@ -394,10 +403,11 @@ class Report(_Record):
         Where the quotation stands more than once, the occurrence closest to
         it as given wins (an exact one first).
 
-        >>> import kzrights
-        >>> where = kzrights.load("1.0.0").locate("a 'listening state'")
-        >>> where.record.id, where.text
-        ('conclusions.p3', 'a ‘listening state’')
+        Examples:
+            >>> import kzrights
+            >>> where = kzrights.load("1.0.0").locate("a 'listening state'")
+            >>> where.record.id, where.text
+            ('conclusions.p3', 'a ‘listening state’')
 
         Raises:
             TypeError: If ``quote`` is not a str.
@@ -406,7 +416,7 @@ class Report(_Record):
         return self._locator(quote).locate(quote)
 
     def locate_all(self, quote: str) -> list[Location]:
-        """Return every place a quotation stands, in reading order (see :meth:`locate`).
+        """Return every place a quotation stands, in reading order (see `locate`).
 
         Raises:
             TypeError: If ``quote`` is not a str.
@@ -417,13 +427,14 @@ class Report(_Record):
     def concordance(self, term: str, width: int = 40) -> list[KwicLine]:
         """Return every occurrence of a word or phrase with ``width`` characters of context each side.
 
-        Matching is as in :meth:`search`: "protester" finds "protestors".
+        Matching is as in [`search`][kzrights.report.Report.search]: "protester" finds "protestors".
 
-        >>> import kzrights
-        >>> for line in kzrights.load("1.0.0").concordance("kettling", width=20)[:2]:
-        ...     print(line.format(20))
-              in her essay ‘ kettling ’ is a police
-              fear of either kettling or arrest.
+        Examples:
+            >>> import kzrights
+            >>> for line in kzrights.load("1.0.0").concordance("kettling", width=20)[:2]:
+            ...     print(line.format(20))
+                  in her essay ‘ kettling ’ is a police
+                  fear of either kettling or arrest.
 
         Raises:
             TypeError: If ``term`` is not a str or ``width`` not an int.

@@ -5,10 +5,10 @@ Run it from the project's root folder::
     python -m kzrights_build            # write the release named in seeds/report.toml
     python -m kzrights_build --check    # fail if the committed release differs
 
-The flow is one way: :func:`read_seeds` reads the source text and the curated
-``report.toml``, :func:`~kzrights_build.parse.parse` turns the text into
-records, :func:`build_release` serialises them with a manifest, and
-:func:`write_release` puts the files in ``src/kzrights/data/``.
+The flow is one way: `read_seeds` reads the source text and the curated
+``report.toml``, `parse` turns the text into
+records, `build_release` serialises them with a manifest, and
+`write_release` puts the files in ``src/kzrights/data/``.
 
 This package is a developer tool for maintainers and for users who rebuild the
 data from a checkout: a development install makes it importable, the wheel

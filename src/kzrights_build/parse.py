@@ -16,7 +16,7 @@ expects the page to have this shape::
     footnotes: "[n] text", numbered 1, 2, 3, …
     furniture ("Footnotes", "Related Articles", …)
 
-Anything else is a :class:`~kzrights.errors.BuildError` naming the line, so a
+Anything else is a [`BuildError`][kzrights.errors.BuildError] naming the line, so a
 changed capture can never slip through as silently wrong data.  Every
 function here is pure: text in, records out.
 """

@@ -1,8 +1,8 @@
 """Turning seeds into the files of a data release, and writing them.
 
-:func:`build_release` is pure and deterministic: the same seeds give the
+`build_release` is pure and deterministic: the same seeds give the
 same bytes, with no timestamps and with keys in a fixed order.
-:func:`write_release` refuses to change a release that already exists
+`write_release` refuses to change a release that already exists
 (shipped releases never change) unless told to.
 """
 

@@ -1,6 +1,6 @@
 """Exports: the report in the formats people already work with.
 
-:func:`export` writes a report as ``json`` (the canonical release), ``jsonl``
+[`export`][kzrights.exports.export] writes a report as ``json`` (the canonical release), ``jsonl``
 (one file per record kind), ``csv`` (one table per record kind and link, with
 a Frictionless ``datapackage.json``) or ``sqlite`` (the same tables with keys,
 FTS5 full-text tables and a Datasette metadata file); ``markdown`` and
@@ -8,7 +8,7 @@ FTS5 full-text tables and a Datasette metadata file); ``markdown`` and
 footnotes linked both ways, entities marked); ``annotations`` writes entity
 mentions and theme and evidence links as W3C Web Annotations; ``bibtex``
 and ``csl-json`` cite the report and every source its footnotes cite.  The tables come
-from :mod:`.tables`, so every tabular format has the same layout.
+from `.tables`, so every tabular format has the same layout.
 """
 
 from __future__ import annotations
@@ -22,21 +22,21 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "export"]
 
 FORMATS = ("json", "jsonl", "csv", "sqlite", "markdown", "html", "annotations", "bibtex", "csl-json")
-"""The formats :func:`export` writes."""
+"""The formats [`export`][kzrights.exports.export] writes."""
 
 
 def export(report: Report, format: str, path: str | Path) -> list[Path]:
     """Write ``report`` in ``format`` at ``path``; return the files written.
 
     Args:
-        report: The release to export (from :func:`kzrights.load`).
-        format: One of :data:`FORMATS`.
+        report: The release to export (from [`kzrights.load`][kzrights.releases.load]).
+        format: One of [`FORMATS`][kzrights.exports.FORMATS].
         path: A folder for ``jsonl`` and ``csv``, a file for the others;
             its parent folder must exist.
 
     Raises:
         TypeError: If ``report`` is not a Report or ``path`` not a path.
-        ValueError: If ``format`` is not one of :data:`FORMATS`.
+        ValueError: If ``format`` is not one of [`FORMATS`][kzrights.exports.FORMATS].
         FileNotFoundError: If the parent folder of ``path`` does not exist.
     """
     from ..report import Report

@@ -1,6 +1,6 @@
 """The report as relational tables: the one layout the CSV, SQLite and pandas exports share.
 
-Each :class:`Table` has typed fields, a primary key and foreign keys, and its
+Each `Table` has typed fields, a primary key and foreign keys, and its
 rows are plain tuples of str, int, float or None, ready for any writer.
 Lists become link tables (a record's entities, a recommendation's themes,
 a footnote's URLs), so every cell holds one value.

@@ -1,4 +1,4 @@
-"""The writers of :func:`kzrights.export`: one function a format, each taking a report and a path."""
+"""The writers of `kzrights.export`: one function a format, each taking a report and a path."""
 
 from __future__ import annotations
 

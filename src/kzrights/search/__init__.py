@@ -1,10 +1,11 @@
 """Search: ranked full-text search, quotations, concordance and related records.
 
-The :class:`~kzrights.Report` methods ``search``, ``locate``, ``locate_all``,
+The [`Report`][kzrights.report.Report] methods ``search``, ``locate``, ``locate_all``,
 ``concordance`` and ``related`` are the way in; this package holds what they
-run: :mod:`.index` (BM25), :mod:`.locate`, :mod:`.related` and the text
-normalisation in :mod:`._text`, and the types of their results: :class:`Hit`,
-:class:`Location`, :class:`KwicLine` and :class:`Related`.  ``import
+run: `.index` (BM25), `.locate`, `.related` and the text
+normalisation in `._text`, and the types of their results: [`Hit`][kzrights.search.index.Hit],
+[`Location`][kzrights.search.locate.Location], [`KwicLine`][kzrights.search.related.KwicLine] and
+[`Related`][kzrights.search.related.Related].  ``import
 kzrights`` imports none of it; the first search does.
 """
 
@@ -35,10 +36,10 @@ def validate(
     entity: str | None,
     section: str | None,
 ) -> dict[str, Any]:
-    """Check the arguments of :meth:`Report.search`; return the index's options.
+    """Check the arguments of [`Report.search`][kzrights.report.Report.search]; return the index's options.
 
     Raises:
-        TypeError, ValueError, UnknownIdError: As :meth:`Report.search` says.
+        TypeError, ValueError, UnknownIdError: As [`Report.search`][kzrights.report.Report.search] says.
     """
     from ..records import Addressee
     from ..report import MAX_QUERY_LENGTH

@@ -142,8 +142,9 @@ def _plain(word: str) -> str:
 def normalise(word: str) -> str:
     """Return the search form of one word: case, diacritics, apostrophes, possessive, spelling, stem.
 
-    >>> [normalise(w) for w in ("Protestors", "protesters’", "organisations", "Kazakhstan’s", "Tulesová")]
-    ['protest', 'protest', 'organ', 'kazakhstan', 'tulesova']
+    Examples:
+        >>> [normalise(w) for w in ("Protestors", "protesters’", "organisations", "Kazakhstan’s", "Tulesová")]
+        ['protest', 'protest', 'organ', 'kazakhstan', 'tulesova']
     """
     word = _plain(word.casefold()).translate(_APOSTROPHES)
     if word.endswith("'s"):
@@ -272,8 +273,9 @@ def _step4(word: str) -> str:
 def stem(word: str) -> str:
     """Return the Porter stem of a lowercase word (words of one or two letters, and numbers, as they are).
 
-    >>> [stem(w) for w in ("protests", "protesting", "relational", "harassment", "kettling")]
-    ['protest', 'protest', 'relat', 'harass', 'kettl']
+    Examples:
+        >>> [stem(w) for w in ("protests", "protesting", "relational", "harassment", "kettling")]
+        ['protest', 'protest', 'relat', 'harass', 'kettl']
     """
     if len(word) <= 2 or not word.isalpha():
         return word

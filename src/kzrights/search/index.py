@@ -1,9 +1,9 @@
 """Ranked full-text search over a report's records and entities: BM25 with stemming.
 
-The index is built once per :class:`~kzrights.Report`, on the first search,
+The index is built once per [`Report`][kzrights.report.Report], on the first search,
 and kept with it.  Each document is a text record (paragraph, item,
 recommendation, footnote) or an entity (its name, aliases and description).
-Scores are Okapi BM25 over normalised terms (see :mod:`._text`), plus the
+Scores are Okapi BM25 over normalised terms (see `kzrights.search._text`), plus the
 entity layer: a query word or phrase that names an entity ("Bokaev",
 "NUR OTAN") also matches every record that mentions that entity, however the
 record spells it.
@@ -30,7 +30,7 @@ __all__ = ["KINDS", "Hit", "SearchIndex"]
 
 Searchable = Record | Entity
 KINDS = ("paragraph", "item", "recommendation", "footnote", "entity")
-"""The kinds of document :meth:`Report.search` can return."""
+"""The kinds of document [`Report.search`][kzrights.report.Report.search] can return."""
 
 _K1 = 1.2
 _B = 0.75
@@ -64,23 +64,9 @@ class Hit:
         return self.record.kind
 
     def _repr_html_(self) -> str:
-        import html
+        from .._display import hit_html
 
-        marked, last = [], 0
-        for start, end in self.highlights:
-            marked += [
-                html.escape(self.snippet[last:start]),
-                "<mark>",
-                html.escape(self.snippet[start:end]),
-                "</mark>",
-            ]
-            last = end
-        marked.append(html.escape(self.snippet[last:]))
-        return (
-            f"<table><tr><th style='text-align:left'>{html.escape(self.record.id)}</th>"
-            f"<td>{html.escape(self.kind)}</td><td>{self.score:.2f}</td></tr>"
-            f"<tr><td colspan='3' style='text-align:left'>{''.join(marked)}</td></tr></table>"
-        )
+        return hit_html(self)
 
 
 @attrs.frozen
@@ -118,7 +104,7 @@ def _section(record: Searchable) -> str | None:
 
 
 class SearchIndex:
-    """The BM25 index of one report.  Build it with :meth:`for_report`."""
+    """The BM25 index of one report.  Build it with `for_report`."""
 
     def __init__(self, report: Report) -> None:
         self._report = report
@@ -227,7 +213,7 @@ class SearchIndex:
         section: str | None = None,
         snippet_width: int = 160,
     ) -> list[Hit]:
-        """Run a parsed, validated query (see :meth:`kzrights.Report.search`)."""
+        """Run a parsed, validated query (see [`kzrights.Report.search`][kzrights.report.Report.search])."""
         phrases = [next(g for g in m.groups() if g is not None) for m in _PHRASE.finditer(query)]
         loose = _PHRASE.sub(" ", query).replace('"', " ").replace("“", " ").replace("”", " ")
         words = [w for w, _, _ in _words(loose)]

@@ -1,4 +1,4 @@
-"""Finding a quotation in the report: :meth:`Report.locate` and :meth:`Report.locate_all`."""
+"""Finding a quotation in the report: `Report.locate` and `Report.locate_all`."""
 
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ class Location:
     def text(self) -> str:
         """The quotation as the report has it."""
         return self.span.slice(self.record.text)
+
+    def _repr_html_(self) -> str:
+        from .._display import location_html
+
+        return location_html(self)
 
 
 def _fold_char(char: str) -> str:

@@ -1,4 +1,4 @@
-"""Keyword in context and related records: :meth:`Report.concordance` and :meth:`Report.related`."""
+"""Keyword in context and related records: `Report.concordance` and `Report.related`."""
 
 from __future__ import annotations
 
