@@ -98,6 +98,13 @@ def test_bibtex_renders_in_pybtex_standard_styles(report, style):
         assert "kazakhstan" not in without_urls(text)
 
 
+def test_release_1_0_0_cites_the_report_alone():
+    """1.0.0 has no sources: its .bib holds the report's entry, which pybtex renders."""
+    rendered = pybtex_render(bibtex(kzrights.load("1.0.0")), "unsrt")
+    assert list(rendered) == [REPORT_KEY]
+    assert rendered[REPORT_KEY].startswith("Adam Hug. Retreating Rights – Kazakhstan")
+
+
 def test_bibtex_entry_types_have_their_required_fields(report):
     """An article without a journal is @misc; each @article has a journal, each @techreport an institution."""
     from pybtex.database import parse_string
