@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 import kzrights
-from kzrights.exports.documents import render_html, render_markdown, web_annotations
+from kzrights.exports.documents import render_html, render_markdown
 
 
 @pytest.fixture(scope="module")
@@ -113,28 +113,6 @@ def test_html_in_headless_chromium(report, tmp_path):
     )
     assert shot.is_file() and shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_web_annotations(report):
-    """Each annotation's TextQuote and TextPosition selectors agree with the source text."""
-    collection = web_annotations(report)
-    assert collection["type"] == "AnnotationCollection"
-    items = collection["first"]["items"]
-    assert (
-        collection["total"]
-        == len(items)
-        == len(report.mentions)
-        + sum(len(r.theme_links) + len(r.evidence_links) for r in report.recommendations)
-    )
-    source = report.source_text
-    for item in items:
-        quote, position = item["target"]["selector"]
-        assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
-        start, end = position["start"], position["end"]
-        assert source[start:end] == quote["exact"]
-        assert source[:start].endswith(quote["prefix"]) and source[end:].startswith(quote["suffix"])
-        assert item["motivation"] in ("identifying", "classifying", "linking")
-    json.dumps(collection)
 
 
 def test_to_dataframes(report):

@@ -18,6 +18,7 @@ PUBLIC_MODULES = [
     "kzrights.exports",
     "kzrights.exports.citations",
     "kzrights.exports.documents",
+    "kzrights.exports.iri",
     "kzrights.exports.schema",
     "kzrights.exports.tables",
     "kzrights.exports.writers",

@@ -1,6 +1,6 @@
 """The layout of the package's data folder: file names and schema numbers.
 
-The loader (:mod:`kzrights.releases`, :mod:`kzrights._converter`) and the
+The loader ([`kzrights.releases`][kzrights.releases], `kzrights._converter`) and the
 builder (``kzrights_build``, a developer tool outside the wheel) both import
 these names, so the two cannot disagree about where a release lives or which
 layouts exist.

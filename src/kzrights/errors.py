@@ -36,8 +36,21 @@ def _closest(wanted: str, candidates: Iterable[str], n: int = 3) -> tuple[str, .
     return tuple(close)
 
 
+def _rebuild(cls: type[KzrightsError], args: tuple[object, ...], state: dict[str, object]) -> KzrightsError:
+    """Unpickle an error without calling its ``__init__``, whose arguments differ from ``args``."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class KzrightsError(Exception):
     """Base class of every error that kzrights raises on purpose."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # the subclasses build their message from several arguments, so the default
+        # (calling the class with ``args``) cannot rebuild them: process pools need this
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class UnknownIdError(KzrightsError, LookupError):

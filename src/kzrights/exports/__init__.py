@@ -8,7 +8,8 @@ FTS5 full-text tables and a Datasette metadata file); ``markdown`` and
 footnotes linked both ways, entities marked); ``annotations`` writes entity
 mentions and theme and evidence links as W3C Web Annotations; ``bibtex``
 and ``csl-json`` cite the report and every source its footnotes cite.  The tables come
-from `.tables`, so every tabular format has the same layout.
+from `.tables`, so every tabular format has the same layout.  [`record_iri`][kzrights.exports.iri.record_iri]
+names a record of a release by a stable IRI (`.iri`), as the annotations do.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["FORMATS", "export"]
+from .iri import IRI_PREFIX, RecordIri, parse_record_iri, record_iri
+
+__all__ = ["FORMATS", "IRI_PREFIX", "RecordIri", "export", "parse_record_iri", "record_iri"]
 
 FORMATS = ("json", "jsonl", "csv", "sqlite", "markdown", "html", "annotations", "bibtex", "csl-json")
 """The formats [`export`][kzrights.exports.export] writes."""

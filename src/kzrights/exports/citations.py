@@ -1,8 +1,26 @@
-"""Citations: the report and every source its footnotes cite, as BibTeX and CSL-JSON."""
+r"""Citations: the report and every source its footnotes cite, as BibTeX and CSL-JSON.
+
+The entries are built so that the standard styles of the tools people cite
+with (BibTeX and pybtex's ``plain``/``unsrt``/``alpha``, CSL processors such
+as citeproc-py with APA or Chicago) render every one of them without a
+missing-field error:
+
+- the entry type is one whose required fields are all present: a web article
+  whose footnote names no journal is ``@misc`` (not ``@article``, which
+  requires ``journal``), a report ``@techreport`` with its ``institution``;
+- each word of a title that holds a capital letter is braced, so that a style
+  that sets titles in sentence case keeps "Kazakhstan", "EBRD" or "UN";
+- LaTeX's special characters (``& % $ # _ { } ~ ^ \``) are escaped in every
+  field but ``url``, which BibTeX tools take verbatim.
+
+No ``urldate``/``accessed`` is given: the captured page carries no date on
+which its footnotes' links were read, and none is invented.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +30,7 @@ from ..records import EntityCategory, Source
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["REPORT_KEY", "bibtex", "csl_json", "write_bibtex", "write_csl_json"]
+__all__ = ["REPORT_KEY", "bibtex", "csl_json", "latex_escape", "write_bibtex", "write_csl_json"]
 
 REPORT_KEY = "hug-2021-retreating-rights-kazakhstan"
 """The citation key of the report itself."""
@@ -23,6 +41,23 @@ _CSL_TYPES = {
     "legislation": "legislation",
     "report": "report",
 }
+
+# What each LaTeX special character becomes; braces use text commands because
+# BibTeX counts an escaped brace ("\{") as a brace all the same.
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _is_person(report: Report, name: str) -> bool:
@@ -53,10 +88,16 @@ def _name(report: Report, name: str) -> dict[str, str]:
     return {"literal": name}
 
 
+def _csl_type(source: Source) -> str:
+    if source.type == "article" and not source.container:
+        return "webpage"  # an article read on the web whose footnote names no periodical
+    return _CSL_TYPES[source.type]
+
+
 def _source_item(report: Report, source: Source) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": source.key,
-        "type": _CSL_TYPES[source.type],
+        "type": _csl_type(source),
         "author": [_name(report, source.author)],
     }
     item["title"] = source.title or source.author
@@ -73,31 +114,108 @@ def _source_item(report: Report, source: Source) -> dict[str, Any]:
 
 
 def csl_json(report: Report) -> list[dict[str, Any]]:
-    """CSL-JSON items: the report first, then every source its footnotes cite."""
+    """CSL-JSON items: the report first, then every source its footnotes cite.
+
+    Args:
+        report: A release from [`kzrights.load`][kzrights.releases.load].
+
+    Returns:
+        A list of CSL-JSON item dicts (``id``, ``type``, ``title``,
+        ``author``, ``issued`` …), ready for ``json.dump``; the report's
+        item has the id `REPORT_KEY`, each source's its ``key``.
+        The fields come from the release's metadata and its ``sources``.
+    """
     return [_report_item(report), *(_source_item(report, s) for s in report.sources)]
 
 
-def _braced(value: str) -> str:
-    return "{" + value.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}") + "}"
+def latex_escape(text: str) -> str:
+    r"""Escape LaTeX's special characters, so that BibTeX and LaTeX print ``text`` as it is.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text with ``& % $ # _`` backslashed and ``\ { } ~ ^`` spelled as
+        text commands (``\textbackslash{}`` …); other characters, Unicode
+        included, are kept.
+
+    Examples:
+        >>> latex_escape("Trade & Investment: 50% of GDP")
+        'Trade \\& Investment: 50\\% of GDP'
+    """
+    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group()], text)
 
 
-def _field_value(name: str, value: str) -> str:
-    if name == "month":
-        return value  # a BibTeX macro: jan, feb, …
-    if name == "author":
-        return "{" + value + "}"  # its own braces keep a body's name whole
-    return _braced(value)
+def _protected_title(title: str) -> str:
+    """Escape a title and brace each word that holds a capital, so no style lower-cases it."""
+    words = re.split(r"(\s+)", latex_escape(title))
+    return "".join("{" + w + "}" if any(c.isupper() for c in w) else w for w in words)
 
 
 def _bib_author(report: Report, name: str) -> str:
     if _is_person(report, name) or name in report.metadata.authors:
         given, _, family = name.rpartition(" ")
-        return f"{family}, {given}"
-    return "{" + name + "}"  # a body, not a person: keep it whole
+        return f"{latex_escape(family)}, {latex_escape(given)}"
+    return "{" + latex_escape(name) + "}"  # a body, not a person: keep it whole
+
+
+def _date_fields(issued: str) -> dict[str, str]:
+    """BibTeX's ``year`` and ``month`` (a macro) and biblatex's ``date``, from an ISO 8601 date."""
+    fields = {"year": issued[:4]}
+    if len(issued) >= 7:
+        fields["month"] = _MONTHS[int(issued[5:7]) - 1]
+    fields["date"] = issued
+    return fields
+
+
+def _source_entry(report: Report, source: Source) -> tuple[str, dict[str, str]]:
+    """The entry type and fields of one source."""
+    fields = {
+        "author": _bib_author(report, source.author),
+        "title": _protected_title(source.title or source.author),
+    }
+    if source.type == "article" and source.container:
+        kind = "article"  # requires author, title, journal, year
+        fields["journal"] = latex_escape(source.container)
+    elif source.type == "report":
+        kind = "techreport"  # requires author, title, institution, year
+        fields["institution"] = latex_escape(source.author)
+    else:
+        kind = "misc"  # a web page, a law or an article with no journal named: nothing required
+        if source.container:
+            fields["howpublished"] = latex_escape(source.container)
+    if source.issued:
+        fields.update(_date_fields(source.issued))
+    if source.url:
+        # verbatim, but a brace (never valid in a URL unencoded) would unbalance the entry
+        fields["url"] = source.url.replace("{", "%7B").replace("}", "%7D")
+    numbers = ", ".join(i.rsplit(".", 1)[1] for i in source.footnote_ids)
+    word = "footnote" if len(source.footnote_ids) == 1 else "footnotes"
+    fields["note"] = latex_escape(f"Cited in {word} {numbers} of {REPORT_KEY}")
+    if kind in ("article", "techreport") and "year" not in fields:
+        kind = "misc"  # their year is required: without one, fall back to the type that needs nothing
+    return kind, fields
+
+
+def _format_entry(kind: str, key: str, fields: dict[str, str]) -> str:
+    """One entry; every value is already escaped (``url`` is verbatim), ``month`` is a macro."""
+    lines = [f"  {name} = {v if name == 'month' else '{' + v + '}'}" for name, v in fields.items()]
+    return f"@{kind}{{{key},\n" + ",\n".join(lines) + "\n}"
 
 
 def bibtex(report: Report) -> str:
-    """BibTeX entries with stable keys: the report, then every cited source."""
+    """BibTeX entries with stable keys: the report, then every cited source.
+
+    Args:
+        report: A release from [`kzrights.load`][kzrights.releases.load].
+
+    Returns:
+        The ``.bib`` text (UTF-8; LaTeX specials escaped): a ``@techreport``
+        keyed `REPORT_KEY`, then one entry per source, keyed by the
+        source's ``key``, of a type whose required fields it all has.  The
+        fields come from the release's metadata and its ``sources`` (the
+        footnotes' own words); ``note`` says which footnotes cite it.
+    """
     meta = report.metadata
     entries = [
         (
@@ -105,48 +223,26 @@ def bibtex(report: Report) -> str:
             REPORT_KEY,
             {
                 "author": " and ".join(_bib_author(report, a) for a in meta.authors),
-                "title": meta.title,
-                "institution": meta.publisher,
-                "type": meta.series,
-                "year": str(meta.published.year),
-                "month": meta.published.strftime("%b").lower(),
-                "date": meta.published.isoformat(),
+                "title": _protected_title(meta.title),
+                "institution": latex_escape(meta.publisher),
+                "type": _protected_title(meta.series),
+                **_date_fields(meta.published.isoformat()),
             },
         )
     ]
-    kinds = {"article": "article", "webpage": "misc", "legislation": "misc", "report": "techreport"}
     for source in report.sources:
-        fields: dict[str, str] = {
-            "author": _bib_author(report, source.author),
-            "title": source.title or source.author,
-        }
-        if source.container:
-            fields["journal"] = source.container
-        if source.type == "report":
-            fields["institution"] = source.author
-        if source.issued:
-            fields["year"] = source.issued[:4]
-            fields["date"] = source.issued
-        if source.url:
-            fields["url"] = source.url
-        fields["note"] = (
-            f"Cited in footnote {', '.join(i.rsplit('.', 1)[1] for i in source.footnote_ids)} of {REPORT_KEY}"
-        )
-        entries.append((kinds[source.type], source.key, fields))
-    blocks = []
-    for kind, key, fields in entries:
-        body = ",\n".join(f"  {name} = {_field_value(name, value)}" for name, value in fields.items())
-        blocks.append(f"@{kind}{{{key},\n{body}\n}}")
-    return "\n\n".join(blocks) + "\n"
+        kind, fields = _source_entry(report, source)
+        entries.append((kind, source.key, fields))
+    return "\n\n".join(_format_entry(kind, key, fields) for kind, key, fields in entries) + "\n"
 
 
 def write_bibtex(report: Report, path: Path) -> list[Path]:
-    """One ``.bib`` file."""
+    """Write `bibtex`'s text to one UTF-8 ``.bib`` file at ``path``; return ``[path]``."""
     path.write_text(bibtex(report), encoding="utf-8")
     return [path]
 
 
 def write_csl_json(report: Report, path: Path) -> list[Path]:
-    """One CSL-JSON file."""
+    """Write `csl_json`'s items to one UTF-8 JSON file at ``path``; return ``[path]``."""
     path.write_text(json.dumps(csl_json(report), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return [path]

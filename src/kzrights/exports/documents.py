@@ -6,14 +6,16 @@ import html
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ..records import Addressee, Item, Recommendation
+from ..records import Addressee, Item, Recommendation, Record
+from .iri import IRI_PREFIX, _iri
 
 if TYPE_CHECKING:
     from ..report import Report
 
 __all__ = [
+    "ANNOTATION_CONTEXT",
     "render_html",
     "render_markdown",
     "web_annotations",
@@ -21,6 +23,9 @@ __all__ = [
     "write_html",
     "write_markdown",
 ]
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+"""The JSON-LD context of the W3C Web Annotation Data Model, which every annotation names."""
 
 _CSS = """
 body { font: 16px/1.55 Georgia, serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -158,72 +163,97 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _selector(report: Report, start: int, end: int) -> list[dict[str, Any]]:
-    source = report.source_text
-    return [
-        {
-            "type": "TextQuoteSelector",
-            "exact": source[start:end],
-            "prefix": source[max(0, start - 32) : start],
-            "suffix": source[end : end + 32],
-        },
-        {"type": "TextPositionSelector", "start": start, "end": end},
-    ]
+def _target(report: Report, record_id: str, start: int, end: int) -> dict[str, Any]:
+    """A stretch of a record's text, named by the record's IRI, with offsets into ``record.text``."""
+    text: str = getattr(report.get(record_id), "text", "")
+    return {
+        "type": "SpecificResource",
+        "source": _iri(report.version, record_id),
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": text[start:end],
+                "prefix": text[max(0, start - 32) : start],
+                "suffix": text[end : end + 32],
+            },
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ],
+    }
 
 
 def web_annotations(report: Report) -> dict[str, Any]:
-    """Entity mentions, theme and evidence links as a W3C Web Annotation collection (JSON-LD)."""
-    source = f"urn:kzrights:source:sha256:{report.metadata.source_sha256}"
+    """Entity mentions, theme and evidence links as a W3C Web Annotation collection (JSON-LD).
+
+    Every target is a ``SpecificResource`` whose ``source`` is the IRI of the
+    record it selects from ([`kzrights.exports.record_iri`][kzrights.exports.iri.record_iri]:
+    ``urn:kzrights:<version>:<record-id>``), with a ``TextQuoteSelector`` and a
+    ``TextPositionSelector`` whose offsets count Unicode code points in the
+    record's ``text`` (a mention's place in the source text is its
+    ``source_span`` in the release).
+
+    - an entity mention is an ``identifying`` annotation: its body is the
+      entity's IRI, its target the mention in its record;
+    - a theme link (``classifying``) or an evidence link (``linking``)
+      targets the whole recommendation; its bodies are the theme or paragraph
+      linked to and, for an explicit link, the words of the report that make
+      it (``purpose: describing``), for an editorial one the curator's
+      rationale (a ``TextualBody``).  ``kzrights:basis`` says which.
+
+    Args:
+        report: A release from [`kzrights.load`][kzrights.releases.load] (release 1.0.0 has no
+            entities or links: its collection is empty).
+
+    Returns:
+        An ``AnnotationCollection`` dict whose ``@context`` is the W3C
+        annotation context (``http://www.w3.org/ns/anno.jsonld``) plus the
+        ``kzrights:`` prefix, with every annotation in ``first.items``.
+    """
+    version = report.version
     items: list[dict[str, Any]] = []
 
-    def add(
-        motivation: str, body: dict[str, Any] | list[dict[str, Any]], start: int, end: int, **extra: Any
-    ) -> None:
+    def add(motivation: str, body: Any, target: dict[str, Any], **extra: Any) -> None:
         items.append(
             {
-                "id": f"urn:kzrights:{report.version}:annotation:{len(items) + 1}",
+                "id": f"{IRI_PREFIX}{version}:export:annotations:{len(items) + 1}",
                 "type": "Annotation",
                 "motivation": motivation,
                 "body": body,
-                "target": {"source": source, "selector": _selector(report, start, end)},
+                "target": target,
                 **extra,
             }
         )
 
     names = {e.id: e.name for e in report.entities}
     for mention in report.mentions:
-        if mention.source_span is None:
+        if mention.record_id is None:
             continue
         body = {
             "type": "SpecificResource",
-            "source": f"urn:kzrights:{mention.entity_id}",
+            "source": _iri(version, mention.entity_id),
             "purpose": "identifying",
             "label": names.get(mention.entity_id, mention.entity_id),
         }
-        add("identifying", body, mention.source_span.start, mention.source_span.end)
+        add("identifying", body, _target(report, mention.record_id, mention.start, mention.end))
     for rec in report.recommendations:
+        whole = _target(report, rec.id, 0, len(rec.text))
         for kind, links in (("classifying", rec.theme_links), ("linking", rec.evidence_links)):
             for link in links:
-                body = {
-                    "type": "SpecificResource",
-                    "source": f"urn:kzrights:{link.target_id}",
-                    "purpose": kind,
-                }
-                basis = {"kzrights:basis": link.basis.value}
-                if link.span is not None:
-                    add(kind, body, link.span.start, link.span.end, **basis)
+                bodies: list[dict[str, Any]] = [
+                    {"type": "SpecificResource", "source": _iri(version, link.target_id), "purpose": kind}
+                ]
+                if link.record_id is not None and link.span is not None:
+                    offset = cast("Record", report.get(link.record_id)).span.start  # a text record
+                    words = _target(report, link.record_id, link.span.start - offset, link.span.end - offset)
+                    bodies.append({**words, "purpose": "describing"})
                 else:
-                    rationale = {
-                        "type": "TextualBody",
-                        "value": link.rationale or "",
-                        "purpose": "commenting",
-                    }
-                    add(kind, [body, rationale], rec.span.start, rec.span.end, **basis)
+                    rationale = link.rationale or ""
+                    bodies.append({"type": "TextualBody", "value": rationale, "purpose": "commenting"})
+                add(kind, bodies, whole, **{"kzrights:basis": link.basis.value})
     return {
-        "@context": ["http://www.w3.org/ns/anno.jsonld", {"kzrights": "urn:kzrights:vocab:"}],
-        "id": f"urn:kzrights:{report.version}:annotations",
+        "@context": [ANNOTATION_CONTEXT, {"kzrights": f"{IRI_PREFIX}vocab:"}],
+        "id": f"{IRI_PREFIX}{version}:export:annotations",
         "type": "AnnotationCollection",
-        "label": f"kzrights annotations of {report.metadata.title} (data release {report.version})",
+        "label": f"kzrights annotations of {report.metadata.title} (data release {version})",
         "total": len(items),
         "first": {"type": "AnnotationPage", "items": items},
     }

