@@ -107,7 +107,7 @@ def test_export_bad_input(report, tmp_path):
     """Unknown formats, missing folders and wrong types are clear errors."""
     assert set(FORMATS) >= {"json", "jsonl", "csv", "sqlite"}
     with pytest.raises(ValueError, match="unknown format"):
-        export(report, "xlsx", tmp_path / "x")
+        export(report, "ods", tmp_path / "x")
     with pytest.raises(FileNotFoundError):
         export(report, "json", tmp_path / "no" / "such" / "x.json")
     with pytest.raises(TypeError):

@@ -21,7 +21,19 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "export"]
 
-FORMATS = ("json", "jsonl", "csv", "sqlite", "markdown", "html", "annotations", "bibtex", "csl-json")
+FORMATS = (
+    "json",
+    "jsonl",
+    "csv",
+    "sqlite",
+    "markdown",
+    "html",
+    "annotations",
+    "bibtex",
+    "csl-json",
+    "parquet",
+    "xlsx",
+)
 """The formats :func:`export` writes."""
 
 
@@ -40,7 +52,7 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         FileNotFoundError: If the parent folder of ``path`` does not exist.
     """
     from ..report import Report
-    from . import citations, documents, writers
+    from . import citations, documents, workbooks, writers
 
     if not isinstance(report, Report):
         raise TypeError(f"report must be a kzrights.Report, not {type(report).__name__}")
@@ -61,5 +73,7 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         "annotations": documents.write_annotations,
         "bibtex": citations.write_bibtex,
         "csl-json": citations.write_csl_json,
+        "parquet": workbooks.write_parquet,
+        "xlsx": workbooks.write_xlsx,
     }[format]
     return write(report, target)
