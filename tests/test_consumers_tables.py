@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.conftest import consumer
 
@@ -381,6 +381,8 @@ _CELL_TEXT = st.text(
 
 @settings(max_examples=15)
 @given(name=_CELL_TEXT)
+@example(name='=HYPERLINK("http://example.invalid")')  # text a spreadsheet must not run
+@example(name="Қасым-Жомарт Тоқаев")
 def test_any_text_survives_every_table_format(report, tmp_path_factory, name):
     """Whatever text a cell holds (Cyrillic, quotes, '=' formulas, emoji) reads back the same everywhere."""
     import attrs
@@ -401,6 +403,7 @@ def test_any_text_survives_every_table_format(report, tmp_path_factory, name):
         assert next(iter(csv.DictReader(handle)))["name"] == name
     sheet = openpyxl.load_workbook(folder / "kz.xlsx")["entities"]
     assert sheet["C2"].value == name and sheet["D2"].value == name  # the name, and the aliases
+    assert sheet["C2"].data_type == "s"  # text, never a formula Excel would run
     assert pq.read_table(folder / "parquet" / "entities.parquet").column("name")[0].as_py() == name
     db = sqlite3.connect(folder / "kz.sqlite")
     try:
