@@ -202,8 +202,9 @@ def test_entities_are_found_by_any_alias(exported, alias):
 
 def test_datasette_shows_titles_licence_source_and_facets(report, exported):
     """The table page shows the table's title, description, licence and source; facets are offered."""
+    mentions = _get(exported, "/kz/record_entities").text
+    assert "Entity mentions" in mentions  # the table's title, not its name
     page = _get(exported, "/kz/recommendations").text
-    assert "<h1" in page and "Recommendations" in page
     assert "The 15 recommendations, by addressee and number." in page
     assert "CC BY 4.0" in page and "creativecommons.org/licenses/by/4.0" in page
     assert "Foreign Policy Centre, 22 July 2021" in page
@@ -211,6 +212,11 @@ def test_datasette_shows_titles_licence_source_and_facets(report, exported):
     results = facets.get("results", facets)
     counts = {f["value"]: f["count"] for f in results["addressee_label"]["results"]}
     assert counts == {"Government of Kazakhstan": 13, "international community": 2}
+    # a foreign key shows the label of the row it points at: a theme's name, a source's key
+    labelled = _get(exported, "/kz/recommendation_themes.json?_labels=on&_shape=objects").json()["rows"][0]
+    assert labelled["theme_id"]["label"] == report.get(labelled["theme_id"]["value"]).name
+    labelled = _get(exported, "/kz/footnote_sources.json?_labels=on&_shape=objects").json()["rows"]
+    assert {row["source_id"]["label"] for row in labelled} == {s.key for s in report.sources}
     for table, column in [("records", "kind"), ("themes", "basis"), ("recommendation_themes", "theme_name")]:
         facets = _get(exported, f"/kz/{table}.json").json()["facet_results"]
         assert column in facets.get("results", facets), table
