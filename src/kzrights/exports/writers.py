@@ -75,8 +75,6 @@ def write_jsonl(report: Report, path: Path) -> list[Path]:
     declares every table's fields and keys, as for the CSV export, and
     ``metadata.json`` holds the release's version and bibliographic metadata.
     """
-    from .._converter import from_report, unstructure_document
-
     path.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     resources = []
@@ -93,8 +91,8 @@ def write_jsonl(report: Report, path: Path) -> list[Path]:
     descriptor = path / "datapackage.json"
     descriptor.write_text(_dump(datapackage(report, resources, "jsonl")), encoding="utf-8")
     meta = path / "metadata.json"
-    document = unstructure_document(from_report(report))
-    meta.write_text(_dump({"version": report.version, "metadata": document["metadata"]}), encoding="utf-8")
+    metadata = release_document(report)["metadata"]
+    meta.write_text(_dump({"version": report.version, "metadata": metadata}), encoding="utf-8")
     return [*written, descriptor, meta]
 
 
