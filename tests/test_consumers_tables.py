@@ -416,3 +416,16 @@ def test_any_text_survives_every_table_format(report, tmp_path_factory, name):
         assert db.execute("select name from entities where rowid = 1").fetchone() == (name,)
     finally:
         db.close()
+
+
+def test_xlsx_refuses_text_a_cell_cannot_hold(report, tmp_path):
+    """A control character (none is in any release) is a clear kzrights error, and no workbook is left."""
+    import attrs
+
+    from kzrights.errors import UnsupportedReleaseError
+
+    entity = attrs.evolve(report.entities[0], name="bell\x07")
+    changed = attrs.evolve(report, entities=(entity, *report.entities[1:]))
+    with pytest.raises(UnsupportedReleaseError, match="entities table"):
+        export(changed, "xlsx", tmp_path / "kz.xlsx")
+    assert not (tmp_path / "kz.xlsx").exists()

@@ -13,7 +13,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingDependencyError
+from ..errors import MissingDependencyError, UnsupportedReleaseError
 from .tables import Table, tables
 
 if TYPE_CHECKING:
@@ -105,9 +105,13 @@ def write_xlsx(report: Report, path: Path) -> list[Path]:
     Raises:
         MissingDependencyError: If openpyxl is not installed
             (``pip install 'kzrights[xlsx]'``).
+        UnsupportedReleaseError: If a text holds a control character
+            (U+0000 to U+001F but tab and line breaks), which an XLSX cell
+            cannot hold; no shipped release has one.  Nothing is written.
     """
     openpyxl = _require("openpyxl", "export(report, 'xlsx', ...)", "openpyxl", "xlsx")
     styles = importlib.import_module("openpyxl.styles")
+    illegal = importlib.import_module("openpyxl.utils.exceptions").IllegalCharacterError
     bold = styles.Font(bold=True)
     workbook = openpyxl.Workbook()
     about = workbook.active
@@ -128,7 +132,13 @@ def write_xlsx(report: Report, path: Path) -> list[Path]:
         for cell in sheet[1]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([_cell_value(v) for v in row])
+            try:
+                sheet.append([_cell_value(v) for v in row])
+            except illegal:
+                raise UnsupportedReleaseError(
+                    report.version,
+                    f"has a control character in its {table.name} table, which an XLSX cell cannot hold",
+                ) from None
         for row_cells in sheet.iter_rows(min_row=2):
             for cell in row_cells:
                 # openpyxl would write text that starts with "=" as a formula
