@@ -12,6 +12,7 @@ import asyncio
 import csv
 import datetime
 import json
+import os
 import pickle
 import sqlite3
 import subprocess
@@ -292,6 +293,35 @@ def _as_csv(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+# --- R -----------------------------------------------------------------------------------------
+
+
+def test_r_reads_the_csv_export_as_the_how_to_shows(report, tmp_path):
+    """The R lines of docs/how-to/open-the-data.md, run by Rscript: counts by addressee, Cyrillic intact."""
+    import re
+    import shutil
+
+    rscript = shutil.which("Rscript")
+    if rscript is None or subprocess.run([rscript, "-e", "library(readr)"], capture_output=True).returncode:
+        pytest.skip("R with readr is not installed (apt-get install r-base-core r-cran-readr)")
+    page = (Path(__file__).parent.parent / "docs" / "how-to" / "open-the-data.md").read_text(encoding="utf-8")
+    code = re.search(r"```r\n(library\(readr\).*?)```", page, re.DOTALL)
+    assert code is not None
+    export(report, "csv", tmp_path / "kzrights-csv")
+    out = subprocess.run(
+        [rscript, "-e", code.group(1)],
+        cwd=tmp_path,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},  # R prints Cyrillic as <U+0422> in a C locale
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    government, international = (len(report.recommendations_to(a)) for a in ("government", "international"))
+    table = rf"Government of Kazakhstan\s+international community\s+{government}\s+{international}\b"
+    assert re.search(table, out), out
+    assert re.search(r"Kassym-Jomart Tokayev\s+Токаев", out), out
 
 
 # --- XLSX -------------------------------------------------------------------------------------
