@@ -201,6 +201,23 @@ def test_entities_are_found_by_any_alias(exported, alias):
     assert hits == [("entities.kassym-jomart-tokayev",)]
 
 
+def test_datasette_command_line_as_the_how_to_shows(report, tmp_path):
+    """`kzrights export --format sqlite` then `datasette db -m db.metadata.json`, asked for a search."""
+    consumer("datasette")
+    run = {"capture_output": True, "encoding": "utf-8", "check": True, "cwd": tmp_path}
+    subprocess.run(
+        [sys.executable, "-m", "kzrights", "export", "--format", "sqlite", "--output", "kzrights.sqlite"],
+        **run,
+    )
+    command = [sys.executable, "-m", "datasette", "kzrights.sqlite", "-m", "kzrights.metadata.json", "--get"]
+    out = subprocess.run([*command, "/kzrights/entities.json?_search=Токаев&_shape=array&_col=name"], **run)
+    assert json.loads(out.stdout) == [
+        {"id": "entities.kassym-jomart-tokayev", "name": "Kassym-Jomart Tokayev"}
+    ]
+    out = subprocess.run([*command, "/kzrights/records"], **run)
+    assert 'name="_search"' in out.stdout and "Text records" in out.stdout
+
+
 def test_datasette_shows_titles_licence_source_and_facets(report, exported):
     """The table page shows the table's title, description, licence and source; facets are offered."""
     mentions = _get(exported, "/kz/record_entities").text
