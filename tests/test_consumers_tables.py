@@ -201,6 +201,23 @@ def test_entities_are_found_by_any_alias(exported, alias):
     assert hits == [("entities.kassym-jomart-tokayev",)]
 
 
+def test_every_alias_finds_its_entity_in_plain_sql(report, exported):
+    """For every entity and each of its names, an FTS phrase query on entities_fts finds it."""
+    db = sqlite3.connect(exported["sqlite"])
+    try:
+        for entity in report.entities:
+            for name in (entity.name, *entity.aliases):
+                phrase = '"' + name.replace('"', '""') + '"'
+                found = db.execute(
+                    "select entities.id from entities_fts join entities "
+                    "on entities.rowid = entities_fts.rowid where entities_fts match ?",
+                    [phrase],
+                ).fetchall()
+                assert (entity.id,) in found, (entity.id, name)
+    finally:
+        db.close()
+
+
 def test_datasette_command_line_as_the_how_to_shows(report, tmp_path):
     """`kzrights export --format sqlite` then `datasette db -m db.metadata.json`, asked for a search."""
     consumer("datasette")
