@@ -48,12 +48,13 @@ def test_schema_works_for_release_100(tmp_path):
 
 
 def test_jsonl_export(report, tmp_path):
-    """One JSON Lines file per kind, one record a line."""
+    """One JSON Lines file per table, one row a line, keyed by column."""
     files = {p.name: p for p in export(report, "jsonl", tmp_path / "jsonl")}
     lines = files["recommendations.jsonl"].read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == [r.id for r in report.recommendations]
     assert len(files["entities.jsonl"].read_text(encoding="utf-8").splitlines()) == len(report.entities)
     assert json.loads(files["metadata.json"].read_text(encoding="utf-8"))["version"] == report.version
+    assert set(files) == {f"{t.name}.jsonl" for t in tables(report)} | {"datapackage.json", "metadata.json"}
 
 
 def test_csv_export_is_a_valid_frictionless_package(report, tmp_path):
@@ -107,7 +108,7 @@ def test_export_bad_input(report, tmp_path):
     """Unknown formats, missing folders and wrong types are clear errors."""
     assert set(FORMATS) >= {"json", "jsonl", "csv", "sqlite"}
     with pytest.raises(ValueError, match="unknown format"):
-        export(report, "xlsx", tmp_path / "x")
+        export(report, "ods", tmp_path / "x")
     with pytest.raises(FileNotFoundError):
         export(report, "json", tmp_path / "no" / "such" / "x.json")
     with pytest.raises(TypeError):

@@ -18,6 +18,7 @@ __all__ = [
     "BuildError",
     "DataIntegrityError",
     "KzrightsError",
+    "MissingDependencyError",
     "UnknownIdError",
     "UnknownVersionError",
     "UnsupportedReleaseError",
@@ -136,3 +137,25 @@ class BuildError(KzrightsError, ValueError):
         self.line = line
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
+
+
+class MissingDependencyError(KzrightsError, ImportError):
+    """A feature needs an optional package that is not installed.
+
+    Attributes:
+        feature: What was asked for, e.g. ``"export(report, 'parquet', ...)"``.
+        package: The package it needs, e.g. ``"pyarrow"``.
+        extra: The kzrights extra that installs it, e.g. ``"parquet"``.
+    """
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        super().__init__(f"{feature} needs {package}: pip install 'kzrights[{extra}]'", name=package)
+
+    def __reduce__(self) -> tuple[type[MissingDependencyError], tuple[str, str, str]]:
+        return (self.__class__, (self.feature, self.package, self.extra))
+
+    def __str__(self) -> str:
+        return str(self.args[0])

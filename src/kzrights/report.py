@@ -123,7 +123,14 @@ class Report(_Record):
         return report_html(self)
 
     def to_dataframes(self) -> dict[str, Any]:
-        """Return the report's tables as pandas DataFrames, keyed as the CSV export names them.
+        """Return the report's tables as pandas DataFrames, keyed by table name.
+
+        The tables are those of every tabular export (CSV, SQLite, JSON
+        Lines, Parquet, XLSX), with the same names, columns and rows.
+        Columns have pandas' nullable dtypes: text is ``string``, whole
+        numbers ``Int64``, other numbers ``Float64``, dates ``datetime64[ns]``;
+        a column whose cells hold several values (an entity's aliases, the
+        report's authors) holds Python lists (``object``).
 
         Needs the optional extra: ``pip install 'kzrights[pandas]'``.
 
@@ -131,7 +138,12 @@ class Report(_Record):
             >>> import kzrights
             >>> frames = kzrights.load("1.1.0").to_dataframes()
             >>> frames["recommendations"].shape
-            (15, 7)
+            (15, 8)
+            >>> str(frames["recommendations"]["number"].dtype)
+            'Int64'
+
+        Returns:
+            A dict from table name to DataFrame, in the tables' order.
 
         Raises:
             ImportError: If pandas is not installed; the message names the extra.
@@ -146,13 +158,17 @@ class Report(_Record):
             ) from None
         from .exports.tables import tables
 
+        dtypes = {"string": "string", "integer": "Int64", "number": "Float64", "date": "datetime64[ns]"}
         frames = {}
         for table in tables(self):
-            frame = pandas.DataFrame(list(table.rows), columns=list(table.columns))
-            for field in table.fields:
-                if field.type == "integer":
-                    frame[field.name] = frame[field.name].astype("Int64")
-            frames[table.name] = frame
+            columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.fields]
+            data = {}
+            for field, values in zip(table.fields, columns, strict=True):
+                if field.type == "array":
+                    data[field.name] = pandas.Series([list(v) for v in values], dtype=object)
+                else:
+                    data[field.name] = pandas.Series(list(values), dtype=dtypes[field.type])
+            frames[table.name] = pandas.DataFrame(data, columns=list(table.columns))
         return frames
 
     def records(self) -> tuple[Record, ...]:

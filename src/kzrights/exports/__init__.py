@@ -24,7 +24,19 @@ from .iri import IRI_PREFIX, RecordIri, parse_record_iri, record_iri
 
 __all__ = ["FORMATS", "IRI_PREFIX", "RecordIri", "export", "parse_record_iri", "record_iri"]
 
-FORMATS = ("json", "jsonl", "csv", "sqlite", "markdown", "html", "annotations", "bibtex", "csl-json")
+FORMATS = (
+    "json",
+    "jsonl",
+    "csv",
+    "sqlite",
+    "markdown",
+    "html",
+    "annotations",
+    "bibtex",
+    "csl-json",
+    "parquet",
+    "xlsx",
+)
 """The formats [`export`][kzrights.exports.export] writes."""
 
 
@@ -43,7 +55,7 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         FileNotFoundError: If the parent folder of ``path`` does not exist.
     """
     from ..report import Report
-    from . import citations, documents, writers
+    from . import citations, documents, workbooks, writers
 
     if not isinstance(report, Report):
         raise TypeError(f"report must be a kzrights.Report, not {type(report).__name__}")
@@ -64,5 +76,7 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         "annotations": documents.write_annotations,
         "bibtex": citations.write_bibtex,
         "csl-json": citations.write_csl_json,
+        "parquet": workbooks.write_parquet,
+        "xlsx": workbooks.write_xlsx,
     }[format]
     return write(report, target)

@@ -1,9 +1,19 @@
-"""The report as relational tables: the one layout the CSV, SQLite and pandas exports share.
+"""The report as relational tables: the one layout every tabular export shares.
+
+CSV (with its Frictionless descriptor), JSON Lines, SQLite, Parquet, XLSX and
+[`kzrights.Report.to_dataframes`][kzrights.report.Report.to_dataframes] all write the tables this module
+returns,
+so a table has the same name, columns and rows in each of them.
 
 Each `Table` has typed fields, a primary key and foreign keys, and its
-rows are plain tuples of str, int, float or None, ready for any writer.
-Lists become link tables (a record's entities, a recommendation's themes,
-a footnote's URLs), so every cell holds one value.
+rows are plain tuples of str, int, float, `datetime.date`, tuples of
+str (an ``array`` field) or None, ready for any writer.  Relations become link
+tables (a record's entities, a recommendation's themes, a footnote's sources,
+an entity's related entities), so a join never has to unpack a cell; where a
+person reads a table, a label column (an addressee's label, a theme's or an
+entity's name) stands beside the id so a spreadsheet reads without joins.
+Every value comes from the release's records: nothing here is computed
+beyond reading order.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ class Field:
     """A column: its name, its Frictionless type and what it holds."""
 
     name: str
-    type: str  # "string", "integer", "number", "date"
+    type: str  # "string", "integer", "number", "date" or "array" (a tuple of strings)
     description: str
     required: bool = True
 
@@ -73,8 +83,100 @@ def _key(fields: str, table: str, reference: str = "id") -> ForeignKey:
 
 
 def _records(report: Report) -> Iterator[Row]:
+    section_of = {id: section.id for section in report.sections for id in section.record_ids}
     for order, record in enumerate(report.records(), start=1):
-        yield record.id, record.kind, order, record.text, record.span.start, record.span.end
+        yield (
+            record.id,
+            record.kind,
+            section_of.get(record.id),
+            order,
+            record.text,
+            record.span.start,
+            record.span.end,
+        )
+
+
+def _report_table(report: Report) -> Table:
+    meta = report.metadata
+    return Table(
+        "report",
+        "The report",
+        "The report this release holds, and how to cite and reuse it: one row.",
+        (
+            _f("version", "string", "The kzrights data release"),
+            _f("title", "string", "The report's title"),
+            _f("authors", "array", "Its authors"),
+            _f("published", "date", "Its date of publication"),
+            _f("publisher", "string", "Its publisher"),
+            _f("series", "string", "The series it belongs to"),
+            _f("country", "string", "The country it is about"),
+            _f("language", "string", "Its language (BCP 47)"),
+            _f("citation", "string", "How to cite it"),
+            _f("rights", "string", "The status of the report's own text"),
+            _f("annotations_licence", "string", "The licence of kzrights' curated annotations (SPDX id)"),
+        ),
+        ("version",),
+        (
+            (
+                report.version,
+                meta.title,
+                tuple(meta.authors),
+                meta.published,
+                meta.publisher,
+                meta.series,
+                meta.country,
+                meta.language,
+                meta.citation,
+                meta.rights.report_text,
+                meta.rights.annotations_licence,
+            ),
+        ),
+    )
+
+
+def _source_tables(report: Report) -> tuple[Table, Table]:
+    sources = Table(
+        "sources",
+        "Sources",
+        "The distinct works the footnotes cite, in the footnotes' own words (from release 1.1.0).",
+        (
+            _ID,
+            _f("key", "string", "Citation key for reference managers"),
+            _f("type", "string", "article, webpage, legislation or report"),
+            _f("author", "string", "The author, person or body, as the footnote names it"),
+            _f("title", "string", "Its title, if the footnote gives one", required=False),
+            _f("container", "string", "Where it was published, if the footnote says", required=False),
+            _f("date_text", "string", "The date as the footnote writes it", required=False),
+            _f("issued", "string", "That date as ISO 8601 (a year or a month)", required=False),
+            _f("url", "string", "Its web address", required=False),
+        ),
+        ("id",),
+        tuple(
+            (s.id, s.key, s.type, s.author, s.title, s.container, s.date_text, s.issued, s.url)
+            for s in report.sources
+        ),
+    )
+    numbers = {f.id: f.number for f in report.footnotes}
+    cites = Table(
+        "footnote_sources",
+        "Footnote sources",
+        "Which footnote cites which source (an 'Ibid.' footnote cites the source it repeats).",
+        (
+            _f("footnote_id", "string", "The footnote"),
+            _f("footnote_number", "integer", "Its number"),
+            _f("source_id", "string", "The source it cites"),
+            _f("source_key", "string", "The source's citation key"),
+        ),
+        ("footnote_id", "source_id"),
+        tuple(
+            sorted(
+                ((f, numbers[f], s.id, s.key) for s in report.sources for f in s.footnote_ids),
+                key=lambda row: (row[1], row[2]),
+            )
+        ),
+        (_key("footnote_id", "footnotes"), _key("source_id", "sources")),
+    )
+    return sources, cites
 
 
 def tables(report: Report) -> tuple[Table, ...]:
@@ -86,6 +188,7 @@ def tables(report: Report) -> tuple[Table, ...]:
         (
             _ID,
             _f("kind", "string", "paragraph, item, recommendation or footnote"),
+            _f("section_id", "string", "The section it belongs to"),
             _f("position", "integer", "Reading order, from 1"),
             _TEXT,
             _START,
@@ -93,6 +196,7 @@ def tables(report: Report) -> tuple[Table, ...]:
         ),
         ("id",),
         tuple(_records(report)),
+        (_key("section_id", "sections"),),
     )
     sections = Table(
         "sections",
@@ -141,6 +245,7 @@ def tables(report: Report) -> tuple[Table, ...]:
         (
             _ID,
             _f("addressee", "string", "government or international"),
+            _f("addressee_label", "string", "The addressee as the report names it"),
             _f("number", "integer", "Position among those to the same addressee"),
             _f("lead_in_id", "string", "The paragraph that introduces it"),
             _TEXT,
@@ -149,7 +254,16 @@ def tables(report: Report) -> tuple[Table, ...]:
         ),
         ("id",),
         tuple(
-            (r.id, r.addressee.value, r.number, r.lead_in_id, r.text, r.span.start, r.span.end)
+            (
+                r.id,
+                r.addressee.value,
+                r.addressee.label,
+                r.number,
+                r.lead_in_id,
+                r.text,
+                r.span.start,
+                r.span.end,
+            )
             for r in report.recommendations
         ),
         (_key("id", "records"), _key("lead_in_id", "paragraphs")),
@@ -208,19 +322,46 @@ def tables(report: Report) -> tuple[Table, ...]:
             _ID,
             _f("category", "string", "person, organisation, office, legal-instrument, place, …"),
             _f("name", "string", "Canonical name"),
+            _f("aliases", "array", "Other ways to write it: short forms, transliterations, Cyrillic"),
             _f("description", "string", "What the report says of it"),
         ),
         ("id",),
-        tuple((e.id, e.category.value, e.name, e.description) for e in report.entities),
+        tuple(
+            (e.id, e.category.value, e.name, tuple(dict.fromkeys(e.aliases)), e.description)
+            for e in report.entities
+        ),
     )
+    names = {e.id: e.name for e in report.entities}
     aliases = Table(
         "entity_aliases",
         "Entity aliases",
         "Other ways to write each entity's name.",
-        (_f("entity_id", "string", "The entity"), _f("alias", "string", "The alias")),
+        (
+            _f("entity_id", "string", "The entity"),
+            _f("entity_name", "string", "Its canonical name"),
+            _f("alias", "string", "The alias"),
+        ),
         ("entity_id", "alias"),
-        tuple((e.id, a) for e in report.entities for a in dict.fromkeys(e.aliases)),
+        tuple((e.id, e.name, a) for e in report.entities for a in dict.fromkeys(e.aliases)),
         (_key("entity_id", "entities"),),
+    )
+    relations = Table(
+        "entity_relations",
+        "Related entities",
+        "Which entity the curators link to which (editorial), with both names.",
+        (
+            _f("entity_id", "string", "The entity"),
+            _f("entity_name", "string", "Its canonical name"),
+            _f("related_id", "string", "An entity linked to it"),
+            _f("related_name", "string", "That entity's canonical name"),
+        ),
+        ("entity_id", "related_id"),
+        tuple(
+            (e.id, e.name, other, names[other])
+            for e in report.entities
+            for other in dict.fromkeys(e.related_ids)
+        ),
+        (_key("entity_id", "entities"), _key("related_id", "entities")),
     )
     mentions = Table(
         "record_entities",
@@ -229,6 +370,7 @@ def tables(report: Report) -> tuple[Table, ...]:
         (
             _f("record_id", "string", "The record"),
             _f("entity_id", "string", "The entity"),
+            _f("entity_name", "string", "Its canonical name"),
             _f("start", "integer", "Start offset in the record's text"),
             _f("end", "integer", "End offset"),
             _f("text", "string", "The mention as it stands"),
@@ -240,6 +382,7 @@ def tables(report: Report) -> tuple[Table, ...]:
             (
                 m.record_id,
                 m.entity_id,
+                names[m.entity_id],
                 m.start,
                 m.end,
                 m.text,
@@ -279,11 +422,14 @@ def tables(report: Report) -> tuple[Table, ...]:
         _f("rationale", "string", "For an editorial link, why", required=False),
     )
 
-    def link_rows(attribute: str) -> tuple[Row, ...]:
+    theme_names = {t.id: t.name for t in report.themes}
+
+    def link_rows(attribute: str, labels: dict[str, str] | None = None) -> tuple[Row, ...]:
         return tuple(
             (
                 r.id,
                 link.target_id,
+                *((labels[link.target_id],) if labels is not None else ()),
                 link.basis.value,
                 link.record_id,
                 link.quote,
@@ -302,10 +448,11 @@ def tables(report: Report) -> tuple[Table, ...]:
         (
             _f("recommendation_id", "string", "The recommendation"),
             _f("theme_id", "string", "The theme"),
+            _f("theme_name", "string", "The theme's short name"),
             *link_fields,
         ),
         ("recommendation_id", "theme_id"),
-        link_rows("theme_links"),
+        link_rows("theme_links", theme_names),
         (
             _key("recommendation_id", "recommendations"),
             _key("theme_id", "themes"),
@@ -367,17 +514,22 @@ def tables(report: Report) -> tuple[Table, ...]:
         ),
         (_key("record_id", "records"),),
     )
+    sources, footnote_sources = _source_tables(report)
     return (
-        records,
+        _report_table(report),
         sections,
+        records,
         paragraphs,
         items,
         recommendations,
         footnotes,
         footnote_urls,
         citations,
+        sources,
+        footnote_sources,
         entities,
         aliases,
+        relations,
         mentions,
         themes,
         rec_themes,

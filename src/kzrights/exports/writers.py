@@ -1,8 +1,15 @@
-"""The writers of `kzrights.export`: one function a format, each taking a report and a path."""
+"""The writers of `kzrights.export`: one function a format, each taking a report and a path.
+
+The tabular writers (``jsonl``, ``csv``, ``sqlite``) write the tables of
+`kzrights.exports.tables`; each turns a cell into what its format holds: an ``array``
+cell becomes a JSON array (in a CSV cell, a JSON Lines value or an SQLite
+``TEXT``), a ``date`` an ISO 8601 string.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import sqlite3
 from pathlib import Path
@@ -13,9 +20,16 @@ from .tables import Table, tables
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["datapackage", "write_csv", "write_json", "write_jsonl", "write_sqlite"]
+__all__ = [
+    "datapackage",
+    "datasette_metadata",
+    "write_csv",
+    "write_json",
+    "write_jsonl",
+    "write_sqlite",
+]
 
-_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
+_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT", "array": "TEXT"}
 
 
 def _dump(data: Any) -> str:
@@ -35,24 +49,68 @@ def write_json(report: Report, path: Path) -> list[Path]:
     return [path]
 
 
+def _json_value(value: Any) -> Any:
+    """A cell as JSON holds it: an array as a list, a date as ISO 8601, the rest as is."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _text_value(value: Any) -> Any:
+    """A cell as a text format (CSV, SQLite TEXT) holds it: an array as a JSON array."""
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def write_jsonl(report: Report, path: Path) -> list[Path]:
-    """A folder of JSON Lines files, one per record kind, one record a line."""
+    """A folder of JSON Lines files, one per table, one row a line, with a Frictionless descriptor.
+
+    Each line is an object keyed by the table's column names; an ``array``
+    column holds a JSON array, a missing value ``null``.  ``datapackage.json``
+    declares every table's fields and keys, as for the CSV export, and
+    ``metadata.json`` holds the release's version and bibliographic metadata.
+    """
     path.mkdir(parents=True, exist_ok=True)
-    document = release_document(report)
-    written = []
-    kinds = ("sections", "paragraphs", "items", "recommendations", "footnotes", "entities", "mentions")
-    for kind in (*kinds, "themes", "figures"):
-        target = path / f"{kind}.jsonl"
-        lines = [json.dumps(item, ensure_ascii=False) for item in document.get(kind, [])]
-        target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    written: list[Path] = []
+    resources = []
+    for table in tables(report):
+        target = path / f"{table.name}.jsonl"
+        lines = (
+            json.dumps(dict(zip(table.columns, map(_json_value, row), strict=True)), ensure_ascii=False)
+            + "\n"
+            for row in table.rows
+        )
+        target.write_text("".join(lines), encoding="utf-8")
         written.append(target)
+        resources.append((table, target.name))
+    descriptor = path / "datapackage.json"
+    descriptor.write_text(_dump(datapackage(report, resources, "jsonl")), encoding="utf-8")
     meta = path / "metadata.json"
-    meta.write_text(_dump({"version": report.version, "metadata": document["metadata"]}), encoding="utf-8")
-    return [*written, meta]
+    metadata = release_document(report)["metadata"]
+    meta.write_text(_dump({"version": report.version, "metadata": metadata}), encoding="utf-8")
+    return [*written, descriptor, meta]
 
 
-def datapackage(report: Report, resources: list[tuple[Table, str]]) -> dict[str, Any]:
-    """The Frictionless Data Package descriptor for the CSV export."""
+_MEDIA_TYPES = {"csv": "text/csv", "jsonl": "application/jsonl"}
+
+
+def datapackage(report: Report, resources: list[tuple[Table, str]], format: str = "csv") -> dict[str, Any]:
+    """The Frictionless Data Package descriptor of the CSV (or JSON Lines) export.
+
+    Args:
+        report: The release exported.
+        resources: Each table with the name of the file that holds it.
+        format: ``"csv"`` or ``"jsonl"``, the files' format.
+
+    Returns:
+        The descriptor as a JSON-ready dict: one tabular resource per table,
+        with its fields' types and descriptions, primary key and foreign keys.
+    """
     meta = report.metadata
     return {
         "profile": "tabular-data-package",
@@ -79,8 +137,8 @@ def datapackage(report: Report, resources: list[tuple[Table, str]]) -> dict[str,
                 "description": table.description,
                 "path": filename,
                 "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
+                "format": format,
+                "mediatype": _MEDIA_TYPES[format],
                 "encoding": "utf-8",
                 "schema": {
                     "fields": [
@@ -120,7 +178,7 @@ def write_csv(report: Report, path: Path) -> list[Path]:
         with (path / filename).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(table.columns)
-            writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+            writer.writerows(["" if v is None else _text_value(v) for v in row] for row in table.rows)
         written.append(path / filename)
         resources.append((table, filename))
     descriptor = path / "datapackage.json"
@@ -132,8 +190,62 @@ def _sql_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# The full-text tables of the SQLite export: the table each indexes, and the columns.
+# Entities are indexed by their aliases too, so "Tokaev" or "Токаев" finds Tokayev.
+_FTS_COLUMNS = {
+    "records": ("text",),
+    "entities": ("name", "aliases", "description"),
+    "sources": ("author", "title", "container"),
+}
+
+# The columns Datasette offers as facets, for the tables where users filter by them.
+_FACETS = {
+    "records": ("kind", "section_id"),
+    "recommendations": ("addressee_label",),
+    "recommendation_themes": ("theme_name", "basis"),
+    "recommendation_evidence": ("basis",),
+    "themes": ("basis",),
+    "entities": ("category",),
+    "record_entities": ("entity_name",),
+    "figures": ("kind", "currency"),
+    "sources": ("type",),
+}
+
+# The column Datasette shows beside a foreign key that points at the table.
+_LABELS = {"sections": "title", "entities": "name", "themes": "name", "sources": "key"}
+
+
+def _fts_table(table: str) -> str:
+    return f"{table}_fts"
+
+
+def _ranked_search(table: str, shown: str) -> dict[str, Any]:
+    """A Datasette canned query: the rows of ``table`` that match ``:q``, best match first.
+
+    Datasette's own ``?_search=`` keeps the table's order; FTS5's ``rank``
+    (BM25) orders these.  ``escape_fts`` is Datasette's SQL function that
+    quotes each word, as its search box does.
+    """
+    fts = _fts_table(table)
+    return {
+        "title": f"Search the {table}, best match first",
+        "description": f"Rows of {table} whose words match the query, ranked by BM25; "
+        "words are stemmed (kettling finds kettle).",
+        "sql": f"select {shown} from {fts} join {table} on {table}.rowid = {fts}.rowid "
+        f"where {fts} match escape_fts(:q) order by {fts}.rank",
+    }
+
+
 def write_sqlite(report: Report, path: Path) -> list[Path]:
-    """One SQLite database: the tables with their keys, FTS5 tables, and a Datasette metadata file."""
+    """One SQLite database: the tables with their keys, FTS5 tables, and a Datasette metadata file.
+
+    The full-text tables (``records_fts``, ``entities_fts``, ``sources_fts``)
+    are FTS5 external-content tables declared the way Datasette detects them
+    (``content="records"``), with the porter stemmer over ``unicode61``.
+    ``<name>.metadata.json`` beside the database gives Datasette the titles,
+    descriptions, licence, source and facets (``datasette db.sqlite -m
+    db.metadata.json``).
+    """
     if path.exists():
         path.unlink()
     connection = sqlite3.connect(path)
@@ -152,21 +264,20 @@ def write_sqlite(report: Report, path: Path) -> list[Path]:
                     columns.append(f"FOREIGN KEY ({own}) REFERENCES {_sql_name(key.table)} ({theirs})")
                 connection.execute(f"CREATE TABLE {_sql_name(table.name)} ({', '.join(columns)})")
                 marks = ", ".join("?" * len(table.fields))
-                connection.executemany(f"INSERT INTO {_sql_name(table.name)} VALUES ({marks})", table.rows)
-            # full-text search over the records and the entities, with the porter stemmer
-            connection.execute(
-                "CREATE VIRTUAL TABLE records_fts USING fts5(text, content='records', content_rowid='rowid', "
-                "tokenize='porter unicode61 remove_diacritics 2')"
-            )
-            connection.execute("INSERT INTO records_fts(rowid, text) SELECT rowid, text FROM records")
-            connection.execute(
-                "CREATE VIRTUAL TABLE entities_fts USING fts5(name, description, content='entities', "
-                "content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')"
-            )
-            connection.execute(
-                "INSERT INTO entities_fts(rowid, name, description) "
-                "SELECT rowid, name, description FROM entities"
-            )
+                connection.executemany(
+                    f"INSERT INTO {_sql_name(table.name)} VALUES ({marks})",
+                    ([_text_value(v) for v in row] for row in table.rows),
+                )
+            for name, indexed in _FTS_COLUMNS.items():
+                fts, listed = _sql_name(_fts_table(name)), ", ".join(map(_sql_name, indexed))
+                # Datasette finds an FTS table by the text content="<table>" (double quotes) in its SQL
+                connection.execute(
+                    f"CREATE VIRTUAL TABLE {fts} USING fts5({listed}, content={_sql_name(name)}, "
+                    "content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')"
+                )
+                connection.execute(
+                    f"INSERT INTO {fts}(rowid, {listed}) SELECT rowid, {listed} FROM {_sql_name(name)}"
+                )
     finally:
         connection.close()
     metadata = path.with_name(path.stem + ".metadata.json")
@@ -175,28 +286,52 @@ def write_sqlite(report: Report, path: Path) -> list[Path]:
 
 
 def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
-    """Titles, descriptions, licence and source for Datasette (``datasette db -m db.metadata.json``)."""
+    """Datasette's metadata for the SQLite export (``datasette db.sqlite -m db.metadata.json``).
+
+    Args:
+        report: The release exported.
+        database: The database's name in Datasette: the file's name without
+            its suffix.
+
+    Returns:
+        A JSON-ready dict: the title, description, licence and source of the
+        instance and of every table, each table's column descriptions, its
+        facets and label column, and the full-text tables hidden.
+    """
     meta = report.metadata
+    about = {
+        "license": "CC BY 4.0 (curated annotations); the report's text remains its publisher's",
+        "license_url": "https://creativecommons.org/licenses/by/4.0/",
+        "source": meta.citation,
+    }
+    described: dict[str, Any] = {}
+    for table in tables(report):
+        entry: dict[str, Any] = {
+            "title": table.title,
+            "description": table.description,
+            **about,
+            "columns": {f.name: f.description for f in table.fields},
+        }
+        if table.name in _FACETS:
+            entry["facets"] = list(_FACETS[table.name])
+        if table.name in _LABELS:
+            entry["label_column"] = _LABELS[table.name]
+        described[table.name] = entry
+    for name in _FTS_COLUMNS:
+        described[_fts_table(name)] = {"hidden": True}
     return {
         "title": f"{meta.title} (kzrights data release {report.version})",
         "description": f"{', '.join(meta.authors)}, {meta.publisher}, {meta.published.isoformat()}. "
         f"{meta.rights.report_text}",
-        "license": "CC BY 4.0 (curated annotations); the report's text remains its publisher's",
-        "license_url": "https://creativecommons.org/licenses/by/4.0/",
-        "source": meta.citation,
+        **about,
         "databases": {
             database: {
-                "tables": {
-                    table.name: {
-                        "title": table.title,
-                        "description": table.description,
-                        "columns": {f.name: f.description for f in table.fields},
-                    }
-                    for table in tables(report)
-                }
-                | {
-                    "records_fts": {"hidden": True},
-                    "entities_fts": {"hidden": True},
+                "tables": described,
+                "queries": {
+                    "search_records": _ranked_search("records", "records.id, records.kind, records.text"),
+                    "search_entities": _ranked_search(
+                        "entities", "entities.id, entities.category, entities.name, entities.aliases"
+                    ),
                 },
             }
         },

@@ -1,0 +1,151 @@
+"""The writers of the binary tabular formats: Parquet (pyarrow) and XLSX (openpyxl).
+
+Both write the tables of `kzrights.exports.tables`, like the CSV and SQLite exports, and
+each needs an optional library, imported only when the format is asked for:
+``pip install 'kzrights[parquet]'`` or ``pip install 'kzrights[xlsx]'``.
+Without it the writer raises [`MissingDependencyError`][kzrights.errors.MissingDependencyError]
+before it writes anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MissingDependencyError, UnsupportedReleaseError
+from .tables import Table, tables
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+__all__ = ["write_parquet", "write_xlsx"]
+
+
+def _require(module: str, feature: str, package: str, extra: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependencyError(feature, package, extra) from None
+
+
+def _arrow_schema(pa: Any, table: Table) -> Any:
+    types = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+        "array": pa.list_(pa.string()),
+    }
+    fields = [
+        pa.field(
+            f.name,
+            types[f.type],
+            nullable=not f.required,
+            metadata={"description": f.description},
+        )
+        for f in table.fields
+    ]
+    return pa.schema(
+        fields,
+        metadata={
+            "title": table.title,
+            "description": table.description,
+            "primary_key": ",".join(table.primary_key),
+        },
+    )
+
+
+def write_parquet(report: Report, path: Path) -> list[Path]:
+    """A folder of Parquet files, one per table, typed with Arrow types.
+
+    Integers are ``int64`` (nullable where the field is optional), numbers
+    ``float64``, dates ``date32``, and a cell that holds a list (an entity's
+    aliases, the report's authors) a ``list<string>``.  Each field carries its
+    description, and each file its table's title, description and primary
+    key, in the Parquet schema's metadata.
+
+    Raises:
+        MissingDependencyError: If pyarrow is not installed
+            (``pip install 'kzrights[parquet]'``).
+    """
+    pa = _require("pyarrow", "export(report, 'parquet', ...)", "pyarrow", "parquet")
+    pq = importlib.import_module("pyarrow.parquet")
+    path.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for table in tables(report):
+        schema = _arrow_schema(pa, table)
+        columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.fields]
+        arrays = [
+            pa.array([list(v) if isinstance(v, tuple) else v for v in column], type=field.type)
+            for column, field in zip(columns, schema, strict=True)
+        ]
+        target = path / f"{table.name}.parquet"
+        pq.write_table(pa.Table.from_arrays(arrays, schema=schema), target)
+        written.append(target)
+    return written
+
+
+def _cell_value(value: Any) -> Any:
+    """A value as a spreadsheet cell shows it: a list joined by semicolons."""
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    return value
+
+
+def write_xlsx(report: Report, path: Path) -> list[Path]:
+    """One Excel workbook: an "About" sheet, then a sheet per table with a frozen header row.
+
+    Text is stored as Unicode strings, so Cyrillic names show as they are in
+    Excel (which reads a CSV without a byte-order mark in the local code
+    page); a cell that holds a list shows its values joined by ``"; "``, a
+    date is a date cell.  Text is never read as a formula, even where it
+    starts with ``=``.
+
+    Raises:
+        MissingDependencyError: If openpyxl is not installed
+            (``pip install 'kzrights[xlsx]'``).
+        UnsupportedReleaseError: If a text holds a control character
+            (U+0000 to U+001F but tab and line breaks), which an XLSX cell
+            cannot hold; no shipped release has one.  Nothing is written.
+    """
+    openpyxl = _require("openpyxl", "export(report, 'xlsx', ...)", "openpyxl", "xlsx")
+    styles = importlib.import_module("openpyxl.styles")
+    illegal = importlib.import_module("openpyxl.utils.exceptions").IllegalCharacterError
+    bold = styles.Font(bold=True)
+    workbook = openpyxl.Workbook()
+    about = workbook.active
+    about.title = "About"
+    meta = report.metadata
+    about.append(["kzrights data release", report.version])
+    about.append(["Title", meta.title])
+    about.append(["Citation", meta.citation])
+    about.append(["Rights", meta.rights.report_text])
+    about.append([])
+    about.append(["Sheet", "What it holds"])
+    all_tables = tables(report)
+    for table in all_tables:
+        about.append([table.name, table.description])
+    for table in all_tables:
+        sheet = workbook.create_sheet(table.name)  # every table name is under Excel's 31 characters
+        sheet.append(list(table.columns))
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in table.rows:
+            try:
+                sheet.append([_cell_value(v) for v in row])
+            except illegal:
+                raise UnsupportedReleaseError(
+                    report.version,
+                    f"has a control character in its {table.name} table, which an XLSX cell cannot hold",
+                ) from None
+        for row_cells in sheet.iter_rows(min_row=2):
+            for cell in row_cells:
+                # openpyxl would write text that starts with "=" as a formula
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                elif cell.is_date:
+                    cell.number_format = "yyyy-mm-dd"
+        sheet.freeze_panes = "A2"
+    workbook.save(path)
+    return [path]

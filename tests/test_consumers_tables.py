@@ -1,0 +1,495 @@
+"""The tabular exports, each opened by the tool its users open it with.
+
+Datasette (its in-process client, with the export's metadata file), DuckDB,
+pandas, pyarrow, openpyxl, frictionless and sqlite3 read what ``export`` and
+``to_dataframes`` write, and the tests assert on what a user sees there:
+the rows a search returns, the tables and columns, the types, the text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime
+import json
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from tests.conftest import consumer
+
+import kzrights
+from kzrights.errors import KzrightsError, MissingDependencyError
+from kzrights.exports import export
+from kzrights.exports.tables import tables
+
+TABLE_FORMATS = ("csv", "jsonl", "sqlite", "parquet", "xlsx")
+
+
+@pytest.fixture(scope="module")
+def report() -> kzrights.Report:
+    """The newest release: the one with entities, themes and sources."""
+    return kzrights.load("1.1.0")
+
+
+@pytest.fixture(scope="module")
+def exported(report, tmp_path_factory) -> dict[str, Path]:
+    """Every tabular export of the newest release, written once for the module."""
+    folder = tmp_path_factory.mktemp("tables")
+    paths = {
+        "csv": folder / "csv",
+        "jsonl": folder / "jsonl",
+        "sqlite": folder / "kz.sqlite",
+        "parquet": folder / "parquet",
+        "xlsx": folder / "kz.xlsx",
+    }
+    for format, path in paths.items():
+        export(report, format, path)
+    return paths
+
+
+def _table_names(format: str, path: Path) -> set[str]:
+    """The tables a user finds in one export, read with that format's own reader."""
+    if format == "csv":
+        import frictionless
+
+        return {r.name for r in frictionless.Package(str(path / "datapackage.json")).resources}
+    if format == "jsonl":
+        return {p.stem for p in path.glob("*.jsonl")}
+    if format == "sqlite":
+        db = sqlite3.connect(path)
+        try:
+            rows = db.execute("select name from sqlite_master where type = 'table'").fetchall()
+        finally:
+            db.close()
+        return {name for (name,) in rows if "_fts" not in name}  # leave out the full-text tables
+    if format == "parquet":
+        import pyarrow.parquet as pq
+
+        return {p.stem for p in path.glob("*.parquet") if pq.read_schema(p) is not None}
+    import openpyxl
+
+    return set(openpyxl.load_workbook(path, read_only=True).sheetnames) - {"About"}
+
+
+def test_every_table_is_in_every_table_format(report, exported):
+    """The same tables, sources and relations included, in CSV, JSONL, SQLite, Parquet, XLSX and pandas."""
+    names = {t.name for t in tables(report)}
+    assert {"sources", "footnote_sources", "entity_relations", "report"} <= names
+    for format in TABLE_FORMATS:
+        assert _table_names(format, exported[format]) == names, format
+    assert set(report.to_dataframes()) == names
+
+
+def test_sources_and_relations_hold_the_json_data(report, exported):
+    """The nine cited sources, footnote → source and entity → entity are rows, as in the JSON export."""
+    import frictionless
+
+    package = frictionless.Package(str(exported["csv"] / "datapackage.json"))
+    sources = package.get_resource("sources").read_rows()
+    assert len(sources) == len(report.sources) == 9
+    assert {row["key"] for row in sources} == {s.key for s in report.sources}
+    cites = {(r["footnote_id"], r["source_id"]) for r in package.get_resource("footnote_sources").read_rows()}
+    assert cites == {(f, s.id) for s in report.sources for f in s.footnote_ids}
+    related = package.get_resource("entity_relations").read_rows()
+    assert {(r["entity_id"], r["related_id"]) for r in related} == {
+        (e.id, other) for e in report.entities for other in e.related_ids
+    }
+    keys = package.get_resource("footnote_sources").schema.foreign_keys
+    assert {k["reference"]["resource"] for k in keys} == {"footnotes", "sources"}
+
+
+def test_label_columns_make_a_spreadsheet_readable(report, exported):
+    """Beside the ids stand the addressee's label, the theme's name and the entity's name."""
+    with (exported["csv"] / "recommendation_themes.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    six = {r["theme_name"] for r in rows if r["recommendation_id"] == "recommendations.government.6"}
+    names = {t.id: t.name for t in report.themes}
+    assert six == {names[t] for t in report.recommendation("government", 6).theme_ids}
+    with (exported["csv"] / "recommendations.csv").open(encoding="utf-8", newline="") as handle:
+        labels = {r["addressee_label"] for r in csv.DictReader(handle)}
+    assert labels == {"Government of Kazakhstan", "international community"}
+    with (exported["csv"] / "record_entities.csv").open(encoding="utf-8", newline="") as handle:
+        names = {r["entity_id"]: r["entity_name"] for r in csv.DictReader(handle)}
+    assert names["entities.kassym-jomart-tokayev"] == "Kassym-Jomart Tokayev"
+
+
+def test_jsonl_rows_are_the_csv_rows_and_frictionless_reads_them(report, exported):
+    """Each JSON Lines file holds its table's rows as objects; its datapackage validates."""
+    import frictionless
+
+    result = frictionless.validate(str(exported["jsonl"] / "datapackage.json"))
+    assert result.valid, result.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    lines = (exported["jsonl"] / "entities.jsonl").read_text(encoding="utf-8").splitlines()
+    tokayev = next(json.loads(line) for line in lines if "tokayev" in line.split(",")[0])
+    assert "Токаев" in tokayev["aliases"] and isinstance(tokayev["aliases"], list)
+    recommendations = (exported["jsonl"] / "recommendations.jsonl").read_text(encoding="utf-8")
+    assert [json.loads(line)["id"] for line in recommendations.splitlines()] == [
+        r.id for r in report.recommendations
+    ]
+
+
+# --- Datasette -------------------------------------------------------------------------------
+
+
+def _datasette(exported: dict[str, Path]) -> Any:
+    """A Datasette instance over the SQLite export, configured by the export's metadata file."""
+    app = consumer("datasette.app")
+    metadata = json.loads(exported["sqlite"].with_name("kz.metadata.json").read_text(encoding="utf-8"))
+    return app.Datasette([str(exported["sqlite"])], metadata=metadata)  # type: ignore[attr-defined]
+
+
+def _get(exported: dict[str, Path], url: str) -> Any:
+    """GET ``url`` from Datasette's in-process client: the page a user's browser would get."""
+
+    async def fetch() -> Any:
+        return await _datasette(exported).client.get(url)
+
+    return asyncio.run(fetch())
+
+
+def test_datasette_detects_the_full_text_tables(exported):
+    """Datasette's own detect_fts names the FTS table of records, entities and sources."""
+    utils = consumer("datasette.utils")
+    db = sqlite3.connect(exported["sqlite"])
+    try:
+        assert utils.detect_fts(db, "records") == "records_fts"  # type: ignore[attr-defined]
+        assert utils.detect_fts(db, "entities") == "entities_fts"  # type: ignore[attr-defined]
+        assert utils.detect_fts(db, "sources") == "sources_fts"  # type: ignore[attr-defined]
+    finally:
+        db.close()
+
+
+def test_datasette_search_returns_only_matching_rows_ranked(report, exported):
+    """?_search=kettling returns the records that say kettling, best first, and the page has a search box."""
+    response = _get(exported, "/kz/records.json?_search=kettling&_shape=objects")
+    assert response.status_code == 200
+    rows = response.json()["rows"]
+    expected = {r.id for r in report.records() if "kettl" in r.text.lower()}
+    assert {row["id"] for row in rows} == expected
+    assert 0 < len(rows) < len(report.records())
+    page = _get(exported, "/kz/records").text
+    assert 'name="_search"' in page
+    # the export's canned query ranks them: the short recommendation before the long paragraph
+    ranked = _get(exported, "/kz/search_records.json?q=kettling&_shape=objects").json()["rows"]
+    assert [row["id"] for row in ranked] == ["recommendations.government.6", "conclusions.p15"]
+    form = _get(exported, "/kz/search_records").text
+    assert 'name="q"' in form
+
+
+@pytest.mark.parametrize("alias", ["Tokaev", "Токаев", "Тоқаев", "Toqayev"])
+def test_entities_are_found_by_any_alias(exported, alias):
+    """Datasette's search and a plain FTS query find an entity by any alias, Cyrillic included."""
+    response = _get(exported, f"/kz/entities.json?_search={alias}&_shape=objects")
+    assert [row["id"] for row in response.json()["rows"]] == ["entities.kassym-jomart-tokayev"]
+    db = sqlite3.connect(exported["sqlite"])
+    try:
+        hits = db.execute(
+            "select entities.id from entities_fts join entities on entities.rowid = entities_fts.rowid "
+            "where entities_fts match ? order by rank",
+            [f'"{alias}"'],
+        ).fetchall()
+    finally:
+        db.close()
+    assert hits == [("entities.kassym-jomart-tokayev",)]
+
+
+def test_every_alias_finds_its_entity_in_plain_sql(report, exported):
+    """For every entity and each of its names, an FTS phrase query on entities_fts finds it."""
+    db = sqlite3.connect(exported["sqlite"])
+    try:
+        for entity in report.entities:
+            for name in (entity.name, *entity.aliases):
+                phrase = '"' + name.replace('"', '""') + '"'
+                found = db.execute(
+                    "select entities.id from entities_fts join entities "
+                    "on entities.rowid = entities_fts.rowid where entities_fts match ?",
+                    [phrase],
+                ).fetchall()
+                assert (entity.id,) in found, (entity.id, name)
+    finally:
+        db.close()
+
+
+def test_datasette_command_line_as_the_how_to_shows(report, tmp_path):
+    """`kzrights export --format sqlite` then `datasette db -m db.metadata.json`, asked for a search."""
+    consumer("datasette")
+    run = {"capture_output": True, "encoding": "utf-8", "check": True, "cwd": tmp_path}
+    subprocess.run(
+        [sys.executable, "-m", "kzrights", "export", "--format", "sqlite", "--output", "kzrights.sqlite"],
+        **run,
+    )
+    command = [sys.executable, "-m", "datasette", "kzrights.sqlite", "-m", "kzrights.metadata.json", "--get"]
+    out = subprocess.run([*command, "/kzrights/entities.json?_search=Токаев&_shape=array&_col=name"], **run)
+    assert json.loads(out.stdout) == [
+        {"id": "entities.kassym-jomart-tokayev", "name": "Kassym-Jomart Tokayev"}
+    ]
+    out = subprocess.run([*command, "/kzrights/records"], **run)
+    assert 'name="_search"' in out.stdout and "Text records" in out.stdout
+
+
+def test_datasette_shows_titles_licence_source_and_facets(report, exported):
+    """The table page shows the table's title, description, licence and source; facets are offered."""
+    mentions = _get(exported, "/kz/record_entities").text
+    assert "Entity mentions" in mentions  # the table's title, not its name
+    page = _get(exported, "/kz/recommendations").text
+    assert "The 15 recommendations, by addressee and number." in page
+    assert "CC BY 4.0" in page and "creativecommons.org/licenses/by/4.0" in page
+    assert "Foreign Policy Centre, 22 July 2021" in page
+    facets = _get(exported, "/kz/recommendations.json").json()["facet_results"]
+    results = facets.get("results", facets)
+    counts = {f["value"]: f["count"] for f in results["addressee_label"]["results"]}
+    assert counts == {"Government of Kazakhstan": 13, "international community": 2}
+    # a foreign key shows the label of the row it points at: a theme's name, a source's key
+    labelled = _get(exported, "/kz/recommendation_themes.json?_labels=on&_shape=objects").json()["rows"][0]
+    assert labelled["theme_id"]["label"] == report.get(labelled["theme_id"]["value"]).name
+    labelled = _get(exported, "/kz/footnote_sources.json?_labels=on&_shape=objects").json()["rows"]
+    assert {row["source_id"]["label"] for row in labelled} == {s.key for s in report.sources}
+    for table, column in [("records", "kind"), ("themes", "basis"), ("recommendation_themes", "theme_name")]:
+        facets = _get(exported, f"/kz/{table}.json").json()["facet_results"]
+        assert column in facets.get("results", facets), table
+
+
+# --- Parquet ----------------------------------------------------------------------------------
+
+
+def test_parquet_has_arrow_types(exported):
+    """Integers, nullable integers, dates and lists are typed as such in the Parquet schema."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = exported["parquet"]
+    assert pq.read_schema(folder / "footnotes.parquet").field("number").type == pa.int64()
+    quote_start = pq.read_schema(folder / "recommendation_themes.parquet").field("quote_start")
+    assert quote_start.type == pa.int64() and quote_start.nullable
+    assert pq.read_schema(folder / "report.parquet").field("published").type == pa.date32()
+    assert pq.read_schema(folder / "entities.parquet").field("aliases").type == pa.list_(pa.string())
+    assert pq.read_schema(folder / "figures.parquet").field("value").type == pa.float64()
+    assert pq.read_table(folder / "report.parquet").column("published")[0].as_py() == datetime.date(
+        2021, 7, 22
+    )
+
+
+def test_duckdb_joins_recommendations_to_themes(report, exported):
+    """DuckDB reads the Parquet files and a SQL join gives each recommendation's themes."""
+    duckdb = consumer("duckdb")
+    folder = exported["parquet"]
+    connection = duckdb.connect()  # type: ignore[attr-defined]
+    # the query of docs/how-to/open-the-data.md, run in the export's folder
+    sql = """
+        select r.id, t.name
+        from 'kzrights-parquet/recommendations.parquet' r
+        join 'kzrights-parquet/recommendation_themes.parquet' rt on rt.recommendation_id = r.id
+        join 'kzrights-parquet/themes.parquet' t on t.id = rt.theme_id
+        order by r.id, t.name
+    """
+    rows = connection.execute(sql.replace("kzrights-parquet", str(folder))).fetchall()
+    themes = {t.id: t.name for t in report.themes}
+    expected = sorted((r.id, themes[t]) for r in report.recommendations for t in r.theme_ids)
+    assert rows == expected and len(rows) > len(report.recommendations)
+    entities = folder / "entities.parquet"
+    aliases = connection.execute(
+        f"select len(aliases) from '{entities}' where id = 'entities.kassym-jomart-tokayev'"
+    ).fetchall()
+    assert aliases == [(len(report.entity("Tokayev").aliases),)]
+
+
+def test_parquet_read_by_pandas_matches_the_csv_export(report, exported):
+    """Pandas reads the same values from each Parquet file as from the CSV export."""
+    import pandas
+
+    for table in tables(report):
+        from_parquet = pandas.read_parquet(
+            exported["parquet"] / f"{table.name}.parquet", dtype_backend="numpy_nullable"
+        )
+        with (exported["csv"] / f"{table.name}.csv").open(encoding="utf-8", newline="") as handle:
+            from_csv = list(csv.reader(handle))
+        assert from_csv[0] == list(from_parquet.columns), table.name
+        for csv_row, parquet_row in zip(from_csv[1:], from_parquet.itertuples(index=False), strict=True):
+            assert csv_row == [_as_csv(v) for v in parquet_row], table.name
+
+
+def _as_csv(value: Any) -> str:
+    """A value pandas read from Parquet, written as the CSV export writes it."""
+    import pandas
+
+    if value is None or value is pandas.NA:
+        return ""
+    if hasattr(value, "tolist"):  # a list cell reaches pandas as a numpy array
+        return json.dumps(value.tolist(), ensure_ascii=False)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- R -----------------------------------------------------------------------------------------
+
+
+def test_r_reads_the_csv_export_as_the_how_to_shows(report, tmp_path):
+    """The R lines of docs/how-to/open-the-data.md, run by Rscript: counts by addressee, Cyrillic intact."""
+    import re
+    import shutil
+
+    rscript = shutil.which("Rscript")
+    if rscript is None or subprocess.run([rscript, "-e", "library(readr)"], capture_output=True).returncode:
+        pytest.skip("R with readr is not installed (apt-get install r-base-core r-cran-readr)")
+    page = (Path(__file__).parent.parent / "docs" / "how-to" / "open-the-data.md").read_text(encoding="utf-8")
+    code = re.search(r"```r\n(library\(readr\).*?)```", page, re.DOTALL)
+    assert code is not None
+    export(report, "csv", tmp_path / "kzrights-csv")
+    out = subprocess.run(
+        [rscript, "-e", code.group(1)],
+        cwd=tmp_path,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},  # R prints Cyrillic as <U+0422> in a C locale
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    government, international = (len(report.recommendations_to(a)) for a in ("government", "international"))
+    table = rf"Government of Kazakhstan\s+international community\s+{government}\s+{international}\b"
+    assert re.search(table, out), out
+    assert re.search(r"Kassym-Jomart Tokayev\s+Токаев", out), out
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def test_xlsx_workbook_opens_in_openpyxl(report, exported):
+    """One sheet per table with a bold frozen header; Cyrillic intact; dates are dates."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(exported["xlsx"])
+    for table in tables(report):
+        sheet = workbook[table.name]
+        assert sheet.freeze_panes == "A2", table.name
+        assert [c.value for c in sheet[1]] == list(table.columns)
+        assert all(c.font.bold for c in sheet[1])
+        assert sheet.max_row == len(table.rows) + 1, table.name
+    aliases = workbook["entity_aliases"]
+    assert ("entities.kassym-jomart-tokayev", "Kassym-Jomart Tokayev", "Қасым-Жомарт Тоқаев") in {
+        tuple(c.value for c in row) for row in aliases.iter_rows(min_row=2)
+    }
+    published = workbook["report"]["D2"].value
+    assert workbook["report"]["D1"].value == "published"
+    assert published.date() == datetime.date(2021, 7, 22)
+    entities = workbook["entities"]
+    column = [c.value for c in entities[1]].index("aliases") + 1
+    tokayev = next(r for r in entities.iter_rows(min_row=2, values_only=True) if r[0].endswith("tokayev"))
+    assert "Токаев" in tokayev[column - 1].split("; ")
+
+
+# --- pandas -----------------------------------------------------------------------------------
+
+
+def test_to_dataframes_dtypes(report):
+    """to_dataframes gives pandas' nullable dtypes: string, Int64, Float64, datetime64, lists."""
+    frames = report.to_dataframes()
+    dtypes = {name: str(dtype) for name, dtype in frames["figures"].dtypes.items()}
+    assert dtypes["value"] == "Float64" and dtypes["source_start"] == "Int64"
+    assert dtypes["text"] == "string" and dtypes["date"] == "string"
+    themes = frames["recommendation_themes"].dtypes
+    assert str(themes["quote_start"]) == "Int64" and themes["quote_start"] is not None
+    assert frames["recommendation_themes"]["quote_start"].isna().any()
+    assert str(frames["report"]["published"].dtype) == "datetime64[ns]"
+    assert frames["entities"].set_index("id").loc["entities.kassym-jomart-tokayev", "aliases"][-1] == (
+        "Қасым-Жомарт Тоқаев"
+    )
+    assert frames["sources"].shape == (9, 9)
+
+
+def test_to_dataframes_of_release_100_has_empty_tables_with_columns():
+    """Release 1.0.0 has no entities or sources: those frames are empty but keep their columns and dtypes."""
+    frames = kzrights.load("1.0.0").to_dataframes()
+    assert frames["sources"].empty and list(frames["sources"].columns)[:2] == ["id", "key"]
+    assert str(frames["entities"]["name"].dtype) == "string"
+
+
+# --- missing libraries and odd text -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("format", "module", "extra"), [("parquet", "pyarrow", "parquet"), ("xlsx", "openpyxl", "xlsx")]
+)
+def test_missing_library_names_the_extra(tmp_path, format, module, extra):
+    """Without its library, a format raises kzrights' MissingDependencyError naming the extra."""
+    code = (
+        f"import sys; sys.modules[{module!r}] = None\n"
+        "import kzrights\n"
+        "from kzrights.errors import MissingDependencyError\n"
+        "try:\n"
+        f"    kzrights.export(kzrights.load(), {format!r}, {str(tmp_path / 'out')!r})\n"
+        "except MissingDependencyError as e:\n"
+        "    print(type(e).__name__, isinstance(e, ImportError), e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("MissingDependencyError True ")
+    assert f"pip install 'kzrights[{extra}]'" in out.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_dependency_error_pickles():
+    """The error survives a trip to a worker process and back, attributes and message intact."""
+    error = MissingDependencyError("export(report, 'parquet', ...)", "pyarrow", "parquet")
+    clone = pickle.loads(pickle.dumps(error))
+    assert isinstance(clone, KzrightsError) and isinstance(clone, ImportError)
+    assert (clone.package, clone.extra, str(clone)) == ("pyarrow", "parquet", str(error))
+
+
+_CELL_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=15)
+@given(name=_CELL_TEXT)
+@example(name='=HYPERLINK("http://example.invalid")')  # text a spreadsheet must not run
+@example(name="Қасым-Жомарт Тоқаев")
+def test_any_text_survives_every_table_format(report, tmp_path_factory, name):
+    """Whatever text a cell holds (Cyrillic, quotes, '=' formulas, emoji) reads back the same everywhere."""
+    import attrs
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    # one entity and the sections: a small report, so that each example writes four exports quickly
+    entity = attrs.evolve(report.entities[0], name=name, aliases=(name,), related_ids=())
+    kinds = ("paragraphs", "items", "recommendations", "footnotes", "mentions", "themes", "figures")
+    empty: dict[str, Any] = dict.fromkeys(kinds, ())
+    changed = attrs.evolve(report, entities=(entity,), sources=(), **empty)
+    folder = tmp_path_factory.mktemp("cell")
+    export(changed, "csv", folder / "csv")
+    export(changed, "xlsx", folder / "kz.xlsx")
+    export(changed, "parquet", folder / "parquet")
+    export(changed, "sqlite", folder / "kz.sqlite")
+    with (folder / "csv" / "entities.csv").open(encoding="utf-8", newline="") as handle:
+        assert next(iter(csv.DictReader(handle)))["name"] == name
+    sheet = openpyxl.load_workbook(folder / "kz.xlsx")["entities"]
+    assert sheet["C2"].value == name and sheet["D2"].value == name  # the name, and the aliases
+    assert sheet["C2"].data_type == "s"  # text, never a formula Excel would run
+    assert pq.read_table(folder / "parquet" / "entities.parquet").column("name")[0].as_py() == name
+    db = sqlite3.connect(folder / "kz.sqlite")
+    try:
+        assert db.execute("select name from entities where rowid = 1").fetchone() == (name,)
+    finally:
+        db.close()
+
+
+def test_xlsx_refuses_text_a_cell_cannot_hold(report, tmp_path):
+    """A control character (none is in any release) is a clear kzrights error, and no workbook is left."""
+    import attrs
+
+    from kzrights.errors import UnsupportedReleaseError
+
+    entity = attrs.evolve(report.entities[0], name="bell\x07")
+    changed = attrs.evolve(report, entities=(entity, *report.entities[1:]))
+    with pytest.raises(UnsupportedReleaseError, match="entities table"):
+        export(changed, "xlsx", tmp_path / "kz.xlsx")
+    assert not (tmp_path / "kz.xlsx").exists()
