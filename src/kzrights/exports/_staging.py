@@ -193,6 +193,10 @@ def staged(target: Path) -> Iterator[Path]:
         if isinstance(error, ExportError):
             raise
         raise _fail(target, _words(error), error.errno) from None
+    except UnicodeEncodeError as error:  # a report built by hand may hold lone surrogates
+        raise _fail(
+            target, f"the data cannot be written as UTF-8 ({error.reason} at {error.start})"
+        ) from None
     except sqlite3.Error as error:
         full = getattr(error, "sqlite_errorcode", None) == 13 or "full" in str(error)  # SQLITE_FULL
         raise _fail(target, f"SQLite: {error}", errno.ENOSPC if full else None) from None
