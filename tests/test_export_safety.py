@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -531,3 +532,80 @@ def test_killed_at_any_moment_the_output_is_the_previous_or_the_new(format, old,
     last = runs[-1][0]
     export(new, format, last / "out", overwrite=True)
     assert outputs(new, format, last / "out") == fresh
+
+
+# ── the command line ──────────────────────────────────────────────────────────
+
+
+def test_cli_replaces_an_output_only_with_force(tmp_path):
+    """`kzrights export` refuses an existing output in one line naming --force; --force replaces it."""
+    target = tmp_path / "r.json"
+    assert run("export", "--format", "json", "--output", str(target)).returncode == 0
+    before = target.read_bytes()
+    line = one_line_error(
+        run("--data-version", "1.0.0", "export", "--format", "json", "--output", str(target))
+    )
+    assert "--force" in line and "overwrite=True" not in line
+    assert target.read_bytes() == before
+    out = run("--data-version", "1.0.0", "export", "--format", "json", "--output", str(target), "--force")
+    assert out.returncode == 0 and out.stdout == f"wrote {target}\n"
+    assert json.loads(target.read_text(encoding="utf-8"))["version"] == "1.0.0"
+
+
+@pytest.mark.parametrize(
+    ("format", "output", "words"),
+    [
+        ("json", "a-folder", "is a folder"),
+        ("csv", "a-file", "is a file"),
+        ("csv", "a-folder", "not a kzrights csv export"),
+        ("json", "no/such/folder/r.json", "does not exist"),
+        ("json", "a-file/r.json", "is not a folder"),
+        ("json", "", "empty"),
+        ("json", "x" * 300, "too long"),
+    ],
+)
+def test_cli_failures_are_one_line(format, output, words, tmp_path):
+    """Every failure is `kzrights: error: ...` on one line, a non-zero exit, and nothing changed on disk."""
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-folder" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "a-file").write_text("mine\n", encoding="utf-8")
+    before = state(tmp_path)
+    line = one_line_error(run("export", "--format", format, "--output", output, "--force", cwd=tmp_path))
+    assert words in line.lower()
+    assert state(tmp_path) == before
+
+
+def test_cli_writes_a_name_that_is_not_utf8(tmp_path):
+    """A file name in another encoding (bytes on the command line) is written as given, and printed safely."""
+    # a strict UTF-8 terminal (as with an en_US.UTF-8 locale): printing the name as is would raise
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    name = os.fsencode(tmp_path) + b"/caf\xe9.bib"
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "export", "--format", "bibtex", "--output", name],
+        capture_output=True,
+        timeout=120,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr.decode("utf-8", "replace")
+    assert os.listdir(os.fsencode(tmp_path)) == [b"caf\xe9.bib"]
+    printed = out.stdout.decode("utf-8")
+    assert printed.startswith("wrote ") and len(printed.splitlines()) == 1
+
+
+# ── the errors ────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("error", [ExportError, OutputExistsError, OutputFolderMissingError])
+def test_export_errors_pickle_with_their_attributes(error):
+    """They cross process boundaries (multiprocessing, Dask) whole: class, path, reason, errno and message."""
+    raised = error("out/kz.sqlite", "a file is there", errno.EEXIST)
+    again = pickle.loads(pickle.dumps(raised))
+    assert type(again) is error
+    assert (again.path, again.reason, again.errno, str(again)) == (
+        "out/kz.sqlite",
+        "a file is there",
+        errno.EEXIST,
+        str(raised),
+    )
+    assert isinstance(again, KzrightsError) and isinstance(again, OSError)
+    assert pickle.loads(pickle.dumps(ExportError("", "the output path is empty"))).errno is None
