@@ -10,21 +10,25 @@ import errno
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import kzrights
 from kzrights.errors import ExportError, KzrightsError, OutputExistsError, OutputFolderMissingError
 from kzrights.exports import FOLDER_FORMATS, FORMATS, export
+from kzrights.exports.documents import render_html
 
 MARKER = ".kzrights-export.json"
 
@@ -609,3 +613,151 @@ def test_export_errors_pickle_with_their_attributes(error):
     )
     assert isinstance(again, KzrightsError) and isinstance(again, OSError)
     assert pickle.loads(pickle.dumps(ExportError("", "the output path is empty"))).errno is None
+
+
+# ── the HTML export escapes what it inserts ───────────────────────────────────
+
+_PWN = 'document.body.setAttribute("data-" + "pwned", "yes")'  # leaves a mark only if it runs
+HOSTILE = {
+    "paragraph": f'conclusions.p1"><script>{_PWN}</script><b class="',
+    "footnote": "footnotes.2' onmouseover='alert(1)",
+    "entity": 'entities.kazakhstan" onclick="alert(2)',
+    "name": f"</span><script>{_PWN}</script>",
+    "title": f"</title><script>{_PWN}</script>",
+    "language": 'en" onload="alert(3)',
+    "text": f' <img src=x onerror="alert(4)"> & <script>{_PWN}</script>',
+    "javascript": "javascript:alert(5)",
+    "quoted-url": 'https://example.org/?q="><script>alert(6)</script>',
+}
+
+
+def crafted(report: kzrights.Report, renames: dict[str, str], edit: Callable[[dict[str, Any]], None]) -> Any:
+    """A release built as a hostile data file would build it: ids renamed everywhere, then edited."""
+    from kzrights._converter import from_report, structure_document, to_report, unstructure_document
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            return renames.get(value, value)
+        if isinstance(value, (list, tuple)):
+            return [rename(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        return value
+
+    data = json.loads(json.dumps(rename(unstructure_document(from_report(report)))))
+    edit(data)
+    document = structure_document(data, version=report.version, file="crafted.json")
+    return to_report(document, version=report.version, source_text=report.source_text)
+
+
+class _Page(HTMLParser):
+    """A parsed page: its tags, attributes, ids, links and text, as a browser's parser sees them."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+        self.text: list[str] = []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            self.attributes.append((name, value or ""))
+            if name == "id":
+                self.ids.add(value or "")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def values(self, name: str) -> list[str]:
+        return [value for key, value in self.attributes if key == name]
+
+
+def _hostile(report: kzrights.Report) -> Any:
+    def edit(data: dict[str, Any]) -> None:
+        data["metadata"]["title"] = HOSTILE["title"]
+        data["metadata"]["language"] = HOSTILE["language"]
+        for entity in data["entities"]:
+            if entity["id"] == HOSTILE["entity"]:
+                entity["name"] = HOSTILE["name"]
+        for paragraph in data["paragraphs"]:
+            if paragraph["id"] == HOSTILE["paragraph"]:
+                paragraph["text"] += HOSTILE["text"]
+        for footnote in data["footnotes"]:
+            if footnote["id"] == HOSTILE["footnote"]:
+                footnote["text"] += f" {HOSTILE['javascript']} {HOSTILE['quoted-url']}"
+                footnote["urls"] += [HOSTILE["javascript"], HOSTILE["quoted-url"]]
+
+    renames = {
+        "conclusions.p1": HOSTILE["paragraph"],
+        "footnotes.2": HOSTILE["footnote"],
+        "entities.kazakhstan": HOSTILE["entity"],
+    }
+    return crafted(report, renames, edit)
+
+
+def test_html_export_escapes_every_value_and_links_only_web_addresses(new, tmp_path):
+    """Hostile ids, names, texts and addresses come out as data: no script, handler or javascript: link."""
+    (path,) = export(_hostile(new), "html", tmp_path / "page.html")
+    page = _Page(path.read_text(encoding="utf-8"))
+    assert not {"script", "img", "b"} & set(page.tags)
+    assert {name for name, _ in page.attributes} <= {
+        "lang", "charset", "id", "class", "title", "href", "value", "data-entity",
+    }  # fmt: skip
+    for href in page.values("href"):
+        assert href[1:] in page.ids if href.startswith("#") else urlsplit(href).scheme in ("http", "https")
+    # every hostile value is on the page exactly as the data holds it, as an id, an attribute or text
+    assert {HOSTILE["paragraph"], HOSTILE["footnote"]} <= page.ids
+    assert HOSTILE["entity"] in page.values("data-entity") and HOSTILE["name"] in page.values("title")
+    assert page.values("lang") == [HOSTILE["language"]]
+    text = "".join(page.text)
+    assert HOSTILE["title"] in text and HOSTILE["text"] in text and HOSTILE["javascript"] in text
+    assert HOSTILE["quoted-url"] in page.values("href")
+    assert HOSTILE["javascript"] not in page.values("href")
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    id=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\0"), min_size=1),
+    tail=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\0")),
+)
+def test_any_id_and_text_come_out_of_the_html_as_they_went_in(id, tail, new):
+    """Whatever a record's id and text, the parsed page holds them verbatim, and adds no element.
+
+    (Carriage returns and NULs are left out: parsers rewrite those by design.)
+    """
+    assume(id not in {r.id for r in new.records()} | {s.id for s in new.sections})
+
+    def edit(data: dict[str, Any]) -> None:
+        for paragraph in data["paragraphs"]:
+            if paragraph["id"] == id:
+                paragraph["text"] += tail
+
+    plain = _Page(render_html(new))
+    page = _Page(render_html(crafted(new, {"conclusions.p2": id}, edit)))
+    assert id in page.ids
+    assert tail in "".join(page.text)
+    assert page.tags == plain.tags
+
+
+def test_hostile_html_runs_nothing_in_chromium(new, tmp_path):
+    """Chromium loads the hostile page: no script ran (the page's DOM has no mark) and the text is there."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("KZRIGHTS_REQUIRE_CONSUMERS") == "1":
+            pytest.fail("Chromium is not installed")
+        pytest.skip("Chromium is not installed (.ci/run installs it)")
+    (path,) = export(_hostile(new), "html", tmp_path / "page.html")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    page = _Page(dom)
+    assert "Raise systemic problems and individual cases of abuse" in "".join(page.text)
+    assert "data-pwned" not in {name for name, _ in page.attributes}
+    assert "script" not in page.tags and HOSTILE["paragraph"] in page.ids
