@@ -761,3 +761,60 @@ def test_hostile_html_runs_nothing_in_chromium(new, tmp_path):
     assert "Raise systemic problems and individual cases of abuse" in "".join(page.text)
     assert "data-pwned" not in {name for name, _ in page.attributes}
     assert "script" not in page.tags and HOSTILE["paragraph"] in page.ids
+
+
+# ── races, and systems without renameat2 ──────────────────────────────────────
+
+
+def test_files_added_to_a_previous_export_while_exporting_are_kept(old, new, tmp_path, monkeypatch):
+    """A note saved into the old folder while exporting stops the export, or at the last moment is kept."""
+    from kzrights.exports import _staging, writers
+
+    target = tmp_path / "csv"
+    export(old, "csv", target)
+    write_csv = writers.write_csv
+
+    def meanwhile(report: kzrights.Report, path: Path) -> list[Path]:
+        (target / "notes.txt").write_text("saved while exporting\n", encoding="utf-8")
+        return write_csv(report, path)
+
+    monkeypatch.setattr(writers, "write_csv", meanwhile)
+    with pytest.raises(ExportError, match="did not write"):
+        export(new, "csv", target, overwrite=True)
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "saved while exporting\n"
+    assert outputs(old, "csv", target)["csv"][1].keys() == {*reference(old, "csv")["out"][1], "notes.txt"}
+    monkeypatch.undo()
+    (target / "notes.txt").unlink()
+
+    # between the last check and the swap: the new export goes in, the old folder is kept whole
+    swap = _staging._swap
+
+    def at_the_last_moment(source: Path, destination: Path, *, folder: bool) -> bool:
+        (destination / "notes.txt").write_text("saved at the last moment\n", encoding="utf-8")
+        return swap(source, destination, folder=folder)
+
+    monkeypatch.setattr(_staging, "_swap", at_the_last_moment)
+    with pytest.raises(ExportError, match=r"kept as csv\.previous-") as caught:
+        export(new, "csv", target, overwrite=True)
+    assert "\n" not in str(caught.value)
+    assert outputs(new, "csv", target) == {"csv": reference(new, "csv")["out"]}
+    (kept,) = tmp_path.glob("csv.previous-*")
+    assert (kept / "notes.txt").read_text(encoding="utf-8") == "saved at the last moment\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("format", ["json", "sqlite", "csv"])
+def test_without_renameat2_the_same_rules_hold(format, old, new, tmp_path, monkeypatch):
+    """Where the system has no renameat2, exports still refuse, replace and clean up the same way."""
+    from kzrights.exports import _staging
+
+    monkeypatch.setattr(_staging, "_renameat2", lambda: None)
+    target = tmp_path / "out"
+    export(old, format, target)
+    before = state(tmp_path)
+    with pytest.raises(OutputExistsError):
+        export(new, format, target)
+    assert state(tmp_path) == before
+    export(new, format, target, overwrite=True)
+    assert outputs(new, format, target) == reference(new, format)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(reference(new, format))

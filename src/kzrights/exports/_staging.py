@@ -21,14 +21,15 @@ destination path either as it was or complete, plus at worst a stale
 ``.kzrights-tmp-*`` folder beside it.  Where ``renameat2`` is missing
 (other systems, some network file systems) files are replaced with
 ``os.replace`` (still atomic) and a previous folder is first moved into the
-staging folder as ``previous``, then the new one moved in: a crash between
-those two steps leaves the previous folder whole at
-``.kzrights-tmp-XXXXXXXX/previous``.
+staging folder as ``NAME.previous``, then the new one moved in: a crash
+between those two steps leaves the previous folder whole at
+``.kzrights-tmp-XXXXXXXX/NAME.previous``.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import shutil
@@ -235,8 +236,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+@functools.cache
 def _renameat2() -> Callable[..., int] | None:
-    """Linux's renameat2 from the C library, or None where there is none."""
+    """Linux's renameat2 from the C library, or None where there is none (looked up once)."""
     import ctypes
     import sys
 
@@ -256,7 +258,7 @@ def _rename(source: Path, destination: Path, flags: int) -> bool:
     import ctypes
 
     function = _renameat2()
-    if function is None:  # pragma: no cover - tested on Linux
+    if function is None:
         return False
     if function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(destination), flags) == 0:
         return True
@@ -270,27 +272,27 @@ def _take(source: Path, destination: Path) -> None:
     """Move ``source`` to the free path ``destination``, never replacing what appeared there meanwhile."""
     if _rename(source, destination, _RENAME_NOREPLACE):
         return
-    if os.path.lexists(destination):  # pragma: no cover - without renameat2
+    if os.path.lexists(destination):  # without renameat2: a check, then the move
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(destination))
-    os.rename(source, destination)  # pragma: no cover - without renameat2
+    os.rename(source, destination)
 
 
 def _swap(source: Path, destination: Path, *, folder: bool) -> bool:
     """Put ``source`` at ``destination``; return whether what was there is now at ``source``."""
     if _rename(source, destination, _RENAME_EXCHANGE):
         return True
-    if not folder:  # pragma: no cover - without renameat2: atomic, but the old file is gone at once
+    if not folder:  # without renameat2: atomic, but the old file is gone at once
         os.replace(source, destination)
         return False
-    aside = source.with_name(source.name + ".previous")  # pragma: no cover - without renameat2
-    os.rename(destination, aside)  # pragma: no cover
-    try:  # pragma: no cover
+    aside = source.with_name(source.name + ".previous")  # without renameat2: two steps
+    os.rename(destination, aside)
+    try:
         os.rename(source, destination)
-    except OSError:  # pragma: no cover
+    except OSError:  # pragma: no cover - e.g. a folder appeared at destination meanwhile
         os.rename(aside, destination)
         raise
-    os.rename(aside, source)  # pragma: no cover
-    return True  # pragma: no cover
+    os.rename(aside, source)
+    return True
 
 
 def _discard(previous: Path, target: Path, format: str) -> None:
