@@ -149,7 +149,8 @@ class ExportError(KzrightsError, OSError):
         super().__init__(errno, reason, path)
 
     def __str__(self) -> str:
-        return f"cannot export to {_shown(self.path)}: {self.reason}"
+        where = f" to {_shown(self.path)}" if self.path else ""
+        return f"cannot export{where}: {self.reason}"
 
     def __reduce__(self) -> tuple[type[ExportError], tuple[str, str, int | None], dict[str, object]]:
         # OSError pickles its (errno, strerror) pair, which is not this constructor's signature
