@@ -407,9 +407,10 @@ _KILLER = textwrap.dedent(
     placing = _staging.place
     random.seed(11)
     here = _staging.__file__
-    # calls that only compute, never touch the disk nor pass a moment worth killing at
-    pure = {"name", "parent", "__truediv__", "__fspath__", "__init__", "__getattr__", "isinstance", "add",
-            "get", "all", "any", "sorted", "startswith", "__exit__", "len", "list", "is_dir", "<genexpr>"}
+    # calls that change what is on disk: a kill just before and just after each of them
+    # reaches every state the disk can be left in (fsencode comes just before renameat2)
+    changes = {"rename", "replace", "unlink", "remove", "rmdir", "rmtree", "fsencode", "mkdir", "open",
+               "write_text", "write_bytes", "link", "symlink", "move", "copy", "copy2", "copytree"}
 
     def killed_at(limit):
         seen = []
@@ -477,7 +478,7 @@ _KILLER = textwrap.dedent(
     names = json.loads((root / "steps.json").read_text()) if (root / "steps.json").exists() else []
     killed = {}
     for n, name in enumerate(names, start=1):
-        if name not in pure:
+        if name in changes or (n > 1 and names[n - 2] in changes) or n == len(names):
             folder = fresh(f"step-{n}-{name.strip('<>_')}")
             killed[str(folder)] = export(folder, limit=n)
     total = int((root / "writes").read_text())

@@ -213,7 +213,7 @@ def mark(folder: Path, format: str, version: str) -> None:
 
 
 def sync(stage: Path) -> None:
-    """Flush every staged file to the disk, so that a moved-in file is never empty after a crash."""
+    """Flush every staged file and folder to the disk, so that what is moved in is whole on the disk too."""
     for root, _, files in os.walk(stage):
         for name in files:
             descriptor = os.open(os.path.join(root, name), os.O_RDONLY)
@@ -221,6 +221,7 @@ def sync(stage: Path) -> None:
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
+        _sync_folder(Path(root))
 
 
 def _sync_folder(folder: Path) -> None:
