@@ -2,7 +2,7 @@
 
 Usage (from the repository root, in an environment with kzrights installed)::
 
-    python benchmarks/bench_export.py [--runs 30] [--folder DIR]
+    python benchmarks/bench_export.py [--runs 30] [--folder DIR] [--without-fsync]
 
 For each format, the newest data release is written over a previous export
 of the same format, ``--runs`` times each way, the two ways alternating:
@@ -13,7 +13,8 @@ of the same format, ``--runs`` times each way, the two ways alternating:
   deleted first, as a script that writes in place would): nothing flushed,
   nothing atomic, the baseline a user would otherwise have.
 
-Both write the same bytes.  ``--folder`` picks the file system (the
+Both write the same bytes.  ``--without-fsync`` switches the flushing off
+(inside kzrights' staging module), to show what the rest costs.  ``--folder`` picks the file system (the
 default is a temporary folder); fsync costs differ a lot between disks,
 so name the disk with the figures.  The machine may be shared and noisy:
 compare the figures of one run with each other, not with another run's.
@@ -52,7 +53,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--without-fsync", action="store_true")
     args = parser.parse_args()
+    if args.without_fsync:
+        from kzrights.exports import _staging
+
+        _staging.sync = lambda stage: None  # type: ignore[assignment]
+        _staging._sync_folder = lambda folder: None  # type: ignore[assignment]
     report = kzrights.load()
     with tempfile.TemporaryDirectory(dir=args.folder) as scratch:
         rows = []
