@@ -764,6 +764,34 @@ def test_hostile_html_runs_nothing_in_chromium(new, tmp_path):
     assert "script" not in page.tags and HOSTILE["paragraph"] in page.ids
 
 
+def test_odd_names_in_a_folder_still_give_one_line(new, tmp_path):
+    """A marker naming a format over two lines, or a stray file with a line break in its name: one line."""
+    target = tmp_path / "csv"
+    target.mkdir()
+    (target / MARKER).write_text(json.dumps({"format": "csv\nx", "files": []}), encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        export(new, "csv", target, overwrite=True)
+    assert "\n" not in str(caught.value) and "'csv\\nx'" in str(caught.value)
+    (target / MARKER).write_text(json.dumps({"format": "csv", "files": []}), encoding="utf-8")
+    (target / "two\nlines.txt").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="did not write") as caught:
+        export(new, "csv", target, overwrite=True)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_folder_that_cannot_be_read_is_an_export_error(new, tmp_path, monkeypatch):
+    """Looking into a previous export that cannot be read gives an ExportError, not a bare PermissionError."""
+    export(new, "csv", tmp_path / "csv")
+
+    def refuse(path: Any) -> Any:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    with pytest.raises(ExportError, match="permission denied") as caught:
+        export(new, "csv", tmp_path / "csv", overwrite=True)
+    assert caught.value.errno == errno.EACCES and "\n" not in str(caught.value)
+
+
 # ── races, and systems without renameat2 ──────────────────────────────────────
 
 

@@ -59,6 +59,12 @@ def _fail(path: Path, reason: str, number: int | None = None) -> ExportError:
     return ExportError(str(path), reason, number)
 
 
+def _show(text: object) -> str:
+    """A name or path for a one-line message: quoted if it holds a line break or another control."""
+    shown = str(text)
+    return shown if shown.isprintable() else repr(shown)
+
+
 def _words(error: OSError) -> str:
     """The operating system's message for an error, as the tail of a sentence."""
     text = error.strerror or str(error)
@@ -91,8 +97,10 @@ def _folder_exists(target: Path) -> None:
     parent = target.parent
     if not parent.is_dir():
         if os.path.lexists(parent):
-            raise _fail(target, f"{parent} is not a folder", errno.ENOTDIR)
-        raise OutputFolderMissingError(str(target), f"the folder {parent} does not exist", errno.ENOENT)
+            raise _fail(target, f"{_show(parent)} is not a folder", errno.ENOTDIR)
+        raise OutputFolderMissingError(
+            str(target), f"the folder {_show(parent)} does not exist", errno.ENOENT
+        )
 
 
 def _entries(folder: Path) -> set[str]:
@@ -131,11 +139,11 @@ def _previous(target: Path, format: str) -> None:
         raise _fail(target, f"the folder is not empty and is not a kzrights {format} export", errno.ENOTEMPTY)
     if data["format"] != format:
         raise _fail(
-            target, f"the folder holds a kzrights {data['format']} export, not {format}", errno.EEXIST
+            target, f"the folder holds a kzrights {_show(data['format'])} export, not {format}", errno.EEXIST
         )
     foreign = sorted(_entries(target) - {MARKER, *data["files"]})
     if foreign:
-        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        shown = ", ".join(map(_show, foreign[:3])) + (", ..." if len(foreign) > 3 else "")
         raise _fail(target, f"the folder holds files kzrights did not write ({shown})", errno.ENOTEMPTY)
 
 
@@ -153,6 +161,17 @@ def check_destination(target: Path, format: str, *, folder: bool, overwrite: boo
             file format, a file or link for a folder format), or a folder
             that is not a previous kzrights export of ``format``.
     """
+    try:
+        _check(target, format, folder=folder, overwrite=overwrite)
+    except ExportError:
+        raise
+    except OSError as error:  # e.g. a folder that cannot be read
+        raise _fail(
+            target, f"cannot look at {_show(error.filename or target)}: {_words(error)}", error.errno
+        ) from None
+
+
+def _check(target: Path, format: str, *, folder: bool, overwrite: bool) -> None:
     _folder_exists(target)
     if not os.path.lexists(target):
         return
@@ -187,7 +206,7 @@ def staged(target: Path) -> Iterator[Path]:
     try:
         stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
     except OSError as error:
-        raise _fail(target, f"cannot write in {target.parent}: {_words(error)}", error.errno) from None
+        raise _fail(target, f"cannot write in {_show(target.parent)}: {_words(error)}", error.errno) from None
     try:
         yield stage
     except OSError as error:
