@@ -720,6 +720,18 @@ def test_html_export_escapes_every_value_and_links_only_web_addresses(new, tmp_p
     assert HOSTILE["javascript"] not in page.values("href")
 
 
+def test_markdown_anchors_escape_their_ids(new, tmp_path):
+    """Rendered by Python-Markdown, the Markdown export's anchors keep hostile ids as ids, not as markup.
+
+    (The texts themselves are Markdown source, where HTML is allowed: that is Markdown's design.)
+    """
+    import markdown
+
+    (path,) = export(_hostile(new), "markdown", tmp_path / "report.md")
+    page = _Page(markdown.markdown(path.read_text(encoding="utf-8"), extensions=["footnotes"]))
+    assert HOSTILE["paragraph"] in page.ids  # unescaped, the id would end at its quote and a script begin
+
+
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     id=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\0"), min_size=1),

@@ -152,7 +152,7 @@ def render_html(report: Report) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    """The whole report as Markdown, with an HTML anchor before every record."""
+    """The whole report as Markdown, with an HTML anchor before every record (its id escaped)."""
     meta = report.metadata
 
     def text(record: Any) -> str:
@@ -173,17 +173,17 @@ def render_markdown(report: Report) -> str:
     lines += ['<a id="conclusions"></a>', "## Conclusions", ""]
     for paragraph in report.paragraphs:
         if paragraph.section_id == "conclusions":
-            lines += [f'<a id="{paragraph.id}"></a>', text(paragraph), ""]
+            lines += [f'<a id="{_attr(paragraph.id)}"></a>', text(paragraph), ""]
             for item in (i for i in report.items if i.paragraph_id == paragraph.id):
-                lines.append(f'- <a id="{item.id}"></a>{text(item)}')
+                lines.append(f'- <a id="{_attr(item.id)}"></a>{text(item)}')
             if paragraph.item_ids:
                 lines.append("")
     lines += ['<a id="recommendations"></a>', "## Recommendations", ""]
     for addressee in Addressee:
         recommendations = report.recommendations_to(addressee)
         lead_in = next(p for p in report.paragraphs if p.id == recommendations[0].lead_in_id)
-        lines += [f'<a id="{lead_in.id}"></a>', text(lead_in), ""]
-        lines += [f'{r.number}. <a id="{r.id}"></a>{text(r)}' for r in recommendations]
+        lines += [f'<a id="{_attr(lead_in.id)}"></a>', text(lead_in), ""]
+        lines += [f'{r.number}. <a id="{_attr(r.id)}"></a>{text(r)}' for r in recommendations]
         lines.append("")
     lines += ['<a id="footnotes"></a>', "## Footnotes", ""]
     lines += [f"[^{f.number}]: {f.text}" for f in report.footnotes]
