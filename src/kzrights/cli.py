@@ -224,13 +224,18 @@ def _annotate(args: argparse.Namespace) -> None:
 
 
 def _export(args: argparse.Namespace) -> None:
+    from .errors import ExportError, OutputExistsError
     from .exports import export
 
+    report = _load(args)
     try:
-        written = export(_load(args), args.format, Path(args.output))
-    except FileNotFoundError as exc:
-        raise _CliError(str(exc)) from None
-    _emit(args, [str(p) for p in written], lambda: "\n".join(f"wrote {p}" for p in written))
+        written = export(report, args.format, args.output, overwrite=args.force)
+    except OutputExistsError as exc:
+        raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
+    except OSError as exc:  # the library's are ExportErrors; anything else still gets one line
+        raise _CliError(str(exc) if isinstance(exc, ExportError) else f"cannot export: {exc}") from None
+    shown = [str(p) if str(p).isprintable() else repr(str(p)) for p in written]
+    _emit(args, shown, lambda: "\n".join(f"wrote {p}" for p in shown))
 
 
 def _cite(args: argparse.Namespace) -> None:
@@ -334,11 +339,20 @@ def _parser() -> argparse.ArgumentParser:
     add("annotate", _annotate, "find the report's entities in a text file, or - for stdin").add_argument(
         "file"
     )
-    from .exports import FORMATS
+    from .exports import FOLDER_FORMATS, FORMATS
 
     export = add("export", _export, "write the report as " + ", ".join(FORMATS))
     export.add_argument("--format", required=True, choices=list(FORMATS))
-    export.add_argument("--output", required=True, help="a folder for jsonl and csv, a file for the others")
+    export.add_argument(
+        "--output",
+        required=True,
+        help="a folder for " + ", ".join(sorted(FOLDER_FORMATS)) + "; a file for the others",
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a previous export at --output (a folder only if kzrights wrote it)",
+    )
     add("cite", _cite, "a citation of the report pinned to a paragraph or recommendation").add_argument("id")
     add("verify", _verify, "re-hash the installed data releases against their manifests")
     diff = add("diff", _diff, "what changed between two data releases")

@@ -17,8 +17,11 @@ from collections.abc import Iterable, Sequence
 __all__ = [
     "BuildError",
     "DataIntegrityError",
+    "ExportError",
     "KzrightsError",
     "MissingDependencyError",
+    "OutputExistsError",
+    "OutputFolderMissingError",
     "UnknownIdError",
     "UnknownVersionError",
     "UnsupportedReleaseError",
@@ -159,3 +162,47 @@ class MissingDependencyError(KzrightsError, ImportError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+def _shown(path: str) -> str:
+    """A path as one printable line: quoted when it holds control or unencodable characters."""
+    return path if path.isprintable() else repr(path)
+
+
+class ExportError(KzrightsError, OSError):
+    """An export could not be written; whatever was at its destination is left as it was.
+
+    Attributes:
+        path: The destination that was asked for, as a string.
+        reason: What went wrong, in words (one line).
+        errno: The operating system's error number when one applies (e.g.
+            ``errno.ENOSPC`` for a full disk), else ``None``.
+    """
+
+    def __init__(self, path: str, reason: str, errno: int | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(errno, reason, path)
+
+    def __str__(self) -> str:
+        where = f" to {_shown(self.path)}" if self.path else ""
+        return f"cannot export{where}: {self.reason}"
+
+    def __reduce__(self) -> tuple[type[ExportError], tuple[str, str, int | None], dict[str, object]]:
+        # OSError pickles its (errno, strerror) pair, which is not this constructor's signature
+        return type(self), (self.path, self.reason, self.errno), dict(self.__dict__)
+
+
+class OutputExistsError(ExportError, FileExistsError):
+    """Something is already at an export's destination, and replacing it was not asked for.
+
+    Pass ``overwrite=True`` to [`kzrights.export`][kzrights.exports.export] (``--force`` on the
+    command line) to replace a previous export.
+    """
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}; pass overwrite=True to replace it"
+
+
+class OutputFolderMissingError(ExportError, FileNotFoundError):
+    """The folder an export would be written in does not exist."""

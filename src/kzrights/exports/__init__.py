@@ -1,7 +1,7 @@
 """Exports: the report in the formats people already work with.
 
 [`export`][kzrights.exports.export] writes a report as ``json`` (the canonical release), ``jsonl``
-(one file per record kind), ``csv`` (one table per record kind and link, with
+(one file per table), ``csv`` (one file per table, with
 a Frictionless ``datapackage.json``) or ``sqlite`` (the same tables with keys,
 FTS5 full-text tables and a Datasette metadata file); ``markdown`` and
 ``html`` render the report back as a document (an anchor per record id,
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 from .iri import IRI_PREFIX, RecordIri, parse_record_iri, record_iri
 
-__all__ = ["FORMATS", "IRI_PREFIX", "RecordIri", "export", "parse_record_iri", "record_iri"]
+__all__ = ["FOLDER_FORMATS", "FORMATS", "IRI_PREFIX", "RecordIri", "export", "parse_record_iri", "record_iri"]
 
 FORMATS = (
     "json",
@@ -40,32 +40,78 @@ FORMATS = (
 """The formats [`export`][kzrights.exports.export] writes."""
 
 
-def export(report: Report, format: str, path: str | Path) -> list[Path]:
+FOLDER_FORMATS = frozenset({"jsonl", "csv", "parquet"})
+"""The formats whose export is a folder of files; the others write one file (and maybe a sidecar).
+
+A writer that makes a folder for a format not named here is still handled
+as a folder export; naming it here only lets [`export`][kzrights.exports.export] check the
+destination before it writes.
+"""
+
+
+def export(report: Report, format: str, path: str | Path, *, overwrite: bool = False) -> list[Path]:
     """Write ``report`` in ``format`` at ``path``; return the files written.
+
+    An export never leaves a half-written output, and never replaces
+    anything silently.  It is written beside ``path`` in a staging folder
+    (``.kzrights-tmp-XXXXXXXX``) and moved into place only when complete:
+    killed at any moment, the process leaves ``path`` either as it was or
+    holding the whole new export; a full disk or any other failure leaves
+    it as it was.  What happens to an existing ``path``:
+
+    - nothing there, or an empty folder for a folder format: it is written;
+    - a file (or a symbolic link, which is replaced, not followed) for a
+      file format: [`OutputExistsError`][kzrights.errors.OutputExistsError] unless
+      ``overwrite`` is true, then it is replaced in one step;
+    - a folder written by an earlier kzrights export of the same format
+      (it holds a ``.kzrights-export.json`` marker listing its files):
+      ``OutputExistsError`` unless ``overwrite`` is true, then the new folder
+      is swapped in and the old one deleted;
+    - anything else (a folder for a file format, a file for a folder format,
+      a non-empty folder that is not such an export, or one that holds files
+      the export did not write): [`ExportError`][kzrights.errors.ExportError], even
+      with ``overwrite``.
+
+    The SQLite export's sidecar ``NAME.metadata.json`` (for Datasette)
+    follows the same rules, and is moved into place just before the
+    database.
 
     Args:
         report: The release to export (from [`kzrights.load`][kzrights.releases.load]).
         format: One of [`FORMATS`][kzrights.exports.FORMATS].
-        path: A folder for ``jsonl`` and ``csv``, a file for the others;
-            its parent folder must exist.
+        path: A folder for the formats in [`FOLDER_FORMATS`][kzrights.exports.FOLDER_FORMATS], a file for
+            the others; its parent folder must exist.  An empty string is an
+            error, not the current folder.
+        overwrite: Replace a previous output at ``path`` (see above).
+
+    Returns:
+        The paths written, beside or under ``path`` (a folder export's
+        marker file is not listed).
 
     Raises:
         TypeError: If ``report`` is not a Report or ``path`` not a path.
         ValueError: If ``format`` is not one of [`FORMATS`][kzrights.exports.FORMATS].
-        FileNotFoundError: If the parent folder of ``path`` does not exist.
+        OutputFolderMissingError: If the parent folder of ``path`` does not
+            exist (also a ``FileNotFoundError``).
+        OutputExistsError: If an output exists and ``overwrite`` is false
+            (also a ``FileExistsError``).
+        ExportError: For any other reason the export cannot be written: an
+            empty or unencodable path, a read-only folder, a full disk, the
+            wrong kind of thing at ``path``.  It is an ``OSError`` whose
+            ``errno`` says which, when the system gave one.
     """
     from ..report import Report
-    from . import citations, documents, workbooks, writers
+    from . import _staging, citations, documents, workbooks, writers
 
     if not isinstance(report, Report):
         raise TypeError(f"report must be a kzrights.Report, not {type(report).__name__}")
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a str or a pathlib.Path, not {type(path).__name__}")
-    target = Path(path)
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
-    if not target.parent.is_dir():
-        raise FileNotFoundError(f"the folder {target.parent} does not exist")
+    target = _staging.check_name(path)
+    folder = format in FOLDER_FORMATS
+    _staging.check_destination(target, format, folder=folder, overwrite=overwrite)
     write = {
         "json": writers.write_json,
         "jsonl": writers.write_jsonl,
@@ -79,4 +125,13 @@ def export(report: Report, format: str, path: str | Path) -> list[Path]:
         "parquet": workbooks.write_parquet,
         "xlsx": workbooks.write_xlsx,
     }[format]
-    return write(report, target)
+    with _staging.staged(target) as stage:
+        written = write(report, stage / target.name)
+        if folder != (stage / target.name).is_dir():
+            folder = not folder
+            _staging.check_destination(target, format, folder=folder, overwrite=overwrite)
+        if folder:
+            _staging.mark(stage / target.name, format, report.version)
+        _staging.sync(stage)
+        _staging.place(stage, target, format, folder=folder, overwrite=overwrite)
+    return [target.parent / p.relative_to(stage) for p in written]

@@ -44,20 +44,52 @@ def _marks(report: Report) -> dict[str, list[tuple[int, int, str]]]:
     return marks
 
 
-def _html_text(report: Report, record: Any, marks: dict[str, list[tuple[int, int, str]]]) -> str:
-    """A record's text with its entities marked and its footnote markers linked, escaped."""
+def _attr(value: object) -> str:
+    """A value made safe inside a double-quoted HTML attribute."""
+    return html.escape(str(value), quote=True)
+
+
+def _web_url(url: str) -> bool:
+    """Whether ``url`` may be a link: only ``http`` and ``https`` ones are (never ``javascript:``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _html_text(
+    report: Report, record: Any, marks: dict[str, list[tuple[int, int, str]]], urls: tuple[str, ...] = ()
+) -> str:
+    """A record's text with its entities marked, its footnote markers and web addresses linked, escaped.
+
+    Every value that goes into the markup (ids, names, addresses) is escaped;
+    an address becomes a link only if it is ``http``/``https`` and crosses no
+    entity mark or footnote marker, so tags always nest.
+    """
     names = {e.id: e.name for e in report.entities}
     events: list[tuple[int, int, str]] = []  # (offset, order, html)
-    for start, end, entity_id in marks.get(record.id, []):
-        title = html.escape(names.get(entity_id, entity_id), quote=True)
-        events.append((start, 1, f'<span class="entity" data-entity="{entity_id}" title="{title}">'))
+    spans = marks.get(record.id, [])
+    for start, end, entity_id in spans:
+        title = _attr(names.get(entity_id, entity_id))
+        events.append((start, 1, f'<span class="entity" data-entity="{_attr(entity_id)}" title="{title}">'))
         events.append((end, 0, "</span>"))
-    for n, ref in enumerate(getattr(record, "footnote_refs", ()), start=1):
-        number = ref.footnote_id.rsplit(".", 1)[1]
-        anchor = f"ref-{record.id}-{n}"
+    refs = getattr(record, "footnote_refs", ())
+    for n, ref in enumerate(refs, start=1):
+        number = html.escape(ref.footnote_id.rsplit(".", 1)[-1])
+        anchor = _attr(f"ref-{record.id}-{n}")
         events.append(
-            (ref.offset, 2, f'<sup><a id="{anchor}" href="#{ref.footnote_id}">[{number}]</a></sup>')
+            (ref.offset, 2, f'<sup><a id="{anchor}" href="#{_attr(ref.footnote_id)}">[{number}]</a></sup>')
         )
+    for url in urls:
+        start = record.text.find(url) if url and _web_url(url) else -1
+        end = start + len(url)
+        crossed = any(s < end and start < e for s, e, _ in spans) or any(start < r.offset < end for r in refs)
+        if start >= 0 and not crossed:
+            events.append((start, 1, f'<a href="{_attr(url)}">'))
+            events.append((end, 0, "</a>"))
     events.sort()
     out, last = [], 0
     for offset, _, tag in events:
@@ -69,12 +101,16 @@ def _html_text(report: Report, record: Any, marks: dict[str, list[tuple[int, int
 
 
 def render_html(report: Report) -> str:
-    """The whole report as one self-contained HTML page: an anchor per record id, footnotes both ways."""
+    """The whole report as one self-contained HTML page: an anchor per record id, footnotes both ways.
+
+    Every value from the release is escaped where it is inserted, ids
+    included; only ``http`` and ``https`` addresses become links.
+    """
     meta = report.metadata
     marks = _marks(report)
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{html.escape(meta.language)}"><head><meta charset="utf-8">',
+        f'<html lang="{_attr(meta.language)}"><head><meta charset="utf-8">',
         f"<title>{html.escape(meta.title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(meta.title)}</h1>",
         f'<p class="byline">{html.escape(", ".join(meta.authors))} · {html.escape(meta.publisher)} · '
@@ -87,11 +123,11 @@ def render_html(report: Report) -> str:
     for paragraph in report.paragraphs:
         if paragraph.section_id != "conclusions":
             continue
-        parts.append(f'<p id="{paragraph.id}">{_html_text(report, paragraph, marks)}</p>')
+        parts.append(f'<p id="{_attr(paragraph.id)}">{_html_text(report, paragraph, marks)}</p>')
         if paragraph.id in items_by_paragraph:
             parts.append("<ul>")
             parts += [
-                f'<li id="{i.id}">{_html_text(report, i, marks)}</li>'
+                f'<li id="{_attr(i.id)}">{_html_text(report, i, marks)}</li>'
                 for i in items_by_paragraph[paragraph.id]
             ]
             parts.append("</ul>")
@@ -99,22 +135,19 @@ def render_html(report: Report) -> str:
     for addressee in Addressee:
         recommendations: list[Recommendation] = list(report.recommendations_to(addressee))
         lead_in = next(p for p in report.paragraphs if p.id == recommendations[0].lead_in_id)
-        parts.append(f'<p id="{lead_in.id}">{_html_text(report, lead_in, marks)}</p><ol>')
-        parts += [f'<li id="{r.id}">{_html_text(report, r, marks)}</li>' for r in recommendations]
+        parts.append(f'<p id="{_attr(lead_in.id)}">{_html_text(report, lead_in, marks)}</p><ol>')
+        parts += [f'<li id="{_attr(r.id)}">{_html_text(report, r, marks)}</li>' for r in recommendations]
         parts.append("</ol>")
     parts.append('<h2 id="footnotes">Footnotes</h2><ol>')
     for footnote in report.footnotes:
         backs = " ".join(
-            f'<a class="back" href="#ref-{record.id}-{n}" title="back to {record.id}">↩</a>'
+            f'<a class="back" href="#ref-{_attr(record.id)}-{n}" title="back to {_attr(record.id)}">↩</a>'
             for record in report.records()
             for n, ref in enumerate(getattr(record, "footnote_refs", ()), start=1)
             if ref.footnote_id == footnote.id
         )
-        text = _html_text(report, footnote, marks)
-        for url in footnote.urls:
-            escaped = html.escape(url)
-            text = text.replace(escaped, f'<a href="{escaped}">{escaped}</a>', 1)
-        parts.append(f'<li id="{footnote.id}" value="{footnote.number}">{text} {backs}</li>')
+        text = _html_text(report, footnote, marks, footnote.urls)
+        parts.append(f'<li id="{_attr(footnote.id)}" value="{_attr(footnote.number)}">{text} {backs}</li>')
     parts.append("</ol>")
     parts.append(
         f"<footer><p>{html.escape(meta.rights.report_text)}</p><p>Cite as: {html.escape(meta.citation)}</p>"
@@ -124,7 +157,7 @@ def render_html(report: Report) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    """The whole report as Markdown, with an HTML anchor before every record."""
+    """The whole report as Markdown, with an HTML anchor before every record (its id escaped)."""
     meta = report.metadata
 
     def text(record: Any) -> str:
@@ -145,17 +178,17 @@ def render_markdown(report: Report) -> str:
     lines += ['<a id="conclusions"></a>', "## Conclusions", ""]
     for paragraph in report.paragraphs:
         if paragraph.section_id == "conclusions":
-            lines += [f'<a id="{paragraph.id}"></a>', text(paragraph), ""]
+            lines += [f'<a id="{_attr(paragraph.id)}"></a>', text(paragraph), ""]
             for item in (i for i in report.items if i.paragraph_id == paragraph.id):
-                lines.append(f'- <a id="{item.id}"></a>{text(item)}')
+                lines.append(f'- <a id="{_attr(item.id)}"></a>{text(item)}')
             if paragraph.item_ids:
                 lines.append("")
     lines += ['<a id="recommendations"></a>', "## Recommendations", ""]
     for addressee in Addressee:
         recommendations = report.recommendations_to(addressee)
         lead_in = next(p for p in report.paragraphs if p.id == recommendations[0].lead_in_id)
-        lines += [f'<a id="{lead_in.id}"></a>', text(lead_in), ""]
-        lines += [f'{r.number}. <a id="{r.id}"></a>{text(r)}' for r in recommendations]
+        lines += [f'<a id="{_attr(lead_in.id)}"></a>', text(lead_in), ""]
+        lines += [f'{r.number}. <a id="{_attr(r.id)}"></a>{text(r)}' for r in recommendations]
         lines.append("")
     lines += ['<a id="footnotes"></a>', "## Footnotes", ""]
     lines += [f"[^{f.number}]: {f.text}" for f in report.footnotes]

@@ -9,7 +9,10 @@ before it writes anything.
 
 from __future__ import annotations
 
+import datetime
 import importlib
+import io
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,5 +150,30 @@ def write_xlsx(report: Report, path: Path) -> list[Path]:
                 elif cell.is_date:
                     cell.number_format = "yyyy-mm-dd"
         sheet.freeze_panes = "A2"
-    workbook.save(path)
+    # the same release gives the same bytes: the document's dates are the report's
+    # publication date, not the clock's, and so are the zip members' timestamps
+    published = datetime.datetime.combine(meta.published, datetime.time())
+    workbook.properties.created = published
+    buffer = io.BytesIO()
+    writer_module = _require("openpyxl.writer.excel", "export(report, 'xlsx', ...)", "openpyxl", "xlsx")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        workbook.properties.modified = published
+        writer_module.ExcelWriter(workbook, archive).save()
+    path.write_bytes(_with_fixed_times(buffer.getvalue(), published))
     return [path]
+
+
+def _with_fixed_times(data: bytes, when: datetime.datetime) -> bytes:
+    """Return the zip archive ``data`` with every member's timestamp set to ``when``."""
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            target.writestr(info, source.read(member))
+    return out.getvalue()

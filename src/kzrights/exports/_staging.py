@@ -1,0 +1,356 @@
+"""How an export reaches its destination: staged beside it, then moved into place whole.
+
+Every writer writes into a fresh staging folder (``.kzrights-tmp-XXXXXXXX``)
+created in the destination's own folder, under the destination's own name,
+so that the sidecar files it derives from that name (the SQLite export's
+``NAME.metadata.json``) come out right.  Only when the writer has finished
+and the files are synced does `place` move each staged entry into
+place with one ``rename`` each (same file system, so each move is atomic):
+
+- a path that is free is taken without replacing anything that appeared
+  there meanwhile (``renameat2(RENAME_NOREPLACE)`` on Linux);
+- a path that holds a previous output (``overwrite=True``) is swapped with
+  the new one in one step (``renameat2(RENAME_EXCHANGE)`` on Linux, so the
+  destination is never missing), and the previous output, now in the
+  staging folder, is deleted with it, only once it is checked to hold
+  nothing kzrights did not write.
+
+Sidecars are moved before the main file, so a main file from the new export
+means its sidecars are new too.  A process killed at any moment leaves each
+destination path either as it was or complete, plus at worst a stale
+``.kzrights-tmp-*`` folder beside it.  Where ``renameat2`` is missing
+(other systems, some network file systems) files are replaced with
+``os.replace`` (still atomic) and a previous folder is first moved into the
+staging folder as ``NAME.previous``, then the new one moved in: a crash
+between those two steps leaves the previous folder whole at
+``.kzrights-tmp-XXXXXXXX/NAME.previous``.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExportError, OutputExistsError, OutputFolderMissingError
+
+__all__ = ["MARKER", "STAGING_PREFIX", "check_destination", "check_name", "mark", "place", "staged", "sync"]
+
+MARKER = ".kzrights-export.json"
+"""The file a folder export writes into itself: its format and the files it wrote."""
+
+STAGING_PREFIX = ".kzrights-tmp-"
+"""The name of a staging folder starts with this (it sits beside the destination)."""
+
+_AT_FDCWD = -100  # <fcntl.h>: paths relative to the current folder
+_RENAME_NOREPLACE = 1  # <linux/fs.h>
+_RENAME_EXCHANGE = 2
+
+
+def _fail(path: Path, reason: str, number: int | None = None) -> ExportError:
+    return ExportError(str(path), reason, number)
+
+
+def _show(text: object) -> str:
+    """A name or path for a one-line message: quoted if it holds a line break or another control."""
+    shown = str(text)
+    return shown if shown.isprintable() else repr(shown)
+
+
+def _words(error: OSError) -> str:
+    """The operating system's message for an error, as the tail of a sentence."""
+    text = error.strerror or str(error)
+    return text[:1].lower() + text[1:]
+
+
+def check_name(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a `Path` if it can name an export, else raise `ExportError`.
+
+    An empty string is an error, not the current folder; so are paths that
+    end in no name (``/``, ``.``, ``..``), and names the file system cannot
+    encode or that hold a NUL character.
+    """
+    raw = os.fspath(path)
+    if raw == "":
+        raise ExportError("", "the output path is empty")
+    if "\0" in raw:
+        raise _fail(Path(raw.replace("\0", "\\0")), "a path cannot hold a NUL character")
+    try:
+        os.fsencode(raw)
+    except UnicodeEncodeError:
+        raise ExportError(raw, "the file system cannot encode this name") from None
+    target = Path(raw)
+    if target.name in ("", ".", ".."):
+        raise _fail(target, "the path must end in a file or folder name")
+    return target
+
+
+def _folder_exists(target: Path) -> None:
+    parent = target.parent
+    if not parent.is_dir():
+        if os.path.lexists(parent):
+            raise _fail(target, f"{_show(parent)} is not a folder", errno.ENOTDIR)
+        raise OutputFolderMissingError(
+            str(target), f"the folder {_show(parent)} does not exist", errno.ENOENT
+        )
+
+
+def _entries(folder: Path) -> set[str]:
+    """Every file, link and empty folder under ``folder``, as relative POSIX paths (links not followed)."""
+    found: set[str] = set()
+
+    def walk(at: Path, prefix: str) -> None:
+        with os.scandir(at) as scan:
+            names = list(scan)
+        if not names and prefix:
+            found.add(prefix)
+        for entry in names:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                walk(Path(entry.path), relative + "/")
+            else:
+                found.add(relative)
+
+    walk(folder, "")
+    return found
+
+
+def _previous(target: Path, format: str) -> None:
+    """Raise unless the folder ``target`` is a kzrights ``format`` export holding only what it wrote."""
+    marker = target / MARKER
+    try:
+        data: Any = json.loads(marker.read_text(encoding="utf-8")) if not marker.is_symlink() else None
+    except (OSError, ValueError):
+        data = None
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("format"), str)
+        and isinstance(data.get("files"), list)
+        and all(isinstance(f, str) for f in data["files"])
+    ):
+        raise _fail(target, f"the folder is not empty and is not a kzrights {format} export", errno.ENOTEMPTY)
+    if data["format"] != format:
+        raise _fail(
+            target, f"the folder holds a kzrights {_show(data['format'])} export, not {format}", errno.EEXIST
+        )
+    foreign = sorted(_entries(target) - {MARKER, *data["files"]})
+    if foreign:
+        shown = ", ".join(map(_show, foreign[:3])) + (", ..." if len(foreign) > 3 else "")
+        raise _fail(target, f"the folder holds files kzrights did not write ({shown})", errno.ENOTEMPTY)
+
+
+def _exists(target: Path, reason: str) -> OutputExistsError:
+    return OutputExistsError(str(target), reason, errno.EEXIST)
+
+
+def check_destination(target: Path, format: str, *, folder: bool, overwrite: bool) -> None:
+    """Raise if an export of ``format`` may not be written at ``target`` (checked before and while placing).
+
+    Raises:
+        OutputFolderMissingError: The folder ``target`` would be in does not exist.
+        OutputExistsError: Something is at ``target`` and ``overwrite`` is false.
+        ExportError: ``target`` is the wrong kind of thing (a folder for a
+            file format, a file or link for a folder format), or a folder
+            that is not a previous kzrights export of ``format``.
+    """
+    try:
+        _check(target, format, folder=folder, overwrite=overwrite)
+    except ExportError:
+        raise
+    except OSError as error:  # e.g. a folder that cannot be read
+        raise _fail(
+            target, f"cannot look at {_show(error.filename or target)}: {_words(error)}", error.errno
+        ) from None
+
+
+def _check(target: Path, format: str, *, folder: bool, overwrite: bool) -> None:
+    _folder_exists(target)
+    if not os.path.lexists(target):
+        return
+    if target.is_symlink():
+        if folder:
+            raise _fail(
+                target, "it is a symbolic link; a folder export does not write through links", errno.EEXIST
+            )
+        if not overwrite:
+            raise _exists(target, "a symbolic link is there")
+    elif target.is_dir():
+        if not folder:
+            raise _fail(target, f"it is a folder, and the {format} export is a file", errno.EISDIR)
+        if not any(target.iterdir()):
+            return  # an empty folder holds nothing to lose
+        _previous(target, format)
+        if not overwrite:
+            raise _exists(target, f"it holds a previous {format} export")
+    elif folder:
+        raise _fail(target, f"it is a file, and the {format} export is a folder", errno.ENOTDIR)
+    elif not overwrite:
+        raise _exists(target, "a file is there")
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """A fresh staging folder beside ``target``, removed on the way out with whatever is still in it.
+
+    A writer's own errors (a full disk, a read-only folder) come out as
+    [`ExportError`][kzrights.errors.ExportError]; the destination is not touched.
+    """
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
+    except OSError as error:
+        raise _fail(target, f"cannot write in {_show(target.parent)}: {_words(error)}", error.errno) from None
+    try:
+        yield stage
+    except OSError as error:
+        if isinstance(error, ExportError):
+            raise
+        raise _fail(target, _words(error), error.errno) from None
+    except UnicodeEncodeError as error:  # a report built by hand may hold lone surrogates
+        raise _fail(
+            target, f"the data cannot be written as UTF-8 ({error.reason} at {error.start})"
+        ) from None
+    except sqlite3.Error as error:
+        full = getattr(error, "sqlite_errorcode", None) == 13 or "full" in str(error)  # SQLITE_FULL
+        raise _fail(target, f"SQLite: {error}", errno.ENOSPC if full else None) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def mark(folder: Path, format: str, version: str) -> None:
+    """Write the marker that lets a later export recognise ``folder`` as its own."""
+    files = sorted(_entries(folder))
+    text = json.dumps({"format": format, "data_version": version, "files": files}, indent=1) + "\n"
+    (folder / MARKER).write_text(text, encoding="utf-8")
+
+
+def sync(stage: Path) -> None:
+    """Flush every staged file and folder to the disk, so that what is moved in is whole on the disk too."""
+    for root, _, files in os.walk(stage):
+        for name in files:
+            descriptor = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        _sync_folder(Path(root))
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows cannot open a folder
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:  # pragma: no cover - some file systems refuse to sync a folder
+        pass
+    finally:
+        os.close(descriptor)
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """Linux's renameat2 from the C library, or None where there is none (looked up once)."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):  # pragma: no cover - tested on Linux
+        return None
+    try:
+        function: Any = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # pragma: no cover - an old or non-glibc C library
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function  # type: ignore[no-any-return]
+
+
+def _rename(source: Path, destination: Path, flags: int) -> bool:
+    """renameat2(source, destination, flags); False where the system or file system lacks it."""
+    import ctypes
+
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(destination), flags) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # pragma: no cover - a file system without renameat2's flags
+    raise OSError(number, os.strerror(number), str(destination))
+
+
+def _take(source: Path, destination: Path) -> None:
+    """Move ``source`` to the free path ``destination``, never replacing what appeared there meanwhile."""
+    if _rename(source, destination, _RENAME_NOREPLACE):
+        return
+    if os.path.lexists(destination):  # without renameat2: a check, then the move
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(destination))
+    os.rename(source, destination)
+
+
+def _swap(source: Path, destination: Path, *, folder: bool) -> bool:
+    """Put ``source`` at ``destination``; return whether what was there is now at ``source``."""
+    if _rename(source, destination, _RENAME_EXCHANGE):
+        return True
+    if not folder:  # without renameat2: atomic, but the old file is gone at once
+        os.replace(source, destination)
+        return False
+    aside = source.with_name(source.name + ".previous")  # without renameat2: two steps
+    os.rename(destination, aside)
+    try:
+        os.rename(source, destination)
+    except OSError:  # pragma: no cover - e.g. a folder appeared at destination meanwhile
+        os.rename(aside, destination)
+        raise
+    os.rename(aside, source)
+    return True
+
+
+def _discard(previous: Path, target: Path, format: str) -> None:
+    """Delete a replaced previous folder export, unless it gained files kzrights did not write."""
+    try:
+        _previous(previous, format)  # it was checked before the swap: look again before deleting
+    except ExportError:
+        kept = target.with_name(f"{target.name}.previous{previous.parent.name[len(STAGING_PREFIX) - 1 :]}")
+        os.rename(previous, kept)
+        raise _fail(
+            target,
+            f"the new export is in place, but the previous folder gained files kzrights did not write, "
+            f"so it was kept as {kept.name}",
+            errno.ENOTEMPTY,
+        ) from None
+    shutil.rmtree(previous)
+
+
+def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bool) -> list[Path]:
+    """Move the staged export into place beside ``target``; return where its entries now are.
+
+    Every destination is checked (as `check_destination` does) before
+    anything moves; sidecars move first and the main entry (``target``'s
+    name) last.  A previous output that was replaced is deleted.
+    """
+    entries = [*sorted(p for p in stage.iterdir() if p.name != target.name), stage / target.name]
+    moves = [(entry, target.parent / entry.name) for entry in entries]
+    for _, destination in moves:
+        check_destination(destination, format, folder=folder, overwrite=overwrite)
+    for entry, destination in moves:
+        if not os.path.lexists(destination):
+            _take(entry, destination)
+        elif destination.is_dir() and not destination.is_symlink() and not any(destination.iterdir()):
+            os.replace(entry, destination)  # an empty folder, replaced only while it is still empty
+        elif _swap(entry, destination, folder=folder):
+            if folder:
+                _discard(entry, destination, format)
+            else:
+                os.unlink(entry)
+    _sync_folder(target.parent)
+    return [destination for _, destination in moves]
