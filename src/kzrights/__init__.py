@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from .errors import (
     DataIntegrityError,
+    InputTooLongError,
     KzrightsError,
     UnknownIdError,
     UnknownVersionError,
@@ -68,6 +69,7 @@ __all__ = [
     "FigureKind",
     "Footnote",
     "FootnoteRef",
+    "InputTooLongError",
     "Item",
     "KzrightsError",
     "Link",
