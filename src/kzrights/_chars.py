@@ -38,6 +38,7 @@ __all__ = [
     "CYRILLIC",
     "DASHES",
     "INVISIBLE",
+    "MARK_PLACEHOLDER",
     "QUOTES",
     "Offsets",
     "canonical",
@@ -45,13 +46,13 @@ __all__ = [
     "fold_mark",
     "is_word_char",
     "mark_class",
+    "mask_marks",
     "nfc",
     "nonword_bmp_class",
     "same_length_lower",
     "strip_diacritics",
     "strip_invisible",
     "transliterate",
-    "word_pattern",
 ]
 
 APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u02b9"
@@ -98,9 +99,6 @@ _WORD = re.compile(r"\w")
 # characters whose lowercase is longer than one character (str.lower gives
 # "i̇" for İ); a test checks this table against every code point
 _LONG_LOWER = {"\u0130": "i"}
-# combining marks exist in these planes only (the BMP, plane 1, plane 14); a
-# test checks it against every code point of the running Python's Unicode
-_MARK_PLANES = (0, 1, 14)
 
 
 def fold_apostrophes(text: str) -> str:
@@ -165,21 +163,43 @@ def _ranges(codes: Iterable[int]) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def mark_class() -> str:
-    """A regex character class of every combining mark (built once, on first use: about 50 ms)."""
-    codes = range(0, 0x20000), range(0xE0000, 0xE1000)  # the planes that have marks
+def _marks() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Every combining mark's code point: those of the BMP, and those beyond (about 50 ms, once)."""
+    blocks = range(0, 0x20000), range(0xE0000, 0xE1000)  # the planes that have marks
     marks = [
         code
-        for block in codes
+        for block in blocks
         for code, category in zip(block, map(unicodedata.category, map(chr, block)), strict=True)
         if category[0] == "M"
     ]
-    return "[" + _ranges(marks) + "]"
+    return tuple(c for c in marks if c < 0x10000), tuple(c for c in marks if c >= 0x10000)
 
 
-def word_pattern() -> str:
-    """A regex that matches one :func:`is_word_char` character."""
-    return "(?:[^\\W" + re.escape(APOSTROPHES) + "]|" + mark_class() + ")"
+def mark_class() -> str:
+    """A regex character class of every combining mark."""
+    bmp, astral = _marks()
+    return "[" + _ranges(bmp + astral) + "]"
+
+
+MARK_PLACEHOLDER = "\u02b0"
+"""The letter :func:`mask_marks` puts in place of each combining mark (ʰ, a modifier letter)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _mark_pattern() -> re.Pattern[str]:
+    return re.compile(mark_class())
+
+
+def mask_marks(text: str) -> str:
+    """Return ``text`` with each combining mark replaced by :data:`MARK_PLACEHOLDER`; offsets are kept.
+
+    A mark belongs to its letter's word; a letter in its place keeps it there
+    for a matcher that only knows letters and digits as word characters.
+
+    >>> mask_marks("x\u0301 y") == "x\u02b0 y"
+    True
+    """
+    return _mark_pattern().sub(MARK_PLACEHOLDER, text)
 
 
 @functools.lru_cache(maxsize=1)

@@ -86,6 +86,7 @@ def _fold(text: str) -> str:
 
 
 _END = ""  # a trie key that marks the end of a name
+_END_OF_NAME = "(?![^\\W" + re.escape(_chars.APOSTROPHES) + "])"
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -95,8 +96,9 @@ def _trie_regex(words: Iterable[str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[_END] = {}
-    # a name ends where no word character follows (a combining mark is one)
-    return _node_regex(trie, "(?!" + _chars.word_pattern() + ")", top=True)
+    # a name ends where no letter or digit follows; an apostrophe may follow, whatever
+    # Unicode calls it (ʼ is a letter to it); Matcher.find sees to combining marks
+    return _node_regex(trie, _END_OF_NAME, top=True)
 
 
 def _edge(char: str) -> str:
@@ -199,7 +201,13 @@ class Matcher:
         Offsets index ``text`` as given, whatever its normal form.
         """
         normal, back = _chars.nfc(text)
-        found = self._find(normal)
+        low = _chars.same_length_lower(normal)
+        found = self._scan(normal, low)
+        if found is None:
+            # a name ran into a combining mark that composes with nothing:
+            # scan again with every mark turned into a letter, which ends no name
+            found = self._scan(normal, _chars.mask_marks(low))
+            assert found is not None  # no marks are left to run into
         if back is None:
             return found
         new = tuple.__new__
@@ -209,15 +217,22 @@ class Matcher:
             moved.append(new(Mention, (mention.entity_id, text[start:end], start, end, None, None)))
         return moved
 
-    def _find(self, text: str) -> list[Mention]:
-        low = _chars.same_length_lower(text)
+    def _scan(self, text: str, low: str) -> list[Mention] | None:
+        """The mentions in ``text`` (NFC), found through ``low``, its lowercase.
+
+        ``None`` if a name found is followed by a combining mark.
+        """
         found: list[Mention] = []
         head = self._head.match(low)
-        if head is not None:
-            self._keep(head, text, low, found)
+        if head is not None and not self._keep(head, text, low, found):
+            return None
         exact_get = self._exact.get
         folded_get = self._folded.get
         new = tuple.__new__
+        # a text repeats its names: one string per surface form, however often it occurs
+        surfaces: dict[str, str] = {}
+        same = surfaces.setdefault
+        is_mark = _chars.is_mark
         pattern = self._anywhere_astral if _has_astral(low) else self._anywhere
         for match in pattern.finditer(low, head.end() if head is not None else 0):
             start, end = match.span(1)
@@ -225,17 +240,23 @@ class Matcher:
             surface = text[start:end]
             entity_id = folded_get(key) or exact_get(surface)
             if entity_id is not None and low[start - 1] < "\U00010000":
+                # marks start at U+0300: one comparison rules them out after almost every name
+                if low[end : end + 1] > "\u02ff" and is_mark(low[end]):
+                    return None
                 # tuple.__new__ skips the keyword handling of Mention(...)
-                found.append(new(Mention, (entity_id, surface, start, end, None, None)))
-            else:
-                self._keep(match, text, low, found)
+                found.append(new(Mention, (entity_id, same(surface, surface), start, end, None, None)))
+            elif not self._keep(match, text, low, found):
+                return None
         return found
 
-    def _keep(self, match: re.Match[str], text: str, low: str, found: list[Mention]) -> None:
-        """The slow path of a hit: marks or spaces to fold, a case to check, a character before to check."""
+    def _keep(self, match: re.Match[str], text: str, low: str, found: list[Mention]) -> bool:
+        """The slow path of a hit: marks or spaces to fold, a case to check, a character before to check.
+
+        Returns ``False`` if the name found is followed by a combining mark.
+        """
         start, end = match.span(1)
         if start and _chars.is_word_char(low[start - 1]):
-            return  # a letter beyond the BMP, which the class before the name let through
+            return True  # a letter beyond the BMP, which the class before the name let through
         key = match.group(1)
         entity_id = self._folded.get(_fold(key)) or self._exact.get(_fold(text[start:end]))
         if entity_id is None:
@@ -243,12 +264,15 @@ class Matcher:
             # matches in any case may still start here
             retry = self._folded_only.match(low, start)
             if retry is None:
-                return
+                return True
             end = retry.end(1)
             entity_id = self._folded.get(_fold(retry.group(1)))
             if entity_id is None:
-                return
+                return True
+        if end < len(low) and _chars.is_mark(low[end]):
+            return False
         found.append(Mention(entity_id, text[start:end], start, end))
+        return True
 
 
 _ASTRAL_CHUNK = 1 << 20

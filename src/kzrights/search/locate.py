@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING
 
 import attrs
@@ -86,8 +85,8 @@ class Locator:
 
     def _places(self, quote: str) -> tuple[str, list[tuple[Record, int, int]]]:
         """The quotation as given (NFC, trimmed), and every ``(record, start, end)`` it stands at."""
-        # NFC, as the records are: a quotation typed in NFD is found too
-        stripped = unicodedata.normalize("NFC", quote).strip()
+        # as the reader sees it: NFC, as the records are, without invisible characters
+        stripped = _chars.canonical(quote).strip()
         needle, _ = _folded(stripped)
         places: list[tuple[Record, int, int]] = []
         if not needle:
