@@ -12,9 +12,11 @@ take every table and every small rule from here:
 - :data:`INVISIBLE`: characters that take no room on the page (zero-width
   space, soft hyphen, direction marks, …), which :func:`strip_invisible`
   drops;
-- :func:`is_word_char`: letters, digits *and combining marks*, so that a
-  word (a name, a quotation, a search term) never ends between a letter and
-  its accent;
+- :func:`is_word_char`: letters, digits *and combining marks* (never an
+  apostrophe, even one Unicode calls a letter), so that a word (a name, a
+  quotation, a search term) never ends between a letter and its accent;
+  :func:`mask_marks` puts a letter in each mark's place for code that only
+  knows letters and digits;
 - :func:`nfc`: a text in Normalization Form C with, for every mention found
   in it, the way back to the text as given (:class:`Offsets`);
 - :func:`same_length_lower`: lowercase that keeps every offset;
@@ -44,6 +46,8 @@ __all__ = [
     "canonical",
     "fold_apostrophes",
     "fold_mark",
+    "is_invisible",
+    "is_mark",
     "is_word_char",
     "mark_class",
     "mask_marks",
