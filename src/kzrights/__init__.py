@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from .errors import (
     DataIntegrityError,
+    InputTooLongError,
     KzrightsError,
     UnknownIdError,
     UnknownVersionError,
@@ -69,6 +70,7 @@ __all__ = [
     "FigureKind",
     "Footnote",
     "FootnoteRef",
+    "InputTooLongError",
     "Item",
     "KzrightsError",
     "Link",

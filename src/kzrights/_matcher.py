@@ -13,6 +13,14 @@ over the lowercased text; a hit of a single word or acronym is then kept only
 if the original text has it in one of its allowed forms (see
 `surface_variants`), so "oyan" and "ilo" are never names.
 
+Character rules come from `kzrights._chars`, as they do for search and
+[`Report.entity`][kzrights.report.Report.entity]: any apostrophe stands for any other and any dash for
+any other; a word is letters, digits and combining marks, so a name never
+ends between a letter and its accent; a text that is not in NFC is matched
+in NFC and its mentions are given back as offsets into the text as given.
+There is one path for every text: the lowercase never changes an offset
+(`same_length_lower`).
+
 A `Matcher` pickles as its two tables of names (a process pool or a
 Spark job can ship it) and rebuilds its patterns on arrival; it never changes
 after it is built.
@@ -20,11 +28,11 @@ after it is built.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from . import _chars
 from .records import Mention
 
 if TYPE_CHECKING:
@@ -33,7 +41,14 @@ if TYPE_CHECKING:
 __all__ = ["Matcher", "entity_matcher", "surface_variants"]
 
 _SPACE = re.compile(r"\s+")
-_APOSTROPHES = ("’", "'")
+# every apostrophe and every dash of an alias is stored as its folded form, and
+# the trie's edge for it accepts any of them
+_MARK_FOLD = str.maketrans({**dict.fromkeys(_chars.APOSTROPHES, "'"), **dict.fromkeys(_chars.DASHES, "-")})
+_EDGES = {
+    " ": r"\s+",
+    "'": "[" + re.escape(_chars.APOSTROPHES) + "]",
+    "-": "[" + re.escape(_chars.DASHES) + "]",
+}
 
 
 def _is_multiword(alias: str) -> bool:
@@ -59,18 +74,20 @@ def surface_variants(alias: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-def _apostrophe_variants(alias: str) -> tuple[str, ...]:
-    if not any(a in alias for a in _APOSTROPHES):
-        return (alias,)
-    return tuple(dict.fromkeys(alias.replace(a, b) for a in _APOSTROPHES for b in _APOSTROPHES))
-
-
 def _fold(text: str) -> str:
-    """The key under which a multi-word surface string is looked up."""
-    return _SPACE.sub(" ", text.lower())
+    """The key under which a surface string is looked up.
+
+    Apostrophes and dashes folded; for a string of several words, lowercase
+    with one space between the words, as multi-word names match.
+    """
+    folded = text.translate(_MARK_FOLD)
+    if _SPACE.search(folded):
+        return _SPACE.sub(" ", _chars.same_length_lower(folded))
+    return folded
 
 
 _END = ""  # a trie key that marks the end of a name
+_END_OF_NAME = "(?![^\\W" + re.escape(_chars.APOSTROPHES) + "])"
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -80,14 +97,16 @@ def _trie_regex(words: Iterable[str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[_END] = {}
-    return _node_regex(trie, top=True)
+    # a name ends where no letter or digit follows; an apostrophe may follow, whatever
+    # Unicode calls it (ʼ is a letter to it); Matcher.find sees to combining marks
+    return _node_regex(trie, _END_OF_NAME, top=True)
 
 
 def _edge(char: str) -> str:
-    return r"\s+" if char == " " else re.escape(char)
+    return _EDGES.get(char) or re.escape(char)
 
 
-def _node_regex(node: dict[str, dict], top: bool = False) -> str:  # type: ignore[type-arg]
+def _node_regex(node: dict[str, dict], end: str, top: bool = False) -> str:  # type: ignore[type-arg]
     """The regex of a trie node: one branch per next character, the end of a name last.
 
     At the top, the branches for characters beyond Latin (Cyrillic, …) are
@@ -97,60 +116,41 @@ def _node_regex(node: dict[str, dict], top: bool = False) -> str:  # type: ignor
     """
     chars = sorted(k for k in node if k != _END)
     far = [c for c in chars if top and ord(c) >= 0x0400]
-    branches = [_edge(c) + _node_regex(node[c]) for c in chars if c not in far]
+    branches = [_edge(c) + _node_regex(node[c], end) for c in chars if c not in far]
     if len(far) > 1:
-        inner = "|".join(f"(?<={_edge(c)}){_node_regex(node[c])}" for c in far)
+        inner = "|".join(f"(?<={_edge(c)}){_node_regex(node[c], end)}" for c in far)
         branches.append("[" + "".join(_edge(c) for c in far) + "](?:" + inner + ")")
     elif far:
-        branches.append(_edge(far[0]) + _node_regex(node[far[0]]))
+        branches.append(_edge(far[0]) + _node_regex(node[far[0]], end))
     if _END in node:
         # accept here only if the name ends at a word boundary; tried last,
         # so that a longer name through this node wins
-        branches.append(r"(?!\w)")
+        branches.append(end)
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
 
 
-def _nonword_class(low: int, high: int) -> str:
-    """A character class of every non-word character from ``low`` to ``high``."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(low, high + 1):
-        if 0xD800 <= code <= 0xDFFF or _WORD.match(chr(code)):
-            continue
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    return "[" + "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]"
-
-
-_WORD = re.compile(r"\w")
-
-
-@functools.cache
-def _bmp_nonword_class() -> str:
-    return _nonword_class(0, 0xFFFF)
-
-
 class Matcher:
     """Finds aliases of entities in a text: longest match, word boundaries, case rules.
 
-    How it is fast: the text is lowercased once (``str.lower`` keeps offsets
-    for almost every text; for the rare one it does not, a slower exact path
-    runs instead), and one case-sensitive trie regex of the lowercased
-    aliases runs over it.  The pattern starts with a class of the characters
-    that can precede a word (every non-word character of the Basic
-    Multilingual Plane, which the regex engine tests with a bitmap), so the
-    engine jumps from word start to word start.  A hit of a case-sensitive
-    alias is then kept only if the text has it in one of its allowed forms.
+    How it is fast: the text is lowercased once, keeping every offset
+    (`same_length_lower`), and one case-sensitive trie
+    regex of the lowercased aliases runs over it.  The pattern starts with a
+    class of the characters that can precede a word (every non-word
+    character of the Basic Multilingual Plane, which the regex engine tests
+    with a bitmap), so the engine jumps from word start to word start.  A
+    text with characters beyond the BMP runs the same loop with a class that
+    also takes those, and a hit after one is kept only if that character is
+    no letter.  A hit of a case-sensitive alias is then kept only if the
+    text has it in one of its allowed forms.
 
     Args:
         aliases: ``(alias, entity_id)`` pairs.  An alias with a space in it
             matches in any case and with any run of whitespace between its
             words; any other alias matches only in the forms
-            `surface_variants` gives.  Straight and curly apostrophes
-            are interchangeable.
+            `surface_variants` gives.  Any apostrophe matches any other
+            (`APOSTROPHES`), and any dash any other.
 
     Raises:
         ValueError: If one surface form would name two different entities.
@@ -169,91 +169,126 @@ class Matcher:
             alias = alias.strip()
             if not alias:
                 raise ValueError(f"empty alias for {entity_id!r}")
-            for form in _apostrophe_variants(alias):
-                if _is_multiword(form):
-                    claim(folded, _fold(form), entity_id, alias)
-                else:
-                    for variant in surface_variants(form):
-                        claim(exact, variant, entity_id, alias)
+            # aliases are matched in NFC, as texts are
+            form = _chars.nfc(alias)[0]
+            if _is_multiword(form):
+                claim(folded, _fold(form), entity_id, alias)
+            else:
+                for variant in surface_variants(form):
+                    claim(exact, _fold(variant), entity_id, alias)
         self._exact = exact
         self._folded = folded
         self._compile()
 
     def _compile(self) -> None:
         exact, folded = self._exact, self._folded
-        trie = _trie_regex(set(folded) | {form.lower() for form in exact} or {"\x00"})
+        trie = _trie_regex(set(folded) | {_chars.same_length_lower(form) for form in exact} or {"\x00"})
         # what may precede a name: any non-word character of the BMP, which the
         # engine tests with a bitmap; for texts with characters beyond the BMP,
         # any of those too (a slower class; _keep checks they are not letters)
-        bmp = _bmp_nonword_class()
+        bmp = _chars.nonword_bmp_class()
         self._anywhere = re.compile(bmp + "(" + trie + ")")
         self._anywhere_astral = re.compile(bmp[:-1] + "\U00010000-\U0010ffff](" + trie + ")")
         self._head = re.compile("(" + trie + ")")
         self._folded_only = re.compile("(" + _trie_regex(folded or {"\x00"}) + ")")
-        parts = []
-        if folded:
-            parts.append("(?i:" + _trie_regex(folded) + ")")
-        if exact:
-            parts.append(_trie_regex(exact))
-        self._exact_path = re.compile(r"(?<!\w)(" + ("|".join(parts) or "(?!)") + ")")
 
     def __reduce__(self) -> tuple[object, ...]:
         # the patterns are rebuilt in the receiving process: only the tables travel
         return (_rebuild, (self._exact, self._folded))
 
     def find(self, text: str) -> list[Mention]:
-        """Return a [`Mention`][kzrights.records.Mention] for every name found in ``text``, in order."""
-        low = text.lower()
-        if len(low) != len(text):
-            return self._find_exact(text)
+        """Return a [`Mention`][kzrights.records.Mention] for every name found in ``text``, in order.
+
+        Offsets index ``text`` as given, whatever its normal form.
+        """
+        normal, back = _chars.nfc(text)
+        low = _chars.same_length_lower(normal)
+        found = self._scan(normal, low)
+        if found is None:
+            # a name ran into a combining mark that composes with nothing:
+            # scan again with every mark turned into a letter, which ends no name
+            found = self._scan(normal, _chars.mask_marks(low))
+            assert found is not None  # no marks are left to run into
+        if back is None:
+            return found
+        new = tuple.__new__
+        moved = []
+        for mention in found:
+            start, end = back.start(mention.start), back.end(mention.end)
+            moved.append(new(Mention, (mention.entity_id, text[start:end], start, end, None, None)))
+        return moved
+
+    def _scan(self, text: str, low: str) -> list[Mention] | None:
+        """The mentions in ``text`` (NFC), found through ``low``, its lowercase.
+
+        ``None`` if a name found is followed by a combining mark.
+        """
         found: list[Mention] = []
         head = self._head.match(low)
-        if head is not None:
-            self._keep(head, text, low, found)
+        if head is not None and not self._keep(head, text, low, found):
+            return None
         exact_get = self._exact.get
         folded_get = self._folded.get
         new = tuple.__new__
-        # UTF-16 needs two units for a character beyond the BMP: a cheap test for one
-        narrow = len(low.encode("utf-16-le", "surrogatepass")) == 2 * len(low)
-        pattern = self._anywhere if narrow else self._anywhere_astral
+        # a text repeats its names: one string per surface form, however often it occurs
+        surfaces: dict[str, str] = {}
+        same = surfaces.setdefault
+        is_mark = _chars.is_mark
+        pattern = self._anywhere_astral if _has_astral(low) else self._anywhere
         for match in pattern.finditer(low, head.end() if head is not None else 0):
             start, end = match.span(1)
             key = match.group(1)
             surface = text[start:end]
             entity_id = folded_get(key) or exact_get(surface)
             if entity_id is not None and low[start - 1] < "\U00010000":
+                # marks start at U+0300: one comparison rules them out after almost every name
+                if low[end : end + 1] > "\u02ff" and is_mark(low[end]):
+                    return None
                 # tuple.__new__ skips the keyword handling of Mention(...)
-                found.append(new(Mention, (entity_id, surface, start, end, None, None)))
-            else:
-                self._keep(match, text, low, found)
+                found.append(new(Mention, (entity_id, same(surface, surface), start, end, None, None)))
+            elif not self._keep(match, text, low, found):
+                return None
         return found
 
-    def _keep(self, match: re.Match[str], text: str, low: str, found: list[Mention]) -> None:
-        """The slow path of a hit: whitespace to fold, a case to check, a character before to check."""
+    def _keep(self, match: re.Match[str], text: str, low: str, found: list[Mention]) -> bool:
+        """The slow path of a hit: marks or spaces to fold, a case to check, a character before to check.
+
+        Returns ``False`` if the name found is followed by a combining mark.
+        """
         start, end = match.span(1)
-        if start and low[start - 1] >= "\U00010000" and _WORD.match(low, start - 1):
-            return
+        if start and _chars.is_word_char(low[start - 1]):
+            return True  # a letter beyond the BMP, which the class before the name let through
         key = match.group(1)
-        entity_id = self._folded.get(_fold(key)) or self._exact.get(text[start:end])
+        entity_id = self._folded.get(_fold(key)) or self._exact.get(_fold(text[start:end]))
         if entity_id is None:
             # a single word in a case it may not take ("oyan"): a name that
             # matches in any case may still start here
             retry = self._folded_only.match(low, start)
             if retry is None:
-                return
+                return True
             end = retry.end(1)
-            entity_id = self._folded[_fold(retry.group(1))]
+            entity_id = self._folded.get(_fold(retry.group(1)))
+            if entity_id is None:
+                return True
+        if end < len(low) and _chars.is_mark(low[end]):
+            return False
         found.append(Mention(entity_id, text[start:end], start, end))
+        return True
 
-    def _find_exact(self, text: str) -> list[Mention]:
-        """The slower path, on the text as it is, for texts whose lowercase has another length."""
-        found = []
-        for match in self._exact_path.finditer(text):
-            surface = match.group(1)
-            entity_id = self._exact.get(surface) or self._folded.get(_fold(surface))
-            if entity_id is not None:
-                found.append(Mention(entity_id, surface, match.start(1), match.end(1)))
-        return found
+
+_ASTRAL_CHUNK = 1 << 20
+
+
+def _has_astral(text: str) -> bool:
+    """Whether ``text`` has a character beyond the BMP (UTF-16 needs two units for one)."""
+    if text.isascii():
+        return False
+    # in slices, so that a long text is never copied whole
+    for at in range(0, len(text), _ASTRAL_CHUNK):
+        piece = text[at : at + _ASTRAL_CHUNK]
+        if len(piece.encode("utf-16-le", "surrogatepass")) != 2 * len(piece):
+            return True
+    return False
 
 
 def _rebuild(exact: dict[str, str], folded: dict[str, str]) -> Matcher:

@@ -10,19 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+
+from . import _chars
 
 __all__ = ["name_key"]
 
-# Russian and Kazakh Cyrillic, in the common English-language romanisation
-_CYRILLIC = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
-    "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n",
-    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
-    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch",
-    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-}  # fmt: skip
-_TRANSLIT = str.maketrans(_CYRILLIC)
 _NOT_ALNUM = re.compile(r"[^\w]+|_")
 # spelling variants of the same sounds, applied in this order
 _VARIANTS = (
@@ -34,9 +26,11 @@ _VARIANTS = (
     (re.compile(r"y"), "i"),
     (re.compile(r"(\w)\1+"), r"\1"),  # Kassym, Kasym; Gussarova, Gusarova
 )
+# names longer than this are keyed but never cached: a cache keyed by what
+# users type must not keep their longest inputs alive
+_CACHED_LENGTH = 100
 
 
-@functools.lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """Return the look-up key of a name.
 
@@ -48,12 +42,21 @@ def name_key(name: str) -> str:
         >>> name_key("Kassym-Jomart Tokayev") == name_key("Касым-Жомарт Токаев")
         True
     """
-    # transliterate before decomposing: NFKD would split й into и and a breve
-    latin = unicodedata.normalize("NFC", name.casefold()).translate(_TRANSLIT)
-    decomposed = unicodedata.normalize("NFKD", latin)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("'", "").replace("’", "")
+    if len(name) > _CACHED_LENGTH:
+        return _name_key(name)
+    return _cached_name_key(name)
+
+
+def _name_key(name: str) -> str:
+    # NFC first, so that NFD and NFC spell one name; transliterate before
+    # decomposing: NFKD would split й into и and a breve
+    latin = _chars.transliterate(_chars.canonical(name.casefold()))
+    # apostrophes first: NFKD would split ´ into a space and an accent
+    plain = _chars.strip_diacritics(_chars.fold_apostrophes(latin).replace("'", ""))
     key = " ".join(_NOT_ALNUM.sub(" ", plain).split())
     for pattern, replacement in _VARIANTS:
         key = pattern.sub(replacement, key)
     return key
+
+
+_cached_name_key = functools.lru_cache(maxsize=16384)(_name_key)

@@ -18,6 +18,7 @@ __all__ = [
     "BuildError",
     "DataIntegrityError",
     "ExportError",
+    "InputTooLongError",
     "KzrightsError",
     "MissingDependencyError",
     "OutputExistsError",
@@ -113,6 +114,29 @@ class DataIntegrityError(KzrightsError, ValueError):
         self.reason = reason
         where = f"data release {version}" if version is not None else "the release index"
         super().__init__(f"{where}: {file}: {reason}")
+
+
+class InputTooLongError(KzrightsError, ValueError):
+    """A text given to a look-up (a query, a term, a quotation, a name) is longer than its documented limit.
+
+    The limits keep every call within a bounded time: no name, quotation or
+    query is that long, and the error comes at once, before any work.
+
+    Attributes:
+        argument: The argument at fault (``"query"``, ``"term"``, ``"quote"``, ``"name"``).
+        length: Its length, in characters.
+        limit: The longest it may be.
+    """
+
+    def __init__(self, argument: str, length: int, limit: int) -> None:
+        self.argument = argument
+        self.length = length
+        self.limit = limit
+        super().__init__(f"the {argument} is {length:,} characters long; the limit is {limit:,}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # rebuilt from its attributes, so that it crosses process boundaries whole
+        return (type(self), (self.argument, self.length, self.limit))
 
 
 class UnsupportedReleaseError(KzrightsError, ValueError):

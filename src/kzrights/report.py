@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import UnknownIdError
+from .errors import InputTooLongError, UnknownIdError
 from .records import (
     Addressee,
     Entity,
@@ -33,8 +33,17 @@ if TYPE_CHECKING:
 
 __all__ = ["Report"]
 
+# The longest text each look-up takes, in characters: far beyond any real
+# query, quotation or name, and short enough that no call takes long whatever
+# the text (docs/benchmarks.md measures the worst cases)
 MAX_QUERY_LENGTH = 10_000
 """The longest query [`Report.search`][kzrights.report.Report.search] takes, in characters."""
+MAX_QUOTE_LENGTH = 10_000
+"""The longest quotation `Report.locate` and `Report.locate_all` take, in characters."""
+MAX_TERM_LENGTH = 1_000
+"""The longest word or phrase `Report.concordance` takes, in characters."""
+MAX_NAME_LENGTH = 1_000
+"""The longest name `Report.entity` (and `Report.mentions_of`) takes, in characters."""
 
 Addressable = Record | Section | Entity | Theme | Figure | Source
 
@@ -274,7 +283,8 @@ class Report(_Record):
         """Return the entity with this id, name or alias.
 
         The look-up tolerates case, diacritics, Cyrillic and the common
-        transliteration variants of Kazakh and Russian names.
+        transliteration variants of Kazakh and Russian names, any apostrophe,
+        invisible characters, and any Unicode normal form.
 
         Examples:
             >>> import kzrights
@@ -286,11 +296,15 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``name`` is not a string.
+            InputTooLongError: If ``name`` is longer than
+                `MAX_NAME_LENGTH` (1,000) characters.
             UnknownIdError: If no entity has this name; the error names the
                 closest ones.
         """
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, not {type(name).__name__}")
+        if len(name) > MAX_NAME_LENGTH:
+            raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
         found = self._index.get(name)
         if isinstance(found, Entity):
             return found
@@ -391,8 +405,10 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``query`` is not a str, or ``limit`` not an int.
-            ValueError: If ``query`` is empty or too long, or a filter names
-                no kind, addressee or section there is.
+            ValueError: If ``query`` is empty, or a filter names no kind,
+                addressee or section there is.
+            InputTooLongError: If ``query`` is longer than
+                `MAX_QUERY_LENGTH` (10,000) characters.
             UnknownIdError: If ``theme`` or ``entity`` names none there is.
         """
         from .search import validate
@@ -408,7 +424,7 @@ class Report(_Record):
         """Check a quotation, and return the report's quotation index (built on first use)."""
         from .search.locate import Locator
 
-        _check_text(quote, "quote")
+        _check_text(quote, "quote", MAX_QUOTE_LENGTH)
         locator: Locator = self._cached("locate", Locator)
         return locator
 
@@ -428,6 +444,8 @@ class Report(_Record):
         Raises:
             TypeError: If ``quote`` is not a str.
             ValueError: If ``quote`` is empty.
+            InputTooLongError: If ``quote`` is longer than
+                `MAX_QUOTE_LENGTH` (10,000) characters.
         """
         return self._locator(quote).locate(quote)
 
@@ -437,6 +455,8 @@ class Report(_Record):
         Raises:
             TypeError: If ``quote`` is not a str.
             ValueError: If ``quote`` is empty.
+            InputTooLongError: If ``quote`` is longer than
+                `MAX_QUOTE_LENGTH` (10,000) characters.
         """
         return self._locator(quote).locate_all(quote)
 
@@ -455,10 +475,12 @@ class Report(_Record):
         Raises:
             TypeError: If ``term`` is not a str or ``width`` not an int.
             ValueError: If ``term`` is empty or ``width`` is not positive.
+            InputTooLongError: If ``term`` is longer than
+                `MAX_TERM_LENGTH` (1,000) characters.
         """
         from .search.related import concordance
 
-        _check_text(term, "term")
+        _check_text(term, "term", MAX_TERM_LENGTH)
         if type(width) is not int:
             raise TypeError(f"width must be an int, not {type(width).__name__}")
         if width < 1:
@@ -498,8 +520,10 @@ class Report(_Record):
         return found.span.slice(self.source_text)
 
 
-def _check_text(value: object, name: str) -> None:
+def _check_text(value: object, name: str, limit: int) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if len(value) > limit:
+        raise InputTooLongError(name, len(value), limit)
     if not value.strip():
         raise ValueError(f"{name} is empty")

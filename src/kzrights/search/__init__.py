@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UnknownIdError
+from ..errors import InputTooLongError, UnknownIdError
 from .index import KINDS, Hit
 from .locate import Location
 from .related import KwicLine, Related
@@ -49,7 +49,7 @@ def validate(
     if not query.strip():
         raise ValueError("the query is empty: give at least one word")
     if len(query) > MAX_QUERY_LENGTH:
-        raise ValueError(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_LENGTH:,}")
+        raise InputTooLongError("query", len(query), MAX_QUERY_LENGTH)
     if type(limit) is not int:
         raise TypeError(f"limit must be an int, not {type(limit).__name__}")
     if limit < 1:

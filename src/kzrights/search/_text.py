@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterator
+
+from .. import _chars
 
 __all__ = ["STOPWORDS", "normalise", "stem", "tokens"]
 
-# a word: letters and digits, with apostrophes inside ("Kazakhstan’s", "don't")
-_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+# a word: letters and digits, with apostrophes inside ("Kazakhstan’s", "don't");
+# which marks are apostrophes is _chars' rule, as everywhere
+_LETTERS = "[^\\W_" + re.escape(_chars.APOSTROPHES) + "]+"
+_TOKEN = re.compile(f"{_LETTERS}(?:[{re.escape(_chars.APOSTROPHES)}]{_LETTERS})*")
 
 STOPWORDS = frozenset(
     {
@@ -131,14 +133,11 @@ _SUFFIXES = (
 )
 
 
-def _plain(word: str) -> str:
-    if word.isascii():
-        return word
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# words longer than this are normalised but never cached: a cache keyed by
+# what users type must not keep their longest inputs alive
+_CACHED_LENGTH = 64
 
 
-@functools.lru_cache(maxsize=65536)
 def normalise(word: str) -> str:
     """Return the search form of one word: case, diacritics, apostrophes, possessive, spelling, stem.
 
@@ -146,7 +145,14 @@ def normalise(word: str) -> str:
         >>> [normalise(w) for w in ("Protestors", "protesters’", "organisations", "Kazakhstan’s", "Tulesová")]
         ['protest', 'protest', 'organ', 'kazakhstan', 'tulesova']
     """
-    word = _plain(word.casefold()).translate(_APOSTROPHES)
+    if len(word) > _CACHED_LENGTH:
+        return _normalise(word)
+    return _cached_normalise(word)
+
+
+def _normalise(word: str) -> str:
+    # apostrophes first: NFKD would split ´ into a space and an accent
+    word = _chars.strip_diacritics(_chars.fold_apostrophes(word.casefold()))
     if word.endswith("'s"):
         word = word[:-2]
     word = word.replace("'", "")
@@ -154,6 +160,9 @@ def normalise(word: str) -> str:
     for pattern, replacement in _SUFFIXES:
         word = pattern.sub(replacement, word)
     return stem(word)
+
+
+_cached_normalise = functools.lru_cache(maxsize=65536)(_normalise)
 
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
@@ -167,29 +176,37 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
 _VOWELS = frozenset("aeiou")
 
 
+def _kinds(word: str) -> str:
+    """One letter per character of ``word``: ``c`` for a consonant, ``v`` for a vowel.
+
+    "y" is a consonant at the start and after a vowel, a vowel after a
+    consonant; one pass, left to right, whatever the length of the word.
+    """
+    kinds = []
+    previous = "v"  # so that a leading "y" is a consonant
+    for char in word:
+        if char in _VOWELS:
+            kind = "v"
+        elif char == "y":
+            kind = "c" if previous == "v" else "v"
+        else:
+            kind = "c"
+        kinds.append(kind)
+        previous = kind
+    return "".join(kinds)
+
+
 def _consonant(word: str, i: int) -> bool:
-    char = word[i]
-    if char in _VOWELS:
-        return False
-    if char == "y":
-        return i == 0 or not _consonant(word, i - 1)
-    return True
+    return _kinds(word[: i + 1])[-1] == "c"
 
 
 def _measure(stem: str) -> int:
     """The number of vowel-consonant sequences in ``stem`` ([C](VC)^m[V])."""
-    m = 0
-    previous_vowel = False
-    for i in range(len(stem)):
-        vowel = not _consonant(stem, i)
-        if previous_vowel and not vowel:
-            m += 1
-        previous_vowel = vowel
-    return m
+    return _kinds(stem).count("vc")
 
 
 def _has_vowel(stem: str) -> bool:
-    return any(not _consonant(stem, i) for i in range(len(stem)))
+    return "v" in _kinds(stem)
 
 
 def _double_consonant(word: str) -> bool:
@@ -199,12 +216,7 @@ def _double_consonant(word: str) -> bool:
 def _cvc(word: str) -> bool:
     if len(word) < 3:
         return False
-    return (
-        _consonant(word, len(word) - 3)
-        and not _consonant(word, len(word) - 2)
-        and _consonant(word, len(word) - 1)
-        and word[-1] not in "wxy"
-    )
+    return _kinds(word)[-3:] == "cvc" and word[-1] not in "wxy"
 
 
 def _replace(word: str, rules: tuple[tuple[str, str], ...], min_measure: int) -> str:

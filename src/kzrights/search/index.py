@@ -11,6 +11,7 @@ record spells it.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .. import _chars
 from .._names import name_key
 from ..records import Addressee, Entity, Footnote, Paragraph, Recommendation, Record
 from ._text import STOPWORDS, normalise, tokens
@@ -35,7 +37,10 @@ KINDS = ("paragraph", "item", "recommendation", "footnote", "entity")
 _K1 = 1.2
 _B = 0.75
 _ENTITY_TERM = "\x00entity:"
-_PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”')
+# the quote marks that open a phrase, and the mark that closes each
+_PHRASE_MARKS = {'"': '"', "“": "”", "«": "»"}
+_OPENER = re.compile("[" + "".join(_PHRASE_MARKS) + "]")
+_QUOTE_MARKS = str.maketrans(dict.fromkeys('"“”«»', " "))
 _MAX_ENTITY_WORDS = 64  # entity names are looked for among the first words of a long query
 _MAX_NGRAM = 5
 _ENTITY_DAMPING = 0.5
@@ -214,8 +219,7 @@ class SearchIndex:
         snippet_width: int = 160,
     ) -> list[Hit]:
         """Run a parsed, validated query (see [`kzrights.Report.search`][kzrights.report.Report.search])."""
-        phrases = [next(g for g in m.groups() if g is not None) for m in _PHRASE.finditer(query)]
-        loose = _PHRASE.sub(" ", query).replace('"', " ").replace("“", " ").replace("”", " ")
+        phrases, loose = _phrases(_chars.canonical(query))
         words = [w for w, _, _ in _words(loose)]
         phrase_terms = [[t for t, _, _ in tokens(p) if t] for p in phrases]
         phrase_terms = [p for p in phrase_terms if p]
@@ -229,19 +233,22 @@ class SearchIndex:
         name_only = bool(content) and set(content) <= covered and not phrases
         if phrases and not phrase_terms and not terms:
             return []
-        for phrase in phrase_terms:
-            if any(t not in self._postings for t in phrase):
+        for phrase_words in phrase_terms:
+            if any(t not in self._postings for t in phrase_words):
                 return []  # a phrase with a word the report never uses matches nothing
-            terms.extend(t for t in phrase if t not in _STOP_TERMS)
+            terms.extend(t for t in phrase_words if t not in _STOP_TERMS)
         if not terms and not entity_ids and not phrase_terms:
             return []
         keep = self._filter(kinds, addressee, theme, entity, section)
         scores: dict[int, float] = defaultdict(float)
+        # how many of the query's distinct words each document has (for coordination below)
+        present: dict[int, int] = defaultdict(int)
         for term, weight in Counter(terms).items():
             postings = self._postings[term]
             idf = self._idf(len(postings))
             for number, positions in postings.items():
                 if keep is None or keep[number]:
+                    present[number] += 1
                     if self._is_entity[number]:
                         # an entity's entry repeats its name in every alias: count a word once
                         scores[number] += _ENTITY_DAMPING * weight * idf * self._saturate(1, number)
@@ -264,7 +271,7 @@ class SearchIndex:
             # coordination: a document with more of the query's words ranks higher
             by_name = {n for e in entity_ids for n in self._entity_postings.get(e, {})}
             for number in scores:
-                matched = sum(1 for t in distinct if number in self._postings[t])
+                matched = present[number]
                 if number in by_name:
                     matched = min(len(distinct), matched + 1)  # a name the entity layer found counts too
                 scores[number] *= (matched / len(distinct)) ** 2
@@ -286,7 +293,7 @@ class SearchIndex:
     def _has_phrases(self, number: int, phrases: Iterable[Sequence[str]]) -> bool:
         for phrase in phrases:
             first = self._postings.get(phrase[0], {}).get(number, [])
-            rest = [self._postings.get(t, {}).get(number, []) for t in phrase[1:]]
+            rest = [set(self._postings.get(t, {}).get(number, ())) for t in phrase[1:]]
             if not any(
                 all(start + i + 1 in positions for i, positions in enumerate(rest)) for start in first
             ):
@@ -314,8 +321,38 @@ class SearchIndex:
         return Hit(doc.record, round(score, 6), snippet, highlights)
 
 
+def _phrases(query: str) -> tuple[list[str], str]:
+    """Split a query into its quoted phrases and the rest, quote marks taken out.
+
+    A phrase is in straight double quotes, in “curly” ones or in «guillemets»;
+    a mark that opens and is never closed is only a mark.  One pass: a
+    closing mark is looked for at most once after it was missing.
+    """
+    phrases: list[str] = []
+    loose: list[str] = []
+    done = 0
+    unclosed: set[str] = set()
+    for opener in _OPENER.finditer(query):
+        at = opener.start()
+        closer = _PHRASE_MARKS[opener.group()]
+        if at < done or closer in unclosed:
+            continue
+        end = query.find(closer, at + 1)
+        if end < 0:
+            unclosed.add(closer)  # no later mark of this kind is closed either
+            continue
+        loose.append(query[done:at])
+        phrases.append(query[at + 1 : end])
+        done = end + 1
+    loose.append(query[done:])
+    return phrases, " ".join(loose).translate(_QUOTE_MARKS)
+
+
+_WORD = re.compile(f"[^\\W_]+(?:[{re.escape(_chars.APOSTROPHES + _chars.DASHES)}][^\\W_]+)*")
+
+
 def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"[^\W_]+(?:['’-][^\W_]+)*", text)]
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -323,9 +360,14 @@ def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> tuple[str, 
     if len(text) <= width:
         return text, tuple(spans)
     best_start, best_count = 0, -1
+    # the spans are sorted and do not overlap: their starts and ends both ascend
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
     for start, _ in spans or [(0, 0)]:
         window_start = max(0, start - width // 4)
-        count = sum(1 for s, e in spans if s >= window_start and e <= window_start + width)
+        count = max(
+            0, bisect.bisect_right(ends, window_start + width) - bisect.bisect_left(starts, window_start)
+        )
         if count > best_count:
             best_start, best_count = window_start, count
     start = best_start

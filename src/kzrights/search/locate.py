@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .. import _chars
 from .._provenance import clean
 from ..records import Record, Span
 
@@ -13,12 +14,6 @@ if TYPE_CHECKING:
     from ..report import Report
 
 __all__ = ["Location", "Locator"]
-
-# every quote mark, single or double, is one mark; every dash is a hyphen
-_FOLD = {
-    **dict.fromkeys("'\"‘’‚‛′ʼ`´“”„‟″«»", "'"),
-    **dict.fromkeys("‐‑‒–—―−", "-"),
-}
 
 
 @attrs.frozen
@@ -49,8 +44,10 @@ class Location:
 
 
 def _fold_char(char: str) -> str:
-    if char in _FOLD:
-        return _FOLD[char]
+    # every quote mark, single or double, is one mark; every dash is a hyphen (_chars' rules)
+    folded = _chars.fold_mark(char)
+    if folded != char:
+        return folded
     if char.isspace():
         return " "
     lowered = char.lower()
@@ -58,10 +55,16 @@ def _fold_char(char: str) -> str:
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
-    """``text`` with quotes, dashes, case and spaces folded, and the offset of each kept character."""
+    """``text`` folded for quotations, and the offset of each character kept.
+
+    Quote marks, dashes, case and runs of whitespace are folded, and
+    invisible characters left out (`kzrights._chars`).
+    """
     chars: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
+        if _chars.is_invisible(char):
+            continue
         folded = _fold_char(char)
         if folded == " " and (not chars or chars[-1] == " "):
             continue
@@ -79,40 +82,57 @@ class Locator:
     def __init__(self, report: Report) -> None:
         self._report = report
         self._records = [(record, *_folded(record.text)) for record in report.records()]
+        # each record's offsets in the source, per character of its text
+        self._source_offsets = {
+            record.id: clean(report.source_text, record.span.start, record.span.end).offsets
+            for record in report.records()
+        }
 
-    def locate_all(self, quote: str) -> list[Location]:
-        """Every place ``quote`` stands, in reading order."""
-        needle, _ = _folded(quote)
+    def _places(self, quote: str) -> tuple[str, list[tuple[Record, int, int]]]:
+        """The quotation as given (NFC, trimmed), and every ``(record, start, end)`` it stands at."""
+        # as the reader sees it: NFC, as the records are, without invisible characters
+        stripped = _chars.canonical(quote).strip()
+        needle, _ = _folded(stripped)
+        places: list[tuple[Record, int, int]] = []
         if not needle:
-            return []
-        stripped = quote.strip()
-        found = []
+            return stripped, places
+        last = len(needle) - 1
         for record, haystack, offsets in self._records:
             at = haystack.find(needle)
             while at >= 0:
-                start, end = offsets[at], offsets[at + len(needle) - 1] + 1
-                found.append(self._location(record, start, end, record.text[start:end] == stripped))
+                places.append((record, offsets[at], offsets[at + last] + 1))
                 at = haystack.find(needle, at + 1)
-        return found
+        return stripped, places
 
-    def _location(self, record: Record, start: int, end: int, exact: bool) -> Location:
-        source_offsets = clean(self._report.source_text, record.span.start, record.span.end).offsets
+    def locate_all(self, quote: str) -> list[Location]:
+        """Every place ``quote`` stands, in reading order."""
+        stripped, places = self._places(quote)
+        return [self._location(record, start, end, stripped) for record, start, end in places]
+
+    def _location(self, record: Record, start: int, end: int, stripped: str) -> Location:
+        source_offsets = self._source_offsets[record.id]
         return Location(
-            record, Span(start, end), Span(source_offsets[start], source_offsets[end - 1] + 1), exact
+            record,
+            Span(start, end),
+            Span(source_offsets[start], source_offsets[end - 1] + 1),
+            record.text[start:end] == stripped,
         )
 
     def locate(self, quote: str) -> Location | None:
         """The occurrence closest to ``quote`` as given: exact first, then the fewest differences."""
-        found = self.locate_all(quote)
-        if not found:
+        stripped, places = self._places(quote)
+        if not places:
             return None
-        stripped = quote.strip()
 
-        def distance(location: Location) -> tuple[int, int]:
-            text = location.text
+        def distance(place: tuple[Record, int, int]) -> tuple[int, int]:
+            record, start, end = place
+            text = record.text[start:end]
+            if text == stripped:
+                return (0, 0)
             differing = sum(a != b for a, b in zip(text, stripped, strict=False)) + abs(
                 len(text) - len(stripped)
             )
-            return (0 if location.exact else 1, differing)
+            return (1, differing)
 
-        return min(found, key=distance)
+        # only the winner becomes a Location: a one-letter quotation stands thousands of times
+        return self._location(*min(places, key=distance), stripped)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .. import _chars
 from ..records import Entity, Footnote, Recommendation, Record
 from ._text import tokens
 
@@ -42,22 +43,41 @@ class KwicLine:
         return f"{self.left:>{width}} {self.keyword} {self.right:<{width}}".rstrip()
 
 
-def concordance(report: Report, term: str, width: int) -> list[KwicLine]:
-    """Every occurrence of ``term`` (a word or phrase, normalised as in search) with its context."""
-    wanted = [t for t, _, _ in tokens(term) if t]
-    if not wanted:
-        return []
-    lines = []
+def _tokenised(report: Report) -> list[tuple[Record, list[str], list[tuple[int, int]]]]:
+    """Each record with its normalised words and their offsets (built once per report)."""
+    tokenised = []
     for record in report.records():
         words = list(tokens(record.text))
-        for i in range(len(words) - len(wanted) + 1):
-            if all(words[i + j][0] == wanted[j] for j in range(len(wanted))):
-                start, end = words[i][1], words[i + len(wanted) - 1][2]
-                text = record.text
+        tokenised.append((record, [w for w, _, _ in words], [(s, e) for _, s, e in words]))
+    return tokenised
+
+
+def concordance(report: Report, term: str, width: int) -> list[KwicLine]:
+    """Every occurrence of ``term`` (a word or phrase, normalised as in search) with its context."""
+    wanted = [t for t, _, _ in tokens(_chars.canonical(term)) if t]
+    if not wanted:
+        return []
+    size = len(wanted)
+    lines = []
+    for record, words, spans in report._cached("concordance", _tokenised):
+        text = record.text
+        i = _find(words, wanted[0], 0)
+        while i >= 0 and i + size <= len(words):
+            if words[i : i + size] == wanted:
+                start, end = spans[i][0], spans[i + size - 1][1]
                 left = _context(text[max(0, start - width) : start], cut=start > width, keep="end")
                 right = _context(text[end : end + width], cut=end + width < len(text), keep="start")
                 lines.append(KwicLine(record.id, left, text[start:end], right, start, end))
+            i = _find(words, wanted[0], i + 1)
     return lines
+
+
+def _find(words: list[str], word: str, start: int) -> int:
+    """The index of ``word`` in ``words`` from ``start`` on, or -1 (the search runs in C)."""
+    try:
+        return words.index(word, start)
+    except ValueError:
+        return -1
 
 
 def _context(text: str, *, cut: bool, keep: str) -> str:

@@ -1,0 +1,363 @@
+"""The gritty details about characters: every rule kzrights applies to text, in one place.
+
+Search, quotations, the concordance, entity linking and [`Report.entity`][kzrights.report.Report.entity]
+all read a user's text, and a user's text comes typed on any keyboard, pasted
+from a PDF or a messenger, in any Unicode normal form.  Each tool used to
+carry its own table of apostrophes and disagreed with the others; they now
+take every table and every small rule from here:
+
+- `APOSTROPHES`, `QUOTES` and `DASHES`: the marks that mean
+  the same thing, and `fold_apostrophes` / `fold_mark`, which
+  fold each group onto one mark;
+- `INVISIBLE`: characters that take no room on the page (zero-width
+  space, soft hyphen, direction marks, …), which `strip_invisible`
+  drops;
+- `is_word_char`: letters, digits *and combining marks* (never an
+  apostrophe, even one Unicode calls a letter), so that a word (a name, a
+  quotation, a search term) never ends between a letter and its accent;
+  `mask_marks` puts a letter in each mark's place for code that only
+  knows letters and digits;
+- `nfc`: a text in Normalization Form C with, for every mention found
+  in it, the way back to the text as given (`Offsets`);
+- `same_length_lower`: lowercase that keeps every offset;
+- `strip_diacritics` and `CYRILLIC` (the romanisation table of
+  Russian and Kazakh letters), for name keys.
+
+Everything here is a pure function of its arguments, and nothing keeps
+state beyond tables computed once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "APOSTROPHES",
+    "CYRILLIC",
+    "DASHES",
+    "INVISIBLE",
+    "MARK_PLACEHOLDER",
+    "QUOTES",
+    "Offsets",
+    "canonical",
+    "fold_apostrophes",
+    "fold_mark",
+    "is_invisible",
+    "is_mark",
+    "is_word_char",
+    "mark_class",
+    "mask_marks",
+    "nfc",
+    "nonword_bmp_class",
+    "same_length_lower",
+    "strip_diacritics",
+    "strip_invisible",
+    "transliterate",
+]
+
+APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u02b9"
+"""Marks that stand for an apostrophe inside a word: ' ’ ‘ ʼ ʻ ` ´ ′ ʹ; the first is the folded form."""
+
+QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02\u201a\u201b'
+"""Double quote marks (and the low single ones, ‚ ‛, which are never apostrophes): " “ ” „ ‟ « » ″ …."""
+
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+"""Hyphens, dashes and the minus sign: - ‐ ‑ ‒ – — ― − and their small and full-width forms."""
+
+INVISIBLE = (
+    "\u00ad"  # soft hyphen
+    "\u034f"  # combining grapheme joiner
+    "\u061c"  # Arabic letter mark
+    "\u180e"  # Mongolian vowel separator
+    "\u200b\u200c\u200d"  # zero-width space, non-joiner, joiner
+    "\u200e\u200f"  # left-to-right and right-to-left marks
+    "\u202a\u202b\u202c\u202d\u202e"  # direction embeddings and overrides
+    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
+    "\u2066\u2067\u2068\u2069"  # direction isolates
+    "\ufeff"  # zero-width no-break space (a byte-order mark inside a text)
+)
+"""Characters that take no room on the page: a text means the same without them."""
+
+# Russian and Kazakh Cyrillic, in the common English-language romanisation
+CYRILLIC = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n",
+    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
+    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch",
+    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}  # fmt: skip
+"""Lowercase Russian and Kazakh Cyrillic letters, romanised as English-language texts write them."""
+
+_TRANSLIT = str.maketrans(CYRILLIC)
+_TO_APOSTROPHE = str.maketrans(dict.fromkeys(APOSTROPHES[1:], "'"))
+_MARKS = {
+    **dict.fromkeys(APOSTROPHES + QUOTES, "'"),
+    **dict.fromkeys(DASHES, "-"),
+}
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
+_WORD = re.compile(r"\w")
+# characters whose lowercase is longer than one character (str.lower gives
+# "i̇" for İ); a test checks this table against every code point
+_LONG_LOWER = {"\u0130": "i"}
+
+
+def fold_apostrophes(text: str) -> str:
+    """Return ``text`` with every apostrophe-like mark as ``'``; offsets are kept.
+
+    Examples:
+        >>> fold_apostrophes("Tokayev’s Kazakhstanʼs")
+        "Tokayev's Kazakhstan's"
+    """
+    return text.translate(_TO_APOSTROPHE)
+
+
+def fold_mark(char: str) -> str:
+    """Return the folded form of one character: any quote mark or apostrophe ``'``, any dash ``-``.
+
+    Examples:
+        >>> fold_mark("“"), fold_mark("—"), fold_mark("x")
+        ("'", '-', 'x')
+    """
+    return _MARKS.get(char, char)
+
+
+def strip_invisible(text: str) -> str:
+    r"""Return ``text`` without the characters of `INVISIBLE`.
+
+    Examples:
+        >>> strip_invisible("Bo\u200bkay\u00adev\u200f")
+        'Bokayev'
+    """
+    return text.translate(_DROP_INVISIBLE)
+
+
+def is_invisible(char: str) -> bool:
+    """Whether ``char`` is one of `INVISIBLE`."""
+    return char in INVISIBLE
+
+
+def is_mark(char: str) -> bool:
+    """Whether ``char`` is a combining mark (Unicode category M*)."""
+    return unicodedata.category(char)[0] == "M"
+
+
+def is_word_char(char: str) -> bool:
+    r"""Whether ``char`` belongs to a word: a letter, a digit, ``_`` or a combining mark, never an apostrophe.
+
+    A combining mark belongs to the word of its base letter, so nothing that
+    splits words splits a letter from its accent.  An apostrophe separates,
+    whichever one it is (some, such as ʼ, are letters to Unicode).
+
+    Examples:
+        >>> is_word_char("e"), is_word_char("\u0301"), is_word_char(" "), is_word_char("ʼ")
+        (True, True, False, False)
+    """
+    return char not in APOSTROPHES and (_WORD.match(char) is not None or is_mark(char))
+
+
+def _ranges(codes: Iterable[int]) -> str:
+    """A regex character-class body for these sorted code points."""
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+@functools.lru_cache(maxsize=1)
+def _marks() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Every combining mark's code point: those of the BMP, and those beyond (about 50 ms, once)."""
+    blocks = range(0, 0x20000), range(0xE0000, 0xE1000)  # the planes that have marks
+    marks = [
+        code
+        for block in blocks
+        for code, category in zip(block, map(unicodedata.category, map(chr, block)), strict=True)
+        if category[0] == "M"
+    ]
+    return tuple(c for c in marks if c < 0x10000), tuple(c for c in marks if c >= 0x10000)
+
+
+def mark_class() -> str:
+    """A regex character class of every combining mark."""
+    bmp, astral = _marks()
+    return "[" + _ranges(bmp + astral) + "]"
+
+
+MARK_PLACEHOLDER = "\u02b0"
+"""The letter `mask_marks` puts in place of each combining mark (ʰ, a modifier letter)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _mark_pattern() -> re.Pattern[str]:
+    return re.compile(mark_class())
+
+
+def mask_marks(text: str) -> str:
+    """Return ``text`` with each combining mark replaced by `MARK_PLACEHOLDER`; offsets are kept.
+
+    A mark belongs to its letter's word; a letter in its place keeps it there
+    for a matcher that only knows letters and digits as word characters.
+
+    Examples:
+        >>> mask_marks("x\u0301 y") == "x\u02b0 y"
+        True
+    """
+    return _mark_pattern().sub(MARK_PLACEHOLDER, text)
+
+
+@functools.lru_cache(maxsize=1)
+def nonword_bmp_class() -> str:
+    """A regex character class of every character of the BMP that is not `is_word_char`.
+
+    Lone surrogates are in it: they are no letters.  A class of the BMP alone
+    compiles to a bitmap that the regex engine tests in one step.
+    """
+    block = range(0x10000)
+    chars = map(chr, block)
+    categories = map(unicodedata.category, map(chr, block))
+    # str.isalnum and "_" are what the regex engine's \w means for a str
+    nonword = (
+        code
+        for code, char, category in zip(block, chars, categories, strict=True)
+        if char in APOSTROPHES or not (char.isalnum() or char == "_" or category[0] == "M")
+    )
+    return "[" + _ranges(nonword) + "]"
+
+
+def same_length_lower(text: str) -> str:
+    """Return ``text`` lowercased with one character for each of its characters.
+
+    ``str.lower`` turns "İ" into two characters ("i" and a combining dot),
+    which would shift every offset after it; here it becomes "i".
+
+    Examples:
+        >>> same_length_lower("İSTANBUL Nur Otan")
+        'istanbul nur otan'
+    """
+    for char, lower in _LONG_LOWER.items():
+        if char in text:
+            text = text.replace(char, lower)
+    return text.lower()
+
+
+class Offsets:
+    """The way back from offsets into `nfc`'s text to offsets into the text as given.
+
+    Each run of a base character and its combining marks that normalisation
+    changed is one cluster; an offset that falls inside a cluster is moved to
+    its edge, so that a span never splits a letter from its marks.
+    """
+
+    __slots__ = ("_given", "_normal")
+
+    def __init__(self, clusters: list[tuple[int, int, int, int]]) -> None:
+        # (start in the normal text, its end, start in the given text, its end), in order
+        self._normal = [c[0] for c in clusters]
+        self._given = clusters
+
+    def start(self, offset: int) -> int:
+        """The offset in the given text where a span starting at ``offset`` starts."""
+        at = bisect.bisect_right(self._normal, offset) - 1
+        if at < 0:
+            return offset
+        _, normal_end, given_start, given_end = self._given[at]
+        if offset < normal_end:
+            return given_start
+        return offset - normal_end + given_end
+
+    def end(self, offset: int) -> int:
+        """The offset in the given text where a span ending at ``offset`` ends."""
+        at = bisect.bisect_left(self._normal, offset) - 1
+        if at < 0:
+            return offset
+        _, normal_end, _, given_end = self._given[at]
+        if offset <= normal_end:
+            return given_end
+        return offset - normal_end + given_end
+
+
+@functools.lru_cache(maxsize=1)
+def _cluster_pattern() -> re.Pattern[str]:
+    # a base character (or none) followed by one or more combining marks
+    marks = mark_class()
+    return re.compile(f"(?:(?!{marks}).)?{marks}+", re.DOTALL)
+
+
+# a text in NFD repeats a few clusters (é, ü, й, ...) many times; only short ones are kept
+_compose = functools.lru_cache(maxsize=1024)(functools.partial(unicodedata.normalize, "NFC"))
+
+
+def nfc(text: str) -> tuple[str, Offsets | None]:
+    r"""Return ``text`` in Normalization Form C, and the way back to its offsets.
+
+    Returns:
+        ``(text, None)`` when ``text`` is already in NFC (the common case,
+        checked in C without copying); otherwise the normalised text and an
+        `Offsets`.  Only clusters of a character and its combining
+        marks are recomposed; text without combining marks is taken as it is.
+
+    Examples:
+        >>> normal, back = nfc("Tulesova\u0301 met")
+        >>> normal, back.start(9), back.end(8)
+        ('Tulesová met', 10, 9)
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    pieces: list[str] = []
+    clusters: list[tuple[int, int, int, int]] = []
+    done = 0  # how far the given text has been copied
+    length = 0  # the length of the normal text so far
+    for match in _cluster_pattern().finditer(text):
+        start, end = match.span()
+        cluster = match.group()
+        composed = _compose(cluster) if len(cluster) <= 8 else unicodedata.normalize("NFC", cluster)
+        pieces.append(text[done:start])
+        length += start - done
+        pieces.append(composed)
+        clusters.append((length, length + len(composed), start, end))
+        length += len(composed)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), Offsets(clusters)
+
+
+def canonical(text: str) -> str:
+    r"""Return the form in which kzrights reads a query, a term or a name: NFC, no invisible characters.
+
+    Canonically equivalent inputs (NFC, NFD) give one form, so they give the
+    same answers.
+
+    Examples:
+        >>> canonical("Tulesova\u0301\u200b") == canonical("Tulesová")
+        True
+    """
+    return unicodedata.normalize("NFC", strip_invisible(text))
+
+
+def strip_diacritics(text: str) -> str:
+    """Return ``text`` decomposed (NFKD) without its combining marks.
+
+    Examples:
+        >>> strip_diacritics("Tulesová Şıxəliyev")
+        'Tulesova Sıxəliyev'
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def transliterate(text: str) -> str:
+    """Return lowercase ``text`` with its Russian and Kazakh Cyrillic letters romanised (`CYRILLIC`).
+
+    Examples:
+        >>> transliterate("токаев")
+        'tokaev'
+    """
+    return text.translate(_TRANSLIT)

@@ -1,0 +1,147 @@
+"""Bounded in time and memory: no recursion that grows with the input, documented limits, bounded caches.
+
+No test here times anything (benchmarks/bench_pathological.py does): they
+check that hostile inputs get answers or kzrights' own errors, and measure
+memory with tracemalloc.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import pickle
+import tracemalloc
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.report import MAX_NAME_LENGTH, MAX_QUERY_LENGTH, MAX_QUOTE_LENGTH, MAX_TERM_LENGTH
+
+REPORT = kzrights.load("1.1.0")
+
+
+def test_long_words_do_not_recurse():
+    """search() and concordance() of a thousand y's answer; the stemmer does not recurse per letter."""
+    assert REPORT.search("y" * 1000) == []
+    assert REPORT.concordance("y" * 1000) == []
+    assert REPORT.search("y" * MAX_QUERY_LENGTH) == []
+
+
+@settings(max_examples=60)
+@given(st.text(alphabet="aeiouyblrst", min_size=200, max_size=3000))
+def test_any_long_word_is_searchable(word):
+    """Any long word of letters is searched and its concordance made, whatever its run of vowels and y's."""
+    assert isinstance(REPORT.search(word), list)
+    assert isinstance(REPORT.concordance(word[:MAX_TERM_LENGTH]), list)
+
+
+LOOKUPS = [
+    ("query", MAX_QUERY_LENGTH, lambda text: REPORT.search(text)),
+    ("term", MAX_TERM_LENGTH, lambda text: REPORT.concordance(text)),
+    ("quote", MAX_QUOTE_LENGTH, lambda text: REPORT.locate(text)),
+    ("quote", MAX_QUOTE_LENGTH, lambda text: REPORT.locate_all(text)),
+    ("name", MAX_NAME_LENGTH, lambda text: REPORT.entity(text)),
+    ("name", MAX_NAME_LENGTH, lambda text: REPORT.mentions_of(text)),
+]
+
+
+@pytest.mark.parametrize(("argument", "limit", "call"), LOOKUPS)
+def test_too_long_input_is_refused_with_a_kzrights_error(argument, limit, call):
+    """One character over the documented limit is an InputTooLongError (a ValueError) that pickles."""
+    with pytest.raises(kzrights.InputTooLongError) as caught:
+        call("e" * (limit + 1))
+    error = caught.value
+    assert isinstance(error, ValueError) and isinstance(error, kzrights.KzrightsError)
+    assert (error.argument, error.length, error.limit) == (argument, limit + 1, limit)
+    assert f"limit is {limit:,}" in str(error)
+    clone = pickle.loads(pickle.dumps(error))
+    assert type(clone) is type(error) and str(clone) == str(error)
+    assert (clone.argument, clone.length, clone.limit) == (argument, limit + 1, limit)
+
+
+@pytest.mark.parametrize(("argument", "limit", "call"), LOOKUPS)
+def test_input_at_the_limit_is_answered(argument, limit, call):
+    """An input exactly as long as the limit is answered (or not found), never refused for its length."""
+    try:
+        call(("Tokayev " * limit)[:limit])
+    except kzrights.UnknownIdError:
+        assert argument == "name"
+
+
+hostile = st.one_of(
+    st.text(max_size=300),
+    st.builds(
+        lambda c, n: c * n,
+        st.sampled_from(["y", "“", '"', "'", "-", "e ", "\u200b", "e\u0301"]),
+        st.integers(1, 1000),
+    ),
+)
+
+
+@settings(max_examples=150)
+@given(hostile)
+def test_any_text_gets_an_answer_or_a_kzrights_error(text):
+    """Every look-up answers any text within its limit, or raises one of kzrights' errors.
+
+    The one plain ValueError is an empty (blank) input, as the methods document.
+    """
+    for _, _, call in LOOKUPS:
+        refused = None
+        try:
+            call(text)
+        except kzrights.KzrightsError:
+            continue
+        except ValueError as error:
+            refused = str(error)
+        assert refused is None or not text.strip()
+
+
+def _retained(call, count: int) -> int:
+    """Bytes still allocated after ``count`` distinct calls (one warm-up call first)."""
+
+    def quietly(number: int) -> None:
+        with contextlib.suppress(kzrights.UnknownIdError):
+            call(number)
+
+    quietly(-1)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(count):
+            quietly(number)
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_caches_keep_no_long_inputs():
+    """200 searches, entity look-ups and concordances with distinct long words keep under 300 kB alive.
+
+    Cached, the inputs alone would keep about 4 MB (each query word is cached
+    with its key and its normalised form).
+    """
+    long_word = "b" * (MAX_QUERY_LENGTH - 10)
+    assert _retained(lambda n: REPORT.search(f"{long_word}{n}"), 200) < 300_000
+    name = "b" * (MAX_NAME_LENGTH - 10)
+    assert _retained(lambda n: REPORT.entity(f"{name}{n}"), 200) < 300_000
+    term = "b" * (MAX_TERM_LENGTH - 10)
+    assert _retained(lambda n: REPORT.concordance(f"{term}{n}"), 200) < 300_000
+
+
+def test_annotate_peaks_near_its_input():
+    """annotate() on 4 MB of ASCII text peaks under 1.5x the text (one lowercase copy), mentions aside."""
+    text = "the quick brown fox jumps over the lazy dog; " * 90_000
+    kzrights.annotate("warm up")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        assert kzrights.annotate(text) == []
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * len(text)

@@ -1,0 +1,207 @@
+"""One set of character rules: annotate, search, locate, concordance and entity() agree on every text.
+
+Canonically equivalent texts (NFC, NFD) give the same answers; an unrelated
+character anywhere (a Turkish İ, an emoji, a lone surrogate, an invisible
+character) never changes what is found elsewhere; any apostrophe stands for
+any other in every tool.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights import _chars
+
+REPORT = kzrights.load("1.1.0")
+NAMES = sorted({form for e in REPORT.entities for form in (e.name, *e.aliases)})
+FILLERS = ["and", "the", "met", "in", "said", "x", "Astana", "of", "(", ")", ",", "."]
+JUNK = ["İ", "🙂", "\ud800", "\u200b", "\u00ad", "\u200f", "İSTANBUL", "e\u0301"]
+INVISIBLE = ["\u200b", "\u00ad", "\u200e", "\u200f", "\u2060", "\ufeff", "\u202c"]
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# word characters glued to the piece before them: combining marks that compose
+# with nothing (or with it), a Turkish İ, a modifier letter
+GLUED = ["\u0334", "\u0301", "\u0308", "İ", "ʰ"]
+piece = st.one_of(
+    st.tuples(st.just("name"), st.sampled_from(NAMES)),
+    st.tuples(st.just("word"), st.sampled_from(FILLERS)),
+    st.tuples(st.just("junk"), st.sampled_from(JUNK)),
+    st.tuples(st.just("glued"), st.sampled_from(GLUED)),
+)
+
+
+def _join(parts: list[tuple[str, str]]) -> str:
+    """Pieces with a space between them, except before a glued one."""
+    text = ""
+    for kind, part in parts:
+        text += part if kind == "glued" or not text else " " + part
+    return text
+
+
+@settings(max_examples=150)
+@given(st.lists(st.tuples(piece, st.booleans()), max_size=12))
+def test_annotate_gives_the_same_entities_whatever_the_normal_form_and_the_junk(pieces):
+    """NFD names, and unrelated characters between them, change no mention; offsets index the text given.
+
+    The plain text has every piece in NFC and a neutral word where the junk is
+    (a letter where a word character is glued on); the text given has names
+    decomposed at random and the junk itself.
+    """
+    plain = _join([(kind, "x" if kind in ("junk", "glued") else nfc(text)) for (kind, text), _ in pieces])
+    given_text = _join(
+        [(kind, nfd(text) if decompose and kind == "name" else text) for (kind, text), decompose in pieces]
+    )
+    expected = [(m.entity_id, m.text) for m in kzrights.annotate(plain)]
+    found = kzrights.annotate(given_text)
+    assert [(m.entity_id, nfc(m.text)) for m in found] == expected
+    for mention in found:
+        assert given_text[mention.start : mention.end] == mention.text
+        # a mention never starts on a mark or ends between a letter and its mark
+        assert not _chars.is_mark(mention.text[0])
+        assert mention.end == len(given_text) or not _chars.is_mark(given_text[mention.end])
+
+
+def test_nfd_names_are_whole_and_found():
+    """A decomposed accent is part of its word: "Tulesova" plus an acute is not "Tulesova"."""
+    decomposed = nfd("Köshe and Tulesová and Нұр Отан and Ёлка")
+    found = kzrights.annotate(decomposed)
+    assert [(m.entity_id, m.text) for m in found] == [
+        ("entities.koshe", nfd("Köshe")),
+        ("entities.nur-otan", nfd("Нұр Отан")),
+    ]
+    assert [decomposed[m.start : m.end] for m in found] == [m.text for m in found]
+    assert kzrights.annotate(nfd("Tulesová")) == []
+    # a mark that composes with nothing still belongs to its letter's word
+    assert [m.text for m in kzrights.annotate("Tokayev\u0334 and Oyan")] == ["Oyan"]
+    assert [m.text for m in kzrights.annotate("said Tokayev\u0334 and Oyan\u0334, Nur Otan\u20dd")] == []
+
+
+@pytest.mark.parametrize("junk", JUNK + INVISIBLE)
+def test_one_unrelated_character_changes_nothing_elsewhere(junk):
+    """An İ, an emoji, a lone surrogate or an invisible character before a text leaves its mentions alone."""
+    text = "President Tokayev met NUR OTAN, the EBRD and Oyan, Qazaqstan in Astana; Бокаев agreed."
+    expected = [(m.entity_id, m.text, m.start, m.end) for m in kzrights.annotate(text)]
+    shift = len(junk) + 1
+    found = [
+        (m.entity_id, m.text, m.start - shift, m.end - shift) for m in kzrights.annotate(f"{junk} {text}")
+    ]
+    assert found == expected
+    assert len(expected) == 5
+
+
+@pytest.mark.parametrize("apostrophe", _chars.APOSTROPHES)
+def test_every_tool_takes_every_apostrophe(apostrophe):
+    """annotate, entity() and search agree on a name with any apostrophe in it."""
+    name = f"Kazakhstan{apostrophe}s Government"
+    assert [m.entity_id for m in kzrights.annotate(f"said {name} today")] == [
+        "entities.government-of-kazakhstan"
+    ]
+    assert REPORT.entity(name).id == "entities.government-of-kazakhstan"
+    assert REPORT.entity(f"President{apostrophe}s Decree").id == "entities.human-rights-decree"
+    hits = [(h.record.id, h.score) for h in REPORT.search(f"Kazakhstan{apostrophe}s oil")]
+    assert hits == [(h.record.id, h.score) for h in REPORT.search("Kazakhstan's oil")]
+    assert [m.entity_id for m in kzrights.annotate(f"Tokayev{apostrophe}s decree")] == [
+        "entities.kassym-jomart-tokayev"
+    ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_entity_takes_any_normal_form_and_invisible_characters(name):
+    """entity() finds the same entity for a name in NFC, NFD, and with invisible characters in it."""
+    entity = REPORT.entity(name)
+    assert REPORT.entity(nfd(name)) is entity
+    middle = len(name) // 2
+    assert REPORT.entity(name[:middle] + "\u200b\u00ad" + name[middle:] + "\u200f") is entity
+
+
+words = [
+    *sorted({w for r in REPORT.records() for w in r.text.split() if not w.isascii()})[:80],
+    "Tulesová",
+    "protesters’",
+    "Kazakhstan’s",
+    "Köshe",
+    "kettling",
+    "Бокаев",
+]
+
+
+@settings(max_examples=100)
+@given(st.lists(st.sampled_from(words), min_size=1, max_size=6), st.sampled_from(INVISIBLE))
+def test_search_gives_the_same_hits_whatever_the_normal_form(query_words, invisible):
+    """A query in NFD, or with an invisible character inside a word, gives the hits of the NFC query."""
+    query = " ".join(query_words)
+    expected = [(h.record.id, h.score, h.snippet, h.highlights) for h in REPORT.search(query)]
+    first = query_words[0]
+    spoiled = nfd(first[:1] + invisible + first[1:] + query[len(first) :])
+    assert [(h.record.id, h.score, h.snippet, h.highlights) for h in REPORT.search(spoiled)] == expected
+    lines = REPORT.concordance(first)
+    assert REPORT.concordance(nfd(first[:1] + invisible + first[1:])) == lines
+
+
+quotations = st.sampled_from(REPORT.records()).flatmap(
+    lambda record: st.tuples(
+        st.just(record),
+        st.integers(0, max(0, len(record.text) - 40)),
+        st.integers(15, 40),
+    )
+)
+
+
+@settings(max_examples=150)
+@given(
+    quotations, st.lists(st.tuples(st.integers(0, 40), st.sampled_from(INVISIBLE)), max_size=5), st.booleans()
+)
+def test_invisible_characters_inside_a_quotation_do_not_hide_it(where, insertions, decompose):
+    """locate() finds a quotation with invisible characters anywhere in it, in NFC or NFD, where it stands."""
+    record, start, length = where
+    quote = record.text[start : start + length].strip()
+    assume(quote and len(REPORT.locate_all(quote)) >= 1)
+    expected = REPORT.locate(quote)
+    spoiled = quote
+    for at, char in sorted(insertions, reverse=True):
+        spoiled = spoiled[:at] + char + spoiled[at:]
+    if decompose:
+        spoiled = nfd(spoiled)
+    found = REPORT.locate(spoiled)
+    assert found is not None
+    assert [(p.record.id, p.span) for p in REPORT.locate_all(spoiled)] == [
+        (p.record.id, p.span) for p in REPORT.locate_all(quote)
+    ]
+    assert found.text == expected.text
+
+
+def test_the_lowercase_table_is_complete():
+    """Every character whose lowercase is longer than one character is in _chars' table."""
+    long_lower = {
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code <= 0xDFFF and len(chr(code).lower()) != 1
+    }
+    assert long_lower == set(_chars._LONG_LOWER)
+
+
+def test_combining_marks_are_all_in_the_mark_class():
+    """The mark class covers every combining mark of this Python's Unicode, whatever its plane."""
+    import re
+
+    marks = re.compile(_chars.mark_class())
+    missing = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code))[0] == "M" and not marks.match(chr(code))
+    ]
+    assert missing == []
