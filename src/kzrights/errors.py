@@ -36,8 +36,25 @@ def _closest(wanted: str, candidates: Iterable[str], n: int = 3) -> tuple[str, .
     return tuple(close)
 
 
+def _rebuild(cls: type[KzrightsError], args: tuple[object, ...]) -> KzrightsError:
+    """Recreate an error from its class and ``args``, without running its ``__init__``."""
+    error: KzrightsError = cls.__new__(cls, *args)
+    return error
+
+
 class KzrightsError(Exception):
-    """Base class of every error that kzrights raises on purpose."""
+    """Base class of every error that kzrights raises on purpose.
+
+    Every kzrights error pickles with its attributes, so that it crosses a
+    process boundary intact: a :mod:`multiprocessing` pool re-raises it in
+    the parent, where an unpicklable error would leave the pool hanging.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception's own __reduce__ calls the class again with ``args`` (the
+        # message alone), which fails for errors whose __init__ takes other
+        # arguments; rebuild without __init__ and restore the attributes instead.
+        return (_rebuild, (self.__class__, self.args), self.__dict__ or None)
 
 
 class UnknownIdError(KzrightsError, LookupError):
