@@ -222,3 +222,121 @@ def test_a_spawn_pool_brings_every_error_back(tmp_path):
     assert release_error["attributes"] == {"version": "1.0.0"}
     assert same == {"same": [True, True]}
     assert annotated == {"annotate": True}
+
+
+THREADS_AT_FIRST_USE = """
+    import json, sys, threading
+
+    import kzrights
+
+    report = kzrights.load("1.1.0")
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+    calls = [
+        lambda: report.search("kettling"),
+        lambda: report.concordance("protest"),
+        lambda: report.locate("a 'listening state'"),
+        lambda: report.related("recommendations.government.1"),
+        lambda: report.entity("Bokaev"),
+        lambda: report.mentions_of("Tokayev"),
+        lambda: kzrights.annotate("President Tokayev met the EBRD."),
+        lambda: report.search("Bokaev", kinds="entity"),
+    ]
+    start = threading.Barrier(16)
+    results, errors = {}, []
+
+    def first_use(number):
+        start.wait()
+        try:  # each thread starts with one of the first four tools, then uses the others
+            calls[number % 4]()
+            results[number] = [repr(call()) for call in calls]
+        except BaseException as error:
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=first_use, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    same = len({tuple(answers) for answers in results.values()}) == 1
+    print(json.dumps({"errors": errors, "answers": len(results), "same": same}))
+"""
+
+
+def test_first_use_from_sixteen_threads_at_once(tmp_path):
+    """16 threads making the first calls of every tool on a fresh Report at once all get their answers.
+
+    Each run is a fresh process, and eight run side by side.  Before the
+    first-use lock, on Python 3.13, one to two runs of eight ended in
+    ``_DeadlockError`` or ``ImportError: cannot import name`` (the race needs
+    the threads to collide, so a single run may well pass; 3.11 rarely shows it).
+    """
+    scripts = []
+    for run in range(8):
+        path = tmp_path / f"threads_{run}.py"
+        path.write_text(textwrap.dedent(THREADS_AT_FIRST_USE), encoding="utf-8")
+        scripts.append(path)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for path in scripts
+    ]
+    outcomes = []
+    try:
+        for process in processes:
+            out, err = process.communicate(timeout=TIMEOUT)
+            assert process.returncode == 0, err
+            outcomes.append(json.loads(out))
+    finally:
+        for process in processes:
+            process.kill()
+    assert outcomes == [{"errors": [], "answers": 16, "same": True}] * 8
+
+
+FORK_DURING_FIRST_LOAD = """
+    import json, os, sys, threading, time
+
+    import kzrights
+    from kzrights import releases
+
+    def inside_first_load():
+        store = releases._store
+        if store is None or store._lock.acquire(blocking=False) is False:
+            return store is not None
+        store._lock.release()
+        return False
+
+    loader = threading.Thread(target=kzrights.load, args=("1.1.0",))
+    loader.start()
+    while not inside_first_load():
+        if not loader.is_alive():
+            print(json.dumps({"caught": False}))
+            sys.exit()
+    pid = os.fork()  # while the other thread holds the lock of the first load
+    if pid == 0:
+        report = kzrights.load("1.1.0")
+        found = [m.entity_id for m in kzrights.annotate("President Tokayev")]
+        hits = [hit.record.id for hit in report.search("kettling", kinds="recommendation")]
+        os.write(1, (json.dumps({"child": found + hits}) + "\\n").encode())
+        os._exit(0)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        status = "hung"
+    loader.join()
+    print(json.dumps({"caught": True, "child_status": status}))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+def test_a_fork_during_the_first_load_gives_a_working_child(tmp_path):
+    """A process that forks while another thread is inside the first load() gets a child that works."""
+    lines = run_script(tmp_path / "fork_script.py", FORK_DURING_FIRST_LOAD)
+    assert lines[-1] == {"caught": True, "child_status": 0}
+    assert lines[0] == {"child": ["entities.kassym-jomart-tokayev", "recommendations.government.6"]}

@@ -18,6 +18,7 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 
 import enum
 import functools
+import itertools
 from typing import Any, ClassVar, NamedTuple
 
 import attrs
@@ -493,35 +494,37 @@ class Mention(NamedTuple):
         return record_html(self)
 
 
+# tuple.__new__ called straight from C for each row: no Python frame per mention
 _NEW_MENTION = functools.partial(tuple.__new__, Mention)
+_ONLY_MENTIONS = frozenset({Mention})
+_MENTION_WIDTH = len(Mention._fields)
 
 
-def _mention_list(columns: "list[tuple[Any, ...]]") -> "MentionList":
-    """Rebuild a :class:`MentionList` from the columns :meth:`MentionList.__reduce__` gives."""
-    # tuple.__new__ straight from C for each row: no Python frame per mention
-    return MentionList(map(_NEW_MENTION, zip(*columns, strict=True)))
+def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
+    """Rebuild a :class:`MentionList` from the flat fields :meth:`MentionList.__reduce__` gives."""
+    fields = iter(values)
+    # zip over one iterator, six times: each row takes the next six values
+    return MentionList(map(_NEW_MENTION, zip(*[fields] * _MENTION_WIDTH, strict=True)))
 
 
 class MentionList(list[Mention]):
     """The list :func:`kzrights.annotate` returns: a plain list of mentions that pickles compactly.
 
     It behaves as a ``list`` in every way (and compares equal to one with the
-    same mentions).  It pickles as six columns (entity ids, texts, starts,
-    ends, record ids, source spans) rather than one object per mention, so
-    that a process pool ships a result about as cheaply as the same data in
-    plain tuples; mentions pickled one by one cost several times that, since
-    pickle runs Python code for each.  See ``docs/benchmarks.md``.
+    same mentions).  It pickles as one flat tuple of its mentions' fields
+    rather than one object per mention: pickle runs Python code for each
+    named tuple it meets, which made a list of mentions cost about five times
+    the same data in plain tuples to send through a process pool.  See
+    "Process pools" in ``docs/benchmarks.md`` for the figures.
     """
 
     __slots__ = ()
 
     def __reduce__(self) -> "tuple[Any, ...]":
-        if not set(map(type, self)) <= {Mention}:
-            # something else was put in: columns would not hold it, pickle it as a list
+        if not set(map(type, self)) <= _ONLY_MENTIONS:
+            # something else was put in: the flat form would not hold it
             return (MentionList, (list(self),))
-        # zip(*self) transposes in C; pickle then writes plain tuples of
-        # strings and ints, and memoises each entity id once.
-        return (_mention_list, (list(zip(*self, strict=True)),))
+        return (_mention_list, (tuple(itertools.chain.from_iterable(self)),))
 
 
 @attrs.frozen(eq=False, repr=False)
