@@ -67,6 +67,11 @@ class Report(_Record):
     same object is shared by every caller that loads the same release.  Two
     reports are equal when they hold the same release data.
 
+    Threads may share a report: each index a tool builds on first use is
+    built once, by one thread.  A report pickles and deep-copies; a shipped
+    release pickles as its version, and comes back as the object
+    :func:`kzrights.load` returns in the receiving process.
+
     Attributes:
         version: The data release, e.g. ``"1.0.0"``.
         metadata: Title, authors, date, publisher, rights and citation.
