@@ -110,6 +110,16 @@ def test_a_shipped_release_pickles_as_itself():
     assert copy.copy(report) is report
 
 
+def test_a_release_this_installation_lacks_is_a_clear_error_on_unpickling():
+    """A release pickled where it is shipped, unpickled where it is not, raises UnknownVersionError."""
+    data = pickle.dumps(kzrights.load("1.1.0"))
+    assert data.count(b"1.1.0") == 1
+    with pytest.raises(kzrights.UnknownVersionError) as caught:
+        pickle.loads(data.replace(b"1.1.0", b"9.9.9"))
+    assert caught.value.version == "9.9.9"
+    assert caught.value.available == kzrights.versions()
+
+
 def test_any_other_report_pickles_by_value():
     """A Report other than the shipped object (an equal copy, a changed one) pickles and copies its data."""
     shipped = kzrights.load("1.1.0")
@@ -164,6 +174,27 @@ def test_annotate_results_pickle_to_the_same_mentions(text):
         assert type(again) is MentionList
         assert all(type(m) is Mention for m in again)
         assert again == list(mentions)
+
+
+MENTIONS = st.builds(
+    Mention,
+    entity_id=st.text(),
+    text=st.text(),
+    start=st.integers(),
+    end=st.integers(),
+    record_id=st.none() | st.text(),
+    source_span=st.none() | st.builds(Span, st.integers(0, 9), st.integers(9, 99)),
+)
+
+
+@given(st.lists(MENTIONS | st.tuples(st.text()) | st.integers() | st.none()))
+def test_any_mention_list_pickles_to_an_equal_one(items):
+    """A MentionList of any mentions, with anything else mixed in, comes back equal, item for item."""
+    mentions = MentionList(items)
+    again = pickle.loads(pickle.dumps(mentions))
+    assert type(again) is MentionList
+    assert again == mentions
+    assert [type(item) for item in again] == [type(item) for item in mentions]
 
 
 def test_a_mention_list_with_other_things_in_it_still_pickles_faithfully():
