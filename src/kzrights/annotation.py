@@ -17,7 +17,6 @@ from .records import MentionList
 
 if TYPE_CHECKING:
     from ._matcher import Matcher
-    from .records import Mention
 
 __all__ = ["annotate"]
 
@@ -42,7 +41,7 @@ def _matcher_for(version: str | None) -> Matcher:
     return matcher
 
 
-def annotate(text: str, *, version: str | None = None) -> list[Mention]:
+def annotate(text: str, *, version: str | None = None) -> MentionList:
     """Find the entities of the report's registry in ``text``.
 
     Names with a space in them match in any case ("NUR OTAN"); single words
