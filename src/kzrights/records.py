@@ -513,7 +513,7 @@ class MentionList(list[Mention]):
     It behaves as a ``list`` in every way (and compares equal to one with the
     same mentions).  It pickles as one flat tuple of its mentions' fields
     rather than one object per mention: pickle runs Python code for each
-    named tuple it meets, which made a list of mentions cost about five times
+    named tuple it meets, which made a list of mentions cost four to five times
     the same data in plain tuples to send through a process pool.  See
     "Process pools" in ``docs/benchmarks.md`` for the figures.
     """
