@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HitList",
-    "MentionList",
     "diff_html",
     "hit_html",
     "location_html",
+    "mentions_html",
     "record_html",
     "report_html",
 ]
@@ -199,24 +199,20 @@ class HitList(list["Hit"]):
         return _grid(("#", "record", "kind", "score", "snippet"), rows)
 
 
-class MentionList(list[Mention]):
-    """The mentions ``annotate`` found: a plain list, which Jupyter shows as one table."""
-
-    __slots__ = ()
-
-    def _repr_html_(self) -> str:
-        if not self:
-            return "<p>No mentions.</p>"
-        in_report = any(m.record_id is not None for m in self)
-        header = ("entity", "text", "start", "end", *(("record",) if in_report else ()))
-        rows = [
-            (
-                html.escape(m.entity_id),
-                html.escape(m.text),
-                str(m.start),
-                str(m.end),
-                *((html.escape(m.record_id or ""),) if in_report else ()),
-            )
-            for m in self
-        ]
-        return _grid(header, rows)
+def mentions_html(mentions: Sequence[Mention]) -> str:
+    """The mentions ``annotate`` found, as one HTML table (what Jupyter shows for a MentionList)."""
+    if not mentions:
+        return "<p>No mentions.</p>"
+    in_report = any(m.record_id is not None for m in mentions)
+    header = ("entity", "text", "start", "end", *(("record",) if in_report else ()))
+    rows = [
+        (
+            html.escape(m.entity_id),
+            html.escape(m.text),
+            str(m.start),
+            str(m.end),
+            *((html.escape(m.record_id or ""),) if in_report else ()),
+        )
+        for m in mentions
+    ]
+    return _grid(header, rows)

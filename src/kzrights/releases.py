@@ -9,18 +9,19 @@ Files are read through the loader that imported the package (as
 `pkgutil.get_data` does), so the package works from a wheel, a zip file
 or a source checkout alike.  Each release is read,
 checked against its manifest and turned into a [`Report`][kzrights.report.Report]
-once, on first use, behind a lock; later calls return the same object.
+once, on first use, behind a lock that is safe across threads and
+``fork()``; later calls return the same object.
 """
 
 from __future__ import annotations
 
-import _thread
 import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 from ._compat import sha256_hex
 from ._layout import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from ._locking import FIRST_USE
 from .errors import DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
@@ -115,7 +116,8 @@ class ReleaseStore:
 
     def __init__(self, root: DataFolder) -> None:
         self._root = root
-        self._lock = _thread.allocate_lock()
+        # kzrights' one first-use lock: safe across threads and fork() (see _locking)
+        self._lock = FIRST_USE
         self._entries: dict[str, _Entry] | None = None
         self._reports: dict[str, Report] = {}
 
@@ -261,7 +263,7 @@ class ReleaseStore:
 
 
 _store: ReleaseStore | None = None
-_store_lock = _thread.allocate_lock()
+_store_lock = FIRST_USE
 # load()'s lock-free fast path: the store's own cache is keyed by resolved
 # version, this one by what the caller passed (None included), so a cached
 # load() is a single dictionary look-up.
@@ -318,6 +320,12 @@ def load(version: str | None = None) -> Report:
         report = _default_store().load(version)
         _fast[version] = report
     return report
+
+
+def _is_loaded(report: Report) -> bool:
+    """Whether ``report`` is the object `load` returns for its version (so pickles by version)."""
+    store = _store
+    return store is not None and store._reports.get(report.version) is report
 
 
 def latest() -> str:
