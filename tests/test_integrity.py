@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from kzrights import DataIntegrityError
 from kzrights.build.release import dump_json, index_bytes
 from kzrights.releases import ReleaseStore
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 
 @pytest.fixture
@@ -143,3 +146,48 @@ def test_error_is_not_cached(data):
         store.load("1.0.0")
     path.write_bytes(good)
     assert store.load("1.0.0").version == "1.0.0"
+
+
+_LOAD_AND_CHECK = """
+import sys
+import kzrights
+from kzrights.build.__main__ import main
+
+assert kzrights.__file__.startswith(sys.argv[1]), kzrights.__file__
+for version in kzrights.versions():
+    kzrights.load(version)
+    kzrights.verify(version)
+sys.exit(main(["--check"]))
+"""
+
+
+def test_a_clone_with_autocrlf_loads_and_builds(tmp_path):
+    """A clone made with core.autocrlf=true (Git for Windows' default) loads every release and passes the build check.
+
+    The clone holds the committed files only: .gitattributes keeps the release
+    files and the seeds byte for byte, which the hashes and the build check need.
+    """
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    if subprocess.run([git, "-C", str(ROOT), "rev-parse", "--git-dir"], capture_output=True).returncode:
+        pytest.skip(f"{ROOT} is not a git checkout (an sdist, say): nothing to clone")
+    clone = tmp_path / "clone"
+    subprocess.run(
+        [git, "clone", "--quiet", "-c", "core.autocrlf=true", str(ROOT), str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    # the conversion is on: a text file that .gitattributes leaves alone gets CRLF
+    assert b"\r\n" in (clone / "pyproject.toml").read_bytes()
+    environment = {**os.environ, "PYTHONPATH": str(clone / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", _LOAD_AND_CHECK, str(clone / "src")],
+        cwd=clone,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "the committed release matches the build" in out.stdout
