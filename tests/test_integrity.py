@@ -162,7 +162,7 @@ sys.exit(main(["--check"]))
 
 
 def test_a_clone_with_autocrlf_loads_and_builds(tmp_path):
-    """A clone made with core.autocrlf=true (Git for Windows' default) loads every release and passes the build check.
+    """A clone made with core.autocrlf=true (Git for Windows' default) loads, verifies and builds.
 
     The clone holds the committed files only: .gitattributes keeps the release
     files and the seeds byte for byte, which the hashes and the build check need.

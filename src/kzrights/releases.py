@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import _thread
 import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from .errors import DataIntegrityError, UnknownVersionError
 if TYPE_CHECKING:
     from typing import Protocol
 
+    from ._converter import ReleaseDocument
     from .report import Report
 
     class DataFolder(Protocol):
@@ -62,6 +64,13 @@ class _Entry:
         self.manifest_sha256 = manifest_sha256
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""The largest file a data folder may hold, in bytes; a larger one is refused unread.
+
+The biggest shipped file (release 1.1.0's ``report.json``) is about 160 kB.
+"""
+
+
 def _parse_json(data: bytes, version: str | None, file: str) -> Any:
     import json  # on first use: import kzrights reads nothing
 
@@ -69,6 +78,98 @@ def _parse_json(data: bytes, version: str | None, file: str) -> Any:
         return json.loads(data)
     except (UnicodeDecodeError, ValueError) as exc:
         raise DataIntegrityError(version, file, f"not valid JSON ({exc})") from None
+    except RecursionError:  # "[[[[..." deeper than the interpreter's recursion limit
+        raise DataIntegrityError(version, file, "JSON nested too deeply to read") from None
+
+
+class _Refused(Exception):
+    """A data file that is not read at all: a FIFO, a device, a folder or an oversized file."""
+
+
+# O_NONBLOCK: a file swapped for a FIFO between the stat and the open must not
+# make the open wait for a writer (regular files ignore the flag). O_BINARY:
+# no newline translation on Windows.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(status: os.stat_result) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _NOT_FILES if test(status.st_mode)), "not a regular file")
+        raise _Refused(f"is {kind}, not a file")
+    if status.st_size > MAX_FILE_BYTES:
+        raise _Refused(f"is {status.st_size} bytes, more than the {MAX_FILE_BYTES} a data file may have")
+
+
+def _read_regular_file(path: str | bytes) -> bytes:
+    """Return the content of the regular file at ``path``.
+
+    A FIFO or a device (or a symbolic link to one) is refused before it is
+    opened, where reading would block or never end, and the read stops after
+    :data:`MAX_FILE_BYTES` whatever the file claims.
+
+    Raises:
+        _Refused: If it is not a regular file, or is too large.
+        OSError: If it cannot be read.
+    """
+    _check_regular(os.stat(path))
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with open(descriptor, "rb") as file:
+        _check_regular(os.fstat(descriptor))  # the file that was opened, not the one stat() saw
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(f"is more than the {MAX_FILE_BYTES} bytes a data file may have")
+    return data
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean a data file could not be read, as opposed to a bug.
+
+    OSError covers a missing or unreadable file, ImportError zipimport's
+    ZipImportError (a damaged header in a zip archive), EOFError a truncated
+    compressed member and MemoryError a member that inflates beyond memory.
+    A corrupt deflated member raises ``zlib.error``, and
+    :mod:`importlib.resources` raises ``zipfile.BadZipFile`` for a bad
+    CRC: they are looked up in :data:`sys.modules` rather than imported,
+    since a module that raised has been imported, and importing them would
+    cost every load.
+    """
+    errors: list[type[BaseException]] = [_Refused, OSError, ImportError, EOFError, MemoryError]
+    for module, name in (("zlib", "error"), ("zipfile", "BadZipFile")):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            errors.append(getattr(loaded, name))
+    return tuple(errors)
+
+
+def _unreadable(exc: BaseException) -> str:
+    """Say why a data file could not be read, for a :class:`DataIntegrityError`."""
+    if isinstance(exc, _Refused):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    return f"cannot be read ({type(exc).__name__}: {exc})"
+
+
+def _read_node(node: DataFolder) -> bytes:
+    """Return the content of a file of a data folder, refusing FIFOs, devices and oversized files."""
+    if isinstance(node, _LoaderFolder):
+        try:
+            return _read_regular_file(node.path)
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # not on the file system, such as a file in a zip archive: the loader reads it
+        return node.read_bytes()
+    if isinstance(node, os.PathLike):
+        return _read_regular_file(os.fspath(node))
+    return node.read_bytes()  # pragma: no cover - a Traversable that is not a path (a zip's)
 
 
 class _LoaderFolder:
@@ -85,6 +186,11 @@ class _LoaderFolder:
     def __init__(self, get_data: Any, path: str) -> None:
         self._get_data = get_data
         self._path = path
+
+    @property
+    def path(self) -> str:
+        """Where this file is, for the loader (a path into a zip archive, say)."""
+        return self._path
 
     def joinpath(self, *children: str) -> _LoaderFolder:
         return _LoaderFolder(self._get_data, os.path.join(self._path, *children))
@@ -128,9 +234,11 @@ class ReleaseStore:
         for part in relative.split("/"):
             node = node.joinpath(part)
         try:
-            return node.read_bytes()
-        except OSError as exc:
-            raise DataIntegrityError(version, relative, f"cannot be read ({exc.strerror or exc})") from None
+            return _read_node(node)
+        except Exception as exc:
+            if not isinstance(exc, _read_errors()):
+                raise
+            raise DataIntegrityError(version, relative, _unreadable(exc)) from None
 
     def _index(self) -> dict[str, _Entry]:
         entries = self._entries
@@ -195,13 +303,13 @@ class ReleaseStore:
         return report
 
     def verify(self, version: str | None = None) -> tuple[str, ...]:
-        """Re-read a release's files and check them against its manifest; return the files checked.
+        """Re-read a release and check it as :meth:`load` does; return the files checked.
 
         Raises:
             DataIntegrityError: Naming the first file that does not match.
         """
         entry = self._index()[self.resolve(version)]
-        names = self._checked_files(entry)
+        _, _, names = self._checked_release(entry)
         return (f"{entry.directory}/{MANIFEST_FILE}", *(f"{entry.directory}/{name}" for name in names))
 
     def _checked_files(self, entry: _Entry) -> dict[str, tuple[bytes, str]]:
@@ -242,7 +350,26 @@ class ReleaseStore:
         return contents
 
     def _load(self, entry: _Entry) -> Report:
-        from ._converter import structure_document, to_report
+        from ._converter import to_report
+
+        document, source_text, _ = self._checked_release(entry)
+        return to_report(document, version=entry.version, source_text=source_text)
+
+    def _checked_release(self, entry: _Entry) -> tuple[ReleaseDocument, str, tuple[str, ...]]:
+        """Read a release and check all of it; return its document, its source text and its files.
+
+        :meth:`load` and :meth:`verify` both run this, so that a release
+        verifies exactly when it loads.  The checks, in order: each file's
+        size and sha256 against the manifest (and the manifest's against
+        the index), the shape of ``report.json``, the source text's sha256
+        against the metadata, and then ids, references and spans
+        (:func:`kzrights._integrity.check_release`).
+
+        Raises:
+            DataIntegrityError: Naming the file at fault and what is wrong.
+        """
+        from ._converter import structure_document
+        from ._integrity import check_release
 
         version = entry.version
         contents = self._checked_files(entry)
@@ -261,7 +388,8 @@ class ReleaseStore:
             source_text = source_bytes.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataIntegrityError(version, f"{entry.directory}/{SOURCE_FILE}", str(exc)) from None
-        return to_report(document, version=version, source_text=source_text)
+        check_release(document, source_text, version=version, file=document_name)
+        return document, source_text, tuple(contents)
 
 
 _store: ReleaseStore | None = None
