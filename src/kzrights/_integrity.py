@@ -283,7 +283,11 @@ def _unresolved(wanted: str, path: str, kinds: tuple[type, ...] | None, ids: _Id
     if found is None:
         raise _Problem(f"{path}: {wanted!r} is not the id of any record of this release")
     expected = " or ".join(_KIND_NAMES[kind] for kind in kinds or ())
-    raise _Problem(f"{path}: {wanted!r} is a {_KIND_NAMES[type(found)]}, not a {expected}")
+    raise _Problem(f"{path}: {wanted!r} is {_a(_KIND_NAMES[type(found)])}, not {_a(expected)}")
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _show(span: Span) -> str:
