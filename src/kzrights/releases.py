@@ -7,9 +7,11 @@ ever looked up in that index, never joined into a path.
 
 Files are read through the loader that imported the package (as
 :func:`pkgutil.get_data` does), so the package works from a wheel, a zip file
-or a source checkout alike.  Each release is read,
-checked against its manifest and turned into a :class:`~kzrights.Report`
-once, on first use, behind a lock; later calls return the same object.
+or a source checkout alike; a file on disk must be a regular file, so that a
+FIFO or a device in its place is refused rather than read.  Each release is
+read, checked (against its manifest, then by :mod:`kzrights._integrity`) and
+turned into a :class:`~kzrights.Report` once, on first use, behind a lock;
+later calls return the same object.
 """
 
 from __future__ import annotations
@@ -436,7 +438,8 @@ def load(version: str | None = None) -> Report:
         UnknownVersionError: If no shipped release has this version; the
             error lists the shipped ones.
         DataIntegrityError: If the installed files do not match the
-            release's manifest.
+            release's manifest, or its records do not hold together (see
+            :func:`verify`).
 
     >>> import kzrights
     >>> report = kzrights.load("1.0.0")
@@ -456,10 +459,16 @@ def latest() -> str:
 
 
 def verify(version: str | None = None) -> tuple[str, ...]:
-    """Re-hash a release's installed files against its manifest.
+    """Re-read a release's installed files and check them as :func:`load` does.
 
-    :func:`load` checks the same on first use; ``verify`` reads the files
-    again, so it also catches a file changed after loading.
+    A release verifies exactly when it loads.  The checks: every file is a
+    regular file with the size and sha256 its manifest lists (and the
+    manifest the sha256 the release index lists); ``report.json`` has the
+    shape of a release; every id is unique and every reference names a
+    record of the release, of the right kind; every span lies inside the
+    source text and reads what its record says.  :func:`load` runs them on
+    first use only; ``verify`` reads the files again, so it also catches a
+    file changed after loading.  ``docs/versioning.md`` lists the checks.
 
     >>> import kzrights
     >>> kzrights.verify("1.0.0")
@@ -474,6 +483,7 @@ def verify(version: str | None = None) -> tuple[str, ...]:
     Raises:
         TypeError: If ``version`` is neither a str nor None.
         UnknownVersionError: If no shipped release has this version.
-        DataIntegrityError: Naming the first file that does not match.
+        DataIntegrityError: Naming the first file that fails a check, and
+            what is wrong with it (the JSON path, for a record).
     """
     return _default_store().verify(version)
