@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights import DataIntegrityError
+from kzrights import DataIntegrityError, _integrity
 from kzrights._converter import from_report
 from kzrights._integrity import TARGETS, reference_fields
+from kzrights._provenance import PAD, fold
 from kzrights.build.release import dump_json, index_bytes
 from kzrights.records import (
     Entity,
@@ -517,3 +518,10 @@ def test_verify_passes_exactly_when_load_does(position, value):
     store.verify("1.1.0")
     for record in report.records():  # what the release says holds: each record's source is its text
         assert record.span.end <= len(report.source_text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab [1]\t\u00a0\n’")), max_size=40) | st.text(max_size=40))
+def test_the_checks_fold_padding_as_the_build_does(text):
+    """The checks' fast fold of padding gives what the build's fold gives, for any text."""
+    assert _integrity._fold(text) == fold(text)
+    assert _integrity._PAD == PAD

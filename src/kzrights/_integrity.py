@@ -37,7 +37,6 @@ from typing import Any
 
 import attrs
 
-from ._provenance import PAD
 from .errors import DataIntegrityError
 from .records import (
     Entity,
@@ -103,6 +102,9 @@ _KIND_NAMES = {
 }
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_PAD = " \t\u00a0"
+"""What pads a line: :data:`kzrights._provenance.PAD`, which is not imported since importing
+that module (an attrs class, two regular expressions) would cost load() a millisecond."""
 
 # How to check each field of a record class: (name, how, the kinds a reference
 # may name), where how is "span", "ref", "refs", "record" or "records", and
@@ -222,6 +224,10 @@ class _Ids:
     def __init__(self, index: dict[str, Any]) -> None:
         self._index = index
         self._sets: dict[tuple[type, ...] | None, frozenset[str]] = {None: frozenset(index)}
+        by_class: dict[type, list[str]] = {}
+        for key, record in index.items():
+            by_class.setdefault(type(record), []).append(key)
+        self._by_class = by_class
 
     def record(self, wanted: str) -> Any:
         return self._index.get(wanted)
@@ -229,8 +235,8 @@ class _Ids:
     def of(self, kinds: tuple[type, ...] | None) -> frozenset[str]:
         ids = self._sets.get(kinds)
         if ids is None:
-            wanted = kinds or ()
-            ids = frozenset(key for key, record in self._index.items() if isinstance(record, wanted))
+            # the record classes are final: a record is of a kind exactly when its class is
+            ids = frozenset().union(*(self._by_class.get(kind, ()) for kind in kinds or ()))
             self._sets[kinds] = ids
         return ids
 
@@ -350,7 +356,7 @@ def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any
     if raw == record.text and "[" not in raw:  # most records: no markers, no padding
         markers: list[tuple[int, int, str]] = []
     else:
-        if raw.strip(PAD) != raw:
+        if raw.strip(_PAD) != raw:
             raise _Problem(f"{path}.span: {_show(span)} starts or ends with padding")
         found = _MARKER.finditer(raw)
         markers = [(span.start + m.start(), span.start + m.end(), m.group(1)) for m in found]
@@ -369,10 +375,11 @@ def _check_mention(mention: Mention, path: str, source: str, index: dict[str, An
     if mention.record_id is None or mention.source_span is None:
         raise _Problem(f"{path}: a mention in the report gives its record_id and source_span")
     record = index[mention.record_id]
-    where = f"[{mention.start}, {mention.end}]"
     if not 0 <= mention.start <= mention.end <= len(record.text):
+        where = f"[{mention.start}, {mention.end}]"
         raise _Problem(f"{path}: {where} is not inside the text of {mention.record_id}")
     if record.text[mention.start : mention.end] != mention.text:
+        where = f"[{mention.start}, {mention.end}]"
         raise _Problem(f"{path}.text: is not the text of {mention.record_id} at {where}")
     if not _inside(mention.source_span, record.span):
         raise _Problem(f"{path}.source_span: {_show(mention.source_span)} is not inside {mention.record_id}")
