@@ -525,3 +525,22 @@ def test_the_checks_fold_padding_as_the_build_does(text):
     """The checks' fast fold of padding gives what the build's fold gives, for any text."""
     assert _integrity._fold(text) == fold(text)
     assert _integrity._PAD == PAD
+
+
+@pytest.mark.parametrize(
+    ("release", "message"),
+    [
+        ({"version": " .0.0"}, r"' \.0\.0' is not MAJOR\.MINOR\.PATCH"),
+        ({"version": "1.0.0\u00b2"}, "is not MAJOR.MINOR.PATCH"),
+        ({"directory": "releases/1.1.0"}, r"1\.0\.0 must be listed once, in releases/1\.0\.0"),
+        ({"version": "1.1.0", "directory": "releases/1.1.0"}, r"1\.1\.0 must be listed once"),
+    ],
+)
+def test_damaged_index_entry(data, release, message):
+    """The release index, which no hash covers, is held to what the build writes: damage is caught."""
+    index = json.loads((data / "releases.json").read_bytes())
+    index["releases"][0].update(release)
+    (data / "releases.json").write_bytes(dump_json(index))
+    with pytest.raises(DataIntegrityError, match=message) as info:
+        ReleaseStore(data).load("1.0.0")
+    assert info.value.file == "releases.json"

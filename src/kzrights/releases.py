@@ -84,6 +84,13 @@ def _parse_json(data: bytes, version: str | None, file: str) -> Any:
         raise DataIntegrityError(version, file, "JSON nested too deeply to read") from None
 
 
+def _brief(value: Any) -> str:
+    """A short repr of a JSON value, however large or deeply nested."""
+    import reprlib  # only paid for when an error is raised
+
+    return reprlib.repr(value)
+
+
 class _Refused(Exception):
     """A data file that is not read at all: a FIFO, a device, a folder or an oversized file."""
 
@@ -267,7 +274,18 @@ class ReleaseStore:
                 raise DataIntegrityError(
                     None, INDEX_FILE, f"release #{position} must have exactly the string fields {fields}"
                 )
-            entries[item["version"]] = _Entry(**item)
+            # The index is the one file no hash covers: hold it to what the build writes,
+            # so that a damaged version or folder name is caught here, not taken for another.
+            version = item["version"]
+            parts = version.split(".")
+            if not (len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts)):
+                raise DataIntegrityError(
+                    None, INDEX_FILE, f"release #{position}: {_brief(version)} is not MAJOR.MINOR.PATCH"
+                )
+            if item["directory"] != f"releases/{version}" or version in entries:
+                reason = f"release #{position}: {version} must be listed once, in releases/{version}"
+                raise DataIntegrityError(None, INDEX_FILE, reason)
+            entries[version] = _Entry(**item)
         return entries
 
     def versions(self) -> tuple[str, ...]:
@@ -335,7 +353,7 @@ class ReleaseStore:
                 and isinstance(item.get("sha256"), str)
                 and isinstance(item.get("size"), int)
             ):
-                raise DataIntegrityError(version, manifest_name, f"malformed file entry {item!r:.80}")
+                raise DataIntegrityError(version, manifest_name, f"malformed file entry {_brief(item)}")
             name = f"{entry.directory}/{item['name']}"
             data = self._read(name, version)
             if len(data) != item["size"]:
