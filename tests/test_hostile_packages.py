@@ -69,13 +69,18 @@ def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _cli_verify(site: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m kzrights verify`` with the package in ``site``."""
+def _cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kzrights ARGS`` with the package in ``site``."""
     code = (
         "import sys, runpy; sys.path.insert(0, sys.argv.pop(1));"
         " runpy.run_module('kzrights', run_name='__main__')"
     )
-    return _run(code, str(site), "verify")
+    return _run(code, str(site), *args)
+
+
+def _cli_verify(site: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kzrights verify`` with the package in ``site``."""
+    return _cli(site, "verify")
 
 
 def test_the_copy_loads(package):
@@ -275,3 +280,29 @@ def test_any_corrupted_byte_of_a_zip_member(compression, member, where, header, 
             assert failure.file in (member, "releases/1.0.0/manifest.json")
             with pytest.raises(DataIntegrityError):
                 store.verify("1.0.0")
+
+
+# A release whose hashes agree but whose records do not hold together --------------------------------
+
+
+def test_a_dangling_reference_through_the_cli(package):
+    """A footnote marker citing a footnote that is not there: verify and every command say so, no traceback.
+
+    The hashes of the tampered release are made to agree, so only the check of
+    its references can catch it.
+    """
+    data = package / "kzrights" / "data"
+    path = _release(package) / "report.json"
+    document = json.loads(path.read_bytes())
+    document["paragraphs"][3]["footnote_refs"][0]["footnote_id"] = "footnotes.99"
+    path.write_bytes(dump_json(document))
+    _rehash(data, "report.json")
+    expected = (
+        "kzrights: error: data release 1.0.0: releases/1.0.0/report.json: "
+        "$.paragraphs[3].footnote_refs[0].footnote_id: 'footnotes.99'"
+        " is not the id of any record of this release\n"
+    )
+    cli = _cli_verify(package)
+    assert (cli.returncode, cli.stderr) == (1, expected)
+    search = _cli(package, "search", "--data-version", "1.0.0", "kettling")
+    assert (search.returncode, search.stderr) == (1, expected)
