@@ -522,7 +522,7 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-ANNOTATE_HELP = """\
+_ANNOTATE_HELP = """\
 Find the entities of the report's registry in a UTF-8 text file, or in
 stdin with -.  The file is read in blocks, so any size works in bounded
 memory, and each mention is written as soon as it is found.
@@ -578,7 +578,7 @@ def _parser() -> argparse.ArgumentParser:
         "annotate",
         _annotate,
         "find the report's entities in a text file, or - for stdin",
-        description=ANNOTATE_HELP,
+        description=_ANNOTATE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     annotate.add_argument("file", help="a UTF-8 text file, or - for stdin")
