@@ -121,7 +121,7 @@ kzrights._converter.structure_document(data, version=None, file="report.json")
 marks["structure, hooks built"] = time.perf_counter() - t
 source = contents["source.txt"][0].decode("utf-8")
 t = time.perf_counter()
-kzrights._converter.to_report(document, version=entry.version, source_text=source)
+kzrights.report.to_report(document, version=entry.version, source_text=source)
 marks["the Report"] = time.perf_counter() - t
 print(json.dumps(marks))
 """

@@ -325,7 +325,8 @@ def test_spans_order_by_start_then_end():
 
 def test_reports_compare_by_their_data_not_their_caches(report):
     """A report equals another made from the same data, whatever either has cached."""
-    from kzrights._converter import from_report, to_report
+    from kzrights._converter import from_report
+    from kzrights.report import to_report
 
     again = to_report(from_report(report), version=report.version, source_text=report.source_text)
     report.search("civil society")  # fills the search cache of one of them only

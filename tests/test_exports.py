@@ -8,10 +8,11 @@ import sqlite3
 import pytest
 
 import kzrights
-from kzrights._converter import structure_document, to_report
+from kzrights._converter import structure_document
 from kzrights.exports import FORMATS, export
 from kzrights.exports.schema import json_schema
 from kzrights.exports.tables import tables
+from kzrights.report import to_report
 
 
 @pytest.fixture(scope="module")

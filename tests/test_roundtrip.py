@@ -36,10 +36,10 @@ from kzrights._converter import (
     ReleaseDocument,
     from_report,
     structure_document,
-    to_report,
     unstructure_document,
 )
 from kzrights._layout import SCHEMA
+from kzrights.report import to_report
 
 text = st.text(max_size=40)
 ids = st.from_regex(r"[a-z]+(\.[a-z0-9]+){0,3}", fullmatch=True)

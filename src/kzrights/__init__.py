@@ -22,6 +22,8 @@ version that sorts below every release.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING  # free: import attrs (by .records) imports typing anyway
+
 from .errors import (
     DataIntegrityError,
     InputTooLongError,
@@ -48,12 +50,12 @@ from .records import (
     Record,
     Rights,
     Section,
+    Source,
     Span,
     Theme,
 )
 from .releases import load, verify, versions
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
@@ -85,6 +87,7 @@ __all__ = [
     "Report",
     "Rights",
     "Section",
+    "Source",
     "Span",
     "Theme",
     "UnknownIdError",

@@ -6,6 +6,11 @@ such as `Rights` as a table of its fields rather than its
 ``repr``, a span as its offsets, a tuple of records as their ids.  The lists
 that ``Report.search`` and ``annotate`` return are list subclasses from here,
 so that a notebook cell showing the whole list renders a table too.
+
+Every layer shows its objects through this module, the records included, so
+it sits at the bottom of the layers (docs/architecture.md) and imports no
+other kzrights module at run time: it reads the objects it is given by their
+fields, whatever their class.
 """
 
 from __future__ import annotations
@@ -18,10 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .records import Mention, Span
-
 if TYPE_CHECKING:
     from .compare import ReleaseDiff
+    from .records import Mention
     from .search.index import Hit
     from .search.locate import Location
 
@@ -39,11 +43,21 @@ _TH = "<th style='text-align:left;vertical-align:top'>"
 _TD = "<td style='text-align:left;vertical-align:top'>"
 
 
+def _is_span(value: Any) -> bool:
+    """Whether ``value`` is a `Span`: the one record made of nothing but a start and an end offset.
+
+    Recognised by its fields rather than its class, because the records
+    import this module for their ``_repr_html_`` (so it cannot import them).
+    """
+    cls = type(value)
+    return attrs.has(cls) and tuple(f.name for f in attrs.fields(cls)) == ("start", "end")
+
+
 def _plain(value: Any) -> str:
     """A value as one line of plain text (not yet escaped)."""
     if isinstance(value, enum.Enum):
         return str(value.value)
-    if isinstance(value, Span):
+    if _is_span(value):
         return f"{value.start}–{value.end}"
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -56,7 +70,7 @@ def _plain(value: Any) -> str:
 
 def _cell(value: Any) -> str:
     """A field's value as HTML: a nested record as its own table, anything else as escaped text."""
-    if attrs.has(type(value)) and not isinstance(value, Span):
+    if attrs.has(type(value)) and not _is_span(value):
         return _table(None, _fields(value))
     return html.escape(_plain(value))
 
@@ -121,15 +135,8 @@ def report_html(report: Any) -> str:
         ("data release", report.version),
         ("cite as", meta.citation),
         ("rights", meta.rights),
-        ("paragraphs", len(report.paragraphs)),
-        ("items", len(report.items)),
-        ("recommendations", len(report.recommendations)),
-        ("footnotes", len(report.footnotes)),
-        ("entities", len(report.entities)),
-        ("mentions", len(report.mentions)),
-        ("themes", len(report.themes)),
-        ("figures", len(report.figures)),
-        ("sources", len(report.sources)),
+        # how many of each part: sections, paragraphs, …, sources
+        *((name, len(getattr(report, name))) for name in report.PARTS),
     ]
     return _table("kzrights Report", rows)
 

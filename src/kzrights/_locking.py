@@ -20,12 +20,12 @@ locks.  First uses are serialised; later calls never touch it.
 
 from __future__ import annotations
 
-import _thread
 import os
+import threading
 
 __all__ = ["FIRST_USE"]
 
-FIRST_USE = _thread.RLock()
+FIRST_USE = threading.RLock()  # free: import attrs imports threading anyway
 """Held while kzrights builds anything it caches for the process."""
 
 

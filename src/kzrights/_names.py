@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from . import _chars
 
-__all__ = ["name_key"]
+if TYPE_CHECKING:
+    from .records import Entity
+
+__all__ = ["entity_names", "name_key"]
 
 _NOT_ALNUM = re.compile(r"[^\w]+|_")
 # spelling variants of the same sounds, applied in this order
@@ -45,6 +51,19 @@ def name_key(name: str) -> str:
     if len(name) > _CACHED_LENGTH:
         return _name_key(name)
     return _cached_name_key(name)
+
+
+def entity_names(entities: Iterable[Entity]) -> Mapping[str, Entity]:
+    """Return the entities by the name key of each one's id, name and aliases.
+
+    This is the look-up both ``Report.entity`` and search's entity layer
+    use; where two entities share a key, the first one listed keeps it.
+    """
+    names: dict[str, Entity] = {}
+    for entity in entities:
+        for form in (entity.id, entity.name, *entity.aliases):
+            names.setdefault(name_key(form), entity)
+    return MappingProxyType(names)
 
 
 def _name_key(name: str) -> str:

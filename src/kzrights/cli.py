@@ -46,16 +46,22 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
 
 
 def _json(data: Any, indent: int | None = 2) -> str:
-    r"""``data`` as JSON that stdout's encoding can carry.
+    r"""``data`` (records, reports' parts, plain values) as JSON that stdout's encoding can carry.
 
-    Characters as they are where the encoding has them all (UTF-8), ``\uXXXX``
-    escapes otherwise (a Windows code page): valid JSON either way.
+    Objects become JSON one way, through the unstructuring converter that
+    writes the releases (``kzrights._converter``): a record prints as the
+    release stores it.  Characters as they are where the encoding has them
+    all (UTF-8), ``\uXXXX`` escapes otherwise (a Windows code page): valid
+    JSON either way.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    from ._converter import unstructure
+
+    plain = unstructure(data)
+    text = json.dumps(plain, ensure_ascii=False, indent=indent)
     try:
         text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
     except (UnicodeEncodeError, LookupError):
-        text = json.dumps(data, ensure_ascii=True, indent=indent, default=str)
+        text = json.dumps(plain, ensure_ascii=True, indent=indent)
     return text
 
 
@@ -73,6 +79,7 @@ def _load(args: argparse.Namespace) -> Report:
 
 
 def _record_json(record: Any) -> dict[str, Any]:
+    """A record as the release stores it, after its kind (which the release leaves to the class)."""
     from ._converter import unstructure
 
     data: dict[str, Any] = unstructure(record)
@@ -109,22 +116,15 @@ def _info(args: argparse.Namespace) -> None:
 
     report = _load(args)
     meta = report.metadata
-    counts = {
-        "paragraphs": len(report.paragraphs),
-        "items": len(report.items),
-        "recommendations": len(report.recommendations),
-        "footnotes": len(report.footnotes),
-        "entities": len(report.entities),
-        "mentions": len(report.mentions),
-        "themes": len(report.themes),
-        "figures": len(report.figures),
-    }
+    from ._document import PARTS
+
+    counts = {name: len(getattr(report, name)) for name in PARTS}
     data = {
         "package_version": package_attribute("__version__"),
         "data_version": report.version,
         "title": meta.title,
         "authors": list(meta.authors),
-        "published": meta.published.isoformat(),
+        "published": meta.published,
         "publisher": meta.publisher,
         "citation": meta.citation,
         "rights": meta.rights.report_text,
@@ -368,12 +368,16 @@ def _annotate(args: argparse.Namespace) -> None:
 
     out = sys.stdout
     as_json = getattr(args, "json", False)
+    from ._converter import unstructure_hook
+    from .records import Mention
+
+    plain = unstructure_hook(Mention)  # the converter's own function, called once per mention
     ascii_only = not _carries_unicode(out)
     count = 0
     try:
         for base, mentions in _stream_mentions(_decoded(reading, name), args.data_version):
             if as_json:
-                lines = [_mention_json(m, base, ascii_only) for m in mentions]
+                lines = [_mention_json(plain(m), base, ascii_only) for m in mentions]
                 if lines:
                     out.write(("[\n" if not count else ",\n") + ",\n".join(lines))
             else:
@@ -404,12 +408,15 @@ def _carries_unicode(stream: Any) -> bool:
         return False
 
 
-def _mention_json(mention: Mention, offset: int, ascii_only: bool) -> str:
-    """A mention as one element of an indented JSON array (as ``json.dumps(..., indent=2)`` writes it)."""
+def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
+    """A mention, unstructured, as one element of an indented JSON array (as ``json.dumps(..., indent=2)``).
+
+    ``fields`` comes from the converter; its offsets are moved by ``offset``
+    and the fields without a value are left out.
+    """
     from json.encoder import encode_basestring, encode_basestring_ascii  # C, where json has its speedups
 
     string = encode_basestring_ascii if ascii_only else encode_basestring
-    fields = mention._asdict()
     fields["start"] += offset
     fields["end"] += offset
     members = []
@@ -421,7 +428,7 @@ def _mention_json(mention: Mention, offset: int, ascii_only: bool) -> str:
         elif type(value) is int:
             shown = str(value)
         else:
-            shown = json.dumps(value, ensure_ascii=ascii_only, default=str)
+            shown = json.dumps(value, ensure_ascii=ascii_only)
         members.append(f'    "{key}": {shown}')
     return "  {\n" + ",\n".join(members) + "\n  }"
 
@@ -472,16 +479,7 @@ def _diff(args: argparse.Namespace) -> None:
     from .compare import diff
 
     change = diff(args.old, args.new)
-    data = {
-        "old": change.old,
-        "new": change.new,
-        "added": list(change.added),
-        "removed": list(change.removed),
-        "changed": [{"id": c.id, "fields": list(c.fields)} for c in change.changed],
-        "metadata": list(change.metadata),
-        "mentions": list(change.mentions),
-    }
-    _emit(args, data, lambda: str(change))
+    _emit(args, change, lambda: str(change))
 
 
 def _schema(args: argparse.Namespace) -> None:

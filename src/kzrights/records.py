@@ -52,6 +52,8 @@ __all__ = [
 
 
 def _fields(record: object) -> "tuple[attrs.Attribute[Any], ...]":
+    # the tuple attrs keeps on the class, read directly: attrs.fields() checks
+    # its argument on every call, and this runs on every comparison and hash
     fields: tuple[attrs.Attribute[Any], ...] = getattr(record.__class__, "__attrs_attrs__")  # noqa: B009
     return fields
 
@@ -72,6 +74,7 @@ class _Record:
     __slots__ = ()
 
     def _values(self) -> tuple[Any, ...]:
+        # a list comprehension, not a generator: tuple() of a list is faster
         return tuple([getattr(self, field.name) for field in _fields(self) if field.eq])
 
     def __eq__(self, other: object) -> bool:
@@ -80,6 +83,7 @@ class _Record:
         return self._values() == other._values()
 
     def __ne__(self, other: object) -> bool:
+        # spelled out, as attrs does: the inherited one would call __eq__ and negate it
         if other.__class__ is not self.__class__:
             return NotImplemented
         return self._values() != other._values()

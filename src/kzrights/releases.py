@@ -367,7 +367,7 @@ class ReleaseStore:
         return contents
 
     def _load(self, entry: _Entry) -> Report:
-        from ._converter import to_report
+        from .report import to_report
 
         document, source_text, _ = self._checked_release(entry)
         return to_report(document, version=entry.version, source_text=source_text)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
 from .errors import InputTooLongError, UnknownIdError
 from .records import (
@@ -28,25 +29,40 @@ from .records import (
 )
 
 if TYPE_CHECKING:
+    from ._document import ReleaseDocument
+    from ._provenance import SourceMap
     from .search.index import Hit
     from .search.locate import Location, Locator
     from .search.related import KwicLine, Related
 
 __all__ = ["Report"]
 
-# The longest text each look-up takes, in characters: far beyond any real
-# query, quotation or name, and short enough that no call takes long whatever
-# the text (docs/benchmarks.md measures the worst cases)
-MAX_QUERY_LENGTH = 10_000
-"""The longest query [`Report.search`][kzrights.report.Report.search] takes, in characters."""
-MAX_QUOTE_LENGTH = 10_000
-"""The longest quotation `Report.locate` and `Report.locate_all` take, in characters."""
-MAX_TERM_LENGTH = 1_000
-"""The longest word or phrase `Report.concordance` takes, in characters."""
+# far beyond any real name, and short enough that no look-up takes long
+# whatever the text (docs/benchmarks.md measures the worst cases); the limits
+# of search, locate and concordance are the search package's, which checks them
 MAX_NAME_LENGTH = 1_000
 """The longest name `Report.entity` (and `Report.mentions_of`) takes, in characters."""
 
 Addressable = Record | Section | Entity | Theme | Figure | Source
+
+# the search package's limits, still importable from here as they always were
+_SEARCH_LIMITS = {
+    "MAX_QUERY_LENGTH": "index",
+    "MAX_QUOTE_LENGTH": "locate",
+    "MAX_TERM_LENGTH": "related",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _SEARCH_LIMITS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _import_tools()
+    from . import search
+
+    value: int = getattr(getattr(search, module), name)
+    return value
+
 
 _tools_imported = False
 
@@ -100,6 +116,9 @@ class Report(_Record):
         sources: The distinct sources the footnotes cite (from release 1.1.0).
     """
 
+    PARTS: ClassVar[tuple[str, ...]] = PARTS
+    """The names of a release's parts (``"sections"`` … ``"sources"``), in the release file's order."""
+
     version: str
     metadata: Metadata
     # not compared: metadata.source_sha256 pins it
@@ -114,6 +133,8 @@ class Report(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
+    # derived from the fields above in __attrs_post_init__: comparing them would
+    # compare the same data twice (and the caches, which differ by use)
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
     _index: Mapping[str, Addressable] = attrs.field(init=False, eq=False)
     _names: Mapping[str, Entity] | None = attrs.field(init=False, eq=False)
@@ -121,35 +142,30 @@ class Report(_Record):
     _caches: dict[str, Any] = attrs.field(init=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
-        text_records: list[Record] = [
-            *self.paragraphs,
-            *self.items,
-            *self.recommendations,
-            *self.footnotes,
-        ]
+        text_records: list[Record] = [r for name in TEXT_PARTS for r in getattr(self, name)]
         text_records.sort(key=lambda r: r.span.start)
-        index: dict[str, Addressable] = {s.id: s for s in self.sections}
-        index.update((r.id, r) for r in text_records)
-        index.update((e.id, e) for e in self.entities)
-        index.update((t.id, t) for t in self.themes)
-        index.update((f.id, f) for f in self.figures)
-        index.update((s.id, s) for s in self.sources)
+        # every id get() resolves: the text records in reading order, where
+        # their parts stand among the others (sections first)
+        index: dict[str, Addressable] = {}
+        for name in ADDRESSABLE_PARTS:
+            if name not in TEXT_PARTS:
+                index.update((member.id, member) for member in getattr(self, name))
+            elif name == TEXT_PARTS[0]:
+                index.update((r.id, r) for r in text_records)
         object.__setattr__(self, "_records", tuple(text_records))
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_names", None)
         object.__setattr__(self, "_caches", {})
 
     def __repr__(self) -> str:
-        extra = (
-            f", {len(self.entities)} entities, {len(self.themes)} themes, {len(self.figures)} figures"
-            if self.entities
-            else ""
-        )
-        return (
-            f"<Report {self.version}: {len(self.paragraphs)} paragraphs, "
-            f"{len(self.items)} items, {len(self.recommendations)} recommendations, "
-            f"{len(self.footnotes)} footnotes{extra}>"
-        )
+        # the text parts always; the others (but the sections, which every
+        # release has) when the release has them
+        counts = [
+            f"{len(getattr(self, name))} {name}"
+            for name in ADDRESSABLE_PARTS
+            if name in TEXT_PARTS or (name != "sections" and getattr(self, name))
+        ]
+        return f"<Report {self.version}: {', '.join(counts)}>"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A shipped release pickles as its version alone: the receiving process
@@ -194,28 +210,12 @@ class Report(_Record):
         Raises:
             ImportError: If pandas is not installed; the message names the extra.
         """
-        import importlib
+        # a façade kept for users (docs/versioning.md); the work is the export
+        # layer's, and this is the one import of a layer above, named in
+        # pyproject.toml's import-linter contract
+        from .exports.frames import to_dataframes
 
-        try:
-            pandas = importlib.import_module("pandas")
-        except ImportError:
-            raise ImportError(
-                "Report.to_dataframes() needs pandas: pip install 'kzrights[pandas]'", name="pandas"
-            ) from None
-        from .exports.tables import tables
-
-        dtypes = {"string": "string", "integer": "Int64", "number": "Float64", "date": "datetime64[ns]"}
-        frames = {}
-        for table in tables(self):
-            columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.fields]
-            data = {}
-            for field, values in zip(table.fields, columns, strict=True):
-                if field.type == "array":
-                    data[field.name] = pandas.Series([list(v) for v in values], dtype=object)
-                else:
-                    data[field.name] = pandas.Series(list(values), dtype=dtypes[field.type])
-            frames[table.name] = pandas.DataFrame(data, columns=list(table.columns))
-        return frames
+        return to_dataframes(self)
 
     def records(self) -> tuple[Record, ...]:
         """Return every text record (paragraph, item, recommendation, footnote) in reading order.
@@ -362,13 +362,9 @@ class Report(_Record):
             with FIRST_USE:
                 names = self._names
                 if names is None:
-                    from ._names import name_key
+                    from ._names import entity_names
 
-                    built: dict[str, Entity] = {}
-                    for entity in self.entities:
-                        for form in (entity.id, entity.name, *entity.aliases):
-                            built.setdefault(name_key(form), entity)
-                    names = MappingProxyType(built)
+                    names = entity_names(self.entities)
                     object.__setattr__(self, "_names", names)
         return names
 
@@ -404,6 +400,30 @@ class Report(_Record):
                 if value is None:
                     value = cache[name] = build(self)
         return value
+
+    def _source_map(self, record_id: str) -> SourceMap:
+        """Return where each character of a text record's ``text`` stands in the source.
+
+        Made once per record, on first use, by one thread; quotations and
+        exports share it.
+
+        Raises:
+            UnknownIdError: If no record has this id.
+            ValueError: If ``record_id`` is not a text record's.
+        """
+        maps: dict[str, SourceMap] = self._cached("source_maps", lambda _: {})
+        found = maps.get(record_id)
+        if found is None:
+            record = self.get(record_id)
+            if not isinstance(record, (Paragraph, Item, Recommendation, Footnote)):
+                raise ValueError(f"{record_id} is not a text record")
+            from ._provenance import SourceMap
+
+            with FIRST_USE:
+                found = maps.get(record_id)
+                if found is None:
+                    found = maps[record_id] = SourceMap.of(self.source_text, record.span)
+        return found
 
     def search(
         self,
@@ -458,21 +478,18 @@ class Report(_Record):
             UnknownIdError: If ``theme`` or ``entity`` names none there is.
         """
         _import_tools()
-        from .search import validate
         from .search.index import SearchIndex
 
-        options = validate(self, query, kinds, limit, addressee, theme, entity, section)
-        from ._display import HitList
-
         index: SearchIndex = self._cached("search", SearchIndex)
-        return HitList(index.search(query, **options))  # a list that Jupyter shows as one table
+        return index.query(
+            query, kinds=kinds, limit=limit, addressee=addressee, theme=theme, entity=entity, section=section
+        )
 
-    def _locator(self, quote: object) -> Locator:
-        """Check a quotation, and return the report's quotation index (built on first use)."""
+    def _locator(self) -> Locator:
+        """The report's quotation index (built on first use)."""
         _import_tools()
         from .search.locate import Locator
 
-        _check_text(quote, "quote", MAX_QUOTE_LENGTH)
         locator: Locator = self._cached("locate", Locator)
         return locator
 
@@ -495,7 +512,7 @@ class Report(_Record):
             InputTooLongError: If ``quote`` is longer than
                 `MAX_QUOTE_LENGTH` (10,000) characters.
         """
-        return self._locator(quote).locate(quote)
+        return self._locator().locate(quote)
 
     def locate_all(self, quote: str) -> list[Location]:
         """Return every place a quotation stands, in reading order (see `locate`).
@@ -506,7 +523,7 @@ class Report(_Record):
             InputTooLongError: If ``quote`` is longer than
                 `MAX_QUOTE_LENGTH` (10,000) characters.
         """
-        return self._locator(quote).locate_all(quote)
+        return self._locator().locate_all(quote)
 
     def concordance(self, term: str, width: int = 40) -> list[KwicLine]:
         """Return every occurrence of a word or phrase with ``width`` characters of context each side.
@@ -527,14 +544,9 @@ class Report(_Record):
                 `MAX_TERM_LENGTH` (1,000) characters.
         """
         _import_tools()
-        from .search.related import concordance
+        from .search.related import concordance, tokenised
 
-        _check_text(term, "term", MAX_TERM_LENGTH)
-        if type(width) is not int:
-            raise TypeError(f"width must be an int, not {type(width).__name__}")
-        if width < 1:
-            raise ValueError("width must be at least 1")
-        return concordance(self, term, width)
+        return concordance(self, term, width, records=self._cached("concordance", tokenised))
 
     def related(self, id: str) -> list[Related]:
         """Return the records related to a record or entity, closest first.
@@ -550,11 +562,7 @@ class Report(_Record):
         _import_tools()
         from .search.related import related
 
-        found = self.get(id)
-        if isinstance(found, (Section, Theme, Figure, Source)):
-            what = f"a {found.kind}"
-            raise ValueError(f"related() takes a record or an entity, not {what}")
-        return related(self, found.id)
+        return related(self, id)
 
     def source_of(self, id: str) -> str:
         """Return the stretch of source text a record or section comes from, markers and all.
@@ -570,10 +578,11 @@ class Report(_Record):
         return found.span.slice(self.source_text)
 
 
-def _check_text(value: object, name: str, limit: int) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if len(value) > limit:
-        raise InputTooLongError(name, len(value), limit)
-    if not value.strip():
-        raise ValueError(f"{name} is empty")
+def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:
+    """Return the [`Report`][kzrights.report.Report] that ``document`` holds, as release ``version``.
+
+    The inverse of `kzrights._converter.from_report`; the loader calls it once
+    per release, after checking the files.
+    """
+    parts = {name: getattr(document, name) for name in PARTS}
+    return Report(version=version, metadata=document.metadata, source_text=source_text, **parts)

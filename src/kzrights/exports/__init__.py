@@ -10,6 +10,8 @@ mentions and theme and evidence links as W3C Web Annotations; ``bibtex``
 and ``csl-json`` cite the report and every source its footnotes cite.  The tables come
 from `.tables`, so every tabular format has the same layout.  [`record_iri`][kzrights.exports.iri.record_iri]
 names a record of a release by a stable IRI (`.iri`), as the annotations do.
+[`to_dataframes`][kzrights.exports.frames.to_dataframes] gives the same tables as pandas
+DataFrames (`.frames`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..report import Report
 
+from .frames import to_dataframes
 from .iri import IRI_PREFIX, RecordIri, parse_record_iri, record_iri
 
-__all__ = ["FOLDER_FORMATS", "FORMATS", "IRI_PREFIX", "RecordIri", "export", "parse_record_iri", "record_iri"]
+__all__ = [
+    "FOLDER_FORMATS",
+    "FORMATS",
+    "IRI_PREFIX",
+    "RecordIri",
+    "export",
+    "parse_record_iri",
+    "record_iri",
+    "to_dataframes",
+]
 
 FORMATS = (
     "json",

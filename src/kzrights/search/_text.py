@@ -13,8 +13,26 @@ import re
 from collections.abc import Iterator
 
 from .. import _chars
+from ..errors import InputTooLongError
 
-__all__ = ["STOPWORDS", "normalise", "stem", "tokens"]
+__all__ = ["STOPWORDS", "check_text", "normalise", "stem", "tokens"]
+
+
+def check_text(value: object, name: str, limit: int) -> None:
+    """Check a text a user typed: a str, at most ``limit`` characters, not only whitespace.
+
+    Raises:
+        TypeError: If ``value`` is not a str.
+        InputTooLongError: If it is longer than ``limit`` characters.
+        ValueError: If it is empty or only whitespace.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if len(value) > limit:
+        raise InputTooLongError(name, len(value), limit)
+    if not value.strip():
+        raise ValueError(f"{name} is empty")
+
 
 # a word: letters and digits, with apostrophes inside ("Kazakhstan’s", "don't");
 # which marks are apostrophes is _chars' rule, as everywhere

@@ -16,24 +16,33 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .. import _chars
-from .._names import name_key
+from .._names import entity_names, name_key
+from ..errors import InputTooLongError, UnknownIdError
 from ..records import Addressee, Entity, Footnote, Paragraph, Recommendation, Record
 from ._text import STOPWORDS, normalise, tokens
 
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["KINDS", "Hit", "SearchIndex"]
+__all__ = ["KINDS", "MAX_QUERY_LENGTH", "Hit", "SearchIndex", "validate"]
 
 Searchable = Record | Entity
 KINDS = ("paragraph", "item", "recommendation", "footnote", "entity")
 """The kinds of document [`Report.search`][kzrights.report.Report.search] can return."""
+# far beyond any real query, and short enough that no search takes long
+# whatever the text (docs/benchmarks.md measures the worst cases)
+MAX_QUERY_LENGTH = 10_000
+"""The longest query [`Report.search`][kzrights.report.Report.search] takes, in characters."""
 
+# Okapi BM25's usual constants (Robertson and Zaragoza 2009): k1 is how fast
+# repeating a word stops adding to a score, b how much a long record is
+# penalised for its length; SQLite FTS5's bm25(), which docs/benchmarks.md
+# ranks against, uses the same two
 _K1 = 1.2
 _B = 0.75
 _ENTITY_TERM = "\x00entity:"
@@ -43,7 +52,13 @@ _OPENER = re.compile("[" + "".join(_PHRASE_MARKS) + "]")
 _QUOTE_MARKS = str.maketrans(dict.fromkeys('"“”«»', " "))
 _MAX_ENTITY_WORDS = 64  # entity names are looked for among the first words of a long query
 _MAX_NGRAM = 5
+# an entity's entry (its name, aliases and description) is short and repeats
+# its name: without halving, it would outrank every record that says more
 _ENTITY_DAMPING = 0.5
+# how much a record that mentions an entity named in the query gains, as if it
+# used a query word this often; an entity's own entry counts as three mentions
+_ENTITY_WEIGHT = 1.5
+_OWN_ENTRY_MENTIONS = 3
 _STOP_TERMS = frozenset(normalise(word) for word in STOPWORDS)
 
 
@@ -108,6 +123,66 @@ def _section(record: Searchable) -> str | None:
     return {"item": "conclusions", "recommendation": "recommendations", "footnote": "footnotes"}[record.kind]
 
 
+def validate(
+    report: Report,
+    query: object,
+    kinds: str | Collection[str] | None,
+    limit: object,
+    addressee: Addressee | str | None,
+    theme: str | None,
+    entity: str | None,
+    section: str | None,
+) -> dict[str, Any]:
+    """Check the arguments of [`Report.search`][kzrights.report.Report.search]; return the index's options.
+
+    Raises:
+        TypeError, ValueError, UnknownIdError: As [`Report.search`][kzrights.report.Report.search] says.
+    """
+    if not isinstance(query, str):
+        raise TypeError(f"query must be a str, not {type(query).__name__}")
+    if not query.strip():
+        raise ValueError("the query is empty: give at least one word")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InputTooLongError("query", len(query), MAX_QUERY_LENGTH)
+    if type(limit) is not int:
+        raise TypeError(f"limit must be an int, not {type(limit).__name__}")
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    wanted_kinds = None
+    if kinds is not None:
+        wanted_kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+        unknown = sorted(str(k) for k in wanted_kinds - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown kinds {unknown}; kinds are {', '.join(KINDS)}")
+    wanted_addressee = None
+    if addressee is not None:
+        try:
+            wanted_addressee = Addressee(addressee)
+        except ValueError:
+            raise ValueError(
+                f"unknown addressee {addressee!r}; expected 'government' or 'international'"
+            ) from None
+    theme_id = None
+    if theme is not None:
+        if not isinstance(theme, str):
+            raise TypeError(f"theme must be a str, not {type(theme).__name__}")
+        theme_id = theme if theme.startswith("themes.") else f"themes.{theme}"
+        if theme_id not in {t.id for t in report.themes}:
+            raise UnknownIdError(theme, [t.id for t in report.themes], what="theme")
+    entity_id = report.entity(entity).id if entity is not None else None
+    sections = [s.id for s in report.sections]
+    if section is not None and section not in sections:
+        raise ValueError(f"unknown section {section!r}; sections are {', '.join(sections)}")
+    return {
+        "kinds": wanted_kinds,
+        "limit": limit,
+        "addressee": wanted_addressee,
+        "theme": theme_id,
+        "entity": entity_id,
+        "section": section,
+    }
+
+
 class SearchIndex:
     """The BM25 index of one report.  Build it with `for_report`."""
 
@@ -130,7 +205,7 @@ class SearchIndex:
             counts = self._entity_postings[mention.entity_id]
             counts[n] = counts.get(n, 0) + 1
         for entity in report.entities:
-            self._entity_postings[entity.id][number_of[id(entity)]] = 3
+            self._entity_postings[entity.id][number_of[id(entity)]] = _OWN_ENTRY_MENTIONS
         self._mentions_by_record: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
         for mention in report.mentions:
             self._mentions_by_record[mention.record_id or ""].append(
@@ -140,7 +215,7 @@ class SearchIndex:
         self._average = sum(d.length for d in self._docs) / max(len(self._docs), 1)
         self._theme_members = self._themes(report)
         # name keys of every entity's id, name and aliases (the look-up of Report.entity)
-        self._names = report._name_index()
+        self._names = entity_names(report.entities)
 
     @staticmethod
     def _themes(report: Report) -> dict[str, frozenset[str]]:
@@ -157,6 +232,28 @@ class SearchIndex:
         return {theme: frozenset(ids) for theme, ids in members.items()}
 
     # ── queries ──────────────────────────────────────────────────────────────
+
+    def query(
+        self,
+        query: str,
+        *,
+        kinds: str | Collection[str] | None = None,
+        limit: int = 10,
+        addressee: Addressee | str | None = None,
+        theme: str | None = None,
+        entity: str | None = None,
+        section: str | None = None,
+    ) -> list[Hit]:
+        """Check a query as a user gave it, then run it (what `Report.search` does).
+
+        Raises:
+            TypeError, ValueError, InputTooLongError, UnknownIdError: As
+                [`Report.search`][kzrights.report.Report.search] says.
+        """
+        from .._display import HitList
+
+        options = validate(self._report, query, kinds, limit, addressee, theme, entity, section)
+        return HitList(self.search(query, **options))  # a list that Jupyter shows as one table
 
     def _idf(self, document_frequency: int) -> float:
         n = len(self._docs)
@@ -259,7 +356,7 @@ class SearchIndex:
             idf = self._idf(len(named))
             for number, count in named.items():
                 if keep is None or keep[number]:
-                    scores[number] += 1.5 * idf * self._saturate(count, number)
+                    scores[number] += _ENTITY_WEIGHT * idf * self._saturate(count, number)
         if phrase_terms:
             scores = {
                 n: s * (1 + len(phrase_terms))

@@ -7,13 +7,18 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import _chars
-from .._provenance import clean
 from ..records import Record, Span
+from ._text import check_text
 
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["Location", "Locator"]
+__all__ = ["MAX_QUOTE_LENGTH", "Location", "Locator"]
+
+# far beyond any real quotation, and short enough that no look-up takes long
+# whatever the text (docs/benchmarks.md measures the worst cases)
+MAX_QUOTE_LENGTH = 10_000
+"""The longest quotation `Report.locate` and `Report.locate_all` take, in characters."""
 
 
 @attrs.frozen
@@ -82,14 +87,14 @@ class Locator:
     def __init__(self, report: Report) -> None:
         self._report = report
         self._records = [(record, *_folded(record.text)) for record in report.records()]
-        # each record's offsets in the source, per character of its text
-        self._source_offsets = {
-            record.id: clean(report.source_text, record.span.start, record.span.end).offsets
-            for record in report.records()
-        }
 
     def _places(self, quote: str) -> tuple[str, list[tuple[Record, int, int]]]:
-        """The quotation as given (NFC, trimmed), and every ``(record, start, end)`` it stands at."""
+        """The quotation as given (NFC, trimmed), and every ``(record, start, end)`` it stands at.
+
+        Raises:
+            TypeError, ValueError, InputTooLongError: As `Report.locate` says.
+        """
+        check_text(quote, "quote", MAX_QUOTE_LENGTH)
         # as the reader sees it: NFC, as the records are, without invisible characters
         stripped = _chars.canonical(quote).strip()
         needle, _ = _folded(stripped)
@@ -110,11 +115,10 @@ class Locator:
         return [self._location(record, start, end, stripped) for record, start, end in places]
 
     def _location(self, record: Record, start: int, end: int, stripped: str) -> Location:
-        source_offsets = self._source_offsets[record.id]
         return Location(
             record,
             Span(start, end),
-            Span(source_offsets[start], source_offsets[end - 1] + 1),
+            self._report._source_map(record.id).to_source(start, end),
             record.text[start:end] == stripped,
         )
 

@@ -9,13 +9,18 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import _chars
-from ..records import Entity, Footnote, Recommendation, Record
-from ._text import tokens
+from ..records import Entity, Figure, Footnote, Recommendation, Record, Section, Source, Theme
+from ._text import check_text, tokens
 
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["KwicLine", "Related", "concordance", "related"]
+__all__ = ["MAX_TERM_LENGTH", "KwicLine", "Related", "concordance", "related", "tokenised"]
+
+# far beyond any real word or phrase, and short enough that no concordance
+# takes long whatever the text (docs/benchmarks.md measures the worst cases)
+MAX_TERM_LENGTH = 1_000
+"""The longest word or phrase `Report.concordance` takes, in characters."""
 
 
 @attrs.frozen
@@ -43,8 +48,14 @@ class KwicLine:
         return f"{self.left:>{width}} {self.keyword} {self.right:<{width}}".rstrip()
 
 
-def _tokenised(report: Report) -> list[tuple[Record, list[str], list[tuple[int, int]]]]:
-    """Each record with its normalised words and their offsets (built once per report)."""
+_Tokenised = list[tuple[Record, list[str], list[tuple[int, int]]]]
+
+
+def tokenised(report: Report) -> _Tokenised:
+    """Each record with its normalised words and their offsets: what `concordance` searches.
+
+    ``Report.concordance`` builds it once per report and passes it on.
+    """
     tokenised = []
     for record in report.records():
         words = list(tokens(record.text))
@@ -52,14 +63,28 @@ def _tokenised(report: Report) -> list[tuple[Record, list[str], list[tuple[int, 
     return tokenised
 
 
-def concordance(report: Report, term: str, width: int) -> list[KwicLine]:
-    """Every occurrence of ``term`` (a word or phrase, normalised as in search) with its context."""
+def concordance(
+    report: Report, term: str, width: int, *, records: _Tokenised | None = None
+) -> list[KwicLine]:
+    """Every occurrence of ``term`` (a word or phrase, normalised as in search) with its context.
+
+    ``records`` is the report's `tokenised` records, if the caller keeps them;
+    without it they are made for this call.
+
+    Raises:
+        TypeError, ValueError, InputTooLongError: As `Report.concordance` says.
+    """
+    check_text(term, "term", MAX_TERM_LENGTH)
+    if type(width) is not int:
+        raise TypeError(f"width must be an int, not {type(width).__name__}")
+    if width < 1:
+        raise ValueError("width must be at least 1")
     wanted = [t for t, _, _ in tokens(_chars.canonical(term)) if t]
     if not wanted:
         return []
     size = len(wanted)
     lines = []
-    for record, words, spans in report._cached("concordance", _tokenised):
+    for record, words, spans in tokenised(report) if records is None else records:
         text = record.text
         i = _find(words, wanted[0], 0)
         while i >= 0 and i + size <= len(words):
@@ -120,8 +145,14 @@ def _features(report: Report, record: Record) -> set[str]:
 
 
 def related(report: Report, record_id: str) -> list[Related]:
-    """Records sharing entities, themes or footnotes with ``record_id``, or linked to it, best first."""
+    """Records sharing entities, themes or footnotes with ``record_id``, or linked to it, best first.
+
+    Raises:
+        TypeError, UnknownIdError, ValueError: As `Report.related` says.
+    """
     target = report.get(record_id)
+    if isinstance(target, (Section, Theme, Figure, Source)):
+        raise ValueError(f"related() takes a record or an entity, not a {target.kind}")
     records = report.records()
     features = {r.id: _features(report, r) for r in records}
     # a paragraph "has" the themes of the recommendations it is evidence for, and links to them

@@ -1,0 +1,67 @@
+"""The report's tables as pandas DataFrames: [`to_dataframes`][kzrights.exports.frames.to_dataframes].
+
+``Report.to_dataframes()`` calls this; the tables are those of
+`kzrights.exports.tables`, so a DataFrame has the rows and columns a CSV,
+SQLite, Parquet or XLSX export has.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .tables import tables
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+__all__ = ["to_dataframes"]
+
+# the table layout's column types, as pandas' nullable dtypes
+_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "date": "datetime64[ns]"}
+
+
+def to_dataframes(report: Report) -> dict[str, Any]:
+    """Return the report's tables as pandas DataFrames, keyed by table name.
+
+    The tables are those of every tabular export (CSV, SQLite, JSON
+    Lines, Parquet, XLSX), with the same names, columns and rows.
+    Columns have pandas' nullable dtypes: text is ``string``, whole
+    numbers ``Int64``, other numbers ``Float64``, dates ``datetime64[ns]``;
+    a column whose cells hold several values (an entity's aliases, the
+    report's authors) holds Python lists (``object``).
+
+    Needs the optional extra: ``pip install 'kzrights[pandas]'``.
+
+    Examples:
+        >>> import kzrights
+        >>> from kzrights.exports import to_dataframes
+        >>> to_dataframes(kzrights.load("1.1.0"))["recommendations"].shape
+        (15, 8)
+
+    Args:
+        report: A release, from [`kzrights.load`][kzrights.releases.load].
+
+    Returns:
+        A dict from table name to DataFrame, in the tables' order.
+
+    Raises:
+        ImportError: If pandas is not installed; the message names the extra.
+    """
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError(
+            "Report.to_dataframes() needs pandas: pip install 'kzrights[pandas]'", name="pandas"
+        ) from None
+    frames = {}
+    for table in tables(report):
+        columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.fields]
+        data = {}
+        for field, values in zip(table.fields, columns, strict=True):
+            if field.type == "array":
+                data[field.name] = pandas.Series([list(v) for v in values], dtype=object)
+            else:
+                data[field.name] = pandas.Series(list(values), dtype=_DTYPES[field.type])
+        frames[table.name] = pandas.DataFrame(data, columns=list(table.columns))
+    return frames
