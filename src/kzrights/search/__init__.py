@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTooLongError, UnknownIdError
 from .index import KINDS, Hit
-from .locate import Location
-from .related import KwicLine, Related
 
 if TYPE_CHECKING:
     from ..records import Addressee
     from ..report import Report
+    from .locate import Location
+    from .related import KwicLine, Related
+
+# imported when asked for, so that the first search does not pay for them
+_LAZY = {"KwicLine": "related", "Location": "locate", "Related": "related"}
 
 __all__ = ["KINDS", "Hit", "KwicLine", "Location", "Related", "validate"]
 
@@ -87,3 +90,11 @@ def validate(
         "entity": entity_id,
         "section": section,
     }
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
