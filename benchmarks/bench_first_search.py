@@ -20,7 +20,8 @@ shared machine hits both alike.  Each process times its engine's part alone
 records), in wall-clock time (``time.perf_counter``) and in CPU time
 (``time.process_time``, less sensitive to other jobs on the machine); the
 whole process is timed too, from outside, in wall-clock time and in CPU time
-(``resource.getrusage(RUSAGE_CHILDREN)``).  Every process runs with bytecode
+(``resource.getrusage(RUSAGE_CHILDREN)``).  A last table says where
+kzrights' first search goes, step by step.  Every process runs with bytecode
 caching on, after a warm-up run, as an installed package runs.
 """
 
@@ -73,6 +74,26 @@ rows = db.execute(
 ).fetchall()
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 print(json.dumps([wall, cpu, [row[0] for row in rows]]))
+"""
+)
+
+# where kzrights' first search goes: each step timed alone, in CPU time, in a fresh process
+_STEPS = (
+    _COMMON
+    + """
+marks = {}
+def step(label, run):
+    cpu = time.process_time()
+    run()
+    marks[label] = time.process_time() - cpu
+step("import kzrights.search (index, text rules, name keys)", lambda: __import__("kzrights.search"))
+step("import kzrights._display (the result list)", lambda: __import__("kzrights._display"))
+from kzrights.search.index import SearchIndex  # imported by the first step
+step("the entities' name keys", report._name_index)
+built = []
+step("the index: words split, normalised, posted", lambda: built.append(SearchIndex(report)))
+step("the query, its snippets included", lambda: built[0].search(query))
+print(json.dumps(marks))
 """
 )
 
@@ -141,6 +162,18 @@ def main() -> None:
     for i, (label, target) in enumerate(labels):
         print(_row(label, [run[i] for run in ours], [run[i] for run in theirs], target))
     print(f"\nTop hits: kzrights {ours[0][4][:3]}, FTS5 {theirs[0][4][:3]}.")
+    steps: dict[str, list[float]] = {}
+    for _ in range(args.runs):
+        out = subprocess.run(
+            [sys.executable, "-c", _STEPS, args.query], check=True, capture_output=True, text=True, env=_ENV
+        ).stdout
+        for label, value in json.loads(out).items():
+            steps.setdefault(label, []).append(value)
+    print("\nWhere kzrights' first search goes (CPU time, each step alone, medians):\n")
+    print("| step | CPU time |")
+    print("| --- | --- |")
+    for label, values in steps.items():
+        print(f"| {label} | {statistics.median(values) * 1e3:.1f} ms |")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from .. import _chars
 
-__all__ = ["STOPWORDS", "normalise", "stem", "tokens", "word_spans"]
+__all__ = ["STOPWORDS", "normalise", "stem", "tokens", "word_list"]
 
 # a word: letters and digits, with apostrophes inside ("Kazakhstan’s", "don't");
 # which marks are apostrophes is _chars' rule, as everywhere
@@ -180,13 +180,13 @@ _cached_normalise = functools.lru_cache(maxsize=65536)(_normalise)
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(normalised word, start, end)`` for every word of ``text``; offsets index ``text``."""
-    for word, start, end in word_spans(text):
-        yield normalise(word), start, end
+    for match in _TOKEN.finditer(text):
+        yield normalise(match.group()), match.start(), match.end()
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """Return ``(word, start, end)`` for every word of ``text``, as it is written; offsets index ``text``."""
-    return [(match.group(), *match.span()) for match in _TOKEN.finditer(text)]
+def word_list(text: str) -> list[str]:
+    """Return every word of ``text`` as it is written, in order: the words `tokens` normalises."""
+    return _TOKEN.findall(text)
 
 
 # ── The Porter stemmer (M. F. Porter, 1980), written from the published rules ──

@@ -23,7 +23,7 @@ import attrs
 from .. import _chars
 from .._names import name_key
 from ..records import Addressee, Entity, Footnote, Paragraph, Recommendation, Record
-from ._text import STOPWORDS, normalise, tokens, word_spans
+from ._text import STOPWORDS, normalise, tokens, word_list
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -78,7 +78,7 @@ class Hit:
 class _Doc:
     record: Searchable
     text: str
-    terms: tuple[tuple[str, int, int], ...]
+    terms: tuple[str, ...]
     length: int
     section: str | None
 
@@ -116,28 +116,23 @@ class SearchIndex:
         records: list[Searchable] = [*report.records(), *report.entities]
         self._docs: list[_Doc] = []
         self._postings: dict[str, dict[int, list[int]]] = {}
+        texts = [_doc_text(record) for record in records]
+        written = [word_list(text) for text in texts]
         # each distinct word of the release is normalised once (about 1,600 words
-        # for 6,300 tokens); the words come from the release, not from users,
-        # so this dictionary is bounded and dies with the build
-        normalised: dict[str, str] = {}
-        for number, record in enumerate(records):
-            text = _doc_text(record)
-            terms = []
-            for word, start, end in word_spans(text):
-                term = normalised.get(word)
-                if term is None:
-                    term = normalised[word] = normalise(word)
-                if term:
-                    terms.append((term, start, end))
-            self._docs.append(_Doc(record, text, tuple(terms), len(terms), _section(record)))
-            for position, (term, _, _) in enumerate(terms):
-                postings = self._postings.get(term)
-                if postings is None:
-                    self._postings[term] = {number: [position]}
-                elif number in postings:
-                    postings[number].append(position)
-                else:
-                    postings[number] = [position]
+        # for 6,300); they come from the release, not from users, so this
+        # dictionary is bounded, and it dies with the build
+        normalised = {word: normalise(word) for word in set().union(*written)}
+        for number, (record, text, words) in enumerate(zip(records, texts, written, strict=True)):
+            terms = tuple(term for term in map(normalised.__getitem__, words) if term)
+            self._docs.append(_Doc(record, text, terms, len(terms), _section(record)))
+            positions: dict[str, list[int]] = {}
+            for position, term in enumerate(terms):
+                positions.setdefault(term, []).append(position)
+            for term, at in positions.items():
+                self._postings.setdefault(term, {})[number] = at
+        # where each term of a document stands in its text: only snippets need
+        # it, so it is worked out for the documents a search returns, once each
+        self._offsets: dict[int, tuple[tuple[str, int, int], ...]] = {}
         # the entity layer: a record "contains" each entity it mentions, an entity itself
         self._entity_postings: dict[str, dict[int, int]] = defaultdict(dict)
         number_of = {id(doc.record): n for n, doc in enumerate(self._docs)}
@@ -320,7 +315,11 @@ class SearchIndex:
 
     def _hit(self, number: int, score: float, wanted: set[str], entity_ids: set[str], width: int) -> Hit:
         doc = self._docs[number]
-        spans = [(start, end) for term, start, end in doc.terms if term in wanted]
+        offsets = self._offsets.get(number)
+        if offsets is None:
+            offsets = tuple((term, start, end) for term, start, end in tokens(doc.text) if term)
+            self._offsets[number] = offsets
+        spans = [(start, end) for term, start, end in offsets if term in wanted]
         if entity_ids and not isinstance(doc.record, Entity):
             spans += [
                 (start, end)
