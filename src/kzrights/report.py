@@ -58,9 +58,9 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     _import_tools()
-    from . import search
+    import importlib
 
-    value: int = getattr(getattr(search, module), name)
+    value: int = getattr(importlib.import_module(f"{__package__}.search.{module}"), name)
     return value
 
 
