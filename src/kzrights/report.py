@@ -29,6 +29,7 @@ from .records import (
 if TYPE_CHECKING:
     from .search.index import Hit
     from .search.locate import Location, Locator
+    from .search.quotes import QuoteCheck
     from .search.related import KwicLine, Related
 
 __all__ = ["Report"]
@@ -460,6 +461,33 @@ class Report(_Record):
         """
         return self._locator(quote).locate_all(quote)
 
+    def check_quote(self, quote: str) -> QuoteCheck:
+        """Check a quotation against the report: exact, equivalent, altered or not found.
+
+        Typography, case and spacing make it ``equivalent``; omitted, added or
+        changed words make it ``altered``, each difference with its offsets
+        in the quotation and in the record (words left out at an ellipsis are
+        a marked omission, not an alteration); a quotation nothing in the
+        report is close to is ``not found``, with the closest passages.  See
+        [`QuoteCheck`][kzrights.search.quotes.QuoteCheck] and docs/how-to/check-a-quote.md.
+
+        Examples:
+            >>> import kzrights
+            >>> check = kzrights.load("1.1.0").check_quote("Stop targeting NGOs with tax inspections")
+            >>> check.verdict.value, check.location.record.id
+            ('altered', 'recommendations.government.1')
+            >>> [(d.kind.value, d.text) for d in check.differences]
+            [('omitted', 'punitive')]
+
+        Raises:
+            TypeError: If ``quote`` is not a str.
+            ValueError: If ``quote`` is empty.
+            InputTooLongError: If ``quote`` is longer than
+                `MAX_QUOTE_LENGTH` (10,000) characters.
+        """
+        locator = self._locator(quote)  # checks the quotation
+        return self._cached("quotes", lambda report: _quote_checker(report, locator)).check(quote)
+
     def concordance(self, term: str, width: int = 40) -> list[KwicLine]:
         """Return every occurrence of a word or phrase with ``width`` characters of context each side.
 
@@ -518,6 +546,12 @@ class Report(_Record):
         if isinstance(found, (Entity, Theme, Source)):
             raise ValueError(f"{id} is not one stretch of the source: see mentions_of() and links")
         return found.span.slice(self.source_text)
+
+
+def _quote_checker(report: Report, locator: Locator) -> Any:
+    from .search.quotes import QuoteChecker
+
+    return QuoteChecker(report, locator)
 
 
 def _check_text(value: object, name: str, limit: int) -> None:
