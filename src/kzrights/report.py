@@ -29,7 +29,7 @@ from .records import (
 if TYPE_CHECKING:
     from .search.index import Hit
     from .search.locate import Location, Locator
-    from .search.quotes import QuoteCheck
+    from .search.quotes import QuoteCheck, QuoteChecker
     from .search.related import KwicLine, Related
 
 __all__ = ["Report"]
@@ -486,7 +486,8 @@ class Report(_Record):
                 `MAX_QUOTE_LENGTH` (10,000) characters.
         """
         locator = self._locator(quote)  # checks the quotation
-        return self._cached("quotes", lambda report: _quote_checker(report, locator)).check(quote)
+        checker: QuoteChecker = self._cached("quotes", lambda report: _quote_checker(report, locator))
+        return checker.check(quote)
 
     def concordance(self, term: str, width: int = 40) -> list[KwicLine]:
         """Return every occurrence of a word or phrase with ``width`` characters of context each side.
@@ -548,7 +549,7 @@ class Report(_Record):
         return found.span.slice(self.source_text)
 
 
-def _quote_checker(report: Report, locator: Locator) -> Any:
+def _quote_checker(report: Report, locator: Locator) -> QuoteChecker:
     from .search.quotes import QuoteChecker
 
     return QuoteChecker(report, locator)

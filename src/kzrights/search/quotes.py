@@ -32,7 +32,6 @@ by ``difflib.SequenceMatcher``; the best alignment's similarity,
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import enum
 import re
@@ -43,7 +42,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from .. import _chars
-from ..records import Record, Span
+from ..records import Span
 from ._text import normalise
 from .locate import Location
 
@@ -204,7 +203,8 @@ _LETTERS = f"[^\\W_{_APOS}]+"
 _ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|…|\.\s?\.\s?\.(?:\s?\.)*"
 # a number is one word, with its thousands separators and decimal point: "2,000", "4.15"
 _NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"
-_TOKEN = re.compile(f"(?P<ellipsis>{_ELLIPSIS})|(?P<word>{_NUMBER}|{_LETTERS}(?:[{_APOS}]{_LETTERS})*)|(?P<mark>[^\\s])")
+_WORD = f"{_NUMBER}|{_LETTERS}(?:[{_APOS}]{_LETTERS})*"
+_TOKEN = re.compile(f"(?P<ellipsis>{_ELLIPSIS})|(?P<word>{_WORD})|(?P<mark>[^\\s])")
 
 
 class _Token(NamedTuple):
@@ -254,7 +254,7 @@ class _Aligned(NamedTuple):
     similarity: float
     lo: int  # the passage: report tokens [lo, hi)
     hi: int
-    opcodes: list[tuple[str, int, int, int, int]]  # quote token indexes vs report token indexes
+    opcodes: Sequence[tuple[str, int, int, int, int]]  # quote token indexes vs report token indexes
     matched: int
     same_text: int  # matched tokens written the same way: the tie-break between passages
 
@@ -435,7 +435,8 @@ class QuoteChecker:
         # an ellipsis that stands where nothing was left out is the writer's addition
         for mark in sorted(marks - used):
             at = self._report_at(aligned, mark)
-            differences += self._difference(DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True)
+            added = self._difference(DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True)
+            differences += added
         differences.sort(key=lambda d: (d.quote_span.start, d.quote_span.end))
         return tuple(differences)
 
@@ -480,8 +481,8 @@ class QuoteChecker:
             at = min(j1, len(self._tokens) - 1)
             owner = self._owners[at]
             offset = self._tokens[at].start if j1 < len(self._tokens) else self._tokens[at].end
-            record = self._records[owner]
-            return [Difference(kind, quote_span, quote_text, record.id, Span(offset, offset), "")]
+            record_id = self._records[owner].id
+            return [Difference(kind, quote_span, quote_text, record_id, Span(offset, offset), "")]
         pieces = []
         at = j1
         while at < j2:
@@ -489,7 +490,7 @@ class QuoteChecker:
             stop = at + 1
             while stop < j2 and self._owners[stop] == owner:
                 stop += 1
-            record: Record = self._records[owner]
+            record = self._records[owner]
             span = Span(self._tokens[at].start, self._tokens[stop - 1].end)
             pieces.append(Difference(kind, quote_span, quote_text, record.id, span, span.slice(record.text)))
             at = stop
