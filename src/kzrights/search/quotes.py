@@ -23,15 +23,17 @@ each punctuation mark); the report's words are indexed by their search form
 (`kzrights.search._text.normalise`: case, diacritics, British or American
 spelling and inflection folded); the stretches of the report that share the
 most rare words with the quotation, along one diagonal, are aligned with it
-by ``difflib.SequenceMatcher``; the best alignment's similarity,
-``2 × matched words / (words in the quotation + words in the passage)``
-(words inside marked omissions left out), decides between ``altered``
+by ``difflib.SequenceMatcher``; the best alignment's similarity, the share of
+the quotation's words that the passage has in the same order
+(``matched words / max(words in the quotation, words in the passage / 2)``,
+words inside marked omissions left out), decides between ``altered``
 (at least `ALTERED_SIMILARITY`) and ``not found``.  Every character rule
 (quote marks, dashes, apostrophes, invisible characters) is `kzrights._chars`'.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import enum
 import re
@@ -60,7 +62,7 @@ __all__ = [
     "Verdict",
 ]
 
-ALTERED_SIMILARITY = 0.7
+ALTERED_SIMILARITY = 0.75
 """The least similarity (0 to 1) at which a quotation is ``altered`` rather than ``not found``.
 
 Chosen on the labelled quotations in ``tests/quotes.json`` (see
@@ -223,8 +225,10 @@ def _tokens(text: str) -> tuple[list[_Token], list[int]]:
     characters.
     """
     normal, back = _chars.nfc(text)
-    kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
-    visible = "".join(normal[i] for i in kept) if len(kept) != len(normal) else normal
+    visible = _chars.strip_invisible(normal)
+    kept: Sequence[int] = range(len(normal))
+    if len(visible) != len(normal):
+        kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
     tokens: list[_Token] = []
     ellipses: list[int] = []
     for match in _TOKEN.finditer(visible):
@@ -245,6 +249,127 @@ def _tokens(text: str) -> tuple[list[_Token], list[int]]:
                 continue
             tokens.append(_Token(folded, folded, piece, start, end, False))
     return tokens, ellipses
+
+
+_MARK_CLASS = f"[{re.escape(_chars.QUOTES + _chars.APOSTROPHES)}]"
+# a quote mark that is no apostrophe: not between two letters
+_STANDALONE_MARK = re.compile(f"(?<![^\\W_]){_MARK_CLASS}|{_MARK_CLASS}(?![^\\W_])")
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened over a quote mark just outside it that closes (or opens) one inside.
+
+    Quote marks are no tokens, so a passage ends at "state" where the report
+    has "‘listening state’"; the location shows the pair whole.
+    """
+    inside = len(_STANDALONE_MARK.findall(text, start, end))
+    if inside % 2 and _STANDALONE_MARK.match(text, end):
+        end += 1
+    elif inside % 2 and start > 0 and _STANDALONE_MARK.match(text, start - 1):
+        start -= 1
+    return start, end
+
+
+# ── alignment ──────────────────────────────────────────────────────────────────
+
+# the largest gap (quotation tokens × report tokens) difflib aligns; a larger one
+# with no token that stands once on each side is one change, which keeps every
+# quotation, however long or repetitive, to a bounded time
+_DIFFLIB_CELLS = 40_000
+
+
+def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """``(i, j, size)`` runs where ``a[i:i+size] == b[j:j+size]``, in order (a patience diff).
+
+    Tokens that stand exactly once in each side of a gap anchor it (the
+    longest increasing run of them); small gaps between anchors go to
+    ``difflib.SequenceMatcher``.  An explicit stack, no recursion.
+    """
+    found: list[tuple[int, int, int]] = []
+    stack = [(0, len(a), 0, len(b))]
+    while stack:
+        alo, ahi, blo, bhi = stack.pop()
+        if alo >= ahi or blo >= bhi:
+            continue
+        if (ahi - alo) * (bhi - blo) <= _DIFFLIB_CELLS:
+            matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            found += [(alo + m.a, blo + m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
+            continue
+        anchors = _anchors(a, alo, ahi, b, blo, bhi)
+        if not anchors:
+            continue  # nothing to hold on to: one change
+        previous_i, previous_j = alo, blo
+        for i, j in anchors:
+            stack.append((previous_i, i, previous_j, j))
+            found.append((i, j, 1))
+            previous_i, previous_j = i + 1, j + 1
+        stack.append((previous_i, ahi, previous_j, bhi))
+    found.sort()
+    merged: list[tuple[int, int, int]] = []
+    for i, j, size in found:
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + size)
+        else:
+            merged.append((i, j, size))
+    return merged
+
+
+def _anchors(
+    a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """The longest in-order run of ``(i, j)``: a token once in ``a[alo:ahi]``, once in ``b[blo:bhi]``."""
+    counts_a: dict[str, int] = {}
+    for key in a[alo:ahi]:
+        counts_a[key] = counts_a.get(key, 0) + 1
+    where_b: dict[str, int] = {}
+    counts_b: dict[str, int] = {}
+    for j in range(blo, bhi):
+        counts_b[b[j]] = counts_b.get(b[j], 0) + 1
+        where_b[b[j]] = j
+    pairs = [(i, where_b[a[i]]) for i in range(alo, ahi) if counts_a[a[i]] == 1 and counts_b.get(a[i]) == 1]
+    # the longest increasing subsequence of the j's (patience sorting)
+    tails: list[int] = []
+    tail_index: list[int] = []
+    back: list[int] = []
+    for index, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left(tails, j)
+        if at == len(tails):
+            tails.append(j)
+            tail_index.append(index)
+        else:
+            tails[at] = j
+            tail_index[at] = index
+        back.append(tail_index[at - 1] if at else -1)
+    run: list[tuple[int, int]] = []
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = back[index]
+    return run[::-1]
+
+
+def _opcodes(
+    length_a: int, length_b: int, blocks: Sequence[tuple[int, int, int]]
+) -> list[tuple[str, int, int, int, int]]:
+    """difflib-style opcodes (equal, replace, delete, insert) from matching blocks."""
+    opcodes: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for block_i, block_j, size in [*blocks, (length_a, length_b, 0)]:
+        tag = "replace" if i < block_i and j < block_j else "delete" if i < block_i else "insert"
+        if i < block_i or j < block_j:
+            opcodes.append((tag, i, block_i, j, block_j))
+        if size:
+            opcodes.append(("equal", block_i, block_i + size, block_j, block_j + size))
+        i, j = block_i + size, block_j + size
+    return opcodes
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _solid_length(text: str) -> int:
+    """The characters of ``text`` that are neither whitespace nor invisible: what folding keeps, at most."""
+    return len(_SPACE.sub("", _chars.strip_invisible(text)))
 
 
 # ── the checker ────────────────────────────────────────────────────────────────
@@ -280,13 +405,15 @@ class QuoteChecker:
             if token.word:
                 positions[token.key].append(at)
         self._positions = dict(positions)
+        self._longest = max((_solid_length(record.text) for record in self._records), default=0)
         self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
         for at, token in enumerate(tokens):
             self._word_before[at + 1] = self._word_before[at] + token.word
 
     def check(self, quote: str) -> QuoteCheck:
         """Check ``quote`` (already validated: a non-empty str within the length limit)."""
-        where = self._locator.locate(quote)
+        # locate() looks within one record: skip it for a quotation longer than any
+        where = self._locator.locate(quote) if _solid_length(quote) <= self._longest else None
         if where is not None:
             verdict = Verdict.EXACT if where.exact else Verdict.EQUIVALENT
             return QuoteCheck(quote, verdict, (where,), 1.0)
@@ -336,6 +463,12 @@ class QuoteChecker:
         slack = _BUCKET + len(core) // 4
         gap = _MAX_GAP if marks else 0
         for bucket in ranked[: _CLOSEST * 3]:
+            if (
+                results
+                and results[0].similarity >= ALTERED_SIMILARITY
+                and votes[bucket] < votes[ranked[0]] / 2
+            ):
+                break  # found; what remains is only for the closest passages of a quotation not found
             diagonal = bucket * _BUCKET
             lo = max(0, diagonal - slack - gap)
             hi = min(len(self._tokens), diagonal + len(core) + slack + gap + _BUCKET)
@@ -354,19 +487,16 @@ class QuoteChecker:
         self, keys: list[str], core: Sequence[_Token], marks: set[int], lo: int, hi: int
     ) -> _Aligned | None:
         """``core`` aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches."""
-        region = self._keys[lo:hi]
-        # no alignment matches more words than the two have in common: skip hopeless ones cheaply
-        matcher = difflib.SequenceMatcher(None, keys, region, autojunk=False)
-        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        blocks = _matching_blocks(keys, self._keys[lo:hi])
         if not blocks:
             return None
-        start, end = lo + blocks[0].b, lo + blocks[-1].b + blocks[-1].size
+        start, end = lo + blocks[0][1], lo + blocks[-1][1] + blocks[-1][2]
         # words of the quotation before the first match stand for report words just before it
-        start = max(lo, start - blocks[0].a)
-        tail = len(keys) - (blocks[-1].a + blocks[-1].size)
+        start = max(lo, start - blocks[0][0])
+        tail = len(keys) - (blocks[-1][0] + blocks[-1][2])
         end = min(hi, end + tail)
-        matcher.set_seq2(self._keys[start:end])
-        opcodes = matcher.get_opcodes()
+        shift = start - lo  # the blocks hold in the trimmed passage: it keeps every one of them
+        opcodes = _opcodes(len(keys), end - start, [(i, j - shift, size) for i, j, size in blocks])
         matched = sum(
             sum(core[i].word for i in range(i1, i2)) for tag, i1, i2, _, _ in opcodes if tag == "equal"
         )
@@ -375,7 +505,9 @@ class QuoteChecker:
         for tag, i1, _, j1, j2 in opcodes:
             if tag == "insert" and i1 in marks:  # marked omissions are no part of the comparison
                 passage_words -= self._word_before[start + j2] - self._word_before[start + j1]
-        similarity = 2 * matched / (quote_words + passage_words) if quote_words + passage_words else 0.0
+        # the share of the quotation's words the passage has, in order; a passage more than
+        # twice the quotation's length (marked omissions aside) counts for half its words
+        similarity = matched / max(quote_words, passage_words / 2) if quote_words else 0.0
         same_text = sum(
             core[i1 + k].text == self._tokens[start + j1 + k].text
             for tag, i1, i2, j1, _ in opcodes
@@ -395,7 +527,7 @@ class QuoteChecker:
             stop = min(hi, self._firsts[owner + 1] if owner + 1 < len(self._firsts) else hi)
             stop = max(stop, at + 1)
             record = self._records[owner]
-            start, end = self._tokens[at].start, self._tokens[stop - 1].end
+            start, end = _balanced(record.text, self._tokens[at].start, self._tokens[stop - 1].end)
             locations.append(self._locator._location(record, start, end, quote.strip()))
             at = stop
         return tuple(locations)
@@ -426,11 +558,22 @@ class QuoteChecker:
                         DifferenceKind.ADDED, quote, core, i1, i2, base + j2, base + j2
                     )
                 continue
-            kind = {
-                "delete": DifferenceKind.ADDED,  # the quotation's tokens, not the report's
-                "insert": DifferenceKind.OMITTED,
-                "replace": DifferenceKind.CHANGED,
-            }[tag]
+            if tag == "replace":
+                # punctuation at either edge of a change is its own addition or omission
+                i1, i2, j1, j2, edges = self._split_punctuation(core, i1, i2, base + j1, base + j2)
+                for kind, a1, a2, b1, b2 in edges:
+                    differences += self._difference(kind, quote, core, a1, a2, b1, b2)
+                if i1 < i2 or j1 < j2:
+                    kind = (
+                        DifferenceKind.CHANGED
+                        if i1 < i2 and j1 < j2
+                        else DifferenceKind.ADDED
+                        if i1 < i2
+                        else DifferenceKind.OMITTED
+                    )
+                    differences += self._difference(kind, quote, core, i1, i2, j1, j2)
+                continue
+            kind = DifferenceKind.ADDED if tag == "delete" else DifferenceKind.OMITTED
             differences += self._difference(kind, quote, core, i1, i2, base + j1, base + j2)
         # an ellipsis that stands where nothing was left out is the writer's addition
         for mark in sorted(marks - used):
@@ -439,6 +582,25 @@ class QuoteChecker:
             differences += added
         differences.sort(key=lambda d: (d.quote_span.start, d.quote_span.end))
         return tuple(differences)
+
+    def _split_punctuation(
+        self, core: Sequence[_Token], i1: int, i2: int, j1: int, j2: int
+    ) -> tuple[int, int, int, int, list[tuple[DifferenceKind, int, int, int, int]]]:
+        """Peel the punctuation off both edges of a change (quotation ``[i1, i2)``, report ``[j1, j2)``)."""
+        edges: list[tuple[DifferenceKind, int, int, int, int]] = []
+        while i1 < i2 and not core[i1].word:
+            edges.append((DifferenceKind.ADDED, i1, i1 + 1, j1, j1))
+            i1 += 1
+        while i2 > i1 and not core[i2 - 1].word:
+            edges.append((DifferenceKind.ADDED, i2 - 1, i2, j2, j2))
+            i2 -= 1
+        while j1 < j2 and not self._tokens[j1].word:
+            edges.append((DifferenceKind.OMITTED, i1, i1, j1, j1 + 1))
+            j1 += 1
+        while j2 > j1 and not self._tokens[j2 - 1].word:
+            edges.append((DifferenceKind.OMITTED, i2, i2, j2 - 1, j2))
+            j2 -= 1
+        return i1, i2, j1, j2, edges
 
     def _report_at(self, aligned: _Aligned, index: int) -> int:
         """The report token position aligned with the quotation's token ``index``."""
