@@ -130,7 +130,7 @@ def test_american_spelling_dropped_comma_and_scare_quotes():
 
 
 def test_an_ellipsis_is_a_marked_omission_not_an_alteration():
-    """Words left out at "…", "..." or "[…]" are reported as a marked omission and keep the quote equivalent."""
+    """Words left out at "…", "..." or "[…]" are a marked omission, and the quote stays equivalent."""
     for mark in ("…", "...", "[…]", "[...]", ". . ."):
         quote = (
             f"The Government should reform its use of powers {mark} to stop targeting individual protestors"
@@ -173,7 +173,7 @@ def test_a_quotation_across_two_records_names_both():
 
 
 def test_exact_and_equivalent_agree_with_locate():
-    """An exact or typographic quotation gives locate()'s location, and locate() handles an unspaced em dash."""
+    """An exact or retyped quotation gets locate()'s location; locate() handles an unspaced em dash."""
     exact = REPORT.check_quote("The right to freedom of association;")
     assert exact.verdict is Verdict.EXACT and exact.location == REPORT.locate(
         "The right to freedom of association;"
@@ -246,7 +246,7 @@ def test_any_text_gets_a_verdict(quote):
     _valid(check, quote)
 
 
-@given(st.lists(st.sampled_from(WORDS + ["…", "...", "[…]", "—", "“", "the", "of"]), max_size=1_500))
+@given(st.lists(st.sampled_from([*WORDS, "…", "...", "[…]", "—", "“", "the", "of"]), max_size=1_500))
 def test_long_and_hostile_quotations_end_with_a_verdict(words):
     """Report words in any order, repeated, with ellipses and marks, up to the length limit, get a verdict."""
     quote = " ".join(words)[:MAX_QUOTE_LENGTH] or "the"
@@ -280,7 +280,7 @@ TYPOGRAPHY = {"’": "'", "‘": '"', "–": "—", " ": "  ", "-": " – "}
 @given(slices(), st.sets(st.sampled_from(sorted(TYPOGRAPHY))), st.booleans())
 def test_a_typographic_variant_of_a_slice_is_equivalent(found, marks, upper):
     """Retyped quote marks and dashes, doubled spaces, spaced dashes or capitals keep it equivalent."""
-    record, quote = found
+    _record, quote = found
     variant = quote.upper() if upper else quote
     for mark in marks:
         variant = variant.replace(mark, TYPOGRAPHY[mark])
@@ -307,7 +307,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 
 
 def test_cli_exit_status_is_the_verdict():
-    """0 for exact and equivalent, 1 for altered, 2 for not found, 3 for a quotation that cannot be checked."""
+    """0 exact or equivalent, 1 altered, 2 not found, 3 for a quotation that cannot be checked."""
     cases = {
         "The right to freedom of association;": (0, "exact"),
         "The right to freedom of association.": (0, "equivalent"),
