@@ -25,6 +25,7 @@ PUBLIC_MODULES = [
     "kzrights.search",
     "kzrights.search.index",
     "kzrights.search.locate",
+    "kzrights.search.quotes",
     "kzrights.search.related",
     "kzrights_build",
     "kzrights_build.annotations",
@@ -72,6 +73,20 @@ def test_public_functions_have_docstrings(name):
         value = getattr(module, attr)
         if callable(value) and not isinstance(value, type(str | None)):
             assert (value.__doc__ or "").strip(), f"{name}.{attr}"
+
+
+def test_package_exports_every_record_type():
+    """Every record class of kzrights.records (Source among them) is importable from kzrights itself."""
+    import attrs
+
+    import kzrights
+    import kzrights.records
+
+    record_types = [name for name in kzrights.records.__all__ if attrs.has(getattr(kzrights.records, name))]
+    assert "Source" in record_types and "Paragraph" in record_types
+    for name in record_types:
+        assert name in kzrights.__all__, name
+        assert getattr(kzrights, name) is getattr(kzrights.records, name)
 
 
 def test_lazy_names_stay_functions_after_their_modules_are_imported():

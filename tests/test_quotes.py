@@ -151,6 +151,27 @@ def test_an_ellipsis_is_a_marked_omission_not_an_alteration():
     assert [(d.kind, d.quote_text) for d in nothing_left_out.differences] == [(DifferenceKind.ADDED, "…")]
 
 
+@pytest.mark.parametrize(
+    ("quote", "left_out"),
+    [
+        (
+            "PCA contains human rights as a subset of … the format there needs to be",
+            "the wider political dialogue but whatever",
+        ),
+        (
+            "has long argued gives it … some activists remain skeptical",
+            "some ability to influence behaviour in a setting behind closed doors, though",
+        ),
+        ("citizens and in the nature … of activists will need", "of the system. Both sets"),
+    ],
+)
+def test_an_ellipsis_next_to_a_repeated_word_is_still_the_omission(quote, left_out):
+    """Where the words around an ellipsis repeat, the omission is put where the ellipsis stands."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT
+    assert [(d.kind, d.text) for d in check.differences] == [(DifferenceKind.MARKED_OMISSION, left_out)]
+
+
 def test_a_quotation_across_two_records_names_both():
     """A lead-in and its first recommendation, or two paragraphs, are found across the boundary."""
     check = REPORT.check_quote(
@@ -349,6 +370,21 @@ def test_cli_json_and_stdin():
         assert REPORT.source_text[start:end] == place["text"]
     missing = json.loads(run("--json", "the listening state is a sham").stdout)
     assert missing["verdict"] == "not found" and missing["closest"][0]["similarity"] > 0
+
+
+def test_cli_stdin_that_is_not_utf8_is_one_line_and_status_3():
+    """Bytes that are not UTF-8 on stdin: status 3 and one line naming the bad byte, no traceback."""
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "check-quote", "-"],
+        input=b"caf\xe9 society",
+        capture_output=True,
+        timeout=120,
+    )
+    assert out.returncode == 3
+    assert (
+        out.stderr.decode().strip()
+        == "kzrights: error: stdin is not valid UTF-8 (byte 3: invalid continuation byte)"
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

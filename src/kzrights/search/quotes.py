@@ -36,8 +36,9 @@ from __future__ import annotations
 import bisect
 import difflib
 import enum
+import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -218,6 +219,16 @@ class _Token(NamedTuple):
     word: bool
 
 
+def _forms(word: str) -> tuple[str, str]:
+    """A word's search form (what aligns) and its face (what typography alone leaves the same)."""
+    return normalise(word), _chars.fold_apostrophes(_chars.same_length_lower(word))
+
+
+# longer words are never cached: a cache keyed by what users type must not keep their longest inputs
+_CACHED_LENGTH = 64
+_word_forms = functools.lru_cache(maxsize=16_384)(_forms)
+
+
 def _tokens(text: str) -> tuple[list[_Token], list[int]]:
     """The tokens of ``text``, and the token positions at which an ellipsis stood.
 
@@ -241,8 +252,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[int]]:
         if back is not None:
             start, end = back.start(start), back.end(end)
         if kind == "word":
-            face = _chars.fold_apostrophes(_chars.same_length_lower(piece))
-            tokens.append(_Token(normalise(piece), face, piece, start, end, True))
+            key, face = _word_forms(piece) if len(piece) <= _CACHED_LENGTH else _forms(piece)
+            tokens.append(_Token(key, face, piece, start, end, True))
         else:
             folded = _chars.fold_mark(piece)
             if folded == "'":  # quote marks, scare quotes included, are typography
@@ -318,15 +329,12 @@ def _anchors(
     a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
 ) -> list[tuple[int, int]]:
     """The longest in-order run of ``(i, j)``: a token once in ``a[alo:ahi]``, once in ``b[blo:bhi]``."""
-    counts_a: dict[str, int] = {}
-    for key in a[alo:ahi]:
-        counts_a[key] = counts_a.get(key, 0) + 1
-    where_b: dict[str, int] = {}
-    counts_b: dict[str, int] = {}
-    for j in range(blo, bhi):
-        counts_b[b[j]] = counts_b.get(b[j], 0) + 1
-        where_b[b[j]] = j
-    pairs = [(i, where_b[a[i]]) for i in range(alo, ahi) if counts_a[a[i]] == 1 and counts_b.get(a[i]) == 1]
+    counts_a = Counter(a[alo:ahi])  # Counter counts in C
+    counts_b = Counter(b[blo:bhi])
+    where_b = {key: j for j, key in enumerate(b[blo:bhi], blo) if counts_b[key] == 1}
+    pairs = [
+        (i, where_b[key]) for i, key in enumerate(a[alo:ahi], alo) if counts_a[key] == 1 and key in where_b
+    ]
     # the longest increasing subsequence of the j's (patience sorting)
     tails: list[int] = []
     tail_index: list[int] = []
@@ -346,6 +354,37 @@ def _anchors(
         run.append(pairs[index])
         index = back[index]
     return run[::-1]
+
+
+def _slide_to_marks(
+    blocks: list[tuple[int, int, int]], b: Sequence[str], marks: set[int]
+) -> list[tuple[int, int, int]]:
+    """Move each stretch the quotation leaves out onto an ellipsis next to it, where the words allow.
+
+    "of … the format" against "of the wider dialogue but whatever the format"
+    aligns either "the" of the report; the omission is the same, but only one
+    way puts it where the ellipsis stands.
+    """
+    blocks = list(blocks)
+    for at in range(len(blocks) - 1):
+        (xi, xj, xsize), (yi, yj, ysize) = blocks[at], blocks[at + 1]
+        gap_at, left_out = xi + xsize, yj - (xj + xsize)
+        if yi != gap_at or left_out <= 0 or gap_at in marks:
+            continue  # not a pure omission, or already at an ellipsis
+        for mark in marks:
+            steps = gap_at - mark
+            if 0 < steps < xsize and all(
+                b[xj + xsize - k] == b[yj - k] for k in range(1, steps + 1)
+            ):  # slide left: the words before the gap repeat at its end
+                blocks[at] = (xi, xj, xsize - steps)
+                blocks[at + 1] = (yi - steps, yj - steps, ysize + steps)
+                break
+            steps = mark - gap_at
+            if 0 < steps < ysize and all(b[xj + xsize + k] == b[yj + k] for k in range(steps)):
+                blocks[at] = (xi, xj, xsize + steps)
+                blocks[at + 1] = (yi + steps, yj + steps, ysize - steps)
+                break
+    return [block for block in blocks if block[2]]
 
 
 def _opcodes(
@@ -496,7 +535,10 @@ class QuoteChecker:
         tail = len(keys) - (blocks[-1][0] + blocks[-1][2])
         end = min(hi, end + tail)
         shift = start - lo  # the blocks hold in the trimmed passage: it keeps every one of them
-        opcodes = _opcodes(len(keys), end - start, [(i, j - shift, size) for i, j, size in blocks])
+        blocks = [(i, j - shift, size) for i, j, size in blocks]
+        if marks:
+            blocks = _slide_to_marks(blocks, self._keys[start:end], marks)
+        opcodes = _opcodes(len(keys), end - start, blocks)
         matched = sum(
             sum(core[i].word for i in range(i1, i2)) for tag, i1, i2, _, _ in opcodes if tag == "equal"
         )
