@@ -74,6 +74,20 @@ def test_public_functions_have_docstrings(name):
             assert (value.__doc__ or "").strip(), f"{name}.{attr}"
 
 
+def test_package_exports_every_record_type():
+    """Every record class of kzrights.records (Source among them) is importable from kzrights itself."""
+    import attrs
+
+    import kzrights
+    import kzrights.records
+
+    record_types = [name for name in kzrights.records.__all__ if attrs.has(getattr(kzrights.records, name))]
+    assert "Source" in record_types and "Paragraph" in record_types
+    for name in record_types:
+        assert name in kzrights.__all__, name
+        assert getattr(kzrights, name) is getattr(kzrights.records, name)
+
+
 def test_lazy_names_stay_functions_after_their_modules_are_imported():
     """Importing a submodule never hides the package function of the same purpose."""
     import kzrights

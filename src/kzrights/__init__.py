@@ -15,6 +15,9 @@ Two versions: ``kzrights.__version__`` is the package's (semantic
 versioning, CHANGELOG.md); ``kzrights.DATA_VERSION`` is the newest data
 release it ships (DATA-CHANGELOG.md).  ``kzrights.load("1.0.0")`` pins a
 release, which never changes in any later version of the package.
+Run without its installed metadata (from a zip file or a copied folder, with
+no ``.dist-info``), ``kzrights.__version__`` is ``"0+unknown"``: a valid
+version that sorts below every release.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from .records import (
     Record,
     Rights,
     Section,
+    Source,
     Span,
     Theme,
 )
@@ -82,6 +86,7 @@ __all__ = [
     "Report",
     "Rights",
     "Section",
+    "Source",
     "Span",
     "Theme",
     "UnknownIdError",
@@ -99,6 +104,9 @@ __all__ = [
 # Imported on first use: the tools, and the Report class, which the first
 # load() needs anyway (import kzrights stays within its budget of 1.3x
 # import attrs; see docs/benchmarks.md).
+# what __version__ gives when the package's metadata (its .dist-info) is missing
+_UNKNOWN_VERSION = "0+unknown"
+
 _LAZY = {
     "Report": "report",
     "annotate": "annotation",
@@ -120,9 +128,14 @@ def __getattr__(name: str) -> Any:
 
         return latest()
     if name == "__version__":
-        from importlib.metadata import version
+        from importlib.metadata import PackageNotFoundError, version
 
-        return version("kzrights")
+        try:
+            return version("kzrights")
+        except PackageNotFoundError:
+            # run without its metadata (from a zip or a copied folder): a valid
+            # PEP 440 version that sorts below every release
+            return _UNKNOWN_VERSION
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

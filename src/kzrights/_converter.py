@@ -24,26 +24,16 @@ import cattrs
 from cattrs.cols import namedtuple_dict_unstructure_factory
 
 from ._compat import date
+from ._document import PARTS, ReleaseDocument
 from ._layout import READABLE_SCHEMAS, SCHEMA
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
     Basis,
-    Entity,
     EntityCategory,
-    Figure,
     FigureKind,
-    Footnote,
-    Item,
     Mention,
-    Metadata,
-    Paragraph,
-    Recommendation,
-    Section,
-    Source,
     Span,
-    Theme,
-    _Record,
 )
 from .report import Report
 
@@ -54,6 +44,7 @@ __all__ = [
     "to_report",
     "unstructure",
     "unstructure_document",
+    "unstructure_hook",
 ]
 
 
@@ -61,59 +52,16 @@ T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
 
-@attrs.frozen(eq=False, repr=False)
-class ReleaseDocument(_Record):
-    """The content of a release's ``report.json``."""
-
-    schema: int
-    metadata: Metadata
-    sections: tuple[Section, ...]
-    paragraphs: tuple[Paragraph, ...]
-    items: tuple[Item, ...]
-    recommendations: tuple[Recommendation, ...]
-    footnotes: tuple[Footnote, ...]
-    entities: tuple[Entity, ...] = ()
-    mentions: tuple[Mention, ...] = ()
-    themes: tuple[Theme, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    sources: tuple[Source, ...] = ()
-
-
 def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:
     """Return the [`Report`][kzrights.report.Report] that ``document`` holds, as release ``version``."""
-    return Report(
-        version=version,
-        metadata=document.metadata,
-        source_text=source_text,
-        sections=document.sections,
-        paragraphs=document.paragraphs,
-        items=document.items,
-        recommendations=document.recommendations,
-        footnotes=document.footnotes,
-        entities=document.entities,
-        mentions=document.mentions,
-        themes=document.themes,
-        figures=document.figures,
-        sources=document.sources,
-    )
+    parts = {name: getattr(document, name) for name in PARTS}
+    return Report(version=version, metadata=document.metadata, source_text=source_text, **parts)
 
 
 def from_report(report: Report) -> ReleaseDocument:
     """Return the document a release file holds for ``report`` (the inverse of `to_report`)."""
-    return ReleaseDocument(
-        schema=SCHEMA,
-        metadata=report.metadata,
-        sections=report.sections,
-        paragraphs=report.paragraphs,
-        items=report.items,
-        recommendations=report.recommendations,
-        footnotes=report.footnotes,
-        entities=report.entities,
-        mentions=report.mentions,
-        themes=report.themes,
-        figures=report.figures,
-        sources=report.sources,
-    )
+    parts = {name: getattr(report, name) for name in PARTS}
+    return ReleaseDocument(schema=SCHEMA, metadata=report.metadata, **parts)
 
 
 def _strict(kind: type[T]) -> Any:
@@ -346,8 +294,20 @@ def _make_structurer() -> cattrs.BaseConverter:
     return converter
 
 
+def _has_string_annotations(cls: Any) -> bool:
+    return attrs.has(cls) and any(isinstance(field.type, str) for field in attrs.fields(cls))
+
+
 def _make_unstructurer() -> cattrs.BaseConverter:
     converter = cattrs.BaseConverter()
+
+    def resolved(cls: Any) -> Callable[[Any], Any]:
+        # a class written with postponed annotations (the tools' results, such
+        # as ReleaseDiff): its fields' types as types, so nested records unstructure too
+        attrs.resolve_types(cls)
+        return converter.unstructure_attrs_asdict
+
+    converter.register_unstructure_hook_factory(_has_string_annotations, resolved)
     converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
     converter.register_unstructure_hook(date, lambda day: day.isoformat())
     converter.register_unstructure_hook_factory(
@@ -362,12 +322,22 @@ _structurer = _make_structurer()
 _unstructurer: cattrs.BaseConverter | None = None
 
 
-def unstructure(value: Any) -> Any:
-    """Return a record, a document or a collection of them as plain JSON-ready data."""
+def _get_unstructurer() -> cattrs.BaseConverter:
     global _unstructurer
     if _unstructurer is None:
         _unstructurer = _make_unstructurer()
-    return _unstructurer.unstructure(value)
+    return _unstructurer
+
+
+def unstructure(value: Any) -> Any:
+    """Return a record, a document or a collection of them as plain JSON-ready data."""
+    return _get_unstructurer().unstructure(value)
+
+
+def unstructure_hook(cls: type[T]) -> Callable[[T], Any]:
+    """Return the function `unstructure` uses for values of ``cls``, to call it once per value in a loop."""
+    hook: Callable[[T], Any] = _get_unstructurer().get_unstructure_hook(cls)
+    return hook
 
 
 def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:

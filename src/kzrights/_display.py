@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._document import PARTS
 from .records import Mention, Span
 
 if TYPE_CHECKING:
@@ -27,10 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HitList",
-    "MentionList",
     "diff_html",
     "hit_html",
     "location_html",
+    "mentions_html",
     "record_html",
     "report_html",
 ]
@@ -121,15 +122,8 @@ def report_html(report: Any) -> str:
         ("data release", report.version),
         ("cite as", meta.citation),
         ("rights", meta.rights),
-        ("paragraphs", len(report.paragraphs)),
-        ("items", len(report.items)),
-        ("recommendations", len(report.recommendations)),
-        ("footnotes", len(report.footnotes)),
-        ("entities", len(report.entities)),
-        ("mentions", len(report.mentions)),
-        ("themes", len(report.themes)),
-        ("figures", len(report.figures)),
-        ("sources", len(report.sources)),
+        # how many of each part: sections, paragraphs, …, sources
+        *((name, len(getattr(report, name))) for name in PARTS),
     ]
     return _table("kzrights Report", rows)
 
@@ -199,24 +193,20 @@ class HitList(list["Hit"]):
         return _grid(("#", "record", "kind", "score", "snippet"), rows)
 
 
-class MentionList(list[Mention]):
-    """The mentions ``annotate`` found: a plain list, which Jupyter shows as one table."""
-
-    __slots__ = ()
-
-    def _repr_html_(self) -> str:
-        if not self:
-            return "<p>No mentions.</p>"
-        in_report = any(m.record_id is not None for m in self)
-        header = ("entity", "text", "start", "end", *(("record",) if in_report else ()))
-        rows = [
-            (
-                html.escape(m.entity_id),
-                html.escape(m.text),
-                str(m.start),
-                str(m.end),
-                *((html.escape(m.record_id or ""),) if in_report else ()),
-            )
-            for m in self
-        ]
-        return _grid(header, rows)
+def mentions_html(mentions: Sequence[Mention]) -> str:
+    """The mentions ``annotate`` found, as one HTML table (what Jupyter shows for a MentionList)."""
+    if not mentions:
+        return "<p>No mentions.</p>"
+    in_report = any(m.record_id is not None for m in mentions)
+    header = ("entity", "text", "start", "end", *(("record",) if in_report else ()))
+    rows = [
+        (
+            html.escape(m.entity_id),
+            html.escape(m.text),
+            str(m.start),
+            str(m.end),
+            *((html.escape(m.record_id or ""),) if in_report else ()),
+        )
+        for m in mentions
+    ]
+    return _grid(header, rows)

@@ -6,17 +6,23 @@ does that and keeps, for every character of the text, its offset in the
 source, so that any offset into a record's text (a mention, a quotation, a
 search hit) can be turned into a span of the source.  The data build and the
 search both use it; it depends on nothing but the records' [`Span`][kzrights.records.Span].
+
+`SourceMap` is the one way between a record's text and the source: the
+builder makes one per record it annotates, and a loaded
+[`Report`][kzrights.report.Report] keeps one per record, made on first use
+(``Report._source_map``), for quotations and exports.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 import attrs
 
 from .records import Span
 
-__all__ = ["PAD", "Cleaned", "clean", "fold"]
+__all__ = ["PAD", "Cleaned", "SourceMap", "clean", "fold"]
 
 PAD = " \t\u00a0"
 """Characters that only pad a line: spaces, tabs and no-break spaces."""
@@ -77,3 +83,44 @@ def clean(source: str, start: int, end: int) -> Cleaned:
             pieces.append(piece)
             offsets.extend(range(match.start(), match.end()))
     return Cleaned("".join(pieces), Span(start, end), tuple(refs), tuple(offsets))
+
+
+@attrs.frozen
+class SourceMap:
+    """Where each character of a record's text stands in the source text.
+
+    Attributes:
+        offsets: The source offset of each character of the record's
+            ``text`` (as `clean` computes them), one per character.
+    """
+
+    offsets: tuple[int, ...] = attrs.field(repr=False)
+
+    @classmethod
+    def of(cls, source: str, span: Span) -> SourceMap:
+        """Return the map of the record whose span of ``source`` is ``span``."""
+        return cls(clean(source, span.start, span.end).offsets)
+
+    def to_source(self, start: int, end: int) -> Span:
+        """Return the span of the source that ``text[start:end]`` comes from, markers inside it and all.
+
+        Args:
+            start: Offset of the first character, in the record's text.
+            end: Offset just past the last one; ``start < end``.
+
+        Raises:
+            ValueError: If ``[start, end)`` is empty or not inside the text.
+        """
+        if not 0 <= start < end <= len(self.offsets):
+            raise ValueError(f"[{start}, {end}) is not a stretch of a text of {len(self.offsets)} characters")
+        return Span(self.offsets[start], self.offsets[end - 1] + 1)
+
+    def to_text(self, span: Span) -> Span:
+        """Return the offsets in the record's text of the characters that ``span`` of the source holds.
+
+        The inverse of `to_source`: ``to_text(to_source(start, end))`` is
+        ``Span(start, end)``.  A footnote marker or padding in ``span`` has no
+        character in the text; a span outside the record gives an empty
+        span at the nearer end.
+        """
+        return Span(bisect_left(self.offsets, span.start), bisect_left(self.offsets, span.end))

@@ -4,28 +4,26 @@
 article, a court document, a tweet) with the same matcher the data build uses
 on the report.  It is a pure function of its arguments and the shipped data,
 and nothing on its path is unpicklable, so it can be mapped over many texts
-with `multiprocessing`, Dask or Spark.
+with `multiprocessing`, Dask or Spark, and called from many threads.
 """
 
 from __future__ import annotations
 
-import _thread
 from typing import TYPE_CHECKING
 
+from ._locking import FIRST_USE
 from .errors import UnsupportedReleaseError
+from .records import MentionList
 
 if TYPE_CHECKING:
     from ._matcher import Matcher
-    from .records import Mention
 
 __all__ = ["annotate"]
 
 _matchers: dict[str, Matcher] = {}
-_lock = _thread.allocate_lock()
 
 
 def _matcher_for(version: str | None) -> Matcher:
-    from ._matcher import entity_matcher
     from .releases import load
 
     report = load(version)
@@ -33,15 +31,17 @@ def _matcher_for(version: str | None) -> Matcher:
     if matcher is None:
         if not report.entities:
             raise UnsupportedReleaseError(report.version, "has no entity registry (added in release 1.1.0)")
-        with _lock:
+        with FIRST_USE:
             matcher = _matchers.get(report.version)
             if matcher is None:
+                from ._matcher import entity_matcher
+
                 matcher = entity_matcher(report.entities)
                 _matchers[report.version] = matcher
     return matcher
 
 
-def annotate(text: str, *, version: str | None = None) -> list[Mention]:
+def annotate(text: str, *, version: str | None = None) -> MentionList:
     """Find the entities of the report's registry in ``text``.
 
     Names with a space in them match in any case ("NUR OTAN"); single words
@@ -56,7 +56,9 @@ def annotate(text: str, *, version: str | None = None) -> list[Mention]:
 
     Returns:
         The mentions in order, each with ``entity_id``, ``text`` (the surface
-        form), and ``start`` and ``end`` offsets into ``text``.
+        form), and ``start`` and ``end`` offsets into ``text``, in a
+        [`MentionList`][kzrights.records.MentionList]: a list that pickles about as
+        cheaply as plain tuples, for process pools.
 
     Raises:
         TypeError: If ``text`` is not a str.
@@ -73,7 +75,6 @@ def annotate(text: str, *, version: str | None = None) -> list[Mention]:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     matcher = _matcher_for(version)
-    from ._display import MentionList
-
-    # a list that Jupyter shows as one table
-    return MentionList(matcher.find(text) if text else ())
+    if not text:
+        return MentionList()
+    return MentionList(matcher.find(text))

@@ -1,25 +1,37 @@
-"""The command line: ``kzrights`` and ``python -m kzrights``.
+r"""The command line: ``kzrights`` and ``python -m kzrights``.
 
-``import kzrights`` never imports this module.  Every subcommand takes
-``--data-version`` to pin a release; those that print data take ``--json``.
-Human output fits an 80-column terminal.  Bad input (an unknown id or
-version, a missing file) exits with status 1 and a one-line message on
-stderr, never a traceback.
+``import kzrights`` never imports this module.  Every subcommand that reads
+a release takes ``--data-version`` to pin it; those that print data take
+``--json``.  Human output fits an 80-column terminal.
+
+Nothing the user does gives a traceback: bad input (an unknown id or
+version, a missing file, invalid UTF-8, an option a command does not use)
+exits with status 1 (2 for a usage error) and one line on stderr, which
+quotes at most about 80 characters of what it was given; Ctrl-C exits with
+status 130 and one line.  Output is never lost to the terminal's encoding:
+JSON falls back to ``\uXXXX`` escapes (still valid JSON) and text to
+backslash escapes where the encoding cannot show a character.
+
+``kzrights annotate`` streams: it reads the file (or stdin) in blocks, so
+its memory does not grow with the file, and writes each mention as soon as
+it is settled.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import KzrightsError
 
 if TYPE_CHECKING:
+    from .records import Mention
     from .report import Report
 
 __all__ = ["main"]
@@ -33,9 +45,29 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
     )
 
 
+def _json(data: Any, indent: int | None = 2) -> str:
+    r"""``data`` (records, reports' parts, plain values) as JSON that stdout's encoding can carry.
+
+    Objects become JSON one way, through the unstructuring converter that
+    writes the releases (``kzrights._converter``): a record prints as the
+    release stores it.  Characters as they are where the encoding has them
+    all (UTF-8), ``\uXXXX`` escapes otherwise (a Windows code page): valid
+    JSON either way.
+    """
+    from ._converter import unstructure
+
+    plain = unstructure(data)
+    text = json.dumps(plain, ensure_ascii=False, indent=indent)
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(plain, ensure_ascii=True, indent=indent)
+    return text
+
+
 def _emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print(_json(data))
     else:
         print(human())
 
@@ -47,6 +79,7 @@ def _load(args: argparse.Namespace) -> Report:
 
 
 def _record_json(record: Any) -> dict[str, Any]:
+    """A record as the release stores it, after its kind (which the release leaves to the class)."""
     from ._converter import unstructure
 
     data: dict[str, Any] = unstructure(record)
@@ -83,22 +116,15 @@ def _info(args: argparse.Namespace) -> None:
 
     report = _load(args)
     meta = report.metadata
-    counts = {
-        "paragraphs": len(report.paragraphs),
-        "items": len(report.items),
-        "recommendations": len(report.recommendations),
-        "footnotes": len(report.footnotes),
-        "entities": len(report.entities),
-        "mentions": len(report.mentions),
-        "themes": len(report.themes),
-        "figures": len(report.figures),
-    }
+    from ._document import PARTS
+
+    counts = {name: len(getattr(report, name)) for name in PARTS}
     data = {
         "package_version": package_attribute("__version__"),
         "data_version": report.version,
         "title": meta.title,
         "authors": list(meta.authors),
-        "published": meta.published.isoformat(),
+        "published": meta.published,
         "publisher": meta.publisher,
         "citation": meta.citation,
         "rights": meta.rights.report_text,
@@ -198,29 +224,213 @@ def _marked(snippet: str, highlights: Sequence[tuple[int, int]]) -> str:
     return "".join(out) + snippet[last:]
 
 
-def _annotate(args: argparse.Namespace) -> None:
+# ── annotate, streaming ───────────────────────────────────────────────────────
+
+# Bytes read at once: the text held in memory is about this much, plus the
+# short tail carried from one block to the next.
+_READ_SIZE = 1 << 20
+
+
+def _decoded(read: Callable[[int], bytes], name: str, size: int = _READ_SIZE) -> Iterator[str]:
+    """The text of a byte stream, decoded as UTF-8 block by block, exactly as stored.
+
+    No newline translation (a CRLF stays two characters) and a byte order
+    mark stays a character (U+FEFF), so offsets count code points of the
+    bytes as stored, as ``data.decode("utf-8")`` would.
+
+    Raises:
+        _CliError: At the first byte that is not valid UTF-8, naming its offset.
+    """
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    fed = 0  # bytes given to the decoder so far
+    while True:
+        chunk = read(size)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            # exc.object is the bytes the decoder held back from earlier blocks, then chunk
+            held = len(exc.object) - len(chunk)
+            raise _CliError(
+                f"{name} is not valid UTF-8 (byte {fed - held + exc.start:,}: {exc.reason})"
+            ) from None
+        fed += len(chunk)
+        if text:
+            yield text
+        if not chunk:
+            return
+
+
+def _longest_name(version: str | None) -> int:
+    """An upper bound on the characters, whitespace aside, of any text a name can match."""
+    from .releases import load
+
+    report = load(version)
+    forms = [form for entity in report.entities for form in (entity.name, *entity.aliases)]
+    longest = max((len("".join(form.split())) for form in forms), default=0)
+    # twice, and some, for case forms that grow ("ß" → "SS") and whatever a
+    # future character rule lets a name absorb
+    return 2 * longest + 64
+
+
+def _settled(text: str, mentions: Sequence[Mention], longest: int) -> int:
+    """Where ``text`` can be cut with every mention before the cut final; 0 if nowhere yet.
+
+    ``text`` is a prefix of a longer text.  A name that starts more than
+    ``longest`` non-space characters before the end cannot reach past it, so
+    the mentions that start there are the ones the whole text has; the cut is
+    the last whitespace before that point that no such mention spans, so the
+    rest of the text starts at a word boundary, as it does in the whole.
+    """
+    position, seen = len(text), 0
+    while position > 0 and seen <= longest:
+        position -= 1
+        seen += not text[position].isspace()
+    if seen <= longest:
+        return 0
+    from bisect import bisect_left
+
+    starts = [m.start for m in mentions]
+    cut = position
+    while cut > 0:
+        while cut > 0 and not text[cut - 1].isspace():
+            cut -= 1
+        if cut == 0:
+            break
+        # mentions do not overlap: only the last one that starts before the cut can span it
+        last = bisect_left(starts, cut) - 1
+        if last < 0 or mentions[last].end <= cut:
+            return cut
+        cut = mentions[last].start
+    return 0
+
+
+def _stream_mentions(blocks: Iterable[str], version: str | None) -> Iterator[tuple[int, list[Mention]]]:
+    """The mentions `kzrights.annotate` finds in the text ``blocks`` make up, as it goes.
+
+    Yields ``(offset, mentions)`` as each block settles: the mentions of a
+    piece of the text, with offsets into that piece, and the code points of
+    the text before it.  Each block is annotated together with the tail of
+    the one before that is not yet settled (see `_settled`), so the
+    mentions are those of the whole text, while only about one block is held
+    in memory.
+    """
     from .annotation import annotate
 
-    if args.file == "-":
-        text = sys.stdin.read()
-    else:
-        path = Path(args.file)
+    longest = _longest_name(version)
+    pending, base, wait_for = "", 0, 0
+    for block in blocks:
+        pending += block
+        if len(pending) < wait_for:
+            continue
+        mentions = annotate(pending, version=version)
+        cut = _settled(pending, mentions, longest)
+        if not cut:
+            # nowhere to cut yet (too short, or no spaces): try again once it has doubled
+            wait_for = 2 * len(pending)
+            continue
+        yield base, [m for m in mentions if m.start < cut]
+        pending, base, wait_for = pending[cut:], base + cut, 0
+    yield base, annotate(pending, version=version)
+
+
+def _open_input(name: str) -> tuple[Callable[[int], bytes], Callable[[], None]]:
+    """A function reading up to n bytes (as they arrive) from the file ``name`` or stdin (``-``)."""
+    if name == "-":
+        stdin = sys.stdin
+        binary = getattr(stdin, "buffer", None)
+        if binary is None:
+            raise _CliError("stdin is closed; give a file name or pipe text in")
+        return getattr(binary, "read1", binary.read), lambda: None
+    path = Path(name)
+    try:
+        stream = path.open("rb", buffering=0)  # each read is one system call: what has arrived
+    except FileNotFoundError:
+        raise _CliError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise _CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return stream.read, stream.close
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _annotate(args: argparse.Namespace) -> None:
+    read, close = _open_input(args.file)
+    name = "stdin" if args.file == "-" else args.file
+
+    def reading(size: int) -> bytes:
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise _CliError(f"no such file: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _CliError(f"cannot read {path}: {exc}") from None
-    mentions = annotate(text, version=args.data_version)
-    data = [m._asdict() for m in mentions]
-    _emit(
-        args,
-        [{k: v for k, v in d.items() if v is not None} for d in data],
-        lambda: (
-            "\n".join(f"{m.start:>7}-{m.end:<7} {m.entity_id:<40} {m.text}" for m in mentions)
-            or "no entities"
-        ),
-    )
+            return read(size)
+        except OSError as exc:
+            raise _CliError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+    out = sys.stdout
+    as_json = getattr(args, "json", False)
+    from ._converter import unstructure_hook
+    from .records import Mention
+
+    plain = unstructure_hook(Mention)  # the converter's own function, called once per mention
+    ascii_only = not _carries_unicode(out)
+    count = 0
+    try:
+        for base, mentions in _stream_mentions(_decoded(reading, name), args.data_version):
+            if as_json:
+                lines = [_mention_json(plain(m), base, ascii_only) for m in mentions]
+                if lines:
+                    out.write(("[\n" if not count else ",\n") + ",\n".join(lines))
+            else:
+                lines = [
+                    # one line per mention, even for a name that runs over a line break
+                    f"{m.start + base:>7}-{m.end + base:<7} {m.entity_id:<40} "
+                    f"{m.text if m.text.isprintable() else _SPACES.sub(' ', m.text)}\n"
+                    for m in mentions
+                ]
+                out.write("".join(lines))
+            count += len(lines)
+            out.flush()  # each block's mentions as soon as they are settled
+    finally:
+        close()
+    if as_json:
+        out.write("\n]\n" if count else "[]\n")
+    elif not count:
+        out.write("no entities\n")
+
+
+def _carries_unicode(stream: Any) -> bool:
+    """Whether ``stream``'s encoding can write every character (a UTF)."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
+    """A mention, unstructured, as one element of an indented JSON array (as ``json.dumps(..., indent=2)``).
+
+    ``fields`` comes from the converter; its offsets are moved by ``offset``
+    and the fields without a value are left out.
+    """
+    from json.encoder import encode_basestring, encode_basestring_ascii  # C, where json has its speedups
+
+    string = encode_basestring_ascii if ascii_only else encode_basestring
+    fields["start"] += offset
+    fields["end"] += offset
+    members = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, str):
+            shown = string(value)
+        elif type(value) is int:
+            shown = str(value)
+        else:
+            shown = json.dumps(value, ensure_ascii=ascii_only)
+        members.append(f'    "{key}": {shown}')
+    return "  {\n" + ",\n".join(members) + "\n  }"
 
 
 def _export(args: argparse.Namespace) -> None:
@@ -259,7 +469,8 @@ def _cite(args: argparse.Namespace) -> None:
 def _verify(args: argparse.Namespace) -> None:
     from .releases import verify, versions
 
-    targets = [args.data_version] if args.data_version else list(versions())
+    # "" is a version like any other (and no release has it), not "every release"
+    targets = [args.data_version] if args.data_version is not None else list(versions())
     checked = {version: list(verify(version)) for version in targets}
     _emit(args, checked, lambda: "\n".join(f"{v}: ok ({len(files)} files)" for v, files in checked.items()))
 
@@ -268,65 +479,95 @@ def _diff(args: argparse.Namespace) -> None:
     from .compare import diff
 
     change = diff(args.old, args.new)
-    data = {
-        "old": change.old,
-        "new": change.new,
-        "added": list(change.added),
-        "removed": list(change.removed),
-        "changed": [{"id": c.id, "fields": list(c.fields)} for c in change.changed],
-        "metadata": list(change.metadata),
-        "mentions": list(change.mentions),
-    }
-    _emit(args, data, lambda: str(change))
+    _emit(args, change, lambda: str(change))
 
 
 def _schema(args: argparse.Namespace) -> None:
     from .exports.schema import json_schema
 
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    print(_json(json_schema()))
 
 
 class _CliError(Exception):
     """A user error that the command line reports in one line."""
 
 
+_LONG_QUOTE = re.compile(r"'[^'\n]{80,}'|" + r'"[^"\n]{80,}"')
+_LONG_WORD = re.compile(r"\S{100,}")
+
+
+def _shortened(message: str) -> str:
+    """``message`` on one line, quoting at most about 80 characters of anything it quotes."""
+    message = _LONG_QUOTE.sub(lambda m: m[0][:76] + "..." + m[0][0], message)
+    message = _LONG_WORD.sub(lambda m: m[0][:77] + "...", message)
+    return " ".join(message.splitlines())
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr."""
 
     def error(self, message: str) -> Any:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog.split()[0]} --help)\n")
+        self.exit(2, f"{self.prog}: error: {_shortened(message)} (see {self.prog.split()[0]} --help)\n")
+
+
+class _Version(argparse.Action):
+    """``--version``, which reads the release index only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "print the package version and the newest data release")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from . import __getattr__ as package_attribute
+        from .releases import latest
+
+        print(f"kzrights {package_attribute('__version__')} (newest data release {latest()})")
+        parser.exit()
+
+
+_ANNOTATE_HELP = """\
+Find the entities of the report's registry in a UTF-8 text file, or in
+stdin with -.  The file is read in blocks, so any size works in bounded
+memory, and each mention is written as soon as it is found.
+
+Offsets (start, end) count Unicode code points of the text as stored: a
+CRLF line end is two characters and a byte order mark one, as in Python's
+open(FILE, encoding="utf-8", newline="").read()[start:end].  A file and the
+same bytes on stdin give the same offsets.  --json prints a JSON array of
+objects with entity_id, text, start and end.
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __getattr__ as package_attribute
-    from .releases import latest
-
     parser = _Parser(
         prog="kzrights",
         description="The report “Retreating Rights – Kazakhstan: Conclusions and Recommendations” as data.",
     )
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"kzrights {package_attribute('__version__')} (newest data release {latest()})",
-    )
+    parser.add_argument("--version", action=_Version)
     version_help = "the data release to use (default: the newest)"
     parser.add_argument("--data-version", metavar="VERSION", help=version_help)
-    common = _Parser(add_help=False)
-    # after the command too; SUPPRESS keeps a value given before the command
-    common.add_argument("--data-version", metavar="VERSION", help=version_help, default=argparse.SUPPRESS)
-    printing = _Parser(add_help=False, parents=[common])
-    printing.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    # the same options after the command; SUPPRESS keeps a value given before it
+    printing = _Parser(add_help=False)
+    printing.add_argument(
+        "--json", action="store_true", help="print JSON instead of text", default=argparse.SUPPRESS
+    )
+    release = _Parser(add_help=False)
+    release.add_argument("--data-version", metavar="VERSION", help=version_help, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def add(name: str, run: Callable[[argparse.Namespace], None], help: str, data: bool = True) -> Any:
-        sub = commands.add_parser(name, help=help, description=help, parents=[printing if data else common])
-        sub.set_defaults(run=run)
+    def add(
+        name: str, run: Callable[[argparse.Namespace], None], help: str, data: bool = True, **kwargs: Any
+    ) -> Any:
+        """A subcommand; ``data=False`` for those that read no one release, and take no --data-version."""
+        parents = [printing, release] if data else [printing]
+        sub = commands.add_parser(name, help=help, parents=parents, **{"description": help, **kwargs})
+        sub.set_defaults(run=run, reads_release=data)
         return sub
 
     add("recommendations", _recommendations, "print the 15 recommendations (the default command)")
     add("info", _info, "what the release holds, and how to cite it")
-    add("versions", _versions, "the data releases this package ships")
+    add("versions", _versions, "the data releases this package ships", data=False)
     add("show", _show, "one record, entity, theme or figure by id").add_argument("id")
     search = add("search", _search, "ranked full-text search")
     search.add_argument("query", nargs="+", help="words, and phrases in double quotes")
@@ -336,9 +577,14 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--theme", help="keep only records linked to this theme")
     search.add_argument("--entity", help="keep only records that mention this entity")
     search.add_argument("--section", choices=["conclusions", "recommendations", "footnotes"])
-    add("annotate", _annotate, "find the report's entities in a text file, or - for stdin").add_argument(
-        "file"
+    annotate = add(
+        "annotate",
+        _annotate,
+        "find the report's entities in a text file, or - for stdin",
+        description=_ANNOTATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    annotate.add_argument("file", help="a UTF-8 text file, or - for stdin")
     from .exports import FOLDER_FORMATS, FORMATS
 
     export = add("export", _export, "write the report as " + ", ".join(FORMATS))
@@ -354,25 +600,84 @@ def _parser() -> argparse.ArgumentParser:
         help="replace a previous export at --output (a folder only if kzrights wrote it)",
     )
     add("cite", _cite, "a citation of the report pinned to a paragraph or recommendation").add_argument("id")
-    add("verify", _verify, "re-hash the installed data releases against their manifests")
-    diff = add("diff", _diff, "what changed between two data releases")
+    add("verify", _verify, "re-hash the installed data releases against their manifests (all by default)")
+    diff = add("diff", _diff, "what changed between two data releases", data=False)
     diff.add_argument("old")
     diff.add_argument("new")
-    add("schema", _schema, "print the JSON Schema of the json export", data=False)
+    add(
+        "schema",
+        _schema,
+        "print the JSON Schema of the json export (JSON with or without --json)",
+        data=False,
+    )
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the process exit code."""
+def _say(message: str) -> None:
+    """One line on stderr, if there is a stderr."""
+    if sys.stderr is not None:
+        print(f"kzrights: {_shortened(message)}", file=sys.stderr, flush=True)
+
+
+def _run(argv: list[str]) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["recommendations", *(argv if argv is not None else sys.argv[1:])])
+        args = parser.parse_args(["recommendations", *argv])
+    if args.data_version is not None and not args.reads_release:
+        parser.error(f"{args.command} takes no --data-version: it does not read one release")
+    if sys.stdout is None:
+        raise _CliError("stdout is closed: nowhere to write the output")
+    args.run(args)
+    sys.stdout.flush()  # here, so that an error in writing is reported like any other
+
+
+def _tolerant_stdout() -> Callable[[], None]:
+    """Make stdout escape what its encoding cannot show; return how to undo it."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    errors = getattr(sys.stdout, "errors", None)
+    if reconfigure is None or errors is None:
+        return lambda: None
+    reconfigure(errors="backslashreplace")
+    return lambda: reconfigure(errors=errors)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that Python's last flush at exit does not fail again."""
+    import os
+
     try:
-        args.run(args)
-    except (KzrightsError, _CliError, ValueError, TypeError) as exc:
-        print(f"kzrights: error: {exc}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code.
+
+    0 on success, 1 for an error in the input or the data, 2 for a usage
+    error, 130 when interrupted (Ctrl-C); each failure is one line on stderr.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    restore = _tolerant_stdout()
+    try:
+        _run(arguments)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+    except BrokenPipeError:  # the reader went away, e.g. piped into head
+        _discard_stdout()
         return 0
+    except (KzrightsError, _CliError, ValueError, TypeError) as exc:
+        _say(f"error: {exc}")
+        return 1
+    except OSError as exc:  # writing the output: a full disk, a closed pipe
+        _say(f"error: cannot write the output: {exc.strerror or exc}")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        _say(f"internal error (please report it): {type(exc).__name__}: {exc}")
+        return 70
+    finally:
+        restore()
     return 0

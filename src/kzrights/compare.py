@@ -80,15 +80,9 @@ def _section(title: str, items: Iterable[str]) -> list[str]:
 
 
 def _addressable(report: Any) -> dict[str, Any]:
-    items = [
-        *report.sections,
-        *report.records(),
-        *report.entities,
-        *report.themes,
-        *report.figures,
-        *report.sources,
-    ]
-    return {item.id: item for item in items}
+    # every id the report resolves (its sections, records, entities, themes,
+    # figures and sources), in the order of Report.ids()
+    return {id: report.get(id) for id in report.ids()}
 
 
 def _differing_fields(old: Any, new: Any) -> tuple[str, ...]:

@@ -41,21 +41,25 @@ def _closest(wanted: str, candidates: Iterable[str], n: int = 3) -> tuple[str, .
     return tuple(close)
 
 
-def _rebuild(cls: type[KzrightsError], args: tuple[object, ...], state: dict[str, object]) -> KzrightsError:
-    """Unpickle an error without calling its ``__init__``, whose arguments differ from ``args``."""
-    error = cls.__new__(cls)
-    error.args = args
-    error.__dict__.update(state)
+def _rebuild(cls: type[KzrightsError], args: tuple[object, ...]) -> KzrightsError:
+    """Recreate an error from its class and ``args``, without running its ``__init__``."""
+    error: KzrightsError = cls.__new__(cls, *args)
     return error
 
 
 class KzrightsError(Exception):
-    """Base class of every error that kzrights raises on purpose."""
+    """Base class of every error that kzrights raises on purpose.
+
+    Every kzrights error pickles with its attributes, so that it crosses a
+    process boundary intact: a `multiprocessing` pool re-raises it in
+    the parent, where an unpicklable error would leave the pool hanging.
+    """
 
     def __reduce__(self) -> tuple[object, ...]:
-        # the subclasses build their message from several arguments, so the default
-        # (calling the class with ``args``) cannot rebuild them: process pools need this
-        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+        # Exception's own __reduce__ calls the class again with ``args`` (the
+        # message alone), which fails for errors whose __init__ takes other
+        # arguments; rebuild without __init__ and restore the attributes instead.
+        return (_rebuild, (self.__class__, self.args), self.__dict__ or None)
 
 
 class UnknownIdError(KzrightsError, LookupError):

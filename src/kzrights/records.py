@@ -18,6 +18,8 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 """
 
 import enum
+import functools
+import itertools
 from typing import Any, ClassVar, NamedTuple
 
 import attrs
@@ -36,6 +38,7 @@ __all__ = [
     "Item",
     "Link",
     "Mention",
+    "MentionList",
     "Metadata",
     "Paragraph",
     "Recommendation",
@@ -491,6 +494,45 @@ class Mention(NamedTuple):
         from ._display import record_html
 
         return record_html(self)
+
+
+# tuple.__new__ called straight from C for each row: no Python frame per mention
+_NEW_MENTION = functools.partial(tuple.__new__, Mention)
+_ONLY_MENTIONS = frozenset({Mention})
+_MENTION_WIDTH = len(Mention._fields)
+
+
+def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
+    """Rebuild a `MentionList` from the flat fields `MentionList.__reduce__` gives."""
+    fields = iter(values)
+    # zip over one iterator, six times: each row takes the next six values
+    return MentionList(map(_NEW_MENTION, zip(*[fields] * _MENTION_WIDTH, strict=True)))
+
+
+class MentionList(list[Mention]):
+    """The list `kzrights.annotate` returns: a plain list of mentions that pickles compactly.
+
+    It behaves as a ``list`` in every way (and compares equal to one with the
+    same mentions).  It pickles as one flat tuple of its mentions' fields
+    rather than one object per mention: pickle runs Python code for each
+    named tuple it meets, which made a list of mentions cost four to five times
+    the same data in plain tuples to send through a process pool.  See
+    "Process pools" in ``docs/benchmarks.md`` for the figures.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> "tuple[Any, ...]":
+        if not set(map(type, self)) <= _ONLY_MENTIONS:
+            # something else was put in: the flat form would not hold it
+            return (MentionList, (list(self),))
+        return (_mention_list, (tuple(itertools.chain.from_iterable(self)),))
+
+    def _repr_html_(self) -> str:
+        """One HTML table of all the mentions, for Jupyter."""
+        from ._display import mentions_html
+
+        return mentions_html(self)
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -7,25 +7,29 @@ ever looked up in that index, never joined into a path.
 
 Files are read through the loader that imported the package (as
 `pkgutil.get_data` does), so the package works from a wheel, a zip file
-or a source checkout alike.  Each release is read,
-checked against its manifest and turned into a [`Report`][kzrights.report.Report]
-once, on first use, behind a lock; later calls return the same object.
+or a source checkout alike; a file on disk must be a regular file, so that a
+FIFO or a device in its place is refused rather than read.  Each release is
+read, checked (against its manifest, then by `kzrights._integrity`) and
+turned into a [`Report`][kzrights.report.Report] once, on first use, behind a lock
+that is safe across threads and ``fork()``; later calls return the same object.
 """
 
 from __future__ import annotations
 
-import _thread
 import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
 from ._compat import sha256_hex
 from ._layout import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from ._locking import FIRST_USE
 from .errors import DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
     from typing import Protocol
 
+    from ._converter import ReleaseDocument
     from .report import Report
 
     class DataFolder(Protocol):
@@ -58,6 +62,13 @@ class _Entry:
         self.manifest_sha256 = manifest_sha256
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""The largest file a data folder may hold, in bytes; a larger one is refused unread.
+
+The biggest shipped file (release 1.1.0's ``report.json``) is about 160 kB.
+"""
+
+
 def _parse_json(data: bytes, version: str | None, file: str) -> Any:
     import json  # on first use: import kzrights reads nothing
 
@@ -65,6 +76,105 @@ def _parse_json(data: bytes, version: str | None, file: str) -> Any:
         return json.loads(data)
     except (UnicodeDecodeError, ValueError) as exc:
         raise DataIntegrityError(version, file, f"not valid JSON ({exc})") from None
+    except RecursionError:  # "[[[[..." deeper than the interpreter's recursion limit
+        raise DataIntegrityError(version, file, "JSON nested too deeply to read") from None
+
+
+def _brief(value: Any) -> str:
+    """A short repr of a JSON value, however large or deeply nested."""
+    import reprlib  # only paid for when an error is raised
+
+    return reprlib.repr(value)
+
+
+class _Refused(Exception):
+    """A data file that is not read at all: a FIFO, a device, a folder or an oversized file."""
+
+
+# O_NONBLOCK: a file swapped for a FIFO between the stat and the open must not
+# make the open wait for a writer (regular files ignore the flag). O_BINARY:
+# no newline translation on Windows.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(status: os.stat_result) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _NOT_FILES if test(status.st_mode)), "not a regular file")
+        raise _Refused(f"is {kind}, not a file")
+    if status.st_size > MAX_FILE_BYTES:
+        raise _Refused(f"is {status.st_size} bytes, more than the {MAX_FILE_BYTES} a data file may have")
+
+
+def _read_regular_file(path: str | bytes) -> bytes:
+    """Return the content of the regular file at ``path``.
+
+    A FIFO or a device (or a symbolic link to one) is refused before it is
+    opened, where reading would block or never end, and the read stops after
+    `MAX_FILE_BYTES` whatever the file claims.
+
+    Raises:
+        _Refused: If it is not a regular file, or is too large.
+        OSError: If it cannot be read.
+    """
+    _check_regular(os.stat(path))
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with open(descriptor, "rb") as file:
+        _check_regular(os.fstat(descriptor))  # the file that was opened, not the one stat() saw
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(f"is more than the {MAX_FILE_BYTES} bytes a data file may have")
+    return data
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean a data file could not be read, as opposed to a bug.
+
+    OSError covers a missing or unreadable file, ImportError zipimport's
+    ZipImportError (a damaged header in a zip archive), EOFError a truncated
+    compressed member and MemoryError a member that inflates beyond memory.
+    A corrupt deflated member raises ``zlib.error``, and
+    `importlib.resources` raises ``zipfile.BadZipFile`` for a bad
+    CRC: they are looked up in ``sys.modules`` rather than imported,
+    since a module that raised has been imported, and importing them would
+    cost every load.
+    """
+    errors: list[type[BaseException]] = [_Refused, OSError, ImportError, EOFError, MemoryError]
+    for module, name in (("zlib", "error"), ("zipfile", "BadZipFile")):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            errors.append(getattr(loaded, name))
+    return tuple(errors)
+
+
+def _unreadable(exc: BaseException) -> str:
+    """Say why a data file could not be read, for a `DataIntegrityError`."""
+    if isinstance(exc, _Refused):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    return f"cannot be read ({type(exc).__name__}: {exc})"
+
+
+def _read_node(node: DataFolder) -> bytes:
+    """Return the content of a file of a data folder, refusing FIFOs, devices and oversized files."""
+    if isinstance(node, _LoaderFolder):
+        try:
+            return _read_regular_file(node.path)
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # not on the file system, such as a file in a zip archive: the loader reads it
+        return node.read_bytes()
+    if isinstance(node, os.PathLike):
+        return _read_regular_file(os.fspath(node))
+    return node.read_bytes()  # pragma: no cover - a Traversable that is not a path (a zip's)
 
 
 class _LoaderFolder:
@@ -81,6 +191,11 @@ class _LoaderFolder:
     def __init__(self, get_data: Any, path: str) -> None:
         self._get_data = get_data
         self._path = path
+
+    @property
+    def path(self) -> str:
+        """Where this file is, for the loader (a path into a zip archive, say)."""
+        return self._path
 
     def joinpath(self, *children: str) -> _LoaderFolder:
         return _LoaderFolder(self._get_data, os.path.join(self._path, *children))
@@ -115,7 +230,8 @@ class ReleaseStore:
 
     def __init__(self, root: DataFolder) -> None:
         self._root = root
-        self._lock = _thread.allocate_lock()
+        # kzrights' one first-use lock: safe across threads and fork() (see _locking)
+        self._lock = FIRST_USE
         self._entries: dict[str, _Entry] | None = None
         self._reports: dict[str, Report] = {}
 
@@ -124,9 +240,11 @@ class ReleaseStore:
         for part in relative.split("/"):
             node = node.joinpath(part)
         try:
-            return node.read_bytes()
-        except OSError as exc:
-            raise DataIntegrityError(version, relative, f"cannot be read ({exc.strerror or exc})") from None
+            return _read_node(node)
+        except Exception as exc:
+            if not isinstance(exc, _read_errors()):
+                raise
+            raise DataIntegrityError(version, relative, _unreadable(exc)) from None
 
     def _index(self) -> dict[str, _Entry]:
         entries = self._entries
@@ -153,7 +271,18 @@ class ReleaseStore:
                 raise DataIntegrityError(
                     None, INDEX_FILE, f"release #{position} must have exactly the string fields {fields}"
                 )
-            entries[item["version"]] = _Entry(**item)
+            # The index is the one file no hash covers: hold it to what the build writes,
+            # so that a damaged version or folder name is caught here, not taken for another.
+            version = item["version"]
+            parts = version.split(".")
+            if not (len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts)):
+                raise DataIntegrityError(
+                    None, INDEX_FILE, f"release #{position}: {_brief(version)} is not MAJOR.MINOR.PATCH"
+                )
+            if item["directory"] != f"releases/{version}" or version in entries:
+                reason = f"release #{position}: {version} must be listed once, in releases/{version}"
+                raise DataIntegrityError(None, INDEX_FILE, reason)
+            entries[version] = _Entry(**item)
         return entries
 
     def versions(self) -> tuple[str, ...]:
@@ -191,13 +320,13 @@ class ReleaseStore:
         return report
 
     def verify(self, version: str | None = None) -> tuple[str, ...]:
-        """Re-read a release's files and check them against its manifest; return the files checked.
+        """Re-read a release and check it as `load` does; return the files checked.
 
         Raises:
             DataIntegrityError: Naming the first file that does not match.
         """
         entry = self._index()[self.resolve(version)]
-        names = self._checked_files(entry)
+        _, _, names = self._checked_release(entry)
         return (f"{entry.directory}/{MANIFEST_FILE}", *(f"{entry.directory}/{name}" for name in names))
 
     def _checked_files(self, entry: _Entry) -> dict[str, tuple[bytes, str]]:
@@ -221,7 +350,7 @@ class ReleaseStore:
                 and isinstance(item.get("sha256"), str)
                 and isinstance(item.get("size"), int)
             ):
-                raise DataIntegrityError(version, manifest_name, f"malformed file entry {item!r:.80}")
+                raise DataIntegrityError(version, manifest_name, f"malformed file entry {_brief(item)}")
             name = f"{entry.directory}/{item['name']}"
             data = self._read(name, version)
             if len(data) != item["size"]:
@@ -238,7 +367,26 @@ class ReleaseStore:
         return contents
 
     def _load(self, entry: _Entry) -> Report:
-        from ._converter import structure_document, to_report
+        from ._converter import to_report
+
+        document, source_text, _ = self._checked_release(entry)
+        return to_report(document, version=entry.version, source_text=source_text)
+
+    def _checked_release(self, entry: _Entry) -> tuple[ReleaseDocument, str, tuple[str, ...]]:
+        """Read a release and check all of it; return its document, its source text and its files.
+
+        `load` and `verify` both run this, so that a release
+        verifies exactly when it loads.  The checks, in order: each file's
+        size and sha256 against the manifest (and the manifest's against
+        the index), the shape of ``report.json``, the source text's sha256
+        against the metadata, and then ids, references and spans
+        (`kzrights._integrity.check_release`).
+
+        Raises:
+            DataIntegrityError: Naming the file at fault and what is wrong.
+        """
+        from ._converter import structure_document
+        from ._integrity import check_release
 
         version = entry.version
         contents = self._checked_files(entry)
@@ -257,11 +405,12 @@ class ReleaseStore:
             source_text = source_bytes.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataIntegrityError(version, f"{entry.directory}/{SOURCE_FILE}", str(exc)) from None
-        return to_report(document, version=version, source_text=source_text)
+        check_release(document, source_text, version=version, file=document_name)
+        return document, source_text, tuple(contents)
 
 
 _store: ReleaseStore | None = None
-_store_lock = _thread.allocate_lock()
+_store_lock = FIRST_USE
 # load()'s lock-free fast path: the store's own cache is keyed by resolved
 # version, this one by what the caller passed (None included), so a cached
 # load() is a single dictionary look-up.
@@ -305,7 +454,8 @@ def load(version: str | None = None) -> Report:
         UnknownVersionError: If no shipped release has this version; the
             error lists the shipped ones.
         DataIntegrityError: If the installed files do not match the
-            release's manifest.
+            release's manifest, or its records do not hold together (see
+            [`verify`][kzrights.releases.verify]).
 
     Examples:
         >>> import kzrights
@@ -320,16 +470,28 @@ def load(version: str | None = None) -> Report:
     return report
 
 
+def _is_loaded(report: Report) -> bool:
+    """Whether ``report`` is the object `load` returns for its version (so pickles by version)."""
+    store = _store
+    return store is not None and store._reports.get(report.version) is report
+
+
 def latest() -> str:
     """Return the version of the newest data release this package ships."""
     return _default_store().resolve(None)
 
 
 def verify(version: str | None = None) -> tuple[str, ...]:
-    """Re-hash a release's installed files against its manifest.
+    """Re-read a release's installed files and check them as [`load`][kzrights.releases.load] does.
 
-    [`load`][kzrights.releases.load] checks the same on first use; ``verify`` reads the files
-    again, so it also catches a file changed after loading.
+    A release verifies exactly when it loads.  The checks: every file is a
+    regular file with the size and sha256 its manifest lists (and the
+    manifest the sha256 the release index lists); ``report.json`` has the
+    shape of a release; every id is unique and every reference names a
+    record of the release, of the right kind; every span lies inside the
+    source text and reads what its record says.  [`load`][kzrights.releases.load] runs them on
+    first use only; ``verify`` reads the files again, so it also catches a
+    file changed after loading.  ``docs/versioning.md`` lists the checks.
 
     Examples:
         >>> import kzrights
@@ -345,6 +507,7 @@ def verify(version: str | None = None) -> tuple[str, ...]:
     Raises:
         TypeError: If ``version`` is neither a str nor None.
         UnknownVersionError: If no shipped release has this version.
-        DataIntegrityError: Naming the first file that does not match.
+        DataIntegrityError: Naming the first file that fails a check, and
+            what is wrong with it (the JSON path, for a record).
     """
     return _default_store().verify(version)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._document import ADDRESSABLE_PARTS, TEXT_PARTS
+from ._locking import FIRST_USE
 from .errors import InputTooLongError, UnknownIdError
 from .records import (
     Addressee,
@@ -27,6 +29,7 @@ from .records import (
 )
 
 if TYPE_CHECKING:
+    from ._provenance import SourceMap
     from .search.index import Hit
     from .search.locate import Location, Locator
     from .search.related import KwicLine, Related
@@ -47,6 +50,25 @@ MAX_NAME_LENGTH = 1_000
 
 Addressable = Record | Section | Entity | Theme | Figure | Source
 
+_tools_imported = False
+
+
+def _import_tools() -> None:
+    """Import what the search tools run, once per process, under the first-use lock.
+
+    The search package's modules import one another: threads that each
+    imported a different one first would deadlock on Python's import locks.
+    """
+    global _tools_imported
+    if not _tools_imported:
+        with FIRST_USE:
+            if not _tools_imported:
+                import importlib
+
+                importlib.import_module(f"{__package__}.search")
+                importlib.import_module(f"{__package__}._names")
+                _tools_imported = True
+
 
 @attrs.frozen(repr=False, eq=False)
 class Report(_Record):
@@ -55,6 +77,11 @@ class Report(_Record):
     Get one with [`kzrights.load`][kzrights.releases.load]; every field is immutable, and the
     same object is shared by every caller that loads the same release.  Two
     reports are equal when they hold the same release data.
+
+    Threads may share a report: each index a tool builds on first use is
+    built once, by one thread.  A report pickles and deep-copies; a shipped
+    release pickles as its version, and comes back as the object
+    [`kzrights.load`][kzrights.releases.load] returns in the receiving process.
 
     Attributes:
         version: The data release, e.g. ``"1.0.0"``.
@@ -96,35 +123,42 @@ class Report(_Record):
     _caches: dict[str, Any] = attrs.field(init=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
-        text_records: list[Record] = [
-            *self.paragraphs,
-            *self.items,
-            *self.recommendations,
-            *self.footnotes,
-        ]
+        text_records: list[Record] = [r for name in TEXT_PARTS for r in getattr(self, name)]
         text_records.sort(key=lambda r: r.span.start)
-        index: dict[str, Addressable] = {s.id: s for s in self.sections}
-        index.update((r.id, r) for r in text_records)
-        index.update((e.id, e) for e in self.entities)
-        index.update((t.id, t) for t in self.themes)
-        index.update((f.id, f) for f in self.figures)
-        index.update((s.id, s) for s in self.sources)
+        # every id get() resolves: the text records in reading order, where
+        # their parts stand among the others (sections first)
+        index: dict[str, Addressable] = {}
+        for name in ADDRESSABLE_PARTS:
+            if name not in TEXT_PARTS:
+                index.update((member.id, member) for member in getattr(self, name))
+            elif name == TEXT_PARTS[0]:
+                index.update((r.id, r) for r in text_records)
         object.__setattr__(self, "_records", tuple(text_records))
         object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_names", None)
         object.__setattr__(self, "_caches", {})
 
     def __repr__(self) -> str:
-        extra = (
-            f", {len(self.entities)} entities, {len(self.themes)} themes, {len(self.figures)} figures"
-            if self.entities
-            else ""
-        )
-        return (
-            f"<Report {self.version}: {len(self.paragraphs)} paragraphs, "
-            f"{len(self.items)} items, {len(self.recommendations)} recommendations, "
-            f"{len(self.footnotes)} footnotes{extra}>"
-        )
+        # the text parts always; the others (but the sections, which every
+        # release has) when the release has them
+        counts = [
+            f"{len(getattr(self, name))} {name}"
+            for name in ADDRESSABLE_PARTS
+            if name in TEXT_PARTS or (name != "sections" and getattr(self, name))
+        ]
+        return f"<Report {self.version}: {', '.join(counts)}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A shipped release pickles as its version alone: the receiving process
+        # loads (and checks) it from its own installation, and gets the one
+        # object per release that load() promises.  Any other Report pickles its
+        # data fields; the indexes built from them are rebuilt, never carried.
+        from . import releases
+
+        if releases._is_loaded(self):
+            return (releases.load, (self.version,))
+        fields = attrs.fields(Report)
+        return (Report, tuple(getattr(self, f.name) for f in fields if f.init))
 
     def _repr_html_(self) -> str:
         from ._display import report_html
@@ -308,6 +342,7 @@ class Report(_Record):
         found = self._index.get(name)
         if isinstance(found, Entity):
             return found
+        _import_tools()
         names = self._name_index()
         from ._names import name_key
 
@@ -320,14 +355,18 @@ class Report(_Record):
     def _name_index(self) -> Mapping[str, Entity]:
         names = self._names
         if names is None:
-            from ._names import name_key
+            _import_tools()
+            with FIRST_USE:
+                names = self._names
+                if names is None:
+                    from ._names import name_key
 
-            built: dict[str, Entity] = {}
-            for entity in self.entities:
-                for form in (entity.id, entity.name, *entity.aliases):
-                    built.setdefault(name_key(form), entity)
-            names = MappingProxyType(built)
-            object.__setattr__(self, "_names", names)
+                    built: dict[str, Entity] = {}
+                    for entity in self.entities:
+                        for form in (entity.id, entity.name, *entity.aliases):
+                            built.setdefault(name_key(form), entity)
+                    names = MappingProxyType(built)
+                    object.__setattr__(self, "_names", names)
         return names
 
     def recommendations_on(self, theme: str) -> tuple[Recommendation, ...]:
@@ -353,11 +392,39 @@ class Report(_Record):
         return tuple(m for m in self.mentions if m.entity_id == wanted)
 
     def _cached(self, name: str, build: Any) -> Any:
+        """Return the index ``name``, built by ``build(self)`` once, on first use, by one thread."""
         cache = self._caches
         value = cache.get(name)
         if value is None:
-            value = cache.setdefault(name, build(self))
+            with FIRST_USE:
+                value = cache.get(name)
+                if value is None:
+                    value = cache[name] = build(self)
         return value
+
+    def _source_map(self, record_id: str) -> SourceMap:
+        """Return where each character of a text record's ``text`` stands in the source.
+
+        Made once per record, on first use, by one thread; quotations and
+        exports share it.
+
+        Raises:
+            UnknownIdError: If no record has this id.
+            ValueError: If ``record_id`` is not a text record's.
+        """
+        maps: dict[str, SourceMap] = self._cached("source_maps", lambda _: {})
+        found = maps.get(record_id)
+        if found is None:
+            record = self.get(record_id)
+            if not isinstance(record, (Paragraph, Item, Recommendation, Footnote)):
+                raise ValueError(f"{record_id} is not a text record")
+            from ._provenance import SourceMap
+
+            with FIRST_USE:
+                found = maps.get(record_id)
+                if found is None:
+                    found = maps[record_id] = SourceMap.of(self.source_text, record.span)
+        return found
 
     def search(
         self,
@@ -411,6 +478,7 @@ class Report(_Record):
                 `MAX_QUERY_LENGTH` (10,000) characters.
             UnknownIdError: If ``theme`` or ``entity`` names none there is.
         """
+        _import_tools()
         from .search import validate
         from .search.index import SearchIndex
 
@@ -422,6 +490,7 @@ class Report(_Record):
 
     def _locator(self, quote: object) -> Locator:
         """Check a quotation, and return the report's quotation index (built on first use)."""
+        _import_tools()
         from .search.locate import Locator
 
         _check_text(quote, "quote", MAX_QUOTE_LENGTH)
@@ -478,6 +547,7 @@ class Report(_Record):
             InputTooLongError: If ``term`` is longer than
                 `MAX_TERM_LENGTH` (1,000) characters.
         """
+        _import_tools()
         from .search.related import concordance
 
         _check_text(term, "term", MAX_TERM_LENGTH)
@@ -498,6 +568,7 @@ class Report(_Record):
             UnknownIdError: If no record or entity has this id.
             ValueError: If ``id`` is a section's, a theme's or a figure's.
         """
+        _import_tools()
         from .search.related import related
 
         found = self.get(id)

@@ -13,11 +13,11 @@ from typing import Any
 
 import attrs
 
+from kzrights._provenance import SourceMap
 from kzrights.errors import BuildError
 from kzrights.records import Basis, Figure, FigureKind, Item, Link, Paragraph, Recommendation, Span, Theme
 
 from .entities import TextRecord
-from .parse import clean
 from .seed_files import (
     EvidenceLinkSeed,
     FigureSeed,
@@ -73,9 +73,7 @@ class _Reader:
         start = record.text.find(quote)
         if start < 0:
             raise BuildError(path, f"{what}: {quote[:60]!r} is not in {record.id}")
-        offsets = clean(self.source, record.span.start, record.span.end).offsets
-        end = start + len(quote)
-        return record, Span(offsets[start], offsets[end - 1] + 1)
+        return record, SourceMap.of(self.source, record.span).to_source(start, start + len(quote))
 
 
 def _themes(seeds: Sequence[ThemeSeed], reader: _Reader, path: str) -> tuple[Theme, ...]:

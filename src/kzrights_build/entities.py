@@ -9,10 +9,10 @@ import attrs
 
 from kzrights._matcher import Matcher, entity_matcher
 from kzrights._names import name_key
+from kzrights._provenance import SourceMap, clean
 from kzrights.errors import BuildError
-from kzrights.records import Entity, Footnote, Item, Mention, Paragraph, Recommendation, Span
+from kzrights.records import Entity, Footnote, Item, Mention, Paragraph, Recommendation
 
-from .parse import clean
 from .seed_files import EntitiesFile, EntitySeed, read
 
 __all__ = ["ENTITIES_FILE", "link_entities", "read_entities", "with_entity_ids"]
@@ -67,7 +67,7 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
     cleaned = clean(source, record.span.start, record.span.end)
     if cleaned.text != record.text:  # pragma: no cover - parse and clean agree by construction
         raise BuildError("seeds", f"{record.id}: its text no longer matches its span")
-    offsets = cleaned.offsets
+    where = SourceMap(cleaned.offsets)
     # a web address is not a mention: "…/country/21/Kazakhstan/show" names no country
     inside_urls = [
         (start, start + len(url))
@@ -82,7 +82,7 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
             start=start,
             end=end,
             record_id=record.id,
-            source_span=Span(offsets[start], offsets[end - 1] + 1),
+            source_span=where.to_source(start, end),
         )
         for entity_id, _, start, end, _, _ in matcher.find(record.text)
         if not any(url_start <= start < url_end for url_start, url_end in inside_urls)

@@ -16,7 +16,8 @@ from typing import Any
 
 import attrs
 
-from kzrights._converter import ReleaseDocument, unstructure_document
+from kzrights._converter import unstructure_document
+from kzrights._document import TEXT_PARTS, ReleaseDocument
 from kzrights._layout import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, RELEASES_FOLDER, SCHEMA, SOURCE_FILE
 from kzrights.errors import BuildError
 from kzrights.records import Metadata, Span
@@ -98,12 +99,7 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         published_span=header.published_span,
         publisher_span=Span(publisher_start, publisher_start + len(seeds.publisher)),
     )
-    records: list[TextRecord] = [
-        *parsed.paragraphs,
-        *parsed.items,
-        *parsed.recommendations,
-        *parsed.footnotes,
-    ]
+    records: list[TextRecord] = [r for name in TEXT_PARTS for r in getattr(parsed, name)]
     entity_ids, mentions = link_entities(records, source, seeds.entities)
     annotations = None
     if seeds.themes_data:

@@ -295,10 +295,9 @@ def _tuple(kind: Any, converter: cattrs.Converter) -> Any:
             try:
                 result.append(structure_element(item, element))
             except Exception as exc:  # noqa: BLE001 - gathered, as cattrs does, with the index
-                exc.__notes__ = [
-                    *getattr(exc, "__notes__", []),
-                    IterableValidationNote(f"Structuring {kind} @ index {index}", index, element),
-                ]
+                note = IterableValidationNote(f"Structuring {kind} @ index {index}", index, element)
+                # cattrs reads the index from the exception's notes; Python 3.10 has no add_note()
+                setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
                 errors.append(exc)
         if errors:
             raise IterableValidationError(f"While structuring {kind!r}", errors, kind)

@@ -6,9 +6,9 @@ import html
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from ..records import Addressee, Item, Recommendation, Record
+from ..records import Addressee, Item, Recommendation
 from .iri import IRI_PREFIX, _iri
 
 if TYPE_CHECKING:
@@ -275,8 +275,9 @@ def web_annotations(report: Report) -> dict[str, Any]:
                     {"type": "SpecificResource", "source": _iri(version, link.target_id), "purpose": kind}
                 ]
                 if link.record_id is not None and link.span is not None:
-                    offset = cast("Record", report.get(link.record_id)).span.start  # a text record
-                    words = _target(report, link.record_id, link.span.start - offset, link.span.end - offset)
+                    # the quoted words' source span, as offsets into the record's text
+                    quoted = report._source_map(link.record_id).to_text(link.span)
+                    words = _target(report, link.record_id, quoted.start, quoted.end)
                     bodies.append({**words, "purpose": "describing"})
                 else:
                     rationale = link.rationale or ""

@@ -18,7 +18,7 @@ beyond reading order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -82,7 +82,77 @@ def _key(fields: str, table: str, reference: str = "id") -> ForeignKey:
     return ForeignKey(tuple(fields.split(",")), table, tuple(reference.split(",")))
 
 
-def _records(report: Report) -> Iterator[Row]:
+@attrs.frozen
+class _Declared:
+    """One table of the layout: what it is, and how its rows come from a report."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    rows: Callable[[Report], Iterable[Row]]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    def of(self, report: Report) -> Table:
+        rows = tuple(self.rows(report))
+        return Table(
+            self.name, self.title, self.description, self.fields, self.primary_key, rows, self.foreign_keys
+        )
+
+
+# ── the tables, in an order where every foreign key points back ───────────────
+
+
+def _report_rows(report: Report) -> Iterator[Row]:
+    meta = report.metadata
+    yield (
+        report.version,
+        meta.title,
+        tuple(meta.authors),
+        meta.published,
+        meta.publisher,
+        meta.series,
+        meta.country,
+        meta.language,
+        meta.citation,
+        meta.rights.report_text,
+        meta.rights.annotations_licence,
+    )
+
+
+_REPORT = _Declared(
+    "report",
+    "The report",
+    "The report this release holds, and how to cite and reuse it: one row.",
+    (
+        _f("version", "string", "The kzrights data release"),
+        _f("title", "string", "The report's title"),
+        _f("authors", "array", "Its authors"),
+        _f("published", "date", "Its date of publication"),
+        _f("publisher", "string", "Its publisher"),
+        _f("series", "string", "The series it belongs to"),
+        _f("country", "string", "The country it is about"),
+        _f("language", "string", "Its language (BCP 47)"),
+        _f("citation", "string", "How to cite it"),
+        _f("rights", "string", "The status of the report's own text"),
+        _f("annotations_licence", "string", "The licence of kzrights' curated annotations (SPDX id)"),
+    ),
+    ("version",),
+    _report_rows,
+)
+
+_SECTIONS = _Declared(
+    "sections",
+    "Sections",
+    "The conclusions, the recommendations and the footnotes.",
+    (_ID, _f("title", "string", "Display title"), _START, _END),
+    ("id",),
+    lambda report: ((s.id, s.title, s.span.start, s.span.end) for s in report.sections),
+)
+
+
+def _record_rows(report: Report) -> Iterator[Row]:
     section_of = {id: section.id for section in report.sections for id in section.record_ids}
     for order, record in enumerate(report.records(), start=1):
         yield (
@@ -96,337 +166,298 @@ def _records(report: Report) -> Iterator[Row]:
         )
 
 
-def _report_table(report: Report) -> Table:
-    meta = report.metadata
-    return Table(
-        "report",
-        "The report",
-        "The report this release holds, and how to cite and reuse it: one row.",
-        (
-            _f("version", "string", "The kzrights data release"),
-            _f("title", "string", "The report's title"),
-            _f("authors", "array", "Its authors"),
-            _f("published", "date", "Its date of publication"),
-            _f("publisher", "string", "Its publisher"),
-            _f("series", "string", "The series it belongs to"),
-            _f("country", "string", "The country it is about"),
-            _f("language", "string", "Its language (BCP 47)"),
-            _f("citation", "string", "How to cite it"),
-            _f("rights", "string", "The status of the report's own text"),
-            _f("annotations_licence", "string", "The licence of kzrights' curated annotations (SPDX id)"),
-        ),
-        ("version",),
-        (
-            (
-                report.version,
-                meta.title,
-                tuple(meta.authors),
-                meta.published,
-                meta.publisher,
-                meta.series,
-                meta.country,
-                meta.language,
-                meta.citation,
-                meta.rights.report_text,
-                meta.rights.annotations_licence,
-            ),
-        ),
-    )
+_RECORDS = _Declared(
+    "records",
+    "Text records",
+    "Every text record (paragraph, item, recommendation, footnote) in reading order.",
+    (
+        _ID,
+        _f("kind", "string", "paragraph, item, recommendation or footnote"),
+        _f("section_id", "string", "The section it belongs to"),
+        _f("position", "integer", "Reading order, from 1"),
+        _TEXT,
+        _START,
+        _END,
+    ),
+    ("id",),
+    _record_rows,
+    (_key("section_id", "sections"),),
+)
+
+_PARAGRAPHS = _Declared(
+    "paragraphs",
+    "Paragraphs",
+    "Paragraphs of the conclusions and the lead-ins of the recommendations.",
+    (
+        _ID,
+        _f("section_id", "string", "The section"),
+        _f("number", "integer", "Position within the section"),
+        _TEXT,
+        _START,
+        _END,
+    ),
+    ("id",),
+    lambda report: (
+        (p.id, p.section_id, p.number, p.text, p.span.start, p.span.end) for p in report.paragraphs
+    ),
+    (_key("id", "records"), _key("section_id", "sections")),
+)
+
+_ITEMS = _Declared(
+    "items",
+    "List items",
+    "The nine areas of the President's June 2021 decree, items of paragraph conclusions.p8.",
+    (
+        _ID,
+        _f("paragraph_id", "string", "The paragraph that introduces the list"),
+        _f("number", "integer", "Position in the list"),
+        _TEXT,
+        _START,
+        _END,
+    ),
+    ("id",),
+    lambda report: ((i.id, i.paragraph_id, i.number, i.text, i.span.start, i.span.end) for i in report.items),
+    (_key("id", "records"), _key("paragraph_id", "paragraphs")),
+)
+
+_RECOMMENDATIONS = _Declared(
+    "recommendations",
+    "Recommendations",
+    "The 15 recommendations, by addressee and number.",
+    (
+        _ID,
+        _f("addressee", "string", "government or international"),
+        _f("addressee_label", "string", "The addressee as the report names it"),
+        _f("number", "integer", "Position among those to the same addressee"),
+        _f("lead_in_id", "string", "The paragraph that introduces it"),
+        _TEXT,
+        _START,
+        _END,
+    ),
+    ("id",),
+    lambda report: (
+        (r.id, r.addressee.value, r.addressee.label, r.number, r.lead_in_id, r.text, r.span.start, r.span.end)
+        for r in report.recommendations
+    ),
+    (_key("id", "records"), _key("lead_in_id", "paragraphs")),
+)
+
+_FOOTNOTES = _Declared(
+    "footnotes",
+    "Footnotes",
+    "The footnotes, by number.",
+    (
+        _ID,
+        _f("number", "integer", "The footnote's number"),
+        _TEXT,
+        _f("ibid_of", "string", "The footnote an 'Ibid.' repeats", required=False),
+        _START,
+        _END,
+    ),
+    ("id",),
+    lambda report: ((f.id, f.number, f.text, f.ibid_of, f.span.start, f.span.end) for f in report.footnotes),
+    (_key("id", "records"), _key("ibid_of", "footnotes")),
+)
+
+_FOOTNOTE_URLS = _Declared(
+    "footnote_urls",
+    "Footnote URLs",
+    "The web addresses each footnote gives.",
+    (
+        _f("footnote_id", "string", "The footnote"),
+        _f("position", "integer", "Order within the footnote"),
+        _f("url", "string", "The address"),
+    ),
+    ("footnote_id", "position"),
+    lambda report: ((f.id, n, url) for f in report.footnotes for n, url in enumerate(f.urls, start=1)),
+    (_key("footnote_id", "footnotes"),),
+)
+
+_FOOTNOTE_CITATIONS = _Declared(
+    "footnote_citations",
+    "Footnote citations",
+    "Which record cites which footnote, with the marker's offset in the record's text.",
+    (
+        _f("record_id", "string", "The citing record"),
+        _f("footnote_id", "string", "The footnote cited"),
+        _f("offset", "integer", "Where the marker stood in the record's text"),
+    ),
+    ("record_id", "footnote_id", "offset"),
+    lambda report: (
+        (r.id, ref.footnote_id, ref.offset)
+        for r in report.records()
+        for ref in getattr(r, "footnote_refs", ())
+    ),
+    (_key("record_id", "records"), _key("footnote_id", "footnotes")),
+)
+
+_SOURCES = _Declared(
+    "sources",
+    "Sources",
+    "The distinct works the footnotes cite, in the footnotes' own words (from release 1.1.0).",
+    (
+        _ID,
+        _f("key", "string", "Citation key for reference managers"),
+        _f("type", "string", "article, webpage, legislation or report"),
+        _f("author", "string", "The author, person or body, as the footnote names it"),
+        _f("title", "string", "Its title, if the footnote gives one", required=False),
+        _f("container", "string", "Where it was published, if the footnote says", required=False),
+        _f("date_text", "string", "The date as the footnote writes it", required=False),
+        _f("issued", "string", "That date as ISO 8601 (a year or a month)", required=False),
+        _f("url", "string", "Its web address", required=False),
+    ),
+    ("id",),
+    lambda report: (
+        (s.id, s.key, s.type, s.author, s.title, s.container, s.date_text, s.issued, s.url)
+        for s in report.sources
+    ),
+)
 
 
-def _source_tables(report: Report) -> tuple[Table, Table]:
-    sources = Table(
-        "sources",
-        "Sources",
-        "The distinct works the footnotes cite, in the footnotes' own words (from release 1.1.0).",
-        (
-            _ID,
-            _f("key", "string", "Citation key for reference managers"),
-            _f("type", "string", "article, webpage, legislation or report"),
-            _f("author", "string", "The author, person or body, as the footnote names it"),
-            _f("title", "string", "Its title, if the footnote gives one", required=False),
-            _f("container", "string", "Where it was published, if the footnote says", required=False),
-            _f("date_text", "string", "The date as the footnote writes it", required=False),
-            _f("issued", "string", "That date as ISO 8601 (a year or a month)", required=False),
-            _f("url", "string", "Its web address", required=False),
-        ),
-        ("id",),
-        tuple(
-            (s.id, s.key, s.type, s.author, s.title, s.container, s.date_text, s.issued, s.url)
-            for s in report.sources
-        ),
-    )
+def _footnote_source_rows(report: Report) -> list[Row]:
     numbers = {f.id: f.number for f in report.footnotes}
-    cites = Table(
-        "footnote_sources",
-        "Footnote sources",
-        "Which footnote cites which source (an 'Ibid.' footnote cites the source it repeats).",
-        (
-            _f("footnote_id", "string", "The footnote"),
-            _f("footnote_number", "integer", "Its number"),
-            _f("source_id", "string", "The source it cites"),
-            _f("source_key", "string", "The source's citation key"),
-        ),
-        ("footnote_id", "source_id"),
-        tuple(
-            sorted(
-                ((f, numbers[f], s.id, s.key) for s in report.sources for f in s.footnote_ids),
-                key=lambda row: (row[1], row[2]),
-            )
-        ),
-        (_key("footnote_id", "footnotes"), _key("source_id", "sources")),
-    )
-    return sources, cites
+    rows = ((f, numbers[f], s.id, s.key) for s in report.sources for f in s.footnote_ids)
+    return sorted(rows, key=lambda row: (row[1], row[2]))  # by footnote number, then source
 
 
-def tables(report: Report) -> tuple[Table, ...]:
-    """Return the report's tables, in an order where every foreign key points back."""
-    records = Table(
-        "records",
-        "Text records",
-        "Every text record (paragraph, item, recommendation, footnote) in reading order.",
-        (
-            _ID,
-            _f("kind", "string", "paragraph, item, recommendation or footnote"),
-            _f("section_id", "string", "The section it belongs to"),
-            _f("position", "integer", "Reading order, from 1"),
-            _TEXT,
-            _START,
-            _END,
-        ),
-        ("id",),
-        tuple(_records(report)),
-        (_key("section_id", "sections"),),
-    )
-    sections = Table(
-        "sections",
-        "Sections",
-        "The conclusions, the recommendations and the footnotes.",
-        (_ID, _f("title", "string", "Display title"), _START, _END),
-        ("id",),
-        tuple((s.id, s.title, s.span.start, s.span.end) for s in report.sections),
-    )
-    paragraphs = Table(
-        "paragraphs",
-        "Paragraphs",
-        "Paragraphs of the conclusions and the lead-ins of the recommendations.",
-        (
-            _ID,
-            _f("section_id", "string", "The section"),
-            _f("number", "integer", "Position within the section"),
-            _TEXT,
-            _START,
-            _END,
-        ),
-        ("id",),
-        tuple((p.id, p.section_id, p.number, p.text, p.span.start, p.span.end) for p in report.paragraphs),
-        (_key("id", "records"), _key("section_id", "sections")),
-    )
-    items = Table(
-        "items",
-        "List items",
-        "The nine areas of the President's June 2021 decree, items of paragraph conclusions.p8.",
-        (
-            _ID,
-            _f("paragraph_id", "string", "The paragraph that introduces the list"),
-            _f("number", "integer", "Position in the list"),
-            _TEXT,
-            _START,
-            _END,
-        ),
-        ("id",),
-        tuple((i.id, i.paragraph_id, i.number, i.text, i.span.start, i.span.end) for i in report.items),
-        (_key("id", "records"), _key("paragraph_id", "paragraphs")),
-    )
-    recommendations = Table(
-        "recommendations",
-        "Recommendations",
-        "The 15 recommendations, by addressee and number.",
-        (
-            _ID,
-            _f("addressee", "string", "government or international"),
-            _f("addressee_label", "string", "The addressee as the report names it"),
-            _f("number", "integer", "Position among those to the same addressee"),
-            _f("lead_in_id", "string", "The paragraph that introduces it"),
-            _TEXT,
-            _START,
-            _END,
-        ),
-        ("id",),
-        tuple(
-            (
-                r.id,
-                r.addressee.value,
-                r.addressee.label,
-                r.number,
-                r.lead_in_id,
-                r.text,
-                r.span.start,
-                r.span.end,
-            )
-            for r in report.recommendations
-        ),
-        (_key("id", "records"), _key("lead_in_id", "paragraphs")),
-    )
-    footnotes = Table(
-        "footnotes",
-        "Footnotes",
-        "The footnotes, by number.",
-        (
-            _ID,
-            _f("number", "integer", "The footnote's number"),
-            _TEXT,
-            _f("ibid_of", "string", "The footnote an 'Ibid.' repeats", required=False),
-            _START,
-            _END,
-        ),
-        ("id",),
-        tuple((f.id, f.number, f.text, f.ibid_of, f.span.start, f.span.end) for f in report.footnotes),
-        (_key("id", "records"), _key("ibid_of", "footnotes")),
-    )
-    footnote_urls = Table(
-        "footnote_urls",
-        "Footnote URLs",
-        "The web addresses each footnote gives.",
-        (
-            _f("footnote_id", "string", "The footnote"),
-            _f("position", "integer", "Order within the footnote"),
-            _f("url", "string", "The address"),
-        ),
-        ("footnote_id", "position"),
-        tuple((f.id, n, url) for f in report.footnotes for n, url in enumerate(f.urls, start=1)),
-        (_key("footnote_id", "footnotes"),),
-    )
-    citations = Table(
-        "footnote_citations",
-        "Footnote citations",
-        "Which record cites which footnote, with the marker's offset in the record's text.",
-        (
-            _f("record_id", "string", "The citing record"),
-            _f("footnote_id", "string", "The footnote cited"),
-            _f("offset", "integer", "Where the marker stood in the record's text"),
-        ),
-        ("record_id", "footnote_id", "offset"),
-        tuple(
-            (r.id, ref.footnote_id, ref.offset)
-            for r in report.records()
-            for ref in getattr(r, "footnote_refs", ())
-        ),
-        (_key("record_id", "records"), _key("footnote_id", "footnotes")),
-    )
-    entities = Table(
-        "entities",
-        "Entities",
-        "People, organisations, laws, places, publications and policy tools the report names (curated).",
-        (
-            _ID,
-            _f("category", "string", "person, organisation, office, legal-instrument, place, …"),
-            _f("name", "string", "Canonical name"),
-            _f("aliases", "array", "Other ways to write it: short forms, transliterations, Cyrillic"),
-            _f("description", "string", "What the report says of it"),
-        ),
-        ("id",),
-        tuple(
-            (e.id, e.category.value, e.name, tuple(dict.fromkeys(e.aliases)), e.description)
-            for e in report.entities
-        ),
-    )
+_FOOTNOTE_SOURCES = _Declared(
+    "footnote_sources",
+    "Footnote sources",
+    "Which footnote cites which source (an 'Ibid.' footnote cites the source it repeats).",
+    (
+        _f("footnote_id", "string", "The footnote"),
+        _f("footnote_number", "integer", "Its number"),
+        _f("source_id", "string", "The source it cites"),
+        _f("source_key", "string", "The source's citation key"),
+    ),
+    ("footnote_id", "source_id"),
+    _footnote_source_rows,
+    (_key("footnote_id", "footnotes"), _key("source_id", "sources")),
+)
+
+_ENTITIES = _Declared(
+    "entities",
+    "Entities",
+    "People, organisations, laws, places, publications and policy tools the report names (curated).",
+    (
+        _ID,
+        _f("category", "string", "person, organisation, office, legal-instrument, place, …"),
+        _f("name", "string", "Canonical name"),
+        _f("aliases", "array", "Other ways to write it: short forms, transliterations, Cyrillic"),
+        _f("description", "string", "What the report says of it"),
+    ),
+    ("id",),
+    lambda report: (
+        (e.id, e.category.value, e.name, tuple(dict.fromkeys(e.aliases)), e.description)
+        for e in report.entities
+    ),
+)
+
+_ENTITY_ALIASES = _Declared(
+    "entity_aliases",
+    "Entity aliases",
+    "Other ways to write each entity's name.",
+    (
+        _f("entity_id", "string", "The entity"),
+        _f("entity_name", "string", "Its canonical name"),
+        _f("alias", "string", "The alias"),
+    ),
+    ("entity_id", "alias"),
+    lambda report: ((e.id, e.name, a) for e in report.entities for a in dict.fromkeys(e.aliases)),
+    (_key("entity_id", "entities"),),
+)
+
+
+def _relation_rows(report: Report) -> Iterator[Row]:
     names = {e.id: e.name for e in report.entities}
-    aliases = Table(
-        "entity_aliases",
-        "Entity aliases",
-        "Other ways to write each entity's name.",
-        (
-            _f("entity_id", "string", "The entity"),
-            _f("entity_name", "string", "Its canonical name"),
-            _f("alias", "string", "The alias"),
-        ),
-        ("entity_id", "alias"),
-        tuple((e.id, e.name, a) for e in report.entities for a in dict.fromkeys(e.aliases)),
-        (_key("entity_id", "entities"),),
-    )
-    relations = Table(
-        "entity_relations",
-        "Related entities",
-        "Which entity the curators link to which (editorial), with both names.",
-        (
-            _f("entity_id", "string", "The entity"),
-            _f("entity_name", "string", "Its canonical name"),
-            _f("related_id", "string", "An entity linked to it"),
-            _f("related_name", "string", "That entity's canonical name"),
-        ),
-        ("entity_id", "related_id"),
-        tuple(
-            (e.id, e.name, other, names[other])
-            for e in report.entities
-            for other in dict.fromkeys(e.related_ids)
-        ),
-        (_key("entity_id", "entities"), _key("related_id", "entities")),
-    )
-    mentions = Table(
-        "record_entities",
-        "Entity mentions",
-        "Each mention of an entity in a record, with its offsets in the record's text and in the source.",
-        (
-            _f("record_id", "string", "The record"),
-            _f("entity_id", "string", "The entity"),
-            _f("entity_name", "string", "Its canonical name"),
-            _f("start", "integer", "Start offset in the record's text"),
-            _f("end", "integer", "End offset"),
-            _f("text", "string", "The mention as it stands"),
-            _START,
-            _END,
-        ),
-        ("record_id", "start"),
-        tuple(
-            (
-                m.record_id,
-                m.entity_id,
-                names[m.entity_id],
-                m.start,
-                m.end,
-                m.text,
-                m.source_span.start if m.source_span else None,
-                m.source_span.end if m.source_span else None,
-            )
-            for m in report.mentions
-        ),
-        (_key("record_id", "records"), _key("entity_id", "entities")),
-    )
-    themes = Table(
-        "themes",
-        "Themes",
-        "The nine areas of the President's decree (basis explicit) and editorial themes.",
-        (
-            _ID,
-            _f("name", "string", "Short name"),
-            _f("basis", "string", "explicit or editorial"),
-            _f("item_id", "string", "The decree item that states it", required=False),
-            _f("description", "string", "What it covers"),
-        ),
-        ("id",),
-        tuple((t.id, t.name, t.basis.value, t.item_id, t.description) for t in report.themes),
-        (_key("item_id", "items"),),
-    )
-    link_fields = (
-        _f("basis", "string", "explicit (the report's words) or editorial (a curator's judgement)"),
-        _f(
-            "quote_record_id",
-            "string",
-            "For an explicit link, the record whose words make it",
-            required=False,
-        ),
-        _f("quote", "string", "For an explicit link, those words", required=False),
-        _f("quote_start", "integer", "Their start offset in the source", required=False),
-        _f("quote_end", "integer", "Their end offset in the source", required=False),
-        _f("rationale", "string", "For an editorial link, why", required=False),
+    return (
+        (e.id, e.name, other, names[other]) for e in report.entities for other in dict.fromkeys(e.related_ids)
     )
 
-    theme_names = {t.id: t.name for t in report.themes}
 
-    def link_rows(attribute: str, labels: dict[str, str] | None = None) -> tuple[Row, ...]:
-        return tuple(
-            (
+_ENTITY_RELATIONS = _Declared(
+    "entity_relations",
+    "Related entities",
+    "Which entity the curators link to which (editorial), with both names.",
+    (
+        _f("entity_id", "string", "The entity"),
+        _f("entity_name", "string", "Its canonical name"),
+        _f("related_id", "string", "An entity linked to it"),
+        _f("related_name", "string", "That entity's canonical name"),
+    ),
+    ("entity_id", "related_id"),
+    _relation_rows,
+    (_key("entity_id", "entities"), _key("related_id", "entities")),
+)
+
+
+def _mention_rows(report: Report) -> Iterator[Row]:
+    names = {e.id: e.name for e in report.entities}
+    for m in report.mentions:
+        source = m.source_span
+        yield (
+            m.record_id,
+            m.entity_id,
+            names[m.entity_id],
+            m.start,
+            m.end,
+            m.text,
+            source.start if source else None,
+            source.end if source else None,
+        )
+
+
+_RECORD_ENTITIES = _Declared(
+    "record_entities",
+    "Entity mentions",
+    "Each mention of an entity in a record, with its offsets in the record's text and in the source.",
+    (
+        _f("record_id", "string", "The record"),
+        _f("entity_id", "string", "The entity"),
+        _f("entity_name", "string", "Its canonical name"),
+        _f("start", "integer", "Start offset in the record's text"),
+        _f("end", "integer", "End offset"),
+        _f("text", "string", "The mention as it stands"),
+        _START,
+        _END,
+    ),
+    ("record_id", "start"),
+    _mention_rows,
+    (_key("record_id", "records"), _key("entity_id", "entities")),
+)
+
+_THEMES = _Declared(
+    "themes",
+    "Themes",
+    "The nine areas of the President's decree (basis explicit) and editorial themes.",
+    (
+        _ID,
+        _f("name", "string", "Short name"),
+        _f("basis", "string", "explicit or editorial"),
+        _f("item_id", "string", "The decree item that states it", required=False),
+        _f("description", "string", "What it covers"),
+    ),
+    ("id",),
+    lambda report: ((t.id, t.name, t.basis.value, t.item_id, t.description) for t in report.themes),
+    (_key("item_id", "items"),),
+)
+
+# the columns every link table ends with: how the link is made
+_LINK_FIELDS = (
+    _f("basis", "string", "explicit (the report's words) or editorial (a curator's judgement)"),
+    _f("quote_record_id", "string", "For an explicit link, the record whose words make it", required=False),
+    _f("quote", "string", "For an explicit link, those words", required=False),
+    _f("quote_start", "integer", "Their start offset in the source", required=False),
+    _f("quote_end", "integer", "Their end offset in the source", required=False),
+    _f("rationale", "string", "For an editorial link, why", required=False),
+)
+
+
+def _link_rows(report: Report, attribute: str, labels: dict[str, str] | None = None) -> Iterator[Row]:
+    """One row per link of each recommendation (its ``theme_links`` or ``evidence_links``)."""
+    for r in report.recommendations:
+        for link in getattr(r, attribute):
+            yield (
                 r.id,
                 link.target_id,
                 *((labels[link.target_id],) if labels is not None else ()),
@@ -437,102 +468,117 @@ def tables(report: Report) -> tuple[Table, ...]:
                 link.span.end if link.span else None,
                 link.rationale,
             )
-            for r in report.recommendations
-            for link in getattr(r, attribute)
-        )
 
-    rec_themes = Table(
-        "recommendation_themes",
-        "Recommendation themes",
-        "The themes each recommendation takes up, and the basis of each link.",
+
+_RECOMMENDATION_THEMES = _Declared(
+    "recommendation_themes",
+    "Recommendation themes",
+    "The themes each recommendation takes up, and the basis of each link.",
+    (
+        _f("recommendation_id", "string", "The recommendation"),
+        _f("theme_id", "string", "The theme"),
+        _f("theme_name", "string", "The theme's short name"),
+        *_LINK_FIELDS,
+    ),
+    ("recommendation_id", "theme_id"),
+    lambda report: _link_rows(report, "theme_links", {t.id: t.name for t in report.themes}),
+    (
+        _key("recommendation_id", "recommendations"),
+        _key("theme_id", "themes"),
+        _key("quote_record_id", "records"),
+    ),
+)
+
+_RECOMMENDATION_EVIDENCE = _Declared(
+    "recommendation_evidence",
+    "Recommendation evidence",
+    "The paragraphs of the conclusions that argue for each recommendation, and the basis of each link.",
+    (
+        _f("recommendation_id", "string", "The recommendation"),
+        _f("paragraph_id", "string", "The paragraph of evidence"),
+        *_LINK_FIELDS,
+    ),
+    ("recommendation_id", "paragraph_id"),
+    lambda report: _link_rows(report, "evidence_links"),
+    (
+        _key("recommendation_id", "recommendations"),
+        _key("paragraph_id", "paragraphs"),
+        _key("quote_record_id", "records"),
+    ),
+)
+
+_FIGURES = _Declared(
+    "figures",
+    "Figures",
+    "The report's numbers, typed.",
+    (
+        _ID,
+        _f("kind", "string", "money, count, threshold, duration or date"),
+        _f("text", "string", "The words as the report has them"),
+        _f("record_id", "string", "The record"),
+        _f("value", "number", "The number", required=False),
+        _f("unit", "string", "What is counted", required=False),
+        _f("currency", "string", "ISO 4217 code", required=False),
+        _f("date", "string", "ISO 8601 year, month or day", required=False),
+        _f("qualifier", "string", "at least, less than, up to", required=False),
+        _f("description", "string", "What the number is"),
+        _START,
+        _END,
+    ),
+    ("id",),
+    lambda report: (
         (
-            _f("recommendation_id", "string", "The recommendation"),
-            _f("theme_id", "string", "The theme"),
-            _f("theme_name", "string", "The theme's short name"),
-            *link_fields,
-        ),
-        ("recommendation_id", "theme_id"),
-        link_rows("theme_links", theme_names),
-        (
-            _key("recommendation_id", "recommendations"),
-            _key("theme_id", "themes"),
-            _key("quote_record_id", "records"),
-        ),
-    )
-    rec_evidence = Table(
-        "recommendation_evidence",
-        "Recommendation evidence",
-        "The paragraphs of the conclusions that argue for each recommendation, and the basis of each link.",
-        (
-            _f("recommendation_id", "string", "The recommendation"),
-            _f("paragraph_id", "string", "The paragraph of evidence"),
-            *link_fields,
-        ),
-        ("recommendation_id", "paragraph_id"),
-        link_rows("evidence_links"),
-        (
-            _key("recommendation_id", "recommendations"),
-            _key("paragraph_id", "paragraphs"),
-            _key("quote_record_id", "records"),
-        ),
-    )
-    figures = Table(
-        "figures",
-        "Figures",
-        "The report's numbers, typed.",
-        (
-            _ID,
-            _f("kind", "string", "money, count, threshold, duration or date"),
-            _f("text", "string", "The words as the report has them"),
-            _f("record_id", "string", "The record"),
-            _f("value", "number", "The number", required=False),
-            _f("unit", "string", "What is counted", required=False),
-            _f("currency", "string", "ISO 4217 code", required=False),
-            _f("date", "string", "ISO 8601 year, month or day", required=False),
-            _f("qualifier", "string", "at least, less than, up to", required=False),
-            _f("description", "string", "What the number is"),
-            _START,
-            _END,
-        ),
-        ("id",),
-        tuple(
-            (
-                f.id,
-                f.figure_kind.value,
-                f.text,
-                f.record_id,
-                f.value,
-                f.unit,
-                f.currency,
-                f.date,
-                f.qualifier,
-                f.description,
-                f.span.start,
-                f.span.end,
-            )
-            for f in report.figures
-        ),
-        (_key("record_id", "records"),),
-    )
-    sources, footnote_sources = _source_tables(report)
-    return (
-        _report_table(report),
-        sections,
-        records,
-        paragraphs,
-        items,
-        recommendations,
-        footnotes,
-        footnote_urls,
-        citations,
-        sources,
-        footnote_sources,
-        entities,
-        aliases,
-        relations,
-        mentions,
-        themes,
-        rec_themes,
-        rec_evidence,
-        figures,
-    )
+            f.id,
+            f.figure_kind.value,
+            f.text,
+            f.record_id,
+            f.value,
+            f.unit,
+            f.currency,
+            f.date,
+            f.qualifier,
+            f.description,
+            f.span.start,
+            f.span.end,
+        )
+        for f in report.figures
+    ),
+    (_key("record_id", "records"),),
+)
+
+_TABLES = (
+    _REPORT,
+    _SECTIONS,
+    _RECORDS,
+    _PARAGRAPHS,
+    _ITEMS,
+    _RECOMMENDATIONS,
+    _FOOTNOTES,
+    _FOOTNOTE_URLS,
+    _FOOTNOTE_CITATIONS,
+    _SOURCES,
+    _FOOTNOTE_SOURCES,
+    _ENTITIES,
+    _ENTITY_ALIASES,
+    _ENTITY_RELATIONS,
+    _RECORD_ENTITIES,
+    _THEMES,
+    _RECOMMENDATION_THEMES,
+    _RECOMMENDATION_EVIDENCE,
+    _FIGURES,
+)
+"""Every table, in an order where every foreign key points back."""
+
+
+def tables(report: Report) -> tuple[Table, ...]:
+    """Return the report's tables, in an order where every foreign key points back.
+
+    Args:
+        report: A release from [`kzrights.load`][kzrights.releases.load].
+
+    Returns:
+        One `Table` per declaration of this module (19), each with its
+        fields, keys and rows; a release without a layer (1.0.0 has no
+        entities) has those tables empty, not missing.
+    """
+    return tuple(table.of(report) for table in _TABLES)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import _chars
-from .._provenance import clean
 from ..records import Record, Span
 
 if TYPE_CHECKING:
@@ -82,11 +81,6 @@ class Locator:
     def __init__(self, report: Report) -> None:
         self._report = report
         self._records = [(record, *_folded(record.text)) for record in report.records()]
-        # each record's offsets in the source, per character of its text
-        self._source_offsets = {
-            record.id: clean(report.source_text, record.span.start, record.span.end).offsets
-            for record in report.records()
-        }
 
     def _places(self, quote: str) -> tuple[str, list[tuple[Record, int, int]]]:
         """The quotation as given (NFC, trimmed), and every ``(record, start, end)`` it stands at."""
@@ -110,11 +104,10 @@ class Locator:
         return [self._location(record, start, end, stripped) for record, start, end in places]
 
     def _location(self, record: Record, start: int, end: int, stripped: str) -> Location:
-        source_offsets = self._source_offsets[record.id]
         return Location(
             record,
             Span(start, end),
-            Span(source_offsets[start], source_offsets[end - 1] + 1),
+            self._report._source_map(record.id).to_source(start, end),
             record.text[start:end] == stripped,
         )
 

@@ -1,0 +1,110 @@
+"""Peak memory and time of ``kzrights annotate FILE`` (streaming) against reading the file whole.
+
+Usage (from the repository root, with kzrights installed)::
+
+    python benchmarks/bench_cli.py [--megabytes 100] [--repeat 1]
+
+The corpus is the report's text records, with CRLF line ends, repeated to the
+size asked for: a realistic density of names (about one every 135 bytes),
+some of them across line breaks.  The peer is what ``kzrights annotate`` did
+before it streamed, and what a user would write: read the whole file, call
+``kzrights.annotate`` on it, print the mentions (as text, or as one JSON
+array with ``json.dumps(..., indent=2)``).  Each measurement runs in a fresh
+process whose peak resident memory is read from ``getrusage`` by a parent of
+its own; the two sides alternate, run after run, so that drifting load on the
+machine hits both.  Output goes to the null device.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import kzrights
+
+# What the command line did before it streamed (kzrights 0.1.0): the whole file in memory.
+WHOLE = """
+import json, sys, kzrights
+text = open(sys.argv[1], encoding="utf-8", newline="").read()
+mentions = kzrights.annotate(text)
+if sys.argv[2:] == ["--json"]:
+    print(json.dumps([{k: v for k, v in m._asdict().items() if v is not None} for m in mentions],
+                     ensure_ascii=False, indent=2))
+else:
+    print("\\n".join(f"{m.start:>7}-{m.end:<7} {m.entity_id:<40} {m.text}" for m in mentions))
+"""
+
+# A parent of its own for each measurement, so that the peak is that command's alone.
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+print(done.returncode, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _corpus(path: Path, size: int) -> int:
+    report = kzrights.load()
+    text = "\r\n".join(r.text for r in report.records()) + "\r\n"
+    data = text.encode("utf-8")
+    with path.open("wb") as file:
+        for _ in range(size // len(data) + 1):
+            file.write(data)
+    return path.stat().st_size
+
+
+def _measure(command: list[str]) -> tuple[float, float]:
+    """Return (seconds, peak MB) of one run of ``command``."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+    )
+    code, seconds, peak_kib = out.stdout.split()
+    if code != "0":
+        sys.exit(f"{command} failed with status {code}")
+    return float(seconds), int(peak_kib) / 1024
+
+
+def main() -> None:
+    """Run the comparison and print a Markdown table."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--megabytes", type=float, default=100, help="size of the file in MB (10^6 bytes)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is kept")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "corpus.txt"
+        size = _corpus(path, int(args.megabytes * 1_000_000))
+        sides = {
+            (output, side): command
+            for output, flag in (("text", []), ("--json", ["--json"]))
+            for side, command in (
+                (
+                    "kzrights annotate (streams)",
+                    [sys.executable, "-m", "kzrights", "annotate", str(path), *flag],
+                ),
+                ("whole file, annotate(), print", [sys.executable, "-c", WHOLE, str(path), *flag]),
+            )
+        }
+        results: dict[tuple[str, str], list[tuple[float, float]]] = {key: [] for key in sides}
+        for _ in range(args.repeat):
+            for key, command in sides.items():  # interleaved: each pair runs back to back
+                results[key].append(_measure(command))
+    print(
+        f"File of {size / 1e6:.1f} MB, {args.repeat} run(s) each, median; Python {sys.version.split()[0]}\n"
+    )
+    print("| output | command | peak memory | time |")
+    print("| --- | --- | --- | --- |")
+    for (output, side), runs in results.items():
+        seconds = statistics.median(r[0] for r in runs)
+        peak = statistics.median(r[1] for r in runs)
+        print(f"| {output} | {side} | {peak:,.0f} MB | {seconds:.1f} s |")
+
+
+if __name__ == "__main__":
+    main()

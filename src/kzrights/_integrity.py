@@ -1,0 +1,423 @@
+"""What a release must satisfy beyond its shape: unique ids, resolving references, spans in the source.
+
+The converter checks that ``report.json`` has the right shape: every field
+present and of its type.  `check_release` checks that what the fields
+say holds together, so that nothing downstream meets an id that leads
+nowhere or a span past the end of the text:
+
+- every id is unique;
+- every reference (a field named ``*_id`` or ``*_ids``, or one of
+  `OTHER_REFERENCES`) names a record of the release, of the kind the
+  field means (`TARGETS`);
+- every [`Span`][kzrights.records.Span], wherever it is, lies inside the
+  source text;
+- the source under a text record's span is its text, give or take footnote
+  markers and folded padding, and its markers are its ``footnote_refs``;
+  the source under a mention, a figure or an explicit link is its text
+  (or quote), inside the record it belongs to; the metadata's spans show
+  the title, the authors and the publisher;
+- the relations stated from both ends agree: a paragraph's ``item_ids`` and
+  its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
+  whose markers cite it, a section's ``record_ids`` and its paragraphs'
+  ``section_id``.
+
+References and spans are found from the record classes' fields, not from a
+list of them, so a field added to a record is checked without a change
+here.  Both [`kzrights.load`][kzrights.releases.load] and [`kzrights.verify`][kzrights.releases.verify] run
+these
+checks, so ``verify`` passes exactly the releases ``load`` accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from .errors import DataIntegrityError
+from .records import (
+    Entity,
+    Figure,
+    Footnote,
+    Item,
+    Link,
+    Mention,
+    Paragraph,
+    Recommendation,
+    Section,
+    Source,
+    Span,
+    Theme,
+)
+
+if typing.TYPE_CHECKING:
+    from ._converter import ReleaseDocument
+
+__all__ = ["OTHER_REFERENCES", "TARGETS", "check_release", "reference_fields"]
+
+_TEXT = (Paragraph, Item, Recommendation, Footnote)
+
+OTHER_REFERENCES = frozenset({"ibid_of", "same_source_as", "cited_by"})
+"""Fields that hold ids without being named ``*_id`` or ``*_ids``."""
+
+TARGETS: dict[str, tuple[type, ...]] = {
+    "section_id": (Section,),
+    "paragraph_id": (Paragraph,),
+    "lead_in_id": (Paragraph,),
+    "item_id": (Item,),
+    "item_ids": (Item,),
+    "footnote_id": (Footnote,),
+    "footnote_ids": (Footnote,),
+    "ibid_of": (Footnote,),
+    "same_source_as": (Footnote,),
+    "entity_id": (Entity,),
+    "entity_ids": (Entity,),
+    "related_ids": (Entity,),
+    "record_id": _TEXT,
+    "record_ids": _TEXT,
+    "cited_by": _TEXT,
+    # a link's target depends on the list it is in
+    "theme_links.target_id": (Theme,),
+    "evidence_links.target_id": (Paragraph,),
+}
+"""The kinds of record a reference may name, by field name (or ``list.field`` for a record in a list).
+
+A reference field missing here may name a record of any kind, but must
+still name one; a test keeps this table complete.
+"""
+
+_KIND_NAMES = {
+    Section: "section",
+    Paragraph: "paragraph",
+    Item: "item",
+    Recommendation: "recommendation",
+    Footnote: "footnote",
+    Entity: "entity",
+    Theme: "theme",
+    Figure: "figure",
+    Source: "source",
+}
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_PAD = " \t\u00a0"
+"""What pads a line: `kzrights._provenance.PAD`, which is not imported since importing
+that module (an attrs class, two regular expressions) would cost load() a millisecond."""
+
+# How to check each field of a record class: (name, how, the kinds a reference
+# may name), where how is "span", "ref", "refs", "record" or "records", and
+# plain values are left out.  Worked out once per class and list it is in.
+_Plan = tuple[tuple[str, str, "tuple[type, ...] | None"], ...]
+_plans: dict[tuple[type, str], _Plan] = {}
+
+
+class _Problem(Exception):
+    """What is wrong, with the JSON path to it."""
+
+
+def _field_types(cls: type) -> list[tuple[str, Any]]:
+    if cls is Mention:
+        return [(name, Mention.__annotations__[name]) for name in Mention._fields]
+    return [(field.name, field.type) for field in attrs.fields(cls)]
+
+
+def _without_none(kind: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return kind
+
+
+def _is_record_class(kind: Any) -> bool:
+    return kind is Mention or (isinstance(kind, type) and attrs.has(kind))
+
+
+def _how(name: str, kind: Any) -> str | None:
+    kind = _without_none(kind)
+    element = None
+    if typing.get_origin(kind) is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            element = args[0]
+    is_reference = name.endswith(("_id", "_ids")) or name in OTHER_REFERENCES
+    if kind is Span:
+        return "span"
+    if is_reference and kind is str:
+        return "ref"
+    if is_reference and element is str:
+        return "refs"
+    if _is_record_class(kind):
+        return "record"
+    if element is not None and _is_record_class(element):
+        return "records"
+    return None
+
+
+def _plan(cls: type, container: str) -> _Plan:
+    plan = _plans.get((cls, container))
+    if plan is None:
+        steps = []
+        for name, kind in _field_types(cls):
+            how = _how(name, kind)
+            if how is not None:
+                steps.append((name, how, TARGETS.get(f"{container}.{name}") or TARGETS.get(name)))
+        plan = _plans[cls, container] = tuple(steps)
+    return plan
+
+
+def reference_fields(cls: type) -> tuple[str, ...]:
+    """Return the names of the fields of record class ``cls`` that hold ids of other records."""
+    return tuple(name for name, kind in _field_types(cls) if _how(name, kind) in ("ref", "refs"))
+
+
+def check_release(document: ReleaseDocument, source: str, *, version: str, file: str) -> None:
+    """Check that a release's records hold together and with its source text.
+
+    Args:
+        document: The release's ``report.json``, structured (its shape is
+            already checked).
+        source: The release's source text, decoded.
+        version: The release, for the error.
+        file: The file the records come from, for the error.
+
+    Raises:
+        DataIntegrityError: Naming the JSON path of the first value at fault
+            and what is wrong with it.
+    """
+    try:
+        index = _index(document)
+        _walk((document,), "$", "", _Ids(index), len(source), listed=False)
+        _check_text(document, source, index)
+        _check_both_ends(document, index)
+    except _Problem as problem:
+        raise DataIntegrityError(version, file, str(problem)) from None
+
+
+def _top_level(document: ReleaseDocument) -> Iterator[tuple[str, Any]]:
+    for field in attrs.fields(type(document)):
+        yield f"$.{field.name}", getattr(document, field.name)
+
+
+def _index(document: ReleaseDocument) -> dict[str, Any]:
+    """Every record with an id, by id; the top-level lists are where ids are given."""
+    index: dict[str, Any] = {}
+    for path, value in _top_level(document):
+        if not isinstance(value, tuple):
+            continue
+        for position, record in enumerate(value):
+            record_id = getattr(record, "id", None)
+            if record_id is None:
+                continue
+            if record_id in index:
+                raise _Problem(f"{path}[{position}].id: {record_id!r} is the id of another record too")
+            index[record_id] = record
+    return index
+
+
+class _Ids:
+    """The ids a reference may name, by the kinds of record it may name; each set made on first use."""
+
+    def __init__(self, index: dict[str, Any]) -> None:
+        self._index = index
+        self._sets: dict[tuple[type, ...] | None, frozenset[str]] = {None: frozenset(index)}
+        by_class: dict[type, list[str]] = {}
+        for key, record in index.items():
+            by_class.setdefault(type(record), []).append(key)
+        self._by_class = by_class
+
+    def record(self, wanted: str) -> Any:
+        return self._index.get(wanted)
+
+    def of(self, kinds: tuple[type, ...] | None) -> frozenset[str]:
+        ids = self._sets.get(kinds)
+        if ids is None:
+            # the record classes are final: a record is of a kind exactly when its class is
+            ids = frozenset().union(*(self._by_class.get(kind, ()) for kind in kinds or ()))
+            self._sets[kinds] = ids
+        return ids
+
+
+def _walk(records: Sequence[Any], path: str, container: str, ids: _Ids, length: int, *, listed: bool) -> None:
+    """Check the spans and references of records of one class, and of the records inside them.
+
+    ``records`` are the elements of the list at ``path`` (``listed``), or the
+    one record there.  Each field is checked across all of them at once: that
+    is most of what makes checking a release cheap next to loading it.
+    """
+    if not records:
+        return
+    for name, how, kinds in _plan(type(records[0]), container):
+        values = [getattr(record, name) for record in records]
+        if how == "ref":
+            valid = ids.of(kinds)
+            if not valid.issuperset([value for value in values if value is not None]):
+                for position, value in enumerate(values):
+                    if value is not None and value not in valid:
+                        _unresolved(value, _at(path, position, listed, name), kinds, ids)
+        elif how == "refs":
+            valid = ids.of(kinds)
+            for position, value in enumerate(values):
+                if not valid.issuperset(value):
+                    wrong = next(number for number, wanted in enumerate(value) if wanted not in valid)
+                    where = f"{_at(path, position, listed, name)}[{wrong}]"
+                    _unresolved(value[wrong], where, kinds, ids)
+        elif how == "span":
+            for position, span in enumerate(values):
+                if span is not None and span.end > length:
+                    problem = f"{_show(span)} ends past the end of the source text ({length} characters)"
+                    raise _Problem(f"{_at(path, position, listed, name)}: {problem}")
+        elif how == "record":
+            for position, value in enumerate(values):
+                if value is not None:
+                    _walk((value,), _at(path, position, listed, name), name, ids, length, listed=False)
+        else:
+            for position, value in enumerate(values):
+                _walk(value, _at(path, position, listed, name), name, ids, length, listed=True)
+
+
+def _at(path: str, position: int, listed: bool, name: str) -> str:
+    """The path to field ``name`` of the record at ``position`` of the list at ``path``."""
+    return f"{path}[{position}].{name}" if listed else f"{path}.{name}"
+
+
+def _unresolved(wanted: str, path: str, kinds: tuple[type, ...] | None, ids: _Ids) -> None:
+    found = ids.record(wanted)
+    if found is None:
+        raise _Problem(f"{path}: {wanted!r} is not the id of any record of this release")
+    expected = " or ".join(_KIND_NAMES[kind] for kind in kinds or ())
+    raise _Problem(f"{path}: {wanted!r} is {_a(_KIND_NAMES[type(found)])}, not {_a(expected)}")
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _show(span: Span) -> str:
+    return f"[{span.start}, {span.end}]"
+
+
+def _fold(text: str) -> str:
+    """`kzrights._provenance.fold`, with string methods: a regular expression takes 100 times longer."""
+    text = text.replace("\t", " ").replace("\u00a0", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
+
+
+def _same_text(source: str, span: Span, text: str) -> bool:
+    """Whether the source under ``span`` reads ``text``, once padding is folded."""
+    raw = source[span.start : span.end]
+    return raw == text or _fold(raw) == text
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -> None:
+    """Check that the source under each span says what the record says it does."""
+    for path, value in _top_level(document):
+        if not isinstance(value, tuple) or not value or not isinstance(value[0], _TEXT):
+            continue
+        for position, record in enumerate(value):
+            _check_record_text(record, f"{path}[{position}]", source, index)
+    for position, mention in enumerate(document.mentions):
+        _check_mention(mention, f"$.mentions[{position}]", source, index)
+    for position, recommendation in enumerate(document.recommendations):
+        for links in ("theme_links", "evidence_links"):
+            for number, link in enumerate(getattr(recommendation, links)):
+                here = f"$.recommendations[{position}].{links}[{number}]"
+                _check_link(link, here, source, index)
+    for position, figure in enumerate(document.figures):
+        here = f"$.figures[{position}]"
+        record = index[figure.record_id]
+        if not _inside(figure.span, record.span):
+            raise _Problem(f"{here}.span: {_show(figure.span)} is not inside {figure.record_id}")
+        if not _same_text(source, figure.span, figure.text):
+            raise _Problem(f"{here}.text: is not the source under its span")
+    metadata = document.metadata
+    for name in ("title", "publisher"):
+        if not _same_text(source, getattr(metadata, f"{name}_span"), getattr(metadata, name)):
+            raise _Problem(f"$.metadata.{name}: is not the source under {name}_span")
+    shown = metadata.authors_span.slice(source)
+    for number, author in enumerate(metadata.authors):
+        if author not in shown:
+            raise _Problem(f"$.metadata.authors[{number}]: is not in the source under authors_span")
+
+
+def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any]) -> None:
+    """The source under a text record's span is its text, and its markers are its footnote_refs."""
+    span: Span = record.span
+    raw = source[span.start : span.end]
+    if raw == record.text and "[" not in raw:  # most records: no markers, no padding
+        markers: list[tuple[int, int, str]] = []
+    else:
+        if raw.strip(_PAD) != raw:
+            raise _Problem(f"{path}.span: {_show(span)} starts or ends with padding")
+        found = _MARKER.finditer(raw)
+        markers = [(span.start + m.start(), span.start + m.end(), m.group(1)) for m in found]
+        if _fold(_MARKER.sub("", raw)) != record.text:
+            raise _Problem(f"{path}.text: is not the source under its span {_show(span)}")
+    refs = getattr(record, "footnote_refs", ())  # a footnote carries no markers
+    cited = [(ref.source_span.start, ref.source_span.end, str(index[ref.footnote_id].number)) for ref in refs]
+    if cited != markers:
+        raise _Problem(f"{path}.footnote_refs: do not match the footnote markers under its span")
+    offsets = [ref.offset for ref in refs]
+    if offsets != sorted(offsets) or any(not 0 <= offset <= len(record.text) for offset in offsets):
+        raise _Problem(f"{path}.footnote_refs: offsets {offsets} are not in order inside its text")
+
+
+def _check_mention(mention: Mention, path: str, source: str, index: dict[str, Any]) -> None:
+    if mention.record_id is None or mention.source_span is None:
+        raise _Problem(f"{path}: a mention in the report gives its record_id and source_span")
+    record = index[mention.record_id]
+    if not 0 <= mention.start <= mention.end <= len(record.text):
+        where = f"[{mention.start}, {mention.end}]"
+        raise _Problem(f"{path}: {where} is not inside the text of {mention.record_id}")
+    if record.text[mention.start : mention.end] != mention.text:
+        where = f"[{mention.start}, {mention.end}]"
+        raise _Problem(f"{path}.text: is not the text of {mention.record_id} at {where}")
+    if not _inside(mention.source_span, record.span):
+        raise _Problem(f"{path}.source_span: {_show(mention.source_span)} is not inside {mention.record_id}")
+    if not _same_text(source, mention.source_span, mention.text):
+        raise _Problem(f"{path}.text: is not the source under its source_span")
+
+
+def _check_link(link: Link, path: str, source: str, index: dict[str, Any]) -> None:
+    if link.basis.value != "explicit":
+        return
+    if link.record_id is None or link.span is None or link.quote is None:
+        raise _Problem(f"{path}: an explicit link gives its record_id, span and quote")
+    record = index[link.record_id]
+    if not _inside(link.span, record.span):
+        raise _Problem(f"{path}.span: {_show(link.span)} is not inside {link.record_id}")
+    if not _same_text(source, link.span, link.quote):
+        raise _Problem(f"{path}.quote: is not the source under its span")
+
+
+def _check_both_ends(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """Relations stated from both ends agree."""
+    for position, item in enumerate(document.items):
+        paragraph = index[item.paragraph_id]
+        if item.id not in paragraph.item_ids:
+            raise _Problem(f"$.items[{position}].paragraph_id: {item.paragraph_id} does not list {item.id}")
+    for position, paragraph in enumerate(document.paragraphs):
+        for number, item_id in enumerate(paragraph.item_ids):
+            if index[item_id].paragraph_id != paragraph.id:
+                raise _Problem(f"$.paragraphs[{position}].item_ids[{number}]: {item_id} is not an item of it")
+        if paragraph.id not in index[paragraph.section_id].record_ids:
+            raise _Problem(f"$.paragraphs[{position}].section_id: {paragraph.section_id} does not list it")
+    citing: dict[str, set[str]] = {}
+    for _, value in _top_level(document):
+        if isinstance(value, tuple) and value and isinstance(value[0], _TEXT):
+            for record in value:
+                for ref in getattr(record, "footnote_refs", ()):
+                    citing.setdefault(ref.footnote_id, set()).add(record.id)
+    for position, footnote in enumerate(document.footnotes):
+        if set(footnote.cited_by) != citing.get(footnote.id, set()):
+            raise _Problem(f"$.footnotes[{position}].cited_by: is not the records whose markers cite it")

@@ -1,0 +1,47 @@
+"""The one lock behind kzrights' first-use work, safe across threads and ``fork()``.
+
+Everything kzrights builds lazily and then shares (the release store, each
+loaded release, a Report's search and quotation indexes and name index, the
+entity matcher, and the imports of the modules they need) is built under
+`FIRST_USE`, one re-entrant lock, so that:
+
+- threads that all make their first call at once build each thing once, and
+  never import the same modules at the same time (concurrent first imports of
+  a package whose modules import each other end in ``_DeadlockError`` or
+  ``ImportError: cannot import name`` on Python 3.12 and later);
+- a process that forks while another thread is loading a release never
+  inherits the lock held: the fork waits until that work is done (so the
+  child also inherits no half-done import), then both sides release it.
+
+One lock for all of it cannot deadlock against itself: whoever holds it may
+take it again, and nothing taken under it waits for another of kzrights'
+locks.  First uses are serialised; later calls never touch it.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+
+__all__ = ["FIRST_USE"]
+
+FIRST_USE = _thread.RLock()
+"""Held while kzrights builds anything it caches for the process."""
+
+
+def _after_fork_in_child() -> None:
+    # The forking thread holds the lock (see below) and is the child's only
+    # thread; a fresh lock is the same thing, without relying on its identity.
+    reinit = getattr(FIRST_USE, "_at_fork_reinit", None)
+    if reinit is not None:
+        reinit()
+    else:  # pragma: no cover - every CPython kzrights supports has it
+        FIRST_USE.release()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork()
+    os.register_at_fork(
+        before=FIRST_USE.acquire,
+        after_in_parent=FIRST_USE.release,
+        after_in_child=_after_fork_in_child,
+    )

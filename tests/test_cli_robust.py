@@ -1,0 +1,495 @@
+"""The command line under stress: Ctrl-C, closed streams, missing metadata, a broken index.
+
+Also Windows encodings, invalid UTF-8, huge arguments and huge files.
+
+Each test runs ``python -m kzrights`` as users run it (a separate process) and checks what
+they would see: the exit code, one line on stderr and never a traceback, and output that
+parses.  The property tests drive the same ``main`` in-process, to try many inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.cli import main
+
+SRC = Path(kzrights.__file__).resolve().parent
+
+
+def run(
+    *args: str,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    python: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, *python, "-m", "kzrights", *args],
+        capture_output=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def one_line(stderr: bytes) -> str:
+    """The single line a failure must print, with no traceback."""
+    text = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in text, text
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    assert lines[0].startswith("kzrights"), text
+    return lines[0]
+
+
+def in_process(argv: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
+    """Run ``main`` with these arguments and stdin bytes; return the exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exit:  # argparse: --help, usage errors
+                code = exit.code if isinstance(exit.code, int) else 1
+    finally:
+        sys.stdin = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+# ── Ctrl-C and closed streams ─────────────────────────────────────────────────
+
+
+def test_ctrl_c_exits_130_with_one_line():
+    """SIGINT while annotate waits on a pipe: exit status 130, one line on stderr, no traceback."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "annotate", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        # enough text for a block to settle: its first mention proves the command is reading
+        process.stdin.write(("President Tokayev spoke.\n" * 2000).encode())
+        process.stdin.flush()
+        # a guard against a command that holds its output back until the end of its input
+        readable, _, _ = select.select([process.stdout], [], [], 120)
+        assert readable, "no output while stdin stays open: the command does not stream"
+        assert b"entities.kassym-jomart-tokayev" in process.stdout.readline()
+        process.send_signal(signal.SIGINT)  # stdin stays open: it is waiting for more
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert one_line(stderr) == "kzrights: interrupted"
+
+
+def test_closed_stdin_is_one_line():
+    """With stdin closed (<&-), annotate - says so in one line."""
+    out = subprocess.run(
+        ["sh", "-c", '"$0" -m kzrights annotate - <&-', sys.executable], capture_output=True, timeout=120
+    )
+    assert out.returncode == 1
+    assert "stdin is closed" in one_line(out.stderr)
+
+
+def test_closed_stdout_is_one_line():
+    """With stdout closed (>&-) nothing can be written: one line, not a silent success."""
+    out = subprocess.run(
+        ["sh", "-c", '"$0" -m kzrights info >&-', sys.executable], capture_output=True, timeout=120
+    )
+    assert out.returncode == 1
+    assert "stdout is closed" in one_line(out.stderr)
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """In annotate | head -1, the command stops quietly when its reader closes the pipe."""
+    path = tmp_path / "news.txt"
+    path.write_text("President Tokayev spoke.\n" * 200_000, encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "annotate", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert b"Tokayev" in process.stdout.readline()
+        process.stdout.close()
+        stderr = process.stderr.read()
+        assert process.wait(timeout=120) == 0
+    assert stderr == b""
+
+
+# ── the package without its metadata, or with a broken index ──────────────────
+
+
+def _zip_package(target: Path) -> Path:
+    """Zip kzrights and its runtime dependencies, with no .dist-info anywhere."""
+    import attr
+    import attrs
+    import cattrs
+
+    modules = [kzrights, attr, attrs, cattrs]
+    with contextlib.suppress(ImportError):
+        import typing_extensions
+
+        modules.append(typing_extensions)
+    with contextlib.suppress(ImportError):
+        import exceptiongroup  # cattrs needs it before Python 3.11
+
+        modules.append(exceptiongroup)
+    archive = target / "kzrights.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for module in modules:
+            file = Path(module.__file__ or "")
+            if file.name != "__init__.py":  # a single-file module
+                zipped.write(file, file.name)
+                continue
+            for path in sorted(file.parent.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    zipped.write(path, path.relative_to(file.parent.parent).as_posix())
+    return archive
+
+
+def test_runs_from_a_zip_without_metadata(tmp_path):
+    """From a zip with no .dist-info: __version__ is "0+unknown", and --help, --version and a command work."""
+    env = {"PYTHONPATH": str(_zip_package(tmp_path))}
+    # -S: no site-packages, so no installed kzrights (or its metadata) is in reach
+    version = subprocess.run(
+        [sys.executable, "-S", "-c", "import kzrights; print(kzrights.__file__, kzrights.__version__)"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert version.returncode == 0, version.stderr
+    where, number = version.stdout.split()
+    assert "kzrights.zip" in where
+    assert number == "0+unknown"
+    assert run("--help", env=env, python=("-S",)).returncode == 0
+    out = run("--version", env=env, python=("-S",))
+    assert out.returncode == 0 and b"kzrights 0+unknown (newest data release" in out.stdout
+    info = run("info", "--json", env=env, python=("-S",))
+    assert info.returncode == 0, info.stderr
+    assert json.loads(info.stdout)["package_version"] == "0+unknown"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], [], ["info"], ["versions", "--json"], ["annotate", "-"], ["verify"]],
+    ids=" ".join,
+)
+def test_a_broken_release_index_is_one_line(tmp_path, args):
+    """A copy of the package whose data/releases.json is corrupt: each command says so in one line."""
+    copy = tmp_path / "kzrights"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "data" / "releases.json").write_text('{"releases": [', encoding="utf-8")
+    out = run(*args, stdin=b"Tokayev", env={"PYTHONPATH": str(tmp_path)})
+    assert out.returncode == 1
+    assert one_line(out.stderr).startswith(
+        "kzrights: error: the release index: releases.json: not valid JSON"
+    )
+    # --help needs no data at all
+    assert run("--help", env={"PYTHONPATH": str(tmp_path)}).returncode == 0
+
+
+# ── output in a Windows code page ─────────────────────────────────────────────
+
+CP1252 = {"PYTHONIOENCODING": "cp1252"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "entities.kassym-jomart-tokayev"],
+        ["search", "Tokayev"],
+        [],
+        ["info"],
+        ["schema"],
+        ["diff", "1.0.0", "1.1.0"],
+    ],
+    ids=lambda args: " ".join(args) or "(no command)",
+)
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_cp1252_stdout_loses_nothing(args, as_json):
+    """Redirected in cp1252 (as on Windows): exit 0, the same JSON, and the same text with escapes."""
+    args = [*args, "--json"] if as_json else args
+    utf8 = run(*args, env={"PYTHONIOENCODING": "utf-8"})
+    cp1252 = run(*args, env=CP1252)
+    assert cp1252.returncode == 0, cp1252.stderr
+    assert cp1252.stderr == b""
+    if as_json:
+        assert json.loads(cp1252.stdout.decode("cp1252")) == json.loads(utf8.stdout.decode("utf-8"))
+    else:
+        shown = utf8.stdout.decode("utf-8").encode("cp1252", "backslashreplace")
+        assert cp1252.stdout == shown
+
+
+def test_a_cp1252_stdout_loses_no_mention(tmp_path):
+    """In cp1252, annotate writes Cyrillic names escaped in text, and as valid JSON."""
+    path = tmp_path / "news.txt"
+    path.write_text("Бокаев и Токаев; NUR OTAN.\n", encoding="utf-8")
+    utf8 = run("annotate", str(path), "--json", env={"PYTHONIOENCODING": "utf-8"})
+    cp1252 = run("annotate", str(path), "--json", env=CP1252)
+    assert cp1252.returncode == 0
+    assert json.loads(cp1252.stdout.decode("cp1252")) == json.loads(utf8.stdout)
+    assert [m["text"] for m in json.loads(cp1252.stdout)] == ["Бокаев", "Токаев", "NUR OTAN"]
+    text = run("annotate", str(path), env=CP1252)
+    assert text.returncode == 0
+    assert rb"\u0411\u043e\u043a\u0430\u0435\u0432" in text.stdout
+
+
+# ── annotate: files and stdin, offsets, invalid UTF-8 ─────────────────────────
+
+
+def annotate_json(argv: list[str], stdin: bytes = b"") -> list[dict[str, object]]:
+    code, out, err = in_process(["annotate", *argv, "--json"], stdin)
+    assert code == 0, err
+    found: list[dict[str, object]] = json.loads(out)
+    return found
+
+
+NAMES = [
+    "Tokayev",
+    "NUR OTAN",
+    "Nur\r\nOtan",
+    "Бокаев",
+    "U.S.",
+    "the EBRD",
+    "Article 174 of the Criminal Code",
+]
+
+
+@given(
+    st.lists(
+        st.sampled_from([*NAMES, " ", "\r\n", "\r", "\n", "\ufeff", "é", "𝔘", "; ", "word"])
+        | st.text(max_size=5),
+        max_size=30,
+    ).map("".join)
+)
+@example("\ufeffTokayev\r\nmet NUR\r\nOTAN\r")
+def test_file_and_stdin_give_the_offsets_of_the_text_as_stored(tmp_path_factory, text):
+    """Annotating FILE and - < FILE agrees, with offsets into the file as stored (CRLF, BOM kept)."""
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        stored = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # lone surrogates are not UTF-8; the test of invalid input covers them
+    path = tmp_path_factory.mktemp("annotate") / "text.txt"
+    path.write_bytes(data)
+    from_file = annotate_json([str(path)])
+    assert annotate_json(["-"], data) == from_file
+    expected = [m._asdict() for m in kzrights.annotate(stored)]
+    assert from_file == [{k: v for k, v in m.items() if v is not None} for m in expected]
+    assert all(stored[m["start"] : m["end"]] == m["text"] for m in from_file)  # type: ignore[misc]
+
+
+def test_file_and_stdin_agree_as_processes(tmp_path):
+    """The same bytes as a file and on stdin give the same output, from the real command."""
+    data = "\ufeffPresident Tokayev\r\nand NUR\r\nOTAN; Бокаев.\r\n".encode()
+    path = tmp_path / "news.txt"
+    path.write_bytes(data)
+    from_file, from_stdin = run("annotate", str(path), "--json"), run("annotate", "-", "--json", stdin=data)
+    assert from_file.returncode == 0 and from_file.stdout == from_stdin.stdout
+    assert [(m["text"], m["start"]) for m in json.loads(from_file.stdout)] == [
+        ("President Tokayev", 1),
+        ("NUR\r\nOTAN", 24),
+        ("Бокаев", 35),
+    ]
+
+
+@given(st.binary(max_size=40), st.binary(min_size=1, max_size=4), st.binary(max_size=40))
+@example(b"ok ", b"\xff", b"")
+@example("Токаев ".encode(), b"\xd0", b"")  # cut in the middle of a character, at the end
+def test_invalid_utf8_is_one_line_naming_the_byte(tmp_path_factory, before, bad, after):
+    """Bytes that are not UTF-8, from a file or stdin: exit 1, one line naming the first bad byte."""
+    data = before + bad + after
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    else:
+        return
+    path = tmp_path_factory.mktemp("bad") / "bad.txt"
+    path.write_bytes(data)
+    for argv, stdin in ((["annotate", str(path)], b""), (["annotate", "-"], data)):
+        code, _, err = in_process(argv, stdin)
+        assert code == 1
+        line = one_line(err.encode())
+        assert "is not valid UTF-8" in line and f"(byte {first_bad:,}:" in line
+
+
+def test_invalid_utf8_far_into_a_big_file(tmp_path):
+    """An invalid byte after several blocks is found, and named at its offset in the whole file."""
+    path = tmp_path / "big.txt"
+    good = b"President Tokayev spoke.\n" * 200_000  # 5 MB: several blocks
+    path.write_bytes(good + b"\xc3\x28")
+    out = run("annotate", str(path))
+    assert out.returncode == 1
+    assert f"(byte {len(good):,}:" in one_line(out.stderr)
+
+
+# ── options and arguments ─────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["versions", "--data-version", "9.9.9"],
+        ["--data-version", "1.0.0", "versions"],
+        ["diff", "1.0.0", "1.1.0", "--data-version", "1.0.0"],
+        ["schema", "--data-version", "1.1.0"],
+        ["verify", "--data-version", ""],
+        ["info", "--data-version", ""],
+    ],
+    ids=" ".join,
+)
+def test_an_option_the_command_would_ignore_is_an_error(args):
+    """--data-version where a command reads no one release, or empty, is an error, not ignored."""
+    out = run(*args)
+    assert out.returncode in (1, 2)
+    assert "data-version" in one_line(out.stderr) or "''" in one_line(out.stderr)
+
+
+def test_json_before_the_default_command():
+    """The bare kzrights --json is kzrights recommendations --json."""
+    out = run("--json")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == run("recommendations", "--json").stdout
+    assert len(json.loads(out.stdout)) == 15
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "x" * 100_000],
+        ["cite", "conclusions." + "p" * 50_000],
+        ["search", "freedom", "--addressee", "y" * 20_000],
+        ["--data-version", "9" * 30_000, "info"],
+        ["annotate", "/no/such/" + "d" * 3000],
+        ["diff", "1.0.0", "z" * 10_000],
+        ["show", "a b " * 10_000],
+    ],
+    ids=lambda args: args[0],
+)
+def test_errors_quote_at_most_80_characters_of_a_huge_argument(args):
+    """A huge id, version or path is quoted in the error, but only its first 80 or so characters."""
+    out = run(*args)
+    assert out.returncode in (1, 2)
+    assert len(one_line(out.stderr)) < 300
+
+
+@given(st.text(max_size=300))
+@example("x" * 5000)
+@example("conclusions.p8\n")
+def test_any_id_is_a_record_or_one_line(record_id):
+    """Any text as the id of show gives the record, or one short line on stderr; never a traceback."""
+    code, out, err = in_process(["show", "--json", "--", record_id])
+    if code == 0:
+        assert json.loads(out)["id"] == record_id
+    else:
+        assert code == 1 and out == ""
+        assert len(one_line(err.encode())) < 300
+
+
+# ── streaming ─────────────────────────────────────────────────────────────────
+
+
+def test_a_file_of_several_blocks_gives_the_mentions_of_the_whole_text(tmp_path):
+    """Streaming never changes the answer: names straddling a block boundary included."""
+    from kzrights.cli import _READ_SIZE
+
+    unit = "President Tokayev met NUR\r\n  OTAN, the U.S. and Бокаев; nothing changed.\r\n"
+    name = unit.index("NUR")
+    # put the first read boundary in the middle of "NUR\r\n  OTAN"
+    reps, rest = divmod(_READ_SIZE, len(unit.encode()))
+    pad = (len(unit.encode()) - rest + name + 5) % len(unit.encode())
+    text = "x" * pad + " " + unit * (3 * reps)
+    assert text.encode()[_READ_SIZE - 3 : _READ_SIZE + 3].strip(b"\r\n ") != b""
+    path = tmp_path / "big.txt"
+    path.write_bytes(text.encode())
+    out = run("annotate", str(path), "--json")
+    assert out.returncode == 0, out.stderr
+    expected = [
+        {"entity_id": m.entity_id, "text": m.text, "start": m.start, "end": m.end}
+        for m in kzrights.annotate(text)
+    ]
+    assert json.loads(out.stdout) == expected
+
+
+# long lines, CRLF line ends, a few names, one across a line break
+UNIT = ("lorem" * 24 + "\r\n") * 40 + "President Tokayev spoke to NUR\r\nOTAN.\r\n"
+
+
+# names whose last word is a name too, so a cut inside one would show as a second mention
+NESTED = ["President Tokayev", "President\r\n\r\n    Tokayev", "Kassym-Jomart   Tokayev"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [*NAMES, *NESTED, " ", "  ", "\r\n", "\n \n", "word", "Kazakhstanis", ", ", "ß", "İ"]
+        ),
+        min_size=100,  # long enough for blocks to be cut: a cut needs hundreds of characters after it
+        max_size=600,
+    ).map("".join),
+    st.lists(st.integers(min_value=0, max_value=1 << 16), max_size=12),
+)
+def test_streaming_finds_the_mentions_of_the_whole_text(text, cuts):
+    """However the text arrives in blocks, the streamed mentions are annotate()'s on the whole text."""
+    from kzrights.cli import _stream_mentions
+
+    bounds = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
+    blocks = [text[a:b] for a, b in itertools.pairwise(bounds)]
+    streamed = [
+        (m.entity_id, m.text, m.start + base, m.end + base)
+        for base, mentions in _stream_mentions(blocks, None)
+        for m in mentions
+    ]
+    assert streamed == [(m.entity_id, m.text, m.start, m.end) for m in kzrights.annotate(text)]
+
+
+def _big_file(path: Path, size: int) -> int:
+    """Write about ``size`` bytes of text to ``path``; return how many names it holds."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        for _ in range(size // len(UNIT)):
+            file.write(UNIT)
+    return 2 * (size // len(UNIT))
+
+
+def test_a_100_mb_file_is_annotated_in_bounded_memory(tmp_path):
+    """Annotating 100 MB peaks far below what holding the file would take (it streams)."""
+    path = tmp_path / "big.txt"
+    names = _big_file(path, 100_000_000)
+    # a parent of its own, so that the peak is the command's alone
+    script = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run([sys.executable, '-m', 'kzrights', 'annotate', sys.argv[1], '--json'],\n"
+        "                      stdout=open(sys.argv[2], 'wb'))\n"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(path), str(tmp_path / "out.json")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    code, peak_kib = map(int, out.stdout.split())
+    assert code == 0
+    assert peak_kib < 150_000  # holding the text alone would take 100 MB, the old command 400 MB
+    found = json.loads((tmp_path / "out.json").read_bytes())
+    assert len(found) == names
+    assert found[-1]["text"] == "NUR\r\nOTAN"

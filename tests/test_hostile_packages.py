@@ -1,0 +1,308 @@
+"""A hostile or damaged installation gives a DataIntegrityError promptly: never a hang or a bare error.
+
+A FIFO or a device file in place of a release file, JSON nested deeper than
+the interpreter can parse, and a corrupted member of a zip archive the
+package is imported from: each is what a broken disk, a bad copy or a
+malicious package can leave behind.  Loads that could hang run in a
+subprocess with a timeout, so a regression fails the test instead of
+hanging the suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+import zipimport
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights import DataIntegrityError
+from kzrights.releases import ReleaseStore, _LoaderFolder
+from kzrights_build.release import dump_json, index_bytes
+
+from .conftest import DATA
+
+PACKAGE = Path(kzrights.__file__).parent
+RELEASE_FILES = ("manifest.json", "report.json", "source.txt")
+
+# what a user runs; prints the error it got, or "loaded"
+_LOAD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import kzrights
+assert kzrights.__file__.startswith(sys.argv[1]), kzrights.__file__
+try:
+    kzrights.load("1.0.0")
+except kzrights.KzrightsError as exc:
+    print(type(exc).__name__, exc, sep=": ")
+else:
+    print("loaded")
+"""
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A folder to import a private copy of the kzrights package from, to damage."""
+    target = tmp_path / "site"
+    shutil.copytree(PACKAGE, target / "kzrights", ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def _release(site: Path) -> Path:
+    return site / "kzrights" / "data" / "releases" / "1.0.0"
+
+
+def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh, isolated interpreter; fail (not hang) after a minute."""
+    return subprocess.run(
+        [sys.executable, "-I", "-c", code, *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def _cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kzrights ARGS`` with the package in ``site``."""
+    code = (
+        "import sys, runpy; sys.path.insert(0, sys.argv.pop(1));"
+        " runpy.run_module('kzrights', run_name='__main__')"
+    )
+    return _run(code, str(site), *args)
+
+
+def _cli_verify(site: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kzrights verify`` with the package in ``site``."""
+    return _cli(site, "verify")
+
+
+def test_the_copy_loads(package):
+    """The undamaged copy loads and verifies: the damage below is the only cause of failure."""
+    assert _run(_LOAD, str(package)).stdout == "loaded\n"
+    assert _cli_verify(package).returncode == 0
+
+
+needs_fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this platform has no FIFOs")
+
+
+@needs_fifos
+@pytest.mark.parametrize("name", RELEASE_FILES)
+def test_a_fifo_in_place_of_a_release_file(package, name):
+    """A FIFO (which no one writes to) where a release file should be fails at once instead of blocking."""
+    path = _release(package) / name
+    path.unlink()
+    os.mkfifo(path)
+    out = _run(_LOAD, str(package))
+    expected = f"DataIntegrityError: data release 1.0.0: releases/1.0.0/{name}: is a FIFO, not a file\n"
+    assert out.stdout == expected
+    cli = _cli_verify(package)
+    assert cli.returncode == 1
+    assert cli.stderr.startswith("kzrights: error: data release 1.0.0:") and "Traceback" not in cli.stderr
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("name", RELEASE_FILES)
+def test_a_link_to_an_endless_device(package, name, device):
+    """A symbolic link to a device that never ends fails at once, instead of filling memory."""
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    path = _release(package) / name
+    path.unlink()
+    path.symlink_to(device)
+    out = _run(_LOAD, str(package))
+    assert out.stdout == (
+        f"DataIntegrityError: data release 1.0.0: releases/1.0.0/{name}: is a character device, not a file\n"
+    )
+
+
+def test_a_folder_in_place_of_the_index(package):
+    """A folder where the release index should be is a DataIntegrityError too."""
+    index = package / "kzrights" / "data" / "releases.json"
+    index.unlink()
+    index.mkdir()
+    out = _run(_LOAD, str(package))
+    assert out.stdout == "DataIntegrityError: the release index: releases.json: is a folder, not a file\n"
+
+
+@needs_fifos
+def test_a_fifo_through_a_release_store(tmp_path):
+    """A ReleaseStore over a plain folder (a pathlib.Path) refuses the FIFO too."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "releases.json").unlink()
+    os.mkfifo(data / "releases.json")
+    code = (
+        "import sys; from pathlib import Path; from kzrights.releases import ReleaseStore\n"
+        "try: ReleaseStore(Path(sys.argv[1])).versions()\n"
+        "except Exception as exc: print(type(exc).__name__, exc, sep=': ')"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(data)], capture_output=True, text=True, timeout=60)
+    assert out.stdout == "DataIntegrityError: the release index: releases.json: is a FIFO, not a file\n"
+
+
+# Deeply nested JSON ------------------------------------------------------------------------------
+
+
+def _rehash(data: Path, name: str) -> None:
+    """Make release 1.0.0's manifest agree with its changed file ``name``, and the index with the manifest."""
+    release = data / "releases" / "1.0.0"
+    if name != "manifest.json":
+        manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+        for entry in manifest["files"]:
+            if entry["name"] == name:
+                content = (release / name).read_bytes()
+                entry["size"] = len(content)
+                entry["sha256"] = hashlib.sha256(content).hexdigest()
+        (release / "manifest.json").write_bytes(dump_json(manifest))
+    (data / "releases.json").write_bytes(index_bytes(data))
+
+
+def _nested(depth: int, opener: str) -> bytes:
+    closer = {"[": "]", '{"a": ': "}"}[opener]
+    return (opener * depth + "0" + closer * depth).encode()
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(["releases.json", "manifest.json", "report.json"]),
+    depth=st.one_of(st.integers(1, 3000), st.just(100_000)),
+    opener=st.sampled_from(["[", '{"a": ']),
+    where=st.sampled_from(["whole", "inside"]),
+    field=st.sampled_from(["paragraphs", "schema", "metadata"]),
+)
+def test_deeply_nested_json(name, depth, opener, where, field):
+    """JSON nested at any depth, up to 100,000 levels, is a DataIntegrityError, not a RecursionError."""
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        shutil.copytree(DATA, data)
+        path = data / "releases" / "1.0.0" / name if name != "releases.json" else data / name
+        nested = _nested(depth, opener)
+        if where == "whole":
+            path.write_bytes(nested)
+        else:  # in place of a value deep inside the file, where its shape is checked
+            document = json.loads(path.read_bytes())
+            key = {"releases.json": "releases", "manifest.json": "files", "report.json": field}[name]
+            path.write_bytes(dump_json({**document, key: "@@"}).replace(b'"@@"', nested))
+        if name != "releases.json":
+            _rehash(data, name)
+        store = ReleaseStore(data)
+        with pytest.raises(DataIntegrityError) as info:
+            store.load("1.0.0")
+        with pytest.raises(DataIntegrityError):
+            store.verify("1.0.0")
+        assert info.value.file.endswith(name)
+
+
+# Corrupted zip members ---------------------------------------------------------------------------
+
+
+def _zip_package(archive: Path, compression: int) -> None:
+    """Write the kzrights package into a zip archive, as an importer would find it."""
+    with zipfile.ZipFile(archive, "w", compression=compression) as zf:
+        for path in sorted(PACKAGE.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, Path("kzrights") / path.relative_to(PACKAGE))
+
+
+def _member_data(archive: Path, member: str) -> tuple[int, int, int]:
+    """Return where ``member``'s local header starts, where its data starts, and the data's length."""
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo(member)
+    raw = archive.read_bytes()
+    header = info.header_offset
+    name_length = int.from_bytes(raw[header + 26 : header + 28], "little")
+    extra_length = int.from_bytes(raw[header + 28 : header + 30], "little")
+    return header, header + 30 + name_length + extra_length, info.compress_size
+
+
+def _corrupt(archive: Path, position: int, value: int) -> None:
+    raw = bytearray(archive.read_bytes())
+    raw[position] = value if raw[position] != value else value ^ 0xFF
+    archive.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_corrupted_member_of_a_zip_archive(tmp_path, compression):
+    """A damaged member of the zip archive kzrights is imported from: DataIntegrityError, not zlib.error."""
+    archive = tmp_path / "kzrights.zip"
+    _zip_package(archive, compression)
+    _, start, _ = _member_data(archive, "kzrights/data/releases/1.0.0/report.json")
+    # 0x07 opens a deflate block of the reserved type 3: zlib cannot inflate it
+    _corrupt(archive, start, 0x07)
+    out = _run(_LOAD, str(archive))
+    assert out.stdout.startswith("DataIntegrityError: data release 1.0.0: releases/1.0.0/report.json: "), (
+        out.stdout + out.stderr
+    )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    compression=st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED]),
+    member=st.sampled_from(["releases.json", *(f"releases/1.0.0/{name}" for name in RELEASE_FILES)]),
+    where=st.floats(0, 1, exclude_max=True),
+    header=st.booleans(),
+    value=st.integers(0, 255),
+)
+def test_any_corrupted_byte_of_a_zip_member(compression, member, where, header, value):
+    """One changed byte anywhere in a member's header or data: the intact release, or a DataIntegrityError.
+
+    The archive is read through :class:`zipimport.zipimporter`, the loader a
+    zip on ``sys.path`` imports with, whose directory is read before the damage.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Path(folder) / "kzrights.zip"
+        _zip_package(archive, compression)
+        importer = zipimport.zipimporter(str(archive))
+        header_start, data_start, length = _member_data(archive, f"kzrights/data/{member}")
+        if header:
+            _corrupt(archive, header_start + int(where * (data_start - header_start)), value)
+        else:
+            _corrupt(archive, data_start + int(where * length), value)
+        store = ReleaseStore(_LoaderFolder(importer.get_data, os.path.join(str(archive), "kzrights", "data")))
+        try:
+            report = store.load("1.0.0")
+        except DataIntegrityError as exc:
+            failure: DataIntegrityError | None = exc
+        else:
+            failure = None
+        if failure is None:  # a byte the loader never reads (a date in the header, say): the data is intact
+            assert report == kzrights.load("1.0.0")
+            assert report.source_text == kzrights.load("1.0.0").source_text
+            store.verify("1.0.0")
+        else:
+            assert failure.file in (member, "releases/1.0.0/manifest.json")
+            with pytest.raises(DataIntegrityError):
+                store.verify("1.0.0")
+
+
+# A release whose hashes agree but whose records do not hold together --------------------------------
+
+
+def test_a_dangling_reference_through_the_cli(package):
+    """A footnote marker citing a footnote that is not there: verify and every command say so, no traceback.
+
+    The hashes of the tampered release are made to agree, so only the check of
+    its references can catch it.
+    """
+    data = package / "kzrights" / "data"
+    path = _release(package) / "report.json"
+    document = json.loads(path.read_bytes())
+    document["paragraphs"][3]["footnote_refs"][0]["footnote_id"] = "footnotes.99"
+    path.write_bytes(dump_json(document))
+    _rehash(data, "report.json")
+    expected = (
+        "kzrights: error: data release 1.0.0: releases/1.0.0/report.json: "
+        "$.paragraphs[3].footnote_refs[0].footnote_id: 'footnotes.99'"
+        " is not the id of any record of this release\n"
+    )
+    cli = _cli_verify(package)
+    assert (cli.returncode, cli.stderr) == (1, expected)
+    search = _cli(package, "search", "--data-version", "1.0.0", "kettling")
+    assert (search.returncode, search.stderr) == (1, expected)
