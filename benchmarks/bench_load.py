@@ -121,6 +121,12 @@ kzrights._converter.structure_document(data, version=None, file="report.json")
 marks["structure, hooks built"] = time.perf_counter() - t
 source = contents["source.txt"][0].decode("utf-8")
 t = time.perf_counter()
+from kzrights._integrity import check_release
+marks["import kzrights._integrity"] = time.perf_counter() - t
+t = time.perf_counter()
+check_release(document, source, version=entry.version, file="report.json")
+marks["check ids, references and spans (kzrights._integrity)"] = time.perf_counter() - t
+t = time.perf_counter()
 kzrights.report.to_report(document, version=entry.version, source_text=source)
 marks["the Report"] = time.perf_counter() - t
 print(json.dumps(marks))

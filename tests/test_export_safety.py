@@ -75,10 +75,12 @@ def reference(report: kzrights.Report, format: str) -> dict[str, Any]:
     return _references[key]
 
 
-def run(*args: str | bytes, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The command line, in its own process."""
+def run(
+    *args: str | bytes, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """The command line, in its own process (killed after ``timeout`` seconds)."""
     return subprocess.run(
-        [sys.executable, "-m", "kzrights", *args], capture_output=True, text=True, timeout=120, cwd=cwd
+        [sys.executable, "-m", "kzrights", *args], capture_output=True, text=True, timeout=timeout, cwd=cwd
     )
 
 
@@ -865,3 +867,233 @@ def test_without_renameat2_the_same_rules_hold(format, old, new, tmp_path, monke
     export(new, format, target, overwrite=True)
     assert outputs(new, format, target) == reference(new, format)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(reference(new, format))
+
+
+# ── what is not a file, a folder or a link ────────────────────────────────────
+
+
+def _fifo(path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("this system has no FIFOs (mkfifo)")
+    os.mkfifo(path)
+
+
+def _null_device(path: Path) -> None:
+    """A character device like /dev/null (1, 3), made in the test's own folder: /dev is never touched."""
+    import stat
+
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (OSError, AttributeError) as error:
+        pytest.skip(f"cannot make a device node here (needs root): {error}")
+
+
+SPECIAL = {"a FIFO": _fifo, "a device": _null_device}
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["default", "force"])
+@pytest.mark.parametrize("format", ["json", "sqlite", "xlsx", "csv"])
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_a_device_or_fifo_is_never_replaced(kind, format, force, tmp_path):
+    """`kzrights export --force` over a device or a FIFO refuses in one line naming it, and leaves it there.
+
+    Without --force the line says what is there (not "a file"), and does not
+    suggest --force, which would not help.
+    """
+    import stat
+
+    SPECIAL[kind](tmp_path / "out")
+    before = os.lstat(tmp_path / "out")
+    flags = ["--force"] if force else []
+    out = run("export", "--format", format, "--output", str(tmp_path / "out"), *flags)
+    line = one_line_error(out)
+    assert f"it is {kind}" in line and "--force" not in line, line
+    after = os.lstat(tmp_path / "out")
+    assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode) and after.st_ino == before.st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("overwrite", [False, True], ids=["default", "overwrite"])
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_a_device_or_fifo_as_the_sqlite_sidecar_is_refused(kind, overwrite, new, tmp_path):
+    """The Datasette sidecar's place holding a FIFO or device: ExportError (not OutputExistsError), kept."""
+    import stat
+
+    SPECIAL[kind](tmp_path / "kz.metadata.json")
+    with pytest.raises(ExportError, match=f"it is {kind}") as caught:
+        export(new, "sqlite", tmp_path / "kz.sqlite", overwrite=overwrite)
+    assert not isinstance(caught.value, OutputExistsError) and caught.value.errno == errno.EEXIST
+    assert "\n" not in str(caught.value)
+    left = os.lstat(tmp_path / "kz.metadata.json")
+    assert not stat.S_ISREG(left.st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kz.metadata.json"]
+
+
+def test_a_fifo_put_in_place_at_the_last_moment_is_put_back(new, tmp_path, monkeypatch):
+    """A FIFO made at the destination between the last check and the swap is swapped back, not deleted."""
+    import stat
+
+    from kzrights.exports import _staging
+
+    if _staging._renameat2() is None:
+        pytest.skip("needs renameat2 (Linux)")
+    target = tmp_path / "out.json"
+    target.write_text("the previous export\n", encoding="utf-8")
+    swap = _staging._swap
+
+    def at_the_last_moment(source: Path, destination: Path, *, folder: bool) -> bool:
+        destination.unlink()
+        _fifo(destination)
+        return swap(source, destination, folder=folder)
+
+    monkeypatch.setattr(_staging, "_swap", at_the_last_moment)
+    with pytest.raises(ExportError, match="it is a FIFO") as caught:
+        export(new, "json", target, overwrite=True)
+    assert "\n" not in str(caught.value)
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+# ── a folder's marker that is not what it claims ──────────────────────────────
+
+
+def _marker_fifo(marker: Path) -> None:
+    _fifo(marker)
+
+
+def _marker_deep(marker: Path) -> None:
+    marker.write_text("[" * 100_000, encoding="utf-8")
+
+
+def _marker_huge(marker: Path) -> None:
+    files = [f"t{i}.csv" for i in range(200_000)]  # valid JSON, but far beyond any export's list
+    marker.write_text(json.dumps({"format": "csv", "files": files}), encoding="utf-8")
+
+
+def _marker_folder(marker: Path) -> None:
+    marker.mkdir()
+
+
+def _marker_not_utf8(marker: Path) -> None:
+    marker.write_bytes(b'{"format": "csv\xff", "files": []}')
+
+
+def _marker_link(marker: Path) -> None:
+    outside = marker.parent.parent / "outside.json"
+    outside.write_text(json.dumps({"format": "csv", "files": []}), encoding="utf-8")
+    marker.symlink_to(outside)
+
+
+MARKERS = {
+    "a FIFO": _marker_fifo,
+    "nested 100000 deep": _marker_deep,
+    "over the size cap": _marker_huge,
+    "a folder": _marker_folder,
+    "not UTF-8": _marker_not_utf8,
+    "a link to a valid marker": _marker_link,
+}
+
+
+@pytest.mark.parametrize("kind", MARKERS)
+def test_a_marker_that_is_not_a_small_json_file_means_not_ours(kind, tmp_path):
+    """`kzrights export --force` into a folder with an odd marker: one line, in bounded time, nothing changed.
+
+    The folder is then not a kzrights export: a FIFO is never opened (it
+    would block for ever), a deep or huge marker is not parsed into a crash.
+    """
+    target = tmp_path / "bm3"
+    target.mkdir()
+    MARKERS[kind](target / MARKER)
+    before = state(tmp_path) if kind != "a FIFO" else sorted(os.listdir(target))
+    try:
+        out = run("export", "--format", "csv", "--output", str(target), "--force", timeout=60)
+    except subprocess.TimeoutExpired:  # pragma: no cover - the bug this test guards against
+        pytest.fail("the export hung on the marker")
+    line = one_line_error(out)
+    assert "not a kzrights csv export" in line, line
+    assert "internal error" not in line
+    after = state(tmp_path) if kind != "a FIFO" else sorted(os.listdir(target))
+    assert after == before
+
+
+def test_a_deep_marker_is_an_export_error_in_python(new, tmp_path):
+    """From Python too: an ExportError saying the folder is not a kzrights export, not a RecursionError."""
+    target = tmp_path / "csv"
+    target.mkdir()
+    (target / MARKER).write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(ExportError, match="not a kzrights csv export") as caught:
+        export(new, "csv", target, overwrite=True)
+    assert caught.value.errno == errno.ENOTEMPTY
+    assert (target / MARKER).read_text(encoding="utf-8") == "[" * 100_000
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    content=st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(str.encode),
+        st.integers(1, 100_000).map(lambda depth: b'{"format": ' + b"[" * depth),
+        st.fixed_dictionaries(
+            {"format": st.sampled_from(["csv", "jsonl", "CSV", ""]), "files": st.lists(st.text(max_size=8))},
+            optional={"data_version": st.text(max_size=8)},
+        ).map(lambda d: json.dumps(d).encode()),
+    )
+)
+def test_any_marker_bytes_give_the_export_or_an_export_error(content, new):
+    """Whatever bytes the marker holds, the export goes in, or an ExportError leaves the folder as it was."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "out"
+        target.mkdir()
+        (target / MARKER).write_bytes(content)
+        before = state(Path(folder))
+        try:
+            export(new, "csv", target, overwrite=True)
+        except ExportError as error:
+            message: str | None = str(error)
+        else:
+            message = None
+        if message is None:
+            assert outputs(new, "csv", target) == reference(new, "csv")
+        else:
+            assert "\n" not in message
+            assert state(Path(folder)) == before
+
+
+def test_a_fifo_inside_a_previous_export_is_never_deleted(old, new, tmp_path):
+    """A FIFO in a previous folder export, even one its marker lists, stops the export and stays."""
+    import stat
+
+    target = tmp_path / "csv"
+    export(old, "csv", target)
+    _fifo(target / "pipe")
+    marker = json.loads((target / MARKER).read_text(encoding="utf-8"))
+    marker["files"].append("pipe")
+    (target / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    with pytest.raises(ExportError, match="pipe"):
+        export(new, "csv", target, overwrite=True)
+    assert stat.S_ISFIFO(os.lstat(target / "pipe").st_mode)
+
+
+# ── a path that names a folder, for a file format ─────────────────────────────
+
+
+@pytest.mark.parametrize("tail", ["/", "//", "/.", "/./"])
+@pytest.mark.parametrize("format", ["json", "sqlite", "html"])
+def test_a_trailing_slash_names_a_folder_not_a_file(format, tail, new, tmp_path, monkeypatch):
+    """`export(r, "json", "x/")` is an ExportError: the user named a folder, and no file `x` appears."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ExportError, match="names a folder") as caught:
+        export(new, format, "x" + tail)
+    assert not isinstance(caught.value, OutputExistsError) and caught.value.errno == errno.EISDIR
+    assert "\n" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+    line = one_line_error(run("export", "--format", format, "--output", "x" + tail, "--force", cwd=tmp_path))
+    assert "names a folder" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_trailing_slash_is_fine_for_a_folder_format(new, tmp_path):
+    """A folder format may be named with a trailing slash: the folder is written there."""
+    written = export(new, "csv", str(tmp_path / "out") + "/")
+    assert outputs(new, "csv", tmp_path / "out") == reference(new, "csv")
+    assert all(p.parent == tmp_path / "out" for p in written)

@@ -25,6 +25,7 @@ PUBLIC_MODULES = [
     "kzrights.search",
     "kzrights.search.index",
     "kzrights.search.locate",
+    "kzrights.search.quotes",
     "kzrights.search.related",
     "kzrights_build",
     "kzrights_build.annotations",

@@ -16,6 +16,8 @@ from typing import Any
 import cattrs
 import pytest
 from cattrs.cols import namedtuple_dict_structure_factory
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import kzrights
 from kzrights._converter import ReleaseDocument, structure_document, unstructure
@@ -91,3 +93,14 @@ def test_structure_hooks_match_stock_cattrs(version: str) -> None:
     assert ours == stock
     # types too: equality alone would take an int 5 from one for a float 5.0 from the other
     assert json.dumps(unstructure(ours)) == json.dumps(unstructure(stock))
+
+
+@given(st.from_regex(r"[a-z]{3,14}", fullmatch=True) | st.text(alphabet="abesy", min_size=3, max_size=9))
+@example("byye")  # two "y"s in a row: the second's kind depends on the first's
+@settings(max_examples=1000, deadline=None)
+def test_stemmer_matches_nltk_on_any_lowercase_word(word: str) -> None:
+    """Made-up words too (with runs of "y", whose kind depends on the letter before) stem as NLTK's do."""
+    from nltk.stem.porter import PorterStemmer
+
+    stemmer = PorterStemmer(mode=PorterStemmer.ORIGINAL_ALGORITHM)
+    assert len(word) <= 2 or stem(word) == stemmer.stem(word, to_lowercase=False)

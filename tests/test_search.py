@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from pathlib import Path
 
@@ -107,6 +108,26 @@ def test_hits_have_snippets_with_highlights(report):
             assert 0 <= start < end <= len(hit.snippet)
     scores = [h.score for h in report.search("freedom")]
     assert scores == sorted(scores, reverse=True)
+
+
+_REPORT = kzrights.load("1.1.0")
+_WORDS = sorted({w for r in _REPORT.records() for w in re.findall(r"[^\W\d_]+", r.text)})
+
+
+@given(st.sampled_from(_WORDS))
+@settings(max_examples=150, deadline=None)
+def test_highlights_mark_the_words_searched_for(word):
+    """Search for any word of the report: every highlight marks a word that means the same, in every hit."""
+    from kzrights.search._text import tokens
+
+    with contextlib.suppress(UnknownIdError):
+        _REPORT.entity(word)
+        return  # a name also highlights the entity's mentions, however they are spelt
+    searched = {term for term, _, _ in tokens(word)}
+    for hit in _REPORT.search(word, limit=10):
+        for start, end in hit.highlights:  # neighbouring matches ("4.15") are marked as one
+            marked = {term for term, _, _ in tokens(hit.snippet[start:end])}
+            assert marked and marked <= searched
 
 
 def test_limit(report):

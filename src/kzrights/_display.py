@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import html
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -56,6 +55,14 @@ def _is_span(value: Any) -> bool:
     return attrs.has(cls) and tuple(f.name for f in attrs.fields(cls)) == ("start", "end")
 
 
+def _escape(text: str) -> str:
+    # html is imported on first use: it loads a table of 2,000 character
+    # entities, which a search (whose result list lives here) never needs
+    from html import escape
+
+    return escape(text)
+
+
 def _plain(value: Any) -> str:
     """A value as one line of plain text (not yet escaped)."""
     if isinstance(value, enum.Enum):
@@ -75,7 +82,7 @@ def _cell(value: Any) -> str:
     """A field's value as HTML: a nested record as its own table, anything else as escaped text."""
     if attrs.has(type(value)) and not _is_span(value):
         return _table(None, _fields(value))
-    return html.escape(_plain(value))
+    return _escape(_plain(value))
 
 
 def _fields(record: Any) -> list[tuple[str, Any]]:
@@ -87,9 +94,9 @@ def _fields(record: Any) -> list[tuple[str, Any]]:
 
 
 def _table(title: str | None, rows: Iterable[tuple[str, Any]]) -> str:
-    caption = f"<caption style='text-align:left'><b>{html.escape(title)}</b></caption>" if title else ""
+    caption = f"<caption style='text-align:left'><b>{_escape(title)}</b></caption>" if title else ""
     body = "".join(
-        f"<tr>{_TH}{html.escape(name)}</th>{_TD}{_cell(value)}</td></tr>"
+        f"<tr>{_TH}{_escape(name)}</th>{_TD}{_cell(value)}</td></tr>"
         for name, value in rows
         if value not in (None, (), "")
     )
@@ -108,7 +115,7 @@ def _row(cells: Sequence[str]) -> str:
 
 def _grid(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A table with a header row; the cells are HTML already."""
-    head = "".join(f"{_TH}{html.escape(h)}</th>" for h in header)
+    head = "".join(f"{_TH}{_escape(h)}</th>" for h in header)
     return f"<table><tr>{head}</tr>{''.join(map(_row, rows))}</table>"
 
 
@@ -127,9 +134,9 @@ def _marked(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """``text`` escaped, with each ``(start, end)`` stretch in ``<mark>``."""
     parts, last = [], 0
     for start, end in spans:
-        parts += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        parts += [_escape(text[last:start]), "<mark>", _escape(text[start:end]), "</mark>"]
         last = end
-    parts.append(html.escape(text[last:]))
+    parts.append(_escape(text[last:]))
     return "".join(parts)
 
 
@@ -167,7 +174,7 @@ def report_html(report: Any) -> str:
 def hit_html(hit: Hit) -> str:
     """Return one search hit as HTML: its record's id, kind and score, and the snippet, matches marked."""
     return (
-        f"<table><tr>{_TH}{html.escape(hit.record.id)}</th>{_TD}{html.escape(hit.kind)}</td>"
+        f"<table><tr>{_TH}{_escape(hit.record.id)}</th>{_TD}{_escape(hit.kind)}</td>"
         f"{_TD}{hit.score:.2f}</td></tr>"
         f"<tr><td colspan='3' style='text-align:left'>{_marked(hit.snippet, hit.highlights)}</td></tr>"
         "</table>"
@@ -184,7 +191,7 @@ def location_html(location: Location) -> str:
         ("in the record's text", location.span),
         ("in the source text", location.source_span),
     ]
-    body = "".join(f"<tr>{_TH}{html.escape(name)}</th>{_TD}{_cell(value)}</td></tr>" for name, value in rows)
+    body = "".join(f"<tr>{_TH}{_escape(name)}</th>{_TD}{_cell(value)}</td></tr>" for name, value in rows)
     context = _marked(record.text, [(location.span.start, location.span.end)])
     return f"<table>{body}<tr>{_TH}text</th>{_TD}{context}</td></tr></table>"
 
@@ -195,17 +202,17 @@ def diff_html(change: ReleaseDiff) -> str:
     if change.unchanged:
         return _table(title, [("differences", "none")])
     rows: list[tuple[str, str]] = [
-        (f"added ({len(change.added)})", html.escape(", ".join(change.added))),
-        (f"removed ({len(change.removed)})", html.escape(", ".join(change.removed))),
+        (f"added ({len(change.added)})", _escape(", ".join(change.added))),
+        (f"removed ({len(change.removed)})", _escape(", ".join(change.removed))),
         (
             f"changed ({len(change.changed)})",
-            "<br>".join(html.escape(f"{c.id}: {', '.join(c.fields)}") for c in change.changed),
+            "<br>".join(_escape(f"{c.id}: {', '.join(c.fields)}") for c in change.changed),
         ),
-        ("metadata changed", html.escape(", ".join(change.metadata))),
-        ("entity mentions", html.escape(f"{change.mentions[0]} → {change.mentions[1]}")),
+        ("metadata changed", _escape(", ".join(change.metadata))),
+        ("entity mentions", _escape(f"{change.mentions[0]} → {change.mentions[1]}")),
     ]
-    body = "".join(f"<tr>{_TH}{html.escape(name)}</th>{_TD}{cell}</td></tr>" for name, cell in rows if cell)
-    return f"<table><caption style='text-align:left'><b>{html.escape(title)}</b></caption>{body}</table>"
+    body = "".join(f"<tr>{_TH}{_escape(name)}</th>{_TD}{cell}</td></tr>" for name, cell in rows if cell)
+    return f"<table><caption style='text-align:left'><b>{_escape(title)}</b></caption>{body}</table>"
 
 
 class HitList(list["Hit"]):
@@ -220,8 +227,8 @@ class HitList(list["Hit"]):
         def row(position: int, hit: Hit) -> tuple[str, ...]:
             return (
                 str(position + 1),
-                html.escape(hit.record.id),
-                html.escape(hit.kind),
+                _escape(hit.record.id),
+                _escape(hit.kind),
                 f"{hit.score:.2f}",
                 _marked(hit.snippet, hit.highlights),
             )
@@ -242,11 +249,11 @@ def mentions_html(mentions: Sequence[Mention]) -> str:
 
     def row(_: int, m: Mention) -> tuple[str, ...]:
         return (
-            html.escape(m.entity_id),
-            html.escape(m.text),
+            _escape(m.entity_id),
+            _escape(m.text),
             str(m.start),
             str(m.end),
-            *((html.escape(m.record_id or ""),) if in_report else ()),
+            *((_escape(m.record_id or ""),) if in_report else ()),
         )
 
     return _long_grid(header, mentions, row)

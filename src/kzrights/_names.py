@@ -22,15 +22,16 @@ if TYPE_CHECKING:
 __all__ = ["entity_names", "name_key"]
 
 _NOT_ALNUM = re.compile(r"[^\w]+|_")
-# spelling variants of the same sounds, applied in this order
+# spelling variants of the same sounds, applied in this order; each with a
+# string every match contains, so that a key without it skips the expression
 _VARIANTS = (
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"q"), "k"),
-    (re.compile(r"zh|dzh"), "j"),
-    (re.compile(r"(?<=[aeiou])y(?=e)"), ""),  # Tokayev, Tokaev
-    (re.compile(r"\bye"), "e"),  # Yerlan, Erlan
-    (re.compile(r"y"), "i"),
-    (re.compile(r"(\w)\1+"), r"\1"),  # Kassym, Kasym; Gussarova, Gusarova
+    (re.compile(r"kh"), "h", "kh"),
+    (re.compile(r"q"), "k", "q"),
+    (re.compile(r"zh|dzh"), "j", "zh"),
+    (re.compile(r"(?<=[aeiou])y(?=e)"), "", "ye"),  # Tokayev, Tokaev
+    (re.compile(r"\bye"), "e", "ye"),  # Yerlan, Erlan
+    (re.compile(r"y"), "i", "y"),
+    (re.compile(r"(\w)\1+"), r"\1", ""),  # Kassym, Kasym; Gussarova, Gusarova
 )
 # names longer than this are keyed but never cached: a cache keyed by what
 # users type must not keep their longest inputs alive
@@ -73,8 +74,9 @@ def _name_key(name: str) -> str:
     # apostrophes first: NFKD would split ´ into a space and an accent
     plain = _chars.strip_diacritics(_chars.fold_apostrophes(latin).replace("'", ""))
     key = " ".join(_NOT_ALNUM.sub(" ", plain).split())
-    for pattern, replacement in _VARIANTS:
-        key = pattern.sub(replacement, key)
+    for pattern, replacement, needle in _VARIANTS:
+        if needle in key:
+            key = pattern.sub(replacement, key)
     return key
 
 

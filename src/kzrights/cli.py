@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import textwrap
@@ -466,6 +467,99 @@ def _cite(args: argparse.Namespace) -> None:
     _emit(args, data, lambda: _wrap(citation))
 
 
+def _check_quote(args: argparse.Namespace) -> int:
+    """``kzrights check-quote``: the verdict, where the quotation stands, and a word diff."""
+    try:
+        quote = _read_quote("-") if args.quote == "-" else args.quote
+        check = _load(args).check_quote(quote)
+    except (KzrightsError, _CliError, ValueError, TypeError, OSError) as exc:
+        # 1 and 2 are verdicts here: a quotation that cannot be checked is 3
+        _say(f"error: {exc}")
+        return 3
+    data = {
+        "verdict": check.verdict.value,
+        "similarity": check.similarity,
+        "locations": [
+            {
+                "id": place.record.id,
+                "span": [place.span.start, place.span.end],
+                "source_span": [place.source_span.start, place.source_span.end],
+                "text": place.text,
+            }
+            for place in check.locations
+        ],
+        "differences": [
+            {
+                "kind": d.kind.value,
+                "quote_span": [d.quote_span.start, d.quote_span.end],
+                "quote_text": d.quote_text,
+                "id": d.record_id,
+                "span": [d.span.start, d.span.end],
+                "text": d.text,
+            }
+            for d in check.differences
+        ],
+        "closest": [
+            {"ids": [place.record.id for place in p.locations], "similarity": p.similarity, "text": p.text}
+            for p in check.closest
+        ],
+    }
+    colour = not args.json and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    _emit(args, data, lambda: _quote_report(check, colour))
+    return check.verdict.exit_status
+
+
+def _read_quote(name: str) -> str:
+    """The quotation on stdin, decoded as strict UTF-8 (as ``annotate`` reads it)."""
+    read, close = _open_input(name)
+    try:
+        return "".join(_decoded(read, "stdin"))
+    finally:
+        close()
+
+
+def _quote_report(check: Any, colour: bool) -> str:
+    """A quotation check for people: the verdict, the places, the report's words with the changes marked."""
+
+    def paint(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if colour and text else text
+
+    lines = [f"{check.verdict.value} ({check.similarity:.2f})"]
+    for place in check.locations:
+        lines.append(f"  {place.record.id} [{place.span.start}:{place.span.end}]")
+    if check.locations:
+        lines += ["", _wrap(_word_diff(check, paint), "    ")]
+        for d in check.differences:
+            said = d.quote_text or "(nothing)"
+            lines.append(_wrap(f"{d.kind.value}: {d.text or '(nothing)'!s} -> {said}", "      ", "  - "))
+    for passage in check.closest:
+        ids = ", ".join(place.record.id for place in passage.locations)
+        lines.append(_wrap(passage.text, "    ", f"  closest ({passage.similarity:.2f}) {ids}: "))
+    return "\n".join(lines)
+
+
+def _word_diff(check: Any, paint: Callable[[str, str], str]) -> str:
+    """The report's words at the location: those the quotation lacks in [-…-], those it adds in {+…+}."""
+    pieces: list[str] = []
+    for place in check.locations:
+        text, cursor = place.record.text, place.span.start
+        out: list[str] = []
+        mine = [d for d in check.differences if d.record_id == place.record.id]
+        for d in sorted(mine, key=lambda d: (d.span.start, d.span.end)):
+            if d.span.start < cursor:
+                continue
+            out.append(text[cursor : d.span.start])
+            if d.text:
+                style = "2" if d.kind.value == "marked omission" else "31"
+                out.append(paint(f"[-{d.text}-]", style))
+            if d.quote_text and d.kind.value != "marked omission":
+                out.append(paint(f"{{+{d.quote_text}+}}", "32"))
+            cursor = d.span.end
+        out.append(text[cursor : place.span.end])
+        pieces.append("".join(out))
+    return " ".join(pieces)
+
+
 def _verify(args: argparse.Namespace) -> None:
     from .releases import verify, versions
 
@@ -557,7 +651,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(
-        name: str, run: Callable[[argparse.Namespace], None], help: str, data: bool = True, **kwargs: Any
+        name: str, run: Callable[[argparse.Namespace], Any], help: str, data: bool = True, **kwargs: Any
     ) -> Any:
         """A subcommand; ``data=False`` for those that read no one release, and take no --data-version."""
         parents = [printing, release] if data else [printing]
@@ -600,6 +694,12 @@ def _parser() -> argparse.ArgumentParser:
         help="replace a previous export at --output (a folder only if kzrights wrote it)",
     )
     add("cite", _cite, "a citation of the report pinned to a paragraph or recommendation").add_argument("id")
+    check = add(
+        "check-quote",
+        _check_quote,
+        "check a quotation: exit 0 exact or equivalent, 1 altered, 2 not found, 3 if it cannot be checked",
+    )
+    check.add_argument("quote", help="the quotation, or - to read it from stdin")
     add("verify", _verify, "re-hash the installed data releases against their manifests (all by default)")
     diff = add("diff", _diff, "what changed between two data releases", data=False)
     diff.add_argument("old")
@@ -619,7 +719,7 @@ def _say(message: str) -> None:
         print(f"kzrights: {_shortened(message)}", file=sys.stderr, flush=True)
 
 
-def _run(argv: list[str]) -> None:
+def _run(argv: list[str]) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -628,8 +728,9 @@ def _run(argv: list[str]) -> None:
         parser.error(f"{args.command} takes no --data-version: it does not read one release")
     if sys.stdout is None:
         raise _CliError("stdout is closed: nowhere to write the output")
-    args.run(args)
+    status = args.run(args)
     sys.stdout.flush()  # here, so that an error in writing is reported like any other
+    return status if isinstance(status, int) else 0  # check-quote's status is its verdict
 
 
 def _tolerant_stdout() -> Callable[[], None]:
@@ -662,7 +763,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     restore = _tolerant_stdout()
     try:
-        _run(arguments)
+        status = _run(arguments)
     except KeyboardInterrupt:
         _say("interrupted")
         return 130
@@ -680,4 +781,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
     finally:
         restore()
-    return 0
+    return status

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ._provenance import SourceMap
     from .search.index import Hit
     from .search.locate import Location, Locator
+    from .search.quotes import QuoteCheck, QuoteChecker
     from .search.related import KwicLine, Related
 
 __all__ = ["Report"]
@@ -58,9 +59,9 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     _import_tools()
-    from . import search
+    import importlib
 
-    value: int = getattr(getattr(search, module), name)
+    value: int = getattr(importlib.import_module(f"{__package__}.search.{module}"), name)
     return value
 
 
@@ -525,6 +526,34 @@ class Report(_Record):
         """
         return self._locator().locate_all(quote)
 
+    def check_quote(self, quote: str) -> QuoteCheck:
+        """Check a quotation against the report: exact, equivalent, altered or not found.
+
+        Typography, case and spacing make it ``equivalent``; omitted, added or
+        changed words make it ``altered``, each difference with its offsets
+        in the quotation and in the record (words left out at an ellipsis are
+        a marked omission, not an alteration); a quotation nothing in the
+        report is close to is ``not found``, with the closest passages.  See
+        [`QuoteCheck`][kzrights.search.quotes.QuoteCheck] and docs/how-to/check-a-quote.md.
+
+        Examples:
+            >>> import kzrights
+            >>> check = kzrights.load("1.1.0").check_quote("Stop targeting NGOs with tax inspections")
+            >>> check.verdict.value, check.location.record.id
+            ('altered', 'recommendations.government.1')
+            >>> [(d.kind.value, d.text) for d in check.differences]
+            [('omitted', 'punitive')]
+
+        Raises:
+            TypeError: If ``quote`` is not a str.
+            ValueError: If ``quote`` is empty.
+            InputTooLongError: If ``quote`` is longer than
+                `MAX_QUOTE_LENGTH` (10,000) characters.
+        """
+        locator = self._locator()
+        checker: QuoteChecker = self._cached("quotes", lambda report: _quote_checker(report, locator))
+        return checker.check(quote)
+
     def concordance(self, term: str, width: int = 40) -> list[KwicLine]:
         """Return every occurrence of a word or phrase with ``width`` characters of context each side.
 
@@ -586,3 +615,9 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
     """
     parts = {name: getattr(document, name) for name in PARTS}
     return Report(version=version, metadata=document.metadata, source_text=source_text, **parts)
+
+
+def _quote_checker(report: Report, locator: Locator) -> QuoteChecker:
+    from .search.quotes import QuoteChecker
+
+    return QuoteChecker(report, locator)

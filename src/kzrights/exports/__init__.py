@@ -81,8 +81,12 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
       is swapped in and the old one deleted;
     - anything else (a folder for a file format, a file for a folder format,
       a non-empty folder that is not such an export, or one that holds files
-      the export did not write): [`ExportError`][kzrights.errors.ExportError], even
+      the export did not write; a device, a FIFO or a socket, for any
+      format): [`ExportError`][kzrights.errors.ExportError], even
       with ``overwrite``.
+
+    A ``path`` given as a string ending in ``/`` (or ``/.``) names a
+    folder, so for a file format it is an ``ExportError`` too.
 
     The SQLite export's sidecar ``NAME.metadata.json`` (for Datasette)
     follows the same rules, and is moved into place just before the
@@ -121,8 +125,8 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         raise TypeError(f"path must be a str or a pathlib.Path, not {type(path).__name__}")
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
-    target = _staging.check_name(path)
     folder = format in FOLDER_FORMATS
+    target = _staging.check_name(path, None if folder else format)
     _staging.check_destination(target, format, folder=folder, overwrite=overwrite)
     write = {
         "json": writers.write_json,

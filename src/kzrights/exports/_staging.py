@@ -34,6 +34,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +50,9 @@ MARKER = ".kzrights-export.json"
 
 STAGING_PREFIX = ".kzrights-tmp-"
 """The name of a staging folder starts with this (it sits beside the destination)."""
+
+_MARKER_LIMIT = 1 << 20
+"""The most bytes a marker is read to (1 MiB); a real one lists a few dozen files in a few KiB."""
 
 _AT_FDCWD = -100  # <fcntl.h>: paths relative to the current folder
 _RENAME_NOREPLACE = 1  # <linux/fs.h>
@@ -71,12 +75,15 @@ def _words(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def check_name(path: str | os.PathLike[str]) -> Path:
+def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> Path:
     """Return ``path`` as a `Path` if it can name an export, else raise `ExportError`.
 
     An empty string is an error, not the current folder; so are paths that
     end in no name (``/``, ``.``, ``..``), and names the file system cannot
-    encode or that hold a NUL character.
+    encode or that hold a NUL character.  With ``file_format`` (the name of
+    a format whose export is one file), a path that ends in a separator or
+    in ``/.`` is an error too: it names a folder, and `Path` would
+    quietly drop that ending and write a file.
     """
     raw = os.fspath(path)
     if raw == "":
@@ -90,7 +97,42 @@ def check_name(path: str | os.PathLike[str]) -> Path:
     target = Path(raw)
     if target.name in ("", ".", ".."):
         raise _fail(target, "the path must end in a file or folder name")
+    if file_format is not None and _names_folder(raw):
+        raise ExportError(
+            raw,
+            f"the path names a folder (it ends in {raw[-1]!r}), and the {file_format} export is a file",
+            errno.EISDIR,
+        )
     return target
+
+
+def _names_folder(raw: str) -> bool:
+    """Whether ``raw`` ends in a separator, or in a separator and ``.``: the user named a folder."""
+    separators = tuple(s for s in (os.sep, os.altsep) if s)
+    return raw.endswith(separators) or raw.endswith(tuple(s + "." for s in separators))
+
+
+def _kind(mode: int) -> str | None:
+    """What an entry with this ``st_mode`` is, in words, unless it is a file, a folder or a link (then None).
+
+    An export replaces only those three: a device, a FIFO or a socket is
+    never replaced nor deleted, whatever ``overwrite`` says.
+    """
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode):
+        return None
+    if stat.S_ISCHR(mode):
+        return "a device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"  # pragma: no cover - doors, whiteouts: not on Linux
+
+
+def _special(target: Path, kind: str) -> ExportError:
+    return _fail(target, f"it is {kind}, which an export never replaces", errno.EEXIST)
 
 
 def _folder_exists(target: Path) -> None:
@@ -103,8 +145,13 @@ def _folder_exists(target: Path) -> None:
         )
 
 
-def _entries(folder: Path) -> set[str]:
-    """Every file, link and empty folder under ``folder``, as relative POSIX paths (links not followed)."""
+def _entries(folder: Path, special: set[str] | None = None) -> set[str]:
+    """Every file, link and empty folder under ``folder``, as relative POSIX paths (links not followed).
+
+    Devices, FIFOs and sockets are listed too, and also added to ``special``
+    when it is given: kzrights never writes one, so such an entry is never
+    its own.
+    """
     found: set[str] = set()
 
     def walk(at: Path, prefix: str) -> None:
@@ -118,6 +165,8 @@ def _entries(folder: Path) -> set[str]:
                 walk(Path(entry.path), relative + "/")
             else:
                 found.add(relative)
+                if special is not None and _kind(entry.stat(follow_symlinks=False).st_mode):
+                    special.add(relative)
 
     walk(folder, "")
     return found
@@ -125,11 +174,7 @@ def _entries(folder: Path) -> set[str]:
 
 def _previous(target: Path, format: str) -> None:
     """Raise unless the folder ``target`` is a kzrights ``format`` export holding only what it wrote."""
-    marker = target / MARKER
-    try:
-        data: Any = json.loads(marker.read_text(encoding="utf-8")) if not marker.is_symlink() else None
-    except (OSError, ValueError):
-        data = None
+    data = _read_marker(target / MARKER)
     if not (
         isinstance(data, dict)
         and isinstance(data.get("format"), str)
@@ -141,10 +186,45 @@ def _previous(target: Path, format: str) -> None:
         raise _fail(
             target, f"the folder holds a kzrights {_show(data['format'])} export, not {format}", errno.EEXIST
         )
-    foreign = sorted(_entries(target) - {MARKER, *data["files"]})
+    special: set[str] = set()
+    foreign = sorted((_entries(target, special) - {MARKER, *data["files"]}) | special)
     if foreign:
         shown = ", ".join(map(_show, foreign[:3])) + (", ..." if len(foreign) > 3 else "")
         raise _fail(target, f"the folder holds files kzrights did not write ({shown})", errno.ENOTEMPTY)
+
+
+def _read_marker(marker: Path) -> Any:
+    """The JSON in a folder's marker, or None unless it is a regular file of at most 1 MiB holding JSON.
+
+    Anything else (a link, a FIFO, which would block the read for ever, a
+    device, a huge file, bytes that are not UTF-8, JSON nested so deep that
+    parsing it overflows the stack) means the folder is not a kzrights export.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        if not stat.S_ISREG(os.lstat(marker).st_mode):
+            return None
+        descriptor = os.open(marker, flags)  # non-blocking: a FIFO put there meanwhile cannot hang it
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= _MARKER_LIMIT and (chunk := os.read(descriptor, _MARKER_LIMIT + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    if size > _MARKER_LIMIT:
+        return None
+    try:
+        return json.loads(b"".join(chunks).decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
 
 
 def _exists(target: Path, reason: str) -> OutputExistsError:
@@ -173,16 +253,21 @@ def check_destination(target: Path, format: str, *, folder: bool, overwrite: boo
 
 def _check(target: Path, format: str, *, folder: bool, overwrite: bool) -> None:
     _folder_exists(target)
-    if not os.path.lexists(target):
+    try:
+        mode = os.lstat(target).st_mode
+    except (OSError, ValueError):  # as os.path.lexists: nothing there that can be looked at
         return
-    if target.is_symlink():
+    kind = _kind(mode)
+    if kind is not None:
+        raise _special(target, kind)
+    if stat.S_ISLNK(mode):
         if folder:
             raise _fail(
                 target, "it is a symbolic link; a folder export does not write through links", errno.EEXIST
             )
         if not overwrite:
             raise _exists(target, "a symbolic link is there")
-    elif target.is_dir():
+    elif stat.S_ISDIR(mode):
         if not folder:
             raise _fail(target, f"it is a folder, and the {format} export is a file", errno.EISDIR)
         if not any(target.iterdir()):
@@ -331,6 +416,16 @@ def _discard(previous: Path, target: Path, format: str) -> None:
     shutil.rmtree(previous)
 
 
+def _unlink_replaced(previous: Path, target: Path) -> None:
+    """Delete the file a swap took from ``target``, unless it became a device or FIFO meanwhile: swap back."""
+    kind = _kind(os.lstat(previous).st_mode)
+    if kind is None:
+        os.unlink(previous)
+        return
+    _rename(previous, target, _RENAME_EXCHANGE)  # the swap used renameat2, so this one can too
+    raise _special(target, kind)
+
+
 def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bool) -> list[Path]:
     """Move the staged export into place beside ``target``; return where its entries now are.
 
@@ -351,6 +446,6 @@ def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bo
             if folder:
                 _discard(entry, destination, format)
             else:
-                os.unlink(entry)
+                _unlink_replaced(entry, destination)
     _sync_folder(target.parent)
     return [destination for _, destination in moves]

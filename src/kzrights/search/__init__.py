@@ -15,9 +15,13 @@ them on), with its own limit on the length of what users type:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .index import KINDS, MAX_QUERY_LENGTH, Hit, validate
-from .locate import MAX_QUOTE_LENGTH, Location
-from .related import MAX_TERM_LENGTH, KwicLine, Related
+
+if TYPE_CHECKING:
+    from .locate import MAX_QUOTE_LENGTH, Location
+    from .related import MAX_TERM_LENGTH, KwicLine, Related
 
 __all__ = [
     "KINDS",
@@ -30,3 +34,22 @@ __all__ = [
     "Related",
     "validate",
 ]
+
+
+# imported when asked for, so that the first search does not pay for them
+_LAZY = {
+    "KwicLine": "related",
+    "Location": "locate",
+    "MAX_QUOTE_LENGTH": "locate",
+    "MAX_TERM_LENGTH": "related",
+    "Related": "related",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,7 +24,7 @@ from .. import _chars
 from .._names import entity_names, name_key
 from ..errors import InputTooLongError, UnknownIdError
 from ..records import Addressee, Entity, Footnote, Paragraph, Recommendation, Record
-from ._text import STOPWORDS, normalise, tokens
+from ._text import STOPWORDS, normalise, tokens, word_list
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -93,7 +93,7 @@ class Hit:
 class _Doc:
     record: Searchable
     text: str
-    terms: tuple[tuple[str, int, int], ...]
+    terms: tuple[str, ...]
     length: int
     section: str | None
 
@@ -190,13 +190,24 @@ class SearchIndex:
         self._report = report
         records: list[Searchable] = [*report.records(), *report.entities]
         self._docs: list[_Doc] = []
-        self._postings: dict[str, dict[int, list[int]]] = defaultdict(dict)
-        for number, record in enumerate(records):
-            text = _doc_text(record)
-            terms = tuple((term, start, end) for term, start, end in tokens(text) if term)
+        self._postings: dict[str, dict[int, list[int]]] = {}
+        texts = [_doc_text(record) for record in records]
+        written = [word_list(text) for text in texts]
+        # each distinct word of the release is normalised once (about 1,600 words
+        # for 6,300); they come from the release, not from users, so this
+        # dictionary is bounded, and it dies with the build
+        normalised = {word: normalise(word) for word in set().union(*written)}
+        for number, (record, text, words) in enumerate(zip(records, texts, written, strict=True)):
+            terms = tuple(term for term in map(normalised.__getitem__, words) if term)
             self._docs.append(_Doc(record, text, terms, len(terms), _section(record)))
-            for position, (term, _, _) in enumerate(terms):
-                self._postings[term].setdefault(number, []).append(position)
+            positions: dict[str, list[int]] = {}
+            for position, term in enumerate(terms):
+                positions.setdefault(term, []).append(position)
+            for term, at in positions.items():
+                self._postings.setdefault(term, {})[number] = at
+        # where each term of a document stands in its text: only snippets need
+        # it, so it is worked out for the documents a search returns, once each
+        self._offsets: dict[int, tuple[tuple[str, int, int], ...]] = {}
         # the entity layer: a record "contains" each entity it mentions, an entity itself
         self._entity_postings: dict[str, dict[int, int]] = defaultdict(dict)
         number_of = {id(doc.record): n for n, doc in enumerate(self._docs)}
@@ -401,7 +412,11 @@ class SearchIndex:
 
     def _hit(self, number: int, score: float, wanted: set[str], entity_ids: set[str], width: int) -> Hit:
         doc = self._docs[number]
-        spans = [(start, end) for term, start, end in doc.terms if term in wanted]
+        offsets = self._offsets.get(number)
+        if offsets is None:
+            offsets = tuple((term, start, end) for term, start, end in tokens(doc.text) if term)
+            self._offsets[number] = offsets
+        spans = [(start, end) for term, start, end in offsets if term in wanted]
         if entity_ids and not isinstance(doc.record, Entity):
             spans += [
                 (start, end)

@@ -62,8 +62,9 @@ def _fold_char(char: str) -> str:
 def _folded(text: str) -> tuple[str, list[int]]:
     """``text`` folded for quotations, and the offset of each character kept.
 
-    Quote marks, dashes, case and runs of whitespace are folded, and
-    invisible characters left out (`kzrights._chars`).
+    Quote marks, dashes, case and runs of whitespace are folded, spaces
+    around a dash left out, and invisible characters left out
+    (`kzrights._chars`).
     """
     chars: list[str] = []
     offsets: list[int] = []
@@ -71,8 +72,12 @@ def _folded(text: str) -> tuple[str, list[int]]:
         if _chars.is_invisible(char):
             continue
         folded = _fold_char(char)
-        if folded == " " and (not chars or chars[-1] == " "):
+        # spacing around a dash is typography: "growth – albeit" is "growth—albeit"
+        if folded == " " and (not chars or chars[-1] in " -"):
             continue
+        if folded == "-" and chars and chars[-1] == " ":
+            chars.pop()
+            offsets.pop()
         chars.append(folded)
         offsets.append(index)
     while chars and chars[-1] == " ":

@@ -1,0 +1,144 @@
+"""Latency of Report.check_quote, side by side with rapidfuzz's partial_ratio and Report.search, in one run.
+
+Usage (from the repository root, with ``pip install -e '.[bench]'``)::
+
+    python benchmarks/bench_quote.py [--repeat 3]
+
+The peer is what a writer would otherwise script: rapidfuzz's
+``fuzz.partial_ratio(quote, record.text)`` over every text record of the
+newest release, keeping the best (the closest passage, without a verdict or
+a diff).  ``Report.search`` on the same text is the other yardstick.
+
+The quotations are realistic: 60-word stretches of each long paragraph,
+as they stand, retyped (straight quotes, unspaced dashes, capitals), altered
+(a word dropped and one changed), and 60-word paraphrases built from the
+report's vocabulary; then the worst cases at the longest quotation taken
+(`kzrights.report.MAX_QUOTE_LENGTH`, 10,000 characters).  Every
+measurement is interleaved: for each quotation and repetition the three
+are timed one after the other, in a rotating order, so drifting load on
+the machine hits all of them.  Medians are printed, with the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import kzrights
+from kzrights.report import MAX_QUOTE_LENGTH
+
+try:
+    from rapidfuzz import fuzz
+except ImportError:  # pragma: no cover - the benchmark's own dependency
+    sys.exit("bench_quote.py needs rapidfuzz: pip install -e '.[bench]'")
+
+
+def quotations(report: kzrights.Report) -> dict[str, list[str]]:
+    """60-word quotations of each kind, from the report's long paragraphs."""
+    rng = random.Random(16)
+    long_ones = [p for p in report.paragraphs if len(p.text.split()) >= 90]
+    vocabulary = sorted({w for r in report.records() for w in r.text.split()})
+    kinds: dict[str, list[str]] = {"exact": [], "retyped": [], "altered": [], "paraphrase": []}
+    for paragraph in long_ones:
+        words = paragraph.text.split()
+        start = rng.randrange(0, len(words) - 60)
+        quote = " ".join(words[start : start + 60])
+        kinds["exact"].append(quote)
+        retyped = quote.replace("’", "'").replace("‘", '"').replace(" – ", "—")
+        kinds["retyped"].append(retyped[:1].upper() + retyped[1:].upper()[:20] + retyped[21:])
+        altered = words[start : start + 60]
+        del altered[20]
+        altered[40] = "notably"
+        kinds["altered"].append(" ".join(altered))
+        kinds["paraphrase"].append(" ".join(rng.choice(vocabulary) for _ in range(60)))
+    return kinds
+
+
+def worst_cases(report: kzrights.Report) -> dict[str, str]:
+    """Quotations at the length limit: the report's own text, repetitions and shuffled words."""
+    rng = random.Random(16)
+    text = " ".join(r.text for r in report.records())
+    words = text.split()
+    return {
+        "the report's text, 10,000 characters": text[:MAX_QUOTE_LENGTH],
+        "the same, one word in ten dropped": " ".join(w for i, w in enumerate(words) if i % 10)[
+            :MAX_QUOTE_LENGTH
+        ],
+        '"the the the ...", 10,000 characters': ("the " * 2500)[:MAX_QUOTE_LENGTH],
+        "the report's words shuffled, 10,000 characters": " ".join(rng.sample(words, len(words)))[
+            :MAX_QUOTE_LENGTH
+        ],
+        "report words with an ellipsis between each": " … ".join(rng.choice(words) for _ in range(3000))[
+            :MAX_QUOTE_LENGTH
+        ],
+    }
+
+
+def timed(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def measure(report: kzrights.Report, quote: str, repeat: int) -> dict[str, float]:
+    """Median seconds of check_quote, the rapidfuzz peer and search, interleaved."""
+    records = report.records()
+
+    def peer() -> tuple[float, str]:
+        return max((fuzz.partial_ratio(quote, r.text), r.id) for r in records)
+
+    runs: dict[str, Callable[[], object]] = {
+        "check_quote": lambda: report.check_quote(quote),
+        "partial_ratio": peer,
+        "search": lambda: report.search(quote),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    names = list(runs)
+    for round_number in range(repeat):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            times[name].append(timed(runs[name]))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="timings per 60-word quotation and tool")
+    options = parser.parse_args()
+    report = kzrights.load()
+    report.check_quote("warm up")  # the indexes are built once per report; not what is measured
+    report.search("warm up")
+    print(
+        f"kzrights {kzrights.__version__}, data release {report.version}, Python {sys.version.split()[0]}, "
+        f"rapidfuzz {__import__('rapidfuzz').__version__}, load average {os.getloadavg()[0]:.2f} at start"
+    )
+    print()
+    print("| 60-word quotations | n | check_quote | partial_ratio over every record | ratio | search() |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for kind, quotes in quotations(report).items():
+        figures = [measure(report, quote, options.repeat) for quote in quotes]
+        ours = statistics.median(f["check_quote"] for f in figures)
+        theirs = statistics.median(f["partial_ratio"] for f in figures)
+        search = statistics.median(f["search"] for f in figures)
+        print(f"| {kind} | {len(quotes)} | {ms(ours)} | {ms(theirs)} | {ours / theirs:.3f}x | {ms(search)} |")
+    print()
+    print("| longest quotations (10,000 characters) | check_quote | partial_ratio over every record |")
+    print("| --- | --- | --- |")
+    for name, quote in worst_cases(report).items():
+        figures = measure(report, quote, 3)  # partial_ratio takes seconds here: three rounds
+        print(f"| {name} | {ms(figures['check_quote'])} | {ms(figures['partial_ratio'])} |")
+    print()
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,708 @@
+"""Checking a quotation against the report: [`Report.check_quote`][kzrights.report.Report.check_quote].
+
+A writer's quotation is compared with the report word by word and given one
+verdict (`Verdict`):
+
+- ``exact``: the report has these characters (in Unicode NFC, invisible
+  characters aside), as [`Report.locate`][kzrights.report.Report.locate] says;
+- ``equivalent``: the same words and punctuation in the same order, where only
+  typography differs: which quote mark, apostrophe or dash, case, spacing
+  (around dashes too, and across the break between two records), and
+  punctuation at either end of the quotation, which belongs to the writer's
+  sentence (a final "." where the report has ";");
+- ``altered``: found, but words or punctuation inside the quotation were
+  omitted, added or changed; each change is a `Difference`.  Words left out
+  where the quotation has an ellipsis ("…", "...", "[…]") are a *marked
+  omission*, reported as such; a quotation whose only differences are
+  marked omissions is ``equivalent``;
+- ``not found``: nothing in the report is close enough; `QuoteCheck.closest`
+  ranks the nearest passages with their similarity.
+
+How it works: the quotation and the report are split into tokens (words, and
+each punctuation mark); the report's words are indexed by their search form
+(`kzrights.search._text.normalise`: case, diacritics, British or American
+spelling and inflection folded); the stretches of the report that share the
+most rare words with the quotation, along one diagonal, are aligned with it
+by ``difflib.SequenceMatcher``; the best alignment's similarity, the share of
+the quotation's words that the passage has in the same order
+(``matched words / max(words in the quotation, words in the passage / 2)``,
+words inside marked omissions left out), decides between ``altered``
+(at least `ALTERED_SIMILARITY`) and ``not found``.  Every character rule
+(quote marks, dashes, apostrophes, invisible characters) is `kzrights._chars`'.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import enum
+import functools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import attrs
+
+from .. import _chars
+from ..records import Span
+from ._text import check_text, normalise
+from .locate import MAX_QUOTE_LENGTH, Location
+
+if TYPE_CHECKING:
+    from ..report import Report
+    from .locate import Locator
+
+__all__ = [
+    "ALTERED_SIMILARITY",
+    "Difference",
+    "DifferenceKind",
+    "Passage",
+    "QuoteCheck",
+    "QuoteChecker",
+    "Verdict",
+]
+
+ALTERED_SIMILARITY = 0.75
+"""The least similarity (0 to 1) at which a quotation is ``altered`` rather than ``not found``.
+
+Chosen on the labelled quotations in ``tests/quotes.json`` (see
+docs/how-to/check-a-quote.md for the confusion matrix).
+"""
+
+_MIN_MATCHED_WORDS = 2
+# a passage shares at least this many words with an ``altered`` quotation
+_CLOSEST = 3
+# how many passages ``not found`` ranks
+_COMMON = 40
+# a word the report uses more often than this is no anchor, unless the quotation has no other
+_MAX_ANCHORS = 4_000
+# at most this many (quotation word, report word) pairs vote for a passage
+_BUCKET = 8
+# tokens per diagonal bucket of the vote
+_MAX_GAP = 400
+# the most tokens a marked omission (an ellipsis) may stand for
+
+
+class Verdict(str, enum.Enum):
+    """What [`Report.check_quote`][kzrights.report.Report.check_quote] finds of a quotation."""
+
+    EXACT = "exact"
+    """The report has these characters."""
+    EQUIVALENT = "equivalent"
+    """Only typography, case, spacing, end punctuation or marked omissions differ."""
+    ALTERED = "altered"
+    """Found, with words or punctuation omitted, added or changed."""
+    NOT_FOUND = "not found"
+    """Nothing in the report is close enough."""
+
+    @property
+    def exit_status(self) -> int:
+        """The exit status of ``kzrights check-quote``: 0 exact or equivalent, 1 altered, 2 not found."""
+        return {"exact": 0, "equivalent": 0, "altered": 1, "not found": 2}[self.value]
+
+
+class DifferenceKind(str, enum.Enum):
+    """How a quotation departs from the report at one place."""
+
+    OMITTED = "omitted"
+    """Words of the report left out, unmarked."""
+    ADDED = "added"
+    """Words the report does not have there."""
+    CHANGED = "changed"
+    """Words of the report replaced by others (a spelling or a form of the same word too)."""
+    MARKED_OMISSION = "marked omission"
+    """Words of the report left out where the quotation has an ellipsis: not an alteration."""
+
+
+@attrs.frozen
+class Difference:
+    """One place where a quotation departs from the report.
+
+    Attributes:
+        kind: Omitted, added, changed or a marked omission.
+        quote_span: Offsets into the quotation as given (empty where words
+            were left out).
+        quote_text: The quotation's characters there ("" for an omission,
+            the ellipsis for a marked omission).
+        record_id: The record the difference is in.
+        span: Offsets into that record's ``text`` (empty where words were
+            added).
+        text: The record's characters there.
+    """
+
+    kind: DifferenceKind
+    quote_span: Span
+    quote_text: str
+    record_id: str
+    span: Span
+    text: str
+
+    @property
+    def punctuation_only(self) -> bool:
+        """Whether only punctuation differs here (a dropped comma, dropped scare quotes)."""
+        return not any(map(_chars.is_word_char, self.quote_text + self.text))
+
+
+@attrs.frozen
+class Passage:
+    """A stretch of the report close to a quotation that was not found.
+
+    Attributes:
+        locations: Where it stands, one per record (two when it runs across
+            the end of one record into the next).
+        similarity: How close it is, from 0 to 1.
+    """
+
+    locations: tuple[Location, ...]
+    similarity: float
+
+    @property
+    def text(self) -> str:
+        """The passage as the report has it (records joined by a space)."""
+        return " ".join(location.text for location in self.locations)
+
+
+@attrs.frozen
+class QuoteCheck:
+    """What [`Report.check_quote`][kzrights.report.Report.check_quote] found of a quotation.
+
+    Attributes:
+        quote: The quotation, as given.
+        verdict: Exact, equivalent, altered or not found.
+        locations: Where it stands, in reading order: one `Location` per
+            record (two when it runs across a boundary); empty when not found.
+        similarity: How close the best passage is, from 0 to 1 (1.0 for
+            exact and equivalent).
+        differences: Every difference, in the quotation's order (marked
+            omissions included); empty for exact and equivalent ones without
+            marked omissions.
+        closest: For ``not found``, the nearest passages, best first (at
+            most three); empty otherwise.
+    """
+
+    quote: str
+    verdict: Verdict
+    locations: tuple[Location, ...] = ()
+    similarity: float = 0.0
+    differences: tuple[Difference, ...] = ()
+    closest: tuple[Passage, ...] = ()
+
+    @property
+    def location(self) -> Location | None:
+        """The first (usually the only) location, or ``None`` when not found."""
+        return self.locations[0] if self.locations else None
+
+    @property
+    def alterations(self) -> tuple[Difference, ...]:
+        """The differences that are alterations (every one but the marked omissions)."""
+        return tuple(d for d in self.differences if d.kind is not DifferenceKind.MARKED_OMISSION)
+
+
+# ── tokens ─────────────────────────────────────────────────────────────────────
+
+_APOS = re.escape(_chars.APOSTROPHES)
+_LETTERS = f"[^\\W_{_APOS}]+"
+_ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|…|\.\s?\.\s?\.(?:\s?\.)*"
+# a number is one word, with its thousands separators and decimal point: "2,000", "4.15"
+_NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"
+_WORD = f"{_NUMBER}|{_LETTERS}(?:[{_APOS}]{_LETTERS})*"
+_TOKEN = re.compile(f"(?P<ellipsis>{_ELLIPSIS})|(?P<word>{_WORD})|(?P<mark>[^\\s])")
+
+
+class _Token(NamedTuple):
+    key: str  # what aligns: the search form of a word, the folded form of a mark
+    face: str  # what must be equal for typography alone to differ
+    text: str  # the token as written
+    start: int  # offsets into the text the token comes from
+    end: int
+    word: bool
+
+
+def _forms(word: str) -> tuple[str, str]:
+    """A word's search form (what aligns) and its face (what typography alone leaves the same)."""
+    return normalise(word), _chars.fold_apostrophes(_chars.same_length_lower(word))
+
+
+# longer words are never cached: a cache keyed by what users type must not keep their longest inputs
+_CACHED_LENGTH = 64
+_word_forms = functools.lru_cache(maxsize=16_384)(_forms)
+
+
+def _tokens(text: str) -> tuple[list[_Token], list[int]]:
+    """The tokens of ``text``, and the token positions at which an ellipsis stood.
+
+    Offsets index ``text`` as given, whatever its normal form or invisible
+    characters.
+    """
+    normal, back = _chars.nfc(text)
+    visible = _chars.strip_invisible(normal)
+    kept: Sequence[int] = range(len(normal))
+    if len(visible) != len(normal):
+        kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
+    tokens: list[_Token] = []
+    ellipses: list[int] = []
+    for match in _TOKEN.finditer(visible):
+        kind = match.lastgroup
+        if kind == "ellipsis":
+            ellipses.append(len(tokens))
+            continue
+        piece = match.group()
+        start, end = kept[match.start()], kept[match.end() - 1] + 1
+        if back is not None:
+            start, end = back.start(start), back.end(end)
+        if kind == "word":
+            key, face = _word_forms(piece) if len(piece) <= _CACHED_LENGTH else _forms(piece)
+            tokens.append(_Token(key, face, piece, start, end, True))
+        else:
+            folded = _chars.fold_mark(piece)
+            if folded == "'":  # quote marks, scare quotes included, are typography
+                continue
+            tokens.append(_Token(folded, folded, piece, start, end, False))
+    return tokens, ellipses
+
+
+_MARK_CLASS = f"[{re.escape(_chars.QUOTES + _chars.APOSTROPHES)}]"
+# a quote mark that is no apostrophe: not between two letters
+_STANDALONE_MARK = re.compile(f"(?<![^\\W_]){_MARK_CLASS}|{_MARK_CLASS}(?![^\\W_])")
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened over a quote mark just outside it that closes (or opens) one inside.
+
+    Quote marks are no tokens, so a passage ends at "state" where the report
+    has "‘listening state’"; the location shows the pair whole.
+    """
+    inside = len(_STANDALONE_MARK.findall(text, start, end))
+    if inside % 2 and _STANDALONE_MARK.match(text, end):
+        end += 1
+    elif inside % 2 and start > 0 and _STANDALONE_MARK.match(text, start - 1):
+        start -= 1
+    return start, end
+
+
+# ── alignment ──────────────────────────────────────────────────────────────────
+
+# the largest gap (quotation tokens × report tokens) difflib aligns; a larger one
+# with no token that stands once on each side is one change, which keeps every
+# quotation, however long or repetitive, to a bounded time
+_DIFFLIB_CELLS = 40_000
+
+
+def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """``(i, j, size)`` runs where ``a[i:i+size] == b[j:j+size]``, in order (a patience diff).
+
+    Tokens that stand exactly once in each side of a gap anchor it (the
+    longest increasing run of them); small gaps between anchors go to
+    ``difflib.SequenceMatcher``.  An explicit stack, no recursion.
+    """
+    found: list[tuple[int, int, int]] = []
+    stack = [(0, len(a), 0, len(b))]
+    while stack:
+        alo, ahi, blo, bhi = stack.pop()
+        if alo >= ahi or blo >= bhi:
+            continue
+        if (ahi - alo) * (bhi - blo) <= _DIFFLIB_CELLS:
+            matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            found += [(alo + m.a, blo + m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
+            continue
+        anchors = _anchors(a, alo, ahi, b, blo, bhi)
+        if not anchors:
+            continue  # nothing to hold on to: one change
+        previous_i, previous_j = alo, blo
+        for i, j in anchors:
+            stack.append((previous_i, i, previous_j, j))
+            found.append((i, j, 1))
+            previous_i, previous_j = i + 1, j + 1
+        stack.append((previous_i, ahi, previous_j, bhi))
+    found.sort()
+    merged: list[tuple[int, int, int]] = []
+    for i, j, size in found:
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + size)
+        else:
+            merged.append((i, j, size))
+    return merged
+
+
+def _anchors(
+    a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """The longest in-order run of ``(i, j)``: a token once in ``a[alo:ahi]``, once in ``b[blo:bhi]``."""
+    counts_a = Counter(a[alo:ahi])  # Counter counts in C
+    counts_b = Counter(b[blo:bhi])
+    where_b = {key: j for j, key in enumerate(b[blo:bhi], blo) if counts_b[key] == 1}
+    pairs = [
+        (i, where_b[key]) for i, key in enumerate(a[alo:ahi], alo) if counts_a[key] == 1 and key in where_b
+    ]
+    # the longest increasing subsequence of the j's (patience sorting)
+    tails: list[int] = []
+    tail_index: list[int] = []
+    back: list[int] = []
+    for index, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left(tails, j)
+        if at == len(tails):
+            tails.append(j)
+            tail_index.append(index)
+        else:
+            tails[at] = j
+            tail_index[at] = index
+        back.append(tail_index[at - 1] if at else -1)
+    run: list[tuple[int, int]] = []
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = back[index]
+    return run[::-1]
+
+
+def _slide_to_marks(
+    blocks: list[tuple[int, int, int]], b: Sequence[str], marks: set[int]
+) -> list[tuple[int, int, int]]:
+    """Move each stretch the quotation leaves out onto an ellipsis next to it, where the words allow.
+
+    "of … the format" against "of the wider dialogue but whatever the format"
+    aligns either "the" of the report; the omission is the same, but only one
+    way puts it where the ellipsis stands.
+    """
+    blocks = list(blocks)
+    for at in range(len(blocks) - 1):
+        (xi, xj, xsize), (yi, yj, ysize) = blocks[at], blocks[at + 1]
+        gap_at, left_out = xi + xsize, yj - (xj + xsize)
+        if yi != gap_at or left_out <= 0 or gap_at in marks:
+            continue  # not a pure omission, or already at an ellipsis
+        for mark in marks:
+            steps = gap_at - mark
+            if 0 < steps < xsize and all(
+                b[xj + xsize - k] == b[yj - k] for k in range(1, steps + 1)
+            ):  # slide left: the words before the gap repeat at its end
+                blocks[at] = (xi, xj, xsize - steps)
+                blocks[at + 1] = (yi - steps, yj - steps, ysize + steps)
+                break
+            steps = mark - gap_at
+            if 0 < steps < ysize and all(b[xj + xsize + k] == b[yj + k] for k in range(steps)):
+                blocks[at] = (xi, xj, xsize + steps)
+                blocks[at + 1] = (yi + steps, yj + steps, ysize - steps)
+                break
+    return [block for block in blocks if block[2]]
+
+
+def _opcodes(
+    length_a: int, length_b: int, blocks: Sequence[tuple[int, int, int]]
+) -> list[tuple[str, int, int, int, int]]:
+    """difflib-style opcodes (equal, replace, delete, insert) from matching blocks."""
+    opcodes: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for block_i, block_j, size in [*blocks, (length_a, length_b, 0)]:
+        tag = "replace" if i < block_i and j < block_j else "delete" if i < block_i else "insert"
+        if i < block_i or j < block_j:
+            opcodes.append((tag, i, block_i, j, block_j))
+        if size:
+            opcodes.append(("equal", block_i, block_i + size, block_j, block_j + size))
+        i, j = block_i + size, block_j + size
+    return opcodes
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _solid_length(text: str) -> int:
+    """The characters of ``text`` that are neither whitespace nor invisible: what folding keeps, at most."""
+    return len(_SPACE.sub("", _chars.strip_invisible(text)))
+
+
+# ── the checker ────────────────────────────────────────────────────────────────
+
+
+class _Aligned(NamedTuple):
+    similarity: float
+    lo: int  # the passage: report tokens [lo, hi)
+    hi: int
+    opcodes: Sequence[tuple[str, int, int, int, int]]  # quote token indexes vs report token indexes
+    matched: int
+    same_text: int  # matched tokens written the same way: the tie-break between passages
+
+
+class QuoteChecker:
+    """The report's tokens, indexed for quotations (built once per report, on first use)."""
+
+    def __init__(self, report: Report, locator: Locator) -> None:
+        self._locator = locator
+        self._records = report.records()
+        tokens: list[_Token] = []
+        owners: list[int] = []  # the index of each token's record
+        for number, record in enumerate(self._records):
+            found, _ = _tokens(record.text)
+            tokens += found
+            owners += [number] * len(found)
+        self._tokens = tokens
+        self._keys = [t.key for t in tokens]
+        self._owners = owners
+        self._firsts = [owners.index(n) if n in owners else len(tokens) for n in range(len(self._records))]
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for at, token in enumerate(tokens):
+            if token.word:
+                positions[token.key].append(at)
+        self._positions = dict(positions)
+        self._longest = max((_solid_length(record.text) for record in self._records), default=0)
+        self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
+        for at, token in enumerate(tokens):
+            self._word_before[at + 1] = self._word_before[at] + token.word
+
+    def check(self, quote: str) -> QuoteCheck:
+        """Check ``quote``.
+
+        Raises:
+            TypeError: If ``quote`` is not a str.
+            ValueError: If it is empty.
+            InputTooLongError: If it is longer than `MAX_QUOTE_LENGTH` characters.
+        """
+        check_text(quote, "quote", MAX_QUOTE_LENGTH)
+        # locate() looks within one record: skip it for a quotation longer than any
+        where = self._locator.locate(quote) if _solid_length(quote) <= self._longest else None
+        if where is not None:
+            verdict = Verdict.EXACT if where.exact else Verdict.EQUIVALENT
+            return QuoteCheck(quote, verdict, (where,), 1.0)
+        tokens, ellipses = _tokens(quote)
+        # punctuation (and ellipses) at either end belongs to the writer's sentence
+        first = next((i for i, t in enumerate(tokens) if t.word), len(tokens))
+        last = max((i + 1 for i, t in enumerate(tokens) if t.word), default=first)
+        core = tokens[first:last]
+        marks = {e - first for e in ellipses if first < e < last}
+        if not core:
+            return QuoteCheck(quote, Verdict.NOT_FOUND)
+        candidates = self._align(core, marks)
+        if not candidates:
+            return QuoteCheck(quote, Verdict.NOT_FOUND)
+        best = candidates[0]
+        if best.similarity < ALTERED_SIMILARITY or best.matched < min(_MIN_MATCHED_WORDS, len(core)):
+            closest = tuple(Passage(self._locations(c.lo, c.hi, quote), c.similarity) for c in candidates)
+            return QuoteCheck(quote, Verdict.NOT_FOUND, similarity=best.similarity, closest=closest)
+        differences = self._differences(quote, core, marks, best)
+        altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
+        verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
+        similarity = best.similarity if altered else 1.0
+        return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), similarity, differences)
+
+    # ── finding and aligning passages ──
+
+    def _align(self, core: Sequence[_Token], marks: set[int]) -> list[_Aligned]:
+        """The best passages for ``core``, best first, aligned."""
+        keys = [t.key for t in core]
+        votes: defaultdict[int, float] = defaultdict(float)
+        anchors = [(q, self._positions.get(key, ())) for q, key in enumerate(keys) if core[q].word]
+        rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
+        chosen = rare or [(q, places) for q, places in anchors if places]
+        budget = _MAX_ANCHORS
+        for q, places in chosen:
+            weight = 1.0 / len(places)
+            for at in places[:budget]:
+                votes[(at - q) // _BUCKET] += weight
+            budget -= len(places)
+            if budget <= 0:
+                break
+        if not votes:
+            return []
+        ranked = sorted(votes, key=lambda b: (-votes[b], b))
+        results: list[_Aligned] = []
+        seen: list[tuple[int, int]] = []
+        slack = _BUCKET + len(core) // 4
+        gap = _MAX_GAP if marks else 0
+        for bucket in ranked[: _CLOSEST * 3]:
+            if (
+                results
+                and results[0].similarity >= ALTERED_SIMILARITY
+                and votes[bucket] < votes[ranked[0]] / 2
+            ):
+                break  # found; what remains is only for the closest passages of a quotation not found
+            diagonal = bucket * _BUCKET
+            lo = max(0, diagonal - slack - gap)
+            hi = min(len(self._tokens), diagonal + len(core) + slack + gap + _BUCKET)
+            if any(lo < s_hi and s_lo < hi and (s_lo <= diagonal < s_hi) for s_lo, s_hi in seen):
+                continue
+            aligned = self._align_in(keys, core, marks, lo, hi)
+            if aligned is not None:
+                seen.append((aligned.lo, aligned.hi))
+                results.append(aligned)
+            if len(results) >= _CLOSEST:
+                break
+        results.sort(key=lambda a: (-a.similarity, -a.same_text, a.lo))
+        return results
+
+    def _align_in(
+        self, keys: list[str], core: Sequence[_Token], marks: set[int], lo: int, hi: int
+    ) -> _Aligned | None:
+        """``core`` aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches."""
+        blocks = _matching_blocks(keys, self._keys[lo:hi])
+        if not blocks:
+            return None
+        start, end = lo + blocks[0][1], lo + blocks[-1][1] + blocks[-1][2]
+        # words of the quotation before the first match stand for report words just before it
+        start = max(lo, start - blocks[0][0])
+        tail = len(keys) - (blocks[-1][0] + blocks[-1][2])
+        end = min(hi, end + tail)
+        shift = start - lo  # the blocks hold in the trimmed passage: it keeps every one of them
+        blocks = [(i, j - shift, size) for i, j, size in blocks]
+        if marks:
+            blocks = _slide_to_marks(blocks, self._keys[start:end], marks)
+        opcodes = _opcodes(len(keys), end - start, blocks)
+        matched = sum(
+            sum(core[i].word for i in range(i1, i2)) for tag, i1, i2, _, _ in opcodes if tag == "equal"
+        )
+        quote_words = sum(t.word for t in core)
+        passage_words = self._word_before[end] - self._word_before[start]
+        for tag, i1, _, j1, j2 in opcodes:
+            if tag == "insert" and i1 in marks:  # marked omissions are no part of the comparison
+                passage_words -= self._word_before[start + j2] - self._word_before[start + j1]
+        # the share of the quotation's words the passage has, in order; a passage more than
+        # twice the quotation's length (marked omissions aside) counts for half its words
+        similarity = matched / max(quote_words, passage_words / 2) if quote_words else 0.0
+        same_text = sum(
+            core[i1 + k].text == self._tokens[start + j1 + k].text
+            for tag, i1, i2, j1, _ in opcodes
+            if tag == "equal"
+            for k in range(i2 - i1)
+        )
+        return _Aligned(round(similarity, 4), start, end, opcodes, matched, same_text)
+
+    # ── reporting ──
+
+    def _locations(self, lo: int, hi: int, quote: str) -> tuple[Location, ...]:
+        """One `Location` per record for the report's tokens ``[lo, hi)``."""
+        locations = []
+        at = lo
+        while at < hi:
+            owner = self._owners[at]
+            stop = min(hi, self._firsts[owner + 1] if owner + 1 < len(self._firsts) else hi)
+            stop = max(stop, at + 1)
+            record = self._records[owner]
+            start, end = _balanced(record.text, self._tokens[at].start, self._tokens[stop - 1].end)
+            locations.append(self._locator._location(record, start, end, quote.strip()))
+            at = stop
+        return tuple(locations)
+
+    def _differences(
+        self, quote: str, core: Sequence[_Token], marks: set[int], aligned: _Aligned
+    ) -> tuple[Difference, ...]:
+        base = aligned.lo
+        differences: list[Difference] = []
+        used: set[int] = set()  # the ellipses that stand where the report has words
+        for tag, i1, i2, j1, j2 in aligned.opcodes:
+            if tag == "equal":
+                # the same word may still be spelled or inflected differently
+                for offset in range(i2 - i1):
+                    if core[i1 + offset].face != self._tokens[base + j1 + offset].face:
+                        at = base + j1 + offset
+                        differences += self._difference(
+                            DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
+                        )
+                continue
+            if tag in ("insert", "replace") and i1 in marks:
+                used.add(i1)
+                differences += self._difference(
+                    DifferenceKind.MARKED_OMISSION, quote, core, i1, i1, base + j1, base + j2, marked=True
+                )
+                if tag == "replace":
+                    differences += self._difference(
+                        DifferenceKind.ADDED, quote, core, i1, i2, base + j2, base + j2
+                    )
+                continue
+            if tag == "replace":
+                # punctuation at either edge of a change is its own addition or omission
+                i1, i2, j1, j2, edges = self._split_punctuation(core, i1, i2, base + j1, base + j2)
+                for kind, a1, a2, b1, b2 in edges:
+                    differences += self._difference(kind, quote, core, a1, a2, b1, b2)
+                if i1 < i2 or j1 < j2:
+                    kind = (
+                        DifferenceKind.CHANGED
+                        if i1 < i2 and j1 < j2
+                        else DifferenceKind.ADDED
+                        if i1 < i2
+                        else DifferenceKind.OMITTED
+                    )
+                    differences += self._difference(kind, quote, core, i1, i2, j1, j2)
+                continue
+            kind = DifferenceKind.ADDED if tag == "delete" else DifferenceKind.OMITTED
+            differences += self._difference(kind, quote, core, i1, i2, base + j1, base + j2)
+        # an ellipsis that stands where nothing was left out is the writer's addition
+        for mark in sorted(marks - used):
+            at = self._report_at(aligned, mark)
+            added = self._difference(DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True)
+            differences += added
+        differences.sort(key=lambda d: (d.quote_span.start, d.quote_span.end))
+        return tuple(differences)
+
+    def _split_punctuation(
+        self, core: Sequence[_Token], i1: int, i2: int, j1: int, j2: int
+    ) -> tuple[int, int, int, int, list[tuple[DifferenceKind, int, int, int, int]]]:
+        """Peel the punctuation off both edges of a change (quotation ``[i1, i2)``, report ``[j1, j2)``)."""
+        edges: list[tuple[DifferenceKind, int, int, int, int]] = []
+        while i1 < i2 and not core[i1].word:
+            edges.append((DifferenceKind.ADDED, i1, i1 + 1, j1, j1))
+            i1 += 1
+        while i2 > i1 and not core[i2 - 1].word:
+            edges.append((DifferenceKind.ADDED, i2 - 1, i2, j2, j2))
+            i2 -= 1
+        while j1 < j2 and not self._tokens[j1].word:
+            edges.append((DifferenceKind.OMITTED, i1, i1, j1, j1 + 1))
+            j1 += 1
+        while j2 > j1 and not self._tokens[j2 - 1].word:
+            edges.append((DifferenceKind.OMITTED, i2, i2, j2 - 1, j2))
+            j2 -= 1
+        return i1, i2, j1, j2, edges
+
+    def _report_at(self, aligned: _Aligned, index: int) -> int:
+        """The report token position aligned with the quotation's token ``index``."""
+        for _, i1, i2, j1, j2 in aligned.opcodes:
+            if i1 <= index < i2 or (i1 == index == i2):
+                return aligned.lo + min(j2, j1 + (index - i1))
+        return aligned.hi
+
+    @staticmethod
+    def _gap(core: Sequence[_Token], index: int) -> tuple[int, int]:
+        """The stretch of the quotation between token ``index - 1`` and token ``index``."""
+        start = core[index - 1].end if index > 0 else core[0].start
+        end = core[index].start if index < len(core) else core[-1].end
+        return start, end
+
+    def _difference(
+        self,
+        kind: DifferenceKind,
+        quote: str,
+        core: Sequence[_Token],
+        i1: int,
+        i2: int,
+        j1: int,
+        j2: int,
+        marked: bool = False,
+    ) -> list[Difference]:
+        """The difference between quotation tokens ``[i1, i2)`` and report tokens ``[j1, j2)``, per record."""
+        if i1 < i2:
+            quote_start, quote_end = core[i1].start, core[i2 - 1].end
+        elif marked:  # the ellipsis itself, between two tokens
+            gap_start, gap_end = self._gap(core, i1)
+            piece = quote[gap_start:gap_end]
+            inner = len(piece) - len(piece.lstrip())
+            quote_start, quote_end = gap_start + inner, gap_start + len(piece.rstrip())
+        else:
+            quote_start = quote_end = core[i1].start if i1 < len(core) else core[-1].end
+        quote_span = Span(quote_start, quote_end)
+        quote_text = quote[quote_start:quote_end]
+        if j1 >= j2:  # nothing of the report: an addition, at the report's place
+            at = min(j1, len(self._tokens) - 1)
+            owner = self._owners[at]
+            offset = self._tokens[at].start if j1 < len(self._tokens) else self._tokens[at].end
+            record_id = self._records[owner].id
+            return [Difference(kind, quote_span, quote_text, record_id, Span(offset, offset), "")]
+        pieces = []
+        at = j1
+        while at < j2:
+            owner = self._owners[at]
+            stop = at + 1
+            while stop < j2 and self._owners[stop] == owner:
+                stop += 1
+            record = self._records[owner]
+            span = Span(self._tokens[at].start, self._tokens[stop - 1].end)
+            pieces.append(Difference(kind, quote_span, quote_text, record.id, span, span.slice(record.text)))
+            at = stop
+        return pieces

@@ -1,0 +1,420 @@
+"""Quotation checking: Report.check_quote and ``kzrights check-quote``, as writers use them.
+
+The labelled quotations in tests/quotes.json (exact ones, typographic variants,
+real-world alterations, quotations across two records, paraphrases that must
+not be found) fix the verdicts; the confusion matrix they give is the one
+docs/how-to/check-a-quote.md shows.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.report import MAX_QUOTE_LENGTH
+from kzrights.search.quotes import ALTERED_SIMILARITY, DifferenceKind, QuoteCheck, Verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELLED = json.loads((ROOT / "tests" / "quotes.json").read_text(encoding="utf-8"))["quotes"]
+HOW_TO = ROOT / "docs" / "how-to" / "check-a-quote.md"
+REPORT = kzrights.load("1.1.0")
+VERDICTS = [v.value for v in Verdict]
+
+
+def confusion() -> dict[tuple[str, str], int]:
+    """(expected verdict, verdict given) → how many labelled quotations."""
+    counts: collections.Counter[tuple[str, str]] = collections.Counter()
+    for item in LABELLED:
+        counts[(item["verdict"], REPORT.check_quote(item["quote"]).verdict.value)] += 1
+    return dict(counts)
+
+
+# ── the labelled set ──────────────────────────────────────────────────────────
+
+
+def test_the_labelled_set_is_large_and_covers_every_verdict():
+    """At least 60 quotations, every verdict among them, and no quotation twice."""
+    assert len(LABELLED) >= 60
+    counts = collections.Counter(item["verdict"] for item in LABELLED)
+    assert set(counts) == set(VERDICTS) and min(counts.values()) >= 10
+    assert len({item["quote"] for item in LABELLED}) == len(LABELLED)
+
+
+def test_no_false_exact_or_equivalent():
+    """No quotation labelled altered or not found is ever called exact or equivalent."""
+    matrix = confusion()
+    for (expected, given_verdict), count in matrix.items():
+        if given_verdict in ("exact", "equivalent"):
+            assert expected in ("exact", "equivalent"), (expected, given_verdict, count)
+        if given_verdict == "exact":
+            assert expected == "exact"
+
+
+def test_precision_and_recall_of_altered_against_not_found():
+    """Altered quotations are told from paraphrases: precision and recall at least 0.95 each."""
+    matrix = confusion()
+    true_altered = matrix.get(("altered", "altered"), 0)
+    called_altered = sum(n for (_, got), n in matrix.items() if got == "altered")
+    labelled_altered = sum(n for (want, _), n in matrix.items() if want == "altered")
+    assert true_altered / called_altered >= 0.95
+    assert true_altered / labelled_altered >= 0.95
+    true_missing = matrix.get(("not found", "not found"), 0)
+    assert true_missing / sum(n for (want, _), n in matrix.items() if want == "not found") >= 0.95
+
+
+@pytest.mark.parametrize("item", [i for i in LABELLED if "record" in i], ids=lambda i: i["quote"][:40])
+def test_found_quotations_point_at_their_record(item):
+    """A quotation that is found is found in the record it was taken from."""
+    check = REPORT.check_quote(item["quote"])
+    assert item["record"] in [place.record.id for place in check.locations]
+
+
+def test_the_docs_show_the_matrix_the_labelled_set_gives():
+    """The confusion matrix in docs/how-to/check-a-quote.md is the one the tests compute."""
+    matrix = confusion()
+    rows = {}
+    for line in HOW_TO.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip().strip("*") for c in line.strip().strip("|").split("|")]
+        if cells and cells[0] in VERDICTS and len(cells) == len(VERDICTS) + 2:
+            rows[cells[0]] = [int(c) for c in cells[1:-1]]
+    assert set(rows) == set(VERDICTS)
+    for expected in VERDICTS:
+        assert rows[expected] == [matrix.get((expected, got), 0) for got in VERDICTS], expected
+    assert f"{ALTERED_SIMILARITY:.2f}" in HOW_TO.read_text(encoding="utf-8")
+
+
+# ── what a check says ─────────────────────────────────────────────────────────
+
+
+def test_an_altered_quotation_names_each_difference_with_both_spans():
+    """Every difference's spans select its words in the quotation and in the record."""
+    quote = "it has to stop targeting NGOs with tax audits, and it should reduce the reporting requirements"
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED and check.location.record.id == "conclusions.p10"
+    found = [(d.kind.value, d.quote_text, d.text) for d in check.differences]
+    assert ("omitted", "", "punitive") in found
+    assert ("changed", "audits", "inspections") in found
+    assert ("omitted", "", "deliberately burdensome") in found
+    for d in check.differences:
+        assert d.quote_span.slice(quote) == d.quote_text
+        assert d.span.slice(REPORT.get(d.record_id).text) == d.text
+    assert check.location.source_span.slice(REPORT.source_text).startswith("it has to stop")
+
+
+def test_american_spelling_dropped_comma_and_scare_quotes():
+    """A respelling and a dropped comma are alterations; quote marks dropped or retyped are typography."""
+    spelled = REPORT.check_quote("modernization without democratization")
+    assert spelled.verdict is Verdict.ALTERED
+    assert [(d.quote_text, d.text) for d in spelled.differences] == [
+        ("modernization", "modernisation"),
+        ("democratization", "democratisation"),
+    ]
+    comma = REPORT.check_quote("keeps campaigners on a tight leash casting a chilling effect")
+    assert comma.verdict is Verdict.ALTERED
+    assert [(d.kind, d.text, d.punctuation_only) for d in comma.differences] == [
+        (DifferenceKind.OMITTED, ",", True)
+    ]
+    scare = REPORT.check_quote("President Tokayev has promised a listening state")
+    assert scare.verdict is Verdict.EQUIVALENT and scare.location.text.endswith("‘listening state’")
+
+
+def test_an_ellipsis_is_a_marked_omission_not_an_alteration():
+    """Words left out at "…", "..." or "[…]" are a marked omission, and the quote stays equivalent."""
+    for mark in ("…", "...", "[…]", "[...]", ". . ."):
+        quote = (
+            f"The Government should reform its use of powers {mark} to stop targeting individual protestors"
+        )
+        check = REPORT.check_quote(quote)
+        assert check.verdict is Verdict.EQUIVALENT, mark
+        (omission,) = check.differences
+        assert omission.kind is DifferenceKind.MARKED_OMISSION and omission.quote_text == mark
+        assert omission.text == "under Article 405 and Article 174 of the Criminal Code"
+        assert check.alterations == ()
+    unmarked = REPORT.check_quote(
+        "The Government should reform its use of powers to stop targeting protestors"
+    )
+    assert unmarked.verdict is Verdict.ALTERED
+    assert {d.kind for d in unmarked.differences} == {DifferenceKind.OMITTED}
+    nothing_left_out = REPORT.check_quote("The right to freedom … of association")
+    assert nothing_left_out.verdict is Verdict.ALTERED
+    assert [(d.kind, d.quote_text) for d in nothing_left_out.differences] == [(DifferenceKind.ADDED, "…")]
+
+
+@pytest.mark.parametrize(
+    ("quote", "left_out"),
+    [
+        (
+            "PCA contains human rights as a subset of … the format there needs to be",
+            "the wider political dialogue but whatever",
+        ),
+        (
+            "has long argued gives it … some activists remain skeptical",
+            "some ability to influence behaviour in a setting behind closed doors, though",
+        ),
+        ("citizens and in the nature … of activists will need", "of the system. Both sets"),
+    ],
+)
+def test_an_ellipsis_next_to_a_repeated_word_is_still_the_omission(quote, left_out):
+    """Where the words around an ellipsis repeat, the omission is put where the ellipsis stands."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT
+    assert [(d.kind, d.text) for d in check.differences] == [(DifferenceKind.MARKED_OMISSION, left_out)]
+
+
+def test_a_quotation_across_two_records_names_both():
+    """A lead-in and its first recommendation, or two paragraphs, are found across the boundary."""
+    check = REPORT.check_quote(
+        "the Government of Kazakhstan should: Stop targeting NGOs with punitive tax inspections"
+    )
+    assert check.verdict is Verdict.EQUIVALENT
+    assert [p.record.id for p in check.locations] == ["recommendations.p1", "recommendations.government.1"]
+    assert [p.text for p in check.locations] == [
+        "the Government of Kazakhstan should:",
+        "Stop targeting NGOs with punitive tax inspections",
+    ]
+    for place in check.locations:
+        assert place.source_span.slice(REPORT.source_text) == place.text
+    altered = REPORT.check_quote(
+        "all give cause for reflection. Over the last 30 years Kazakhstan’s ruling elite"
+    )
+    assert altered.verdict is Verdict.ALTERED
+    assert [p.record.id for p in altered.locations] == ["conclusions.p1", "conclusions.p2"]
+    assert [(d.record_id, d.text) for d in altered.differences] == [("conclusions.p1", "pause and")]
+
+
+def test_exact_and_equivalent_agree_with_locate():
+    """An exact or retyped quotation gets locate()'s location; locate() handles an unspaced em dash."""
+    exact = REPORT.check_quote("The right to freedom of association;")
+    assert exact.verdict is Verdict.EXACT and exact.location == REPORT.locate(
+        "The right to freedom of association;"
+    )
+    dashed = REPORT.check_quote("substantial economic growth—albeit particularly benefiting itself—and")
+    assert dashed.verdict is Verdict.EQUIVALENT
+    assert dashed.location == REPORT.locate(
+        "substantial economic growth—albeit particularly benefiting itself—and"
+    )
+    assert dashed.location.text == "substantial economic growth – albeit particularly benefiting itself – and"
+    ended = REPORT.check_quote("The right to freedom of association.")
+    assert ended.verdict is Verdict.EQUIVALENT and ended.location.record.id == "conclusions.p8.i5"
+
+
+def test_a_paraphrase_is_not_found_with_the_closest_passages_ranked():
+    """Nothing close enough: no location, and up to three passages, best first, scored 0 to 1."""
+    check = REPORT.check_quote("The government must stop harassing charities through tax audits")
+    assert check.verdict is Verdict.NOT_FOUND and check.location is None and check.differences == ()
+    scores = [p.similarity for p in check.closest]
+    assert 1 <= len(scores) <= 3 and scores == sorted(scores, reverse=True)
+    assert all(0 <= s < ALTERED_SIMILARITY for s in scores)
+    assert check.similarity == scores[0]
+    assert any(
+        p.locations[0].record.id in ("recommendations.government.1", "conclusions.p10") for p in check.closest
+    )
+
+
+def test_results_pickle_and_compare():
+    """A check crosses process boundaries whole (multiprocessing, caches)."""
+    for quote in ("Stop targeting NGOs with tax inspections", "the listening state is a sham", "Kazakhstan"):
+        check = REPORT.check_quote(quote)
+        assert pickle.loads(pickle.dumps(check)) == check
+
+
+def test_bad_input_gets_kzrights_errors():
+    """Not a str, empty, or longer than MAX_QUOTE_LENGTH: a clear error before any work."""
+    with pytest.raises(TypeError, match="quote must be a str"):
+        REPORT.check_quote(b"Kazakhstan")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="empty"):
+        REPORT.check_quote(" \n")
+    with pytest.raises(kzrights.InputTooLongError) as error:
+        REPORT.check_quote("x" * (MAX_QUOTE_LENGTH + 1))
+    assert error.value.limit == MAX_QUOTE_LENGTH
+    assert pickle.loads(pickle.dumps(error.value)).length == MAX_QUOTE_LENGTH + 1
+    assert REPORT.check_quote("x" * MAX_QUOTE_LENGTH).verdict is Verdict.NOT_FOUND
+
+
+# ── properties ────────────────────────────────────────────────────────────────
+
+RECORDS = REPORT.records()
+WORDS = sorted({w for r in RECORDS for w in r.text.split()})
+
+
+def _valid(check: QuoteCheck, quote: str) -> None:
+    assert check.verdict in Verdict
+    assert 0.0 <= check.similarity <= 1.0
+    assert bool(check.locations) == (check.verdict is not Verdict.NOT_FOUND)
+    for d in check.differences:
+        assert d.quote_span.slice(quote) == d.quote_text
+
+
+@given(st.text(max_size=300))
+def test_any_text_gets_a_verdict(quote):
+    """Any str gets a verdict; the only error is for a blank quotation."""
+    try:
+        check = REPORT.check_quote(quote)
+    except ValueError:
+        assert not quote.strip()
+        return
+    _valid(check, quote)
+
+
+@given(st.lists(st.sampled_from([*WORDS, "…", "...", "[…]", "—", "“", "the", "of"]), max_size=1_500))
+def test_long_and_hostile_quotations_end_with_a_verdict(words):
+    """Report words in any order, repeated, with ellipses and marks, up to the length limit, get a verdict."""
+    quote = " ".join(words)[:MAX_QUOTE_LENGTH] or "the"
+    if not quote.strip():
+        quote = "the"
+    _valid(REPORT.check_quote(quote), quote)
+
+
+@st.composite
+def slices(draw: st.DrawFn) -> tuple[kzrights.records.Record, str]:
+    record = draw(st.sampled_from(RECORDS))
+    start = draw(st.integers(0, len(record.text) - 1))
+    end = draw(st.integers(start + 1, min(len(record.text), start + 400)))
+    return record, record.text[start:end]
+
+
+@given(slices())
+def test_a_slice_of_a_record_is_exact(found):
+    """Any stretch of a record, as the record has it, is exact."""
+    _record, quote = found
+    if not quote.strip():
+        return
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EXACT
+    assert check.location.text == quote.strip()
+
+
+TYPOGRAPHY = {"’": "'", "‘": '"', "–": "—", " ": "  ", "-": " – "}
+
+
+@given(slices(), st.sets(st.sampled_from(sorted(TYPOGRAPHY))), st.booleans())
+def test_a_typographic_variant_of_a_slice_is_equivalent(found, marks, upper):
+    """Retyped quote marks and dashes, doubled spaces, spaced dashes or capitals keep it equivalent."""
+    _record, quote = found
+    variant = quote.upper() if upper else quote
+    for mark in marks:
+        variant = variant.replace(mark, TYPOGRAPHY[mark])
+    if not variant.strip() or len(variant) > MAX_QUOTE_LENGTH:
+        return
+    check = REPORT.check_quote(variant)
+    if check.verdict is Verdict.EXACT:  # the variant stands as it is somewhere
+        assert check.location.text == variant.strip()
+    else:
+        assert check.verdict is Verdict.EQUIVALENT, (quote, variant)
+
+
+# ── the command line ──────────────────────────────────────────────────────────
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kzrights", "check-quote", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_cli_exit_status_is_the_verdict():
+    """0 exact or equivalent, 1 altered, 2 not found, 3 for a quotation that cannot be checked."""
+    cases = {
+        "The right to freedom of association;": (0, "exact"),
+        "The right to freedom of association.": (0, "equivalent"),
+        "Stop targeting NGOs with tax inspections": (1, "altered"),
+        "Kazakhstan has a vibrant and independent free press": (2, "not found"),
+    }
+    for quote, (status, verdict) in cases.items():
+        out = run(quote)
+        assert out.returncode == status, out.stderr
+        assert out.stdout.startswith(verdict)
+        assert max(len(line) for line in out.stdout.splitlines()) <= 80
+    blank = run("  ")
+    assert blank.returncode == 3 and blank.stderr.strip() == "kzrights: error: quote is empty"
+    too_long = run("-", stdin="x" * (MAX_QUOTE_LENGTH + 1))
+    assert too_long.returncode == 3 and "limit is 10,000" in too_long.stderr
+    assert "Traceback" not in blank.stderr + too_long.stderr
+
+
+def test_cli_prints_the_location_and_a_word_diff():
+    """The text output names the record and marks what the quotation left out or added."""
+    out = run("it has to stop targeting NGOs with tax audits")
+    assert "conclusions.p10" in out.stdout
+    assert "[-punitive-]" in out.stdout and "[-inspections-]{+audits+}" in out.stdout
+    assert "\x1b[" not in out.stdout  # no colour when not on a terminal
+
+
+def test_cli_json_and_stdin():
+    """--json gives the verdict, locations with both spans, and the differences; - reads stdin."""
+    out = run("-", "--json", stdin="the Government of Kazakhstan should: Stop targeting NGOs\n")
+    assert out.returncode == 0
+    data = json.loads(out.stdout)
+    assert data["verdict"] == "equivalent"
+    assert [place["id"] for place in data["locations"]] == [
+        "recommendations.p1",
+        "recommendations.government.1",
+    ]
+    for place in data["locations"]:
+        start, end = place["source_span"]
+        assert REPORT.source_text[start:end] == place["text"]
+    missing = json.loads(run("--json", "the listening state is a sham").stdout)
+    assert missing["verdict"] == "not found" and missing["closest"][0]["similarity"] > 0
+
+
+def test_cli_stdin_that_is_not_utf8_is_one_line_and_status_3():
+    """Bytes that are not UTF-8 on stdin: status 3 and one line naming the bad byte, no traceback."""
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "check-quote", "-"],
+        input=b"caf\xe9 society",
+        capture_output=True,
+        timeout=120,
+    )
+    assert out.returncode == 3
+    assert (
+        out.stderr.decode().strip()
+        == "kzrights: error: stdin is not valid UTF-8 (byte 3: invalid continuation byte)"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_cli_colours_only_on_a_terminal():
+    """On a terminal the diff is coloured; NO_COLOR turns it off."""
+    import pty
+
+    def on_terminal(env: dict[str, str]) -> str:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kzrights", "check-quote", "Stop targeting NGOs with tax inspections"],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=120)
+        os.close(leader)
+        return b"".join(chunks).decode("utf-8")
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    coloured = on_terminal(env)
+    assert re.search(r"\x1b\[31m\[-punitive-\]\x1b\[0m", coloured)
+    assert "\x1b[" not in on_terminal({**env, "NO_COLOR": "1"})
