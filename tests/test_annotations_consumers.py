@@ -174,6 +174,16 @@ def test_any_string_parses_or_raises_a_kzrights_error(text):
         assert str(pickle.loads(pickle.dumps(error))) == str(error)
 
 
+@pytest.mark.parametrize("prefix", ["urn:KZRIGHTS:", "URN:kzrights:", "Urn:KzRights:"])
+def test_urn_scheme_and_namespace_are_read_in_any_case(prefix):
+    """RFC 8141: a URN's scheme and namespace are case-insensitive; the version and the id are not."""
+    assert parse_record_iri(f"{prefix}1.1.0:conclusions.p8") == ("1.1.0", "conclusions.p8")
+    with pytest.raises(kzrights.UnknownIdError):
+        parse_record_iri(f"{prefix}1.1.0:CONCLUSIONS.P8")
+    with pytest.raises(kzrights.UnknownIdError):
+        parse_record_iri("urn:\N{KELVIN SIGN}zrights:1.1.0:conclusions.p8")  # lowercases to k, is no k
+
+
 def test_bad_iris_and_ids_have_clear_errors():
     """Unknown versions and ids name what exists; a typo'd IRI names the closest IRIs."""
     with pytest.raises(kzrights.UnknownVersionError, match=re.escape("available: 1.0.0, 1.1.0")):

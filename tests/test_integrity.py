@@ -389,6 +389,9 @@ TAMPERED = [
     (_set("figures", 0, "text", "40th anniversary"), r"\$\.figures\[0\]\.text"),
     (_set("figures", 0, "span", [0, 16]), r"\$\.figures\[0\]\.span: \[0, 16\] is not inside conclusions\.p1"),
     (_set("metadata", "publisher", "Foreign Policy Center"), r"\$\.metadata\.publisher"),
+    # JSON readers accept NaN and Infinity; a figure's value must be a finite number
+    (_set("figures", 0, "value", float("nan")), r"\$\.figures\[0\]\.value .*not a finite number"),
+    (_set("figures", 4, "value", float("-inf")), r"\$\.figures\[4\]\.value .*not a finite number"),
     (_set("metadata", "authors", ["Adam Hug", "Jane Doe"]), r"\$\.metadata\.authors\[1\]"),
 ]
 

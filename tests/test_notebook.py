@@ -202,3 +202,38 @@ def test_search_html_marks_exactly_the_highlights(pieces):
     assert page.tags <= _TAGS
     expected = [hit.snippet[start:end] for hit in hits for start, end in hit.highlights]
     assert page.marked == expected
+
+
+def _rows(markup: str) -> list[str]:
+    """The visible text of each table row."""
+    return [_Page(row).text for row in markup.split("<tr>")[1:]]
+
+
+@pytest.mark.parametrize("count", [60, 61, 4000])
+def test_long_mention_list_shows_its_ends_and_how_many_more(count):
+    """Up to 60 mentions show whole; beyond, the first and last 25 and a row "… N more …", as pandas does."""
+    text = " ".join(f"Tokayev{i} Nazarbayev" for i in range(count))  # one mention per pair
+    mentions = kzrights.annotate(text)
+    assert len(mentions) == count
+    markup = mentions._repr_html_()
+    page = _Page(markup)
+    assert page.tags <= _TAGS
+    rows = _rows(markup)[1:]  # less the header
+    if count <= 60:
+        assert rows == [f"{m.entity_id}{m.text}{m.start}{m.end}" for m in mentions]
+        return
+    assert len(rows) == 25 + 1 + 25
+    assert rows[25] == f"\u2026 {count - 50:,} more \u2026"
+    expected = [f"{m.entity_id}{m.text}{m.start}{m.end}" for m in [*mentions[:25], *mentions[-25:]]]
+    assert rows[:25] + rows[26:] == expected
+    assert len(markup) < 20_000
+
+
+def test_long_hit_list_shows_its_ends():
+    """A search with a high limit shows ranks 1–25 and the last 25 ranks, with how many are left out."""
+    hits = kzrights.load("1.1.0").search("Kazakhstan", limit=1000)
+    assert len(hits) > 60
+    rows = _rows(hits._repr_html_())[1:]
+    assert len(rows) == 51
+    assert rows[25] == f"\u2026 {len(hits) - 50:,} more \u2026"
+    assert rows[0].startswith("1") and rows[-1].startswith(str(len(hits)))

@@ -14,6 +14,7 @@ This module is imported on the first [`kzrights.load`][kzrights.releases.load], 
 """
 
 import enum
+import math
 import types
 import typing
 from collections.abc import Callable
@@ -81,6 +82,9 @@ def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
 def _structure_float(value: Any, _: Any) -> float:
     if type(value) not in (int, float):
         raise TypeError(f"got {type(value).__name__}")
+    # Python's JSON reader accepts NaN and Infinity, which are not JSON and measure nothing
+    if not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a finite number")
     return float(value)
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -40,6 +40,9 @@ __all__ = [
 
 _TH = "<th style='text-align:left;vertical-align:top'>"
 _TD = "<td style='text-align:left;vertical-align:top'>"
+
+
+T = TypeVar("T")
 
 
 def _is_span(value: Any) -> bool:
@@ -100,11 +103,31 @@ def _table(title: str | None, rows: Iterable[tuple[str, Any]]) -> str:
     return f"<table>{caption}{body}</table>"
 
 
+# A long list shows its ends, as pandas does: beyond SHOWN_ROWS rows, the first and the last
+# EDGE_ROWS, and one row saying how many are left out (40,000 mentions were 10 MB of HTML).
+SHOWN_ROWS = 60
+EDGE_ROWS = 25
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "<tr>" + "".join(f"{_TD}{cell}</td>" for cell in cells) + "</tr>"
+
+
 def _grid(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A table with a header row; the cells are HTML already."""
     head = "".join(f"{_TH}{_escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"{_TD}{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f"<table><tr>{head}</tr>{''.join(map(_row, rows))}</table>"
+
+
+def _long_grid(header: Sequence[str], items: Sequence[T], cells: Callable[[int, T], Sequence[str]]) -> str:
+    """A grid of ``cells(position, item)`` for each item; of the two ends only for a long list."""
+    if len(items) <= SHOWN_ROWS:
+        return _grid(header, [cells(i, item) for i, item in enumerate(items)])
+    tail_start = len(items) - EDGE_ROWS
+    head = _grid(header, [cells(i, items[i]) for i in range(EDGE_ROWS)])
+    gap = f"<tr><td colspan='{len(header)}'>\u2026 {tail_start - EDGE_ROWS:,} more \u2026</td></tr>"
+    tail = "".join(_row(cells(i, items[i])) for i in range(tail_start, len(items)))
+    return head.removesuffix("</table>") + gap + tail + "</table>"
 
 
 def _marked(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -200,33 +223,37 @@ class HitList(list["Hit"]):
     def _repr_html_(self) -> str:
         if not self:
             return "<p>No hits.</p>"
-        rows = [
-            (
-                str(rank),
+
+        def row(position: int, hit: Hit) -> tuple[str, ...]:
+            return (
+                str(position + 1),
                 _escape(hit.record.id),
                 _escape(hit.kind),
                 f"{hit.score:.2f}",
                 _marked(hit.snippet, hit.highlights),
             )
-            for rank, hit in enumerate(self, 1)
-        ]
-        return _grid(("#", "record", "kind", "score", "snippet"), rows)
+
+        return _long_grid(("#", "record", "kind", "score", "snippet"), self, row)
 
 
 def mentions_html(mentions: Sequence[Mention]) -> str:
-    """The mentions ``annotate`` found, as one HTML table (what Jupyter shows for a MentionList)."""
+    """The mentions ``annotate`` found, as one HTML table (what Jupyter shows for a MentionList).
+
+    A list longer than ``SHOWN_ROWS`` (60) shows its first and last ``EDGE_ROWS`` (25)
+    mentions and a row ``… N more …`` between them, as pandas shows a long frame.
+    """
     if not mentions:
         return "<p>No mentions.</p>"
     in_report = any(m.record_id is not None for m in mentions)
     header = ("entity", "text", "start", "end", *(("record",) if in_report else ()))
-    rows = [
-        (
+
+    def row(_: int, m: Mention) -> tuple[str, ...]:
+        return (
             _escape(m.entity_id),
             _escape(m.text),
             str(m.start),
             str(m.end),
             *((_escape(m.record_id or ""),) if in_report else ()),
         )
-        for m in mentions
-    ]
-    return _grid(header, rows)
+
+    return _long_grid(header, mentions, row)

@@ -8,10 +8,18 @@ missing-field error:
 - the entry type is one whose required fields are all present: a web article
   whose footnote names no journal is ``@misc`` (not ``@article``, which
   requires ``journal``), a report ``@techreport`` with its ``institution``;
-- each word of a title that holds a capital letter is braced, so that a style
-  that sets titles in sentence case keeps "Kazakhstan", "EBRD" or "UN";
+- a title word is braced, so that a style that sets titles in sentence case
+  keeps its capitals, only if it is a proper noun or an acronym: it has a
+  capital after its first letter ("EBRD", "UN", "McCain"), or it is a
+  capitalised word of the name or an alias of a person, organisation or place
+  in the release's entity registry ("Kazakhstan", "Nazarbayev"), function
+  words ("of", "the") left out.  Every other word ("Rise", "Decree") may be
+  lower-cased by the style.  Release 1.0.0 has no registry: acronyms only;
 - LaTeX's special characters (``& % $ # _ { } ~ ^ \``) are escaped in every
-  field but ``url``, which BibTeX tools take verbatim.
+  field but ``url``, which BibTeX tools take verbatim, and the typographic
+  dashes and quotes are written as LaTeX spells them (``--``, ``---``, `````,
+  ``'``, ``````, ``''``) so that a reader of ASCII BibTeX reads the file;
+  letters with diacritics and other scripts stay UTF-8.
 
 No ``urldate``/``accessed`` is given: the captured page carries no date on
 which its footnotes' links were read, and none is invented.
@@ -56,7 +64,23 @@ _LATEX_SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+# Typographic punctuation as LaTeX spells it; a literal "--" is split so it stays two hyphens.
+_LATEX_SPECIALS.update(
+    {
+        "--": "-{}-",
+        "\u2013": "--",
+        "\u2014": "---",
+        "\u2019": "'",
+        "\u2018": "`",
+        "\u201c": "``",
+        "\u201d": "''",
+    }
+)
+_SPECIAL = re.compile("|".join(re.escape(c) for c in sorted(_LATEX_SPECIALS, key=len, reverse=True)))
+# Capitalised words of entity names that are not proper nouns themselves
+_FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with"})
+_NAMED_CATEGORIES = (EntityCategory.PERSON, EntityCategory.ORGANISATION, EntityCategory.PLACE)
+_LETTERS = re.compile(r"[^\W\d_]+")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -146,10 +170,28 @@ def latex_escape(text: str) -> str:
     return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group()], text)
 
 
-def _protected_title(title: str) -> str:
-    """Escape a title and brace each word that holds a capital, so no style lower-cases it."""
-    words = re.split(r"(\s+)", latex_escape(title))
-    return "".join("{" + w + "}" if any(c.isupper() for c in w) else w for w in words)
+def _proper_words(report: Report) -> frozenset[str]:
+    """The capitalised words of the names and aliases of the release's people, organisations and places."""
+    return frozenset(
+        word
+        for entity in report.entities
+        if entity.category in _NAMED_CATEGORIES
+        for name in (entity.name, *entity.aliases)
+        for word in _LETTERS.findall(name)
+        if len(word) > 1 and word[0].isupper() and word.lower() not in _FUNCTION_WORDS
+    )
+
+
+def _keeps_case(word: str, proper: frozenset[str]) -> bool:
+    """Whether a title word has a capital after its first letter ("EU", "McCain") or is in a known name."""
+    letters = [c for c in word if c.isalpha()]
+    return any(c.isupper() for c in letters[1:]) or any(run in proper for run in _LETTERS.findall(word))
+
+
+def _protected_title(title: str, proper: frozenset[str]) -> str:
+    """Escape a title and brace its proper nouns and acronyms, so no style lower-cases them."""
+    words = re.split(r"(\s+)", title)
+    return "".join("{" + latex_escape(w) + "}" if _keeps_case(w, proper) else latex_escape(w) for w in words)
 
 
 def _bib_author(report: Report, name: str) -> str:
@@ -168,11 +210,11 @@ def _date_fields(issued: str) -> dict[str, str]:
     return fields
 
 
-def _source_entry(report: Report, source: Source) -> tuple[str, dict[str, str]]:
+def _source_entry(report: Report, source: Source, proper: frozenset[str]) -> tuple[str, dict[str, str]]:
     """The entry type and fields of one source."""
     fields = {
         "author": _bib_author(report, source.author),
-        "title": _protected_title(source.title or source.author),
+        "title": _protected_title(source.title or source.author, proper),
     }
     if source.type == "article" and source.container:
         kind = "article"  # requires author, title, journal, year
@@ -217,21 +259,25 @@ def bibtex(report: Report) -> str:
         footnotes' own words); ``note`` says which footnotes cite it.
     """
     meta = report.metadata
+    proper = _proper_words(report)
     entries = [
         (
             "techreport",
             REPORT_KEY,
             {
                 "author": " and ".join(_bib_author(report, a) for a in meta.authors),
-                "title": _protected_title(meta.title),
+                "title": _protected_title(meta.title, proper),
                 "institution": latex_escape(meta.publisher),
-                "type": _protected_title(meta.series),
+                # ``type`` is what kind of report it is (plain prints it before the number);
+                # the series name is biblatex's ``series``
+                "type": "Report",
+                "series": latex_escape(meta.series),
                 **_date_fields(meta.published.isoformat()),
             },
         )
     ]
     for source in report.sources:
-        kind, fields = _source_entry(report, source)
+        kind, fields = _source_entry(report, source, proper)
         entries.append((kind, source.key, fields))
     return "\n\n".join(_format_entry(kind, key, fields) for kind, key, fields in entries) + "\n"
 

@@ -82,7 +82,10 @@ def parse_record_iri(value: str) -> RecordIri:
     then gives the record.
 
     Args:
-        value: An IRI such as ``"urn:kzrights:1.1.0:conclusions.p8"``.
+        value: An IRI such as ``"urn:kzrights:1.1.0:conclusions.p8"``; as in
+            any URN (RFC 8141), ``urn:kzrights:`` may be written in any case
+            (``"urn:KZRIGHTS:1.1.0:conclusions.p8"``), the version and the
+            record id may not.
 
     Returns:
         A [`RecordIri`][kzrights.exports.iri.RecordIri] ``(version, record_id)``.
@@ -102,8 +105,12 @@ def parse_record_iri(value: str) -> RecordIri:
 
     if not isinstance(value, str):
         raise TypeError(f"an IRI must be a str, not {type(value).__name__}")
+    # RFC 8141: "urn" and the namespace are case-insensitive (in ASCII: the Kelvin sign is no k);
+    # the version and the record id keep the release's own spelling
+    prefix = value[: len(IRI_PREFIX)]
     version, colon, record_id = value[len(IRI_PREFIX) :].partition(":")
-    if not (value.startswith(IRI_PREFIX) and colon and version and record_id and ":" not in record_id):
+    well_formed = colon and version and record_id and ":" not in record_id
+    if not (prefix.isascii() and prefix.lower() == IRI_PREFIX and well_formed):
         newest = load(versions()[-1])
         known = (_iri(newest.version, r) for r in newest.ids())
         raise UnknownIdError(value, known, what="record IRI")

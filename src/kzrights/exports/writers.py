@@ -224,7 +224,11 @@ def _ranked_search(table: str, shown: str) -> dict[str, Any]:
 
     Datasette's own ``?_search=`` keeps the table's order; FTS5's ``rank``
     (BM25) orders these.  ``escape_fts`` is Datasette's SQL function that
-    quotes each word, as its search box does.
+    quotes each word, as its search box does, so ``AND``, ``*`` or a lone
+    ``"`` are searched as text.  A query with no word in it (the page opened
+    before anything is typed, or only quotes and spaces) escapes to ``''``,
+    which FTS5 rejects; it becomes the empty phrase ``""``, which matches no
+    row.
     """
     fts = _fts_table(table)
     return {
@@ -232,7 +236,7 @@ def _ranked_search(table: str, shown: str) -> dict[str, Any]:
         "description": f"Rows of {table} whose words match the query, ranked by BM25; "
         "words are stemmed (kettling finds kettle).",
         "sql": f"select {shown} from {fts} join {table} on {table}.rowid = {fts}.rowid "
-        f"where {fts} match escape_fts(:q) order by {fts}.rank",
+        f"where {fts} match coalesce(nullif(escape_fts(:q), ''), '\"\"') order by {fts}.rank",
     }
 
 
