@@ -493,3 +493,201 @@ def test_a_100_mb_file_is_annotated_in_bounded_memory(tmp_path):
     found = json.loads((tmp_path / "out.json").read_bytes())
     assert len(found) == names
     assert found[-1]["text"] == "NUR\r\nOTAN"
+
+
+# ── issue 11: text without whitespace, Ctrl-C at any moment ───────────────────
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [*NAMES, "Tokayev", "Tokayev,", ";", "(", "|", "\x00", "x", "ß", "İ", "ΑΣ", "\u0338"]
+        ),
+        min_size=100,
+        max_size=600,
+    ).map("".join),
+    st.lists(st.integers(min_value=0, max_value=1 << 16), max_size=12),
+)
+def test_streaming_text_without_whitespace_finds_the_mentions_of_the_whole_text(text, cuts):
+    """Cut at punctuation instead of whitespace, the streamed mentions are still annotate()'s."""
+    from kzrights.cli import _stream_mentions
+
+    text = "".join(text.split())  # no whitespace anywhere: only the separators can cut it
+    bounds = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
+    blocks = [text[a:b] for a, b in itertools.pairwise(bounds)]
+    streamed = [
+        (m.entity_id, m.text, m.start + base, m.end + base)
+        for base, mentions in _stream_mentions(blocks, None)
+        for m in mentions
+    ]
+    assert streamed == [(m.entity_id, m.text, m.start, m.end) for m in kzrights.annotate(text)]
+
+
+def test_the_separators_are_characters_no_name_contains():
+    """The characters a text is cut at are in no alias of the registry, in any case form."""
+    from kzrights.cli import _separators
+
+    pattern = _separators(None)
+    forms = [f for e in kzrights.load().entities for f in (e.name, *e.aliases)]
+    used = {c for f in forms for c in f + f.lower() + f.upper()}
+    cut_at = [chr(c) for c in range(128) if pattern.fullmatch(chr(c))]
+    assert ";" in cut_at and "(" in cut_at
+    assert not used & set(cut_at)
+    assert not {",", ".", "-", "'", " ", ":", "/"} & set(cut_at)  # those are in names
+
+
+def _peak_of(args: list[str], out: Path) -> tuple[int, int, str]:
+    """Run the command line in a parent of its own; its exit code, peak RSS in KiB and stderr."""
+    script = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run([sys.executable, '-m', 'kzrights', *sys.argv[2:]],\n"
+        "                      stdout=open(sys.argv[1], 'wb'), stderr=subprocess.PIPE, timeout=120)\n"
+        "sys.stderr.buffer.write(done.stderr)\n"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(out), *args], capture_output=True, text=True, timeout=300
+    )
+    code, peak_kib = map(int, done.stdout.split())
+    return code, peak_kib, done.stderr
+
+
+def test_a_40_mb_text_without_whitespace_is_annotated_in_bounded_memory(tmp_path):
+    """No whitespace at all: the text is still cut into blocks (at ";" and brackets), found whole."""
+    unit = "lorem;ipsum(dolor)" * 100 + "Tokayev;"
+    path = tmp_path / "nospace.txt"
+    path.write_text(unit * (40_000_000 // len(unit)), encoding="utf-8")
+    out = tmp_path / "out.txt"
+    code, peak_kib, stderr = _peak_of(["annotate", str(path)], out)
+    assert code == 0, stderr
+    assert peak_kib < 60_000  # it takes about 30 MB; the old command held the whole text: 110 MB
+    lines = out.read_bytes().splitlines()
+    assert len(lines) == 40_000_000 // len(unit)
+    last = (40_000_000 // len(unit)) * len(unit) - 1
+    assert lines[-1].split()[:3] == [
+        f"{last - 7}-{last}".encode(),
+        b"entities.kassym-jomart-tokayev",
+        b"Tokayev",
+    ]
+
+
+def test_a_text_no_name_boundary_can_cut_is_one_line_not_unbounded_memory(tmp_path):
+    """Repeated "Tokayev," has no place a name cannot go on: one clear line, in bounded memory."""
+    path = tmp_path / "commas.txt"
+    path.write_text("Tokayev," * 1_000_000, encoding="utf-8")
+    code, peak_kib, stderr = _peak_of(["annotate", str(path)], tmp_path / "out.txt")
+    assert code == 1
+    assert "no whitespace" in one_line(stderr.encode())
+    assert peak_kib < 300_000
+
+
+def test_dev_zero_streams_in_bounded_memory():
+    """An endless text of NUL characters is annotated as it comes, its memory flat, until Ctrl-C."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "annotate", "/dev/zero"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)  # it must not end by itself
+        status = Path(f"/proc/{process.pid}/status")
+        rss = (
+            [line for line in status.read_text().splitlines() if line.startswith("VmRSS")]
+            if status.exists()
+            else []
+        )
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert one_line(stderr) == "kzrights: interrupted"
+    assert stdout == b"no entities\n" or stdout == b""
+    if rss:
+        assert (
+            int(rss[0].split()[1]) < 60_000
+        )  # KiB, about 30 MB; the old command grew without end (90 MB by 9 s)
+
+
+def _entry_command() -> list[str]:
+    """The installed ``kzrights`` console command, or what its generated wrapper runs."""
+    script = Path(sys.executable).with_name("kzrights")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from kzrights_entry import run; sys.exit(run())"]
+
+
+@pytest.mark.parametrize("delay", [0, 0.02, 0.05, 0.1, 0.2, 0.3])
+def test_ctrl_c_while_the_console_command_starts_is_one_line(delay):
+    """Ctrl-C at any moment of start-up: 130 and one line, no traceback from kzrights or attrs.
+
+    What is left is the interpreter's own start and the wrapper pip writes
+    (``import re``), before any of kzrights runs (docs/command-line.md).
+    """
+    import time
+
+    with subprocess.Popen(
+        [*_entry_command(), "search", "Tokayev"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    text = stderr.decode("utf-8", "replace")
+    if "Traceback" in text:  # only from before the entry point is imported
+        frames = [line for line in text.splitlines() if line.lstrip().startswith("File ")]
+        assert not [f for f in frames if "kzrights/" in f or "kzrights_entry" in f or "attr" in f], text
+        return
+    assert process.returncode in (130, 0, -signal.SIGINT), text
+    if process.returncode == 130:
+        assert one_line(stderr) == "kzrights: interrupted"
+
+
+# Ctrl-C arriving exactly while the package imports attrs, made certain: the
+# import of attr raises KeyboardInterrupt as the signal would
+_INTERRUPT_ON_IMPORT = """
+import sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "attr":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["kzrights", "search", "Tokayev"]
+"""
+
+
+def test_ctrl_c_while_the_package_imports_is_one_line():
+    """The console command's entry point catches Ctrl-C during ``import kzrights`` itself."""
+    entry = Path(sys.executable).with_name("kzrights")
+    wrapper = (
+        entry.read_text()
+        if entry.exists()
+        else "import sys\nfrom kzrights_entry import run\nsys.exit(run())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_ON_IMPORT + wrapper],
+        capture_output=True,
+        timeout=60,
+    )
+    assert one_line(done.stderr) == "kzrights: interrupted"
+    assert done.returncode == 130
+
+
+def test_ctrl_c_keeps_what_annotate_found_in_a_pipe():
+    """Text that has arrived on a pipe is annotated and written out before Ctrl-C's exit 130."""
+    import time
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "annotate", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdin is not None
+        process.stdin.write(b"Tokayev met\n")
+        process.stdin.flush()
+        time.sleep(1.5)  # not a timing assertion: enough for the command to be waiting for more
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert one_line(stderr) == "kzrights: interrupted"
+    assert stdout.split() == [b"0-7", b"entities.kassym-jomart-tokayev", b"Tokayev"]

@@ -263,6 +263,11 @@ def _decoded(read: Callable[[int], bytes], name: str, size: int = _READ_SIZE) ->
             return
 
 
+# The most text held while waiting for a place to cut it: past this, a text
+# with neither whitespace nor a character that no name contains is refused.
+_LONGEST_RUN = 1 << 22
+
+
 def _longest_name(version: str | None) -> int:
     """An upper bound on the characters, whitespace aside, of any text a name can match."""
     from .releases import load
@@ -275,7 +280,49 @@ def _longest_name(version: str | None) -> int:
     return 2 * longest + 64
 
 
-def _settled(text: str, mentions: Sequence[Mention], longest: int) -> int:
+def _separators(version: str | None) -> re.Pattern[str]:
+    """A class of ASCII characters that no name of the release can contain, derived from its registry.
+
+    A text can be cut just before any of them without changing what
+    [`annotate`][kzrights.annotation.annotate] finds: the character is in
+    no alias (in any case form), is no letter, digit, mark, space,
+    apostrophe or dash (so a name before it ends there and one after it
+    starts there in the whole text as in the piece), is no second half of
+    a composition (so NFC cannot join it to what precedes it) and is not
+    case-ignorable (so the lowercase of what precedes it, a final sigma,
+    does not depend on what follows it).
+    """
+    import unicodedata
+
+    from . import _chars
+    from .releases import load
+
+    used: set[str] = set()
+    for entity in load(version).entities:
+        for form in (entity.name, *entity.aliases):
+            used.update(form, form.lower(), form.upper(), _chars.nfc(form)[0])
+    safe = []
+    for code in range(128):
+        char = chr(code)
+        if (
+            char in used
+            or char.isspace()
+            or _chars.is_word_char(char)
+            or char in _chars.APOSTROPHES
+            or char in _chars.DASHES
+            or unicodedata.combining(char)
+            or unicodedata.normalize("NFC", "a" + char) != "a" + char
+            or ("\u0391\u03a3" + char + "\u0392").lower()[1] != "\u03c2"  # case-ignorable
+        ):
+            continue
+        safe.append(char)
+    # greedy: matched from the start, the engine backs off from the end to the last one
+    return re.compile("(?s:.*)([" + re.escape("".join(safe)) + "])" if safe else "(?!)")
+
+
+def _settled(
+    text: str, mentions: Sequence[Mention], longest: int, separators: re.Pattern[str] | None = None
+) -> int:
     """Where ``text`` can be cut with every mention before the cut final; 0 if nowhere yet.
 
     ``text`` is a prefix of a longer text.  A name that starts more than
@@ -283,6 +330,8 @@ def _settled(text: str, mentions: Sequence[Mention], longest: int) -> int:
     the mentions that start there are the ones the whole text has; the cut is
     the last whitespace before that point that no such mention spans, so the
     rest of the text starts at a word boundary, as it does in the whole.
+    Failing that, the cut is just before the last of ``separators`` (see
+    `_separators`) before that point, which no name can span.
     """
     position, seen = len(text), 0
     while position > 0 and seen <= longest:
@@ -304,7 +353,11 @@ def _settled(text: str, mentions: Sequence[Mention], longest: int) -> int:
         if last < 0 or mentions[last].end <= cut:
             return cut
         cut = mentions[last].start
-    return 0
+    if separators is None:
+        return 0
+    # no whitespace to cut at: the last separator before position, which no mention contains
+    found = separators.match(text, 0, position)
+    return found.start(1) if found is not None else 0
 
 
 def _stream_mentions(blocks: Iterable[str], version: str | None) -> Iterator[tuple[int, list[Mention]]]:
@@ -316,24 +369,41 @@ def _stream_mentions(blocks: Iterable[str], version: str | None) -> Iterator[tup
     the one before that is not yet settled (see `_settled`), so the
     mentions are those of the whole text, while only about one block is held
     in memory.
+
+    Raises:
+        _CliError: If more than `_LONGEST_RUN` characters go by with no
+            whitespace and no separator (see `_separators`) to cut at.
     """
     from .annotation import annotate
 
     longest = _longest_name(version)
+    separators = _separators(version)
     pending, base, wait_for = "", 0, 0
-    for block in blocks:
-        pending += block
-        if len(pending) < wait_for:
-            continue
-        mentions = annotate(pending, version=version)
-        cut = _settled(pending, mentions, longest)
-        if not cut:
-            # nowhere to cut yet (too short, or no spaces): try again once it has doubled
-            wait_for = 2 * len(pending)
-            continue
-        yield base, [m for m in mentions if m.start < cut]
-        pending, base, wait_for = pending[cut:], base + cut, 0
+    interrupted = False
+    try:
+        for block in blocks:
+            pending += block
+            if len(pending) < wait_for:
+                continue
+            mentions = annotate(pending, version=version)
+            cut = _settled(pending, mentions, longest, separators)
+            if not cut:
+                if len(pending) > _LONGEST_RUN:
+                    raise _CliError(
+                        f"cannot stream this text: {len(pending):,} characters from offset {base:,} "
+                        "hold no whitespace and no punctuation at which a name cannot go on"
+                    )
+                # nowhere to cut yet (too short): try again once it has doubled
+                wait_for = min(2 * len(pending), _LONGEST_RUN + 1)
+                continue
+            yield base, [m for m in mentions if m.start < cut]
+            pending, base, wait_for = pending[cut:], base + cut, 0
+    except KeyboardInterrupt:
+        # Ctrl-C ends the input: what has arrived is the text, and its mentions are given
+        interrupted = True
     yield base, annotate(pending, version=version)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _open_input(name: str) -> tuple[Callable[[int], bytes], Callable[[], None]]:
@@ -754,6 +824,15 @@ def _discard_stdout() -> None:
         pass
 
 
+def _flush_stdout() -> None:
+    """Write out what stdout holds, if it can be written; a second Ctrl-C or a closed pipe gives up."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError, KeyboardInterrupt):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code.
 
@@ -765,6 +844,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = _run(arguments)
     except KeyboardInterrupt:
+        _flush_stdout()  # what was found before Ctrl-C is not lost in stdout's buffer
         _say("interrupted")
         return 130
     except BrokenPipeError:  # the reader went away, e.g. piped into head
