@@ -13,12 +13,16 @@ This module imports nothing beyond the standard library's builtins, so that
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 __all__ = [
+    "AssessmentProblem",
     "BuildError",
     "DataIntegrityError",
     "ExportError",
     "InputTooLongError",
+    "InvalidAssessmentError",
+    "InvalidStatusError",
     "KzrightsError",
     "MissingDependencyError",
     "OutputExistsError",
@@ -234,3 +238,64 @@ class OutputExistsError(ExportError, FileExistsError):
 
 class OutputFolderMissingError(ExportError, FileNotFoundError):
     """The folder an export would be written in does not exist."""
+
+
+class AssessmentProblem(NamedTuple):
+    """One thing wrong in a follow-up assessment file, and where it is.
+
+    Attributes:
+        row: Where the row is: in a CSV file or a workbook, the row number a
+            spreadsheet shows (the header is row 1); in the JSON form, the
+            position in ``"assessments"`` (the first is 1).  ``None`` when the
+            problem concerns the whole file (it cannot be read, a column is
+            missing).
+        column: The column (the JSON key) at fault, when there is one.
+        message: What is wrong, in words.
+    """
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"row {self.row}"] if self.row is not None else []
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class InvalidAssessmentError(KzrightsError, ValueError):
+    """A follow-up assessment (a file, or an `AssessmentSet`) breaks the rules; every problem is listed.
+
+    Validation never stops at the first problem: ``problems`` holds all of
+    them, in the order of the rows, so a user fixes a file in one pass.
+
+    Attributes:
+        source: What was checked: a file name, or ``"<assessments>"``.
+        problems: Each problem with its row and column.
+    """
+
+    def __init__(self, source: str, problems: Sequence[AssessmentProblem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        listed = "\n".join(f"  {problem}" for problem in self.problems)
+        super().__init__(f"{_shown(source)}: {count} problem{'s' if count != 1 else ''}:\n{listed}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidStatusError(KzrightsError, ValueError):
+    """A status cannot be added to a follow-up vocabulary (an empty name, one already there, a bad rank).
+
+    Attributes:
+        status: The name that was given.
+    """
+
+    def __init__(self, status: str, reason: str) -> None:
+        self.status = status
+        super().__init__(f"status {status!r}: {reason}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
