@@ -652,6 +652,150 @@ def _schema(args: argparse.Namespace) -> None:
     print(_json(json_schema()))
 
 
+# ── followup: follow-up assessments (kzrights.followup) ───────────────────────
+
+
+def _followup_vocabulary(args: argparse.Namespace) -> Any:
+    from .followup import DEFAULT_VOCABULARY
+
+    vocabulary = DEFAULT_VOCABULARY
+    for name in args.extra_status or ():
+        vocabulary = vocabulary.extended(name)
+    return vocabulary
+
+
+def _followup_problems(args: argparse.Namespace, error: Any) -> int:
+    """Every problem of an invalid assessment, one line each (on stderr, or as JSON on stdout); status 1."""
+    if getattr(args, "json", False):
+        problems = [{"row": p.row, "column": p.column, "message": p.message} for p in error.problems]
+        print(_json({"valid": False, "file": error.source, "problems": problems}))
+        return 1
+    count = len(error.problems)
+    _say(f"error: {error.source}: {count} problem{'s' if count != 1 else ''}")
+    for problem in error.problems:
+        print(f"{error.source}: {_shortened(str(problem))}", file=sys.stderr)
+    return 1
+
+
+def _followup_template(args: argparse.Namespace) -> int:
+    from .errors import ExportError, OutputExistsError
+    from .followup import template
+
+    report = _load(args)
+    try:
+        written = template(
+            report.version, args.output, overwrite=args.force, vocabulary=_followup_vocabulary(args)
+        )
+    except OutputExistsError as exc:
+        raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
+    shown = str(written) if str(written).isprintable() else repr(str(written))
+    count = len(report.recommendations)
+    _emit(
+        args,
+        {"output": shown, "data_version": report.version, "recommendations": count},
+        lambda: f"wrote {shown}: {count} recommendations of data release {report.version} to assess",
+    )
+    return 0
+
+
+def _followup_validate(args: argparse.Namespace) -> int:
+    from .errors import InvalidAssessmentError
+    from .followup import read
+
+    try:
+        assessed = read(args.file, version=args.data_version, vocabulary=_followup_vocabulary(args))
+    except InvalidAssessmentError as error:
+        return _followup_problems(args, error)
+    against = args.data_version or assessed.data_version
+    ids = {a.recommendation_id for a in assessed.assessments}
+    data = {
+        "valid": True,
+        "file": args.file,
+        "data_version": assessed.data_version,
+        "checked_against": against,
+        "assessments": len(assessed.assessments),
+        "recommendations": len(ids),
+    }
+    _emit(
+        args,
+        data,
+        lambda: (
+            f"{args.file}: valid against data release {against}: "
+            f"{len(assessed.assessments)} assessments of {len(ids)} recommendations"
+        ),
+    )
+    return 0
+
+
+def _followup_compare(args: argparse.Namespace) -> int:
+    from .errors import ExportError, InvalidAssessmentError, OutputExistsError
+    from .followup import compare, read
+
+    vocabulary = _followup_vocabulary(args)
+    try:
+        old = read(args.old, version=args.data_version, vocabulary=vocabulary)
+        new = read(args.new, version=args.data_version, vocabulary=vocabulary)
+        result = compare(old, new, version=args.data_version, vocabulary=vocabulary)
+    except InvalidAssessmentError as error:
+        return _followup_problems(args, error)
+    if args.html is not None:
+        from .exports import _staging
+
+        target = _staging.check_name(args.html, "html")
+        try:
+            _staging.check_destination(target, "html", folder=False, overwrite=args.force)
+            with _staging.staged(target) as stage:
+                (stage / target.name).write_text(result.to_html(), encoding="utf-8")
+                _staging.sync(stage)
+                _staging.place(stage, target, "html", folder=False, overwrite=args.force)
+        except OutputExistsError as exc:
+            raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
+    _emit(args, result, lambda: str(result))
+    return 0
+
+
+def _add_followup(commands: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
+    """The ``followup`` command group: template, validate, compare."""
+    group = commands.add_parser(
+        "followup",
+        help="follow-up assessments: a tracker to fill in, checked and compared",
+        description="Follow-up assessments of the recommendations (docs/how-to/follow-up.md).",
+    )
+    group.set_defaults(
+        run=lambda args: group.error("choose template, validate or compare"), reads_release=True
+    )
+    sub = group.add_subparsers(dest="followup_command", metavar="COMMAND", parser_class=_Parser)
+    statuses = _Parser(add_help=False)
+    statuses.add_argument(
+        "--extra-status",
+        action="append",
+        metavar="NAME",
+        help="allow one more status (no rank, no evidence URL needed); repeatable",
+    )
+
+    def add(name: str, run: Callable[[argparse.Namespace], int], help: str) -> Any:
+        parser = sub.add_parser(name, help=help, description=help, parents=[*parents, statuses])
+        parser.set_defaults(run=run, reads_release=True)
+        return parser
+
+    template = add(
+        "template", _followup_template, "write a tracker to fill in: every recommendation, its context"
+    )
+    template.add_argument("--output", required=True, help="the file: .xlsx, .csv or .json")
+    template.add_argument("--force", action="store_true", help="replace a file already at --output")
+    validate = add(
+        "validate",
+        _followup_validate,
+        "check a tracker (.csv, .xlsx, .json): exit 0 if valid, 1 listing every problem",
+    )
+    validate.add_argument("file")
+    compare = add("compare", _followup_compare, "which recommendations changed status between two trackers")
+    compare.add_argument("old")
+    compare.add_argument("new")
+    compare.add_argument("--html", metavar="FILE", help="also write the comparison, with charts, as HTML")
+    compare.add_argument("--force", action="store_true", help="replace a file already at --html")
+
+
 class _CliError(Exception):
     """A user error that the command line reports in one line."""
 
@@ -774,6 +918,7 @@ def _parser() -> argparse.ArgumentParser:
     diff = add("diff", _diff, "what changed between two data releases", data=False)
     diff.add_argument("old")
     diff.add_argument("new")
+    _add_followup(commands, [printing, release])
     add(
         "schema",
         _schema,

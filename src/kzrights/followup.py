@@ -296,10 +296,12 @@ class AssessmentSet:
 _Raw = dict[str, Any]
 
 
-def _release(version: str) -> Report:
+def _release(version: str | Report) -> Report:
+    """The release to check against: a shipped one by its version, or a `Report` given as it is."""
     from .releases import load
+    from .report import Report
 
-    return load(version)
+    return version if isinstance(version, Report) else load(version)
 
 
 def _history(report: Report) -> dict[str, list[str]]:
@@ -551,7 +553,7 @@ def _check_version(value: Any) -> str | None:
 
 def validate(
     assessments: AssessmentSet,
-    version: str | None = None,
+    version: str | Report | None = None,
     *,
     vocabulary: Vocabulary = DEFAULT_VOCABULARY,
     today: datetime.date | None = None,
@@ -571,7 +573,8 @@ def validate(
     Args:
         assessments: The assessment to check.
         version: The data release to check against (default: the one the
-            assessment was made against, ``assessments.data_version``).
+            assessment was made against, ``assessments.data_version``), or a
+            `Report` (a release built from seeds and not yet shipped).
         vocabulary: The statuses allowed.
         today: The date after which a date is in the future (default: the
             computer's date today).
@@ -718,7 +721,7 @@ def _json_rows(path: Path, data: bytes) -> tuple[Any, list[tuple[int, _Raw]], li
 def read(
     path: str | os.PathLike[str],
     *,
-    version: str | None = None,
+    version: str | Report | None = None,
     vocabulary: Vocabulary = DEFAULT_VOCABULARY,
     today: datetime.date | None = None,
 ) -> AssessmentSet:
@@ -735,7 +738,7 @@ def read(
     Args:
         path: The file.
         version: The data release to check against (default: the one the
-            file names in its ``data_version`` column or key).
+            file names in its ``data_version`` column or key), or a `Report`.
         vocabulary: The statuses allowed.
         today: The date after which a date is in the future (default: today).
 
