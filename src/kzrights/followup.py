@@ -934,10 +934,15 @@ def _xlsx_bytes(table: list[list[Any]], report: Report, vocabulary: Vocabulary) 
         about.append(line)
     # the same content gives the same bytes: fixed document dates and zip timestamps
     published = datetime.datetime.combine(meta.published, datetime.time())
-    workbook.properties.created = workbook.properties.modified = published
+    workbook.properties.created = published
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    workbook.properties.modified = published
+    writer = importlib.import_module("openpyxl.writer.excel")
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Workbook.save() would stamp the clock's time as the modification date
+        workbook.properties.modified = published
+        writer.ExcelWriter(workbook, archive).save()
     return _with_fixed_times(buffer.getvalue(), published)
 
 
@@ -987,7 +992,9 @@ def write(
     validate(assessments, vocabulary=vocabulary)
     report = _release(assessments.data_version)
     if fmt == "json":
-        data = _json_bytes(assessments)
+        data = _json_bytes(
+            AssessmentSet(report.version, tuple(sorted(assessments.assessments, key=_order(report))))
+        )
     elif fmt == "csv":
         data = _csv_bytes(_table(assessments, report))
     else:
