@@ -22,7 +22,7 @@ from pathlib import Path
 import attrs
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
@@ -207,7 +207,14 @@ SETS = st.builds(
 )
 
 
+FORMULA_LIKE = followup.AssessmentSet(
+    NEWEST,
+    (assessment(IDS[0], PUBLISHED, "no information", assessor="=HYPERLINK(1)", evidence="=1+1", note=" 42 "),),
+)
+
+
 @EXAMPLES
+@example(FORMULA_LIKE)  # text that a spreadsheet would take for a formula, or a number
 @given(SETS)
 def test_any_valid_assessment_round_trips_through_every_format(tmp_path, assessed):
     """Written as CSV, XLSX or JSON, an assessment reads back equal; written again, the bytes are the same."""
