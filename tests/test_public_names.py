@@ -22,6 +22,7 @@ PUBLIC_MODULES = [
     "kzrights.exports.schema",
     "kzrights.exports.tables",
     "kzrights.exports.writers",
+    "kzrights.followup",
     "kzrights.search",
     "kzrights.search.index",
     "kzrights.search.locate",

@@ -471,10 +471,8 @@ class _Checker:
             wrong = _url_problem(url)
             if wrong is not None:
                 self.problem(row, "evidence_url", wrong)
-        elif status is not None and status.needs_evidence and "evidence_url" in raw:
-            self.problem(row, "evidence_url", f"is empty; the status {status.name!r} needs an evidence URL")
         elif status is not None and status.needs_evidence:
-            self.problem(row, "evidence_url", f"is missing; the status {status.name!r} needs an evidence URL")
+            self.problem(row, "evidence_url", f"is empty; the status {status.name!r} needs an evidence URL")
         note = self.text(row, "note", raw.get("note"), False)
         if len(self.problems) > before:
             return None
