@@ -209,7 +209,11 @@ SETS = st.builds(
 
 FORMULA_LIKE = followup.AssessmentSet(
     NEWEST,
-    (assessment(IDS[0], PUBLISHED, "no information", assessor="=HYPERLINK(1)", evidence="=1+1", note=" 42 "),),
+    (
+        assessment(
+            IDS[0], PUBLISHED, "no information", assessor="=HYPERLINK(1)", evidence="=1+1", note=" 42 "
+        ),
+    ),
 )
 
 
@@ -369,6 +373,50 @@ def test_other_unreadable_files(tmp_path, name, content, words):
         followup.read(path)
     out = run("followup", "validate", path)
     assert out.returncode == 1 and words in out.stderr and "Traceback" not in out.stderr
+
+
+@EXAMPLES
+@given(
+    st.binary(max_size=300) | st.text(max_size=300).map(str.encode), st.sampled_from(list(followup.FORMATS))
+)
+def test_any_bytes_give_a_tracker_or_kzrights_own_error(tmp_path, data, suffix):
+    """Whatever a file holds, read() returns an assessment or raises InvalidAssessmentError, nothing else."""
+    path = tmp_path / f"any{suffix}"
+    path.write_bytes(data)
+    problems: tuple[AssessmentProblem, ...] = ()
+    try:
+        followup.read(path)
+    except InvalidAssessmentError as error:
+        problems = error.problems or (None,)  # type: ignore[assignment]
+    assert all(isinstance(p, AssessmentProblem) for p in problems)
+
+
+@EXAMPLES
+@given(
+    st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"]),
+    st.binary(max_size=80),
+)
+def test_a_damaged_workbook_is_one_clear_problem(tmp_path, member, garbage):
+    """A workbook with a part overwritten by garbage is 'not an Excel workbook', not openpyxl's exception."""
+    import zipfile
+
+    good = followup.template(None, tmp_path / "good.xlsx", overwrite=True)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, garbage if info.filename == member else source.read(info))
+    with pytest.raises(InvalidAssessmentError, match="not an Excel workbook"):
+        followup.read(bad)
+
+
+@given(st.text(max_size=120))
+def test_any_status_name_is_added_or_refused_with_kzrights_error(name):
+    """Vocabulary.extended takes any text: a new status found by its name after, or InvalidStatusError."""
+    try:
+        mine = followup.DEFAULT_VOCABULARY.extended(name)
+    except InvalidStatusError:
+        return
+    assert mine.get(name) is not None and mine.get(name.upper()) == mine.get(name.lower())
 
 
 def test_json_keys_and_types_are_checked(tmp_path):

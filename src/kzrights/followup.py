@@ -672,17 +672,18 @@ def _csv_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[
 
 def _xlsx_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
     openpyxl = _openpyxl("kzrights.followup.read(... .xlsx)")
-    import zipfile
-
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise _file_problem(path, f"is not an Excel workbook (.xlsx) ({_clip(str(error), 80)})") from None
-    try:
-        sheet = workbook[_SHEET] if _SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = [list(values) for values in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook[_SHEET] if _SHEET in workbook.sheetnames else workbook.worksheets[0]
+            rows = [list(values) for values in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except Exception as error:  # noqa: BLE001 - a damaged workbook fails anywhere in openpyxl or the XML parser
+        raise _file_problem(
+            path,
+            f"is not an Excel workbook (.xlsx) ({type(error).__name__}: {_clip(str(error), 80)})",
+        ) from None
     if not rows:
         raise _file_problem(path, f"its sheet {sheet.title!r} is empty; a tracker starts with a header row")
     return rows[0], [(n, r) for n, r in enumerate(rows[1:], start=2) if any(_filled(c) for c in r)]
