@@ -747,15 +747,8 @@ def _followup_compare(args: argparse.Namespace) -> int:
     except InvalidAssessmentError as error:
         return _followup_problems(args, error)
     if args.html is not None:
-        from .exports import _staging
-
-        target = _staging.check_name(args.html, "html")
         try:
-            _staging.check_destination(target, "html", folder=False, overwrite=args.force)
-            with _staging.staged(target) as stage:
-                (stage / target.name).write_text(result.to_html(), encoding="utf-8")
-                _staging.sync(stage)
-                _staging.place(stage, target, "html", folder=False, overwrite=args.force)
+            result.write_html(args.html, overwrite=args.force)
         except OutputExistsError as exc:
             raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
     _emit(args, result, lambda: str(result))

@@ -998,11 +998,19 @@ def write(
         data = _csv_bytes(_table(assessments, report))
     else:
         data = _xlsx_bytes(_table(assessments, report), report, vocabulary)
+    return _place(data, target, fmt, overwrite)
+
+
+def _place(data: bytes, target: Path, fmt: str, overwrite: bool) -> Path:
+    """Write ``data`` at ``target`` as an export is written: staged beside it, moved into place whole."""
+    from .exports import _staging
+
     _staging.check_destination(target, fmt, folder=False, overwrite=overwrite)
     with _staging.staged(target) as stage:
         (stage / target.name).write_bytes(data)
         _staging.sync(stage)
-        _staging.place(stage, target, fmt, folder=False, overwrite=overwrite)
+        with _staging.uninterrupted():  # Ctrl-C waits until the file is in place
+            _staging.place(stage, target, fmt, folder=False, overwrite=overwrite)
     return target
 
 
@@ -1134,6 +1142,18 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         return _comparison_html(self)
+
+    def write_html(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write [`to_html`][kzrights.followup.Comparison.to_html] to a file, as an export is written.
+
+        Raises:
+            OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
+            ExportError: If the file cannot be written there.
+        """
+        from .exports import _staging
+
+        target = _staging.check_name(path, "html")
+        return _place(self.to_html().encode("utf-8"), target, "html", overwrite)
 
     def to_html(self) -> str:
         """Return the comparison as an HTML page: the charts, and every change with its evidence."""
