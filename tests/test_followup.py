@@ -28,12 +28,12 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights import followup
 from kzrights.errors import (
-    AssessmentProblem,
     InvalidAssessmentError,
     InvalidStatusError,
     KzrightsError,
     OutputExistsError,
 )
+from kzrights.followup import AssessmentProblem
 
 KZRIGHTS = Path(sys.executable).with_name("kzrights")
 NEWEST = kzrights.versions()[-1]

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+# the errors; AssessmentProblem, the record an InvalidAssessmentError lists, is
+# defined here (so that the error pickles) and named by kzrights.followup
 __all__ = [
-    "AssessmentProblem",
     "BuildError",
     "DataIntegrityError",
     "ExportError",

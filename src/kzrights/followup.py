@@ -59,6 +59,7 @@ __all__ = [
     "FORMATS",
     "MAX_TEXT_LENGTH",
     "Assessment",
+    "AssessmentProblem",
     "AssessmentSet",
     "Comparison",
     "Direction",
