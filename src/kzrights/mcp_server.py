@@ -342,7 +342,13 @@ class ToolBox:
                 ``UnsupportedReleaseError`` for entities in release 1.0.0).
         """
         checked = _check_arguments(tool, arguments)
-        answer: dict[str, Any] = getattr(self, "_" + tool)(**checked)
+        try:
+            answer: dict[str, Any] = getattr(self, "_" + tool)(**checked)
+        except KzrightsError:
+            raise
+        except (ValueError, TypeError) as exc:
+            # what the library refuses beyond the schema (a quotation of only whitespace)
+            raise ToolArgumentError(tool, "", str(exc)) from None
         return {"data_version": self.version, **answer}
 
     # each tool: the checked arguments in, the answer (without data_version) out
@@ -436,6 +442,8 @@ class ToolBox:
                 from .errors import UnsupportedReleaseError
 
                 raise UnsupportedReleaseError(self.version, "has no themes (added in release 1.1.0)")
+            if theme not in {t.id for t in report.themes}:
+                raise UnknownIdError(theme, [t.id for t in report.themes], what="theme")
             on_theme = set(report.recommendations_on(theme))
             chosen = tuple(r for r in chosen if r in on_theme)
         return {
