@@ -470,3 +470,61 @@ def test_a_closed_stdin_stops_the_server_at_once():
     out = _command("mcp")
     assert out.returncode == 0, out.stderr
     assert out.stdout == "" and "Traceback" not in out.stderr
+
+
+def test_lines_that_are_no_json_rpc_leave_the_server_serving():
+    """Lines no client should send leave the server serving: the next request is answered.
+
+    No JSON, a lone surrogate escape (no JSON to the SDK's parser either),
+    arguments that are no object, a 3-million-character quotation.
+    """
+    consumer("mcp")
+    import threading
+
+    hello = {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "raw", "version": "0"},
+    }
+    lines = [
+        json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}),
+        json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        "this is not json",
+        '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get","arguments":{"id":"\\ud800"}}}',
+        '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get","arguments":["x"]}}',
+        json.dumps({"jsonrpc": "2.0", "id": 5, "method": "tools/call",
+                    "params": {"name": "check_quote", "arguments": {"quote": "\u202e" * 3_000_000}}}),
+        json.dumps({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
+                    "params": {"name": "get", "arguments": {"id": "conclusions.p1"}}}),
+    ]  # fmt: skip
+    with subprocess.Popen(
+        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    ) as server:
+        watchdog = threading.Timer(120, server.kill)  # a hang fails the test instead of the run
+        watchdog.start()
+        try:
+            assert server.stdin is not None and server.stdout is not None and server.stderr is not None
+            server.stdin.write("\n".join(lines) + "\n")
+            server.stdin.flush()
+            answers: dict[Any, Any] = {}
+            while 4 not in answers or 5 not in answers:
+                line = server.stdout.readline()
+                assert line, "the server stopped answering"
+                message = json.loads(line)
+                answers[message.get("id")] = message
+            server.stdin.close()
+            status = server.wait(30)
+            stderr = server.stderr.read()
+        finally:
+            watchdog.cancel()
+            server.kill()
+    assert answers[3]["error"]["code"] == -32602  # the SDK refuses arguments that are no object
+    assert answers[5]["result"]["isError"] and "limit is 10,000" in answers[5]["result"]["content"][0]["text"]
+    assert json.loads(answers[4]["result"]["content"][0]["text"])["id"] == "conclusions.p1"
+    assert 2 not in answers  # no JSON (to the SDK's parser): dropped, as the how-to says
+    assert status == 0 and "Traceback" not in stderr
