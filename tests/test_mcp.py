@@ -236,6 +236,20 @@ def test_annotate_offsets_point_at_the_mentions(box, text):
         assert text[mention["start"] : mention["end"]] == mention["text"]
 
 
+@settings(max_examples=200)
+@given(uri=st.one_of(_TEXT, st.builds("urn:kzrights:{}:{}".format, _TEXT, _TEXT), _JSON))
+def test_any_resource_iri_gives_the_record_or_a_kzrights_error(box, uri):
+    """Any value read as a resource IRI gives a record of the served release, or a one-line KzrightsError."""
+    try:
+        record = box.read(uri)
+    except KzrightsError as error:
+        message = str(error)
+    else:
+        assert record["data_version"] == "1.1.0" and record["id"] in box.report
+        return
+    assert "\n" not in message and len(message) < 400
+
+
 # ── the how-to page stays true ─────────────────────────────────────────────────
 
 _DOCUMENTED = re.compile(r"<!-- mcp-call: (\w+) (\{[^\n]*\}) -->\n```json\n(.*?)\n```", re.S)

@@ -505,14 +505,14 @@ class ToolBox:
             ToolArgumentError: If ``uri`` is longer than `MAX_ID_LENGTH` or
                 names another data release than the served one.
         """
-        from .exports.iri import parse_record_iri
+        from .exports.iri import IRI_PREFIX, parse_record_iri
 
         if not isinstance(uri, str) or len(uri) > MAX_ID_LENGTH:
             shown = f"{len(uri):,} characters long" if isinstance(uri, str) else _json_type(uri)
             raise ToolArgumentError("resources/read", "uri", f"is no record IRI ({shown})")
         prefix = self.uri("")
-        version = uri[len("urn:kzrights:") :].partition(":")[0]
-        if uri.lower().startswith("urn:kzrights:") and version != self.version and ":" in uri[13:]:
+        version, colon, _ = uri[len(IRI_PREFIX) :].partition(":")
+        if uri[: len(IRI_PREFIX)].lower() == IRI_PREFIX and colon and version != self.version:
             raise ToolArgumentError(
                 "resources/read",
                 "uri",
