@@ -121,6 +121,8 @@ def test_recommendations_filter_by_addressee_and_theme(box):
         ("search", {"query": "x", "limit": 0}, ToolArgumentError, "must be from 1 to 50"),
         ("search", {"query": "x", "limit": True}, ToolArgumentError, "must be an integer, not a boolean"),
         ("search", {"query": "x", "kinds": ["para"]}, ToolArgumentError, "must be one of paragraph"),
+        ("search", {"query": "x", "kinds": ["item", "item"]}, ToolArgumentError, "names a value twice"),
+        ("get", {"id": {"conclusions.p1"}}, ToolArgumentError, "must be a string, not set"),
         ("search", {"query": "x", "theme": "themes.nope"}, UnknownIdError, "themes.nope"),
         ("search", {"query": "x" * 10_001}, InputTooLongError, "limit is 10,000"),
         ("search", {"query": "x", "colour": "red"}, ToolArgumentError, "unknown argument 'colour'"),
