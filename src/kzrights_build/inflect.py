@@ -42,6 +42,7 @@ __all__ = [
     "InflectionError",
     "MissingBuildDependencyError",
     "collisions",
+    "forms_table",
     "guess_gender",
     "inflected_forms",
     "morphology_versions",
@@ -700,6 +701,19 @@ def _languages(category: EntityCategory, name: str) -> tuple[Language, ...]:
     return tuple(languages)
 
 
+def _genders(entities: Iterable[_Named]) -> dict[str, Gender]:
+    """Each person's gender: stated on the entity, or guessed from its longest Russian-alphabet name."""
+    genders: dict[str, Gender] = {}
+    for entity in entities:
+        names = [n for n in (entity.name, *entity.aliases) if _CYRILLIC.search(n)]
+        if entity.category is not EntityCategory.PERSON or not names:
+            continue
+        stated: Gender | None = getattr(entity, "gender", None)
+        russian = [n for n in names if not _KAZAKH_LETTERS.search(n)] or names
+        genders[entity.id] = stated or guess_gender(max(russian, key=lambda n: (len(n.split()), len(n))))
+    return genders
+
+
 def registry_forms(entities: Iterable[_Named]) -> dict[str, tuple[InflectedForm, ...]]:
     """The generated forms of every Cyrillic name and alias of the registry, by entity id.
 
@@ -723,14 +737,11 @@ def registry_forms(entities: Iterable[_Named]) -> dict[str, tuple[InflectedForm,
         MissingBuildDependencyError: If pymorphy3 is not installed.
     """
     table: dict[str, tuple[InflectedForm, ...]] = {}
+    entities = list(entities)
+    genders = _genders(entities)
     for entity in entities:
         names = [n for n in (entity.name, *entity.aliases) if _CYRILLIC.search(n)]
-        if not names:
-            continue
-        gender: Gender | None = getattr(entity, "gender", None)
-        if entity.category is EntityCategory.PERSON and gender is None:
-            russian = [n for n in names if not _KAZAKH_LETTERS.search(n)] or names
-            gender = guess_gender(max(russian, key=lambda n: (len(n.split()), len(n))))
+        gender = genders.get(entity.id)
         forms = tuple(
             form
             for name in names
@@ -796,3 +807,61 @@ def collisions(
         if Case.NOMINATIVE not in form.cases and len(owners[name_key(form.text)]) > 1
     }
     return tuple(found[key] for key in sorted(found))
+
+
+def forms_table(entities: Iterable[_Named]) -> list[dict[str, Any]]:
+    """The generated forms of the registry as JSON-ready rows, one per entity, name and language.
+
+    ``tests/inflect_forms.json`` freezes this table, hand-checked, so that a
+    new pymorphy3 or dictionary that changes a form fails the tests instead of
+    changing a release silently. ``python -m kzrights_build.inflect`` prints it
+    for the seeds in ``seeds/entities.toml``.
+
+    Returns:
+        Rows ``{"entity", "name", "category", "language", "gender", "forms"}``,
+        ``forms`` mapping each case to its text, in the registry's order.
+    """
+    rows: list[dict[str, Any]] = []
+    entities = list(entities)
+    genders = _genders(entities)
+    for entity in entities:
+        for name in (n for n in (entity.name, *entity.aliases) if _CYRILLIC.search(n)):
+            gender = genders.get(entity.id)
+            for language in _languages(entity.category, name):
+                forms = inflected_forms(name, category=entity.category, language=language, gender=gender)
+                rows.append(
+                    {
+                        "entity": entity.id,
+                        "name": name,
+                        "category": entity.category.value,
+                        "language": language,
+                        "gender": gender,
+                        "forms": {c.value: f.text for c, f in sorted(_by_case(forms), key=_case_first)},
+                    }
+                )
+    return rows
+
+
+def _by_case(forms: Iterable[InflectedForm]) -> list[tuple[Case, InflectedForm]]:
+    return [(case, form) for form in forms for case in form.cases]
+
+
+def _case_first(pair: tuple[Case, InflectedForm]) -> int:
+    return _CASE_ORDER[pair[0]]
+
+
+def _main() -> None:  # pragma: no cover - a maintainer's tool, run by hand
+    import json
+    from pathlib import Path
+
+    from .seed_files import EntitiesFile, read
+    from .seeds import load_toml
+
+    path = Path("seeds") / "entities.toml"
+    seeds = read(load_toml(path), EntitiesFile, str(path))
+    table = {"versions": morphology_versions(), "rows": forms_table(seeds.entity)}
+    print(json.dumps(table, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _main()
