@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     import pymorphy3
 
 __all__ = [
+    "ENTITIES_PATH",
+    "KAZAKH_CASES",
+    "KAZAKH_ENDINGS",
+    "MAX_NAME_LENGTH",
+    "RUSSIAN_CASES",
     "Case",
     "Collision",
     "InflectedForm",
@@ -76,6 +81,7 @@ class Case(str, enum.Enum):
     ABLATIVE = "ablative"
 
 
+#: The Russian cases made, in the order of Russian grammars.
 RUSSIAN_CASES = (
     Case.NOMINATIVE,
     Case.GENITIVE,
@@ -84,6 +90,7 @@ RUSSIAN_CASES = (
     Case.INSTRUMENTAL,
     Case.PREPOSITIONAL,
 )
+#: The Kazakh cases made, in the order of Kazakh grammars.
 KAZAKH_CASES = (
     Case.NOMINATIVE,
     Case.GENITIVE,
