@@ -328,15 +328,21 @@ class SearchIndex:
     ) -> list[Hit]:
         """Run a parsed, validated query (see [`kzrights.Report.search`][kzrights.report.Report.search])."""
         phrases, loose = _phrases(_chars.canonical(query))
-        words = [w for w, _, _ in _words(loose)]
-        phrase_terms = [[t for t, _, _ in tokens(p) if t] for p in phrases]
+        words = _WORD.findall(loose)
+        # a query of 10,000 characters may hold 5,000 words, and most of them the
+        # same few: each distinct word is normalised once, the rest is done in C
+        phrase_words = [word_list(p) for p in phrases]
+        loose_words = word_list(loose)
+        forms = {word: normalise(word) for word in set(words).union(loose_words, *phrase_words)}
+        form = forms.__getitem__
+        phrase_terms = [[t for t in map(form, p) if t] for p in phrase_words]
         phrase_terms = [p for p in phrase_terms if p]
-        terms = [t for t, _, _ in tokens(loose) if t and t not in _STOP_TERMS and t in self._postings]
+        terms = [t for t in map(form, loose_words) if t and t not in _STOP_TERMS and t in self._postings]
         entity_ids, covered = self._entities_named(words)
         for phrase in phrases:
             if len(phrase.split()) > 1:
-                entity_ids |= self._entities_named([w for w, _, _ in _words(phrase)])[0]
-        content = [i for i, w in enumerate(words) if normalise(w) not in _STOP_TERMS]
+                entity_ids |= self._entities_named(_WORD.findall(phrase))[0]
+        content = [i for i, w in enumerate(map(form, words)) if w not in _STOP_TERMS]
         # a query that is more than a name asks about something the entity's records say
         name_only = bool(content) and set(content) <= covered and not phrases
         if phrases and not phrase_terms and not terms:
@@ -461,10 +467,6 @@ def _phrases(query: str) -> tuple[list[str], str]:
 
 
 _WORD = re.compile(f"[^\\W_]+(?:[{re.escape(_chars.APOSTROPHES + _chars.DASHES)}][^\\W_]+)*")
-
-
-def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> tuple[str, tuple[tuple[int, int], ...]]:
