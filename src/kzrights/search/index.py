@@ -331,11 +331,11 @@ class SearchIndex:
         words = _WORD.findall(loose)
         # a query of 10,000 characters may hold 5,000 words, and most of them the
         # same few: each distinct word is normalised once, the rest is done in C
-        phrase_words = [word_list(p) for p in phrases]
+        phrase_written = [word_list(p) for p in phrases]
         loose_words = word_list(loose)
-        forms = {word: normalise(word) for word in set(words).union(loose_words, *phrase_words)}
-        form = forms.__getitem__
-        phrase_terms = [[t for t in map(form, p) if t] for p in phrase_words]
+        written = {*words, *loose_words, *(w for p in phrase_written for w in p)}
+        form = {word: normalise(word) for word in written}.__getitem__
+        phrase_terms = [[t for t in map(form, p) if t] for p in phrase_written]
         phrase_terms = [p for p in phrase_terms if p]
         terms = [t for t in map(form, loose_words) if t and t not in _STOP_TERMS and t in self._postings]
         entity_ids, covered = self._entities_named(words)
