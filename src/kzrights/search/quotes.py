@@ -37,6 +37,8 @@ import bisect
 import difflib
 import enum
 import functools
+import itertools
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -305,10 +307,10 @@ _DIFFLIB_CELLS = 40_000
 # a hostile one of 10,000 characters (report words shuffled, an ellipsis
 # between each) would spend 300,000, tens of milliseconds, on passages it
 # does not match; beyond the budget a gap without anchors is one change
-_DIFFLIB_BUDGET = 120_000
+_DIFFLIB_BUDGET = 80_000
 # likewise the most tokens looked at for anchors, over every passage tried (a
-# 60-word quotation with an ellipsis needs a few thousand)
-_ANCHOR_BUDGET = 30_000
+# 60-word quotation with an ellipsis needs about 1,000, the longest verbatim one 7,500)
+_ANCHOR_BUDGET = 12_000
 
 
 class _Budget:
@@ -339,20 +341,16 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
         # common run can always take them): in a long quotation most gaps
         # between anchors close this way, without difflib.  The open ends of
         # the whole window are not held: the quotation floats in it.
-        same = alo
-        while held_left and same < ahi and blo < bhi and a[same] == b[blo]:
-            same += 1
-            blo += 1
-        if same > alo:
-            found.append((alo, blo - (same - alo), same - alo))
-            alo = same
-        same = ahi
-        while held_right and same > alo and bhi > blo and a[same - 1] == b[bhi - 1]:
-            same -= 1
-            bhi -= 1
-        if same < ahi:
-            found.append((same, bhi, ahi - same))
-            ahi = same
+        if held_left:
+            same = _common_run(a, alo, b, blo, min(ahi - alo, bhi - blo), 1)
+            if same:
+                found.append((alo, blo, same))
+                alo, blo = alo + same, blo + same
+        if held_right:
+            same = _common_run(a, ahi - 1, b, bhi - 1, min(ahi - alo, bhi - blo), -1)
+            if same:
+                ahi, bhi = ahi - same, bhi - same
+                found.append((ahi, bhi, same))
         if alo >= ahi or blo >= bhi:
             continue
         cells = (ahi - alo) * (bhi - blo)
@@ -382,6 +380,27 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
         else:
             merged.append((i, j, size))
     return merged
+
+
+def _common_run(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, step: int) -> int:
+    """How many tokens from ``a[i]`` and ``b[j]`` on (``step`` 1) or back (-1) are alike, at most ``most``.
+
+    Compares slices of doubling, then halving, length: C compares the tokens,
+    and Python takes a few steps for a run of thousands.
+    """
+    run, size = 0, 8
+    while run < most and size:
+        size = min(size, most - run)
+        if step > 0:
+            alike = a[i + run : i + run + size] == b[j + run : j + run + size]
+        else:
+            alike = a[i - run - size + 1 : i - run + 1] == b[j - run - size + 1 : j - run + 1]
+        if alike:
+            run += size
+            size *= 2
+        else:
+            size //= 2
+    return run
 
 
 def _anchors(
@@ -482,6 +501,12 @@ def _solid_length(text: str) -> int:
 # ── the checker ────────────────────────────────────────────────────────────────
 
 
+class _Quote(NamedTuple):
+    keys: list[str]  # each token's key
+    texts: list[str]  # each token as written
+    words_before: list[int]  # how many word tokens stand before each position
+
+
 class _Aligned(NamedTuple):
     similarity: float
     lo: int  # the passage: report tokens [lo, hi)
@@ -505,6 +530,7 @@ class QuoteChecker:
             owners += [number] * len(found)
         self._tokens = tokens
         self._keys = [t.key for t in tokens]
+        self._texts = [t.text for t in tokens]
         self._owners = owners
         self._firsts = [owners.index(n) if n in owners else len(tokens) for n in range(len(self._records))]
         positions: defaultdict[str, list[int]] = defaultdict(list)
@@ -557,6 +583,8 @@ class QuoteChecker:
     def _align(self, core: Sequence[_Token], marks: set[int]) -> list[_Aligned]:
         """The best passages for ``core``, best first, aligned."""
         keys = [t.key for t in core]
+        # what every passage tried compares, worked out once
+        quote = _Quote(keys, [t.text for t in core], [0, *itertools.accumulate(t.word for t in core)])
         votes: defaultdict[int, float] = defaultdict(float)
         anchors = [(q, self._positions.get(key, ())) for q, key in enumerate(keys) if core[q].word]
         rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
@@ -589,7 +617,7 @@ class QuoteChecker:
             hi = min(len(self._tokens), diagonal + len(core) + slack + gap + _BUCKET)
             if any(lo < s_hi and s_lo < hi and (s_lo <= diagonal < s_hi) for s_lo, s_hi in seen):
                 continue
-            aligned = self._align_in(keys, core, marks, lo, hi, spend)
+            aligned = self._align_in(quote, marks, lo, hi, spend)
             if aligned is not None:
                 seen.append((aligned.lo, aligned.hi))
                 results.append(aligned)
@@ -598,27 +626,24 @@ class QuoteChecker:
         results.sort(key=lambda a: (-a.similarity, -a.same_text, a.lo))
         return results
 
-    def _align_in(
-        self, keys: list[str], core: Sequence[_Token], marks: set[int], lo: int, hi: int, budget: _Budget
-    ) -> _Aligned | None:
-        """``core`` aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches."""
-        blocks = _matching_blocks(keys, self._keys[lo:hi], budget)
+    def _align_in(self, quote: _Quote, marks: set[int], lo: int, hi: int, budget: _Budget) -> _Aligned | None:
+        """The quotation aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches."""
+        blocks = _matching_blocks(quote.keys, self._keys[lo:hi], budget)
         if not blocks:
             return None
         start, end = lo + blocks[0][1], lo + blocks[-1][1] + blocks[-1][2]
         # words of the quotation before the first match stand for report words just before it
         start = max(lo, start - blocks[0][0])
-        tail = len(keys) - (blocks[-1][0] + blocks[-1][2])
+        tail = len(quote.keys) - (blocks[-1][0] + blocks[-1][2])
         end = min(hi, end + tail)
         shift = start - lo  # the blocks hold in the trimmed passage: it keeps every one of them
         blocks = [(i, j - shift, size) for i, j, size in blocks]
         if marks:
             blocks = _slide_to_marks(blocks, self._keys[start:end], marks)
-        opcodes = _opcodes(len(keys), end - start, blocks)
-        matched = sum(
-            sum(core[i].word for i in range(i1, i2)) for tag, i1, i2, _, _ in opcodes if tag == "equal"
-        )
-        quote_words = sum(t.word for t in core)
+        opcodes = _opcodes(len(quote.keys), end - start, blocks)
+        words_before = quote.words_before
+        matched = sum(words_before[i2] - words_before[i1] for tag, i1, i2, _, _ in opcodes if tag == "equal")
+        quote_words = words_before[-1]
         passage_words = self._word_before[end] - self._word_before[start]
         for tag, i1, _, j1, j2 in opcodes:
             if tag == "insert" and i1 in marks:  # marked omissions are no part of the comparison
@@ -626,11 +651,11 @@ class QuoteChecker:
         # the share of the quotation's words the passage has, in order; a passage more than
         # twice the quotation's length (marked omissions aside) counts for half its words
         similarity = matched / max(quote_words, passage_words / 2) if quote_words else 0.0
+        texts = self._texts
         same_text = sum(
-            core[i1 + k].text == self._tokens[start + j1 + k].text
-            for tag, i1, i2, j1, _ in opcodes
+            sum(map(operator.eq, quote.texts[i1:i2], texts[start + j1 : start + j2]))
+            for tag, i1, i2, j1, j2 in opcodes
             if tag == "equal"
-            for k in range(i2 - i1)
         )
         return _Aligned(round(similarity, 4), start, end, opcodes, matched, same_text)
 
