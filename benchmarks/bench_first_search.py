@@ -95,7 +95,10 @@ step("import kzrights._display (the result list)", lambda: __import__("kzrights.
 from kzrights.search.index import SearchIndex  # imported by the first step
 step("the entities' name keys", report._name_index)
 built = []
-step("the index: words split, normalised, posted", lambda: built.append(SearchIndex(report)))
+step(
+    "the index: words split and counted (a term normalised when asked for)",
+    lambda: built.append(SearchIndex(report)),
+)
 step("the query, its snippets included", lambda: built[0].search(query))
 print(json.dumps(marks))
 """
