@@ -176,9 +176,9 @@ def main() -> None:
     print(longest + extra)
     print("| --- | --- | --- |" + (" --- |" if BEFORE else ""))
     for name, quote in worst_cases(report).items():
-        figures = measure(report, quote, 3)  # partial_ratio takes seconds here: three rounds
-        before = f" {ms(figures['before'])} |" if BEFORE else ""
-        print(f"| {name} | {ms(figures['check_quote'])} | {ms(figures['partial_ratio'])} |{before}")
+        worst = measure(report, quote, 3)  # partial_ratio takes seconds here: three rounds
+        before = f" {ms(worst['before'])} |" if BEFORE else ""
+        print(f"| {name} | {ms(worst['check_quote'])} | {ms(worst['partial_ratio'])} |{before}")
     print()
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
