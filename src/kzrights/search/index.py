@@ -1,7 +1,9 @@
 """Ranked full-text search over a report's records and entities: BM25 with stemming.
 
 The index is built once per [`Report`][kzrights.report.Report], on the first search,
-and kept with it.  Each document is a text record (paragraph, item,
+and kept with it; each term's postings are worked out when a query first
+asks for them (see `SearchIndex`), so the first search pays for the terms it
+uses, not for stemming every word of the release.  Each document is a text record (paragraph, item,
 recommendation, footnote) or an entity (its name, aliases and description).
 Scores are Okapi BM25 over normalised terms (see `kzrights.search._text`), plus the
 entity layer: a query word or phrase that names an entity ("Bokaev",

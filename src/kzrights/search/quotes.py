@@ -23,7 +23,11 @@ each punctuation mark); the report's words are indexed by their search form
 (`kzrights.search._text.normalise`: case, diacritics, British or American
 spelling and inflection folded); the stretches of the report that share the
 most rare words with the quotation, along one diagonal, are aligned with it
-by ``difflib.SequenceMatcher``; the best alignment's similarity, the share of
+(a patience diff: the words that stand once on each side anchor it, runs
+that agree from an anchor on are taken as they stand, and
+``difflib.SequenceMatcher`` aligns what is left, within a fixed budget of
+work per quotation, so that no quotation, however long or repetitive, takes
+long); the best alignment's similarity, the share of
 the quotation's words that the passage has in the same order
 (``matched words / max(words in the quotation, words in the passage / 2)``,
 words inside marked omissions left out), decides between ``altered``
