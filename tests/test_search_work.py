@@ -223,3 +223,14 @@ def test_strip_diacritics_is_the_per_character_rule():
     for text in ["Tulesová", "ǅ" * 50, "e" + marks, "x" + marks * 3, "Şıxəliyev", "ﬃ"]:
         reference = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         assert _chars.strip_diacritics(text) == reference
+
+
+def test_what_queries_leave_in_the_index_is_bounded_by_the_release():
+    """Terms and first letters users type, but the report lacks, are never kept by the lazy index."""
+    index = kzrights.search.index.SearchIndex(REPORT)
+    release_words = {w for d in index._docs for w in d.words}
+    for code in range(0x4E00, 0x4E00 + 2_000):  # 2,000 CJK letters, none in the report
+        index.query(f"{chr(code)}x protest{chr(code)}")
+    assert set(index._forms) <= set(index._by_letter)
+    assert len(index._term_postings) <= len({normalise(w) for w in release_words})
+    assert all(index._term_postings.values())

@@ -290,10 +290,12 @@ class SearchIndex:
         if found is not None:
             return found
         letter = term[:1]
+        if letter not in self._by_letter:
+            return {}  # no word of the report starts so; nothing kept for letters users type
         forms = self._forms.get(letter)
         if forms is None:  # the first term with this letter: normalise the words that start so
             forms = defaultdict(set)
-            for word in self._by_letter.get(letter, ()):
+            for word in self._by_letter[letter]:
                 forms[normalise(word)].add(word)
             # published whole: a thread searching at the same time never sees it half built
             self._forms[letter] = forms
