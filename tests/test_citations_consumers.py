@@ -11,7 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
@@ -193,6 +193,7 @@ def _with_source(report: kzrights.Report, **fields: str) -> kzrights.Report:
     title=st.text(_TITLE_CHARS, min_size=1, max_size=60).filter(lambda t: t.strip() == t and "  " not in t),
     journal=st.text(_TITLE_CHARS, min_size=1, max_size=30).filter(lambda t: t.strip() == t and "  " not in t),
 )
+@example(title="\u0131", journal="x")  # dotless i: the style's capital of it is "I"
 def test_any_title_renders_verbatim_in_pybtex(title, journal):
     """Whatever a title holds (capitals, LaTeX specials, any script), the article style prints its letters.
 
@@ -208,7 +209,13 @@ def test_any_title_renders_verbatim_in_pybtex(title, journal):
     text = find_plugin("pybtex.style.formatting", "plain")().format_entry("1", entry).text.render_as("text")
     printed = text.removeprefix("Sam Bhutia. ")
     expected = title.replace("\u2019", "'").replace("\u2018", "`")
-    assert printed.casefold().startswith(expected.casefold()), (title, text)
+    # the style capitalises the first letter: 'ı' (dotless i) prints as 'I', whose casefold is 'i'
+    assert printed.casefold().startswith(expected.casefold()) or printed.upper().startswith(
+        expected.upper()
+    ), (
+        title,
+        text,
+    )
     for word in expected.split(" "):
         letters = [c for c in word if c.isalpha()]
         if any(c.isupper() for c in letters[1:]):  # an acronym or an inner capital keeps its case
