@@ -2,7 +2,7 @@
 
 Usage (from the repository root, in an environment where kzrights is installed)::
 
-    python benchmarks/bench_first_search.py [--runs 40] [--query protesters]
+    python benchmarks/bench_first_search.py [--runs 40] [--query protesters] [--before SRC]
 
 What a user of ``kzrights search`` (or of a notebook's first ``report.search``)
 waits for is the first search in a new process: kzrights builds its BM25 index
@@ -20,7 +20,11 @@ shared machine hits both alike.  Each process times its engine's part alone
 records), in wall-clock time (``time.perf_counter``) and in CPU time
 (``time.process_time``, less sensitive to other jobs on the machine); the
 whole process is timed too, from outside, in wall-clock time and in CPU time
-(``resource.getrusage(RUSAGE_CHILDREN)``).  A last table says where
+(``resource.getrusage(RUSAGE_CHILDREN)``).  ``--before SRC`` adds a third
+process to each round: kzrights from another source tree (``SRC`` holds its
+``kzrights`` package, e.g. ``git archive <commit> src | tar -x -C /tmp/old``
+then ``--before /tmp/old/src``), so that a change is measured against what it
+replaced in the same run.  A last table says where
 kzrights' first search goes, step by step.  Every process runs with bytecode
 caching on, after a warm-up run, as an installed package runs.
 """
@@ -91,7 +95,10 @@ step("import kzrights._display (the result list)", lambda: __import__("kzrights.
 from kzrights.search.index import SearchIndex  # imported by the first step
 step("the entities' name keys", report._name_index)
 built = []
-step("the index: words split, normalised, posted", lambda: built.append(SearchIndex(report)))
+step(
+    "the index: words split and counted (a term normalised when asked for)",
+    lambda: built.append(SearchIndex(report)),
+)
 step("the query, its snippets included", lambda: built[0].search(query))
 print(json.dumps(marks))
 """
@@ -101,12 +108,14 @@ print(json.dumps(marks))
 _ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _run(code: str, query: str) -> tuple[float, float, float, float, list[str]]:
+def _run(
+    code: str, query: str, env: dict[str, str] | None = None
+) -> tuple[float, float, float, float, list[str]]:
     """One fresh process: (its part's wall, its part's CPU, whole wall, whole CPU, ids found)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", code, query], check=True, capture_output=True, text=True, env=_ENV
+        [sys.executable, "-c", code, query], check=True, capture_output=True, text=True, env=env or _ENV
     ).stdout
     whole = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -131,19 +140,24 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=40, help="pairs of processes (default: 40)")
     parser.add_argument("--query", default="protesters", help="the one query (default: protesters)")
+    parser.add_argument("--before", metavar="SRC", help="a source tree of kzrights to compare with")
     args = parser.parse_args()
 
+    old_env = {**_ENV, "PYTHONPATH": args.before} if args.before else None
     _run(_KZRIGHTS, args.query)  # warm-up: writes any missing .pyc
     _run(_FTS5, args.query)
+    if old_env:
+        _run(_KZRIGHTS, args.query, old_env)
     ours: list[tuple[float, float, float, float, list[str]]] = []
     theirs: list[tuple[float, float, float, float, list[str]]] = []
+    olds: list[tuple[float, float, float, float, list[str]]] = []
+    contenders = [(ours, _KZRIGHTS, None), (theirs, _FTS5, None)]
+    if old_env:
+        contenders.append((olds, _KZRIGHTS, old_env))
     for run in range(args.runs):
-        if run % 2:
-            theirs.append(_run(_FTS5, args.query))
-            ours.append(_run(_KZRIGHTS, args.query))
-        else:
-            ours.append(_run(_KZRIGHTS, args.query))
-            theirs.append(_run(_FTS5, args.query))
+        shift = run % len(contenders)  # which goes first rotates from round to round
+        for results, code, env in contenders[shift:] + contenders[:shift]:
+            results.append(_run(code, args.query, env))
 
     load = os.getloadavg()
     print(
@@ -161,6 +175,13 @@ def main() -> None:
     )
     for i, (label, target) in enumerate(labels):
         print(_row(label, [run[i] for run in ours], [run[i] for run in theirs], target))
+    if olds:
+        print(f"\nThe same rounds, kzrights from {args.before} (before):\n")
+        print("| measurement | kzrights before | SQLite FTS5 | ratio | after / before |")
+        print("| --- | --- | --- | --- | --- |")
+        for i, (label, _) in enumerate(labels):
+            after_before = statistics.median(a[i] / b[i] for a, b in zip(ours, olds, strict=True))
+            print(_row(label, [run[i] for run in olds], [run[i] for run in theirs], f"{after_before:.2f}x"))
     print(f"\nTop hits: kzrights {ours[0][4][:3]}, FTS5 {theirs[0][4][:3]}.")
     steps: dict[str, list[float]] = {}
     for _ in range(args.runs):

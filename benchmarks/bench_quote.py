@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with ``pip install -e '.[bench]'``)::
 
-    python benchmarks/bench_quote.py [--repeat 3]
+    python benchmarks/bench_quote.py [--repeat 3] [--clock cpu] [--before SRC]
 
 The peer is what a writer would otherwise script: rapidfuzz's
 ``fuzz.partial_ratio(quote, record.text)`` over every text record of the
@@ -17,6 +17,11 @@ report's vocabulary; then the worst cases at the longest quotation taken
 measurement is interleaved: for each quotation and repetition the three
 are timed one after the other, in a rotating order, so drifting load on
 the machine hits all of them.  Medians are printed, with the load average.
+``--clock cpu`` times CPU time rather than wall-clock time (steadier on a
+shared machine).  ``--before SRC`` adds the quotation checker of another
+source tree (``SRC/kzrights/search/quotes.py``, loaded beside today's, on
+today's text rules and locator) to the same rounds, so that a change to the
+checker is measured against what it replaced.
 """
 
 from __future__ import annotations
@@ -79,10 +84,31 @@ def worst_cases(report: kzrights.Report) -> dict[str, str]:
     }
 
 
+CLOCK = time.perf_counter
+
+
 def timed(run: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    start = CLOCK()
     run()
-    return time.perf_counter() - start
+    return CLOCK() - start
+
+
+def checker_from(source: str, report: kzrights.Report) -> Callable[[str], object]:
+    """The ``check`` of the QuoteChecker in ``source``/kzrights/search/quotes.py, loaded beside today's."""
+    import importlib.util
+
+    name = "kzrights.search._quotes_before"
+    spec = importlib.util.spec_from_file_location(name, f"{source}/kzrights/search/quotes.py")
+    if spec is None or spec.loader is None:
+        sys.exit(f"no kzrights/search/quotes.py under {source}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    checker = module.QuoteChecker(report, report._locator())
+    return checker.check  # type: ignore[no-any-return]
+
+
+BEFORE: Callable[[str], object] | None = None
 
 
 def measure(report: kzrights.Report, quote: str, repeat: int) -> dict[str, float]:
@@ -97,6 +123,9 @@ def measure(report: kzrights.Report, quote: str, repeat: int) -> dict[str, float
         "partial_ratio": peer,
         "search": lambda: report.search(quote),
     }
+    if BEFORE is not None:
+        before = BEFORE
+        runs["before"] = lambda: before(quote)
     times: dict[str, list[float]] = {name: [] for name in runs}
     names = list(runs)
     for round_number in range(repeat):
@@ -113,29 +142,43 @@ def ms(seconds: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timings per 60-word quotation and tool")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall", help="what is timed")
+    parser.add_argument("--before", metavar="SRC", help="a source tree whose quotation checker to add")
     options = parser.parse_args()
+    global CLOCK, BEFORE
+    CLOCK = time.process_time if options.clock == "cpu" else time.perf_counter
     report = kzrights.load()
+    if options.before:
+        BEFORE = checker_from(options.before, report)
+        BEFORE("warm up")
     report.check_quote("warm up")  # the indexes are built once per report; not what is measured
     report.search("warm up")
     print(
         f"kzrights {kzrights.__version__}, data release {report.version}, Python {sys.version.split()[0]}, "
-        f"rapidfuzz {__import__('rapidfuzz').__version__}, load average {os.getloadavg()[0]:.2f} at start"
+        f"rapidfuzz {__import__('rapidfuzz').__version__}, load average {os.getloadavg()[0]:.2f} at start,"
+        f" {options.clock} time"
     )
     print()
-    print("| 60-word quotations | n | check_quote | partial_ratio over every record | ratio | search() |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    extra = " check_quote before |" if BEFORE else ""
+    head = "| 60-word quotations | n | check_quote | partial_ratio over every record | ratio | search() |"
+    print(head + extra)
+    print("| --- | --- | --- | --- | --- | --- |" + (" --- |" if BEFORE else ""))
     for kind, quotes in quotations(report).items():
         figures = [measure(report, quote, options.repeat) for quote in quotes]
         ours = statistics.median(f["check_quote"] for f in figures)
         theirs = statistics.median(f["partial_ratio"] for f in figures)
         search = statistics.median(f["search"] for f in figures)
-        print(f"| {kind} | {len(quotes)} | {ms(ours)} | {ms(theirs)} | {ours / theirs:.3f}x | {ms(search)} |")
+        before = f" {ms(statistics.median(f['before'] for f in figures))} |" if BEFORE else ""
+        row = f"| {kind} | {len(quotes)} | {ms(ours)} | {ms(theirs)} | {ours / theirs:.3f}x | {ms(search)} |"
+        print(row + before)
     print()
-    print("| longest quotations (10,000 characters) | check_quote | partial_ratio over every record |")
-    print("| --- | --- | --- |")
+    longest = "| longest quotations (10,000 characters) | check_quote | partial_ratio over every record |"
+    print(longest + extra)
+    print("| --- | --- | --- |" + (" --- |" if BEFORE else ""))
     for name, quote in worst_cases(report).items():
-        figures = measure(report, quote, 3)  # partial_ratio takes seconds here: three rounds
-        print(f"| {name} | {ms(figures['check_quote'])} | {ms(figures['partial_ratio'])} |")
+        worst = measure(report, quote, 3)  # partial_ratio takes seconds here: three rounds
+        before = f" {ms(worst['before'])} |" if BEFORE else ""
+        print(f"| {name} | {ms(worst['check_quote'])} | {ms(worst['partial_ratio'])} |{before}")
     print()
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 

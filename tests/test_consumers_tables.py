@@ -197,8 +197,9 @@ def test_canned_searches_open_without_a_query(exported, query):
 
 
 @settings(max_examples=25, deadline=None)
-# a NUL in q still gets a 400 from Datasette (known, not fixed yet): left out of the alphabet
-@given(q=st.text(st.characters(exclude_characters="\x00"), max_size=12))
+# a NUL in q still gets a 400 from Datasette (known, not fixed yet): left out of the alphabet, and so are
+# lone surrogates, which no URL can carry (urlencode itself refuses them)
+@given(q=st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=12))
 @example(q='"')
 @example(q="AND")
 @example(q="*")

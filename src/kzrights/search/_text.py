@@ -15,7 +15,16 @@ from collections.abc import Iterator
 from .. import _chars
 from ..errors import InputTooLongError
 
-__all__ = ["STOPWORDS", "check_text", "normalise", "stem", "tokens", "word_list"]
+__all__ = [
+    "STOPWORDS",
+    "check_text",
+    "first_letter",
+    "normalise",
+    "stem",
+    "tokens",
+    "word_list",
+    "word_spans",
+]
 
 
 def check_text(value: object, name: str, limit: int) -> None:
@@ -180,9 +189,26 @@ def normalise(word: str) -> str:
     return _cached_normalise(word)
 
 
-def _normalise(word: str) -> str:
+def _fold(text: str) -> str:
     # apostrophes first: NFKD would split ´ into a space and an accent
-    word = _chars.strip_diacritics(_chars.fold_apostrophes(word.casefold()))
+    return _chars.strip_diacritics(_chars.fold_apostrophes(text.casefold()))
+
+
+def first_letter(char: str) -> str:
+    """The first letter of the search form of any word that starts with ``char``; "" if ``char`` cannot tell.
+
+    Normalising changes a word's first letter only by folding it (case,
+    diacritics, a letter that folds to several: "É" is "e", "ǅ" is "d", "ŉ"
+    is "n"): the possessive, the spelling rules and the stemmer rewrite
+    later letters only.  The index groups the release's words by it, so
+    that a query term's words are found without normalising all of them.
+    A character that folds to no letter says nothing.
+    """
+    return _fold(char).replace("'", "")[:1]
+
+
+def _normalise(word: str) -> str:
+    word = _fold(word)
     if word.endswith("'s"):
         word = word[:-2]
     word = word.replace("'", "")
@@ -205,6 +231,11 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
 def word_list(text: str) -> list[str]:
     """Return every word of ``text`` as it is written, in order: the words `tokens` normalises."""
     return _TOKEN.findall(text)
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` offsets of every word of ``text``: those of `word_list`, in order."""
+    return [match.span() for match in _TOKEN.finditer(text)]
 
 
 # ── The Porter stemmer (M. F. Porter, 1980), written from the published rules ──

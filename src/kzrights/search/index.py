@@ -1,7 +1,9 @@
 """Ranked full-text search over a report's records and entities: BM25 with stemming.
 
 The index is built once per [`Report`][kzrights.report.Report], on the first search,
-and kept with it.  Each document is a text record (paragraph, item,
+and kept with it; each term's postings are worked out when a query first
+asks for them (see `SearchIndex`), so the first search pays for the terms it
+uses, not for stemming every word of the release.  Each document is a text record (paragraph, item,
 recommendation, footnote) or an entity (its name, aliases and description).
 Scores are Okapi BM25 over normalised terms (see `kzrights.search._text`), plus the
 entity layer: a query word or phrase that names an entity ("Bokaev",
@@ -24,7 +26,7 @@ from .. import _chars
 from .._names import entity_names, name_key
 from ..errors import InputTooLongError, UnknownIdError
 from ..records import Addressee, Entity, Footnote, Paragraph, Recommendation, Record
-from ._text import STOPWORDS, normalise, tokens, word_list
+from ._text import STOPWORDS, first_letter, normalise, word_list, word_spans
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -93,9 +95,14 @@ class Hit:
 class _Doc:
     record: Searchable
     text: str
-    terms: tuple[str, ...]
-    length: int
+    words: list[str]  # its words as written, in order (a term's positions index this)
+    counts: dict[str, int]  # how often each written word stands in it
     section: str | None
+
+    @property
+    def length(self) -> int:
+        """Its length in terms: every word has one (a word's search form is never empty)."""
+        return len(self.words)
 
 
 _URL = re.compile(r"https?://\S+")
@@ -189,25 +196,36 @@ class SearchIndex:
     def __init__(self, report: Report) -> None:
         self._report = report
         records: list[Searchable] = [*report.records(), *report.entities]
-        self._docs: list[_Doc] = []
-        self._postings: dict[str, dict[int, list[int]]] = {}
         texts = [_doc_text(record) for record in records]
         written = [word_list(text) for text in texts]
-        # each distinct word of the release is normalised once (about 1,600 words
-        # for 6,300); they come from the release, not from users, so this
-        # dictionary is bounded, and it dies with the build
-        normalised = {word: normalise(word) for word in set().union(*written)}
-        for number, (record, text, words) in enumerate(zip(records, texts, written, strict=True)):
-            terms = tuple(term for term in map(normalised.__getitem__, words) if term)
-            self._docs.append(_Doc(record, text, terms, len(terms), _section(record)))
-            positions: dict[str, list[int]] = {}
-            for position, term in enumerate(terms):
-                positions.setdefault(term, []).append(position)
-            for term, at in positions.items():
-                self._postings.setdefault(term, {})[number] = at
+        # The index is built lazily, term by term: what a first search waits
+        # for is mostly normalising (stemming, in Python) the release's 1,600
+        # distinct words, and a query needs the few that share its terms'
+        # first letter.  So the build only splits and counts each document's
+        # words as written (in C); a term's postings are worked out when a
+        # query first asks for it, from the words of its first letter, each
+        # normalised once.  Both dictionaries are bounded by the release.
+        self._docs = [
+            _Doc(record, text, words, Counter(words), _section(record))
+            for record, text, words in zip(records, texts, written, strict=True)
+        ]
+        by_letter: dict[str, list[str]] = defaultdict(list)
+        letters: dict[str, str] = {}
+        for word in set().union(*written):
+            letter = letters.get(word[0])
+            if letter is None:
+                letter = letters[word[0]] = first_letter(word[0])
+            if not letter:  # its first character says nothing: normalise it now (none in 1.1.0)
+                letter = normalise(word)[:1]
+            by_letter[letter].append(word)
+        self._by_letter = dict(by_letter)
+        # first letter → search form → the written words that have it, as queries ask
+        self._forms: dict[str, dict[str, set[str]]] = {}
+        # term → its postings, for the terms the report has, as queries ask
+        self._term_postings: dict[str, dict[int, list[int]]] = {}
         # where each term of a document stands in its text: only snippets need
         # it, so it is worked out for the documents a search returns, once each
-        self._offsets: dict[int, tuple[tuple[str, int, int], ...]] = {}
+        self._offsets: dict[int, list[tuple[int, int]]] = {}
         # the entity layer: a record "contains" each entity it mentions, an entity itself
         self._entity_postings: dict[str, dict[int, int]] = defaultdict(dict)
         number_of = {id(doc.record): n for n, doc in enumerate(self._docs)}
@@ -223,7 +241,7 @@ class SearchIndex:
                 (mention.entity_id, mention.start, mention.end)
             )
         self._is_entity = [isinstance(d.record, Entity) for d in self._docs]
-        self._average = sum(d.length for d in self._docs) / max(len(self._docs), 1)
+        self._average = sum(len(d.words) for d in self._docs) / max(len(self._docs), 1)
         self._theme_members = self._themes(report)
         # name keys of every entity's id, name and aliases (the look-up of Report.entity)
         self._names = entity_names(report.entities)
@@ -265,6 +283,32 @@ class SearchIndex:
 
         options = validate(self._report, query, kinds, limit, addressee, theme, entity, section)
         return HitList(self.search(query, **options))  # a list that Jupyter shows as one table
+
+    def _postings(self, term: str) -> dict[int, list[int]]:
+        """Where ``term`` stands: document number → its positions in the document's words."""
+        found = self._term_postings.get(term)
+        if found is not None:
+            return found
+        letter = term[:1]
+        if letter not in self._by_letter:
+            return {}  # no word of the report starts so; nothing kept for letters users type
+        forms = self._forms.get(letter)
+        if forms is None:  # the first term with this letter: normalise the words that start so
+            forms = defaultdict(set)
+            for word in self._by_letter[letter]:
+                forms[normalise(word)].add(word)
+            # published whole: a thread searching at the same time never sees it half built
+            self._forms[letter] = forms
+        words = forms.get(term)
+        if not words:
+            return {}  # not the report's: nothing kept, so what users type is never kept
+        found = {
+            number: [i for i, word in enumerate(doc.words) if word in words]
+            for number, doc in enumerate(self._docs)
+            if not words.isdisjoint(doc.counts)
+        }
+        self._term_postings[term] = found
+        return found
 
     def _idf(self, document_frequency: int) -> float:
         n = len(self._docs)
@@ -328,21 +372,27 @@ class SearchIndex:
     ) -> list[Hit]:
         """Run a parsed, validated query (see [`kzrights.Report.search`][kzrights.report.Report.search])."""
         phrases, loose = _phrases(_chars.canonical(query))
-        words = [w for w, _, _ in _words(loose)]
-        phrase_terms = [[t for t, _, _ in tokens(p) if t] for p in phrases]
+        words = _WORD.findall(loose)
+        # a query of 10,000 characters may hold 5,000 words, and most of them the
+        # same few: each distinct word is normalised once, the rest is done in C
+        phrase_written = [word_list(p) for p in phrases]
+        loose_words = word_list(loose)
+        written = {*words, *loose_words, *(w for p in phrase_written for w in p)}
+        form = {word: normalise(word) for word in written}.__getitem__
+        phrase_terms = [[t for t in map(form, p) if t] for p in phrase_written]
         phrase_terms = [p for p in phrase_terms if p]
-        terms = [t for t, _, _ in tokens(loose) if t and t not in _STOP_TERMS and t in self._postings]
+        terms = [t for t in map(form, loose_words) if t and t not in _STOP_TERMS and self._postings(t)]
         entity_ids, covered = self._entities_named(words)
         for phrase in phrases:
             if len(phrase.split()) > 1:
-                entity_ids |= self._entities_named([w for w, _, _ in _words(phrase)])[0]
-        content = [i for i, w in enumerate(words) if normalise(w) not in _STOP_TERMS]
+                entity_ids |= self._entities_named(_WORD.findall(phrase))[0]
+        content = [i for i, w in enumerate(map(form, words)) if w not in _STOP_TERMS]
         # a query that is more than a name asks about something the entity's records say
         name_only = bool(content) and set(content) <= covered and not phrases
         if phrases and not phrase_terms and not terms:
             return []
         for phrase_words in phrase_terms:
-            if any(t not in self._postings for t in phrase_words):
+            if not all(map(self._postings, phrase_words)):
                 return []  # a phrase with a word the report never uses matches nothing
             terms.extend(t for t in phrase_words if t not in _STOP_TERMS)
         if not terms and not entity_ids and not phrase_terms:
@@ -352,7 +402,7 @@ class SearchIndex:
         # how many of the query's distinct words each document has (for coordination below)
         present: dict[int, int] = defaultdict(int)
         for term, weight in Counter(terms).items():
-            postings = self._postings[term]
+            postings = self._postings(term)
             idf = self._idf(len(postings))
             for number, positions in postings.items():
                 if keep is None or keep[number]:
@@ -400,8 +450,8 @@ class SearchIndex:
 
     def _has_phrases(self, number: int, phrases: Iterable[Sequence[str]]) -> bool:
         for phrase in phrases:
-            first = self._postings.get(phrase[0], {}).get(number, [])
-            rest = [set(self._postings.get(t, {}).get(number, ())) for t in phrase[1:]]
+            first = self._postings(phrase[0]).get(number, [])
+            rest = [set(self._postings(t).get(number, ())) for t in phrase[1:]]
             if not any(
                 all(start + i + 1 in positions for i, positions in enumerate(rest)) for start in first
             ):
@@ -414,9 +464,9 @@ class SearchIndex:
         doc = self._docs[number]
         offsets = self._offsets.get(number)
         if offsets is None:
-            offsets = tuple((term, start, end) for term, start, end in tokens(doc.text) if term)
-            self._offsets[number] = offsets
-        spans = [(start, end) for term, start, end in offsets if term in wanted]
+            offsets = self._offsets[number] = word_spans(doc.text)
+        # the wanted terms' positions in the document's words, from their postings
+        spans = [offsets[at] for term in wanted for at in self._postings(term).get(number, ())]
         if entity_ids and not isinstance(doc.record, Entity):
             spans += [
                 (start, end)
@@ -461,10 +511,6 @@ def _phrases(query: str) -> tuple[list[str], str]:
 
 
 _WORD = re.compile(f"[^\\W_]+(?:[{re.escape(_chars.APOSTROPHES + _chars.DASHES)}][^\\W_]+)*")
-
-
-def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _snippet(text: str, spans: list[tuple[int, int]], width: int) -> tuple[str, tuple[tuple[int, int], ...]]:

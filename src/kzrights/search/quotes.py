@@ -23,7 +23,11 @@ each punctuation mark); the report's words are indexed by their search form
 (`kzrights.search._text.normalise`: case, diacritics, British or American
 spelling and inflection folded); the stretches of the report that share the
 most rare words with the quotation, along one diagonal, are aligned with it
-by ``difflib.SequenceMatcher``; the best alignment's similarity, the share of
+(a patience diff: the words that stand once on each side anchor it, runs
+that agree from an anchor on are taken as they stand, and
+``difflib.SequenceMatcher`` aligns what is left, within a fixed budget of
+work per quotation, so that no quotation, however long or repetitive, takes
+long); the best alignment's similarity, the share of
 the quotation's words that the passage has in the same order
 (``matched words / max(words in the quotation, words in the passage / 2)``,
 words inside marked omissions left out), decides between ``altered``
@@ -37,6 +41,8 @@ import bisect
 import difflib
 import enum
 import functools
+import itertools
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -242,23 +248,36 @@ def _tokens(text: str) -> tuple[list[_Token], list[int]]:
         kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
     tokens: list[_Token] = []
     ellipses: list[int] = []
+    # a quotation repeats its words: each distinct one is looked up once (a
+    # plain dictionary that dies with the call), and the common case (nothing
+    # invisible, already NFC) skips the offset tables; a token costs a few
+    # hundred ns, which a quotation of 10,000 characters pays about 2,000 times
+    forms: dict[str, tuple[str, str]] = {}
+    plain = back is None and isinstance(kept, range)
+    make = tuple.__new__
+    append = tokens.append
     for match in _TOKEN.finditer(visible):
         kind = match.lastgroup
         if kind == "ellipsis":
             ellipses.append(len(tokens))
             continue
         piece = match.group()
-        start, end = kept[match.start()], kept[match.end() - 1] + 1
-        if back is not None:
-            start, end = back.start(start), back.end(end)
+        if plain:
+            start, end = match.span()
+        else:
+            start, end = kept[match.start()], kept[match.end() - 1] + 1
+            if back is not None:
+                start, end = back.start(start), back.end(end)
         if kind == "word":
-            key, face = _word_forms(piece) if len(piece) <= _CACHED_LENGTH else _forms(piece)
-            tokens.append(_Token(key, face, piece, start, end, True))
+            both = forms.get(piece)
+            if both is None:
+                both = forms[piece] = _word_forms(piece) if len(piece) <= _CACHED_LENGTH else _forms(piece)
+            append(make(_Token, (both[0], both[1], piece, start, end, True)))
         else:
             folded = _chars.fold_mark(piece)
             if folded == "'":  # quote marks, scare quotes included, are typography
                 continue
-            tokens.append(_Token(folded, folded, piece, start, end, False))
+            append(make(_Token, (folded, folded, piece, start, end, False)))
     return tokens, ellipses
 
 
@@ -287,34 +306,76 @@ def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
 # with no token that stands once on each side is one change, which keeps every
 # quotation, however long or repetitive, to a bounded time
 _DIFFLIB_CELLS = 40_000
+# the most cells difflib aligns for one quotation, over every passage tried:
+# a realistic quotation (60 words, a paraphrase of 100) needs under 70,000;
+# a hostile one of 10,000 characters (report words shuffled, an ellipsis
+# between each) would spend 300,000, tens of milliseconds, on passages it
+# does not match; beyond the budget a gap without anchors is one change
+_DIFFLIB_BUDGET = 80_000
+# likewise the most tokens looked at for anchors, over every passage tried (a
+# 60-word quotation with an ellipsis needs about 1,000, the longest verbatim one 7,500)
+_ANCHOR_BUDGET = 12_000
 
 
-def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+class _Budget:
+    """What aligning one quotation may still spend: difflib cells, tokens looked at for anchors."""
+
+    __slots__ = ("cells", "tokens")
+
+    def __init__(self) -> None:
+        self.cells = _DIFFLIB_BUDGET
+        self.tokens = _ANCHOR_BUDGET
+
+
+def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> list[tuple[int, int, int]]:
     """``(i, j, size)`` runs where ``a[i:i+size] == b[j:j+size]``, in order (a patience diff).
 
     Tokens that stand exactly once in each side of a gap anchor it (the
     longest increasing run of them); small gaps between anchors go to
-    ``difflib.SequenceMatcher``.  An explicit stack, no recursion.
+    ``difflib.SequenceMatcher``.  Both draw on ``budget``; a gap that
+    would overdraw it is one change.  An explicit stack, no recursion.
     """
     found: list[tuple[int, int, int]] = []
-    stack = [(0, len(a), 0, len(b))]
+    # each gap: its bounds, and whether it starts (ends) right after (before) a match
+    stack = [(0, len(a), 0, len(b), False, False)]
     while stack:
-        alo, ahi, blo, bhi = stack.pop()
+        alo, ahi, blo, bhi, held_left, held_right = stack.pop()
+        # a gap held by a match on one side takes the tokens that follow (or
+        # precede) that match alike on both sides as they stand (a longest
+        # common run can always take them): in a long quotation most gaps
+        # between anchors close this way, without difflib.  The open ends of
+        # the whole window are not held: the quotation floats in it.
+        if held_left:
+            same = _common_run(a, alo, b, blo, min(ahi - alo, bhi - blo), 1)
+            if same:
+                found.append((alo, blo, same))
+                alo, blo = alo + same, blo + same
+        if held_right:
+            same = _common_run(a, ahi - 1, b, bhi - 1, min(ahi - alo, bhi - blo), -1)
+            if same:
+                ahi, bhi = ahi - same, bhi - same
+                found.append((ahi, bhi, same))
         if alo >= ahi or blo >= bhi:
             continue
-        if (ahi - alo) * (bhi - blo) <= _DIFFLIB_CELLS:
+        cells = (ahi - alo) * (bhi - blo)
+        if cells <= _DIFFLIB_CELLS and cells <= budget.cells:
+            budget.cells -= cells
             matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
             found += [(alo + m.a, blo + m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
             continue
+        size = (ahi - alo) + (bhi - blo)
+        if size > budget.tokens:
+            continue  # the budget is spent: one change
+        budget.tokens -= size
         anchors = _anchors(a, alo, ahi, b, blo, bhi)
         if not anchors:
             continue  # nothing to hold on to: one change
-        previous_i, previous_j = alo, blo
+        previous_i, previous_j, held = alo, blo, held_left
         for i, j in anchors:
-            stack.append((previous_i, i, previous_j, j))
+            stack.append((previous_i, i, previous_j, j, held, True))
             found.append((i, j, 1))
-            previous_i, previous_j = i + 1, j + 1
-        stack.append((previous_i, ahi, previous_j, bhi))
+            previous_i, previous_j, held = i + 1, j + 1, True
+        stack.append((previous_i, ahi, previous_j, bhi, True, held_right))
     found.sort()
     merged: list[tuple[int, int, int]] = []
     for i, j, size in found:
@@ -325,16 +386,41 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int,
     return merged
 
 
+def _common_run(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, step: int) -> int:
+    """How many tokens from ``a[i]`` and ``b[j]`` on (``step`` 1) or back (-1) are alike, at most ``most``.
+
+    Compares slices of doubling, then halving, length: C compares the tokens,
+    and Python takes a few steps for a run of thousands.
+    """
+    run, size = 0, 8
+    while run < most and size:
+        size = min(size, most - run)
+        if step > 0:
+            alike = a[i + run : i + run + size] == b[j + run : j + run + size]
+        else:
+            alike = a[i - run - size + 1 : i - run + 1] == b[j - run - size + 1 : j - run + 1]
+        if alike:
+            run += size
+            size *= 2
+        else:
+            size //= 2
+    return run
+
+
 def _anchors(
     a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
 ) -> list[tuple[int, int]]:
     """The longest in-order run of ``(i, j)``: a token once in ``a[alo:ahi]``, once in ``b[blo:bhi]``."""
-    counts_a = Counter(a[alo:ahi])  # Counter counts in C
-    counts_b = Counter(b[blo:bhi])
-    where_b = {key: j for j, key in enumerate(b[blo:bhi], blo) if counts_b[key] == 1}
-    pairs = [
-        (i, where_b[key]) for i, key in enumerate(a[alo:ahi], alo) if counts_a[key] == 1 and key in where_b
-    ]
+    # Counter counts in C, and dict(zip(...)) keeps each key's last place in C:
+    # Python loops over distinct tokens only, never over every token
+    side_a, side_b = a[alo:ahi], b[blo:bhi]
+    counts_b = Counter(side_b)
+    common = [key for key, n in Counter(side_a).items() if n == 1 and counts_b.get(key) == 1]
+    if not common:
+        return []
+    where_a = dict(zip(side_a, range(alo, ahi), strict=True))
+    where_b = dict(zip(side_b, range(blo, bhi), strict=True))
+    pairs = sorted((where_a[key], where_b[key]) for key in common)
     # the longest increasing subsequence of the j's (patience sorting)
     tails: list[int] = []
     tail_index: list[int] = []
@@ -366,12 +452,17 @@ def _slide_to_marks(
     way puts it where the ellipsis stands.
     """
     blocks = list(blocks)
+    ordered = sorted(marks)
     for at in range(len(blocks) - 1):
         (xi, xj, xsize), (yi, yj, ysize) = blocks[at], blocks[at + 1]
         gap_at, left_out = xi + xsize, yj - (xj + xsize)
         if yi != gap_at or left_out <= 0 or gap_at in marks:
             continue  # not a pure omission, or already at an ellipsis
-        for mark in marks:
+        # only the ellipses within the blocks on either side can take the gap
+        near = ordered[
+            bisect.bisect_right(ordered, gap_at - xsize) : bisect.bisect_left(ordered, gap_at + ysize)
+        ]
+        for mark in near:
             steps = gap_at - mark
             if 0 < steps < xsize and all(
                 b[xj + xsize - k] == b[yj - k] for k in range(1, steps + 1)
@@ -414,6 +505,12 @@ def _solid_length(text: str) -> int:
 # ── the checker ────────────────────────────────────────────────────────────────
 
 
+class _Quote(NamedTuple):
+    keys: list[str]  # each token's key
+    texts: list[str]  # each token as written
+    words_before: list[int]  # how many word tokens stand before each position
+
+
 class _Aligned(NamedTuple):
     similarity: float
     lo: int  # the passage: report tokens [lo, hi)
@@ -437,6 +534,7 @@ class QuoteChecker:
             owners += [number] * len(found)
         self._tokens = tokens
         self._keys = [t.key for t in tokens]
+        self._texts = [t.text for t in tokens]
         self._owners = owners
         self._firsts = [owners.index(n) if n in owners else len(tokens) for n in range(len(self._records))]
         positions: defaultdict[str, list[int]] = defaultdict(list)
@@ -489,6 +587,8 @@ class QuoteChecker:
     def _align(self, core: Sequence[_Token], marks: set[int]) -> list[_Aligned]:
         """The best passages for ``core``, best first, aligned."""
         keys = [t.key for t in core]
+        # what every passage tried compares, worked out once
+        quote = _Quote(keys, [t.text for t in core], [0, *itertools.accumulate(t.word for t in core)])
         votes: defaultdict[int, float] = defaultdict(float)
         anchors = [(q, self._positions.get(key, ())) for q, key in enumerate(keys) if core[q].word]
         rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
@@ -508,6 +608,7 @@ class QuoteChecker:
         seen: list[tuple[int, int]] = []
         slack = _BUCKET + len(core) // 4
         gap = _MAX_GAP if marks else 0
+        spend = _Budget()  # shared by every passage tried
         for bucket in ranked[: _CLOSEST * 3]:
             if (
                 results
@@ -520,7 +621,7 @@ class QuoteChecker:
             hi = min(len(self._tokens), diagonal + len(core) + slack + gap + _BUCKET)
             if any(lo < s_hi and s_lo < hi and (s_lo <= diagonal < s_hi) for s_lo, s_hi in seen):
                 continue
-            aligned = self._align_in(keys, core, marks, lo, hi)
+            aligned = self._align_in(quote, marks, lo, hi, spend)
             if aligned is not None:
                 seen.append((aligned.lo, aligned.hi))
                 results.append(aligned)
@@ -529,27 +630,24 @@ class QuoteChecker:
         results.sort(key=lambda a: (-a.similarity, -a.same_text, a.lo))
         return results
 
-    def _align_in(
-        self, keys: list[str], core: Sequence[_Token], marks: set[int], lo: int, hi: int
-    ) -> _Aligned | None:
-        """``core`` aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches."""
-        blocks = _matching_blocks(keys, self._keys[lo:hi])
+    def _align_in(self, quote: _Quote, marks: set[int], lo: int, hi: int, budget: _Budget) -> _Aligned | None:
+        """The quotation aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches."""
+        blocks = _matching_blocks(quote.keys, self._keys[lo:hi], budget)
         if not blocks:
             return None
         start, end = lo + blocks[0][1], lo + blocks[-1][1] + blocks[-1][2]
         # words of the quotation before the first match stand for report words just before it
         start = max(lo, start - blocks[0][0])
-        tail = len(keys) - (blocks[-1][0] + blocks[-1][2])
+        tail = len(quote.keys) - (blocks[-1][0] + blocks[-1][2])
         end = min(hi, end + tail)
         shift = start - lo  # the blocks hold in the trimmed passage: it keeps every one of them
         blocks = [(i, j - shift, size) for i, j, size in blocks]
         if marks:
             blocks = _slide_to_marks(blocks, self._keys[start:end], marks)
-        opcodes = _opcodes(len(keys), end - start, blocks)
-        matched = sum(
-            sum(core[i].word for i in range(i1, i2)) for tag, i1, i2, _, _ in opcodes if tag == "equal"
-        )
-        quote_words = sum(t.word for t in core)
+        opcodes = _opcodes(len(quote.keys), end - start, blocks)
+        words_before = quote.words_before
+        matched = sum(words_before[i2] - words_before[i1] for tag, i1, i2, _, _ in opcodes if tag == "equal")
+        quote_words = words_before[-1]
         passage_words = self._word_before[end] - self._word_before[start]
         for tag, i1, _, j1, j2 in opcodes:
             if tag == "insert" and i1 in marks:  # marked omissions are no part of the comparison
@@ -557,11 +655,11 @@ class QuoteChecker:
         # the share of the quotation's words the passage has, in order; a passage more than
         # twice the quotation's length (marked omissions aside) counts for half its words
         similarity = matched / max(quote_words, passage_words / 2) if quote_words else 0.0
+        texts = self._texts
         same_text = sum(
-            core[i1 + k].text == self._tokens[start + j1 + k].text
-            for tag, i1, i2, j1, _ in opcodes
+            sum(map(operator.eq, quote.texts[i1:i2], texts[start + j1 : start + j2]))
+            for tag, i1, i2, j1, j2 in opcodes
             if tag == "equal"
-            for k in range(i2 - i1)
         )
         return _Aligned(round(similarity, 4), start, end, opcodes, matched, same_text)
 
