@@ -30,6 +30,8 @@ from ._layout import READABLE_SCHEMAS, SCHEMA
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
+    AliasForm,
+    Ambiguity,
     Basis,
     EntityCategory,
     FigureKind,
@@ -57,7 +59,7 @@ E = TypeVar("E", bound=enum.Enum)
 def from_report(report: "Report") -> ReleaseDocument:
     """Return the document a release file holds for ``report`` (the inverse of `report.to_report`)."""
     parts = {name: getattr(report, name) for name in PARTS}
-    return ReleaseDocument(schema=SCHEMA, metadata=report.metadata, **parts)
+    return ReleaseDocument(schema=SCHEMA, metadata=report.metadata, linking=report.linking, **parts)
 
 
 def _strict(kind: type[T]) -> Any:
@@ -180,7 +182,7 @@ class _ReleaseHooks:
             Span: _structure_span,
             date: _structure_date,
         }
-        for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
+        for enum_class in (Addressee, AliasForm, Ambiguity, Basis, EntityCategory, FigureKind):
             self._hooks[enum_class] = _structure_str_enum(enum_class)
 
     def handles(self, kind: Any) -> bool:

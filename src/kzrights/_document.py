@@ -26,6 +26,7 @@ from .records import (
     Figure,
     Footnote,
     Item,
+    LinkingRules,
     Mention,
     Metadata,
     Paragraph,
@@ -56,9 +57,10 @@ class ReleaseDocument(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
+    linking: LinkingRules | None = None
 
 
-_HEADER = ("schema", "metadata")
+_HEADER = ("schema", "metadata", "linking")
 """The fields of a release document that are not parts."""
 
 # the class each part holds: ``Paragraph`` for ``tuple[Paragraph, ...]`` (no

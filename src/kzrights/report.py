@@ -17,6 +17,7 @@ from .records import (
     Figure,
     Footnote,
     Item,
+    LinkingRules,
     Mention,
     Metadata,
     Paragraph,
@@ -115,6 +116,8 @@ class Report(_Record):
             themes (from release 1.1.0).
         figures: The report's numbers, typed (from release 1.1.0).
         sources: The distinct sources the footnotes cite (from release 1.1.0).
+        linking: The curated evidence of the linking rules (from release
+            1.2.0; ``None`` before, when every form is ``safe``).
     """
 
     PARTS: ClassVar[tuple[str, ...]] = PARTS
@@ -134,6 +137,7 @@ class Report(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
+    linking: LinkingRules | None = None
     # derived from the fields above in __attrs_post_init__: comparing them would
     # compare the same data twice (and the caches, which differ by use)
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
@@ -614,7 +618,13 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
     per release, after checking the files.
     """
     parts = {name: getattr(document, name) for name in PARTS}
-    return Report(version=version, metadata=document.metadata, source_text=source_text, **parts)
+    return Report(
+        version=version,
+        metadata=document.metadata,
+        source_text=source_text,
+        linking=document.linking,
+        **parts,
+    )
 
 
 def _quote_checker(report: Report, locator: Locator) -> QuoteChecker:

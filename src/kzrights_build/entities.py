@@ -1,23 +1,58 @@
-"""The entity registry (``seeds/entities.toml``) and the mentions the build computes from it."""
+"""The entity registry (``seeds/entities.toml``), its linking rules (``seeds/linking.toml``) and the mentions the build computes.
+
+Each entity's typed forms (`Entity.forms`) are made here: the name and
+the curated aliases, each with the ambiguity class ``linking.toml`` gives it
+(``safe`` if none), then the Russian and Kazakh inflected forms of its
+Cyrillic names, generated (`inflected_aliases`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
 
-from kzrights._matcher import Matcher, entity_matcher
+from kzrights._matcher import entity_matcher
 from kzrights._names import name_key
 from kzrights._provenance import SourceMap, clean
 from kzrights.errors import BuildError
-from kzrights.records import Entity, Footnote, Item, Mention, Paragraph, Recommendation
+from kzrights.linker import Linker
+from kzrights.records import (
+    Alias,
+    AliasForm,
+    Entity,
+    EntityCategory,
+    Footnote,
+    Item,
+    LinkingRules,
+    Mention,
+    Paragraph,
+    Recommendation,
+)
 
-from .seed_files import EntitiesFile, EntitySeed, read
+from .seed_files import EntitiesFile, EntitySeed, LinkingFile, read
 
-__all__ = ["ENTITIES_FILE", "link_entities", "read_entities", "with_entity_ids"]
+__all__ = [
+    "ENTITIES_FILE",
+    "LINKING_FILE",
+    "Inflector",
+    "inflected_aliases",
+    "link_entities",
+    "read_entities",
+    "read_linking",
+    "with_entity_ids",
+    "with_inflected_forms",
+]
 
 ENTITIES_FILE = "entities.toml"
+LINKING_FILE = "linking.toml"
+
+Inflector = Callable[[str, EntityCategory, str], Iterable[tuple[str, str | None]]]
+"""What generates inflected forms: ``(base form, category, language) -> (form, grammatical case)`` pairs."""
+
+# the categories whose Cyrillic names are inflected (the issue: persons, places, organisations)
+_INFLECTED = frozenset({EntityCategory.PERSON, EntityCategory.PLACE, EntityCategory.ORGANISATION})
 
 TextRecord = Paragraph | Item | Recommendation | Footnote
 
@@ -63,7 +98,116 @@ def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
     return entities
 
 
-def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Mention]:
+def read_linking(data: dict[str, Any], path: str, entities: Sequence[Entity]) -> tuple[tuple[Entity, ...], LinkingRules]:
+    """Apply ``linking.toml`` to the registry: each listed form gets its class; and read the rules' evidence.
+
+    Returns:
+        The entities with their classes in ``forms``, and the `LinkingRules`.
+
+    Raises:
+        BuildError: On a malformed file, an unknown entity, or a form that is
+            not a name or alias of its entity.
+    """
+    seed = read(data, LinkingFile, path)
+    by_id = {e.id: e for e in entities}
+    for entity_id in seed.context_entities:
+        if f"entities.{entity_id}" not in by_id:
+            raise BuildError(path, f"context_entities names {entity_id!r}, which is no entity")
+    classes: dict[tuple[str, str], Any] = {}
+    for entry in seed.alias:
+        entity = by_id.get(f"entities.{entry.entity}")
+        if entity is None:
+            raise BuildError(path, f"[[alias]] names {entry.entity!r}, which is no entity")
+        for text in entry.forms:
+            if text not in (entity.name, *entity.aliases):
+                raise BuildError(path, f"{text!r} is not a name or alias of {entity.id}")
+            if classes.setdefault((entity.id, text), entry.ambiguity) != entry.ambiguity:
+                raise BuildError(path, f"{text!r} of {entity.id} is given two classes")
+    classed = tuple(
+        attrs.evolve(
+            e,
+            forms=tuple(
+                attrs.evolve(f, ambiguity=classes.get((e.id, f.text), f.ambiguity)) for f in e.forms
+            ),
+        )
+        for e in entities
+    )
+    rules = LinkingRules(
+        context_entity_ids=tuple(f"entities.{i}" for i in seed.context_entities),
+        context_words=seed.context_words,
+        titles=seed.titles,
+        blocking_names=seed.blocking_names,
+        function_words=seed.function_words,
+    )
+    return classed, rules
+
+
+def inflected_aliases(entity: Entity, inflect: Inflector) -> tuple[Alias, ...]:
+    """The generated forms of an entity: the inflections of its Cyrillic names that it does not have yet.
+
+    Each is ``form=inflected``, ``generated=True``, with its language and
+    case; it keeps the ambiguity class of the form it was made from, and
+    where it is also another entity's form the linker decides (see
+    `kzrights.linker`).
+    """
+    if entity.category not in _INFLECTED:
+        return ()
+    have = {f.text for f in entity.forms}
+    made: dict[str, Alias] = {}
+    for base in entity.forms:
+        if base.language is None or base.generated:
+            continue
+        for text, case in inflect(base.text, entity.category, base.language):
+            if text and text not in have and text not in made:
+                made[text] = Alias(
+                    text,
+                    AliasForm.INFLECTED,
+                    base.ambiguity,
+                    generated=True,
+                    language=base.language,
+                    grammatical_case=case,
+                )
+    return tuple(made[text] for text in sorted(made))
+
+
+def _part_b_inflector() -> Inflector | None:
+    """The inflector of ``kzrights_build.inflect`` (issue 14, part B), or ``None`` while it is missing.
+
+    The hook the build calls: ``inflected_forms(name, *, category,
+    language)`` returning records with ``text`` and a case
+    (``grammatical_case`` or ``case``).
+    """
+    try:
+        from . import inflect  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    generate = getattr(inflect, "inflected_forms", None)
+    if generate is None:  # pragma: no cover - depends on part B's module
+        return None
+
+    def inflector(name: str, category: EntityCategory, language: str) -> Iterable[tuple[str, str | None]]:
+        for form in generate(name, category=category.value, language=language):
+            case = getattr(form, "grammatical_case", None) or getattr(form, "case", None)
+            yield form.text, None if case is None else str(getattr(case, "value", case))
+
+    return inflector
+
+
+def with_inflected_forms(entities: Sequence[Entity], inflect: Inflector | None = None) -> tuple[Entity, ...]:
+    """The entities with their generated inflected forms added (`inflected_aliases`).
+
+    Args:
+        entities: The registry.
+        inflect: The generator; by default ``kzrights_build.inflect``'s, and
+            none at all (the entities as they are) while that is missing.
+    """
+    inflect = inflect if inflect is not None else _part_b_inflector()
+    if inflect is None:
+        return tuple(entities)
+    return tuple(attrs.evolve(e, forms=(*e.forms, *inflected_aliases(e, inflect))) for e in entities)
+
+
+def _mentions_in(record: TextRecord, source: str, linker: Linker, named: set[str]) -> list[Mention]:
     cleaned = clean(source, record.span.start, record.span.end)
     if cleaned.text != record.text:  # pragma: no cover - parse and clean agree by construction
         raise BuildError("seeds", f"{record.id}: its text no longer matches its span")
@@ -75,34 +219,47 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
         for start in [record.text.find(url)]
         if start >= 0
     ]
+    # the report is about Kazakhstan throughout, and names people in full in earlier records
+    found = linker._link(record.text, about_kazakhstan="the report is about Kazakhstan", named_before=frozenset(named))
+    named.update(m.entity_id for m in found if m.resolved_by is None)
     return [
         Mention(
-            entity_id=entity_id,
-            text=record.text[start:end],
-            start=start,
-            end=end,
+            entity_id=m.entity_id,
+            text=record.text[m.start : m.end],
+            start=m.start,
+            end=m.end,
             record_id=record.id,
-            source_span=where.to_source(start, end),
+            source_span=where.to_source(m.start, m.end),
+            form=m.form,
+            resolved_by=m.resolved_by,
         )
-        for entity_id, _, start, end, _, _ in matcher.find(record.text)
-        if not any(url_start <= start < url_end for url_start, url_end in inside_urls)
+        for m in found
+        if not any(url_start <= m.start < url_end for url_start, url_end in inside_urls)
     ]
 
 
 def link_entities(
-    records: Sequence[TextRecord], source: str, entities: Sequence[Entity]
+    records: Sequence[TextRecord],
+    source: str,
+    entities: Sequence[Entity],
+    rules: LinkingRules | None = None,
 ) -> tuple[dict[str, tuple[str, ...]], tuple[Mention, ...]]:
-    """Find every mention of the registry's entities in the records.
+    """Find every mention of the registry's entities in the records, by the linking rules.
+
+    The report is about Kazakhstan throughout, so a ``context`` form needs
+    no Kazakh word in its own record; a ``given-name`` surname needs its
+    entity named in full earlier in the report.
 
     Returns:
         The entity ids each record mentions (in order of first mention), and
         all mentions in reading order.
     """
-    matcher = entity_matcher(entities)
+    linker = Linker(entities, rules)
+    named: set[str] = set()
     mentions: list[Mention] = []
     entity_ids: dict[str, tuple[str, ...]] = {}
     for record in sorted(records, key=lambda r: r.span.start):
-        found = _mentions_in(record, source, matcher)
+        found = _mentions_in(record, source, linker, named)
         mentions.extend(found)
         entity_ids[record.id] = tuple(dict.fromkeys(m.entity_id for m in found))
     return entity_ids, tuple(mentions)
