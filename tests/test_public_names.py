@@ -15,6 +15,7 @@ PUBLIC_MODULES = [
     "kzrights.cli",
     "kzrights.annotation",
     "kzrights.compare",
+    "kzrights.linker",
     "kzrights.exports",
     "kzrights.exports.citations",
     "kzrights.exports.documents",

@@ -59,7 +59,7 @@ E = TypeVar("E", bound=enum.Enum)
 def from_report(report: "Report") -> ReleaseDocument:
     """Return the document a release file holds for ``report`` (the inverse of `report.to_report`)."""
     parts = {name: getattr(report, name) for name in PARTS}
-    return ReleaseDocument(schema=SCHEMA, metadata=report.metadata, linking=report.linking, **parts)
+    return ReleaseDocument(schema=SCHEMA, metadata=report.metadata, **parts)
 
 
 def _strict(kind: type[T]) -> Any:

@@ -57,10 +57,10 @@ class ReleaseDocument(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
-    linking: LinkingRules | None = None
+    linking: tuple[LinkingRules, ...] = ()
 
 
-_HEADER = ("schema", "metadata", "linking")
+_HEADER = ("schema", "metadata")
 """The fields of a release document that are not parts."""
 
 # the class each part holds: ``Paragraph`` for ``tuple[Paragraph, ...]`` (no

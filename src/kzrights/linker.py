@@ -169,7 +169,7 @@ class Linker:
             with FIRST_USE:
                 linker = _LINKERS.get(report.version)
                 if linker is None:
-                    linker = cls(report.entities, report.linking)
+                    linker = cls(report.entities, report.linking[0] if report.linking else None)
                     _LINKERS[report.version] = linker
         return linker
 

@@ -116,8 +116,8 @@ class Report(_Record):
             themes (from release 1.1.0).
         figures: The report's numbers, typed (from release 1.1.0).
         sources: The distinct sources the footnotes cite (from release 1.1.0).
-        linking: The curated evidence of the linking rules (from release
-            1.2.0; ``None`` before, when every form is ``safe``).
+        linking: The curated evidence of the linking rules, one record
+            (from release 1.2.0; empty before, when every form is ``safe``).
     """
 
     PARTS: ClassVar[tuple[str, ...]] = PARTS
@@ -137,7 +137,7 @@ class Report(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
-    linking: LinkingRules | None = None
+    linking: tuple[LinkingRules, ...] = ()
     # derived from the fields above in __attrs_post_init__: comparing them would
     # compare the same data twice (and the caches, which differ by use)
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
@@ -622,7 +622,6 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
         version=version,
         metadata=document.metadata,
         source_text=source_text,
-        linking=document.linking,
         **parts,
     )
 

@@ -36,7 +36,6 @@ from .seed_files import EntitiesFile, EntitySeed, LinkingFile, read
 __all__ = [
     "ENTITIES_FILE",
     "LINKING_FILE",
-    "Inflector",
     "inflected_aliases",
     "link_entities",
     "read_entities",

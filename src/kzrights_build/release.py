@@ -127,7 +127,7 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         themes=annotations.themes if annotations else (),
         figures=annotations.figures if annotations else (),
         sources=read_sources(seeds.sources_data, f"{seeds.directory}/{SOURCES_FILE}", parsed.footnotes),
-        linking=seeds.linking,
+        linking=(seeds.linking,) if seeds.linking is not None else (),
     )
 
 
