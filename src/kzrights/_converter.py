@@ -33,10 +33,12 @@ from .records import (
     AliasForm,
     Ambiguity,
     Basis,
+    Entity,
     EntityCategory,
     FigureKind,
     Mention,
     Span,
+    default_forms,
 )
 
 if TYPE_CHECKING:
@@ -311,10 +313,33 @@ def _make_unstructurer() -> cattrs.BaseConverter:
     converter.register_unstructure_hook_factory(_has_string_annotations, resolved)
     converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
     converter.register_unstructure_hook(date, lambda day: day.isoformat())
-    converter.register_unstructure_hook_factory(
-        lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
-    )
+    # the fields a later layout added are left out where they hold what a
+    # release without them means, so an older release unstructures to its own JSON
+    mention = namedtuple_dict_unstructure_factory(Mention, converter)
+    converter.register_unstructure_hook(Mention, lambda m: _without_defaults(mention(m), _MENTION_LATER))
+    asdict = converter.unstructure_attrs_asdict
+    converter.register_unstructure_hook(Entity, lambda e: _entity_data(asdict(e), e))
+    converter.register_unstructure_hook(ReleaseDocument, lambda d: _without_defaults(asdict(d), {"linking": []}))
     return converter
+
+
+# layout 3 (release 1.2.0): each mention's form and evidence, which older releases lack
+_MENTION_LATER = {"form": None, "resolved_by": None}
+
+
+def _without_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    for key, default in defaults.items():
+        # a tuple field unstructures to a list or a tuple: an empty one is the default either way
+        if key in data and (data[key] == default or (default == [] and not data[key])):
+            del data[key]
+    return data
+
+
+def _entity_data(data: dict[str, Any], entity: Entity) -> dict[str, Any]:
+    """An entity's JSON: its ``forms`` only where they differ from those its name and aliases give."""
+    if entity.forms == default_forms(entity.name, entity.aliases):
+        del data["forms"]
+    return data
 
 
 # Loading only structures; the unstructuring converter (for the build, the
