@@ -525,20 +525,21 @@ def _script_language(text: str) -> str | None:
 _KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 
 
-def _form_of(alias: str, name: str) -> AliasForm:
+def _form_of(alias: str, before: "set[str]") -> AliasForm:
     """The kind of an alias written in the registry, read from its letters.
 
-    An acronym is written in capitals (dots allowed, "U.N."); an alias in
-    another script than the name, or with the same letters give or take
-    spelling variants of one word count, is a transliteration; any other is
-    an alias.
+    An acronym is one word in capitals (dots allowed: "U.N.") of at most
+    eight letters; a transliteration spells a form listed before it (the
+    name or an earlier alias) in other letters: "Tokaev" after "Tokayev",
+    "Токаев", "Nursultan Nazarbaev" (the same look-up key, as
+    `kzrights._names.name_key` gives); any other is an alias.
     """
+    from ._names import name_key
+
     letters = [char for char in alias if char.isalpha()]
     if letters and all(char.isupper() for char in letters) and len(letters) <= 8 and " " not in alias:
         return AliasForm.ACRONYM
-    if (_script_language(alias) is None) != (_script_language(name) is None):
-        return AliasForm.TRANSLITERATION
-    if len(alias.split()) == len(name.split()) and alias.split()[-1][:3].lower() == name.split()[-1][:3].lower():
+    if name_key(alias) in before:
         return AliasForm.TRANSLITERATION
     return AliasForm.ALIAS
 
@@ -551,9 +552,18 @@ def default_forms(name: str, aliases: "tuple[str, ...]") -> "tuple[Alias, ...]":
     forms so: the name as ``name``, each alias as an ``acronym``,
     ``transliteration`` or ``alias`` by its letters (`_form_of`), all of them
     ``safe``, none generated.  So such a release links as it always did.
+    A release from 1.2.0 stores an entity's forms only where they differ
+    from these, so this derivation is part of the release layout: never
+    change what it gives.
     """
+    from ._names import name_key
+
     forms = [Alias(name, AliasForm.NAME, language=_script_language(name))]
-    forms += [Alias(a, _form_of(a, name), language=_script_language(a)) for a in aliases if a != name]
+    before = {name_key(name)}
+    for alias in aliases:
+        if alias != name:
+            forms.append(Alias(alias, _form_of(alias, before), language=_script_language(alias)))
+            before.add(name_key(alias))
     return tuple(forms)
 
 
