@@ -117,8 +117,9 @@ class Linker:
         for entity in entities:
             if not isinstance(entity, Entity):
                 raise TypeError(f"entities must be Entity records, not {type(entity).__name__}")
-            if by_id.setdefault(entity.id, entity) is not entity:
+            if entity.id in by_id:
                 raise LinkerError(entity.id, "two entities have this id")
+            by_id[entity.id] = entity
         rules = rules if rules is not None else LinkingRules()
         try:
             matcher = entity_matcher(entities)
@@ -321,7 +322,10 @@ class Linker:
             if any(b_start <= start and end <= b_end and (b_start, b_end) != (start, end) for b_start, b_end in blocked):
                 continue
             title = self._title_before(text, start)
-            if title is None and self._in_longer_name(text, mention, anchors, kazakh):
+            # the general patterns are for generic names; a surname or a shared
+            # person's form is lengthened by a first name, which the matcher takes whole
+            generic = candidates[0][2] in (Ambiguity.CONTEXT, Ambiguity.NAME_PART) and len(candidates) == 1
+            if generic and title is None and self._in_longer_name(text, mention, anchors, kazakh):
                 continue
             decided = self._choose(mention, candidates, linked, safe, anchors, title, about_kazakhstan, named_before)
             if decided is not None:
