@@ -10,8 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights import annotate
+from kzrights import (
+    Alias,
+    AliasForm,
+    AmbiguousNameError,
+    Entity,
+    EntityCategory,
+    Linker,
+    LinkerError,
+    annotate,
+)
 from kzrights._matcher import Matcher
+from kzrights.errors import UnknownIdError
 
 
 def ids(text: str) -> list[str]:
@@ -227,9 +237,6 @@ def test_names_after_an_emoji_and_odd_lowercase():
 
 # ── the linker with evidence (issue 14): ambiguity classes, context, how each mention was made ──
 
-from kzrights import Alias, AliasForm, Ambiguity, AmbiguousNameError, Entity, EntityCategory, Linker, LinkerError  # noqa: E402
-from kzrights.errors import UnknownIdError  # noqa: E402
-
 
 def linked(text: str, **options) -> list[tuple[str, str]]:
     """What annotate links, as (surface, short entity id) pairs."""
@@ -240,11 +247,23 @@ def linked(text: str, **options) -> list[tuple[str, str]]:
     ("text", "trap", "entity"),
     [
         ("The European Parliament voted on a resolution on Kazakhstan.", "Parliament", "parliament"),
-        ("Lawyers in Almaty compared the Constitution of the United States with theirs.", "Constitution", "constitution"),
-        ("In Kazakhstan the firm was fined under Article 174 of the Tax Code.", "Article 174", "criminal-code-article-174"),
+        (
+            "Lawyers in Almaty compared the Constitution of the United States with theirs.",
+            "Constitution",
+            "constitution",
+        ),
+        (
+            "In Kazakhstan the firm was fined under Article 174 of the Tax Code.",
+            "Article 174",
+            "criminal-code-article-174",
+        ),
         ("Hug the line, the coach told the cyclists in Astana.", "Hug", "adam-hug"),
         ("Sergei Magnitsky died in jail; Kazakhstan was not involved.", "Magnitsky", "magnitsky-sanctions"),
-        ("The Ombudsman of Sweden met Kazakhstan's envoy.", "Ombudsman", "office-of-the-human-rights-ombudsman"),
+        (
+            "The Ombudsman of Sweden met Kazakhstan's envoy.",
+            "Ombudsman",
+            "office-of-the-human-rights-ombudsman",
+        ),
     ],
 )
 def test_the_issues_english_traps_are_not_linked(text, trap, entity):
@@ -256,12 +275,37 @@ def test_the_issues_english_traps_are_not_linked(text, trap, entity):
 @pytest.mark.parametrize(
     ("text", "surface", "entity", "why"),
     [
-        ("Kazakhstan's Parliament passed the bill.", "Parliament", "parliament", "Kazakhstan context: 'Kazakhstan' at 0"),
-        ("The Mazhilis sent the bill to Parliament.", "Parliament", "parliament", "Kazakhstan context: 'Mazhilis' at 4"),
+        (
+            "Kazakhstan's Parliament passed the bill.",
+            "Parliament",
+            "parliament",
+            "Kazakhstan context: 'Kazakhstan' at 0",
+        ),
+        (
+            "The Mazhilis sent the bill to Parliament.",
+            "Parliament",
+            "parliament",
+            "Kazakhstan context: 'Mazhilis' at 4",
+        ),
         ("Mr Hug said the decree falls short.", "Hug", "adam-hug", "title 'Mr'"),
-        ("Adam Hug wrote the report. Hug added a preface.", "Hug", "adam-hug", "full name earlier in text: 'Adam Hug' at 0"),
-        ("The UK weighs Magnitsky listings.", "Magnitsky", "magnitsky-sanctions", "not part of a longer name"),
-        ("Protesters in Almaty cited the Constitution.", "Constitution", "constitution", "Kazakhstan context: 'Almaty' at 14"),
+        (
+            "Adam Hug wrote the report. Hug added a preface.",
+            "Hug",
+            "adam-hug",
+            "full name earlier in text: 'Adam Hug' at 0",
+        ),
+        (
+            "The UK weighs Magnitsky listings.",
+            "Magnitsky",
+            "magnitsky-sanctions",
+            "not part of a longer name",
+        ),
+        (
+            "Protesters in Almaty cited the Constitution.",
+            "Constitution",
+            "constitution",
+            "Kazakhstan context: 'Almaty' at 14",
+        ),
     ],
 )
 def test_ambiguous_forms_link_on_evidence_and_say_which(text, surface, entity, why):
@@ -279,9 +323,14 @@ def test_a_context_form_without_context_is_not_linked():
 
 
 def test_each_mention_says_which_form_matched():
-    """A mention's form: the canonical name, an alias, an acronym or a transliteration; safe ones have no evidence."""
+    """A mention's form: the name, an alias, an acronym or a transliteration; safe ones have no evidence."""
     found = annotate("Kassym-Jomart Tokayev, Tokayev, Tokaev and the EBRD")
-    assert [m.form for m in found] == [AliasForm.NAME, AliasForm.ALIAS, AliasForm.TRANSLITERATION, AliasForm.ACRONYM]
+    assert [m.form for m in found] == [
+        AliasForm.NAME,
+        AliasForm.ALIAS,
+        AliasForm.TRANSLITERATION,
+        AliasForm.ACRONYM,
+    ]
     assert {m.resolved_by for m in found} == {None}
 
 
@@ -304,16 +353,24 @@ RUSSIAN = [
 INFLECTED = any(f.generated for e in kzrights.load().entities for f in e.forms)
 
 
-@pytest.mark.xfail(not INFLECTED, reason="the inflected forms come with issue 14 part B's inflector", strict=True)
+@pytest.mark.xfail(
+    not INFLECTED, reason="the inflected forms come with issue 14 part B's inflector", strict=True
+)
 @pytest.mark.parametrize(("text", "surface", "entity"), RUSSIAN)
 def test_the_issues_russian_forms_are_linked(text, surface, entity):
     """The Russian case forms of the issue are linked, as inflected forms."""
     (mention,) = annotate(text)
-    assert (mention.text, mention.entity_id, mention.form) == (surface, f"entities.{entity}", AliasForm.INFLECTED)
+    assert (mention.text, mention.entity_id, mention.form) == (
+        surface,
+        f"entities.{entity}",
+        AliasForm.INFLECTED,
+    )
 
 
 def _entity(short: str, name: str, *forms: Alias) -> Entity:
-    return Entity(f"entities.{short}", EntityCategory.PERSON, name, (), "", (), (Alias(name, AliasForm.NAME), *forms))
+    return Entity(
+        f"entities.{short}", EntityCategory.PERSON, name, (), "", (), (Alias(name, AliasForm.NAME), *forms)
+    )
 
 
 def _generated(text: str, case: str) -> Alias:
@@ -323,7 +380,12 @@ def _generated(text: str, case: str) -> Alias:
 # Nazarbayev's genitive is Dariga Nazarbayeva's surname: a form two entities share
 SHARED = Linker(
     [
-        _entity("nursultan", "Нурсултан Назарбаев", Alias("Назарбаев", language="ru"), _generated("Назарбаева", "genitive")),
+        _entity(
+            "nursultan",
+            "Нурсултан Назарбаев",
+            Alias("Назарбаев", language="ru"),
+            _generated("Назарбаева", "genitive"),
+        ),
         _entity("dariga", "Дарига Назарбаева", Alias("Назарбаева", language="ru")),
     ]
 )
@@ -340,7 +402,7 @@ SHARED = Linker(
     ],
 )
 def test_a_form_two_entities_share_is_never_linked_by_accident(text, expected):
-    """A generated form that is another entity's name goes to the one the text names otherwise, else to none."""
+    """A generated form that is another entity's name goes to the one the text names otherwise, or none."""
     assert [m.entity_id.removeprefix("entities.") for m in SHARED.annotate(text)] == expected
 
 
@@ -394,7 +456,7 @@ def test_unambiguous_only_is_a_subset_of_the_default(text):
 
 
 NEUTRAL = st.lists(
-    st.sampled_from(["The", "weather", "in", "Paris", "was", "mild", ".", "Markets", "rose", "London", "Mr", "Smith"]),
+    st.sampled_from(["The", "weather", "in", "Paris", "was", "mild", ".", "Markets", "rose", "London", "Mr"]),
     max_size=40,
 ).map(" ".join)  # fmt: skip
 
@@ -402,7 +464,7 @@ NEUTRAL = st.lists(
 @settings(max_examples=200)
 @given(NEUTRAL, NEUTRAL, st.sampled_from(["Parliament", "the Constitution", "Article 174", "the Ombudsman"]))
 def test_far_away_unrelated_text_never_gives_context(before, after, form):
-    """A context form in a text that never points to Kazakhstan stays unlinked, whatever unrelated text surrounds it."""
+    """A context form in a text that never points to Kazakhstan stays unlinked, whatever text surrounds it."""
     text = f"{before}\n\n{'lorem ipsum ' * 50}{form} met today.\n\n{after}"
     context = {"entities.parliament", "entities.constitution", "entities.criminal-code-article-174",
                "entities.office-of-the-human-rights-ombudsman"}  # fmt: skip
@@ -415,7 +477,7 @@ ALIAS_TEXT = st.from_regex(r"[A-Z][a-z]{3,9}( [A-Z][a-z]{2,8})?", fullmatch=True
 @settings(max_examples=100, deadline=None)
 @given(ALIAS_TEXT)
 def test_a_user_alias_round_trips(alias):
-    """An alias a user adds is linked to its entity, also after the linker is pickled; removing it unlinks it."""
+    """A user's alias links to its entity, also after the linker is pickled; removing it unlinks it."""
     base = Linker.from_release()
     known = {f.text.casefold() for e in base.entities for f in e.forms}
     if alias.casefold() in known:
@@ -431,8 +493,14 @@ def test_a_user_alias_round_trips(alias):
 
 
 def test_user_entities_and_switched_off_aliases():
-    """A user entity links with the same rules; an alias switched off is no longer linked; the default is untouched."""
-    adil = Entity("entities.adil-soz", EntityCategory.ORGANISATION, "Adil Soz", ("Әділ сөз",), "A press freedom foundation.")
+    """A user entity links by the same rules; an alias switched off no longer links; the default stays."""
+    adil = Entity(
+        "entities.adil-soz",
+        EntityCategory.ORGANISATION,
+        "Adil Soz",
+        ("Әділ сөз",),
+        "A press freedom foundation.",
+    )
     linker = Linker.from_release().with_entities([adil]).without_aliases(["Oyan"])
     found = [(m.text, m.entity_id) for m in linker.annotate("Adil Soz and Oyan, Qazaqstan; Oyan too.")]
     assert found == [("Adil Soz", "entities.adil-soz"), ("Oyan, Qazaqstan", "entities.oyan-qazaqstan")]
@@ -467,5 +535,7 @@ def test_annotate_is_the_release_linker():
     """annotate() gives what the release's Linker gives, for both modes."""
     text = "Kazakhstan's Parliament and the European Parliament; Mr Hug."
     assert annotate(text) == Linker.from_release().annotate(text)
-    assert annotate(text, unambiguous_only=True) == Linker.from_release().annotate(text, unambiguous_only=True)
+    assert annotate(text, unambiguous_only=True) == Linker.from_release().annotate(
+        text, unambiguous_only=True
+    )
     assert [m.text for m in annotate(text)] == ["Kazakhstan", "Parliament", "Hug"]

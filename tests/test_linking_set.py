@@ -68,7 +68,14 @@ def _problems(texts: list[dict], entity_ids: set[str]) -> list[str]:
 def _evaluate(labels: Path, *version: str) -> dict:
     """Run the evaluation script as its users do, and read its JSON."""
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--labels", str(labels), "--json", *(("--version", *version) if version else ())],
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--labels",
+            str(labels),
+            "--json",
+            *(("--version", *version) if version else ()),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -156,7 +163,7 @@ FLOORS = {
 
 
 def test_annotate_keeps_its_current_scores():
-    """Per language and overall, annotate's precision and recall on the set stay at their level, and no trap is linked."""
+    """Per language and overall, precision and recall stay at their level, and no trap is linked."""
     result = _evaluate(LABELS)
     for language, floor in FLOORS.items():
         scores = result["scores"][language]

@@ -319,7 +319,9 @@ def _make_unstructurer() -> cattrs.BaseConverter:
     converter.register_unstructure_hook(Mention, lambda m: _without_defaults(mention(m), _MENTION_LATER))
     asdict = converter.unstructure_attrs_asdict
     converter.register_unstructure_hook(Entity, lambda e: _entity_data(asdict(e), e))
-    converter.register_unstructure_hook(ReleaseDocument, lambda d: _without_defaults(asdict(d), {"linking": []}))
+    converter.register_unstructure_hook(
+        ReleaseDocument, lambda d: _without_defaults(asdict(d), {"linking": []})
+    )
     return converter
 
 

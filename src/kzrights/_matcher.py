@@ -192,7 +192,9 @@ class Matcher:
         for entry in aliases:
             alias, entity_id = entry[0], entry[1]
             candidate: Candidate = (
-                (entity_id, entry[2], entry[3], entry[4]) if len(entry) == 5 else (entity_id, AliasForm.ALIAS, Ambiguity.SAFE, False)
+                (entity_id, entry[2], entry[3], entry[4])
+                if len(entry) == 5
+                else (entity_id, AliasForm.ALIAS, Ambiguity.SAFE, False)
             )
             alias = alias.strip()
             if not alias:
@@ -259,7 +261,9 @@ class Matcher:
         moved = []
         for mention in found:
             start, end = back.start(mention.start), back.end(mention.end)
-            moved.append(new(Mention, (mention.entity_id, text[start:end], start, end, None, None, mention.form, None)))
+            moved.append(
+                new(Mention, (mention.entity_id, text[start:end], start, end, None, None, mention.form, None))
+            )
         return moved, pending
 
     def _scan(self, text: str, low: str, pending: Pending) -> list[Mention] | None:
@@ -293,7 +297,9 @@ class Matcher:
                 if candidates is not None:
                     pending.append((len(found), candidates))
                 # tuple.__new__ skips the keyword handling of Mention(...)
-                found.append(new(Mention, (entity_id, same(surface, surface), start, end, None, None, form, None)))
+                found.append(
+                    new(Mention, (entity_id, same(surface, surface), start, end, None, None, form, None))
+                )
             elif not self._keep(match, text, low, found, pending):
                 return None
         return found

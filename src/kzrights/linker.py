@@ -47,7 +47,7 @@ from .errors import LinkerError, UnknownIdError, UnsupportedReleaseError
 from .records import Alias, AliasForm, Ambiguity, Entity, LinkingRules, Mention, MentionList
 
 if TYPE_CHECKING:
-    from ._matcher import Candidate, Matcher, Pending
+    from ._matcher import Candidate, Matcher
 
 __all__ = ["Linker"]
 
@@ -102,12 +102,29 @@ class Linker:
         []
     """
 
-    __slots__ = ("_blocking", "_by_id", "_context_ids", "_entities", "_function", "_kazakh_ids", "_matcher", "_rules",
-                 "_titles", "_words")  # fmt: skip
+    __slots__ = (
+        "_blocking",
+        "_by_id",
+        "_context_ids",
+        "_entities",
+        "_function",
+        "_kazakh_ids",
+        "_matcher",
+        "_rules",
+        "_titles",
+        "_words",
+    )
 
     _entities: tuple[Entity, ...]
+    _by_id: dict[str, Entity]
     _rules: LinkingRules
     _matcher: Matcher
+    _context_ids: frozenset[str]
+    _kazakh_ids: frozenset[str]
+    _words: re.Pattern[str] | None
+    _blocking: re.Pattern[str] | None
+    _titles: frozenset[str]
+    _function: frozenset[str]
 
     def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
         from ._matcher import entity_matcher
@@ -166,7 +183,9 @@ class Linker:
         linker = _LINKERS.get(report.version)
         if linker is None:
             if not report.entities:
-                raise UnsupportedReleaseError(report.version, "has no entity registry (added in release 1.1.0)")
+                raise UnsupportedReleaseError(
+                    report.version, "has no entity registry (added in release 1.1.0)"
+                )
             with FIRST_USE:
                 linker = _LINKERS.get(report.version)
                 if linker is None:
@@ -192,7 +211,9 @@ class Linker:
                 return candidate
         raise UnknownIdError(entity_id, self._by_id, what="entity")
 
-    def with_aliases(self, aliases: Mapping[str, str], *, ambiguity: Ambiguity | str = Ambiguity.SAFE) -> Linker:
+    def with_aliases(
+        self, aliases: Mapping[str, str], *, ambiguity: Ambiguity | str = Ambiguity.SAFE
+    ) -> Linker:
         """Return a linker that also knows these aliases.
 
         Args:
@@ -220,7 +241,9 @@ class Linker:
                 raise LinkerError(alias, "an alias must have a letter or digit")
             added.setdefault(self._id(entity_id), []).append(Alias(alias.strip(), AliasForm.ALIAS, ambiguity))
         entities = tuple(
-            attrs.evolve(e, aliases=(*e.aliases, *(a.text for a in added[e.id])), forms=(*e.forms, *added[e.id]))
+            attrs.evolve(
+                e, aliases=(*e.aliases, *(a.text for a in added[e.id])), forms=(*e.forms, *added[e.id])
+            )
             if e.id in added
             else e
             for e in self._entities
@@ -319,7 +342,10 @@ class Linker:
                 linked.append(mention)
                 continue
             start, end = mention.start, mention.end
-            if any(b_start <= start and end <= b_end and (b_start, b_end) != (start, end) for b_start, b_end in blocked):
+            if any(
+                b_start <= start and end <= b_end and (b_start, b_end) != (start, end)
+                for b_start, b_end in blocked
+            ):
                 continue
             title = self._title_before(text, start)
             # the general patterns are for generic names; a surname or a shared
@@ -327,7 +353,9 @@ class Linker:
             generic = candidates[0][2] in (Ambiguity.CONTEXT, Ambiguity.NAME_PART) and len(candidates) == 1
             if generic and title is None and self._in_longer_name(text, mention, anchors, kazakh):
                 continue
-            decided = self._choose(mention, candidates, linked, safe, anchors, title, about_kazakhstan, named_before)
+            decided = self._choose(
+                mention, candidates, linked, safe, anchors, title, about_kazakhstan, named_before
+            )
             if decided is not None:
                 linked.append(decided)
         return linked
@@ -395,16 +423,18 @@ class Linker:
         if len(ids) > 1:
             # a form several entities share: the one the text names otherwise
             named = [i for i in ids if i in earlier]
-            why = "earlier mention"
+            which = "earlier mention"
             if not named:
                 later = {m.entity_id: m for m in safe if m.start > mention.start}
-                named, earlier, why = [i for i in ids if i in later], later, "later mention"
+                named, earlier, which = [i for i in ids if i in later], later, "later mention"
             if len(named) != 1:
                 return None
             chosen = next(c for c in candidates if c[0] == named[0])
             seen = earlier[named[0]]
             return mention._replace(
-                entity_id=chosen[0], form=chosen[1], resolved_by=f"{why} of the same entity: {seen.text!r} at {seen.start}"
+                entity_id=chosen[0],
+                form=chosen[1],
+                resolved_by=f"{which} of the same entity: {seen.text!r} at {seen.start}",
             )
         entity_id, form, ambiguity, _ = candidates[0]
         same = earlier.get(entity_id)

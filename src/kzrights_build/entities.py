@@ -1,4 +1,6 @@
-"""The entity registry (``seeds/entities.toml``), its linking rules (``seeds/linking.toml``) and the mentions the build computes.
+"""The entity registry (``seeds/entities.toml``), its linking rules and the mentions the build computes.
+
+The linking rules are in ``seeds/linking.toml``.
 
 Each entity's typed forms (`Entity.forms`) are made here: the name and
 the curated aliases, each with the ambiguity class ``linking.toml`` gives it
@@ -97,7 +99,9 @@ def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
     return entities
 
 
-def read_linking(data: dict[str, Any], path: str, entities: Sequence[Entity]) -> tuple[tuple[Entity, ...], LinkingRules]:
+def read_linking(
+    data: dict[str, Any], path: str, entities: Sequence[Entity]
+) -> tuple[tuple[Entity, ...], LinkingRules]:
     """Apply ``linking.toml`` to the registry: each listed form gets its class; and read the rules' evidence.
 
     Returns:
@@ -125,9 +129,7 @@ def read_linking(data: dict[str, Any], path: str, entities: Sequence[Entity]) ->
     classed = tuple(
         attrs.evolve(
             e,
-            forms=tuple(
-                attrs.evolve(f, ambiguity=classes.get((e.id, f.text), f.ambiguity)) for f in e.forms
-            ),
+            forms=tuple(attrs.evolve(f, ambiguity=classes.get((e.id, f.text), f.ambiguity)) for f in e.forms),
         )
         for e in entities
     )
@@ -219,7 +221,9 @@ def _mentions_in(record: TextRecord, source: str, linker: Linker, named: set[str
         if start >= 0
     ]
     # the report is about Kazakhstan throughout, and names people in full in earlier records
-    found = linker._link(record.text, about_kazakhstan="the report is about Kazakhstan", named_before=frozenset(named))
+    found = linker._link(
+        record.text, about_kazakhstan="the report is about Kazakhstan", named_before=frozenset(named)
+    )
     named.update(m.entity_id for m in found if m.resolved_by is None)
     return [
         Mention(
