@@ -27,6 +27,7 @@ from cattrs.cols import namedtuple_dict_unstructure_factory
 from ._compat import date
 from ._document import PARTS, ReleaseDocument
 from ._layout import READABLE_SCHEMAS, SCHEMA
+from ._names import default_forms
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
@@ -38,7 +39,6 @@ from .records import (
     FigureKind,
     Mention,
     Span,
-    default_forms,
 )
 
 if TYPE_CHECKING:
@@ -204,6 +204,8 @@ class _ReleaseHooks:
             elif attrs.has(kind):
                 attributes = _resolved_fields(kind)
                 hook = self._fields(kind, [(a.name, a.type, a.default is attrs.NOTHING) for a in attributes])
+                if kind is Entity:
+                    hook = _with_default_forms(hook)
             elif _is_homogeneous_tuple(kind):
                 hook = self._tuple(kind)
             else:
@@ -287,6 +289,18 @@ class _ReleaseHooks:
                 raise _Invalid(label, str(exc)) from None
 
         return structure_fields
+
+
+def _with_default_forms(structure_entity: Hook) -> Hook:
+    """An entity stored without ``forms`` (as before release 1.2.0) gets those its name and aliases give."""
+
+    def hook(value: Any, kind: Any) -> Entity:
+        entity: Entity = structure_entity(value, kind)
+        if not entity.forms:
+            return attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))
+        return entity
+
+    return hook
 
 
 def _make_structurer() -> cattrs.BaseConverter:

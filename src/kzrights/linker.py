@@ -2,29 +2,9 @@
 
 A `Linker` holds an entity registry (by default a release's) and the
 curated evidence of the linking rules ([`LinkingRules`][kzrights.records.LinkingRules]).
-It finds every form of every entity with the compiled matcher
-(`kzrights._matcher`), links the ``safe`` forms at once, and decides each
-other one on evidence from the text itself, as a careful reader would:
-
-1. A form inside a longer proper name that names something else is never
-   linked: a curated blocking name ("Sergei Magnitsky", "Tax Code"), a
-   capitalised word before it that is not a function word ("European
-   Parliament", "Croatian Constitution", "Sweden's Ombudsman"), ``of
-   (the) <Capitalised>`` after it ("Constitution of the United States",
-   "Article 174 of the Tax Code"), or, after a Cyrillic form, a
-   capitalised word ("Конституция США", "Парламент Грузии").  A word that
-   points to Kazakhstan never blocks ("Kazakhstan's Parliament").
-2. ``name-part``: linked if not blocked.
-3. ``context``: linked only if the text points to Kazakhstan: a ``safe``
-   mention of a Kazakh entity (`LinkingRules.context_entity_ids`) or a
-   Kazakh word (`LinkingRules.context_words`) anywhere in it, or the
-   entity named by a safe form elsewhere in it.
-4. ``given-name``: linked only after a title ("Mr Hug") or after the
-   entity was named by a safe form earlier in the text ("Adam Hug … Hug").
-5. A form several entities share (an inflected form that is also another
-   entity's name: "Назарбаева") goes to the one candidate the text names by
-   another form, earlier or else later; if none or both are named, it is
-   not linked.
+It finds every form of every entity, links the ``safe`` forms at once,
+and decides each other one on evidence from the text itself (the rules are
+in `kzrights._linking` and in ``docs/data-dictionary.md``, "Linking rules").
 
 Each mention says which form it matched (``form``) and, for one decided by
 a rule, what decided it (``resolved_by``).  With ``unambiguous_only=True``
@@ -37,41 +17,16 @@ pool or Spark can ship it); ``with_aliases``, ``with_entities`` and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from ._linking import Engine
 from .errors import LinkerError, UnknownIdError, UnsupportedReleaseError
-from .records import Alias, AliasForm, Ambiguity, Entity, LinkingRules, Mention, MentionList
-
-if TYPE_CHECKING:
-    from ._matcher import Candidate, Matcher
+from .records import Alias, AliasForm, Ambiguity, Entity, LinkingRules, MentionList
 
 __all__ = ["Linker"]
-
-# the word before a form (letters, digits, apostrophes, dots, dashes), then spaces or tabs only
-_WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
-_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?([^\W\d_][\w'’\-]*)")
-_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-
-
-def _starts_upper(word: str) -> bool:
-    return word[:1].isupper()
-
-
-def _words_pattern(words: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
-    """One regex for whole words; ``word*`` stands for every word it begins; spaces match any whitespace."""
-    branches = []
-    for word in sorted(set(words), key=len, reverse=True):
-        stem = word.endswith("*")
-        core = r"\s+".join(re.escape(part) for part in word.rstrip("*").split())
-        branches.append(core + (r"\w*" if stem else ""))
-    if not branches:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", flags)
 
 
 class Linker:
@@ -102,69 +57,22 @@ class Linker:
         []
     """
 
-    __slots__ = (
-        "_blocking",
-        "_by_id",
-        "_context_ids",
-        "_entities",
-        "_function",
-        "_kazakh_ids",
-        "_matcher",
-        "_rules",
-        "_titles",
-        "_words",
-    )
+    __slots__ = ("_engine",)
 
-    _entities: tuple[Entity, ...]
-    _by_id: dict[str, Entity]
-    _rules: LinkingRules
-    _matcher: Matcher
-    _context_ids: frozenset[str]
-    _kazakh_ids: frozenset[str]
-    _words: re.Pattern[str] | None
-    _blocking: re.Pattern[str] | None
-    _titles: frozenset[str]
-    _function: frozenset[str]
+    _engine: Engine
 
     def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
-        from ._matcher import entity_matcher
-
-        entities = tuple(entities)
-        by_id: dict[str, Entity] = {}
-        for entity in entities:
-            if not isinstance(entity, Entity):
-                raise TypeError(f"entities must be Entity records, not {type(entity).__name__}")
-            if entity.id in by_id:
-                raise LinkerError(entity.id, "two entities have this id")
-            by_id[entity.id] = entity
-        rules = rules if rules is not None else LinkingRules()
-        try:
-            matcher = entity_matcher(entities)
-        except ValueError as exc:
-            raise LinkerError(str(exc).split("'")[1] if "'" in str(exc) else "", str(exc)) from None
-        set_ = object.__setattr__
-        set_(self, "_entities", entities)
-        set_(self, "_by_id", by_id)
-        set_(self, "_rules", rules)
-        set_(self, "_matcher", matcher)
-        set_(self, "_context_ids", frozenset(rules.context_entity_ids))
-        # the entities of Kazakhstan: those whose mention is context, and those with a context form
-        kazakh_ids = {e.id for e in entities if any(f.ambiguity is Ambiguity.CONTEXT for f in e.forms)}
-        set_(self, "_kazakh_ids", frozenset(kazakh_ids) | frozenset(rules.context_entity_ids))
-        set_(self, "_words", _words_pattern(rules.context_words))
-        set_(self, "_blocking", _words_pattern(rules.blocking_names, re.IGNORECASE))
-        set_(self, "_titles", frozenset(t.casefold() for t in rules.titles))
-        set_(self, "_function", frozenset(w.casefold() for w in rules.function_words))
+        object.__setattr__(self, "_engine", Engine(entities, rules))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Linker is immutable: use with_aliases() and the like, not .{name} =")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # the matcher and patterns are rebuilt in the receiving process
-        return (Linker, (self._entities, self._rules))
+        return (Linker, (self._engine.entities, self._engine.rules))
 
     def __repr__(self) -> str:
-        return f"<Linker: {len(self._entities)} entities>"
+        return f"<Linker: {len(self._engine.entities)} entities>"
 
     @classmethod
     def from_release(cls, version: str | None = None) -> Linker:
@@ -196,20 +104,20 @@ class Linker:
     @property
     def entities(self) -> tuple[Entity, ...]:
         """The registry this linker links, user entities and aliases included."""
-        return self._entities
+        return self._engine.entities
 
     @property
     def rules(self) -> LinkingRules:
         """The curated evidence it weighs."""
-        return self._rules
+        return self._engine.rules
 
     def _id(self, entity_id: str) -> str:
         if not isinstance(entity_id, str):
             raise TypeError(f"entity ids must be str, not {type(entity_id).__name__}")
         for candidate in (entity_id, f"entities.{entity_id}"):
-            if candidate in self._by_id:
+            if candidate in self._engine.by_id:
                 return candidate
-        raise UnknownIdError(entity_id, self._by_id, what="entity")
+        raise UnknownIdError(entity_id, self._engine.by_id, what="entity")
 
     def with_aliases(
         self, aliases: Mapping[str, str], *, ambiguity: Ambiguity | str = Ambiguity.SAFE
@@ -246,9 +154,9 @@ class Linker:
             )
             if e.id in added
             else e
-            for e in self._entities
+            for e in self._engine.entities
         )
-        return Linker(entities, self._rules)
+        return Linker(entities, self._engine.rules)
 
     def with_entities(self, entities: Iterable[Entity]) -> Linker:
         """Return a linker that also links these entities (each with an id no entity has yet).
@@ -257,7 +165,7 @@ class Linker:
             TypeError: If one is not an [`Entity`][kzrights.records.Entity].
             LinkerError: If an id is taken, or a form is another entity's.
         """
-        return Linker((*self._entities, *entities), self._rules)
+        return Linker((*self._engine.entities, *entities), self._engine.rules)
 
     def without_aliases(self, aliases: Iterable[str]) -> Linker:
         """Return a linker that no longer links these forms (compared case-insensitively).
@@ -276,7 +184,7 @@ class Linker:
             if not isinstance(alias, str):
                 raise TypeError(f"aliases must be str, not {type(alias).__name__}")
             drop.add(alias.strip().casefold())
-        known = {form.text.casefold() for e in self._entities for form in e.forms}
+        known = {form.text.casefold() for e in self._engine.entities for form in e.forms}
         for alias in sorted(drop - known):
             raise LinkerError(alias, "no entity has this alias")
         entities = tuple(
@@ -285,9 +193,9 @@ class Linker:
                 aliases=tuple(a for a in e.aliases if a.casefold() not in drop),
                 forms=tuple(f for f in e.forms if f.text.casefold() not in drop),
             )
-            for e in self._entities
+            for e in self._engine.entities
         )
-        return Linker(entities, self._rules)
+        return Linker(entities, self._engine.rules)
 
     def annotate(self, text: str, *, unambiguous_only: bool = False) -> MentionList:
         """Find the entities in ``text``, as [`kzrights.annotate`][kzrights.annotation.annotate] does.
@@ -306,154 +214,7 @@ class Linker:
             raise TypeError(f"text must be a str, not {type(text).__name__}")
         if not text:
             return MentionList()
-        return MentionList(self._link(text, unambiguous_only=unambiguous_only))
-
-    def _link(
-        self,
-        text: str,
-        *,
-        unambiguous_only: bool = False,
-        about_kazakhstan: str | None = None,
-        named_before: frozenset[str] = frozenset(),
-    ) -> list[Mention]:
-        """Find the forms in ``text`` and decide those that are not safe (see the module's docstring).
-
-        ``about_kazakhstan`` (the build's "the report is about Kazakhstan")
-        stands for context the text itself may not give; ``named_before``
-        are entities named in full in earlier parts of the same document.
-        """
-        found, pending = self._matcher.scan(text)
-        if not pending:
-            return found
-        undecided = dict(pending)
-        if unambiguous_only:
-            return [m for i, m in enumerate(found) if i not in undecided]
-        safe = [m for i, m in enumerate(found) if i not in undecided]
-        anchors = [(m.start, m.end, m.text) for m in safe if m.entity_id in self._context_ids]
-        if self._words is not None:
-            anchors += [(w.start(), w.end(), w.group()) for w in self._words.finditer(text)]
-        blocked = [(b.start(), b.end()) for b in self._blocking.finditer(text)] if self._blocking else []
-        # what may follow "of the" without naming something else: the Kazakh things the text names
-        kazakh = anchors + [(m.start, m.end, m.text) for m in found if m.entity_id in self._kazakh_ids]
-        linked: list[Mention] = []
-        for index, mention in enumerate(found):
-            candidates = undecided.get(index)
-            if candidates is None:
-                linked.append(mention)
-                continue
-            start, end = mention.start, mention.end
-            if any(
-                b_start <= start and end <= b_end and (b_start, b_end) != (start, end)
-                for b_start, b_end in blocked
-            ):
-                continue
-            title = self._title_before(text, start)
-            # the general patterns are for generic names; a surname or a shared
-            # person's form is lengthened by a first name, which the matcher takes whole
-            generic = candidates[0][2] in (Ambiguity.CONTEXT, Ambiguity.NAME_PART) and len(candidates) == 1
-            if generic and title is None and self._in_longer_name(text, mention, anchors, kazakh):
-                continue
-            decided = self._choose(
-                mention, candidates, linked, safe, anchors, title, about_kazakhstan, named_before
-            )
-            if decided is not None:
-                linked.append(decided)
-        return linked
-
-    def _title_before(self, text: str, start: int) -> str | None:
-        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-        if before is not None and before.group(1).casefold() in self._titles:
-            return before.group(1)
-        return None
-
-    def _is_anchor(self, start: int, end: int, anchors: list[tuple[int, int, str]]) -> bool:
-        return any(a_start <= start < a_end or start <= a_start < end for a_start, a_end, _ in anchors)
-
-    def _in_longer_name(
-        self,
-        text: str,
-        mention: Mention,
-        anchors: list[tuple[int, int, str]],
-        kazakh: list[tuple[int, int, str]],
-    ) -> bool:
-        """Whether a capitalised word before or a name after makes the form part of a longer proper name.
-
-        Only a form that starts with a capital is a name a word before can
-        lengthen ("European Parliament"; not "Remove laws on insulting …").
-        A name after may be one of the Kazakh things the text names ("the
-        Committee of the Ministry of Digital Development").
-        """
-        before = _WORD_BEFORE.search(text, max(0, mention.start - 60), mention.start)
-        if before is not None and _starts_upper(mention.text):
-            word = before.group(1)
-            bare = word.rstrip(".").removesuffix("'s").removesuffix("’s")
-            if (
-                _starts_upper(word)
-                and bare.casefold() not in self._function
-                and not self._is_anchor(before.start(1), before.end(1), anchors)
-            ):
-                return True
-        after = _OF_AFTER.match(text, mention.end)
-        if after is None and _CYRILLIC.search(mention.text):
-            after = _WORD_AFTER.match(text, mention.end)
-        if after is not None:
-            word = after.group(1)
-            if (
-                _starts_upper(word)
-                and word.casefold() not in self._function
-                and not self._is_anchor(after.start(1), after.end(1), kazakh)
-            ):
-                return True
-        return False
-
-    def _choose(
-        self,
-        mention: Mention,
-        candidates: tuple[Candidate, ...],
-        linked: list[Mention],
-        safe: list[Mention],
-        anchors: list[tuple[int, int, str]],
-        title: str | None,
-        about_kazakhstan: str | None,
-        named_before: frozenset[str],
-    ) -> Mention | None:
-        """The mention as linked, with its evidence, or ``None`` if the text gives none."""
-        ids = list(dict.fromkeys(c[0] for c in candidates))
-        earlier = {m.entity_id: m for m in linked if m.resolved_by is None or m.entity_id in ids}
-        if len(ids) > 1:
-            # a form several entities share: the one the text names otherwise
-            named = [i for i in ids if i in earlier]
-            which = "earlier mention"
-            if not named:
-                later = {m.entity_id: m for m in safe if m.start > mention.start}
-                named, earlier, which = [i for i in ids if i in later], later, "later mention"
-            if len(named) != 1:
-                return None
-            chosen = next(c for c in candidates if c[0] == named[0])
-            seen = earlier[named[0]]
-            return mention._replace(
-                entity_id=chosen[0],
-                form=chosen[1],
-                resolved_by=f"{which} of the same entity: {seen.text!r} at {seen.start}",
-            )
-        entity_id, form, ambiguity, _ = candidates[0]
-        same = earlier.get(entity_id)
-        full = f"full name earlier in text: {same.text!r} at {same.start}" if same is not None else None
-        if ambiguity is Ambiguity.NAME_PART:
-            why: str | None = "not part of a longer name"
-        elif ambiguity is Ambiguity.GIVEN_NAME:
-            why = f"title {title!r}" if title else full
-            if why is None and entity_id in named_before:
-                why = "named in full earlier in the document"
-        else:  # context
-            why = about_kazakhstan
-            if why is None and anchors:
-                where, _, word = min(anchors, key=lambda a: abs(a[0] - mention.start))
-                why = f"Kazakhstan context: {word!r} at {where}"
-            why = why or full
-        if why is None:
-            return None
-        return mention._replace(form=form, resolved_by=why)
+        return MentionList(self._engine.link(text, unambiguous_only=unambiguous_only))
 
 
 _LINKERS: dict[str, Linker] = {}

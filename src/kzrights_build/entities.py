@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 import attrs
 
+from kzrights._linking import Engine
 from kzrights._matcher import entity_matcher
-from kzrights._names import name_key
+from kzrights._names import default_forms, name_key
 from kzrights._provenance import SourceMap, clean
 from kzrights.errors import BuildError
-from kzrights.linker import Linker
 from kzrights.records import (
     Alias,
     AliasForm,
@@ -66,6 +66,7 @@ def _entity(seed: EntitySeed) -> Entity:
         aliases=seed.aliases,
         description=seed.description,
         related_ids=tuple(f"entities.{r}" for r in seed.related),
+        forms=default_forms(seed.name, seed.aliases),
     )
 
 
@@ -208,7 +209,7 @@ def with_inflected_forms(entities: Sequence[Entity], inflect: Inflector | None =
     return tuple(attrs.evolve(e, forms=(*e.forms, *inflected_aliases(e, inflect))) for e in entities)
 
 
-def _mentions_in(record: TextRecord, source: str, linker: Linker, named: set[str]) -> list[Mention]:
+def _mentions_in(record: TextRecord, source: str, linker: Engine, named: set[str]) -> list[Mention]:
     cleaned = clean(source, record.span.start, record.span.end)
     if cleaned.text != record.text:  # pragma: no cover - parse and clean agree by construction
         raise BuildError("seeds", f"{record.id}: its text no longer matches its span")
@@ -221,7 +222,7 @@ def _mentions_in(record: TextRecord, source: str, linker: Linker, named: set[str
         if start >= 0
     ]
     # the report is about Kazakhstan throughout, and names people in full in earlier records
-    found = linker._link(
+    found = linker.link(
         record.text, about_kazakhstan="the report is about Kazakhstan", named_before=frozenset(named)
     )
     named.update(m.entity_id for m in found if m.resolved_by is None)
@@ -257,7 +258,7 @@ def link_entities(
         The entity ids each record mentions (in order of first mention), and
         all mentions in reading order.
     """
-    linker = Linker(entities, rules)
+    linker = Engine(entities, rules)
     named: set[str] = set()
     mentions: list[Mention] = []
     entity_ids: dict[str, tuple[str, ...]] = {}
