@@ -30,6 +30,7 @@ text itself, as a careful reader would:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -180,37 +181,66 @@ class Engine:
         undecided = dict(pending)
         if unambiguous_only:
             return [m for i, m in enumerate(found) if i not in undecided]
-        safe = [m for i, m in enumerate(found) if i not in undecided]
-        anchors = [(m.start, m.end, m.text) for m in safe if m.entity_id in self._context_ids]
-        if self._words is not None:
-            anchors += [(w.start(), w.end(), w.group()) for w in self._words.finditer(text)]
-        blocked = [(b.start(), b.end()) for b in self._blocking.finditer(text)] if self._blocking else []
-        # what may follow "of the" without naming something else: the Kazakh things the text names
-        kazakh = anchors + [(m.start, m.end, m.text) for m in found if m.entity_id in self._kazakh_ids]
+        # the evidence, each list in text order: a long text may hold thousands of
+        # mentions, so every look-up below is a bisection, never a pass over them
+        context_ids, kazakh_ids = self._context_ids, self._kazakh_ids
+        anchors = [
+            (m.start, m.end, m.text)
+            for i, m in enumerate(found)
+            if i not in undecided and m.entity_id in context_ids
+        ]
+        kazakh = [(m.start, m.end) for m in found if m.entity_id in kazakh_ids]
+        words: list[tuple[int, int, str]] | None = None  # the context words, scanned only if needed
+        last_safe: dict[str, Mention] = {}
+        for i, m in enumerate(found):
+            if i not in undecided:
+                last_safe[m.entity_id] = m
+        seen: dict[str, Mention] = {}  # the last mention of each entity linked so far
         linked: list[Mention] = []
         for index, mention in enumerate(found):
             candidates = undecided.get(index)
             if candidates is None:
                 linked.append(mention)
+                seen[mention.entity_id] = mention
                 continue
-            start, end = mention.start, mention.end
-            if any(
-                b_start <= start and end <= b_end and (b_start, b_end) != (start, end)
-                for b_start, b_end in blocked
-            ):
+            if self._in_blocking_name(text, mention):
                 continue
-            title = self._title_before(text, start)
+            title = self._title_before(text, mention.start)
             # the general patterns are for generic names; a surname or a shared
             # person's form is lengthened by a first name, which the matcher takes whole
             generic = candidates[0][2] in (Ambiguity.CONTEXT, Ambiguity.NAME_PART) and len(candidates) == 1
-            if generic and title is None and self._in_longer_name(text, mention, anchors, kazakh):
+            if generic and title is None and self._in_longer_name(text, mention, kazakh):
                 continue
+            evidence = None
+            if candidates[0][2] is Ambiguity.CONTEXT and about_kazakhstan is None:
+                evidence = _nearest(anchors, mention.start)
+                if evidence is None:
+                    if words is None:
+                        words = self._context_words(text)
+                    evidence = _nearest(words, mention.start)
             decided = self._choose(
-                mention, candidates, linked, safe, anchors, title, about_kazakhstan, named_before
+                mention, candidates, seen, last_safe, evidence, title, about_kazakhstan, named_before
             )
             if decided is not None:
                 linked.append(decided)
+                seen[decided.entity_id] = decided
         return linked
+
+    def _context_words(self, text: str) -> list[tuple[int, int, str]]:
+        if self._words is None:
+            return []
+        return [(w.start(), w.end(), w.group()) for w in self._words.finditer(text)]
+
+    def _in_blocking_name(self, text: str, mention: Mention) -> bool:
+        """Whether a curated blocking name longer than the form contains it (looked for around it only)."""
+        if self._blocking is None:
+            return False
+        start, end = mention.start, mention.end
+        low = max(0, start - _BLOCKING_REACH)
+        for b in self._blocking.finditer(text, low, min(len(text), end + _BLOCKING_REACH)):
+            if b.start() <= start and end <= b.end() and (b.start(), b.end()) != (start, end):
+                return True
+        return False
 
     def _title_before(self, text: str, start: int) -> str | None:
         before = _WORD_BEFORE.search(text, max(0, start - 40), start)
@@ -218,15 +248,20 @@ class Engine:
             return before.group(1)
         return None
 
-    def _is_anchor(self, start: int, end: int, anchors: list[tuple[int, int, str]]) -> bool:
-        return any(a_start <= start < a_end or start <= a_start < end for a_start, a_end, _ in anchors)
+    def _is_kazakh(self, word: str, start: int, end: int, kazakh: list[tuple[int, int]]) -> bool:
+        """Whether the word at ``start:end`` names a Kazakh thing: a mention of one, or a context word."""
+        at = bisect.bisect_right(kazakh, (end, end)) - 1
+        while at >= 0 and kazakh[at][1] > start:
+            if kazakh[at][0] < end:
+                return True
+            at -= 1
+        return self._words is not None and self._words.fullmatch(word) is not None
 
     def _in_longer_name(
         self,
         text: str,
         mention: Mention,
-        anchors: list[tuple[int, int, str]],
-        kazakh: list[tuple[int, int, str]],
+        kazakh: list[tuple[int, int]],
     ) -> bool:
         """Whether a capitalised word before or a name after makes the form part of a longer proper name.
 
@@ -242,7 +277,7 @@ class Engine:
             if (
                 _starts_upper(word)
                 and bare.casefold() not in self._function
-                and not self._is_anchor(before.start(1), before.end(1), anchors)
+                and not self._is_kazakh(bare, before.start(1), before.end(1), kazakh)
             ):
                 return True
         after = _OF_AFTER.match(text, mention.end)
@@ -253,7 +288,7 @@ class Engine:
             if (
                 _starts_upper(word)
                 and word.casefold() not in self._function
-                and not self._is_anchor(after.start(1), after.end(1), kazakh)
+                and not self._is_kazakh(word, after.start(1), after.end(1), kazakh)
             ):
                 return True
         return False
@@ -262,34 +297,33 @@ class Engine:
         self,
         mention: Mention,
         candidates: tuple[Candidate, ...],
-        linked: list[Mention],
-        safe: list[Mention],
-        anchors: list[tuple[int, int, str]],
+        seen: dict[str, Mention],
+        last_safe: dict[str, Mention],
+        evidence: tuple[int, int, str] | None,
         title: str | None,
         about_kazakhstan: str | None,
         named_before: frozenset[str],
     ) -> Mention | None:
         """The mention as linked, with its evidence, or ``None`` if the text gives none."""
         ids = list(dict.fromkeys(c[0] for c in candidates))
-        earlier = {m.entity_id: m for m in linked if m.resolved_by is None or m.entity_id in ids}
         if len(ids) > 1:
             # a form several entities share: the one the text names otherwise
-            named = [i for i in ids if i in earlier]
-            which = "earlier mention"
+            named = [i for i in ids if i in seen]
+            which, where = "earlier mention", seen
             if not named:
-                later = {m.entity_id: m for m in safe if m.start > mention.start}
-                named, earlier, which = [i for i in ids if i in later], later, "later mention"
+                named = [i for i in ids if i in last_safe and last_safe[i].start > mention.start]
+                which, where = "later mention", last_safe
             if len(named) != 1:
                 return None
             chosen = next(c for c in candidates if c[0] == named[0])
-            seen = earlier[named[0]]
+            other = where[named[0]]
             return mention._replace(
                 entity_id=chosen[0],
                 form=chosen[1],
-                resolved_by=f"{which} of the same entity: {seen.text!r} at {seen.start}",
+                resolved_by=f"{which} of the same entity: {other.text!r} at {other.start}",
             )
         entity_id, form, ambiguity, _ = candidates[0]
-        same = earlier.get(entity_id)
+        same = seen.get(entity_id)
         full = f"full name earlier in text: {same.text!r} at {same.start}" if same is not None else None
         if ambiguity is Ambiguity.NAME_PART:
             why: str | None = "not part of a longer name"
@@ -299,10 +333,22 @@ class Engine:
                 why = "named in full earlier in the document"
         else:  # context
             why = about_kazakhstan
-            if why is None and anchors:
-                where, _, word = min(anchors, key=lambda a: abs(a[0] - mention.start))
-                why = f"Kazakhstan context: {word!r} at {where}"
+            if why is None and evidence is not None:
+                why = f"Kazakhstan context: {evidence[2]!r} at {evidence[0]}"
             why = why or full
         if why is None:
             return None
         return mention._replace(form=form, resolved_by=why)
+
+
+# how far around a form a curated blocking name may reach (the longest is under 60 characters)
+_BLOCKING_REACH = 80
+
+
+def _nearest(spans: list[tuple[int, int, str]], at: int) -> tuple[int, int, str] | None:
+    """The span (in text order) that starts nearest to ``at``; the earlier one of two as near."""
+    if not spans:
+        return None
+    after = bisect.bisect_left(spans, (at,))
+    near = [spans[k] for k in (after - 1, after) if 0 <= k < len(spans)]
+    return min(near, key=lambda span: abs(span[0] - at))
