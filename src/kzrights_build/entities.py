@@ -159,38 +159,40 @@ def inflected_aliases(entity: Entity, inflect: Inflector) -> tuple[Alias, ...]:
     for base in entity.forms:
         if base.language is None or base.generated:
             continue
-        for text, case in inflect(base.text, entity.category, base.language):
-            if text and text not in have and text not in made:
-                made[text] = Alias(
-                    text,
-                    AliasForm.INFLECTED,
-                    base.ambiguity,
-                    generated=True,
-                    language=base.language,
-                    grammatical_case=case,
-                )
+        # Russian and Kazakh alike: Kazakh writes many names in the Russian spelling
+        for language in ("ru", "kk"):
+            for text, case in inflect(base.text, entity.category, language):
+                if text and text not in have and text not in made:
+                    made[text] = Alias(
+                        text,
+                        AliasForm.INFLECTED,
+                        base.ambiguity,
+                        generated=True,
+                        language=language,
+                        grammatical_case=case,
+                    )
     return tuple(made[text] for text in sorted(made))
 
 
-def _part_b_inflector() -> Inflector | None:
-    """The inflector of ``kzrights_build.inflect`` (issue 14, part B), or ``None`` while it is missing.
+def _registry_inflector(entities: Sequence[Entity]) -> Inflector:
+    """The inflector of ``kzrights_build.inflect`` (issue 14, part B), over the whole registry.
 
-    The hook the build calls: ``inflected_forms(name, *, category,
-    language)`` returning records with ``text`` and a case
-    (``grammatical_case`` or ``case``).
+    ``registry_forms`` declines every Cyrillic name and alias of each entity
+    (a person's names all in one gender); its table is read back per base
+    form.  A form serving several cases gets them all, joined by ", "
+    ("genitive, accusative").
     """
-    try:
-        from . import inflect  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    generate = getattr(inflect, "inflected_forms", None)
-    if generate is None:  # pragma: no cover - depends on part B's module
-        return None
+    from .inflect import registry_forms
+
+    table: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for forms in registry_forms(entities).values():
+        for form in forms:
+            table.setdefault((form.base, form.language), []).append(
+                (form.text, ", ".join(case.value for case in form.cases))
+            )
 
     def inflector(name: str, category: EntityCategory, language: str) -> Iterable[tuple[str, str | None]]:
-        for form in generate(name, category=category.value, language=language):
-            case = getattr(form, "grammatical_case", None) or getattr(form, "case", None)
-            yield form.text, None if case is None else str(getattr(case, "value", case))
+        return table.get((name, language), ())
 
     return inflector
 
@@ -200,12 +202,13 @@ def with_inflected_forms(entities: Sequence[Entity], inflect: Inflector | None =
 
     Args:
         entities: The registry.
-        inflect: The generator; by default ``kzrights_build.inflect``'s, and
-            none at all (the entities as they are) while that is missing.
+        inflect: The generator; by default ``kzrights_build.inflect``'s
+            (pymorphy3 for Russian, rules for Kazakh; the ``build-data`` extra).
+
+    Raises:
+        MissingBuildDependencyError: If pymorphy3 is not installed.
     """
-    inflect = inflect if inflect is not None else _part_b_inflector()
-    if inflect is None:
-        return tuple(entities)
+    inflect = inflect if inflect is not None else _registry_inflector(entities)
     return tuple(attrs.evolve(e, forms=(*e.forms, *inflected_aliases(e, inflect))) for e in entities)
 
 
