@@ -369,20 +369,20 @@ def _rebuild(exact: dict[str, Sense], folded: dict[str, Sense]) -> Matcher:
 def entity_matcher(entities: Sequence[Entity]) -> Matcher:
     """The matcher for these entities' forms (`Entity.forms`): the one annotate and the build share.
 
-    A name or alias missing from ``forms`` is taken as a safe form too.
+    An alias missing from ``forms`` is taken as a safe form too (the name
+    is never added back: a linker may have switched it off).
 
     The curated forms of every entity come first, then the generated ones,
     so that where a generated form is also another entity's curated form
     (Назарбаева) the curated one is the first candidate.
     """
     entries = [(a.text, e.id, a.form, a.ambiguity, a.generated) for e in entities for a in e.forms]
-    # a name or alias that is not among the forms (an entity built, or changed, with
-    # its aliases alone) is a safe form, as every alias was before typed forms
+    # an alias that is not among the forms (an entity changed with its aliases
+    # alone) is a safe form, as every alias was before typed forms
     for entity in entities:
         typed = {form.text for form in entity.forms}
-        for text in (entity.name, *entity.aliases):
+        for text in entity.aliases:
             if text not in typed:
-                kind = AliasForm.NAME if text == entity.name else AliasForm.ALIAS
-                entries.append((text, entity.id, kind, Ambiguity.SAFE, False))
+                entries.append((text, entity.id, AliasForm.ALIAS, Ambiguity.SAFE, False))
     entries.sort(key=lambda entry: entry[4])  # stable: curated before generated
     return Matcher(entries)
