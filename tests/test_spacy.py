@@ -58,7 +58,7 @@ def test_english_pipeline_links_as_annotate_does(english):
 
 
 def test_russian_pipeline_links_as_annotate_does(russian):
-    """In spacy.blank("ru"), Cyrillic names link, inflected ones too (release 1.2.0), as annotate links them."""
+    """In spacy.blank("ru"), Cyrillic names link, inflected ones too (release 1.2.0), as annotate does."""
     text = "Касым-Жомарт Токаев встретился с представителями ООН; переговоры с Назарбаевым не велись."
     doc = russian(text)
     assert [(e.text, e.kb_id_) for e in doc.ents] == [
