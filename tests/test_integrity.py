@@ -24,12 +24,14 @@ from kzrights._converter import from_report
 from kzrights._integrity import TARGETS, reference_fields
 from kzrights._provenance import PAD, fold
 from kzrights.records import (
+    Alias,
     Entity,
     Figure,
     Footnote,
     FootnoteRef,
     Item,
     Link,
+    LinkingRules,
     Mention,
     Metadata,
     Paragraph,
@@ -411,7 +413,7 @@ def test_tampered_release_with_consistent_hashes(edit, message):
 
 _RECORD_CLASSES = [
     Section, Paragraph, Item, Recommendation, Footnote, FootnoteRef, Link,
-    Entity, Mention, Theme, Figure, Source, Metadata, Rights,
+    Entity, Mention, Theme, Figure, Source, Metadata, Rights, Alias, LinkingRules,
 ]  # fmt: skip
 # string fields that are not ids of other records: a new string field must be put here or be a reference
 _PLAIN_STRINGS = {
@@ -419,7 +421,8 @@ _PLAIN_STRINGS = {
     "country", "language", "source_file", "source_sha256", "citation", "aliases", "authors",
     "urls", "key", "type", "author", "container", "date_text", "issued", "url", "unit",
     "currency", "date", "qualifier", "report_text", "attribution", "code_licence",
-    "annotations_licence",
+    "annotations_licence", "resolved_by", "grammatical_case", "context_words", "titles",
+    "blocking_names", "function_words",
 }  # fmt: skip
 
 

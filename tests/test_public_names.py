@@ -16,6 +16,7 @@ PUBLIC_MODULES = [
     "kzrights.mcp_server",
     "kzrights.annotation",
     "kzrights.compare",
+    "kzrights.linker",
     "kzrights.exports",
     "kzrights.exports.citations",
     "kzrights.exports.documents",

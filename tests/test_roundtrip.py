@@ -7,12 +7,16 @@ import datetime
 import json
 from pathlib import Path
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
 import kzrights
 from kzrights import (
     Addressee,
+    Alias,
+    AliasForm,
+    Ambiguity,
     Basis,
     DataIntegrityError,
     Entity,
@@ -23,6 +27,7 @@ from kzrights import (
     FootnoteRef,
     Item,
     Link,
+    LinkingRules,
     Mention,
     Metadata,
     Paragraph,
@@ -39,6 +44,7 @@ from kzrights._converter import (
     unstructure_document,
 )
 from kzrights._layout import SCHEMA
+from kzrights._names import default_forms
 from kzrights.report import to_report
 
 text = st.text(max_size=40)
@@ -89,6 +95,16 @@ recommendations = st.builds(
     theme_links=st.lists(links, **small).map(tuple),
     evidence_links=st.lists(links, **small).map(tuple),
 )
+aliases = st.builds(
+    Alias,
+    text=text,
+    form=st.sampled_from(AliasForm),
+    ambiguity=st.sampled_from(Ambiguity),
+    generated=st.booleans(),
+    language=st.none() | text,
+    grammatical_case=st.none() | text,
+)
+# a loaded entity always has its forms: stored (from release 1.2.0) or derived from its name and aliases
 entities = st.builds(
     Entity,
     id=ids,
@@ -97,6 +113,16 @@ entities = st.builds(
     aliases=st.lists(text, **small).map(tuple),
     description=text,
     related_ids=st.lists(ids, **small).map(tuple),
+).flatmap(
+    lambda e: (
+        st.just(attrs.evolve(e, forms=default_forms(e.name, e.aliases)))
+        | st.lists(aliases, min_size=1, max_size=3).map(lambda forms: attrs.evolve(e, forms=tuple(forms)))
+    )
+)
+rules = st.builds(
+    LinkingRules,
+    context_entity_ids=st.lists(ids, **small).map(tuple),
+    context_words=st.lists(text, **small).map(tuple),
 )
 mentions = st.builds(
     Mention,
@@ -106,6 +132,8 @@ mentions = st.builds(
     end=st.integers(0, 10**6),
     record_id=st.none() | ids,
     source_span=st.none() | spans,
+    form=st.none() | st.sampled_from(AliasForm),
+    resolved_by=st.none() | text,
 )
 themes = st.builds(
     Theme, id=ids, name=text, basis=st.sampled_from(Basis), description=text, item_id=st.none() | ids
@@ -175,6 +203,7 @@ documents = st.builds(
     mentions=st.lists(mentions, **small).map(tuple),
     themes=st.lists(themes, **small).map(tuple),
     figures=st.lists(figures, **small).map(tuple),
+    linking=st.lists(rules, max_size=1).map(tuple),
 )
 
 

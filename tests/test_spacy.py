@@ -58,12 +58,13 @@ def test_english_pipeline_links_as_annotate_does(english):
 
 
 def test_russian_pipeline_links_as_annotate_does(russian):
-    """In spacy.blank("ru"), Cyrillic names are linked, and what annotate misses is missed too."""
+    """In spacy.blank("ru"), Cyrillic names link, inflected ones too (release 1.2.0), as annotate does."""
     text = "Касым-Жомарт Токаев встретился с представителями ООН; переговоры с Назарбаевым не велись."
     doc = russian(text)
     assert [(e.text, e.kb_id_) for e in doc.ents] == [
         ("Касым-Жомарт Токаев", "entities.kassym-jomart-tokayev"),
         ("ООН", "entities.united-nations"),
+        ("Назарбаевым", "entities.nursultan-nazarbayev"),
     ]
     assert [(m.start, m.end, m.entity_id) for m in kzrights.annotate(text)] == [
         (e.start_char, e.end_char, e.kb_id_) for e in doc.ents

@@ -25,15 +25,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING  # free: import attrs (by .records) imports typing anyway
 
 from .errors import (
+    AmbiguousNameError,
     DataIntegrityError,
     InputTooLongError,
     KzrightsError,
+    LinkerError,
     UnknownIdError,
     UnknownVersionError,
     UnsupportedReleaseError,
 )
 from .records import (
     Addressee,
+    Alias,
+    AliasForm,
+    Ambiguity,
     Basis,
     Entity,
     EntityCategory,
@@ -43,6 +48,7 @@ from .records import (
     FootnoteRef,
     Item,
     Link,
+    LinkingRules,
     Mention,
     Metadata,
     Paragraph,
@@ -62,11 +68,16 @@ if TYPE_CHECKING:
     from .annotation import annotate
     from .compare import diff
     from .exports import export
+    from .linker import Linker
     from .report import Report
 
 __all__ = [
     "DATA_VERSION",
     "Addressee",
+    "Alias",
+    "AliasForm",
+    "Ambiguity",
+    "AmbiguousNameError",
     "Basis",
     "DataIntegrityError",
     "Entity",
@@ -79,6 +90,9 @@ __all__ = [
     "Item",
     "KzrightsError",
     "Link",
+    "Linker",
+    "LinkerError",
+    "LinkingRules",
     "Mention",
     "Metadata",
     "Paragraph",
@@ -109,6 +123,7 @@ __all__ = [
 _UNKNOWN_VERSION = "0+unknown"
 
 _LAZY = {
+    "Linker": "linker",
     "Report": "report",
     "annotate": "annotation",
     "diff": "compare",

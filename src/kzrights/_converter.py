@@ -27,10 +27,14 @@ from cattrs.cols import namedtuple_dict_unstructure_factory
 from ._compat import date
 from ._document import PARTS, ReleaseDocument
 from ._layout import READABLE_SCHEMAS, SCHEMA
+from ._names import default_forms
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
+    AliasForm,
+    Ambiguity,
     Basis,
+    Entity,
     EntityCategory,
     FigureKind,
     Mention,
@@ -180,7 +184,7 @@ class _ReleaseHooks:
             Span: _structure_span,
             date: _structure_date,
         }
-        for enum_class in (Addressee, Basis, EntityCategory, FigureKind):
+        for enum_class in (Addressee, AliasForm, Ambiguity, Basis, EntityCategory, FigureKind):
             self._hooks[enum_class] = _structure_str_enum(enum_class)
 
     def handles(self, kind: Any) -> bool:
@@ -200,6 +204,8 @@ class _ReleaseHooks:
             elif attrs.has(kind):
                 attributes = _resolved_fields(kind)
                 hook = self._fields(kind, [(a.name, a.type, a.default is attrs.NOTHING) for a in attributes])
+                if kind is Entity:
+                    hook = _with_default_forms(hook)
             elif _is_homogeneous_tuple(kind):
                 hook = self._tuple(kind)
             else:
@@ -285,6 +291,18 @@ class _ReleaseHooks:
         return structure_fields
 
 
+def _with_default_forms(structure_entity: Hook) -> Hook:
+    """An entity stored without ``forms`` (as before release 1.2.0) gets those its name and aliases give."""
+
+    def hook(value: Any, kind: Any) -> Entity:
+        entity: Entity = structure_entity(value, kind)
+        if not entity.forms:
+            return attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))
+        return entity
+
+    return hook
+
+
 def _make_structurer() -> cattrs.BaseConverter:
     # BaseConverter: the release's hooks do all the structuring
     converter = cattrs.BaseConverter()
@@ -309,10 +327,35 @@ def _make_unstructurer() -> cattrs.BaseConverter:
     converter.register_unstructure_hook_factory(_has_string_annotations, resolved)
     converter.register_unstructure_hook(Span, lambda span: [span.start, span.end])
     converter.register_unstructure_hook(date, lambda day: day.isoformat())
-    converter.register_unstructure_hook_factory(
-        lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
+    # the fields a later layout added are left out where they hold what a
+    # release without them means, so an older release unstructures to its own JSON
+    mention = namedtuple_dict_unstructure_factory(Mention, converter)
+    converter.register_unstructure_hook(Mention, lambda m: _without_defaults(mention(m), _MENTION_LATER))
+    asdict = converter.unstructure_attrs_asdict
+    converter.register_unstructure_hook(Entity, lambda e: _entity_data(asdict(e), e))
+    converter.register_unstructure_hook(
+        ReleaseDocument, lambda d: _without_defaults(asdict(d), {"linking": []})
     )
     return converter
+
+
+# layout 3 (release 1.2.0): each mention's form and evidence, which older releases lack
+_MENTION_LATER = {"form": None, "resolved_by": None}
+
+
+def _without_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    for key, default in defaults.items():
+        # a tuple field unstructures to a list or a tuple: an empty one is the default either way
+        if key in data and (data[key] == default or (default == [] and not data[key])):
+            del data[key]
+    return data
+
+
+def _entity_data(data: dict[str, Any], entity: Entity) -> dict[str, Any]:
+    """An entity's JSON: its ``forms`` only where they differ from those its name and aliases give."""
+    if entity.forms == default_forms(entity.name, entity.aliases):
+        del data["forms"]
+    return data
 
 
 # Loading only structures; the unstructuring converter (for the build, the

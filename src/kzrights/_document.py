@@ -26,6 +26,7 @@ from .records import (
     Figure,
     Footnote,
     Item,
+    LinkingRules,
     Mention,
     Metadata,
     Paragraph,
@@ -56,6 +57,7 @@ class ReleaseDocument(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
+    linking: tuple[LinkingRules, ...] = ()
 
 
 _HEADER = ("schema", "metadata")

@@ -77,6 +77,7 @@ TARGETS: dict[str, tuple[type, ...]] = {
     "entity_id": (Entity,),
     "entity_ids": (Entity,),
     "related_ids": (Entity,),
+    "context_entity_ids": (Entity,),
     "record_id": _TEXT,
     "record_ids": _TEXT,
     "cited_by": _TEXT,

@@ -21,6 +21,12 @@ in NFC and its mentions are given back as offsets into the text as given.
 There is one path for every text: the lowercase never changes an offset
 (`same_length_lower`).
 
+Each surface form leads to a *sense*: the entity, the kind of form
+(`AliasForm`) and, for a form that is not ``safe``, the candidates the
+linking rules (`kzrights._linker`) must decide between.  A safe form
+becomes a [`Mention`][kzrights.records.Mention] at once; any other is
+handed back as pending, so text without ambiguous names costs nothing more.
+
 A `Matcher` pickles as its two tables of names (a process pool or a
 Spark job can ship it) and rebuilds its patterns on arrival; it never changes
 after it is built.
@@ -33,12 +39,20 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from . import _chars
-from .records import Mention
+from .records import AliasForm, Ambiguity, Mention
 
 if TYPE_CHECKING:
     from .records import Entity
 
-__all__ = ["Matcher", "entity_matcher", "surface_variants"]
+__all__ = ["Candidate", "Matcher", "Pending", "Sense", "entity_matcher", "surface_variants"]
+
+Candidate = tuple[str, AliasForm, Ambiguity, bool]
+"""One entity a surface form may name: ``(entity_id, form, ambiguity, generated)``."""
+Sense = tuple[str, AliasForm, "tuple[Candidate, ...] | None"]
+"""What a surface form leads to: ``(entity_id, form, candidates)``; ``candidates`` is
+``None`` for a safe form of one entity, else every entity it may name."""
+Pending = list[tuple[int, "tuple[Candidate, ...]"]]
+"""Mentions the rules must decide: (index in the mentions found, candidates)."""
 
 _SPACE = re.compile(r"\s+")
 # every apostrophe and every dash of an alias is stored as its folded form, and
@@ -158,28 +172,42 @@ class Matcher:
         ValueError: If one surface form would name two different entities.
     """
 
-    def __init__(self, aliases: Iterable[tuple[str, str]]) -> None:
-        exact: dict[str, str] = {}
-        folded: dict[str, str] = {}
+    def __init__(
+        self,
+        aliases: Iterable[tuple[str, str] | tuple[str, str, AliasForm, Ambiguity, bool]],
+    ) -> None:
+        exact: dict[str, list[Candidate]] = {}
+        folded: dict[str, list[Candidate]] = {}
 
-        def claim(table: dict[str, str], key: str, entity_id: str, alias: str) -> None:
-            owner = table.setdefault(key, entity_id)
-            if owner != entity_id:
-                raise ValueError(f"alias {alias!r} names both {owner!r} and {entity_id!r}")
+        def claim(table: dict[str, list[Candidate]], key: str, candidate: Candidate, alias: str) -> None:
+            senses = table.setdefault(key, [])
+            for other in senses:
+                if other[0] == candidate[0]:
+                    return  # the entity has this form already: the first one listed stays
+                if not (other[3] or candidate[3]):
+                    # two curated forms: an error in the registry, not an ambiguity to resolve
+                    raise ValueError(f"alias {alias!r} names both {other[0]!r} and {candidate[0]!r}")
+            senses.append(candidate)
 
-        for alias, entity_id in aliases:
+        for entry in aliases:
+            alias, entity_id = entry[0], entry[1]
+            candidate: Candidate = (
+                (entity_id, entry[2], entry[3], entry[4])
+                if len(entry) == 5
+                else (entity_id, AliasForm.ALIAS, Ambiguity.SAFE, False)
+            )
             alias = alias.strip()
             if not alias:
                 raise ValueError(f"empty alias for {entity_id!r}")
             # aliases are matched in NFC, as texts are
             form = _chars.nfc(alias)[0]
             if _is_multiword(form):
-                claim(folded, _fold(form), entity_id, alias)
+                claim(folded, _fold(form), candidate, alias)
             else:
                 for variant in surface_variants(form):
-                    claim(exact, _fold(variant), entity_id, alias)
-        self._exact = exact
-        self._folded = folded
+                    claim(exact, _fold(variant), candidate, alias)
+        self._exact = {key: _sense(senses) for key, senses in exact.items()}
+        self._folded = {key: _sense(senses) for key, senses in folded.items()}
         self._compile()
 
     def _compile(self) -> None:
@@ -201,7 +229,17 @@ class Matcher:
     def find(self, text: str) -> list[Mention]:
         """Return a [`Mention`][kzrights.records.Mention] for every name found in ``text``, in order.
 
-        Offsets index ``text`` as given, whatever its normal form.
+        Offsets index ``text`` as given, whatever its normal form.  A form
+        that is not safe is given as its first candidate, undecided: the
+        linker (`kzrights._linker`) uses `scan` and decides those.
+        """
+        return self.scan(text)[0]
+
+    def scan(self, text: str) -> tuple[list[Mention], Pending]:
+        """Return the mentions found in ``text`` and those of them the rules must decide.
+
+        The pending ones are ``(index, candidates)`` pairs; the mention at
+        ``index`` holds the first candidate until a rule decides.
         """
         if text.isascii():
             # in NFC and without İ, as an ASCII text is (str.isascii reads a flag)
@@ -209,29 +247,34 @@ class Matcher:
         else:
             normal, back = _chars.nfc(text)
             low = _chars.same_length_lower(normal)
-        found = self._scan(normal, low)
+        pending: Pending = []
+        found = self._scan(normal, low, pending)
         if found is None:
             # a name ran into a combining mark that composes with nothing:
             # scan again with every mark turned into a letter, which ends no name
-            found = self._scan(normal, _chars.mask_marks(low))
+            pending = []
+            found = self._scan(normal, _chars.mask_marks(low), pending)
             assert found is not None  # no marks are left to run into
         if back is None:
-            return found
+            return found, pending
         new = tuple.__new__
         moved = []
         for mention in found:
             start, end = back.start(mention.start), back.end(mention.end)
-            moved.append(new(Mention, (mention.entity_id, text[start:end], start, end, None, None)))
-        return moved
+            moved.append(
+                new(Mention, (mention.entity_id, text[start:end], start, end, None, None, mention.form, None))
+            )
+        return moved, pending
 
-    def _scan(self, text: str, low: str) -> list[Mention] | None:
+    def _scan(self, text: str, low: str, pending: Pending) -> list[Mention] | None:
         """The mentions in ``text`` (NFC), found through ``low``, its lowercase.
 
-        ``None`` if a name found is followed by a combining mark.
+        Those the rules must decide are added to ``pending``.  ``None`` if a
+        name found is followed by a combining mark.
         """
         found: list[Mention] = []
         head = self._head.match(low)
-        if head is not None and not self._keep(head, text, low, found):
+        if head is not None and not self._keep(head, text, low, found, pending):
             return None
         exact_get = self._exact.get
         folded_get = self._folded.get
@@ -245,18 +288,25 @@ class Matcher:
             start, end = match.span(1)
             key = match.group(1)
             surface = text[start:end]
-            entity_id = folded_get(key) or exact_get(surface)
-            if entity_id is not None and low[start - 1] < "\U00010000":
+            sense = folded_get(key) or exact_get(surface)
+            if sense is not None and low[start - 1] < "\U00010000":
                 # marks start at U+0300: one comparison rules them out after almost every name
                 if low[end : end + 1] > "\u02ff" and is_mark(low[end]):
                     return None
+                entity_id, form, candidates = sense
+                if candidates is not None:
+                    pending.append((len(found), candidates))
                 # tuple.__new__ skips the keyword handling of Mention(...)
-                found.append(new(Mention, (entity_id, same(surface, surface), start, end, None, None)))
-            elif not self._keep(match, text, low, found):
+                found.append(
+                    new(Mention, (entity_id, same(surface, surface), start, end, None, None, form, None))
+                )
+            elif not self._keep(match, text, low, found, pending):
                 return None
         return found
 
-    def _keep(self, match: re.Match[str], text: str, low: str, found: list[Mention]) -> bool:
+    def _keep(
+        self, match: re.Match[str], text: str, low: str, found: list[Mention], pending: Pending
+    ) -> bool:
         """The slow path of a hit: marks or spaces to fold, a case to check, a character before to check.
 
         Returns ``False`` if the name found is followed by a combining mark.
@@ -265,20 +315,23 @@ class Matcher:
         if start and _chars.is_word_char(low[start - 1]):
             return True  # a letter beyond the BMP, which the class before the name let through
         key = match.group(1)
-        entity_id = self._folded.get(_fold(key)) or self._exact.get(_fold(text[start:end]))
-        if entity_id is None:
+        sense = self._folded.get(_fold(key)) or self._exact.get(_fold(text[start:end]))
+        if sense is None:
             # a single word in a case it may not take ("oyan"): a name that
             # matches in any case may still start here
             retry = self._folded_only.match(low, start)
             if retry is None:
                 return True
             end = retry.end(1)
-            entity_id = self._folded.get(_fold(retry.group(1)))
-            if entity_id is None:
+            sense = self._folded.get(_fold(retry.group(1)))
+            if sense is None:
                 return True
         if end < len(low) and _chars.is_mark(low[end]):
             return False
-        found.append(Mention(entity_id, text[start:end], start, end))
+        entity_id, form, candidates = sense
+        if candidates is not None:
+            pending.append((len(found), candidates))
+        found.append(Mention(entity_id, text[start:end], start, end, form=form))
         return True
 
 
@@ -297,7 +350,15 @@ def _has_astral(text: str) -> bool:
     return False
 
 
-def _rebuild(exact: dict[str, str], folded: dict[str, str]) -> Matcher:
+def _sense(candidates: list[Candidate]) -> Sense:
+    """The sense of a surface form: its first candidate, and all of them unless it is safe and unshared."""
+    entity_id, form, ambiguity, _ = candidates[0]
+    if len(candidates) == 1 and ambiguity is Ambiguity.SAFE:
+        return (entity_id, form, None)
+    return (entity_id, form, tuple(candidates))
+
+
+def _rebuild(exact: dict[str, Sense], folded: dict[str, Sense]) -> Matcher:
     matcher = Matcher.__new__(Matcher)
     matcher._exact = exact
     matcher._folded = folded
@@ -306,5 +367,22 @@ def _rebuild(exact: dict[str, str], folded: dict[str, str]) -> Matcher:
 
 
 def entity_matcher(entities: Sequence[Entity]) -> Matcher:
-    """The matcher for these entities' names and aliases: the one annotate and the build share."""
-    return Matcher((form, e.id) for e in entities for form in (e.name, *e.aliases))
+    """The matcher for these entities' forms (`Entity.forms`): the one annotate and the build share.
+
+    An alias missing from ``forms`` is taken as a safe form too (the name
+    is never added back: a linker may have switched it off).
+
+    The curated forms of every entity come first, then the generated ones,
+    so that where a generated form is also another entity's curated form
+    (Назарбаева) the curated one is the first candidate.
+    """
+    entries = [(a.text, e.id, a.form, a.ambiguity, a.generated) for e in entities for a in e.forms]
+    # an alias that is not among the forms (an entity changed with its aliases
+    # alone) is a safe form, as every alias was before typed forms
+    for entity in entities:
+        typed = {form.text for form in entity.forms}
+        for text in entity.aliases:
+            if text not in typed:
+                entries.append((text, entity.id, AliasForm.ALIAS, Ambiguity.SAFE, False))
+    entries.sort(key=lambda entry: entry[4])  # stable: curated before generated
+    return Matcher(entries)

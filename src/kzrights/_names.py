@@ -15,11 +15,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from . import _chars
+from .records import Alias, AliasForm
 
 if TYPE_CHECKING:
     from .records import Entity
 
-__all__ = ["entity_names", "name_key"]
+__all__ = ["default_forms", "entity_names", "name_key"]
 
 _NOT_ALNUM = re.compile(r"[^\w]+|_")
 # spelling variants of the same sounds, applied in this order; each with a
@@ -81,3 +82,51 @@ def _name_key(name: str) -> str:
 
 
 _cached_name_key = functools.lru_cache(maxsize=16384)(_name_key)
+
+
+def _script_language(text: str) -> str | None:
+    """The language a form's letters show (see `Alias.language`)."""
+    if any("\u0400" <= char <= "\u04ff" for char in text):
+        return "kk" if any(char in _KAZAKH_LETTERS for char in text.lower()) else "ru"
+    return None
+
+
+_KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+
+def _form_of(alias: str, before: set[str]) -> AliasForm:
+    """The kind of an alias written in the registry, read from its letters.
+
+    An acronym is one word in capitals (dots allowed: "U.N.") of at most
+    eight letters; a transliteration spells a form listed before it (the
+    name or an earlier alias) in other letters: "Tokaev" after "Tokayev",
+    "Токаев", "Nursultan Nazarbaev" (the same look-up key, as
+    `kzrights._names.name_key` gives); any other is an alias.
+    """
+    letters = [char for char in alias if char.isalpha()]
+    if letters and all(char.isupper() for char in letters) and len(letters) <= 8 and " " not in alias:
+        return AliasForm.ACRONYM
+    if name_key(alias) in before:
+        return AliasForm.TRANSLITERATION
+    return AliasForm.ALIAS
+
+
+def default_forms(name: str, aliases: tuple[str, ...]) -> tuple[Alias, ...]:
+    """The forms of an entity that a release gives no classes for: every one ``safe``.
+
+    Releases before 1.2.0 (and entities a user builds without ``forms``)
+    store only the name and the alias strings; the loader derives their
+    forms so: the name as ``name``, each alias as an ``acronym``,
+    ``transliteration`` or ``alias`` by its letters (`_form_of`), all of them
+    ``safe``, none generated.  So such a release links as it always did.
+    A release from 1.2.0 stores an entity's forms only where they differ
+    from these, so this derivation is part of the release layout: never
+    change what it gives.
+    """
+    forms = [Alias(name, AliasForm.NAME, language=_script_language(name))]
+    before = {name_key(name)}
+    for alias in aliases:
+        if alias != name:
+            forms.append(Alias(alias, _form_of(alias, before), language=_script_language(alias)))
+            before.add(name_key(alias))
+    return tuple(forms)

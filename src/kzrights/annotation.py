@@ -9,54 +9,34 @@ with `multiprocessing`, Dask or Spark, and called from many threads.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ._locking import FIRST_USE
-from .errors import UnsupportedReleaseError
 from .records import MentionList
-
-if TYPE_CHECKING:
-    from ._matcher import Matcher
 
 __all__ = ["annotate"]
 
-_matchers: dict[str, Matcher] = {}
 
-
-def _matcher_for(version: str | None) -> Matcher:
-    from .releases import load
-
-    report = load(version)
-    matcher = _matchers.get(report.version)
-    if matcher is None:
-        if not report.entities:
-            raise UnsupportedReleaseError(report.version, "has no entity registry (added in release 1.1.0)")
-        with FIRST_USE:
-            matcher = _matchers.get(report.version)
-            if matcher is None:
-                from ._matcher import entity_matcher
-
-                matcher = entity_matcher(report.entities)
-                _matchers[report.version] = matcher
-    return matcher
-
-
-def annotate(text: str, *, version: str | None = None) -> MentionList:
+def annotate(text: str, *, version: str | None = None, unambiguous_only: bool = False) -> MentionList:
     """Find the entities of the report's registry in ``text``.
 
     Names with a space in them match in any case ("NUR OTAN"); single words
     and acronyms only as written or in capitals, so common words ("bank",
     "ilo", "oyan") are never linked.  The longest name wins ("Article 174 of
     the Criminal Code" is one mention) and names match only as whole words.
-    Cyrillic names match too.
+    Cyrillic names match too, and from release 1.2.0 their Russian and
+    Kazakh case forms.  A form that is not safe everywhere ("Parliament",
+    "Hug", a form two entities share) is linked only on evidence in the
+    text: see [`Linker`][kzrights.linker.Linker] and the linking rules in
+    ``docs/data-dictionary.md``.  This is ``Linker.from_release(version).annotate``.
 
     Args:
         text: Any text.
         version: The data release whose registry to use (default: the newest).
+        unambiguous_only: Link only the forms that are safe anywhere, none
+            that needs evidence; the answer is then a subset of the default one.
 
     Returns:
         The mentions in order, each with ``entity_id``, ``text`` (the surface
-        form), and ``start`` and ``end`` offsets into ``text``, in a
+        form), ``start`` and ``end`` offsets into ``text``, the ``form``
+        matched and, for a form decided on evidence, ``resolved_by``, in a
         [`MentionList`][kzrights.records.MentionList]: a list that pickles about as
         cheaply as plain tuples, for process pools.
 
@@ -74,7 +54,6 @@ def annotate(text: str, *, version: str | None = None) -> MentionList:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    matcher = _matcher_for(version)
-    if not text:
-        return MentionList()
-    return MentionList(matcher.find(text))
+    from .linker import Linker
+
+    return Linker.from_release(version).annotate(text, unambiguous_only=unambiguous_only)

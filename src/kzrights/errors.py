@@ -18,6 +18,7 @@ from typing import NamedTuple
 # the errors; AssessmentProblem, the record an InvalidAssessmentError lists, is
 # defined here (so that the error pickles) and named by kzrights.followup
 __all__ = [
+    "AmbiguousNameError",
     "BuildError",
     "DataIntegrityError",
     "ExportError",
@@ -25,6 +26,7 @@ __all__ = [
     "InvalidAssessmentError",
     "InvalidStatusError",
     "KzrightsError",
+    "LinkerError",
     "MissingDependencyError",
     "OutputExistsError",
     "OutputFolderMissingError",
@@ -83,6 +85,45 @@ class UnknownIdError(KzrightsError, LookupError):
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class AmbiguousNameError(KzrightsError, LookupError):
+    """A name was looked up that several entities share, or that needs context the look-up lacks.
+
+    ``Report.entity("Назарбаева")`` raises it: the form is Dariga
+    Nazarbayeva's name and the genitive of Nursultan Nazarbayev's.
+
+    Attributes:
+        name: The name as given.
+        candidates: The ids of the entities it may name.
+        reason: Why it is ambiguous.
+    """
+
+    def __init__(self, name: str, candidates: Iterable[str], reason: str) -> None:
+        self.name = name
+        self.candidates = tuple(candidates)
+        self.reason = reason
+        super().__init__(f"{name!r} is ambiguous ({reason}): it may name {', '.join(self.candidates)}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class LinkerError(KzrightsError, ValueError):
+    """A [`Linker`][kzrights.linker.Linker] cannot take the aliases or entities it was given.
+
+    Attributes:
+        name: The alias or entity id at fault.
+        reason: What is wrong ("names both … and …", "no entity has it").
+    """
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"{name!r}: {reason}")
 
     def __str__(self) -> str:
         return str(self.args[0])

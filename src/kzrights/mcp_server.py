@@ -660,7 +660,7 @@ class _Progress:
         self.seen: set[str] = set()
 
     def note(self, started: float) -> None:
-        from . import annotation
+        from . import linker
 
         built: list[str] = []
         report = self.box._loaded
@@ -668,7 +668,7 @@ class _Progress:
             built.append("the release")
             # the Report's private cache of what its tools built: read, never written
             built += [_INDEX_NAMES[name] for name in report._caches if name in _INDEX_NAMES]
-        if self.box.version in annotation._matchers:
+        if self.box.version in linker._LINKERS:
             built.append("the entity matcher")
         for what in built:
             if what not in self.seen:

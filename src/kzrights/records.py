@@ -28,6 +28,9 @@ from ._compat import date
 
 __all__ = [
     "Addressee",
+    "Alias",
+    "AliasForm",
+    "Ambiguity",
     "Basis",
     "Entity",
     "EntityCategory",
@@ -37,6 +40,7 @@ __all__ = [
     "FootnoteRef",
     "Item",
     "Link",
+    "LinkingRules",
     "Mention",
     "MentionList",
     "Metadata",
@@ -439,6 +443,78 @@ class EntityCategory(str, enum.Enum):
     EVENT = "event"
 
 
+class AliasForm(str, enum.Enum):
+    """What kind of name a form of an entity is, and so what kind of match a mention is.
+
+    ``name`` is the entity's canonical name; ``alias`` a short or other
+    form ("Parliament", "Human Rights Decree"); ``acronym`` an abbreviation
+    in capitals ("EBRD", "U.N."); ``transliteration`` the same name in
+    another spelling or script ("Tokaev", "Токаев"); ``inflected`` a
+    Russian or Kazakh case form the build generated ("Назарбаевым").
+    """
+
+    NAME = "name"
+    ALIAS = "alias"
+    ACRONYM = "acronym"
+    TRANSLITERATION = "transliteration"
+    INFLECTED = "inflected"
+
+
+class Ambiguity(str, enum.Enum):
+    """What a form needs before the linker takes it for the entity (its ambiguity class).
+
+    The classes and the evidence each needs are in ``docs/data-dictionary.md``
+    ("Linking rules"); the class of each form is curated in
+    ``seeds/linking.toml``.
+
+    - ``safe``: names the entity anywhere ("Tokayev", "EBRD").
+    - ``name-part``: names the entity unless it is part of a longer proper
+      name that names something else ("Magnitsky", but not in "Sergei
+      Magnitsky").
+    - ``context``: a generic name ("Parliament", "Constitution",
+      "Article 174") that names the Kazakh thing only when no longer proper
+      name contains it ("European Parliament", "of the United States") and
+      the text points to Kazakhstan somewhere (a Kazakh person, place or
+      institution the linker found, or a Kazakh word such as "Mazhilis").
+    - ``given-name``: a surname that is also a common word ("Hug"); it
+      needs a first name, a title ("Mr Hug") or the entity named in full
+      earlier in the text.
+    """
+
+    SAFE = "safe"
+    NAME_PART = "name-part"
+    CONTEXT = "context"
+    GIVEN_NAME = "given-name"
+
+
+@attrs.frozen(eq=False, repr=False)
+class Alias(_Record):
+    """One way of writing an entity's name, with what the linker needs before it takes it.
+
+    Attributes:
+        text: The form as written ("Токаев", "Parliament").
+        form: What kind of name it is ([`AliasForm`][kzrights.records.AliasForm]).
+        ambiguity: What it needs to be linked ([`Ambiguity`][kzrights.records.Ambiguity]).
+        generated: Whether the build generated it (an inflected form)
+            rather than a curator writing it in ``seeds/entities.toml``.
+        language: The language its spelling shows: ``"kk"`` for Cyrillic
+            with letters only Kazakh uses, ``"ru"`` for other Cyrillic,
+            ``None`` for Latin script (English and Kazakh Latin alike).
+        grammatical_case: For an inflected form, its case (``"genitive"``,
+            ``"dative"``, ``"accusative"``, ``"instrumental"``,
+            ``"prepositional"``, or a Kazakh case name); ``None`` otherwise.
+    """
+
+    kind: ClassVar[str] = "alias"
+
+    text: str
+    form: AliasForm = AliasForm.ALIAS
+    ambiguity: Ambiguity = Ambiguity.SAFE
+    generated: bool = False
+    language: str | None = None
+    grammatical_case: str | None = None
+
+
 @attrs.frozen(eq=False, repr=False)
 class Entity(_Record):
     """A person, organisation, law, place, publication or policy tool the report names.
@@ -456,6 +532,14 @@ class Entity(_Record):
             transliterations, Cyrillic.
         description: One line on what the report says of it.
         related_ids: Other entities it is linked to (editorial).
+        forms: Every form the linker knows it by, typed: the name, each
+            alias and, from release 1.2.0, the Russian and Kazakh inflected
+            forms the build generated, each an [`Alias`][kzrights.records.Alias]
+            with its kind and ambiguity class.  A release before 1.2.0 has
+            none stored; the loader derives them from ``name`` and
+            ``aliases``, all ``safe`` (`kzrights._names.default_forms`), as
+            a [`Linker`][kzrights.linker.Linker] does for an entity built
+            without them.
     """
 
     kind: ClassVar[str] = "entity"
@@ -466,6 +550,40 @@ class Entity(_Record):
     aliases: tuple[str, ...]
     description: str
     related_ids: tuple[str, ...] = ()
+    forms: tuple[Alias, ...] = ()
+
+
+@attrs.frozen(eq=False, repr=False)
+class LinkingRules(_Record):
+    """The curated evidence the linker weighs for forms that are not ``safe`` (``seeds/linking.toml``).
+
+    The rules that use them are in ``docs/data-dictionary.md`` ("Linking
+    rules").  A release before 1.2.0 has none: its forms are all ``safe``.
+
+    Attributes:
+        context_entity_ids: Entities whose ``safe`` mention shows a text is
+            about Kazakhstan (Kazakhstan itself, its people, parties and
+            institutions).
+        context_words: Words that show it too although the registry has no
+            entity for them ("Astana", "Kazakh"); a word ending in ``*``
+            stands for every word it begins ("казахстанск*").
+        titles: Titles that make a ``given-name`` surname a name ("Mr",
+            "Dr", "г-н").
+        blocking_names: Longer proper names that contain a form and name
+            something else ("Sergei Magnitsky", "Tax Code"), matched in any
+            case; a form inside one is never linked.
+        function_words: Capitalised words that start no longer name
+            ("The", "In", "В"), so "The Parliament" is not blocked as
+            "European Parliament" is.
+    """
+
+    kind: ClassVar[str] = "linking-rules"
+
+    context_entity_ids: tuple[str, ...] = ()
+    context_words: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    blocking_names: tuple[str, ...] = ()
+    function_words: tuple[str, ...] = ()
 
 
 class Mention(NamedTuple):
@@ -484,6 +602,13 @@ class Mention(NamedTuple):
         end: Where it ends (exclusive).
         record_id: The record it is in, for mentions in the report.
         source_span: Where it is in the report's source text.
+        form: The kind of form matched ([`AliasForm`][kzrights.records.AliasForm]):
+            the canonical name, an alias, an acronym, a transliteration or an
+            inflected form.  ``None`` in releases before 1.2.0.
+        resolved_by: For a form that is not ``safe``, the evidence that
+            resolved it, e.g. ``"Kazakhstan context: 'Mazhilis' at 120"``
+            or ``"full name earlier in text: 'Adam Hug' at 0"``; ``None``
+            for a safe form.
     """
 
     entity_id: str
@@ -492,6 +617,8 @@ class Mention(NamedTuple):
     end: int
     record_id: str | None = None
     source_span: Span | None = None
+    form: AliasForm | None = None
+    resolved_by: str | None = None
 
     def _repr_html_(self) -> str:
         """A compact HTML table of the mention, for Jupyter."""
@@ -509,7 +636,7 @@ _MENTION_WIDTH = len(Mention._fields)
 def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
     """Rebuild a `MentionList` from the flat fields `MentionList.__reduce__` gives."""
     fields = iter(values)
-    # zip over one iterator, six times: each row takes the next six values
+    # zip over one iterator, once per field: each row takes the next row's values
     return MentionList(map(_NEW_MENTION, zip(*[fields] * _MENTION_WIDTH, strict=True)))
 
 

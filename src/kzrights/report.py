@@ -10,13 +10,16 @@ import attrs
 
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
-from .errors import InputTooLongError, UnknownIdError
+from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError
 from .records import (
     Addressee,
+    Alias,
+    Ambiguity,
     Entity,
     Figure,
     Footnote,
     Item,
+    LinkingRules,
     Mention,
     Metadata,
     Paragraph,
@@ -115,6 +118,8 @@ class Report(_Record):
             themes (from release 1.1.0).
         figures: The report's numbers, typed (from release 1.1.0).
         sources: The distinct sources the footnotes cite (from release 1.1.0).
+        linking: The curated evidence of the linking rules, one record
+            (from release 1.2.0; empty before, when every form is ``safe``).
     """
 
     PARTS: ClassVar[tuple[str, ...]] = PARTS
@@ -134,6 +139,7 @@ class Report(_Record):
     themes: tuple[Theme, ...] = ()
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
+    linking: tuple[LinkingRules, ...] = ()
     # derived from the fields above in __attrs_post_init__: comparing them would
     # compare the same data twice (and the caches, which differ by use)
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
@@ -317,12 +323,18 @@ class Report(_Record):
                 return note
         raise UnknownIdError(f"footnotes.{number}", [f.id for f in self.footnotes])
 
-    def entity(self, name: str) -> Entity:
-        """Return the entity with this id, name or alias.
+    def entity(self, name: str, *, unambiguous_only: bool = False) -> Entity:
+        """Return the entity with this id, name, alias or (from release 1.2.0) inflected form.
 
         The look-up tolerates case, diacritics, Cyrillic and the common
         transliteration variants of Kazakh and Russian names, any apostrophe,
-        invisible characters, and any Unicode normal form.
+        invisible characters, and any Unicode normal form.  It applies the
+        linking rules that a look-up can apply without a text around the
+        name (see [`Linker`][kzrights.linker.Linker]): a form that several
+        entities share is never given to one of them by accident, and with
+        ``unambiguous_only`` a form that needs context ("Parliament",
+        "Hug") is refused too, as ``annotate(..., unambiguous_only=True)``
+        would not link it.
 
         Examples:
             >>> import kzrights
@@ -331,6 +343,11 @@ class Report(_Record):
             'Max Bokayev'
             >>> report.entity("Бокаев") is report.entity("entities.max-bokayev")
             True
+            >>> try:
+            ...     kzrights.load("1.2.0").entity("Parliament", unambiguous_only=True)
+            ... except kzrights.AmbiguousNameError as error:
+            ...     print(error.reason)
+            a context form: it names the entity only where the text points to Kazakhstan
 
         Raises:
             TypeError: If ``name`` is not a string.
@@ -338,6 +355,9 @@ class Report(_Record):
                 `MAX_NAME_LENGTH` (1,000) characters.
             UnknownIdError: If no entity has this name; the error names the
                 closest ones.
+            AmbiguousNameError: If several entities have this form (a
+                generated inflected form that is another entity's name), or,
+                with ``unambiguous_only``, if its every form needs context.
         """
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, not {type(name).__name__}")
@@ -350,11 +370,42 @@ class Report(_Record):
         names = self._name_index()
         from ._names import name_key
 
-        entity = names.get(name_key(name)) or names.get(name_key(f"entities.{name}"))
+        key = name_key(name)
+        entity = names.get(key) or names.get(name_key(f"entities.{name}"))
+        senses = self._form_index().get(key, ())
+        owners = tuple(dict.fromkeys(owner.id for owner, _ in senses))
+        if len(owners) > 1:
+            raise AmbiguousNameError(name, owners, "a form of several entities")
+        if entity is None and senses:
+            entity = senses[0][0]
         if entity is None:
             known = [e.name for e in self.entities] + [a for e in self.entities for a in e.aliases]
             raise UnknownIdError(name, known, what="entity")
+        if unambiguous_only and senses and all(form.ambiguity is not Ambiguity.SAFE for _, form in senses):
+            why = senses[0][1].ambiguity.value
+            raise AmbiguousNameError(
+                name,
+                owners,
+                f"a {why} form: it names the entity only where the text points to Kazakhstan"
+                if why == "context"
+                else f"a {why} form: it names the entity only with evidence in a text",
+            )
         return entity
+
+    def _form_index(self) -> Mapping[str, tuple[tuple[Entity, Alias], ...]]:
+        """Every form of every entity by its name key (`Entity.forms`), built on first use."""
+        forms = self._caches.get("forms")
+        if forms is None:
+            from ._names import name_key
+
+            with FIRST_USE:
+                index: dict[str, list[tuple[Entity, Alias]]] = {}
+                for entity in self.entities:
+                    for form in entity.forms:
+                        index.setdefault(name_key(form.text), []).append((entity, form))
+                forms = MappingProxyType({key: tuple(value) for key, value in index.items()})
+                self._caches["forms"] = forms
+        return forms  # type: ignore[no-any-return,unused-ignore]
 
     def _name_index(self) -> Mapping[str, Entity]:
         names = self._names
@@ -614,7 +665,12 @@ def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> R
     per release, after checking the files.
     """
     parts = {name: getattr(document, name) for name in PARTS}
-    return Report(version=version, metadata=document.metadata, source_text=source_text, **parts)
+    return Report(
+        version=version,
+        metadata=document.metadata,
+        source_text=source_text,
+        **parts,
+    )
 
 
 def _quote_checker(report: Report, locator: Locator) -> QuoteChecker:

@@ -100,7 +100,7 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         publisher_span=Span(publisher_start, publisher_start + len(seeds.publisher)),
     )
     records: list[TextRecord] = [r for name in TEXT_PARTS for r in getattr(parsed, name)]
-    entity_ids, mentions = link_entities(records, source, seeds.entities)
+    entity_ids, mentions = link_entities(records, source, seeds.entities, seeds.linking)
     annotations = None
     if seeds.themes_data:
         annotations = read_annotations(
@@ -127,6 +127,7 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         themes=annotations.themes if annotations else (),
         figures=annotations.figures if annotations else (),
         sources=read_sources(seeds.sources_data, f"{seeds.directory}/{SOURCES_FILE}", parsed.footnotes),
+        linking=(seeds.linking,) if seeds.linking is not None else (),
     )
 
 

@@ -26,15 +26,17 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
 from kzrights.errors import BuildError
-from kzrights.records import EntityCategory, FigureKind
+from kzrights.records import Ambiguity, EntityCategory, FigureKind
 
 __all__ = [
+    "AliasClassSeed",
     "CaptureSeed",
     "EntitiesFile",
     "EntitySeed",
     "EvidenceLinkSeed",
     "FigureSeed",
     "FiguresFile",
+    "LinkingFile",
     "MetadataSeed",
     "RecommendationLinksSeed",
     "ReportFile",
@@ -144,6 +146,30 @@ class EntitiesFile:
     """``entities.toml``."""
 
     entity: tuple[EntitySeed, ...] = attrs.field(validator=attrs.validators.min_len(1))
+
+
+# ── linking.toml ──
+
+
+@attrs.frozen(kw_only=True)
+class AliasClassSeed:
+    """One ``[[alias]]`` of ``linking.toml``: the ambiguity class of some of an entity's forms."""
+
+    entity: str = _text()
+    ambiguity: Ambiguity
+    forms: tuple[str, ...] = attrs.field(validator=[_not_blank, attrs.validators.min_len(1)])
+
+
+@attrs.frozen(kw_only=True)
+class LinkingFile:
+    """``linking.toml``: the evidence of the linking rules and the class of each form that is not safe."""
+
+    context_entities: tuple[str, ...] = _text()
+    context_words: tuple[str, ...] = _text()
+    titles: tuple[str, ...] = _text()
+    blocking_names: tuple[str, ...] = _text()
+    function_words: tuple[str, ...] = _text()
+    alias: tuple[AliasClassSeed, ...] = ()
 
 
 # ── sources.toml ──
@@ -311,7 +337,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _strict(str, "a string"))
     converter.register_structure_hook(int, _strict(int, "an integer"))
     converter.register_structure_hook(float, _number)
-    for enum_class in (EntityCategory, FigureKind):
+    for enum_class in (Ambiguity, EntityCategory, FigureKind):
         converter.register_structure_hook(enum_class, _enum(enum_class))
     converter.register_structure_hook_factory(_is_tuple, _tuple)
     # ``in`` is a keyword in Python: the records call it ``in_``

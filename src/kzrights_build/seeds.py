@@ -10,10 +10,10 @@ from typing import Any
 import attrs
 
 from kzrights.errors import BuildError
-from kzrights.records import Entity, Rights
+from kzrights.records import Entity, LinkingRules, Rights
 
 from .annotations import FIGURES_FILE, THEMES_FILE
-from .entities import ENTITIES_FILE, read_entities
+from .entities import ENTITIES_FILE, LINKING_FILE, read_entities, read_linking, with_inflected_forms
 from .parse import Capture
 from .seed_files import ReportFile, read
 from .sources import SOURCES_FILE
@@ -38,6 +38,7 @@ class Seeds:
     citation: str
     rights: Rights
     entities: tuple[Entity, ...] = ()
+    linking: LinkingRules | None = None
     themes_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
     figures_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
     sources_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
@@ -123,7 +124,14 @@ def read_seeds(directory: Path) -> Seeds:
     )
     entities_path = directory / ENTITIES_FILE
     if entities_path.is_file():
-        seeds = attrs.evolve(seeds, entities=read_entities(load_toml(entities_path), str(entities_path)))
+        entities = read_entities(load_toml(entities_path), str(entities_path))
+        linking_path = directory / LINKING_FILE
+        rules = None
+        if linking_path.is_file():
+            entities, rules = read_linking(load_toml(linking_path), str(linking_path), entities)
+        # the inflected forms are generated from the classed forms, and keep their classes
+        entities = with_inflected_forms(entities)
+        seeds = attrs.evolve(seeds, entities=entities, linking=rules)
     seeds = attrs.evolve(seeds, directory=str(directory))
     if (directory / THEMES_FILE).is_file():
         seeds = attrs.evolve(seeds, themes_data=load_toml(directory / THEMES_FILE))

@@ -1,0 +1,354 @@
+"""The linking rules: how the linker decides a form that is not safe anywhere.
+
+The engine behind [`Linker`][kzrights.linker.Linker] (and the data build,
+which must not load a release, so uses this module directly).  It finds every
+form of every entity with the compiled matcher (`kzrights._matcher`), links
+the ``safe`` forms at once, and decides each other one on evidence from the
+text itself, as a careful reader would:
+
+1. A form inside a longer proper name that names something else is never
+   linked: a curated blocking name ("Sergei Magnitsky", "Tax Code"); and,
+   for a generic name (``context`` or ``name-part``), a capitalised word
+   before it that is not a function word ("European Parliament", "Croatian
+   Constitution", "Sweden's Ombudsman"), ``of (the) <Capitalised>`` after it
+   ("Constitution of the United States", "Article 174 of the Tax Code"), or,
+   after a Cyrillic form, a capitalised word ("Конституция США", "Парламент
+   Грузии").  A word that names a Kazakh thing never blocks ("Kazakhstan's
+   Parliament", "the Committee of the Ministry of Digital Development").
+2. ``name-part``: linked if not blocked.
+3. ``context``: linked only if the text points to Kazakhstan: a ``safe``
+   mention of a Kazakh entity (`LinkingRules.context_entity_ids`) or a
+   Kazakh word (`LinkingRules.context_words`) anywhere in it (the nearest
+   is named as the evidence), or the entity named by a safe form before it.
+4. ``given-name``: linked only after a title ("Mr Hug") or after the
+   entity was named by a safe form earlier in the text ("Adam Hug … Hug").
+5. A form several entities share (an inflected form that is also another
+   entity's name: "Назарбаева") goes to the one candidate the text names by
+   another form, earlier or else later; if none or both are named, it is
+   not linked.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._names import default_forms
+from .errors import LinkerError
+from .records import Ambiguity, Entity, LinkingRules, Mention
+
+if TYPE_CHECKING:
+    from ._matcher import Candidate, Matcher
+
+__all__ = ["Engine"]
+
+# the word before a form (letters, digits, apostrophes, dots, dashes), then spaces or tabs only
+_WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
+_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?([^\W\d_][\w'’\-]*)")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def _starts_upper(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _words_pattern(words: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
+    """One regex for whole words; ``word*`` stands for every word it begins; spaces match any whitespace."""
+    branches = []
+    for word in sorted(set(words), key=len, reverse=True):
+        stem = word.endswith("*")
+        core = r"\s+".join(re.escape(part) for part in word.rstrip("*").split())
+        branches.append(core + (r"\w*" if stem else ""))
+    if not branches:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", flags)
+
+
+class Engine:
+    """The compiled registry and rules: finds the forms in a text and decides those that are not safe.
+
+    Immutable; pickles as its entities and rules (the patterns are rebuilt).
+
+    Raises:
+        TypeError: If an entity is not an [`Entity`][kzrights.records.Entity].
+        LinkerError: If two entities share an id, or two curated forms of
+            different entities are the same surface form.
+    """
+
+    __slots__ = (
+        "_blocking",
+        "_by_id",
+        "_context_ids",
+        "_entities",
+        "_function",
+        "_kazakh_ids",
+        "_matcher",
+        "_rules",
+        "_titles",
+        "_words",
+    )
+
+    _entities: tuple[Entity, ...]
+    _by_id: dict[str, Entity]
+    _rules: LinkingRules
+    _matcher: Matcher
+    _context_ids: frozenset[str]
+    _kazakh_ids: frozenset[str]
+    _words: re.Pattern[str] | None
+    _blocking: re.Pattern[str] | None
+    _titles: frozenset[str]
+    _function: frozenset[str]
+
+    def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
+        from ._matcher import entity_matcher
+
+        checked = []
+        by_id: dict[str, Entity] = {}
+        for entity in entities:
+            if not isinstance(entity, Entity):
+                raise TypeError(f"entities must be Entity records, not {type(entity).__name__}")
+            if not entity.forms:
+                # an entity built without forms: its name and aliases, all safe
+                entity = attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))
+            checked.append(entity)
+            if entity.id in by_id:
+                raise LinkerError(entity.id, "two entities have this id")
+            by_id[entity.id] = entity
+        entities = tuple(checked)
+        rules = rules if rules is not None else LinkingRules()
+        try:
+            matcher = entity_matcher(entities)
+        except ValueError as exc:
+            raise LinkerError(str(exc).split("'")[1] if "'" in str(exc) else "", str(exc)) from None
+        set_ = object.__setattr__
+        set_(self, "_entities", entities)
+        set_(self, "_by_id", by_id)
+        set_(self, "_rules", rules)
+        set_(self, "_matcher", matcher)
+        set_(self, "_context_ids", frozenset(rules.context_entity_ids))
+        # the entities of Kazakhstan: those whose mention is context, and those with a context form
+        kazakh_ids = {e.id for e in entities if any(f.ambiguity is Ambiguity.CONTEXT for f in e.forms)}
+        set_(self, "_kazakh_ids", frozenset(kazakh_ids) | frozenset(rules.context_entity_ids))
+        set_(self, "_words", _words_pattern(rules.context_words))
+        set_(self, "_blocking", _words_pattern(rules.blocking_names, re.IGNORECASE))
+        set_(self, "_titles", frozenset(t.casefold() for t in rules.titles))
+        set_(self, "_function", frozenset(w.casefold() for w in rules.function_words))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"the linking engine is immutable (.{name})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the matcher and patterns are rebuilt in the receiving process
+        return (Engine, (self._entities, self._rules))
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """The registry, each entity with its forms."""
+        return self._entities
+
+    @property
+    def by_id(self) -> dict[str, Entity]:
+        """The entities by id (do not change it)."""
+        return self._by_id
+
+    @property
+    def rules(self) -> LinkingRules:
+        """The curated evidence."""
+        return self._rules
+
+    def link(
+        self,
+        text: str,
+        *,
+        unambiguous_only: bool = False,
+        about_kazakhstan: str | None = None,
+        named_before: frozenset[str] = frozenset(),
+    ) -> list[Mention]:
+        """Find the forms in ``text`` and decide those that are not safe (see the module's docstring).
+
+        ``about_kazakhstan`` (the build's "the report is about Kazakhstan")
+        stands for context the text itself may not give; ``named_before``
+        are entities named in full in earlier parts of the same document.
+        """
+        found, pending = self._matcher.scan(text)
+        if not pending:
+            return found
+        undecided = dict(pending)
+        if unambiguous_only:
+            return [m for i, m in enumerate(found) if i not in undecided]
+        # the evidence, each list in text order: a long text may hold thousands of
+        # mentions, so every look-up below is a bisection, never a pass over them
+        context_ids, kazakh_ids = self._context_ids, self._kazakh_ids
+        anchors = [
+            (m.start, m.end, m.text)
+            for i, m in enumerate(found)
+            if i not in undecided and m.entity_id in context_ids
+        ]
+        kazakh = [(m.start, m.end) for m in found if m.entity_id in kazakh_ids]
+        words: list[tuple[int, int, str]] | None = None  # the context words, scanned only if needed
+        last_safe: dict[str, Mention] = {}
+        for i, m in enumerate(found):
+            if i not in undecided:
+                last_safe[m.entity_id] = m
+        seen: dict[str, Mention] = {}  # the last mention of each entity linked so far
+        linked: list[Mention] = []
+        for index, mention in enumerate(found):
+            candidates = undecided.get(index)
+            if candidates is None:
+                linked.append(mention)
+                seen[mention.entity_id] = mention
+                continue
+            if self._in_blocking_name(text, mention):
+                continue
+            title = self._title_before(text, mention.start)
+            # the general patterns are for generic names; a surname or a shared
+            # person's form is lengthened by a first name, which the matcher takes whole
+            generic = candidates[0][2] in (Ambiguity.CONTEXT, Ambiguity.NAME_PART) and len(candidates) == 1
+            if generic and title is None and self._in_longer_name(text, mention, kazakh):
+                continue
+            evidence = None
+            if candidates[0][2] is Ambiguity.CONTEXT and about_kazakhstan is None:
+                evidence = _nearest(anchors, mention.start)
+                if evidence is None:
+                    if words is None:
+                        words = self._context_words(text)
+                    evidence = _nearest(words, mention.start)
+            decided = self._choose(
+                mention, candidates, seen, last_safe, evidence, title, about_kazakhstan, named_before
+            )
+            if decided is not None:
+                linked.append(decided)
+                seen[decided.entity_id] = decided
+        return linked
+
+    def _context_words(self, text: str) -> list[tuple[int, int, str]]:
+        if self._words is None:
+            return []
+        return [(w.start(), w.end(), w.group()) for w in self._words.finditer(text)]
+
+    def _in_blocking_name(self, text: str, mention: Mention) -> bool:
+        """Whether a curated blocking name longer than the form contains it (looked for around it only)."""
+        if self._blocking is None:
+            return False
+        start, end = mention.start, mention.end
+        low = max(0, start - _BLOCKING_REACH)
+        for b in self._blocking.finditer(text, low, min(len(text), end + _BLOCKING_REACH)):
+            if b.start() <= start and end <= b.end() and (b.start(), b.end()) != (start, end):
+                return True
+        return False
+
+    def _title_before(self, text: str, start: int) -> str | None:
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before is not None and before.group(1).casefold() in self._titles:
+            return before.group(1)
+        return None
+
+    def _is_kazakh(self, word: str, start: int, end: int, kazakh: list[tuple[int, int]]) -> bool:
+        """Whether the word at ``start:end`` names a Kazakh thing: a mention of one, or a context word."""
+        at = bisect.bisect_right(kazakh, (end, end)) - 1
+        while at >= 0 and kazakh[at][1] > start:
+            if kazakh[at][0] < end:
+                return True
+            at -= 1
+        return self._words is not None and self._words.fullmatch(word) is not None
+
+    def _in_longer_name(
+        self,
+        text: str,
+        mention: Mention,
+        kazakh: list[tuple[int, int]],
+    ) -> bool:
+        """Whether a capitalised word before or a name after makes the form part of a longer proper name.
+
+        Only a form that starts with a capital is a name a word before can
+        lengthen ("European Parliament"; not "Remove laws on insulting …").
+        A name after may be one of the Kazakh things the text names ("the
+        Committee of the Ministry of Digital Development").
+        """
+        before = _WORD_BEFORE.search(text, max(0, mention.start - 60), mention.start)
+        if before is not None and _starts_upper(mention.text):
+            word = before.group(1)
+            bare = word.rstrip(".").removesuffix("'s").removesuffix("’s")
+            if (
+                _starts_upper(word)
+                and bare.casefold() not in self._function
+                and not self._is_kazakh(bare, before.start(1), before.end(1), kazakh)
+            ):
+                return True
+        after = _OF_AFTER.match(text, mention.end)
+        if after is None and _CYRILLIC.search(mention.text):
+            after = _WORD_AFTER.match(text, mention.end)
+        if after is not None:
+            word = after.group(1)
+            if (
+                _starts_upper(word)
+                and word.casefold() not in self._function
+                and not self._is_kazakh(word, after.start(1), after.end(1), kazakh)
+            ):
+                return True
+        return False
+
+    def _choose(
+        self,
+        mention: Mention,
+        candidates: tuple[Candidate, ...],
+        seen: dict[str, Mention],
+        last_safe: dict[str, Mention],
+        evidence: tuple[int, int, str] | None,
+        title: str | None,
+        about_kazakhstan: str | None,
+        named_before: frozenset[str],
+    ) -> Mention | None:
+        """The mention as linked, with its evidence, or ``None`` if the text gives none."""
+        ids = list(dict.fromkeys(c[0] for c in candidates))
+        if len(ids) > 1:
+            # a form several entities share: the one the text names otherwise
+            named = [i for i in ids if i in seen]
+            which, where = "earlier mention", seen
+            if not named:
+                named = [i for i in ids if i in last_safe and last_safe[i].start > mention.start]
+                which, where = "later mention", last_safe
+            if len(named) != 1:
+                return None
+            chosen = next(c for c in candidates if c[0] == named[0])
+            other = where[named[0]]
+            return mention._replace(
+                entity_id=chosen[0],
+                form=chosen[1],
+                resolved_by=f"{which} of the same entity: {other.text!r} at {other.start}",
+            )
+        entity_id, form, ambiguity, _ = candidates[0]
+        same = seen.get(entity_id)
+        full = f"full name earlier in text: {same.text!r} at {same.start}" if same is not None else None
+        if ambiguity is Ambiguity.NAME_PART:
+            why: str | None = "not part of a longer name"
+        elif ambiguity is Ambiguity.GIVEN_NAME:
+            why = f"title {title!r}" if title else full
+            if why is None and entity_id in named_before:
+                why = "named in full earlier in the document"
+        else:  # context
+            why = about_kazakhstan
+            if why is None and evidence is not None:
+                why = f"Kazakhstan context: {evidence[2]!r} at {evidence[0]}"
+            why = why or full
+        if why is None:
+            return None
+        return mention._replace(form=form, resolved_by=why)
+
+
+# how far around a form a curated blocking name may reach (the longest is under 60 characters)
+_BLOCKING_REACH = 80
+
+
+def _nearest(spans: list[tuple[int, int, str]], at: int) -> tuple[int, int, str] | None:
+    """The span (in text order) that starts nearest to ``at``; the earlier one of two as near."""
+    if not spans:
+        return None
+    after = bisect.bisect_left(spans, (at,))
+    near = [spans[k] for k in (after - 1, after) if 0 <= k < len(spans)]
+    return min(near, key=lambda span: abs(span[0] - at))
