@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -11,18 +12,28 @@ from kzrights._matcher import Matcher, entity_matcher
 from kzrights._names import name_key
 from kzrights._provenance import SourceMap, clean
 from kzrights.errors import BuildError
-from kzrights.records import Entity, Footnote, Item, Mention, Paragraph, Recommendation
+from kzrights.records import Entity, EntityCategory, Footnote, Item, Mention, Paragraph, Recommendation
 
 from .seed_files import EntitiesFile, EntitySeed, read
 
-__all__ = ["ENTITIES_FILE", "link_entities", "read_entities", "with_entity_ids"]
+__all__ = [
+    "ENTITIES_FILE",
+    "ESSAY_PREFIX",
+    "link_entities",
+    "read_entities",
+    "sentence_span",
+    "with_entity_ids",
+]
 
 ENTITIES_FILE = "entities.toml"
 
 TextRecord = Paragraph | Item | Recommendation | Footnote
 
 
-def _entity(seed: EntitySeed) -> Entity:
+def _entity(seed: EntitySeed, path: str) -> Entity:
+    if (seed.background is None) != (seed.background_basis is None):
+        # background the report does not give is only allowed with its source named
+        raise BuildError(path, f"entity {seed.id!r}: background and background_basis go together")
     return Entity(
         id=f"entities.{seed.id}",
         category=seed.category,
@@ -30,6 +41,8 @@ def _entity(seed: EntitySeed) -> Entity:
         aliases=seed.aliases,
         description=seed.description,
         related_ids=tuple(f"entities.{r}" for r in seed.related),
+        background=seed.background,
+        background_basis=seed.background_basis,
     )
 
 
@@ -38,9 +51,11 @@ def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
 
     Raises:
         BuildError: On a malformed entry, a duplicate id, a link to an unknown
-            entity, or two entities that share a name or alias.
+            entity, two entities that share a name or alias, background
+            without its basis, or an essay whose author is not in the
+            registry.
     """
-    entities = tuple(_entity(seed) for seed in read(data, EntitiesFile, path).entity)
+    entities = tuple(_entity(seed, path) for seed in read(data, EntitiesFile, path).entity)
     ids = [e.id for e in entities]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -60,10 +75,117 @@ def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
         entity_matcher(entities)
     except ValueError as exc:
         raise BuildError(path, str(exc)) from None
+    _essays_by_authors(entities, path)
     return entities
 
 
-def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Mention]:
+# ── Essays ──
+#
+# The report cites its essays by their authors, never by title: "Anna
+# Gussarova's essay", "the essay by Aina Shormanbayeva and Amangeldy
+# Shormanbayev", "As Tatiana Chernobil writes in her essay".  No alias can
+# name them (an alias "Anna Gussarova's essay" would swallow the author's own
+# mention), so the build finds each essay from the word "essay" and the person
+# mentions around it.  An essay entity is named "Essay by <author>[ and
+# <author>]", with each author's canonical name.
+
+ESSAY_PREFIX = "Essay by "
+_ESSAY_WORD = re.compile(r"\bessay\b")
+_POSSESSIVE = re.compile(r"['’]s\s+$")
+_PRONOUN = re.compile(r"\b(?:her|his|their)\s+$")
+_BY = re.compile(r"\s+by\s+")
+_AND = re.compile(r"\s+and\s+")
+_SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s+(?=[A-Z‘“'\"])")
+
+
+def _essays_by_authors(entities: Sequence[Entity], path: str) -> dict[frozenset[str], str]:
+    """Map each essay's set of author ids to the essay's id, from the essays' names."""
+    people = {e.name: e.id for e in entities if e.category is EntityCategory.PERSON}
+    essays: dict[frozenset[str], str] = {}
+    for entity in entities:
+        if entity.category is EntityCategory.PUBLICATION and entity.name.startswith(ESSAY_PREFIX):
+            names = entity.name[len(ESSAY_PREFIX) :].split(" and ")
+            unknown = [n for n in names if n not in people]
+            if unknown:
+                raise BuildError(
+                    path, f"{entity.id}: its author {unknown[0]!r} is not a person of the registry"
+                )
+            essays[frozenset(people[n] for n in names)] = entity.id
+    return essays
+
+
+def _sentence_start(text: str, offset: int) -> int:
+    # one character past the offset, so the look-ahead sees the capital
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, offset + 1) if m.end() <= offset]
+    return starts[-1] if starts else 0
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the offsets of the sentence(s) of ``text`` that hold ``text[start:end]``.
+
+    A sentence ends at ".", "!" or "?" (and a closing quote) followed by
+    space and a capital or an opening quote; the report has no
+    abbreviations that would end one early.
+    """
+    after = _SENTENCE_END.search(text, max(end - 1, start))
+    return _sentence_start(text, start), after.start() + 1 if after else len(text)
+
+
+def _essay_mentions(
+    record: TextRecord, people: list[Mention], essays: dict[frozenset[str], str], where: SourceMap
+) -> list[Mention]:
+    """The mentions of essays in a record, each attributed from the person mentions next to it.
+
+    Raises:
+        BuildError: If an essay cannot be attributed, or its authors have no
+            essay in the registry: every essay the report cites is a mention.
+    """
+    text = record.text
+    found = []
+    for match in _ESSAY_WORD.finditer(text):
+        start, end = match.span()
+        before = text[:start]
+        authors: list[Mention] = []
+        possessive = _POSSESSIVE.search(before)
+        pronoun = _PRONOUN.search(before)
+        by = _BY.match(text, end)
+        if possessive:  # "Anna Gussarova's essay"
+            authors = [m for m in people if m.end == possessive.start()]
+        elif by:  # "the essay by Aina Shormanbayeva and Amangeldy Shormanbayev"
+            at = by.end()
+            while (author := next((m for m in people if m.start == at), None)) is not None:
+                authors.append(author)
+                joined = _AND.match(text, author.end)
+                if joined is None:
+                    break
+                at = joined.end()
+        elif pronoun:  # "As Tatiana Chernobil writes in her essay": the person named before, in the sentence
+            sentence = _sentence_start(text, start)
+            earlier = [m for m in people if sentence <= m.start and m.end <= pronoun.start()]
+            authors = earlier[-1:]
+            start = pronoun.start()
+        if not authors:
+            raise BuildError(
+                "seeds", f"{record.id}: cannot tell whose essay {text[start:end]!r} at {start} is"
+            )
+        essay_id = essays.get(frozenset(m.entity_id for m in authors))
+        if essay_id is None:
+            named = " and ".join(m.text for m in authors)
+            raise BuildError(
+                f"seeds/{ENTITIES_FILE}",
+                f"{record.id} cites the essay of {named}, which has no entity {ESSAY_PREFIX!r}…",
+            )
+        found.append(Mention(essay_id, text[start:end], start, end, record.id, where.to_source(start, end)))
+    return found
+
+
+def _mentions_in(
+    record: TextRecord,
+    source: str,
+    matcher: Matcher,
+    essays: dict[frozenset[str], str] | None = None,
+    person_ids: frozenset[str] = frozenset(),
+) -> list[Mention]:
     cleaned = clean(source, record.span.start, record.span.end)
     if cleaned.text != record.text:  # pragma: no cover - parse and clean agree by construction
         raise BuildError("seeds", f"{record.id}: its text no longer matches its span")
@@ -75,7 +197,7 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
         for start in [record.text.find(url)]
         if start >= 0
     ]
-    return [
+    found = [
         Mention(
             entity_id=entity_id,
             text=record.text[start:end],
@@ -87,6 +209,10 @@ def _mentions_in(record: TextRecord, source: str, matcher: Matcher) -> list[Ment
         for entity_id, _, start, end, _, _ in matcher.find(record.text)
         if not any(url_start <= start < url_end for url_start, url_end in inside_urls)
     ]
+    if essays is not None:
+        people = [m for m in found if m.entity_id in person_ids]
+        found = sorted([*found, *_essay_mentions(record, people, essays, where)], key=lambda m: m.start)
+    return found
 
 
 def link_entities(
@@ -94,15 +220,23 @@ def link_entities(
 ) -> tuple[dict[str, tuple[str, ...]], tuple[Mention, ...]]:
     """Find every mention of the registry's entities in the records.
 
+    Names and aliases are found by the matcher `kzrights.annotate` uses;
+    essays, which the report cites by their authors ("her essay", "Anna
+    Gussarova's essay"), by the rules of `_essay_mentions`.
+
     Returns:
         The entity ids each record mentions (in order of first mention), and
         all mentions in reading order.
     """
-    matcher = entity_matcher(entities)
+    essays = _essays_by_authors(entities, f"seeds/{ENTITIES_FILE}")
+    # an essay's name holds its authors' names: matched as a name, "essay by Aina
+    # Shormanbayeva and Amangeldy Shormanbayev" would swallow both authors' mentions
+    matcher = entity_matcher([e for e in entities if e.id not in essays.values()])
+    person_ids = frozenset(e.id for e in entities if e.category is EntityCategory.PERSON)
     mentions: list[Mention] = []
     entity_ids: dict[str, tuple[str, ...]] = {}
     for record in sorted(records, key=lambda r: r.span.start):
-        found = _mentions_in(record, source, matcher)
+        found = _mentions_in(record, source, matcher, essays, person_ids)
         mentions.extend(found)
         entity_ids[record.id] = tuple(dict.fromkeys(m.entity_id for m in found))
     return entity_ids, tuple(mentions)
