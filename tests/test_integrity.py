@@ -419,7 +419,7 @@ _PLAIN_STRINGS = {
     "country", "language", "source_file", "source_sha256", "citation", "aliases", "authors",
     "urls", "key", "type", "author", "container", "date_text", "issued", "url", "unit",
     "currency", "date", "qualifier", "report_text", "attribution", "code_licence",
-    "annotations_licence",
+    "annotations_licence", "background", "background_basis", "date_end",
 }  # fmt: skip
 
 
