@@ -434,3 +434,33 @@ def test_a_sentence_holds_what_it_is_asked_about(text, data):
     end = data.draw(st.integers(start, len(text)))
     first, last = sentence_span(text, start, end)
     assert 0 <= first <= start and end <= last <= len(text)
+
+
+_CITATIONS = {
+    "Anna Gussarova’s essay": ("entities.essay-anna-gussarova", {"entities.anna-gussarova"}),
+    "Mihra Rittmann's essay": ("entities.essay-mihra-rittmann", {"entities.mihra-rittmann"}),
+    "the essay by Aina Shormanbayeva and Amangeldy Shormanbayev": (
+        "entities.essay-shormanbayevs",
+        {"entities.aina-shormanbayeva", "entities.amangeldy-shormanbayev"},
+    ),
+    "As Tatiana Chernobil writes in her essay": (
+        "entities.essay-tatiana-chernobil",
+        {"entities.tatiana-chernobil"},
+    ),
+}
+_FILLER = ["Kazakhstan", "writes", "in", "and", "Tokayev", ".", "the"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([*_CITATIONS, *_FILLER]), max_size=10))
+def test_every_essay_cited_by_its_authors_is_found(pieces):
+    """Each well-formed citation of an essay, among other words, is the essay's mention and its authors'."""
+    text = " ".join(pieces)
+    _, mentions = link_entities([_paragraph(text)], text, _ENTITIES)
+    cited = [_CITATIONS[p] for p in pieces if p in _CITATIONS]
+    assert [m.entity_id for m in mentions if m.entity_id.startswith("entities.essay-")] == [
+        e for e, _ in cited
+    ]
+    named = [m.entity_id for m in mentions]
+    for _, authors in cited:
+        assert authors <= set(named)
