@@ -125,9 +125,7 @@ def test_explicit_links_quote_where_the_report_argues(r12):
             if link.quote:
                 text = r12.get(link.record_id).text
                 start = text.index(link.quote)
-                argued.setdefault(link.record_id, []).append(
-                    sentence_span(text, start, start + len(link.quote))
-                )
+                argued.setdefault(link.record_id, []).append((start, start + len(link.quote)))
         for link in recommendation.theme_links:
             if link.basis is not kzrights.Basis.EXPLICIT:
                 continue
@@ -135,10 +133,9 @@ def test_explicit_links_quote_where_the_report_argues(r12):
                 continue
             text = r12.get(link.record_id).text
             start = text.index(link.quote)
-            assert sentence_span(text, start, start + len(link.quote)) in argued[link.record_id], (
-                recommendation.id,
-                link.target_id,
-            )
+            first, last = sentence_span(text, start, start + len(link.quote))
+            held = [(a, b) for a, b in argued[link.record_id] if a < last and first < b]
+            assert held, (recommendation.id, link.target_id)
 
 
 def test_a_period_has_a_start_and_an_end(change, r11, r12):
@@ -464,3 +461,13 @@ def test_every_essay_cited_by_its_authors_is_found(pieces):
     named = [m.entity_id for m in mentions]
     for _, authors in cited:
         assert authors <= set(named)
+
+
+def test_a_paragraph_is_evidence_once_per_recommendation(seeds_and_records):
+    """Two evidence links to one paragraph are refused: the exports key a link by both ids."""
+    themes = copy.deepcopy(seeds_and_records[0].themes_data)
+    _recommendation(themes, 7)["evidence"].append(
+        {"paragraph": "conclusions.p16", "in": "conclusions.p16", "quote": "freedom restrictions"}
+    )
+    with pytest.raises(BuildError, match=r"links to the evidence paragraph conclusions\.p16 more than once"):
+        _read(seeds_and_records, themes=themes)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import cattrs
 from cattrs.cols import namedtuple_dict_unstructure_factory
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from ._compat import date
 from ._document import PARTS, ReleaseDocument
@@ -31,7 +32,9 @@ from .errors import DataIntegrityError
 from .records import (
     Addressee,
     Basis,
+    Entity,
     EntityCategory,
+    Figure,
     FigureKind,
     Mention,
     Span,
@@ -297,6 +300,14 @@ def _has_string_annotations(cls: Any) -> bool:
     return attrs.has(cls) and any(isinstance(field.type, str) for field in attrs.fields(cls))
 
 
+_LATER_OPTIONAL_FIELDS = {Entity: ("background", "background_basis"), Figure: ("date_end",)}
+"""Fields added in release 1.2.0 that are left out of the JSON when they hold nothing.
+
+A record of an older release then unstructures to the JSON it was loaded
+from, and a 1.2.0 record without background or period end has none of the keys.
+"""
+
+
 def _make_unstructurer() -> cattrs.BaseConverter:
     converter = cattrs.BaseConverter()
 
@@ -312,6 +323,11 @@ def _make_unstructurer() -> cattrs.BaseConverter:
     converter.register_unstructure_hook_factory(
         lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_unstructure_factory(cls, conv)
     )
+    # last: the generated functions take the hooks above (Span, date) for their fields
+    make_hook: Any = make_dict_unstructure_fn  # its keyword arguments mix field overrides and flags
+    for cls, names in _LATER_OPTIONAL_FIELDS.items():
+        overrides = {name: override(omit_if_default=True) for name in names}
+        converter.register_unstructure_hook(cls, make_hook(cls, converter, **overrides))
     return converter
 
 

@@ -222,6 +222,12 @@ def _links(
             evidence.append(_link(evidence_link, paragraph.id, reader, path, f"{what} → {paragraph.id}"))
         if not themed or not evidence:
             raise BuildError(path, f"{what}: needs at least one theme and one evidence link")
+        for links, kind in ((themed, "theme"), (evidence, "evidence paragraph")):
+            targets = [link.target_id for link in links]
+            twice = sorted({t for t in targets if targets.count(t) > 1})
+            if twice:
+                # one link per target: the exports key a link by (recommendation, target)
+                raise BuildError(path, f"{what}: links to the {kind} {twice[0]} more than once")
         _check_grounded(recommendation, themed, evidence, reader, path)
         _check_decree_areas(recommendation, themed, evidence, seed.set_aside, themes, reader, path)
         theme_links[recommendation.id] = tuple(themed)

@@ -168,6 +168,11 @@ def _essay_mentions(
             raise BuildError(
                 "seeds", f"{record.id}: cannot tell whose essay {text[start:end]!r} at {start} is"
             )
+        # "the essay by A and B and C's essay": the longest run of authors that has an essay
+        for count in range(len(authors), 0, -1):
+            if frozenset(m.entity_id for m in authors[:count]) in essays:
+                authors = authors[:count]
+                break
         essay_id = essays.get(frozenset(m.entity_id for m in authors))
         if essay_id is None:
             named = " and ".join(m.text for m in authors)
