@@ -78,7 +78,7 @@ def context_of(node: dict[str, Any]) -> tuple[str, str]:
 
 def test_pyld_expands_every_annotation(exported, expanded):
     """The export expands in pyld offline; no annotation, body, target or motivation is dropped."""
-    report = kzrights.load(NEWEST)
+    report = kzrights.load(kzrights.DATA_VERSION)
     assert exported["@context"][0] == ANNOTATION_CONTEXT
     assert (
         len(expanded)
@@ -90,7 +90,7 @@ def test_pyld_expands_every_annotation(exported, expanded):
     assert motivations == {OA + "identifying", OA + "classifying", OA + "linking"}
     for annotation in expanded:
         assert annotation["@type"] == [OA + "Annotation"]
-        assert annotation["@id"].startswith(f"{IRI_PREFIX}{NEWEST}:export:annotations:")
+        assert annotation["@id"].startswith(f"{IRI_PREFIX}{kzrights.DATA_VERSION}:export:annotations:")
         assert annotation[OA + "hasBody"] and len(annotation[OA + "hasTarget"]) == 1
     basis = {a["urn:kzrights:vocab:basis"][0]["@value"] for a in expanded if "urn:kzrights:vocab:basis" in a}
     assert basis == {"explicit", "editorial"}
@@ -116,16 +116,19 @@ def test_every_quote_is_the_text_at_its_position(expanded):
 
 def test_targets_name_records_of_the_release(expanded):
     """Every target's source is a record IRI of the newest release; entity, theme and paragraph bodies too."""
-    report = kzrights.load(NEWEST)
+    report = kzrights.load(kzrights.DATA_VERSION)
     for annotation in expanded:
         (target,) = annotation[OA + "hasTarget"]
-        assert parse_record_iri(value(target, "hasSource")).version == NEWEST
+        assert parse_record_iri(value(target, "hasSource")).version == kzrights.DATA_VERSION
         for body in annotation[OA + "hasBody"]:
             if OA + "hasSource" in body:
                 version, record_id = parse_record_iri(value(body, "hasSource"))
-                assert version == NEWEST and record_id in report
+                assert version == kzrights.DATA_VERSION and record_id in report
     first = expanded[0]
-    assert value(first[OA + "hasBody"][0], "hasSource") == f"urn:kzrights:{NEWEST}:entities.kazakhstan"
+    assert (
+        value(first[OA + "hasBody"][0], "hasSource")
+        == f"urn:kzrights:{kzrights.DATA_VERSION}:entities.kazakhstan"
+    )
 
 
 def test_a_wrong_offset_is_caught(exported):

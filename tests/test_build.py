@@ -107,8 +107,8 @@ def test_check_command_fails_on_drift(tmp_path):
     """--check exits non-zero and names the file when the committed data differs."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    # the release the seeds build (the newest): --check compares only that one
-    target = sorted((data / "releases").iterdir())[-1] / "report.json"
+    # the release the seeds build: --check compares that one only
+    target = data / "releases" / read_seeds(SEEDS).version / "report.json"
     target.write_bytes(target.read_bytes().replace(b"Kazakhstan", b"Kazakstan", 1))
     result = subprocess.run(
         [sys.executable, "-m", "kzrights_build", "--check", "--data", str(data)],

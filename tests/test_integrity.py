@@ -422,7 +422,7 @@ _PLAIN_STRINGS = {
     "urls", "key", "type", "author", "container", "date_text", "issued", "url", "unit",
     "currency", "date", "qualifier", "report_text", "attribution", "code_licence",
     "annotations_licence", "resolved_by", "grammatical_case", "context_words", "titles",
-    "blocking_names", "function_words",
+    "blocking_names", "function_words", "background", "background_basis", "date_end",
 }  # fmt: skip
 
 

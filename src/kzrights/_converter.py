@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import cattrs
 from cattrs.cols import namedtuple_dict_unstructure_factory
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from ._compat import date
 from ._document import PARTS, ReleaseDocument
@@ -36,6 +37,7 @@ from .records import (
     Basis,
     Entity,
     EntityCategory,
+    Figure,
     FigureKind,
     Mention,
     Span,
@@ -315,6 +317,14 @@ def _has_string_annotations(cls: Any) -> bool:
     return attrs.has(cls) and any(isinstance(field.type, str) for field in attrs.fields(cls))
 
 
+_LATER_OPTIONAL_FIELDS = {Entity: ("background", "background_basis"), Figure: ("date_end",)}
+"""Fields added in release 1.2.0 that are left out of the JSON when they hold nothing.
+
+A record of an older release then unstructures to the JSON it was loaded
+from, and a 1.2.0 record without background or period end has none of the keys.
+"""
+
+
 def _make_unstructurer() -> cattrs.BaseConverter:
     converter = cattrs.BaseConverter()
 
@@ -331,11 +341,16 @@ def _make_unstructurer() -> cattrs.BaseConverter:
     # release without them means, so an older release unstructures to its own JSON
     mention = namedtuple_dict_unstructure_factory(Mention, converter)
     converter.register_unstructure_hook(Mention, lambda m: _without_defaults(mention(m), _MENTION_LATER))
-    asdict = converter.unstructure_attrs_asdict
-    converter.register_unstructure_hook(Entity, lambda e: _entity_data(asdict(e), e))
     converter.register_unstructure_hook(
-        ReleaseDocument, lambda d: _without_defaults(asdict(d), {"linking": []})
+        ReleaseDocument, lambda d: _without_defaults(converter.unstructure_attrs_asdict(d), {"linking": []})
     )
+    # last: the generated functions take the hooks above (Span, date) for their fields
+    make_hook: Any = make_dict_unstructure_fn  # its keyword arguments mix field overrides and flags
+    for cls, names in _LATER_OPTIONAL_FIELDS.items():
+        overrides = {name: override(omit_if_default=True) for name in names}
+        converter.register_unstructure_hook(cls, make_hook(cls, converter, **overrides))
+    entity_asdict = converter.get_unstructure_hook(Entity)
+    converter.register_unstructure_hook(Entity, lambda e: _entity_data(entity_asdict(e), e))
     return converter
 
 

@@ -530,7 +530,9 @@ class Entity(_Record):
         name: The canonical name.
         aliases: Other ways to write it: acronyms, short forms,
             transliterations, Cyrillic.
-        description: One line on what the report says of it.
+        description: One line on what the report says of it, in its words
+            or close to them; where the report gives an essay author's view,
+            the description names whose view it is.
         related_ids: Other entities it is linked to (editorial).
         forms: Every form the linker knows it by, typed: the name, each
             alias and, from release 1.2.0, the Russian and Kazakh inflected
@@ -540,6 +542,10 @@ class Entity(_Record):
             ``aliases``, all ``safe`` (`kzrights._names.default_forms`), as
             a [`Linker`][kzrights.linker.Linker] does for an entity built
             without them.
+        background: Editorial background the report does not give (such
+            as what a Kazakh institution is), or ``None``; from release 1.2.0.
+        background_basis: Where ``background`` comes from (a named source),
+            set exactly when ``background`` is; from release 1.2.0.
     """
 
     kind: ClassVar[str] = "entity"
@@ -551,6 +557,8 @@ class Entity(_Record):
     description: str
     related_ids: tuple[str, ...] = ()
     forms: tuple[Alias, ...] = ()
+    background: str | None = None
+    background_basis: str | None = None
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -604,7 +612,9 @@ class Mention(NamedTuple):
         source_span: Where it is in the report's source text.
         form: The kind of form matched ([`AliasForm`][kzrights.records.AliasForm]):
             the canonical name, an alias, an acronym, a transliteration or an
-            inflected form.  ``None`` in releases before 1.2.0.
+            inflected form.  ``None`` in releases before 1.2.0, and for an
+            essay, which the report cites by its authors ("her essay"), not
+            by a name (``resolved_by`` says whose).
         resolved_by: For a form that is not ``safe``, the evidence that
             resolved it, e.g. ``"Kazakhstan context: 'Mazhilis' at 120"``
             or ``"full name earlier in text: 'Adam Hug' at 0"``; ``None``
@@ -710,11 +720,17 @@ class Figure(_Record):
         record_id: The record they are in.
         span: Where they are in the source.
         value: The number, or ``None`` for a date.
-        unit: What is counted ("members", "years", "projects"), if anything.
+        unit: What is counted ("members", "years", "projects"), in words
+            that stand near the number in the report; ``None`` where the
+            report does not say.
         currency: ISO 4217 code of a sum of money.
-        date: An ISO 8601 date, month or year, for a date.
+        date: An ISO 8601 date, month or year, for a date; for a period
+            (``"2015-16"``), its start.
         qualifier: "at least", "less than", "up to" where the report bounds it.
         description: One line on what the number is (editorial).
+        date_end: For a date that is a period, its end, as ISO 8601 like
+            ``date`` (``"2016"`` for ``"2015-16"``); ``None`` for a single
+            date and for other kinds (from release 1.2.0).
     """
 
     kind: ClassVar[str] = "figure"
@@ -730,6 +746,7 @@ class Figure(_Record):
     currency: str | None = None
     date: str | None = None
     qualifier: str | None = None
+    date_end: str | None = None
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -10,6 +10,7 @@ Cyrillic names, generated (`inflected_aliases`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -37,11 +38,13 @@ from .seed_files import EntitiesFile, EntitySeed, LinkingFile, read
 
 __all__ = [
     "ENTITIES_FILE",
+    "ESSAY_PREFIX",
     "LINKING_FILE",
     "inflected_aliases",
     "link_entities",
     "read_entities",
     "read_linking",
+    "sentence_span",
     "with_entity_ids",
     "with_inflected_forms",
 ]
@@ -58,7 +61,10 @@ _INFLECTED = frozenset({EntityCategory.PERSON, EntityCategory.PLACE, EntityCateg
 TextRecord = Paragraph | Item | Recommendation | Footnote
 
 
-def _entity(seed: EntitySeed) -> Entity:
+def _entity(seed: EntitySeed, path: str) -> Entity:
+    if (seed.background is None) != (seed.background_basis is None):
+        # background the report does not give is only allowed with its source named
+        raise BuildError(path, f"entity {seed.id!r}: background and background_basis go together")
     return Entity(
         id=f"entities.{seed.id}",
         category=seed.category,
@@ -67,6 +73,8 @@ def _entity(seed: EntitySeed) -> Entity:
         description=seed.description,
         related_ids=tuple(f"entities.{r}" for r in seed.related),
         forms=default_forms(seed.name, seed.aliases),
+        background=seed.background,
+        background_basis=seed.background_basis,
     )
 
 
@@ -75,9 +83,11 @@ def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
 
     Raises:
         BuildError: On a malformed entry, a duplicate id, a link to an unknown
-            entity, or two entities that share a name or alias.
+            entity, two entities that share a name or alias, background
+            without its basis, or an essay whose author is not in the
+            registry.
     """
-    entities = tuple(_entity(seed) for seed in read(data, EntitiesFile, path).entity)
+    entities = tuple(_entity(seed, path) for seed in read(data, EntitiesFile, path).entity)
     ids = [e.id for e in entities]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -97,6 +107,7 @@ def read_entities(data: dict[str, Any], path: str) -> tuple[Entity, ...]:
         entity_matcher(entities)
     except ValueError as exc:
         raise BuildError(path, str(exc)) from None
+    _essays_by_authors(entities, path)
     return entities
 
 
@@ -212,7 +223,130 @@ def with_inflected_forms(entities: Sequence[Entity], inflect: Inflector | None =
     return tuple(attrs.evolve(e, forms=(*e.forms, *inflected_aliases(e, inflect))) for e in entities)
 
 
-def _mentions_in(record: TextRecord, source: str, linker: Engine, named: set[str]) -> list[Mention]:
+# ── Essays ──
+#
+# The report cites its essays by their authors, never by title: "Anna
+# Gussarova's essay", "the essay by Aina Shormanbayeva and Amangeldy
+# Shormanbayev", "As Tatiana Chernobil writes in her essay".  No alias can
+# name them (an alias "Anna Gussarova's essay" would swallow the author's own
+# mention), so the build finds each essay from the word "essay" and the person
+# mentions around it.  An essay entity is named "Essay by <author>[ and
+# <author>]", with each author's canonical name.
+
+ESSAY_PREFIX = "Essay by "
+_ESSAY_WORD = re.compile(r"\bessay\b")
+_POSSESSIVE = re.compile(r"['’]s\s+$")
+_PRONOUN = re.compile(r"\b(?:her|his|their)\s+$")
+_BY = re.compile(r"\s+by\s+")
+_AND = re.compile(r"\s+and\s+")
+_SENTENCE_END = re.compile(r"[.!?][’'”\"]?\s+(?=[A-Z‘“'\"])")
+
+
+def _essays_by_authors(entities: Sequence[Entity], path: str) -> dict[frozenset[str], str]:
+    """Map each essay's set of author ids to the essay's id, from the essays' names."""
+    people = {e.name: e.id for e in entities if e.category is EntityCategory.PERSON}
+    essays: dict[frozenset[str], str] = {}
+    for entity in entities:
+        if entity.category is EntityCategory.PUBLICATION and entity.name.startswith(ESSAY_PREFIX):
+            names = entity.name[len(ESSAY_PREFIX) :].split(" and ")
+            unknown = [n for n in names if n not in people]
+            if unknown:
+                raise BuildError(
+                    path, f"{entity.id}: its author {unknown[0]!r} is not a person of the registry"
+                )
+            essays[frozenset(people[n] for n in names)] = entity.id
+    return essays
+
+
+def _sentence_start(text: str, offset: int) -> int:
+    # one character past the offset, so the look-ahead sees the capital
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, offset + 1) if m.end() <= offset]
+    return starts[-1] if starts else 0
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the offsets of the sentence(s) of ``text`` that hold ``text[start:end]``.
+
+    A sentence ends at ".", "!" or "?" (and a closing quote) followed by
+    space and a capital or an opening quote; the report has no
+    abbreviations that would end one early.
+    """
+    after = _SENTENCE_END.search(text, max(end - 1, start))
+    return _sentence_start(text, start), after.start() + 1 if after else len(text)
+
+
+def _essay_mentions(
+    record: TextRecord, people: list[Mention], essays: dict[frozenset[str], str], where: SourceMap
+) -> list[Mention]:
+    """The mentions of essays in a record, each attributed from the person mentions next to it.
+
+    Raises:
+        BuildError: If an essay cannot be attributed, or its authors have no
+            essay in the registry: every essay the report cites is a mention.
+    """
+    text = record.text
+    found = []
+    for match in _ESSAY_WORD.finditer(text):
+        start, end = match.span()
+        before = text[:start]
+        authors: list[Mention] = []
+        possessive = _POSSESSIVE.search(before)
+        pronoun = _PRONOUN.search(before)
+        by = _BY.match(text, end)
+        if possessive:  # "Anna Gussarova's essay"
+            authors = [m for m in people if m.end == possessive.start()]
+        elif by:  # "the essay by Aina Shormanbayeva and Amangeldy Shormanbayev"
+            at = by.end()
+            while (author := next((m for m in people if m.start == at), None)) is not None:
+                authors.append(author)
+                joined = _AND.match(text, author.end)
+                if joined is None:
+                    break
+                at = joined.end()
+        elif pronoun:  # "As Tatiana Chernobil writes in her essay": the person named before, in the sentence
+            sentence = _sentence_start(text, start)
+            earlier = [m for m in people if sentence <= m.start and m.end <= pronoun.start()]
+            authors = earlier[-1:]
+            start = pronoun.start()
+        if not authors:
+            raise BuildError(
+                "seeds", f"{record.id}: cannot tell whose essay {text[start:end]!r} at {start} is"
+            )
+        # "the essay by A and B and C's essay": the longest run of authors that has an essay
+        for count in range(len(authors), 0, -1):
+            if frozenset(m.entity_id for m in authors[:count]) in essays:
+                authors = authors[:count]
+                break
+        essay_id = essays.get(frozenset(m.entity_id for m in authors))
+        if essay_id is None:
+            named = " and ".join(m.text for m in authors)
+            raise BuildError(
+                f"seeds/{ENTITIES_FILE}",
+                f"{record.id} cites the essay of {named}, which has no entity {ESSAY_PREFIX!r}…",
+            )
+        cited_by = " and ".join(repr(m.text) for m in authors)
+        found.append(
+            Mention(
+                essay_id,
+                text[start:end],
+                start,
+                end,
+                record.id,
+                where.to_source(start, end),
+                resolved_by=f"essay cited by its author: {cited_by}",
+            )
+        )
+    return found
+
+
+def _mentions_in(
+    record: TextRecord,
+    source: str,
+    linker: Engine,
+    named: set[str],
+    essays: dict[frozenset[str], str] | None = None,
+    person_ids: frozenset[str] = frozenset(),
+) -> list[Mention]:
     cleaned = clean(source, record.span.start, record.span.end)
     if cleaned.text != record.text:  # pragma: no cover - parse and clean agree by construction
         raise BuildError("seeds", f"{record.id}: its text no longer matches its span")
@@ -229,7 +363,7 @@ def _mentions_in(record: TextRecord, source: str, linker: Engine, named: set[str
         record.text, about_kazakhstan="the report is about Kazakhstan", named_before=frozenset(named)
     )
     named.update(m.entity_id for m in found if m.resolved_by is None)
-    return [
+    found = [
         Mention(
             entity_id=m.entity_id,
             text=record.text[m.start : m.end],
@@ -243,6 +377,10 @@ def _mentions_in(record: TextRecord, source: str, linker: Engine, named: set[str
         for m in found
         if not any(url_start <= m.start < url_end for url_start, url_end in inside_urls)
     ]
+    if essays is not None:
+        people = [m for m in found if m.entity_id in person_ids]
+        found = sorted([*found, *_essay_mentions(record, people, essays, where)], key=lambda m: m.start)
+    return found
 
 
 def link_entities(
@@ -257,16 +395,24 @@ def link_entities(
     no Kazakh word in its own record; a ``given-name`` surname needs its
     entity named in full earlier in the report.
 
+    Names and aliases are found by the matcher `kzrights.annotate` uses;
+    essays, which the report cites by their authors ("her essay", "Anna
+    Gussarova's essay"), by the rules of `_essay_mentions`.
+
     Returns:
         The entity ids each record mentions (in order of first mention), and
         all mentions in reading order.
     """
-    linker = Engine(entities, rules)
+    essays = _essays_by_authors(entities, f"seeds/{ENTITIES_FILE}")
+    # an essay's name holds its authors' names: matched as a name, "essay by Aina
+    # Shormanbayeva and Amangeldy Shormanbayev" would swallow both authors' mentions
+    linker = Engine([e for e in entities if e.id not in essays.values()], rules)
+    person_ids = frozenset(e.id for e in entities if e.category is EntityCategory.PERSON)
     named: set[str] = set()
     mentions: list[Mention] = []
     entity_ids: dict[str, tuple[str, ...]] = {}
     for record in sorted(records, key=lambda r: r.span.start):
-        found = _mentions_in(record, source, linker, named)
+        found = _mentions_in(record, source, linker, named, essays, person_ids)
         mentions.extend(found)
         entity_ids[record.id] = tuple(dict.fromkeys(m.entity_id for m in found))
     return entity_ids, tuple(mentions)

@@ -41,6 +41,7 @@ __all__ = [
     "RecommendationLinksSeed",
     "ReportFile",
     "RightsSeed",
+    "SetAsideSeed",
     "SourceSeed",
     "SourcesFile",
     "ThemeLinkSeed",
@@ -139,6 +140,8 @@ class EntitySeed:
     aliases: tuple[str, ...] = _text()
     description: str = _text()
     related: tuple[str, ...] = _text()
+    background: str | None = _optional_text()
+    background_basis: str | None = _optional_text()
 
 
 @attrs.frozen(kw_only=True)
@@ -231,12 +234,21 @@ class EvidenceLinkSeed:
 
 
 @attrs.frozen(kw_only=True)
+class SetAsideSeed:
+    """A decree area an evidence paragraph quotes that the curators chose not to link, and why."""
+
+    theme: str = _text()
+    rationale: str = _text()
+
+
+@attrs.frozen(kw_only=True)
 class RecommendationLinksSeed:
-    """One ``[[recommendation]]``: the links of one recommendation."""
+    """One ``[[recommendation]]``: the links of one recommendation, and the decree areas set aside."""
 
     id: str = _text()
     themes: tuple[ThemeLinkSeed, ...] = ()
     evidence: tuple[EvidenceLinkSeed, ...] = ()
+    set_aside: tuple[SetAsideSeed, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -263,6 +275,7 @@ class FigureSeed:
     unit: str | None = _optional_text()
     currency: str | None = _optional_text()
     date: str | None = _optional_text()
+    date_end: str | None = _optional_text()
     qualifier: str | None = _optional_text()
 
 
