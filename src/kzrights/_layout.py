@@ -38,7 +38,9 @@ DOCUMENT_FILE = "report.json"
 SOURCE_FILE = "source.txt"
 """A release's copy of the source text."""
 
-SCHEMA = 2
+SCHEMA = 3
 """The version of the release JSON layout that the builder writes."""
-READABLE_SCHEMAS = frozenset({1, 2})
-"""The layouts the loader reads: 1 (release 1.0.0), 2 (adds entities, mentions, themes, links and figures)."""
+READABLE_SCHEMAS = frozenset({1, 2, 3})
+"""The layouts the loader reads: 1 (release 1.0.0), 2 (adds entities, mentions, themes, links and
+figures), 3 (adds the SDG goals and targets, the recommendations' SDG links and the metadata's
+vocabularies)."""

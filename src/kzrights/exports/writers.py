@@ -209,10 +209,19 @@ _FACETS = {
     "record_entities": ("entity_name",),
     "figures": ("kind", "currency"),
     "sources": ("type",),
+    "recommendation_sdg_targets": ("sdg_target_code", "sdg_goal_id", "basis"),
+    "sdg_targets": ("goal_id",),
 }
 
 # The column Datasette shows beside a foreign key that points at the table.
-_LABELS = {"sections": "title", "entities": "name", "themes": "name", "sources": "key"}
+_LABELS = {
+    "sections": "title",
+    "entities": "name",
+    "themes": "name",
+    "sources": "key",
+    "sdg_goals": "short",
+    "sdg_targets": "code",
+}
 
 
 def _fts_table(table: str) -> str:
