@@ -98,8 +98,10 @@ class UnknownSdgTargetError(UnknownIdError):
         super().__init__(id, pool, what="SDG goal or target")
         self.forms = forms
         self.version = version
-        message = f"{self.args[0]} (give {forms})"
-        if not pool:
+        message = f"unknown SDG goal or target {id!r}: give {forms}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        elif not pool:
             message += f"; release {version} has no SDG goals or targets: they came with 1.3.0"
         self.args = (message,)
 

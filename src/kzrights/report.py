@@ -213,7 +213,7 @@ class Report(_Record):
             >>> import kzrights
             >>> frames = kzrights.load("1.1.0").to_dataframes()
             >>> frames["recommendations"].shape
-            (15, 8)
+            (15, 9)
             >>> str(frames["recommendations"]["number"].dtype)
             'Int64'
 
