@@ -296,6 +296,10 @@ def test_datasette_offers_facets_on_the_sdg_targets(report, exported):
     assert counts == expected and counts["16.10"] == 11
     goals = {f["value"]: f["count"] for f in results["sdg_goal_id"]["results"]}
     assert set(goals) == {"sdg.5", "sdg.8", "sdg.16"}
+    # the recommendations table facets by the values of its sdg_targets arrays
+    facets = asyncio.run(fetch("/kz/recommendations.json")).json()["facet_results"]
+    results = facets.get("results", facets)
+    assert {f["value"]: f["count"] for f in results["sdg_targets"]["results"]} == expected
     page = asyncio.run(fetch("/kz/recommendation_sdg_targets?sdg_target_code=16.5")).text
     assert "recommendations.international.2" in page and "recommendations.government.8" not in page
 

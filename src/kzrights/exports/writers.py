@@ -198,10 +198,11 @@ _FTS_COLUMNS = {
     "sources": ("author", "title", "container"),
 }
 
-# The columns Datasette offers as facets, for the tables where users filter by them.
-_FACETS = {
+# The columns Datasette offers as facets, for the tables where users filter by them;
+# {"array": column} facets by the values of a JSON array cell (a recommendation's SDG targets).
+_FACETS: dict[str, tuple[str | dict[str, str], ...]] = {
     "records": ("kind", "section_id"),
-    "recommendations": ("addressee_label",),
+    "recommendations": ("addressee_label", {"array": "sdg_targets"}),
     "recommendation_themes": ("theme_name", "basis"),
     "recommendation_evidence": ("basis",),
     "themes": ("basis",),
