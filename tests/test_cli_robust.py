@@ -672,10 +672,28 @@ def test_ctrl_c_while_the_package_imports_is_one_line():
     assert done.returncode == 130
 
 
-def test_ctrl_c_keeps_what_annotate_found_in_a_pipe():
-    """Text that has arrived on a pipe is annotated and written out before Ctrl-C's exit 130."""
+def _wait_until_reading_a_pipe(pid: int) -> None:
+    """Wait until the process sleeps reading a pipe: it has taken in what was there and wants more.
+
+    Linux shows where a process sleeps in ``/proc/PID/wchan``; elsewhere
+    (or if it never shows) the wait ends after a while, as a plain sleep.
+    """
     import time
 
+    wchan = Path(f"/proc/{pid}/wchan")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if "pipe_read" in wchan.read_text():
+                return
+        except OSError:
+            time.sleep(2)
+            return
+        time.sleep(0.02)
+
+
+def test_ctrl_c_keeps_what_annotate_found_in_a_pipe():
+    """Text that has arrived on a pipe is annotated and written out before Ctrl-C's exit 130."""
     with subprocess.Popen(
         [sys.executable, "-m", "kzrights", "annotate", "-"],
         stdin=subprocess.PIPE,
@@ -685,7 +703,7 @@ def test_ctrl_c_keeps_what_annotate_found_in_a_pipe():
         assert process.stdin is not None
         process.stdin.write(b"Tokayev met\n")
         process.stdin.flush()
-        time.sleep(1.5)  # not a timing assertion: enough for the command to be waiting for more
+        _wait_until_reading_a_pipe(process.pid)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130

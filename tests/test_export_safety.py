@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -1097,3 +1098,61 @@ def test_a_trailing_slash_is_fine_for_a_folder_format(new, tmp_path):
     written = export(new, "csv", str(tmp_path / "out") + "/")
     assert outputs(new, "csv", tmp_path / "out") == reference(new, "csv")
     assert all(p.parent == tmp_path / "out" for p in written)
+
+
+def test_ctrl_c_while_an_export_moves_into_place_is_held_until_it_is_complete(tmp_path, monkeypatch):
+    """A SIGINT in the middle of the final moves leaves the whole export in place, then interrupts."""
+    import signal
+
+    from kzrights.exports import _staging
+
+    moved = []
+    real_take = _staging._take
+
+    def take_and_interrupt(source, destination):
+        real_take(source, destination)
+        moved.append(destination.name)
+        if len(moved) == 1:  # after the first of the moves (a sidecar), before the main file
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(_staging, "_take", take_and_interrupt)
+    target = tmp_path / "report.sqlite"
+    with pytest.raises(KeyboardInterrupt) as raised:
+        kzrights.export(kzrights.load(), "sqlite", target)
+    assert len(moved) == 2  # the sidecar and then the main file both moved
+    assert sorted(raised.value.written) == sorted(tmp_path / name for name in moved)
+    assert sqlite3.connect(target).execute("select count(*) from recommendations").fetchone()[0] == 15
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(_staging.STAGING_PREFIX)]
+
+
+_INTERRUPT_DURING_PLACE = """
+import os, signal, sys
+from kzrights.exports import _staging
+real = _staging._sync_folder
+def sync_and_interrupt(folder):
+    real(folder)
+    if folder.name == "out":
+        os.kill(os.getpid(), signal.SIGINT)
+_staging._sync_folder = sync_and_interrupt
+from kzrights.cli import main
+sys.exit(main(["export", "--format", "csv", "--output", sys.argv[1]]))
+"""
+
+
+def test_the_cli_says_an_interrupted_export_is_complete(tmp_path):
+    """Ctrl-C at the very end of ``kzrights export``: 130, the files listed, and one line saying so."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "tables"
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_DURING_PLACE, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "kzrights: interrupted, after the export was complete\n"
+    listed = [line.removeprefix("wrote ") for line in done.stdout.splitlines()]
+    assert listed and all(Path(p).is_file() for p in listed)
+    assert (target / "recommendations.csv").is_file()

@@ -504,19 +504,27 @@ def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
     return "  {\n" + ",\n".join(members) + "\n  }"
 
 
-def _export(args: argparse.Namespace) -> None:
+def _export(args: argparse.Namespace) -> int:
     from .errors import ExportError, OutputExistsError
     from .exports import export
 
     report = _load(args)
+    status = 0
     try:
         written = export(report, args.format, args.output, overwrite=args.force)
+    except KeyboardInterrupt as exc:  # Ctrl-C was held until the export was in place: say so
+        if getattr(exc, "written", None) is None:
+            raise
+        written, status = exc.written, 130  # type: ignore[attr-defined]
     except OutputExistsError as exc:
         raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
     except OSError as exc:  # the library's are ExportErrors; anything else still gets one line
         raise _CliError(str(exc) if isinstance(exc, ExportError) else f"cannot export: {exc}") from None
     shown = [str(p) if str(p).isprintable() else repr(str(p)) for p in written]
     _emit(args, shown, lambda: "\n".join(f"wrote {p}" for p in shown))
+    if status:
+        _say("interrupted, after the export was complete")
+    return status
 
 
 def _cite(args: argparse.Namespace) -> None:

@@ -115,6 +115,11 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
             empty or unencodable path, a read-only folder, a full disk, the
             wrong kind of thing at ``path``.  It is an ``OSError`` whose
             ``errno`` says which, when the system gave one.
+        KeyboardInterrupt: Ctrl-C.  While the finished export is moved into
+            place, Ctrl-C is held until the moves are done (so it never
+            leaves half an export in place); the ``KeyboardInterrupt``
+            raised then has an attribute ``written`` with the paths above,
+            since the export is complete.
     """
     from ..report import Report
     from . import _staging, citations, documents, workbooks, writers
@@ -149,5 +154,11 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         if folder:
             _staging.mark(stage / target.name, format, report.version)
         _staging.sync(stage)
-        _staging.place(stage, target, format, folder=folder, overwrite=overwrite)
-    return [target.parent / p.relative_to(stage) for p in written]
+        result = [target.parent / p.relative_to(stage) for p in written]
+        try:
+            with _staging.uninterrupted():
+                _staging.place(stage, target, format, folder=folder, overwrite=overwrite)
+        except KeyboardInterrupt as interrupt:  # held until the export was complete
+            interrupt.written = result  # type: ignore[attr-defined]
+            raise
+    return result

@@ -33,9 +33,11 @@ import functools
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,7 +45,17 @@ from typing import Any
 
 from ..errors import ExportError, OutputExistsError, OutputFolderMissingError
 
-__all__ = ["MARKER", "STAGING_PREFIX", "check_destination", "check_name", "mark", "place", "staged", "sync"]
+__all__ = [
+    "MARKER",
+    "STAGING_PREFIX",
+    "check_destination",
+    "check_name",
+    "mark",
+    "place",
+    "staged",
+    "sync",
+    "uninterrupted",
+]
 
 MARKER = ".kzrights-export.json"
 """The file a folder export writes into itself: its format and the files it wrote."""
@@ -424,6 +436,30 @@ def _unlink_replaced(previous: Path, target: Path) -> None:
         return
     _rename(previous, target, _RENAME_EXCHANGE)  # the swap used renameat2, so this one can too
     raise _special(target, kind)
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) while the block runs, and raise ``KeyboardInterrupt`` once it is done.
+
+    Only where Python's own handler is in force, in the main thread (the
+    only one signals reach); a handler the program installed is left alone.
+    If the block fails, its error is raised and a held Ctrl-C is dropped.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    arrived: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: arrived.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if arrived:
+        raise KeyboardInterrupt
 
 
 def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bool) -> list[Path]:
