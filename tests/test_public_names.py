@@ -30,6 +30,7 @@ PUBLIC_MODULES = [
     "kzrights_build",
     "kzrights_build.annotations",
     "kzrights_build.entities",
+    "kzrights_build.inflect",
     "kzrights_build.parse",
     "kzrights_build.sources",
     "kzrights_build.release",
