@@ -13,6 +13,7 @@ PUBLIC_MODULES = [
     "kzrights.report",
     "kzrights.releases",
     "kzrights.cli",
+    "kzrights.mcp_server",
     "kzrights.annotation",
     "kzrights.compare",
     "kzrights.exports",

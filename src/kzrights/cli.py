@@ -638,6 +638,15 @@ def _word_diff(check: Any, paint: Callable[[str, str], str]) -> str:
     return " ".join(pieces)
 
 
+def _mcp(args: argparse.Namespace) -> None:
+    """``kzrights mcp``: serve the pinned release to an MCP client on stdin and stdout, until stdin closes."""
+    if getattr(args, "json", False):
+        raise _CliError("mcp takes no --json: it always speaks JSON-RPC on stdout")
+    from .mcp_server import serve
+
+    serve(args.data_version)
+
+
 def _verify(args: argparse.Namespace) -> None:
     from .releases import verify, versions
 
@@ -778,6 +787,11 @@ def _parser() -> argparse.ArgumentParser:
         "check a quotation: exit 0 exact or equivalent, 1 altered, 2 not found, 3 if it cannot be checked",
     )
     check.add_argument("quote", help="the quotation, or - to read it from stdin")
+    add(
+        "mcp",
+        _mcp,
+        "serve the release to an AI assistant over stdio (Model Context Protocol; needs kzrights[mcp])",
+    )
     add("verify", _verify, "re-hash the installed data releases against their manifests (all by default)")
     diff = add("diff", _diff, "what changed between two data releases", data=False)
     diff.add_argument("old")

@@ -23,6 +23,7 @@ __all__ = [
     "MissingDependencyError",
     "OutputExistsError",
     "OutputFolderMissingError",
+    "ToolArgumentError",
     "UnknownIdError",
     "UnknownSdgTargetError",
     "UnknownVersionError",
@@ -165,6 +166,23 @@ class InputTooLongError(KzrightsError, ValueError):
     def __reduce__(self) -> tuple[object, ...]:
         # rebuilt from its attributes, so that it crosses process boundaries whole
         return (type(self), (self.argument, self.length, self.limit))
+
+
+class ToolArgumentError(KzrightsError, ValueError):
+    """A tool of the assistant server (``kzrights mcp``) was called with arguments its input schema refuses.
+
+    Attributes:
+        tool: The tool called, e.g. ``"search"``.
+        argument: The argument at fault (``""`` when it is the whole call).
+        reason: What is wrong with it, in words (one line).
+    """
+
+    def __init__(self, tool: str, argument: str, reason: str) -> None:
+        self.tool = tool
+        self.argument = argument
+        self.reason = reason
+        where = f"argument {argument!r} of {tool}" if argument else tool
+        super().__init__(f"{where}: {reason}")
 
 
 class UnsupportedReleaseError(KzrightsError, ValueError):

@@ -1,0 +1,791 @@
+"""An assistant server: one pinned data release behind the Model Context Protocol (``kzrights mcp``).
+
+An AI assistant that drafts with the report asks this server, over stdio,
+rather than its memory: it searches, reads a record, checks a quotation
+before it writes it, and cites the record it read, every answer naming the
+data release and the record ids it comes from.  The server works offline
+and serves one release, the one ``--data-version`` pins (the newest by
+default).
+
+Two halves:
+
+- [`ToolBox`][kzrights.mcp_server.ToolBox] answers the tools and reads the
+  resources with plain Python values.  It needs no MCP library, checks every
+  argument against the tool's JSON Schema (`TOOLS`) and raises kzrights' own
+  errors for bad input;
+- [`serve`][kzrights.mcp_server.serve] puts it behind the official MCP Python
+  SDK (the optional extra ``mcp``): each error becomes a tool result marked
+  ``isError`` with a one-line message, so a bad call never stops the server.
+
+Startup is lazy: the release is checked to exist when the server starts, read
+on the first request that needs it, and each index (search, quotations, the
+entity matcher) is built by the first call that uses it, never to answer
+``initialize``.  The server says on stderr (which MCP clients keep in their
+logs) when it starts and when it builds an index.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    InputTooLongError,
+    KzrightsError,
+    MissingDependencyError,
+    ToolArgumentError,
+    UnknownIdError,
+)
+
+if TYPE_CHECKING:
+    from .report import Report
+    from .search.quotes import QuoteCheck
+
+__all__ = ["MAX_ID_LENGTH", "MAX_TEXT_LENGTH", "SERVER_NAME", "TOOLS", "ToolBox", "serve"]
+
+SERVER_NAME = "kzrights"
+"""The name the server gives itself in its ``initialize`` answer."""
+
+MAX_TEXT_LENGTH = 100_000
+"""The longest text the ``annotate`` tool takes, in characters (a long article is about 50,000).
+
+The library's `annotate` takes any length; an assistant's message is kept
+to this so that every call answers in a bounded time (tens of milliseconds).
+"""
+
+MAX_ID_LENGTH = 200
+"""The longest record id, theme, entity or record IRI the tools take, in characters (ids are under 60)."""
+
+# the library's own limits (kzrights.search's MAX_QUERY_LENGTH and MAX_QUOTE_LENGTH,
+# kzrights.report's MAX_NAME_LENGTH), stated in the schemas for the assistant to see
+_MAX_QUERY = 10_000
+_MAX_QUOTE = 10_000
+_MAX_NAME = 1_000
+_MAX_HITS = 50
+
+_KINDS = ["paragraph", "item", "recommendation", "footnote", "entity"]
+_ADDRESSEES = ["government", "international"]
+_SECTIONS = ["conclusions", "recommendations", "footnotes"]
+_CITATION_FORMATS = ["text", "bibtex", "csl-json"]
+
+
+def _string(description: str, max_length: int, min_length: int = 1) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, "description": description}
+
+
+def _schema(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+_RECORD_ID = _string(
+    "a record id, e.g. 'conclusions.p12', 'recommendations.government.6', 'footnotes.3', 'entities.ebrd'",
+    MAX_ID_LENGTH,
+)
+
+TOOLS: Mapping[str, Mapping[str, Any]] = {
+    "search": {
+        "description": (
+            "Ranked full-text search of the report (BM25; case, spelling and inflection folded; "
+            "phrases in double quotes). Returns each hit's record id, kind, score, a snippet and "
+            "a citation pinned to the data release."
+        ),
+        "inputSchema": _schema(
+            {
+                "query": _string("words, and phrases in double quotes", _MAX_QUERY),
+                "kinds": {
+                    "type": "array",
+                    "items": {"enum": _KINDS},
+                    "uniqueItems": True,
+                    "description": "keep only these kinds of record",
+                },
+                "limit": {"type": "integer", "minimum": 1, "maximum": _MAX_HITS, "default": 10},
+                "addressee": {"enum": _ADDRESSEES, "description": "keep only recommendations to them"},
+                "theme": _string(
+                    "keep only records linked to this theme id, e.g. 'themes.freedom-of-assembly'", _MAX_NAME
+                ),
+                "entity": _string(
+                    "keep only records that mention this entity (id, name or alias)", _MAX_NAME
+                ),
+                "section": {"enum": _SECTIONS},
+            },
+            ["query"],
+        ),
+    },
+    "get": {
+        "description": (
+            "One record of the report by id: its text, its span in the source text, its fields "
+            "and a citation pinned to the data release."
+        ),
+        "inputSchema": _schema({"id": _RECORD_ID}, ["id"]),
+    },
+    "check_quote": {
+        "description": (
+            "Check a quotation against the report before writing it. The verdict is 'exact', "
+            "'equivalent' (only typography differs: safe to print), 'altered' (words omitted, "
+            "added or changed: each difference listed) or 'not found' (with the closest passages). "
+            "An ellipsis marks an omission."
+        ),
+        "inputSchema": _schema(
+            {"quote": _string("the quotation, as it would be printed", _MAX_QUOTE)}, ["quote"]
+        ),
+    },
+    "cite": {
+        "description": (
+            "A citation of the report pinned to one paragraph, item, recommendation or footnote "
+            "and to the data release: 'text' (the reference as a sentence), 'bibtex' or 'csl-json'."
+        ),
+        "inputSchema": _schema(
+            {"id": _RECORD_ID, "format": {"enum": _CITATION_FORMATS, "default": "text"}},
+            ["id"],
+        ),
+    },
+    "annotate": {
+        "description": (
+            "Find the entities of the report's registry (people, organisations, places, laws) in "
+            "any text; each mention with its entity id, name and offsets (code points) in the text."
+        ),
+        "inputSchema": _schema({"text": _string("any text", MAX_TEXT_LENGTH, min_length=0)}, ["text"]),
+    },
+    "recommendations": {
+        "description": (
+            "The report's recommendations, in order, with their addressee, themes and the "
+            "paragraphs that argue for them; filter by addressee or theme."
+        ),
+        "inputSchema": _schema(
+            {
+                "addressee": {"enum": _ADDRESSEES},
+                "theme": _string("a theme id, e.g. 'themes.freedom-of-assembly'", MAX_ID_LENGTH),
+            },
+            [],
+        ),
+    },
+}
+"""Each tool's description and JSON Schema (draft 2020-12) of its arguments, as ``tools/list`` gives them."""
+
+
+# ── checking arguments ─────────────────────────────────────────────────────────
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _short(value: str, limit: int = 60) -> str:
+    """``value`` quoted, cut to about ``limit`` characters, every unprintable character escaped."""
+    shown = repr(value if len(value) <= limit else value[:limit] + "…")
+    return shown
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in any string of ``value``, or ``None``."""
+    if isinstance(value, str):
+        for char in value:
+            if "\ud800" <= char <= "\udfff":
+                return char
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _lone_surrogate(key) or _lone_surrogate(item)
+        if found:
+            return found
+    return None
+
+
+def _check_arguments(tool: str, arguments: object) -> dict[str, Any]:
+    """``arguments`` checked against the tool's schema, with their defaults filled in.
+
+    Raises:
+        UnknownIdError: If there is no such tool.
+        ToolArgumentError: If the arguments break the schema, naming the argument and why.
+        InputTooLongError: If a text is longer than the schema's limit.
+    """
+    if tool not in TOOLS:
+        raise UnknownIdError(tool, TOOLS, what="tool")
+    if arguments is None:
+        arguments = {}
+    if not isinstance(arguments, dict):
+        raise ToolArgumentError(tool, "", f"the arguments must be an object, not {_json_type(arguments)}")
+    surrogate = _lone_surrogate(arguments)
+    if surrogate is not None:
+        raise ToolArgumentError(tool, "", f"U+{ord(surrogate):04X} is a lone surrogate, not a character")
+    schema = TOOLS[tool]["inputSchema"]
+    try:
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import best_match
+    except ImportError:  # pragma: no cover - the mcp extra installs it with the SDK
+        raise MissingDependencyError("the assistant server's tools", "jsonschema", "mcp") from None
+    error = best_match(Draft202012Validator(schema).iter_errors(arguments))
+    if error is not None:
+        raise _argument_error(tool, schema, error)
+    properties: dict[str, Any] = schema["properties"]
+    filled = {name: spec["default"] for name, spec in properties.items() if "default" in spec}
+    filled.update(arguments)
+    return filled
+
+
+def _argument_error(tool: str, schema: Mapping[str, Any], error: Any) -> KzrightsError:
+    """A clear error for one ``jsonschema`` error, built from the schema, never from a hostile value."""
+    path = list(error.absolute_path)
+    argument = str(path[0]) if path else ""
+    argument += "".join(f"[{step}]" for step in path[1:])
+    value, kind, expected = error.instance, error.validator, error.validator_value
+    if kind == "required":
+        missing = [name for name in expected if name not in value]
+        return ToolArgumentError(tool, missing[0], "is required")
+    if kind == "additionalProperties":
+        known = list(schema["properties"])
+        extra = [name for name in value if name not in known]
+        allowed = ", ".join(known) or "none"
+        return ToolArgumentError(
+            tool, "", f"unknown argument {_short(extra[0])}; the arguments are: {allowed}"
+        )
+    if kind == "type":
+        wanted = _json_type({"string": "", "integer": 0, "array": [], "object": {}}.get(expected, expected))
+        return ToolArgumentError(tool, argument, f"must be {wanted}, not {_json_type(value)}")
+    if kind == "maxLength":
+        return InputTooLongError(argument or "argument", len(value), expected)
+    if kind == "minLength":
+        return ToolArgumentError(tool, argument, "is empty")
+    if kind == "enum":
+        shown = _short(value) if isinstance(value, str) else _json_type(value)
+        return ToolArgumentError(tool, argument, f"must be one of {', '.join(expected)}, not {shown}")
+    if kind in ("minimum", "maximum"):
+        spec = schema["properties"][path[0]]
+        return ToolArgumentError(tool, argument, f"must be from {spec['minimum']} to {spec['maximum']}")
+    if kind == "uniqueItems":
+        return ToolArgumentError(tool, argument, "names a value twice")
+    # every rule TOOLS' schemas use is named above; a new one still gets a message that names it
+    unnamed = f"breaks the rule {kind!r} of the tool's input schema"
+    return ToolArgumentError(tool, argument, unnamed)  # pragma: no cover
+
+
+# ── the answers ────────────────────────────────────────────────────────────────
+
+
+class ToolBox:
+    """The tools and resources of the assistant server, for one data release, as plain values.
+
+    Every answer is a JSON-ready dict holding ``data_version`` and the ids
+    (and IRIs) of the records it comes from.  Nothing is read when a
+    `ToolBox` is made but the release index (to check the version); the
+    release is loaded, and each index built, on first use.
+
+    Args:
+        version: The data release to serve (default: the newest shipped).
+
+    Raises:
+        UnknownVersionError: If no shipped release has ``version``.
+
+    Examples:
+        >>> box = ToolBox("1.1.0")
+        >>> answer = box.call("check_quote", {"quote": "Stop using kettling as a policing tactic"})
+        >>> answer["verdict"], answer["locations"][0]["id"], answer["data_version"]
+        ('exact', 'recommendations.government.6', '1.1.0')
+    """
+
+    def __init__(self, version: str | None = None) -> None:
+        from .releases import latest, versions
+
+        if version is None:
+            version = latest()
+        elif version not in versions():
+            from .errors import UnknownVersionError
+
+            raise UnknownVersionError(version, versions())
+        self.version: str = version
+        self._loaded: Report | None = None
+
+    @property
+    def report(self) -> Report:
+        """The served release (loaded on first use)."""
+        if self._loaded is None:
+            from .releases import load
+
+            self._loaded = load(self.version)
+        return self._loaded
+
+    def call(self, tool: str, arguments: object) -> dict[str, Any]:
+        """Answer one call of a tool.
+
+        Args:
+            tool: One of `TOOLS`.
+            arguments: The call's arguments (a JSON object), checked against
+                the tool's input schema.
+
+        Returns:
+            The answer: a dict of JSON values, with ``data_version``.
+
+        Raises:
+            UnknownIdError: If there is no such tool, or a record, theme or
+                entity named in the arguments is unknown (naming the closest).
+            ToolArgumentError: If the arguments break the tool's schema.
+            InputTooLongError: If a text is longer than its limit.
+            KzrightsError: Any other error of the library (e.g.
+                ``UnsupportedReleaseError`` for entities in release 1.0.0).
+        """
+        checked = _check_arguments(tool, arguments)
+        try:
+            answer: dict[str, Any] = getattr(self, "_" + tool)(**checked)
+        except KzrightsError:
+            raise
+        except (ValueError, TypeError) as exc:
+            # what the library refuses beyond the schema (a quotation of only whitespace)
+            raise ToolArgumentError(tool, "", str(exc)) from None
+        return {"data_version": self.version, **answer}
+
+    # each tool: the checked arguments in, the answer (without data_version) out
+
+    def _search(
+        self,
+        query: str,
+        limit: int,
+        kinds: list[str] | None = None,
+        addressee: str | None = None,
+        theme: str | None = None,
+        entity: str | None = None,
+        section: str | None = None,
+    ) -> dict[str, Any]:
+        report = self.report
+        hits = report.search(
+            query,
+            kinds=kinds,
+            limit=int(limit),
+            addressee=addressee,
+            theme=theme,
+            entity=entity,
+            section=section,
+        )
+        return {
+            "query": query,
+            "hits": [
+                {
+                    "id": hit.record.id,
+                    "kind": hit.kind,
+                    "score": round(hit.score, 4),
+                    "snippet": hit.snippet,
+                    "uri": self.uri(hit.record.id),
+                    "citation": _citation(report, hit.record),
+                }
+                for hit in hits
+            ],
+        }
+
+    def _get(self, id: str) -> dict[str, Any]:
+        return self._record(id)
+
+    def _check_quote(self, quote: str) -> dict[str, Any]:
+        check = self.report.check_quote(quote)
+        return _quote_answer(self, check)
+
+    def _cite(self, id: str, format: str) -> dict[str, Any]:
+        report = self.report
+        record = report.get(id)
+        text = _citation(report, record)
+        if text is None:
+            raise ToolArgumentError(
+                "cite",
+                "id",
+                f"{id} is no text record but a {record.kind}: "
+                "cite a paragraph, item, recommendation or footnote",
+            )
+        answer: dict[str, Any] = {"id": id, "uri": self.uri(id), "format": format}
+        if format == "text":
+            answer["citation"] = text
+        elif format == "bibtex":
+            answer["citation"] = _bibtex(report, record)
+        else:
+            answer["citation"] = _csl(report, record)
+        return answer
+
+    def _annotate(self, text: str) -> dict[str, Any]:
+        from .annotation import annotate
+
+        report = self.report
+        mentions = annotate(text, version=self.version)
+        return {
+            "mentions": [
+                {
+                    "entity_id": m.entity_id,
+                    "name": report.get(m.entity_id).name,  # type: ignore[union-attr]
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "uri": self.uri(m.entity_id),
+                }
+                for m in mentions
+            ]
+        }
+
+    def _recommendations(self, addressee: str | None = None, theme: str | None = None) -> dict[str, Any]:
+        report = self.report
+        chosen = report.recommendations_to(addressee) if addressee else report.recommendations
+        if theme is not None:
+            if not report.themes:
+                from .errors import UnsupportedReleaseError
+
+                raise UnsupportedReleaseError(self.version, "has no themes (added in release 1.1.0)")
+            if theme not in {t.id for t in report.themes}:
+                raise UnknownIdError(theme, [t.id for t in report.themes], what="theme")
+            on_theme = set(report.recommendations_on(theme))
+            chosen = tuple(r for r in chosen if r in on_theme)
+        return {
+            "recommendations": [
+                {
+                    "id": r.id,
+                    "addressee": r.addressee.value,
+                    "number": r.number,
+                    "text": r.text,
+                    "lead_in": report.get(r.lead_in_id).text,  # type: ignore[union-attr]
+                    "theme_ids": list(r.theme_ids),
+                    "evidence_ids": list(r.evidence_ids),
+                    "uri": self.uri(r.id),
+                    "citation": _citation(report, r),
+                }
+                for r in chosen
+            ]
+        }
+
+    # ── resources ──
+
+    def uri(self, record_id: str) -> str:
+        """The stable IRI of a record of the served release: ``urn:kzrights:<version>:<id>``."""
+        from .exports.iri import IRI_PREFIX
+
+        return f"{IRI_PREFIX}{self.version}:{record_id}"
+
+    def resources(self) -> list[dict[str, str]]:
+        """Every record, section, entity, theme, figure and source of the release, as an MCP resource.
+
+        Returns:
+            Dicts with ``uri`` (the record IRI), ``name`` (the id),
+            ``description`` and ``mimeType`` (``application/json``), in the
+            order of ``Report.ids()``.
+        """
+        report = self.report
+        found = []
+        for record_id in report.ids():
+            record = report.get(record_id)
+            label = str(
+                getattr(record, "name", None) or getattr(record, "title", None) or getattr(record, "text", "")
+            )
+            found.append(
+                {
+                    "uri": self.uri(record_id),
+                    "name": record_id,
+                    "description": f"{record.kind}: {_cut(label, 100)}",
+                    "mimeType": "application/json",
+                }
+            )
+        return found
+
+    def read(self, uri: str) -> dict[str, Any]:
+        """The record a resource IRI names, as the ``get`` tool gives it.
+
+        Raises:
+            UnknownIdError: If ``uri`` is no record IRI of the served release
+                (the error names the closest ones).
+            ToolArgumentError: If ``uri`` is longer than `MAX_ID_LENGTH` or
+                names another data release than the served one.
+        """
+        from .exports.iri import IRI_PREFIX, parse_record_iri
+
+        if not isinstance(uri, str) or len(uri) > MAX_ID_LENGTH:
+            shown = f"{len(uri):,} characters long" if isinstance(uri, str) else _json_type(uri)
+            raise ToolArgumentError("resources/read", "uri", f"is no record IRI ({shown})")
+        prefix = self.uri("")
+        version, colon, _ = uri[len(IRI_PREFIX) :].partition(":")
+        if uri[: len(IRI_PREFIX)].lower() == IRI_PREFIX and colon and version != self.version:
+            raise ToolArgumentError(
+                "resources/read",
+                "uri",
+                f"this server serves data release {self.version} only; ask for {prefix}<id>",
+            )
+        return {"data_version": self.version, **self._record(parse_record_iri(uri).record_id)}
+
+    def _record(self, record_id: str) -> dict[str, Any]:
+        from ._converter import unstructure
+
+        report = self.report
+        record = report.get(record_id)
+        answer: dict[str, Any] = {"id": record.id, "kind": record.kind, "uri": self.uri(record.id)}
+        text = getattr(record, "text", None)
+        if isinstance(text, str):
+            answer["text"] = text
+        span = getattr(record, "span", None)
+        if span is not None and text is not None and getattr(record, "kind", "") != "figure":
+            answer["source_span"] = [span.start, span.end]
+        answer["citation"] = _citation(report, record)
+        answer["record"] = unstructure(record)
+        return answer
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ── citations ──────────────────────────────────────────────────────────────────
+
+_LOCATORS: dict[str, Callable[[Any], tuple[str, str]]] = {
+    # (CSL label, locator words): the words as `kzrights cite` prints them
+    "paragraph": lambda r: ("paragraph", f"paragraph {r.number} of the {r.section_id}"),
+    "item": lambda r: ("paragraph", f"item {r.number} of {r.paragraph_id}"),
+    "recommendation": lambda r: ("paragraph", f"recommendation {r.number} to the {r.addressee.label}"),
+    "footnote": lambda r: ("note", f"footnote {r.number}"),
+}
+
+
+def _pin(report: Report, record: Any) -> str:
+    return f"kzrights data {report.version}, #{record.id}"
+
+
+def _citation(report: Report, record: Any) -> str | None:
+    """The pinned citation ``kzrights cite`` prints, or ``None`` for what is no text record."""
+    locator = _LOCATORS.get(getattr(record, "kind", ""))
+    if locator is None:
+        return None
+    return f"{report.metadata.citation.rstrip('.')}, {locator(record)[1]}. [{_pin(report, record)}]"
+
+
+def _bibtex(report: Report, record: Any) -> str:
+    """The report's BibTeX entry (the ``bibtex`` export's), with the record and the release in ``note``."""
+    from .exports.citations import bibtex, latex_escape
+
+    entry = bibtex(report).split("\n\n", 1)[0]
+    words = _LOCATORS[record.kind](record)[1]
+    note = latex_escape(f"{words[:1].upper()}{words[1:]}. {_pin(report, record)}")
+    return entry[: -len("\n}")] + f",\n  note = {{{note}}}\n}}"
+
+
+def _csl(report: Report, record: Any) -> dict[str, Any]:
+    """The report's CSL-JSON item (the ``csl-json`` export's) and the locator of the record."""
+    from .exports.citations import csl_json
+
+    label, words = _LOCATORS[record.kind](record)
+    item = dict(csl_json(report)[0])
+    item["note"] = _pin(report, record)
+    number = words.split()[1]
+    return {"item": item, "locator": number, "label": label}
+
+
+# ── quotations ─────────────────────────────────────────────────────────────────
+
+
+def _quote_answer(box: ToolBox, check: QuoteCheck) -> dict[str, Any]:
+    return {
+        "verdict": check.verdict.value,
+        "safe_to_print": check.verdict.value in ("exact", "equivalent"),
+        "similarity": check.similarity,
+        "locations": [
+            {
+                "id": place.record.id,
+                "uri": box.uri(place.record.id),
+                "span": [place.span.start, place.span.end],
+                "source_span": [place.source_span.start, place.source_span.end],
+                "text": place.text,
+            }
+            for place in check.locations
+        ],
+        "word_diff": _word_diff(check),
+        "differences": [
+            {
+                "kind": d.kind.value,
+                "quote_span": [d.quote_span.start, d.quote_span.end],
+                "quote_text": d.quote_text,
+                "id": d.record_id,
+                "span": [d.span.start, d.span.end],
+                "text": d.text,
+            }
+            for d in check.differences
+        ],
+        "closest": [
+            {"ids": [place.record.id for place in p.locations], "similarity": p.similarity, "text": p.text}
+            for p in check.closest
+        ],
+        "citation": _citation(box.report, check.locations[0].record) if check.locations else None,
+    }
+
+
+def _word_diff(check: QuoteCheck) -> str:
+    """The report's words where the quotation stands: those it lacks in [-…-], those it adds in {+…+}."""
+    pieces: list[str] = []
+    for place in check.locations:
+        text, cursor, out = place.record.text, place.span.start, []
+        mine = sorted((d for d in check.differences if d.record_id == place.record.id), key=lambda d: d.span)
+        for d in mine:
+            if d.span.start < cursor:
+                continue
+            out.append(text[cursor : d.span.start])
+            if d.text:
+                out.append(f"[-{d.text}-]")
+            if d.quote_text and d.kind.value != "marked omission":
+                out.append(f"{{+{d.quote_text}+}}")
+            cursor = d.span.end
+        out.append(text[cursor : place.span.end])
+        pieces.append("".join(out))
+    return " ".join(pieces)
+
+
+# ── the server ─────────────────────────────────────────────────────────────────
+
+# indexes a Report builds on first use (its private cache), by what the server calls them
+_INDEX_NAMES = {
+    "search": "the search index",
+    "locate": "the quotation index",
+    "quotes": "the quotation checker",
+}
+
+
+class _Progress:
+    """Says on stderr, once each, when the release is loaded and when an index is built."""
+
+    def __init__(self, box: ToolBox) -> None:
+        self.box = box
+        self.seen: set[str] = set()
+
+    def note(self, started: float) -> None:
+        from . import annotation
+
+        built: list[str] = []
+        report = self.box._loaded
+        if report is not None:
+            built.append("the release")
+            # the Report's private cache of what its tools built: read, never written
+            built += [_INDEX_NAMES[name] for name in report._caches if name in _INDEX_NAMES]
+        if self.box.version in annotation._matchers:
+            built.append("the entity matcher")
+        for what in built:
+            if what not in self.seen:
+                self.seen.add(what)
+                done = f"loaded data release {self.box.version}" if what == "the release" else f"built {what}"
+                seconds = time.perf_counter() - started
+                _log(f"{done} ({seconds:.3f} s after start)")
+
+
+def _log(message: str) -> None:
+    if sys.stderr is not None:
+        print(f"kzrights mcp: {message}", file=sys.stderr, flush=True)
+
+
+def _text_block(answer: Any) -> str:
+    return json.dumps(answer, ensure_ascii=False, indent=1)
+
+
+def serve(version: str | None = None) -> None:
+    """Serve a data release to an MCP client over stdin and stdout, until stdin closes.
+
+    Tools: `TOOLS` (``search``, ``get``, ``check_quote``, ``cite``,
+    ``annotate``, ``recommendations``), each answer a JSON object given both
+    as ``structuredContent`` and as JSON text.  Resources: every record of the
+    release at its IRI, ``urn:kzrights:<version>:<id>``, read as JSON.  A
+    tool called with bad arguments answers with ``isError`` and a one-line
+    message; an unknown resource IRI is a JSON-RPC error (code -32002) with
+    the closest IRIs.
+
+    Args:
+        version: The data release to serve (default: the newest shipped).
+
+    Raises:
+        MissingDependencyError: If the MCP SDK is not installed
+            (``pip install 'kzrights[mcp]'``).
+        UnknownVersionError: If no shipped release has ``version``.
+    """
+    box = ToolBox(version)
+    try:
+        import anyio
+        import mcp.types as types
+        from mcp.server.lowlevel import Server
+        from mcp.server.stdio import stdio_server
+        from mcp.shared.exceptions import MCPError
+    except ImportError:
+        raise MissingDependencyError("kzrights mcp", "mcp", "mcp") from None
+    from . import __getattr__ as package_attribute
+
+    progress = _Progress(box)
+    started = time.perf_counter()
+
+    async def list_tools(ctx: Any, params: Any) -> Any:
+        progress.note(started)
+        tools = [
+            types.Tool(name=name, description=spec["description"], input_schema=dict(spec["inputSchema"]))
+            for name, spec in TOOLS.items()
+        ]
+        return types.ListToolsResult(tools=tools)
+
+    async def call_tool(ctx: Any, params: Any) -> Any:
+        try:
+            answer: Any = box.call(params.name, params.arguments)
+        except KzrightsError as exc:
+            message = f"error: {exc}"
+            failed = True
+        except Exception as exc:  # noqa: BLE001 - a bad call answers, it never stops the server
+            message = f"internal error (please report it): {type(exc).__name__}: {_cut(str(exc), 200)}"
+            failed = True
+        else:
+            failed = False
+        progress.note(started)
+        if failed:
+            return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+        return types.CallToolResult(
+            content=[types.TextContent(text=_text_block(answer))], structured_content=answer
+        )
+
+    async def list_resources(ctx: Any, params: Any) -> Any:
+        found = [
+            types.Resource(
+                uri=r["uri"], name=r["name"], description=r["description"], mime_type=r["mimeType"]
+            )
+            for r in box.resources()
+        ]
+        progress.note(started)
+        return types.ListResourcesResult(resources=found)
+
+    async def read_resource(ctx: Any, params: Any) -> Any:
+        try:
+            answer = box.read(params.uri)
+        except KzrightsError as exc:
+            # MCP's "resource not found" (specification 2025-11-25, server/resources)
+            raise MCPError(-32002, f"error: {exc}") from None
+        progress.note(started)
+        contents = types.TextResourceContents(
+            uri=params.uri, mime_type="application/json", text=_text_block(answer)
+        )
+        return types.ReadResourceResult(contents=[contents])
+
+    server: Any = Server(
+        SERVER_NAME,
+        version=package_attribute("__version__"),
+        instructions=(
+            f"The report 'Retreating Rights – Kazakhstan: Conclusions and Recommendations' (Foreign Policy "
+            f"Centre, 2021), data release {box.version}. Check every quotation with check_quote before "
+            f"writing it, and cite the record it stands in with cite."
+        ),
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+        on_list_resources=list_resources,
+        on_read_resource=read_resource,
+    )
+
+    async def run() -> None:
+        async with stdio_server() as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+
+    _log(f"serving data release {box.version} on stdio")
+    anyio.run(run)
+    _log("stdin closed: stopped")
