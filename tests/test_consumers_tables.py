@@ -35,8 +35,8 @@ TABLE_FORMATS = ("csv", "jsonl", "sqlite", "parquet", "xlsx")
 
 @pytest.fixture(scope="module")
 def report() -> kzrights.Report:
-    """The newest release: the one with entities, themes and sources."""
-    return kzrights.load("1.1.0")
+    """The newest release: the one with entities, themes, sources and the SDG layer, so no table is empty."""
+    return kzrights.load()
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,7 @@ PUBLIC_MODULES = [
     "kzrights_build.parse",
     "kzrights_build.sources",
     "kzrights_build.release",
+    "kzrights_build.sdg",
     "kzrights_build.seeds",
     "kzrights_build.seed_files",
 ]

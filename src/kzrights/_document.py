@@ -2,7 +2,8 @@
 
 A release is its schema number, its metadata and its *parts*: the tuples of
 sections, paragraphs, items, recommendations, footnotes, entities, mentions,
-themes, figures and sources.  The parts are named once, by the fields of
+themes, figures, sources, SDG goals and SDG targets.  The parts are named
+once, by the fields of
 `ReleaseDocument`; everything that goes through them (loading, the
 [`Report`][kzrights.report.Report]'s index and `repr`, `records()`, `diff`, `kzrights info`,
 the notebook summary) reads `PARTS` and the lists derived from it, so a part
@@ -32,6 +33,8 @@ from .records import (
     Paragraph,
     Recommendation,
     Record,
+    SdgGoal,
+    SdgTarget,
     Section,
     Source,
     Theme,
@@ -58,6 +61,8 @@ class ReleaseDocument(_Record):
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
     linking: tuple[LinkingRules, ...] = ()
+    sdg_goals: tuple[SdgGoal, ...] = ()
+    sdg_targets: tuple[SdgTarget, ...] = ()
 
 
 _HEADER = ("schema", "metadata")
@@ -74,7 +79,7 @@ _PART_TYPES: dict[str, type] = {
 PARTS: tuple[str, ...] = tuple(
     field.name for field in attrs.fields(ReleaseDocument) if field.name not in _HEADER
 )
-"""Every part of a release, in the order of its JSON: ``("sections", "paragraphs", …, "sources")``."""
+"""Every part of a release, in the order of its JSON: ``("sections", "paragraphs", …, "sdg_targets")``."""
 
 TEXT_PARTS: tuple[str, ...] = tuple(name for name in PARTS if _PART_TYPES[name] in typing.get_args(Record))
 """The parts that hold text records (paragraphs, items, recommendations, footnotes): ``records()``."""

@@ -38,8 +38,10 @@ DOCUMENT_FILE = "report.json"
 SOURCE_FILE = "source.txt"
 """A release's copy of the source text."""
 
-SCHEMA = 3
+SCHEMA = 4
 """The version of the release JSON layout that the builder writes."""
-READABLE_SCHEMAS = frozenset({1, 2, 3})
-"""The layouts the loader reads: 1 (release 1.0.0), 2 (adds entities, mentions, themes, links and figures),
-3 (release 1.2.0: adds each entity's typed forms, each mention's form and evidence, and the linking rules)."""
+READABLE_SCHEMAS = frozenset({1, 2, 3, 4})
+"""The layouts the loader reads: 1 (release 1.0.0), 2 (release 1.1.0: adds entities, mentions, themes,
+links and figures), 3 (release 1.2.0: adds each entity's typed forms, each mention's form and evidence,
+and the linking rules), 4 (release 1.3.0: adds the SDG goals and targets, the recommendations' SDG links
+and the metadata's vocabularies)."""

@@ -32,6 +32,7 @@ __all__ = [
     "OutputFolderMissingError",
     "ToolArgumentError",
     "UnknownIdError",
+    "UnknownSdgTargetError",
     "UnknownVersionError",
     "UnsupportedReleaseError",
 ]
@@ -127,6 +128,29 @@ class LinkerError(KzrightsError, ValueError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class UnknownSdgTargetError(UnknownIdError):
+    """No SDG goal or target has the code that was asked for.
+
+    Attributes:
+        id: The code that was looked up, as given.
+        suggestions: The known goal and target ids closest to it.
+        forms: The forms a goal or target may be given in.
+        version: The data release looked in.
+    """
+
+    def __init__(self, id: str, known: Iterable[str], forms: str, version: str) -> None:
+        pool = list(known)
+        super().__init__(id, pool, what="SDG goal or target")
+        self.forms = forms
+        self.version = version
+        message = f"unknown SDG goal or target {id!r}: give {forms}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        elif not pool:
+            message += f"; release {version} has no SDG goals or targets: they came with 1.3.0"
+        self.args = (message,)
 
 
 class UnknownVersionError(KzrightsError, LookupError):

@@ -48,10 +48,13 @@ __all__ = [
     "Recommendation",
     "Record",
     "Rights",
+    "SdgGoal",
+    "SdgTarget",
     "Section",
     "Source",
     "Span",
     "Theme",
+    "Vocabulary",
 ]
 
 
@@ -306,6 +309,10 @@ class Recommendation(_CitesFootnotes):
         theme_links: Its links to themes, each with its basis (from 1.1.0).
         evidence_links: Its links to the paragraphs that argue for it,
             each with its basis (from 1.1.0).
+        sdg_links: Its links to the SDG targets it serves (``"sdg.16.10"``),
+            each with its basis: explicit with the quoted words of the
+            recommendation or its lead-in, or editorial with a rationale
+            (from 1.3.0).
     """
 
     kind: ClassVar[str] = "recommendation"
@@ -320,6 +327,7 @@ class Recommendation(_CitesFootnotes):
     entity_ids: tuple[str, ...] = ()
     theme_links: tuple[Link, ...] = ()
     evidence_links: tuple[Link, ...] = ()
+    sdg_links: tuple[Link, ...] = ()
 
     @property
     def theme_ids(self) -> tuple[str, ...]:
@@ -330,6 +338,11 @@ class Recommendation(_CitesFootnotes):
     def evidence_ids(self) -> tuple[str, ...]:
         """The paragraphs of the conclusions that argue for it (from release 1.1.0)."""
         return tuple(dict.fromkeys(link.target_id for link in self.evidence_links))
+
+    @property
+    def sdg_target_ids(self) -> tuple[str, ...]:
+        """The SDG targets it serves, e.g. ``("sdg.16.10",)`` (from release 1.3.0)."""
+        return tuple(dict.fromkeys(link.target_id for link in self.sdg_links))
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -404,6 +417,35 @@ class Rights(_Record):
 
 
 @attrs.frozen(eq=False, repr=False)
+class Vocabulary(_Record):
+    """An outside vocabulary a release ships records of, with where it comes from and its licence.
+
+    Attributes:
+        id: A short name, e.g. ``"sdg"``; its records' ids start with it.
+        title: What it is.
+        file: The copy the build read, relative to ``seeds/``.
+        sha256: That file's sha256, which the build checks.
+        repository: The repository the texts were taken from.
+        url: Its web address.
+        commit: The commit the texts were taken at.
+        paths: The files in the repository they were taken from.
+        licence: The licence of those files (SPDX id).
+        rights: Who owns the texts, in the source's own words.
+    """
+
+    id: str
+    title: str
+    file: str
+    sha256: str
+    repository: str
+    url: str
+    commit: str
+    paths: tuple[str, ...]
+    licence: str
+    rights: str
+
+
+@attrs.frozen(eq=False, repr=False)
 class Metadata(_Record):
     """Bibliographic facts about the report, and how to cite and reuse it.
 
@@ -411,6 +453,9 @@ class Metadata(_Record):
     source text; their ``*_span`` fields say where.  ``series``, ``country``
     and ``language`` restate what the title and text show; ``rights`` and
     ``citation`` are the project's own (editorial) statements.
+    ``vocabularies`` names the outside vocabularies the release ships
+    records of, with their source and licence (from release 1.3.0: the
+    SDG goals and targets).
     """
 
     title: str
@@ -428,6 +473,7 @@ class Metadata(_Record):
     authors_span: Span
     published_span: Span
     publisher_span: Span
+    vocabularies: tuple[Vocabulary, ...] = ()
 
 
 class EntityCategory(str, enum.Enum):
@@ -697,6 +743,52 @@ class Theme(_Record):
     basis: Basis
     description: str
     item_id: str | None = None
+
+
+@attrs.frozen(eq=False, repr=False)
+class SdgGoal(_Record):
+    """One of the 17 Sustainable Development Goals (from release 1.3.0).
+
+    The wording is the UN's (resolution A/RES/70/1), copied from the
+    reference file named in ``Metadata.vocabularies``; never retyped.
+
+    Attributes:
+        id: Stable id, ``"sdg.<number>"``, e.g. ``"sdg.16"``.
+        number: The goal's number, 1 to 17.
+        title: The goal as the resolution words it.
+        short: Open SDG's short label, e.g. ``"Peace, justice and strong
+            institutions"`` (not the resolution's words).
+        target_ids: Its targets' ids, numbered ones first, then the
+            lettered means of implementation.
+    """
+
+    kind: ClassVar[str] = "sdg-goal"
+
+    id: str
+    number: int
+    title: str
+    short: str
+    target_ids: tuple[str, ...] = ()
+
+
+@attrs.frozen(eq=False, repr=False)
+class SdgTarget(_Record):
+    """One of the 169 targets of the Sustainable Development Goals (from release 1.3.0).
+
+    Attributes:
+        id: Stable id, ``"sdg.<code>"``, e.g. ``"sdg.16.10"``.
+        code: The target's own number, e.g. ``"16.10"`` or ``"5.c"``.
+        goal_id: The goal it belongs to, e.g. ``"sdg.16"``.
+        text: The target as the resolution words it, copied verbatim from
+            the reference file.
+    """
+
+    kind: ClassVar[str] = "sdg-target"
+
+    id: str
+    code: str
+    goal_id: str
+    text: str
 
 
 class FigureKind(str, enum.Enum):

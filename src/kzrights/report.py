@@ -10,7 +10,7 @@ import attrs
 
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
-from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError
+from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError, UnknownSdgTargetError
 from .records import (
     Addressee,
     Alias,
@@ -25,6 +25,8 @@ from .records import (
     Paragraph,
     Recommendation,
     Record,
+    SdgGoal,
+    SdgTarget,
     Section,
     Source,
     Theme,
@@ -47,7 +49,11 @@ __all__ = ["Report"]
 MAX_NAME_LENGTH = 1_000
 """The longest name `Report.entity` (and `Report.mentions_of`) takes, in characters."""
 
-Addressable = Record | Section | Entity | Theme | Figure | Source
+Addressable = Record | Section | Entity | Theme | Figure | Source | SdgGoal | SdgTarget
+
+# how recommendations_for_sdg reads a goal or target: "16", "16.10", "5.c",
+# with or without the "sdg." of their ids (written once, for the error too)
+SDG_FORMS = "'16.10' or 'sdg.16.10' for a target, '16' or 'sdg.16' for a goal"
 
 # the search package's limits, still importable from here as they always were
 _SEARCH_LIMITS = {
@@ -120,6 +126,10 @@ class Report(_Record):
         sources: The distinct sources the footnotes cite (from release 1.1.0).
         linking: The curated evidence of the linking rules, one record
             (from release 1.2.0; empty before, when every form is ``safe``).
+        sdg_goals: The 17 Sustainable Development Goals, ids ``sdg.1`` …
+            ``sdg.17`` (from release 1.3.0).
+        sdg_targets: Their 169 targets, ids such as ``sdg.16.10``, in the
+            UN's wording (from release 1.3.0).
     """
 
     PARTS: ClassVar[tuple[str, ...]] = PARTS
@@ -140,6 +150,8 @@ class Report(_Record):
     figures: tuple[Figure, ...] = ()
     sources: tuple[Source, ...] = ()
     linking: tuple[LinkingRules, ...] = ()
+    sdg_goals: tuple[SdgGoal, ...] = ()
+    sdg_targets: tuple[SdgTarget, ...] = ()
     # derived from the fields above in __attrs_post_init__: comparing them would
     # compare the same data twice (and the caches, which differ by use)
     _records: tuple[Record, ...] = attrs.field(init=False, eq=False)
@@ -207,7 +219,7 @@ class Report(_Record):
             >>> import kzrights
             >>> frames = kzrights.load("1.1.0").to_dataframes()
             >>> frames["recommendations"].shape
-            (15, 8)
+            (15, 9)
             >>> str(frames["recommendations"]["number"].dtype)
             'Int64'
 
@@ -432,6 +444,49 @@ class Report(_Record):
             raise UnknownIdError(theme, [t.id for t in self.themes], what="theme")
         return tuple(r for r in self.recommendations if found.id in r.theme_ids)
 
+    def recommendations_for_sdg(self, target: str) -> tuple[Recommendation, ...]:
+        """Return the recommendations linked to an SDG target, or to any target of an SDG goal.
+
+        Leading and trailing spaces and the ``sdg.`` prefix of the ids do not
+        matter, nor the case of a lettered target (``5.C`` is ``5.c``).
+
+        Examples:
+            >>> import kzrights
+            >>> report = kzrights.load("1.3.0")
+            >>> [r.id for r in report.recommendations_for_sdg("16.5")]
+            ['recommendations.international.2']
+            >>> report.recommendations_for_sdg("sdg.5") == report.recommendations_for_sdg(" 5.2 ")
+            True
+
+        Args:
+            target: A target such as ``"16.10"`` or ``"sdg.16.10"``, or a goal
+                such as ``"16"`` or ``"sdg.16"``.
+
+        Returns:
+            The recommendations with a link to that target (or to a target of
+            that goal), in reading order; an empty tuple if none serves it.
+
+        Raises:
+            TypeError: If ``target`` is not a string.
+            UnknownSdgTargetError: If ``target`` is no goal or target there
+                is (or the release has no SDG layer: it came with 1.3.0);
+                the message names the forms it takes and the closest ids.
+        """
+        if not isinstance(target, str):
+            raise TypeError(f"target must be a str, not {type(target).__name__}")
+        if len(target) > MAX_NAME_LENGTH:
+            raise InputTooLongError("target", len(target), MAX_NAME_LENGTH)
+        code = target.strip().lower()
+        found = self._index.get(code if code.startswith("sdg.") else f"sdg.{code}")
+        if isinstance(found, SdgGoal):
+            wanted = frozenset(found.target_ids)
+        elif isinstance(found, SdgTarget):
+            wanted = frozenset((found.id,))
+        else:
+            known = [t.id for t in self.sdg_targets] + [g.id for g in self.sdg_goals]
+            raise UnknownSdgTargetError(target, known, SDG_FORMS, self.version)
+        return tuple(r for r in self.recommendations if not wanted.isdisjoint(r.sdg_target_ids))
+
     def mentions_of(self, entity: str) -> tuple[Mention, ...]:
         """Return every mention in the report of an entity, given by id, name or alias.
 
@@ -653,7 +708,7 @@ class Report(_Record):
             ValueError: If ``id`` is an entity's or a theme's.
         """
         found = self.get(id)
-        if isinstance(found, (Entity, Theme, Source)):
+        if isinstance(found, (Entity, Theme, Source, SdgGoal, SdgTarget)):
             raise ValueError(f"{id} is not one stretch of the source: see mentions_of() and links")
         return found.span.slice(self.source_text)
 

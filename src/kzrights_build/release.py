@@ -25,6 +25,7 @@ from kzrights.records import Metadata, Span
 from .annotations import FIGURES_FILE, THEMES_FILE, read_annotations
 from .entities import TextRecord, link_entities, with_entity_ids
 from .parse import parse
+from .sdg import SDG_FILE, read_sdg
 from .seeds import Seeds
 from .sources import SOURCES_FILE, read_sources
 
@@ -82,6 +83,12 @@ def _document(seeds: Seeds) -> ReleaseDocument:
     parsed = parse(source, seeds.capture)
     header = parsed.header
     publisher_start = source.index(seeds.publisher)
+    records: list[TextRecord] = [r for name in TEXT_PARTS for r in getattr(parsed, name)]
+    sdg = None
+    if seeds.sdg_data:
+        sdg = read_sdg(
+            seeds.sdg_data, f"{seeds.directory}/{SDG_FILE}", Path(seeds.directory), records, source
+        )
     metadata = Metadata(
         title=header.title,
         authors=header.authors,
@@ -98,8 +105,8 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         authors_span=header.authors_span,
         published_span=header.published_span,
         publisher_span=Span(publisher_start, publisher_start + len(seeds.publisher)),
+        vocabularies=(sdg.vocabulary,) if sdg else (),
     )
-    records: list[TextRecord] = [r for name in TEXT_PARTS for r in getattr(parsed, name)]
     entity_ids, mentions = link_entities(records, source, seeds.entities, seeds.linking)
     annotations = None
     if seeds.themes_data:
@@ -114,6 +121,8 @@ def _document(seeds: Seeds) -> ReleaseDocument:
     recommendations = tuple(with_entity_ids(r, entity_ids) for r in parsed.recommendations)
     if annotations is not None:
         recommendations = tuple(annotations.apply(r) for r in recommendations)
+    if sdg is not None:
+        recommendations = tuple(sdg.apply(r) for r in recommendations)
     return ReleaseDocument(
         schema=SCHEMA,
         metadata=metadata,
@@ -128,6 +137,8 @@ def _document(seeds: Seeds) -> ReleaseDocument:
         figures=annotations.figures if annotations else (),
         sources=read_sources(seeds.sources_data, f"{seeds.directory}/{SOURCES_FILE}", parsed.footnotes),
         linking=(seeds.linking,) if seeds.linking is not None else (),
+        sdg_goals=sdg.goals if sdg else (),
+        sdg_targets=sdg.targets if sdg else (),
     )
 
 

@@ -41,12 +41,16 @@ __all__ = [
     "RecommendationLinksSeed",
     "ReportFile",
     "RightsSeed",
+    "SdgLinkSeed",
+    "SdgLinksFile",
+    "SdgRecommendationSeed",
     "SetAsideSeed",
     "SourceSeed",
     "SourcesFile",
     "ThemeLinkSeed",
     "ThemeSeed",
     "ThemesFile",
+    "VocabularySeed",
     "read",
 ]
 
@@ -259,6 +263,45 @@ class ThemesFile:
     recommendation: tuple[RecommendationLinksSeed, ...] = ()
 
 
+# ── sdg_links.toml ──
+
+
+@attrs.frozen(kw_only=True)
+class VocabularySeed:
+    """``[vocabulary]``: the reference file of goals and targets, its expected sha256, its licence."""
+
+    file: str = _text()
+    sha256: str = attrs.field(validator=attrs.validators.matches_re(r"[0-9a-f]{64}"))
+    title: str = _text()
+    licence: str = _text()
+
+
+@attrs.frozen(kw_only=True)
+class SdgLinkSeed:
+    """A link to an SDG target (``"16.10"``): explicit (``quote``; ``in`` for the lead-in's) or editorial."""
+
+    target: str = _text()
+    in_: str | None = _optional_text()
+    quote: str | None = _optional_text()
+    rationale: str | None = _optional_text()
+
+
+@attrs.frozen(kw_only=True)
+class SdgRecommendationSeed:
+    """One ``[[recommendation]]``: the SDG links of one recommendation."""
+
+    id: str = _text()
+    sdg: tuple[SdgLinkSeed, ...] = attrs.field(validator=attrs.validators.min_len(1))
+
+
+@attrs.frozen(kw_only=True)
+class SdgLinksFile:
+    """``sdg_links.toml``."""
+
+    vocabulary: VocabularySeed
+    recommendation: tuple[SdgRecommendationSeed, ...] = ()
+
+
 # ── figures.toml ──
 
 
@@ -354,7 +397,7 @@ def _make_converter() -> cattrs.Converter:
         converter.register_structure_hook(enum_class, _enum(enum_class))
     converter.register_structure_hook_factory(_is_tuple, _tuple)
     # ``in`` is a keyword in Python: the records call it ``in_``
-    for cls in (ThemeLinkSeed, EvidenceLinkSeed, FigureSeed):
+    for cls in (ThemeLinkSeed, EvidenceLinkSeed, FigureSeed, SdgLinkSeed):
         converter.register_structure_hook(
             cls,
             make_dict_structure_fn(cls, converter, in_=override(rename="in"), _cattrs_forbid_extra_keys=True),

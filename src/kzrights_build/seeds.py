@@ -15,6 +15,7 @@ from kzrights.records import Entity, LinkingRules, Rights
 from .annotations import FIGURES_FILE, THEMES_FILE
 from .entities import ENTITIES_FILE, LINKING_FILE, read_entities, read_linking, with_inflected_forms
 from .parse import Capture
+from .sdg import SDG_FILE
 from .seed_files import ReportFile, read
 from .sources import SOURCES_FILE
 
@@ -42,6 +43,7 @@ class Seeds:
     themes_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
     figures_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
     sources_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    sdg_data: dict[str, Any] = attrs.field(factory=dict, repr=False)
     directory: str = "seeds"
 
     @property
@@ -139,6 +141,8 @@ def read_seeds(directory: Path) -> Seeds:
         seeds = attrs.evolve(seeds, figures_data=load_toml(directory / FIGURES_FILE))
     if (directory / SOURCES_FILE).is_file():
         seeds = attrs.evolve(seeds, sources_data=load_toml(directory / SOURCES_FILE))
+    if (directory / SDG_FILE).is_file():
+        seeds = attrs.evolve(seeds, sdg_data=load_toml(directory / SDG_FILE))
     for key in ("publisher", "series", "country"):
         if getattr(seeds, key) not in source_text:
             raise BuildError(

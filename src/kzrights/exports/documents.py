@@ -31,6 +31,7 @@ _CSS = """
 body { font: 16px/1.55 Georgia, serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
 .byline { color: #555; } .entity { border-bottom: 1px dotted #7a5; }
+.sdg { font-size: .85rem; color: #555; } .sdg a { margin-right: .4rem; }
 sup a, a.back { text-decoration: none; } :target { background: #fff3c4; }
 footer { margin-top: 3rem; font-size: .85rem; color: #555; }
 """
@@ -100,6 +101,46 @@ def _html_text(
     return "".join(out)
 
 
+def _sdg_line(report: Report, recommendation: Recommendation) -> str:
+    """The SDG targets a recommendation serves, each linked to the target's text, its basis in the title."""
+    if not recommendation.sdg_links:
+        return ""
+    codes = []
+    for link in recommendation.sdg_links:
+        code = link.target_id.removeprefix("sdg.")
+        why = f"quoting “{link.quote}”" if link.basis.value == "explicit" else link.rationale or ""
+        title = f"{link.basis.value}: {why}"
+        codes.append(f'<a href="#{_attr(link.target_id)}" title="{_attr(title)}">{html.escape(code)}</a>')
+    return f'<br><span class="sdg">SDG targets: {"".join(codes)}</span>'
+
+
+def _sdg_section(report: Report) -> list[str]:
+    """The SDG targets the recommendations serve, in the UN's words, each with an anchor by its id."""
+    linked = {link.target_id for r in report.recommendations for link in r.sdg_links}
+    if not linked:
+        return []
+    parts = ['<h2 id="sdg-targets">SDG targets</h2><dl class="sdg">']
+    for target in report.sdg_targets:
+        if target.id in linked:
+            users = " ".join(
+                f'<a href="#{_attr(r.id)}">{html.escape(r.id)}</a>'
+                for r in report.recommendations_for_sdg(target.id)
+            )
+            parts.append(
+                f'<dt id="{_attr(target.id)}">{html.escape(target.code)}</dt>'
+                f"<dd>{html.escape(target.text)} ({users})</dd>"
+            )
+    parts.append("</dl>")
+    vocabulary = next((v for v in report.metadata.vocabularies if v.id == "sdg"), None)
+    if vocabulary is not None:
+        parts.append(
+            f'<p class="sdg">Targets: {html.escape(vocabulary.rights)} Taken from '
+            f"{html.escape(vocabulary.repository)} at {html.escape(vocabulary.commit[:12])} "
+            f"({html.escape(vocabulary.licence)}).</p>"
+        )
+    return parts
+
+
 def render_html(report: Report) -> str:
     """The whole report as one self-contained HTML page: an anchor per record id, footnotes both ways.
 
@@ -136,8 +177,12 @@ def render_html(report: Report) -> str:
         recommendations: list[Recommendation] = list(report.recommendations_to(addressee))
         lead_in = next(p for p in report.paragraphs if p.id == recommendations[0].lead_in_id)
         parts.append(f'<p id="{_attr(lead_in.id)}">{_html_text(report, lead_in, marks)}</p><ol>')
-        parts += [f'<li id="{_attr(r.id)}">{_html_text(report, r, marks)}</li>' for r in recommendations]
+        parts += [
+            f'<li id="{_attr(r.id)}">{_html_text(report, r, marks)}{_sdg_line(report, r)}</li>'
+            for r in recommendations
+        ]
         parts.append("</ol>")
+    parts += _sdg_section(report)
     parts.append('<h2 id="footnotes">Footnotes</h2><ol>')
     for footnote in report.footnotes:
         backs = " ".join(
@@ -226,11 +271,13 @@ def web_annotations(report: Report) -> dict[str, Any]:
 
     - an entity mention is an ``identifying`` annotation: its body is the
       entity's IRI, its target the mention in its record;
-    - a theme link (``classifying``) or an evidence link (``linking``)
-      targets the whole recommendation; its bodies are the theme or paragraph
-      linked to and, for an explicit link, the words of the report that make
-      it (``purpose: describing``), for an editorial one the curator's
-      rationale (a ``TextualBody``).  ``kzrights:basis`` says which.
+    - a theme link or an SDG link (``classifying``: its body is the theme,
+      or the SDG target such as ``urn:kzrights:1.3.0:sdg.16.10``) or an
+      evidence link (``linking``) targets the whole recommendation; its
+      bodies are the theme, target or paragraph linked to and, for an
+      explicit link, the words of the report that make it (``purpose:
+      describing``), for an editorial one the curator's rationale (a
+      ``TextualBody``).  ``kzrights:basis`` says which.
 
     Args:
         report: A release from [`kzrights.load`][kzrights.releases.load] (release 1.0.0 has no
@@ -269,7 +316,12 @@ def web_annotations(report: Report) -> dict[str, Any]:
         add("identifying", body, _target(report, mention.record_id, mention.start, mention.end))
     for rec in report.recommendations:
         whole = _target(report, rec.id, 0, len(rec.text))
-        for kind, links in (("classifying", rec.theme_links), ("linking", rec.evidence_links)):
+        linked = (
+            ("classifying", rec.theme_links),
+            ("classifying", rec.sdg_links),
+            ("linking", rec.evidence_links),
+        )
+        for kind, links in linked:
             for link in links:
                 bodies: list[dict[str, Any]] = [
                     {"type": "SpecificResource", "source": _iri(version, link.target_id), "purpose": kind}

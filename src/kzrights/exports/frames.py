@@ -37,7 +37,7 @@ def to_dataframes(report: Report) -> dict[str, Any]:
         >>> import kzrights
         >>> from kzrights.exports import to_dataframes
         >>> to_dataframes(kzrights.load("1.1.0"))["recommendations"].shape
-        (15, 8)
+        (15, 9)
 
     Args:
         report: A release, from [`kzrights.load`][kzrights.releases.load].

@@ -9,7 +9,7 @@ Each `Table` has typed fields, a primary key and foreign keys, and its
 rows are plain tuples of str, int, float, `datetime.date`, tuples of
 str (an ``array`` field) or None, ready for any writer.  Relations become link
 tables (a record's entities, a recommendation's themes, a footnote's sources,
-an entity's related entities), so a join never has to unpack a cell; where a
+an entity's related entities, a recommendation's SDG targets), so a join never has to unpack a cell; where a
 person reads a table, a label column (an addressee's label, a theme's or an
 entity's name) stands beside the id so a spreadsheet reads without joins.
 Every value comes from the release's records: nothing here is computed
@@ -220,6 +220,12 @@ _ITEMS = _Declared(
     (_key("id", "records"), _key("paragraph_id", "paragraphs")),
 )
 
+
+def _sdg_code(target_id: str) -> str:
+    """The UN's number of an SDG goal or target: ``"16.10"`` for ``"sdg.16.10"``."""
+    return target_id.removeprefix("sdg.")
+
+
 _RECOMMENDATIONS = _Declared(
     "recommendations",
     "Recommendations",
@@ -233,10 +239,21 @@ _RECOMMENDATIONS = _Declared(
         _TEXT,
         _START,
         _END,
+        _f("sdg_targets", "array", "The SDG targets it serves, as the UN numbers them (from 1.3.0)"),
     ),
     ("id",),
     lambda report: (
-        (r.id, r.addressee.value, r.addressee.label, r.number, r.lead_in_id, r.text, r.span.start, r.span.end)
+        (
+            r.id,
+            r.addressee.value,
+            r.addressee.label,
+            r.number,
+            r.lead_in_id,
+            r.text,
+            r.span.start,
+            r.span.end,
+            tuple(_sdg_code(target) for target in r.sdg_target_ids),
+        )
         for r in report.recommendations
     ),
     (_key("id", "records"), _key("lead_in_id", "paragraphs")),
@@ -546,6 +563,70 @@ _FIGURES = _Declared(
     (_key("record_id", "records"),),
 )
 
+_SDG_GOALS = _Declared(
+    "sdg_goals",
+    "SDG goals",
+    "The 17 Sustainable Development Goals, in the UN's words (A/RES/70/1; from release 1.3.0).",
+    (
+        _ID,
+        _f("number", "integer", "The goal's number, 1 to 17"),
+        _f("title", "string", "The goal as the resolution words it"),
+        _f("short", "string", "Open SDG's short label (not the resolution's words)"),
+    ),
+    ("id",),
+    lambda report: ((g.id, g.number, g.title, g.short) for g in report.sdg_goals),
+)
+
+_SDG_TARGETS = _Declared(
+    "sdg_targets",
+    "SDG targets",
+    "The 169 targets of the Sustainable Development Goals, in the UN's words (from release 1.3.0).",
+    (
+        _ID,
+        _f("code", "string", "The target's number, e.g. 16.10 or 5.c: the key other SDG datasets use"),
+        _f("goal_id", "string", "The goal it belongs to"),
+        _f("goal_number", "integer", "That goal's number"),
+        _f("text", "string", "The target as the resolution words it"),
+    ),
+    ("id",),
+    lambda report: ((t.id, t.code, t.goal_id, int(t.code.split(".")[0]), t.text) for t in report.sdg_targets),
+    (_key("goal_id", "sdg_goals"),),
+)
+
+
+def _sdg_link_rows(report: Report) -> Iterator[Row]:
+    """One row per SDG link of each recommendation, with the target's code and goal beside its id."""
+    goal_of = {t.id: t.goal_id for t in report.sdg_targets}
+    for row in _link_rows(report, "sdg_links"):
+        recommendation_id, target_id, *how = row
+        yield (recommendation_id, target_id, _sdg_code(target_id), goal_of[target_id], *how)
+
+
+_RECOMMENDATION_SDG_TARGETS = _Declared(
+    "recommendation_sdg_targets",
+    "Recommendation SDG targets",
+    "The SDG targets each recommendation serves, and the basis of each link (from release 1.3.0).",
+    (
+        _f("recommendation_id", "string", "The recommendation"),
+        _f("sdg_target_id", "string", "The SDG target, e.g. sdg.16.10"),
+        _f(
+            "sdg_target_code",
+            "string",
+            "Its number as the UN writes it, e.g. 16.10: join other SDG data on it",
+        ),
+        _f("sdg_goal_id", "string", "The goal the target belongs to, e.g. sdg.16"),
+        *_LINK_FIELDS,
+    ),
+    ("recommendation_id", "sdg_target_id"),
+    _sdg_link_rows,
+    (
+        _key("recommendation_id", "recommendations"),
+        _key("sdg_target_id", "sdg_targets"),
+        _key("sdg_goal_id", "sdg_goals"),
+        _key("quote_record_id", "records"),
+    ),
+)
+
 _TABLES = (
     _REPORT,
     _SECTIONS,
@@ -566,6 +647,9 @@ _TABLES = (
     _RECOMMENDATION_THEMES,
     _RECOMMENDATION_EVIDENCE,
     _FIGURES,
+    _SDG_GOALS,
+    _SDG_TARGETS,
+    _RECOMMENDATION_SDG_TARGETS,
 )
 """Every table, in an order where every foreign key points back."""
 
@@ -577,7 +661,7 @@ def tables(report: Report) -> tuple[Table, ...]:
         report: A release from [`kzrights.load`][kzrights.releases.load].
 
     Returns:
-        One `Table` per declaration of this module (19), each with its
+        One `Table` per declaration of this module (22), each with its
         fields, keys and rows; a release without a layer (1.0.0 has no
         entities) has those tables empty, not missing.
     """

@@ -198,10 +198,11 @@ _FTS_COLUMNS = {
     "sources": ("author", "title", "container"),
 }
 
-# The columns Datasette offers as facets, for the tables where users filter by them.
-_FACETS = {
+# The columns Datasette offers as facets, for the tables where users filter by them;
+# {"array": column} facets by the values of a JSON array cell (a recommendation's SDG targets).
+_FACETS: dict[str, tuple[str | dict[str, str], ...]] = {
     "records": ("kind", "section_id"),
-    "recommendations": ("addressee_label",),
+    "recommendations": ("addressee_label", {"array": "sdg_targets"}),
     "recommendation_themes": ("theme_name", "basis"),
     "recommendation_evidence": ("basis",),
     "themes": ("basis",),
@@ -209,10 +210,19 @@ _FACETS = {
     "record_entities": ("entity_name",),
     "figures": ("kind", "currency"),
     "sources": ("type",),
+    "recommendation_sdg_targets": ("sdg_target_code", "sdg_goal_id", "basis"),
+    "sdg_targets": ("goal_id",),
 }
 
 # The column Datasette shows beside a foreign key that points at the table.
-_LABELS = {"sections": "title", "entities": "name", "themes": "name", "sources": "key"}
+_LABELS = {
+    "sections": "title",
+    "entities": "name",
+    "themes": "name",
+    "sources": "key",
+    "sdg_goals": "short",
+    "sdg_targets": "code",
+}
 
 
 def _fts_table(table: str) -> str:
