@@ -799,20 +799,13 @@ def read(
 # ── writing ───────────────────────────────────────────────────────────────────
 
 
-def _sdg_ids(rec: Recommendation) -> tuple[str, ...]:
-    # The SDG targets arrive with data release 1.3.0 (Recommendation.sdg_links);
-    # until then a recommendation has none.  The one place that reads them.
-    links = getattr(rec, "sdg_links", ())
-    return tuple(dict.fromkeys(link.target_id for link in links))
-
-
 def _context(report: Report, rec: Recommendation) -> dict[str, str]:
     names = {theme.id: theme.name for theme in report.themes}
     return {
         "addressee": rec.addressee.label,
         "text": rec.text,
         "themes": "; ".join(names.get(t, t) for t in rec.theme_ids),
-        "sdg_targets": "; ".join(_sdg_ids(rec)),
+        "sdg_targets": "; ".join(rec.sdg_target_ids),
     }
 
 
