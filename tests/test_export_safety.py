@@ -6,6 +6,7 @@ would, and looks at what is left on disk afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -1121,7 +1122,8 @@ def test_ctrl_c_while_an_export_moves_into_place_is_held_until_it_is_complete(tm
         kzrights.export(kzrights.load(), "sqlite", target)
     assert len(moved) == 2  # the sidecar and then the main file both moved
     assert sorted(raised.value.written) == sorted(tmp_path / name for name in moved)
-    assert sqlite3.connect(target).execute("select count(*) from recommendations").fetchone()[0] == 15
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        assert db.execute("select count(*) from recommendations").fetchone()[0] == 15
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(_staging.STAGING_PREFIX)]
 
