@@ -26,6 +26,12 @@ text itself, as a careful reader would:
    entity's name: "Назарбаева") goes to the one candidate the text names by
    another form, earlier or else later; if none or both are named, it is
    not linked.
+
+An essay ("Essay by Aina Shormanbayeva and Amangeldy Shormanbayev") is in
+the registry but never matched by name: its name is made of its authors'
+names, and matched whole it would swallow their mentions; the report cites
+essays by their authors ("her essay"), which the data build links by its
+own rules.
 """
 
 from __future__ import annotations
@@ -39,18 +45,27 @@ import attrs
 
 from ._names import default_forms
 from .errors import LinkerError
-from .records import Ambiguity, Entity, LinkingRules, Mention
+from .records import Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
     from ._matcher import Candidate, Matcher
 
-__all__ = ["Engine"]
+__all__ = ["ESSAY_PREFIX", "Engine", "is_essay"]
 
 # the word before a form (letters, digits, apostrophes, dots, dashes), then spaces or tabs only
 _WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?([^\W\d_][\w'’\-]*)")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+# how the registry names an essay: "Essay by <author>" or "Essay by <author> and <author>"
+ESSAY_PREFIX = "Essay by "
+
+
+def is_essay(entity: Entity) -> bool:
+    """Whether ``entity`` is an essay, named by its authors (never matched by name; see above)."""
+    return entity.category is EntityCategory.PUBLICATION and entity.name.startswith(ESSAY_PREFIX)
 
 
 def _starts_upper(word: str) -> bool:
@@ -122,7 +137,9 @@ class Engine:
         entities = tuple(checked)
         rules = rules if rules is not None else LinkingRules()
         try:
-            matcher = entity_matcher(entities)
+            # an essay's name holds its authors' names: matched, "the essay by Aina
+            # Shormanbayeva and Amangeldy Shormanbayev" would hide both authors
+            matcher = entity_matcher([e for e in entities if not is_essay(e)])
         except ValueError as exc:
             raise LinkerError(str(exc).split("'")[1] if "'" in str(exc) else "", str(exc)) from None
         set_ = object.__setattr__
