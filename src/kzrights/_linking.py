@@ -48,7 +48,7 @@ from .errors import LinkerError
 from .records import Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
-    from ._matcher import Candidate, Matcher
+    from ._matcher import Candidate, Matcher, Pending
 
 __all__ = ["ESSAY_PREFIX", "Engine", "is_essay"]
 
@@ -192,9 +192,40 @@ class Engine:
         stands for context the text itself may not give; ``named_before``
         are entities named in full in earlier parts of the same document.
         """
+        return self.link_and_tell(
+            text,
+            unambiguous_only=unambiguous_only,
+            about_kazakhstan=about_kazakhstan,
+            named_before=named_before,
+        )[0]
+
+    def link_and_tell(
+        self,
+        text: str,
+        *,
+        unambiguous_only: bool = False,
+        about_kazakhstan: str | None = None,
+        named_before: frozenset[str] = frozenset(),
+    ) -> tuple[list[Mention], bool]:
+        """`link`'s mentions, and whether ``text`` held a form that needs evidence.
+
+        Without such a form the mentions depend on no other part of a
+        longer text (the command line streams such text block by block).
+        """
         found, pending = self._matcher.scan(text)
         if not pending:
-            return found
+            return found, False
+        return self._decide(text, found, pending, unambiguous_only, about_kazakhstan, named_before), True
+
+    def _decide(
+        self,
+        text: str,
+        found: list[Mention],
+        pending: Pending,
+        unambiguous_only: bool,
+        about_kazakhstan: str | None,
+        named_before: frozenset[str],
+    ) -> list[Mention]:
         undecided = dict(pending)
         if unambiguous_only:
             return [m for i, m in enumerate(found) if i not in undecided]
