@@ -100,6 +100,7 @@ class Engine:
         "_by_id",
         "_context_ids",
         "_entities",
+        "_essays_by_name",
         "_function",
         "_kazakh_ids",
         "_matcher",
@@ -109,6 +110,7 @@ class Engine:
     )
 
     _entities: tuple[Entity, ...]
+    _essays_by_name: bool
     _by_id: dict[str, Entity]
     _rules: LinkingRules
     _matcher: Matcher
@@ -119,7 +121,9 @@ class Engine:
     _titles: frozenset[str]
     _function: frozenset[str]
 
-    def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
+    def __init__(
+        self, entities: Iterable[Entity], rules: LinkingRules | None = None, *, essays_by_name: bool = False
+    ) -> None:
         from ._matcher import entity_matcher
 
         checked = []
@@ -139,11 +143,12 @@ class Engine:
         try:
             # an essay's name holds its authors' names: matched, "the essay by Aina
             # Shormanbayeva and Amangeldy Shormanbayev" would hide both authors
-            matcher = entity_matcher([e for e in entities if not is_essay(e)])
+            matcher = entity_matcher([e for e in entities if essays_by_name or not is_essay(e)])
         except ValueError as exc:
             raise LinkerError(str(exc).split("'")[1] if "'" in str(exc) else "", str(exc)) from None
         set_ = object.__setattr__
         set_(self, "_entities", entities)
+        set_(self, "_essays_by_name", essays_by_name)
         set_(self, "_by_id", by_id)
         set_(self, "_rules", rules)
         set_(self, "_matcher", matcher)
@@ -161,7 +166,7 @@ class Engine:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # the matcher and patterns are rebuilt in the receiving process
-        return (Engine, (self._entities, self._rules))
+        return (_engine, (self._entities, self._rules, self._essays_by_name))
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -400,3 +405,8 @@ def _nearest(spans: list[tuple[int, int, str]], at: int) -> tuple[int, int, str]
     after = bisect.bisect_left(spans, (at,))
     near = [spans[k] for k in (after - 1, after) if 0 <= k < len(spans)]
     return min(near, key=lambda span: abs(span[0] - at))
+
+
+def _engine(entities: tuple[Entity, ...], rules: LinkingRules, essays_by_name: bool) -> Engine:
+    """An engine rebuilt from what it pickled as."""
+    return Engine(entities, rules, essays_by_name=essays_by_name)

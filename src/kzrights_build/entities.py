@@ -261,7 +261,11 @@ def link_entities(
         The entity ids each record mentions (in order of first mention), and
         all mentions in reading order.
     """
-    linker = Engine(entities, rules)
+    # The run-time linker never matches an essay by its name.  This build still
+    # does, so that release 1.2.0 stays as shipped; the data audit's build
+    # (branch i14-audit) leaves essays out of its matcher and links them by
+    # their authors: the integrator drops this flag when merging it.
+    linker = Engine(entities, rules, essays_by_name=True)
     named: set[str] = set()
     mentions: list[Mention] = []
     entity_ids: dict[str, tuple[str, ...]] = {}
