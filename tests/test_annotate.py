@@ -539,3 +539,22 @@ def test_annotate_is_the_release_linker():
         text, unambiguous_only=True
     )
     assert [m.text for m in annotate(text)] == ["Kazakhstan", "Parliament", "Hug"]
+
+
+def test_essays_are_not_matched_by_name():
+    """An essay's name is its authors' names: annotate() gives the authors, never one essay mention."""
+    text = "the essay by Aina Shormanbayeva and Amangeldy Shormanbayev, and the Essay by Anna Gussarova"
+    found = [(m.entity_id, m.text) for m in annotate(text)]
+    assert found == [
+        ("entities.aina-shormanbayeva", "Aina Shormanbayeva"),
+        ("entities.amangeldy-shormanbayev", "Amangeldy Shormanbayev"),
+        ("entities.anna-gussarova", "Anna Gussarova"),
+    ]
+    # the essays stay in the registry, and a user linker built from it keeps the rule
+    linker = Linker.from_release()
+    assert "entities.essay-shormanbayevs" in {e.id for e in linker.entities}
+    assert [m.entity_id for m in linker.with_aliases({"KJT": "kassym-jomart-tokayev"}).annotate(text)] == [
+        "entities.aina-shormanbayeva",
+        "entities.amangeldy-shormanbayev",
+        "entities.anna-gussarova",
+    ]

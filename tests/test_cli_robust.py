@@ -21,6 +21,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -423,11 +424,55 @@ def test_a_file_of_several_blocks_gives_the_mentions_of_the_whole_text(tmp_path)
     path.write_bytes(text.encode())
     out = run("annotate", str(path), "--json")
     assert out.returncode == 0, out.stderr
-    expected = [
-        {"entity_id": m.entity_id, "text": m.text, "start": m.start, "end": m.end}
-        for m in kzrights.annotate(text)
+    assert json.loads(out.stdout) == _as_json(kzrights.annotate(text))
+
+
+def _as_json(mentions: list[Any]) -> list[dict[str, Any]]:
+    """Mentions as ``annotate --json`` writes them: every field that has a value."""
+    from kzrights._converter import unstructure
+
+    return [{k: v for k, v in unstructure(m).items() if v is not None} for m in mentions]
+
+
+def test_evidence_anywhere_in_a_file_of_several_blocks_decides_as_in_the_whole_text(tmp_path):
+    """A form needing evidence is decided on the whole text, however far the evidence is, either way."""
+    from kzrights.cli import _READ_SIZE
+
+    filler = "The weather was fine and nothing else happened that day.\n" * (_READ_SIZE // 30)
+    texts = [
+        # "Parliament" in the first block, the Kazakh evidence two blocks later
+        "Parliament voted.\n" + filler + "Later, in Kazakhstan, Hug spoke.\n",
+        # the full name first, the bare surname (needs an earlier full mention) blocks later
+        "Adam Hug wrote.\n" + filler + "Hug again; the Mazhilis and the European Parliament.\n",
+        # a shared form whose deciding mention comes only blocks later
+        "Назарбаева.\n" + filler + "Нурсултан Назарбаев.\n",
     ]
-    assert json.loads(out.stdout) == expected
+    for number, text in enumerate(texts):
+        path = tmp_path / f"far{number}.txt"
+        path.write_text(text, encoding="utf-8", newline="")
+        out = run("annotate", str(path), "--json")
+        assert out.returncode == 0, out.stderr
+        expected = _as_json(kzrights.annotate(text))
+        assert json.loads(out.stdout) == expected
+        assert any("resolved_by" in m for m in expected)  # the evidence mattered
+
+
+def test_unambiguous_only_links_only_safe_forms(tmp_path):
+    """--unambiguous-only gives annotate(text, unambiguous_only=True): no form that needs evidence."""
+    text = "Kazakhstan's Parliament heard Adam Hug; Hug agreed.\n"
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    out = run("annotate", str(path), "--json", "--unambiguous-only")
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)
+    assert found == _as_json(kzrights.annotate(text, unambiguous_only=True))
+    assert [m["text"] for m in found] == ["Kazakhstan", "Adam Hug"]
+    assert [m["text"] for m in json.loads(run("annotate", str(path), "--json").stdout)] == [
+        "Kazakhstan",
+        "Parliament",
+        "Adam Hug",
+        "Hug",
+    ]
 
 
 # long lines, CRLF line ends, a few names, one across a line break

@@ -16,12 +16,13 @@ from typing import Any
 import cattrs
 import pytest
 from cattrs.cols import namedtuple_dict_structure_factory
+from cattrs.gen import make_dict_structure_fn
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights._converter import ReleaseDocument, structure_document, unstructure
-from kzrights.records import Mention, Span
+from kzrights._converter import ReleaseDocument, structure_document, unstructure, with_default_forms
+from kzrights.records import Entity, Mention, Span
 from kzrights.search._text import stem
 
 from .conftest import DATA
@@ -78,6 +79,10 @@ def _stock_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(
         lambda cls: cls is Mention, lambda cls, conv: namedtuple_dict_structure_factory(cls, conv)
     )
+    # the one documented step the loader adds: an entity stored without forms
+    # (before release 1.2.0) gets the safe forms its name and aliases give
+    entity = make_dict_structure_fn(Entity, converter, _cattrs_forbid_extra_keys=True)
+    converter.register_structure_hook(Entity, lambda value, _: with_default_forms(entity(value, Entity)))
     return converter
 
 

@@ -26,6 +26,12 @@ text itself, as a careful reader would:
    entity's name: "Назарбаева") goes to the one candidate the text names by
    another form, earlier or else later; if none or both are named, it is
    not linked.
+
+An essay ("Essay by Aina Shormanbayeva and Amangeldy Shormanbayev") is in
+the registry but never matched by name: its name is made of its authors'
+names, and matched whole it would swallow their mentions; the report cites
+essays by their authors ("her essay"), which the data build links by its
+own rules.
 """
 
 from __future__ import annotations
@@ -39,18 +45,27 @@ import attrs
 
 from ._names import default_forms
 from .errors import LinkerError
-from .records import Ambiguity, Entity, LinkingRules, Mention
+from .records import Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
-    from ._matcher import Candidate, Matcher
+    from ._matcher import Candidate, Matcher, Pending
 
-__all__ = ["Engine"]
+__all__ = ["ESSAY_PREFIX", "Engine", "is_essay"]
 
 # the word before a form (letters, digits, apostrophes, dots, dashes), then spaces or tabs only
 _WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?([^\W\d_][\w'’\-]*)")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+# how the registry names an essay: "Essay by <author>" or "Essay by <author> and <author>"
+ESSAY_PREFIX = "Essay by "
+
+
+def is_essay(entity: Entity) -> bool:
+    """Whether ``entity`` is an essay, named by its authors (never matched by name; see above)."""
+    return entity.category is EntityCategory.PUBLICATION and entity.name.startswith(ESSAY_PREFIX)
 
 
 def _starts_upper(word: str) -> bool:
@@ -122,7 +137,9 @@ class Engine:
         entities = tuple(checked)
         rules = rules if rules is not None else LinkingRules()
         try:
-            matcher = entity_matcher(entities)
+            # an essay's name holds its authors' names: matched, "the essay by Aina
+            # Shormanbayeva and Amangeldy Shormanbayev" would hide both authors
+            matcher = entity_matcher([e for e in entities if not is_essay(e)])
         except ValueError as exc:
             raise LinkerError(str(exc).split("'")[1] if "'" in str(exc) else "", str(exc)) from None
         set_ = object.__setattr__
@@ -144,7 +161,7 @@ class Engine:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # the matcher and patterns are rebuilt in the receiving process
-        return (Engine, (self._entities, self._rules))
+        return (_engine, (self._entities, self._rules))
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -175,9 +192,40 @@ class Engine:
         stands for context the text itself may not give; ``named_before``
         are entities named in full in earlier parts of the same document.
         """
+        return self.link_and_tell(
+            text,
+            unambiguous_only=unambiguous_only,
+            about_kazakhstan=about_kazakhstan,
+            named_before=named_before,
+        )[0]
+
+    def link_and_tell(
+        self,
+        text: str,
+        *,
+        unambiguous_only: bool = False,
+        about_kazakhstan: str | None = None,
+        named_before: frozenset[str] = frozenset(),
+    ) -> tuple[list[Mention], bool]:
+        """`link`'s mentions, and whether ``text`` held a form that needs evidence.
+
+        Without such a form the mentions depend on no other part of a
+        longer text (the command line streams such text block by block).
+        """
         found, pending = self._matcher.scan(text)
         if not pending:
-            return found
+            return found, False
+        return self._decide(text, found, pending, unambiguous_only, about_kazakhstan, named_before), True
+
+    def _decide(
+        self,
+        text: str,
+        found: list[Mention],
+        pending: Pending,
+        unambiguous_only: bool,
+        about_kazakhstan: str | None,
+        named_before: frozenset[str],
+    ) -> list[Mention]:
         undecided = dict(pending)
         if unambiguous_only:
             return [m for i, m in enumerate(found) if i not in undecided]
@@ -352,3 +400,8 @@ def _nearest(spans: list[tuple[int, int, str]], at: int) -> tuple[int, int, str]
     after = bisect.bisect_left(spans, (at,))
     near = [spans[k] for k in (after - 1, after) if 0 <= k < len(spans)]
     return min(near, key=lambda span: abs(span[0] - at))
+
+
+def _engine(entities: tuple[Entity, ...], rules: LinkingRules) -> Engine:
+    """An engine rebuilt from what it pickled as."""
+    return Engine(entities, rules)

@@ -14,7 +14,9 @@ backslash escapes where the encoding cannot show a character.
 
 ``kzrights annotate`` streams: it reads the file (or stdin) in blocks, so
 its memory does not grow with the file, and writes each mention as soon as
-it is settled.
+it is settled.  A form that needs evidence is decided on the whole text (up
+to 8 Mi characters), so from the first one the mentions are held back until
+the input ends.
 """
 
 from __future__ import annotations
@@ -360,32 +362,84 @@ def _settled(
     return found.start(1) if found is not None else 0
 
 
-def _stream_mentions(blocks: Iterable[str], version: str | None) -> Iterator[tuple[int, list[Mention]]]:
+# The most text held whole so that a form needing evidence ("Parliament",
+# "Hug") is decided on the whole text, as `kzrights.annotate` decides it.
+_WHOLE_TEXT = 1 << 23
+
+_AT_OFFSET = re.compile(r" at (\d+)\Z")
+
+
+def _stream_mentions(
+    blocks: Iterable[str], version: str | None, *, unambiguous_only: bool = False
+) -> Iterator[tuple[int, list[Mention]]]:
     """The mentions `kzrights.annotate` finds in the text ``blocks`` make up, as it goes.
 
     Yields ``(offset, mentions)`` as each block settles: the mentions of a
     piece of the text, with offsets into that piece, and the code points of
     the text before it.  Each block is annotated together with the tail of
     the one before that is not yet settled (see `_settled`), so the
-    mentions are those of the whole text, while only about one block is held
-    in memory.
+    mentions of the forms safe anywhere are those of the whole text, while
+    only about one block is held in memory.
+
+    A form that needs evidence depends on the whole text (a Kazakh name
+    anywhere in it, a full name earlier, a longer name around it): from the
+    first such form the mentions are held back, and the text is kept whole,
+    up to `_WHOLE_TEXT` characters; at its end the whole text is annotated
+    and the mentions not yet written are given, so the answer is
+    ``annotate(text)``'s.  Past `_WHOLE_TEXT` characters the command goes
+    on block by block, and a form needing evidence is decided on the block
+    and the unsettled tail around it (documented in docs/command-line.md).
 
     Raises:
         _CliError: If more than `_LONGEST_RUN` characters go by with no
             whitespace and no separator (see `_separators`) to cut at.
     """
-    from .annotation import annotate
+    from .linker import Linker
 
+    engine = Linker.from_release(version)._engine
     longest = _longest_name(version)
     separators = _separators(version)
     pending, base, wait_for = "", 0, 0
+    whole: list[str] | None = []  # the text so far, while it is within _WHOLE_TEXT
+    held = 0  # the characters in ``whole``
+    holding = False  # a form needing evidence was seen: nothing more is written until the end
+    written = 0  # the offset up to which mentions were given
     interrupted = False
+
+    def link(text: str) -> tuple[list[Mention], bool]:
+        return engine.link_and_tell(text, unambiguous_only=unambiguous_only)
+
+    def moved(mentions: list[Mention], offset: int) -> list[Mention]:
+        # resolved_by's "at N" counts from the piece: give it the whole text's offset
+        if not offset:
+            return mentions
+        return [
+            m._replace(
+                resolved_by=_AT_OFFSET.sub(lambda at: f" at {int(at.group(1)) + offset}", m.resolved_by)
+            )
+            if m.resolved_by
+            else m
+            for m in mentions
+        ]
+
     try:
         for block in blocks:
             pending += block
+            if whole is not None:
+                whole.append(block)
+                held += len(block)
+                if held > _WHOLE_TEXT:
+                    # too long to hold: from here on block by block, what was held
+                    # back decided on the text from where the last mentions were written
+                    whole, holding = None, False
+            if holding:
+                continue
             if len(pending) < wait_for:
                 continue
-            mentions = annotate(pending, version=version)
+            mentions, needs_evidence = link(pending)
+            if needs_evidence and whole is not None and not unambiguous_only:
+                holding = True
+                continue
             cut = _settled(pending, mentions, longest, separators)
             if not cut:
                 if len(pending) > _LONGEST_RUN:
@@ -396,12 +450,19 @@ def _stream_mentions(blocks: Iterable[str], version: str | None) -> Iterator[tup
                 # nowhere to cut yet (too short): try again once it has doubled
                 wait_for = min(2 * len(pending), _LONGEST_RUN + 1)
                 continue
-            yield base, [m for m in mentions if m.start < cut]
+            yield base, moved([m for m in mentions if m.start < cut], base)
             pending, base, wait_for = pending[cut:], base + cut, 0
+            written = base
     except KeyboardInterrupt:
         # Ctrl-C ends the input: what has arrived is the text, and its mentions are given
         interrupted = True
-    yield base, annotate(pending, version=version)
+    if whole is not None and holding:
+        # the whole text decides: the mentions from where the last ones were written
+        text = "".join(whole)
+        whole = None
+        yield 0, [m for m in link(text)[0] if m.start >= written]
+    else:
+        yield base, moved(link(pending)[0], base)
     if interrupted:
         raise KeyboardInterrupt
 
@@ -446,7 +507,11 @@ def _annotate(args: argparse.Namespace) -> None:
     ascii_only = not _carries_unicode(out)
     count = 0
     try:
-        for base, mentions in _stream_mentions(_decoded(reading, name), args.data_version):
+        unambiguous_only = getattr(args, "unambiguous_only", False)
+        stream = _stream_mentions(
+            _decoded(reading, name), args.data_version, unambiguous_only=unambiguous_only
+        )
+        for base, mentions in stream:
             if as_json:
                 lines = [_mention_json(plain(m), base, ascii_only) for m in mentions]
                 if lines:
@@ -852,7 +917,13 @@ Offsets (start, end) count Unicode code points of the text as stored: a
 CRLF line end is two characters and a byte order mark one, as in Python's
 open(FILE, encoding="utf-8", newline="").read()[start:end].  A file and the
 same bytes on stdin give the same offsets.  --json prints a JSON array of
-objects with entity_id, text, start and end.
+objects with entity_id, text, start, end, form and (for a form decided on
+evidence) resolved_by.
+
+A form that needs evidence ("Parliament", "Hug") is decided on the whole
+text, as kzrights.annotate decides it: from the first one, the mentions are
+held back until the input ends (texts up to 8 Mi characters; longer ones go
+on block by block).  --unambiguous-only links only the forms safe anywhere.
 """
 
 
@@ -903,6 +974,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     annotate.add_argument("file", help="a UTF-8 text file, or - for stdin")
+    annotate.add_argument(
+        "--unambiguous-only",
+        action="store_true",
+        help="link only the forms safe anywhere, none that needs evidence from the text",
+    )
     from .exports import FOLDER_FORMATS, FORMATS
 
     export = add("export", _export, "write the report as " + ", ".join(FORMATS))

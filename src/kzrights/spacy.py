@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._linking import is_essay
 from ._matcher import surface_variants
 from .annotation import annotate
 from .errors import MissingDependencyError
@@ -96,6 +97,8 @@ def entity_ruler_patterns(version: str | None = None) -> list[dict[str, str]]:
     """
     patterns: dict[tuple[str, str], dict[str, str]] = {}
     for entity in load(version).entities:
+        if is_essay(entity):  # named by its authors, never matched by name (as in annotate)
+            continue
         label = LABELS[entity.category]
         for name in (entity.name, *entity.aliases):
             name = name.strip()

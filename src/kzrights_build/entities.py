@@ -404,9 +404,9 @@ def link_entities(
         all mentions in reading order.
     """
     essays = _essays_by_authors(entities, f"seeds/{ENTITIES_FILE}")
-    # an essay's name holds its authors' names: matched as a name, "essay by Aina
-    # Shormanbayeva and Amangeldy Shormanbayev" would swallow both authors' mentions
-    linker = Engine([e for e in entities if e.id not in essays.values()], rules)
+    # the engine never matches an essay by its name (made of its authors' names);
+    # the report's essays are found from their authors' mentions (_essay_mentions)
+    linker = Engine(entities, rules)
     person_ids = frozenset(e.id for e in entities if e.category is EntityCategory.PERSON)
     named: set[str] = set()
     mentions: list[Mention] = []
