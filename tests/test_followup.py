@@ -741,3 +741,16 @@ def test_followup_help_fits_80_columns():
         out = run("followup", *command, "--help")
         assert out.returncode == 0
         assert max(len(line) for line in out.stdout.splitlines()) <= 80, command
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
+def test_an_assessor_with_windows_line_ends_round_trips(tmp_path, suffix):
+    """An assessor typed with CR LF is kept as LF, as every format gives it back (a fresh tester's case)."""
+    row = followup.Assessment(
+        "recommendations.government.1", datetime.date(2023, 1, 1), "not implemented", "Line1\r\nLine2"
+    )
+    assert row.assessor == "Line1\nLine2"
+    written = followup.AssessmentSet(NEWEST, (row,))
+    path = tmp_path / f"tracker{suffix}"
+    followup.write(written, path)
+    assert followup.read(path) == written

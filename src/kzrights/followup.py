@@ -222,6 +222,13 @@ def _optional_url(value: str | None) -> str | None:
     return text.strip() if text is not None else None
 
 
+def _line_ends(value: str) -> str:
+    r"""A required text field as kept: line ends as ``\n``, as the formats give them back."""
+    if not isinstance(value, str):
+        raise TypeError(f"assessor must be a str, not {type(value).__name__}")
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _stripped(value: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"recommendation_id must be a str, not {type(value).__name__}")
@@ -261,7 +268,7 @@ class Assessment:
     recommendation_id: str = attrs.field(converter=_stripped)
     date: datetime.date = attrs.field(validator=_is_date)
     status: str = attrs.field(converter=_status_name)
-    assessor: str = attrs.field(validator=attrs.validators.instance_of(str))
+    assessor: str = attrs.field(converter=_line_ends)
     evidence: str | None = attrs.field(default=None, converter=_optional_text)
     evidence_url: str | None = attrs.field(default=None, converter=_optional_url)
     note: str | None = attrs.field(default=None, converter=_optional_text)
