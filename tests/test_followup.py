@@ -339,6 +339,42 @@ def test_file_level_problems_are_reported_too(tmp_path):
     assert any("row 3, column date" in m and "assessed twice" in m for m in messages), messages
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_extra_column_is_reported_and_the_rows_are_still_checked(tmp_path, suffix):
+    """An analyst's own column is named, and a wrong status in a row is still found (a tester's case)."""
+    path = tmp_path / f"t{suffix}"
+    rows = [
+        {
+            "recommendation_id": IDS[0],
+            "date": "2022-01-01",
+            "status": "done",
+            "assessor": "M",
+            "comments": "x",
+        },
+        {
+            "recommendation_id": IDS[1],
+            "date": "2099-01-01",
+            "status": "implemented",
+            "assessor": "M",
+            "comments": "",
+        },
+    ]
+    _write_rows(path, rows)
+    with pytest.raises(InvalidAssessmentError) as caught:
+        followup.read(path)
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert {(1, "comments"), (2, "status"), (3, "date")} <= found, found
+
+
+def test_a_csv_separated_by_semicolons_is_named_as_such(tmp_path):
+    """Excel in many European locales writes ';' between columns: the message says so."""
+    path = tmp_path / "t.csv"
+    path.write_text(";".join(followup.COLUMNS) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidAssessmentError) as caught:
+        followup.read(path)
+    assert any("separated by semicolons" in str(p) for p in caught.value.problems)
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [

@@ -633,17 +633,23 @@ def _table_rows(
 ) -> Iterator[tuple[int, _Raw | None, Any]]:
     """The rows of a CSV file or sheet: each as a raw assessment (``None`` if blank), and its data_version."""
     names = [str(h).strip() if h is not None else "" for h in header]
+    unusable = False  # a required column missing or twice: the rows cannot be read
     for position, name in enumerate(names, start=1):
         if name and name not in COLUMNS:
-            problems.append(
-                AssessmentProblem(1, _clip(name), f"unknown column; the columns are {', '.join(COLUMNS)}")
+            hint = (
+                "the file seems to be separated by semicolons: save it as CSV with commas"
+                if ";" in name and set(name.split(";")) & set(COLUMNS)
+                else f"unknown column; the columns are {', '.join(COLUMNS)}"
             )
+            problems.append(AssessmentProblem(1, _clip(name), hint))
         elif name and names.index(name) != position - 1:
             problems.append(AssessmentProblem(1, name, "the column is there twice"))
+            unusable = True
     for required in _REQUIRED:
         if required not in names:
             problems.append(AssessmentProblem(1, required, "the column is missing"))
-    if any(p.row == 1 for p in problems):
+            unusable = True
+    if unusable:  # an extra column alone is reported, and the rows are still checked
         return
     index = {name: names.index(name) for name in COLUMNS if name in names}
     for row, cells in rows:
