@@ -447,3 +447,26 @@ def test_pyld_reads_the_sdg_links_as_classifying_annotations(report, exported):
         (r.id, link.target_id, link.basis.value) for r in report.recommendations for link in r.sdg_links
     }
     assert found == expected
+
+
+def test_the_sdg_tables_carry_the_vocabularys_licence_and_source_not_the_reports(tmp_path):
+    """Datasette's metadata and the Data Package say the UN's words come from open-sdg (MIT), not CC BY.
+
+    The link table is kzrights' own curation and keeps CC BY (a fresh tester's finding).
+    """
+    import frictionless
+
+    report = kzrights.load("1.3.0")
+    (vocabulary,) = report.metadata.vocabularies
+    kzrights.export(report, "sqlite", tmp_path / "kz.sqlite")
+    metadata = json.loads((tmp_path / "kz.metadata.json").read_text(encoding="utf-8"))
+    tables = metadata["databases"]["kz"]["tables"]
+    for name in ("sdg_goals", "sdg_targets"):
+        assert tables[name]["license"] == "MIT"
+        assert tables[name]["source_url"] == vocabulary.url
+    assert tables["recommendation_sdg_targets"]["license"].startswith("CC BY 4.0")
+    kzrights.export(report, "csv", tmp_path / "csv")
+    package = frictionless.Package(str(tmp_path / "csv" / "datapackage.json"))
+    licences = {r.name: [lic["name"] for lic in (r.licenses or [])] for r in package.resources}
+    assert licences["sdg_targets"] == licences["sdg_goals"] == ["MIT"]
+    assert licences["recommendation_sdg_targets"] == []  # the package's own CC BY 4.0

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .tables import Table, tables
 
 if TYPE_CHECKING:
+    from ..records import Vocabulary
     from ..report import Report
 
 __all__ = [
@@ -99,6 +100,31 @@ def write_jsonl(report: Report, path: Path) -> list[Path]:
 _MEDIA_TYPES = {"csv": "text/csv", "jsonl": "application/jsonl"}
 
 
+def _vocabulary_of(report: Report, table_name: str) -> Vocabulary | None:
+    """The outside vocabulary whose texts a table holds (the SDG goals and targets), or None.
+
+    Such a table is not kzrights' curation: its licence and source are the
+    vocabulary's (``Metadata.vocabularies``), not CC BY and the report.
+    """
+    prefix = table_name.removesuffix("_goals").removesuffix("_targets")
+    if prefix == table_name:
+        return None
+    return next((v for v in report.metadata.vocabularies if v.id == prefix), None)
+
+
+def _resource_rights(report: Report, table_name: str) -> dict[str, Any]:
+    vocabulary = _vocabulary_of(report, table_name)
+    if vocabulary is None:
+        return {}  # the package's licence and rights
+    where = f"{vocabulary.repository} at {vocabulary.commit[:12]}"
+    licence = {"name": vocabulary.licence, "path": _spdx(vocabulary.licence), "title": vocabulary.rights}
+    return {"licenses": [licence], "sources": [{"title": where, "path": vocabulary.url}]}
+
+
+def _spdx(licence: str) -> str:
+    return f"https://spdx.org/licenses/{licence}.html"
+
+
 def datapackage(report: Report, resources: list[tuple[Table, str]], format: str = "csv") -> dict[str, Any]:
     """The Frictionless Data Package descriptor of the CSV (or JSON Lines) export.
 
@@ -135,6 +161,7 @@ def datapackage(report: Report, resources: list[tuple[Table, str]], format: str 
                 "name": table.name,
                 "title": table.title,
                 "description": table.description,
+                **_resource_rights(report, table.name),
                 "path": filename,
                 "profile": "tabular-data-resource",
                 "format": format,
@@ -299,6 +326,15 @@ def write_sqlite(report: Report, path: Path) -> list[Path]:
     return [path, metadata]
 
 
+def _vocabulary_about(vocabulary: Vocabulary) -> dict[str, str]:
+    return {
+        "license": vocabulary.licence,
+        "license_url": _spdx(vocabulary.licence),
+        "source": f"{vocabulary.repository} at {vocabulary.commit[:12]}",
+        "source_url": vocabulary.url,
+    }
+
+
 def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
     """Datasette's metadata for the SQLite export (``datasette db.sqlite -m db.metadata.json``).
 
@@ -320,10 +356,11 @@ def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
     }
     described: dict[str, Any] = {}
     for table in tables(report):
+        vocabulary = _vocabulary_of(report, table.name)
         entry: dict[str, Any] = {
             "title": table.title,
             "description": table.description,
-            **about,
+            **(about if vocabulary is None else _vocabulary_about(vocabulary)),
             "columns": {f.name: f.description for f in table.fields},
         }
         if table.name in _FACETS:
