@@ -92,6 +92,29 @@ MAX_TEXT_LENGTH = 32_767
 _REQUIRED = ("recommendation_id", *ASSESSMENT_COLUMNS[:3], "data_version")
 _SHEET = "Assessments"
 _JSON_FIELDS = ("recommendation_id", *ASSESSMENT_COLUMNS)
+# the keys of an entry of the JSON form: what an assessor fills in, and the context kzrights writes
+_JSON_KEYS = ("recommendation_id", *CONTEXT_COLUMNS, *ASSESSMENT_COLUMNS)
+
+# what to put in a required field left empty, said in the message that finds it empty
+_WHAT_TO_PUT = {
+    "recommendation_id": "the id of the recommendation assessed, e.g. 'recommendations.government.6'",
+    "date": "the date of the assessment, written YYYY-MM-DD",
+    "assessor": "who assessed it: a person or an organisation",
+}
+
+
+@attrs.frozen
+class _Uncomputed:
+    """A workbook cell that holds a formula and no value computed from it (never opened in a spreadsheet)."""
+
+    formula: str
+
+    def problem(self) -> str:
+        return (
+            f"holds the formula {_clip(self.formula, 40)!r} with no computed value (the workbook was "
+            "saved by a program that does not calculate); open it in a spreadsheet program and save "
+            "it, or replace the formula by its value (copy, then paste values)"
+        )
 
 
 # ── the vocabulary ────────────────────────────────────────────────────────────
@@ -433,7 +456,16 @@ class _Checker:
             self._has = _history(self.report)
         return self._has
 
+    def empty(self, row: int, column: str) -> None:
+        what = _WHAT_TO_PUT.get(column)
+        if column == "status":
+            what = "one of " + ", ".join(repr(n) for n in self.vocabulary.names())
+        self.problem(row, column, f"is empty; it is required: give {what}")
+
     def text(self, row: int, column: str, value: Any, required: bool) -> str | None:
+        if isinstance(value, _Uncomputed):
+            self.problem(row, column, value.problem())
+            return None
         if value is not None and not isinstance(value, str):
             typed = isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool)
             if not (typed and self.numbers_as_text):
@@ -444,7 +476,7 @@ class _Checker:
         cleaned = _optional_text(value)
         if cleaned is None:
             if required:
-                self.problem(row, column, "is empty; it is required")
+                self.empty(row, column)
             return None
         wrong = _text_problem(cleaned)
         if wrong is not None:
@@ -489,8 +521,11 @@ class _Checker:
         return Assessment(rec_id, when, status.name, assessor, evidence, url, note)
 
     def date(self, row: int, value: Any) -> datetime.date | None:
+        if isinstance(value, _Uncomputed):
+            self.problem(row, "date", value.problem())
+            return None
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.problem(row, "date", "is empty; it is required")
+            self.empty(row, "date")
             return None
         parsed = _parse_date(value)
         if isinstance(parsed, str):
@@ -548,13 +583,41 @@ def _check_rows(
     return tuple(sorted(kept, key=_order(report))), ordered
 
 
-def _check_version(value: Any) -> str | None:
+def _give_version() -> str:
+    """What to put in an empty ``data_version``, in words."""
     from .releases import versions
 
-    if isinstance(value, str) and value.strip() in versions():
+    shipped = versions()
+    return (
+        f"give the data release the tracker was made against, e.g. {shipped[-1]!r} "
+        f"(`kzrights versions` lists them: {', '.join(shipped)}); a template from "
+        "`kzrights followup template` has it filled in"
+    )
+
+
+def _check_version(value: Any) -> str | None:
+    """What is wrong with a tracker's ``data_version`` (None if it names a shipped release)."""
+    from .releases import versions
+
+    shipped = versions()
+    if isinstance(value, str) and value.strip() in shipped:
         return None
-    shown = _clip(str(value)) if value is not None else "nothing"
-    return f"{shown!r} is not a data release this package ships ({', '.join(versions())})"
+    listed = ", ".join(shipped)
+    if isinstance(value, _Uncomputed):
+        return value.problem()
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return f"is empty: {_give_version()}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (
+            f"is the number {value!r}: write the release as text of three numbers, e.g. {shipped[-1]!r} "
+            f"(the data releases are {listed})"
+        )
+    if not isinstance(value, str):
+        return f"must be text naming a data release, e.g. {shipped[-1]!r}, not {type(value).__name__}"
+    return (
+        f"{_clip(value.strip())!r} is not a data release this package ships ({listed}; "
+        "`kzrights versions` lists them)"
+    )
 
 
 def validate(
@@ -632,7 +695,9 @@ def _table_rows(
     header: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any]]], problems: list[AssessmentProblem]
 ) -> Iterator[tuple[int, _Raw | None, Any]]:
     """The rows of a CSV file or sheet: each as a raw assessment (``None`` if blank), and its data_version."""
-    names = [str(h).strip() if h is not None else "" for h in header]
+    names = [
+        (h.formula if isinstance(h, _Uncomputed) else str(h)).strip() if h is not None else "" for h in header
+    ]
     unusable = False  # a required column missing or twice: the rows cannot be read
     for position, name in enumerate(names, start=1):
         if name and name not in COLUMNS:
@@ -686,49 +751,100 @@ def _csv_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[
 
 def _xlsx_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
     openpyxl = _openpyxl("kzrights.followup.read(... .xlsx)")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+    def cells(data_only: bool) -> tuple[str, list[list[Any]]]:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
         try:
             sheet = workbook[_SHEET] if _SHEET in workbook.sheetnames else workbook.worksheets[0]
-            rows = [list(values) for values in sheet.iter_rows(values_only=True)]
+            return sheet.title, [list(values) for values in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
+
+    try:
+        # the values a spreadsheet program last computed; a formula never computed reads as empty,
+        # so the formulas are read too, to tell such a cell from an empty one
+        title, rows = cells(data_only=True)
+        if any(value is None for row in rows for value in row):
+            _, formulas = cells(data_only=False)
+            rows = [
+                [
+                    _Uncomputed(formula)
+                    if value is None and isinstance(formula, str) and formula.startswith("=")
+                    else value
+                    for value, formula in zip(row, formula_row, strict=False)
+                ]
+                for row, formula_row in zip(rows, formulas, strict=False)
+            ]
     except Exception as error:  # noqa: BLE001 - a damaged workbook fails anywhere in openpyxl or the XML parser
         raise _file_problem(
             path,
             f"is not an Excel workbook (.xlsx) ({type(error).__name__}: {_clip(str(error), 80)})",
         ) from None
     if not rows:
-        raise _file_problem(path, f"its sheet {sheet.title!r} is empty; a tracker starts with a header row")
+        raise _file_problem(path, f"its sheet {title!r} is empty; a tracker starts with a header row")
     return rows[0], [(n, r) for n, r in enumerate(rows[1:], start=2) if any(_filled(c) for c in r)]
 
 
-def _json_rows(path: Path, data: bytes) -> tuple[Any, list[tuple[int, _Raw]], list[AssessmentProblem]]:
+class _JsonObject(dict[str, Any]):
+    """A JSON object as read, with the keys it gave more than once (JSON parsers keep the last silently)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    made = _JsonObject(pairs)
+    if len(made) < len(pairs):
+        from collections import Counter
+
+        made.duplicates = tuple(key for key, times in Counter(k for k, _ in pairs).items() if times > 1)
+    return made
+
+
+def _twice(row: int | None, key: str) -> AssessmentProblem:
+    return AssessmentProblem(
+        row, _clip(key), "the key is there twice; a JSON reader keeps only the last value: keep one"
+    )
+
+
+def _json_rows(path: Path, data: bytes) -> tuple[str | None, list[tuple[int, _Raw]], list[AssessmentProblem]]:
+    """The entries of the JSON form as raw assessments, the release it names (if valid), and its problems."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = json.loads(data.decode("utf-8"), object_pairs_hook=_json_object)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise _file_problem(path, f"is not JSON ({_clip(str(error), 80)})") from None
     if not isinstance(document, dict) or not isinstance(document.get("assessments"), list):
         raise _file_problem(path, 'must be a JSON object with "data_version" and an "assessments" array')
-    problems = [
+    problems = [_twice(None, key) for key in getattr(document, "duplicates", ())]
+    problems += [
         AssessmentProblem(None, _clip(str(key)), 'unknown key; the keys are "data_version" and "assessments"')
         for key in document
         if key not in ("data_version", "assessments")
     ]
+    declared = document.get("data_version")
+    if "data_version" not in document:
+        wrong: str | None = f"the key is missing: {_give_version()}"
+    else:
+        wrong = _check_version(declared)
+    if wrong is not None:
+        problems.insert(0, AssessmentProblem(None, "data_version", wrong))
     rows: list[tuple[int, _Raw]] = []
     for n, item in enumerate(document["assessments"], start=1):
         if not isinstance(item, dict):
             problems.append(AssessmentProblem(n, None, f"must be a JSON object, not {type(item).__name__}"))
             continue
+        problems += [_twice(n, key) for key in getattr(item, "duplicates", ())]
         for key in item:
-            if key not in _JSON_FIELDS:
+            if key not in _JSON_KEYS:
                 problems.append(
                     AssessmentProblem(
-                        n, _clip(str(key)), f"unknown key; the keys are {', '.join(_JSON_FIELDS)}"
+                        n, _clip(str(key)), f"unknown key; the keys are {', '.join(_JSON_KEYS)}"
                     )
                 )
+        # an entry of the template not (yet) filled in, as a row of a CSV tracker, is no assessment
+        if all(not _filled(item.get(key)) for key in ASSESSMENT_COLUMNS):
+            continue
         rows.append((n, {key: item[key] for key in _JSON_FIELDS if key in item}))
-    return document.get("data_version"), rows, problems
+    return (str(declared).strip() if wrong is None else None), rows, problems
 
 
 def read(
@@ -744,9 +860,15 @@ def read(
     file or workbook has a header row naming [`COLUMNS`][kzrights.followup.COLUMNS] (the
     context columns may be left out; their values are ignored); a row whose
     assessment columns are all empty is a recommendation not yet assessed and
-    is skipped, as are empty rows.  Every other row is an assessment, checked
-    as [`validate`][kzrights.followup.validate] checks one, and nothing is
-    dropped: every problem of the file is reported at once.
+    is skipped, as are empty rows (and, in the JSON form, entries whose
+    assessment keys are all ``null`` or absent).  Every other row is an
+    assessment, checked as [`validate`][kzrights.followup.validate] checks
+    one, and nothing is dropped: every problem of the file is reported at
+    once.  Beyond those checks: an empty ``data_version`` is named with what
+    to put there; a workbook cell holding a formula that was never computed
+    (a workbook saved by a program that does not calculate, such as
+    openpyxl) is named as such, not read as empty; and a key given twice in
+    a JSON object (where JSON readers silently keep the last) is refused.
 
     Args:
         path: The file.
@@ -771,11 +893,7 @@ def read(
     problems: list[AssessmentProblem] = []
     rows: list[tuple[int, _Raw]] = []
     if fmt == "json":
-        declared, rows, problems = _json_rows(target, data)
-        wrong = _check_version(declared)
-        if wrong is not None:
-            problems.insert(0, AssessmentProblem(None, "data_version", wrong))
-        file_version = declared.strip() if wrong is None else None
+        file_version, rows, problems = _json_rows(target, data)
     else:
         header, cells = _csv_rows(target, data) if fmt == "csv" else _xlsx_rows(target, data)
         versions_seen: dict[str, int] = {}
@@ -812,32 +930,42 @@ def read(
 # ── writing ───────────────────────────────────────────────────────────────────
 
 
-def _context(report: Report, rec: Recommendation) -> dict[str, str]:
+def _context(report: Report, rec: Recommendation) -> dict[str, Any]:
+    """A recommendation's context, for the reader: its addressee, text, theme names and SDG target ids."""
     names = {theme.id: theme.name for theme in report.themes}
     return {
         "addressee": rec.addressee.label,
         "text": rec.text,
-        "themes": "; ".join(names.get(t, t) for t in rec.theme_ids),
-        "sdg_targets": "; ".join(rec.sdg_target_ids),
+        "themes": [names.get(t, t) for t in rec.theme_ids],
+        "sdg_targets": list(rec.sdg_target_ids),
     }
 
 
-def _table(assessments: AssessmentSet, report: Report) -> list[list[Any]]:
-    """The rows of a tracker: for each recommendation its assessments, or one row to fill in."""
+def _entries(
+    assessments: AssessmentSet, report: Report
+) -> Iterator[tuple[Recommendation, Assessment | None]]:
+    """For each recommendation of the release, its assessments in order, or ``None``: a row to fill in."""
     by_id: dict[str, list[Assessment]] = {}
     for assessment in sorted(assessments.assessments, key=_order(report)):
         by_id.setdefault(assessment.recommendation_id, []).append(assessment)
-    table: list[list[Any]] = []
     for rec in report.recommendations:
-        context = _context(report, rec)
         rows: list[Assessment | None] = [*by_id.get(rec.id, [])] or [None]
         for row in rows:
-            values = (
-                [row.date, row.status, row.assessor, row.evidence, row.evidence_url, row.note]
-                if row is not None
-                else [None] * len(ASSESSMENT_COLUMNS)
-            )
-            table.append([rec.id, *(context[c] for c in CONTEXT_COLUMNS), *values, report.version])
+            yield rec, row
+
+
+def _assessed(row: Assessment | None) -> list[Any]:
+    if row is None:
+        return [None] * len(ASSESSMENT_COLUMNS)
+    return [row.date, row.status, row.assessor, row.evidence, row.evidence_url, row.note]
+
+
+def _table(assessments: AssessmentSet, report: Report) -> list[list[Any]]:
+    """The rows of a tracker (CSV, workbook): the context's lists joined by ``"; "``."""
+    table: list[list[Any]] = []
+    for rec, row in _entries(assessments, report):
+        context = {k: "; ".join(v) if isinstance(v, list) else v for k, v in _context(report, rec).items()}
+        table.append([rec.id, *(context[c] for c in CONTEXT_COLUMNS), *_assessed(row), report.version])
     return table
 
 
@@ -853,22 +981,20 @@ def _csv_bytes(table: list[list[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _json_bytes(assessments: AssessmentSet) -> bytes:
-    document = {
-        "data_version": assessments.data_version,
-        "assessments": [
-            {
-                "recommendation_id": a.recommendation_id,
-                "date": a.date.isoformat(),
-                "status": a.status,
-                "assessor": a.assessor,
-                "evidence": a.evidence,
-                "evidence_url": a.evidence_url,
-                "note": a.note,
-            }
-            for a in assessments.assessments
-        ],
-    }
+def _json_bytes(assessments: AssessmentSet, report: Report) -> bytes:
+    """The JSON form: as a tracker, an entry per assessment, an empty one per recommendation unassessed."""
+    entries = [
+        {
+            "recommendation_id": rec.id,
+            **_context(report, rec),
+            **{
+                name: value.isoformat() if isinstance(value, datetime.date) else value
+                for name, value in zip(ASSESSMENT_COLUMNS, _assessed(row), strict=True)
+            },
+        }
+        for rec, row in _entries(assessments, report)
+    ]
+    document = {"data_version": assessments.data_version, "assessments": entries}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -968,7 +1094,11 @@ def write(
     from the release (addressee, text, themes, SDG targets); a workbook also
     has a Statuses sheet (its status column offers them as a list) and an
     About sheet.  CSV is UTF-8 with a byte-order mark, so Excel shows
-    Cyrillic as it is.
+    Cyrillic as it is.  The JSON form is the same tracker as an object:
+    ``"data_version"``, and ``"assessments"``, an array with an entry per row
+    (``recommendation_id``, the context ``addressee``, ``text``, ``themes``
+    and ``sdg_targets`` as arrays, then the assessment fields, ``null`` where
+    empty).
 
     A written file reads back to the same assessment, and the same
     assessment always writes the same bytes.  The file is written beside its
@@ -998,9 +1128,7 @@ def write(
     validate(assessments, vocabulary=vocabulary)
     report = _release(assessments.data_version)
     if fmt == "json":
-        data = _json_bytes(
-            AssessmentSet(report.version, tuple(sorted(assessments.assessments, key=_order(report))))
-        )
+        data = _json_bytes(AssessmentSet(report.version, assessments.assessments), report)
     elif fmt == "csv":
         data = _csv_bytes(_table(assessments, report))
     else:
@@ -1031,9 +1159,10 @@ def template(
     """Write an empty tracker: every recommendation of a release, with its context, ready to fill in.
 
     The same as [`write`][kzrights.followup.write] with no assessments: a CSV
-    file or workbook lists each recommendation's id, addressee, text, themes
-    and SDG targets, with the assessment columns empty (a JSON form has an
-    empty ``"assessments"`` array).
+    file, workbook or JSON form lists each recommendation's id, addressee,
+    text, themes and SDG targets, with the assessment fields empty (``null``
+    in JSON), ready to fill in.  An entry or row left empty is a
+    recommendation not yet assessed; so an untouched template is valid.
 
     Args:
         version: The data release (``None``: the newest).
