@@ -189,9 +189,50 @@ def _show(args: argparse.Namespace) -> None:
             values = getattr(record, label, ())
             if values:
                 lines += ["", _wrap(", ".join(values), "  ", f"{label.replace('_', ' ')}: ")]
-        return "\n".join(lines)
+        return "\n".join([*lines, *_sdg_lines(report, record)])
 
     _emit(args, _record_json(record), human)
+
+
+def _clipped(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` characters, ending in an ellipsis if cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _sdg_lines(report: Report, record: Any) -> list[str]:
+    """What ``show`` adds about SDGs: a recommendation's targets, a target's or goal's recommendations."""
+    from .records import Recommendation, SdgGoal, SdgTarget
+
+    if isinstance(record, Recommendation) and record.sdg_links:
+        lines = ["", "SDG targets (basis of the link, then the target in the UN's words):"]
+        for link in record.sdg_links:
+            target = report.get(link.target_id)
+            code = link.target_id.removeprefix("sdg.")
+            text = getattr(target, "text", "")
+            lines.append(f"  {code:<6} {link.basis.value:<9} {_clipped(text, WIDTH - 20)}")
+        return lines
+    if isinstance(record, (SdgGoal, SdgTarget)):
+        if isinstance(record, SdgTarget):
+            goal = report.get(record.goal_id)
+            lines = ["", f"goal {getattr(goal, 'number', '')}: {getattr(goal, 'short', '')}"]
+        else:
+            lines = ["", f"short label: {record.short}", f"targets: {len(record.target_ids)}"]
+        linked = report.recommendations_for_sdg(record.id)
+        if not linked:
+            return [*lines, "", "no recommendation of the report is linked to it"]
+        lines += ["", f"recommendations linked to it ({len(linked)}):"]
+        for rec in linked:
+            codes = ", ".join(
+                link.target_id.removeprefix("sdg.")
+                for link in rec.sdg_links
+                if isinstance(record, SdgGoal) and link.target_id in record.target_ids
+            )
+            via = f" (via {codes})" if codes else ""
+            lines.append(f"  {rec.id}{via}")
+            lines.append(_wrap(rec.text, "      "))
+        return lines
+    return []
 
 
 def _search(args: argparse.Namespace) -> None:

@@ -140,9 +140,13 @@ class UnknownSdgTargetError(UnknownIdError):
         version: The data release looked in.
     """
 
-    def __init__(self, id: str, known: Iterable[str], forms: str, version: str) -> None:
+    def __init__(
+        self, id: str, known: Iterable[str], forms: str, version: str, *, like: str | None = None
+    ) -> None:
         pool = list(known)
         super().__init__(id, pool, what="SDG goal or target")
+        if like is not None:  # the id the code stands for ("sdg.5.z" for "5.Z") finds the closest better
+            self.suggestions = _closest(like, pool)
         self.forms = forms
         self.version = version
         message = f"unknown SDG goal or target {id!r}: give {forms}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -54,6 +55,21 @@ Addressable = Record | Section | Entity | Theme | Figure | Source | SdgGoal | Sd
 # how recommendations_for_sdg reads a goal or target: "16", "16.10", "5.c",
 # with or without the "sdg." of their ids (written once, for the error too)
 SDG_FORMS = "'16.10' or 'sdg.16.10' for a target, '16' or 'sdg.16' for a goal"
+# how get reads one: an id, which starts "sdg."
+_SDG_ID_FORMS = "'sdg.16.10' for a target, 'sdg.16' for a goal"
+
+# The one rule for an SDG goal or target as a user types it.  The ids are
+# lower case ("sdg.5.c", as the UN writes target 5.c), and whatever the case
+# and the spaces around it, and whether "sdg" is followed by a dot, a space or
+# nothing ("SDG 16.10", as reports write it), a code names the same id.
+_SDG_PREFIX = re.compile(r"sdg[\s.]*", re.IGNORECASE)
+
+
+def _sdg_id(code: str) -> str:
+    """The id an SDG goal or target stands for, as a user types it: ``" SDG 5.C"`` is ``"sdg.5.c"``."""
+    code = code.strip().lower()
+    return "sdg." + _SDG_PREFIX.sub("", code, count=1) if _SDG_PREFIX.match(code) else f"sdg.{code}"
+
 
 # the search package's limits, still importable from here as they always were
 _SEARCH_LIMITS = {
@@ -253,29 +269,58 @@ class Report(_Record):
     def get(self, id: str) -> Addressable:
         """Return the record or section with this id.
 
+        Ids are matched exactly, except an SDG goal's or target's: those are
+        lower case (``"sdg.5.c"``), and are found whatever the case and the
+        spaces around them (``"SDG.5.C"``, ``"SDG 16.10"``), as
+        [`recommendations_for_sdg`][kzrights.report.Report.recommendations_for_sdg]
+        finds them.
+
         Args:
-            id: A record id such as ``"recommendations.government.7"`` or a
-                section id such as ``"footnotes"``.
+            id: A record id such as ``"recommendations.government.7"``, a
+                section id such as ``"footnotes"``, or an SDG goal or target
+                such as ``"sdg.16.10"``.
 
         Raises:
             TypeError: If ``id`` is not a string.
             UnknownIdError: If no record has this id; the error names the
-                closest ids.
+                closest ids.  For an id that starts ``sdg``, an
+                [`UnknownSdgTargetError`][kzrights.errors.UnknownSdgTargetError]
+                (a kind of `UnknownIdError`) naming the closest goals and targets.
 
         Examples:
             >>> import kzrights
             >>> kzrights.load("1.0.0").get("footnotes.3").ibid_of
             'footnotes.2'
+            >>> kzrights.load("1.3.0").get("SDG 5.C").id
+            'sdg.5.c'
         """
         if not isinstance(id, str):
             raise TypeError(f"id must be a str, not {type(id).__name__}")
-        try:
-            return self._index[id]
-        except KeyError:
-            raise UnknownIdError(id, self._index) from None
+        found = self._index.get(id)
+        if found is not None:
+            return found
+        if _SDG_PREFIX.match(id.strip()):
+            return self._sdg(id, _SDG_ID_FORMS)
+        raise UnknownIdError(id, self._index)
+
+    def _sdg(self, code: str, forms: str) -> SdgGoal | SdgTarget:
+        """The SDG goal or target ``code`` stands for (``_sdg_id``), or the error naming the closest."""
+        if len(code) > MAX_NAME_LENGTH:
+            raise InputTooLongError("target", len(code), MAX_NAME_LENGTH)
+        found = self._index.get(_sdg_id(code))
+        if isinstance(found, (SdgGoal, SdgTarget)):
+            return found
+        known = [t.id for t in self.sdg_targets] + [g.id for g in self.sdg_goals]
+        raise UnknownSdgTargetError(code, known, forms, self.version, like=_sdg_id(code))
 
     def __contains__(self, id: object) -> bool:
-        return isinstance(id, str) and id in self._index
+        if not isinstance(id, str):
+            return False
+        if id in self._index:
+            return True
+        return bool(_SDG_PREFIX.match(id.strip())) and isinstance(
+            self._index.get(_sdg_id(id)), (SdgGoal, SdgTarget)
+        )
 
     def recommendations_to(self, addressee: Addressee | str) -> tuple[Recommendation, ...]:
         """Return the recommendations addressed to ``addressee``, in order.
@@ -448,7 +493,8 @@ class Report(_Record):
         """Return the recommendations linked to an SDG target, or to any target of an SDG goal.
 
         Leading and trailing spaces and the ``sdg.`` prefix of the ids do not
-        matter, nor the case of a lettered target (``5.C`` is ``5.c``).
+        matter, nor the case (``5.C`` and ``SDG 5.c`` are ``sdg.5.c``): the
+        same rule as [`get`][kzrights.report.Report.get]'s for SDG ids.
 
         Examples:
             >>> import kzrights
@@ -474,17 +520,8 @@ class Report(_Record):
         """
         if not isinstance(target, str):
             raise TypeError(f"target must be a str, not {type(target).__name__}")
-        if len(target) > MAX_NAME_LENGTH:
-            raise InputTooLongError("target", len(target), MAX_NAME_LENGTH)
-        code = target.strip().lower()
-        found = self._index.get(code if code.startswith("sdg.") else f"sdg.{code}")
-        if isinstance(found, SdgGoal):
-            wanted = frozenset(found.target_ids)
-        elif isinstance(found, SdgTarget):
-            wanted = frozenset((found.id,))
-        else:
-            known = [t.id for t in self.sdg_targets] + [g.id for g in self.sdg_goals]
-            raise UnknownSdgTargetError(target, known, SDG_FORMS, self.version)
+        found = self._sdg(target, SDG_FORMS)
+        wanted = frozenset(found.target_ids) if isinstance(found, SdgGoal) else frozenset((found.id,))
         return tuple(r for r in self.recommendations if not wanted.isdisjoint(r.sdg_target_ids))
 
     def mentions_of(self, entity: str) -> tuple[Mention, ...]:

@@ -71,8 +71,8 @@ def record_iri(version: str, record_id: str) -> str:
     for name, value in (("version", version), ("record_id", record_id)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    load(version).get(record_id)  # raises UnknownVersionError or UnknownIdError
-    return _iri(version, record_id)
+    # raises UnknownVersionError or UnknownIdError; the record's own id ("sdg.5.c" for "SDG.5.C")
+    return _iri(version, load(version).get(record_id).id)
 
 
 def parse_record_iri(value: str) -> RecordIri:
@@ -85,7 +85,8 @@ def parse_record_iri(value: str) -> RecordIri:
         value: An IRI such as ``"urn:kzrights:1.1.0:conclusions.p8"``; as in
             any URN (RFC 8141), ``urn:kzrights:`` may be written in any case
             (``"urn:KZRIGHTS:1.1.0:conclusions.p8"``), the version and the
-            record id may not.
+            record id may not (but an SDG goal's or target's id, which
+            [`Report.get`][kzrights.report.Report.get] finds in any case).
 
     Returns:
         A [`RecordIri`][kzrights.exports.iri.RecordIri] ``(version, record_id)``.
@@ -117,4 +118,4 @@ def parse_record_iri(value: str) -> RecordIri:
     report = load(version)
     if record_id not in report:
         raise UnknownIdError(value, (_iri(version, r) for r in report.ids()), what="record IRI")
-    return RecordIri(version, record_id)
+    return RecordIri(version, report.get(record_id).id)  # "SDG.5.C" names sdg.5.c
