@@ -32,7 +32,26 @@ def _require(module: str, feature: str, package: str, extra: str) -> Any:
         raise MissingDependencyError(feature, package, extra) from None
 
 
-def _arrow_schema(pa: Any, table: Table) -> Any:
+_CURATED = "CC BY 4.0 (kzrights' curated annotations); the report's text remains its publisher's"
+
+
+def _licence(report: Report, table: Table) -> tuple[str, str, str]:
+    """A table's licence (SPDX id), its terms in words, and its source: a vocabulary's for its tables.
+
+    The SDG goal and target tables hold the UN's words as open-sdg publishes
+    them (``Metadata.vocabularies``: MIT), not kzrights' curation (CC BY 4.0);
+    the Data Package and Datasette's metadata say the same.
+    """
+    from .writers import _vocabulary_of
+
+    vocabulary = _vocabulary_of(report, table.name)
+    if vocabulary is None:
+        return report.metadata.rights.annotations_licence, _CURATED, report.metadata.citation
+    source = f"{vocabulary.repository} at {vocabulary.commit[:12]} ({vocabulary.url})"
+    return vocabulary.licence, vocabulary.rights, source
+
+
+def _arrow_schema(pa: Any, table: Table, report: Report) -> Any:
     types = {
         "string": pa.string(),
         "integer": pa.int64(),
@@ -40,6 +59,7 @@ def _arrow_schema(pa: Any, table: Table) -> Any:
         "date": pa.date32(),
         "array": pa.list_(pa.string()),
     }
+    licence, rights, source = _licence(report, table)
     fields = [
         pa.field(
             f.name,
@@ -55,6 +75,10 @@ def _arrow_schema(pa: Any, table: Table) -> Any:
             "title": table.title,
             "description": table.description,
             "primary_key": ",".join(table.primary_key),
+            # a Parquet file travels alone: it says whose words it holds and on what terms
+            "license": licence,
+            "rights": rights,
+            "source": source,
         },
     )
 
@@ -65,8 +89,10 @@ def write_parquet(report: Report, path: Path) -> list[Path]:
     Integers are ``int64`` (nullable where the field is optional), numbers
     ``float64``, dates ``date32``, and a cell that holds a list (an entity's
     aliases, the report's authors) a ``list<string>``.  Each field carries its
-    description, and each file its table's title, description and primary
-    key, in the Parquet schema's metadata.
+    description, and each file its table's title, description, primary key,
+    licence and source, in the Parquet schema's metadata (the SDG goal and
+    target tables: their vocabulary's licence and source, from
+    ``Metadata.vocabularies``).
 
     Raises:
         MissingDependencyError: If pyarrow is not installed
@@ -77,7 +103,7 @@ def write_parquet(report: Report, path: Path) -> list[Path]:
     path.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for table in tables(report):
-        schema = _arrow_schema(pa, table)
+        schema = _arrow_schema(pa, table, report)
         columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.fields]
         arrays = [
             pa.array([list(v) if isinstance(v, tuple) else v for v in column], type=field.type)
@@ -98,6 +124,11 @@ def _cell_value(value: Any) -> Any:
 
 def write_xlsx(report: Report, path: Path) -> list[Path]:
     """One Excel workbook: an "About" sheet, then a sheet per table with a frozen header row.
+
+    The About sheet names the release, the report and its citation, and each
+    sheet's contents, licence and source: kzrights' curated tables are CC BY
+    4.0, the SDG goal and target sheets their vocabulary's (MIT, from
+    open-sdg; ``Metadata.vocabularies``).
 
     Text is stored as Unicode strings, so Cyrillic names show as they are in
     Excel (which reads a CSV without a byte-order mark in the local code
@@ -124,11 +155,14 @@ def write_xlsx(report: Report, path: Path) -> list[Path]:
     about.append(["Title", meta.title])
     about.append(["Citation", meta.citation])
     about.append(["Rights", meta.rights.report_text])
+    outside = ", ".join(f"{v.title}: {v.licence}" for v in meta.vocabularies)
+    about.append(["Licence", _CURATED + (f"; each sheet's own below ({outside})" if outside else "")])
     about.append([])
-    about.append(["Sheet", "What it holds"])
+    about.append(["Sheet", "What it holds", "Licence", "Source"])
     all_tables = tables(report)
     for table in all_tables:
-        about.append([table.name, table.description])
+        _, rights, source = _licence(report, table)
+        about.append([table.name, table.description, rights, source])
     for table in all_tables:
         sheet = workbook.create_sheet(table.name)  # every table name is under Excel's 31 characters
         sheet.append(list(table.columns))
