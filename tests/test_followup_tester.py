@@ -275,3 +275,17 @@ def test_any_key_given_twice_in_any_entry_is_reported(tmp_path, key, position):
         followup.read(path)
     twice = [p for p in caught.value.problems if "there twice" in p.message]
     assert [(p.row, p.column) for p in twice] == [(position + 1, key)]
+
+
+def test_a_missing_column_says_what_it_should_hold(tmp_path):
+    """A CSV tracker whose data_version and assessor columns were deleted says what to add."""
+    path = filled_csv(tmp_path, **ONE)
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    keep = [n for n, name in enumerate(rows[0]) if name not in ("data_version", "assessor")]
+    path.write_text("\n".join(",".join(f'"{row[n]}"' for n in keep) for row in rows) + "\n", encoding="utf-8")
+    messages = {p["column"]: str(p["message"]) for p in problems(path)}
+    assert messages["data_version"].startswith("the column is missing: add it and give the data release")
+    assert "kzrights versions" in messages["data_version"]
+    assert messages["assessor"] == (
+        "the column is missing: add it and give who assessed it: a person or an organisation"
+    )

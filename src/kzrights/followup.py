@@ -712,7 +712,10 @@ def _table_rows(
             unusable = True
     for required in _REQUIRED:
         if required not in names:
-            problems.append(AssessmentProblem(1, required, "the column is missing"))
+            what = _give_version() if required == "data_version" else f"give {_WHAT_TO_PUT.get(required)}"
+            if required == "status":
+                what = "give one of the statuses"
+            problems.append(AssessmentProblem(1, required, f"the column is missing: add it and {what}"))
             unusable = True
     if unusable:  # an extra column alone is reported, and the rows are still checked
         return
