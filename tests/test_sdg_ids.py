@@ -178,3 +178,12 @@ def test_show_a_goal_and_an_unlinked_target():
     assert "recommendations.government.12 (via 5.2, 5.c, 5.1)" in out.stdout
     lonely = run("show", "sdg.1.1")
     assert "no recommendation of the report is linked to it" in lonely.stdout
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_show_without_an_id_says_what_to_give(blank):
+    """``kzrights show ""`` (an empty shell variable) says what an id looks like, not "unknown id ''"."""
+    out = run("show", blank)
+    assert out.returncode == 1
+    assert "show needs an id, e.g. recommendations.government.6 or sdg.16.10" in out.stderr
+    assert "unknown id" not in out.stderr

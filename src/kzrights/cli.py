@@ -162,6 +162,11 @@ def _versions(args: argparse.Namespace) -> None:
 
 
 def _show(args: argparse.Namespace) -> None:
+    if not args.id.strip():
+        raise _CliError(
+            "show needs an id, e.g. recommendations.government.6 or sdg.16.10 "
+            "(kzrights recommendations --json lists the recommendations with theirs)"
+        )
     report = _load(args)
     record = report.get(args.id)
 
@@ -800,6 +805,10 @@ def _followup_problems(args: argparse.Namespace, error: Any) -> int:
     return 1
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _followup_template(args: argparse.Namespace) -> int:
     from .errors import ExportError, OutputExistsError
     from .followup import template
@@ -844,7 +853,7 @@ def _followup_validate(args: argparse.Namespace) -> int:
         data,
         lambda: (
             f"{args.file}: valid against data release {against}: "
-            f"{len(assessed.assessments)} assessments of {len(ids)} recommendations"
+            f"{_count(len(assessed.assessments), 'assessment')} of {_count(len(ids), 'recommendation')}"
         ),
     )
     return 0
