@@ -22,7 +22,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ._compat import sha256_hex
-from ._layout import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from ._layout import DERIVED_FOLDER, DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
 from ._locking import FIRST_USE
 from .errors import DataIntegrityError, UnknownVersionError
 
@@ -367,10 +367,48 @@ class ReleaseStore:
         return contents
 
     def _load(self, entry: _Entry) -> Report:
-        from .report import to_report
+        from .report import DERIVED_READER, to_report
 
         document, source_text, _ = self._checked_release(entry)
-        return to_report(document, version=entry.version, source_text=source_text)
+        report = to_report(document, version=entry.version, source_text=source_text)
+        # how the report's tools find this release's derived files (read on first use)
+        report._caches[DERIVED_READER] = lambda name, format: self.derived(entry, name, format)
+        return report
+
+    def derived(self, entry: _Entry, name: str, format: int) -> bytes | None:
+        """Return the payload of a derived file of a release, or None where it cannot be trusted.
+
+        A derived file (``derived/<version>/<name>``, see `kzrights._layout`)
+        is one line of JSON, its header, then the payload.  The payload is
+        returned only when the header names this release's version and the
+        manifest sha256 the index lists, gives the payload's own sha256, and
+        the ``format`` asked for.  A missing, unreadable, stale (made from
+        another release, or by another format) or changed file gives None:
+        the caller computes the same data in memory, so a derived file can
+        make a tool faster but never change its answer.
+
+        Args:
+            entry: The release, as the index lists it.
+            name: The derived file's name, e.g. ``"search.json"``.
+            format: The payload format the caller reads.
+        """
+        version = entry.version
+        try:
+            data = self._read(f"{DERIVED_FOLDER}/{version}/{name}", version)
+        except DataIntegrityError:
+            return None
+        header, _, payload = data.partition(b"\n")
+        try:
+            fields = _parse_json(header, version, name)
+        except DataIntegrityError:
+            return None
+        expected = {
+            "format": format,
+            "release": version,
+            "manifest_sha256": entry.manifest_sha256,
+            "payload_sha256": sha256_hex(payload),
+        }
+        return payload if fields == expected else None
 
     def _checked_release(self, entry: _Entry) -> tuple[ReleaseDocument, str, tuple[str, ...]]:
         """Read a release and check all of it; return its document, its source text and its files.
