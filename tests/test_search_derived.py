@@ -205,7 +205,7 @@ UNTRUSTED = {
         path, lambda p: {**p, "documents": p["documents"][::-1]}
     ),
     "a name of no entity (sha256 recomputed)": lambda path, _: _rewrite(
-        path, lambda p: {**p, "names": [*p["names"], ["somebody", "conclusions.p1"]]}
+        path, lambda p: {**p, "names": {**p["names"], "somebody": "conclusions.p1"}}
     ),
     "lengths missing (sha256 recomputed)": lambda path, _: _rewrite(path, lambda p: {**p, "lengths": None}),
 }
@@ -221,11 +221,12 @@ def test_a_derived_file_that_does_not_fit_is_not_used(case, tmp_path):
     assert report.entity("Bokaev") == NEWEST.entity("Bokaev")
 
 
-def test_postings_changed_with_a_recomputed_sha256_are_a_clear_error(tmp_path):
-    """A payload rewritten with its header's sha256 too, postings outside the index: DataIntegrityError."""
+@pytest.mark.parametrize("postings", ["10000 1", "3 100000", "-1 0", "3", "3 1|3 2", "three 1", "", "3 1|"])
+def test_postings_changed_with_a_recomputed_sha256_are_a_clear_error(postings, tmp_path):
+    """A payload rewritten with its header's sha256 too, postings malformed or outside the index: an error."""
 
     def change(path: Path, _: Path) -> None:
-        _rewrite(path, lambda p: {**p, "terms": {**p["terms"], "protest": [[10_000, 1]]}})
+        _rewrite(path, lambda p: {**p, "terms": {**p["terms"], "protest": postings}})
 
     report = _store_with(tmp_path, change)
     with pytest.raises(DataIntegrityError, match="malformed postings of the term 'protest'") as caught:

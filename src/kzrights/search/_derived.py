@@ -17,10 +17,17 @@ The payload is one JSON object:
   (the text records in reading order, then the entities);
 - ``lengths``: each document's length in words;
 - ``terms``: each search form (see `kzrights.search._text.normalise`) →
-  the documents that hold it, each as ``[document number, position, …]``
-  (positions index the document's words, as `word_list` splits them);
-- ``names``: ``[name key, entity id]`` pairs in the order
-  `kzrights._names.entity_names` gives.
+  the documents that hold it, as one string: ``"3 5 17|9 2"`` is document 3
+  at word positions 5 and 17, and document 9 at position 2 (positions index
+  the document's words, as `word_list` splits them);
+- ``names``: name key → entity id, in the order `kzrights._names.entity_names`
+  gives.
+
+Strings, not nested lists: parsing 1,300 strings makes 1,300 objects that
+the garbage collector never tracks, where lists of numbers would make
+thousands of lists, whose allocation sets off collections that walk the
+loaded release (together about three times as long).  A term's string is
+turned into postings when a query first asks for it.
 """
 
 from __future__ import annotations
@@ -55,16 +62,14 @@ class DerivedSearch:
 
     Attributes:
         lengths: Each document's length in words, in the index's order.
-        terms: Search form → ``[document number, position, …]`` rows, as stored
-            (a form's rows are turned into postings when a query asks for it).
+        terms: Search form → its postings as stored (``"3 5 17|9 2"``), turned
+            into postings when a query asks for it.
         names: The entities by name key, as `kzrights._names.entity_names` gives them.
     """
 
     __slots__ = ("lengths", "names", "terms")
 
-    def __init__(
-        self, lengths: Sequence[int], terms: Mapping[str, list[list[int]]], names: Mapping[str, Entity]
-    ) -> None:
+    def __init__(self, lengths: Sequence[int], terms: Mapping[str, str], names: Mapping[str, Entity]) -> None:
         self.lengths = lengths
         self.terms = terms
         self.names = names
@@ -77,26 +82,26 @@ def derive(report: Report) -> dict[str, Any]:
         The payload as a JSON-ready dictionary (see this module's docstring).
     """
     forms: dict[str, str] = {}
-    terms: dict[str, list[list[int]]] = {}
+    terms: dict[str, list[str]] = {}
     lengths = []
     records = documents(report)
     for number, record in enumerate(records):
         words = word_list(doc_text(record))
         lengths.append(len(words))
-        rows: dict[str, list[int]] = {}
+        rows: dict[str, list[str]] = {}
         for position, word in enumerate(words):
             form = forms.get(word)
             if form is None:
                 form = forms[word] = normalise(word)
             if form:  # a word with no search form is never a query's term
-                rows.setdefault(form, [number]).append(position)
+                rows.setdefault(form, [str(number)]).append(str(position))
         for form, row in rows.items():
-            terms.setdefault(form, []).append(row)
+            terms.setdefault(form, []).append(" ".join(row))
     return {
         "documents": [record.id for record in records],
         "lengths": lengths,
-        "terms": dict(sorted(terms.items())),
-        "names": [[key, entity.id] for key, entity in entity_names(report.entities).items()],
+        "terms": {form: "|".join(terms[form]) for form in sorted(terms)},
+        "names": {key: entity.id for key, entity in entity_names(report.entities).items()},
     }
 
 
@@ -174,23 +179,21 @@ def _read(report: Report) -> DerivedSearch | bool:
     document_ids = [record.id for record in documents(report)]
     if not isinstance(data, dict) or data.get("documents") != document_ids:
         return False
-    lengths, terms, pairs = data.get("lengths"), data.get("terms"), data.get("names")
+    lengths, terms, ids = data.get("lengths"), data.get("terms"), data.get("names")
     if not (
         isinstance(lengths, list)
         and len(lengths) == len(document_ids)
         and all(type(n) is int and n >= 0 for n in lengths)
         and isinstance(terms, dict)
-        and isinstance(pairs, list)
+        and isinstance(ids, dict)
     ):
         return False
     names: dict[str, Entity] = {}
-    for pair in pairs:
-        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-            return False
-        entity = report._index.get(pair[1]) if isinstance(pair[1], str) else None
+    for key, id in ids.items():
+        entity = report._index.get(id) if isinstance(id, str) else None
         if not isinstance(entity, Entity):
             return False
-        names[pair[0]] = entity
+        names[key] = entity
     from types import MappingProxyType
 
     return DerivedSearch(lengths, terms, MappingProxyType(names))

@@ -207,7 +207,7 @@ class SearchIndex:
         derived = _derived.read(report)
         if derived is not None:
             # the release's search forms and name keys, computed by the build (see _derived)
-            self._stored: Mapping[str, list[list[int]]] | None = derived.terms
+            self._stored: Mapping[str, str] | None = derived.terms
             self._names = derived.names
             lengths: Sequence[int] = derived.lengths
             # nothing is normalised term by term: no words by first letter, no forms kept
@@ -338,31 +338,27 @@ class SearchIndex:
         self._term_postings[term] = found
         return found
 
-    def _stored_postings(self, term: str, stored: Mapping[str, list[list[int]]]) -> dict[int, list[int]]:
+    def _stored_postings(self, term: str, stored: Mapping[str, str]) -> dict[int, list[int]]:
         """A term's postings from the release's derived search data, checked as they are read.
 
         Raises:
-            DataIntegrityError: If its rows are not ``[document number,
-                position, …]`` inside the index (a derived file changed and its
-                header's sha256 recomputed: the check the header cannot make).
+            DataIntegrityError: If they are not ``"document position …|…"``
+                inside the index (a derived file changed and its header's
+                sha256 recomputed: the check the header cannot make).
         """
-        rows = stored.get(term)
-        if rows is None:
+        text = stored.get(term)
+        if text is None:
             return {}  # not the report's: nothing kept, so what users type is never kept
         found: dict[int, list[int]] = {}
         docs = self._docs
         try:
-            for row in rows:
-                number, positions = row[0], row[1:]
-                length = docs[number].length if type(number) is int and number >= 0 else -1
-                if (
-                    number in found
-                    or not positions
-                    or not all(type(p) is int and 0 <= p < length for p in positions)
-                ):
-                    raise TypeError
+            for row in text.split("|"):
+                number, *positions = map(int, row.split(" "))
+                length = docs[number].length if number >= 0 else -1
+                if number in found or not positions or not all(0 <= p < length for p in positions):
+                    raise ValueError
                 found[number] = positions
-        except (TypeError, IndexError, KeyError):
+        except (AttributeError, ValueError, IndexError):
             where = f"{DERIVED_FOLDER}/{self._report.version}/{SEARCH_FILE}"
             raise DataIntegrityError(
                 self._report.version, where, f"malformed postings of the term {term!r}"
