@@ -375,6 +375,8 @@ class ReleaseStore:
         # garbage, and each 700 allocations would start a collection that
         # walks the young ones for nothing (about 6% of the first load).  It
         # is switched back on after, and left alone if the caller had paused it.
+        # This runs under the first-use lock, which fork() waits for, so a
+        # child process never inherits the collector paused.
         collecting = gc.isenabled()
         if collecting:
             gc.disable()
