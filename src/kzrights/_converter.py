@@ -78,10 +78,16 @@ def _strict(kind: type[T]) -> Any:
 
 
 def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
+    # a release has about 1,600 enum values: each is looked up in the enum's
+    # own table of values (where cls(value) looks first, after two Python
+    # calls); only a value it lacks goes through cls(value), for its ValueError
+    members: dict[Any, E] = cls._value2member_map_  # type: ignore[assignment]
+
     def hook(value: Any, _: Any) -> E:
         if type(value) is not str:
             raise TypeError(f"got {type(value).__name__}")
-        return cls(value)
+        member = members.get(value)
+        return cls(value) if member is None else member
 
     return hook
 

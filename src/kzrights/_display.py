@@ -4,8 +4,11 @@ Every value is shown whole and HTML-escaped: a record's full text (a
 researcher reads the paragraph in the notebook, not a cut), a nested record
 such as `Rights` as a table of its fields rather than its
 ``repr``, a span as its offsets, a tuple of records as their ids.  The lists
-that ``Report.search`` and ``annotate`` return are list subclasses from here,
-so that a notebook cell showing the whole list renders a table too.
+that ``Report.search`` and ``annotate`` return are list subclasses whose
+``_repr_html_`` calls `hits_html` and `mentions_html` here, so that a
+notebook cell showing the whole list renders a table too (the classes live
+with what returns them, so that a search imports this module only when a
+notebook shows its hits).
 
 Every layer shows its objects through this module, the records included, so
 it sits at the bottom of the layers (docs/architecture.md) and imports no
@@ -29,9 +32,9 @@ if TYPE_CHECKING:
     from .search.locate import Location
 
 __all__ = [
-    "HitList",
     "diff_html",
     "hit_html",
+    "hits_html",
     "location_html",
     "mentions_html",
     "record_html",
@@ -215,25 +218,21 @@ def diff_html(change: ReleaseDiff) -> str:
     return f"<table><caption style='text-align:left'><b>{_escape(title)}</b></caption>{body}</table>"
 
 
-class HitList(list["Hit"]):
-    """The hits of a search: a plain list, which Jupyter shows as one table of all hits."""
+def hits_html(hits: Sequence[Hit]) -> str:
+    """Return the hits of a search as one HTML table (what Jupyter shows for a `HitList`)."""
+    if not hits:
+        return "<p>No hits.</p>"
 
-    __slots__ = ()
+    def row(position: int, hit: Hit) -> tuple[str, ...]:
+        return (
+            str(position + 1),
+            _escape(hit.record.id),
+            _escape(hit.kind),
+            f"{hit.score:.2f}",
+            _marked(hit.snippet, hit.highlights),
+        )
 
-    def _repr_html_(self) -> str:
-        if not self:
-            return "<p>No hits.</p>"
-
-        def row(position: int, hit: Hit) -> tuple[str, ...]:
-            return (
-                str(position + 1),
-                _escape(hit.record.id),
-                _escape(hit.kind),
-                f"{hit.score:.2f}",
-                _marked(hit.snippet, hit.highlights),
-            )
-
-        return _long_grid(("#", "record", "kind", "score", "snippet"), self, row)
+    return _long_grid(("#", "record", "kind", "score", "snippet"), hits, row)
 
 
 def mentions_html(mentions: Sequence[Mention]) -> str:

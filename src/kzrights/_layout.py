@@ -13,17 +13,30 @@ A data folder holds::
         manifest.json              every file of the release, with size and sha256
         report.json                the records (layout: SCHEMA)
         source.txt                 the captured source text, byte for byte
+    derived/<version>/
+        search.json                derived, never part of the frozen release: what the
+                                   first search would otherwise compute (the search
+                                   forms' postings, the entities' name keys), tied to
+                                   its release by the release's manifest sha256
+
+A derived file is optional and never trusted blindly: the loader uses it only
+when its header names the release's manifest sha256, its payload matches the
+sha256 the header gives, and its format is the one the code reads; otherwise
+the same data is computed in memory.  So adding, rebuilding or deleting one
+never changes an answer, and a frozen release never changes to get one.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "DERIVED_FOLDER",
     "DOCUMENT_FILE",
     "INDEX_FILE",
     "MANIFEST_FILE",
     "READABLE_SCHEMAS",
     "RELEASES_FOLDER",
     "SCHEMA",
+    "SEARCH_FILE",
     "SOURCE_FILE",
 ]
 
@@ -37,6 +50,10 @@ DOCUMENT_FILE = "report.json"
 """A release's records."""
 SOURCE_FILE = "source.txt"
 """A release's copy of the source text."""
+DERIVED_FOLDER = "derived"
+"""The folder that holds, per release version, data derived from the release (outside its manifest)."""
+SEARCH_FILE = "search.json"
+"""A release's derived search data (see `kzrights.search._derived`)."""
 
 SCHEMA = 4
 """The version of the release JSON layout that the builder writes."""

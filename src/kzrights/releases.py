@@ -16,13 +16,14 @@ that is safe across threads and ``fork()``; later calls return the same object.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
 from ._compat import sha256_hex
-from ._layout import DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from ._layout import DERIVED_FOLDER, DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
 from ._locking import FIRST_USE
 from .errors import DataIntegrityError, UnknownVersionError
 
@@ -367,10 +368,62 @@ class ReleaseStore:
         return contents
 
     def _load(self, entry: _Entry) -> Report:
-        from .report import to_report
+        from .report import DERIVED_READER, to_report
 
-        document, source_text, _ = self._checked_release(entry)
-        return to_report(document, version=entry.version, source_text=source_text)
+        # The cyclic garbage collector is paused while the release is read and
+        # structured: the load allocates some 20,000 objects, none of them
+        # garbage, and each 700 allocations would start a collection that
+        # walks the young ones for nothing (about 6% of the first load).  It
+        # is switched back on after, and left alone if the caller had paused it.
+        # This runs under the first-use lock, which fork() waits for, so a
+        # child process never inherits the collector paused.
+        collecting = gc.isenabled()
+        if collecting:
+            gc.disable()
+        try:
+            document, source_text, _ = self._checked_release(entry)
+            report = to_report(document, version=entry.version, source_text=source_text)
+        finally:
+            if collecting:
+                gc.enable()
+        # how the report's tools find this release's derived files (read on first use)
+        report._caches[DERIVED_READER] = lambda name, format: self.derived(entry, name, format)
+        return report
+
+    def derived(self, entry: _Entry, name: str, format: int) -> bytes | None:
+        """Return the payload of a derived file of a release, or None where it cannot be trusted.
+
+        A derived file (``derived/<version>/<name>``, see `kzrights._layout`)
+        is one line of JSON, its header, then the payload.  The payload is
+        returned only when the header names this release's version and the
+        manifest sha256 the index lists, gives the payload's own sha256, and
+        the ``format`` asked for.  A missing, unreadable, stale (made from
+        another release, or by another format) or changed file gives None:
+        the caller computes the same data in memory, so a derived file can
+        make a tool faster but never change its answer.
+
+        Args:
+            entry: The release, as the index lists it.
+            name: The derived file's name, e.g. ``"search.json"``.
+            format: The payload format the caller reads.
+        """
+        version = entry.version
+        try:
+            data = self._read(f"{DERIVED_FOLDER}/{version}/{name}", version)
+        except DataIntegrityError:
+            return None
+        header, _, payload = data.partition(b"\n")
+        try:
+            fields = _parse_json(header, version, name)
+        except DataIntegrityError:
+            return None
+        expected = {
+            "format": format,
+            "release": version,
+            "manifest_sha256": entry.manifest_sha256,
+            "payload_sha256": sha256_hex(payload),
+        }
+        return payload if fields == expected else None
 
     def _checked_release(self, entry: _Entry) -> tuple[ReleaseDocument, str, tuple[str, ...]]:
         """Read a release and check all of it; return its document, its source text and its files.

@@ -92,6 +92,10 @@ def __getattr__(name: str) -> Any:
 
 _tools_imported = False
 
+# the key, in the caches of a Report that kzrights.releases loaded, of the
+# function that reads its release's derived files: (name, format) → payload or None
+DERIVED_READER = "derived files"
+
 
 def _import_tools() -> None:
     """Import what the search tools run, once per process, under the first-use lock.
@@ -472,8 +476,11 @@ class Report(_Record):
                 names = self._names
                 if names is None:
                     from ._names import entity_names
+                    from .search._derived import read
 
-                    names = entity_names(self.entities)
+                    # computed by the build where the release's derived search data fits
+                    derived = read(self)
+                    names = derived.names if derived is not None else entity_names(self.entities)
                     object.__setattr__(self, "_names", names)
         return names
 
@@ -544,6 +551,17 @@ class Report(_Record):
                 if value is None:
                     value = cache[name] = build(self)
         return value
+
+    def _derived_file(self, name: str, format: int) -> bytes | None:
+        """Return the payload of a derived file of this release, or None: then the tool computes it.
+
+        Only a report that [`kzrights.load`][kzrights.releases.load] (or a
+        `ReleaseStore`) read has derived files, and only while they match
+        the release (see `kzrights.releases.ReleaseStore.derived`); a report
+        built, copied or unpickled otherwise has none.
+        """
+        reader = self._caches.get(DERIVED_READER)
+        return None if reader is None else reader(name, format)
 
     def _source_map(self, record_id: str) -> SourceMap:
         """Return where each character of a text record's ``text`` stands in the source.

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kzrights._layout import INDEX_FILE
-from kzrights.errors import BuildError
+from kzrights.errors import BuildError, DataIntegrityError
 
+from .derived import derived_files, write_derived
 from .release import build_release, index_bytes, write_release
 from .seeds import read_seeds
 
@@ -25,6 +26,10 @@ def _check(data_dir: Path, seeds_dir: Path) -> list[str]:
     index_path = data_dir / INDEX_FILE
     if not index_path.is_file() or index_path.read_bytes() != index_bytes(data_dir):
         stale.append(str(index_path))
+    else:  # the derived files of the releases as committed
+        for path, data in sorted(derived_files(data_dir).items()):
+            if not path.is_file() or path.read_bytes() != data:
+                stale.append(str(path))
     return stale
 
 
@@ -56,11 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         release = build_release(read_seeds(args.seeds))
         changed = write_release(release, args.data, replace=args.replace)
-    except BuildError as exc:
+        derived = write_derived(args.data)
+    except (BuildError, DataIntegrityError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     state = "written to" if changed else "is up to date in"
     print(f"release {release.version} {state} {args.data / release.directory}")
+    for written in derived:
+        print(f"derived data written: {written}")
     return 0
 
 

@@ -17,23 +17,26 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .. import _chars
-from .._names import entity_names, name_key
-from ..errors import InputTooLongError, UnknownIdError
-from ..records import Addressee, Entity, Footnote, Paragraph, Recommendation, Record
+from .._layout import DERIVED_FOLDER, SEARCH_FILE
+from .._names import name_key
+from ..errors import DataIntegrityError, InputTooLongError, UnknownIdError
+from ..records import Addressee, Entity, Paragraph, Recommendation
+from . import _derived
+from ._derived import Searchable
+from ._derived import doc_text as _doc_text
 from ._text import STOPWORDS, first_letter, normalise, word_list, word_spans
 
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["KINDS", "MAX_QUERY_LENGTH", "Hit", "SearchIndex", "validate"]
+__all__ = ["KINDS", "MAX_QUERY_LENGTH", "Hit", "HitList", "SearchIndex", "validate"]
 
-Searchable = Record | Entity
 KINDS = ("paragraph", "item", "recommendation", "footnote", "entity")
 """The kinds of document [`Report.search`][kzrights.report.Report.search] can return."""
 # far beyond any real query, and short enough that no search takes long
@@ -91,35 +94,37 @@ class Hit:
         return hit_html(self)
 
 
-@attrs.frozen
+class HitList(list[Hit]):
+    """The hits of a search: a plain list, which Jupyter shows as one table of all hits.
+
+    Defined here rather than with the other displays (`kzrights._display`) so
+    that a search imports the display code only when a notebook shows it.
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        from .._display import hits_html
+
+        return hits_html(self)
+
+
 class _Doc:
-    record: Searchable
-    text: str
-    words: list[str]  # its words as written, in order (a term's positions index this)
-    counts: dict[str, int]  # how often each written word stands in it
-    section: str | None
+    """One document of the index: a record or an entity, with what ranking it needs."""
+
+    __slots__ = ("length", "record", "section", "text")
+
+    def __init__(self, record: Searchable, text: str, length: int, section: str | None) -> None:
+        self.record = record
+        self.text = text
+        # its length in words (every word has a search form: normalise never empties a word)
+        self.length = length
+        self.section = section
 
     @property
-    def length(self) -> int:
-        """Its length in terms: every word has one (a word's search form is never empty)."""
-        return len(self.words)
-
-
-_URL = re.compile(r"https?://\S+")
-
-
-def _doc_text(record: Searchable) -> str:
-    """The text a document is searched by (a footnote's web addresses are left out: they are noise)."""
-    if isinstance(record, Footnote):
-        return _URL.sub(lambda m: " " * len(m.group()), record.text)
-    if isinstance(record, Entity):
-        aliases = "; ".join(record.aliases)
-        return (
-            f"{record.name}. {aliases}. {record.description}"
-            if aliases
-            else f"{record.name}. {record.description}"
-        )
-    return record.text
+    def words(self) -> list[str]:
+        """Its words as written, in order (a term's positions index these); split when asked."""
+        return word_list(self.text)
 
 
 def _section(record: Searchable) -> str | None:
@@ -195,34 +200,28 @@ class SearchIndex:
 
     def __init__(self, report: Report) -> None:
         self._report = report
-        records: list[Searchable] = [*report.records(), *report.entities]
+        records = _derived.documents(report)
         texts = [_doc_text(record) for record in records]
-        written = [word_list(text) for text in texts]
-        # The index is built lazily, term by term: what a first search waits
-        # for is mostly normalising (stemming, in Python) the release's 1,600
-        # distinct words, and a query needs the few that share its terms'
-        # first letter.  So the build only splits and counts each document's
-        # words as written (in C); a term's postings are worked out when a
-        # query first asks for it, from the words of its first letter, each
-        # normalised once.  Both dictionaries are bounded by the release.
-        self._docs = [
-            _Doc(record, text, words, Counter(words), _section(record))
-            for record, text, words in zip(records, texts, written, strict=True)
-        ]
-        by_letter: dict[str, list[str]] = defaultdict(list)
-        letters: dict[str, str] = {}
-        for word in set().union(*written):
-            letter = letters.get(word[0])
-            if letter is None:
-                letter = letters[word[0]] = first_letter(word[0])
-            if not letter:  # its first character says nothing: normalise it now (none in 1.1.0)
-                letter = normalise(word)[:1]
-            by_letter[letter].append(word)
-        self._by_letter = dict(by_letter)
-        # first letter → search form → the written words that have it, as queries ask
-        self._forms: dict[str, dict[str, set[str]]] = {}
         # term → its postings, for the terms the report has, as queries ask
         self._term_postings: dict[str, dict[int, list[int]]] = {}
+        derived = _derived.read(report)
+        if derived is not None:
+            # the release's search forms and name keys, computed by the build (see _derived)
+            self._stored: Mapping[str, str] | None = derived.terms
+            self._names = derived.names
+            lengths: Sequence[int] = derived.lengths
+            # nothing is normalised term by term: no words by first letter, no forms kept
+            self._by_letter: dict[str, list[str]] = {}
+            self._forms: dict[str, dict[str, set[str]]] = {}
+        else:
+            self._stored = None
+            # name keys of every entity's id, name and aliases (the look-up of Report.entity)
+            self._names = report._name_index()
+            lengths = self._split(texts)
+        self._docs = [
+            _Doc(record, text, length, _section(record))
+            for record, text, length in zip(records, texts, lengths, strict=True)
+        ]
         # where each term of a document stands in its text: only snippets need
         # it, so it is worked out for the documents a search returns, once each
         self._offsets: dict[int, list[tuple[int, int]]] = {}
@@ -241,10 +240,39 @@ class SearchIndex:
                 (mention.entity_id, mention.start, mention.end)
             )
         self._is_entity = [isinstance(d.record, Entity) for d in self._docs]
-        self._average = sum(len(d.words) for d in self._docs) / max(len(self._docs), 1)
+        self._average = sum(d.length for d in self._docs) / max(len(self._docs), 1)
         self._theme_members = self._themes(report)
-        # name keys of every entity's id, name and aliases (the look-up of Report.entity)
-        self._names = entity_names(report.entities)
+
+    def _split(self, texts: list[str]) -> list[int]:
+        """Prepare the index built in memory, term by term; return each document's length in words.
+
+        What a first search waits for is mostly normalising (stemming, in
+        Python) the release's 1,600 distinct words, and a query needs the few
+        that share its terms' first letter.  So this only splits and counts
+        each document's words as written (in C); a term's postings are worked
+        out when a query first asks for it, from the words of its first
+        letter, each normalised once.  The dictionaries are bounded by the
+        release.  (A release's derived search data, when it fits, makes all
+        of this unnecessary.)
+        """
+        written = [word_list(text) for text in texts]
+        # each document's words as written, in order (a term's positions index this)
+        self._words = written
+        # how often each written word stands in each document
+        self._counts = [Counter(words) for words in written]
+        by_letter: dict[str, list[str]] = defaultdict(list)
+        letters: dict[str, str] = {}
+        for word in set().union(*written):
+            letter = letters.get(word[0])
+            if letter is None:
+                letter = letters[word[0]] = first_letter(word[0])
+            if not letter:  # its first character says nothing: normalise it now (none in 1.1.0)
+                letter = normalise(word)[:1]
+            by_letter[letter].append(word)
+        self._by_letter = dict(by_letter)
+        # first letter → search form → the written words that have it, as queries ask
+        self._forms = {}
+        return [len(words) for words in written]
 
     @staticmethod
     def _themes(report: Report) -> dict[str, frozenset[str]]:
@@ -279,8 +307,6 @@ class SearchIndex:
             TypeError, ValueError, InputTooLongError, UnknownIdError: As
                 [`Report.search`][kzrights.report.Report.search] says.
         """
-        from .._display import HitList
-
         options = validate(self._report, query, kinds, limit, addressee, theme, entity, section)
         return HitList(self.search(query, **options))  # a list that Jupyter shows as one table
 
@@ -289,6 +315,8 @@ class SearchIndex:
         found = self._term_postings.get(term)
         if found is not None:
             return found
+        if self._stored is not None:
+            return self._stored_postings(term, self._stored)
         letter = term[:1]
         if letter not in self._by_letter:
             return {}  # no word of the report starts so; nothing kept for letters users type
@@ -303,10 +331,38 @@ class SearchIndex:
         if not words:
             return {}  # not the report's: nothing kept, so what users type is never kept
         found = {
-            number: [i for i, word in enumerate(doc.words) if word in words]
-            for number, doc in enumerate(self._docs)
-            if not words.isdisjoint(doc.counts)
+            number: [i for i, word in enumerate(self._words[number]) if word in words]
+            for number, counts in enumerate(self._counts)
+            if not words.isdisjoint(counts)
         }
+        self._term_postings[term] = found
+        return found
+
+    def _stored_postings(self, term: str, stored: Mapping[str, str]) -> dict[int, list[int]]:
+        """A term's postings from the release's derived search data, checked as they are read.
+
+        Raises:
+            DataIntegrityError: If they are not ``"document position …|…"``
+                inside the index (a derived file changed and its header's
+                sha256 recomputed: the check the header cannot make).
+        """
+        text = stored.get(term)
+        if text is None:
+            return {}  # not the report's: nothing kept, so what users type is never kept
+        found: dict[int, list[int]] = {}
+        docs = self._docs
+        try:
+            for row in text.split("|"):
+                number, *positions = map(int, row.split(" "))
+                length = docs[number].length if number >= 0 else -1
+                if number in found or not positions or not all(0 <= p < length for p in positions):
+                    raise ValueError
+                found[number] = positions
+        except (AttributeError, ValueError, IndexError):
+            where = f"{DERIVED_FOLDER}/{self._report.version}/{SEARCH_FILE}"
+            raise DataIntegrityError(
+                self._report.version, where, f"malformed postings of the term {term!r}"
+            ) from None
         self._term_postings[term] = found
         return found
 

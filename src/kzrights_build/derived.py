@@ -1,0 +1,47 @@
+"""The derived files of the releases: data computed from a release once, at build time.
+
+A derived file lives in ``derived/<version>/`` of the data folder, beside
+(never inside) the frozen release folders, so that adding or rebuilding one
+never changes a release's files or hashes.  The loader uses it only while
+its header ties it to the release it was made from (see
+`kzrights.releases.ReleaseStore.derived`); otherwise the same data is
+computed in memory.  Today there is one: ``search.json``, the first
+search's terms and name keys (`kzrights.search._derived`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kzrights._layout import DERIVED_FOLDER, SEARCH_FILE
+from kzrights.releases import ReleaseStore
+from kzrights.search import _derived
+
+__all__ = ["derived_files", "write_derived"]
+
+
+def derived_files(data_dir: Path) -> dict[Path, bytes]:
+    """Return the derived files of every release in ``data_dir``, by path, as the build makes them.
+
+    Raises:
+        DataIntegrityError: If a release does not load (its files do not match its manifest).
+    """
+    store = ReleaseStore(data_dir)
+    files: dict[Path, bytes] = {}
+    for version in store.versions():
+        report = store.load(version)
+        manifest_sha256 = store._index()[version].manifest_sha256
+        payload = _derived.encode(version, manifest_sha256, _derived.derive(report))
+        files[data_dir / DERIVED_FOLDER / version / SEARCH_FILE] = payload
+    return files
+
+
+def write_derived(data_dir: Path) -> list[Path]:
+    """Write the derived files of every release in ``data_dir``; return those that changed."""
+    changed = []
+    for path, data in derived_files(data_dir).items():
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            changed.append(path)
+    return changed
