@@ -10,7 +10,6 @@ hanging the suite.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,9 +27,10 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights import DataIntegrityError
 from kzrights.releases import ReleaseStore, _LoaderFolder
-from kzrights_build.release import dump_json, index_bytes
+from kzrights_build.release import dump_json
 
 from .conftest import DATA
+from .tampering import rehash, release_folder
 
 PACKAGE = Path(kzrights.__file__).parent
 RELEASE_FILES = ("manifest.json", "report.json", "source.txt")
@@ -56,10 +56,6 @@ def package(tmp_path: Path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(PACKAGE, target / "kzrights", ignore=shutil.ignore_patterns("__pycache__"))
     return target
-
-
-def _release(site: Path) -> Path:
-    return site / "kzrights" / "data" / "releases" / "1.0.0"
 
 
 def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -96,7 +92,7 @@ needs_fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this platfor
 @pytest.mark.parametrize("name", RELEASE_FILES)
 def test_a_fifo_in_place_of_a_release_file(package, name):
     """A FIFO (which no one writes to) where a release file should be fails at once instead of blocking."""
-    path = _release(package) / name
+    path = release_folder(package / "kzrights" / "data") / name
     path.unlink()
     os.mkfifo(path)
     out = _run(_LOAD, str(package))
@@ -113,7 +109,7 @@ def test_a_link_to_an_endless_device(package, name, device):
     """A symbolic link to a device that never ends fails at once, instead of filling memory."""
     if not os.path.exists(device):
         pytest.skip(f"{device} does not exist here")
-    path = _release(package) / name
+    path = release_folder(package / "kzrights" / "data") / name
     path.unlink()
     path.symlink_to(device)
     out = _run(_LOAD, str(package))
@@ -150,20 +146,6 @@ def test_a_fifo_through_a_release_store(tmp_path):
 # Deeply nested JSON ------------------------------------------------------------------------------
 
 
-def _rehash(data: Path, name: str) -> None:
-    """Make release 1.0.0's manifest agree with its changed file ``name``, and the index with the manifest."""
-    release = data / "releases" / "1.0.0"
-    if name != "manifest.json":
-        manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-        for entry in manifest["files"]:
-            if entry["name"] == name:
-                content = (release / name).read_bytes()
-                entry["size"] = len(content)
-                entry["sha256"] = hashlib.sha256(content).hexdigest()
-        (release / "manifest.json").write_bytes(dump_json(manifest))
-    (data / "releases.json").write_bytes(index_bytes(data))
-
-
 def _nested(depth: int, opener: str) -> bytes:
     closer = {"[": "]", '{"a": ': "}"}[opener]
     return (opener * depth + "0" + closer * depth).encode()
@@ -191,7 +173,7 @@ def test_deeply_nested_json(name, depth, opener, where, field):
             key = {"releases.json": "releases", "manifest.json": "files", "report.json": field}[name]
             path.write_bytes(dump_json({**document, key: "@@"}).replace(b'"@@"', nested))
         if name != "releases.json":
-            _rehash(data, name)
+            rehash(data, name)
         store = ReleaseStore(data)
         with pytest.raises(DataIntegrityError) as info:
             store.load("1.0.0")
@@ -292,11 +274,11 @@ def test_a_dangling_reference_through_the_cli(package):
     its references can catch it.
     """
     data = package / "kzrights" / "data"
-    path = _release(package) / "report.json"
+    path = release_folder(package / "kzrights" / "data") / "report.json"
     document = json.loads(path.read_bytes())
     document["paragraphs"][3]["footnote_refs"][0]["footnote_id"] = "footnotes.99"
     path.write_bytes(dump_json(document))
-    _rehash(data, "report.json")
+    rehash(data, "report.json")
     expected = (
         "kzrights: error: data release 1.0.0: releases/1.0.0/report.json: "
         "$.paragraphs[3].footnote_refs[0].footnote_id: 'footnotes.99'"

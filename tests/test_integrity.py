@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import re
@@ -42,9 +41,10 @@ from kzrights.records import (
     Theme,
 )
 from kzrights.releases import ReleaseStore
-from kzrights_build.release import dump_json, index_bytes
+from kzrights_build.release import dump_json
 
 from .conftest import DATA, ROOT
+from .tampering import agreeing_hashes, rehash, release_folder
 
 
 @pytest.fixture
@@ -53,23 +53,6 @@ def data(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
-
-
-def _release(data: Path) -> Path:
-    return data / "releases" / "1.0.0"
-
-
-def _rehash(data: Path, name: str) -> None:
-    """Make the manifest agree with a changed file, and the index with the manifest."""
-    release = _release(data)
-    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["files"]:
-        if entry["name"] == name:
-            content = (release / name).read_bytes()
-            entry["size"] = len(content)
-            entry["sha256"] = hashlib.sha256(content).hexdigest()
-    (release / "manifest.json").write_bytes(dump_json(manifest))
-    (data / "releases.json").write_bytes(index_bytes(data))
 
 
 def test_the_copy_loads(data):
@@ -81,7 +64,7 @@ def test_the_copy_loads(data):
 
 def test_flipped_byte(data):
     """One changed byte in a file is caught, and the error names that file."""
-    path = _release(data) / "source.txt"
+    path = release_folder(data) / "source.txt"
     content = bytearray(path.read_bytes())
     content[500] ^= 0x01
     path.write_bytes(bytes(content))
@@ -93,7 +76,7 @@ def test_flipped_byte(data):
 
 def test_truncated_file(data):
     """A truncated file is caught by its size."""
-    path = _release(data) / "report.json"
+    path = release_folder(data) / "report.json"
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(DataIntegrityError, match=r"report\.json: is 1000 bytes"):
         ReleaseStore(data).load("1.0.0")
@@ -101,21 +84,21 @@ def test_truncated_file(data):
 
 def test_missing_manifest(data):
     """A release without its manifest cannot be loaded."""
-    (_release(data) / "manifest.json").unlink()
+    (release_folder(data) / "manifest.json").unlink()
     with pytest.raises(DataIntegrityError, match=r"manifest\.json: cannot be read"):
         ReleaseStore(data).load("1.0.0")
 
 
 def test_manifest_naming_a_missing_file(data):
     """A manifest that lists a file that is not there is caught."""
-    (_release(data) / "source.txt").unlink()
+    (release_folder(data) / "source.txt").unlink()
     with pytest.raises(DataIntegrityError, match=r"source\.txt: cannot be read"):
         ReleaseStore(data).verify("1.0.0")
 
 
 def test_changed_manifest(data):
     """A manifest edited without updating the index is caught."""
-    path = _release(data) / "manifest.json"
+    path = release_folder(data) / "manifest.json"
     path.write_bytes(path.read_bytes().replace(b'"release"', b'"release" ', 1))
     with pytest.raises(DataIntegrityError, match="differs from the release index"):
         ReleaseStore(data).load("1.0.0")
@@ -139,11 +122,11 @@ def test_changed_manifest(data):
 )
 def test_wrong_shape_json(data, edit, message):
     """A well-hashed report.json of the wrong shape is a DataIntegrityError with the field path."""
-    path = _release(data) / "report.json"
+    path = release_folder(data) / "report.json"
     document = json.loads(path.read_text(encoding="utf-8"))
     edit(document)
     path.write_bytes(dump_json(document))
-    _rehash(data, "report.json")
+    rehash(data, "report.json")
     with pytest.raises(DataIntegrityError, match=message) as info:
         ReleaseStore(data).load("1.0.0")
     assert info.value.__cause__ is None or isinstance(info.value.__cause__, DataIntegrityError)
@@ -151,8 +134,8 @@ def test_wrong_shape_json(data, edit, message):
 
 def test_not_json(data):
     """A report.json that is not JSON at all is a DataIntegrityError, not a JSONDecodeError."""
-    (_release(data) / "report.json").write_bytes(b"\xff{not json")
-    _rehash(data, "report.json")
+    (release_folder(data) / "report.json").write_bytes(b"\xff{not json")
+    rehash(data, "report.json")
     with pytest.raises(DataIntegrityError, match="not valid JSON"):
         ReleaseStore(data).load("1.0.0")
 
@@ -166,7 +149,7 @@ def test_broken_index(data):
 
 def test_error_is_not_cached(data):
     """A failed load is not remembered: once the file is mended, the release loads."""
-    path = _release(data) / "source.txt"
+    path = release_folder(data) / "source.txt"
     good = path.read_bytes()
     path.write_bytes(good[:-1])
     store = ReleaseStore(data)
@@ -249,24 +232,8 @@ def _store_with(document: dict | bytes) -> ReleaseStore:
     files = {
         str(p.relative_to(DATA)).replace(os.sep, "/"): p.read_bytes() for p in DATA.rglob("*") if p.is_file()
     }
-    report = document if isinstance(document, bytes) else dump_json(document)
-    manifest = json.loads(files["releases/1.1.0/manifest.json"])
-    for entry in manifest["files"]:
-        if entry["name"] == "report.json":
-            entry["size"], entry["sha256"] = len(report), hashlib.sha256(report).hexdigest()
-    manifest_bytes = dump_json(manifest)
-    index = json.loads(files["releases.json"])
-    for entry in index["releases"]:
-        if entry["version"] == "1.1.0":
-            entry["manifest_sha256"] = hashlib.sha256(manifest_bytes).hexdigest()
-    files.update(
-        {
-            "releases/1.1.0/report.json": report,
-            "releases/1.1.0/manifest.json": manifest_bytes,
-            "releases.json": dump_json(index),
-        }
-    )
-    return ReleaseStore(_MemoryFolder(files))  # type: ignore[arg-type]
+    files["releases/1.1.0/report.json"] = document if isinstance(document, bytes) else dump_json(document)
+    return ReleaseStore(_MemoryFolder(agreeing_hashes(files, "report.json", "1.1.0")))  # type: ignore[arg-type]
 
 
 def _tampered(edit) -> dict:

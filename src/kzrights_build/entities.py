@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from kzrights._linking import Engine
+from kzrights._linking import ESSAY_PREFIX, Engine, is_essay
 from kzrights._matcher import entity_matcher
 from kzrights._names import default_forms, name_key
 from kzrights._provenance import SourceMap, clean
@@ -231,9 +231,10 @@ def with_inflected_forms(entities: Sequence[Entity], inflect: Inflector | None =
 # name them (an alias "Anna Gussarova's essay" would swallow the author's own
 # mention), so the build finds each essay from the word "essay" and the person
 # mentions around it.  An essay entity is named "Essay by <author>[ and
-# <author>]", with each author's canonical name.
+# <author>]", with each author's canonical name; which entities are essays is
+# the library's rule (`kzrights._linking.is_essay`), the one the linker and
+# the spaCy patterns use to leave essays out, so the two can never disagree.
 
-ESSAY_PREFIX = "Essay by "
 _ESSAY_WORD = re.compile(r"\bessay\b")
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 _PRONOUN = re.compile(r"\b(?:her|his|their)\s+$")
@@ -247,7 +248,7 @@ def _essays_by_authors(entities: Sequence[Entity], path: str) -> dict[frozenset[
     people = {e.name: e.id for e in entities if e.category is EntityCategory.PERSON}
     essays: dict[frozenset[str], str] = {}
     for entity in entities:
-        if entity.category is EntityCategory.PUBLICATION and entity.name.startswith(ESSAY_PREFIX):
+        if is_essay(entity):
             names = entity.name[len(ESSAY_PREFIX) :].split(" and ")
             unknown = [n for n in names if n not in people]
             if unknown:
