@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights.report import MAX_QUOTE_LENGTH
-from kzrights.search.quotes import ALTERED_SIMILARITY, DifferenceKind, QuoteCheck, Verdict
+from kzrights.search.quotes import ALTERED_SIMILARITY, DifferenceKind, QuoteCheck, Verdict, word_diff
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = json.loads((ROOT / "tests" / "quotes.json").read_text(encoding="utf-8"))["quotes"]
@@ -418,3 +418,31 @@ def test_cli_colours_only_on_a_terminal():
     coloured = on_terminal(env)
     assert re.search(r"\x1b\[31m\[-punitive-\]\x1b\[0m", coloured)
     assert "\x1b[" not in on_terminal({**env, "NO_COLOR": "1"})
+
+
+AGREED = [
+    "The right to freedom of association;",  # exact
+    "the Government of Kazakhstan should: Stop targeting NGOs",  # equivalent, across two records
+    "it has to stop targeting NGOs with tax audits",  # altered
+    "The right to freedom … of association",  # an ellipsis where nothing was left out
+    "the listening state is a sham",  # not found
+]
+
+
+@pytest.mark.parametrize("quote", AGREED)
+def test_cli_json_is_the_assistant_servers_answer(quote):
+    """`check-quote --json` and the MCP tool `check_quote` give one JSON of a check.
+
+    The tool adds URIs, whether it is safe to print, a citation and the release.
+    """
+    from kzrights.mcp_server import ToolBox
+
+    printed = json.loads(run("--data-version", "1.1.0", "--json", quote).stdout)
+    answer = ToolBox("1.1.0").call("check_quote", {"quote": quote})
+    for place in answer["locations"]:
+        assert place.pop("uri") == f"urn:kzrights:1.1.0:{place['id']}"
+    assert answer.pop("safe_to_print") is (printed["verdict"] in ("exact", "equivalent"))
+    assert answer.pop("data_version") == "1.1.0"
+    assert (answer.pop("citation") is None) == (printed["verdict"] == "not found")
+    assert printed == answer
+    assert printed["word_diff"] == word_diff(REPORT.check_quote(quote))

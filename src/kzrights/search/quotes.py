@@ -45,8 +45,8 @@ import itertools
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -67,6 +67,8 @@ __all__ = [
     "QuoteCheck",
     "QuoteChecker",
     "Verdict",
+    "quote_check_json",
+    "word_diff",
 ]
 
 ALTERED_SIMILARITY = 0.75
@@ -203,6 +205,118 @@ class QuoteCheck:
     def alterations(self) -> tuple[Difference, ...]:
         """The differences that are alterations (every one but the marked omissions)."""
         return tuple(d for d in self.differences if d.kind is not DifferenceKind.MARKED_OMISSION)
+
+
+# ── for readers and programs ───────────────────────────────────────────────────
+
+
+def _bracketed(text: str, role: str) -> str:
+    return text
+
+
+def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) -> str:
+    """The report's words where the quotation stands, with the quotation's changes marked.
+
+    Words the quotation lacks are shown as ``[-…-]``, words it adds as
+    ``{+…+}`` (as ``git diff --word-diff`` does); the words of a marked
+    omission are shown as ``[-…-]`` too, with no addition.  The records of a
+    quotation that runs across a boundary are joined by a space.
+
+    Args:
+        check: What [`Report.check_quote`][kzrights.report.Report.check_quote] gave.
+        paint: Called with each marked piece (brackets included) and its role,
+            ``"omitted"``, ``"marked omission"`` or ``"added"``; returns what
+            to show (the command line colours it on a terminal).  By default
+            the piece as it is.
+
+    Returns:
+        One line of text; ``""`` for a quotation not found.
+
+    Examples:
+        >>> import kzrights
+        >>> check = kzrights.load("1.1.0").check_quote("Stop using kettling as a tactic")
+        >>> word_diff(check)
+        'Stop using kettling as a [-policing-] tactic'
+    """
+    pieces: list[str] = []
+    for place in check.locations:
+        text, cursor = place.record.text, place.span.start
+        out: list[str] = []
+        mine = [d for d in check.differences if d.record_id == place.record.id]
+        for d in sorted(mine, key=lambda d: (d.span.start, d.span.end)):
+            if d.span.start < cursor:
+                continue  # a change already shown (one quotation span, several report spans)
+            out.append(text[cursor : d.span.start])
+            marked = d.kind is DifferenceKind.MARKED_OMISSION
+            if d.text:
+                out.append(paint(f"[-{d.text}-]", "marked omission" if marked else "omitted"))
+            if d.quote_text and not marked:
+                out.append(paint(f"{{+{d.quote_text}+}}", "added"))
+            cursor = d.span.end
+        out.append(text[cursor : place.span.end])
+        pieces.append("".join(out))
+    return " ".join(pieces)
+
+
+def quote_check_json(check: QuoteCheck, uri: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """A `QuoteCheck` as JSON-ready data, the one both ``kzrights check-quote --json`` and MCP give.
+
+    The assistant server's ``check_quote`` tool (`kzrights.mcp_server`) adds
+    ``safe_to_print``, ``citation`` and ``data_version`` to it.
+
+    Args:
+        check: What [`Report.check_quote`][kzrights.report.Report.check_quote] gave.
+        uri: If given, called with a record's id to give each location a
+            ``"uri"`` (the assistant server's resource URI of the record).
+
+    Returns:
+        A dict of plain JSON values: ``verdict`` (a `Verdict` value),
+        ``similarity`` (0 to 1), ``locations`` (each with the record's
+        ``id``, ``span`` and ``source_span`` as ``[start, end]`` character
+        offsets into the record's text and the report's source, and the
+        report's ``text`` there), ``word_diff`` (`word_diff`),
+        ``differences`` (each with its ``kind``, ``quote_span`` and
+        ``quote_text`` in the quotation, and ``id``, ``span`` and ``text`` in
+        the record) and ``closest`` (for a quotation not found: each passage's
+        record ``ids``, ``similarity`` and ``text``).
+
+    Examples:
+        >>> import kzrights
+        >>> data = quote_check_json(kzrights.load("1.1.0").check_quote("Stop using kettling"))
+        >>> data["verdict"], [place["id"] for place in data["locations"]]
+        ('exact', ['recommendations.government.6'])
+    """
+
+    def location(place: Location) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": place.record.id}
+        if uri is not None:
+            data["uri"] = uri(place.record.id)
+        data["span"] = [place.span.start, place.span.end]
+        data["source_span"] = [place.source_span.start, place.source_span.end]
+        data["text"] = place.text
+        return data
+
+    return {
+        "verdict": check.verdict.value,
+        "similarity": check.similarity,
+        "locations": [location(place) for place in check.locations],
+        "word_diff": word_diff(check),
+        "differences": [
+            {
+                "kind": d.kind.value,
+                "quote_span": [d.quote_span.start, d.quote_span.end],
+                "quote_text": d.quote_text,
+                "id": d.record_id,
+                "span": [d.span.start, d.span.end],
+                "text": d.text,
+            }
+            for d in check.differences
+        ],
+        "closest": [
+            {"ids": [place.record.id for place in p.locations], "similarity": p.similarity, "text": p.text}
+            for p in check.closest
+        ],
+    }
 
 
 # ── tokens ─────────────────────────────────────────────────────────────────────
