@@ -59,10 +59,11 @@ to this so that every call answers in a bounded time (tens of milliseconds).
 MAX_ID_LENGTH = 200
 """The longest record id, theme, entity or record IRI the tools take, in characters (ids are under 60)."""
 
-# the library's own limits (kzrights.search's MAX_QUERY_LENGTH and MAX_QUOTE_LENGTH,
-# kzrights.report's MAX_NAME_LENGTH), stated in the schemas for the assistant to see
+# the library's own limits (kzrights.search's MAX_QUERY_LENGTH, kzrights.search.quotes'
+# MAX_CHECK_LENGTH, kzrights.report's MAX_NAME_LENGTH), stated in the schemas for the
+# assistant to see (a test holds them equal)
 _MAX_QUERY = 10_000
-_MAX_QUOTE = 10_000
+_MAX_QUOTE = 4_000
 _MAX_NAME = 1_000
 _MAX_HITS = 50
 
@@ -260,7 +261,10 @@ def _argument_error(tool: str, schema: Mapping[str, Any], error: Any) -> Kzright
         wanted = _json_type({"string": "", "integer": 0, "array": [], "object": {}}.get(expected, expected))
         return ToolArgumentError(tool, argument, f"must be {wanted}, not {_json_type(value)}")
     if kind == "maxLength":
-        return InputTooLongError(argument or "argument", len(value), expected)
+        why = ""
+        if (tool, argument) == ("check_quote", "quote"):  # the error Report.check_quote gives
+            from .search.quotes import _WHY_LIMIT as why
+        return InputTooLongError(argument or "argument", len(value), expected, why)
     if kind == "minLength":
         return ToolArgumentError(tool, argument, "is empty")
     if kind == "enum":
