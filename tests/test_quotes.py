@@ -534,3 +534,9 @@ def test_a_flood_of_combining_marks_is_one_word():
     assert [t.text for t in tokens][:2] == ["Tulesová\u0302", "met"]
     check = REPORT.check_quote("e" + "\u0301" * (MAX_CHECK_LENGTH - 1))
     assert check.verdict is Verdict.NOT_FOUND
+
+
+def test_cli_help_states_the_limit():
+    """`kzrights check-quote --help` gives the longest quotation it takes, the library's own limit."""
+    out = run("--help")
+    assert f"at most {MAX_CHECK_LENGTH:,} characters" in " ".join(out.stdout.split())

@@ -960,7 +960,7 @@ def _parser() -> argparse.ArgumentParser:
         _check_quote,
         "check a quotation: exit 0 exact or equivalent, 1 altered, 2 not found, 3 if it cannot be checked",
     )
-    check.add_argument("quote", help="the quotation, or - to read it from stdin")
+    check.add_argument("quote", help="the quotation (at most 4,000 characters), or - to read it from stdin")
     add(
         "mcp",
         _mcp,
