@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 import kzrights
 from kzrights.report import MAX_NAME_LENGTH, MAX_QUERY_LENGTH, MAX_QUOTE_LENGTH, MAX_TERM_LENGTH
+from kzrights.search.quotes import MAX_CHECK_LENGTH
 
 
 def _words(report: kzrights.Report, length: int) -> str:
@@ -115,7 +116,7 @@ def _lookups(report: kzrights.Report, repeat: int) -> None:
         ("`Report.entity(name)`", MAX_NAME_LENGTH, entity, "Bokaev"),
         (
             "`Report.check_quote(quote)`",
-            MAX_QUOTE_LENGTH,
+            MAX_CHECK_LENGTH,
             check_quote,
             "Stop targeting NGOs with tax inspections",
         ),

@@ -134,6 +134,7 @@ def test_recommendations_filter_by_addressee_and_theme(box):
         ("check_quote", {"quote": " \n\t"}, ToolArgumentError, "quote is empty"),
         ("search", {"query": "   "}, ToolArgumentError, "query is empty"),
         ("check_quote", {"quote": "x" * 20_000}, InputTooLongError, "20,000 characters"),
+        ("check_quote", {"quote": "x" * 4_001}, InputTooLongError, "limit is 4,000: a quotation is found in"),
         ("cite", {"id": "entities.ebrd"}, ToolArgumentError, "no text record but a entity"),
         ("cite", {"id": "conclusions.p1", "format": "mla"}, ToolArgumentError, "text, bibtex, csl-json"),
         ("annotate", {"text": "x" * (MAX_TEXT_LENGTH + 1)}, InputTooLongError, "100,001"),
@@ -404,7 +405,7 @@ def test_every_tool_answers_bad_input_with_a_tool_error(session):
     expected = {
         "search": "argument 'query' of search: must be a string, not an integer",
         "get": "unknown id 'conclusions.p99'",
-        "check_quote": "the quote is 50,000 characters long; the limit is 10,000",
+        "check_quote": "the quote is 50,000 characters long; the limit is 4,000: a quotation is found",
         "cite": "no text record but a theme",
         "annotate": "argument 'text' of annotate: must be a string, not an array",
         "recommendations": "unknown theme",
@@ -540,7 +541,16 @@ def test_lines_that_are_no_json_rpc_leave_the_server_serving():
             watchdog.cancel()
             server.kill()
     assert answers[3]["error"]["code"] == -32602  # the SDK refuses arguments that are no object
-    assert answers[5]["result"]["isError"] and "limit is 10,000" in answers[5]["result"]["content"][0]["text"]
+    assert answers[5]["result"]["isError"] and "limit is 4,000" in answers[5]["result"]["content"][0]["text"]
     assert json.loads(answers[4]["result"]["content"][0]["text"])["id"] == "conclusions.p1"
     assert 2 not in answers  # no JSON (to the SDK's parser): dropped, as the how-to says
     assert status == 0 and "Traceback" not in stderr
+
+
+def test_the_input_schemas_state_the_librarys_own_limits():
+    """The longest quotation and query the schemas allow are the ones the library takes, no more."""
+    from kzrights.search import MAX_QUERY_LENGTH
+    from kzrights.search.quotes import MAX_CHECK_LENGTH
+
+    assert TOOLS["check_quote"]["inputSchema"]["properties"]["quote"]["maxLength"] == MAX_CHECK_LENGTH
+    assert TOOLS["search"]["inputSchema"]["properties"]["query"]["maxLength"] == MAX_QUERY_LENGTH

@@ -9,21 +9,30 @@ docs/how-to/check-a-quote.md shows.
 from __future__ import annotations
 
 import collections
+import difflib
+import itertools
 import json
 import os
 import pickle
+import random
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights.report import MAX_QUOTE_LENGTH
-from kzrights.search.quotes import ALTERED_SIMILARITY, DifferenceKind, QuoteCheck, Verdict
+from kzrights.search.quotes import (
+    ALTERED_SIMILARITY,
+    MAX_CHECK_LENGTH,
+    DifferenceKind,
+    QuoteCheck,
+    Verdict,
+    word_diff,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = json.loads((ROOT / "tests" / "quotes.json").read_text(encoding="utf-8"))["quotes"]
@@ -230,16 +239,42 @@ def test_results_pickle_and_compare():
 
 
 def test_bad_input_gets_kzrights_errors():
-    """Not a str, empty, or longer than MAX_QUOTE_LENGTH: a clear error before any work."""
+    """Not a str, empty, or longer than MAX_CHECK_LENGTH: a clear error, saying why, before any work."""
     with pytest.raises(TypeError, match="quote must be a str"):
         REPORT.check_quote(b"Kazakhstan")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="empty"):
         REPORT.check_quote(" \n")
     with pytest.raises(kzrights.InputTooLongError) as error:
-        REPORT.check_quote("x" * (MAX_QUOTE_LENGTH + 1))
-    assert error.value.limit == MAX_QUOTE_LENGTH
-    assert pickle.loads(pickle.dumps(error.value)).length == MAX_QUOTE_LENGTH + 1
-    assert REPORT.check_quote("x" * MAX_QUOTE_LENGTH).verdict is Verdict.NOT_FOUND
+        REPORT.check_quote("x" * (MAX_CHECK_LENGTH + 1))
+    assert error.value.limit == MAX_CHECK_LENGTH
+    assert str(error.value) == (
+        "the quote is 4,001 characters long; the limit is 4,000: a quotation is found in one record "
+        "or across two, and no two adjacent records hold 3,000 characters"
+    )
+    again = pickle.loads(pickle.dumps(error.value))
+    assert (again.length, again.reason, str(again)) == (
+        MAX_CHECK_LENGTH + 1,
+        error.value.reason,
+        str(error.value),
+    )
+    assert REPORT.check_quote("x" * MAX_CHECK_LENGTH).verdict is Verdict.NOT_FOUND
+    # locate() still takes the longer quotations it always took
+    assert REPORT.locate("x" * (MAX_CHECK_LENGTH + 1)) is None
+
+
+@pytest.mark.parametrize("version", kzrights.releases.versions())
+def test_the_limit_holds_the_longest_quotation_of_every_release(version):
+    """The longest stretch of two adjacent records, as a writer retypes it, is checked, with room to spare."""
+    report = kzrights.load(version)
+    records = report.records()
+    first, second = max(itertools.pairwise(records), key=lambda pair: len(pair[0].text) + len(pair[1].text))
+    longest = f"{first.text} {second.text}"
+    assert len(longest) < 3_000  # what the error message says
+    assert len(longest) * 1.3 <= MAX_CHECK_LENGTH
+    retyped = longest.replace("’", "'").replace("“", '"').replace("”", '"').replace(" – ", " -- ")
+    check = report.check_quote(retyped)
+    assert check.verdict is Verdict.EQUIVALENT
+    assert [place.record.id for place in check.locations] == [first.id, second.id]
 
 
 # ── properties ────────────────────────────────────────────────────────────────
@@ -270,7 +305,7 @@ def test_any_text_gets_a_verdict(quote):
 @given(st.lists(st.sampled_from([*WORDS, "…", "...", "[…]", "—", "“", "the", "of"]), max_size=1_500))
 def test_long_and_hostile_quotations_end_with_a_verdict(words):
     """Report words in any order, repeated, with ellipses and marks, up to the length limit, get a verdict."""
-    quote = " ".join(words)[:MAX_QUOTE_LENGTH] or "the"
+    quote = " ".join(words)[:MAX_CHECK_LENGTH] or "the"
     if not quote.strip():
         quote = "the"
     _valid(REPORT.check_quote(quote), quote)
@@ -305,7 +340,7 @@ def test_a_typographic_variant_of_a_slice_is_equivalent(found, marks, upper):
     variant = quote.upper() if upper else quote
     for mark in marks:
         variant = variant.replace(mark, TYPOGRAPHY[mark])
-    if not variant.strip() or len(variant) > MAX_QUOTE_LENGTH:
+    if not variant.strip() or len(variant) > MAX_CHECK_LENGTH:
         return
     check = REPORT.check_quote(variant)
     if check.verdict is Verdict.EXACT:  # the variant stands as it is somewhere
@@ -342,8 +377,10 @@ def test_cli_exit_status_is_the_verdict():
         assert max(len(line) for line in out.stdout.splitlines()) <= 80
     blank = run("  ")
     assert blank.returncode == 3 and blank.stderr.strip() == "kzrights: error: quote is empty"
-    too_long = run("-", stdin="x" * (MAX_QUOTE_LENGTH + 1))
-    assert too_long.returncode == 3 and "limit is 10,000" in too_long.stderr
+    too_long = run("-", stdin="x" * (MAX_CHECK_LENGTH + 1))
+    assert (
+        too_long.returncode == 3 and "limit is 4,000: a quotation is found in one record" in too_long.stderr
+    )
     assert "Traceback" not in blank.stderr + too_long.stderr
 
 
@@ -418,3 +455,88 @@ def test_cli_colours_only_on_a_terminal():
     coloured = on_terminal(env)
     assert re.search(r"\x1b\[31m\[-punitive-\]\x1b\[0m", coloured)
     assert "\x1b[" not in on_terminal({**env, "NO_COLOR": "1"})
+
+
+AGREED = [
+    "The right to freedom of association;",  # exact
+    "the Government of Kazakhstan should: Stop targeting NGOs",  # equivalent, across two records
+    "it has to stop targeting NGOs with tax audits",  # altered
+    "The right to freedom … of association",  # an ellipsis where nothing was left out
+    "the listening state is a sham",  # not found
+]
+
+
+@pytest.mark.parametrize("quote", AGREED)
+def test_cli_json_is_the_assistant_servers_answer(quote):
+    """`check-quote --json` and the MCP tool `check_quote` give one JSON of a check.
+
+    The tool adds URIs, whether it is safe to print, a citation and the release.
+    """
+    from kzrights.mcp_server import ToolBox
+
+    printed = json.loads(run("--data-version", "1.1.0", "--json", quote).stdout)
+    answer = ToolBox("1.1.0").call("check_quote", {"quote": quote})
+    for place in answer["locations"]:
+        assert place.pop("uri") == f"urn:kzrights:1.1.0:{place['id']}"
+    assert answer.pop("safe_to_print") is (printed["verdict"] in ("exact", "equivalent"))
+    assert answer.pop("data_version") == "1.1.0"
+    assert (answer.pop("citation") is None) == (printed["verdict"] == "not found")
+    assert printed == answer
+    assert printed["word_diff"] == word_diff(REPORT.check_quote(quote))
+
+
+HOSTILE = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from("abcdefghijklmnopqrstuvwxyz"),  # one-letter words
+    st.sampled_from(["…", "...", "[…]", ". . .", "—", "“", "”", ",", ";", "2,000", "16.10"]),
+    st.sampled_from(["\u0301", "e\u0301", "x\u0301\u0301\u0301", "ǅ", "\u200b", "\u202e", "\U0001d167"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(HOSTILE, max_size=2_000), st.sampled_from([" ", "", " … ", "  "]), st.randoms())
+@example(parts=" ".join(r.text for r in RECORDS).split(), separator=" ", rng=random.Random(16))
+@example(parts=["e\u0301"] * 2_000, separator=" ", rng=random.Random(16))
+@example(parts=list("abcdefghijklmnopqrstuvwxyz") * 80, separator=" ", rng=random.Random(16))
+def test_hostile_quotations_up_to_the_limit_end_within_the_budget(parts, separator, rng):
+    """Repeated, shuffled, one-letter, marked or ellipsis-strewn quotations up to the limit: a verdict.
+
+    And no more alignment work than the documented budget: the bound that keeps every check fast.
+    """
+    from unittest import mock
+
+    from kzrights.search import quotes
+
+    rng.shuffle(parts)
+    quote = separator.join(parts)[:MAX_CHECK_LENGTH]
+    if not quote.strip():
+        return
+    cells: list[int] = []
+    original = difflib.SequenceMatcher.__init__
+
+    def counting(self, isjunk=None, a="", b="", autojunk=True):  # type: ignore[no-untyped-def]
+        cells.append(len(a) * len(b))
+        original(self, isjunk, a, b, autojunk)
+
+    with mock.patch.object(difflib.SequenceMatcher, "__init__", counting):
+        check = REPORT.check_quote(quote)
+    _valid(check, quote)
+    assert sum(cells) <= quotes._DIFFLIB_BUDGET
+
+
+def test_a_flood_of_combining_marks_is_one_word():
+    """A letter and thousands of marks that compose with nothing is one token to align, not thousands."""
+    from kzrights.search import quotes
+
+    tokens, _, _ = quotes._tokens("e" + "\u0301" * (MAX_CHECK_LENGTH - 1))
+    assert len(tokens) == 1
+    tokens, _, _ = quotes._tokens("Tulesova\u0301\u0302 met " + "\U0001d167" * 50)
+    assert [t.text for t in tokens][:2] == ["Tulesová\u0302", "met"]
+    check = REPORT.check_quote("e" + "\u0301" * (MAX_CHECK_LENGTH - 1))
+    assert check.verdict is Verdict.NOT_FOUND
+
+
+def test_cli_help_states_the_limit():
+    """`kzrights check-quote --help` gives the longest quotation it takes, the library's own limit."""
+    out = run("--help")
+    assert f"at most {MAX_CHECK_LENGTH:,} characters" in " ".join(out.stdout.split())

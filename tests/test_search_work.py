@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights import _chars
-from kzrights.report import MAX_QUERY_LENGTH, MAX_QUOTE_LENGTH
+from kzrights.report import MAX_QUERY_LENGTH
 from kzrights.search import _text, quotes
 from kzrights.search._text import STOPWORDS, first_letter, normalise, word_list
 from kzrights.search.index import _doc_text
+from kzrights.search.quotes import MAX_CHECK_LENGTH
 
 REPORTS = [kzrights.load(version) for version in ("1.0.0", "1.1.0")]
 REPORT = REPORTS[-1]
@@ -172,10 +173,10 @@ def _report_words() -> list[str]:
 
 
 LONG_QUOTES = {
-    "shuffled": " ".join(random.Random(16).sample(_report_words(), 3_000))[:MAX_QUOTE_LENGTH],
-    "ellipses": " … ".join(_report_words()[::3])[:MAX_QUOTE_LENGTH],
-    "one word repeated": ("the " * MAX_QUOTE_LENGTH)[:MAX_QUOTE_LENGTH],
-    "the report": " ".join(_report_words())[:MAX_QUOTE_LENGTH],
+    "shuffled": " ".join(random.Random(16).sample(_report_words(), 3_000))[:MAX_CHECK_LENGTH],
+    "ellipses": " … ".join(_report_words()[::3])[:MAX_CHECK_LENGTH],
+    "one word repeated": ("the " * MAX_CHECK_LENGTH)[:MAX_CHECK_LENGTH],
+    "the report": " ".join(_report_words())[:MAX_CHECK_LENGTH],
 }
 
 
@@ -198,7 +199,7 @@ def test_a_long_quotation_is_aligned_within_the_budget(name, monkeypatch):
 )
 def test_any_long_quotation_ends_with_a_verdict_within_the_budget(words):
     """Report words, ellipses, marks and odd letters in any order, up to the limit: a verdict."""
-    quote = " ".join(words)[:MAX_QUOTE_LENGTH]
+    quote = " ".join(words)[:MAX_CHECK_LENGTH]
     check = REPORT.check_quote(quote)
     assert check.verdict in quotes.Verdict
     for difference in check.differences:
@@ -208,7 +209,7 @@ def test_any_long_quotation_ends_with_a_verdict_within_the_budget(words):
 def test_a_verbatim_long_quotation_needs_no_difflib(monkeypatch):
     """A long stretch of the report with words dropped closes most gaps by their common ends, not difflib."""
     words = _report_words()
-    quote = " ".join(w for i, w in enumerate(words[:1500]) if i % 10)[:MAX_QUOTE_LENGTH]
+    quote = " ".join(w for i, w in enumerate(words[:1500]) if i % 10)[:MAX_CHECK_LENGTH]
     cells = _difflib_cells(monkeypatch)
     check = REPORT.check_quote(quote)
     assert check.verdict is quotes.Verdict.ALTERED

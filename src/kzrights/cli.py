@@ -665,34 +665,9 @@ def _check_quote(args: argparse.Namespace) -> int:
         # 1 and 2 are verdicts here: a quotation that cannot be checked is 3
         _say(f"error: {exc}")
         return 3
-    data = {
-        "verdict": check.verdict.value,
-        "similarity": check.similarity,
-        "locations": [
-            {
-                "id": place.record.id,
-                "span": [place.span.start, place.span.end],
-                "source_span": [place.source_span.start, place.source_span.end],
-                "text": place.text,
-            }
-            for place in check.locations
-        ],
-        "differences": [
-            {
-                "kind": d.kind.value,
-                "quote_span": [d.quote_span.start, d.quote_span.end],
-                "quote_text": d.quote_text,
-                "id": d.record_id,
-                "span": [d.span.start, d.span.end],
-                "text": d.text,
-            }
-            for d in check.differences
-        ],
-        "closest": [
-            {"ids": [place.record.id for place in p.locations], "similarity": p.similarity, "text": p.text}
-            for p in check.closest
-        ],
-    }
+    from .search.quotes import quote_check_json
+
+    data = quote_check_json(check)
     colour = not args.json and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     _emit(args, data, lambda: _quote_report(check, colour))
     return check.verdict.exit_status
@@ -707,17 +682,25 @@ def _read_quote(name: str) -> str:
         close()
 
 
+# ANSI colours of the word diff on a terminal: dim for a marked omission (no alteration)
+_DIFF_COLOURS = {"omitted": "31", "marked omission": "2", "added": "32"}
+
+
 def _quote_report(check: Any, colour: bool) -> str:
     """A quotation check for people: the verdict, the places, the report's words with the changes marked."""
+    from .search.quotes import word_diff
 
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour and text else text
+
+    def paint_role(text: str, role: str) -> str:
+        return paint(text, _DIFF_COLOURS[role])
 
     lines = [f"{check.verdict.value} ({check.similarity:.2f})"]
     for place in check.locations:
         lines.append(f"  {place.record.id} [{place.span.start}:{place.span.end}]")
     if check.locations:
-        lines += ["", _wrap(_word_diff(check, paint), "    ")]
+        lines += ["", _wrap(word_diff(check, paint_role), "    ")]
         for d in check.differences:
             said = d.quote_text or "(nothing)"
             lines.append(_wrap(f"{d.kind.value}: {d.text or '(nothing)'!s} -> {said}", "      ", "  - "))
@@ -725,28 +708,6 @@ def _quote_report(check: Any, colour: bool) -> str:
         ids = ", ".join(place.record.id for place in passage.locations)
         lines.append(_wrap(passage.text, "    ", f"  closest ({passage.similarity:.2f}) {ids}: "))
     return "\n".join(lines)
-
-
-def _word_diff(check: Any, paint: Callable[[str, str], str]) -> str:
-    """The report's words at the location: those the quotation lacks in [-…-], those it adds in {+…+}."""
-    pieces: list[str] = []
-    for place in check.locations:
-        text, cursor = place.record.text, place.span.start
-        out: list[str] = []
-        mine = [d for d in check.differences if d.record_id == place.record.id]
-        for d in sorted(mine, key=lambda d: (d.span.start, d.span.end)):
-            if d.span.start < cursor:
-                continue
-            out.append(text[cursor : d.span.start])
-            if d.text:
-                style = "2" if d.kind.value == "marked omission" else "31"
-                out.append(paint(f"[-{d.text}-]", style))
-            if d.quote_text and d.kind.value != "marked omission":
-                out.append(paint(f"{{+{d.quote_text}+}}", "32"))
-            cursor = d.span.end
-        out.append(text[cursor : place.span.end])
-        pieces.append("".join(out))
-    return " ".join(pieces)
 
 
 def _mcp(args: argparse.Namespace) -> None:
@@ -1049,7 +1010,7 @@ def _parser() -> argparse.ArgumentParser:
         _check_quote,
         "check a quotation: exit 0 exact or equivalent, 1 altered, 2 not found, 3 if it cannot be checked",
     )
-    check.add_argument("quote", help="the quotation, or - to read it from stdin")
+    check.add_argument("quote", help="the quotation (at most 4,000 characters), or - to read it from stdin")
     add(
         "mcp",
         _mcp,

@@ -205,17 +205,20 @@ class InputTooLongError(KzrightsError, ValueError):
         argument: The argument at fault (``"query"``, ``"term"``, ``"quote"``, ``"name"``).
         length: Its length, in characters.
         limit: The longest it may be.
+        reason: Why the limit is where it is, in words ("" where the message says nothing of it).
     """
 
-    def __init__(self, argument: str, length: int, limit: int) -> None:
+    def __init__(self, argument: str, length: int, limit: int, reason: str = "") -> None:
         self.argument = argument
         self.length = length
         self.limit = limit
-        super().__init__(f"the {argument} is {length:,} characters long; the limit is {limit:,}")
+        self.reason = reason
+        why = f": {reason}" if reason else ""
+        super().__init__(f"the {argument} is {length:,} characters long; the limit is {limit:,}{why}")
 
     def __reduce__(self) -> tuple[object, ...]:
         # rebuilt from its attributes, so that it crosses process boundaries whole
-        return (type(self), (self.argument, self.length, self.limit))
+        return (type(self), (self.argument, self.length, self.limit, self.reason))
 
 
 class ToolArgumentError(KzrightsError, ValueError):

@@ -59,10 +59,11 @@ to this so that every call answers in a bounded time (tens of milliseconds).
 MAX_ID_LENGTH = 200
 """The longest record id, theme, entity or record IRI the tools take, in characters (ids are under 60)."""
 
-# the library's own limits (kzrights.search's MAX_QUERY_LENGTH and MAX_QUOTE_LENGTH,
-# kzrights.report's MAX_NAME_LENGTH), stated in the schemas for the assistant to see
+# the library's own limits (kzrights.search's MAX_QUERY_LENGTH, kzrights.search.quotes'
+# MAX_CHECK_LENGTH, kzrights.report's MAX_NAME_LENGTH), stated in the schemas for the
+# assistant to see (a test holds them equal)
 _MAX_QUERY = 10_000
-_MAX_QUOTE = 10_000
+_MAX_QUOTE = 4_000
 _MAX_NAME = 1_000
 _MAX_HITS = 50
 
@@ -260,7 +261,10 @@ def _argument_error(tool: str, schema: Mapping[str, Any], error: Any) -> Kzright
         wanted = _json_type({"string": "", "integer": 0, "array": [], "object": {}}.get(expected, expected))
         return ToolArgumentError(tool, argument, f"must be {wanted}, not {_json_type(value)}")
     if kind == "maxLength":
-        return InputTooLongError(argument or "argument", len(value), expected)
+        why = ""
+        if (tool, argument) == ("check_quote", "quote"):  # the error Report.check_quote gives
+            from .search.quotes import _WHY_LIMIT as why
+        return InputTooLongError(argument or "argument", len(value), expected, why)
     if kind == "minLength":
         return ToolArgumentError(tool, argument, "is empty")
     if kind == "enum":
@@ -588,58 +592,14 @@ def _csl(report: Report, record: Any) -> dict[str, Any]:
 
 
 def _quote_answer(box: ToolBox, check: QuoteCheck) -> dict[str, Any]:
+    """``check-quote --json``'s answer, with record URIs, whether it is safe to print, a citation."""
+    from .search.quotes import quote_check_json
+
     return {
-        "verdict": check.verdict.value,
+        **quote_check_json(check, box.uri),
         "safe_to_print": check.verdict.value in ("exact", "equivalent"),
-        "similarity": check.similarity,
-        "locations": [
-            {
-                "id": place.record.id,
-                "uri": box.uri(place.record.id),
-                "span": [place.span.start, place.span.end],
-                "source_span": [place.source_span.start, place.source_span.end],
-                "text": place.text,
-            }
-            for place in check.locations
-        ],
-        "word_diff": _word_diff(check),
-        "differences": [
-            {
-                "kind": d.kind.value,
-                "quote_span": [d.quote_span.start, d.quote_span.end],
-                "quote_text": d.quote_text,
-                "id": d.record_id,
-                "span": [d.span.start, d.span.end],
-                "text": d.text,
-            }
-            for d in check.differences
-        ],
-        "closest": [
-            {"ids": [place.record.id for place in p.locations], "similarity": p.similarity, "text": p.text}
-            for p in check.closest
-        ],
         "citation": _citation(box.report, check.locations[0].record) if check.locations else None,
     }
-
-
-def _word_diff(check: QuoteCheck) -> str:
-    """The report's words where the quotation stands: those it lacks in [-…-], those it adds in {+…+}."""
-    pieces: list[str] = []
-    for place in check.locations:
-        text, cursor, out = place.record.text, place.span.start, []
-        mine = sorted((d for d in check.differences if d.record_id == place.record.id), key=lambda d: d.span)
-        for d in mine:
-            if d.span.start < cursor:
-                continue
-            out.append(text[cursor : d.span.start])
-            if d.text:
-                out.append(f"[-{d.text}-]")
-            if d.quote_text and d.kind.value != "marked omission":
-                out.append(f"{{+{d.quote_text}+}}")
-            cursor = d.span.end
-        out.append(text[cursor : place.span.end])
-        pieces.append("".join(out))
-    return " ".join(pieces)
 
 
 # ── the server ─────────────────────────────────────────────────────────────────

@@ -709,7 +709,8 @@ class Report(_Record):
             TypeError: If ``quote`` is not a str.
             ValueError: If ``quote`` is empty.
             InputTooLongError: If ``quote`` is longer than
-                `MAX_QUOTE_LENGTH` (10,000) characters.
+                [`MAX_CHECK_LENGTH`][kzrights.search.quotes.MAX_CHECK_LENGTH]
+                (4,000) characters: longer than any passage of two records.
         """
         locator = self._locator()
         checker: QuoteChecker = self._cached("quotes", lambda report: _quote_checker(report, locator))

@@ -265,7 +265,7 @@ def _ranked_search(table: str, shown: str) -> dict[str, Any]:
     ``"`` are searched as text.  A query with no word in it (the page opened
     before anything is typed, or only quotes and spaces) escapes to ``''``,
     which FTS5 rejects; it becomes the empty phrase ``""``, which matches no
-    row.
+    row.  NUL characters are taken out of the query first (`_WITHOUT_NUL`).
     """
     fts = _fts_table(table)
     return {
@@ -273,8 +273,22 @@ def _ranked_search(table: str, shown: str) -> dict[str, Any]:
         "description": f"Rows of {table} whose words match the query, ranked by BM25; "
         "words are stemmed (kettling finds kettle).",
         "sql": f"select {shown} from {fts} join {table} on {table}.rowid = {fts}.rowid "
-        f"where {fts} match coalesce(nullif(escape_fts(:q), ''), '\"\"') order by {fts}.rank",
+        f"where {fts} match coalesce(nullif(escape_fts({_WITHOUT_NUL}), ''), '\"\"') order by {fts}.rank",
     }
+
+
+# :q without its NUL characters.  FTS5 reads a query as a C string, so a NUL
+# ends it: the phrase escape_fts quotes, '"kett<NUL>ling"', reads as '"kett'
+# and fails with "unterminated string", which Datasette shows as an error
+# page (HTTP 400).  SQLite's replace() cannot remove a NUL (it takes a pattern
+# that starts with one for an empty pattern), and substr() of a text stops at
+# one, so the NULs are cut out of the query's bytes, one per step of a
+# recursive query: "kett<NUL>ling" searches kettling, a lone NUL nothing.
+_WITHOUT_NUL = (
+    "(with recursive cleaned(b) as (select cast(:q as blob) union all "
+    "select cast(substr(b, 1, instr(b, x'00') - 1) || substr(b, instr(b, x'00') + 1) as blob) "
+    "from cleaned where instr(b, x'00')) select cast(b as text) from cleaned where not instr(b, x'00'))"
+)
 
 
 def write_sqlite(report: Report, path: Path) -> list[Path]:

@@ -27,8 +27,8 @@ __all__ = [
 ]
 
 
-def check_text(value: object, name: str, limit: int) -> None:
-    """Check a text a user typed: a str, at most ``limit`` characters, not only whitespace.
+def check_text(value: object, name: str, limit: int, why: str = "") -> None:
+    """Check a text a user typed: a str, at most ``limit`` characters (for reason ``why``), not blank.
 
     Raises:
         TypeError: If ``value`` is not a str.
@@ -38,7 +38,7 @@ def check_text(value: object, name: str, limit: int) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if len(value) > limit:
-        raise InputTooLongError(name, len(value), limit)
+        raise InputTooLongError(name, len(value), limit, why)
     if not value.strip():
         raise ValueError(f"{name} is empty")
 

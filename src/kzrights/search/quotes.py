@@ -45,15 +45,15 @@ import itertools
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
 from .. import _chars
 from ..records import Span
 from ._text import check_text, normalise
-from .locate import MAX_QUOTE_LENGTH, Location
+from .locate import Location
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -61,12 +61,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALTERED_SIMILARITY",
+    "MAX_CHECK_LENGTH",
     "Difference",
     "DifferenceKind",
     "Passage",
     "QuoteCheck",
     "QuoteChecker",
     "Verdict",
+    "quote_check_json",
+    "word_diff",
 ]
 
 ALTERED_SIMILARITY = 0.75
@@ -75,6 +78,22 @@ ALTERED_SIMILARITY = 0.75
 Chosen on the labelled quotations in ``tests/quotes.json`` (see
 docs/how-to/check-a-quote.md for the confusion matrix).
 """
+
+MAX_CHECK_LENGTH = 4_000
+"""The longest quotation [`Report.check_quote`][kzrights.report.Report.check_quote] takes, in characters.
+
+A quotation is found within one record or across the boundary of two; the
+longest two adjacent records of any release hold 2,757 characters (1.0.0 to
+1.3.0: conclusions.p20 and p21), so this leaves room for a writer's
+typography (spaced dashes, doubled spaces, "[…]") around the longest
+quotation the report can hold, and a test keeps it so for every release.
+Within it, every quotation, hostile ones included, is checked in a few
+milliseconds (docs/benchmarks.md).  `Report.locate` takes up to
+`kzrights.search.MAX_QUOTE_LENGTH` (10,000).
+"""
+_WHY_LIMIT = (
+    "a quotation is found in one record or across two, and no two adjacent records hold 3,000 characters"
+)
 
 _MIN_MATCHED_WORDS = 2
 # a passage shares at least this many words with an ``altered`` quotation
@@ -205,6 +224,118 @@ class QuoteCheck:
         return tuple(d for d in self.differences if d.kind is not DifferenceKind.MARKED_OMISSION)
 
 
+# ── for readers and programs ───────────────────────────────────────────────────
+
+
+def _bracketed(text: str, role: str) -> str:
+    return text
+
+
+def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) -> str:
+    """The report's words where the quotation stands, with the quotation's changes marked.
+
+    Words the quotation lacks are shown as ``[-…-]``, words it adds as
+    ``{+…+}`` (as ``git diff --word-diff`` does); the words of a marked
+    omission are shown as ``[-…-]`` too, with no addition.  The records of a
+    quotation that runs across a boundary are joined by a space.
+
+    Args:
+        check: What [`Report.check_quote`][kzrights.report.Report.check_quote] gave.
+        paint: Called with each marked piece (brackets included) and its role,
+            ``"omitted"``, ``"marked omission"`` or ``"added"``; returns what
+            to show (the command line colours it on a terminal).  By default
+            the piece as it is.
+
+    Returns:
+        One line of text; ``""`` for a quotation not found.
+
+    Examples:
+        >>> import kzrights
+        >>> check = kzrights.load("1.1.0").check_quote("Stop using kettling as a tactic")
+        >>> word_diff(check)
+        'Stop using kettling as a [-policing-] tactic'
+    """
+    pieces: list[str] = []
+    for place in check.locations:
+        text, cursor = place.record.text, place.span.start
+        out: list[str] = []
+        mine = [d for d in check.differences if d.record_id == place.record.id]
+        for d in sorted(mine, key=lambda d: (d.span.start, d.span.end)):
+            if d.span.start < cursor:
+                continue  # a change already shown (one quotation span, several report spans)
+            out.append(text[cursor : d.span.start])
+            marked = d.kind is DifferenceKind.MARKED_OMISSION
+            if d.text:
+                out.append(paint(f"[-{d.text}-]", "marked omission" if marked else "omitted"))
+            if d.quote_text and not marked:
+                out.append(paint(f"{{+{d.quote_text}+}}", "added"))
+            cursor = d.span.end
+        out.append(text[cursor : place.span.end])
+        pieces.append("".join(out))
+    return " ".join(pieces)
+
+
+def quote_check_json(check: QuoteCheck, uri: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """A `QuoteCheck` as JSON-ready data, the one both ``kzrights check-quote --json`` and MCP give.
+
+    The assistant server's ``check_quote`` tool (`kzrights.mcp_server`) adds
+    ``safe_to_print``, ``citation`` and ``data_version`` to it.
+
+    Args:
+        check: What [`Report.check_quote`][kzrights.report.Report.check_quote] gave.
+        uri: If given, called with a record's id to give each location a
+            ``"uri"`` (the assistant server's resource URI of the record).
+
+    Returns:
+        A dict of plain JSON values: ``verdict`` (a `Verdict` value),
+        ``similarity`` (0 to 1), ``locations`` (each with the record's
+        ``id``, ``span`` and ``source_span`` as ``[start, end]`` character
+        offsets into the record's text and the report's source, and the
+        report's ``text`` there), ``word_diff`` (`word_diff`),
+        ``differences`` (each with its ``kind``, ``quote_span`` and
+        ``quote_text`` in the quotation, and ``id``, ``span`` and ``text`` in
+        the record) and ``closest`` (for a quotation not found: each passage's
+        record ``ids``, ``similarity`` and ``text``).
+
+    Examples:
+        >>> import kzrights
+        >>> data = quote_check_json(kzrights.load("1.1.0").check_quote("Stop using kettling"))
+        >>> data["verdict"], [place["id"] for place in data["locations"]]
+        ('exact', ['recommendations.government.6'])
+    """
+
+    def location(place: Location) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": place.record.id}
+        if uri is not None:
+            data["uri"] = uri(place.record.id)
+        data["span"] = [place.span.start, place.span.end]
+        data["source_span"] = [place.source_span.start, place.source_span.end]
+        data["text"] = place.text
+        return data
+
+    return {
+        "verdict": check.verdict.value,
+        "similarity": check.similarity,
+        "locations": [location(place) for place in check.locations],
+        "word_diff": word_diff(check),
+        "differences": [
+            {
+                "kind": d.kind.value,
+                "quote_span": [d.quote_span.start, d.quote_span.end],
+                "quote_text": d.quote_text,
+                "id": d.record_id,
+                "span": [d.span.start, d.span.end],
+                "text": d.text,
+            }
+            for d in check.differences
+        ],
+        "closest": [
+            {"ids": [place.record.id for place in p.locations], "similarity": p.similarity, "text": p.text}
+            for p in check.closest
+        ],
+    }
+
+
 # ── tokens ─────────────────────────────────────────────────────────────────────
 
 _APOS = re.escape(_chars.APOSTROPHES)
@@ -212,8 +343,43 @@ _LETTERS = f"[^\\W_{_APOS}]+"
 _ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|…|\.\s?\.\s?\.(?:\s?\.)*"
 # a number is one word, with its thousands separators and decimal point: "2,000", "4.15"
 _NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"
-_WORD = f"{_NUMBER}|{_LETTERS}(?:[{_APOS}]{_LETTERS})*"
-_TOKEN = re.compile(f"(?P<ellipsis>{_ELLIPSIS})|(?P<word>{_WORD})|(?P<mark>[^\\s])")
+
+
+def _token_pattern(letters: str) -> re.Pattern[str]:
+    word = f"{_NUMBER}|{letters}(?:[{_APOS}]{letters})*"
+    return re.compile(f"(?P<ellipsis>{_ELLIPSIS})|(?P<word>{word})|(?P<mark>[^\\s])")
+
+
+_TOKEN = _token_pattern(_LETTERS)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _mark_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Patterns of a combining mark of the BMP, of one beyond it, and of the tokens of a text with marks.
+
+    A combining mark belongs to its letter's word (`_chars.is_word_char`):
+    a letter followed by a flood of marks that compose with nothing is one
+    word, not thousands of tokens.  Text without marks (after NFC, nearly
+    every text) is read with `_TOKEN`, which tries no mark after each word.
+    The BMP's marks are a class of their own, which the regex engine tests
+    as a bitmap; the class of the others is a list of ranges, tried in turn.
+    """
+    bmp, astral = (f"[{_chars._ranges(codes)}]" for codes in _chars._marks())
+    marks = f"(?:{bmp}|{astral})"
+    letters = f"{_LETTERS}(?:{marks}+[^\\W_{_APOS}]*)*"
+    return re.compile(bmp), re.compile(astral), _token_pattern(letters)
+
+
+def _has_mark(text: str) -> bool:
+    if text.isascii():
+        return False
+    bmp, astral, _ = _mark_patterns()
+    return bmp.search(text) is not None or (
+        _ASTRAL.search(text) is not None and astral.search(text) is not None
+    )
 
 
 class _Token(NamedTuple):
@@ -235,50 +401,70 @@ _CACHED_LENGTH = 64
 _word_forms = functools.lru_cache(maxsize=16_384)(_forms)
 
 
-def _tokens(text: str) -> tuple[list[_Token], list[int]]:
-    """The tokens of ``text``, and the token positions at which an ellipsis stood.
+def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
+    """The tokens of ``text``, the token positions at which an ellipsis stood, and the way back.
 
-    Offsets index ``text`` as given, whatever its normal form or invisible
-    characters.
+    Offsets index ``text`` as given when the way back is ``None`` (the common
+    case: ``text`` is in NFC, without invisible characters); otherwise they
+    index ``text`` normalised, and the way back (`_ToGiven`) turns tokens
+    into tokens with offsets into ``text`` as given.  It is left to the
+    caller, so that a quotation that is not found (a flood of combining marks
+    is one) never pays for it, token by token.
     """
     normal, back = _chars.nfc(text)
     visible = _chars.strip_invisible(normal)
-    kept: Sequence[int] = range(len(normal))
-    if len(visible) != len(normal):
-        kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
     tokens: list[_Token] = []
     ellipses: list[int] = []
     # a quotation repeats its words: each distinct one is looked up once (a
-    # plain dictionary that dies with the call), and the common case (nothing
-    # invisible, already NFC) skips the offset tables; a token costs a few
-    # hundred ns, which a quotation of 10,000 characters pays about 2,000 times
+    # plain dictionary that dies with the call); a token costs a few hundred
+    # ns, which a quotation of 4,000 characters pays up to 4,000 times
     forms: dict[str, tuple[str, str]] = {}
-    plain = back is None and isinstance(kept, range)
+    folded_marks: dict[str, str] = {}
     make = tuple.__new__
     append = tokens.append
-    for match in _TOKEN.finditer(visible):
+    pattern = _mark_patterns()[2] if _has_mark(visible) else _TOKEN
+    for match in pattern.finditer(visible):
         kind = match.lastgroup
         if kind == "ellipsis":
             ellipses.append(len(tokens))
             continue
         piece = match.group()
-        if plain:
-            start, end = match.span()
-        else:
-            start, end = kept[match.start()], kept[match.end() - 1] + 1
-            if back is not None:
-                start, end = back.start(start), back.end(end)
+        start, end = match.span()
         if kind == "word":
             both = forms.get(piece)
             if both is None:
                 both = forms[piece] = _word_forms(piece) if len(piece) <= _CACHED_LENGTH else _forms(piece)
             append(make(_Token, (both[0], both[1], piece, start, end, True)))
         else:
-            folded = _chars.fold_mark(piece)
+            folded = folded_marks.get(piece)
+            if folded is None:
+                folded = folded_marks[piece] = _chars.fold_mark(piece)
             if folded == "'":  # quote marks, scare quotes included, are typography
                 continue
             append(make(_Token, (folded, folded, piece, start, end, False)))
-    return tokens, ellipses
+    plain = back is None and len(visible) == len(normal)
+    return tokens, ellipses, None if plain else _ToGiven(normal, back)
+
+
+class _ToGiven:
+    """The way from offsets into a text normalised by `_tokens` back to the text as given."""
+
+    __slots__ = ("_back", "_normal")
+
+    def __init__(self, normal: str, back: _chars.Offsets | None) -> None:
+        self._normal = normal  # in NFC, with its invisible characters
+        self._back = back
+
+    def __call__(self, tokens: Sequence[_Token]) -> list[_Token]:
+        """``tokens`` with offsets into the text as given."""
+        kept = [i for i, char in enumerate(self._normal) if not _chars.is_invisible(char)]
+        moved = []
+        for token in tokens:
+            start, end = kept[token.start], kept[token.end - 1] + 1
+            if self._back is not None:
+                start, end = self._back.start(start), self._back.end(end)
+            moved.append(token._replace(start=start, end=end))
+        return moved
 
 
 _MARK_CLASS = f"[{re.escape(_chars.QUOTES + _chars.APOSTROPHES)}]"
@@ -311,10 +497,10 @@ _DIFFLIB_CELLS = 40_000
 # a hostile one of 10,000 characters (report words shuffled, an ellipsis
 # between each) would spend 300,000, tens of milliseconds, on passages it
 # does not match; beyond the budget a gap without anchors is one change
-_DIFFLIB_BUDGET = 80_000
+_DIFFLIB_BUDGET = 40_000
 # likewise the most tokens looked at for anchors, over every passage tried (a
 # 60-word quotation with an ellipsis needs about 1,000, the longest verbatim one 7,500)
-_ANCHOR_BUDGET = 12_000
+_ANCHOR_BUDGET = 6_000
 
 
 class _Budget:
@@ -529,7 +715,9 @@ class QuoteChecker:
         tokens: list[_Token] = []
         owners: list[int] = []  # the index of each token's record
         for number, record in enumerate(self._records):
-            found, _ = _tokens(record.text)
+            found, _, to_given = _tokens(record.text)
+            if to_given is not None:
+                found = to_given(found)
             tokens += found
             owners += [number] * len(found)
         self._tokens = tokens
@@ -553,18 +741,18 @@ class QuoteChecker:
         Raises:
             TypeError: If ``quote`` is not a str.
             ValueError: If it is empty.
-            InputTooLongError: If it is longer than `MAX_QUOTE_LENGTH` characters.
+            InputTooLongError: If it is longer than `MAX_CHECK_LENGTH` characters.
         """
-        check_text(quote, "quote", MAX_QUOTE_LENGTH)
+        check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)
         # locate() looks within one record: skip it for a quotation longer than any
         where = self._locator.locate(quote) if _solid_length(quote) <= self._longest else None
         if where is not None:
             verdict = Verdict.EXACT if where.exact else Verdict.EQUIVALENT
             return QuoteCheck(quote, verdict, (where,), 1.0)
-        tokens, ellipses = _tokens(quote)
+        tokens, ellipses, to_given = _tokens(quote)
         # punctuation (and ellipses) at either end belongs to the writer's sentence
         first = next((i for i, t in enumerate(tokens) if t.word), len(tokens))
-        last = max((i + 1 for i, t in enumerate(tokens) if t.word), default=first)
+        last = next((i + 1 for i in range(len(tokens) - 1, first - 1, -1) if tokens[i].word), first)
         core = tokens[first:last]
         marks = {e - first for e in ellipses if first < e < last}
         if not core:
@@ -576,6 +764,8 @@ class QuoteChecker:
         if best.similarity < ALTERED_SIMILARITY or best.matched < min(_MIN_MATCHED_WORDS, len(core)):
             closest = tuple(Passage(self._locations(c.lo, c.hi, quote), c.similarity) for c in candidates)
             return QuoteCheck(quote, Verdict.NOT_FOUND, similarity=best.similarity, closest=closest)
+        if to_given is not None:  # found: the differences give spans into the quotation as given
+            core = to_given(core)
         differences = self._differences(quote, core, marks, best)
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
