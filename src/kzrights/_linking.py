@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _chars
 from ._names import default_forms
 from .errors import LinkerError
 from .records import Ambiguity, Entity, EntityCategory, LinkingRules, Mention
@@ -212,10 +213,16 @@ class Engine:
         Without such a form the mentions depend on no other part of a
         longer text (the command line streams such text block by block).
         """
-        found, pending = self._matcher.scan(text)
-        if not pending:
-            return found, False
-        return self._decide(text, found, pending, unambiguous_only, about_kazakhstan, named_before), True
+        # invisible characters (a soft hyphen inside a name, a direction mark
+        # around it) mean nothing: the forms are found and decided in the
+        # visible text, then given back as spans of the text as given
+        shown, back = _chars.visible(text)
+        found, pending = self._matcher.scan(shown)
+        if pending:
+            found = self._decide(shown, found, pending, unambiguous_only, about_kazakhstan, named_before)
+        if back is not None:
+            found = _given_back(found, text, back)
+        return found, bool(pending)
 
     def _decide(
         self,
@@ -391,6 +398,22 @@ class Engine:
 
 # how far around a form a curated blocking name may reach (the longest is under 60 characters)
 _BLOCKING_REACH = 80
+
+
+# the offset that ends every ``resolved_by`` that names one
+_AT_OFFSET = re.compile(r" at (\d+)\Z")
+
+
+def _given_back(found: list[Mention], text: str, back: _chars.Offsets) -> list[Mention]:
+    """The mentions found in ``visible(text)``, as spans (and evidence offsets) of ``text`` itself."""
+    moved = []
+    for mention in found:
+        start, end = back.start(mention.start), back.end(mention.end)
+        why = mention.resolved_by
+        if why is not None:
+            why = _AT_OFFSET.sub(lambda at: f" at {back.start(int(at.group(1)))}", why)
+        moved.append(mention._replace(text=text[start:end], start=start, end=end, resolved_by=why))
+    return moved
 
 
 def _nearest(spans: list[tuple[int, int, str]], at: int) -> tuple[int, int, str] | None:
