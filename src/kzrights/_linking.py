@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _chars
+from ._matcher import InvisibleCharacter
 from ._names import default_forms
 from .errors import LinkerError
 from .records import Ambiguity, Entity, EntityCategory, LinkingRules, Mention
@@ -216,8 +217,12 @@ class Engine:
         # invisible characters (a soft hyphen inside a name, a direction mark
         # around it) mean nothing: the forms are found and decided in the
         # visible text, then given back as spans of the text as given
-        shown, back = _chars.visible(text)
-        found, pending = self._matcher.scan(shown)
+        shown, back = text, None
+        try:
+            found, pending = self._matcher.scan(text)
+        except InvisibleCharacter:
+            shown, back = _chars.visible(text)
+            found, pending = self._matcher.scan(shown)
         if pending:
             found = self._decide(shown, found, pending, unambiguous_only, about_kazakhstan, named_before)
         if back is not None:

@@ -693,7 +693,7 @@ def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
     """Rebuild a `MentionList` from the flat fields `MentionList.__reduce_ex__` gives."""
     # zip over one iterator, once per field: each row takes the next row's values
     # (not strict: the flat form is this module's own, and a check per row costs)
-    return MentionList(map(_NEW_MENTION, zip(*[iter(values)] * _MENTION_WIDTH)))
+    return MentionList(map(_NEW_MENTION, zip(*[iter(values)] * _MENTION_WIDTH, strict=False)))
 
 
 class MentionList(list[Mention]):
