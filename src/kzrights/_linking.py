@@ -99,6 +99,7 @@ class Engine:
 
     __slots__ = (
         "_blocking",
+        "_blocking_texts",
         "_by_id",
         "_context_ids",
         "_entities",
@@ -118,6 +119,7 @@ class Engine:
     _kazakh_ids: frozenset[str]
     _words: re.Pattern[str] | None
     _blocking: re.Pattern[str] | None
+    _blocking_texts: tuple[str, ...] | None
     _titles: frozenset[str]
     _function: frozenset[str]
 
@@ -155,6 +157,10 @@ class Engine:
         set_(self, "_kazakh_ids", frozenset(kazakh_ids) | frozenset(rules.context_entity_ids))
         set_(self, "_words", _words_pattern(rules.context_words))
         set_(self, "_blocking", _words_pattern(rules.blocking_names, re.IGNORECASE))
+        # a blocking name that contains a form contains its words: most forms are
+        # in none, and need no search of the text around them (none of a stem)
+        stems = any(name.endswith("*") for name in rules.blocking_names)
+        set_(self, "_blocking_texts", None if stems else tuple(map(_spaced, rules.blocking_names)))
         set_(self, "_titles", frozenset(t.casefold() for t in rules.titles))
         set_(self, "_function", frozenset(w.casefold() for w in rules.function_words))
 
@@ -295,6 +301,11 @@ class Engine:
         """Whether a curated blocking name longer than the form contains it (looked for around it only)."""
         if self._blocking is None:
             return False
+        texts = self._blocking_texts
+        if texts is not None:
+            form = _spaced(mention.text)
+            if not any(form in name for name in texts):
+                return False
         start, end = mention.start, mention.end
         low = max(0, start - _BLOCKING_REACH)
         for b in self._blocking.finditer(text, low, min(len(text), end + _BLOCKING_REACH)):
@@ -399,6 +410,11 @@ class Engine:
         if why is None:
             return None
         return mention._replace(form=form, resolved_by=why)
+
+
+def _spaced(text: str) -> str:
+    """``text`` lowercased as the regex engine's IGNORECASE compares it, with one space between words."""
+    return " ".join(_chars.same_length_lower(text).split())
 
 
 # how far around a form a curated blocking name may reach (the longest is under 60 characters)
