@@ -84,7 +84,8 @@ _INVISIBLE = frozenset(_chars.INVISIBLE)
 # the one invisible character that is a combining mark, so never a character before a name
 _INVISIBLE_MARK = "\u034f"
 # after a character before a name that starts no name: was it an invisible one?
-_AFTER_INVISIBLE = "|(?<=[" + re.escape(_chars.INVISIBLE) + "])"
+# (a branch of the trie's top node, so no group of its own to enter on every try)
+_AFTER_INVISIBLE = "(?<=[" + re.escape(_chars.INVISIBLE) + "])"
 
 
 def _is_multiword(alias: str) -> bool:
@@ -126,7 +127,8 @@ _END = ""  # a trie key that marks the end of a name
 _END_OF_NAME = "(?![^\\W" + re.escape(_chars.APOSTROPHES) + "])"
 
 
-def _trie_regex(words: Iterable[str]) -> str:
+def _trie_regex(words: Iterable[str], last: str | None = None) -> str:
+    """One regex for the words, following their trie; ``last`` is one more branch at the top, tried last."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = trie
@@ -135,14 +137,14 @@ def _trie_regex(words: Iterable[str]) -> str:
         node[_END] = {}
     # a name ends where no letter or digit follows; an apostrophe may follow, whatever
     # Unicode calls it (ʼ is a letter to it); Matcher.find sees to combining marks
-    return _node_regex(trie, _END_OF_NAME, top=True)
+    return _node_regex(trie, _END_OF_NAME, top=True, last=last)
 
 
 def _edge(char: str) -> str:
     return _EDGES.get(char) or re.escape(char)
 
 
-def _node_regex(node: dict[str, dict], end: str, top: bool = False) -> str:  # type: ignore[type-arg]
+def _node_regex(node: dict[str, dict], end: str, top: bool = False, last: str | None = None) -> str:  # type: ignore[type-arg]
     """The regex of a trie node: one branch per next character, the end of a name last.
 
     At the top, the branches for characters beyond Latin (Cyrillic, …) are
@@ -164,6 +166,8 @@ def _node_regex(node: dict[str, dict], end: str, top: bool = False) -> str:  # t
         # accept here only if the name ends at a word boundary; tried last,
         # so that a longer name through this node wins
         branches.append(end)
+    if last is not None:
+        branches.append(last)
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
@@ -234,7 +238,9 @@ class Matcher:
 
     def _compile(self) -> None:
         exact, folded = self._exact, self._folded
-        trie = _trie_regex(set(folded) | {_chars.same_length_lower(form) for form in exact} or {"\x00"})
+        words = set(folded) | {_chars.same_length_lower(form) for form in exact} or {"\x00"}
+        trie = _trie_regex(words)
+        scan = _trie_regex(words, last=_AFTER_INVISIBLE)
         # what may precede a name: any non-word character of the BMP, which the
         # engine tests with a bitmap; for texts with characters beyond the BMP,
         # any of those too (a slower class; _keep checks they are not letters)
@@ -242,10 +248,8 @@ class Matcher:
         # a character before a name that starts none is tested for invisibility
         # there (one class test, in C): the scan that meets one stops, and the
         # caller reads the visible text (`scan`), so text without any pays nothing more
-        self._anywhere = re.compile(bmp + "(?:(" + trie + ")" + _AFTER_INVISIBLE + ")")
-        self._anywhere_astral = re.compile(
-            bmp[:-1] + "\U00010000-\U0010ffff](?:(" + trie + ")" + _AFTER_INVISIBLE + ")"
-        )
+        self._anywhere = re.compile(bmp + "(" + scan + ")")
+        self._anywhere_astral = re.compile(bmp[:-1] + "\U00010000-\U0010ffff](" + scan + ")")
         self._head = re.compile("(" + trie + ")")
         self._folded_only = re.compile("(" + _trie_regex(folded or {"\x00"}) + ")")
 
@@ -334,7 +338,7 @@ class Matcher:
         for match in pattern.finditer(low, head.end() if head is not None else 0):
             key = match.group(1)
             start, end = match.span(1)
-            if key is None or low[start - 1] in invisible:
+            if not key or low[start - 1] in invisible:
                 raise InvisibleCharacter
             surface = text[start:end]
             sense = folded_get(key) or exact_get(surface)
