@@ -558,3 +558,22 @@ def test_essays_are_not_matched_by_name():
         "entities.amangeldy-shormanbayev",
         "entities.anna-gussarova",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Mazhilis met. Tourists saw the Houses of Parliament.",
+        "The Mazhilis met. Tourists saw the HOUSES OF PARLIAMENT.",
+        "The Mazhilis met. Tourists saw the Houses of\n  Parliament.",
+    ],
+)
+def test_a_curated_blocking_name_blocks_a_form_in_any_case_and_spacing(text):
+    """A form inside a curated blocking name ("Houses of Parliament") is not linked, in any case or spacing.
+
+    Only the curated name blocks here ("of" is a function word), so this also
+    checks the quick test that rules out forms no blocking name contains.
+    """
+    assert [m.entity_id for m in kzrights.annotate(text)] == ["entities.mazhilis"]
+    plain = "The Mazhilis met. Tourists saw the Parliament."
+    assert [m.entity_id for m in kzrights.annotate(plain)] == ["entities.mazhilis", "entities.parliament"]

@@ -61,7 +61,13 @@ def test_annotate_gives_the_same_entities_whatever_the_normal_form_and_the_junk(
     (a letter where a word character is glued on); the text given has names
     decomposed at random and the junk itself.
     """
-    plain = _join([(kind, "x" if kind in ("junk", "glued") else nfc(text)) for (kind, text), _ in pieces])
+    # an invisible character means nothing: the plain text leaves it out (its spaces stay)
+    plain = _join(
+        [
+            (kind, "" if text in _chars.INVISIBLE else "x" if kind in ("junk", "glued") else nfc(text))
+            for (kind, text), _ in pieces
+        ]
+    )
     given_text = _join(
         [(kind, nfd(text) if decompose and kind == "name" else text) for (kind, text), decompose in pieces]
     )
@@ -225,7 +231,87 @@ NON_WORD_JUNK = ["🙂", "\ud800", "\u200b", "\u00ad", "\u200f"]
 )
 def test_junk_that_is_no_word_changes_no_link_of_the_newest_release(pieces):
     """Under the newest release's linking rules an emoji or invisible mark between words is no evidence."""
-    plain = _join([(kind, "x" if kind == "junk" else text) for kind, text in pieces])
+    plain = _join(
+        [(kind, "" if text in _chars.INVISIBLE else "x" if kind == "junk" else text) for kind, text in pieces]
+    )
     given_text = _join(pieces)
     expected = [(m.entity_id, m.text, m.resolved_by is None) for m in kzrights.annotate(plain)]
     assert [(m.entity_id, m.text, m.resolved_by is None) for m in kzrights.annotate(given_text)] == expected
+
+
+NEWEST = kzrights.load()
+NEWEST_NAMES = sorted({form.text for e in NEWEST.entities for form in e.forms if not form.generated})
+NEWEST_NAMES += sorted({form.text for e in NEWEST.entities for form in e.forms if form.generated})[::40]
+NEWS_WORDS = [*FILLERS, "Kazakhstan", "Mr", "European", "of the United States", "по", "с", "Mazhilis"]
+EVERY_INVISIBLE = list(_chars.INVISIBLE)
+
+
+def _visible_offset(text: str, offset: int) -> int:
+    """Where ``offset`` of ``text`` falls once its invisible characters are left out."""
+    return len(_chars.strip_invisible(text[:offset]))
+
+
+def _seen_as_visible(text: str, mention: kzrights.Mention) -> tuple[object, ...]:
+    """A mention of ``text`` as it would be in ``text`` without its invisible characters."""
+    why = mention.resolved_by
+    if why is not None and " at " in why:
+        head, _, at = why.rpartition(" at ")
+        why = f"{head} at {_visible_offset(text, int(at))}"
+    return (
+        mention.entity_id,
+        _chars.strip_invisible(mention.text),
+        _visible_offset(text, mention.start),
+        _visible_offset(text, mention.end),
+        mention.form,
+        why,
+    )
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.one_of(st.sampled_from(NEWEST_NAMES), st.sampled_from(NEWS_WORDS)), min_size=1, max_size=10),
+    st.lists(st.tuples(st.integers(0, 400), st.sampled_from(EVERY_INVISIBLE)), min_size=1, max_size=6),
+)
+def test_invisible_characters_anywhere_change_no_mention(words, insertions):
+    """Invisible characters anywhere, inside names or around them, change no entity, form or evidence.
+
+    Each mention is a span of the text as given that covers the whole visible
+    name and never starts or ends on an invisible character; left out, the
+    invisible characters leave exactly the mentions of the clean text.
+    """
+    clean = " ".join(words)
+    spoiled = clean
+    for at, char in sorted(insertions, reverse=True):
+        at %= len(clean) + 1
+        spoiled = spoiled[:at] + char + spoiled[at:]
+    expected = [
+        (m.entity_id, m.text, m.start, m.end, m.form, m.resolved_by) for m in kzrights.annotate(clean)
+    ]
+    found = kzrights.annotate(spoiled)
+    assert [_seen_as_visible(spoiled, m) for m in found] == expected
+    for mention in found:
+        assert spoiled[mention.start : mention.end] == mention.text
+        assert not _chars.is_invisible(mention.text[0])
+        assert not _chars.is_invisible(mention.text[-1])
+    only_safe = [(m.entity_id, m.text) for m in kzrights.annotate(clean, unambiguous_only=True)]
+    found_safe = kzrights.annotate(spoiled, unambiguous_only=True)
+    assert [(m.entity_id, _chars.strip_invisible(m.text)) for m in found_safe] == only_safe
+
+
+@pytest.mark.parametrize(
+    ("spoiled", "name"),
+    [
+        ("Toka\u00adyev said", "Toka\u00adyev"),  # a soft hyphen, as a PDF or a word processor leaves it
+        ("To\u200bka\u200dyev said", "To\u200bka\u200dyev"),  # zero-width space and joiner
+        ("\u200fTokayev\u200e said", "Tokayev"),  # direction marks around the name stay out of it
+        ("Ток\u00adаев заявил", "Ток\u00adаев"),
+        ("Kassym-\u2060Jomart Toka\u00adyev said", "Kassym-\u2060Jomart Toka\u00adyev"),
+    ],
+)
+def test_a_name_with_invisible_characters_is_found_whole(spoiled, name):
+    """annotate(), entity() and mentions_of() find the name as they do clean; the span is all of it."""
+    found = kzrights.annotate(spoiled)
+    assert [(m.entity_id, m.text) for m in found] == [("entities.kassym-jomart-tokayev", name)]
+    assert spoiled[found[0].start : found[0].end] == name
+    assert NEWEST.entity(name).id == "entities.kassym-jomart-tokayev"
+    assert NEWEST.mentions_of(name) == NEWEST.mentions_of("Tokayev")

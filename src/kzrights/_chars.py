@@ -11,7 +11,7 @@ take every table and every small rule from here:
   fold each group onto one mark;
 - `INVISIBLE`: characters that take no room on the page (zero-width
   space, soft hyphen, direction marks, …), which `strip_invisible`
-  drops;
+  drops, and `visible` drops keeping the way back to the text as given;
 - `is_word_char`: letters, digits *and combining marks* (never an
   apostrophe, even one Unicode calls a letter), so that a word (a name, a
   quotation, a search term) never ends between a letter and its accent;
@@ -57,6 +57,7 @@ __all__ = [
     "strip_diacritics",
     "strip_invisible",
     "transliterate",
+    "visible",
 ]
 
 APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u02b9"
@@ -153,6 +154,46 @@ def strip_invisible(text: str) -> str:
     if text.isascii() or not _has_any(text, INVISIBLE):
         return text
     return text.translate(_DROP_INVISIBLE)
+
+
+@functools.lru_cache(maxsize=1)
+def _invisible_runs() -> re.Pattern[str]:
+    return re.compile("[" + re.escape(INVISIBLE) + "]+")
+
+
+def visible(text: str) -> tuple[str, Offsets | None]:
+    r"""Return ``text`` without the characters of `INVISIBLE`, and the way back to its offsets.
+
+    A name with a soft hyphen or a zero-width space inside ("Toka\u00adyev")
+    is the name: the matcher reads the visible text, and `Offsets` gives
+    each span back in the text as given, covering the whole visible name
+    (never starting or ending on an invisible character around it).
+
+    Returns:
+        ``(text, None)`` when ``text`` has no invisible character (checked
+        without copying; an ASCII text has none); otherwise the visible text
+        and an `Offsets`.
+
+    Examples:
+        >>> shown, back = visible("\u200bToka\u00adyev said")
+        >>> shown, back.start(0), back.end(7)
+        ('Tokayev said', 1, 9)
+    """
+    if text.isascii() or not _has_any(text, INVISIBLE):
+        return text, None
+    pieces: list[str] = []
+    # each run of invisible characters is a cluster that is empty in the visible text
+    clusters: list[tuple[int, int, int, int]] = []
+    done = 0  # how far the given text has been copied
+    length = 0  # the length of the visible text so far
+    for match in _invisible_runs().finditer(text):
+        start, end = match.span()
+        pieces.append(text[done:start])
+        length += start - done
+        clusters.append((length, length, start, end))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), Offsets(clusters)
 
 
 def is_invisible(char: str) -> bool:
@@ -267,11 +308,14 @@ def same_length_lower(text: str) -> str:
 
 
 class Offsets:
-    """The way back from offsets into `nfc`'s text to offsets into the text as given.
+    """The way back from offsets into `nfc`'s or `visible`'s text to offsets into the text as given.
 
     Each run of a base character and its combining marks that normalisation
     changed is one cluster; an offset that falls inside a cluster is moved to
-    its edge, so that a span never splits a letter from its marks.
+    its edge, so that a span never splits a letter from its marks.  A run of
+    invisible characters is a cluster that is empty in the visible text: a
+    span starting at it starts after the run, and one ending at it ends
+    before the run.
     """
 
     __slots__ = ("_given", "_normal")

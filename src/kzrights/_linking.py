@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _chars
+from ._matcher import InvisibleCharacter
 from ._names import default_forms
 from .errors import LinkerError
 from .records import Ambiguity, Entity, EntityCategory, LinkingRules, Mention
@@ -97,6 +99,7 @@ class Engine:
 
     __slots__ = (
         "_blocking",
+        "_blocking_texts",
         "_by_id",
         "_context_ids",
         "_entities",
@@ -116,6 +119,7 @@ class Engine:
     _kazakh_ids: frozenset[str]
     _words: re.Pattern[str] | None
     _blocking: re.Pattern[str] | None
+    _blocking_texts: tuple[str, ...] | None
     _titles: frozenset[str]
     _function: frozenset[str]
 
@@ -153,6 +157,10 @@ class Engine:
         set_(self, "_kazakh_ids", frozenset(kazakh_ids) | frozenset(rules.context_entity_ids))
         set_(self, "_words", _words_pattern(rules.context_words))
         set_(self, "_blocking", _words_pattern(rules.blocking_names, re.IGNORECASE))
+        # a blocking name that contains a form contains its words: most forms are
+        # in none, and need no search of the text around them (none of a stem)
+        stems = any(name.endswith("*") for name in rules.blocking_names)
+        set_(self, "_blocking_texts", None if stems else tuple(map(_spaced, rules.blocking_names)))
         set_(self, "_titles", frozenset(t.casefold() for t in rules.titles))
         set_(self, "_function", frozenset(w.casefold() for w in rules.function_words))
 
@@ -212,10 +220,20 @@ class Engine:
         Without such a form the mentions depend on no other part of a
         longer text (the command line streams such text block by block).
         """
-        found, pending = self._matcher.scan(text)
-        if not pending:
-            return found, False
-        return self._decide(text, found, pending, unambiguous_only, about_kazakhstan, named_before), True
+        # invisible characters (a soft hyphen inside a name, a direction mark
+        # around it) mean nothing: the forms are found and decided in the
+        # visible text, then given back as spans of the text as given
+        shown, back = text, None
+        try:
+            found, pending = self._matcher.scan(text)
+        except InvisibleCharacter:
+            shown, back = _chars.visible(text)
+            found, pending = self._matcher.scan(shown)
+        if pending:
+            found = self._decide(shown, found, pending, unambiguous_only, about_kazakhstan, named_before)
+        if back is not None:
+            found = _given_back(found, text, back)
+        return found, bool(pending)
 
     def _decide(
         self,
@@ -283,6 +301,11 @@ class Engine:
         """Whether a curated blocking name longer than the form contains it (looked for around it only)."""
         if self._blocking is None:
             return False
+        texts = self._blocking_texts
+        if texts is not None:
+            form = _spaced(mention.text)
+            if not any(form in name for name in texts):
+                return False
         start, end = mention.start, mention.end
         low = max(0, start - _BLOCKING_REACH)
         for b in self._blocking.finditer(text, low, min(len(text), end + _BLOCKING_REACH)):
@@ -389,8 +412,29 @@ class Engine:
         return mention._replace(form=form, resolved_by=why)
 
 
+def _spaced(text: str) -> str:
+    """``text`` lowercased as the regex engine's IGNORECASE compares it, with one space between words."""
+    return " ".join(_chars.same_length_lower(text).split())
+
+
 # how far around a form a curated blocking name may reach (the longest is under 60 characters)
 _BLOCKING_REACH = 80
+
+
+# the offset that ends every ``resolved_by`` that names one
+_AT_OFFSET = re.compile(r" at (\d+)\Z")
+
+
+def _given_back(found: list[Mention], text: str, back: _chars.Offsets) -> list[Mention]:
+    """The mentions found in ``visible(text)``, as spans (and evidence offsets) of ``text`` itself."""
+    moved = []
+    for mention in found:
+        start, end = back.start(mention.start), back.end(mention.end)
+        why = mention.resolved_by
+        if why is not None:
+            why = _AT_OFFSET.sub(lambda at: f" at {back.start(int(at.group(1)))}", why)
+        moved.append(mention._replace(text=text[start:end], start=start, end=end, resolved_by=why))
+    return moved
 
 
 def _nearest(spans: list[tuple[int, int, str]], at: int) -> tuple[int, int, str] | None:

@@ -44,7 +44,15 @@ from .records import AliasForm, Ambiguity, Mention
 if TYPE_CHECKING:
     from .records import Entity
 
-__all__ = ["Candidate", "Matcher", "Pending", "Sense", "entity_matcher", "surface_variants"]
+__all__ = [
+    "Candidate",
+    "InvisibleCharacter",
+    "Matcher",
+    "Pending",
+    "Sense",
+    "entity_matcher",
+    "surface_variants",
+]
 
 Candidate = tuple[str, AliasForm, Ambiguity, bool]
 """One entity a surface form may name: ``(entity_id, form, ambiguity, generated)``."""
@@ -63,6 +71,21 @@ _EDGES = {
     "'": "[" + re.escape(_chars.APOSTROPHES) + "]",
     "-": "[" + re.escape(_chars.DASHES) + "]",
 }
+
+
+class InvisibleCharacter(Exception):
+    """`Matcher.scan` met an invisible character (`kzrights._chars.INVISIBLE`): scan the visible text.
+
+    A signal inside the linking engine, never raised to a user.
+    """
+
+
+_INVISIBLE = frozenset(_chars.INVISIBLE)
+# the one invisible character that is a combining mark, so never a character before a name
+_INVISIBLE_MARK = "\u034f"
+# after a character before a name that starts no name: was it an invisible one?
+# (a branch of the trie's top node, so no group of its own to enter on every try)
+_AFTER_INVISIBLE = "(?<=[" + re.escape(_chars.INVISIBLE) + "])"
 
 
 def _is_multiword(alias: str) -> bool:
@@ -104,7 +127,8 @@ _END = ""  # a trie key that marks the end of a name
 _END_OF_NAME = "(?![^\\W" + re.escape(_chars.APOSTROPHES) + "])"
 
 
-def _trie_regex(words: Iterable[str]) -> str:
+def _trie_regex(words: Iterable[str], last: str | None = None) -> str:
+    """One regex for the words, following their trie; ``last`` is one more branch at the top, tried last."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = trie
@@ -113,14 +137,14 @@ def _trie_regex(words: Iterable[str]) -> str:
         node[_END] = {}
     # a name ends where no letter or digit follows; an apostrophe may follow, whatever
     # Unicode calls it (ʼ is a letter to it); Matcher.find sees to combining marks
-    return _node_regex(trie, _END_OF_NAME, top=True)
+    return _node_regex(trie, _END_OF_NAME, top=True, last=last)
 
 
 def _edge(char: str) -> str:
     return _EDGES.get(char) or re.escape(char)
 
 
-def _node_regex(node: dict[str, dict], end: str, top: bool = False) -> str:  # type: ignore[type-arg]
+def _node_regex(node: dict[str, dict], end: str, top: bool = False, last: str | None = None) -> str:  # type: ignore[type-arg]
     """The regex of a trie node: one branch per next character, the end of a name last.
 
     At the top, the branches for characters beyond Latin (Cyrillic, …) are
@@ -142,6 +166,8 @@ def _node_regex(node: dict[str, dict], end: str, top: bool = False) -> str:  # t
         # accept here only if the name ends at a word boundary; tried last,
         # so that a longer name through this node wins
         branches.append(end)
+    if last is not None:
+        branches.append(last)
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
@@ -212,13 +238,18 @@ class Matcher:
 
     def _compile(self) -> None:
         exact, folded = self._exact, self._folded
-        trie = _trie_regex(set(folded) | {_chars.same_length_lower(form) for form in exact} or {"\x00"})
+        words = set(folded) | {_chars.same_length_lower(form) for form in exact} or {"\x00"}
+        trie = _trie_regex(words)
+        scan = _trie_regex(words, last=_AFTER_INVISIBLE)
         # what may precede a name: any non-word character of the BMP, which the
         # engine tests with a bitmap; for texts with characters beyond the BMP,
         # any of those too (a slower class; _keep checks they are not letters)
         bmp = _chars.nonword_bmp_class()
-        self._anywhere = re.compile(bmp + "(" + trie + ")")
-        self._anywhere_astral = re.compile(bmp[:-1] + "\U00010000-\U0010ffff](" + trie + ")")
+        # a character before a name that starts none is tested for invisibility
+        # there (one class test, in C): the scan that meets one stops, and the
+        # caller reads the visible text (`scan`), so text without any pays nothing more
+        self._anywhere = re.compile(bmp + "(" + scan + ")")
+        self._anywhere_astral = re.compile(bmp[:-1] + "\U00010000-\U0010ffff](" + scan + ")")
         self._head = re.compile("(" + trie + ")")
         self._folded_only = re.compile("(" + _trie_regex(folded or {"\x00"}) + ")")
 
@@ -229,22 +260,41 @@ class Matcher:
     def find(self, text: str) -> list[Mention]:
         """Return a [`Mention`][kzrights.records.Mention] for every name found in ``text``, in order.
 
-        Offsets index ``text`` as given, whatever its normal form.  A form
-        that is not safe is given as its first candidate, undecided: the
-        linker (`kzrights._linker`) uses `scan` and decides those.
+        Offsets index ``text`` as given, whatever its normal form and its
+        invisible characters.  A form that is not safe is given as its first
+        candidate, undecided: the linker (`kzrights._linker`) uses `scan`
+        and decides those.
         """
-        return self.scan(text)[0]
+        try:
+            return self.scan(text)[0]
+        except InvisibleCharacter:
+            shown, back = _chars.visible(text)
+            assert back is not None
+            return [
+                m._replace(
+                    text=text[back.start(m.start) : back.end(m.end)],
+                    start=back.start(m.start),
+                    end=back.end(m.end),
+                )
+                for m in self.scan(shown)[0]
+            ]
 
     def scan(self, text: str) -> tuple[list[Mention], Pending]:
         """Return the mentions found in ``text`` and those of them the rules must decide.
 
         The pending ones are ``(index, candidates)`` pairs; the mention at
         ``index`` holds the first candidate until a rule decides.
+
+        Raises:
+            InvisibleCharacter: If ``text`` has an invisible character where
+                it may hide a name; the caller scans `_chars.visible` text.
         """
         if text.isascii():
             # in NFC and without İ, as an ASCII text is (str.isascii reads a flag)
             normal, back, low = text, None, text.lower()
         else:
+            if _INVISIBLE_MARK in text:
+                raise InvisibleCharacter
             normal, back = _chars.nfc(text)
             low = _chars.same_length_lower(normal)
         pending: Pending = []
@@ -284,9 +334,12 @@ class Matcher:
         same = surfaces.setdefault
         is_mark = _chars.is_mark
         pattern = self._anywhere_astral if _has_astral(low) else self._anywhere
+        invisible = _INVISIBLE
         for match in pattern.finditer(low, head.end() if head is not None else 0):
-            start, end = match.span(1)
             key = match.group(1)
+            start, end = match.span(1)
+            if not key or low[start - 1] in invisible:
+                raise InvisibleCharacter
             surface = text[start:end]
             sense = folded_get(key) or exact_get(surface)
             if sense is not None and low[start - 1] < "\U00010000":

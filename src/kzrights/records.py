@@ -20,7 +20,7 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 import enum
 import functools
 import itertools
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, SupportsIndex
 
 import attrs
 
@@ -690,10 +690,10 @@ _MENTION_WIDTH = len(Mention._fields)
 
 
 def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
-    """Rebuild a `MentionList` from the flat fields `MentionList.__reduce__` gives."""
-    fields = iter(values)
+    """Rebuild a `MentionList` from the flat fields `MentionList.__reduce_ex__` gives."""
     # zip over one iterator, once per field: each row takes the next row's values
-    return MentionList(map(_NEW_MENTION, zip(*[fields] * _MENTION_WIDTH, strict=True)))
+    # (not strict: the flat form is this module's own, and a check per row costs)
+    return MentionList(map(_NEW_MENTION, zip(*[iter(values)] * _MENTION_WIDTH, strict=False)))
 
 
 class MentionList(list[Mention]):
@@ -709,8 +709,13 @@ class MentionList(list[Mention]):
 
     __slots__ = ()
 
-    def __reduce__(self) -> "tuple[Any, ...]":
-        if not set(map(type, self)) <= _ONLY_MENTIONS:
+    def __reduce_ex__(self, protocol: "SupportsIndex") -> "tuple[Any, ...]":
+        # __reduce_ex__ itself, not __reduce__: pickle calls it straight, without
+        # object.__reduce_ex__ looking for an override first (a process pool
+        # pickles one list per document)
+        if not self:
+            return (MentionList, ())
+        if not _ONLY_MENTIONS.issuperset(map(type, self)):
             # something else was put in: the flat form would not hold it
             return (MentionList, (list(self),))
         return (_mention_list, (tuple(itertools.chain.from_iterable(self)),))
