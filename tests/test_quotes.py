@@ -21,13 +21,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
 from kzrights.search.quotes import (
     ALTERED_SIMILARITY,
     MAX_CHECK_LENGTH,
+    MAX_MARKED_OMISSION,
     DifferenceKind,
     QuoteCheck,
     Verdict,
@@ -313,10 +314,66 @@ def test_long_and_hostile_quotations_end_with_a_verdict(words):
 
 @st.composite
 def slices(draw: st.DrawFn) -> tuple[kzrights.records.Record, str]:
+    """A stretch of a record from the start of a word to the end of one (cut at spaces)."""
     record = draw(st.sampled_from(RECORDS))
-    start = draw(st.integers(0, len(record.text) - 1))
-    end = draw(st.integers(start + 1, min(len(record.text), start + 400)))
-    return record, record.text[start:end]
+    text = record.text
+    starts = [0, *(m.end() for m in re.finditer(r"\s+", text))]
+    start = draw(st.sampled_from(starts))
+    ends = [m.start() for m in re.finditer(r"\s+", text) if start < m.start() <= start + 400] + [len(text)]
+    end = draw(st.sampled_from([e for e in ends if e > start] or [len(text)]))
+    return record, text[start:end]
+
+
+@st.composite
+def cuts(draw: st.DrawFn) -> tuple[kzrights.records.Record, str]:
+    """A stretch of a record that starts or ends inside a word ("dependent" of "independent")."""
+    record = draw(st.sampled_from(RECORDS))
+    text = record.text
+    inside = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
+    assume(inside)
+    cut = draw(st.sampled_from(inside))
+    if draw(st.booleans()):
+        start, end = cut, draw(st.integers(cut + 1, min(len(text), cut + 200)))
+    else:
+        start, end = draw(st.integers(max(0, cut - 200), cut - 1)), cut
+    return record, text[start:end]
+
+
+@settings(max_examples=200)
+@given(cuts())
+def test_a_quotation_cut_inside_a_word_is_never_exact_or_equivalent_there(found):
+    """Exact and equivalent mean whole words: "dependent trade unions" is no quotation of "independent …"."""
+    _record, quote = found
+    assume(quote.strip())
+    check = REPORT.check_quote(quote)
+    if check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT):
+        for place in check.locations:
+            text = place.record.text
+            assert not (
+                place.span.start and text[place.span.start - 1].isalnum() and text[place.span.start].isalnum()
+            )
+            assert not (
+                place.span.end < len(text)
+                and text[place.span.end - 1].isalnum()
+                and text[place.span.end].isalnum()
+            )
+
+
+@pytest.mark.parametrize(
+    ("quote", "report_has"),
+    [
+        ("dependent trade unions and striking workers", "independent"),
+        ("settled than its recent past", "unsettled"),
+        ("clear as to why there is a prohibition added", "unclear"),
+        ("registered groups", "unregistered"),
+        ("pervious to international influence", "impervious"),
+        ("human rights in Kazakhstan", "Kazakhstan’s"),
+    ],
+)
+def test_a_word_cut_at_either_end_is_not_the_report_word(quote, report_has):
+    """The fresh tester's cuts: the report's word is longer, so the quotation changes it."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict not in (Verdict.EXACT, Verdict.EQUIVALENT), check
 
 
 @given(slices())
@@ -540,3 +597,91 @@ def test_cli_help_states_the_limit():
     """`kzrights check-quote --help` gives the longest quotation it takes, the library's own limit."""
     out = run("--help")
     assert f"at most {MAX_CHECK_LENGTH:,} characters" in " ".join(out.stdout.split())
+
+
+# ── the fresh tester's findings (issue 16) ────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "€62 billion reserves in Kazakhstan’s National Oil Fund",  # the report has $62
+        "$2.43bn",  # the report has €2.43bn
+        "+16 designed to put pressure",  # the report has 2015-16
+    ],
+)
+def test_a_changed_symbol_at_either_edge_is_an_alteration(quote):
+    """Only sentence punctuation at the edges is the writer's: a currency sign or a sign is quoted."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert any(d.quote_text and d.quote_text in "€$+" for d in check.alterations)
+
+
+def test_sentence_punctuation_at_the_edges_stays_the_writers():
+    """A final "!" or "." where the report has ";" is still equivalent."""
+    check = REPORT.check_quote(
+        "Stop targeting NGOs with punitive tax inspections and burdensome reporting requirements!"
+    )
+    assert check.verdict is Verdict.EQUIVALENT
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "President Tokayev … will not … change",
+        "Tokayev … will not … reform",
+        "Kazakhstan … democracy … reform … rights",
+    ],
+)
+def test_an_ellipsis_does_not_stitch_distant_words(quote):
+    """A marked omission stays within one record or two adjacent ones, and MAX_MARKED_OMISSION words."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict not in (Verdict.EXACT, Verdict.EQUIVALENT)
+    for d in check.differences:
+        if d.kind is DifferenceKind.MARKED_OMISSION:
+            assert len(d.text.split()) <= MAX_MARKED_OMISSION
+    ids = [place.record.id for place in check.locations]
+    order = [record.id for record in RECORDS]
+    if ids:
+        assert order.index(ids[-1]) - order.index(ids[0]) <= 1, ids
+
+
+def test_a_faithful_ellipsis_quotation_is_matched_where_it_is_faithful():
+    """Of two passages that hold the words, the one the ellipsis fits is chosen (bug 5)."""
+    quote = "targeting NGOs with … tax inspections and burdensome reporting requirements;"
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT
+    assert [place.record.id for place in check.locations] == ["recommendations.government.1"]
+
+
+@pytest.mark.parametrize(
+    ("quote", "record", "changed"),
+    [
+        ("The right to freedom of assembly", "conclusions.p8.i5", "association"),
+        ("group not of adult citizens. The repeated harassment", "conclusions.p13", "group"),
+    ],
+)
+def test_a_simple_misquotation_is_altered_where_it_comes_from(quote, record, changed):
+    """One word changed is an alteration of its source, not a quotation not found (bug 6)."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert record in [place.record.id for place in check.locations]
+    assert any(changed in d.text for d in check.alterations)
+
+
+def test_a_no_break_space_for_a_space_is_equivalent_not_exact():
+    check = REPORT.check_quote("Stop\u00a0targeting NGOs")
+    assert check.verdict is Verdict.EQUIVALENT
+
+
+def test_a_quotation_of_invisible_characters_only_is_empty_like_whitespace():
+    for quote in ("\u200b\u200b", "  ", "\u200b \u2060"):
+        with pytest.raises(ValueError, match="quote is empty"):
+            REPORT.check_quote(quote)
+
+
+def test_an_altered_quotation_is_never_fully_similar():
+    """A quotation whose words are all there but whose punctuation differs is altered, below 1.00."""
+    check = REPORT.check_quote("Stop targeting NGOs with punitive tax inspections, and burdensome reporting")
+    assert check.verdict is Verdict.ALTERED
+    assert ALTERED_SIMILARITY <= check.similarity < 1.0
