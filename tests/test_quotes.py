@@ -509,9 +509,10 @@ def test_cli_colours_only_on_a_terminal():
         return b"".join(chunks).decode("utf-8")
 
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    coloured = on_terminal(env)
+    coloured = on_terminal({**env, "TERM": "xterm-256color"})
     assert re.search(r"\x1b\[31m\[-punitive-\]\x1b\[0m", coloured)
     assert "\x1b[" not in on_terminal({**env, "NO_COLOR": "1"})
+    assert "\x1b[" not in on_terminal({**env, "TERM": "dumb"})  # a terminal that shows no colour
 
 
 AGREED = [
@@ -536,7 +537,7 @@ def test_cli_json_is_the_assistant_servers_answer(quote):
     for place in answer["locations"]:
         assert place.pop("uri") == f"urn:kzrights:1.1.0:{place['id']}"
     assert answer.pop("safe_to_print") is (printed["verdict"] in ("exact", "equivalent"))
-    assert answer.pop("data_version") == "1.1.0"
+    assert answer.pop("data_version") == printed.pop("data_version") == "1.1.0"
     assert (answer.pop("citation") is None) == (printed["verdict"] == "not found")
     assert printed == answer
     assert printed["word_diff"] == word_diff(REPORT.check_quote(quote))
@@ -685,3 +686,91 @@ def test_an_altered_quotation_is_never_fully_similar():
     check = REPORT.check_quote("Stop targeting NGOs with punitive tax inspections, and burdensome reporting")
     assert check.verdict is Verdict.ALTERED
     assert ALTERED_SIMILARITY <= check.similarity < 1.0
+
+
+# ── the command line: the fresh tester's findings (issue 16) ──────────────────
+
+
+@pytest.mark.parametrize("args", [("--jsn", "x"), ("-x",), ()])
+def test_cli_usage_errors_have_their_own_status(args):
+    """A usage error exits 64, which no verdict has (2 is "not found"), with one line on stderr."""
+    out = run(*args)
+    assert out.returncode == 64, out
+    assert len(out.stderr.strip().splitlines()) == 1 and "usage" not in out.stdout
+
+
+def test_cli_a_quotation_that_starts_with_a_dash_goes_after_double_dash():
+    out = run("--", "-x")
+    assert out.returncode == 2 and out.stdout.startswith("not found")
+
+
+def test_cli_control_characters_are_shown_escaped_never_sent_to_the_terminal():
+    """An escape sequence in the quotation (a new window title here) is printed as text."""
+    out = run("punitive tax \x1b]0;PWNED\x07inspections and it should reduce")
+    assert out.returncode == 1, out.stderr
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", out.stdout)
+    assert "\\x1b]0;PWNED\\x07" in out.stdout
+
+
+def test_cli_an_argument_that_is_not_utf8_is_refused_like_stdin():
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "check-quote", b"\xffStop targeting NGOs"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert out.returncode == 3 and out.stdout == b""
+    assert (
+        out.stderr.decode()
+        == "kzrights: error: the quotation is not valid UTF-8 (character 0 of the argument)\n"
+    )
+
+
+def test_cli_json_names_the_data_release():
+    data = json.loads(run("--json", "Stop targeting NGOs", "--data-version", "1.1.0").stdout)
+    assert data["data_version"] == "1.1.0"
+    assert json.loads(run("--json", "Stop targeting NGOs").stdout)["data_version"] == kzrights.load().version
+
+
+def test_cli_an_endless_stdin_is_refused_after_the_limit():
+    """`yes | kzrights check-quote -` stops reading just past the limit: exit 3, and most is never read."""
+    import threading
+
+    line = b"Stop targeting NGOs\n" * 4096
+    written = [0]
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "check-quote", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,  # each write goes to the pipe: nothing left to flush once the reader stops
+    ) as process:
+
+        def feed() -> None:  # 200 MB unless the reader stops early
+            try:
+                for _ in range(200_000_000 // len(line)):
+                    process.stdin.write(line)
+                    written[0] += len(line)
+                process.stdin.close()
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out, err = process.stdout.read(), process.stderr.read()
+        process.wait(timeout=120)
+        writer.join(timeout=120)
+    assert process.returncode == 3
+    assert b"more than 4,000 characters long; the limit is 4,000" in err and out == b""
+    assert written[0] < 200_000_000  # refused before it was all read
+
+
+def test_cli_wraps_closest_passages_at_spaces_only():
+    """Each closest passage is printed whole: its lines joined again are the report's text."""
+    out = run("Kazakhstan has a vibrant and independent free press", "--data-version", "1.1.0")
+    assert out.returncode == 2
+    check = REPORT.check_quote("Kazakhstan has a vibrant and independent free press")
+    printed = out.stdout.split("closest")[1:]
+    for passage, block in zip(check.closest, printed, strict=True):
+        text = " ".join(" ".join(block.splitlines()[1:]).split())
+        assert text == " ".join(passage.text.split())
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80
