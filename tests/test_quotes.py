@@ -774,3 +774,21 @@ def test_cli_wraps_closest_passages_at_spaces_only():
         text = " ".join(" ".join(block.splitlines()[1:]).split())
         assert text == " ".join(passage.text.split())
     assert max(len(line) for line in out.stdout.splitlines()) <= 80
+
+
+def test_the_tutorial_cites_with_the_release_it_checked_against():
+    """The tutorial's `kzrights cite` command prints the citation it shows, of release 1.1.0 (bug 11)."""
+    import shlex
+
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    section = tutorial.split("## 5. Check a quotation, then cite it", 1)[1]
+    command, shown = re.search(
+        r"```sh\n(kzrights [^\n]*cite[^\n]*)\n```\s*```text\n(.*?)```", section, re.S
+    ).groups()
+    words = shlex.split(command)
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", *words[1:]], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == shown.split()
+    assert "[kzrights data 1.1.0, #conclusions.p12]" in " ".join(shown.split())
