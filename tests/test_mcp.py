@@ -334,6 +334,11 @@ def _session(errlog: Path) -> dict[str, Any]:
                 seen["bad"] = {tool: await call(session, tool, args) for tool, args in bad.items()}
                 seen["misquote"] = await call(session, "check_quote", {"quote": MISQUOTE})
                 seen["fabricated"] = await call(session, "check_quote", {"quote": FABRICATED})
+                seen["across"] = await call(session, "check_quote", {"quote": ACROSS})
+                try:
+                    await session.read_resource("urn:kzrights:1.1.0:")
+                except Exception as error:  # noqa: BLE001 - the SDK's MCPError, checked below
+                    seen["no id"] = error
                 try:
                     await session.read_resource("urn:kzrights:1.1.0:conclusions.p99")
                 except Exception as error:  # noqa: BLE001 - the SDK's MCPError, checked below
@@ -554,3 +559,47 @@ def test_the_input_schemas_state_the_librarys_own_limits():
 
     assert TOOLS["check_quote"]["inputSchema"]["properties"]["quote"]["maxLength"] == MAX_CHECK_LENGTH
     assert TOOLS["search"]["inputSchema"]["properties"]["query"]["maxLength"] == MAX_QUERY_LENGTH
+
+
+# ── the fresh tester's findings (issue 16) ────────────────────────────────────
+
+ACROSS = "the Government of Kazakhstan should: Stop targeting NGOs"  # a lead-in and its recommendation
+
+
+def test_a_quotation_across_two_records_is_cited_with_both(session):
+    """The citation of a quotation that runs across a boundary names every record it stands in."""
+    answer = session["across"].structured_content
+    ids = [place["id"] for place in answer["locations"]]
+    assert ids == ["recommendations.p1", "recommendations.government.1"]
+    assert answer["citation"].endswith(
+        "[kzrights data 1.1.0, #recommendations.p1, #recommendations.government.1]"
+    )
+    assert "recommendation 1 to the Government of Kazakhstan" in answer["citation"]
+
+
+def test_suggestions_for_a_malformed_iri_come_from_the_served_release(session):
+    """`urn:kzrights:1.1.0:` (no id) on a 1.1.0 server suggests 1.1.0 IRIs, never another release's."""
+    message = str(session["no id"])
+    assert "did you mean" in message and "urn:kzrights:1.1.0:" in message
+    assert not re.search(r"urn:kzrights:(?!1\.1\.0:)\d", message)
+
+
+def test_parse_record_iri_suggests_iris_of_the_release_it_names():
+    from kzrights.exports.iri import parse_record_iri
+
+    with pytest.raises(UnknownIdError) as raised:
+        parse_record_iri("urn:kzrights:1.1.0:")
+    assert "urn:kzrights:1.1.0:" in str(raised.value) and "1.3.0" not in str(raised.value)
+
+
+def test_recommendations_carry_their_sdg_targets_from_release_1_3_0():
+    """On a release with SDG links the tool gives each recommendation's targets; before it, no such key."""
+    answer = ToolBox("1.3.0").call("recommendations", {})
+    report = kzrights.load("1.3.0")
+    for item in answer["recommendations"]:
+        assert item["sdg_target_ids"] == list(report.get(item["id"]).sdg_target_ids)
+    assert any(item["sdg_target_ids"] for item in answer["recommendations"])
+    assert all(
+        "sdg_target_ids" not in item
+        for item in ToolBox("1.1.0").call("recommendations", {})["recommendations"]
+    )

@@ -21,13 +21,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
+from kzrights._chars import strip_invisible
 from kzrights.search.quotes import (
     ALTERED_SIMILARITY,
     MAX_CHECK_LENGTH,
+    MAX_MARKED_OMISSION,
     DifferenceKind,
     QuoteCheck,
     Verdict,
@@ -313,10 +315,66 @@ def test_long_and_hostile_quotations_end_with_a_verdict(words):
 
 @st.composite
 def slices(draw: st.DrawFn) -> tuple[kzrights.records.Record, str]:
+    """A stretch of a record from the start of a word to the end of one (cut at spaces)."""
     record = draw(st.sampled_from(RECORDS))
-    start = draw(st.integers(0, len(record.text) - 1))
-    end = draw(st.integers(start + 1, min(len(record.text), start + 400)))
-    return record, record.text[start:end]
+    text = record.text
+    starts = [0, *(m.end() for m in re.finditer(r"\s+", text))]
+    start = draw(st.sampled_from(starts))
+    ends = [m.start() for m in re.finditer(r"\s+", text) if start < m.start() <= start + 400] + [len(text)]
+    end = draw(st.sampled_from([e for e in ends if e > start] or [len(text)]))
+    return record, text[start:end]
+
+
+@st.composite
+def cuts(draw: st.DrawFn) -> tuple[kzrights.records.Record, str]:
+    """A stretch of a record that starts or ends inside a word ("dependent" of "independent")."""
+    record = draw(st.sampled_from(RECORDS))
+    text = record.text
+    inside = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
+    assume(inside)
+    cut = draw(st.sampled_from(inside))
+    if draw(st.booleans()):
+        start, end = cut, draw(st.integers(cut + 1, min(len(text), cut + 200)))
+    else:
+        start, end = draw(st.integers(max(0, cut - 200), cut - 1)), cut
+    return record, text[start:end]
+
+
+@settings(max_examples=200)
+@given(cuts())
+def test_a_quotation_cut_inside_a_word_is_never_exact_or_equivalent_there(found):
+    """Exact and equivalent mean whole words: "dependent trade unions" is no quotation of "independent …"."""
+    _record, quote = found
+    assume(quote.strip())
+    check = REPORT.check_quote(quote)
+    if check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT):
+        for place in check.locations:
+            text = place.record.text
+            assert not (
+                place.span.start and text[place.span.start - 1].isalnum() and text[place.span.start].isalnum()
+            )
+            assert not (
+                place.span.end < len(text)
+                and text[place.span.end - 1].isalnum()
+                and text[place.span.end].isalnum()
+            )
+
+
+@pytest.mark.parametrize(
+    ("quote", "report_has"),
+    [
+        ("dependent trade unions and striking workers", "independent"),
+        ("settled than its recent past", "unsettled"),
+        ("clear as to why there is a prohibition added", "unclear"),
+        ("registered groups", "unregistered"),
+        ("pervious to international influence", "impervious"),
+        ("human rights in Kazakhstan", "Kazakhstan’s"),
+    ],
+)
+def test_a_word_cut_at_either_end_is_not_the_report_word(quote, report_has):
+    """The fresh tester's cuts: the report's word is longer, so the quotation changes it."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict not in (Verdict.EXACT, Verdict.EQUIVALENT), check
 
 
 @given(slices())
@@ -452,9 +510,10 @@ def test_cli_colours_only_on_a_terminal():
         return b"".join(chunks).decode("utf-8")
 
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    coloured = on_terminal(env)
+    coloured = on_terminal({**env, "TERM": "xterm-256color"})
     assert re.search(r"\x1b\[31m\[-punitive-\]\x1b\[0m", coloured)
     assert "\x1b[" not in on_terminal({**env, "NO_COLOR": "1"})
+    assert "\x1b[" not in on_terminal({**env, "TERM": "dumb"})  # a terminal that shows no colour
 
 
 AGREED = [
@@ -479,7 +538,7 @@ def test_cli_json_is_the_assistant_servers_answer(quote):
     for place in answer["locations"]:
         assert place.pop("uri") == f"urn:kzrights:1.1.0:{place['id']}"
     assert answer.pop("safe_to_print") is (printed["verdict"] in ("exact", "equivalent"))
-    assert answer.pop("data_version") == "1.1.0"
+    assert answer.pop("data_version") == printed.pop("data_version") == "1.1.0"
     assert (answer.pop("citation") is None) == (printed["verdict"] == "not found")
     assert printed == answer
     assert printed["word_diff"] == word_diff(REPORT.check_quote(quote))
@@ -509,7 +568,8 @@ def test_hostile_quotations_up_to_the_limit_end_within_the_budget(parts, separat
 
     rng.shuffle(parts)
     quote = separator.join(parts)[:MAX_CHECK_LENGTH]
-    if not quote.strip():
+    # empty (whitespace or invisible characters only): a ValueError, tested on its own
+    if not strip_invisible(quote).strip():
         return
     cells: list[int] = []
     original = difflib.SequenceMatcher.__init__
@@ -540,3 +600,197 @@ def test_cli_help_states_the_limit():
     """`kzrights check-quote --help` gives the longest quotation it takes, the library's own limit."""
     out = run("--help")
     assert f"at most {MAX_CHECK_LENGTH:,} characters" in " ".join(out.stdout.split())
+
+
+# ── the fresh tester's findings (issue 16) ────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "€62 billion reserves in Kazakhstan’s National Oil Fund",  # the report has $62
+        "$2.43bn",  # the report has €2.43bn
+        "+16 designed to put pressure",  # the report has 2015-16
+    ],
+)
+def test_a_changed_symbol_at_either_edge_is_an_alteration(quote):
+    """Only sentence punctuation at the edges is the writer's: a currency sign or a sign is quoted."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert any(d.quote_text and d.quote_text in "€$+" for d in check.alterations)
+
+
+def test_sentence_punctuation_at_the_edges_stays_the_writers():
+    """A final "!" or "." where the report has ";" is still equivalent."""
+    check = REPORT.check_quote(
+        "Stop targeting NGOs with punitive tax inspections and burdensome reporting requirements!"
+    )
+    assert check.verdict is Verdict.EQUIVALENT
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "President Tokayev … will not … change",
+        "Tokayev … will not … reform",
+        "Kazakhstan … democracy … reform … rights",
+    ],
+)
+def test_an_ellipsis_does_not_stitch_distant_words(quote):
+    """A marked omission stays within one record or two adjacent ones, and MAX_MARKED_OMISSION words."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict not in (Verdict.EXACT, Verdict.EQUIVALENT)
+    for d in check.differences:
+        if d.kind is DifferenceKind.MARKED_OMISSION:
+            assert len(d.text.split()) <= MAX_MARKED_OMISSION
+    ids = [place.record.id for place in check.locations]
+    order = [record.id for record in RECORDS]
+    if ids:
+        assert order.index(ids[-1]) - order.index(ids[0]) <= 1, ids
+
+
+def test_a_faithful_ellipsis_quotation_is_matched_where_it_is_faithful():
+    """Of two passages that hold the words, the one the ellipsis fits is chosen (bug 5)."""
+    quote = "targeting NGOs with … tax inspections and burdensome reporting requirements;"
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT
+    assert [place.record.id for place in check.locations] == ["recommendations.government.1"]
+
+
+@pytest.mark.parametrize(
+    ("quote", "record", "changed"),
+    [
+        ("The right to freedom of assembly", "conclusions.p8.i5", "association"),
+        ("group not of adult citizens. The repeated harassment", "conclusions.p13", "group"),
+    ],
+)
+def test_a_simple_misquotation_is_altered_where_it_comes_from(quote, record, changed):
+    """One word changed is an alteration of its source, not a quotation not found (bug 6)."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert record in [place.record.id for place in check.locations]
+    assert any(changed in d.text for d in check.alterations)
+
+
+def test_a_no_break_space_for_a_space_is_equivalent_not_exact():
+    check = REPORT.check_quote("Stop\u00a0targeting NGOs")
+    assert check.verdict is Verdict.EQUIVALENT
+
+
+def test_a_quotation_of_invisible_characters_only_is_empty_like_whitespace():
+    for quote in ("\u200b\u200b", "  ", "\u200b \u2060"):
+        with pytest.raises(ValueError, match="quote is empty"):
+            REPORT.check_quote(quote)
+
+
+def test_an_altered_quotation_is_never_fully_similar():
+    """A quotation whose words are all there but whose punctuation differs is altered, below 1.00."""
+    check = REPORT.check_quote("Stop targeting NGOs with punitive tax inspections, and burdensome reporting")
+    assert check.verdict is Verdict.ALTERED
+    assert ALTERED_SIMILARITY <= check.similarity < 1.0
+
+
+# ── the command line: the fresh tester's findings (issue 16) ──────────────────
+
+
+@pytest.mark.parametrize("args", [("--jsn", "x"), ("-x",), ()])
+def test_cli_usage_errors_have_their_own_status(args):
+    """A usage error exits 64, which no verdict has (2 is "not found"), with one line on stderr."""
+    out = run(*args)
+    assert out.returncode == 64, out
+    assert len(out.stderr.strip().splitlines()) == 1 and "usage" not in out.stdout
+
+
+def test_cli_a_quotation_that_starts_with_a_dash_goes_after_double_dash():
+    out = run("--", "-x")
+    assert out.returncode == 2 and out.stdout.startswith("not found")
+
+
+def test_cli_control_characters_are_shown_escaped_never_sent_to_the_terminal():
+    """An escape sequence in the quotation (a new window title here) is printed as text."""
+    out = run("punitive tax \x1b]0;PWNED\x07inspections and it should reduce")
+    assert out.returncode == 1, out.stderr
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", out.stdout)
+    assert "\\x1b]0;PWNED\\x07" in out.stdout
+
+
+def test_cli_an_argument_that_is_not_utf8_is_refused_like_stdin():
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "check-quote", b"\xffStop targeting NGOs"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert out.returncode == 3 and out.stdout == b""
+    assert (
+        out.stderr.decode()
+        == "kzrights: error: the quotation is not valid UTF-8 (character 0 of the argument)\n"
+    )
+
+
+def test_cli_json_names_the_data_release():
+    data = json.loads(run("--json", "Stop targeting NGOs", "--data-version", "1.1.0").stdout)
+    assert data["data_version"] == "1.1.0"
+    assert json.loads(run("--json", "Stop targeting NGOs").stdout)["data_version"] == kzrights.load().version
+
+
+def test_cli_an_endless_stdin_is_refused_after_the_limit():
+    """`yes | kzrights check-quote -` stops reading just past the limit: exit 3, and most is never read."""
+    import threading
+
+    line = b"Stop targeting NGOs\n" * 4096
+    written = [0]
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "check-quote", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,  # each write goes to the pipe: nothing left to flush once the reader stops
+    ) as process:
+
+        def feed() -> None:  # 200 MB unless the reader stops early
+            try:
+                for _ in range(200_000_000 // len(line)):
+                    process.stdin.write(line)
+                    written[0] += len(line)
+                process.stdin.close()
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out, err = process.stdout.read(), process.stderr.read()
+        process.wait(timeout=120)
+        writer.join(timeout=120)
+    assert process.returncode == 3
+    assert b"more than 4,000 characters long; the limit is 4,000" in err and out == b""
+    assert written[0] < 200_000_000  # refused before it was all read
+
+
+def test_cli_wraps_closest_passages_at_spaces_only():
+    """Each closest passage is printed whole: its lines joined again are the report's text."""
+    out = run("Kazakhstan has a vibrant and independent free press", "--data-version", "1.1.0")
+    assert out.returncode == 2
+    check = REPORT.check_quote("Kazakhstan has a vibrant and independent free press")
+    printed = out.stdout.split("closest")[1:]
+    for passage, block in zip(check.closest, printed, strict=True):
+        text = " ".join(" ".join(block.splitlines()[1:]).split())
+        assert text == " ".join(passage.text.split())
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80
+
+
+def test_the_tutorial_cites_with_the_release_it_checked_against():
+    """The tutorial's `kzrights cite` command prints the citation it shows, of release 1.1.0 (bug 11)."""
+    import shlex
+
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    section = tutorial.split("## 5. Check a quotation, then cite it", 1)[1]
+    command, shown = re.search(
+        r"```sh\n(kzrights [^\n]*cite[^\n]*)\n```\s*```text\n(.*?)```", section, re.S
+    ).groups()
+    words = shlex.split(command)
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", *words[1:]], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == shown.split()
+    assert "[kzrights data 1.1.0, #conclusions.p12]" in " ".join(shown.split())

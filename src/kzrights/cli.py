@@ -6,7 +6,8 @@ a release takes ``--data-version`` to pin it; those that print data take
 
 Nothing the user does gives a traceback: bad input (an unknown id or
 version, a missing file, invalid UTF-8, an option a command does not use)
-exits with status 1 (2 for a usage error) and one line on stderr, which
+exits with status 1 (2 for a usage error; 3 and 64 for ``check-quote``,
+whose 1 and 2 are verdicts) and one line on stderr, which
 quotes at most about 80 characters of what it was given; Ctrl-C exits with
 status 130 and one line.  Output is never lost to the terminal's encoding:
 JSON falls back to ``\uXXXX`` escapes (still valid JSON) and text to
@@ -656,30 +657,81 @@ def _cite(args: argparse.Namespace) -> None:
     _emit(args, data, lambda: _wrap(citation))
 
 
+# ``check-quote`` exits with its verdict (0, 1, 2), 3 for a quotation it cannot check and
+# this (EX_USAGE of sysexits.h) for a usage error, since 2 is "not found" there
+_CHECK_QUOTE_USAGE = 64
+
+
 def _check_quote(args: argparse.Namespace) -> int:
     """``kzrights check-quote``: the verdict, where the quotation stands, and a word diff."""
     try:
-        quote = _read_quote("-") if args.quote == "-" else args.quote
-        check = _load(args).check_quote(quote)
+        quote = _read_quote("-") if args.quote == "-" else _argument_text(args.quote, "the quotation")
+        report = _load(args)
+        check = report.check_quote(quote)
     except (KzrightsError, _CliError, ValueError, TypeError, OSError) as exc:
         # 1 and 2 are verdicts here: a quotation that cannot be checked is 3
         _say(f"error: {exc}")
         return 3
     from .search.quotes import quote_check_json
 
-    data = quote_check_json(check)
-    colour = not args.json and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    data = {**quote_check_json(check), "data_version": report.version}
+    colour = (
+        not args.json
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM", "") != "dumb"
+    )
     _emit(args, data, lambda: _quote_report(check, colour))
     return check.verdict.exit_status
 
 
+def _argument_text(value: str, name: str) -> str:
+    """A command-line argument, refused if it was not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    bad = _SURROGATE.search(value)
+    if bad is not None:
+        raise _CliError(f"{name} is not valid UTF-8 (character {bad.start():,} of the argument)")
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _read_quote(name: str) -> str:
-    """The quotation on stdin, decoded as strict UTF-8 (as ``annotate`` reads it)."""
+    """The quotation on stdin, decoded as strict UTF-8 (as ``annotate`` reads it).
+
+    Reading stops as soon as the text is longer than check_quote's limit
+    (`kzrights.search.quotes.MAX_CHECK_LENGTH` characters): an endless
+    stdin (``yes | kzrights check-quote -``) is refused at once, in bounded
+    memory, with the error a long quotation gets.
+    """
+    from .search.quotes import _WHY_LIMIT, MAX_CHECK_LENGTH
+
     read, close = _open_input(name)
+    pieces: list[str] = []
+    held = 0
     try:
-        return "".join(_decoded(read, "stdin"))
+        # a character is at most 4 bytes: small blocks, so that little more than the limit is read
+        for text in _decoded(read, "stdin", 4 * MAX_CHECK_LENGTH + 4):
+            pieces.append(text)
+            held += len(text)
+            if held > MAX_CHECK_LENGTH:
+                raise _CliError(
+                    f"the quote is more than {MAX_CHECK_LENGTH:,} characters long; "
+                    f"the limit is {MAX_CHECK_LENGTH:,}: {_WHY_LIMIT}"
+                )
+        return "".join(pieces)
     finally:
         close()
+
+
+# C0 and C1 control characters (ESC, BEL, CR...) but the line feed, and the bidirectional
+# controls: what a quotation or a record could use to rewrite the terminal
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    r"""``text`` with every control character shown as an escape (``\x1b``), never sent to the terminal."""
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 # ANSI colours of the word diff on a terminal: dim for a marked omission (no alteration)
@@ -693,21 +745,49 @@ def _quote_report(check: Any, colour: bool) -> str:
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour and text else text
 
-    def paint_role(text: str, role: str) -> str:
-        return paint(text, _DIFF_COLOURS[role])
+    # each piece is wrapped first, whole words only, and shown with its control characters
+    # escaped; only then coloured, so that colour codes neither count as width nor get escaped
+    pieces: list[tuple[str, str]] = []
+
+    def mark_role(text: str, role: str) -> str:
+        pieces.append((_visible(text), _DIFF_COLOURS[role]))
+        return f"\x00{len(pieces) - 1}\x00"
 
     lines = [f"{check.verdict.value} ({check.similarity:.2f})"]
     for place in check.locations:
         lines.append(f"  {place.record.id} [{place.span.start}:{place.span.end}]")
     if check.locations:
-        lines += ["", _wrap(word_diff(check, paint_role), "    ")]
+        marked = _PLACEHOLDER.split(word_diff(check, mark_role))
+        # the diff's text with each marked piece in place, wrapped, then the pieces painted
+        plain = "".join(pieces[int(part)][0] if odd else _visible(part) for odd, part in _alternate(marked))
+        wrapped = _wrap(plain, "    ")
+        if colour:  # each piece where it stands, in order (one wrapped across lines stays plain)
+            out, cursor = [], 0
+            for text, code in pieces:
+                at = wrapped.find(text, cursor)
+                if at >= 0:
+                    out += [wrapped[cursor:at], paint(text, code)]
+                    cursor = at + len(text)
+            wrapped = "".join(out) + wrapped[cursor:]
+        lines += ["", wrapped]
         for d in check.differences:
-            said = d.quote_text or "(nothing)"
-            lines.append(_wrap(f"{d.kind.value}: {d.text or '(nothing)'!s} -> {said}", "      ", "  - "))
+            said = _visible(d.quote_text) or "(nothing)"
+            lines.append(
+                _wrap(f"{d.kind.value}: {_visible(d.text) or '(nothing)'} -> {said}", "      ", "  - ")
+            )
     for passage in check.closest:
         ids = ", ".join(place.record.id for place in passage.locations)
-        lines.append(_wrap(passage.text, "    ", f"  closest ({passage.similarity:.2f}) {ids}: "))
+        lines.append(f"  closest ({passage.similarity:.2f}) {ids}:")
+        lines.append(_wrap(_visible(passage.text), "    "))
     return "\n".join(lines)
+
+
+_PLACEHOLDER = re.compile("\x00(\\d+)\x00")
+
+
+def _alternate(parts: list[str]) -> Iterator[tuple[bool, str]]:
+    """``re.split``'s parts with a capturing group, each with whether it is a captured one."""
+    return ((bool(index % 2), part) for index, part in enumerate(parts))
 
 
 def _mcp(args: argparse.Namespace) -> None:
@@ -1008,9 +1088,14 @@ def _parser() -> argparse.ArgumentParser:
     check = add(
         "check-quote",
         _check_quote,
-        "check a quotation: exit 0 exact or equivalent, 1 altered, 2 not found, 3 if it cannot be checked",
+        "check a quotation: exit 0 exact or equivalent, 1 altered, 2 not found, 3 if it cannot be "
+        "checked, 64 for a usage error",
     )
-    check.add_argument("quote", help="the quotation (at most 4,000 characters), or - to read it from stdin")
+    check.add_argument(
+        "quote",
+        help="the quotation (at most 4,000 characters), or - to read it from stdin; "
+        "one that starts with - goes after --",
+    )
     add(
         "mcp",
         _mcp,
@@ -1036,9 +1121,27 @@ def _say(message: str) -> None:
         print(f"kzrights: {_shortened(message)}", file=sys.stderr, flush=True)
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand ``argv`` names, if any (the first argument that is no option or option value)."""
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument == "--data-version":
+            next(arguments, None)
+        elif argument == "--":
+            return next(arguments, None)
+        elif not argument.startswith("-"):
+            return argument
+    return None
+
+
 def _run(argv: list[str]) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:
+        if exit.code == 2 and _command_of(argv) == "check-quote":
+            raise SystemExit(_CHECK_QUOTE_USAGE) from None  # 2 is a verdict there
+        raise
     if args.command is None:
         args = parser.parse_args(["recommendations", *argv])
     if args.data_version is not None and not args.reads_release:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -449,22 +449,24 @@ class ToolBox:
                 raise UnknownIdError(theme, [t.id for t in report.themes], what="theme")
             on_theme = set(report.recommendations_on(theme))
             chosen = tuple(r for r in chosen if r in on_theme)
-        return {
-            "recommendations": [
-                {
-                    "id": r.id,
-                    "addressee": r.addressee.value,
-                    "number": r.number,
-                    "text": r.text,
-                    "lead_in": report.get(r.lead_in_id).text,  # type: ignore[union-attr]
-                    "theme_ids": list(r.theme_ids),
-                    "evidence_ids": list(r.evidence_ids),
-                    "uri": self.uri(r.id),
-                    "citation": _citation(report, r),
-                }
-                for r in chosen
-            ]
-        }
+        # the SDG targets each serves, from the release that links them (1.3.0)
+        with_sdgs = bool(report.sdg_targets)
+
+        def answer(r: Any) -> dict[str, Any]:
+            data = {
+                "id": r.id,
+                "addressee": r.addressee.value,
+                "number": r.number,
+                "text": r.text,
+                "lead_in": report.get(r.lead_in_id).text,  # type: ignore[union-attr]
+                "theme_ids": list(r.theme_ids),
+                "evidence_ids": list(r.evidence_ids),
+            }
+            if with_sdgs:
+                data["sdg_target_ids"] = list(r.sdg_target_ids)
+            return {**data, "uri": self.uri(r.id), "citation": _citation(report, r)}
+
+        return {"recommendations": [answer(r) for r in chosen]}
 
     # ── resources ──
 
@@ -521,7 +523,7 @@ class ToolBox:
                 "uri",
                 f"this server serves data release {self.version} only; ask for {prefix}<id>",
             )
-        return {"data_version": self.version, **self._record(parse_record_iri(uri).record_id)}
+        return {"data_version": self.version, **self._record(parse_record_iri(uri, self.version).record_id)}
 
     def _record(self, record_id: str) -> dict[str, Any]:
         from ._converter import unstructure
@@ -598,8 +600,22 @@ def _quote_answer(box: ToolBox, check: QuoteCheck) -> dict[str, Any]:
     return {
         **quote_check_json(check, box.uri),
         "safe_to_print": check.verdict.value in ("exact", "equivalent"),
-        "citation": _citation(box.report, check.locations[0].record) if check.locations else None,
+        "citation": _citation_of(box.report, [place.record for place in check.locations]),
     }
+
+
+def _citation_of(report: Report, records: Sequence[Any]) -> str | None:
+    """The pinned citation of a quotation's records: every one (two when it runs across a boundary)."""
+    if not records:
+        return None
+    if len(records) == 1:
+        return _citation(report, records[0])
+    located = [(record, _LOCATORS[record.kind]) for record in records if record.kind in _LOCATORS]
+    if not located:
+        return None
+    words = " and ".join(locator(record)[1] for record, locator in located)
+    pins = ", ".join(f"#{record.id}" for record, _ in located)
+    return f"{report.metadata.citation.rstrip('.')}, {words}. [kzrights data {report.version}, {pins}]"
 
 
 # ── the server ─────────────────────────────────────────────────────────────────

@@ -660,7 +660,10 @@ class Report(_Record):
 
         Quote marks, dashes, runs of whitespace and case do not matter.
         Where the quotation stands more than once, the occurrence closest to
-        it as given wins (an exact one first).
+        it as given wins (an exact one first).  It finds characters, not
+        words: "dependent trade unions" is found inside "independent trade
+        unions".  To know whether a writer quotes the report's words, use
+        `check_quote`, which never calls such a cut ``exact``.
 
         Examples:
             >>> import kzrights

@@ -75,7 +75,7 @@ def record_iri(version: str, record_id: str) -> str:
     return _iri(version, load(version).get(record_id).id)
 
 
-def parse_record_iri(value: str) -> RecordIri:
+def parse_record_iri(value: str, release: str | None = None) -> RecordIri:
     """Split a record IRI into its release and record id, checking both against the shipped data.
 
     The inverse of [`record_iri`][kzrights.exports.iri.record_iri]: ``kzrights.load(version).get(record_id)``
@@ -87,6 +87,9 @@ def parse_record_iri(value: str) -> RecordIri:
             (``"urn:KZRIGHTS:1.1.0:conclusions.p8"``), the version and the
             record id may not (but an SDG goal's or target's id, which
             [`Report.get`][kzrights.report.Report.get] finds in any case).
+        release: The data release whose IRIs the error suggests when
+            ``value`` is no well-formed IRI; by default the release ``value``
+            names, if it is a shipped one, else the newest.
 
     Returns:
         A [`RecordIri`][kzrights.exports.iri.RecordIri] ``(version, record_id)``.
@@ -112,8 +115,10 @@ def parse_record_iri(value: str) -> RecordIri:
     version, colon, record_id = value[len(IRI_PREFIX) :].partition(":")
     well_formed = colon and version and record_id and ":" not in record_id
     if not (prefix.isascii() and prefix.lower() == IRI_PREFIX and well_formed):
-        newest = load(versions()[-1])
-        known = (_iri(newest.version, r) for r in newest.ids())
+        # the closest IRIs of the release asked for, never of another one
+        shipped = versions()
+        suggested = load(release if release is not None else version if version in shipped else shipped[-1])
+        known = (_iri(suggested.version, r) for r in suggested.ids())
         raise UnknownIdError(value, known, what="record IRI")
     report = load(version)
     if record_id not in report:

@@ -4,17 +4,21 @@ A writer's quotation is compared with the report word by word and given one
 verdict (`Verdict`):
 
 - ``exact``: the report has these characters (in Unicode NFC, invisible
-  characters aside), as [`Report.locate`][kzrights.report.Report.locate] says;
+  characters aside), starting and ending on its word boundaries ("dependent"
+  cut from "independent" is no quotation of it, although
+  [`Report.locate`][kzrights.report.Report.locate] finds its characters);
 - ``equivalent``: the same words and punctuation in the same order, where only
   typography differs: which quote mark, apostrophe or dash, case, spacing
   (around dashes too, and across the break between two records), and
-  punctuation at either end of the quotation, which belongs to the writer's
-  sentence (a final "." where the report has ";");
+  sentence punctuation (``. , ; : ! ? …``) at either end of the quotation,
+  which belongs to the writer's sentence (a final "." where the report has
+  ";"); any other mark at an edge ("$", "€", "+") is quoted like a word;
 - ``altered``: found, but words or punctuation inside the quotation were
   omitted, added or changed; each change is a `Difference`.  Words left out
   where the quotation has an ellipsis ("…", "...", "[…]") are a *marked
-  omission*, reported as such; a quotation whose only differences are
-  marked omissions is ``equivalent``;
+  omission*, reported as such, if they are at most `MAX_MARKED_OMISSION`
+  words within one record or two adjacent ones; a quotation whose only
+  differences are marked omissions is ``equivalent``;
 - ``not found``: nothing in the report is close enough; `QuoteCheck.closest`
   ranks the nearest passages with their similarity.
 
@@ -56,12 +60,14 @@ from ._text import check_text, normalise
 from .locate import Location
 
 if TYPE_CHECKING:
+    from ..records import Record
     from ..report import Report
     from .locate import Locator
 
 __all__ = [
     "ALTERED_SIMILARITY",
     "MAX_CHECK_LENGTH",
+    "MAX_MARKED_OMISSION",
     "Difference",
     "DifferenceKind",
     "Passage",
@@ -106,7 +112,24 @@ _MAX_ANCHORS = 4_000
 _BUCKET = 8
 # tokens per diagonal bucket of the vote
 _MAX_GAP = 400
-# the most tokens a marked omission (an ellipsis) may stand for
+_TRIMS = 4
+_REFINE_LENGTH = 64
+# a quotation of at most this many tokens has its leading places ranked again by the words they share
+_REFINE_PLACES = 60
+# how many leading places
+# how many matches at each end of a passage may be let go to make it more similar
+# the most tokens the passage of a quotation with an ellipsis is looked for beyond its words
+MAX_MARKED_OMISSION = 100
+"""The most words of the report one ellipsis in a quotation may stand for.
+
+An ellipsis ("…", "...", "[…]") is a *marked omission* only if it stands
+for at most this many words and the quotation lies within one record or
+two adjacent ones; any other words left out are an unmarked omission, an
+alteration, and count against the similarity.  A writer's ellipsis leaves
+out a clause or a sentence (the longest in the labelled set,
+``tests/quotes.json``, stands for 73 words, most of a paragraph),
+not a page.
+"""
 
 
 class Verdict(str, enum.Enum):
@@ -379,6 +402,48 @@ def _has_mark(text: str) -> bool:
     bmp, astral, _ = _mark_patterns()
     return bmp.search(text) is not None or (
         _ASTRAL.search(text) is not None and astral.search(text) is not None
+    )
+
+
+# the end of a sentence or a clause, which a writer's own sentence may change at a quotation's edge
+_SENTENCE_PUNCTUATION = frozenset(".,;:!?…")
+
+
+def _edge_punctuation(token: _Token) -> bool:
+    """Whether ``token`` may stand at a quotation's edge as the writer's own punctuation."""
+    return not token.word and token.text in _SENTENCE_PUNCTUATION
+
+
+def _continues(text: str, at: int, step: int) -> bool:
+    """Whether the character at ``at`` carries on the word of its neighbour ``at - step``.
+
+    A letter or digit does; so does an apostrophe or a number's separator
+    ("Kazakhstan’s", "2,000", "4.15") with a word character beyond it.
+    """
+    if not 0 <= at < len(text):
+        return False
+    if _chars.is_word_char(text[at]):
+        return True
+    beyond = at + step
+    if not 0 <= beyond < len(text) or not _chars.is_word_char(text[beyond]):
+        return False
+    if text[at] in _chars.APOSTROPHES:
+        return True
+    return text[at] in ".," and text[beyond].isdigit() and text[at - step].isdigit()
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` neither starts nor ends inside one of ``text``'s words."""
+    if start >= end:
+        return False
+    first, last = text[start], text[end - 1]
+    if (_chars.is_word_char(first) and _continues(text, start - 1, -1)) or (
+        first in _chars.APOSTROPHES and start > 0 and _chars.is_word_char(text[start - 1])
+    ):
+        return False
+    return not (
+        (_chars.is_word_char(last) and _continues(text, end, 1))
+        or (last in _chars.APOSTROPHES and end < len(text) and _chars.is_word_char(text[end]))
     )
 
 
@@ -704,6 +769,8 @@ class _Aligned(NamedTuple):
     opcodes: Sequence[tuple[str, int, int, int, int]]  # quote token indexes vs report token indexes
     matched: int
     same_text: int  # matched tokens written the same way: the tie-break between passages
+    omissions: frozenset[int]  # the ellipses (quotation token positions) that stand for a marked omission
+    unmatched: int  # words of the passage the quotation lacks, unmarked
 
 
 class QuoteChecker:
@@ -744,15 +811,19 @@ class QuoteChecker:
             InputTooLongError: If it is longer than `MAX_CHECK_LENGTH` characters.
         """
         check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)
+        if not _chars.strip_invisible(quote).strip():
+            raise ValueError("quote is empty (it has only invisible characters)")
         # locate() looks within one record: skip it for a quotation longer than any
-        where = self._locator.locate(quote) if _solid_length(quote) <= self._longest else None
+        where = self._whole_words(quote) if _solid_length(quote) <= self._longest else None
         if where is not None:
-            verdict = Verdict.EXACT if where.exact else Verdict.EQUIVALENT
-            return QuoteCheck(quote, verdict, (where,), 1.0)
+            return QuoteCheck(quote, Verdict.EXACT if where.exact else Verdict.EQUIVALENT, (where,), 1.0)
         tokens, ellipses, to_given = _tokens(quote)
-        # punctuation (and ellipses) at either end belongs to the writer's sentence
-        first = next((i for i, t in enumerate(tokens) if t.word), len(tokens))
-        last = next((i + 1 for i in range(len(tokens) - 1, first - 1, -1) if tokens[i].word), first)
+        # sentence punctuation (and ellipses) at either end belongs to the writer's
+        # sentence; any other mark ("$", "€", "+", "%") is part of what is quoted
+        first = next((i for i, t in enumerate(tokens) if not _edge_punctuation(t)), len(tokens))
+        last = next(
+            (i + 1 for i in range(len(tokens) - 1, first - 1, -1) if not _edge_punctuation(tokens[i])), first
+        )
         core = tokens[first:last]
         marks = {e - first for e in ellipses if first < e < last}
         if not core:
@@ -770,7 +841,36 @@ class QuoteChecker:
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
         similarity = best.similarity if altered else 1.0
+        if altered and similarity >= 1.0:
+            # every word of the quotation is there, in order, yet it differs (punctuation, a
+            # word's form, a few words left out): the share of its tokens left as they are
+            changes = sum(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
+            share = round(max(0, len(core) - changes) / max(len(core), 1), 4)
+            similarity = min(0.9999, max(ALTERED_SIMILARITY, share))
         return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), similarity, differences)
+
+    def _whole_words(self, quote: str) -> Location | None:
+        """Where `Locator` finds ``quote`` starting and ending on the record's word boundaries, or ``None``.
+
+        ``locate()`` finds characters, so "dependent trade unions" stands inside
+        "independent trade unions"; a quotation cut from inside a word is no
+        quotation of it.  The place the report has character for character
+        (no-break and other spaces, dashes and quote marks as given, invisible
+        characters aside) is exact; any other is equivalent.
+        """
+        stripped, places = self._locator._places(quote)
+        best: tuple[int, Record, int, int] | None = None
+        for record, start, end in places:
+            if not _on_word_boundaries(record.text, start, end):
+                continue
+            text = record.text[start:end]
+            if text == stripped:
+                return self._locator._location(record, start, end, stripped)
+            # as locate() does: the place whose characters differ least from the quotation's
+            differing = sum(map(operator.ne, text, stripped)) + abs(len(text) - len(stripped))
+            if best is None or differing < best[0]:
+                best = (differing, record, start, end)
+        return None if best is None else self._locator._location(*best[1:], stripped)
 
     # ── finding and aligning passages ──
 
@@ -794,6 +894,22 @@ class QuoteChecker:
         if not votes:
             return []
         ranked = sorted(votes, key=lambda b: (-votes[b], b))
+        if len(core) <= _REFINE_LENGTH:
+            # a short quotation's rare words may stand together elsewhere ("freedom of assembly")
+            # while its source has most of its words, common ones too ("The right to freedom of
+            # association"): the leading places are ranked again by how many of its words they have
+            wanted = set(keys)
+            slack_words = _BUCKET + len(core) // 4
+            tokens = self._keys
+
+            def share(bucket: int) -> int:
+                at = bucket * _BUCKET
+                window = tokens[max(0, at - slack_words) : at + len(core) + slack_words + _BUCKET]
+                return len(wanted.intersection(window))
+
+            head = ranked[:_REFINE_PLACES]
+            shares = {bucket: share(bucket) for bucket in head}
+            ranked = sorted(head, key=lambda b: (-shares[b], -votes[b], b)) + ranked[_REFINE_PLACES:]
         results: list[_Aligned] = []
         seen: list[tuple[int, int]] = []
         slack = _BUCKET + len(core) // 4
@@ -815,33 +931,61 @@ class QuoteChecker:
             if aligned is not None:
                 seen.append((aligned.lo, aligned.hi))
                 results.append(aligned)
-            if len(results) >= _CLOSEST:
-                break
-        results.sort(key=lambda a: (-a.similarity, -a.same_text, a.lo))
-        return results
+        # equally similar: the passage with fewer words the quotation lacks, then the closer spelling
+        results.sort(key=lambda a: (-a.similarity, a.unmatched, -a.same_text, a.lo))
+        return results[:_CLOSEST]
 
     def _align_in(self, quote: _Quote, marks: set[int], lo: int, hi: int, budget: _Budget) -> _Aligned | None:
-        """The quotation aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches."""
-        blocks = _matching_blocks(quote.keys, self._keys[lo:hi], budget)
-        if not blocks:
+        """The quotation aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches.
+
+        A match at either end that lies apart from the rest ("group" matched
+        to a "groups" a sentence earlier) would stretch the passage: it is
+        let go while that makes the passage more similar (a few times a side).
+        """
+        found = _matching_blocks(quote.keys, self._keys[lo:hi], budget)
+        if not found:
             return None
-        start, end = lo + blocks[0][1], lo + blocks[-1][1] + blocks[-1][2]
+        blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
+        best = self._score(quote, marks, lo, hi, blocks)
+        for _ in range(2 * _TRIMS):
+            if len(blocks) < 2:
+                break
+            trials = [blocks[1:], blocks[:-1]]
+            scored = [(self._score(quote, marks, lo, hi, trial), trial) for trial in trials]
+            top, trial = max(scored, key=lambda pair: (pair[0].similarity, -pair[0].unmatched))
+            if (top.similarity, -top.unmatched) <= (best.similarity, -best.unmatched):
+                break
+            best, blocks = top, trial
+        return best
+
+    def _score(
+        self, quote: _Quote, marks: set[int], lo: int, hi: int, blocks: list[tuple[int, int, int]]
+    ) -> _Aligned:
+        """The passage ``blocks`` align (quotation position, report position, size), and its similarity."""
+        start, end = blocks[0][1], blocks[-1][1] + blocks[-1][2]
         # words of the quotation before the first match stand for report words just before it
         start = max(lo, start - blocks[0][0])
         tail = len(quote.keys) - (blocks[-1][0] + blocks[-1][2])
         end = min(hi, end + tail)
-        shift = start - lo  # the blocks hold in the trimmed passage: it keeps every one of them
-        blocks = [(i, j - shift, size) for i, j, size in blocks]
+        relative = [(i, j - start, size) for i, j, size in blocks]
         if marks:
-            blocks = _slide_to_marks(blocks, self._keys[start:end], marks)
-        opcodes = _opcodes(len(quote.keys), end - start, blocks)
+            relative = _slide_to_marks(relative, self._keys[start:end], marks)
+        opcodes = _opcodes(len(quote.keys), end - start, relative)
         words_before = quote.words_before
         matched = sum(words_before[i2] - words_before[i1] for tag, i1, i2, _, _ in opcodes if tag == "equal")
         quote_words = words_before[-1]
         passage_words = self._word_before[end] - self._word_before[start]
+        # an ellipsis marks an omission of a few words within one record or two adjacent ones
+        omissions: set[int] = set()
+        nearby = end <= start or self._owners[end - 1] - self._owners[start] <= 1
         for tag, i1, _, j1, j2 in opcodes:
-            if tag == "insert" and i1 in marks:  # marked omissions are no part of the comparison
-                passage_words -= self._word_before[start + j2] - self._word_before[start + j1]
+            if tag in ("insert", "replace") and i1 in marks and nearby:
+                left_out = self._word_before[start + j2] - self._word_before[start + j1]
+                if left_out > MAX_MARKED_OMISSION:
+                    continue
+                omissions.add(i1)
+                if tag == "insert":  # marked omissions are no part of the comparison
+                    passage_words -= left_out
         # the share of the quotation's words the passage has, in order; a passage more than
         # twice the quotation's length (marked omissions aside) counts for half its words
         similarity = matched / max(quote_words, passage_words / 2) if quote_words else 0.0
@@ -851,7 +995,10 @@ class QuoteChecker:
             for tag, i1, i2, j1, j2 in opcodes
             if tag == "equal"
         )
-        return _Aligned(round(similarity, 4), start, end, opcodes, matched, same_text)
+        unmatched = passage_words - matched
+        return _Aligned(
+            round(similarity, 4), start, end, opcodes, matched, same_text, frozenset(omissions), unmatched
+        )
 
     # ── reporting ──
 
@@ -885,7 +1032,9 @@ class QuoteChecker:
                             DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
                         )
                 continue
-            if tag in ("insert", "replace") and i1 in marks:
+            if tag in ("insert", "replace") and i1 in marks and i1 not in aligned.omissions:
+                used.add(i1)  # words left out beyond what an ellipsis may mark: an omission
+            elif tag in ("insert", "replace") and i1 in marks:
                 used.add(i1)
                 differences += self._difference(
                     DifferenceKind.MARKED_OMISSION, quote, core, i1, i1, base + j1, base + j2, marked=True
