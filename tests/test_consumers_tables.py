@@ -269,6 +269,14 @@ def test_datasette_command_line_as_the_how_to_shows(report, tmp_path):
     ]
     out = subprocess.run([*command, "/kzrights/records"], **run)
     assert 'name="_search"' in out.stdout and "Text records" in out.stdout
+    # with kzrights' plugin, installed with the package: the view ranks, best match first
+    out = subprocess.run(
+        [*command, "/kzrights/records_ranked.json?_search=kettling&_shape=array&_col=id"], **run
+    )
+    assert [row["id"] for row in json.loads(out.stdout)] == [
+        "recommendations.government.6",
+        "conclusions.p15",
+    ]
 
 
 def test_datasette_shows_titles_licence_source_and_facets(report, exported):
@@ -771,3 +779,25 @@ def test_entities_fts_finds_inflected_forms(exported):
     finally:
         db.close()
     assert hits == [("entities.kassym-jomart-tokayev",)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(q=st.text(st.characters(exclude_categories=("Cs",)), max_size=30))
+@example(q='"')
+@example(q='a"b "c')
+@example(q="\x00kettling")
+@example(q="NEAR(a b)")
+def test_fts_phrases_are_always_a_valid_fts5_query(q):
+    """The plugin's quoting of any search is a query FTS5 accepts, or empty (which the plugin never sends)."""
+    from kzrights.exports.datasette_plugin import fts_phrases
+
+    query = fts_phrases(q)
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute("create virtual table t using fts5(text, tokenize='porter unicode61 remove_diacritics 2')")
+        db.execute("insert into t values ('kettling and human rights')")
+        if query:
+            db.execute("select rowid from t where t match ?", [query]).fetchall()
+            assert "\x00" not in query
+    finally:
+        db.close()

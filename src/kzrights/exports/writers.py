@@ -314,9 +314,13 @@ def write_sqlite(report: Report, path: Path) -> list[Path]:
     The full-text tables (``records_fts``, ``entities_fts``, ``sources_fts``)
     are FTS5 external-content tables declared the way Datasette detects them
     (``content="records"``), with the porter stemmer over ``unicode61``.
+    The views ``records_ranked`` and ``entities_ranked`` hold each row beside
+    its FTS5 table's hidden column (``fts``) and ``rank``: SQLite flattens
+    them, so ``where fts match 'kettling' order by rank`` is a BM25 ranking.
     ``<name>.metadata.json`` beside the database gives Datasette the titles,
     descriptions, licence, source and facets (``datasette db.sqlite -m
-    db.metadata.json``).
+    db.metadata.json``), and asks kzrights' Datasette plugin
+    (`kzrights.exports.datasette_plugin`) for ranked, safe ``?_search=``.
     """
     if path.exists():
         path.unlink()
@@ -379,7 +383,10 @@ def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
     Returns:
         A JSON-ready dict: the title, description, licence and source of the
         instance and of every table, each table's column descriptions, its
-        facets and label column, and the full-text tables hidden.
+        facets and label column, the full-text tables hidden, the ranked
+        views sorted by ``rank``, the saved queries ``search_records`` and
+        ``search_entities``, and the settings of kzrights' Datasette plugin
+        (``"plugins": {"kzrights": ...}``) on the searchable tables and views.
     """
     meta = report.metadata
     about = {
