@@ -289,6 +289,14 @@ def test_datasette_command_line_as_the_how_to_shows(report, tmp_path):
     ]
     out = subprocess.run([*command, "/kzrights/records"], **run)
     assert 'name="_search"' in out.stdout and "Text records" in out.stdout
+    # with kzrights' plugin, installed with the package: the view ranks, best match first
+    out = subprocess.run(
+        [*command, "/kzrights/records_ranked.json?_search=kettling&_shape=array&_col=id"], **run
+    )
+    assert [row["id"] for row in json.loads(out.stdout)] == [
+        "recommendations.government.6",
+        "conclusions.p15",
+    ]
 
 
 def test_datasette_shows_titles_licence_source_and_facets(report, exported):
@@ -549,3 +557,267 @@ def test_xlsx_refuses_text_a_cell_cannot_hold(report, tmp_path):
     with pytest.raises(UnsupportedReleaseError, match="entities table"):
         export(changed, "xlsx", tmp_path / "kz.xlsx")
     assert not (tmp_path / "kz.xlsx").exists()
+
+
+# --- fields the JSON holds, in every table format ----------------------------------------
+
+
+def _json_fields(report: kzrights.Report) -> list[tuple[str, str, str, Any]]:
+    """(table, key column, key, column) and the value the JSON release holds, for fields added in 1.2.0."""
+    figure = next(f for f in report.figures if f.date_end)
+    texts = [m.text for m in report.mentions]
+    # a mention resolved by evidence, whose text no other mention has: its text finds its row
+    mention = next(m for m in report.mentions if m.resolved_by and texts.count(m.text) == 1)
+    entity = next(e for e in report.entities if e.background)
+    footnote = next(f for f in report.footnotes if f.same_source_as)
+    tokayev = report.get("entities.kassym-jomart-tokayev")
+    return [
+        ("figures", "id", figure.id, "date_end", figure.date_end),
+        ("record_entities", "text", mention.text, "form", mention.form.value),
+        ("record_entities", "text", mention.text, "resolved_by", mention.resolved_by),
+        ("entities", "id", entity.id, "background", entity.background),
+        ("entities", "id", entity.id, "background_basis", entity.background_basis),
+        ("entities", "id", tokayev.id, "forms", [form.text for form in tokayev.forms]),
+        ("footnotes", "id", footnote.id, "same_source_as", list(footnote.same_source_as)),
+    ]
+
+
+def _cell(format: str, path: Path, table: str, key: str, value: str, column: str) -> Any:
+    """One cell as a user reads it from one export, with that format's own reader; lists as lists."""
+    if format == "csv":
+        import frictionless
+
+        rows = frictionless.Package(str(path / "datapackage.json")).get_resource(table).read_rows()
+        cell = next(row[column] for row in rows if row[key] == value)
+        return json.loads(cell) if isinstance(cell, str) and cell.startswith("[") else cell
+    if format == "jsonl":
+        lines = (path / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
+        return next(row[column] for row in map(json.loads, lines) if row[key] == value)
+    if format == "sqlite":
+        db = sqlite3.connect(path)
+        try:
+            (cell,) = db.execute(f"select [{column}] from [{table}] where [{key}] = ?", [value]).fetchone()
+        finally:
+            db.close()
+        return json.loads(cell) if isinstance(cell, str) and cell.startswith("[") else cell
+    if format == "parquet":
+        duckdb = consumer("duckdb")
+        source = str(path / f"{table}.parquet")
+        (cell,) = duckdb.execute(  # type: ignore[attr-defined]
+            f'select "{column}" from \'{source}\' where "{key}" = ?', [value]
+        ).fetchone()
+        return cell
+    if format == "xlsx":
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(path, read_only=True)[table]
+        rows = sheet.iter_rows(values_only=True)
+        header = list(next(rows))
+        cell = next(row[header.index(column)] for row in rows if row[header.index(key)] == value)
+        return cell.split("; ") if isinstance(cell, str) and column in ("forms", "same_source_as") else cell
+    frame = kzrights.load().to_dataframes()[table]
+    cell = frame.loc[frame[key] == value, column].iloc[0]
+    return list(cell) if isinstance(cell, (list, tuple)) or hasattr(cell, "tolist") else cell
+
+
+@pytest.mark.parametrize("format", [*TABLE_FORMATS, "pandas"])
+def test_every_format_holds_the_fields_the_json_holds(report, exported, format):
+    """A period's end year, how a mention was matched, an entity's background and forms, in every format."""
+    for table, key, value, column, expected in _json_fields(report):
+        cell = _cell(format, exported.get(format, Path()), table, key, value, column)
+        assert cell == expected, (format, table, column)
+
+
+# --- Datasette: ranked search, with kzrights' plugin -----------------------------------------
+
+
+def _rows(exported: dict[str, Path], url: str) -> list[dict[str, Any]]:
+    response = _get(exported, url)
+    assert response.status_code == 200, (url, response.text[:500])
+    rows: list[dict[str, Any]] = response.json()["rows"]
+    return rows
+
+
+def test_the_plugin_is_installed_for_datasette():
+    """Datasette finds kzrights' plugin through the package's entry point, as `datasette plugins` shows."""
+    consumer("datasette")
+    listed = subprocess.run(
+        [sys.executable, "-m", "datasette", "plugins"], capture_output=True, encoding="utf-8", check=True
+    )
+    plugins = {plugin["name"]: plugin for plugin in json.loads(listed.stdout)}
+    assert plugins["kzrights"]["hooks"] == ["filters_from_request"]
+
+
+@pytest.mark.parametrize("q", ["kettling", "human rights", "Tokayev", "freedom of assembly", "EBRD"])
+def test_ranked_view_orders_as_the_saved_query(exported, q):
+    """records_ranked?_search= gives the rows of search_records, in the same (BM25) order."""
+    from urllib.parse import quote
+
+    saved = _rows(exported, f"/kz/search_records.json?q={quote(q)}&_shape=objects")
+    ranked = _rows(exported, f"/kz/records_ranked.json?_search={quote(q)}&_shape=objects&_size=max")
+    assert [row["id"] for row in ranked] == [row["id"] for row in saved]
+    ranks = [row["rank"] for row in ranked]
+    assert ranks == sorted(ranks)
+
+
+@pytest.mark.parametrize("q", ["Токаев", "Назарбаев", "Казахстан", "EU", "Nur Otan"])
+def test_entities_ranked_view_orders_by_bm25(exported, q):
+    """entities_ranked?_search= gives the entities FTS5 finds, in BM25 order, Cyrillic names included."""
+    from urllib.parse import quote
+
+    ranked = _rows(exported, f"/kz/entities_ranked.json?_search={quote(q)}&_shape=objects&_size=max")
+    db = sqlite3.connect(exported["sqlite"])
+    try:
+        expected = db.execute(
+            "select entities.id from entities_fts join entities on entities.rowid = entities_fts.rowid "
+            "where entities_fts match ? order by entities_fts.rank",
+            [" ".join(f'"{word}"' for word in q.split())],
+        ).fetchall()
+    finally:
+        db.close()
+    assert [row["id"] for row in ranked] == [id for (id,) in expected]
+    assert ranked, q
+
+
+def test_ranked_view_page_has_the_search_box(exported):
+    """The page of records_ranked shows a search box holding the search, and the best match first."""
+    page = _get(exported, "/kz/records_ranked?_search=kettling")
+    assert page.status_code == 200
+    assert 'name="_search"' in page.text and 'value="kettling"' in page.text
+    assert page.text.index("recommendations.government.6") < page.text.index("conclusions.p15")
+    entities = _rows(
+        exported, "/kz/entities_ranked.json?_search=%D0%A2%D0%BE%D0%BA%D0%B0%D0%B5%D0%B2%D0%B0&_shape=objects"
+    )
+    assert [row["id"] for row in entities] == ["entities.kassym-jomart-tokayev"]  # Токаева, an inflected form
+
+
+HOSTILE = ['"', "AND", "   ", "\x00", "kettling\x00", "x" * 10_000, '""', "NEAR(", "*", "OR OR", "-", "^"]
+SEARCHABLE = ("records", "entities", "sources", "records_ranked", "entities_ranked")
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_searches_give_rows_or_none(exported, q):
+    """A lone quote, AND, only spaces, NUL, 10,000 characters: a page of rows or of none, never an error."""
+    from urllib.parse import urlencode
+
+    for table in SEARCHABLE:
+        for shape in (".json", ""):
+            response = _get(exported, f"/kz/{table}{shape}?{urlencode({'_search': q})}")
+            assert response.status_code == 200, (table, q[:20], response.text[:300])
+
+
+@settings(max_examples=30, deadline=None)
+@given(q=st.text(st.characters(exclude_categories=("Cs",)), max_size=15))
+def test_any_search_on_a_kzrights_table_page_answers(exported, q):
+    """Whatever is typed into a table's or a view's search box, Datasette answers with a page."""
+    from urllib.parse import urlencode
+
+    for table in ("records", "entities_ranked"):
+        response = _get(exported, f"/kz/{table}.json?{urlencode({'_search': q})}")
+        assert response.status_code == 200, (table, q, response.text[:300])
+
+
+def test_the_plugin_leaves_other_databases_alone(tmp_path):
+    """A database kzrights did not write keeps Datasette's own behaviour, even with the same table names."""
+    path = tmp_path / "other.sqlite"
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("create table records (id text primary key, text text)")
+        db.execute("insert into records values ('a', 'kettling')")
+        db.execute('create virtual table records_fts using fts5(text, content="records")')
+        db.execute("insert into records_fts(rowid, text) select rowid, text from records")
+    db.close()
+    app = consumer("datasette.app")
+
+    async def fetch(url: str) -> Any:
+        return await app.Datasette([str(path)]).client.get(url)  # type: ignore[attr-defined]
+
+    assert asyncio.run(fetch("/other/records.json?_search=kettling")).status_code == 200
+    # Datasette's own answer to a lone quote: the plugin does not step in where it was not asked
+    assert asyncio.run(fetch("/other/records.json?_search=%22")).status_code == 400
+
+
+def _names(entity: Any) -> set[str]:
+    return {entity.name, *entity.aliases, *(form.text for form in entity.forms)}
+
+
+def test_search_entities_puts_the_named_entity_first(report, exported):
+    """For every name, alias and form of every entity, search_entities ranks that entity first.
+
+    Datasette's SQL runs in sqlite3 with Datasette's own escape_fts; ties are
+    allowed only among entities that share the name.
+    """
+    utils = consumer("datasette.utils")
+    metadata = json.loads(exported["sqlite"].with_name("kz.metadata.json").read_text(encoding="utf-8"))
+    sql = metadata["databases"]["kz"]["queries"]["search_entities"]["sql"]
+    owners: dict[str, set[str]] = {}
+    for entity in report.entities:
+        for name in _names(entity):
+            owners.setdefault(name.lower(), set()).add(entity.id)
+    db = sqlite3.connect(exported["sqlite"])
+    db.create_function("escape_fts", 1, utils.escape_fts)  # type: ignore[attr-defined]
+    try:
+        for entity in report.entities:
+            for name in _names(entity):
+                found = [row[0] for row in db.execute(sql, {"q": name})]
+                sharing = owners[name.lower()]
+                assert entity.id in set(found[: len(sharing)]), (name, found[:3])
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [
+        ("Kazakhstan", "entities.kazakhstan"),
+        ("EU", "entities.european-union"),
+        ("kettling", "entities.kettling"),
+        ("Токаева", "entities.kassym-jomart-tokayev"),
+    ],
+)
+def test_search_entities_in_datasette(exported, q, first):
+    """The saved query: Kazakhstan before the report and the government; EU; kettling before the essay."""
+    from urllib.parse import quote
+
+    rows = _rows(exported, f"/kz/search_entities.json?q={quote(q)}&_shape=objects")
+    assert rows[0]["id"] == first
+
+
+def test_entities_fts_finds_inflected_forms(exported):
+    """Токаева (genitive, "Указ Токаева") finds Tokayev in Datasette's search and in plain SQL."""
+    rows = _rows(
+        exported, "/kz/entities.json?_search=%D0%A2%D0%BE%D0%BA%D0%B0%D0%B5%D0%B2%D0%B0&_shape=objects"
+    )
+    assert [row["id"] for row in rows] == ["entities.kassym-jomart-tokayev"]
+    assert [m.entity_id for m in kzrights.annotate("Указ Токаева")] == ["entities.kassym-jomart-tokayev"]
+    db = sqlite3.connect(exported["sqlite"])
+    try:
+        hits = db.execute(
+            "select entities.id from entities_fts join entities on entities.rowid = entities_fts.rowid "
+            "where entities_fts match '\"Токаева\"'"
+        ).fetchall()
+    finally:
+        db.close()
+    assert hits == [("entities.kassym-jomart-tokayev",)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(q=st.text(st.characters(exclude_categories=("Cs",)), max_size=30))
+@example(q='"')
+@example(q='a"b "c')
+@example(q="\x00kettling")
+@example(q="NEAR(a b)")
+def test_fts_phrases_are_always_a_valid_fts5_query(q):
+    """The plugin's quoting of any search is a query FTS5 accepts, or empty (which the plugin never sends)."""
+    from kzrights.exports.datasette_plugin import fts_phrases
+
+    query = fts_phrases(q)
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute("create virtual table t using fts5(text, tokenize='porter unicode61 remove_diacritics 2')")
+        db.execute("insert into t values ('kettling and human rights')")
+        if query:
+            db.execute("select rowid from t where t match ?", [query]).fetchall()
+            assert "\x00" not in query
+    finally:
+        db.close()

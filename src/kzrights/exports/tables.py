@@ -270,9 +270,17 @@ _FOOTNOTES = _Declared(
         _f("ibid_of", "string", "The footnote an 'Ibid.' repeats", required=False),
         _START,
         _END,
+        _f(
+            "same_source_as",
+            "array",
+            "The other footnotes that cite the same source (directly or through 'Ibid.')",
+        ),
     ),
     ("id",),
-    lambda report: ((f.id, f.number, f.text, f.ibid_of, f.span.start, f.span.end) for f in report.footnotes),
+    lambda report: (
+        (f.id, f.number, f.text, f.ibid_of, f.span.start, f.span.end, tuple(f.same_source_as))
+        for f in report.footnotes
+    ),
     (_key("id", "records"), _key("ibid_of", "footnotes")),
 )
 
@@ -362,10 +370,32 @@ _ENTITIES = _Declared(
         _f("name", "string", "Canonical name"),
         _f("aliases", "array", "Other ways to write it: short forms, transliterations, Cyrillic"),
         _f("description", "string", "What the report says of it"),
+        _f(
+            "forms",
+            "array",
+            "Every form the linker knows it by: the name, the aliases and, from 1.2.0, "
+            "the Russian and Kazakh inflected forms the build generated",
+        ),
+        _f(
+            "background",
+            "string",
+            "Editorial background the report does not give (from 1.2.0)",
+            required=False,
+        ),
+        _f("background_basis", "string", "Where that background comes from (from 1.2.0)", required=False),
     ),
     ("id",),
     lambda report: (
-        (e.id, e.category.value, e.name, tuple(dict.fromkeys(e.aliases)), e.description)
+        (
+            e.id,
+            e.category.value,
+            e.name,
+            tuple(dict.fromkeys(e.aliases)),
+            e.description,
+            tuple(dict.fromkeys(form.text for form in e.forms)),
+            e.background,
+            e.background_basis,
+        )
         for e in report.entities
     ),
 )
@@ -421,6 +451,8 @@ def _mention_rows(report: Report) -> Iterator[Row]:
             m.text,
             source.start if source else None,
             source.end if source else None,
+            m.form.value if m.form is not None else None,
+            m.resolved_by,
         )
 
 
@@ -437,6 +469,18 @@ _RECORD_ENTITIES = _Declared(
         _f("text", "string", "The mention as it stands"),
         _START,
         _END,
+        _f(
+            "form",
+            "string",
+            "The kind of form matched: name, alias, acronym, transliteration or inflected (from 1.2.0)",
+            required=False,
+        ),
+        _f(
+            "resolved_by",
+            "string",
+            "For a form that is not safe, the evidence that resolved it (from 1.2.0)",
+            required=False,
+        ),
     ),
     ("record_id", "start"),
     _mention_rows,
@@ -536,7 +580,8 @@ _FIGURES = _Declared(
         _f("value", "number", "The number", required=False),
         _f("unit", "string", "What is counted", required=False),
         _f("currency", "string", "ISO 4217 code", required=False),
-        _f("date", "string", "ISO 8601 year, month or day", required=False),
+        _f("date", "string", "ISO 8601 year, month or day; for a period, its start", required=False),
+        _f("date_end", "string", "For a period, its end, ISO 8601 like date (from 1.2.0)", required=False),
         _f("qualifier", "string", "at least, less than, up to", required=False),
         _f("description", "string", "What the number is"),
         _START,
@@ -553,6 +598,7 @@ _FIGURES = _Declared(
             f.unit,
             f.currency,
             f.date,
+            f.date_end,
             f.qualifier,
             f.description,
             f.span.start,

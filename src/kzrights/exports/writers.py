@@ -218,10 +218,11 @@ def _sql_name(name: str) -> str:
 
 
 # The full-text tables of the SQLite export: the table each indexes, and the columns.
-# Entities are indexed by their aliases too, so "Tokaev" or "Токаев" finds Tokayev.
+# Entities are indexed by their aliases and forms too, so "Tokaev", "Токаев" or the
+# inflected "Токаева" (a form the build generated, from release 1.2.0) finds Tokayev.
 _FTS_COLUMNS = {
     "records": ("text",),
-    "entities": ("name", "aliases", "description"),
+    "entities": ("name", "aliases", "forms", "description"),
     "sources": ("author", "title", "container"),
 }
 
@@ -256,7 +257,31 @@ def _fts_table(table: str) -> str:
     return f"{table}_fts"
 
 
-def _ranked_search(table: str, shown: str) -> dict[str, Any]:
+# The views that put a table's rows beside its FTS5 table's hidden column and rank:
+# SQLite flattens the join, so a MATCH on the view's `fts` column reaches the FTS5
+# cursor and `rank` (BM25) is computed, and Datasette can sort the view by it.
+_RANKED_VIEWS = {"records": "records_ranked", "entities": "entities_ranked"}
+
+
+def _ranked_view(table: str) -> str:
+    fts = _sql_name(_fts_table(table))
+    return (
+        f"CREATE VIEW {_sql_name(_RANKED_VIEWS[table])} AS SELECT {_sql_name(table)}.*, "
+        f"{fts}.{fts} AS fts, {fts}.rank AS rank, {_sql_name(table)}.rowid AS rid "
+        f"FROM {fts} JOIN {_sql_name(table)} ON {_sql_name(table)}.rowid = {fts}.rowid"
+    )
+
+
+def _named_exactly(table: str, columns: tuple[str, ...], arrays: tuple[str, ...]) -> str:
+    """An SQL test: ``:q`` (trimmed, ASCII case folded) is one of the row's names, exactly."""
+    said = "lower(trim(:q))"
+    tests = [f"lower({table}.{c}) = {said}" for c in columns] + [
+        f"exists (select 1 from json_each({table}.{a}) where lower(value) = {said})" for a in arrays
+    ]
+    return "(" + " or ".join(tests) + ")"
+
+
+def _ranked_search(table: str, shown: str, exact: str | None = None) -> dict[str, Any]:
     """A Datasette canned query: the rows of ``table`` that match ``:q``, best match first.
 
     Datasette's own ``?_search=`` keeps the table's order; FTS5's ``rank``
@@ -268,12 +293,19 @@ def _ranked_search(table: str, shown: str) -> dict[str, Any]:
     row.  NUL characters are taken out of the query first (`_WITHOUT_NUL`).
     """
     fts = _fts_table(table)
+    first = "" if exact is None else f"{exact} desc, "
     return {
         "title": f"Search the {table}, best match first",
         "description": f"Rows of {table} whose words match the query, ranked by BM25; "
-        "words are stemmed (kettling finds kettle).",
+        "words are stemmed (kettling finds kettle)."
+        + (
+            ""
+            if exact is None
+            else " A row the query names exactly (a name, an alias or a form) comes first."
+        ),
         "sql": f"select {shown} from {fts} join {table} on {table}.rowid = {fts}.rowid "
-        f"where {fts} match coalesce(nullif(escape_fts({_WITHOUT_NUL}), ''), '\"\"') order by {fts}.rank",
+        f"where {fts} match coalesce(nullif(escape_fts({_WITHOUT_NUL}), ''), '\"\"') "
+        f"order by {first}{fts}.rank",
     }
 
 
@@ -297,9 +329,13 @@ def write_sqlite(report: Report, path: Path) -> list[Path]:
     The full-text tables (``records_fts``, ``entities_fts``, ``sources_fts``)
     are FTS5 external-content tables declared the way Datasette detects them
     (``content="records"``), with the porter stemmer over ``unicode61``.
+    The views ``records_ranked`` and ``entities_ranked`` hold each row beside
+    its FTS5 table's hidden column (``fts``) and ``rank``: SQLite flattens
+    them, so ``where fts match 'kettling' order by rank`` is a BM25 ranking.
     ``<name>.metadata.json`` beside the database gives Datasette the titles,
     descriptions, licence, source and facets (``datasette db.sqlite -m
-    db.metadata.json``).
+    db.metadata.json``), and asks kzrights' Datasette plugin
+    (`kzrights.exports.datasette_plugin`) for ranked, safe ``?_search=``.
     """
     if path.exists():
         path.unlink()
@@ -333,6 +369,8 @@ def write_sqlite(report: Report, path: Path) -> list[Path]:
                 connection.execute(
                     f"INSERT INTO {fts}(rowid, {listed}) SELECT rowid, {listed} FROM {_sql_name(name)}"
                 )
+            for name in _RANKED_VIEWS:
+                connection.execute(_ranked_view(name))
     finally:
         connection.close()
     metadata = path.with_name(path.stem + ".metadata.json")
@@ -360,7 +398,10 @@ def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
     Returns:
         A JSON-ready dict: the title, description, licence and source of the
         instance and of every table, each table's column descriptions, its
-        facets and label column, and the full-text tables hidden.
+        facets and label column, the full-text tables hidden, the ranked
+        views sorted by ``rank``, the saved queries ``search_records`` and
+        ``search_entities``, and the settings of kzrights' Datasette plugin
+        (``"plugins": {"kzrights": ...}``) on the searchable tables and views.
     """
     meta = report.metadata
     about = {
@@ -384,6 +425,25 @@ def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
         described[table.name] = entry
     for name in _FTS_COLUMNS:
         described[_fts_table(name)] = {"hidden": True}
+        # kzrights' Datasette plugin (kzrights.exports.datasette_plugin) makes ?_search= safe here
+        described[name]["plugins"] = {"kzrights": {"safe_search": True}}
+    for name, view in _RANKED_VIEWS.items():
+        described[view] = {
+            "title": f"{described[name]['title']}, best match first",
+            "description": f"{described[name]['description']} Searched with ?_search=, the best match "
+            "(BM25) comes first; needs kzrights' Datasette plugin (pip install 'kzrights[datasette]').",
+            **about,
+            "columns": {
+                **described[name]["columns"],
+                "fts": "The full-text index (hidden column of the FTS5 table)",
+                "rank": "The match's BM25 rank: lower is better",
+                "rid": "The row's rowid",
+            },
+            "fts_table": _fts_table(name),
+            "fts_pk": "rid",
+            "sort": "rank",
+            "plugins": {"kzrights": {"safe_search": True, "rank_column": "fts"}},
+        }
     return {
         "title": f"{meta.title} (kzrights data release {report.version})",
         "description": f"{', '.join(meta.authors)}, {meta.publisher}, {meta.published.isoformat()}. "
@@ -395,7 +455,11 @@ def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
                 "queries": {
                     "search_records": _ranked_search("records", "records.id, records.kind, records.text"),
                     "search_entities": _ranked_search(
-                        "entities", "entities.id, entities.category, entities.name, entities.aliases"
+                        "entities",
+                        "entities.id, entities.category, entities.name, entities.aliases",
+                        # the entity the query names comes first: "Kazakhstan" before the
+                        # report and the government, whose names contain the word
+                        _named_exactly("entities", ("name",), ("aliases", "forms")),
                     ),
                 },
             }
