@@ -844,7 +844,7 @@ class Figure(_Record):
 _SOURCE_TYPES = ("article", "webpage", "legislation", "report")
 
 
-def _check_source_type(_: object, __: object, value: object) -> None:
+def _check_source_type(_: object, __: object, value: str) -> None:
     """Refuse a source ``type`` that citation styles have no entry type for."""
     if value not in _SOURCE_TYPES:
         from .errors import InvalidRecordError
@@ -852,7 +852,7 @@ def _check_source_type(_: object, __: object, value: object) -> None:
         raise InvalidRecordError("source", "type", value, f"must be one of {', '.join(_SOURCE_TYPES)}")
 
 
-def _check_issued(_: object, __: object, value: object) -> None:
+def _check_issued(_: object, __: object, value: str | None) -> None:
     """Refuse an ``issued`` that is not a real date as ISO 8601: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
 
     A citation gives its year, month (and day) as numbers; "2020-13" or
