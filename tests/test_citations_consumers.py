@@ -393,3 +393,21 @@ def test_a_source_of_unknown_type_is_refused():
     """A ``type`` no citation format has an entry type for is refused where the source is made."""
     with pytest.raises(InvalidRecordError, match="type"):
         Source(id="sources.x", key="x", type="blog", footnote_ids=("footnotes.1",), author="A")
+
+
+_WORD = st.text(st.characters(codec="ascii", categories=("Ll",)), min_size=3, max_size=8)
+
+
+@settings(max_examples=25)  # pybtex takes some 70 ms to format one entry
+@given(words=st.lists(st.tuples(_WORD, st.booleans()), min_size=2, max_size=8))
+def test_a_sentence_case_title_keeps_every_capital_its_writer_gave(words):
+    """In a title written in sentence case, each capitalised word after the first prints capitalised."""
+    from hypothesis import assume
+
+    written = [w.capitalize() if upper or i == 0 else w for i, (w, upper) in enumerate(words)]
+    function_words = {"and", "but", "for", "from", "into", "nor", "over", "the", "via", "with"}
+    assume(any(w.islower() and w not in function_words for w in written[1:]))
+    title = " ".join(written)
+    fields = {"author": "Sam Bhutia", "title": title, "container": "J", "issued": "2020"}
+    text = pybtex_render(bibtex(_with_source(kzrights.load(), **fields)), "plain")["x-2020"]
+    assert f"Sam Bhutia. {title}. J, 2020." in text, (title, text)
