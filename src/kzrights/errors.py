@@ -238,11 +238,11 @@ class InvalidRecordError(KzrightsError, ValueError):
     Attributes:
         record: The record's kind (``"source"``).
         field: The field at fault (``"issued"``).
-        value: The value given.
+        value: The value given, as text (its ``repr`` if it was not a str).
         reason: What is wrong with it, in words.
     """
 
-    def __init__(self, record: str, field: str, value: object, reason: str) -> None:
+    def __init__(self, record: str, field: str, value: str, reason: str) -> None:
         self.record = record
         self.field = field
         self.value = value

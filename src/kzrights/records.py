@@ -849,7 +849,8 @@ def _check_source_type(_: object, __: object, value: str) -> None:
     if value not in _SOURCE_TYPES:
         from .errors import InvalidRecordError
 
-        raise InvalidRecordError("source", "type", value, f"must be one of {', '.join(_SOURCE_TYPES)}")
+        shown = value if isinstance(value, str) else repr(value)
+        raise InvalidRecordError("source", "type", shown, f"must be one of {', '.join(_SOURCE_TYPES)}")
 
 
 def _check_issued(_: object, __: object, value: str | None) -> None:
@@ -863,7 +864,7 @@ def _check_issued(_: object, __: object, value: str | None) -> None:
     from .errors import InvalidRecordError
 
     if not isinstance(value, str):
-        raise InvalidRecordError("source", "issued", value, "must be a str (ISO 8601) or None")
+        raise InvalidRecordError("source", "issued", repr(value), "must be a str (ISO 8601) or None")
     parts = value.split("-")
     if (
         len(parts) > 3
