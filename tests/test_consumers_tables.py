@@ -488,14 +488,14 @@ def test_missing_library_names_the_extra(tmp_path, format, module, extra):
         "import kzrights\n"
         "from kzrights.errors import MissingDependencyError\n"
         "try:\n"
-        f"    kzrights.export(kzrights.load(), {format!r}, {str(tmp_path / 'out')!r})\n"
+        f"    kzrights.export(kzrights.load(), {format!r}, {str(tmp_path / ('out.' + format))!r})\n"
         "except MissingDependencyError as e:\n"
         "    print(type(e).__name__, isinstance(e, ImportError), e)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("MissingDependencyError True ")
     assert f"pip install 'kzrights[{extra}]'" in out.stdout
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / f"out.{format}").exists()
 
 
 def test_missing_dependency_error_pickles():

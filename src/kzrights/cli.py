@@ -616,10 +616,42 @@ def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
     return "  {\n" + ",\n".join(members) + "\n  }"
 
 
+# the formats ``--output -`` writes to stdout: text, one file, nothing beside it
+_STDOUT_FORMATS = ("json", "bibtex", "csl-json", "markdown", "html", "annotations")
+
+
+def _export_to_stdout(args: argparse.Namespace) -> int:
+    """``kzrights export --output -``: the export's bytes (UTF-8) on stdout, for a text format."""
+    import tempfile
+
+    from .exports import FOLDER_FORMATS, SUFFIXES, export
+
+    if args.format not in _STDOUT_FORMATS:
+        what = "a folder of files" if args.format in FOLDER_FORMATS else "binary"
+        raise _CliError(
+            f"--output - (standard output) takes a text format ({', '.join(_STDOUT_FORMATS)}); "
+            f"the {args.format} export is {what}: name a file or folder"
+        )
+    if args.json:
+        raise _CliError("--json and --output - would both write to standard output: leave out --json")
+    if args.force:
+        raise _CliError("--force replaces a file, and --output - writes none: leave out --force")
+    report = _load(args)
+    with tempfile.TemporaryDirectory(prefix="kzrights-") as folder:
+        name = "export" + SUFFIXES.get(args.format, ("",))[0]
+        (path,) = export(report, args.format, Path(folder) / name)
+        data = path.read_bytes()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from .errors import ExportError, OutputExistsError
     from .exports import export
 
+    if args.output == "-":
+        return _export_to_stdout(args)
     report = _load(args)
     status = 0
     try:
@@ -1077,7 +1109,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--output",
         required=True,
-        help="a folder for " + ", ".join(sorted(FOLDER_FORMATS)) + "; a file for the others",
+        help="a folder for "
+        + ", ".join(sorted(FOLDER_FORMATS))
+        + "; a file for the others (.xlsx, .bib, .html for those formats); - writes "
+        + ", ".join(_STDOUT_FORMATS)
+        + " to stdout",
     )
     export.add_argument(
         "--force",

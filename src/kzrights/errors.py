@@ -24,6 +24,7 @@ __all__ = [
     "ExportError",
     "InputTooLongError",
     "InvalidAssessmentError",
+    "InvalidRecordError",
     "InvalidStatusError",
     "KzrightsError",
     "LinkerError",
@@ -236,6 +237,24 @@ class ToolArgumentError(KzrightsError, ValueError):
         self.reason = reason
         where = f"argument {argument!r} of {tool}" if argument else tool
         super().__init__(f"{where}: {reason}")
+
+
+class InvalidRecordError(KzrightsError, ValueError):
+    """A record was made with a field value its type refuses (e.g. a source's ``issued`` of ``"2020-13"``).
+
+    Attributes:
+        record: The record's kind (``"source"``).
+        field: The field at fault (``"issued"``).
+        value: The value given, as text (its ``repr`` if it was not a str).
+        reason: What is wrong with it, in words.
+    """
+
+    def __init__(self, record: str, field: str, value: str, reason: str) -> None:
+        self.record = record
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{record} {field}={value!r}: {reason}")
 
 
 class UnsupportedReleaseError(KzrightsError, ValueError):

@@ -846,6 +846,46 @@ class Figure(_Record):
     date_end: str | None = None
 
 
+_SOURCE_TYPES = ("article", "webpage", "legislation", "report")
+
+
+def _check_source_type(_: object, __: object, value: str) -> None:
+    """Refuse a source ``type`` that citation styles have no entry type for."""
+    if value not in _SOURCE_TYPES:
+        from .errors import InvalidRecordError
+
+        shown = value if isinstance(value, str) else repr(value)
+        raise InvalidRecordError("source", "type", shown, f"must be one of {', '.join(_SOURCE_TYPES)}")
+
+
+def _check_issued(_: object, __: object, value: str | None) -> None:
+    """Refuse an ``issued`` that is not a real date as ISO 8601: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    A citation gives its year, month (and day) as numbers; "2020-13" or
+    "2020-02-30" would print a date that never was, or none at all.
+    """
+    if value is None:
+        return
+    from .errors import InvalidRecordError
+
+    if not isinstance(value, str):
+        raise InvalidRecordError("source", "issued", repr(value), "must be a str (ISO 8601) or None")
+    parts = value.split("-")
+    if (
+        len(parts) > 3
+        or [len(p) for p in parts] != [4, 2, 2][: len(parts)]
+        or not all(p.isascii() and p.isdigit() for p in parts)
+    ):
+        raise InvalidRecordError(
+            "source", "issued", value, "must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD"
+        )
+    year, month, day = (int(p) for p in [*parts, "01", "01"][:3])
+    try:
+        date(year, month, day)
+    except ValueError as exc:
+        raise InvalidRecordError("source", "issued", value, f"is not a real date ({exc})") from None
+
+
 @attrs.frozen(eq=False, repr=False)
 class Source(_Record):
     """A source the footnotes cite, with a stable key for citation managers.
@@ -862,21 +902,27 @@ class Source(_Record):
         title: Its title, if the footnote gives one.
         container: Where it was published, if the footnote says.
         date_text: The date as the footnote writes it ("October 2016").
-        issued: That date as ISO 8601 (a year or a month).
+        issued: That date as ISO 8601 (a year, a month or a day).
         url: Its web address.
+
+    Raises:
+        InvalidRecordError: If ``type`` is not one of the four above, or
+            ``issued`` is not a real date written ``YYYY``, ``YYYY-MM`` or
+            ``YYYY-MM-DD`` (``"2020-13"`` is refused where the record is made,
+            not when it is exported).
     """
 
     kind: ClassVar[str] = "source"
 
     id: str
     key: str
-    type: str
+    type: str = attrs.field(validator=_check_source_type)
     footnote_ids: tuple[str, ...]
     author: str
     title: str | None = None
     container: str | None = None
     date_text: str | None = None
-    issued: str | None = None
+    issued: str | None = attrs.field(default=None, validator=_check_issued)
     url: str | None = None
 
 

@@ -16,6 +16,7 @@ DataFrames (`.frames`).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ __all__ = [
     "FOLDER_FORMATS",
     "FORMATS",
     "IRI_PREFIX",
+    "SUFFIXES",
     "RecordIri",
     "export",
     "parse_record_iri",
@@ -61,6 +63,22 @@ destination before it writes.
 """
 
 
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "bibtex": (".bib",),
+    "html": (".html", ".htm"),
+    "xlsx": (".xlsx",),
+}
+"""The endings (in any case) a one-file export's name must have, by format, where its readers go by the name.
+
+openpyxl refuses a workbook not named ``.xlsx`` and Excel will not open it;
+BibTeX and biber find ``\bibliography{kz}`` only as ``kz.bib``, and
+``pybtex-format`` picks its reader by the ending; a browser shows a page not
+named ``.html`` as its source text.  The other formats' readers go by the
+content (any JSON reader, ``sqlite3`` and Datasette, Markdown tools): any
+name will do.
+"""
+
+
 def export(report: Report, format: str, path: str | Path, *, overwrite: bool = False) -> list[Path]:
     """Write ``report`` in ``format`` at ``path``; return the files written.
 
@@ -86,7 +104,12 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
       with ``overwrite``.
 
     A ``path`` given as a string ending in ``/`` (or ``/.``) names a
-    folder, so for a file format it is an ``ExportError`` too.
+    folder, so for a file format it is an ``ExportError`` too.  So is a
+    name the format's readers would not open (a workbook not named
+    ``.xlsx``, a page not named ``.html``, a ``.bib`` file not so named: see
+    [`SUFFIXES`][kzrights.exports.SUFFIXES]), and a file named ``-``, which
+    every command-line tool reads as standard input or output (``kzrights
+    export --output -`` writes the text formats to standard output).
 
     The SQLite export's sidecar ``NAME.metadata.json`` (for Datasette)
     follows the same rules, and is moved into place just before the
@@ -112,8 +135,9 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         OutputExistsError: If an output exists and ``overwrite`` is false
             (also a ``FileExistsError``).
         ExportError: For any other reason the export cannot be written: an
-            empty or unencodable path, a read-only folder, a full disk, the
-            wrong kind of thing at ``path``.  It is an ``OSError`` whose
+            empty or unencodable path, a name without the format's ending
+            ([`SUFFIXES`][kzrights.exports.SUFFIXES]) or named ``-``, a
+            read-only folder, a full disk, the wrong kind of thing at ``path``.  It is an ``OSError`` whose
             ``errno`` says which, when the system gave one.
         KeyboardInterrupt: Ctrl-C.  While the finished export is moved into
             place, Ctrl-C is held until the moves are done (so it never
@@ -132,6 +156,7 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
     folder = format in FOLDER_FORMATS
     target = _staging.check_name(path, None if folder else format)
+    _check_suffix(target, format, os.fspath(path))
     _staging.check_destination(target, format, folder=folder, overwrite=overwrite)
     write = {
         "json": writers.write_json,
@@ -162,3 +187,27 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
             interrupt.written = result  # type: ignore[attr-defined]
             raise
     return result
+
+
+def _check_suffix(target: Path, format: str, raw: str) -> None:
+    """Refuse a name its readers would not open: ``-``, or one without the format's ending."""
+    from ..errors import ExportError
+
+    if target.name == "-":
+        raise ExportError(
+            raw,
+            "a file named '-' would be taken for standard input or output by every tool; "
+            "name the file (the command line writes the text formats to standard output with --output -)",
+        )
+    endings = SUFFIXES.get(format)
+    if endings and not target.name.lower().endswith(endings):
+        why = {
+            "xlsx": "Excel and openpyxl open a workbook only by that name",
+            "bibtex": "BibTeX, biber and pybtex-format find a .bib file only by that name",
+            "html": "a browser shows a page named otherwise as its source text",
+        }[format]
+        raise ExportError(
+            raw,
+            f"the {format} export's name must end in {' or '.join(endings)} ({why}): "
+            f"e.g. {target.name}{endings[0]}",
+        )

@@ -10,19 +10,39 @@ missing-field error:
   requires ``journal``), a report ``@techreport`` with its ``institution``;
 - a title word is braced, so that a style that sets titles in sentence case
   keeps its capitals, only if it is a proper noun or an acronym: it has a
-  capital after its first letter ("EBRD", "UN", "McCain"), or it is a
+  capital after its first letter ("EBRD", "UN", "McCain"); it is a
   capitalised word of the name or an alias of a person, organisation or place
   in the release's entity registry ("Kazakhstan", "Nazarbayev"), function
-  words ("of", "the") left out.  Every other word ("Rise", "Decree") may be
-  lower-cased by the style.  Release 1.0.0 has no registry: acronyms only;
+  words ("of", "the") left out; it names a language ("English", "Russian");
+  or the title is itself written in sentence case (a word after its first,
+  in brackets or not, that is neither a function word nor capitalised:
+  "Criminal Code of the Republic of Kazakhstan (2014, amended 2016)"), and
+  the word is capitalised after the title's first word, so its writer meant
+  it as a name ("Code", "Republic").  Every other word of a title in title
+  case ("Rise", "Decree") may be lower-cased by the style.  Release 1.0.0 has
+  no registry: the other rules only;
 - LaTeX's special characters (``& % $ # _ { } ~ ^ \``) are escaped in every
   field but ``url``, which BibTeX tools take verbatim, and the typographic
   dashes and quotes are written as LaTeX spells them (``--``, ``---``, `````,
   ``'``, ``````, ``''``) so that a reader of ASCII BibTeX reads the file;
   letters with diacritics and other scripts stay UTF-8.
 
-No ``urldate``/``accessed`` is given: the captured page carries no date on
-which its footnotes' links were read, and none is invented.
+A source the footnotes give no title is cited without one (its author is
+not repeated as a title): in CSL-JSON it is described as a ``"Web page"``
+(``genre``, which APA prints as ``[Web page]``), in BibTeX as
+``howpublished``.  A law is cited as the footnote cites it, a web page of
+its publisher (Legislationline) with ``genre`` ``"Law"``: CSL's
+``legislation`` type drops the author in APA, Chicago and MLA.
+
+The captured page carries no date on which its footnotes' links were read,
+and none is invented.  What is known is that the report cites them, so they
+were read by the day it was published: CSL-JSON gives each source with a URL
+``accessed`` as the literal ``"by 22 July 2021"`` (APA prints "Retrieved by
+22 July 2021, from <url>" for a page without a date, rather than "Retrieved
+<url>"; Chicago and MLA "Accessed by …").  BibTeX gives no ``urldate``, which
+takes a date only.  ``note`` says which footnotes of the report cite the
+source, naming the report as a reader would ("Hug, Retreating Rights …,
+Foreign Policy Centre, 2021"), not by its key.
 """
 
 from __future__ import annotations
@@ -32,6 +52,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._compat import date
 from ..errors import UnknownIdError
 from ..records import EntityCategory, Source
 
@@ -46,9 +67,11 @@ REPORT_KEY = "hug-2021-retreating-rights-kazakhstan"
 _CSL_TYPES = {
     "article": "article-newspaper",
     "webpage": "webpage",
-    "legislation": "legislation",
+    "legislation": "webpage",  # with genre "Law": CSL's "legislation" drops the author
     "report": "report",
 }
+_GENRES = {"legislation": "Law"}
+_UNTITLED = "Web page"  # what APA puts in brackets where a web page has no title
 
 # What each LaTeX special character becomes; braces use text commands because
 # BibTeX counts an escaped brace ("\{") as a brace all the same.
@@ -78,9 +101,32 @@ _LATEX_SPECIALS.update(
 )
 _SPECIAL = re.compile("|".join(re.escape(c) for c in sorted(_LATEX_SPECIALS, key=len, reverse=True)))
 # Capitalised words of entity names that are not proper nouns themselves
-_FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with"})
+_FUNCTION_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or"}
+    | {"over", "the", "to", "up", "via", "with"}
+)
+# Names of languages, capitalised in English wherever they stand ("(English version)"): those of
+# the region and the report's, and the languages a translation of a law or a page is commonly in
+_LANGUAGES = frozenset(
+    {"Arabic", "Chinese", "English", "French", "German", "Karakalpak", "Kazakh", "Kyrgyz", "Persian"}
+    | {"Russian", "Spanish", "Tajik", "Turkish", "Turkmen", "Ukrainian", "Uyghur", "Uzbek"}
+)
 _NAMED_CATEGORIES = (EntityCategory.PERSON, EntityCategory.ORGANISATION, EntityCategory.PLACE)
 _LETTERS = re.compile(r"[^\W\d_]+")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -124,17 +170,34 @@ def _source_item(report: Report, source: Source) -> dict[str, Any]:
         "type": _csl_type(source),
         "author": [_name(report, source.author)],
     }
-    item["title"] = source.title or source.author
+    if source.title:
+        item["title"] = source.title
+    genre = _GENRES.get(source.type) or (None if source.title else _UNTITLED)
+    if genre:
+        item["genre"] = genre
     if source.container:
         item["container-title"] = source.container
     if source.issued:
         item["issued"] = {"date-parts": [[int(part) for part in source.issued.split("-")]]}
     if source.url:
         item["URL"] = source.url
-    item["note"] = (
-        f"Cited in the report's footnote {', '.join(i.rsplit('.', 1)[1] for i in source.footnote_ids)}"
-    )
+        item["accessed"] = {"literal": f"by {_day(report.metadata.published)}"}
+    item["note"] = _cited_in(report, source)
     return item
+
+
+def _day(day: date) -> str:
+    """A date as British English writes it, "22 July 2021" (the report's own form)."""
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def _cited_in(report: Report, source: Source) -> str:
+    """Which footnotes of the report cite ``source``, naming the report as a reader would."""
+    numbers = ", ".join(i.rpartition(".")[2] for i in source.footnote_ids)
+    word = "footnote" if len(source.footnote_ids) == 1 else "footnotes"
+    meta = report.metadata
+    authors = " and ".join(a.rpartition(" ")[2] for a in meta.authors)
+    return f"Cited in {word} {numbers} of {authors}, {meta.title}, {meta.publisher}, {meta.published.year}"
 
 
 def csl_json(report: Report) -> list[dict[str, Any]]:
@@ -183,15 +246,42 @@ def _proper_words(report: Report) -> frozenset[str]:
 
 
 def _keeps_case(word: str, proper: frozenset[str]) -> bool:
-    """Whether a title word has a capital after its first letter ("EU", "McCain") or is in a known name."""
+    """Whether a title word has an inner capital ("EU", "McCain"), names a language or is in a known name."""
     letters = [c for c in word if c.isalpha()]
-    return any(c.isupper() for c in letters[1:]) or any(run in proper for run in _LETTERS.findall(word))
+    runs = _LETTERS.findall(word)
+    return any(c.isupper() for c in letters[1:]) or any(run in proper or run in _LANGUAGES for run in runs)
+
+
+def _capitalised(word: str) -> bool:
+    """Whether a word's first letter is a capital ("Code", "(English"); False for "2014," or "–"."""
+    letters = _LETTERS.findall(word)
+    return bool(letters) and letters[0][0].isupper()
+
+
+def _in_sentence_case(title: str) -> bool:
+    """Whether the title's writer set it in sentence case ("Kazakhstan's sovereign wealth funds").
+
+    That is, a word after the first is neither a function word nor
+    capitalised; a word in brackets counts too, since title case capitalises
+    those as well ("Criminal Code … (2014, amended 2016) (English version)").
+    """
+    words = _LETTERS.findall(title)
+    return any(w[0].islower() and w.lower() not in _FUNCTION_WORDS for w in words[1:])
 
 
 def _protected_title(title: str, proper: frozenset[str]) -> str:
     """Escape a title and brace its proper nouns and acronyms, so no style lower-cases them."""
     words = re.split(r"(\s+)", title)
-    return "".join("{" + latex_escape(w) + "}" if _keeps_case(w, proper) else latex_escape(w) for w in words)
+    # in a title set in sentence case, a capital after the first word is its writer's: a name
+    named = _in_sentence_case(title)
+    first = next((i for i, w in enumerate(words) if _LETTERS.search(w)), 0)
+
+    def keep(i: int, w: str) -> bool:
+        return _keeps_case(w, proper) or (named and i > first and _capitalised(w))
+
+    return "".join(
+        "{" + latex_escape(w) + "}" if keep(i, w) else latex_escape(w) for i, w in enumerate(words)
+    )
 
 
 def _bib_author(report: Report, name: str) -> str:
@@ -212,10 +302,9 @@ def _date_fields(issued: str) -> dict[str, str]:
 
 def _source_entry(report: Report, source: Source, proper: frozenset[str]) -> tuple[str, dict[str, str]]:
     """The entry type and fields of one source."""
-    fields = {
-        "author": _bib_author(report, source.author),
-        "title": _protected_title(source.title or source.author, proper),
-    }
+    fields = {"author": _bib_author(report, source.author)}
+    if source.title:
+        fields["title"] = _protected_title(source.title, proper)
     if source.type == "article" and source.container:
         kind = "article"  # requires author, title, journal, year
         fields["journal"] = latex_escape(source.container)
@@ -226,16 +315,16 @@ def _source_entry(report: Report, source: Source, proper: frozenset[str]) -> tup
         kind = "misc"  # a web page, a law or an article with no journal named: nothing required
         if source.container:
             fields["howpublished"] = latex_escape(source.container)
+        elif not source.title:
+            fields["howpublished"] = _UNTITLED  # the footnote names the body and links its page
     if source.issued:
         fields.update(_date_fields(source.issued))
     if source.url:
         # verbatim, but a brace (never valid in a URL unencoded) would unbalance the entry
         fields["url"] = source.url.replace("{", "%7B").replace("}", "%7D")
-    numbers = ", ".join(i.rsplit(".", 1)[1] for i in source.footnote_ids)
-    word = "footnote" if len(source.footnote_ids) == 1 else "footnotes"
-    fields["note"] = latex_escape(f"Cited in {word} {numbers} of {REPORT_KEY}")
-    if kind in ("article", "techreport") and "year" not in fields:
-        kind = "misc"  # their year is required: without one, fall back to the type that needs nothing
+    fields["note"] = latex_escape(_cited_in(report, source))
+    if kind in ("article", "techreport") and ("year" not in fields or "title" not in fields):
+        kind = "misc"  # their title and year are required: without them, the type that needs nothing
     return kind, fields
 
 

@@ -1,0 +1,151 @@
+"""Output paths as a user gives them: a workbook Excel opens, a page a browser renders, ``--output -``.
+
+A fresh tester wrote ``kzrights export --format xlsx --output out-xlsx`` and got a
+workbook openpyxl refused to open, and ``--output -`` wrote a file named ``-``.
+Each test drives the command line in its own process (or ``kzrights.export``)
+and opens what it wrote with the program a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.errors import ExportError
+from kzrights.exports import FORMATS, SUFFIXES, export
+
+TEXT_FORMATS = ("json", "bibtex", "csl-json", "markdown", "html", "annotations")
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """``kzrights`` in its own process, in ``cwd``; stdout as bytes (the export's own)."""
+    return subprocess.run(
+        [sys.executable, "-m", "kzrights", *args], capture_output=True, cwd=cwd, timeout=180, check=False
+    )
+
+
+def one_line_error(done: subprocess.CompletedProcess[bytes]) -> str:
+    """The one line a refused command prints on stderr (and that it exits 1, printing nothing else)."""
+    assert done.returncode == 1, done
+    assert done.stdout == b""
+    lines = done.stderr.decode("utf-8").splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kzrights: error: "), lines
+    return lines[0]
+
+
+def file_name(format: str, stem: str = "out") -> str:
+    """A name the format's readers open: ``out.xlsx`` for a workbook, ``out`` where any name will do."""
+    return stem + SUFFIXES.get(format, ("",))[0]
+
+
+def test_a_workbook_without_xlsx_is_refused_and_one_with_it_opens(tmp_path):
+    """``--output out-xlsx`` is refused in one line naming .xlsx; ``--output out.xlsx`` opens in openpyxl."""
+    import openpyxl
+
+    line = one_line_error(run("export", "--format", "xlsx", "--output", "out-xlsx", cwd=tmp_path))
+    assert ".xlsx" in line and "out-xlsx.xlsx" in line
+    assert list(tmp_path.iterdir()) == []
+    done = run("export", "--format", "xlsx", "--output", "out.xlsx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    workbook = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    assert "recommendations" in workbook.sheetnames
+
+
+@pytest.mark.parametrize("format", sorted(SUFFIXES))
+def test_every_format_that_needs_an_ending_refuses_a_name_without_it(format, tmp_path):
+    """xlsx, bibtex, html: a name without the ending is refused, naming it; with it (any case), written."""
+    line = one_line_error(run("export", "--format", format, "--output", "out", cwd=tmp_path))
+    assert SUFFIXES[format][0] in line
+    assert list(tmp_path.iterdir()) == []
+    upper = "out" + SUFFIXES[format][-1].upper()
+    assert run("export", "--format", format, "--output", upper, cwd=tmp_path).returncode == 0
+    assert [p.name for p in tmp_path.iterdir()] == [upper]
+
+
+def test_a_bib_file_is_formatted_by_pybtex_format_by_its_name(tmp_path):
+    """The .bib file the export insists on is one pybtex-format reads without being told its format."""
+    assert run("export", "--format", "bibtex", "--output", "kz.bib", cwd=tmp_path).returncode == 0
+    scripts = Path(sys.executable).parent
+    done = subprocess.run(
+        [str(scripts / "pybtex-format"), "kz.bib", "kz.txt"], cwd=tmp_path, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Criminal Code of the Republic of Kazakhstan" in (tmp_path / "kz.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("format", TEXT_FORMATS)
+def test_output_dash_writes_a_text_format_to_stdout(format, tmp_path):
+    """``--output -`` prints the very bytes the file export holds, and leaves no file named ``-``."""
+    done = run("export", "--format", format, "--output", "-", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.iterdir()) == []
+    (path,) = export(kzrights.load(), format, tmp_path / file_name(format))
+    assert done.stdout == path.read_bytes()
+
+
+def test_bibtex_on_stdout_is_read_by_pybtex(tmp_path):
+    """``kzrights export --format bibtex --output - | ...``: pybtex parses what comes through the pipe."""
+    from pybtex.database import parse_bytes
+
+    done = run("export", "--format", "bibtex", "--output", "-", cwd=tmp_path)
+    entries = parse_bytes(done.stdout, "bibtex").entries
+    assert len(entries) == 1 + len(kzrights.load().sources)
+    csl = run("export", "--format", "csl-json", "--output", "-", cwd=tmp_path)
+    assert json.loads(csl.stdout)[0]["id"] == "hug-2021-retreating-rights-kazakhstan"
+
+
+@pytest.mark.parametrize("format", [f for f in FORMATS if f not in TEXT_FORMATS])
+def test_output_dash_refuses_a_binary_or_folder_format(format, tmp_path):
+    """sqlite, xlsx and the folder formats cannot go to stdout: one line saying so, and nothing written."""
+    line = one_line_error(run("export", "--format", format, "--output", "-", cwd=tmp_path))
+    assert "standard output" in line and format in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("extra", [["--json"], ["--force"]])
+def test_output_dash_with_an_option_that_cannot_apply_is_refused(extra, tmp_path):
+    """--json (stdout too) and --force (no file to replace) with ``--output -``: one line, nothing written."""
+    line = one_line_error(run("export", "--format", "json", "--output", "-", *extra, cwd=tmp_path))
+    assert extra[0] in line
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("name", ["-", "./-"])
+def test_the_library_never_writes_a_file_named_dash(format, name, tmp_path, monkeypatch):
+    """``kzrights.export(report, format, "-")`` is an ExportError, whatever the format; nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ExportError, match="'-'"):
+        export(kzrights.load(), format, name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_followup_template_never_writes_a_file_named_dash(tmp_path):
+    """The other command with --output refuses ``-`` in one line too (it takes .xlsx, .csv or .json)."""
+    done = run("followup", "template", "--output", "-", cwd=tmp_path)
+    assert done.returncode == 1 and b"must end in" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(st.characters(codec="utf-8", exclude_characters="/\0"), min_size=1, max_size=20))
+@example(name="out-xlsx")
+@example(name="Report.XLSX")
+@example(name="book.xlsx.bak")
+def test_any_workbook_name_is_refused_or_opens_in_openpyxl(name, tmp_path_factory):
+    """Whatever the name, the xlsx export is refused (ExportError) or writes a workbook openpyxl opens."""
+    import openpyxl
+
+    folder = tmp_path_factory.mktemp("xlsx")
+    try:
+        (path,) = export(kzrights.load(), "xlsx", folder / name)
+    except ExportError:
+        assert list(folder.iterdir()) == []
+        return
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames
