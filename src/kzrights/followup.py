@@ -1272,6 +1272,8 @@ class Comparison:
             old = change.old.status if change.old else "-"
             new = change.new.status if change.new else "-"
             lines.append(f"  {change.recommendation_id}: {old} -> {new} ({change.direction.value})")
+            if change.direction is not Direction.UNCHANGED:
+                lines.extend(_evidence_lines(change))
         for title, groups in (("by addressee", self.by_addressee), ("by theme", self.by_theme)):
             lines.append(title + ":")
             for group in groups:
@@ -1302,6 +1304,21 @@ class Comparison:
             f"<title>{_escape(title)}</title></head><body><h1>{_escape(title)}</h1>"
             f"{_comparison_html(self)}</body></html>\n"
         )
+
+
+def _evidence_lines(change: StatusChange) -> list[str]:
+    """Each side's evidence of a change, text and URL, each on one line of at most about 100 characters."""
+    lines = []
+    for side, assessment in (("before", change.old), ("after", change.new)):
+        if assessment is None:
+            continue
+        for what, value in (("evidence", assessment.evidence), ("evidence URL", assessment.evidence_url)):
+            if value:
+                # a line break or control character in the user's text would break the listing
+                flat = " ".join(value.split())
+                shown = flat if flat.isprintable() else repr(flat)
+                lines.append(f"    {side}, {what}: {_clip(shown, 100)}")
+    return lines
 
 
 def _direction(old: Status | None, new: Status | None, same: bool) -> Direction:
