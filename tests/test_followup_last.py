@@ -8,10 +8,12 @@ messages of the follow-up reader and the SDG lookup.
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 import kzrights
@@ -82,3 +84,59 @@ def test_compare_text_shows_each_changed_recommendations_evidence_on_one_line(tm
     assert long.endswith("...") and len(long) < 130
     # an unchanged recommendation's evidence is not listed
     assert "Still nothing." not in out.stdout
+
+
+# ── 2. the names the followup commands write to ──────────────────────────────
+
+
+@pytest.mark.parametrize("name", ["c.txt", "c.csv", "page", "c.html.txt"])
+def test_compare_html_must_be_named_html(tmp_path, name):
+    """`--html` takes only a name a browser opens as a page; nothing is written otherwise."""
+    old, new = two_trackers(tmp_path)
+    out = run("followup", "compare", old, new, "--html", tmp_path / name)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "must end in .html or .htm" in out.stderr
+    assert not (tmp_path / name).exists()
+    assert run("followup", "compare", old, new, "--html", tmp_path / "C.HTM").returncode == 0
+    assert (tmp_path / "C.HTM").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("alias", ["itself", "relative", "symlink", "hardlink"])
+def test_compare_never_writes_over_an_input_even_with_force(tmp_path, which, alias):
+    """An --html path that is one of the trackers read is refused with --force; the tracker is intact."""
+    trackers = two_trackers(tmp_path)
+    tracker = trackers[which]
+    before = tracker.read_bytes()
+    if alias == "itself":
+        output = str(tracker)
+    elif alias == "relative":
+        output = str(tmp_path / "nowhere" / ".." / tracker.name)
+    else:
+        output = str(tmp_path / f"{alias}.html")
+        if alias == "symlink":
+            Path(output).symlink_to(tracker)
+        else:
+            os.link(tracker, output)
+    out = run("followup", "compare", *trackers, "--html", output, "--force")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "this command reads" in out.stderr and "--force never replaces an input" in out.stderr
+    assert tracker.read_bytes() == before
+
+
+def test_the_library_refuses_an_html_comparison_not_named_html(tmp_path):
+    """`Comparison.write_html` refuses another ending with kzrights' ExportError, and writes nothing."""
+    from kzrights.errors import ExportError
+
+    old, new = two_trackers(tmp_path)
+    result = followup.compare(followup.read(old), followup.read(new))
+    with pytest.raises(ExportError, match=r"must end in \.html or \.htm"):
+        result.write_html(tmp_path / "page.csv")
+    assert not (tmp_path / "page.csv").exists()
+
+
+def test_template_output_must_be_a_tracker_format(tmp_path):
+    """`followup template --output` takes only the tracker formats' endings."""
+    out = run("followup", "template", "--output", tmp_path / "t.txt")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "must end in .csv, .xlsx, .json" in out.stderr and not (tmp_path / "t.txt").exists()

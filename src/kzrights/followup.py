@@ -1289,11 +1289,21 @@ class Comparison:
 
         Raises:
             OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
-            ExportError: If the file cannot be written there.
+            ExportError: If the name does not end in ``.html`` or ``.htm`` (in
+                any case: a browser shows a page named otherwise as its
+                source text), or the file cannot be written there.
         """
-        from .exports import _staging
+        from .errors import ExportError
+        from .exports import SUFFIXES, _staging
 
         target = _staging.check_name(path, "html")
+        endings = SUFFIXES["html"]
+        if not target.name.lower().endswith(endings):
+            raise ExportError(
+                os.fspath(path),
+                f"an HTML page's name must end in {' or '.join(endings)} (a browser shows a page "
+                f"named otherwise as its source text): e.g. {target.name}{endings[0]}",
+            )
         return _place(self.to_html().encode("utf-8"), target, "html", overwrite)
 
     def to_html(self) -> str:
