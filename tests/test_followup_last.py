@@ -7,14 +7,17 @@ messages of the follow-up reader and the SDG lookup.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import kzrights
 from kzrights import followup
@@ -33,12 +36,12 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def assessment(rec_id: str, status: str, day: int = 2022, **fields: str | None) -> followup.Assessment:
-    """One row of a tracker, assessed by an example monitor on 1 June of ``day``."""
+    """One row of a tracker, assessed (by an example monitor, unless given) on 1 June of ``day``."""
+    fields.setdefault("assessor", "Example Monitor")
     return followup.Assessment(
         recommendation_id=rec_id,
         date=datetime.date(day, 6, 1),
         status=status,
-        assessor="Example Monitor",
         **fields,  # type: ignore[arg-type]
     )
 
@@ -140,3 +143,58 @@ def test_template_output_must_be_a_tracker_format(tmp_path):
     out = run("followup", "template", "--output", tmp_path / "t.txt")
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "must end in .csv, .xlsx, .json" in out.stderr and not (tmp_path / "t.txt").exists()
+
+
+# ── 3. formula characters in a CSV tracker ───────────────────────────────────
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# text a cell holds (no control characters but tab and line feed), often starting like a formula
+CELL_TEXT = st.builds(
+    lambda head, tail: head + tail,
+    st.sampled_from(["", "=", "+", "-", "@", "\t", "'", "''", "'=", "''+", "'\t", "=cmd|' /C calc'!A0"]),
+    st.text(
+        st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff")
+        | st.sampled_from("\t\n'=+-@"),
+        max_size=20,
+    ),
+)
+
+
+def csv_cells(path: Path) -> list[list[str]]:
+    """Every cell of a CSV file, as a spreadsheet program or any CSV reader sees it."""
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+@EXAMPLES
+@example(assessor="=1+1", evidence='=cmd|" /C calc"!A0', note="'=already quoted")
+@example(assessor="@SUM(A1:A2)", evidence="-2+3", note="+cmd")
+@example(assessor="'", evidence="''-x", note="\tTabbed")
+@given(assessor=CELL_TEXT.filter(str.strip), evidence=CELL_TEXT, note=CELL_TEXT)
+def test_any_text_round_trips_through_csv_and_no_cell_starts_a_formula(tmp_path, assessor, evidence, note):
+    """A CSV tracker reads back exactly, and none of its cells starts with a character Excel runs."""
+    assessed = followup.AssessmentSet(
+        NEWEST, (assessment(IDS[5], "no information", assessor=assessor, evidence=evidence, note=note),)
+    )
+    path = followup.write(assessed, tmp_path / "tracker.csv", overwrite=True)
+    for row in csv_cells(path):
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS), cell
+    assert followup.read(path) == followup.read(followup.write(assessed, tmp_path / "t.json", overwrite=True))
+    [back] = followup.read(path).assessments
+    assert (back.assessor, back.evidence, back.note) == (
+        assessed.assessments[0].assessor,
+        assessed.assessments[0].evidence,
+        assessed.assessments[0].note,
+    )
+
+
+def test_the_csv_rule_as_the_how_to_gives_it(tmp_path):
+    """One apostrophe before a formula start, one more before apostrophes and a formula start."""
+    assessed = followup.AssessmentSet(
+        NEWEST, (assessment(IDS[5], "no information", assessor="=1+1", evidence="'=x", note="it's -1"),)
+    )
+    path = followup.write(assessed, tmp_path / "tracker.csv")
+    row = dict(zip(followup.COLUMNS, csv_cells(path)[6], strict=True))
+    assert (row["assessor"], row["evidence"], row["note"]) == ("'=1+1", "''=x", "it's -1")
+    out = run("followup", "validate", path)
+    assert out.returncode == 0, out.stderr

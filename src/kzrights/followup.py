@@ -749,7 +749,8 @@ def _csv_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[
         raise _file_problem(path, f"is not a valid CSV file (row {reader.line_num}: {error})") from None
     if not records:
         raise _file_problem(path, "is empty; a tracker starts with a header row")
-    return records[0], [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
+    rows = [(n, [_csv_value(c) for c in r]) for n, r in enumerate(records[1:], start=2)]
+    return records[0], [(n, r) for n, r in rows if any(c.strip() for c in r)]
 
 
 def _xlsx_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
@@ -972,14 +973,37 @@ def _table(assessments: AssessmentSet, report: Report) -> list[list[Any]]:
     return table
 
 
+# Spreadsheet programs run a CSV cell that starts with one of these as a formula (CSV injection,
+# OWASP); a tab or CR at the start can hide one.  The writer puts an apostrophe before such a value,
+# and before a value of apostrophes followed by one, so that the reader can take exactly one away.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_escaped_in_csv(value: str) -> bool:
+    """Whether the CSV writer puts an apostrophe before ``value``: a formula start after its apostrophes."""
+    return value.lstrip("'").startswith(_FORMULA_STARTS)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if _is_escaped_in_csv(text) else text
+
+
+def _csv_value(cell: str) -> str:
+    """A CSV cell as read: the one apostrophe the writer put before a formula start taken away."""
+    return cell[1:] if cell.startswith("'") and _is_escaped_in_csv(cell[1:]) else cell
+
+
 def _csv_bytes(table: list[list[Any]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in table:
-        writer.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, datetime.date) else v for v in row]
-        )
+        writer.writerow([_csv_cell(v) for v in row])
     # with a byte-order mark: Excel then reads UTF-8 (Cyrillic names) instead of the local code page
     return out.getvalue().encode("utf-8-sig")
 
@@ -1097,7 +1121,11 @@ def write(
     from the release (addressee, text, themes, SDG targets); a workbook also
     has a Statuses sheet (its status column offers them as a list) and an
     About sheet.  CSV is UTF-8 with a byte-order mark, so Excel shows
-    Cyrillic as it is.  The JSON form is the same tracker as an object:
+    Cyrillic as it is; a value that starts with ``=``, ``+``, ``-``, ``@``
+    or a tab (which a spreadsheet would run as a formula), or with
+    apostrophes followed by one of these, is written with one more ``'``
+    before it, which [`read`][kzrights.followup.read] takes away again.
+    The JSON form is the same tracker as an object:
     ``"data_version"``, and ``"assessments"``, an array with an entry per row
     (``recommendation_id``, the context ``addressee``, ``text``, ``themes``
     and ``sdg_targets`` as arrays, then the assessment fields, ``null`` where
