@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -198,3 +199,19 @@ def test_the_csv_rule_as_the_how_to_gives_it(tmp_path):
     assert (row["assessor"], row["evidence"], row["note"]) == ("'=1+1", "''=x", "it's -1")
     out = run("followup", "validate", path)
     assert out.returncode == 0, out.stderr
+
+
+# ── 4. the workbook's status drop-down ───────────────────────────────────────
+
+
+def test_the_workbook_warns_of_a_status_not_on_its_list(tmp_path):
+    """The status column's drop-down shows a warning for a typed status, yet lets an extended one stay."""
+    out = run("followup", "template", "--output", tmp_path / "tracker.xlsx")
+    assert out.returncode == 0, out.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "tracker.xlsx")["Assessments"]
+    [choice] = sheet.data_validations.dataValidation
+    status_column = openpyxl.utils.get_column_letter(followup.COLUMNS.index("status") + 1)
+    assert str(choice.sqref) == f"{status_column}2:{status_column}1048576"
+    assert choice.type == "list" and choice.formula1.startswith("Statuses!")
+    assert choice.showErrorMessage is True and choice.errorStyle == "warning"
+    assert "Statuses sheet" in choice.error and "--extra-status" in choice.error

@@ -1074,8 +1074,20 @@ def _xlsx_bytes(table: list[list[Any]], report: Report, vocabulary: Vocabulary) 
         )
     last = len(vocabulary.statuses) + 1
     column = openpyxl.utils.get_column_letter(COLUMNS.index("status") + 1)
-    choice = DataValidation(type="list", formula1=f"Statuses!$A$2:$A${last}", allow_blank=True)
-    choice.error = "Choose a status from the Statuses sheet"
+    # a warning, not a stop: Excel asks before it keeps a status not on the list, so a user who
+    # extends the vocabulary (Vocabulary.extended, --extra-status) can still type theirs
+    choice = DataValidation(
+        type="list",
+        formula1=f"Statuses!$A$2:$A${last}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+    )
+    choice.errorTitle = "Not a status of the Statuses sheet"
+    choice.error = (
+        "Choose a status from the Statuses sheet. Keep this one only if you added it to your "
+        "vocabulary (kzrights followup validate --extra-status NAME)."
+    )
     sheet.add_data_validation(choice)
     choice.add(f"{column}2:{column}1048576")
     about = workbook.create_sheet("About")
