@@ -205,7 +205,20 @@ _LINK_12 = 'target = "5.2"\nquote = "new laws on domestic violence and sexual ha
         ('target = "5.2"\nrationale = "  "', "rationale must not be blank"),
         (
             'target = "5.2"\nrationale = "why"\nquote = "domestic violence"',
-            "an editorial link has a rationale and no quote",
+            "recommendations.government.12' → sdg.5.2: has both a quote \\(an explicit link\\) "
+            "and a rationale \\(an editorial link\\)",
+        ),
+        (
+            'target = "5.2"\nrationale = "why"\nin = "recommendations.p1"',
+            "an editorial link quotes nothing, so it takes no 'in'",
+        ),
+        (
+            'target = "5.2"\nrationale = """Ending violence against women\nis the target."""',
+            "recommendations.government.12' → sdg.5.2: the rationale runs over more than one line",
+        ),
+        (
+            'target = "5.2"\nrationale = "Ending violence against women.\\r"',
+            "the rationale runs over more than one line",
         ),
     ],
 )
