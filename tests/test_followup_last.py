@@ -215,3 +215,60 @@ def test_the_workbook_warns_of_a_status_not_on_its_list(tmp_path):
     assert choice.type == "list" and choice.formula1.startswith("Statuses!")
     assert choice.showErrorMessage is True and choice.errorStyle == "warning"
     assert "Statuses sheet" in choice.error and "--extra-status" in choice.error
+
+
+# ── 6. what the messages and the how-to say ──────────────────────────────────
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_file_not_in_utf8_is_named_with_its_byte_offset(tmp_path, bom, suffix):
+    """The first byte not UTF-8 is named by its offset from the file's start, a byte-order mark too."""
+    path = tmp_path / f"tracker{suffix}"
+    good = b"recommendation_id,date\n" if suffix == ".csv" else b'{"data_version": "'
+    path.write_bytes(bom + good + b"\x88")
+    out = run("followup", "validate", path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"is not UTF-8 (at byte offset {len(bom) + len(good)})" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [
+        ("\ud800", "an unpaired surrogate (half of a UTF-16 pair, no character on its own) U+D800 at 4"),
+        ("\udfff", "an unpaired surrogate (half of a UTF-16 pair, no character on its own) U+DFFF at 4"),
+        ("\ufffe", "a noncharacter (Unicode reserves it never to be a character) U+FFFE at 4"),
+        ("\x07", "a control character U+0007 at 4"),
+    ],
+)
+def test_a_character_a_cell_cannot_hold_is_named_as_what_it_is(tmp_path, char, named):
+    """A JSON tracker whose note holds a lone surrogate, a noncharacter or a control character: each named."""
+    document = followup.template(NEWEST, tmp_path / "t.json").read_text(encoding="utf-8")
+    entry = '"recommendation_id": "' + IDS[5] + '"'
+    escaped = "\\u" + f"{ord(char):04x}"
+    filled = document.replace(
+        entry,
+        entry + ', "date": "2023-01-31", "status": "no information", "assessor": "M", '
+        '"note": "note' + escaped + '"',
+        1,
+    )
+    # the rest of the entry's keys are null: take the later "date" etc. away so no key is there twice
+    start = filled.index(entry)
+    end = filled.index("}", start)
+    head, entry_text, tail = filled[:start], filled[start:end], filled[end:]
+    for key in ("date", "status", "assessor", "note"):
+        entry_text = entry_text.replace(f',\n      "{key}": null', "")
+    path = tmp_path / "t.json"
+    path.write_text(head + entry_text + tail, encoding="utf-8")
+    out = run("followup", "validate", path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"column note: holds {named}, which a cell cannot hold" in out.stderr
+
+
+def test_a_template_of_a_release_before_sdg_links_leaves_their_column_empty(tmp_path):
+    """As the how-to says: a 1.1.0 template has the sdg_targets column, empty; a 1.3.0 one fills it."""
+    for version, filled in (("1.1.0", False), ("1.3.0", True)):
+        out = run("followup", "template", "--data-version", version, "--output", tmp_path / f"{version}.csv")
+        assert out.returncode == 0, out.stderr
+        rows = list(csv.DictReader(io.StringIO((tmp_path / f"{version}.csv").read_text("utf-8-sig"))))
+        assert len(rows) == 15 and any(row["sdg_targets"] for row in rows) is filled

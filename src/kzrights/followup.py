@@ -32,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import enum
@@ -396,8 +397,16 @@ def _text_problem(value: str) -> str | None:
     for position, char in enumerate(value):
         if char in "\t\n":
             continue
-        if unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff":
-            return f"holds the control character U+{ord(char):04X} at {position}, which a cell cannot hold"
+        category = unicodedata.category(char)
+        if category == "Cs":  # from a "\ud800" JSON escape, or text decoded with surrogateescape
+            what = "an unpaired surrogate (half of a UTF-16 pair, no character on its own)"
+        elif char in "\ufffe\uffff":
+            what = "a noncharacter (Unicode reserves it never to be a character)"
+        elif category == "Cc":
+            what = "a control character"
+        else:
+            continue
+        return f"holds {what} U+{ord(char):04X} at {position}, which a cell cannot hold"
     return None
 
 
@@ -636,8 +645,9 @@ def validate(
     status is in ``vocabulary``; the assessor is given; a status that claims
     implementation (partially or in full) has an evidence URL; a URL is an
     http or https address; no text holds a control character (other than tab
-    and line break) or more than `MAX_TEXT_LENGTH` characters; and no
-    recommendation is assessed twice on one date.
+    and line break), an unpaired surrogate or a noncharacter, or more than
+    `MAX_TEXT_LENGTH` characters; and no recommendation is assessed twice
+    on one date.
 
     Args:
         assessments: The assessment to check.
@@ -736,11 +746,14 @@ def _filled(value: Any) -> bool:
 
 
 def _csv_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[str]]]]:
+    # the offset counts from the file's first byte, the byte-order mark's too (which "utf-8-sig" would not)
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
         raise _file_problem(
-            path, f"is not UTF-8 (byte {error.start:,}); save it as 'CSV UTF-8' from a spreadsheet"
+            path,
+            f"is not UTF-8 (at byte offset {bom + error.start:,}); save it as 'CSV UTF-8' from a spreadsheet",
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -813,8 +826,12 @@ def _twice(row: int | None, key: str) -> AssessmentProblem:
 def _json_rows(path: Path, data: bytes) -> tuple[str | None, list[tuple[int, _Raw]], list[AssessmentProblem]]:
     """The entries of the JSON form as raw assessments, the release it names (if valid), and its problems."""
     try:
-        document = json.loads(data.decode("utf-8"), object_pairs_hook=_json_object)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _file_problem(path, f"is not UTF-8 (at byte offset {error.start:,}), as JSON must be") from None
+    try:
+        document = json.loads(text, object_pairs_hook=_json_object)
+    except (ValueError, RecursionError) as error:
         raise _file_problem(path, f"is not JSON ({_clip(str(error), 80)})") from None
     if not isinstance(document, dict) or not isinstance(document.get("assessments"), list):
         raise _file_problem(path, 'must be a JSON object with "data_version" and an "assessments" array')
