@@ -205,7 +205,20 @@ _LINK_12 = 'target = "5.2"\nquote = "new laws on domestic violence and sexual ha
         ('target = "5.2"\nrationale = "  "', "rationale must not be blank"),
         (
             'target = "5.2"\nrationale = "why"\nquote = "domestic violence"',
-            "an editorial link has a rationale and no quote",
+            "recommendations.government.12' → sdg.5.2: has both a quote \\(an explicit link\\) "
+            "and a rationale \\(an editorial link\\)",
+        ),
+        (
+            'target = "5.2"\nrationale = "why"\nin = "recommendations.p1"',
+            "an editorial link quotes nothing, so it takes no 'in'",
+        ),
+        (
+            'target = "5.2"\nrationale = """Ending violence against women\nis the target."""',
+            "recommendations.government.12' → sdg.5.2: the rationale runs over more than one line",
+        ),
+        (
+            'target = "5.2"\nrationale = "Ending violence against women.\\r"',
+            "the rationale runs over more than one line",
         ),
     ],
 )
@@ -470,3 +483,16 @@ def test_the_sdg_tables_carry_the_vocabularys_licence_and_source_not_the_reports
     licences = {r.name: [lic["name"] for lic in (r.licenses or [])] for r in package.resources}
     assert licences["sdg_targets"] == licences["sdg_goals"] == ["MIT"]
     assert licences["recommendation_sdg_targets"] == []  # the package's own CC BY 4.0
+
+
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0", "1.2.0"])
+@pytest.mark.parametrize("given", ["16.10", "sdg.16.10", "16"])
+def test_a_release_without_sdg_links_says_only_that(version, given):
+    """Before 1.3.0 a well-formed code is not told to take the form it has; the error says what is missing."""
+    with pytest.raises(UnknownSdgTargetError) as info:
+        kzrights.load(version).recommendations_for_sdg(given)
+    message = str(info.value)
+    assert message == (
+        f"release {version} has no SDG goals or targets, so none is {given!r}: they came with 1.3.0"
+    )
+    assert str(pickle.loads(pickle.dumps(info.value))) == message

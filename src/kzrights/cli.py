@@ -932,11 +932,27 @@ def _followup_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_an_input(output: str, inputs: Sequence[str]) -> None:
+    """Refuse, even with --force, to write over one of the files the command reads."""
+    for given in inputs:
+        try:
+            same = os.path.samefile(output, given)
+        except (OSError, ValueError):  # either is missing, unreadable, or no name a path can hold
+            same = os.path.abspath(output) == os.path.abspath(given)
+        if same:
+            raise _CliError(
+                f"{_shortened(repr(output))} is the tracker {_shortened(repr(given))} this command reads; "
+                "name another file for the output (--force never replaces an input)"
+            )
+
+
 def _followup_compare(args: argparse.Namespace) -> int:
     from .errors import ExportError, InvalidAssessmentError, OutputExistsError
     from .followup import compare, read
 
     vocabulary = _followup_vocabulary(args)
+    if args.html is not None:
+        _not_an_input(args.html, (args.old, args.new))
     try:
         old = read(args.old, version=args.data_version, vocabulary=vocabulary)
         new = read(args.new, version=args.data_version, vocabulary=vocabulary)

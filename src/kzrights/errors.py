@@ -150,11 +150,14 @@ class UnknownSdgTargetError(UnknownIdError):
             self.suggestions = _closest(like, pool)
         self.forms = forms
         self.version = version
-        message = f"unknown SDG goal or target {id!r}: give {forms}"
+        if not pool:  # the form given may be right: say only what is missing
+            message = (
+                f"release {version} has no SDG goals or targets, so none is {id!r}: they came with 1.3.0"
+            )
+        else:
+            message = f"unknown SDG goal or target {id!r}: give {forms}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        elif not pool:
-            message += f"; release {version} has no SDG goals or targets: they came with 1.3.0"
         self.args = (message,)
 
 

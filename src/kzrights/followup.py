@@ -32,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import enum
@@ -396,8 +397,16 @@ def _text_problem(value: str) -> str | None:
     for position, char in enumerate(value):
         if char in "\t\n":
             continue
-        if unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff":
-            return f"holds the control character U+{ord(char):04X} at {position}, which a cell cannot hold"
+        category = unicodedata.category(char)
+        if category == "Cs":  # from a "\ud800" JSON escape, or text decoded with surrogateescape
+            what = "an unpaired surrogate (half of a UTF-16 pair, no character on its own)"
+        elif char in "\ufffe\uffff":
+            what = "a noncharacter (Unicode reserves it never to be a character)"
+        elif category == "Cc":
+            what = "a control character"
+        else:
+            continue
+        return f"holds {what} U+{ord(char):04X} at {position}, which a cell cannot hold"
     return None
 
 
@@ -636,8 +645,9 @@ def validate(
     status is in ``vocabulary``; the assessor is given; a status that claims
     implementation (partially or in full) has an evidence URL; a URL is an
     http or https address; no text holds a control character (other than tab
-    and line break) or more than `MAX_TEXT_LENGTH` characters; and no
-    recommendation is assessed twice on one date.
+    and line break), an unpaired surrogate or a noncharacter, or more than
+    `MAX_TEXT_LENGTH` characters; and no recommendation is assessed twice
+    on one date.
 
     Args:
         assessments: The assessment to check.
@@ -736,11 +746,14 @@ def _filled(value: Any) -> bool:
 
 
 def _csv_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[str]]]]:
+    # the offset counts from the file's first byte, the byte-order mark's too (which "utf-8-sig" would not)
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
         raise _file_problem(
-            path, f"is not UTF-8 (byte {error.start:,}); save it as 'CSV UTF-8' from a spreadsheet"
+            path,
+            f"is not UTF-8 (at byte offset {bom + error.start:,}); save it as 'CSV UTF-8' from a spreadsheet",
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -749,7 +762,8 @@ def _csv_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[
         raise _file_problem(path, f"is not a valid CSV file (row {reader.line_num}: {error})") from None
     if not records:
         raise _file_problem(path, "is empty; a tracker starts with a header row")
-    return records[0], [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
+    rows = [(n, [_csv_value(c) for c in r]) for n, r in enumerate(records[1:], start=2)]
+    return records[0], [(n, r) for n, r in rows if any(c.strip() for c in r)]
 
 
 def _xlsx_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
@@ -812,8 +826,12 @@ def _twice(row: int | None, key: str) -> AssessmentProblem:
 def _json_rows(path: Path, data: bytes) -> tuple[str | None, list[tuple[int, _Raw]], list[AssessmentProblem]]:
     """The entries of the JSON form as raw assessments, the release it names (if valid), and its problems."""
     try:
-        document = json.loads(data.decode("utf-8"), object_pairs_hook=_json_object)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _file_problem(path, f"is not UTF-8 (at byte offset {error.start:,}), as JSON must be") from None
+    try:
+        document = json.loads(text, object_pairs_hook=_json_object)
+    except (ValueError, RecursionError) as error:
         raise _file_problem(path, f"is not JSON ({_clip(str(error), 80)})") from None
     if not isinstance(document, dict) or not isinstance(document.get("assessments"), list):
         raise _file_problem(path, 'must be a JSON object with "data_version" and an "assessments" array')
@@ -972,14 +990,37 @@ def _table(assessments: AssessmentSet, report: Report) -> list[list[Any]]:
     return table
 
 
+# Spreadsheet programs run a CSV cell that starts with one of these as a formula (CSV injection,
+# OWASP); a tab or CR at the start can hide one.  The writer puts an apostrophe before such a value,
+# and before a value of apostrophes followed by one, so that the reader can take exactly one away.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_escaped_in_csv(value: str) -> bool:
+    """Whether the CSV writer puts an apostrophe before ``value``: a formula start after its apostrophes."""
+    return value.lstrip("'").startswith(_FORMULA_STARTS)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if _is_escaped_in_csv(text) else text
+
+
+def _csv_value(cell: str) -> str:
+    """A CSV cell as read: the one apostrophe the writer put before a formula start taken away."""
+    return cell[1:] if cell.startswith("'") and _is_escaped_in_csv(cell[1:]) else cell
+
+
 def _csv_bytes(table: list[list[Any]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in table:
-        writer.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, datetime.date) else v for v in row]
-        )
+        writer.writerow([_csv_cell(v) for v in row])
     # with a byte-order mark: Excel then reads UTF-8 (Cyrillic names) instead of the local code page
     return out.getvalue().encode("utf-8-sig")
 
@@ -1050,8 +1091,20 @@ def _xlsx_bytes(table: list[list[Any]], report: Report, vocabulary: Vocabulary) 
         )
     last = len(vocabulary.statuses) + 1
     column = openpyxl.utils.get_column_letter(COLUMNS.index("status") + 1)
-    choice = DataValidation(type="list", formula1=f"Statuses!$A$2:$A${last}", allow_blank=True)
-    choice.error = "Choose a status from the Statuses sheet"
+    # a warning, not a stop: Excel asks before it keeps a status not on the list, so a user who
+    # extends the vocabulary (Vocabulary.extended, --extra-status) can still type theirs
+    choice = DataValidation(
+        type="list",
+        formula1=f"Statuses!$A$2:$A${last}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+    )
+    choice.errorTitle = "Not a status of the Statuses sheet"
+    choice.error = (
+        "Choose a status from the Statuses sheet. Keep this one only if you added it to your "
+        "vocabulary (kzrights followup validate --extra-status NAME)."
+    )
     sheet.add_data_validation(choice)
     choice.add(f"{column}2:{column}1048576")
     about = workbook.create_sheet("About")
@@ -1097,7 +1150,11 @@ def write(
     from the release (addressee, text, themes, SDG targets); a workbook also
     has a Statuses sheet (its status column offers them as a list) and an
     About sheet.  CSV is UTF-8 with a byte-order mark, so Excel shows
-    Cyrillic as it is.  The JSON form is the same tracker as an object:
+    Cyrillic as it is; a value that starts with ``=``, ``+``, ``-``, ``@``
+    or a tab (which a spreadsheet would run as a formula), or with
+    apostrophes followed by one of these, is written with one more ``'``
+    before it, which [`read`][kzrights.followup.read] takes away again.
+    The JSON form is the same tracker as an object:
     ``"data_version"``, and ``"assessments"``, an array with an entry per row
     (``recommendation_id``, the context ``addressee``, ``text``, ``themes``
     and ``sdg_targets`` as arrays, then the assessment fields, ``null`` where
@@ -1272,6 +1329,8 @@ class Comparison:
             old = change.old.status if change.old else "-"
             new = change.new.status if change.new else "-"
             lines.append(f"  {change.recommendation_id}: {old} -> {new} ({change.direction.value})")
+            if change.direction is not Direction.UNCHANGED:
+                lines.extend(_evidence_lines(change))
         for title, groups in (("by addressee", self.by_addressee), ("by theme", self.by_theme)):
             lines.append(title + ":")
             for group in groups:
@@ -1287,11 +1346,21 @@ class Comparison:
 
         Raises:
             OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
-            ExportError: If the file cannot be written there.
+            ExportError: If the name does not end in ``.html`` or ``.htm`` (in
+                any case: a browser shows a page named otherwise as its
+                source text), or the file cannot be written there.
         """
-        from .exports import _staging
+        from .errors import ExportError
+        from .exports import SUFFIXES, _staging
 
         target = _staging.check_name(path, "html")
+        endings = SUFFIXES["html"]
+        if not target.name.lower().endswith(endings):
+            raise ExportError(
+                os.fspath(path),
+                f"an HTML page's name must end in {' or '.join(endings)} (a browser shows a page "
+                f"named otherwise as its source text): e.g. {target.name}{endings[0]}",
+            )
         return _place(self.to_html().encode("utf-8"), target, "html", overwrite)
 
     def to_html(self) -> str:
@@ -1302,6 +1371,21 @@ class Comparison:
             f"<title>{_escape(title)}</title></head><body><h1>{_escape(title)}</h1>"
             f"{_comparison_html(self)}</body></html>\n"
         )
+
+
+def _evidence_lines(change: StatusChange) -> list[str]:
+    """Each side's evidence of a change, text and URL, each on one line of at most about 100 characters."""
+    lines = []
+    for side, assessment in (("before", change.old), ("after", change.new)):
+        if assessment is None:
+            continue
+        for what, value in (("evidence", assessment.evidence), ("evidence URL", assessment.evidence_url)):
+            if value:
+                # a line break or control character in the user's text would break the listing
+                flat = " ".join(value.split())
+                shown = flat if flat.isprintable() else repr(flat)
+                lines.append(f"    {side}, {what}: {_clip(shown, 100)}")
+    return lines
 
 
 def _direction(old: Status | None, new: Status | None, same: bool) -> Direction:

@@ -131,8 +131,21 @@ def _link(
     if seed.target.startswith("sdg.") or target not in target_ids:
         raise BuildError(path, f"{what}: unknown SDG target {seed.target!r} (write targets as '16.10')")
     if seed.rationale is not None:
-        if seed.quote is not None or seed.in_ is not None:
-            raise BuildError(path, f"{what}: an editorial link has a rationale and no quote")
+        if seed.quote is not None:
+            raise BuildError(
+                path,
+                f"{what}: has both a quote (an explicit link) and a rationale (an editorial link); "
+                "keep the quote if the recommendation's own words name the target's matter, "
+                "else the rationale",
+            )
+        if seed.in_ is not None:
+            raise BuildError(path, f"{what}: an editorial link quotes nothing, so it takes no 'in'")
+        if len((seed.rationale + ".").splitlines()) > 1:  # any line break, a trailing one too
+            raise BuildError(
+                path,
+                f"{what}: the rationale runs over more than one line; write it as one line "
+                "a reviewer can check against the target's text",
+            )
         return Link(target, Basis.EDITORIAL, rationale=seed.rationale)
     if seed.quote is None:
         raise BuildError(path, f"{what}: give a quote (explicit) or a rationale (editorial)")
@@ -165,8 +178,9 @@ def read_sdg(
         BuildError: On a malformed entry, a reference file whose sha256 is
             not the pinned one, a link to an unknown target, an explicit link
             whose quote is in neither the recommendation nor its lead-in, an
-            editorial link without a rationale, or a recommendation without
-            links.
+            editorial link without a rationale or with a rationale of more
+            than one line, a link with both a quote and a rationale, or a
+            recommendation without links.
     """
     seed = read(data, SdgLinksFile, path)
     reference = _reference_bytes(directory, seed.vocabulary.file, seed.vocabulary.sha256, path)
