@@ -52,13 +52,15 @@ _UNSAFE = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def fts_phrases(search: str) -> str:
-    """Quote each word of a search as an FTS5 phrase, as Datasette's search box does.
+    r"""Quote each word of a search as an FTS5 phrase, as Datasette's search box does.
 
     A quoted stretch (``"human rights"``) stays one phrase, an unbalanced
     ``"`` is closed, every other run of characters between spaces becomes a
-    phrase, so ``AND``, ``NEAR(`` or ``*`` are searched as text.  Control
-    characters (NUL among them) count as spaces; a phrase with no letter or
-    digit in it, which FTS5 would reject or match everywhere, is left out.
+    phrase, so ``AND``, ``NEAR(`` or ``*`` are searched as text.  NUL
+    characters are taken out, as the export's saved queries take them out
+    (``kett<NUL>ling`` searches ``kettling``); other control characters
+    count as spaces.  A phrase with no letter or digit in it, which FTS5
+    would reject or match everywhere, is left out.
 
     Args:
         search: What the user typed, any string.
@@ -72,6 +74,8 @@ def fts_phrases(search: str) -> str:
         '"kettling" "human rights" "AND"'
         >>> fts_phrases('"   ')
         ''
+        >>> fts_phrases("kett\x00ling")
+        '"kettling"'
     """
     search = _UNSAFE.sub(" ", search.replace("\x00", ""))
     if search.count('"') % 2:
