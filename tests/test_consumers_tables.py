@@ -821,3 +821,94 @@ def test_fts_phrases_are_always_a_valid_fts5_query(q):
             assert "\x00" not in query
     finally:
         db.close()
+
+
+# --- Datasette: the last findings of issue 12 (column search, NUL) ----------------------------
+
+# each searchable table or view, and the columns its FTS5 table indexes (Datasette's _search_<column>=)
+SEARCH_COLUMNS = {
+    "records": ("text",),
+    "records_ranked": ("text",),
+    "entities": ("name", "aliases", "forms", "description"),
+    "entities_ranked": ("name", "aliases", "forms", "description"),
+    "sources": ("author", "title", "container"),
+}
+
+
+def _ids(exported: dict[str, Path], url: str) -> list[str]:
+    return [row["id"] for row in _rows(exported, url + "&_shape=objects&_size=max")]
+
+
+@pytest.mark.parametrize("table", ["records", "records_ranked"])
+def test_column_search_finds_what_search_finds(exported, table):
+    """?_search_text=kettling gives the rows ?_search=kettling gives, on the table and on its ranked view."""
+    expected = _ids(exported, f"/kz/{table}.json?_search=kettling")
+    assert expected
+    assert _ids(exported, f"/kz/{table}.json?_search_text=kettling") == expected
+    # quoted as words, as _search is: OR is searched as a word (every word must match), not FTS5's OR
+    assert _ids(exported, f"/kz/{table}.json?_search_text=kettling+OR+zzzz") == []
+    assert _ids(exported, f"/kz/{table}.json?_search_text=%22human+rights%22") == _ids(
+        exported, f"/kz/{table}.json?_search=%22human+rights%22"
+    )
+
+
+def test_column_search_on_entities_searches_that_column(exported):
+    """?_search_name=Kazakhstan finds entities by name only; ?_search_aliases=Токаев finds Tokayev."""
+    named = _ids(exported, "/kz/entities.json?_search_name=Kazakhstan")
+    assert "entities.kazakhstan" in named
+    everywhere = _ids(exported, "/kz/entities.json?_search=Kazakhstan")
+    assert set(named) < set(everywhere)  # the descriptions that say Kazakhstan are not searched
+    for table in ("entities", "entities_ranked"):
+        found = _ids(exported, f"/kz/{table}.json?_search_aliases=%D0%A2%D0%BE%D0%BA%D0%B0%D0%B5%D0%B2")
+        assert found == ["entities.kassym-jomart-tokayev"], table
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_column_searches_give_rows_or_none(exported, q):
+    """A lone quote, AND, NUL, 10,000 characters in _search_<column>: a page, never an error.
+
+    A search with no word in it gives no row.
+    """
+    from urllib.parse import urlencode
+
+    from kzrights.exports.datasette_plugin import fts_phrases
+
+    for table, columns in SEARCH_COLUMNS.items():
+        for column in columns:
+            for shape in (".json", ""):
+                response = _get(exported, f"/kz/{table}{shape}?{urlencode({f'_search_{column}': q})}")
+                assert response.status_code == 200, (table, column, q[:20], response.text[:300])
+            if not fts_phrases(q):
+                assert _rows(exported, f"/kz/{table}.json?{urlencode({f'_search_{column}': q})}") == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    q=st.text(st.one_of(st.sampled_from('\x00" '), st.characters(exclude_categories=("Cs",))), max_size=15),
+    where=st.sampled_from(
+        [(t, column) for t, columns in SEARCH_COLUMNS.items() for column in (None, *columns)]
+    ),
+)
+@example(q='"', where=("records", "text"))
+@example(q='"', where=("entities", "name"))
+@example(q="   ", where=("entities_ranked", "forms"))
+def test_any_search_or_column_search_answers(exported, q, where):
+    """Whatever is typed in _search= or _search_<column>=, on a table or a view, Datasette answers a page."""
+    from urllib.parse import urlencode
+
+    table, column = where
+    key = "_search" if column is None else f"_search_{column}"
+    response = _get(exported, f"/kz/{table}.json?{urlencode({key: q})}")
+    assert response.status_code == 200, (table, key, q, response.text[:300])
+
+
+@pytest.mark.parametrize("key", ["_search", "_search_text"])
+@pytest.mark.parametrize("table", ["records", "records_ranked"])
+def test_a_nul_is_taken_out_of_a_table_search_as_in_the_saved_query(exported, table, key):
+    """kett<NUL>ling finds kettling, as search_records?q= does; a NUL alone finds nothing."""
+    saved = {row["id"] for row in _rows(exported, "/kz/search_records.json?q=kett%00ling&_shape=objects")}
+    assert saved == {"recommendations.government.6", "conclusions.p15"}
+    for typed in ("kett%00ling", "kettling%00", "%00kettling"):
+        assert set(_ids(exported, f"/kz/{table}.json?{key}={typed}")) == saved, typed
+    for typed in ("%00", "%00%00+%00"):
+        assert _ids(exported, f"/kz/{table}.json?{key}={typed}") == []

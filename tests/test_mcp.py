@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights._chars import strip_invisible
 from kzrights.errors import InputTooLongError, KzrightsError, ToolArgumentError, UnknownIdError
-from kzrights.mcp_server import MAX_TEXT_LENGTH, TOOLS, ToolBox
+from kzrights.mcp_server import MAX_ID_LENGTH, MAX_TEXT_LENGTH, TOOLS, ToolBox
 
 from .conftest import ROOT, consumer
 
@@ -606,3 +606,19 @@ def test_recommendations_carry_their_sdg_targets_from_release_1_3_0():
         "sdg_target_ids" not in item
         for item in ToolBox("1.1.0").call("recommendations", {})["recommendations"]
     )
+
+
+def test_a_theme_has_one_length_limit_in_every_tool(box):
+    """The theme argument of search and recommendations takes the same length, stated in both schemas."""
+    limits = {
+        tool: TOOLS[tool]["inputSchema"]["properties"]["theme"]["maxLength"]
+        for tool in ("search", "recommendations")
+    }
+    assert set(limits.values()) == {MAX_ID_LENGTH}, limits
+    too_long = "themes." + "x" * (MAX_ID_LENGTH - len("themes.") + 1)
+    for tool, arguments in (("search", {"query": "kettling"}), ("recommendations", {})):
+        with pytest.raises(InputTooLongError) as raised:
+            box.call(tool, {**arguments, "theme": too_long})
+        assert f"limit is {MAX_ID_LENGTH}" in str(raised.value), (tool, str(raised.value))
+        with pytest.raises(UnknownIdError):  # at the limit: looked up, and not found
+            box.call(tool, {**arguments, "theme": too_long[:-1]})

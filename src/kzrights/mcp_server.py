@@ -105,7 +105,8 @@ TOOLS: Mapping[str, Mapping[str, Any]] = {
                 "limit": {"type": "integer", "minimum": 1, "maximum": _MAX_HITS, "default": 10},
                 "addressee": {"enum": _ADDRESSEES, "description": "keep only recommendations to them"},
                 "theme": _string(
-                    "keep only records linked to this theme id, e.g. 'themes.freedom-of-assembly'", _MAX_NAME
+                    "keep only records linked to this theme id, e.g. 'themes.freedom-of-assembly'",
+                    MAX_ID_LENGTH,  # a theme is an id, as in recommendations: one limit for both
                 ),
                 "entity": _string(
                     "keep only records that mention this entity (id, name or alias)", _MAX_NAME

@@ -9,9 +9,10 @@ asks this plugin, per table, for two things:
 
 - ``{"plugins": {"kzrights": {"safe_search": true}}}`` on ``records``,
   ``entities``, ``sources`` and the ranked views: the words of ``_search``
-  are quoted as Datasette's search box quotes them, NUL characters are
-  dropped, and a search with no word in it returns no row instead of an
-  error;
+  and of each ``_search_<column>`` are quoted as Datasette's search box
+  quotes them, NUL characters are taken out (as the export's saved queries
+  take them out), and a search with no word in it returns no row instead
+  of an error;
 - ``{"plugins": {"kzrights": {"rank_column": "fts"}}}`` on the views
   ``records_ranked`` and ``entities_ranked``: the search is also made a
   ``MATCH`` on the view's own FTS5 column, so FTS5 computes its ``rank``
@@ -46,18 +47,20 @@ __all__ = ["filters_from_request", "fts_phrases"]
 
 # a quoted phrase, or a run of anything else but white space: as Datasette's escape_fts splits
 _BITS = re.compile(r'"[^"]*"|[^\s"]+')
-# characters no SQLite statement or FTS5 query can carry (the C API stops at NUL)
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, read as spaces (NUL, which would end the FTS5 query, is taken out first)
+_UNSAFE = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def fts_phrases(search: str) -> str:
-    """Quote each word of a search as an FTS5 phrase, as Datasette's search box does.
+    r"""Quote each word of a search as an FTS5 phrase, as Datasette's search box does.
 
     A quoted stretch (``"human rights"``) stays one phrase, an unbalanced
     ``"`` is closed, every other run of characters between spaces becomes a
-    phrase, so ``AND``, ``NEAR(`` or ``*`` are searched as text.  Control
-    characters (NUL among them) count as spaces; a phrase with no letter or
-    digit in it, which FTS5 would reject or match everywhere, is left out.
+    phrase, so ``AND``, ``NEAR(`` or ``*`` are searched as text.  NUL
+    characters are taken out, as the export's saved queries take them out
+    (``kett<NUL>ling`` searches ``kettling``); other control characters
+    count as spaces.  A phrase with no letter or digit in it, which FTS5
+    would reject or match everywhere, is left out.
 
     Args:
         search: What the user typed, any string.
@@ -71,8 +74,10 @@ def fts_phrases(search: str) -> str:
         '"kettling" "human rights" "AND"'
         >>> fts_phrases('"   ')
         ''
+        >>> fts_phrases("kett\x00ling")
+        '"kettling"'
     """
-    search = _UNSAFE.sub(" ", search)
+    search = _UNSAFE.sub(" ", search.replace("\x00", ""))
     if search.count('"') % 2:
         search += '"'
     phrases = []
@@ -90,12 +95,30 @@ def _config(datasette: Any, database: str, table: str | None) -> dict[str, Any]:
     return config if isinstance(config, dict) else {}
 
 
+def _searches(request: Any) -> dict[str, tuple[str | None, str]]:
+    """The searches of a request, by the parameter Datasette binds each to: ``{param: (column, text)}``.
+
+    As Datasette's own filter reads them: ``_search`` alone if given (bound
+    to ``:search``), else each ``_search_<column>`` in the order of the
+    query string (bound to ``:search_0``, ``:search_1``...).
+    """
+    keys = [key for key in request.args if key.startswith("_search") and key != "_searchmode"]
+    given = {key: request.args[key] for key in keys}
+    if "_search" in given:
+        return {"search": (None, given["_search"])}
+    return {
+        f"search_{i}": (key[len("_search_") :], text)
+        for i, (key, text) in enumerate(given.items())
+        if key.startswith("_search_")
+    }
+
+
 @hookimpl(trylast=True)  # type: ignore[untyped-decorator]  # datasette ships no types
 def filters_from_request(request: Any, database: str, table: str | None, datasette: Any) -> Any:
-    """Datasette's hook: make ``?_search=`` safe, and ranked where the table's metadata asks.
+    """Datasette's hook: make ``?_search=`` and ``?_search_<column>=`` safe, and ranked where asked.
 
     It runs after Datasette's own search filter (``trylast``), so the
-    search it passes to FTS5 replaces the one Datasette would pass.
+    searches it passes to FTS5 replace the ones Datasette would pass.
 
     Args:
         request: The request of the table page.
@@ -108,21 +131,27 @@ def filters_from_request(request: Any, database: str, table: str | None, dataset
         metadata does not ask for this plugin or no search is made.
     """
     config = _config(datasette, database, table)
-    search = request.args.get("_search")
-    if not config or search is None or request.args.get("_searchmode") == "raw":
+    searches = _searches(request)
+    if not config or not searches or request.args.get("_searchmode") == "raw":
         return None
     from datasette.filters import FilterArguments
 
-    query = fts_phrases(search)
     where: list[str] = []
     params: dict[str, str] = {}
-    if config.get("safe_search"):
-        # the parameter Datasette's own filter matches with escape_fts(:search)
-        params["search"] = query or '"kzrights"'
-        if not query:
-            where.append("0")  # no word: no row, rather than FTS5's syntax error
-    column = config.get("rank_column")
-    if isinstance(column, str) and query:
-        where.append(f"[{column.replace(']', '')}] match :kzrights_search")
-        params["kzrights_search"] = query
-    return FilterArguments(where, params, [], {"supports_search": True, "search": search})
+    ranked: list[str] = []  # the same searches, as one FTS5 query on the view's own column
+    for param, (column, text) in searches.items():
+        query = fts_phrases(text)
+        if config.get("safe_search"):
+            # the parameter Datasette's own filter matches with escape_fts(:<param>)
+            params[param] = query or '"kzrights"'
+            if not query:
+                where.append("0")  # no word: no row, rather than FTS5's syntax error
+        if query:
+            # a column filter, so the ranked view's MATCH searches the same column
+            ranked.append(query if column is None else f'"{column.replace(chr(34), "")}" : ({query})')
+    rank_column = config.get("rank_column")
+    if isinstance(rank_column, str) and ranked and len(ranked) == len(searches):
+        where.append(f"[{rank_column.replace(']', '')}] match :kzrights_search")
+        params["kzrights_search"] = " ".join(ranked)
+    shown = next(iter(searches.values()))[1]
+    return FilterArguments(where, params, [], {"supports_search": True, "search": shown})

@@ -259,7 +259,9 @@ def _fts_table(table: str) -> str:
 
 # The views that put a table's rows beside its FTS5 table's hidden column and rank:
 # SQLite flattens the join, so a MATCH on the view's `fts` column reaches the FTS5
-# cursor and `rank` (BM25) is computed, and Datasette can sort the view by it.
+# cursor and `rank` (BM25) is computed, and Datasette can sort the view by it.  The
+# table's rowid is a column named rowid: Datasette's ?_search_<column>= asks for
+# `rowid in (select rowid from <fts> ...)`, and a view's own rowid is NULL.
 _RANKED_VIEWS = {"records": "records_ranked", "entities": "entities_ranked"}
 
 
@@ -267,7 +269,7 @@ def _ranked_view(table: str) -> str:
     fts = _sql_name(_fts_table(table))
     return (
         f"CREATE VIEW {_sql_name(_RANKED_VIEWS[table])} AS SELECT {_sql_name(table)}.*, "
-        f"{fts}.{fts} AS fts, {fts}.rank AS rank, {_sql_name(table)}.rowid AS rid "
+        f"{fts}.{fts} AS fts, {fts}.rank AS rank, {_sql_name(table)}.rowid AS rowid "
         f"FROM {fts} JOIN {_sql_name(table)} ON {_sql_name(table)}.rowid = {fts}.rowid"
     )
 
@@ -437,10 +439,10 @@ def datasette_metadata(report: Report, database: str) -> dict[str, Any]:
                 **described[name]["columns"],
                 "fts": "The full-text index (hidden column of the FTS5 table)",
                 "rank": "The match's BM25 rank: lower is better",
-                "rid": "The row's rowid",
+                "rowid": "The row's rowid in its table and in the FTS5 table",
             },
             "fts_table": _fts_table(name),
-            "fts_pk": "rid",
+            "fts_pk": "rowid",
             "sort": "rank",
             "plugins": {"kzrights": {"safe_search": True, "rank_column": "fts"}},
         }
