@@ -642,6 +642,10 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
     return merged
 
 
+# the most unmatched tokens at a quotation's edge that `_edge_marks` looks at (a mark and a word or two)
+_EDGE_TOKENS = 8
+
+
 def _edge_marks(
     a: Sequence[str], b: Sequence[str], found: list[tuple[int, int, int]], budget: _Budget
 ) -> list[tuple[int, int, int]]:
@@ -655,7 +659,7 @@ def _edge_marks(
     last_i, last_j, last_size = found[-1]
     head: list[tuple[int, int, int]] = []
     tail: list[tuple[int, int, int]] = []
-    if first_i > 0 and first_j and not all(map(_is_word_key, a[:first_i])):
+    if 0 < first_i <= _EDGE_TOKENS and first_j and not all(map(_is_word_key, a[:first_i])):
         cells = first_i * first_j
         if cells <= budget.cells:
             budget.cells -= cells
@@ -668,7 +672,7 @@ def _edge_marks(
                 if m.size
             ][::-1]
     after_i, after_j = last_i + last_size, last_j + last_size
-    if after_i < len(a) and after_j < len(b) and not all(map(_is_word_key, a[after_i:])):
+    if 0 < len(a) - after_i <= _EDGE_TOKENS and after_j < len(b) and not all(map(_is_word_key, a[after_i:])):
         cells = (len(a) - after_i) * (len(b) - after_j)
         if cells <= budget.cells:
             budget.cells -= cells
@@ -987,8 +991,8 @@ class QuoteChecker:
         # right to" once, though "The right to" stands in many places
         places = ranked[:_REFINE_PLACES] if marks else ranked[:wide]
         for index, bucket in enumerate(places):
-            if index >= wide and any(r.similarity >= 1.0 for r in results):
-                break
+            if index >= wide and any(r.similarity >= 1.0 and r.same_text == len(core) for r in results):
+                break  # every word there, written as the quotation writes it
             if (
                 index < wide
                 and results
@@ -1030,7 +1034,9 @@ class QuoteChecker:
         found = _matching_blocks(quote.keys, window, budget)
         if not found:
             return None
-        best = self._trimmed(quote, marks, lo, hi, _edge_marks(quote.keys, window, found, budget))
+        if marks:
+            found = _edge_marks(quote.keys, window, found, budget)
+        best = self._trimmed(quote, marks, lo, hi, found)
         if marks:
             # difflib takes the longest run first, which an ellipsis may cut wrongly: "The …
             # right to life" is "The right to" of one item and "life" of the next read from the
@@ -1048,7 +1054,7 @@ class QuoteChecker:
     ) -> _Aligned:
         """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
-        blocks = self._tighten(quote.keys, marks, blocks)
+        blocks = self._tighten(quote.keys, marks, blocks, lo, hi)
         best = self._score(quote, marks, lo, hi, blocks)
         for _ in range(2 * _TRIMS):
             if len(blocks) < 2:
@@ -1079,7 +1085,7 @@ class QuoteChecker:
         return None
 
     def _tighten(
-        self, keys: Sequence[str], marks: set[int], blocks: list[tuple[int, int, int]]
+        self, keys: Sequence[str], marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
     ) -> list[tuple[int, int, int]]:
         """Move matches next to a gap the quotation does not mark onto the nearest place the words stand.
 
@@ -1091,9 +1097,19 @@ class QuoteChecker:
         next, and the last as early as it stands after the one before; a
         match between a gap at an ellipsis and one without is moved towards
         the one without, so that the words the quotation leaves out unmarked
-        are as few as they can be.
+        are as few as they can be.  Across an ellipsis a match keeps at least
+        one token between (the ellipsis stands for something): "a subset of …
+        the" is "the" at the end of the sentence, not the one after "of".
         """
-        blocks = list(blocks)
+        # a match across an ellipsis ("of … the" matched to "of the") is two, which may part
+        split: list[tuple[int, int, int]] = []
+        for i, j, size in blocks:
+            cuts = [m for m in sorted(marks) if i < m < i + size]
+            for m in cuts:
+                split.append((i, j, m - i))
+                i, j, size = m, j + (m - i), size - (m - i)
+            split.append((i, j, size))
+        blocks = split
         count = len(blocks)
         if count < 2:
             return blocks
@@ -1104,7 +1120,12 @@ class QuoteChecker:
             if at + 1 < count and ((i + size) not in marks or i in marks):
                 continue  # a match inside: moved only from a gap at an ellipsis to one without
             earliest = before_j + before_size + (i - before_i - before_size)
-            place = self._occurrence(keys[i : i + size], earliest, j - 1, False)
+            last = j - 1
+            if i in marks and i == before_i + before_size:
+                earliest += 1  # an ellipsis between them stands for at least one token
+                if j < earliest:  # right after the match before: the next place it stands
+                    last = hi - size
+            place = self._occurrence(keys[i : i + size], earliest, last, False)
             if place is not None:
                 blocks[at] = (i, place, size)
         # the first match, and any whose gap before it is at an ellipsis, towards the match after
@@ -1114,7 +1135,12 @@ class QuoteChecker:
             if at > 0 and (i not in marks or (i + size) in marks):
                 continue
             latest = after_j - size - (after_i - i - size)
-            place = self._occurrence(keys[i : i + size], j + 1, latest, True)
+            first = j + 1
+            if after_i in marks and after_i == i + size:
+                latest -= 1
+                if j > latest:
+                    first = lo
+            place = self._occurrence(keys[i : i + size], first, latest, True)
             if place is not None:
                 blocks[at] = (i, place, size)
         return blocks
