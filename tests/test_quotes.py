@@ -299,7 +299,7 @@ def test_any_text_gets_a_verdict(quote):
     try:
         check = REPORT.check_quote(quote)
     except ValueError:
-        assert not quote.strip()
+        assert not strip_invisible(quote).strip()  # blank, or invisible characters only ("\xad")
         return
     _valid(check, quote)
 
@@ -914,3 +914,14 @@ def test_the_passage_ends_where_the_quotation_does(quote, added):
     assert check.verdict is Verdict.ALTERED
     assert [(d.kind, d.quote_text, d.text) for d in check.differences] == [(DifferenceKind.ADDED, added, "")]
     assert not any(word in word_diff(check) for word in ("has", "should"))
+
+
+def test_the_word_diff_tells_a_marked_omission_from_an_unmarked_one():
+    """Words left out at an ellipsis are drawn apart from words left out silently (bug 5)."""
+    marked = REPORT.check_quote("President … state")
+    assert word_diff(marked) == "President […Tokayev has promised a ‘listening…] state’"
+    unmarked = REPORT.check_quote("Stop using kettling as a tactic")
+    assert word_diff(unmarked) == "Stop using kettling as a [-policing-] tactic"
+    out = run("Stop … demonstrations")
+    assert "[…using kettling as a policing tactic for peaceful…]" in out.stdout
+    assert "[-" not in out.stdout

@@ -261,7 +261,9 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
 
     Words the quotation lacks are shown as ``[-…-]``, words it adds as
     ``{+…+}`` (as ``git diff --word-diff`` does); the words of a marked
-    omission are shown as ``[-…-]`` too, with no addition.  The records of a
+    omission, left out where the quotation has an ellipsis, are shown as
+    ``[……]`` ("President […Tokayev has promised a ‘listening…] state’"),
+    so that they are not taken for an alteration.  The records of a
     quotation that runs across a boundary are joined by a space.
 
     Args:
@@ -279,6 +281,8 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
         >>> check = kzrights.load("1.1.0").check_quote("Stop using kettling as a tactic")
         >>> word_diff(check)
         'Stop using kettling as a [-policing-] tactic'
+        >>> word_diff(kzrights.load("1.1.0").check_quote("Stop … demonstrations"))
+        'Stop […using kettling as a policing tactic for peaceful…] demonstrations'
     """
     pieces: list[str] = []
     for place in check.locations:
@@ -290,8 +294,10 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
                 continue  # a change already shown (one quotation span, several report spans)
             out.append(text[cursor : d.span.start])
             marked = d.kind is DifferenceKind.MARKED_OMISSION
-            if d.text:
-                out.append(paint(f"[-{d.text}-]", "marked omission" if marked else "omitted"))
+            if d.text and marked:  # left out where the quotation says so: not an alteration
+                out.append(paint(f"[…{d.text}…]", "marked omission"))
+            elif d.text:
+                out.append(paint(f"[-{d.text}-]", "omitted"))
             if d.quote_text and not marked:
                 out.append(paint(f"{{+{d.quote_text}+}}", "added"))
             cursor = d.span.end
