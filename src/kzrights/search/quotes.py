@@ -995,7 +995,8 @@ class QuoteChecker:
         # a quotation with an ellipsis tries more places, each on its own (small) window, until
         # one has its words on both sides of every ellipsis: "The … right to" is "The human
         # right to" once, though "The right to" stands in many places
-        places = ranked[:_REFINE_PLACES] if marks else ranked[:wide]
+        short = len(core) <= _REFINE_LENGTH  # a long quotation's words stand in one place
+        places = ranked[:_REFINE_PLACES] if marks and short else ranked[:wide]
         for index, bucket in enumerate(places):
             if index >= wide and any(r.similarity >= 1.0 and r.same_text == len(core) for r in results):
                 break  # every word there, written as the quotation writes it
@@ -1016,7 +1017,7 @@ class QuoteChecker:
             if any(lo < s_hi and s_lo < hi and (s_lo <= diagonal < s_hi) for s_lo, s_hi in seen):
                 continue
             tried = [self._align_in(quote, marks, lo, hi, spend)]
-            if gap and index < wide:
+            if gap and short and index < wide:
                 # the wide window's first match of a common word may lie far from its source
                 # ("President … state"): the place the words vote for is tried on its own too
                 tried.append(self._align_in(quote, marks, near_lo, near_hi, spend))
@@ -1043,7 +1044,7 @@ class QuoteChecker:
         if marks:
             found = _edge_marks(quote.keys, window, found, budget)
         best = self._trimmed(quote, marks, lo, hi, found)
-        if marks:
+        if marks and len(quote.keys) <= _REFINE_LENGTH:
             # difflib takes the longest run first, which an ellipsis may cut wrongly: "The …
             # right to life" is "The right to" of one item and "life" of the next read from the
             # left, "The human right to life" read from the right; the better reading is kept
@@ -1109,8 +1110,9 @@ class QuoteChecker:
         """
         # a match across an ellipsis ("of … the" matched to "of the") is two, which may part
         split: list[tuple[int, int, int]] = []
+        ordered = sorted(marks)
         for i, j, size in blocks:
-            cuts = [m for m in sorted(marks) if i < m < i + size]
+            cuts = ordered[bisect.bisect_right(ordered, i) : bisect.bisect_left(ordered, i + size)]
             for m in cuts:
                 split.append((i, j, m - i))
                 i, j, size = m, j + (m - i), size - (m - i)
