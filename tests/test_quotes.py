@@ -299,7 +299,7 @@ def test_any_text_gets_a_verdict(quote):
     try:
         check = REPORT.check_quote(quote)
     except ValueError:
-        assert not quote.strip()
+        assert not strip_invisible(quote).strip()  # blank, or invisible characters only ("\xad")
         return
     _valid(check, quote)
 
@@ -794,3 +794,134 @@ def test_the_tutorial_cites_with_the_release_it_checked_against():
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == shown.split()
     assert "[kzrights data 1.1.0, #conclusions.p12]" in " ".join(shown.split())
+
+
+# ── ellipses (the second fresh tester's round) ────────────────────────────────
+
+ELLIPSES = ("…", "...", "[…]")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+@st.composite
+def ellipsis_quotations(draw: st.DrawFn) -> tuple[kzrights.records.Record, str, str, str, str]:
+    """A stretch of at least 4 words of a record, one run of words inside it replaced by an ellipsis.
+
+    Returns the record, the quotation, the ellipsis, the stretch as the record has it and the
+    words the ellipsis stands for.
+    """
+    record = draw(st.sampled_from([r for r in RECORDS if len(r.text.split()) >= 6]))
+    words = [m.span() for m in re.finditer(r"\S+", record.text)]
+    size = draw(st.integers(6, min(len(words), 40)))
+    first = draw(st.integers(0, len(words) - size))
+    stretch = words[first : first + size]
+    left = draw(st.integers(1, size - 2))  # the run left out: words [left, right) of the stretch
+    right = draw(st.integers(left + 1, min(size - 1, left + MAX_MARKED_OMISSION)))
+    # at least 4 words stay, of a stretch of 6 or more (the tester's shortest): "The … to" (of
+    # "The human right to") or "the … of the President’s" stand in a hundred places
+    assume(size - (right - left) >= 4)
+    mark = draw(st.sampled_from(ELLIPSES))
+    text = record.text
+    quote = f"{text[stretch[0][0] : stretch[left - 1][1]]} {mark} {text[stretch[right][0] : stretch[-1][1]]}"
+    left_out = text[stretch[left][0] : stretch[right - 1][1]]
+    return record, quote, mark, text[stretch[0][0] : stretch[-1][1]], left_out
+
+
+@settings(max_examples=300, deadline=None)
+@given(ellipsis_quotations())
+@example((REPORT.get("conclusions.p7"), "activists … need both", "…", "activists will need both", "will"))
+@example(
+    (
+        REPORT.get("recommendations.government.6"),
+        "Stop … demonstrations",
+        "…",
+        "Stop using kettling as a policing tactic for peaceful demonstrations",
+        "using kettling as a policing tactic for peaceful",
+    )
+)
+@example(
+    (
+        REPORT.get("conclusions.p3"),
+        "President … state",
+        "…",
+        "President Tokayev has promised a ‘listening state",
+        "Tokayev has promised a ‘listening",
+    )
+)
+@example(
+    (
+        REPORT.get("conclusions.p10"),
+        "efficiency of … interactions’ with them",
+        "…",
+        "efficiency of its interactions’ with them",
+        "its",
+    )
+)
+def test_a_stretch_with_words_left_out_at_an_ellipsis_is_found_with_the_omission_marked(found):
+    """The tester's 300 random stretches: an ellipsis for words left out is never an alteration."""
+    record, quote, mark, stretch, left_out = found
+    check = REPORT.check_quote(quote)
+    assert check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT), (quote, check)
+    marked = [d for d in check.differences if d.kind is DifferenceKind.MARKED_OMISSION]
+    # that record, or a passage with the same words ("The … to freedom" of "The right to freedom
+    # of expression" is as much "The right to freedom of association"), or one the ellipsis
+    # fits as closely; a quotation that keeps only a few common words ("of interaction with …
+    # and") may be read as well in another passage, with a few more words left out
+    passage = " ".join(place.text for place in check.locations)
+    kept = len(_words(quote))
+    assert (
+        any(place.record.id == record.id for place in check.locations)
+        or _words(passage) == _words(stretch)
+        or len(_words(" ".join(d.text for d in marked))) <= len(_words(left_out))
+        or kept < 8
+    ), (quote, check.locations)
+    if check.verdict is Verdict.EQUIVALENT:
+        assert len(marked) == 1 and mark in marked[0].quote_text, check.differences
+        assert check.alterations == ()
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Stop … demonstrations",
+        "Stop using kettling as a XXXX YYYY ZZZZ tactic",
+        "the listening state is a sham",
+        "President Tokayev … will not … change",
+    ],
+)
+def test_closest_never_lists_the_same_passage_twice(quote):
+    """Each closest passage once, in Python, in ``check-quote --json`` and so in MCP (bug 2)."""
+    check = REPORT.check_quote(quote)
+    places = [tuple((p.record.id, p.span) for p in passage.locations) for passage in check.closest]
+    assert len(places) == len(set(places)), places
+    shown = json.loads(run("--json", quote).stdout)["closest"]
+    texts = [(tuple(p["ids"]), p["text"]) for p in shown]
+    assert len(texts) == len(set(texts)), texts
+
+
+@pytest.mark.parametrize(
+    ("quote", "added"),
+    [
+        ("Over the last 30 years Kazakhstan’s ruling-elite", "-"),
+        ("…punitive tax inspections \x1b[2J", "\x1b[2J"),
+    ],
+)
+def test_the_passage_ends_where_the_quotation_does(quote, added):
+    """What the writer adds at the end is an addition, not a change of the report's next words (bug 3)."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert [(d.kind, d.quote_text, d.text) for d in check.differences] == [(DifferenceKind.ADDED, added, "")]
+    assert not any(word in word_diff(check) for word in ("has", "should"))
+
+
+def test_the_word_diff_tells_a_marked_omission_from_an_unmarked_one():
+    """Words left out at an ellipsis are drawn apart from words left out silently (bug 5)."""
+    marked = REPORT.check_quote("President … state")
+    assert word_diff(marked) == "President […Tokayev has promised a ‘listening…] state’"
+    unmarked = REPORT.check_quote("Stop using kettling as a tactic")
+    assert word_diff(unmarked) == "Stop using kettling as a [-policing-] tactic"
+    out = run("Stop … demonstrations")
+    assert "[…using kettling as a policing tactic for peaceful…]" in out.stdout
+    assert "[-" not in out.stdout

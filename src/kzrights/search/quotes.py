@@ -34,7 +34,9 @@ work per quotation, so that no quotation, however long or repetitive, takes
 long); the best alignment's similarity, the share of
 the quotation's words that the passage has in the same order
 (``matched words / max(words in the quotation, words in the passage / 2)``,
-words inside marked omissions left out), decides between ``altered``
+words inside marked omissions left out, each ellipsis counted as a word that
+the passage has where it bridges a marked omission between two matched
+words), decides between ``altered``
 (at least `ALTERED_SIMILARITY`) and ``not found``.  Every character rule
 (quote marks, dashes, apostrophes, invisible characters) is `kzrights._chars`'.
 """
@@ -259,7 +261,9 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
 
     Words the quotation lacks are shown as ``[-…-]``, words it adds as
     ``{+…+}`` (as ``git diff --word-diff`` does); the words of a marked
-    omission are shown as ``[-…-]`` too, with no addition.  The records of a
+    omission, left out where the quotation has an ellipsis, are shown as
+    ``[……]`` ("President […Tokayev has promised a ‘listening…] state’"),
+    so that they are not taken for an alteration.  The records of a
     quotation that runs across a boundary are joined by a space.
 
     Args:
@@ -277,6 +281,8 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
         >>> check = kzrights.load("1.1.0").check_quote("Stop using kettling as a tactic")
         >>> word_diff(check)
         'Stop using kettling as a [-policing-] tactic'
+        >>> word_diff(kzrights.load("1.1.0").check_quote("Stop … demonstrations"))
+        'Stop […using kettling as a policing tactic for peaceful…] demonstrations'
     """
     pieces: list[str] = []
     for place in check.locations:
@@ -288,8 +294,10 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
                 continue  # a change already shown (one quotation span, several report spans)
             out.append(text[cursor : d.span.start])
             marked = d.kind is DifferenceKind.MARKED_OMISSION
-            if d.text:
-                out.append(paint(f"[-{d.text}-]", "marked omission" if marked else "omitted"))
+            if d.text and marked:  # left out where the quotation says so: not an alteration
+                out.append(paint(f"[…{d.text}…]", "marked omission"))
+            elif d.text:
+                out.append(paint(f"[-{d.text}-]", "omitted"))
             if d.quote_text and not marked:
                 out.append(paint(f"{{+{d.quote_text}+}}", "added"))
             cursor = d.span.end
@@ -364,6 +372,7 @@ def quote_check_json(check: QuoteCheck, uri: Callable[[str], str] | None = None)
 _APOS = re.escape(_chars.APOSTROPHES)
 _LETTERS = f"[^\\W_{_APOS}]+"
 _ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|…|\.\s?\.\s?\.(?:\s?\.)*"
+_ELLIPSIS_ALONE = re.compile(_ELLIPSIS)
 # a number is one word, with its thousands separators and decimal point: "2,000", "4.15"
 _NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"
 
@@ -611,7 +620,9 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
         cells = (ahi - alo) * (bhi - blo)
         if cells <= _DIFFLIB_CELLS and cells <= budget.cells:
             budget.cells -= cells
-            matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            # a punctuation mark matches only next to matching words: a lone "-" a sentence
+            # away is no place of the quotation's "ruling-elite" (its "elite" is nearer)
+            matcher = difflib.SequenceMatcher(_is_mark_key, a[alo:ahi], b[blo:bhi], autojunk=False)
             found += [(alo + m.a, blo + m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
             continue
         size = (ahi - alo) + (bhi - blo)
@@ -635,6 +646,54 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
         else:
             merged.append((i, j, size))
     return merged
+
+
+# the most unmatched tokens at a quotation's edge that `_edge_marks` looks at (a mark and a word or two)
+_EDGE_TOKENS = 8
+
+
+def _edge_marks(
+    a: Sequence[str], b: Sequence[str], found: list[tuple[int, int, int]], budget: _Budget
+) -> list[tuple[int, int, int]]:
+    """``found`` with the punctuation marks before the first match and after the last matched too.
+
+    `_matching_blocks` matches a mark only next to matching words; one at a
+    quotation's edge, apart from its words by an ellipsis ("– … has mostly"),
+    is matched here to the nearest such mark of the report.
+    """
+    first_i, first_j, _ = found[0]
+    last_i, last_j, last_size = found[-1]
+    head: list[tuple[int, int, int]] = []
+    tail: list[tuple[int, int, int]] = []
+    if 0 < first_i <= _EDGE_TOKENS and first_j and not all(map(_is_word_key, a[:first_i])):
+        cells = first_i * first_j
+        if cells <= budget.cells:
+            budget.cells -= cells
+            # reversed, so that difflib's first choice is the mark nearest the match
+            mine, theirs = a[first_i - 1 :: -1], b[first_j - 1 :: -1]
+            matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
+            head = [
+                (first_i - m.a - m.size, first_j - m.b - m.size, m.size)
+                for m in matcher.get_matching_blocks()
+                if m.size
+            ][::-1]
+    after_i, after_j = last_i + last_size, last_j + last_size
+    if 0 < len(a) - after_i <= _EDGE_TOKENS and after_j < len(b) and not all(map(_is_word_key, a[after_i:])):
+        cells = (len(a) - after_i) * (len(b) - after_j)
+        if cells <= budget.cells:
+            budget.cells -= cells
+            matcher = difflib.SequenceMatcher(None, a[after_i:], b[after_j:], autojunk=False)
+            tail = [(after_i + m.a, after_j + m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
+    return [*head, *found, *tail] if head or tail else found
+
+
+def _is_word_key(key: str) -> bool:
+    return not _is_mark_key(key)
+
+
+def _is_mark_key(key: str) -> bool:
+    """Whether ``key`` is a punctuation mark's (a word's key starts with a word character)."""
+    return not _chars.is_word_char(key[0])
 
 
 def _common_run(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, step: int) -> int:
@@ -773,6 +832,17 @@ class _Aligned(NamedTuple):
     unmatched: int  # words of the passage the quotation lacks, unmarked
 
 
+def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int]:
+    """The order of passages: the more similar first.
+
+    Then the fewer words the quotation lacks, the closer spelling, and the
+    shorter (the fewer words an ellipsis stands for: "Kazakhstan … keen to"
+    is "Kazakhstan remains keen to", not a "Kazakhstan" twenty words before
+    "extremely keen to").
+    """
+    return (-aligned.similarity, aligned.unmatched, -aligned.same_text, aligned.hi - aligned.lo, aligned.lo)
+
+
 class QuoteChecker:
     """The report's tokens, indexed for quotations (built once per report, on first use)."""
 
@@ -833,7 +903,13 @@ class QuoteChecker:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         best = candidates[0]
         if best.similarity < ALTERED_SIMILARITY or best.matched < min(_MIN_MATCHED_WORDS, len(core)):
-            closest = tuple(Passage(self._locations(c.lo, c.hi, quote), c.similarity) for c in candidates)
+            passages: dict[tuple[tuple[str, Span], ...], Passage] = {}
+            for c in candidates:  # each passage once, however many places led to it
+                places = self._locations(c.lo, c.hi, quote)
+                passages.setdefault(
+                    tuple((p.record.id, p.span) for p in places), Passage(places, c.similarity)
+                )
+            closest = tuple(passages.values())
             return QuoteCheck(quote, Verdict.NOT_FOUND, similarity=best.similarity, closest=closest)
         if to_given is not None:  # found: the differences give spans into the quotation as given
             core = to_given(core)
@@ -915,9 +991,18 @@ class QuoteChecker:
         slack = _BUCKET + len(core) // 4
         gap = _MAX_GAP if marks else 0
         spend = _Budget()  # shared by every passage tried
-        for bucket in ranked[: _CLOSEST * 3]:
+        wide = _CLOSEST * 3
+        # a quotation with an ellipsis tries more places, each on its own (small) window, until
+        # one has its words on both sides of every ellipsis: "The … right to" is "The human
+        # right to" once, though "The right to" stands in many places
+        short = len(core) <= _REFINE_LENGTH  # a long quotation's words stand in one place
+        places = ranked[:_REFINE_PLACES] if marks and short else ranked[:wide]
+        for index, bucket in enumerate(places):
+            if index >= wide and any(r.similarity >= 1.0 and r.same_text == len(core) for r in results):
+                break  # every word there, written as the quotation writes it
             if (
-                results
+                index < wide
+                and results
                 and results[0].similarity >= ALTERED_SIMILARITY
                 and votes[bucket] < votes[ranked[0]] / 2
             ):
@@ -925,14 +1010,24 @@ class QuoteChecker:
             diagonal = bucket * _BUCKET
             lo = max(0, diagonal - slack - gap)
             hi = min(len(self._tokens), diagonal + len(core) + slack + gap + _BUCKET)
+            near_lo = max(0, diagonal - slack)
+            near_hi = min(len(self._tokens), diagonal + len(core) + slack + _BUCKET)
+            if index >= wide:
+                lo, hi = near_lo, near_hi
             if any(lo < s_hi and s_lo < hi and (s_lo <= diagonal < s_hi) for s_lo, s_hi in seen):
                 continue
-            aligned = self._align_in(quote, marks, lo, hi, spend)
-            if aligned is not None:
-                seen.append((aligned.lo, aligned.hi))
-                results.append(aligned)
+            tried = [self._align_in(quote, marks, lo, hi, spend)]
+            if gap and short and index < wide:
+                # the wide window's first match of a common word may lie far from its source
+                # ("President … state"): the place the words vote for is tried on its own too
+                tried.append(self._align_in(quote, marks, near_lo, near_hi, spend))
+            for aligned in sorted(filter(None, tried), key=_rank):
+                if all((aligned.lo, aligned.hi) != (a.lo, a.hi) for a in results):
+                    seen.append((aligned.lo, aligned.hi))
+                    results.append(aligned)
+                    break  # one passage per place tried
         # equally similar: the passage with fewer words the quotation lacks, then the closer spelling
-        results.sort(key=lambda a: (-a.similarity, a.unmatched, -a.same_text, a.lo))
+        results.sort(key=_rank)
         return results[:_CLOSEST]
 
     def _align_in(self, quote: _Quote, marks: set[int], lo: int, hi: int, budget: _Budget) -> _Aligned | None:
@@ -942,10 +1037,31 @@ class QuoteChecker:
         to a "groups" a sentence earlier) would stretch the passage: it is
         let go while that makes the passage more similar (a few times a side).
         """
-        found = _matching_blocks(quote.keys, self._keys[lo:hi], budget)
+        window = self._keys[lo:hi]
+        found = _matching_blocks(quote.keys, window, budget)
         if not found:
             return None
+        if marks:
+            found = _edge_marks(quote.keys, window, found, budget)
+        best = self._trimmed(quote, marks, lo, hi, found)
+        if marks and len(quote.keys) <= _REFINE_LENGTH:
+            # difflib takes the longest run first, which an ellipsis may cut wrongly: "The …
+            # right to life" is "The right to" of one item and "life" of the next read from the
+            # left, "The human right to life" read from the right; the better reading is kept
+            keys, length = quote.keys[::-1], len(quote.keys)
+            found = _matching_blocks(keys, window[::-1], budget)
+            if found:
+                found = [(length - i - size, hi - lo - j - size, size) for i, j, size in reversed(found)]
+                other = self._trimmed(quote, marks, lo, hi, _edge_marks(quote.keys, window, found, budget))
+                best = min(best, other, key=_rank)
+        return best
+
+    def _trimmed(
+        self, quote: _Quote, marks: set[int], lo: int, hi: int, found: list[tuple[int, int, int]]
+    ) -> _Aligned:
+        """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
+        blocks = self._tighten(quote.keys, marks, blocks, lo, hi)
         best = self._score(quote, marks, lo, hi, blocks)
         for _ in range(2 * _TRIMS):
             if len(blocks) < 2:
@@ -958,25 +1074,113 @@ class QuoteChecker:
             best, blocks = top, trial
         return best
 
+    def _occurrence(self, run: Sequence[str], first: int, last: int, latest: bool) -> int | None:
+        """The latest (or earliest) report position ``p`` in ``[first, last]`` where ``run`` stands."""
+        if first > last:
+            return None
+        keys, size = self._keys, len(run)
+        places = self._positions.get(run[0])
+        if places is not None:  # a word: its places, from the index
+            a, b = bisect.bisect_left(places, first), bisect.bisect_right(places, last)
+            candidates: Sequence[int] = places[a:b]
+        else:
+            candidates = range(first, last + 1)
+        order = reversed(candidates) if latest else iter(candidates)
+        for at in order:
+            if keys[at : at + size] == run:
+                return at
+        return None
+
+    def _tighten(
+        self, keys: Sequence[str], marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
+    ) -> list[tuple[int, int, int]]:
+        """Move matches next to a gap the quotation does not mark onto the nearest place the words stand.
+
+        The alignment takes the first place a word stands in its window: "Stop …
+        demonstrations" matches the window's first "stop", a paragraph before
+        the "Stop using kettling … peaceful demonstrations" it quotes, and
+        "activists … need both" an "activists" far from "activists will need
+        both".  The first match is moved as late as it stands before the
+        next, and the last as early as it stands after the one before; a
+        match between a gap at an ellipsis and one without is moved towards
+        the one without, so that the words the quotation leaves out unmarked
+        are as few as they can be.  Across an ellipsis a match keeps at least
+        one token between (the ellipsis stands for something): "a subset of …
+        the" is "the" at the end of the sentence, not the one after "of".
+        """
+        # a match across an ellipsis ("of … the" matched to "of the") is two, which may part
+        split: list[tuple[int, int, int]] = []
+        ordered = sorted(marks)
+        for i, j, size in blocks:
+            cuts = ordered[bisect.bisect_right(ordered, i) : bisect.bisect_left(ordered, i + size)]
+            for m in cuts:
+                split.append((i, j, m - i))
+                i, j, size = m, j + (m - i), size - (m - i)
+            split.append((i, j, size))
+        blocks = split
+        count = len(blocks)
+        if count < 2:
+            return blocks
+        # the last match, and any whose gap after it is at an ellipsis, towards the match before
+        for at in range(count - 1, 0, -1):
+            i, j, size = blocks[at]
+            before_i, before_j, before_size = blocks[at - 1]
+            if at + 1 < count and ((i + size) not in marks or i in marks):
+                continue  # a match inside: moved only from a gap at an ellipsis to one without
+            earliest = before_j + before_size + (i - before_i - before_size)
+            last = j - 1
+            if i in marks and i == before_i + before_size:
+                earliest += 1  # an ellipsis between them stands for at least one token
+                if j < earliest:  # right after the match before: the next place it stands
+                    last = hi - size
+            place = self._occurrence(keys[i : i + size], earliest, last, False)
+            if place is not None:
+                blocks[at] = (i, place, size)
+        # the first match, and any whose gap before it is at an ellipsis, towards the match after
+        for at in range(count - 1):
+            i, j, size = blocks[at]
+            after_i, after_j, _ = blocks[at + 1]
+            if at > 0 and (i not in marks or (i + size) in marks):
+                continue
+            latest = after_j - size - (after_i - i - size)
+            first = j + 1
+            if after_i in marks and after_i == i + size:
+                latest -= 1
+                if j > latest:
+                    first = lo
+            place = self._occurrence(keys[i : i + size], first, latest, True)
+            if place is not None:
+                blocks[at] = (i, place, size)
+        return blocks
+
     def _score(
         self, quote: _Quote, marks: set[int], lo: int, hi: int, blocks: list[tuple[int, int, int]]
     ) -> _Aligned:
         """The passage ``blocks`` align (quotation position, report position, size), and its similarity."""
         start, end = blocks[0][1], blocks[-1][1] + blocks[-1][2]
-        # words of the quotation before the first match stand for report words just before it
-        start = max(lo, start - blocks[0][0])
-        tail = len(quote.keys) - (blocks[-1][0] + blocks[-1][2])
-        end = min(hi, end + tail)
+        # words of the quotation just before the first match stand for report words just
+        # before it (a changed first word), and likewise after the last; not a mark ("\x1b[2J"
+        # after the quotation is the writer's addition, not a change of the report's next
+        # words) nor an ellipsis (what follows one may be anywhere), nor anything beyond them
+        words_before = quote.words_before
+        head = blocks[0][0]
+        while head > 0 and head not in marks and words_before[head] - words_before[head - 1]:
+            head -= 1
+        start = max(lo, start - (blocks[0][0] - head))
+        tail = after = blocks[-1][0] + blocks[-1][2]
+        while tail < len(quote.keys) and tail not in marks and words_before[tail + 1] - words_before[tail]:
+            tail += 1
+        end = min(hi, end + (tail - after))
         relative = [(i, j - start, size) for i, j, size in blocks]
         if marks:
             relative = _slide_to_marks(relative, self._keys[start:end], marks)
         opcodes = _opcodes(len(quote.keys), end - start, relative)
-        words_before = quote.words_before
         matched = sum(words_before[i2] - words_before[i1] for tag, i1, i2, _, _ in opcodes if tag == "equal")
         quote_words = words_before[-1]
         passage_words = self._word_before[end] - self._word_before[start]
         # an ellipsis marks an omission of a few words within one record or two adjacent ones
         omissions: set[int] = set()
+        bridged = 0  # the ellipses that stand for a marked omission between two matches
         nearby = end <= start or self._owners[end - 1] - self._owners[start] <= 1
         for tag, i1, _, j1, j2 in opcodes:
             if tag in ("insert", "replace") and i1 in marks and nearby:
@@ -986,9 +1190,15 @@ class QuoteChecker:
                 omissions.add(i1)
                 if tag == "insert":  # marked omissions are no part of the comparison
                     passage_words -= left_out
+                    bridged += 1
         # the share of the quotation's words the passage has, in order; a passage more than
-        # twice the quotation's length (marked omissions aside) counts for half its words
-        similarity = matched / max(quote_words, passage_words / 2) if quote_words else 0.0
+        # twice the quotation's length (marked omissions aside) counts for half its words.
+        # Each ellipsis counts as a word too, had only where it bridges a marked omission
+        # between words the passage has: an ellipsis lets a quotation leave out a hundred
+        # words, so "President Tokayev … will not … change" (a last word the report does not
+        # have after the ellipsis) must not pass for an alteration of a real sentence
+        wanted = quote_words + len(marks)
+        similarity = (matched + bridged) / max(wanted, passage_words / 2) if quote_words else 0.0
         texts = self._texts
         same_text = sum(
             sum(map(operator.eq, quote.texts[i1:i2], texts[start + j1 : start + j2]))
@@ -1119,8 +1329,12 @@ class QuoteChecker:
         elif marked:  # the ellipsis itself, between two tokens
             gap_start, gap_end = self._gap(core, i1)
             piece = quote[gap_start:gap_end]
-            inner = len(piece) - len(piece.lstrip())
-            quote_start, quote_end = gap_start + inner, gap_start + len(piece.rstrip())
+            ellipsis = _ELLIPSIS_ALONE.search(piece)  # not the quote marks beside it ("… ‘Some")
+            if ellipsis is not None:
+                quote_start, quote_end = gap_start + ellipsis.start(), gap_start + ellipsis.end()
+            else:
+                inner = len(piece) - len(piece.lstrip())
+                quote_start, quote_end = gap_start + inner, gap_start + len(piece.rstrip())
         else:
             quote_start = quote_end = core[i1].start if i1 < len(core) else core[-1].end
         quote_span = Span(quote_start, quote_end)
