@@ -18,7 +18,6 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 """
 
 import enum
-import functools
 import itertools
 from typing import Any, ClassVar, NamedTuple, SupportsIndex
 
@@ -683,17 +682,34 @@ class Mention(NamedTuple):
         return record_html(self)
 
 
-# tuple.__new__ called straight from C for each row: no Python frame per mention
-_NEW_MENTION = functools.partial(tuple.__new__, Mention)
+# Pickling a MentionList (one per document from a process pool) costs three
+# things per list: the Python call of __reduce_ex__, flattening, and rebuilding
+# each Mention on loading. The measurements behind each choice below are in
+# docs/benchmarks.md, "Process pools".
 _ONLY_MENTIONS = frozenset({Mention})
 _MENTION_WIDTH = len(Mention._fields)
+# tuple.__new__(Mention, row) called by map from C: no Python frame per mention,
+# and about a sixth cheaper than a functools.partial around the same call
+_TUPLE_NEW = tuple.__new__
+_MENTION_TYPE = itertools.repeat(Mention)  # endless, and never advanced: safe to share
+
+
+def _mentions_from_fields(*values: Any) -> "MentionList":
+    """Rebuild a `MentionList` from the flat fields `MentionList.__reduce_ex__` gives.
+
+    The fields arrive as the call's own arguments (not a tuple inside a
+    tuple: one object less to pickle and to load per list).
+    """
+    row = iter(values)
+    # zip over one iterator, once per field: each row takes the next eight values
+    # (not strict: the flat form is this module's own, and a check per row costs)
+    rows = zip(*[row] * _MENTION_WIDTH, strict=False)
+    return MentionList(map(_TUPLE_NEW, _MENTION_TYPE, rows))
 
 
 def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
-    """Rebuild a `MentionList` from the flat fields `MentionList.__reduce_ex__` gives."""
-    # zip over one iterator, once per field: each row takes the next row's values
-    # (not strict: the flat form is this module's own, and a check per row costs)
-    return MentionList(map(_NEW_MENTION, zip(*[iter(values)] * _MENTION_WIDTH, strict=False)))
+    """Rebuild a `MentionList` pickled by an earlier kzrights (one flat tuple): such pickles still load."""
+    return _mentions_from_fields(*values)
 
 
 class MentionList(list[Mention]):
@@ -703,22 +719,26 @@ class MentionList(list[Mention]):
     same mentions).  It pickles as one flat tuple of its mentions' fields
     rather than one object per mention: pickle runs Python code for each
     named tuple it meets, which made a list of mentions cost four to five times
-    the same data in plain tuples to send through a process pool.  See
+    the same data in plain tuples to send through a process pool.  A list that
+    holds anything but mentions, and a subclass, pickle as any list does.  See
     "Process pools" in ``docs/benchmarks.md`` for the figures.
     """
 
     __slots__ = ()
 
-    def __reduce_ex__(self, protocol: "SupportsIndex") -> "tuple[Any, ...]":
+    def __reduce_ex__(self, protocol: "SupportsIndex") -> "str | tuple[Any, ...]":
         # __reduce_ex__ itself, not __reduce__: pickle calls it straight, without
         # object.__reduce_ex__ looking for an override first (a process pool
         # pickles one list per document)
+        if type(self) is not MentionList:
+            # a subclass keeps its class and attributes, as a list subclass does
+            return super().__reduce_ex__(protocol)
         if not self:
             return (MentionList, ())
         if not _ONLY_MENTIONS.issuperset(map(type, self)):
             # something else was put in: the flat form would not hold it
             return (MentionList, (list(self),))
-        return (_mention_list, (tuple(itertools.chain.from_iterable(self)),))
+        return (_mentions_from_fields, tuple(itertools.chain.from_iterable(self)))
 
     def _repr_html_(self) -> str:
         """One HTML table of all the mentions, for Jupyter."""
