@@ -12,6 +12,7 @@ import contextlib
 import copy
 import importlib
 import json
+import multiprocessing
 import os
 import pickle
 import pkgutil
@@ -28,7 +29,7 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights.errors import KzrightsError, MissingDependencyError
-from kzrights.records import Mention, MentionList, Span
+from kzrights.records import AliasForm, Mention, MentionList, Span
 
 TIMEOUT = 120  # seconds for a whole scenario; each takes a few on an idle machine
 
@@ -187,17 +188,69 @@ MENTIONS = st.builds(
     end=st.integers(),
     record_id=st.none() | st.text(),
     source_span=st.none() | st.builds(Span, st.integers(0, 9), st.integers(9, 99)),
+    form=st.none() | st.sampled_from(AliasForm),
+    resolved_by=st.none() | st.text(),
 )
 
 
-@given(st.lists(MENTIONS | st.tuples(st.text()) | st.integers() | st.none()))
-def test_any_mention_list_pickles_to_an_equal_one(items):
-    """A MentionList of any mentions, with anything else mixed in, comes back equal, item for item."""
-    mentions = MentionList(items)
-    again = pickle.loads(pickle.dumps(mentions))
-    assert type(again) is MentionList
-    assert again == mentions
-    assert [type(item) for item in again] == [type(item) for item in mentions]
+class TaggedMentions(MentionList):
+    """A user's subclass of MentionList, with an attribute of its own."""
+
+    def __init__(self, items=(), source=""):
+        super().__init__(items)
+        self.source = source
+
+
+class SlottedMentions(MentionList):
+    """A user's subclass of MentionList without a __dict__."""
+
+    __slots__ = ()
+
+
+# Other items a user may put in a MentionList: plain tuples of a Mention's
+# width (which must not come back as mentions), a subclass of Mention, others.
+FOREIGN = (
+    st.tuples(st.text())
+    | MENTIONS.map(tuple)
+    | MENTIONS.map(lambda m: MyMention(*m))
+    | st.integers()
+    | st.none()
+    | st.lists(MENTIONS, max_size=2)
+)
+
+
+class MyMention(Mention):
+    """A user's subclass of Mention."""
+
+    __slots__ = ()
+
+
+def _same(again, original):
+    """Equal, of the same class, item for item of the same classes, attributes included."""
+    assert type(again) is type(original)
+    assert again == original
+    assert [type(item) for item in again] == [type(item) for item in original]
+    assert getattr(again, "__dict__", None) == getattr(original, "__dict__", None)
+
+
+@settings(max_examples=150)
+@given(
+    items=st.lists(MENTIONS) | st.lists(MENTIONS | FOREIGN),
+    cls=st.sampled_from([MentionList, TaggedMentions, SlottedMentions]),
+    source=st.text(max_size=5),
+)
+def test_any_mention_list_round_trips_exactly(items, cls, source):
+    """A MentionList or a subclass, of any mentions, with anything mixed in, comes back the same.
+
+    Every pickle protocol, copy.copy and copy.deepcopy: same class, equal,
+    the same class for every item, the subclass's attributes kept.
+    """
+    mentions = cls(items, source=source) if cls is TaggedMentions else cls(items)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        _same(pickle.loads(pickle.dumps(mentions, protocol)), mentions)
+    _same(copy.copy(mentions), mentions)
+    _same(copy.deepcopy(mentions), mentions)
+    assert copy.copy(mentions) is not mentions
 
 
 def test_a_mention_list_with_other_things_in_it_still_pickles_faithfully():
@@ -206,6 +259,90 @@ def test_a_mention_list_with_other_things_in_it_still_pickles_faithfully():
     mentions.append(Mention("entities.ebrd", "EBRD", 0, 4, "conclusions.p1", Span(3, 7)))
     mentions.append(("not", "a", "mention"))  # type: ignore[arg-type]
     assert pickle.loads(pickle.dumps(mentions)) == mentions
+
+
+# annotate("President Tokayev met the EBRD; Бокаев.") as kzrights pickled it
+# before the fields became the rebuilding call's own arguments (protocols 2 and 0)
+PREVIOUS_FORM = [
+    b"\x80\x02ckzrights.records\n_mention_list\nq\x00(X\x1e\x00\x00\x00entities.kassym-jomart-tokayevq"
+    b"\x01X\x11\x00\x00\x00President Tokayevq\x02K\x00K\x11NNckzrights.records\nAliasForm\nq\x03X\x05"
+    b"\x00\x00\x00aliasq\x04\x85q\x05Rq\x06NX\r\x00\x00\x00entities.ebrdq\x07X\x04\x00\x00\x00EBRDq"
+    b"\x08K\x1aK\x1eNNh\x03X\x07\x00\x00\x00acronymq\t\x85q\nRq\x0bNX\x14\x00\x00\x00entities.max-"
+    b"bokayevq\x0cX\x0c\x00\x00\x00\xd0\x91\xd0\xbe\xd0\xba\xd0\xb0\xd0\xb5\xd0\xb2q\rK K&NNh\x03"
+    b"X\x0f\x00\x00\x00transliterationq\x0e\x85q\x0fRq\x10Ntq\x11\x85q\x12Rq\x13.",
+    b"ckzrights.records\n_mention_list\np0\n((Ventities.kassym-jomart-tokayev\np1\nVPresident Tokayev\n"
+    b"p2\nI0\nI17\nNNckzrights.records\nAliasForm\np3\n(Valias\np4\ntp5\nRp6\nNVentities.ebrd\np7\n"
+    b"VEBRD\np8\nI26\nI30\nNNg3\n(Vacronym\np9\ntp10\nRp11\nNVentities.max-bokayev\np12\n"
+    b"V\\u0411\\u043e\\u043a\\u0430\\u0435\\u0432\np13\nI32\nI38\nNNg3\n(Vtransliteration\np14\n"
+    b"tp15\nRp16\nNtp17\ntp18\nRp19\n.",
+]
+
+
+@pytest.mark.parametrize("data", PREVIOUS_FORM, ids=["protocol-2", "protocol-0"])
+def test_a_mention_list_pickled_in_the_previous_form_still_loads(data):
+    """A MentionList pickled by the previous kzrights (one flat tuple of fields) loads as the same list."""
+    again = pickle.loads(data)
+    _same(again, kzrights.annotate("President Tokayev met the EBRD; Бокаев.", version="1.3.1"))
+    assert [m.entity_id for m in again] == [
+        "entities.kassym-jomart-tokayev",
+        "entities.ebrd",
+        "entities.max-bokayev",
+    ]
+
+
+def test_a_mention_list_is_a_list_in_every_way():
+    """What annotate() returns is a list: equal to one, copied, sliced, sorted, serialised as one."""
+    mentions = kzrights.annotate("President Tokayev met the EBRD; Бокаев.")
+    plain = list(mentions)
+    assert isinstance(mentions, list)
+    assert mentions == plain and plain == mentions
+    assert not mentions != plain  # noqa: SIM202 (list's __ne__, not only __eq__)
+    assert mentions[1:] == plain[1:] and mentions + plain == plain * 2
+    assert sorted(mentions, key=lambda m: m.entity_id) == sorted(plain, key=lambda m: m.entity_id)
+    assert json.dumps(mentions) == json.dumps(plain)
+    assert mentions.copy() == plain and copy.copy(mentions) == plain
+    assert not hasattr(mentions, "__dict__")
+    mentions.append(plain[0])
+    assert mentions.count(plain[0]) == 2 and mentions.index(plain[1]) == 1
+
+
+START_METHODS = [m for m in ("spawn", "fork", "forkserver") if m in multiprocessing.get_all_start_methods()]
+
+POOL_ANNOTATE = """
+    import json, multiprocessing, sys
+
+    import kzrights
+    from kzrights.records import Mention, MentionList
+
+    if __name__ == "__main__":
+        texts = [
+            "President Tokayev met the EBRD and NUR OTAN; Назарбаевым и Бокаев.",
+            "nothing here",
+            "",
+            "Parliament and the Mazhilis passed it; Mr Hug said so. Oyan, Qazaqstan.",
+        ] * 25 + [f"{n} Tokayev " * n for n in range(40)]
+        context = multiprocessing.get_context(sys.argv[1])
+        with context.Pool(2) as pool:
+            pooled = pool.map(kzrights.annotate, texts, chunksize=16)
+            one_by_one = list(pool.imap(kzrights.annotate, texts))
+        serial = [kzrights.annotate(text) for text in texts]
+        print(json.dumps({
+            "same": pooled == serial and one_by_one == serial,
+            "lists": sorted({type(found).__name__ for found in pooled + one_by_one}),
+            "items": sorted({type(m).__name__ for found in pooled + one_by_one for m in found}),
+            "mentions": sum(map(len, pooled)),
+        }))
+"""
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_a_pool_annotates_as_a_serial_loop_does(tmp_path, method):
+    """Pool.map and Pool.imap of annotate() give the serial loop's very answer, whatever the start method."""
+    (result,) = run_script(tmp_path / "pool_annotate.py", POOL_ANNOTATE, method)
+    assert result["same"] is True
+    assert result["lists"] == ["MentionList"]
+    assert result["items"] == ["Mention"]
+    assert result["mentions"] > 800
 
 
 SPAWN_POOL = """
