@@ -37,8 +37,9 @@ def annotate(text: str, *, version: str | None = None, unambiguous_only: bool = 
         The mentions in order, each with ``entity_id``, ``text`` (the surface
         form), ``start`` and ``end`` offsets into ``text``, the ``form``
         matched and, for a form decided on evidence, ``resolved_by``, in a
-        [`MentionList`][kzrights.records.MentionList]: a list that pickles about as
-        cheaply as plain tuples, for process pools.
+        [`MentionList`][kzrights.records.MentionList]: a list that pickles
+        compactly for process pools (about twice plain tuples of the same
+        fields for a short text, half to two thirds of a plain list of mentions).
 
     Raises:
         TypeError: If ``text`` is not a str.
