@@ -1,13 +1,18 @@
-"""The cattrs converters that turn release JSON into records and back.
+"""How release JSON becomes records, and records JSON again.
 
 Records know nothing about JSON: this module decides how each one looks on
-disk.  Loading uses one converter, which only structures; the build, the
-exports and the CLI unstructure with another, made on first use.
+disk.  Loading only structures, with this module's own hooks (one closure per
+type of a release, `_ReleaseHooks`), and needs no cattrs: importing cattrs
+would cost a process that only loads a release more than the whole first
+load does.  The build, the exports and the CLI unstructure with a cattrs
+converter, made (and cattrs imported) on first use.
+``tests/test_reference_algorithms.py`` checks that the hooks structure every
+shipped release as a stock cattrs converter does.
 
 Structuring is strict: unknown keys, missing keys and values of the wrong
 JSON type are errors (cattrs' default would turn ``5`` into ``"5"``), and
 every error becomes a [`DataIntegrityError`][kzrights.errors.DataIntegrityError] that names
-the field path, so nothing escapes as a traceback from cattrs.
+the field path.
 
 This module is imported on the first [`kzrights.load`][kzrights.releases.load], never by
 ``import kzrights``.
@@ -21,9 +26,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
-from cattrs.cols import namedtuple_dict_unstructure_factory
-from cattrs.gen import make_dict_unstructure_fn, override
 
 from ._compat import date
 from ._document import PARTS, ReleaseDocument
@@ -44,6 +46,8 @@ from .records import (
 )
 
 if TYPE_CHECKING:
+    import cattrs
+
     from .report import Report
 
 __all__ = [
@@ -173,17 +177,15 @@ def _resolved_fields(cls: Any) -> "tuple[attrs.Attribute[Any], ...]":
 class _ReleaseHooks:
     """The structure hooks of a release's types, each built on first use and kept.
 
-    cattrs calls `get` as a hook factory for the records, their tuples
-    and the leaf types.  Each hook is a closure over its fields' hooks: cattrs
-    would generate and compile a function per class instead, which costs
-    more, once, than structuring the whole release does.  A field's hook
-    comes from here too, not back through the converter, whose first look-up
-    of each type goes through `functools.singledispatch` and would cost
-    more than building the hook.  Any other type is the converter's.
+    `get` gives the hook of a record, a tuple of them or a leaf type.  Each
+    hook is a closure over its fields' hooks: cattrs would generate and
+    compile a function per class instead, which costs more, once, than
+    structuring the whole release does (and importing cattrs, more again).
+    A type a release does not hold has no hook: asking for one is a bug, and
+    raises TypeError.
     """
 
-    def __init__(self, converter: cattrs.BaseConverter) -> None:
-        self._converter = converter
+    def __init__(self) -> None:
         # the leaves, matched by exact type (Span is an attrs class, stored as a pair)
         self._hooks: dict[Any, Hook] = {
             str: _strict(str),
@@ -195,10 +197,6 @@ class _ReleaseHooks:
         }
         for enum_class in (Addressee, AliasForm, Ambiguity, Basis, EntityCategory, FigureKind):
             self._hooks[enum_class] = _structure_str_enum(enum_class)
-
-    def handles(self, kind: Any) -> bool:
-        """Whether ``kind`` is one of the release's types."""
-        return kind in self._hooks or kind is Mention or attrs.has(kind) or _is_homogeneous_tuple(kind)
 
     def get(self, kind: Any) -> Hook:
         """Return the hook that structures ``kind``."""
@@ -218,7 +216,7 @@ class _ReleaseHooks:
             elif _is_homogeneous_tuple(kind):
                 hook = self._tuple(kind)
             else:
-                return self._converter.get_structure_hook(kind)
+                raise TypeError(f"{_type_name(kind)} is not a type a release holds: it has no structure hook")
             self._hooks[kind] = hook
         return hook
 
@@ -320,14 +318,6 @@ def _with_default_forms(structure_entity: Hook) -> Hook:
     return hook
 
 
-def _make_structurer() -> cattrs.BaseConverter:
-    # BaseConverter: the release's hooks do all the structuring
-    converter = cattrs.BaseConverter()
-    hooks = _ReleaseHooks(converter)
-    converter.register_structure_hook_factory(hooks.handles, hooks.get)
-    return converter
-
-
 def _has_string_annotations(cls: Any) -> bool:
     return attrs.has(cls) and any(isinstance(field.type, str) for field in attrs.fields(cls))
 
@@ -340,7 +330,11 @@ from, and a 1.2.0 record without background or period end has none of the keys.
 """
 
 
-def _make_unstructurer() -> cattrs.BaseConverter:
+def _make_unstructurer() -> "cattrs.BaseConverter":
+    import cattrs
+    from cattrs.cols import namedtuple_dict_unstructure_factory
+    from cattrs.gen import make_dict_unstructure_fn, override
+
     converter = cattrs.BaseConverter()
 
     def resolved(cls: Any) -> Callable[[Any], Any]:
@@ -388,13 +382,13 @@ def _entity_data(data: dict[str, Any], entity: Entity) -> dict[str, Any]:
     return data
 
 
-# Loading only structures; the unstructuring converter (for the build, the
-# exports and the CLI's --json) is made on first use.
-_structurer = _make_structurer()
-_unstructurer: cattrs.BaseConverter | None = None
+# Loading only structures, with the release's hooks; the unstructuring
+# converter (for the build, the exports and the CLI's --json) is made on first use.
+_structure_hooks = _ReleaseHooks()
+_unstructurer: "cattrs.BaseConverter | None" = None
 
 
-def _get_unstructurer() -> cattrs.BaseConverter:
+def _get_unstructurer() -> "cattrs.BaseConverter":
     global _unstructurer
     if _unstructurer is None:
         _unstructurer = _make_unstructurer()
@@ -419,9 +413,16 @@ def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
 
 
 def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
-    """Build a ``cls`` from JSON data, or raise `DataIntegrityError` naming the field path."""
+    """Build a ``cls`` from JSON data, or raise `DataIntegrityError` naming the field path.
+
+    Raises:
+        DataIntegrityError: If ``data`` does not fit ``cls``.
+        TypeError: If ``cls`` is not a type a release holds (a bug, not bad data).
+    """
+    hook = _structure_hooks.get(cls)
     try:
-        return _structurer.structure(data, cls)
+        result: T = hook(data, cls)
+        return result
     except Exception as exc:  # noqa: BLE001 - every failure becomes one error that names the path
         reason = str(_invalid(cls, exc))
     raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}")
