@@ -19,7 +19,6 @@ This module is imported on the first [`kzrights.load`][kzrights.releases.load], 
 """
 
 import enum
-import math
 import types
 import typing
 from collections.abc import Callable
@@ -96,11 +95,16 @@ def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
     return hook
 
 
+_INFINITY = float("inf")
+
+
 def _structure_float(value: Any, _: Any) -> float:
     if type(value) not in (int, float):
         raise TypeError(f"got {type(value).__name__}")
-    # Python's JSON reader accepts NaN and Infinity, which are not JSON and measure nothing
-    if not math.isfinite(value):
+    # Python's JSON reader accepts NaN and Infinity, which are not JSON and measure nothing.
+    # Compared with the infinities rather than by math.isfinite: NaN compares false too,
+    # and the math module, a shared library in many builds, is not loaded for 12 numbers.
+    if not -_INFINITY < value < _INFINITY:
         raise ValueError(f"{value!r} is not a finite number")
     return float(value)
 
