@@ -29,10 +29,11 @@ import attrs
 from ._compat import date
 from ._document import PARTS, ReleaseDocument
 from ._layout import READABLE_SCHEMAS, SCHEMA
-from ._names import default_forms
+from ._locking import FIRST_USE
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
+    Alias,
     AliasForm,
     Ambiguity,
     Basis,
@@ -50,7 +51,10 @@ if TYPE_CHECKING:
     from .report import Report
 
 __all__ = [
+    "FORMS_FORMAT",
     "ReleaseDocument",
+    "encode_forms",
+    "forms_payload",
     "from_report",
     "structure_document",
     "unstructure",
@@ -189,7 +193,11 @@ class _ReleaseHooks:
     raises TypeError.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, fill_forms: bool) -> None:
+        # whether an entity stored without forms gets its default forms here
+        # (structuring one record), or later, from the release's derived file
+        # (structuring a release document: `structure_document`)
+        self._fill_forms = fill_forms
         # the leaves, matched by exact type (Span is an attrs class, stored as a pair)
         self._hooks: dict[Any, Hook] = {
             str: _strict(str),
@@ -215,7 +223,7 @@ class _ReleaseHooks:
             elif attrs.has(kind):
                 attributes = _resolved_fields(kind)
                 hook = self._fields(kind, [(a.name, a.type, a.default is attrs.NOTHING) for a in attributes])
-                if kind is Entity:
+                if kind is Entity and self._fill_forms:
                     hook = _with_default_forms(hook)
             elif _is_homogeneous_tuple(kind):
                 hook = self._tuple(kind)
@@ -309,8 +317,116 @@ def with_default_forms(entity: Entity) -> Entity:
     applies it to stock cattrs' records too).
     """
     if not entity.forms:
-        return attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))
+        return attrs.evolve(entity, forms=_default_forms(entity.name, entity.aliases))
     return entity
+
+
+def _default_forms(name: str, aliases: tuple[str, ...]) -> tuple[Alias, ...]:
+    """`kzrights._names.default_forms`, imported on first use (with the character rules it needs)."""
+    with FIRST_USE:  # kzrights' first imports run under its one first-use lock
+        from ._names import default_forms
+
+    return default_forms(name, aliases)
+
+
+FORMS_FORMAT = 1
+"""The format of the payload of a release's derived ``forms.json`` that this code reads and writes."""
+
+
+def forms_payload(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the derived forms of a release: the default forms of each entity stored without any.
+
+    The build writes it to ``derived/<version>/forms.json`` (see
+    `kzrights._layout`), so that loading a release need not derive them, nor
+    import the character rules to do so.
+
+    Args:
+        data: The release's ``report.json``, as parsed JSON.
+
+    Returns:
+        ``{"entities": {entity id: [[form, language], ...]}}``, one pair per
+        form in the order of `kzrights._names.default_forms`: the name, then
+        each alias that is not the name.
+    """
+    entities = {
+        entity["id"]: [
+            [form.form.value, form.language]
+            for form in _default_forms(entity["name"], tuple(entity["aliases"]))
+        ]
+        for entity in data.get("entities", ())
+        if not entity.get("forms")
+    }
+    return {"entities": entities}
+
+
+def encode_forms(version: str, manifest_sha256: str, payload: dict[str, Any]) -> bytes:
+    """Return a release's derived forms file: its header line, then ``payload``, as the loader checks them."""
+    import json
+
+    from ._compat import sha256_hex
+
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = {
+        "format": FORMS_FORMAT,
+        "release": version,
+        "manifest_sha256": manifest_sha256,
+        "payload_sha256": sha256_hex(body),
+    }
+    return json.dumps(header).encode("ascii") + b"\n" + body
+
+
+_LANGUAGES = frozenset({None, "ru", "kk"})
+
+
+def _derived_forms(entity: Entity, pairs: Any) -> tuple[Alias, ...] | None:
+    """The forms the derived file gives ``entity``, or None where they do not fit it."""
+    texts = [entity.name, *(alias for alias in entity.aliases if alias != entity.name)]
+    if type(pairs) is not list or len(pairs) != len(texts):
+        return None
+    forms = []
+    kinds: dict[Any, AliasForm] = AliasForm._value2member_map_  # type: ignore[assignment]
+    for text, pair in zip(texts, pairs, strict=True):  # lengths checked above
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+            return None
+        kind, language = pair
+        if kind not in kinds or language not in _LANGUAGES:
+            return None
+        forms.append(Alias(text, kinds[kind], language=language))
+    if forms[0].form is not AliasForm.NAME:
+        return None
+    return tuple(forms)
+
+
+def _with_forms(document: ReleaseDocument, derived: Callable[[], bytes | None] | None) -> ReleaseDocument:
+    """The document, each entity stored without forms given its default ones.
+
+    They are taken from the release's derived forms file where it is there,
+    trusted (the store checks its header and sha256) and fits the entity;
+    otherwise they are derived here (`kzrights._names.default_forms`), so the
+    file makes loading faster but never changes a record.
+    """
+    if all(entity.forms for entity in document.entities):
+        return document
+    known: Any = None
+    payload = derived() if derived is not None else None
+    if payload is not None:
+        import json
+
+        try:
+            known = json.loads(payload).get("entities")
+        except (ValueError, AttributeError, RecursionError):
+            known = None
+    if type(known) is not dict:
+        known = {}
+    entities = []
+    for entity in document.entities:
+        if not entity.forms:
+            forms = _derived_forms(entity, known.get(entity.id))
+            if forms is None:
+                forms = _default_forms(entity.name, entity.aliases)
+            entity = attrs.evolve(entity, forms=forms)
+        entities.append(entity)
+    return attrs.evolve(document, entities=tuple(entities))
 
 
 def _with_default_forms(structure_entity: Hook) -> Hook:
@@ -381,14 +497,15 @@ def _without_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[st
 
 def _entity_data(data: dict[str, Any], entity: Entity) -> dict[str, Any]:
     """An entity's JSON: its ``forms`` only where they differ from those its name and aliases give."""
-    if entity.forms == default_forms(entity.name, entity.aliases):
+    if entity.forms == _default_forms(entity.name, entity.aliases):
         del data["forms"]
     return data
 
 
 # Loading only structures, with the release's hooks; the unstructuring
 # converter (for the build, the exports and the CLI's --json) is made on first use.
-_structure_hooks = _ReleaseHooks()
+_structure_hooks = _ReleaseHooks(fill_forms=True)
+_document_hooks = _ReleaseHooks(fill_forms=False)
 _unstructurer: "cattrs.BaseConverter | None" = None
 
 
@@ -423,7 +540,11 @@ def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
         DataIntegrityError: If ``data`` does not fit ``cls``.
         TypeError: If ``cls`` is not a type a release holds (a bug, not bad data).
     """
-    hook = _structure_hooks.get(cls)
+    return _structure(_structure_hooks, data, cls, version=version, file=file)
+
+
+def _structure(hooks: _ReleaseHooks, data: Any, cls: type[T], *, version: str | None, file: str) -> T:
+    hook = hooks.get(cls)
     try:
         result: T = hook(data, cls)
         return result
@@ -432,8 +553,22 @@ def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
     raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}")
 
 
-def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseDocument:
-    """Build a `ReleaseDocument` from JSON data, checking its schema."""
+def structure_document(
+    data: Any, *, version: str | None, file: str, derived_forms: Callable[[], bytes | None] | None = None
+) -> ReleaseDocument:
+    """Build a `ReleaseDocument` from JSON data, checking its schema.
+
+    Args:
+        data: The release's ``report.json``, as parsed JSON.
+        version: The release's version, for errors.
+        file: The file's name, for errors.
+        derived_forms: Returns the payload of the release's derived forms
+            file, or None; called only if an entity is stored without forms.
+
+    Raises:
+        DataIntegrityError: If ``data`` is not a release document of a layout
+            this version reads, naming the field path of the first fault.
+    """
     if not isinstance(data, dict):
         raise DataIntegrityError(version, file, "expected a JSON object at the top level")
     schema = data.get("schema")
@@ -442,4 +577,5 @@ def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseD
         raise DataIntegrityError(
             version, file, f"schema {schema!r:.40} is not one this version reads ({sorted(READABLE_SCHEMAS)})"
         )
-    return structure(data, ReleaseDocument, version=version, file=file)
+    document = _structure(_document_hooks, data, ReleaseDocument, version=version, file=file)
+    return _with_forms(document, derived_forms)
