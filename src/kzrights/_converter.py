@@ -9,6 +9,13 @@ converter, made (and cattrs imported) on first use.
 ``tests/test_reference_algorithms.py`` checks that the hooks structure every
 shipped release as a stock cattrs converter does.
 
+An entity stored without forms gets its default ones
+(`kzrights._names.default_forms`) when it is structured.  In a release
+document they come from the release's derived ``forms.json`` where that file
+is trusted and fits (`forms_payload` makes it for the build), so loading
+imports neither the name keys nor the character rules; otherwise they are
+derived in memory, the same.
+
 Structuring is strict: unknown keys, missing keys and values of the wrong
 JSON type are errors (cattrs' default would turn ``5`` into ``"5"``), and
 every error becomes a [`DataIntegrityError`][kzrights.errors.DataIntegrityError] that names
