@@ -224,6 +224,24 @@ def test_import_is_cheap():
     assert out.stdout.strip() == "[] None {} True"
 
 
+@_COVERAGE_HOOK
+def test_load_imports_no_cattrs():
+    """The first load() structures with kzrights' own hooks: cattrs is imported only to unstructure.
+
+    A script that only loads a release and reads its records never pays for
+    cattrs; the CLI's --json, the exports and the build still use it.
+    """
+    code = (
+        "import sys, kzrights; report = kzrights.load(); report.get('footnotes.4');"
+        "before = 'cattrs' in sys.modules;"
+        "from kzrights._converter import unstructure; unstructure(report.footnotes[0]);"
+        "print(before, 'cattrs' in sys.modules)"
+    )
+    # not -I: the child imports the kzrights this test runs against, wherever PYTHONPATH puts it
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False True"
+
+
 def test_version_is_the_installed_distribution():
     """kzrights.__version__ is the package version, distinct from the data version."""
     from importlib.metadata import version

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import attrs
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -281,12 +282,13 @@ def test_any_change_to_the_shipped_json_structures_or_names_its_path(path, repla
 
 
 def test_the_converter_structures_one_record_type_too():
-    """Each record type has its hook; other types are cattrs' own."""
-    from kzrights._converter import _structurer
+    """Each type a release holds has its hook; asking to structure any other type is a TypeError."""
+    from kzrights._converter import structure
 
-    span = _structurer.structure([3, 9], Span)
-    assert span == Span(3, 9)
+    assert structure([3, 9], Span, version=None, file="x") == Span(3, 9)
     link = {"target_id": "themes.x", "basis": "editorial", "record_id": None, "span": None}
     link |= {"quote": None, "rationale": "why"}
-    assert _structurer.structure(link, Link) == Link("themes.x", Basis.EDITORIAL, rationale="why")
-    assert _structurer.structure(["1", "2"], list[str]) == ["1", "2"]
+    expected = Link("themes.x", Basis.EDITORIAL, rationale="why")
+    assert structure(link, Link, version=None, file="x") == expected
+    with pytest.raises(TypeError, match="list is not a type a release holds"):
+        structure(["1", "2"], list[str], version=None, file="x")

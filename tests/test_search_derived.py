@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights import DataIntegrityError
 from kzrights._compat import sha256_hex
-from kzrights._layout import DERIVED_FOLDER, SEARCH_FILE
+from kzrights._layout import DERIVED_FOLDER, FORMS_FILE, SEARCH_FILE
 from kzrights.releases import ReleaseStore
 from kzrights.search import _derived
 from kzrights.search._text import word_list
@@ -83,7 +83,8 @@ def test_the_shipped_derived_files_are_what_the_build_makes_now():
     rebuild the files (python -m kzrights_build) fails here.
     """
     files = derived_files(DATA)
-    assert sorted(path.parent.name for path in files) == sorted(VERSIONS)
+    expected = [(version, name) for version in VERSIONS for name in (FORMS_FILE, SEARCH_FILE)]
+    assert sorted((path.parent.name, path.name) for path in files) == sorted(expected)
     for path, data in files.items():
         assert path.read_bytes() == data, path
 

@@ -7,9 +7,10 @@ Examples:
     'Stop targeting NGOs with punitive tax inspections and burdensome reporting requirements;'
 
 ``import kzrights`` is cheap: it defines the record classes (with attrs)
-but reads no data and does not import cattrs; [`load`][kzrights.releases.load] does both on
-first use.  ``Report`` and the tools (``annotate``, ``diff``, ``export``)
-are imported on first use.
+but reads no data and does not import cattrs; [`load`][kzrights.releases.load] reads a
+release on first use, still without cattrs (only the exports, the CLI's
+``--json`` and the build import it, to unstructure).  ``Report`` and the
+tools (``annotate``, ``diff``, ``export``) are imported on first use.
 
 Two versions: ``kzrights.__version__`` is the package's (semantic
 versioning, CHANGELOG.md); ``kzrights.DATA_VERSION`` is the newest data

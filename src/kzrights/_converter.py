@@ -1,37 +1,46 @@
-"""The cattrs converters that turn release JSON into records and back.
+"""How release JSON becomes records, and records JSON again.
 
 Records know nothing about JSON: this module decides how each one looks on
-disk.  Loading uses one converter, which only structures; the build, the
-exports and the CLI unstructure with another, made on first use.
+disk.  Loading only structures, with this module's own hooks (one closure per
+type of a release, `_ReleaseHooks`), and needs no cattrs: importing cattrs
+would cost a process that only loads a release more than the whole first
+load does.  The build, the exports and the CLI unstructure with a cattrs
+converter, made (and cattrs imported) on first use.
+``tests/test_reference_algorithms.py`` checks that the hooks structure every
+shipped release as a stock cattrs converter does.
+
+An entity stored without forms gets its default ones
+(`kzrights._names.default_forms`) when it is structured.  In a release
+document they come from the release's derived ``forms.json`` where that file
+is trusted and fits (`forms_payload` makes it for the build), so loading
+imports neither the name keys nor the character rules; otherwise they are
+derived in memory, the same.
 
 Structuring is strict: unknown keys, missing keys and values of the wrong
 JSON type are errors (cattrs' default would turn ``5`` into ``"5"``), and
 every error becomes a [`DataIntegrityError`][kzrights.errors.DataIntegrityError] that names
-the field path, so nothing escapes as a traceback from cattrs.
+the field path.
 
 This module is imported on the first [`kzrights.load`][kzrights.releases.load], never by
 ``import kzrights``.
 """
 
 import enum
-import math
 import types
 import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
-from cattrs.cols import namedtuple_dict_unstructure_factory
-from cattrs.gen import make_dict_unstructure_fn, override
 
 from ._compat import date
 from ._document import PARTS, ReleaseDocument
 from ._layout import READABLE_SCHEMAS, SCHEMA
-from ._names import default_forms
+from ._locking import FIRST_USE
 from .errors import DataIntegrityError
 from .records import (
     Addressee,
+    Alias,
     AliasForm,
     Ambiguity,
     Basis,
@@ -44,10 +53,15 @@ from .records import (
 )
 
 if TYPE_CHECKING:
+    import cattrs
+
     from .report import Report
 
 __all__ = [
+    "FORMS_FORMAT",
     "ReleaseDocument",
+    "encode_forms",
+    "forms_payload",
     "from_report",
     "structure_document",
     "unstructure",
@@ -92,11 +106,16 @@ def _structure_str_enum(cls: type[E]) -> Callable[[Any, Any], E]:
     return hook
 
 
+_INFINITY = float("inf")
+
+
 def _structure_float(value: Any, _: Any) -> float:
     if type(value) not in (int, float):
         raise TypeError(f"got {type(value).__name__}")
-    # Python's JSON reader accepts NaN and Infinity, which are not JSON and measure nothing
-    if not math.isfinite(value):
+    # Python's JSON reader accepts NaN and Infinity, which are not JSON and measure nothing.
+    # Compared with the infinities rather than by math.isfinite: NaN compares false too,
+    # and the math module, a shared library in many builds, is not loaded for 12 numbers.
+    if not -_INFINITY < value < _INFINITY:
         raise ValueError(f"{value!r} is not a finite number")
     return float(value)
 
@@ -173,17 +192,19 @@ def _resolved_fields(cls: Any) -> "tuple[attrs.Attribute[Any], ...]":
 class _ReleaseHooks:
     """The structure hooks of a release's types, each built on first use and kept.
 
-    cattrs calls `get` as a hook factory for the records, their tuples
-    and the leaf types.  Each hook is a closure over its fields' hooks: cattrs
-    would generate and compile a function per class instead, which costs
-    more, once, than structuring the whole release does.  A field's hook
-    comes from here too, not back through the converter, whose first look-up
-    of each type goes through `functools.singledispatch` and would cost
-    more than building the hook.  Any other type is the converter's.
+    `get` gives the hook of a record, a tuple of them or a leaf type.  Each
+    hook is a closure over its fields' hooks: cattrs would generate and
+    compile a function per class instead, which costs more, once, than
+    structuring the whole release does (and importing cattrs, more again).
+    A type a release does not hold has no hook: asking for one is a bug, and
+    raises TypeError.
     """
 
-    def __init__(self, converter: cattrs.BaseConverter) -> None:
-        self._converter = converter
+    def __init__(self, *, fill_forms: bool) -> None:
+        # whether an entity stored without forms gets its default forms here
+        # (structuring one record), or later, from the release's derived file
+        # (structuring a release document: `structure_document`)
+        self._fill_forms = fill_forms
         # the leaves, matched by exact type (Span is an attrs class, stored as a pair)
         self._hooks: dict[Any, Hook] = {
             str: _strict(str),
@@ -195,10 +216,6 @@ class _ReleaseHooks:
         }
         for enum_class in (Addressee, AliasForm, Ambiguity, Basis, EntityCategory, FigureKind):
             self._hooks[enum_class] = _structure_str_enum(enum_class)
-
-    def handles(self, kind: Any) -> bool:
-        """Whether ``kind`` is one of the release's types."""
-        return kind in self._hooks or kind is Mention or attrs.has(kind) or _is_homogeneous_tuple(kind)
 
     def get(self, kind: Any) -> Hook:
         """Return the hook that structures ``kind``."""
@@ -213,12 +230,12 @@ class _ReleaseHooks:
             elif attrs.has(kind):
                 attributes = _resolved_fields(kind)
                 hook = self._fields(kind, [(a.name, a.type, a.default is attrs.NOTHING) for a in attributes])
-                if kind is Entity:
+                if kind is Entity and self._fill_forms:
                     hook = _with_default_forms(hook)
             elif _is_homogeneous_tuple(kind):
                 hook = self._tuple(kind)
             else:
-                return self._converter.get_structure_hook(kind)
+                raise TypeError(f"{_type_name(kind)} is not a type a release holds: it has no structure hook")
             self._hooks[kind] = hook
         return hook
 
@@ -307,8 +324,116 @@ def with_default_forms(entity: Entity) -> Entity:
     applies it to stock cattrs' records too).
     """
     if not entity.forms:
-        return attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))
+        return attrs.evolve(entity, forms=_default_forms(entity.name, entity.aliases))
     return entity
+
+
+def _default_forms(name: str, aliases: tuple[str, ...]) -> tuple[Alias, ...]:
+    """`kzrights._names.default_forms`, imported on first use (with the character rules it needs)."""
+    with FIRST_USE:  # kzrights' first imports run under its one first-use lock
+        from ._names import default_forms
+
+    return default_forms(name, aliases)
+
+
+FORMS_FORMAT = 1
+"""The format of the payload of a release's derived ``forms.json`` that this code reads and writes."""
+
+
+def forms_payload(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the derived forms of a release: the default forms of each entity stored without any.
+
+    The build writes it to ``derived/<version>/forms.json`` (see
+    `kzrights._layout`), so that loading a release need not derive them, nor
+    import the character rules to do so.
+
+    Args:
+        data: The release's ``report.json``, as parsed JSON.
+
+    Returns:
+        ``{"entities": {entity id: [[form, language], ...]}}``, one pair per
+        form in the order of `kzrights._names.default_forms`: the name, then
+        each alias that is not the name.
+    """
+    entities = {
+        entity["id"]: [
+            [form.form.value, form.language]
+            for form in _default_forms(entity["name"], tuple(entity["aliases"]))
+        ]
+        for entity in data.get("entities", ())
+        if not entity.get("forms")
+    }
+    return {"entities": entities}
+
+
+def encode_forms(version: str, manifest_sha256: str, payload: dict[str, Any]) -> bytes:
+    """Return a release's derived forms file: its header line, then ``payload``, as the loader checks them."""
+    import json
+
+    from ._compat import sha256_hex
+
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = {
+        "format": FORMS_FORMAT,
+        "release": version,
+        "manifest_sha256": manifest_sha256,
+        "payload_sha256": sha256_hex(body),
+    }
+    return json.dumps(header).encode("ascii") + b"\n" + body
+
+
+_LANGUAGES = frozenset({None, "ru", "kk"})
+
+
+def _derived_forms(entity: Entity, pairs: Any) -> tuple[Alias, ...] | None:
+    """The forms the derived file gives ``entity``, or None where they do not fit it."""
+    texts = [entity.name, *(alias for alias in entity.aliases if alias != entity.name)]
+    if type(pairs) is not list or len(pairs) != len(texts):
+        return None
+    forms = []
+    kinds: dict[Any, AliasForm] = AliasForm._value2member_map_  # type: ignore[assignment]
+    for text, pair in zip(texts, pairs, strict=True):  # lengths checked above
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+            return None
+        kind, language = pair
+        if kind not in kinds or language not in _LANGUAGES:
+            return None
+        forms.append(Alias(text, kinds[kind], language=language))
+    if forms[0].form is not AliasForm.NAME:
+        return None
+    return tuple(forms)
+
+
+def _with_forms(document: ReleaseDocument, derived: Callable[[], bytes | None] | None) -> ReleaseDocument:
+    """The document, each entity stored without forms given its default ones.
+
+    They are taken from the release's derived forms file where it is there,
+    trusted (the store checks its header and sha256) and fits the entity;
+    otherwise they are derived here (`kzrights._names.default_forms`), so the
+    file makes loading faster but never changes a record.
+    """
+    if all(entity.forms for entity in document.entities):
+        return document
+    known: Any = None
+    payload = derived() if derived is not None else None
+    if payload is not None:
+        import json
+
+        try:
+            known = json.loads(payload).get("entities")
+        except (ValueError, AttributeError, RecursionError):
+            known = None
+    if type(known) is not dict:
+        known = {}
+    entities = []
+    for entity in document.entities:
+        if not entity.forms:
+            forms = _derived_forms(entity, known.get(entity.id))
+            if forms is None:
+                forms = _default_forms(entity.name, entity.aliases)
+            entity = attrs.evolve(entity, forms=forms)
+        entities.append(entity)
+    return attrs.evolve(document, entities=tuple(entities))
 
 
 def _with_default_forms(structure_entity: Hook) -> Hook:
@@ -318,14 +443,6 @@ def _with_default_forms(structure_entity: Hook) -> Hook:
         return with_default_forms(structure_entity(value, kind))
 
     return hook
-
-
-def _make_structurer() -> cattrs.BaseConverter:
-    # BaseConverter: the release's hooks do all the structuring
-    converter = cattrs.BaseConverter()
-    hooks = _ReleaseHooks(converter)
-    converter.register_structure_hook_factory(hooks.handles, hooks.get)
-    return converter
 
 
 def _has_string_annotations(cls: Any) -> bool:
@@ -340,7 +457,11 @@ from, and a 1.2.0 record without background or period end has none of the keys.
 """
 
 
-def _make_unstructurer() -> cattrs.BaseConverter:
+def _make_unstructurer() -> "cattrs.BaseConverter":
+    import cattrs
+    from cattrs.cols import namedtuple_dict_unstructure_factory
+    from cattrs.gen import make_dict_unstructure_fn, override
+
     converter = cattrs.BaseConverter()
 
     def resolved(cls: Any) -> Callable[[Any], Any]:
@@ -383,18 +504,19 @@ def _without_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[st
 
 def _entity_data(data: dict[str, Any], entity: Entity) -> dict[str, Any]:
     """An entity's JSON: its ``forms`` only where they differ from those its name and aliases give."""
-    if entity.forms == default_forms(entity.name, entity.aliases):
+    if entity.forms == _default_forms(entity.name, entity.aliases):
         del data["forms"]
     return data
 
 
-# Loading only structures; the unstructuring converter (for the build, the
-# exports and the CLI's --json) is made on first use.
-_structurer = _make_structurer()
-_unstructurer: cattrs.BaseConverter | None = None
+# Loading only structures, with the release's hooks; the unstructuring
+# converter (for the build, the exports and the CLI's --json) is made on first use.
+_structure_hooks = _ReleaseHooks(fill_forms=True)
+_document_hooks = _ReleaseHooks(fill_forms=False)
+_unstructurer: "cattrs.BaseConverter | None" = None
 
 
-def _get_unstructurer() -> cattrs.BaseConverter:
+def _get_unstructurer() -> "cattrs.BaseConverter":
     global _unstructurer
     if _unstructurer is None:
         _unstructurer = _make_unstructurer()
@@ -419,16 +541,41 @@ def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
 
 
 def structure(data: Any, cls: type[T], *, version: str | None, file: str) -> T:
-    """Build a ``cls`` from JSON data, or raise `DataIntegrityError` naming the field path."""
+    """Build a ``cls`` from JSON data, or raise `DataIntegrityError` naming the field path.
+
+    Raises:
+        DataIntegrityError: If ``data`` does not fit ``cls``.
+        TypeError: If ``cls`` is not a type a release holds (a bug, not bad data).
+    """
+    return _structure(_structure_hooks, data, cls, version=version, file=file)
+
+
+def _structure(hooks: _ReleaseHooks, data: Any, cls: type[T], *, version: str | None, file: str) -> T:
+    hook = hooks.get(cls)
     try:
-        return _structurer.structure(data, cls)
+        result: T = hook(data, cls)
+        return result
     except Exception as exc:  # noqa: BLE001 - every failure becomes one error that names the path
         reason = str(_invalid(cls, exc))
     raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}")
 
 
-def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseDocument:
-    """Build a `ReleaseDocument` from JSON data, checking its schema."""
+def structure_document(
+    data: Any, *, version: str | None, file: str, derived_forms: Callable[[], bytes | None] | None = None
+) -> ReleaseDocument:
+    """Build a `ReleaseDocument` from JSON data, checking its schema.
+
+    Args:
+        data: The release's ``report.json``, as parsed JSON.
+        version: The release's version, for errors.
+        file: The file's name, for errors.
+        derived_forms: Returns the payload of the release's derived forms
+            file, or None; called only if an entity is stored without forms.
+
+    Raises:
+        DataIntegrityError: If ``data`` is not a release document of a layout
+            this version reads, naming the field path of the first fault.
+    """
     if not isinstance(data, dict):
         raise DataIntegrityError(version, file, "expected a JSON object at the top level")
     schema = data.get("schema")
@@ -437,4 +584,5 @@ def structure_document(data: Any, *, version: str | None, file: str) -> ReleaseD
         raise DataIntegrityError(
             version, file, f"schema {schema!r:.40} is not one this version reads ({sorted(READABLE_SCHEMAS)})"
         )
-    return structure(data, ReleaseDocument, version=version, file=file)
+    document = _structure(_document_hooks, data, ReleaseDocument, version=version, file=file)
+    return _with_forms(document, derived_forms)

@@ -18,6 +18,8 @@ A data folder holds::
                                    first search would otherwise compute (the search
                                    forms' postings, the entities' name keys), tied to
                                    its release by the release's manifest sha256
+        forms.json                 derived too: the default forms of the entities stored
+                                   without forms, which loading would otherwise derive
 
 A derived file is optional and never trusted blindly: the loader uses it only
 when its header names the release's manifest sha256, its payload matches the
@@ -31,6 +33,7 @@ from __future__ import annotations
 __all__ = [
     "DERIVED_FOLDER",
     "DOCUMENT_FILE",
+    "FORMS_FILE",
     "INDEX_FILE",
     "MANIFEST_FILE",
     "READABLE_SCHEMAS",
@@ -54,6 +57,8 @@ DERIVED_FOLDER = "derived"
 """The folder that holds, per release version, data derived from the release (outside its manifest)."""
 SEARCH_FILE = "search.json"
 """A release's derived search data (see `kzrights.search._derived`)."""
+FORMS_FILE = "forms.json"
+"""A release's derived entity forms (see `kzrights._converter.forms_payload`)."""
 
 SCHEMA = 4
 """The version of the release JSON layout that the builder writes."""

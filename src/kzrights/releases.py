@@ -23,7 +23,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ._compat import sha256_hex
-from ._layout import DERIVED_FOLDER, DOCUMENT_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from ._layout import DERIVED_FOLDER, DOCUMENT_FILE, FORMS_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
 from ._locking import FIRST_USE
 from .errors import DataIntegrityError, UnknownVersionError
 
@@ -438,7 +438,7 @@ class ReleaseStore:
         Raises:
             DataIntegrityError: Naming the file at fault and what is wrong.
         """
-        from ._converter import structure_document
+        from ._converter import FORMS_FORMAT, structure_document
         from ._integrity import check_release
 
         version = entry.version
@@ -448,6 +448,8 @@ class ReleaseStore:
             _parse_json(contents[DOCUMENT_FILE][0], version, document_name),
             version=version,
             file=document_name,
+            # the default forms of entities stored without any, as the build derived them
+            derived_forms=lambda: self.derived(entry, FORMS_FILE, FORMS_FORMAT),
         )
         source_bytes, source_sha256 = contents[SOURCE_FILE]
         if source_sha256 != document.metadata.source_sha256:

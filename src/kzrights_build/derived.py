@@ -5,15 +5,19 @@ A derived file lives in ``derived/<version>/`` of the data folder, beside
 never changes a release's files or hashes.  The loader uses it only while
 its header ties it to the release it was made from (see
 `kzrights.releases.ReleaseStore.derived`); otherwise the same data is
-computed in memory.  Today there is one: ``search.json``, the first
-search's terms and name keys (`kzrights.search._derived`).
+computed in memory.  Today there are two: ``search.json``, the first
+search's terms and name keys (`kzrights.search._derived`), and
+``forms.json``, the default forms of the entities stored without any
+(`kzrights._converter.forms_payload`).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from kzrights._layout import DERIVED_FOLDER, SEARCH_FILE
+from kzrights import _converter
+from kzrights._layout import DERIVED_FOLDER, DOCUMENT_FILE, FORMS_FILE, SEARCH_FILE
 from kzrights.releases import ReleaseStore
 from kzrights.search import _derived
 
@@ -33,6 +37,9 @@ def derived_files(data_dir: Path) -> dict[Path, bytes]:
         manifest_sha256 = store._index()[version].manifest_sha256
         payload = _derived.encode(version, manifest_sha256, _derived.derive(report))
         files[data_dir / DERIVED_FOLDER / version / SEARCH_FILE] = payload
+        document = json.loads((data_dir / store._index()[version].directory / DOCUMENT_FILE).read_bytes())
+        forms = _converter.encode_forms(version, manifest_sha256, _converter.forms_payload(document))
+        files[data_dir / DERIVED_FOLDER / version / FORMS_FILE] = forms
     return files
 
 
