@@ -18,11 +18,11 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import consumer
 
 import kzrights
 import kzrights._linking
 from kzrights._linking import GIVEN_NAME
-from tests.conftest import consumer
 
 TOKAYEV = "entities.kassym-jomart-tokayev"
 
@@ -121,7 +121,8 @@ def test_a_form_that_needs_evidence_keeps_it_and_names_the_given_name():
     last = kzrights.annotate(text)[-1]
     assert (last.text, last.entity_id) == ("Нурсултан Назарбаеву", "entities.nursultan-nazarbayev")
     assert last.resolved_by == (
-        "given name 'Нурсултан' before the surname; earlier mention of the same entity: 'Нурсултан Назарбаев' at 0"
+        "given name 'Нурсултан' before the surname; "
+        "earlier mention of the same entity: 'Нурсултан Назарбаев' at 0"
     )
     # decided for Dariga by an earlier mention, the same form keeps her, and takes no one else's given name
     other = kzrights.annotate("Дарига Назарбаева ушла. Позже Нурсултан Назарбаеву вручили орден.")[-1]
@@ -198,7 +199,10 @@ def test_the_spacy_component_agrees():
 def test_a_user_linker_lengthens_over_its_own_people():
     """An entity a user adds gets its given names from its own name, with the same rule."""
     person = kzrights.Entity(
-        "entities.zhanbolat-mamay", kzrights.EntityCategory.PERSON, "Zhanbolat Mamay", ("Mamay", "Mamai", "Жанболат Мамай"),
+        "entities.zhanbolat-mamay",
+        kzrights.EntityCategory.PERSON,
+        "Zhanbolat Mamay",
+        ("Mamay", "Mamai", "Жанболат Мамай"),
         "A person a user adds.",
     )
     linker = kzrights.Linker.from_release().with_entities([person])
@@ -209,10 +213,10 @@ def test_a_user_linker_lengthens_over_its_own_people():
 
 # --- the property: lengthening changes only the start, and never crosses a line ---------------
 
-_GIVEN = ["Kassym-Jomart", "Kassym Jomart", "KASSYM-JOMART", "Касым-Жомарт", "Қасым-Жомарт", "Dariga", "Дарига",
-          "Nursultan", "Нурсултан", "Maks", "Max", "Erlan", "Sergei", "Adam", "President", "Mr"]  # fmt: skip
-_SURNAME = ["Tokaev", "Tokayev", "Toqaev", "Токаев", "Токаеву", "Тоқаевқа", "Nazarbayev", "Nazarbayeva", "Назарбаева",
-            "Назарбаевой", "Bokaev", "BOKAYEV", "Baltabai", "Hug", "Magnitsky", "tokaev"]  # fmt: skip
+_GIVEN = ["Kassym-Jomart", "Kassym Jomart", "KASSYM-JOMART", "Касым-Жомарт", "Қасым-Жомарт", "Dariga",
+          "Дарига", "Nursultan", "Нурсултан", "Maks", "Max", "Erlan", "Sergei", "Adam", "President", "Mr"]  # fmt: skip
+_SURNAME = ["Tokaev", "Tokayev", "Toqaev", "Токаев", "Токаеву", "Тоқаевқа", "Nazarbayev", "Nazarbayeva",
+            "Назарбаева", "Назарбаевой", "Bokaev", "BOKAYEV", "Baltabai", "Hug", "Magnitsky", "tokaev"]  # fmt: skip
 _SEPARATOR = [" ", "  ", "\u00a0", "\t", "\n", "\r\n", ". ", ", ", "-", "\u200b ", " \u00ad", ""]
 _AROUND = ["", "Kazakhstan's ", "said ", "x", "\u0301", "(", "\n", "Парламент ", "Mr "]
 
@@ -264,7 +268,7 @@ def _check_lengthening(text, with_rule, without_rule):
     st.booleans(),
 )
 def test_lengthening_changes_only_the_start(without_rule, pieces, nfd):
-    """Against the linker without the rule, every mention keeps its entity, form and end; only its start moves.
+    """Against the linker without the rule, each mention keeps its entity, form and end; only its start moves.
 
     And a start that moves crosses only a given name and horizontal space:
     never a line break nor a sentence's end.

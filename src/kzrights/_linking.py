@@ -400,7 +400,7 @@ class Engine:
         return linked
 
     def _whole_names(self, text: str, found: list[Mention]) -> list[Mention]:
-        """The mentions, each person's one-word form lengthened over a given name of the same person before it.
+        """The mentions, each person's one-word form lengthened over the same person's given name before it.
 
         Rule 6 of the module's docstring.  A mention keeps its entity and its
         end; its start moves to the given name's, its ``resolved_by`` names

@@ -435,7 +435,7 @@ class Report(_Record):
         entity = names.get(key) or names.get(name_key(f"entities.{name}"))
         senses = self._form_index().get(key, ())
         if entity is None and not senses:
-            # a given name before a surname form of the same person ("Kassym-Jomart Токаеву"), as annotate takes it
+            # a given name before a surname form of the same person, as annotate takes it
             from ._linking import whole_name_senses
 
             rules = self.linking[0] if self.linking else LinkingRules()
