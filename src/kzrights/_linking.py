@@ -63,6 +63,12 @@ __all__ = ["ESSAY_PREFIX", "GIVEN_NAME", "Engine", "given_names", "is_essay", "w
 
 # the word before a form (letters, digits, apostrophes, dots, dashes), then spaces or tabs only
 _WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
+# the same, read backwards from the form: one match where the search above
+# tries every position of its window (and backtracks through each word)
+_WORD_BEFORE_REVERSED = re.compile(r"[ \t]+([\w'’.\-]*[^\W_])")
+# how far before a form the word before it is looked for: for a title, and for a longer name
+_TITLE_REACH = 40
+_NAME_REACH = 60
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?([^\W\d_][\w'’\-]*)")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -378,11 +384,12 @@ class Engine:
                 continue
             if self._in_blocking_name(text, mention):
                 continue
-            title = self._title_before(text, mention.start)
+            before = _word_before(text, mention.start, _NAME_REACH)
+            title = self._title_before(text, mention.start, before)
             # the general patterns are for generic names; a surname or a shared
             # person's form is lengthened by a first name, which the matcher takes whole
             generic = candidates[0][2] in (Ambiguity.CONTEXT, Ambiguity.NAME_PART) and len(candidates) == 1
-            if generic and title is None and self._in_longer_name(text, mention, kazakh):
+            if generic and title is None and self._in_longer_name(text, mention, kazakh, before):
                 continue
             evidence = None
             if candidates[0][2] is Ambiguity.CONTEXT and about_kazakhstan is None:
@@ -474,11 +481,16 @@ class Engine:
                 return True
         return False
 
-    def _title_before(self, text: str, start: int) -> str | None:
-        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-        if before is not None and before.group(1).casefold() in self._titles:
-            return before.group(1)
-        return None
+    def _title_before(self, text: str, start: int, before: tuple[str, int, int] | None) -> str | None:
+        """The title right before ``start`` (within `_TITLE_REACH`), from the word before (`_NAME_REACH`)."""
+        if before is None:
+            return None  # none in the longer reach: none in the shorter
+        if before[1] < start - _TITLE_REACH:
+            # a word longer than the title's reach: read as in that reach alone
+            before = _word_before(text, start, _TITLE_REACH)
+            if before is None:
+                return None
+        return before[0] if before[0].casefold() in self._titles else None
 
     def _is_kazakh(self, word: str, start: int, end: int, kazakh: list[tuple[int, int]]) -> bool:
         """Whether the word at ``start:end`` names a Kazakh thing: a mention of one, or a context word."""
@@ -494,6 +506,7 @@ class Engine:
         text: str,
         mention: Mention,
         kazakh: list[tuple[int, int]],
+        before: tuple[str, int, int] | None,
     ) -> bool:
         """Whether a capitalised word before or a name after makes the form part of a longer proper name.
 
@@ -502,14 +515,13 @@ class Engine:
         A name after may be one of the Kazakh things the text names ("the
         Committee of the Ministry of Digital Development").
         """
-        before = _WORD_BEFORE.search(text, max(0, mention.start - 60), mention.start)
         if before is not None and _starts_upper(mention.text):
-            word = before.group(1)
+            word = before[0]
             bare = word.rstrip(".").removesuffix("'s").removesuffix("’s")
             if (
                 _starts_upper(word)
                 and bare.casefold() not in self._function
-                and not self._is_kazakh(bare, before.start(1), before.end(1), kazakh)
+                and not self._is_kazakh(bare, before[1], before[2], kazakh)
             ):
                 return True
         after = _OF_AFTER.match(text, mention.end)
@@ -571,6 +583,20 @@ class Engine:
         if why is None:
             return None
         return mention._replace(form=form, resolved_by=why)
+
+
+def _word_before(text: str, start: int, reach: int) -> tuple[str, int, int] | None:
+    """The word that ends right before the spaces or tabs before ``start``, and its span; ``None`` if none.
+
+    What ``_WORD_BEFORE.search(text, max(0, start - reach), start)`` finds
+    (its group 1), found by matching the window backwards once.
+    """
+    low = max(0, start - reach)
+    found = _WORD_BEFORE_REVERSED.match(text[low:start][::-1])
+    if found is None:
+        return None
+    a, b = found.span(1)
+    return text[start - b : start - a], start - b, start - a
 
 
 def _spaced(text: str) -> str:
