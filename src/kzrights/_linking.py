@@ -61,10 +61,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ESSAY_PREFIX", "GIVEN_NAME", "Engine", "given_names", "is_essay", "whole_name_senses"]
 
-# the word before a form (letters, digits, apostrophes, dots, dashes), then spaces or tabs only
-_WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
-# the same, read backwards from the form: one match where the search above
-# tries every position of its window (and backtracks through each word)
+# the word before a form (letters, digits, apostrophes, dots, dashes; it starts
+# with a letter or digit), then spaces or tabs only, read backwards from the
+# form: one match, where a search forwards for ([^\W_][\w'’.\-]*)[ \t]+\Z tries
+# every position of the window and backtracks through each word
 _WORD_BEFORE_REVERSED = re.compile(r"[ \t]+([\w'’.\-]*[^\W_])")
 # how far before a form the word before it is looked for: for a title, and for a longer name
 _TITLE_REACH = 40
@@ -586,10 +586,12 @@ class Engine:
 
 
 def _word_before(text: str, start: int, reach: int) -> tuple[str, int, int] | None:
-    """The word that ends right before the spaces or tabs before ``start``, and its span; ``None`` if none.
+    r"""The word that ends right before the spaces or tabs before ``start``, and its span; ``None`` if none.
 
-    What ``_WORD_BEFORE.search(text, max(0, start - reach), start)`` finds
-    (its group 1), found by matching the window backwards once.
+    The word is what a search for ``([^\W_][\w'’.\-]*)[ \t]+\Z`` from
+    ``start - reach`` to ``start`` finds (its group 1), found by matching the
+    reversed window once (tests/test_linking_differential.py holds the two
+    to each other).
     """
     low = max(0, start - reach)
     found = _WORD_BEFORE_REVERSED.match(text[low:start][::-1])
