@@ -3,7 +3,7 @@
 Usage (from the repository root, with the benchmark extra installed)::
 
     python -m pip install -e '.[bench]'
-    python benchmarks/bench_linking_throughput.py [--megabytes 10] [--rounds 5] [--big 100]
+    python benchmarks/bench_linking_throughput.py [--megabytes 10] [--rounds 5] [--big 100] [--where]
 
 The corpus is generated deterministically (fixed seeds): news-style
 documents of English and Russian sentences from Faker's ``en_US`` and
@@ -257,6 +257,88 @@ def _table(results: dict[str, tuple[float, int]], chars: int) -> None:
         )
 
 
+def _where(text: str, rounds: int) -> None:
+    """Where annotate's time goes on one text, and what two other scans would cost (``--where``).
+
+    Each step is timed in every round, the steps interleaved, and the best
+    CPU time is shown.  The two extra scans are lower bounds for a matcher
+    built on them, since they leave out work the real one must do: the
+    case-sensitive scan of the capitalised forms checks neither the word
+    start nor the any-case rest of a name of several words, and the scan of
+    the lowercase names of several words does not look them up.
+    """
+    import re
+
+    from kzrights import _chars, _matcher
+    from kzrights.linker import Linker
+
+    engine = Linker.from_release()._engine
+    matcher = engine._matcher
+    low = _chars.same_length_lower(text)
+    found, pending = matcher.scan(text)
+    decided = engine._decide(text, found, pending, False, None, frozenset())
+    bmp = _chars.nonword_bmp_class()
+
+    def flat(words: set[str]) -> str:
+        trie: dict[str, dict] = {}  # type: ignore[type-arg]
+        for word in words:
+            node = trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[_matcher._END] = {}
+        return _matcher._node_regex(trie, _matcher._END_OF_NAME)
+
+    exact, folded = set(matcher._exact), set(matcher._folded)
+    capitalised = {w for w in exact if not w[:1].islower()} | {k[:1].upper() + k[1:] for k in folded}
+    capitals = re.compile(
+        flat(capitalised)
+    )  # a top branch of literals: sre skips to their first letters in C
+    lowercase = re.compile(bmp + "(" + flat(folded) + ")")
+    nothing = re.compile(bmp + "(\x00\x01)")
+    pattern = matcher._anywhere
+    steps: dict[str, Callable[[], object]] = {
+        "annotate": lambda: kzrights.annotate(text),
+        "Matcher.scan (all the forms, before the rules)": lambda: matcher.scan(text),
+        "  the trie scan alone, over the lowercase": lambda: sum(1 for _ in pattern.finditer(low)),
+        "  the lowercase copy": lambda: _chars.same_length_lower(text),
+        "the rules (forms that need evidence)": lambda: engine._decide(
+            text, found, pending, False, None, frozenset()
+        ),
+        "whole names (rule 6)": lambda: engine._whole_names(text, list(decided)),
+        "entering the engine at every word start, nothing more": lambda: sum(
+            1 for _ in nothing.finditer(low)
+        ),
+        "scan of the capitalised forms only, case-sensitive (a lower bound)": lambda: sum(
+            1 for _ in capitals.finditer(text)
+        ),
+        "scan of the names of several words at every word start": lambda: sum(
+            1 for _ in lowercase.finditer(low)
+        ),
+    }
+    try:
+        steps["pyahocorasick + filter (the peer)"] = lambda: _aho_corasick(
+            [(form, e.id) for e in kzrights.load().entities for form in (e.name, *e.aliases)]
+        )
+        peer = steps.pop("pyahocorasick + filter (the peer)")()
+        steps["pyahocorasick + filter (the peer)"] = lambda: peer(text)  # type: ignore[operator]
+    except ImportError:
+        pass
+    best = dict.fromkeys(steps, float("inf"))
+    for _ in range(rounds):
+        for name, step in steps.items():
+            start = time.process_time()
+            step()
+            best[name] = min(best[name], time.process_time() - start)
+    print(
+        f"\nWhere the time goes on the first text ({len(text):,} characters; best of {rounds}, CPU time):\n"
+    )
+    print("| step | time |")
+    print("| --- | --- |")
+    for name, took in best.items():
+        print(f"| {name} | {took * 1e3:.1f} ms |")
+    print(f"\n{len(found):,} forms found, {len(pending):,} of them needing evidence.")
+
+
 def main() -> None:
     """Generate the corpus, run the comparison and print Markdown tables."""
     parser = argparse.ArgumentParser(
@@ -266,6 +348,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; medians are shown")
     parser.add_argument(
         "--big", type=float, default=0, help="also time a corpus of this many MB, from a file"
+    )
+    parser.add_argument(
+        "--where", action="store_true", help="also show where annotate's time goes on the first text"
     )
     args = parser.parse_args()
     tools = _tools()
@@ -281,6 +366,8 @@ def main() -> None:
     first = len(corpus[0])
     one = _rounds(tools, corpus[:1], args.rounds * 3)
     _table(one, first)
+    if args.where:
+        _where(corpus[0], args.rounds * 3)
     print(f"\nAt {chars / 1e6:.0f} MB:\n")
     _table(_rounds(tools, corpus, args.rounds), chars)
     del corpus

@@ -26,6 +26,12 @@ text itself, as a careful reader would:
    entity's name: "Назарбаева") goes to the one candidate the text names by
    another form, earlier or else later; if none or both are named, it is
    not linked.
+6. Whole names: a person's one-word form (a surname: "Tokaev", "Токаеву")
+   linked by the rules above, and written right after one of the same
+   person's given names (`given_names`: "Kassym-Jomart Tokaev"), is
+   lengthened over the given name.  The entity never changes, only the
+   start; a given name of anyone else is never taken, and neither a line
+   break nor a sentence end is crossed.
 
 An essay ("Essay by Aina Shormanbayeva and Amangeldy Shormanbayev") is in
 the registry but never matched by name: its name is made of its authors'
@@ -38,7 +44,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -47,18 +54,34 @@ from . import _chars
 from ._matcher import InvisibleCharacter
 from ._names import default_forms
 from .errors import LinkerError
-from .records import Ambiguity, Entity, EntityCategory, LinkingRules, Mention
+from .records import Alias, Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
     from ._matcher import Candidate, Matcher, Pending
 
-__all__ = ["ESSAY_PREFIX", "Engine", "is_essay"]
+__all__ = ["ESSAY_PREFIX", "GIVEN_NAME", "Engine", "given_names", "is_essay", "whole_name_senses"]
 
-# the word before a form (letters, digits, apostrophes, dots, dashes), then spaces or tabs only
-_WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
+# the word before a form (letters, digits, apostrophes, dots, dashes; it starts
+# with a letter or digit), then spaces or tabs only, read backwards from the
+# form: one match, where a search forwards for ([^\W_][\w'’.\-]*)[ \t]+\Z tries
+# every position of the window and backtracks through each word
+_WORD_BEFORE_REVERSED = re.compile(r"[ \t]+([\w'’.\-]*[^\W_])")
+# how far before a form the word before it is looked for: for a title, and for a longer name
+_TITLE_REACH = 40
+_NAME_REACH = 60
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?([^\W\d_][\w'’\-]*)")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# between a given name and a surname, and between the parts of a given name:
+# spaces and tabs, a no-break space and the other horizontal spaces, never a
+# line break (\s less the line and paragraph separators)
+_HSPACE = r"[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
+# how far before a surname a given name may start (the longest is 13 characters)
+_GIVEN_REACH = 64
+
+GIVEN_NAME = "given name {!r} before the surname"
+"""The ``resolved_by`` of a surname lengthened over its given name (before the
+evidence of a form that needed some, after "; ")."""
 
 
 # how the registry names an essay: "Essay by <author>" or "Essay by <author> and <author>"
@@ -68,6 +91,87 @@ ESSAY_PREFIX = "Essay by "
 def is_essay(entity: Entity) -> bool:
     """Whether ``entity`` is an essay, named by its authors (never matched by name; see above)."""
     return entity.category is EntityCategory.PUBLICATION and entity.name.startswith(ESSAY_PREFIX)
+
+
+def given_names(entity: Entity, rules: LinkingRules, entities: Iterable[Entity] = ()) -> tuple[str, ...]:
+    """The given names of a person as the registry writes them, in every spelling it has.
+
+    Each name or curated alias of several words ("Kassym-Jomart Tokayev",
+    "Қасым-Жомарт Тоқаев", "Maks Bokayev") gives the words before its last;
+    a title (`LinkingRules.titles`) or a word of the name of an office or an
+    organisation ("President", of "President of Kazakhstan") is no given
+    name ("President Tokayev").  Empty for anything but a person.
+
+    Examples:
+        >>> import kzrights
+        >>> report = kzrights.load()
+        >>> rules = report.linking[0]
+        >>> given_names(report.get("entities.max-bokayev"), rules, report.entities)
+        ('Max', 'Maks', 'Макс')
+    """
+    if entity.category is not EntityCategory.PERSON:
+        return ()
+    titles = {t.casefold() for t in rules.titles}
+    offices = {
+        word.casefold()
+        for other in entities
+        if other.category in (EntityCategory.OFFICE, EntityCategory.ORGANISATION)
+        for word in other.name.split()
+    }
+    given: dict[str, None] = {}
+    for name in (entity.name, *entity.aliases):
+        words = _chars.nfc(name)[0].split()
+        if len(words) < 2:
+            continue
+        first = " ".join(words[:-1])
+        if any(w.casefold() in titles or w.casefold() in offices for w in words[:-1]):
+            continue
+        given.setdefault(first)
+    return tuple(given)
+
+
+def whole_name_senses(
+    name: str,
+    forms: Mapping[str, tuple[tuple[Entity, Alias], ...]],
+    entities: tuple[Entity, ...],
+    rules: LinkingRules,
+) -> tuple[tuple[Entity, Alias], ...]:
+    """Rule 6 for a look-up: the senses of a name that is a given name and a surname form of one person.
+
+    ``forms`` are the registry's forms by name key (`kzrights._names.name_key`),
+    as [`Report.entity`][kzrights.report.Report.entity] indexes them.  The
+    surname decides, as in a text: its senses are given whole if the given
+    name is one of their owners' (`given_names`, compared by name key), so
+    a form of several entities stays ambiguous (the given name never
+    chooses between them); otherwise none.
+    """
+    from ._names import name_key
+
+    words = _chars.canonical(name).split()
+    if len(words) < 2:
+        return ()
+    senses = forms.get(name_key(words[-1]), ())
+    given = name_key(" ".join(words[:-1]))
+    owners = {entity.id: entity for entity, _ in senses}
+    if any(given == name_key(g) for owner in owners.values() for g in given_names(owner, rules, entities)):
+        return senses
+    return ()
+
+
+def _given_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for a person's given names, ending where a surname after them starts.
+
+    Matched in any case, as a name of several words is; a dash inside a
+    given name may be any dash or a space ("Kassym Jomart").
+    """
+    branches = []
+    for name in sorted(names, key=len, reverse=True):
+        parts = re.split("[" + re.escape(_chars.DASHES) + r"\s]+", name)
+        joint = "(?:[" + re.escape(_chars.DASHES) + "]|" + _HSPACE + "+)"
+        branches.append(joint.join(map(re.escape, parts)))
+    if not branches:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + ")" + _HSPACE + r"+\Z", re.IGNORECASE)
 
 
 def _starts_upper(word: str) -> bool:
@@ -104,6 +208,7 @@ class Engine:
         "_context_ids",
         "_entities",
         "_function",
+        "_given",
         "_kazakh_ids",
         "_matcher",
         "_rules",
@@ -122,6 +227,7 @@ class Engine:
     _blocking_texts: tuple[str, ...] | None
     _titles: frozenset[str]
     _function: frozenset[str]
+    _given: dict[str, re.Pattern[str]]
 
     def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
         from ._matcher import entity_matcher
@@ -163,6 +269,12 @@ class Engine:
         set_(self, "_blocking_texts", None if stems else tuple(map(_spaced, rules.blocking_names)))
         set_(self, "_titles", frozenset(t.casefold() for t in rules.titles))
         set_(self, "_function", frozenset(w.casefold() for w in rules.function_words))
+        given = {}
+        for entity in entities:
+            pattern = _given_pattern(given_names(entity, rules, entities))
+            if pattern is not None:
+                given[entity.id] = pattern
+        set_(self, "_given", given)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"the linking engine is immutable (.{name})")
@@ -231,6 +343,7 @@ class Engine:
             found, pending = self._matcher.scan(shown)
         if pending:
             found = self._decide(shown, found, pending, unambiguous_only, about_kazakhstan, named_before)
+        found = self._whole_names(shown, found)
         if back is not None:
             found = _given_back(found, text, back)
         return found, bool(pending)
@@ -271,11 +384,12 @@ class Engine:
                 continue
             if self._in_blocking_name(text, mention):
                 continue
-            title = self._title_before(text, mention.start)
+            before = _word_before(text, mention.start, _NAME_REACH)
+            title = self._title_before(text, mention.start, before)
             # the general patterns are for generic names; a surname or a shared
             # person's form is lengthened by a first name, which the matcher takes whole
             generic = candidates[0][2] in (Ambiguity.CONTEXT, Ambiguity.NAME_PART) and len(candidates) == 1
-            if generic and title is None and self._in_longer_name(text, mention, kazakh):
+            if generic and title is None and self._in_longer_name(text, mention, kazakh, before):
                 continue
             evidence = None
             if candidates[0][2] is Ambiguity.CONTEXT and about_kazakhstan is None:
@@ -291,6 +405,60 @@ class Engine:
                 linked.append(decided)
                 seen[decided.entity_id] = decided
         return linked
+
+    def _whole_names(self, text: str, found: list[Mention]) -> list[Mention]:
+        """The mentions, each person's one-word form lengthened over the same person's given name before it.
+
+        Rule 6 of the module's docstring.  A mention keeps its entity and its
+        end; its start moves to the given name's, its ``resolved_by`` names
+        the given name (`GIVEN_NAME`).  The given name must start a word, and
+        touch no mention before it.
+        """
+        given = self._given
+        reached = 0  # the end of the mention before
+        for index, mention in enumerate(found):
+            pattern = given.get(mention.entity_id)
+            start = mention.start
+            if (
+                pattern is not None
+                and start > 1
+                and text[start - 1] in _SPACE_BEFORE
+                and not _SPACE_IN.search(mention.text)
+            ):
+                low = max(reached, start - _GIVEN_REACH)
+                whole = self._given_before(pattern, text, low, start)
+                if whole is not None:
+                    name = text[whole[0] : whole[1]].rstrip()
+                    why = GIVEN_NAME.format(name)
+                    if mention.resolved_by is not None:
+                        why += "; " + mention.resolved_by
+                    found[index] = mention = mention._replace(
+                        text=text[whole[0] : mention.end], start=whole[0], resolved_by=why
+                    )
+            reached = mention.end
+        return found
+
+    @staticmethod
+    def _given_before(pattern: re.Pattern[str], text: str, low: int, start: int) -> tuple[int, int] | None:
+        """The span of a given name (and the spaces after it) that ends at ``start``, or ``None``.
+
+        A text not in NFC is read in NFC around the surname, as the matcher reads it.
+        """
+        window = text[low:start]
+        if window.isascii() or unicodedata.is_normalized("NFC", window):
+            found = pattern.search(text, low, start)
+            if found is None:
+                return None
+            at = found.start()
+        else:
+            normal, back = _chars.nfc(window)
+            found = pattern.search(normal)
+            if found is None or back is None:
+                return None
+            at = low + back.start(found.start())
+        if at and _chars.is_word_char(text[at - 1]):
+            return None  # a combining mark or a letter beyond the BMP before it
+        return at, start
 
     def _context_words(self, text: str) -> list[tuple[int, int, str]]:
         if self._words is None:
@@ -313,11 +481,16 @@ class Engine:
                 return True
         return False
 
-    def _title_before(self, text: str, start: int) -> str | None:
-        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-        if before is not None and before.group(1).casefold() in self._titles:
-            return before.group(1)
-        return None
+    def _title_before(self, text: str, start: int, before: tuple[str, int, int] | None) -> str | None:
+        """The title right before ``start`` (within `_TITLE_REACH`), from the word before (`_NAME_REACH`)."""
+        if before is None:
+            return None  # none in the longer reach: none in the shorter
+        if before[1] < start - _TITLE_REACH:
+            # a word longer than the title's reach: read as in that reach alone
+            before = _word_before(text, start, _TITLE_REACH)
+            if before is None:
+                return None
+        return before[0] if before[0].casefold() in self._titles else None
 
     def _is_kazakh(self, word: str, start: int, end: int, kazakh: list[tuple[int, int]]) -> bool:
         """Whether the word at ``start:end`` names a Kazakh thing: a mention of one, or a context word."""
@@ -333,6 +506,7 @@ class Engine:
         text: str,
         mention: Mention,
         kazakh: list[tuple[int, int]],
+        before: tuple[str, int, int] | None,
     ) -> bool:
         """Whether a capitalised word before or a name after makes the form part of a longer proper name.
 
@@ -341,14 +515,13 @@ class Engine:
         A name after may be one of the Kazakh things the text names ("the
         Committee of the Ministry of Digital Development").
         """
-        before = _WORD_BEFORE.search(text, max(0, mention.start - 60), mention.start)
         if before is not None and _starts_upper(mention.text):
-            word = before.group(1)
+            word = before[0]
             bare = word.rstrip(".").removesuffix("'s").removesuffix("’s")
             if (
                 _starts_upper(word)
                 and bare.casefold() not in self._function
-                and not self._is_kazakh(bare, before.start(1), before.end(1), kazakh)
+                and not self._is_kazakh(bare, before[1], before[2], kazakh)
             ):
                 return True
         after = _OF_AFTER.match(text, mention.end)
@@ -412,9 +585,32 @@ class Engine:
         return mention._replace(form=form, resolved_by=why)
 
 
+def _word_before(text: str, start: int, reach: int) -> tuple[str, int, int] | None:
+    r"""The word that ends right before the spaces or tabs before ``start``, and its span; ``None`` if none.
+
+    The word is what a search for ``([^\W_][\w'’.\-]*)[ \t]+\Z`` from
+    ``start - reach`` to ``start`` finds (its group 1), found by matching the
+    reversed window once (tests/test_linking_differential.py holds the two
+    to each other).
+    """
+    low = max(0, start - reach)
+    found = _WORD_BEFORE_REVERSED.match(text[low:start][::-1])
+    if found is None:
+        return None
+    a, b = found.span(1)
+    return text[start - b : start - a], start - b, start - a
+
+
 def _spaced(text: str) -> str:
     """``text`` lowercased as the regex engine's IGNORECASE compares it, with one space between words."""
     return " ".join(_chars.same_length_lower(text).split())
+
+
+# what may stand right before a surname lengthened over a given name, and a mention that is no surname
+_SPACE_BEFORE = frozenset(
+    " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+_SPACE_IN = re.compile(r"\s")
 
 
 # how far around a form a curated blocking name may reach (the longest is under 60 characters)

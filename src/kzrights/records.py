@@ -663,7 +663,9 @@ class Mention(NamedTuple):
         resolved_by: For a form that is not ``safe``, the evidence that
             resolved it, e.g. ``"Kazakhstan context: 'Mazhilis' at 120"``
             or ``"full name earlier in text: 'Adam Hug' at 0"``; ``None``
-            for a safe form.
+            for a safe form.  A surname the linker lengthened over the same
+            person's given name starts with ``"given name 'Kassym-Jomart'
+            before the surname"`` (then ``"; "`` and any evidence).
     """
 
     entity_id: str

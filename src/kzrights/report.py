@@ -434,6 +434,12 @@ class Report(_Record):
         key = name_key(name)
         entity = names.get(key) or names.get(name_key(f"entities.{name}"))
         senses = self._form_index().get(key, ())
+        if entity is None and not senses:
+            # a given name before a surname form of the same person, as annotate takes it
+            from ._linking import whole_name_senses
+
+            rules = self.linking[0] if self.linking else LinkingRules()
+            senses = whole_name_senses(name, self._form_index(), self.entities, rules)
         owners = tuple(dict.fromkeys(owner.id for owner, _ in senses))
         if len(owners) > 1:
             raise AmbiguousNameError(name, owners, "a form of several entities")

@@ -76,7 +76,9 @@ def entity_ruler_patterns(version: str | None = None) -> list[dict[str, str]]:
     Capitalised if it is lowercase), so "oyan" or "bank" never match.  The
     ruler matches phrases exactly: unlike annotate, it does not take any
     apostrophe for any other, any dash for any other, or a text in NFD for
-    one in NFC; use the ``kzrights_linker`` component for those rules.
+    one in NFC, and it puts no given name before a surname ("Kassym-Jomart
+    Tokaev" gives it "Tokaev"); use the ``kzrights_linker`` component for
+    those rules.
 
     Args:
         version: The data release whose registry to use (default: the newest).
