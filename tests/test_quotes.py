@@ -18,6 +18,7 @@ import random
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,13 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights._chars import strip_invisible
+from kzrights._chars import canonical, is_word_char, strip_invisible
+from kzrights.errors import InputTooShortError
 from kzrights.search.quotes import (
     ALTERED_SIMILARITY,
     MAX_CHECK_LENGTH,
     MAX_MARKED_OMISSION,
+    MIN_LETTERS,
     DifferenceKind,
     QuoteCheck,
     Verdict,
@@ -293,14 +296,23 @@ def _valid(check: QuoteCheck, quote: str) -> None:
         assert d.quote_span.slice(quote) == d.quote_text
 
 
+def _too_short(quote: str) -> bool:
+    """Whether ``quote`` has fewer letters and digits than a quotation needs (`MIN_LETTERS`)."""
+    return len(re.findall(r"[^\W_]", quote)) < MIN_LETTERS
+
+
 @given(st.text(max_size=300))
 def test_any_text_gets_a_verdict(quote):
-    """Any str gets a verdict; the only error is for a blank quotation."""
+    """Any str gets a verdict; the only errors are for a blank quotation and one of fewer than two letters."""
     try:
         check = REPORT.check_quote(quote)
+    except InputTooShortError:
+        assert strip_invisible(quote).strip() and _too_short(quote)
+        return
     except ValueError:
         assert not strip_invisible(quote).strip()  # blank, or invisible characters only ("\xad")
         return
+    assert not _too_short(quote)
     _valid(check, quote)
 
 
@@ -345,7 +357,7 @@ def cuts(draw: st.DrawFn) -> tuple[kzrights.records.Record, str]:
 def test_a_quotation_cut_inside_a_word_is_never_exact_or_equivalent_there(found):
     """Exact and equivalent mean whole words: "dependent trade unions" is no quotation of "independent …"."""
     _record, quote = found
-    assume(quote.strip())
+    assume(quote.strip() and not _too_short(quote))
     check = REPORT.check_quote(quote)
     if check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT):
         for place in check.locations:
@@ -383,6 +395,10 @@ def test_a_slice_of_a_record_is_exact(found):
     _record, quote = found
     if not quote.strip():
         return
+    if _too_short(quote):  # "a", "I", "—": no quotation
+        with pytest.raises(InputTooShortError):
+            REPORT.check_quote(quote)
+        return
     check = REPORT.check_quote(quote)
     assert check.verdict is Verdict.EXACT
     assert check.location.text == quote.strip()
@@ -398,7 +414,7 @@ def test_a_typographic_variant_of_a_slice_is_equivalent(found, marks, upper):
     variant = quote.upper() if upper else quote
     for mark in marks:
         variant = variant.replace(mark, TYPOGRAPHY[mark])
-    if not variant.strip() or len(variant) > MAX_CHECK_LENGTH:
+    if not variant.strip() or len(variant) > MAX_CHECK_LENGTH or _too_short(variant):
         return
     check = REPORT.check_quote(variant)
     if check.verdict is Verdict.EXACT:  # the variant stands as it is somewhere
@@ -571,6 +587,10 @@ def test_hostile_quotations_up_to_the_limit_end_within_the_budget(parts, separat
     # empty (whitespace or invisible characters only): a ValueError, tested on its own
     if not strip_invisible(quote).strip():
         return
+    if _too_short(quote):  # one letter, or marks alone: refused at once, tested on its own
+        with pytest.raises(InputTooShortError):
+            REPORT.check_quote(quote)
+        return
     cells: list[int] = []
     original = difflib.SequenceMatcher.__init__
 
@@ -592,7 +612,9 @@ def test_a_flood_of_combining_marks_is_one_word():
     assert len(tokens) == 1
     tokens, _, _ = quotes._tokens("Tulesova\u0301\u0302 met " + "\U0001d167" * 50)
     assert [t.text for t in tokens][:2] == ["Tulesová\u0302", "met"]
-    check = REPORT.check_quote("e" + "\u0301" * (MAX_CHECK_LENGTH - 1))
+    with pytest.raises(InputTooShortError):  # and one letter, however marked, is no quotation
+        REPORT.check_quote("e" + "\u0301" * (MAX_CHECK_LENGTH - 1))
+    check = REPORT.check_quote("ex" + "\u0301" * (MAX_CHECK_LENGTH - 2))
     assert check.verdict is Verdict.NOT_FOUND
 
 
@@ -702,7 +724,7 @@ def test_cli_usage_errors_have_their_own_status(args):
 
 
 def test_cli_a_quotation_that_starts_with_a_dash_goes_after_double_dash():
-    out = run("--", "-x")
+    out = run("--", "-xz")
     assert out.returncode == 2 and out.stdout.startswith("not found")
 
 
@@ -925,3 +947,166 @@ def test_the_word_diff_tells_a_marked_omission_from_an_unmarked_one():
     out = run("Stop … demonstrations")
     assert "[…using kettling as a policing tactic for peaceful…]" in out.stdout
     assert "[-" not in out.stdout
+
+
+# ── a str subclass at the boundary ────────────────────────────────────────────
+
+
+class _Lying(str):
+    """A str whose length, characters and strip() lie: what a careless or hostile wrapper may be."""
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter("x")
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return "x"
+
+    def strip(self, chars=None):  # type: ignore[no-untyped-def]
+        return "x"
+
+    def __str__(self) -> str:
+        return "Kazakhstan"
+
+
+def test_a_str_subclass_neither_passes_a_limit_nor_changes_an_answer():
+    """Every text entry point reads the characters str holds: no lying __len__ slips past a limit.
+
+    check_quote, locate, search, concordance, annotate and entity give a subclass the answer
+    (or the error) they give the plain str with the same characters.
+    """
+    from kzrights.report import MAX_NAME_LENGTH
+    from kzrights.search import MAX_QUERY_LENGTH, MAX_QUOTE_LENGTH, MAX_TERM_LENGTH
+
+    quote = "Stop using kettling as a tactic"
+    check = REPORT.check_quote(_Lying(quote))
+    assert check == REPORT.check_quote(quote) and type(check.quote) is str
+    assert REPORT.locate(_Lying("kettling")) == REPORT.locate("kettling")
+    assert REPORT.search(_Lying("kettling")) == REPORT.search("kettling")
+    assert REPORT.concordance(_Lying("kettling")) == REPORT.concordance("kettling")
+    text = "Tokayev met Nur Otan"
+    assert kzrights.annotate(_Lying(text), version="1.1.0") == kzrights.annotate(text, version="1.1.0")
+    assert REPORT.entity(_Lying("Tokayev")) is REPORT.entity("Tokayev")
+    # whitespace whose strip() claims a word is still empty
+    with pytest.raises(ValueError, match="empty"):
+        REPORT.check_quote(_Lying("   "))
+    for call, limit in (
+        (REPORT.check_quote, MAX_CHECK_LENGTH),
+        (REPORT.locate, MAX_QUOTE_LENGTH),
+        (REPORT.search, MAX_QUERY_LENGTH),
+        (REPORT.concordance, MAX_TERM_LENGTH),
+        (REPORT.entity, MAX_NAME_LENGTH),
+    ):
+        with pytest.raises(kzrights.InputTooLongError) as error:
+            call(_Lying("kettling " * (limit // 9 + 1)))
+        assert error.value.limit == limit, call
+
+
+# ── short quotations: one letter, marks, NFD, surrogates, emoji ───────────────
+
+
+@pytest.mark.parametrize(
+    "quote", ["a", "á", "a\u0301", "I", "x\u0301\u0302", "“a”", "a.", "😀", "\ud800", "—", "\u0301", "ǅ"]
+)
+def test_one_letter_or_marks_alone_are_no_quotation(quote):
+    """One letter (with its accents or not) or symbols alone quote nothing: a clear error, not a verdict.
+
+    The error is a kzrights error and a ValueError, says why, and pickles; the command line
+    prints it on one line with status 3.
+    """
+    with pytest.raises(InputTooShortError) as error:
+        REPORT.check_quote(quote)
+    assert isinstance(error.value, kzrights.KzrightsError) and isinstance(error.value, ValueError)
+    assert error.value.least == MIN_LETTERS == 2 and error.value.length < 2
+    assert "a quotation needs at least 2" in str(error.value)
+    again = pickle.loads(pickle.dumps(error.value))
+    assert (type(again), str(again)) == (InputTooShortError, str(error.value))
+    assert again.length == error.value.length
+
+
+def test_cli_one_letter_is_a_clear_error():
+    """`kzrights check-quote á`: one line saying why, status 3, like any quotation that cannot be checked."""
+    result = run("á")
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == [
+        "kzrights: error: the quote has 1 letter or digit; a quotation needs at least 2 "
+        "(one letter, or marks and symbols alone, quote nothing)"
+    ]
+
+
+@pytest.mark.parametrize("quote", ["Kazakhstán", "Kazakhsta\u0301n", "Kazakhstan\u0301", "KAZAKHSTÁN"])
+def test_a_word_with_a_changed_accent_is_altered_at_that_word(quote):
+    """"Kazakhstán" is the report's "Kazakhstan" with a changed letter: altered, pointing at "Kazakhstan".
+
+    As locate() says (it finds no "Kazakhstán": an accent is a letter, not typography) and as
+    search does (it folds diacritics, and finds the records with "Kazakhstan"); the location is
+    the plain word, not "Kazakhstan’s", whose letters differ more.
+    """
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert check.location.text == "Kazakhstan"
+    assert [(d.kind, d.quote_text, d.text) for d in check.differences] == [
+        (DifferenceKind.CHANGED, quote, "Kazakhstan")
+    ]
+    assert REPORT.locate(quote) is None
+    assert check.location.record.id in {hit.record.id for hit in REPORT.search(quote, limit=100)}
+
+
+def test_a_word_with_a_symbol_beside_it_is_found_at_the_word():
+    """"Kazakhstan 😀": the emoji is the writer's addition to a word the report has, not "not found"."""
+    check = REPORT.check_quote("Kazakhstan 😀")
+    assert check.verdict is Verdict.ALTERED and check.location.text == "Kazakhstan"
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, "😀")]
+
+
+_MARKS = ["\u0301", "\u0300", "\u0308", "\u030c", "\u0327", "\u20dd", "\U0001d167"]
+SHORT = st.one_of(
+    st.sampled_from(WORDS),
+    st.builds(lambda word, mark: word + mark, st.sampled_from(WORDS), st.sampled_from(_MARKS)),
+    st.builds(
+        lambda letter, marks: letter + "".join(marks),
+        st.sampled_from("aeinoucszAEINOUCSZıİß"),
+        st.lists(st.sampled_from(_MARKS), max_size=3),
+    ),
+    st.sampled_from(WORDS).map(lambda word: unicodedata.normalize("NFD", word)),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # a lone surrogate
+    st.sampled_from(["😀", "🇰🇿", "👍🏽", "\u200b", "\u00ad", "…", "—", "“", "’"]),
+    st.text(max_size=2),
+)
+
+
+def _letters(text: str) -> list[str]:
+    """The word characters (letters, digits and their combining marks) of ``text``, in NFC, casefolded."""
+    return [char for char in canonical(text).casefold() if is_word_char(char)]
+
+
+@settings(max_examples=300)
+@given(st.lists(SHORT, min_size=1, max_size=4), st.sampled_from([" ", "", "\u00a0"]))
+@example(["Kazakhstán"], "")
+@example(["Kazakhstan", "\u0301"], "")
+@example(["a\u0301"], "")
+@example(["Kazakhstan", "😀"], " ")
+@example(["\ud800", "Kazakhstan"], " ")
+def test_short_quotations_never_fail_and_are_never_falsely_equivalent(parts, separator):
+    """Letters with marks, NFD words, a word and a mark, surrogates, emoji: kzrights' errors or a verdict.
+
+    And exact or equivalent only where the report has the quotation's very letters, accents
+    included (case, typography and invisible characters aside).
+    """
+    quote = separator.join(parts)
+    if not strip_invisible(quote).strip():  # the documented error for a blank quotation
+        with pytest.raises(ValueError, match="empty"):
+            REPORT.check_quote(quote)
+        return
+    if _too_short(quote):
+        with pytest.raises(InputTooShortError):
+            REPORT.check_quote(quote)
+        return
+    check = REPORT.check_quote(quote)  # any other exception fails here
+    _valid(check, quote)
+    if check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT) and not check.differences:
+        assert _letters(" ".join(place.text for place in check.locations)) == _letters(quote), check
+    if check.verdict is Verdict.EXACT:
+        assert check.location.text == canonical(quote).strip()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from . import _chars
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
 from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError, UnknownSdgTargetError
@@ -420,8 +421,7 @@ class Report(_Record):
                 generated inflected form that is another entity's name), or,
                 with ``unambiguous_only``, if its every form needs context.
         """
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        name = _chars.plain_str(name, "name")  # a str subclass's own __len__ is never trusted
         if len(name) > MAX_NAME_LENGTH:
             raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
         found = self._index.get(name)

@@ -99,7 +99,7 @@ class Locator:
         Raises:
             TypeError, ValueError, InputTooLongError: As `Report.locate` says.
         """
-        check_text(quote, "quote", MAX_QUOTE_LENGTH)
+        quote = check_text(quote, "quote", MAX_QUOTE_LENGTH)
         # as the reader sees it: NFC, as the records are, without invisible characters
         stripped = _chars.canonical(quote).strip()
         needle, _ = _folded(stripped)

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import attrs
 
 from .. import _chars
+from ..errors import InputTooShortError
 from ..records import Span
 from ._text import check_text, normalise
 from .locate import Location
@@ -70,6 +71,7 @@ __all__ = [
     "ALTERED_SIMILARITY",
     "MAX_CHECK_LENGTH",
     "MAX_MARKED_OMISSION",
+    "MIN_LETTERS",
     "Difference",
     "DifferenceKind",
     "Passage",
@@ -102,6 +104,28 @@ milliseconds (docs/benchmarks.md).  `Report.locate` takes up to
 _WHY_LIMIT = (
     "a quotation is found in one record or across two, and no two adjacent records hold 3,000 characters"
 )
+
+MIN_LETTERS = 2
+"""The fewest letters and digits a quotation [`Report.check_quote`][kzrights.report.Report.check_quote] takes.
+
+One letter, with or without its accents ("a", "á", "x\u0301"), stands in
+nearly every sentence, and marks or symbols alone (an emoji, a dash, a
+lone surrogate) are no words: such a quotation quotes nothing, and is
+refused with `kzrights.errors.InputTooShortError` (a ``ValueError``).
+"""
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _count_letters(text: str, most: int) -> int:
+    """How many letters and digits ``text`` has, counted up to ``most`` (combining marks are no letters)."""
+    count, at = 0, 0
+    while count < most:
+        found = _LETTER_OR_DIGIT.search(text, at)
+        if found is None:
+            break
+        count, at = count + 1, found.end()
+    return count
+
 
 _MIN_MATCHED_WORDS = 2
 # a passage shares at least this many words with an ``altered`` quotation
@@ -819,6 +843,7 @@ class _Quote(NamedTuple):
     keys: list[str]  # each token's key
     texts: list[str]  # each token as written
     words_before: list[int]  # how many word tokens stand before each position
+    bares: list[str]  # each token's face without diacritics
 
 
 class _Aligned(NamedTuple):
@@ -828,19 +853,29 @@ class _Aligned(NamedTuple):
     opcodes: Sequence[tuple[str, int, int, int, int]]  # quote token indexes vs report token indexes
     matched: int
     same_text: int  # matched tokens written the same way: the tie-break between passages
+    same_bare: int  # matched tokens the same but for case and diacritics: the next tie-break
     omissions: frozenset[int]  # the ellipses (quotation token positions) that stand for a marked omission
     unmatched: int  # words of the passage the quotation lacks, unmarked
 
 
-def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int]:
+def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
-    Then the fewer words the quotation lacks, the closer spelling, and the
+    Then the fewer words the quotation lacks, the closer spelling (the same
+    characters, then the same letters but for case and diacritics:
+    "Kazakhstán" is "Kazakhstan" rather than "Kazakhstan’s"), and the
     shorter (the fewer words an ellipsis stands for: "Kazakhstan … keen to"
     is "Kazakhstan remains keen to", not a "Kazakhstan" twenty words before
     "extremely keen to").
     """
-    return (-aligned.similarity, aligned.unmatched, -aligned.same_text, aligned.hi - aligned.lo, aligned.lo)
+    return (
+        -aligned.similarity,
+        aligned.unmatched,
+        -aligned.same_text,
+        -aligned.same_bare,
+        aligned.hi - aligned.lo,
+        aligned.lo,
+    )
 
 
 class QuoteChecker:
@@ -860,6 +895,7 @@ class QuoteChecker:
         self._tokens = tokens
         self._keys = [t.key for t in tokens]
         self._texts = [t.text for t in tokens]
+        self._bares = [_chars.strip_diacritics(t.face) for t in tokens]
         self._owners = owners
         self._firsts = [owners.index(n) if n in owners else len(tokens) for n in range(len(self._records))]
         positions: defaultdict[str, list[int]] = defaultdict(list)
@@ -879,10 +915,14 @@ class QuoteChecker:
             TypeError: If ``quote`` is not a str.
             ValueError: If it is empty.
             InputTooLongError: If it is longer than `MAX_CHECK_LENGTH` characters.
+            InputTooShortError: If it has fewer than `MIN_LETTERS` letters and digits.
         """
-        check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)
+        quote = check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)
         if not _chars.strip_invisible(quote).strip():
             raise ValueError("quote is empty (it has only invisible characters)")
+        letters = _count_letters(quote, MIN_LETTERS)
+        if letters < MIN_LETTERS:
+            raise InputTooShortError("quote", letters, MIN_LETTERS)
         # locate() looks within one record: skip it for a quotation longer than any
         where = self._whole_words(quote) if _solid_length(quote) <= self._longest else None
         if where is not None:
@@ -902,7 +942,9 @@ class QuoteChecker:
         if not candidates:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         best = candidates[0]
-        if best.similarity < ALTERED_SIMILARITY or best.matched < min(_MIN_MATCHED_WORDS, len(core)):
+        # a quotation of one word is found by that word alone ("Kazakhstán", "Kazakhstan 😀")
+        least = min(_MIN_MATCHED_WORDS, sum(token.word for token in core))
+        if best.similarity < ALTERED_SIMILARITY or best.matched < least:
             passages: dict[tuple[tuple[str, Span], ...], Passage] = {}
             for c in candidates:  # each passage once, however many places led to it
                 places = self._locations(c.lo, c.hi, quote)
@@ -954,7 +996,10 @@ class QuoteChecker:
         """The best passages for ``core``, best first, aligned."""
         keys = [t.key for t in core]
         # what every passage tried compares, worked out once
-        quote = _Quote(keys, [t.text for t in core], [0, *itertools.accumulate(t.word for t in core)])
+        bare: dict[str, str] = {}  # each distinct face once
+        bares = [bare.get(t.face) or bare.setdefault(t.face, _chars.strip_diacritics(t.face)) for t in core]
+        words_before = [0, *itertools.accumulate(t.word for t in core)]
+        quote = _Quote(keys, [t.text for t in core], words_before, bares)
         votes: defaultdict[int, float] = defaultdict(float)
         anchors = [(q, self._positions.get(key, ())) for q, key in enumerate(keys) if core[q].word]
         rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
@@ -1205,9 +1250,23 @@ class QuoteChecker:
             for tag, i1, i2, j1, j2 in opcodes
             if tag == "equal"
         )
+        bares = self._bares
+        same_bare = sum(
+            sum(map(operator.eq, quote.bares[i1:i2], bares[start + j1 : start + j2]))
+            for tag, i1, i2, j1, j2 in opcodes
+            if tag == "equal"
+        )
         unmatched = passage_words - matched
         return _Aligned(
-            round(similarity, 4), start, end, opcodes, matched, same_text, frozenset(omissions), unmatched
+            round(similarity, 4),
+            start,
+            end,
+            opcodes,
+            matched,
+            same_text,
+            same_bare,
+            frozenset(omissions),
+            unmatched,
         )
 
     # ── reporting ──
