@@ -854,6 +854,15 @@ def ellipsis_quotations(draw: st.DrawFn) -> tuple[kzrights.records.Record, str, 
 @settings(max_examples=300, deadline=None)
 @given(ellipsis_quotations())
 @example((REPORT.get("conclusions.p7"), "activists … need both", "…", "activists will need both", "will"))
+@example(  # "it" stands in "help it", and "its" of the same stem nearer the words after the ellipsis
+    (
+        REPORT.get("conclusions.p25"),
+        "it … of public services",
+        "…",
+        "it modernise the state and its delivery of public services",
+        "modernise the state and its delivery",
+    )
+)
 @example(
     (
         REPORT.get("recommendations.government.6"),
@@ -1038,7 +1047,7 @@ def test_cli_one_letter_is_a_clear_error():
 
 @pytest.mark.parametrize("quote", ["Kazakhstán", "Kazakhsta\u0301n", "Kazakhstan\u0301", "KAZAKHSTÁN"])
 def test_a_word_with_a_changed_accent_is_altered_at_that_word(quote):
-    """"Kazakhstán" is the report's "Kazakhstan" with a changed letter: altered, pointing at "Kazakhstan".
+    """ "Kazakhstán" is the report's "Kazakhstan" with a changed letter: altered, pointing at "Kazakhstan".
 
     As locate() says (it finds no "Kazakhstán": an accent is a letter, not typography) and as
     search does (it folds diacritics, and finds the records with "Kazakhstan"); the location is
@@ -1055,7 +1064,7 @@ def test_a_word_with_a_changed_accent_is_altered_at_that_word(quote):
 
 
 def test_a_word_with_a_symbol_beside_it_is_found_at_the_word():
-    """"Kazakhstan 😀": the emoji is the writer's addition to a word the report has, not "not found"."""
+    """ "Kazakhstan 😀": the emoji is the writer's addition to a word the report has, not "not found"."""
     check = REPORT.check_quote("Kazakhstan 😀")
     assert check.verdict is Verdict.ALTERED and check.location.text == "Kazakhstan"
     assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, "😀")]

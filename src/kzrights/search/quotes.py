@@ -1106,7 +1106,7 @@ class QuoteChecker:
     ) -> _Aligned:
         """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
-        blocks = self._tighten(quote.keys, marks, blocks, lo, hi)
+        blocks = self._tighten(quote, marks, blocks, lo, hi)
         best = self._score(quote, marks, lo, hi, blocks)
         for _ in range(2 * _TRIMS):
             if len(blocks) < 2:
@@ -1119,8 +1119,13 @@ class QuoteChecker:
             best, blocks = top, trial
         return best
 
-    def _occurrence(self, run: Sequence[str], first: int, last: int, latest: bool) -> int | None:
-        """The latest (or earliest) report position ``p`` in ``[first, last]`` where ``run`` stands."""
+    def _occurrence(
+        self, run: Sequence[str], first: int, last: int, latest: bool, written: Sequence[str] | None = None
+    ) -> int | None:
+        """The latest (or earliest) report position ``p`` in ``[first, last]`` where ``run`` stands.
+
+        With ``written``, only a place where the report writes the run so too.
+        """
         if first > last:
             return None
         keys, size = self._keys, len(run)
@@ -1131,13 +1136,14 @@ class QuoteChecker:
         else:
             candidates = range(first, last + 1)
         order = reversed(candidates) if latest else iter(candidates)
+        texts = self._texts
         for at in order:
-            if keys[at : at + size] == run:
+            if keys[at : at + size] == run and (written is None or texts[at : at + size] == written):
                 return at
         return None
 
     def _tighten(
-        self, keys: Sequence[str], marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
+        self, quote: _Quote, marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
     ) -> list[tuple[int, int, int]]:
         """Move matches next to a gap the quotation does not mark onto the nearest place the words stand.
 
@@ -1149,10 +1155,20 @@ class QuoteChecker:
         next, and the last as early as it stands after the one before; a
         match between a gap at an ellipsis and one without is moved towards
         the one without, so that the words the quotation leaves out unmarked
-        are as few as they can be.  Across an ellipsis a match keeps at least
-        one token between (the ellipsis stands for something): "a subset of …
-        the" is "the" at the end of the sentence, not the one after "of".
+        are as few as they can be.  A match the report writes as the quotation
+        does moves only to a place written so too: "it … of public services"
+        keeps the "it" of "help it modernise the state and its delivery of
+        public services", not the nearer "its", another word of the same stem.
+        Across an ellipsis a match keeps at least one token between (the
+        ellipsis stands for something): "a subset of … the" is "the" at the
+        end of the sentence, not the one after "of".
         """
+        keys, texts = quote.keys, quote.texts
+
+        def written(i: int, j: int, size: int) -> Sequence[str] | None:
+            run = texts[i : i + size]
+            return run if self._texts[j : j + size] == run else None
+
         # a match across an ellipsis ("of … the" matched to "of the") is two, which may part
         split: list[tuple[int, int, int]] = []
         ordered = sorted(marks)
@@ -1178,7 +1194,7 @@ class QuoteChecker:
                 earliest += 1  # an ellipsis between them stands for at least one token
                 if j < earliest:  # right after the match before: the next place it stands
                     last = hi - size
-            place = self._occurrence(keys[i : i + size], earliest, last, False)
+            place = self._occurrence(keys[i : i + size], earliest, last, False, written(i, j, size))
             if place is not None:
                 blocks[at] = (i, place, size)
         # the first match, and any whose gap before it is at an ellipsis, towards the match after
@@ -1193,7 +1209,7 @@ class QuoteChecker:
                 latest -= 1
                 if j > latest:
                     first = lo
-            place = self._occurrence(keys[i : i + size], first, latest, True)
+            place = self._occurrence(keys[i : i + size], first, latest, True, written(i, j, size))
             if place is not None:
                 blocks[at] = (i, place, size)
         return blocks
