@@ -1047,7 +1047,7 @@ def test_cli_one_letter_is_a_clear_error():
 
 @pytest.mark.parametrize("quote", ["Kazakhstán", "Kazakhsta\u0301n", "Kazakhstan\u0301", "KAZAKHSTÁN"])
 def test_a_word_with_a_changed_accent_is_altered_at_that_word(quote):
-    """ "Kazakhstán" is the report's "Kazakhstan" with a changed letter: altered, pointing at "Kazakhstan".
+    """A changed accent ("Kazakhstán") is a changed letter: altered, pointing at the report's "Kazakhstan".
 
     As locate() says (it finds no "Kazakhstán": an accent is a letter, not typography) and as
     search does (it folds diacritics, and finds the records with "Kazakhstan"); the location is
@@ -1064,7 +1064,7 @@ def test_a_word_with_a_changed_accent_is_altered_at_that_word(quote):
 
 
 def test_a_word_with_a_symbol_beside_it_is_found_at_the_word():
-    """ "Kazakhstan 😀": the emoji is the writer's addition to a word the report has, not "not found"."""
+    """An emoji beside a word the report has ("Kazakhstan 😀") is the writer's addition: altered."""
     check = REPORT.check_quote("Kazakhstan 😀")
     assert check.verdict is Verdict.ALTERED and check.location.text == "Kazakhstan"
     assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, "😀")]
@@ -1119,3 +1119,97 @@ def test_short_quotations_never_fail_and_are_never_falsely_equivalent(parts, sep
         assert _letters(" ".join(place.text for place in check.locations)) == _letters(quote), check
     if check.verdict is Verdict.EXACT:
         assert check.location.text == canonical(quote).strip()
+
+
+# ── the fast paths give what the plain rules give ─────────────────────────────
+
+# letters, combining marks (BMP and beyond), characters NFC replaces on their own (Ohm, Angstrom,
+# en quad), Hangul jamo that compose, spaces, dashes, quote marks, invisible ones, and the two
+# letters whose lowercase depends on more than themselves
+_TRICKY = [
+    *"aeAEıiIİΣσςßẞ ‐–—-'’“”\t\n",
+    "\u0301",
+    "\u0327",
+    "\u0345",
+    "\u0f73",
+    "\U0001d167",
+    "\u2126",
+    "\u212b",
+    "\u2000",
+    "\u1100",
+    "\u1161",
+    "\u11a8",
+    "\uac00",
+    "\u200b",
+    "\u00ad",
+    "\u00a0",
+    "\u3000",
+    "…",
+]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_TRICKY), max_size=30).map("".join) | st.text(max_size=30))
+def test_the_quick_nfc_and_folding_are_the_plain_ones(text):
+    """check_quote's one-call NFC is `_chars.nfc`'s text, and locate's quick folding is `_folded`'s."""
+    from kzrights import _chars
+    from kzrights.search import locate, quotes
+
+    assert quotes._normal(text) == _chars.nfc(text)[0]
+    assert locate._fold_needle(text) == locate._folded(text)[0]
+
+
+def _unique_words(text: str) -> list[re.Match[str]]:
+    """The words of ``text`` that stand once in it, and differ from their neighbours' search forms."""
+    found = list(re.finditer(r"(?<![\w’'.,-])[A-Za-z]{4,}(?![\w’'-])", text))
+    counts = collections.Counter(m.group().lower() for m in re.finditer(r"\w+", text))
+    return [m for m in found if counts[m.group().lower()] == 1]
+
+
+# adjacent records of 1,500 characters or more together: the long quotations the limit is for
+_LONG_PAIRS = [pair for pair in itertools.pairwise(RECORDS) if len(pair[0].text) + len(pair[1].text) >= 1_500]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(0, 3), st.integers(0, 3))
+@example(random.Random(16), 0, 0)
+@example(random.Random(6), 3, 3)
+def test_long_quotations_against_the_edits_made_to_them(rng, drops, changes):
+    """Two adjacent records, up to 4,000 characters, with words dropped or changed: what was done is found.
+
+    The reference is the edit itself: with no edit the quotation is equivalent (or exact) over
+    both records, whole; with some, it is altered, and the differences are exactly the words
+    dropped (omitted) and the words changed, each at its place in the record.
+    """
+    pair = rng.choice(_LONG_PAIRS)
+    text = f"{pair[0].text} {pair[1].text}"
+    candidates = _unique_words(text)
+    assume(len(candidates) >= drops + changes)
+    chosen = sorted(rng.sample(candidates, drops + changes), key=lambda m: m.start())
+    # edits a few words apart, each its own difference (neighbours would make one)
+    assume(all(b.start() - a.end() > 30 for a, b in itertools.pairwise(chosen)))
+    dropped = set(rng.sample(range(len(chosen)), drops))
+    quote, cursor, expected = [], 0, []
+    for index, word in enumerate(chosen):
+        quote.append(text[cursor : word.start()])
+        record = pair[0] if word.start() < len(pair[0].text) else pair[1]
+        offset = word.start() - (0 if record is pair[0] else len(pair[0].text) + 1)
+        if index in dropped:
+            expected.append(("omitted", record.id, offset, word.group()))
+            cursor = word.end() + (1 if text[word.end() : word.end() + 1] == " " else 0)
+        else:
+            quote.append("zqxwv")
+            expected.append(("changed", record.id, offset, word.group()))
+            cursor = word.end()
+    quote.append(text[cursor:])
+    quoted = "".join(quote)
+    assume(len(quoted) <= MAX_CHECK_LENGTH and not _too_short(quoted))
+    check = REPORT.check_quote(quoted)
+    ids = [place.record.id for place in check.locations]
+    if not expected:
+        assert check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT)
+        assert " ".join(place.text for place in check.locations) in text
+        return
+    assert check.verdict is Verdict.ALTERED and set(ids) <= {pair[0].id, pair[1].id}
+    found = sorted((d.kind.value, d.record_id, d.span.start, d.text) for d in check.differences)
+    assert found == sorted(expected), (quoted, check.differences)

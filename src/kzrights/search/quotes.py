@@ -50,6 +50,7 @@ import functools
 import itertools
 import operator
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -509,7 +510,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
     caller, so that a quotation that is not found (a flood of combining marks
     is one) never pays for it, token by token.
     """
-    normal, back = _chars.nfc(text)
+    normal = _normal(text)
     visible = _chars.strip_invisible(normal)
     tokens: list[_Token] = []
     ellipses: list[int] = []
@@ -540,27 +541,50 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
             if folded == "'":  # quote marks, scare quotes included, are typography
                 continue
             append(make(_Token, (folded, folded, piece, start, end, False)))
-    plain = back is None and len(visible) == len(normal)
-    return tokens, ellipses, None if plain else _ToGiven(normal, back)
+    plain = normal is text and len(visible) == len(normal)
+    return tokens, ellipses, None if plain else _ToGiven(text)
+
+
+def _normal(text: str) -> str:
+    """``text`` as `kzrights._chars.nfc` gives it (each letter composed with its marks), without the way back.
+
+    ``_chars.nfc`` composes cluster by cluster in Python, keeping the way
+    back; a quotation needs that only once it is found.  Where the text
+    without its combining marks is in NFC (every text but one with a
+    decomposed Hangul syllable or a character NFC replaces on its own, such
+    as the Ohm sign), composing the clusters is what NFC does to the whole
+    text (every composition of two characters but Hangul's takes a
+    combining mark second), so one call in C gives the same characters.
+    A test holds the two to the same answer.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    bmp, astral, _ = _mark_patterns()
+    bare = bmp.sub("", text)
+    if _ASTRAL.search(bare) is not None:
+        bare = astral.sub("", bare)
+    if unicodedata.is_normalized("NFC", bare):
+        return unicodedata.normalize("NFC", text)
+    return _chars.nfc(text)[0]
 
 
 class _ToGiven:
     """The way from offsets into a text normalised by `_tokens` back to the text as given."""
 
-    __slots__ = ("_back", "_normal")
+    __slots__ = ("_given",)
 
-    def __init__(self, normal: str, back: _chars.Offsets | None) -> None:
-        self._normal = normal  # in NFC, with its invisible characters
-        self._back = back
+    def __init__(self, given: str) -> None:
+        self._given = given  # worked out again only for a quotation that is found
 
     def __call__(self, tokens: Sequence[_Token]) -> list[_Token]:
         """``tokens`` with offsets into the text as given."""
-        kept = [i for i, char in enumerate(self._normal) if not _chars.is_invisible(char)]
+        normal, back = _chars.nfc(self._given)  # in NFC, with its invisible characters
+        kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
         moved = []
         for token in tokens:
             start, end = kept[token.start], kept[token.end - 1] + 1
-            if self._back is not None:
-                start, end = self._back.start(start), self._back.end(end)
+            if back is not None:
+                start, end = back.start(start), back.end(end)
             moved.append(token._replace(start=start, end=end))
         return moved
 
@@ -715,8 +739,13 @@ def _is_word_key(key: str) -> bool:
     return not _is_mark_key(key)
 
 
+@functools.lru_cache(maxsize=4_096)
 def _is_mark_key(key: str) -> bool:
-    """Whether ``key`` is a punctuation mark's (a word's key starts with a word character)."""
+    """Whether ``key`` is a punctuation mark's (a word's key starts with a word character).
+
+    difflib asks it of every distinct token of each window it aligns: cached,
+    the answer costs one look-up in C.
+    """
     return not _chars.is_word_char(key[0])
 
 
@@ -994,21 +1023,24 @@ class QuoteChecker:
 
     def _align(self, core: Sequence[_Token], marks: set[int]) -> list[_Aligned]:
         """The best passages for ``core``, best first, aligned."""
-        keys = [t.key for t in core]
-        # what every passage tried compares, worked out once
-        bare: dict[str, str] = {}  # each distinct face once
-        bares = [bare.get(t.face) or bare.setdefault(t.face, _chars.strip_diacritics(t.face)) for t in core]
-        words_before = [0, *itertools.accumulate(t.word for t in core)]
-        quote = _Quote(keys, [t.text for t in core], words_before, bares)
+        # what every passage tried compares, worked out once, column by column in C
+        # (a quotation at the length limit has up to 4,000 tokens)
+        key_column, face_column, text_column, _, _, word_column = zip(*core, strict=True)
+        keys = list(key_column)
+        bare = {face: _chars.strip_diacritics(face) for face in set(face_column)}
+        bares = list(map(bare.__getitem__, face_column))
+        words_before = [0, *itertools.accumulate(word_column)]
+        quote = _Quote(keys, list(text_column), words_before, bares)
         votes: defaultdict[int, float] = defaultdict(float)
-        anchors = [(q, self._positions.get(key, ())) for q, key in enumerate(keys) if core[q].word]
+        positions = self._positions
+        anchors = [(q, positions.get(key, ())) for q, key in enumerate(keys) if word_column[q]]
         rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
         chosen = rare or [(q, places) for q, places in anchors if places]
-        budget = _MAX_ANCHORS
+        budget, size = _MAX_ANCHORS, _BUCKET
         for q, places in chosen:
             weight = 1.0 / len(places)
             for at in places[:budget]:
-                votes[(at - q) // _BUCKET] += weight
+                votes[(at - q) // size] += weight
             budget -= len(places)
             if budget <= 0:
                 break
