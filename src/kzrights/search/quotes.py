@@ -907,6 +907,9 @@ def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int]:
     )
 
 
+_SECOND_ITEM = operator.itemgetter(1)
+
+
 class QuoteChecker:
     """The report's tokens, indexed for quotations (built once per report, on first use)."""
 
@@ -1046,7 +1049,8 @@ class QuoteChecker:
                 break
         if not votes:
             return []
-        ranked = sorted(votes, key=lambda b: (-votes[b], b))
+        # the most votes first, then the earliest place: (-votes, bucket) pairs compared in C
+        ranked = list(map(_SECOND_ITEM, sorted(zip(map(operator.neg, votes.values()), votes, strict=True))))
         if len(core) <= _REFINE_LENGTH:
             # a short quotation's rare words may stand together elsewhere ("freedom of assembly")
             # while its source has most of its words, common ones too ("The right to freedom of
