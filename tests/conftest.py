@@ -42,3 +42,14 @@ def consumer(module: str) -> object:
         if os.environ.get("KZRIGHTS_REQUIRE_CONSUMERS") == "1":
             pytest.fail(f"{message}: {error}")
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def seeds_and_records() -> tuple[object, list[object]]:
+    """The seeds, and the records their annotations refer to (see annotation_seeds.py)."""
+    from kzrights_build import read_seeds
+    from kzrights_build.parse import parse
+
+    seeds = read_seeds(SEEDS)
+    parsed = parse(seeds.source_text, seeds.capture)
+    return seeds, [*parsed.paragraphs, *parsed.items, *parsed.recommendations, *parsed.footnotes]

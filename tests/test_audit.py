@@ -20,12 +20,10 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights.errors import BuildError
 from kzrights.records import Paragraph, Span
-from kzrights_build import read_seeds
-from kzrights_build.annotations import read_annotations
 from kzrights_build.entities import link_entities, read_entities, sentence_span
-from kzrights_build.parse import parse
 from kzrights_build.seeds import load_toml
 
+from .annotation_seeds import read
 from .conftest import SEEDS
 
 # ── what a user sees ──
@@ -211,26 +209,6 @@ def test_the_guessed_transliteration_is_gone(change, r11, r12):
 # ── what the build refuses ──
 
 
-@pytest.fixture(scope="module")
-def seeds_and_records():
-    seeds = read_seeds(SEEDS)
-    parsed = parse(seeds.source_text, seeds.capture)
-    records = [*parsed.paragraphs, *parsed.items, *parsed.recommendations, *parsed.footnotes]
-    return seeds, records
-
-
-def _read(seeds_and_records, themes=None, figures=None):
-    seeds, records = seeds_and_records
-    return read_annotations(
-        themes if themes is not None else seeds.themes_data,
-        "themes.toml",
-        figures if figures is not None else seeds.figures_data,
-        "figures.toml",
-        records,
-        seeds.source_text,
-    )
-
-
 def _recommendation(themes, number):
     return next(r for r in themes["recommendation"] if r["id"] == f"recommendations.government.{number}")
 
@@ -241,7 +219,7 @@ def _figure(figures, figure_id):
 
 def test_the_seeds_pass_every_check(seeds_and_records):
     """The audited seeds build: the checks below fail on the mistakes, not on the data."""
-    assert _read(seeds_and_records).figures
+    assert read(seeds_and_records).figures
 
 
 def test_an_explicit_link_the_recommendation_never_argues_is_refused(seeds_and_records):
@@ -259,7 +237,7 @@ def test_an_explicit_link_the_recommendation_never_argues_is_refused(seeds_and_r
     with pytest.raises(
         BuildError, match=r"government\.12' → themes\.human-trafficking: an explicit link quotes"
     ):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
 
 
 def test_a_quoted_decree_area_left_unlinked_is_refused(seeds_and_records):
@@ -268,7 +246,7 @@ def test_a_quoted_decree_area_left_unlinked_is_refused(seeds_and_records):
     recommendation = _recommendation(themes, 5)
     recommendation["themes"] = [t for t in recommendation["themes"] if t["theme"] != "freedom-of-association"]
     with pytest.raises(BuildError, match=r"quotes the decree area themes\.freedom-of-association"):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
 
 
 def test_setting_aside_a_theme_needs_a_reason_that_holds(seeds_and_records):
@@ -278,11 +256,11 @@ def test_setting_aside_a_theme_needs_a_reason_that_holds(seeds_and_records):
     with pytest.raises(
         BuildError, match=r"themes\.disability-rights is set aside, but no evidence paragraph"
     ):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
     themes = copy.deepcopy(seeds_and_records[0].themes_data)
     del _recommendation(themes, 12)["set_aside"][0]["rationale"]
     with pytest.raises(BuildError, match=r"set_aside\[0\]\.rationale: missing field"):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
 
 
 def test_a_period_without_its_end_is_refused(seeds_and_records):
@@ -290,7 +268,7 @@ def test_a_period_without_its_end_is_refused(seeds_and_records):
     figures = copy.deepcopy(seeds_and_records[0].figures_data)
     del _figure(figures, "reporting-requirements-period")["date_end"]
     with pytest.raises(BuildError, match=r"'2015-16' is a period: give its end in date_end"):
-        _read(seeds_and_records, figures=figures)
+        read(seeds_and_records, figures=figures)
 
 
 @pytest.mark.parametrize(
@@ -307,7 +285,7 @@ def test_a_period_must_be_the_reports(seeds_and_records, changes, message):
     figures = copy.deepcopy(seeds_and_records[0].figures_data)
     _figure(figures, "reporting-requirements-period").update(changes)
     with pytest.raises(BuildError, match=message):
-        _read(seeds_and_records, figures=figures)
+        read(seeds_and_records, figures=figures)
 
 
 def test_only_a_date_has_an_end(seeds_and_records):
@@ -315,7 +293,7 @@ def test_only_a_date_has_an_end(seeds_and_records):
     figures = copy.deepcopy(seeds_and_records[0].figures_data)
     _figure(figures, "world-bank-projects")["date_end"] = "2021"
     with pytest.raises(BuildError, match="only a date has date_end"):
-        _read(seeds_and_records, figures=figures)
+        read(seeds_and_records, figures=figures)
 
 
 def test_a_unit_the_report_does_not_say_is_refused(seeds_and_records):
@@ -325,11 +303,11 @@ def test_a_unit_the_report_does_not_say_is_refused(seeds_and_records):
     with pytest.raises(
         BuildError, match=r"the unit 'members' says 'members', which the sentence that holds '200'"
     ):
-        _read(seeds_and_records, figures=figures)
+        read(seeds_and_records, figures=figures)
     figures = copy.deepcopy(seeds_and_records[0].figures_data)
     _figure(figures, "independence-anniversary")["unit"] = "years of independence"
     with pytest.raises(BuildError, match=r"says 'years'"):
-        _read(seeds_and_records, figures=figures)
+        read(seeds_and_records, figures=figures)
 
 
 def _entities_data():
@@ -470,4 +448,4 @@ def test_a_paragraph_is_evidence_once_per_recommendation(seeds_and_records):
         {"paragraph": "conclusions.p16", "in": "conclusions.p16", "quote": "freedom restrictions"}
     )
     with pytest.raises(BuildError, match=r"links to the evidence paragraph conclusions\.p16 more than once"):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)

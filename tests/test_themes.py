@@ -11,10 +11,9 @@ import kzrights
 from kzrights import Basis, FigureKind, UnknownIdError
 from kzrights.errors import BuildError
 from kzrights_build import read_seeds
-from kzrights_build.annotations import read_annotations
-from kzrights_build.parse import parse
 from kzrights_build.seeds import load_toml
 
+from .annotation_seeds import read
 from .conftest import SEEDS
 
 
@@ -93,60 +92,40 @@ def test_figures_are_typed_and_traceable(r11):
     assert r11.get("figures.golden-visa-holders").qualifier == "at least"
 
 
-@pytest.fixture(scope="module")
-def seeds_and_records():
-    seeds = read_seeds(SEEDS)
-    parsed = parse(seeds.source_text, seeds.capture)
-    records = [*parsed.paragraphs, *parsed.items, *parsed.recommendations, *parsed.footnotes]
-    return seeds, records
-
-
-def _read(seeds_and_records, themes=None, figures=None):
-    seeds, records = seeds_and_records
-    return read_annotations(
-        themes if themes is not None else seeds.themes_data,
-        "themes.toml",
-        figures if figures is not None else seeds.figures_data,
-        "figures.toml",
-        records,
-        seeds.source_text,
-    )
-
-
 def test_annotation_seeds_errors(seeds_and_records):
     """A quote not in its record, an unknown theme or kind, or a missing recommendation is a BuildError."""
     seeds, _ = seeds_and_records
-    assert len(_read(seeds_and_records).themes) == len(kzrights.load("1.1.0").themes)
+    assert len(read(seeds_and_records).themes) == len(kzrights.load("1.1.0").themes)
 
     themes = copy.deepcopy(seeds.themes_data)
     themes["recommendation"][0]["evidence"][0]["quote"] = "words the report never uses"
     with pytest.raises(BuildError, match=r"is not in conclusions\.p10"):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
 
     themes = copy.deepcopy(seeds.themes_data)
     themes["recommendation"][0]["themes"][0]["theme"] = "happiness"
     with pytest.raises(BuildError, match="unknown theme"):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
 
     themes = copy.deepcopy(seeds.themes_data)
     themes["recommendation"].pop()
     with pytest.raises(BuildError, match=r"no links for recommendations\.international\.2"):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
 
     themes = copy.deepcopy(seeds.themes_data)
     themes["recommendation"][0]["evidence"][0]["paragraph"] = "recommendations.p1"
     with pytest.raises(BuildError, match="evidence must be a paragraph of the conclusions"):
-        _read(seeds_and_records, themes=themes)
+        read(seeds_and_records, themes=themes)
 
     figures = copy.deepcopy(seeds.figures_data)
     figures["figure"][0]["kind"] = "vibe"
     with pytest.raises(BuildError, match=r"figure\[0\]\.kind: must be one of"):
-        _read(seeds_and_records, figures=figures)
+        read(seeds_and_records, figures=figures)
 
     figures = copy.deepcopy(seeds.figures_data)
     figures["figure"][0]["value"] = "thirty"
     with pytest.raises(BuildError, match=r"figure\[0\]\.value: must be a number"):
-        _read(seeds_and_records, figures=figures)
+        read(seeds_and_records, figures=figures)
 
 
 def test_entities_seed_errors(tmp_path):

@@ -34,7 +34,7 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 __all__ = [
     "APOSTROPHES",
@@ -183,19 +183,8 @@ def visible(text: str) -> tuple[str, Offsets | None]:
     """
     if text.isascii() or not _has_any(text, INVISIBLE):
         return text, None
-    pieces: list[str] = []
     # each run of invisible characters is a cluster that is empty in the visible text
-    clusters: list[tuple[int, int, int, int]] = []
-    done = 0  # how far the given text has been copied
-    length = 0  # the length of the visible text so far
-    for match in _invisible_runs().finditer(text):
-        start, end = match.span()
-        pieces.append(text[done:start])
-        length += start - done
-        clusters.append((length, length, start, end))
-        done = end
-    pieces.append(text[done:])
-    return "".join(pieces), Offsets(clusters)
+    return _rewrite_clusters(text, _invisible_runs(), _drop)
 
 
 def is_invisible(char: str) -> bool:
@@ -375,22 +364,43 @@ def nfc(text: str) -> tuple[str, Offsets | None]:
     """
     if unicodedata.is_normalized("NFC", text):
         return text, None
+    return _rewrite_clusters(text, _cluster_pattern(), _recompose)
+
+
+def _recompose(cluster: str) -> str:
+    """A character and its combining marks, in NFC."""
+    return _compose(cluster) if len(cluster) <= 8 else unicodedata.normalize("NFC", cluster)
+
+
+def _drop(cluster: str) -> str:
+    return ""
+
+
+def _rewrite_clusters(
+    text: str, clusters: re.Pattern[str], rewrite: Callable[[str], str]
+) -> tuple[str, Offsets]:
+    """Return ``text`` with each match of ``clusters`` replaced by ``rewrite(match)``, and the way back.
+
+    The one loop behind `nfc` and `visible`: the text between clusters is
+    copied as it is, and each cluster is recorded as (start and end in the
+    new text, start and end in the text as given), from which `Offsets`
+    maps any offset of the new text back.
+    """
     pieces: list[str] = []
-    clusters: list[tuple[int, int, int, int]] = []
+    spans: list[tuple[int, int, int, int]] = []
     done = 0  # how far the given text has been copied
-    length = 0  # the length of the normal text so far
-    for match in _cluster_pattern().finditer(text):
+    length = 0  # the length of the new text so far
+    for match in clusters.finditer(text):
         start, end = match.span()
-        cluster = match.group()
-        composed = _compose(cluster) if len(cluster) <= 8 else unicodedata.normalize("NFC", cluster)
+        new = rewrite(match.group())
         pieces.append(text[done:start])
         length += start - done
-        pieces.append(composed)
-        clusters.append((length, length + len(composed), start, end))
-        length += len(composed)
+        pieces.append(new)
+        spans.append((length, length + len(new), start, end))
+        length += len(new)
         done = end
     pieces.append(text[done:])
-    return "".join(pieces), Offsets(clusters)
+    return "".join(pieces), Offsets(spans)
 
 
 def canonical(text: str) -> str:

@@ -22,10 +22,30 @@ import attrs
 
 from .records import Span
 
-__all__ = ["PAD", "Cleaned", "SourceMap", "clean", "fold"]
+__all__ = ["MONTH_NAMES", "PAD", "Cleaned", "SourceMap", "clean", "fold"]
 
 PAD = " \t\u00a0"
 """Characters that only pad a line: spaces, tabs and no-break spaces."""
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+"""The English month names, January first, in which the source writes its dates ("July 22, 2021").
+
+The builder reads dates with them and the citation exports write them; not
+``calendar.month_name``, which follows the locale.
+"""
 
 _PAD_RUN = re.compile(r"[ \t\u00a0]+")
 _PIECE = re.compile(r"(?P<marker>\[(?P<number>\d+)\])|(?P<pad>[ \t\u00a0]+)|(?P<text>[^\[ \t\u00a0]+|\[)")

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
-from kzrights._provenance import PAD, Cleaned, clean, fold
+from kzrights._provenance import MONTH_NAMES, PAD, Cleaned, clean, fold
 from kzrights.errors import BuildError
 from kzrights.records import (
     Addressee,
@@ -61,20 +61,6 @@ _BYLINE = re.compile(r"[ \t\u00a0]*Article by[ \t\u00a0]+(?P<names>\S.*)")
 _URL = re.compile(r"https?://[^\s\u00a0]+")
 _URL_TRAILING = ".,;:!?)]}'\"’”"
 _IBID = re.compile(r"ibid\.?", re.IGNORECASE)
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _DATE = re.compile(r"(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})")
 
 
@@ -163,11 +149,11 @@ class _Cursor:
 
 def _parse_date(line: Line, cursor: _Cursor) -> datetime.date:
     match = _DATE.fullmatch(fold(line.text))
-    if match is None or match.group("month") not in _MONTHS:
+    if match is None or match.group("month") not in MONTH_NAMES:
         raise cursor.fail(line, "expected a date such as 'July 22, 2021'")
     try:
         return datetime.date(
-            int(match.group("year")), _MONTHS.index(match.group("month")) + 1, int(match.group("day"))
+            int(match.group("year")), MONTH_NAMES.index(match.group("month")) + 1, int(match.group("day"))
         )
     except ValueError as exc:
         raise cursor.fail(line, f"not a real date ({exc})") from None

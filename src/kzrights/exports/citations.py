@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._compat import date
+from .._provenance import MONTH_NAMES
 from ..errors import UnknownIdError
 from ..records import EntityCategory, Source
 
@@ -113,21 +114,7 @@ _LANGUAGES = frozenset(
 )
 _NAMED_CATEGORIES = (EntityCategory.PERSON, EntityCategory.ORGANISATION, EntityCategory.PLACE)
 _LETTERS = re.compile(r"[^\W\d_]+")
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = tuple(name[:3].lower() for name in MONTH_NAMES)  # BibTeX's month macros: jan … dec
 
 
 def _is_person(report: Report, name: str) -> bool:
@@ -188,7 +175,7 @@ def _source_item(report: Report, source: Source) -> dict[str, Any]:
 
 def _day(day: date) -> str:
     """A date as British English writes it, "22 July 2021" (the report's own form)."""
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _cited_in(report: Report, source: Source) -> str:
