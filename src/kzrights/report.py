@@ -714,6 +714,9 @@ class Report(_Record):
             InputTooLongError: If ``quote`` is longer than
                 [`MAX_CHECK_LENGTH`][kzrights.search.quotes.MAX_CHECK_LENGTH]
                 (4,000) characters: longer than any passage of two records.
+            InputTooShortError: If ``quote`` has fewer than
+                [`MIN_LETTERS`][kzrights.search.quotes.MIN_LETTERS] (2) letters
+                and digits: one letter, or marks and symbols alone, quote nothing.
         """
         locator = self._locator()
         checker: QuoteChecker = self._cached("quotes", lambda report: _quote_checker(report, locator))
