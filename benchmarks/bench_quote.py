@@ -80,7 +80,7 @@ def worst_cases(report: kzrights.Report) -> dict[str, str]:
         "report words with an ellipsis between each": " … ".join(rng.choice(words) for _ in range(n))[:n],
         "one-letter words, a to z": " ".join(chr(97 + i % 26) for i in range(n // 2))[:n],
         '"a a a ..."': ("a " * n)[:n],
-        "`e` and combining acutes to the end": "e" + "\u0301" * (n - 1),
+        "`ex` and combining acutes to the end": "ex" + "\u0301" * (n - 2),
         "`e` + combining acute, as words": ("e\u0301 " * n)[:n],
         "numbers 0 1 2 ...": " ".join(str(i) for i in range(n))[:n],
         '", the" repeated': (", the" * n)[:n],

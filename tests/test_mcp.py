@@ -23,7 +23,13 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights._chars import strip_invisible
-from kzrights.errors import InputTooLongError, KzrightsError, ToolArgumentError, UnknownIdError
+from kzrights.errors import (
+    InputTooLongError,
+    InputTooShortError,
+    KzrightsError,
+    ToolArgumentError,
+    UnknownIdError,
+)
 from kzrights.mcp_server import MAX_ID_LENGTH, MAX_TEXT_LENGTH, TOOLS, ToolBox
 
 from .conftest import ROOT, consumer
@@ -222,10 +228,14 @@ def test_any_arguments_give_an_answer_or_a_kzrights_error(box, call):
 @given(quote=st.text(min_size=1, max_size=300))
 @example(quote="\u00ad")  # a soft hyphen alone: blank, as the library reads it
 def test_any_quotation_gets_a_verdict(box, quote):
-    """check_quote gives one of the four verdicts for any text but blanks, with a location when found."""
+    """check_quote gives a verdict (located when found) for any text but blanks and single letters."""
     # blank: whitespace or invisible characters only (a soft hyphen alone is no quotation)
     if not strip_invisible(quote).strip():
         with pytest.raises(ToolArgumentError, match="check_quote: quote is empty"):
+            box.call("check_quote", {"quote": quote})
+        return
+    if len(re.findall(r"[^\W_]", quote)) < 2:  # one letter, or marks alone: no quotation
+        with pytest.raises(InputTooShortError, match="a quotation needs at least 2"):
             box.call("check_quote", {"quote": quote})
         return
     answer = box.call("check_quote", {"quote": quote})

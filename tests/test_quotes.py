@@ -18,6 +18,7 @@ import random
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,13 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights._chars import strip_invisible
+from kzrights._chars import canonical, is_word_char, same_length_lower, strip_invisible
+from kzrights.errors import InputTooShortError
 from kzrights.search.quotes import (
     ALTERED_SIMILARITY,
     MAX_CHECK_LENGTH,
     MAX_MARKED_OMISSION,
+    MIN_LETTERS,
     DifferenceKind,
     QuoteCheck,
     Verdict,
@@ -293,14 +296,23 @@ def _valid(check: QuoteCheck, quote: str) -> None:
         assert d.quote_span.slice(quote) == d.quote_text
 
 
+def _too_short(quote: str) -> bool:
+    """Whether ``quote`` has fewer letters and digits than a quotation needs (`MIN_LETTERS`)."""
+    return len(re.findall(r"[^\W_]", quote)) < MIN_LETTERS
+
+
 @given(st.text(max_size=300))
 def test_any_text_gets_a_verdict(quote):
-    """Any str gets a verdict; the only error is for a blank quotation."""
+    """Any str gets a verdict; the only errors are for a blank quotation and one of fewer than two letters."""
     try:
         check = REPORT.check_quote(quote)
+    except InputTooShortError:
+        assert strip_invisible(quote).strip() and _too_short(quote)
+        return
     except ValueError:
         assert not strip_invisible(quote).strip()  # blank, or invisible characters only ("\xad")
         return
+    assert not _too_short(quote)
     _valid(check, quote)
 
 
@@ -345,7 +357,7 @@ def cuts(draw: st.DrawFn) -> tuple[kzrights.records.Record, str]:
 def test_a_quotation_cut_inside_a_word_is_never_exact_or_equivalent_there(found):
     """Exact and equivalent mean whole words: "dependent trade unions" is no quotation of "independent …"."""
     _record, quote = found
-    assume(quote.strip())
+    assume(quote.strip() and not _too_short(quote))
     check = REPORT.check_quote(quote)
     if check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT):
         for place in check.locations:
@@ -383,6 +395,10 @@ def test_a_slice_of_a_record_is_exact(found):
     _record, quote = found
     if not quote.strip():
         return
+    if _too_short(quote):  # "a", "I", "—": no quotation
+        with pytest.raises(InputTooShortError):
+            REPORT.check_quote(quote)
+        return
     check = REPORT.check_quote(quote)
     assert check.verdict is Verdict.EXACT
     assert check.location.text == quote.strip()
@@ -398,7 +414,7 @@ def test_a_typographic_variant_of_a_slice_is_equivalent(found, marks, upper):
     variant = quote.upper() if upper else quote
     for mark in marks:
         variant = variant.replace(mark, TYPOGRAPHY[mark])
-    if not variant.strip() or len(variant) > MAX_CHECK_LENGTH:
+    if not variant.strip() or len(variant) > MAX_CHECK_LENGTH or _too_short(variant):
         return
     check = REPORT.check_quote(variant)
     if check.verdict is Verdict.EXACT:  # the variant stands as it is somewhere
@@ -571,6 +587,10 @@ def test_hostile_quotations_up_to_the_limit_end_within_the_budget(parts, separat
     # empty (whitespace or invisible characters only): a ValueError, tested on its own
     if not strip_invisible(quote).strip():
         return
+    if _too_short(quote):  # one letter, or marks alone: refused at once, tested on its own
+        with pytest.raises(InputTooShortError):
+            REPORT.check_quote(quote)
+        return
     cells: list[int] = []
     original = difflib.SequenceMatcher.__init__
 
@@ -592,7 +612,9 @@ def test_a_flood_of_combining_marks_is_one_word():
     assert len(tokens) == 1
     tokens, _, _ = quotes._tokens("Tulesova\u0301\u0302 met " + "\U0001d167" * 50)
     assert [t.text for t in tokens][:2] == ["Tulesová\u0302", "met"]
-    check = REPORT.check_quote("e" + "\u0301" * (MAX_CHECK_LENGTH - 1))
+    with pytest.raises(InputTooShortError):  # and one letter, however marked, is no quotation
+        REPORT.check_quote("e" + "\u0301" * (MAX_CHECK_LENGTH - 1))
+    check = REPORT.check_quote("ex" + "\u0301" * (MAX_CHECK_LENGTH - 2))
     assert check.verdict is Verdict.NOT_FOUND
 
 
@@ -702,7 +724,7 @@ def test_cli_usage_errors_have_their_own_status(args):
 
 
 def test_cli_a_quotation_that_starts_with_a_dash_goes_after_double_dash():
-    out = run("--", "-x")
+    out = run("--", "-xz")
     assert out.returncode == 2 and out.stdout.startswith("not found")
 
 
@@ -832,6 +854,15 @@ def ellipsis_quotations(draw: st.DrawFn) -> tuple[kzrights.records.Record, str, 
 @settings(max_examples=300, deadline=None)
 @given(ellipsis_quotations())
 @example((REPORT.get("conclusions.p7"), "activists … need both", "…", "activists will need both", "will"))
+@example(  # "it" stands in "help it", and "its" of the same stem nearer the words after the ellipsis
+    (
+        REPORT.get("conclusions.p25"),
+        "it … of public services",
+        "…",
+        "it modernise the state and its delivery of public services",
+        "modernise the state and its delivery",
+    )
+)
 @example(
     (
         REPORT.get("recommendations.government.6"),
@@ -925,3 +956,265 @@ def test_the_word_diff_tells_a_marked_omission_from_an_unmarked_one():
     out = run("Stop … demonstrations")
     assert "[…using kettling as a policing tactic for peaceful…]" in out.stdout
     assert "[-" not in out.stdout
+
+
+# ── a str subclass at the boundary ────────────────────────────────────────────
+
+
+class _Lying(str):
+    """A str whose length, characters and strip() lie: what a careless or hostile wrapper may be."""
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter("x")
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return "x"
+
+    def strip(self, chars=None):  # type: ignore[no-untyped-def]
+        return "x"
+
+    def __str__(self) -> str:
+        return "Kazakhstan"
+
+
+def test_a_str_subclass_neither_passes_a_limit_nor_changes_an_answer():
+    """Every text entry point reads the characters str holds: no lying __len__ slips past a limit.
+
+    check_quote, locate, search, concordance, annotate and entity give a subclass the answer
+    (or the error) they give the plain str with the same characters.
+    """
+    from kzrights.report import MAX_NAME_LENGTH
+    from kzrights.search import MAX_QUERY_LENGTH, MAX_QUOTE_LENGTH, MAX_TERM_LENGTH
+
+    quote = "Stop using kettling as a tactic"
+    check = REPORT.check_quote(_Lying(quote))
+    assert check == REPORT.check_quote(quote) and type(check.quote) is str
+    assert REPORT.locate(_Lying("kettling")) == REPORT.locate("kettling")
+    assert REPORT.search(_Lying("kettling")) == REPORT.search("kettling")
+    assert REPORT.concordance(_Lying("kettling")) == REPORT.concordance("kettling")
+    text = "Tokayev met Nur Otan"
+    assert kzrights.annotate(_Lying(text), version="1.1.0") == kzrights.annotate(text, version="1.1.0")
+    assert REPORT.entity(_Lying("Tokayev")) is REPORT.entity("Tokayev")
+    # whitespace whose strip() claims a word is still empty
+    with pytest.raises(ValueError, match="empty"):
+        REPORT.check_quote(_Lying("   "))
+    for call, limit in (
+        (REPORT.check_quote, MAX_CHECK_LENGTH),
+        (REPORT.locate, MAX_QUOTE_LENGTH),
+        (REPORT.search, MAX_QUERY_LENGTH),
+        (REPORT.concordance, MAX_TERM_LENGTH),
+        (REPORT.entity, MAX_NAME_LENGTH),
+    ):
+        with pytest.raises(kzrights.InputTooLongError) as error:
+            call(_Lying("kettling " * (limit // 9 + 1)))
+        assert error.value.limit == limit, call
+
+
+# ── short quotations: one letter, marks, NFD, surrogates, emoji ───────────────
+
+
+@pytest.mark.parametrize(
+    "quote", ["a", "á", "a\u0301", "I", "x\u0301\u0302", "“a”", "a.", "😀", "\ud800", "—", "\u0301", "ǅ"]
+)
+def test_one_letter_or_marks_alone_are_no_quotation(quote):
+    """One letter (with its accents or not) or symbols alone quote nothing: a clear error, not a verdict.
+
+    The error is a kzrights error and a ValueError, says why, and pickles; the command line
+    prints it on one line with status 3.
+    """
+    with pytest.raises(InputTooShortError) as error:
+        REPORT.check_quote(quote)
+    assert isinstance(error.value, kzrights.KzrightsError) and isinstance(error.value, ValueError)
+    assert error.value.least == MIN_LETTERS == 2 and error.value.length < 2
+    assert "a quotation needs at least 2" in str(error.value)
+    again = pickle.loads(pickle.dumps(error.value))
+    assert (type(again), str(again)) == (InputTooShortError, str(error.value))
+    assert again.length == error.value.length
+
+
+def test_cli_one_letter_is_a_clear_error():
+    """`kzrights check-quote á`: one line saying why, status 3, like any quotation that cannot be checked."""
+    result = run("á")
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == [
+        "kzrights: error: the quote has 1 letter or digit; a quotation needs at least 2 "
+        "(one letter, or marks and symbols alone, quote nothing)"
+    ]
+
+
+@pytest.mark.parametrize("quote", ["Kazakhstán", "Kazakhsta\u0301n", "Kazakhstan\u0301", "KAZAKHSTÁN"])
+def test_a_word_with_a_changed_accent_is_altered_at_that_word(quote):
+    """A changed accent ("Kazakhstán") is a changed letter: altered, pointing at the report's "Kazakhstan".
+
+    As locate() says (it finds no "Kazakhstán": an accent is a letter, not typography) and as
+    search does (it folds diacritics, and finds the records with "Kazakhstan"); the location is
+    the plain word, not "Kazakhstan’s", whose letters differ more.
+    """
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert check.location.text == "Kazakhstan"
+    assert [(d.kind, d.quote_text, d.text) for d in check.differences] == [
+        (DifferenceKind.CHANGED, quote, "Kazakhstan")
+    ]
+    assert REPORT.locate(quote) is None
+    assert check.location.record.id in {hit.record.id for hit in REPORT.search(quote, limit=100)}
+
+
+def test_a_word_with_a_symbol_beside_it_is_found_at_the_word():
+    """An emoji beside a word the report has ("Kazakhstan 😀") is the writer's addition: altered."""
+    check = REPORT.check_quote("Kazakhstan 😀")
+    assert check.verdict is Verdict.ALTERED and check.location.text == "Kazakhstan"
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, "😀")]
+
+
+_MARKS = ["\u0301", "\u0300", "\u0308", "\u030c", "\u0327", "\u20dd", "\U0001d167"]
+SHORT = st.one_of(
+    st.sampled_from(WORDS),
+    st.builds(lambda word, mark: word + mark, st.sampled_from(WORDS), st.sampled_from(_MARKS)),
+    st.builds(
+        lambda letter, marks: letter + "".join(marks),
+        st.sampled_from("aeinoucszAEINOUCSZıİß"),
+        st.lists(st.sampled_from(_MARKS), max_size=3),
+    ),
+    st.sampled_from(WORDS).map(lambda word: unicodedata.normalize("NFD", word)),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # a lone surrogate
+    st.sampled_from(["😀", "🇰🇿", "👍🏽", "\u200b", "\u00ad", "…", "—", "“", "’"]),
+    st.text(max_size=2),
+)
+
+
+def _letters(text: str) -> list[str]:
+    """The word characters (letters, digits and their combining marks) of ``text``, in NFC, lowercased.
+
+    Lowercased as kzrights lowercases (`_chars.same_length_lower`: "İ" is "i", one letter).
+    """
+    return [char for char in same_length_lower(canonical(text)) if is_word_char(char)]
+
+
+@settings(max_examples=300)
+@given(st.lists(SHORT, min_size=1, max_size=4), st.sampled_from([" ", "", "\u00a0"]))
+@example(["Kazakhstán"], "")
+@example(["Kazakhstan", "\u0301"], "")
+@example(["a\u0301"], "")
+@example(["Kazakhstan", "😀"], " ")
+@example(["\ud800", "Kazakhstan"], " ")
+@example(["İ", "S"], "")
+def test_short_quotations_never_fail_and_are_never_falsely_equivalent(parts, separator):
+    """Letters with marks, NFD words, a word and a mark, surrogates, emoji: kzrights' errors or a verdict.
+
+    And exact or equivalent only where the report has the quotation's very letters, accents
+    included (case, typography and invisible characters aside).
+    """
+    quote = separator.join(parts)
+    if not strip_invisible(quote).strip():  # the documented error for a blank quotation
+        with pytest.raises(ValueError, match="empty"):
+            REPORT.check_quote(quote)
+        return
+    if _too_short(quote):
+        with pytest.raises(InputTooShortError):
+            REPORT.check_quote(quote)
+        return
+    check = REPORT.check_quote(quote)  # any other exception fails here
+    _valid(check, quote)
+    if check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT) and not check.differences:
+        assert _letters(" ".join(place.text for place in check.locations)) == _letters(quote), check
+    if check.verdict is Verdict.EXACT:
+        assert check.location.text == canonical(quote).strip()
+
+
+# ── the fast paths give what the plain rules give ─────────────────────────────
+
+# letters, combining marks (BMP and beyond), characters NFC replaces on their own (Ohm, Angstrom,
+# en quad), Hangul jamo that compose, spaces, dashes, quote marks, invisible ones, and the two
+# letters whose lowercase depends on more than themselves
+_TRICKY = [
+    *"aeAEıiIİΣσςßẞ ‐–—-'’“”\t\n",
+    "\u0301",
+    "\u0327",
+    "\u0345",
+    "\u0f73",
+    "\U0001d167",
+    "\u2126",
+    "\u212b",
+    "\u2000",
+    "\u1100",
+    "\u1161",
+    "\u11a8",
+    "\uac00",
+    "\u200b",
+    "\u00ad",
+    "\u00a0",
+    "\u3000",
+    "…",
+]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_TRICKY), max_size=30).map("".join) | st.text(max_size=30))
+def test_the_quick_nfc_and_folding_are_the_plain_ones(text):
+    """check_quote's one-call NFC is `_chars.nfc`'s text, and locate's quick folding is `_folded`'s."""
+    from kzrights import _chars
+    from kzrights.search import locate, quotes
+
+    assert quotes._normal(text) == _chars.nfc(text)[0]
+    assert locate._fold_needle(text) == locate._folded(text)[0]
+
+
+def _unique_words(text: str) -> list[re.Match[str]]:
+    """The words of ``text`` that stand once in it, and differ from their neighbours' search forms."""
+    found = list(re.finditer(r"(?<![\w’'.,-])[A-Za-z]{4,}(?![\w’'-])", text))
+    counts = collections.Counter(m.group().lower() for m in re.finditer(r"\w+", text))
+    return [m for m in found if counts[m.group().lower()] == 1]
+
+
+# adjacent records of 1,500 characters or more together: the long quotations the limit is for
+_LONG_PAIRS = [pair for pair in itertools.pairwise(RECORDS) if len(pair[0].text) + len(pair[1].text) >= 1_500]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(0, 3), st.integers(0, 3))
+@example(random.Random(16), 0, 0)
+@example(random.Random(6), 3, 3)
+def test_long_quotations_against_the_edits_made_to_them(rng, drops, changes):
+    """Two adjacent records, up to 4,000 characters, with words dropped or changed: what was done is found.
+
+    The reference is the edit itself: with no edit the quotation is equivalent (or exact) over
+    both records, whole; with some, it is altered, and the differences are exactly the words
+    dropped (omitted) and the words changed, each at its place in the record.
+    """
+    pair = rng.choice(_LONG_PAIRS)
+    text = f"{pair[0].text} {pair[1].text}"
+    # not the first or last words: a quotation without them is a shorter quotation, not an omission
+    candidates = [m for m in _unique_words(text) if m.start() > 40 and m.end() < len(text) - 40]
+    assume(len(candidates) >= drops + changes)
+    chosen = sorted(rng.sample(candidates, drops + changes), key=lambda m: m.start())
+    # edits a few words apart, each its own difference (neighbours would make one)
+    assume(all(b.start() - a.end() > 30 for a, b in itertools.pairwise(chosen)))
+    dropped = set(rng.sample(range(len(chosen)), drops))
+    quote, cursor, expected = [], 0, []
+    for index, word in enumerate(chosen):
+        quote.append(text[cursor : word.start()])
+        record = pair[0] if word.start() < len(pair[0].text) else pair[1]
+        offset = word.start() - (0 if record is pair[0] else len(pair[0].text) + 1)
+        if index in dropped:
+            expected.append(("omitted", record.id, offset, word.group()))
+            cursor = word.end() + (1 if text[word.end() : word.end() + 1] == " " else 0)
+        else:
+            quote.append("zqxwv")
+            expected.append(("changed", record.id, offset, word.group()))
+            cursor = word.end()
+    quote.append(text[cursor:])
+    quoted = "".join(quote)
+    assume(len(quoted) <= MAX_CHECK_LENGTH and not _too_short(quoted))
+    check = REPORT.check_quote(quoted)
+    ids = [place.record.id for place in check.locations]
+    if not expected:
+        assert check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT)
+        assert " ".join(place.text for place in check.locations) in text
+        return
+    assert check.verdict is Verdict.ALTERED and set(ids) <= {pair[0].id, pair[1].id}
+    found = sorted((d.kind.value, d.record_id, d.span.start, d.text) for d in check.differences)
+    assert found == sorted(expected), (quoted, check.differences)

@@ -20,6 +20,7 @@ take every table and every small rule from here:
 - `nfc`: a text in Normalization Form C with, for every mention found
   in it, the way back to the text as given (`Offsets`);
 - `same_length_lower`: lowercase that keeps every offset;
+- `plain_str`: a user's text as a plain `str`, whatever subclass it came as;
 - `strip_diacritics` and `CYRILLIC` (the romanisation table of
   Russian and Kazakh letters), for name keys.
 
@@ -53,6 +54,7 @@ __all__ = [
     "mask_marks",
     "nfc",
     "nonword_bmp_class",
+    "plain_str",
     "same_length_lower",
     "strip_diacritics",
     "strip_invisible",
@@ -445,3 +447,30 @@ def transliterate(text: str) -> str:
     if text.isascii() or not _has_any(text, _CYRILLIC_LETTERS):
         return text
     return text.translate(_TRANSLIT)
+
+
+def plain_str(value: object, name: str) -> str:
+    """Return a user's text as a plain ``str``, the characters ``str`` itself holds.
+
+    A ``str`` subclass may override ``__len__``, ``__iter__``,
+    ``__getitem__``, ``strip`` or ``__str__``; every text entry point reads
+    its argument through this first, so that no override can slip past a
+    length limit or change what is read.
+
+    Raises:
+        TypeError: If ``value`` is not a ``str`` (nor a subclass of one).
+
+    Examples:
+        >>> class Short(str):
+        ...     def __len__(self):
+        ...         return 1
+        >>> text = plain_str(Short("Kazakhstan"), "quote")
+        >>> type(text).__name__, len(text)
+        ('str', 10)
+    """
+    if type(value) is str:
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    # str's own method, which no subclass overrides here: a copy of the characters as a plain str
+    return str.__str__(value)

@@ -53,8 +53,9 @@ def annotate(text: str, *, version: str | None = None, unambiguous_only: bool = 
         >>> annotate("")
         []
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    from . import _chars
     from .linker import Linker
+
+    text = _chars.plain_str(text, "text")
 
     return Linker.from_release(version).annotate(text, unambiguous_only=unambiguous_only)

@@ -23,6 +23,7 @@ __all__ = [
     "DataIntegrityError",
     "ExportError",
     "InputTooLongError",
+    "InputTooShortError",
     "InvalidAssessmentError",
     "InvalidRecordError",
     "InvalidStatusError",
@@ -223,6 +224,35 @@ class InputTooLongError(KzrightsError, ValueError):
     def __reduce__(self) -> tuple[object, ...]:
         # rebuilt from its attributes, so that it crosses process boundaries whole
         return (type(self), (self.argument, self.length, self.limit, self.reason))
+
+
+class InputTooShortError(KzrightsError, ValueError):
+    """A text given to a look-up has too few letters and digits to mean anything there.
+
+    One letter ("a", "á", "I") stands in nearly every sentence of the report,
+    and a quotation of one letter, or of marks and symbols only (an emoji, a
+    lone dash), quotes nothing: `Report.check_quote` says so rather than
+    give a verdict.
+
+    Attributes:
+        argument: The argument at fault (``"quote"``).
+        length: How many letters and digits it has.
+        least: How many it needs at least.
+    """
+
+    def __init__(self, argument: str, length: int, least: int) -> None:
+        self.argument = argument
+        self.length = length
+        self.least = least
+        has = "no letter or digit" if length == 0 else f"{length} letter or digit"
+        super().__init__(
+            f"the {argument} has {has}; a quotation needs at least {least} "
+            "(one letter, or marks and symbols alone, quote nothing)"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # rebuilt from its attributes, so that it crosses process boundaries whole
+        return (type(self), (self.argument, self.length, self.least))
 
 
 class ToolArgumentError(KzrightsError, ValueError):

@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from . import _chars
 from ._linking import Engine
 from .errors import LinkerError, UnknownIdError, UnsupportedReleaseError
 from .records import Alias, AliasForm, Ambiguity, Entity, LinkingRules, MentionList
@@ -210,8 +211,7 @@ class Linker:
         Raises:
             TypeError: If ``text`` is not a str.
         """
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        text = _chars.plain_str(text, "text")  # the characters as str holds them, whatever the subclass
         if not text:
             return MentionList()
         return MentionList(self._engine.link(text, unambiguous_only=unambiguous_only))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from . import _chars
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
 from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError, UnknownSdgTargetError
@@ -420,8 +421,7 @@ class Report(_Record):
                 generated inflected form that is another entity's name), or,
                 with ``unambiguous_only``, if its every form needs context.
         """
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        name = _chars.plain_str(name, "name")  # a str subclass's own __len__ is never trusted
         if len(name) > MAX_NAME_LENGTH:
             raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
         found = self._index.get(name)
@@ -720,6 +720,9 @@ class Report(_Record):
             InputTooLongError: If ``quote`` is longer than
                 [`MAX_CHECK_LENGTH`][kzrights.search.quotes.MAX_CHECK_LENGTH]
                 (4,000) characters: longer than any passage of two records.
+            InputTooShortError: If ``quote`` has fewer than
+                [`MIN_LETTERS`][kzrights.search.quotes.MIN_LETTERS] (2) letters
+                and digits: one letter, or marks and symbols alone, quote nothing.
         """
         locator = self._locator()
         checker: QuoteChecker = self._cached("quotes", lambda report: _quote_checker(report, locator))

@@ -27,20 +27,25 @@ __all__ = [
 ]
 
 
-def check_text(value: object, name: str, limit: int, why: str = "") -> None:
+def check_text(value: object, name: str, limit: int, why: str = "") -> str:
     """Check a text a user typed: a str, at most ``limit`` characters (for reason ``why``), not blank.
+
+    Returns:
+        The text as a plain ``str`` (`kzrights._chars.plain_str`): what the
+        caller reads from then on, so that a ``str`` subclass whose
+        ``__len__`` or ``__iter__`` lies changes neither the check nor the answer.
 
     Raises:
         TypeError: If ``value`` is not a str.
         InputTooLongError: If it is longer than ``limit`` characters.
         ValueError: If it is empty or only whitespace.
     """
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if len(value) > limit:
-        raise InputTooLongError(name, len(value), limit, why)
-    if not value.strip():
+    text = _chars.plain_str(value, name)
+    if len(text) > limit:
+        raise InputTooLongError(name, len(text), limit, why)
+    if not text.strip():
         raise ValueError(f"{name} is empty")
+    return text
 
 
 # a word: letters and digits, with apostrophes inside ("Kazakhstan’s", "don't");

@@ -307,6 +307,7 @@ class SearchIndex:
             TypeError, ValueError, InputTooLongError, UnknownIdError: As
                 [`Report.search`][kzrights.report.Report.search] says.
         """
+        query = _chars.plain_str(query, "query")  # no str subclass's __len__ or strip() is trusted
         options = validate(self._report, query, kinds, limit, addressee, theme, entity, section)
         return HitList(self.search(query, **options))  # a list that Jupyter shows as one table
 

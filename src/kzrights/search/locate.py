@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import attrs
@@ -86,6 +87,32 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
+# what _fold_char does to a mark or an invisible character, as one table for str.translate
+_MARK_TABLE = str.maketrans(
+    {
+        **{char: _chars.fold_mark(char) for char in _chars.APOSTROPHES + _chars.QUOTES + _chars.DASHES},
+        **dict.fromkeys(_chars.INVISIBLE),
+    }
+)
+_SPACES = re.compile(r"\s+")  # what str.isspace calls whitespace (the same characters, a test checks)
+_AROUND_DASH = re.compile(" ?- ?")
+# the two characters whose lowercase depends on more than themselves: "İ" (two characters)
+# and "Σ" (final "ς" at the end of a word, in str.lower)
+_CONTEXT_CASE = ("\u0130", "\u03a3")
+
+
+def _fold_needle(text: str) -> str:
+    """``_folded(text)[0]``, without the offsets, in a few passes in C rather than a loop per character.
+
+    A quotation's offsets are never needed (only a record's), and a quotation
+    of thousands of characters would pay about 1 µs for each.
+    """
+    if any(char in text for char in _CONTEXT_CASE):
+        return _folded(text)[0]
+    folded = _SPACES.sub(" ", text.translate(_MARK_TABLE)).lower()
+    return _AROUND_DASH.sub("-", folded).strip(" ")
+
+
 class Locator:
     """The folded texts of one report's records, ready for quotations."""
 
@@ -99,10 +126,10 @@ class Locator:
         Raises:
             TypeError, ValueError, InputTooLongError: As `Report.locate` says.
         """
-        check_text(quote, "quote", MAX_QUOTE_LENGTH)
+        quote = check_text(quote, "quote", MAX_QUOTE_LENGTH)
         # as the reader sees it: NFC, as the records are, without invisible characters
         stripped = _chars.canonical(quote).strip()
-        needle, _ = _folded(stripped)
+        needle = _fold_needle(stripped)
         places: list[tuple[Record, int, int]] = []
         if not needle:
             return stripped, places

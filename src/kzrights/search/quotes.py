@@ -50,6 +50,7 @@ import functools
 import itertools
 import operator
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -57,6 +58,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import attrs
 
 from .. import _chars
+from ..errors import InputTooShortError
 from ..records import Span
 from ._text import check_text, normalise
 from .locate import Location
@@ -70,6 +72,7 @@ __all__ = [
     "ALTERED_SIMILARITY",
     "MAX_CHECK_LENGTH",
     "MAX_MARKED_OMISSION",
+    "MIN_LETTERS",
     "Difference",
     "DifferenceKind",
     "Passage",
@@ -102,6 +105,28 @@ milliseconds (docs/benchmarks.md).  `Report.locate` takes up to
 _WHY_LIMIT = (
     "a quotation is found in one record or across two, and no two adjacent records hold 3,000 characters"
 )
+
+MIN_LETTERS = 2
+"""The fewest letters and digits a quotation [`Report.check_quote`][kzrights.report.Report.check_quote] takes.
+
+One letter, with or without its accents ("a", "á", "x\u0301"), stands in
+nearly every sentence, and marks or symbols alone (an emoji, a dash, a
+lone surrogate) are no words: such a quotation quotes nothing, and is
+refused with `kzrights.errors.InputTooShortError` (a ``ValueError``).
+"""
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _count_letters(text: str, most: int) -> int:
+    """How many letters and digits ``text`` has, counted up to ``most`` (combining marks are no letters)."""
+    count, at = 0, 0
+    while count < most:
+        found = _LETTER_OR_DIGIT.search(text, at)
+        if found is None:
+            break
+        count, at = count + 1, found.end()
+    return count
+
 
 _MIN_MATCHED_WORDS = 2
 # a passage shares at least this many words with an ``altered`` quotation
@@ -485,7 +510,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
     caller, so that a quotation that is not found (a flood of combining marks
     is one) never pays for it, token by token.
     """
-    normal, back = _chars.nfc(text)
+    normal = _normal(text)
     visible = _chars.strip_invisible(normal)
     tokens: list[_Token] = []
     ellipses: list[int] = []
@@ -516,27 +541,50 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
             if folded == "'":  # quote marks, scare quotes included, are typography
                 continue
             append(make(_Token, (folded, folded, piece, start, end, False)))
-    plain = back is None and len(visible) == len(normal)
-    return tokens, ellipses, None if plain else _ToGiven(normal, back)
+    plain = normal is text and len(visible) == len(normal)
+    return tokens, ellipses, None if plain else _ToGiven(text)
+
+
+def _normal(text: str) -> str:
+    """``text`` as `kzrights._chars.nfc` gives it (each letter composed with its marks), without the way back.
+
+    ``_chars.nfc`` composes cluster by cluster in Python, keeping the way
+    back; a quotation needs that only once it is found.  Where the text
+    without its combining marks is in NFC (every text but one with a
+    decomposed Hangul syllable or a character NFC replaces on its own, such
+    as the Ohm sign), composing the clusters is what NFC does to the whole
+    text (every composition of two characters but Hangul's takes a
+    combining mark second), so one call in C gives the same characters.
+    A test holds the two to the same answer.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    bmp, astral, _ = _mark_patterns()
+    bare = bmp.sub("", text)
+    if _ASTRAL.search(bare) is not None:
+        bare = astral.sub("", bare)
+    if unicodedata.is_normalized("NFC", bare):
+        return unicodedata.normalize("NFC", text)
+    return _chars.nfc(text)[0]
 
 
 class _ToGiven:
     """The way from offsets into a text normalised by `_tokens` back to the text as given."""
 
-    __slots__ = ("_back", "_normal")
+    __slots__ = ("_given",)
 
-    def __init__(self, normal: str, back: _chars.Offsets | None) -> None:
-        self._normal = normal  # in NFC, with its invisible characters
-        self._back = back
+    def __init__(self, given: str) -> None:
+        self._given = given  # worked out again only for a quotation that is found
 
     def __call__(self, tokens: Sequence[_Token]) -> list[_Token]:
         """``tokens`` with offsets into the text as given."""
-        kept = [i for i, char in enumerate(self._normal) if not _chars.is_invisible(char)]
+        normal, back = _chars.nfc(self._given)  # in NFC, with its invisible characters
+        kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
         moved = []
         for token in tokens:
             start, end = kept[token.start], kept[token.end - 1] + 1
-            if self._back is not None:
-                start, end = self._back.start(start), self._back.end(end)
+            if back is not None:
+                start, end = back.start(start), back.end(end)
             moved.append(token._replace(start=start, end=end))
         return moved
 
@@ -691,8 +739,13 @@ def _is_word_key(key: str) -> bool:
     return not _is_mark_key(key)
 
 
+@functools.lru_cache(maxsize=4_096)
 def _is_mark_key(key: str) -> bool:
-    """Whether ``key`` is a punctuation mark's (a word's key starts with a word character)."""
+    """Whether ``key`` is a punctuation mark's (a word's key starts with a word character).
+
+    difflib asks it of every distinct token of each window it aligns: cached,
+    the answer costs one look-up in C.
+    """
     return not _chars.is_word_char(key[0])
 
 
@@ -819,6 +872,7 @@ class _Quote(NamedTuple):
     keys: list[str]  # each token's key
     texts: list[str]  # each token as written
     words_before: list[int]  # how many word tokens stand before each position
+    bares: list[str]  # each token's face without diacritics
 
 
 class _Aligned(NamedTuple):
@@ -828,19 +882,32 @@ class _Aligned(NamedTuple):
     opcodes: Sequence[tuple[str, int, int, int, int]]  # quote token indexes vs report token indexes
     matched: int
     same_text: int  # matched tokens written the same way: the tie-break between passages
+    same_bare: int  # matched tokens the same but for case and diacritics: the next tie-break
     omissions: frozenset[int]  # the ellipses (quotation token positions) that stand for a marked omission
     unmatched: int  # words of the passage the quotation lacks, unmarked
 
 
-def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int]:
+def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
-    Then the fewer words the quotation lacks, the closer spelling, and the
+    Then the fewer words the quotation lacks, the closer spelling (the same
+    characters, then the same letters but for case and diacritics:
+    "Kazakhstán" is "Kazakhstan" rather than "Kazakhstan’s"), and the
     shorter (the fewer words an ellipsis stands for: "Kazakhstan … keen to"
     is "Kazakhstan remains keen to", not a "Kazakhstan" twenty words before
     "extremely keen to").
     """
-    return (-aligned.similarity, aligned.unmatched, -aligned.same_text, aligned.hi - aligned.lo, aligned.lo)
+    return (
+        -aligned.similarity,
+        aligned.unmatched,
+        -aligned.same_text,
+        -aligned.same_bare,
+        aligned.hi - aligned.lo,
+        aligned.lo,
+    )
+
+
+_SECOND_ITEM = operator.itemgetter(1)
 
 
 class QuoteChecker:
@@ -860,6 +927,7 @@ class QuoteChecker:
         self._tokens = tokens
         self._keys = [t.key for t in tokens]
         self._texts = [t.text for t in tokens]
+        self._bares = [_chars.strip_diacritics(t.face) for t in tokens]
         self._owners = owners
         self._firsts = [owners.index(n) if n in owners else len(tokens) for n in range(len(self._records))]
         positions: defaultdict[str, list[int]] = defaultdict(list)
@@ -879,10 +947,14 @@ class QuoteChecker:
             TypeError: If ``quote`` is not a str.
             ValueError: If it is empty.
             InputTooLongError: If it is longer than `MAX_CHECK_LENGTH` characters.
+            InputTooShortError: If it has fewer than `MIN_LETTERS` letters and digits.
         """
-        check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)
+        quote = check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)
         if not _chars.strip_invisible(quote).strip():
             raise ValueError("quote is empty (it has only invisible characters)")
+        letters = _count_letters(quote, MIN_LETTERS)
+        if letters < MIN_LETTERS:
+            raise InputTooShortError("quote", letters, MIN_LETTERS)
         # locate() looks within one record: skip it for a quotation longer than any
         where = self._whole_words(quote) if _solid_length(quote) <= self._longest else None
         if where is not None:
@@ -902,7 +974,9 @@ class QuoteChecker:
         if not candidates:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         best = candidates[0]
-        if best.similarity < ALTERED_SIMILARITY or best.matched < min(_MIN_MATCHED_WORDS, len(core)):
+        # a quotation of one word is found by that word alone ("Kazakhstán", "Kazakhstan 😀")
+        least = min(_MIN_MATCHED_WORDS, sum(token.word for token in core))
+        if best.similarity < ALTERED_SIMILARITY or best.matched < least:
             passages: dict[tuple[tuple[str, Span], ...], Passage] = {}
             for c in candidates:  # each passage once, however many places led to it
                 places = self._locations(c.lo, c.hi, quote)
@@ -952,24 +1026,31 @@ class QuoteChecker:
 
     def _align(self, core: Sequence[_Token], marks: set[int]) -> list[_Aligned]:
         """The best passages for ``core``, best first, aligned."""
-        keys = [t.key for t in core]
-        # what every passage tried compares, worked out once
-        quote = _Quote(keys, [t.text for t in core], [0, *itertools.accumulate(t.word for t in core)])
+        # what every passage tried compares, worked out once, column by column in C
+        # (a quotation at the length limit has up to 4,000 tokens)
+        key_column, face_column, text_column, _, _, word_column = zip(*core, strict=True)
+        keys = list(key_column)
+        bare = {face: _chars.strip_diacritics(face) for face in set(face_column)}
+        bares = list(map(bare.__getitem__, face_column))
+        words_before = [0, *itertools.accumulate(word_column)]
+        quote = _Quote(keys, list(text_column), words_before, bares)
         votes: defaultdict[int, float] = defaultdict(float)
-        anchors = [(q, self._positions.get(key, ())) for q, key in enumerate(keys) if core[q].word]
+        positions = self._positions
+        anchors = [(q, positions.get(key, ())) for q, key in enumerate(keys) if word_column[q]]
         rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
         chosen = rare or [(q, places) for q, places in anchors if places]
-        budget = _MAX_ANCHORS
+        budget, size = _MAX_ANCHORS, _BUCKET
         for q, places in chosen:
             weight = 1.0 / len(places)
             for at in places[:budget]:
-                votes[(at - q) // _BUCKET] += weight
+                votes[(at - q) // size] += weight
             budget -= len(places)
             if budget <= 0:
                 break
         if not votes:
             return []
-        ranked = sorted(votes, key=lambda b: (-votes[b], b))
+        # the most votes first, then the earliest place: (-votes, bucket) pairs compared in C
+        ranked = list(map(_SECOND_ITEM, sorted(zip(map(operator.neg, votes.values()), votes, strict=True))))
         if len(core) <= _REFINE_LENGTH:
             # a short quotation's rare words may stand together elsewhere ("freedom of assembly")
             # while its source has most of its words, common ones too ("The right to freedom of
@@ -1061,7 +1142,7 @@ class QuoteChecker:
     ) -> _Aligned:
         """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
-        blocks = self._tighten(quote.keys, marks, blocks, lo, hi)
+        blocks = self._tighten(quote, marks, blocks, lo, hi)
         best = self._score(quote, marks, lo, hi, blocks)
         for _ in range(2 * _TRIMS):
             if len(blocks) < 2:
@@ -1074,8 +1155,13 @@ class QuoteChecker:
             best, blocks = top, trial
         return best
 
-    def _occurrence(self, run: Sequence[str], first: int, last: int, latest: bool) -> int | None:
-        """The latest (or earliest) report position ``p`` in ``[first, last]`` where ``run`` stands."""
+    def _occurrence(
+        self, run: Sequence[str], first: int, last: int, latest: bool, written: Sequence[str] | None = None
+    ) -> int | None:
+        """The latest (or earliest) report position ``p`` in ``[first, last]`` where ``run`` stands.
+
+        With ``written``, only a place where the report writes the run so too.
+        """
         if first > last:
             return None
         keys, size = self._keys, len(run)
@@ -1086,13 +1172,14 @@ class QuoteChecker:
         else:
             candidates = range(first, last + 1)
         order = reversed(candidates) if latest else iter(candidates)
+        texts = self._texts
         for at in order:
-            if keys[at : at + size] == run:
+            if keys[at : at + size] == run and (written is None or texts[at : at + size] == written):
                 return at
         return None
 
     def _tighten(
-        self, keys: Sequence[str], marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
+        self, quote: _Quote, marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
     ) -> list[tuple[int, int, int]]:
         """Move matches next to a gap the quotation does not mark onto the nearest place the words stand.
 
@@ -1104,10 +1191,20 @@ class QuoteChecker:
         next, and the last as early as it stands after the one before; a
         match between a gap at an ellipsis and one without is moved towards
         the one without, so that the words the quotation leaves out unmarked
-        are as few as they can be.  Across an ellipsis a match keeps at least
-        one token between (the ellipsis stands for something): "a subset of …
-        the" is "the" at the end of the sentence, not the one after "of".
+        are as few as they can be.  A match the report writes as the quotation
+        does moves only to a place written so too: "it … of public services"
+        keeps the "it" of "help it modernise the state and its delivery of
+        public services", not the nearer "its", another word of the same stem.
+        Across an ellipsis a match keeps at least one token between (the
+        ellipsis stands for something): "a subset of … the" is "the" at the
+        end of the sentence, not the one after "of".
         """
+        keys, texts = quote.keys, quote.texts
+
+        def written(i: int, j: int, size: int) -> Sequence[str] | None:
+            run = texts[i : i + size]
+            return run if self._texts[j : j + size] == run else None
+
         # a match across an ellipsis ("of … the" matched to "of the") is two, which may part
         split: list[tuple[int, int, int]] = []
         ordered = sorted(marks)
@@ -1133,7 +1230,7 @@ class QuoteChecker:
                 earliest += 1  # an ellipsis between them stands for at least one token
                 if j < earliest:  # right after the match before: the next place it stands
                     last = hi - size
-            place = self._occurrence(keys[i : i + size], earliest, last, False)
+            place = self._occurrence(keys[i : i + size], earliest, last, False, written(i, j, size))
             if place is not None:
                 blocks[at] = (i, place, size)
         # the first match, and any whose gap before it is at an ellipsis, towards the match after
@@ -1148,7 +1245,7 @@ class QuoteChecker:
                 latest -= 1
                 if j > latest:
                     first = lo
-            place = self._occurrence(keys[i : i + size], first, latest, True)
+            place = self._occurrence(keys[i : i + size], first, latest, True, written(i, j, size))
             if place is not None:
                 blocks[at] = (i, place, size)
         return blocks
@@ -1205,9 +1302,23 @@ class QuoteChecker:
             for tag, i1, i2, j1, j2 in opcodes
             if tag == "equal"
         )
+        bares = self._bares
+        same_bare = sum(
+            sum(map(operator.eq, quote.bares[i1:i2], bares[start + j1 : start + j2]))
+            for tag, i1, i2, j1, j2 in opcodes
+            if tag == "equal"
+        )
         unmatched = passage_words - matched
         return _Aligned(
-            round(similarity, 4), start, end, opcodes, matched, same_text, frozenset(omissions), unmatched
+            round(similarity, 4),
+            start,
+            end,
+            opcodes,
+            matched,
+            same_text,
+            same_bare,
+            frozenset(omissions),
+            unmatched,
         )
 
     # ── reporting ──

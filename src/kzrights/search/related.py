@@ -74,7 +74,7 @@ def concordance(
     Raises:
         TypeError, ValueError, InputTooLongError: As `Report.concordance` says.
     """
-    check_text(term, "term", MAX_TERM_LENGTH)
+    term = check_text(term, "term", MAX_TERM_LENGTH)
     if type(width) is not int:
         raise TypeError(f"width must be an int, not {type(width).__name__}")
     if width < 1:
