@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from . import _chars
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
 from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError, UnknownSdgTargetError
@@ -421,7 +420,12 @@ class Report(_Record):
                 generated inflected form that is another entity's name), or,
                 with ``unambiguous_only``, if its every form needs context.
         """
-        name = _chars.plain_str(name, "name")  # a str subclass's own __len__ is never trusted
+        if type(name) is not str:
+            # a str subclass's own __len__ is never trusted; imported here, since a
+            # first load that never looks up a name needs none of the character rules
+            from ._chars import plain_str
+
+            name = plain_str(name, "name")
         if len(name) > MAX_NAME_LENGTH:
             raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
         found = self._index.get(name)
