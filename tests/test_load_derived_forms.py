@@ -135,6 +135,9 @@ UNTRUSTED = {
     "an unknown language (sha256 recomputed)": lambda path, _: _rewrite(
         path, lambda p: {"entities": {k: [[f, "de"] for f, _ in v] for k, v in p["entities"].items()}}
     ),
+    "a language that is a list (sha256 recomputed)": lambda path, _: _rewrite(
+        path, lambda p: {"entities": {k: [[f, []] for f, _ in v] for k, v in p["entities"].items()}}
+    ),
     "not an object (sha256 recomputed)": lambda path, _: _rewrite(path, lambda p: [p]),
     "entities not an object (sha256 recomputed)": lambda path, _: _rewrite(path, lambda p: {"entities": [1]}),
 }

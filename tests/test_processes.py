@@ -261,6 +261,17 @@ def test_a_mention_list_with_other_things_in_it_still_pickles_faithfully():
     assert pickle.loads(pickle.dumps(mentions)) == mentions
 
 
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_a_mention_list_that_holds_itself_pickles_and_copies(protocol):
+    """A list that holds itself round-trips as a plain list does (no RecursionError), itself inside."""
+    mentions = kzrights.annotate("President Tokayev met the EBRD.")
+    mentions.append(mentions)  # type: ignore[arg-type]
+    for loaded in (pickle.loads(pickle.dumps(mentions, protocol)), copy.deepcopy(mentions)):
+        assert type(loaded) is MentionList
+        assert loaded[-1] is loaded
+        assert loaded[:-1] == mentions[:-1]
+
+
 # annotate("President Tokayev met the EBRD; Бокаев.") as kzrights pickled it
 # before the fields became the rebuilding call's own arguments (protocols 2 and 0)
 PREVIOUS_FORM = [

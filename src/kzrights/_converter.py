@@ -396,6 +396,9 @@ def _derived_forms(entity: Entity, pairs: Any) -> tuple[Alias, ...] | None:
         if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
             return None
         kind, language = pair
+        # typed before the set look-ups: a list there is unhashable, and the file is not trusted that far
+        if language is not None and type(language) is not str:
+            return None
         if kind not in kinds or language not in _LANGUAGES:
             return None
         forms.append(Alias(text, kinds[kind], language=language))

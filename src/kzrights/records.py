@@ -738,8 +738,10 @@ class MentionList(list[Mention]):
         if not self:
             return (MentionList, ())
         if not _ONLY_MENTIONS.issuperset(map(type, self)):
-            # something else was put in: the flat form would not hold it
-            return (MentionList, (list(self),))
+            # something else was put in: the flat form would not hold it. Its items
+            # are appended after the list is made, as pickle does for a plain list,
+            # so a list that holds itself (or a mention that refers back) pickles too
+            return (MentionList, (), None, iter(self))
         return (_mentions_from_fields, tuple(itertools.chain.from_iterable(self)))
 
     def _repr_html_(self) -> str:
