@@ -262,6 +262,7 @@ _LEFT_OUT_WHEN_EMPTY = frozenset({"form", "resolved_by", "background", "backgrou
 
 @given(st.sampled_from(SHIPPED_PATHS), json_values)
 @example(path=("mentions", 59, "form"), replacement=None)
+@example(path=("entities", 18, "forms"), replacement=[])  # found by hypothesis on 3.10
 def test_any_change_to_the_shipped_json_structures_or_names_its_path(path, replacement):
     """Any value of report.json replaced by any JSON gives records, or a DataIntegrityError with its path."""
     document = copy.deepcopy(SHIPPED)
@@ -278,6 +279,10 @@ def test_any_change_to_the_shipped_json_structures_or_names_its_path(path, repla
     else:
         if replacement is None and path[-1] in _LEFT_OUT_WHEN_EMPTY:
             del node[path[-1]]  # a later layout's field: null means absent, left out
+        if path[-1] == "forms" and replacement == []:
+            # no forms stored: the entity gets the default ones of its name and aliases
+            # (as before release 1.2.0), and those are never written out
+            del node["forms"]
         assert json.loads(json.dumps(unstructure_document(structured))) == document
 
 
