@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMS_FORMAT",
     "ReleaseDocument",
-    "encode_forms",
     "forms_payload",
     "from_report",
     "structure_document",
@@ -364,22 +363,6 @@ def forms_payload(data: dict[str, Any]) -> dict[str, Any]:
         if not entity.get("forms")
     }
     return {"entities": entities}
-
-
-def encode_forms(version: str, manifest_sha256: str, payload: dict[str, Any]) -> bytes:
-    """Return a release's derived forms file: its header line, then ``payload``, as the loader checks them."""
-    import json
-
-    from ._compat import sha256_hex
-
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    header = {
-        "format": FORMS_FORMAT,
-        "release": version,
-        "manifest_sha256": manifest_sha256,
-        "payload_sha256": sha256_hex(body),
-    }
-    return json.dumps(header).encode("ascii") + b"\n" + body
 
 
 _LANGUAGES = frozenset({None, "ru", "kk"})

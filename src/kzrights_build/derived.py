@@ -15,13 +15,34 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from kzrights import _converter
+from kzrights._compat import sha256_hex
 from kzrights._layout import DERIVED_FOLDER, DOCUMENT_FILE, FORMS_FILE, SEARCH_FILE
 from kzrights.releases import ReleaseStore
 from kzrights.search import _derived
 
 __all__ = ["derived_files", "write_derived"]
+
+
+def _encode(format: int, version: str, manifest_sha256: str, payload: Any) -> bytes:
+    """Return a derived file: its header line, then ``payload``, as `ReleaseStore.derived` checks them.
+
+    Args:
+        format: The payload's format number, as its reader expects it.
+        version: The release's version.
+        manifest_sha256: The sha256 of the release's manifest, as the release index lists it.
+        payload: The JSON-ready payload.
+    """
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = {
+        "format": format,
+        "release": version,
+        "manifest_sha256": manifest_sha256,
+        "payload_sha256": sha256_hex(body),
+    }
+    return json.dumps(header).encode("ascii") + b"\n" + body
 
 
 def derived_files(data_dir: Path) -> dict[Path, bytes]:
@@ -35,10 +56,10 @@ def derived_files(data_dir: Path) -> dict[Path, bytes]:
     for version in store.versions():
         report = store.load(version)
         manifest_sha256 = store._index()[version].manifest_sha256
-        payload = _derived.encode(version, manifest_sha256, _derived.derive(report))
+        payload = _encode(_derived.FORMAT, version, manifest_sha256, _derived.derive(report))
         files[data_dir / DERIVED_FOLDER / version / SEARCH_FILE] = payload
         document = json.loads((data_dir / store._index()[version].directory / DOCUMENT_FILE).read_bytes())
-        forms = _converter.encode_forms(version, manifest_sha256, _converter.forms_payload(document))
+        forms = _encode(_converter.FORMS_FORMAT, version, manifest_sha256, _converter.forms_payload(document))
         files[data_dir / DERIVED_FOLDER / version / FORMS_FILE] = forms
     return files
 

@@ -44,7 +44,7 @@ from ._text import normalise, word_list
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["FORMAT", "DerivedSearch", "Searchable", "derive", "doc_text", "documents", "encode", "read"]
+__all__ = ["FORMAT", "DerivedSearch", "Searchable", "derive", "doc_text", "documents", "read"]
 
 Searchable = Record | Entity
 
@@ -103,28 +103,6 @@ def derive(report: Report) -> dict[str, Any]:
         "terms": {form: "|".join(terms[form]) for form in sorted(terms)},
         "names": {key: entity.id for key, entity in entity_names(report.entities).items()},
     }
-
-
-def encode(version: str, manifest_sha256: str, payload: Mapping[str, Any]) -> bytes:
-    """Return the derived file for ``payload``: its header line, then the payload, as the loader checks them.
-
-    Args:
-        version: The release's version.
-        manifest_sha256: The sha256 of its manifest, as the release index lists it.
-        payload: What `derive` returned for it.
-    """
-    import json
-
-    from .._compat import sha256_hex
-
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    header = {
-        "format": FORMAT,
-        "release": version,
-        "manifest_sha256": manifest_sha256,
-        "payload_sha256": sha256_hex(body),
-    }
-    return json.dumps(header).encode("ascii") + b"\n" + body
 
 
 def documents(report: Report) -> list[Searchable]:
