@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._compat import date
+from ._compat import date, json_loads
 from ._document import PARTS, ReleaseDocument
 from ._layout import READABLE_SCHEMAS, SCHEMA
 from ._locking import FIRST_USE
@@ -403,10 +403,8 @@ def _with_forms(document: ReleaseDocument, derived: Callable[[], bytes | None] |
     known: Any = None
     payload = derived() if derived is not None else None
     if payload is not None:
-        import json
-
         try:
-            known = json.loads(payload).get("entities")
+            known = json_loads(payload).get("entities")
         except (ValueError, AttributeError, RecursionError):
             known = None
     if type(known) is not dict:

@@ -22,7 +22,7 @@ import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._compat import sha256_hex
+from ._compat import json_loads, sha256_hex
 from ._layout import DERIVED_FOLDER, DOCUMENT_FILE, FORMS_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
 from ._locking import FIRST_USE
 from .errors import DataIntegrityError, UnknownVersionError
@@ -71,10 +71,8 @@ The biggest shipped file (release 1.1.0's ``report.json``) is about 160 kB.
 
 
 def _parse_json(data: bytes, version: str | None, file: str) -> Any:
-    import json  # on first use: import kzrights reads nothing
-
     try:
-        return json.loads(data)
+        return json_loads(data)  # json.loads, without importing json where it need not
     except (UnicodeDecodeError, ValueError) as exc:
         raise DataIntegrityError(version, file, f"not valid JSON ({exc})") from None
     except RecursionError:  # "[[[[..." deeper than the interpreter's recursion limit
