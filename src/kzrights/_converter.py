@@ -163,6 +163,10 @@ def _is_homogeneous_tuple(cls: Any) -> bool:
     return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+# a field's default where the JSON must give it, and what a JSON object gives
+# for a key it lacks (never a JSON value)
+_REQUIRED: Any = object()
+
 _EXACT = (str, int, bool)
 """Field types checked inline, by exact type: bool is an int in Python, never in our JSON."""
 
@@ -222,13 +226,23 @@ class _ReleaseHooks:
         if hook is None:
             if kind is Mention:  # a named tuple, stored as an object like the attrs records
                 hints = Mention.__annotations__
-                fields = [
-                    (name, hints[name], name not in Mention._field_defaults) for name in Mention._fields
-                ]
-                hook = self._fields(kind, fields)
+                defaults = Mention._field_defaults
+                fields = [(name, hints[name], defaults.get(name, _REQUIRED)) for name in Mention._fields]
+                hook = self._fields(kind, fields, positional=True)
             elif attrs.has(kind):
                 attributes = _resolved_fields(kind)
-                hook = self._fields(kind, [(a.name, a.type, a.default is attrs.NOTHING) for a in attributes])
+                fields = [
+                    (a.name, a.type, _REQUIRED if a.default is attrs.NOTHING else a.default)
+                    for a in attributes
+                ]
+                # the values can be passed in order, the defaults of the keys a record lacks
+                # included, unless a field is not an argument of __init__ in its place or
+                # its default is made per record (attrs types Factory as a function)
+                factory: Any = attrs.Factory
+                positional = all(
+                    a.init and not a.kw_only and not isinstance(a.default, factory) for a in attributes
+                )
+                hook = self._fields(kind, fields, positional=positional)
                 if kind is Entity and self._fill_forms:
                     hook = _with_default_forms(hook)
             elif _is_homogeneous_tuple(kind):
@@ -265,51 +279,61 @@ class _ReleaseHooks:
 
         return structure_tuple
 
-    def _fields(self, cls: Any, fields: list[tuple[str, Any, bool]]) -> Hook:
+    def _fields(self, cls: Any, fields: list[tuple[str, Any, Any]], *, positional: bool) -> Hook:
         """Return a hook that builds ``cls`` from a JSON object with exactly these fields.
 
-        ``fields`` are (name, type, required) triples.
+        ``fields`` are (name, type, default) triples, the default `_REQUIRED`
+        for a field the JSON must give.  With ``positional``, the class is
+        called with every field's value in order, a default standing for a
+        key the object lacks (as it does in the class's ``__init__``):
+        about a fifth faster than a dict of keyword arguments.
         """
-        spec: list[tuple[str, Any, Any, type | None, Hook, bool, bool]] = []
-        for name, kind, required in fields:
+        spec: list[tuple[str, Any, Any, Any, type | None, Hook, bool]] = []
+        for name, kind, default in fields:
             inner = _optional_of(kind)
             target = kind if inner is None else inner
             exact = target if target in _EXACT else None
-            spec.append((name, kind, target, exact, self.get(target), required, inner is not None))
+            spec.append((name, default, kind, target, exact, self.get(target), inner is not None))
         names = frozenset(name for name, _, _ in fields)
         label = cls.__name__
 
         def structure_fields(value: Any, _: Any) -> Any:
             if type(value) is not dict:
                 raise _Invalid(label, f"not an object but {type(value).__name__}")
-            arguments: dict[str, Any] = {}
-            for name, kind, target, exact, hook, required, nullable in spec:
-                if name in value:
-                    field = value[name]
+            values: list[Any] = []
+            given = 0  # the keys of the object that are fields: any other is unknown
+            for name, default, kind, target, exact, hook, nullable in spec:
+                field = value.get(name, _REQUIRED)
+                if field is _REQUIRED:
+                    if default is _REQUIRED:
+                        missing = _Invalid(_type_name(kind), "missing")
+                        missing.path.append(f".{name}")
+                        raise missing
+                    field = default
+                else:
+                    given += 1
                     if field is None and nullable:
-                        arguments[name] = None
+                        pass
                     elif exact is not None:
                         if type(field) is not exact:
                             invalid = _Invalid(_type_name(kind), f"got {type(field).__name__}")
                             invalid.path.append(f".{name}")
                             raise invalid
-                        arguments[name] = field
                     else:
                         try:
-                            arguments[name] = hook(field, target)
+                            field = hook(field, target)
                         except Exception as exc:  # noqa: BLE001 - re-raised with the field's path
                             invalid = _invalid(kind, exc)
                             invalid.path.append(f".{name}")
                             raise invalid from None
-                elif required:
-                    missing = _Invalid(_type_name(kind), "missing")
-                    missing.path.append(f".{name}")
-                    raise missing
-            if len(arguments) != len(value):
+                values.append(field)
+            if given != len(value):
                 extra = ", ".join(sorted(repr(key) for key in value if key not in names))
                 raise _Invalid(label, f"unknown fields {extra}")
             try:
-                return cls(**arguments)
+                if positional:
+                    return cls(*values)
+                return cls(**{name: field for (name, *_), field in zip(spec, values, strict=True)})
             except (TypeError, ValueError) as exc:
                 raise _Invalid(label, str(exc)) from None
 

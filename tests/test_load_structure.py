@@ -1,0 +1,58 @@
+"""The loader builds records with their values in order: the same records as by keyword (issue 13)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import kzrights
+from kzrights import DataIntegrityError, _converter
+from kzrights._converter import ReleaseDocument, _ReleaseHooks, _structure, unstructure
+
+from .conftest import DATA
+
+
+class _ByKeyword(_ReleaseHooks):
+    """The release's hooks, each record built from a dict of keyword arguments, as before issue 13."""
+
+    def _fields(self, cls: Any, fields: list[tuple[str, Any, Any]], *, positional: bool) -> Any:
+        return super()._fields(cls, fields, positional=False)
+
+
+def _document(version: str) -> Any:
+    return json.loads((DATA / "releases" / version / "report.json").read_bytes())
+
+
+@pytest.mark.parametrize("version", kzrights.versions())
+def test_every_release_gives_the_records_it_gave_by_keyword(version):
+    """Each shipped release structures to equal records, of the same types, either way."""
+    data = _document(version)
+    ours = _structure(_ReleaseHooks(fill_forms=False), data, ReleaseDocument, version=version, file="x")
+    keyword = _structure(_ByKeyword(fill_forms=False), data, ReleaseDocument, version=version, file="x")
+    assert ours == keyword
+    # types too: equality alone would take an int 5 for a float 5.0
+    assert json.dumps(unstructure(ours)) == json.dumps(unstructure(keyword))
+
+
+def test_a_record_missing_a_later_field_gets_its_default():
+    """A key an older layout lacks, before others the record has, takes the field's default in its place."""
+    data = _document(kzrights.versions()[-1])
+    figure = next(f for f in data["figures"] if f.get("value") is not None)
+    del figure["value"]  # a middle field: the ones after it keep their places
+    document = _converter.structure_document(data, version="x", file="report.json")
+    built = next(f for f in document.figures if f.id == figure["id"])
+    assert built.value is None
+    assert built.unit == figure.get("unit")
+    assert built.description == figure["description"]
+
+
+def test_an_unknown_key_is_still_named():
+    """A key that is no field of the record is an error that names it, with its path."""
+    data = _document(kzrights.versions()[-1])
+    position = next(n for n, entity in enumerate(data["entities"]) if entity.get("forms"))
+    data["entities"][position]["forms"][0]["categry"] = "person"
+    where = rf"\$\.entities\[{position}\]\.forms\[0\]"
+    with pytest.raises(DataIntegrityError, match=rf"expected Alias @ {where} \(unknown fields 'categry'\)"):
+        _converter.structure_document(data, version="x", file="report.json")
