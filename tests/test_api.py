@@ -211,8 +211,8 @@ _COVERAGE_HOOK = pytest.mark.skipif(
 def test_import_is_cheap():
     """Import kzrights defines the record classes but reads no data and imports no cattrs.
 
-    Nor json, hashlib or importlib.resources: the first load() imports json;
-    the other two it never needs.
+    Nor json, hashlib or importlib.resources: the first load() reads its JSON with
+    json's C scanner alone (tests/test_load_json.py), and never needs the other two.
     """
     code = (
         "import sys, kzrights; from kzrights import releases;"
