@@ -118,6 +118,26 @@ def test_without_the_c_scanner_it_is_json_loads(monkeypatch):
     assert json_loads(b'{"a": [1]}') == {"a": [1]}
 
 
+@pytest.mark.parametrize("scanner", ["missing", "changed"])
+def test_a_c_scanner_that_is_absent_or_changed_leaves_json_loads(monkeypatch, scanner):
+    """``_json`` is private to CPython: if it is gone or wants another context, json.loads reads."""
+    import types
+
+    fake = types.ModuleType("_json")
+    if scanner == "changed":
+
+        def make_scanner(context: Any) -> Any:
+            raise AttributeError("'_DecoderSettings' object has no attribute 'array_hook'")
+
+        fake.make_scanner = make_scanner  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "_json", fake)
+    monkeypatch.setattr(_compat, "_scan", None)
+    assert json_loads(b'{"a": [1, 2.5, "\\u00e9"]}') == {"a": [1, 2.5, "\u00e9"]}
+    assert _compat._scan is False
+    with pytest.raises(json.JSONDecodeError):
+        json_loads(b'{"a": ')
+
+
 _INDEXES = st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]).flatmap(
     lambda encoding: st.builds(
         lambda text, junk, where: text.encode(encoding)[:where] + junk + text.encode(encoding)[where:],

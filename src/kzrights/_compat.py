@@ -78,11 +78,11 @@ def json_loads(data: bytes) -> Any:
     if _scan is None:
         try:
             from _json import make_scanner
-        except ImportError:  # pragma: no cover - an interpreter without the C scanner
-            _scan = False
-        else:
+
             settings: Any = _DecoderSettings()  # typeshed types the context as a scanner
             _scan = make_scanner(settings)
+        except Exception:  # noqa: BLE001 - a private module, whose interface may change: json.loads serves
+            _scan = False
     if _scan:
         try:
             text = data.decode("utf-8", "surrogatepass")  # as json.loads decodes UTF-8
