@@ -222,3 +222,12 @@ def test_threads_share_one_automaton_built_on_first_use():
         thread.join()
     assert len(results) == 8 and all(r == results[0] for r in results) and results[0]
     assert len({id(a) for a in built}) == 1
+
+
+def test_a_name_with_too_many_spellings_keeps_the_re_engine():
+    """A first word whose dashes give more spellings than the automaton takes leaves the linker on re."""
+    report = kzrights.load()
+    linker = kzrights.Linker(report.entities, report.linking[0], engine="pyahocorasick")
+    dashed = linker.with_aliases({"K-J-T-Q-Z": "kassym-jomart-tokayev"})  # 11**4 spellings of the dashes
+    assert (linker.engine, dashed.engine) == ("pyahocorasick", "re")
+    assert [m.text for m in dashed.annotate("K–J—T-Q‐Z spoke")] == ["K–J—T-Q‐Z"]

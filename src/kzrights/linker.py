@@ -120,7 +120,9 @@ class Linker:
         with ``engine="pyahocorasick"`` or the environment variable
         ``KZRIGHTS_MATCHER`` names it (``pip install 'kzrights[fast]'``
         installs it); measured on mixed English and Russian news, ``re`` is
-        the faster (see the benchmarks in the documentation).
+        the faster (see the benchmarks in the documentation).  A registry
+        with a name whose first word has more than 5,000 spellings (its
+        dashes and apostrophes each spelled every way) stays on ``re``.
 
         Examples:
             >>> from kzrights import Linker
