@@ -229,9 +229,7 @@ class Engine:
     _function: frozenset[str]
     _given: dict[str, re.Pattern[str]]
 
-    def __init__(
-        self, entities: Iterable[Entity], rules: LinkingRules | None = None, engine: str | None = None
-    ) -> None:
+    def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
         from ._matcher import entity_matcher
 
         checked = []
@@ -251,9 +249,7 @@ class Engine:
         try:
             # an essay's name holds its authors' names: matched, "the essay by Aina
             # Shormanbayeva and Amangeldy Shormanbayev" would hide both authors
-            matcher = entity_matcher([e for e in entities if not is_essay(e)], engine)
-        except LinkerError:
-            raise
+            matcher = entity_matcher([e for e in entities if not is_essay(e)])
         except ValueError as exc:
             raise LinkerError(str(exc).split("'")[1] if "'" in str(exc) else "", str(exc)) from None
         set_ = object.__setattr__
@@ -285,12 +281,7 @@ class Engine:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # the matcher and patterns are rebuilt in the receiving process
-        return (_engine, (self._entities, self._rules, self._matcher._asked))
-
-    @property
-    def matcher(self) -> Matcher:
-        """The compiled matcher of the registry's forms."""
-        return self._matcher
+        return (_engine, (self._entities, self._rules))
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -691,6 +682,6 @@ def _nearest(spans: list[tuple[int, int, str]], at: int) -> tuple[int, int, str]
     return min(near, key=lambda span: abs(span[0] - at))
 
 
-def _engine(entities: tuple[Entity, ...], rules: LinkingRules, engine: str | None = None) -> Engine:
+def _engine(entities: tuple[Entity, ...], rules: LinkingRules) -> Engine:
     """An engine rebuilt from what it pickled as."""
-    return Engine(entities, rules, engine)
+    return Engine(entities, rules)

@@ -27,46 +27,24 @@ linking rules (`kzrights._linker`) must decide between.  A safe form
 becomes a [`Mention`][kzrights.records.Mention] at once; any other is
 handed back as pending, so text without ambiguous names costs nothing more.
 
-Two engines find where names may start, with the same results, mention for
-mention: ``"re"``, the trie regex above, and ``"pyahocorasick"``, an
-Aho-Corasick automaton (the optional ``kzrights[fast]`` extra) of every
-name's first word (each apostrophe and dash in it spelled every way, a name
-of several words followed by any space), built once per matcher on its first
-scan.  Each start the automaton finds, after a character that may precede a
-name, is handed to the same trie regex, anchored there, which decides the
-name exactly as the ``"re"`` scan does; a text with an invisible character
-makes either engine hand the text back (`InvisibleCharacter`).  Which one a
-matcher uses is `Matcher.engine`: the one named by the ``engine`` argument or
-the ``KZRIGHTS_MATCHER`` environment variable (``re`` or ``pyahocorasick``),
-else ``"re"``, which measured faster on mixed English and Russian news
-(``docs/benchmarks.md``): pyahocorasick's automaton steps through every
-character of the lowercase in C about as fast as the regex engine jumps
-from word start to word start, and its starts still need the regex.
-
-A `Matcher` pickles as its two tables of names and the engine asked for (a
-process pool or a Spark job can ship it) and rebuilds its patterns on arrival;
-it never changes after it is built.
+A `Matcher` pickles as its two tables of names (a process pool or a
+Spark job can ship it) and rebuilds its patterns on arrival; it never changes
+after it is built.
 """
 
 from __future__ import annotations
 
-import itertools
-import os
 import re
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from . import _chars
-from .errors import LinkerError, MissingDependencyError
 from .records import AliasForm, Ambiguity, Mention
 
 if TYPE_CHECKING:
     from .records import Entity
 
 __all__ = [
-    "ENGINES",
-    "ENGINE_VARIABLE",
     "Candidate",
     "InvisibleCharacter",
     "Lowered",
@@ -112,86 +90,6 @@ _INVISIBLE_MARK = "\u034f"
 # after a character before a name that starts no name: was it an invisible one?
 # (a branch of the trie's top node, so no group of its own to enter on every try)
 _AFTER_INVISIBLE = "(?<=[" + re.escape(_chars.INVISIBLE) + "])"
-
-
-ENGINES = ("pyahocorasick", "re")
-"""The engines a `Matcher` can scan with; their results are the same."""
-ENGINE_VARIABLE = "KZRIGHTS_MATCHER"
-"""The environment variable that names the engine (``re`` forces the standard library's, for debugging)."""
-# a name whose first word has more spellings than this (apostrophes and dashes
-# spelled every way) keeps its matcher on the "re" engine
-_MOST_SPELLINGS = 5000
-# every character the regex engine's \s takes for a space (none is above U+3000)
-_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-
-
-def _chosen_engine(engine: str | None) -> str:
-    """The engine asked for by argument or environment, or ``None`` for the best one installed.
-
-    Raises:
-        LinkerError: If the engine is not one of `ENGINES`.
-    """
-    source = "engine"
-    if engine is None:
-        engine = os.environ.get(ENGINE_VARIABLE, "").strip() or None
-        source = ENGINE_VARIABLE
-        if engine is None:
-            return ""
-    if engine not in ENGINES:
-        raise LinkerError(str(engine), f"{source} must be one of {', '.join(map(repr, ENGINES))}")
-    return engine
-
-
-def _has_pyahocorasick() -> bool:
-    try:
-        import ahocorasick  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _spellings(word: str) -> Iterator[str]:
-    """Every spelling of a folded word: each apostrophe any of `APOSTROPHES`, each dash any of `DASHES`."""
-    choices = [_chars.APOSTROPHES if c == "'" else _chars.DASHES if c == "-" else c for c in word]
-    return map("".join, itertools.product(*choices))
-
-
-def _first_words(words: Iterable[str]) -> tuple[list[str], int]:
-    r"""The keys of the automaton: each name's first word in every spelling, with any space after it.
-
-    A single word is its whole name; a name of several words gives its first
-    word and each character the regex engine's ``\s`` takes.  Returns the
-    keys and the most spellings one name had.
-    """
-    keys: set[str] = set()
-    most = 0
-    for word in words:
-        first, space, _ = word.partition(" ")
-        count = len(_SPACES) if space else 1
-        for char in first:
-            count *= len(_chars.APOSTROPHES) if char == "'" else len(_chars.DASHES) if char == "-" else 1
-        most = max(most, count)
-        if count > _MOST_SPELLINGS:
-            continue
-        for spelled in _spellings(first):
-            if space:
-                keys.update(spelled + blank for blank in _SPACES)
-            else:
-                keys.add(spelled)
-    return sorted(keys), most
-
-
-# what may stand before a name: the regex engine's class before a name (every
-# non-word character of the BMP, and any character beyond it, which the scan
-# checks again); filled as characters are met
-_BEFORE: dict[str, bool] = {}
-
-
-def _may_precede(char: str) -> bool:
-    known = _BEFORE.get(char)
-    if known is None:
-        known = _BEFORE[char] = char >= "\U00010000" or not _chars.is_word_char(char)
-    return known
 
 
 def _is_multiword(alias: str) -> bool:
@@ -299,21 +197,14 @@ class Matcher:
             words; any other alias matches only in the forms
             `surface_variants` gives.  Any apostrophe matches any other
             (`APOSTROPHES`), and any dash any other.
-        engine: ``"pyahocorasick"`` or ``"re"`` (`ENGINES`), the scan that finds
-            where names start; the mentions are the same.  ``None`` (the
-            default) takes the one the ``KZRIGHTS_MATCHER`` environment
-            variable names, else ``re``.
 
     Raises:
         ValueError: If one surface form would name two different entities.
-        LinkerError: If the engine (argument or environment) is not one of `ENGINES`.
-        MissingDependencyError: If pyahocorasick is asked for by name and not installed.
     """
 
     def __init__(
         self,
         aliases: Iterable[tuple[str, str] | tuple[str, str, AliasForm, Ambiguity, bool]],
-        engine: str | None = None,
     ) -> None:
         exact: dict[str, list[Candidate]] = {}
         folded: dict[str, list[Candidate]] = {}
@@ -347,23 +238,11 @@ class Matcher:
                     claim(exact, _fold(variant), candidate, alias)
         self._exact = {key: _sense(senses) for key, senses in exact.items()}
         self._folded = {key: _sense(senses) for key, senses in folded.items()}
-        self._asked = engine
         self._compile()
 
     def _compile(self) -> None:
         exact, folded = self._exact, self._folded
         words = set(folded) | {_chars.same_length_lower(form) for form in exact} or {"\x00"}
-        asked = _chosen_engine(self._asked)
-        if asked == "pyahocorasick" and not _has_pyahocorasick():
-            raise MissingDependencyError("the pyahocorasick matcher", "pyahocorasick", "fast")
-        self._keys: list[str] | None = None
-        # measured slower than "re" on mixed news (docs/benchmarks.md, session 7): asked for by name only
-        if asked == "pyahocorasick":
-            keys, most = _first_words(words)
-            if most <= _MOST_SPELLINGS:
-                self._keys = keys
-        self._automaton: Any = None
-        self._building = threading.Lock()
         # the safe single-word forms of one entity each, by their lowercase, which is no form
         # itself ("tokaev"): never a mention alone, but the end of a lowercase whole name
         lowered: dict[str, tuple[str, AliasForm] | None] = {}
@@ -390,64 +269,7 @@ class Matcher:
 
     def __reduce__(self) -> tuple[object, ...]:
         # the patterns are rebuilt in the receiving process: only the tables travel
-        return (_rebuild, (self._exact, self._folded, self._asked))
-
-    @property
-    def engine(self) -> str:
-        """The engine that finds where names start: ``"pyahocorasick"`` or ``"re"`` (`ENGINES`)."""
-        return "re" if self._keys is None else "pyahocorasick"
-
-    def _built_automaton(self) -> Any:
-        """The automaton of the names' first words and of the invisible characters, built on first use."""
-        automaton = self._automaton
-        if automaton is None:
-            with self._building:
-                automaton = self._automaton
-                if automaton is None:
-                    import ahocorasick
-
-                    automaton = ahocorasick.Automaton()
-                    assert self._keys is not None
-                    for key in self._keys:
-                        automaton.add_word(key, len(key))
-                    for char in _chars.INVISIBLE:
-                        automaton.add_word(char, 0)  # a text with one is handed back
-                    automaton.make_automaton()
-                    self._automaton = automaton
-        return automaton
-
-    def _starts(self, low: str) -> Iterator[tuple[int, int]]:
-        """The names the ``"pyahocorasick"`` engine finds in ``low``: ``(start, end)``, in order.
-
-        The spans the ``"re"`` scan's matches have: each start the automaton
-        finds after a character that may precede a name (or at 0) is matched
-        with the trie regex anchored there; a name ends a stretch in which no
-        other starts, and the next one starts after a character after it.
-
-        Raises:
-            InvisibleCharacter: If ``low`` has an invisible character.
-        """
-        starts = set()
-        before = _BEFORE
-        for end, length in self._built_automaton().iter(low):
-            if not length:
-                raise InvisibleCharacter
-            start = end + 1 - length
-            if start:
-                char = low[start - 1]
-                known = before.get(char)
-                if not (_may_precede(char) if known is None else known):
-                    continue
-            starts.add(start)
-        head = self._head.match
-        reach = 0  # the next name starts here or later
-        for start in sorted(starts):
-            if start >= reach:
-                name = head(low, start)
-                if name is not None:
-                    end = name.end()
-                    yield start, end
-                    reach = end + 1
+        return (_rebuild, (self._exact, self._folded))
 
     def find(self, text: str) -> list[Mention]:
         """Return a [`Mention`][kzrights.records.Mention] for every name found in ``text``, in order.
@@ -526,24 +348,9 @@ class Matcher:
         name found is followed by a combining mark.
         """
         found: list[Mention] = []
-        spans: Iterator[tuple[int, int]]
-        if self._keys is None:
-            head = self._head.match(low)
-            if head is not None and not self._keep(
-                head.start(1), head.end(1), text, low, found, pending, lowered
-            ):
-                return None
-            pattern = self._anywhere_astral if _has_astral(low) else self._anywhere
-            spans = (match.span(1) for match in pattern.finditer(low, head.end() if head is not None else 0))
-        else:
-            spans = self._starts(low)
-            first = next(spans, None)
-            if first is not None:
-                if first[0] == 0:
-                    if not self._keep(*first, text, low, found, pending, lowered):
-                        return None
-                else:
-                    spans = itertools.chain((first,), spans)
+        head = self._head.match(low)
+        if head is not None and not self._keep(head, text, low, found, pending, lowered):
+            return None
         exact_get = self._exact.get
         folded_get = self._folded.get
         new = tuple.__new__
@@ -551,11 +358,13 @@ class Matcher:
         surfaces: dict[str, str] = {}
         same = surfaces.setdefault
         is_mark = _chars.is_mark
+        pattern = self._anywhere_astral if _has_astral(low) else self._anywhere
         invisible = _INVISIBLE
-        for start, end in spans:
-            if start == end or low[start - 1] in invisible:
+        for match in pattern.finditer(low, head.end() if head is not None else 0):
+            key = match.group(1)
+            start, end = match.span(1)
+            if not key or low[start - 1] in invisible:
                 raise InvisibleCharacter
-            key = low[start:end]
             surface = text[start:end]
             sense = folded_get(key) or exact_get(surface)
             if sense is not None and low[start - 1] < "\U00010000":
@@ -569,14 +378,13 @@ class Matcher:
                 found.append(
                     new(Mention, (entity_id, same(surface, surface), start, end, None, None, form, None))
                 )
-            elif not self._keep(start, end, text, low, found, pending, lowered):
+            elif not self._keep(match, text, low, found, pending, lowered):
                 return None
         return found
 
     def _keep(
         self,
-        start: int,
-        end: int,
+        match: re.Match[str],
         text: str,
         low: str,
         found: list[Mention],
@@ -587,9 +395,10 @@ class Matcher:
 
         Returns ``False`` if the name found is followed by a combining mark.
         """
+        start, end = match.span(1)
         if start and _chars.is_word_char(low[start - 1]):
             return True  # a letter beyond the BMP, which the class before the name let through
-        key = low[start:end]
+        key = match.group(1)
         sense = self._folded.get(_fold(key)) or self._exact.get(_fold(text[start:end]))
         if sense is None:
             # a single word in a case it may not take ("oyan"): a name that
@@ -636,16 +445,15 @@ def _sense(candidates: list[Candidate]) -> Sense:
     return (entity_id, form, tuple(candidates))
 
 
-def _rebuild(exact: dict[str, Sense], folded: dict[str, Sense], engine: str | None = None) -> Matcher:
+def _rebuild(exact: dict[str, Sense], folded: dict[str, Sense]) -> Matcher:
     matcher = Matcher.__new__(Matcher)
     matcher._exact = exact
     matcher._folded = folded
-    matcher._asked = engine
     matcher._compile()
     return matcher
 
 
-def entity_matcher(entities: Sequence[Entity], engine: str | None = None) -> Matcher:
+def entity_matcher(entities: Sequence[Entity]) -> Matcher:
     """The matcher for these entities' forms (`Entity.forms`): the one annotate and the build share.
 
     An alias missing from ``forms`` is taken as a safe form too (the name
@@ -664,4 +472,4 @@ def entity_matcher(entities: Sequence[Entity], engine: str | None = None) -> Mat
             if text not in typed:
                 entries.append((text, entity.id, AliasForm.ALIAS, Ambiguity.SAFE, False))
     entries.sort(key=lambda entry: entry[4])  # stable: curated before generated
-    return Matcher(entries, engine)
+    return Matcher(entries)

@@ -44,18 +44,10 @@ class Linker:
             name and aliases as ``safe`` forms.
         rules: The curated evidence (`LinkingRules`); none means that only
             the general patterns block and only other mentions give context.
-        engine: The scan that finds where names start, ``"pyahocorasick"``
-            or ``"re"``; the mentions are the same, mention for mention.
-            ``None`` (the default): the one the ``KZRIGHTS_MATCHER``
-            environment variable names, else ``re``.  pyahocorasick is an
-            optional package (``pip install 'kzrights[fast]'``).  See `engine`.
 
     Raises:
-        LinkerError: If two entities share an id, two curated forms of
-            different entities are the same surface form, or the engine is
-            not ``"pyahocorasick"`` or ``"re"``.
-        MissingDependencyError: If ``engine="pyahocorasick"`` (or
-            ``KZRIGHTS_MATCHER=pyahocorasick``) and it is not installed.
+        LinkerError: If two entities share an id, or two curated forms of
+            different entities are the same surface form.
 
     Examples:
         >>> from kzrights import Linker
@@ -70,17 +62,15 @@ class Linker:
 
     _engine: Engine
 
-    def __init__(
-        self, entities: Iterable[Entity], rules: LinkingRules | None = None, *, engine: str | None = None
-    ) -> None:
-        object.__setattr__(self, "_engine", Engine(entities, rules, engine))
+    def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
+        object.__setattr__(self, "_engine", Engine(entities, rules))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Linker is immutable: use with_aliases() and the like, not .{name} =")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # the matcher and patterns are rebuilt in the receiving process
-        return (_linker, (self._engine.entities, self._engine.rules, self._asked))
+        return (Linker, (self._engine.entities, self._engine.rules))
 
     def __repr__(self) -> str:
         return f"<Linker: {len(self._engine.entities)} entities>"
@@ -111,29 +101,6 @@ class Linker:
                     linker = cls(report.entities, report.linking[0] if report.linking else None)
                     _LINKERS[report.version] = linker
         return linker
-
-    @property
-    def engine(self) -> str:
-        """The scan that finds where names start: ``"pyahocorasick"`` or ``"re"``.
-
-        Both give the same mentions.  ``re`` unless the linker was built
-        with ``engine="pyahocorasick"`` or the environment variable
-        ``KZRIGHTS_MATCHER`` names it (``pip install 'kzrights[fast]'``
-        installs it); measured on mixed English and Russian news, ``re`` is
-        the faster (see the benchmarks in the documentation).  A registry
-        with a name whose first word has more than 5,000 spellings (its
-        dashes and apostrophes each spelled every way) stays on ``re``.
-
-        Examples:
-            >>> from kzrights import Linker
-            >>> Linker.from_release().engine
-            're'
-        """
-        return self._engine.matcher.engine
-
-    @property
-    def _asked(self) -> str | None:
-        return self._engine.matcher._asked
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -190,7 +157,7 @@ class Linker:
             else e
             for e in self._engine.entities
         )
-        return Linker(entities, self._engine.rules, engine=self._asked)
+        return Linker(entities, self._engine.rules)
 
     def with_entities(self, entities: Iterable[Entity]) -> Linker:
         """Return a linker that also links these entities (each with an id no entity has yet).
@@ -199,7 +166,7 @@ class Linker:
             TypeError: If one is not an [`Entity`][kzrights.records.Entity].
             LinkerError: If an id is taken, or a form is another entity's.
         """
-        return Linker((*self._engine.entities, *entities), self._engine.rules, engine=self._asked)
+        return Linker((*self._engine.entities, *entities), self._engine.rules)
 
     def without_aliases(self, aliases: Iterable[str]) -> Linker:
         """Return a linker that no longer links these forms (compared case-insensitively).
@@ -229,7 +196,7 @@ class Linker:
             )
             for e in self._engine.entities
         )
-        return Linker(entities, self._engine.rules, engine=self._asked)
+        return Linker(entities, self._engine.rules)
 
     def annotate(self, text: str, *, unambiguous_only: bool = False) -> MentionList:
         """Find the entities in ``text``, as [`kzrights.annotate`][kzrights.annotation.annotate] does.
@@ -248,11 +215,6 @@ class Linker:
         if not text:
             return MentionList()
         return MentionList(self._engine.link(text, unambiguous_only=unambiguous_only))
-
-
-def _linker(entities: tuple[Entity, ...], rules: LinkingRules, engine: str | None) -> Linker:
-    """A linker rebuilt from what it pickled as."""
-    return Linker(entities, rules, engine=engine)
 
 
 _LINKERS: dict[str, Linker] = {}
