@@ -13,12 +13,10 @@ registry's entities in their varied forms (aliases, capitals, lowercase, any
 apostrophe, Cyrillic).  About 60% of the characters are English.  It is never
 the report repeated.
 
-The tools get the same aliases (every name and alias of the newest
+Three tools get the same aliases (every name and alias of the newest
 release's registry) and the same documents, about 1 MB at a time:
 
-- ``kzrights.annotate`` (a `kzrights.Linker` of the newest release), once
-  with each matcher engine: ``re`` (the standard library's regex engine) and
-  ``pyahocorasick`` (the ``kzrights[fast]`` extra), whose mentions are the same;
+- ``kzrights.annotate``;
 - flashtext's ``extract_keywords(span_info=True)``, case-insensitive, with
   Cyrillic letters added to its word characters (otherwise "Казахстан"
   would be found inside "Казахстану");
@@ -26,7 +24,7 @@ release's registry) and the same documents, about 1 MB at a time:
   no letter or digit touches it (a Python filter), then the leftmost longest
   hits.
 
-Each round times the tools one after the other on the same text
+Each round times the three tools one after the other on the same text
 (interleaved, so that a change in the machine's load hits all three), and
 the medians are reported with the load average.  ``--big 100`` also writes
 a 100 MB corpus to a temporary file and times each tool over it, 1 MB at a
@@ -202,22 +200,18 @@ def _aho_corasick(pairs: Sequence[tuple[str, str]]) -> Callable[[str], int]:
     return find
 
 
-OURS = {"re": "`annotate`, engine re", "pyahocorasick": "`annotate`, engine pyahocorasick"}
-
-
 def _tools() -> dict[str, Callable[[str], int]]:
     report = kzrights.load()
     pairs = [(form, e.id) for e in report.entities for form in (e.name, *e.aliases)]
     try:
-        tools: dict[str, Callable[[str], int]] = {}
-        for engine, name in OURS.items():
-            linker = kzrights.Linker(report.entities, report.linking[0], engine=engine)
-            linker.annotate("warm up")  # the matcher is built once per process, like the others below
-            tools[name] = lambda text, annotate=linker.annotate: len(annotate(text))
-        tools["flashtext (case-insensitive)"] = _flashtext(pairs)
-        tools["pyahocorasick + word-boundary filter"] = _aho_corasick(pairs)
+        tools = {
+            "`kzrights.annotate`": lambda text: len(kzrights.annotate(text)),
+            "flashtext (case-insensitive)": _flashtext(pairs),
+            "pyahocorasick + word-boundary filter": _aho_corasick(pairs),
+        }
     except ImportError as error:
         sys.exit(f"{error.name} is not installed: python -m pip install -e '.[bench]'")
+    kzrights.annotate("warm up")  # the matcher is built once per process, like the others above
     return tools
 
 
@@ -253,13 +247,13 @@ def _rounds(
 
 
 def _table(results: dict[str, tuple[float, int]], chars: int) -> None:
-    ours = {engine: results[name][0] for engine, name in OURS.items()}
-    print("| tool | median time | throughput | engine re's speed-up | pyahocorasick's | mentions found |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    ours = results["`kzrights.annotate`"][0]
+    print("| tool | median time | throughput | kzrights' speed-up | mentions found |")
+    print("| --- | --- | --- | --- | --- |")
     for name, (took, found) in results.items():
         print(
-            f"| {name} | {took * 1e3:,.0f} ms | {chars / 1e6 / took:.1f} MB/s | {took / ours['re']:.2f}x "
-            f"| {took / ours['pyahocorasick']:.2f}x | {found:,} |"
+            f"| {name} | {took * 1e3:,.0f} ms | {chars / 1e6 / took:.1f} MB/s | {took / ours:.2f}x "
+            f"| {found:,} |"
         )
 
 
@@ -278,9 +272,7 @@ def _where(text: str, rounds: int) -> None:
     from kzrights import _chars, _matcher
     from kzrights.linker import Linker
 
-    report = kzrights.load()
-    linker = Linker(report.entities, report.linking[0], engine="re")
-    engine = linker._engine
+    engine = Linker.from_release()._engine
     matcher = engine._matcher
     low = _chars.same_length_lower(text)
     found, pending = matcher.scan(text)
@@ -305,7 +297,7 @@ def _where(text: str, rounds: int) -> None:
     nothing = re.compile(bmp + "(\x00\x01)")
     pattern = matcher._anywhere
     steps: dict[str, Callable[[], object]] = {
-        "annotate": lambda: linker.annotate(text),
+        "annotate": lambda: kzrights.annotate(text),
         "Matcher.scan (all the forms, before the rules)": lambda: matcher.scan(text),
         "  the trie scan alone, over the lowercase": lambda: sum(1 for _ in pattern.finditer(low)),
         "  the lowercase copy": lambda: _chars.same_length_lower(text),
