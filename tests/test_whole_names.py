@@ -84,13 +84,66 @@ def test_a_given_name_before_a_surname_is_part_of_the_mention(text, whole, given
         # the given name must be a whole word
         ("XKassym-Jomart Tokaev spoke.", [("Tokaev", TOKAYEV)]),
         ("Kassym-Jomartov Tokaev spoke.", [("Tokaev", TOKAYEV)]),
-        # a single lowercase word is still no name, given name or not
-        ("kassym-jomart tokaev spoke.", []),
+        # a single lowercase word is still no name; after someone else's given name, a line
+        # break or a sentence end, or in half a word, a lowercase surname is still none
+        ("tokaev spoke.", []),
+        ("they hug the line; hug.", []),
+        ("dariga tokaev spoke.", []),
+        ("kassym-jomart\ntokaev spoke.", []),
+        ("kassym-jomart. tokaev spoke.", []),
+        ("xkassym-jomart tokaev spoke.", []),
+        ("kassym-jomart tokaevs spoke.", []),
+        ("kassym-jomart toKaev spoke.", []),
+        ("нурсултан назарбаева", []),  # a form two people share: the given name never chooses
     ],
 )
 def test_what_is_never_lengthened(text, expected):
     """Another person's given name, a title, a line break, a sentence end, half a word: no whole name."""
     assert _spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "given_name", "entity_id", "form"),
+    [
+        ("kassym-jomart tokaev spoke.", "kassym-jomart tokaev", "kassym-jomart", TOKAYEV, "transliteration"),
+        ("so kassym jomart toqaev said", "kassym jomart toqaev", "kassym jomart", TOKAYEV, "transliteration"),
+        (
+            "kassym-jomart\u00a0tokaev",
+            "kassym-jomart\u00a0tokaev",
+            "kassym-jomart",
+            TOKAYEV,
+            "transliteration",
+        ),
+        ("KASSYM-JOMART tokaev!", "KASSYM-JOMART tokaev", "KASSYM-JOMART", TOKAYEV, "transliteration"),
+        ("#maks bokaev", "maks bokaev", "maks", "entities.max-bokayev", "transliteration"),
+        ("письмо касым-жомарт токаеву", "касым-жомарт токаеву", "касым-жомарт", TOKAYEV, "inflected"),
+        ("ерлан балтабаю написали", "ерлан балтабаю", "ерлан", "entities.erlan-baltabay", "inflected"),
+    ],
+)
+def test_a_lowercase_whole_name_is_one_mention(text, whole, given_name, entity_id, form):
+    """Social media's lowercase whole names link (issue 14) while the lowercase surname alone does not."""
+    linker = kzrights.Linker.from_release()
+    mentions = linker.annotate(text)
+    assert [(m.text, m.entity_id) for m in mentions] == [(whole, entity_id)]
+    mention = mentions[0]
+    assert text[mention.start : mention.end] == whole
+    assert mention.resolved_by == GIVEN_NAME.format(given_name)
+    assert mention.form.value == form
+    surname = mention.text[len(given_name) :].strip()
+    assert linker.annotate(surname) == []  # alone, never a name
+    assert linker.annotate(text, unambiguous_only=True) == mentions
+
+
+def test_a_lowercase_whole_name_holds_its_offsets_in_nfd_with_invisible_characters_and_crlf():
+    """The span is that of the text as given, whatever its normal form, soft hyphens and line ends."""
+    text = (
+        "said\r\nerlan\u00a0balta\u00adbai\u200b and "
+        + unicodedata.normalize("NFD", "köshe")
+        + " maks bokaev"
+    )
+    linker = kzrights.Linker.from_release()
+    found = [(m.text, m.start, m.end) for m in linker.annotate(text)]
+    assert found == [("erlan\u00a0balta\u00adbai", 6, 21), ("maks bokaev", 34, 45)]
 
 
 def test_offsets_hold_in_nfd_with_invisible_characters_and_crlf():
@@ -225,6 +278,9 @@ _GIVEN = [
     "Нурсултан",
     "Maks",
     "Max",
+    "maks",
+    "kassym-jomart",
+    "касым-жомарт",
     "Erlan",
     "Sergei",
     "Adam",
@@ -248,6 +304,10 @@ _SURNAME = [
     "Hug",
     "Magnitsky",
     "tokaev",
+    "toqaev",
+    "bokaev",
+    "токаеву",
+    "hug",
 ]
 _SEPARATOR = [" ", "  ", "\u00a0", "\t", "\n", "\r\n", ". ", ", ", "-", "\u200b ", " \u00ad", ""]
 _AROUND = ["", "Kazakhstan's ", "said ", "x", "\u0301", "(", "\n", "Парламент ", "Mr "]
@@ -261,6 +321,9 @@ class _WithoutTheRule(kzrights._linking.Engine):
     def _whole_names(self, text, found):
         return found
 
+    def _lowercase_whole_names(self, text, found, lowered):
+        return found
+
 
 @pytest.fixture(scope="module")
 def without_rule():
@@ -269,7 +332,22 @@ def without_rule():
 
 
 def _check_lengthening(text, with_rule, without_rule):
-    """The property: the same mentions, each either unchanged or started earlier over a given name."""
+    """The property: the same mentions, each either unchanged or started earlier over a given name.
+
+    And the rule's own: a lowercase surname after a given name, which the
+    linker without the rule leaves out, is a mention that overlaps none of
+    the others.
+    """
+    ends = {m.end for m in without_rule}
+    added = [m for m in with_rule if m.end not in ends]
+    for m in added:
+        assert text[m.start : m.end] == m.text
+        surname = m.text.split()[-1]
+        assert surname == surname.lower() and surname != m.text, m
+        assert m.resolved_by.startswith("given name ")
+        assert not any(c in m.text for c in "\n\r.;:,"), m.text
+        assert all(o.end <= m.start or m.end <= o.start for o in without_rule)
+    with_rule = [m for m in with_rule if m not in added]
     assert len(with_rule) == len(without_rule)
     for m, before in zip(with_rule, without_rule, strict=True):
         assert (m.entity_id, m.end, m.form) == (before.entity_id, before.end, before.form)

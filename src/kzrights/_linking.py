@@ -57,7 +57,7 @@ from .errors import LinkerError
 from .records import Alias, Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
-    from ._matcher import Candidate, Matcher, Pending
+    from ._matcher import Candidate, Lowered, Matcher, Pending
 
 __all__ = ["ESSAY_PREFIX", "GIVEN_NAME", "Engine", "given_names", "is_essay", "whole_name_senses"]
 
@@ -336,14 +336,18 @@ class Engine:
         # around it) mean nothing: the forms are found and decided in the
         # visible text, then given back as spans of the text as given
         shown, back = text, None
+        lowered: Lowered = []
         try:
-            found, pending = self._matcher.scan(text)
+            found, pending = self._matcher.scan(text, lowered)
         except InvisibleCharacter:
             shown, back = _chars.visible(text)
-            found, pending = self._matcher.scan(shown)
+            lowered = []
+            found, pending = self._matcher.scan(shown, lowered)
         if pending:
             found = self._decide(shown, found, pending, unambiguous_only, about_kazakhstan, named_before)
         found = self._whole_names(shown, found)
+        if lowered:
+            found = self._lowercase_whole_names(shown, found, lowered)
         if back is not None:
             found = _given_back(found, text, back)
         return found, bool(pending)
@@ -437,6 +441,42 @@ class Engine:
                     )
             reached = mention.end
         return found
+
+    def _lowercase_whole_names(self, text: str, found: list[Mention], lowered: Lowered) -> list[Mention]:
+        """The mentions, with each lowercase surname written right after the same person's given name.
+
+        Rule 6 for a social-media spelling ("kassym-jomart tokaev"): a safe
+        one-word form of one person, found in lowercase (never a mention
+        alone: "tokaev"), after one of that person's given names (in any
+        case), is one mention with it, as `_whole_names` makes of a surname
+        in its own case.  The given name must start a word and touch no
+        mention before it.
+        """
+        given = self._given
+        starts = [m.start for m in found]
+        added = []
+        for start, end, entity_id, form in lowered:
+            pattern = given.get(entity_id)
+            if pattern is None or start <= 1 or text[start - 1] not in _SPACE_BEFORE:
+                continue
+            at = bisect.bisect_left(starts, start)
+            reached = found[at - 1].end if at else 0
+            whole = self._given_before(pattern, text, max(reached, start - _GIVEN_REACH), start)
+            if whole is not None:
+                name = text[whole[0] : whole[1]].rstrip()
+                added.append(
+                    Mention(
+                        entity_id,
+                        text[whole[0] : end],
+                        whole[0],
+                        end,
+                        form=form,
+                        resolved_by=GIVEN_NAME.format(name),
+                    )
+                )
+        if not added:
+            return found
+        return sorted((*found, *added), key=lambda mention: mention.start)
 
     @staticmethod
     def _given_before(pattern: re.Pattern[str], text: str, low: int, start: int) -> tuple[int, int] | None:

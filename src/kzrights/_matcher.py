@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Candidate",
     "InvisibleCharacter",
+    "Lowered",
     "Matcher",
     "Pending",
     "Sense",
@@ -61,6 +62,9 @@ Sense = tuple[str, AliasForm, "tuple[Candidate, ...] | None"]
 ``None`` for a safe form of one entity, else every entity it may name."""
 Pending = list[tuple[int, "tuple[Candidate, ...]"]]
 """Mentions the rules must decide: (index in the mentions found, candidates)."""
+Lowered = list[tuple[int, int, str, AliasForm]]
+"""Single words found in lowercase that are a safe form of one entity (``"tokaev"``), never
+mentions by themselves: ``(start, end, entity_id, form)``, for the whole-name rule."""
 
 _SPACE = re.compile(r"\s+")
 # every apostrophe and every dash of an alias is stored as its folded form, and
@@ -239,6 +243,16 @@ class Matcher:
     def _compile(self) -> None:
         exact, folded = self._exact, self._folded
         words = set(folded) | {_chars.same_length_lower(form) for form in exact} or {"\x00"}
+        # the safe single-word forms of one entity each, by their lowercase, which is no form
+        # itself ("tokaev"): never a mention alone, but the end of a lowercase whole name
+        lowered: dict[str, tuple[str, AliasForm] | None] = {}
+        for key, (entity_id, form, candidates) in exact.items():
+            low = _chars.same_length_lower(key)
+            if candidates is None and low not in exact and low not in folded:
+                seen = lowered.setdefault(low, (entity_id, form))
+                if seen is not None and seen[0] != entity_id:
+                    lowered[low] = None  # the lowercase of two entities' forms: neither's
+        self._lowered = {key: sense for key, sense in lowered.items() if sense is not None}
         trie = _trie_regex(words)
         scan = _trie_regex(words, last=_AFTER_INVISIBLE)
         # what may precede a name: any non-word character of the BMP, which the
@@ -279,11 +293,13 @@ class Matcher:
                 for m in self.scan(shown)[0]
             ]
 
-    def scan(self, text: str) -> tuple[list[Mention], Pending]:
+    def scan(self, text: str, lowered: Lowered | None = None) -> tuple[list[Mention], Pending]:
         """Return the mentions found in ``text`` and those of them the rules must decide.
 
         The pending ones are ``(index, candidates)`` pairs; the mention at
-        ``index`` holds the first candidate until a rule decides.
+        ``index`` holds the first candidate until a rule decides.  If
+        ``lowered`` is given, the safe single-word forms found in lowercase
+        (never mentions alone) are added to it (`Lowered`), as spans of ``text``.
 
         Raises:
             InvisibleCharacter: If ``text`` has an invisible character where
@@ -298,13 +314,20 @@ class Matcher:
             normal, back = _chars.nfc(text)
             low = _chars.same_length_lower(normal)
         pending: Pending = []
-        found = self._scan(normal, low, pending)
+        words: Lowered | None = None if lowered is None else []
+        found = self._scan(normal, low, pending, words)
         if found is None:
             # a name ran into a combining mark that composes with nothing:
             # scan again with every mark turned into a letter, which ends no name
             pending = []
-            found = self._scan(normal, _chars.mask_marks(low), pending)
+            words = None if lowered is None else []
+            found = self._scan(normal, _chars.mask_marks(low), pending, words)
             assert found is not None  # no marks are left to run into
+        if lowered is not None and words:
+            if back is None:
+                lowered.extend(words)
+            else:
+                lowered.extend((back.start(a), back.end(b), e, f) for a, b, e, f in words)
         if back is None:
             return found, pending
         new = tuple.__new__
@@ -316,7 +339,9 @@ class Matcher:
             )
         return moved, pending
 
-    def _scan(self, text: str, low: str, pending: Pending) -> list[Mention] | None:
+    def _scan(
+        self, text: str, low: str, pending: Pending, lowered: Lowered | None = None
+    ) -> list[Mention] | None:
         """The mentions in ``text`` (NFC), found through ``low``, its lowercase.
 
         Those the rules must decide are added to ``pending``.  ``None`` if a
@@ -324,7 +349,7 @@ class Matcher:
         """
         found: list[Mention] = []
         head = self._head.match(low)
-        if head is not None and not self._keep(head, text, low, found, pending):
+        if head is not None and not self._keep(head, text, low, found, pending, lowered):
             return None
         exact_get = self._exact.get
         folded_get = self._folded.get
@@ -353,12 +378,18 @@ class Matcher:
                 found.append(
                     new(Mention, (entity_id, same(surface, surface), start, end, None, None, form, None))
                 )
-            elif not self._keep(match, text, low, found, pending):
+            elif not self._keep(match, text, low, found, pending, lowered):
                 return None
         return found
 
     def _keep(
-        self, match: re.Match[str], text: str, low: str, found: list[Mention], pending: Pending
+        self,
+        match: re.Match[str],
+        text: str,
+        low: str,
+        found: list[Mention],
+        pending: Pending,
+        lowered: Lowered | None = None,
     ) -> bool:
         """The slow path of a hit: marks or spaces to fold, a case to check, a character before to check.
 
@@ -373,12 +404,15 @@ class Matcher:
             # a single word in a case it may not take ("oyan"): a name that
             # matches in any case may still start here
             retry = self._folded_only.match(low, start)
-            if retry is None:
-                return True
-            end = retry.end(1)
-            sense = self._folded.get(_fold(retry.group(1)))
+            sense = None if retry is None else self._folded.get(_fold(retry.group(1)))
             if sense is None:
+                if lowered is not None and text[start:end] == key:
+                    word = self._lowered.get(_fold(key))
+                    if word is not None and not (end < len(low) and _chars.is_mark(low[end])):
+                        lowered.append((start, end, *word))
                 return True
+            assert retry is not None
+            end = retry.end(1)
         if end < len(low) and _chars.is_mark(low[end]):
             return False
         entity_id, form, candidates = sense
