@@ -1218,3 +1218,67 @@ def test_long_quotations_against_the_edits_made_to_them(rng, drops, changes):
     assert check.verdict is Verdict.ALTERED and set(ids) <= {pair[0].id, pair[1].id}
     found = sorted((d.kind.value, d.record_id, d.span.start, d.text) for d in check.differences)
     assert found == sorted(expected), (quoted, check.differences)
+
+
+# ── session 7: ellipses next to a changed word, and invisible-but-meaningful characters ──
+
+
+@pytest.mark.parametrize(
+    ("quote", "record_id", "left_out"),
+    [
+        # a word changed just before the ellipsis; "of association" also stands before the quotation
+        (
+            "Government should reform its use of powers under without 405 and supporters … of association",
+            "conclusions.p12",
+            "174 of the Criminal Code",
+        ),
+        # the quotation's own spelling of its first word stands twenty words before the nearer "law"
+        ("laws … that could be", "conclusions.p14", "on peaceful assemblies remains urgent"),
+    ],
+)
+def test_an_ellipsis_after_a_changed_word_is_still_a_marked_omission(quote, record_id, left_out):
+    """The words an ellipsis stands for are a marked omission at the right place, never a miss.
+
+    Found by a seeded generator of "A … B" quotations whose "B" also stands
+    before "A" (in the record or the one before): the change of A's last
+    word took the words left out with it, which then counted as an unmarked
+    omission and the quotation was missed or placed on an earlier "B".
+    """
+    check = REPORT.check_quote(quote)
+    assert check.verdict is not Verdict.NOT_FOUND, check
+    assert record_id in [place.record.id for place in check.locations]
+    marked = [d for d in check.differences if d.kind is DifferenceKind.MARKED_OMISSION]
+    assert len(marked) == 1 and marked[0].record_id == record_id, check.differences
+    assert marked[0].text.startswith(left_out), marked[0].text
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Stop targ\u202eeting NGOs",  # a right-to-left override inside a word
+        "\u2066Stop targeting NGOs\u2069",  # an isolate around the quotation
+        "Stop \u202atargeting\u202c NGOs",  # an embedding
+    ],
+)
+def test_a_direction_control_the_report_lacks_is_never_exact(quote):
+    """Direction controls are invisible but change what a reader sees: at most ``equivalent``."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT, check
+    assert not check.location.exact
+    assert check.location.record.id == "recommendations.government.1"
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Stop targ\u200beting NGOs",  # a zero-width space
+        "Stop targeting NGOs\ufe0f",  # a variation selector
+        "Stop target\U000e0041ing NGOs",  # a tag character
+        "Stop targeting\u3164 NGOs",  # a Hangul filler
+    ],
+)
+def test_other_default_ignorable_characters_leave_a_quotation_exact(quote):
+    """Every other Default_Ignorable_Code_Point is invisible to check_quote, as to locate()."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EXACT, check
+    assert check.location.text == "Stop targeting NGOs"
