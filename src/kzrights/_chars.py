@@ -232,7 +232,7 @@ def _invisible_word_chars() -> re.Pattern[str]:
 
 
 def has_invisible_word_char(text: str) -> bool:
-    """Whether ``text`` has an `INVISIBLE` character that is `is_word_char` (a variation selector, a filler)."""
+    """Whether ``text`` has an `INVISIBLE` character that is `is_word_char` (a selector, a filler)."""
     return not text.isascii() and _invisible_word_chars().search(text) is not None
 
 
