@@ -875,12 +875,13 @@ def _split_at_marks(
     if not marks:
         return opcodes
     split: list[tuple[str, int, int, int, int]] = []
+    ordered = sorted(marks)
     for op in opcodes:
         tag, i1, i2, j1, j2 = op
         if tag == "replace":
-            inside = [m for m in marks if i1 < m <= i2]
-            if inside:
-                mark = min(inside)
+            at = bisect.bisect_right(ordered, i1)  # the first ellipsis after the change's start
+            if at < len(ordered) and ordered[at] <= i2:
+                mark = ordered[at]
                 size = min(mark - i1, j2 - j1 - 1)  # the ellipsis keeps at least one report token
                 if size > 0:
                     split.append(("replace", i1, mark, j1, j1 + size))
