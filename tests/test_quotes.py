@@ -1282,3 +1282,82 @@ def test_other_default_ignorable_characters_leave_a_quotation_exact(quote):
     check = REPORT.check_quote(quote)
     assert check.verdict is Verdict.EXACT, check
     assert check.location.text == "Stop targeting NGOs"
+
+
+# ── the differential check of the quicker checker ─────────────────────────────
+
+
+def _generated_quotations(seed: int, count: int) -> list[str]:
+    """``count`` quotations, as writers and testers make them, from a seeded generator.
+
+    Stretches of 3 to 60 words and of 61 to 700 (up to the length limit) of
+    one record or two adjacent ones, with up to 12 edits each: a word
+    dropped, changed or added, or a run of up to 30 words replaced by an
+    ellipsis; with 60-word paraphrases from the report's vocabulary.
+    """
+    rng = random.Random(seed)
+    records = REPORT.records()
+    vocabulary = sorted({w for r in records for w in r.text.split()})
+    quotations: list[str] = []
+    while len(quotations) < count:
+        if rng.random() < 0.05:
+            quotations.append(" ".join(rng.choice(vocabulary) for _ in range(60)))
+            continue
+        at = rng.randrange(len(records) - 1)
+        text = records[at].text + (" " + records[at + 1].text if rng.random() < 0.3 else "")
+        words = text.split()
+        size = rng.randint(3, 60) if rng.random() < 0.7 else rng.randint(61, 700)
+        start = rng.randint(0, max(0, len(words) - size))
+        words = words[start : start + size]
+        for _ in range(rng.randint(0, 12)):
+            if len(words) < 4:
+                break
+            i, kind = rng.randrange(1, len(words) - 1), rng.random()
+            if kind < 0.25:
+                del words[i]
+            elif kind < 0.5:
+                words[i] = rng.choice(vocabulary)
+            elif kind < 0.75:
+                words.insert(i, rng.choice(vocabulary))
+            else:
+                words[i : min(len(words) - 1, i + rng.randint(1, 30))] = ["…"]
+        quote = " ".join(words)[:MAX_CHECK_LENGTH]
+        if _count_letters(quote) >= MIN_LETTERS:
+            quotations.append(quote)
+    return quotations
+
+
+def _count_letters(text: str) -> int:
+    return len(re.findall(r"[^\W_]", text))
+
+
+def _digest(checks: list[QuoteCheck]) -> str:
+    """One SHA-256 of everything the checks say: verdicts, similarities, spans, differences, passages."""
+    import hashlib
+
+    from kzrights.search.quotes import quote_check_json
+
+    digest = hashlib.sha256()
+    for check in checks:
+        data = quote_check_json(check)
+        data["exact"] = [place.exact for place in check.locations]
+        data["quote_spans"] = [(d.quote_span.start, d.quote_span.end) for d in check.differences]
+        digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+# what the checker of commit "Splitting a change at an ellipsis finds the ellipsis by bisection"
+# (before session 7's speed-up) answered for the 3,000 generated quotations, as _digest gives it
+_BEFORE_THE_SPEED_UP = "437361730746c32bf4054ffec80e1ecea3286341ac486c7025eb9d55f094d9e8"
+
+
+def test_the_quicker_checker_answers_as_the_one_before_on_3000_quotations():
+    """A differential check: the speed-ups change no verdict, span, difference or closest passage.
+
+    The quotations come from a seeded generator (`_generated_quotations`); the
+    answers of the checker before the speed-ups are recorded as one digest.
+    A change that is meant to change answers records the new digest, after
+    checking the quotations whose answers changed against the commit before.
+    """
+    checks = [REPORT.check_quote(quote) for quote in _generated_quotations(7, 3_000)]
+    assert _digest(checks) == _BEFORE_THE_SPEED_UP

@@ -1139,6 +1139,13 @@ class QuoteChecker:
                 lo, hi = near_lo, near_hi
             if any(lo < s_hi and s_lo < hi and (s_lo <= diagonal < s_hi) for s_lo, s_hi in seen):
                 continue
+            if (
+                not short
+                and results
+                and results[0].similarity >= ALTERED_SIMILARITY
+                and any(lo <= s_lo and s_hi <= hi and abs(diagonal - s_lo) <= slack for s_lo, s_hi in seen)
+            ):
+                continue  # found: a long quotation's window around the passage found finds it again
             tried = [self._align_in(quote, marks, lo, hi, spend)]
             if gap and short and index < wide:
                 # the wide window's first match of a common word may lie far from its source
