@@ -320,7 +320,7 @@ def test_any_text_gets_a_verdict(quote):
 def test_long_and_hostile_quotations_end_with_a_verdict(words):
     """Report words in any order, repeated, with ellipses and marks, up to the length limit, get a verdict."""
     quote = " ".join(words)[:MAX_CHECK_LENGTH] or "the"
-    if not quote.strip():
+    if not quote.strip() or _too_short(quote):  # "A" alone is refused (MIN_LETTERS), as tested above
         quote = "the"
     _valid(REPORT.check_quote(quote), quote)
 
