@@ -23,6 +23,9 @@ NAMES = sorted({form for e in REPORT.entities for form in (e.name, *e.aliases)})
 FILLERS = ["and", "the", "met", "in", "said", "x", "Astana", "of", "(", ")", ",", "."]
 JUNK = ["İ", "🙂", "\ud800", "\u200b", "\u00ad", "\u200f", "İSTANBUL", "e\u0301"]
 INVISIBLE = ["\u200b", "\u00ad", "\u200e", "\u200f", "\u2060", "\ufeff", "\u202c"]
+# the rest of Unicode's Default_Ignorable_Code_Point set: a variation selector (the emoji one),
+# Hangul fillers (letters to Unicode), a tag character, a Mongolian variation selector
+INVISIBLE += ["\ufe0f", "\u3164", "\u115f", "\U000e0041", "\u180b"]
 
 
 def nfd(text: str) -> str:
@@ -315,3 +318,48 @@ def test_a_name_with_invisible_characters_is_found_whole(spoiled, name):
     assert spoiled[found[0].start : found[0].end] == name
     assert NEWEST.entity(name).id == "entities.kassym-jomart-tokayev"
     assert NEWEST.mentions_of(name) == NEWEST.mentions_of("Tokayev")
+
+
+def test_the_invisible_set_is_unicodes_default_ignorable_code_points():
+    """`INVISIBLE` is Unicode's Default_Ignorable_Code_Point set, and no visible character.
+
+    DerivedCoreProperties.txt: format controls, variation selectors, fillers, reserved code points.
+
+    The standard library has no such property; the table's categories are checked instead: each
+    code point is a format control (Cf), a nonspacing mark (Mn, the variation selectors), a filler
+    letter (Lo) or unassigned (Cn), and the well-known ones are all there.
+    """
+    categories = {unicodedata.category(char) for char in _chars.INVISIBLE}
+    assert categories <= {"Cf", "Mn", "Lo", "Cn"}, categories
+    fillers = {char for char in _chars.INVISIBLE if unicodedata.category(char) == "Lo"}
+    assert {unicodedata.name(char) for char in fillers} == {
+        "HANGUL CHOSEONG FILLER",
+        "HANGUL JUNGSEONG FILLER",
+        "HANGUL FILLER",
+        "HALFWIDTH HANGUL FILLER",
+    }
+    tags = "".join(map(chr, range(0xE0020, 0xE0080)))
+    for char in ["\ufe0f", "\ufe00", "\u3164", "\u180e", "\u2065", "\U000e0001", *tags]:
+        assert _chars.is_invisible(char), hex(ord(char))
+        assert _chars.strip_invisible(f"a{char}b") == "ab"
+    # every format control of the BMP but the few that shape text is invisible
+    visible_controls = {"\u0600", "\u0601", "\u0602", "\u0603", "\u0604", "\u0605", "\u06dd", "\u070f"}
+    visible_controls |= {"\u0890", "\u0891", "\u08e2", "\u110bd", "\u110cd", "\ufff9", "\ufffa", "\ufffb"}
+    for code in range(0x10000):
+        char = chr(code)
+        if unicodedata.category(char) == "Cf" and char not in visible_controls:
+            assert _chars.is_invisible(char), hex(code)
+    assert set(_chars.BIDI_CONTROLS) <= set(_chars.INVISIBLE)
+
+
+def test_invisible_characters_keep_offsets_into_the_text_as_given():
+    """Locate and annotate read past a tag character or a variation selector; offsets are as given."""
+    spoiled = "Kassym-Jomart Toka\U000e0041yev\ufe0f said"
+    found = kzrights.annotate(spoiled)
+    assert [(m.entity_id, m.text) for m in found] == [
+        ("entities.kassym-jomart-tokayev", "Kassym-Jomart Toka\U000e0041yev")
+    ]
+    assert spoiled[found[0].start : found[0].end] == found[0].text
+    assert NEWEST.entity("Toka\u3164yev") == NEWEST.entity("Tokayev")
+    place = REPORT.locate("Stop target\U000e0041ing NGOs\ufe0f")
+    assert place is not None and place.text == "Stop targeting NGOs"

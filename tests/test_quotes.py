@@ -320,7 +320,7 @@ def test_any_text_gets_a_verdict(quote):
 def test_long_and_hostile_quotations_end_with_a_verdict(words):
     """Report words in any order, repeated, with ellipses and marks, up to the length limit, get a verdict."""
     quote = " ".join(words)[:MAX_CHECK_LENGTH] or "the"
-    if not quote.strip():
+    if not quote.strip() or _too_short(quote):  # "A" alone is refused (MIN_LETTERS), as tested above
         quote = "the"
     _valid(REPORT.check_quote(quote), quote)
 
@@ -1218,3 +1218,146 @@ def test_long_quotations_against_the_edits_made_to_them(rng, drops, changes):
     assert check.verdict is Verdict.ALTERED and set(ids) <= {pair[0].id, pair[1].id}
     found = sorted((d.kind.value, d.record_id, d.span.start, d.text) for d in check.differences)
     assert found == sorted(expected), (quoted, check.differences)
+
+
+# ── session 7: ellipses next to a changed word, and invisible-but-meaningful characters ──
+
+
+@pytest.mark.parametrize(
+    ("quote", "record_id", "left_out"),
+    [
+        # a word changed just before the ellipsis; "of association" also stands before the quotation
+        (
+            "Government should reform its use of powers under without 405 and supporters … of association",
+            "conclusions.p12",
+            "174 of the Criminal Code",
+        ),
+        # the quotation's own spelling of its first word stands twenty words before the nearer "law"
+        ("laws … that could be", "conclusions.p14", "on peaceful assemblies remains urgent"),
+    ],
+)
+def test_an_ellipsis_after_a_changed_word_is_still_a_marked_omission(quote, record_id, left_out):
+    """The words an ellipsis stands for are a marked omission at the right place, never a miss.
+
+    Found by a seeded generator of "A … B" quotations whose "B" also stands
+    before "A" (in the record or the one before): the change of A's last
+    word took the words left out with it, which then counted as an unmarked
+    omission and the quotation was missed or placed on an earlier "B".
+    """
+    check = REPORT.check_quote(quote)
+    assert check.verdict is not Verdict.NOT_FOUND, check
+    assert record_id in [place.record.id for place in check.locations]
+    marked = [d for d in check.differences if d.kind is DifferenceKind.MARKED_OMISSION]
+    assert len(marked) == 1 and marked[0].record_id == record_id, check.differences
+    assert marked[0].text.startswith(left_out), marked[0].text
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Stop targ\u202eeting NGOs",  # a right-to-left override inside a word
+        "\u2066Stop targeting NGOs\u2069",  # an isolate around the quotation
+        "Stop \u202atargeting\u202c NGOs",  # an embedding
+    ],
+)
+def test_a_direction_control_the_report_lacks_is_never_exact(quote):
+    """Direction controls are invisible but change what a reader sees: at most ``equivalent``."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT, check
+    assert not check.location.exact
+    assert check.location.record.id == "recommendations.government.1"
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Stop targ\u200beting NGOs",  # a zero-width space
+        "Stop targeting NGOs\ufe0f",  # a variation selector
+        "Stop target\U000e0041ing NGOs",  # a tag character
+        "Stop targeting\u3164 NGOs",  # a Hangul filler
+    ],
+)
+def test_other_default_ignorable_characters_leave_a_quotation_exact(quote):
+    """Every other Default_Ignorable_Code_Point is invisible to check_quote, as to locate()."""
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EXACT, check
+    assert check.location.text == "Stop targeting NGOs"
+
+
+# ── the differential check of the quicker checker ─────────────────────────────
+
+
+def _generated_quotations(seed: int, count: int) -> list[str]:
+    """``count`` quotations, as writers and testers make them, from a seeded generator.
+
+    Stretches of 3 to 60 words and of 61 to 700 (up to the length limit) of
+    one record or two adjacent ones, with up to 12 edits each: a word
+    dropped, changed or added, or a run of up to 30 words replaced by an
+    ellipsis; with 60-word paraphrases from the report's vocabulary.
+    """
+    rng = random.Random(seed)
+    records = REPORT.records()
+    vocabulary = sorted({w for r in records for w in r.text.split()})
+    quotations: list[str] = []
+    while len(quotations) < count:
+        if rng.random() < 0.05:
+            quotations.append(" ".join(rng.choice(vocabulary) for _ in range(60)))
+            continue
+        at = rng.randrange(len(records) - 1)
+        text = records[at].text + (" " + records[at + 1].text if rng.random() < 0.3 else "")
+        words = text.split()
+        size = rng.randint(3, 60) if rng.random() < 0.7 else rng.randint(61, 700)
+        start = rng.randint(0, max(0, len(words) - size))
+        words = words[start : start + size]
+        for _ in range(rng.randint(0, 12)):
+            if len(words) < 4:
+                break
+            i, kind = rng.randrange(1, len(words) - 1), rng.random()
+            if kind < 0.25:
+                del words[i]
+            elif kind < 0.5:
+                words[i] = rng.choice(vocabulary)
+            elif kind < 0.75:
+                words.insert(i, rng.choice(vocabulary))
+            else:
+                words[i : min(len(words) - 1, i + rng.randint(1, 30))] = ["…"]
+        quote = " ".join(words)[:MAX_CHECK_LENGTH]
+        if _count_letters(quote) >= MIN_LETTERS:
+            quotations.append(quote)
+    return quotations
+
+
+def _count_letters(text: str) -> int:
+    return len(re.findall(r"[^\W_]", text))
+
+
+def _digest(checks: list[QuoteCheck]) -> str:
+    """One SHA-256 of everything the checks say: verdicts, similarities, spans, differences, passages."""
+    import hashlib
+
+    from kzrights.search.quotes import quote_check_json
+
+    digest = hashlib.sha256()
+    for check in checks:
+        data = quote_check_json(check)
+        data["exact"] = [place.exact for place in check.locations]
+        data["quote_spans"] = [(d.quote_span.start, d.quote_span.end) for d in check.differences]
+        digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+# what the checker of commit "Splitting a change at an ellipsis finds the ellipsis by bisection"
+# (before session 7's speed-up) answered for the 3,000 generated quotations, as _digest gives it
+_BEFORE_THE_SPEED_UP = "437361730746c32bf4054ffec80e1ecea3286341ac486c7025eb9d55f094d9e8"
+
+
+def test_the_quicker_checker_answers_as_the_one_before_on_3000_quotations():
+    """A differential check: the speed-ups change no verdict, span, difference or closest passage.
+
+    The quotations come from a seeded generator (`_generated_quotations`); the
+    answers of the checker before the speed-ups are recorded as one digest.
+    A change that is meant to change answers records the new digest, after
+    checking the quotations whose answers changed against the commit before.
+    """
+    checks = [REPORT.check_quote(quote) for quote in _generated_quotations(7, 3_000)]
+    assert _digest(checks) == _BEFORE_THE_SPEED_UP

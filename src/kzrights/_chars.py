@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable
 
 __all__ = [
     "APOSTROPHES",
+    "BIDI_CONTROLS",
     "CYRILLIC",
     "DASHES",
     "INVISIBLE",
@@ -47,6 +48,7 @@ __all__ = [
     "canonical",
     "fold_apostrophes",
     "fold_mark",
+    "has_invisible_word_char",
     "is_invisible",
     "is_mark",
     "is_word_char",
@@ -71,19 +73,49 @@ QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02\u201a\u2
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 """Hyphens, dashes and the minus sign: - ‐ ‑ ‒ – — ― − and their small and full-width forms."""
 
-INVISIBLE = (
-    "\u00ad"  # soft hyphen
-    "\u034f"  # combining grapheme joiner
-    "\u061c"  # Arabic letter mark
-    "\u180e"  # Mongolian vowel separator
-    "\u200b\u200c\u200d"  # zero-width space, non-joiner, joiner
-    "\u200e\u200f"  # left-to-right and right-to-left marks
-    "\u202a\u202b\u202c\u202d\u202e"  # direction embeddings and overrides
-    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
-    "\u2066\u2067\u2068\u2069"  # direction isolates
-    "\ufeff"  # zero-width no-break space (a byte-order mark inside a text)
+# Unicode's Default_Ignorable_Code_Point property, from DerivedCoreProperties.txt (Unicode
+# 15.1.0, the same in 16.0.0): characters a renderer shows as nothing.  The standard library's
+# unicodedata has no such property, so the ranges are copied here with their names; a test
+# checks the table against the code points' general categories (Cf, Mn, Lo, Cn).
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul choseong and jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels aq and aa
+    (0x180B, 0x180F),  # Mongolian free variation selectors, vowel separator
+    (0x200B, 0x200F),  # zero-width space, non-joiner, joiner; left-to-right and right-to-left marks
+    (0x202A, 0x202E),  # direction embeddings and overrides
+    (0x2060, 0x206F),  # word joiner, invisible operators, direction isolates, deprecated format controls
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors 1 to 16 (U+FE0F asks for the emoji form)
+    (0xFEFF, 0xFEFF),  # zero-width no-break space (a byte-order mark inside a text)
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFF8),  # reserved
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical symbol format controls
+    (
+        0xE0000,
+        0xE0FFF,
+    ),  # language tag, tag characters (U+E0020 to U+E007F), variation selectors 17 to 256, reserved
 )
-"""Characters that take no room on the page: a text means the same without them."""
+
+INVISIBLE = "".join(chr(code) for first, last in _DEFAULT_IGNORABLE for code in range(first, last + 1))
+"""Characters that take no room on the page: a text means the same without them.
+
+Unicode's Default_Ignorable_Code_Point set (DerivedCoreProperties.txt):
+soft hyphen, zero-width space and joiners, direction marks, embeddings,
+overrides and isolates, variation selectors (U+FE0F after an emoji), Hangul
+fillers, tag characters and the code points Unicode reserves among them.
+"""
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""The direction embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069).
+
+They are `INVISIBLE`, but not meaningless: a right-to-left override inside a
+word shows its letters in another order.  A quotation that has one the
+report does not have there is at most ``equivalent``, never ``exact``.
+"""
 
 # Russian and Kazakh Cyrillic, in the common English-language romanisation
 CYRILLIC = {
@@ -102,7 +134,7 @@ _MARKS = {
     **dict.fromkeys(APOSTROPHES + QUOTES, "'"),
     **dict.fromkeys(DASHES, "-"),
 }
-_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
+_INVISIBLE_SET = frozenset(INVISIBLE)
 
 
 def _has_any(text: str, chars: str) -> bool:
@@ -153,14 +185,16 @@ def strip_invisible(text: str) -> str:
         >>> strip_invisible("Bo\u200bkay\u00adev\u200f")
         'Bokayev'
     """
-    if text.isascii() or not _has_any(text, INVISIBLE):
+    if text.isascii() or _invisible_runs().search(text) is None:
         return text
-    return text.translate(_DROP_INVISIBLE)
+    return _invisible_runs().sub("", text)
 
 
 @functools.lru_cache(maxsize=1)
 def _invisible_runs() -> re.Pattern[str]:
-    return re.compile("[" + re.escape(INVISIBLE) + "]+")
+    """Runs of `INVISIBLE` characters: one class of ranges, tried in C (compiled on first use)."""
+    ranges = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in _DEFAULT_IGNORABLE)
+    return re.compile(f"[{ranges}]+")
 
 
 def visible(text: str) -> tuple[str, Offsets | None]:
@@ -181,15 +215,30 @@ def visible(text: str) -> tuple[str, Offsets | None]:
         >>> shown, back.start(0), back.end(7)
         ('Tokayev said', 1, 9)
     """
-    if text.isascii() or not _has_any(text, INVISIBLE):
+    if text.isascii() or _invisible_runs().search(text) is None:
         return text, None
     # each run of invisible characters is a cluster that is empty in the visible text
     return _rewrite_clusters(text, _invisible_runs(), _drop)
 
 
+@functools.lru_cache(maxsize=1)
+def _invisible_word_chars() -> re.Pattern[str]:
+    """The `INVISIBLE` characters that are also word characters: combining marks, Hangul fillers.
+
+    A matcher that finds a word by the non-word characters around it would
+    take one of them for a letter; a text that has one is read visible.
+    """
+    return re.compile("[" + re.escape("".join(filter(is_word_char, INVISIBLE))) + "]")
+
+
+def has_invisible_word_char(text: str) -> bool:
+    """Whether ``text`` has an `INVISIBLE` character that is `is_word_char` (a selector, a filler)."""
+    return not text.isascii() and _invisible_word_chars().search(text) is not None
+
+
 def is_invisible(char: str) -> bool:
     """Whether ``char`` is one of `INVISIBLE`."""
-    return char in INVISIBLE
+    return char in _INVISIBLE_SET
 
 
 def is_mark(char: str) -> bool:

@@ -85,8 +85,6 @@ class InvisibleCharacter(Exception):
 
 
 _INVISIBLE = frozenset(_chars.INVISIBLE)
-# the one invisible character that is a combining mark, so never a character before a name
-_INVISIBLE_MARK = "\u034f"
 # after a character before a name that starts no name: was it an invisible one?
 # (a branch of the trie's top node, so no group of its own to enter on every try)
 _AFTER_INVISIBLE = "(?<=[" + re.escape(_chars.INVISIBLE) + "])"
@@ -309,7 +307,7 @@ class Matcher:
             # in NFC and without İ, as an ASCII text is (str.isascii reads a flag)
             normal, back, low = text, None, text.lower()
         else:
-            if _INVISIBLE_MARK in text:
+            if _chars.has_invisible_word_char(text):  # a filler or variation selector reads as a letter
                 raise InvisibleCharacter
             normal, back = _chars.nfc(text)
             low = _chars.same_length_lower(normal)

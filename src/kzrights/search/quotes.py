@@ -857,6 +857,40 @@ def _opcodes(
     return opcodes
 
 
+def _split_at_marks(
+    opcodes: list[tuple[str, int, int, int, int]], marks: set[int]
+) -> list[tuple[str, int, int, int, int]]:
+    """``opcodes`` with each change that runs into an ellipsis cut at it.
+
+    A word changed just before an ellipsis ("405 and supporters … of
+    association", where the report has "405 and Article 174 of the Criminal
+    Code … of association") makes one change of the quotation's word and
+    every word the ellipsis stands for; that change does not start at the
+    ellipsis, so the words left out would count as an unmarked omission and
+    the quotation would be missed.  The change is cut: the quotation's words
+    before the ellipsis are changed into as many of the report's, and the
+    rest of the report's words start at the ellipsis, where they are a
+    marked omission (with the quotation's words after it, if any, added).
+    """
+    if not marks:
+        return opcodes
+    split: list[tuple[str, int, int, int, int]] = []
+    ordered = sorted(marks)
+    for op in opcodes:
+        tag, i1, i2, j1, j2 = op
+        if tag == "replace":
+            at = bisect.bisect_right(ordered, i1)  # the first ellipsis after the change's start
+            if at < len(ordered) and ordered[at] <= i2:
+                mark = ordered[at]
+                size = min(mark - i1, j2 - j1 - 1)  # the ellipsis keeps at least one report token
+                if size > 0:
+                    split.append(("replace", i1, mark, j1, j1 + size))
+                    split.append(("insert" if mark == i2 else "replace", mark, i2, j1 + size, j2))
+                    continue
+        split.append(op)
+    return split
+
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -1009,18 +1043,26 @@ class QuoteChecker:
         characters aside) is exact; any other is equivalent.
         """
         stripped, places = self._locator._places(quote)
+        # direction controls are invisible but not meaningless (an override inside a word
+        # shows its letters in another order): a quotation with one the report does not
+        # have there is at most equivalent
+        bidi = set() if quote.isascii() else set(quote).intersection(_chars.BIDI_CONTROLS)
         best: tuple[int, Record, int, int] | None = None
         for record, start, end in places:
             if not _on_word_boundaries(record.text, start, end):
                 continue
             text = record.text[start:end]
             if text == stripped:
-                return self._locator._location(record, start, end, stripped)
+                found = self._locator._location(record, start, end, stripped)
+                return found if bidi.issubset(text) else attrs.evolve(found, exact=False)
             # as locate() does: the place whose characters differ least from the quotation's
             differing = sum(map(operator.ne, text, stripped)) + abs(len(text) - len(stripped))
             if best is None or differing < best[0]:
                 best = (differing, record, start, end)
-        return None if best is None else self._locator._location(*best[1:], stripped)
+        if best is None:
+            return None
+        found = self._locator._location(*best[1:], stripped)
+        return found if not found.exact or bidi.issubset(found.text) else attrs.evolve(found, exact=False)
 
     # ── finding and aligning passages ──
 
@@ -1097,6 +1139,13 @@ class QuoteChecker:
                 lo, hi = near_lo, near_hi
             if any(lo < s_hi and s_lo < hi and (s_lo <= diagonal < s_hi) for s_lo, s_hi in seen):
                 continue
+            if (
+                not short
+                and results
+                and results[0].similarity >= ALTERED_SIMILARITY
+                and any(lo <= s_lo and s_hi <= hi and abs(diagonal - s_lo) <= slack for s_lo, s_hi in seen)
+            ):
+                continue  # found: a long quotation's window around the passage found finds it again
             tried = [self._align_in(quote, marks, lo, hi, spend)]
             if gap and short and index < wide:
                 # the wide window's first match of a common word may lie far from its source
@@ -1178,6 +1227,32 @@ class QuoteChecker:
                 return at
         return None
 
+    def _placed(
+        self,
+        keys: Sequence[str],
+        texts: Sequence[str],
+        i: int,
+        j: int,
+        size: int,
+        first: int,
+        last: int,
+        latest: bool,
+        written: Callable[[int, int, int], Sequence[str] | None],
+    ) -> int | None:
+        """Where `_tighten` moves the match ``(i, j, size)``: within ``[first, last]``, nearest the next.
+
+        A place the report writes as the quotation does comes first, even if
+        another form of the word stands nearer: "laws … that could be" is
+        the "laws" of "laws on peaceful assemblies … that could be", not the
+        nearer "law" of "the current law there is more that could be".
+        """
+        run = keys[i : i + size]
+        if written(i, j, size) is None:
+            place = self._occurrence(run, first, last, latest, texts[i : i + size])
+            if place is not None:
+                return place
+        return self._occurrence(run, first, last, latest, written(i, j, size))
+
     def _tighten(
         self, quote: _Quote, marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
     ) -> list[tuple[int, int, int]]:
@@ -1230,7 +1305,7 @@ class QuoteChecker:
                 earliest += 1  # an ellipsis between them stands for at least one token
                 if j < earliest:  # right after the match before: the next place it stands
                     last = hi - size
-            place = self._occurrence(keys[i : i + size], earliest, last, False, written(i, j, size))
+            place = self._placed(keys, texts, i, j, size, earliest, last, False, written)
             if place is not None:
                 blocks[at] = (i, place, size)
         # the first match, and any whose gap before it is at an ellipsis, towards the match after
@@ -1245,7 +1320,7 @@ class QuoteChecker:
                 latest -= 1
                 if j > latest:
                     first = lo
-            place = self._occurrence(keys[i : i + size], first, latest, True, written(i, j, size))
+            place = self._placed(keys, texts, i, j, size, first, latest, True, written)
             if place is not None:
                 blocks[at] = (i, place, size)
         return blocks
@@ -1271,7 +1346,7 @@ class QuoteChecker:
         relative = [(i, j - start, size) for i, j, size in blocks]
         if marks:
             relative = _slide_to_marks(relative, self._keys[start:end], marks)
-        opcodes = _opcodes(len(quote.keys), end - start, relative)
+        opcodes = _split_at_marks(_opcodes(len(quote.keys), end - start, relative), marks)
         matched = sum(words_before[i2] - words_before[i1] for tag, i1, i2, _, _ in opcodes if tag == "equal")
         quote_words = words_before[-1]
         passage_words = self._word_before[end] - self._word_before[start]
