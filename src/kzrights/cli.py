@@ -70,10 +70,24 @@ def _json(data: Any, indent: int | None = 2) -> str:
 
 
 def _emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
+    """Print ``data`` as JSON under ``--json``, else ``human()``.
+
+    ``data`` may be a `_Lazy`: it is then computed only on the ``--json``
+    path, so that a human answer never imports the converter (cattrs).
+    """
     if getattr(args, "json", False):
-        print(_json(data))
+        print(_json(data.compute() if isinstance(data, _Lazy) else data))
     else:
         print(human())
+
+
+class _Lazy:
+    """JSON data for `_emit` computed only when it is printed."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute = compute
 
 
 def _load(args: argparse.Namespace) -> Report:
@@ -98,7 +112,7 @@ def _recommendations(args: argparse.Namespace) -> None:
 
     report = _load(args)
     meta = report.metadata
-    data = [_record_json(r) for r in report.recommendations]
+    data = _Lazy(lambda: [_record_json(r) for r in report.recommendations])
 
     def human() -> str:
         lines = [meta.title, f"{', '.join(meta.authors)}, {meta.publisher}, {meta.published:%d %B %Y} "
@@ -197,7 +211,7 @@ def _show(args: argparse.Namespace) -> None:
                 lines += ["", _wrap(", ".join(values), "  ", f"{label.replace('_', ' ')}: ")]
         return "\n".join([*lines, *_sdg_lines(report, record)])
 
-    _emit(args, _record_json(record), human)
+    _emit(args, _Lazy(lambda: _record_json(record)), human)
 
 
 def _clipped(text: str, width: int) -> str:
@@ -547,10 +561,12 @@ def _annotate(args: argparse.Namespace) -> None:
 
     out = sys.stdout
     as_json = getattr(args, "json", False)
-    from ._converter import unstructure_hook
-    from .records import Mention
+    plain: Callable[[Mention], dict[str, Any]] | None = None
+    if as_json:
+        from . import records
+        from ._converter import unstructure_hook  # only here: cattrs is for --json alone
 
-    plain = unstructure_hook(Mention)  # the converter's own function, called once per mention
+        plain = unstructure_hook(records.Mention)  # the converter's own function, called once per mention
     ascii_only = not _carries_unicode(out)
     count = 0
     try:
@@ -559,7 +575,7 @@ def _annotate(args: argparse.Namespace) -> None:
             _decoded(reading, name), args.data_version, unambiguous_only=unambiguous_only
         )
         for base, mentions in stream:
-            if as_json:
+            if plain is not None:
                 lines = [_mention_json(plain(m), base, ascii_only) for m in mentions]
                 if lines:
                     out.write(("[\n" if not count else ",\n") + ",\n".join(lines))
