@@ -1169,7 +1169,12 @@ def _parser() -> argparse.ArgumentParser:
         _mcp,
         "serve the release to an AI assistant over stdio (Model Context Protocol; needs kzrights[mcp])",
     )
-    add("verify", _verify, "re-hash the installed data releases against their manifests (all by default)")
+    add(
+        "verify",
+        _verify,
+        "re-hash the installed data releases against their manifests, and check their derived "
+        "files' content (all by default)",
+    )
     diff = add("diff", _diff, "what changed between two data releases", data=False)
     diff.add_argument("old")
     diff.add_argument("new")
