@@ -49,8 +49,14 @@ def _swap_postings(payload: Any) -> Any:
 
 
 def _name_to_other_entity(payload: Any) -> Any:
-    """Plausible and wrong: the name key "hug" given to Nazarbayev."""
-    return {**payload, "names": {**payload["names"], "hug": "entities.nursultan-nazarbayev"}}
+    """Plausible and wrong: the name keys of Bokayev given to Nazarbayev."""
+    names = payload["names"]
+    return {
+        **payload,
+        "names": {
+            k: "entities.nursultan-nazarbayev" if v == "entities.max-bokayev" else v for k, v in names.items()
+        },
+    }
 
 
 def _russian_alias(payload: Any) -> Any:
@@ -92,8 +98,8 @@ def test_a_consistent_rewrite_is_used_by_load_and_caught_by_verify(case, data):
     # the fault is real: the loaded report answers from the rewritten file
     if name == "forms.json":
         assert report.get("entities.galiya-azhenova").forms != right.get("entities.galiya-azhenova").forms
-    elif case.endswith("names"):
-        assert report.entity("Hug").id != right.entity("Hug").id
+    elif case.endswith("names"):  # search's entity filter reads the names
+        assert [h.record.id for h in report.search("Bokaev")] != [h.record.id for h in right.search("Bokaev")]
     else:
         assert [h.record.id for h in report.search("protest")] != [
             h.record.id for h in right.search("protest")
