@@ -383,8 +383,86 @@ def _separators(version: str | None) -> re.Pattern[str]:
     return re.compile("(?s:.*)([" + re.escape("".join(safe)) + "])" if safe else "(?!)")
 
 
+def _word_key(word: str) -> str:
+    """A word as `_continuing_words` compares it: case, marks, invisibles, apostrophes and dashes folded."""
+    from . import _chars
+
+    plain = _chars.strip_diacritics(_chars.canonical(_chars.strip_invisible(word).casefold()))
+    return _chars.fold_apostrophes(plain).translate({ord(dash): "-" for dash in _chars.DASHES})
+
+
+def _continuing_words(version: str | None) -> frozenset[str]:
+    """The words after which a name can go on across whitespace, of a release's registry (see `_word_key`).
+
+    Every word of every form but its last (a given name, "Kassym-Jomart"
+    of "Kassym-Jomart Tokayev"), and every title: a whitespace run after
+    any other word is spanned by no name, however long it is.
+    """
+    from .releases import load
+
+    report = load(version)
+    words = {
+        _word_key(word)
+        for entity in report.entities
+        for form in (*(f.text for f in entity.forms), entity.name, *entity.aliases)
+        for word in form.split()[:-1]
+    }
+    for rules in report.linking:
+        words.update(_word_key(title) for title in rules.titles)
+    words.discard("")
+    return frozenset(words)
+
+
+def _is_gap(char: str) -> bool:
+    from ._chars import INVISIBLE
+
+    return char.isspace() or char in INVISIBLE
+
+
+def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
+    """The last cut in a run of whitespace and invisible characters that no name spans; 0 if none.
+
+    A name goes on across such a run only after one of its own words
+    (`_continuing_words`): after any other word, or at the start of the
+    text, a run, however long, ends every name before it.  The cut is just
+    before the run's last whitespace character (or, in a run at the start
+    of the text, before its last character), so that what follows it
+    starts with whitespace (or, invisible characters aside, at the text's
+    start), as in the whole text.  Invisible characters with no whitespace
+    around them join the words on either side, so they are no cut.
+    """
+    cut = end
+    while cut > 0:
+        while cut > 0 and not _is_gap(text[cut - 1]):
+            cut -= 1
+        run_end = cut
+        while cut > 0 and _is_gap(text[cut - 1]):
+            cut -= 1
+        if run_end == 0:
+            return 0
+        start = cut
+        while start > 0 and not _is_gap(text[start - 1]):
+            start -= 1
+        word = _word_key(text[start:cut])
+        if word and any(
+            word == w or (word.endswith(w) and not word[-len(w) - 1].isalnum()) for w in continuing
+        ):
+            continue  # a name may go on across this run
+        # the rest starts with a whitespace character: a name after it starts as in the whole text
+        last_space = next((i for i in range(run_end - 1, cut - 1, -1) if text[i].isspace()), None)
+        if last_space:
+            return last_space
+        if cut == 0 and run_end - 1 > 0:
+            return run_end - 1
+    return 0
+
+
 def _settled(
-    text: str, mentions: Sequence[Mention], longest: int, separators: re.Pattern[str] | None = None
+    text: str,
+    mentions: Sequence[Mention],
+    longest: int,
+    separators: re.Pattern[str] | None = None,
+    continuing: frozenset[str] | None = None,
 ) -> int:
     """Where ``text`` can be cut with every mention before the cut final; 0 if nowhere yet.
 
@@ -394,14 +472,17 @@ def _settled(
     the last whitespace before that point that no such mention spans, so the
     rest of the text starts at a word boundary, as it does in the whole.
     Failing that, the cut is just before the last of ``separators`` (see
-    `_separators`) before that point, which no name can span.
+    `_separators`) before that point, which no name can span.  When the
+    text ends in fewer non-space characters than that (long runs of
+    whitespace), the cut is inside the last whitespace run that no name
+    can span (see `_space_cut`, given the ``continuing`` words).
     """
     position, seen = len(text), 0
     while position > 0 and seen <= longest:
         position -= 1
         seen += not text[position].isspace()
     if seen <= longest:
-        return 0
+        return _space_cut(text, len(text), continuing) if continuing is not None else 0
     from bisect import bisect_left
 
     starts = [m.start for m in mentions]
@@ -416,11 +497,12 @@ def _settled(
         if last < 0 or mentions[last].end <= cut:
             return cut
         cut = mentions[last].start
-    if separators is None:
-        return 0
-    # no whitespace to cut at: the last separator before position, which no mention contains
-    found = separators.match(text, 0, position)
-    return found.start(1) if found is not None else 0
+    if separators is not None:
+        # no whitespace to cut at: the last separator before position, which no mention contains
+        found = separators.match(text, 0, position)
+        if found is not None:
+            return found.start(1)
+    return _space_cut(text, len(text), continuing) if continuing is not None else 0
 
 
 # The most text held whole so that a form needing evidence ("Parliament",
@@ -460,6 +542,7 @@ def _stream_mentions(
     engine = Linker.from_release(version)._engine
     longest = _longest_name(version)
     separators = _separators(version)
+    continuing = _continuing_words(version)
     pending, base, wait_for = "", 0, 0
     whole: list[str] | None = []  # the text so far, while it is within _WHOLE_TEXT
     held = 0  # the characters in ``whole``
@@ -501,12 +584,13 @@ def _stream_mentions(
             if needs_evidence and whole is not None and not unambiguous_only:
                 holding = True
                 continue
-            cut = _settled(pending, mentions, longest, separators)
+            cut = _settled(pending, mentions, longest, separators, continuing)
             if not cut:
                 if len(pending) > _LONGEST_RUN:
                     raise _CliError(
                         f"cannot stream this text: {len(pending):,} characters from offset {base:,} "
-                        "hold no whitespace and no punctuation at which a name cannot go on"
+                        "hold no place to cut the text that no name can span (whitespace after a word "
+                        "that ends every name, or punctuation that no name contains)"
                     )
                 # nowhere to cut yet (too short): try again once it has doubled
                 wait_for = min(2 * len(pending), _LONGEST_RUN + 1)
