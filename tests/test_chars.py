@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights import _chars
+from kzrights._linking import is_essay
 
 REPORT = kzrights.load("1.1.0")
-NAMES = sorted({form for e in REPORT.entities for form in (e.name, *e.aliases)})
+# an essay is never linked by its name, so entity() finds it by id only
+NAMES = sorted({form for e in REPORT.entities if not is_essay(e) for form in (e.name, *e.aliases)})
 FILLERS = ["and", "the", "met", "in", "said", "x", "Astana", "of", "(", ")", ",", "."]
 JUNK = ["İ", "🙂", "\ud800", "\u200b", "\u00ad", "\u200f", "İSTANBUL", "e\u0301"]
 INVISIBLE = ["\u200b", "\u00ad", "\u200e", "\u200f", "\u2060", "\ufeff", "\u202c"]

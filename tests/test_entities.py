@@ -188,3 +188,49 @@ def test_no_mention_inside_a_web_address(r11):
             end = start + len(url)
             inside = [m for m in r11.mentions if m.record_id == footnote.id and start <= m.start < end]
             assert inside == [], (footnote.id, [m.text for m in inside])
+
+
+# names as users type them: every registry form, with its case, punctuation and spaces damaged
+_NEWEST = kzrights.load()
+_FORMS = sorted({form.text for e in _NEWEST.entities for form in e.forms})
+_DAMAGE = st.sampled_from([" ", "  ", "\n", "\t", ",", ", ", ".", "-", "\u200b", "\u00ad", "'", ""])
+
+
+@st.composite
+def _damaged_names(draw: st.DrawFn) -> str:
+    """A registry form, each gap between its words replaced by a random one, in a random case."""
+    words = draw(st.sampled_from(_FORMS)).split(" ")
+    name = words[0] + "".join(draw(_DAMAGE) + word for word in words[1:])
+    case = draw(st.sampled_from([str, str.lower, str.upper, str.title, str.swapcase]))
+    edges = st.sampled_from(["", " ", "\n", "\u200f"])
+    return draw(edges) + case(name) + draw(edges)
+
+
+@given(_damaged_names(), st.booleans())
+def test_entity_answers_what_annotate_links_whole(name, unambiguous_only):
+    """entity(s) raises a kzrights error, or gives the entity annotate(s) links as one mention covering s."""
+    try:
+        found = _NEWEST.entity(name, unambiguous_only=unambiguous_only)
+    except (kzrights.UnknownIdError, kzrights.AmbiguousNameError):
+        return
+    if f"entities.{name}" == found.id:  # an id without its prefix, not a name
+        return
+    core = name.strip().strip("\u200f").strip()
+    start = name.index(core)
+    mentions = kzrights.annotate(name, unambiguous_only=unambiguous_only)
+    assert [(m.start, m.end, m.entity_id) for m in mentions] == [(start, start + len(core), found.id)]
+
+
+@pytest.mark.parametrize(
+    ("name", "linked"),
+    [
+        ("Maks, Bokaev", "Bokaev"),
+        ("Kassym-Jomart\nTokaev", "Tokaev"),
+        ("Amangeldy Shormanbayeva", "Shormanbayeva"),
+    ],
+)
+def test_entity_refuses_what_annotate_links_only_in_part(name, linked):
+    """The tester's names (issue 14): annotate links only part of each, so entity() raises."""
+    assert [m.text for m in kzrights.annotate(name)] == [linked]
+    with pytest.raises(UnknownIdError):
+        _NEWEST.entity(name)

@@ -34,7 +34,8 @@ def test_verify_checks_every_file():
     for version in kzrights.versions():
         checked = kzrights.verify(version)
         assert checked[0] == f"releases/{version}/manifest.json"
-        assert {c.rsplit("/", 1)[1] for c in checked} == {"manifest.json", "report.json", "source.txt"}
+        assert {c.rsplit("/", 1)[1] for c in checked[:3]} == {"manifest.json", "report.json", "source.txt"}
+        assert checked[3:] == (f"derived/{version}/forms.json", f"derived/{version}/search.json")
     assert kzrights.verify() == kzrights.verify(kzrights.DATA_VERSION)
     with pytest.raises(UnknownVersionError):
         kzrights.verify("0.0.1")

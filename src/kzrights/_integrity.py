@@ -57,7 +57,7 @@ from .records import (
 if typing.TYPE_CHECKING:
     from ._converter import ReleaseDocument
 
-__all__ = ["OTHER_REFERENCES", "TARGETS", "check_release", "reference_fields"]
+__all__ = ["OTHER_REFERENCES", "TARGETS", "check_derived", "check_release", "reference_fields"]
 
 _TEXT = (Paragraph, Item, Recommendation, Footnote)
 
@@ -422,3 +422,35 @@ def _check_both_ends(document: ReleaseDocument, index: dict[str, Any]) -> None:
     for position, footnote in enumerate(document.footnotes):
         if set(footnote.cited_by) != citing.get(footnote.id, set()):
             raise _Problem(f"$.footnotes[{position}].cited_by: is not the records whose markers cite it")
+
+
+def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> None:
+    """Check a derived file's payload against the data computed from its release.
+
+    The loader trusts a derived file whose header matches its release (see
+    `kzrights.releases.ReleaseStore.derived`); `kzrights.verify` also checks
+    its content with this, so a payload rewritten with a consistent sha256
+    is caught.
+
+    Args:
+        payload: The file's payload (the bytes after its header line), JSON.
+        expected: The payload computed in memory from the release, JSON-ready.
+        version: The release's version.
+        file: The derived file, relative to the data folder.
+
+    Raises:
+        DataIntegrityError: If the payload is not JSON or differs from ``expected``.
+    """
+    import json
+
+    try:
+        found = json.loads(payload)
+    except (ValueError, RecursionError):
+        raise DataIntegrityError(version, file, "payload is not JSON") from None
+    if found != expected:
+        raise DataIntegrityError(
+            version,
+            file,
+            "payload differs from what the release gives "
+            "(its header matches, its content does not; rebuild it with python -m kzrights_build)",
+        )

@@ -70,10 +70,24 @@ def _json(data: Any, indent: int | None = 2) -> str:
 
 
 def _emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
+    """Print ``data`` as JSON under ``--json``, else ``human()``.
+
+    ``data`` may be a `_Lazy`: it is then computed only on the ``--json``
+    path, so that a human answer never imports the converter (cattrs).
+    """
     if getattr(args, "json", False):
-        print(_json(data))
+        print(_json(data.compute() if isinstance(data, _Lazy) else data))
     else:
         print(human())
+
+
+class _Lazy:
+    """JSON data for `_emit` computed only when it is printed."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute = compute
 
 
 def _load(args: argparse.Namespace) -> Report:
@@ -98,7 +112,7 @@ def _recommendations(args: argparse.Namespace) -> None:
 
     report = _load(args)
     meta = report.metadata
-    data = [_record_json(r) for r in report.recommendations]
+    data = _Lazy(lambda: [_record_json(r) for r in report.recommendations])
 
     def human() -> str:
         lines = [meta.title, f"{', '.join(meta.authors)}, {meta.publisher}, {meta.published:%d %B %Y} "
@@ -197,7 +211,7 @@ def _show(args: argparse.Namespace) -> None:
                 lines += ["", _wrap(", ".join(values), "  ", f"{label.replace('_', ' ')}: ")]
         return "\n".join([*lines, *_sdg_lines(report, record)])
 
-    _emit(args, _record_json(record), human)
+    _emit(args, _Lazy(lambda: _record_json(record)), human)
 
 
 def _clipped(text: str, width: int) -> str:
@@ -369,8 +383,86 @@ def _separators(version: str | None) -> re.Pattern[str]:
     return re.compile("(?s:.*)([" + re.escape("".join(safe)) + "])" if safe else "(?!)")
 
 
+def _word_key(word: str) -> str:
+    """A word as `_continuing_words` compares it: case, marks, invisibles, apostrophes and dashes folded."""
+    from . import _chars
+
+    plain = _chars.strip_diacritics(_chars.canonical(_chars.strip_invisible(word).casefold()))
+    return _chars.fold_apostrophes(plain).translate({ord(dash): "-" for dash in _chars.DASHES})
+
+
+def _continuing_words(version: str | None) -> frozenset[str]:
+    """The words after which a name can go on across whitespace, of a release's registry (see `_word_key`).
+
+    Every word of every form but its last (a given name, "Kassym-Jomart"
+    of "Kassym-Jomart Tokayev"), and every title: a whitespace run after
+    any other word is spanned by no name, however long it is.
+    """
+    from .releases import load
+
+    report = load(version)
+    words = {
+        _word_key(word)
+        for entity in report.entities
+        for form in (*(f.text for f in entity.forms), entity.name, *entity.aliases)
+        for word in form.split()[:-1]
+    }
+    for rules in report.linking:
+        words.update(_word_key(title) for title in rules.titles)
+    words.discard("")
+    return frozenset(words)
+
+
+def _is_gap(char: str) -> bool:
+    from ._chars import INVISIBLE
+
+    return char.isspace() or char in INVISIBLE
+
+
+def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
+    """The last cut in a run of whitespace and invisible characters that no name spans; 0 if none.
+
+    A name goes on across such a run only after one of its own words
+    (`_continuing_words`): after any other word, or at the start of the
+    text, a run, however long, ends every name before it.  The cut is just
+    before the run's last whitespace character (or, in a run at the start
+    of the text, before its last character), so that what follows it
+    starts with whitespace (or, invisible characters aside, at the text's
+    start), as in the whole text.  Invisible characters with no whitespace
+    around them join the words on either side, so they are no cut.
+    """
+    cut = end
+    while cut > 0:
+        while cut > 0 and not _is_gap(text[cut - 1]):
+            cut -= 1
+        run_end = cut
+        while cut > 0 and _is_gap(text[cut - 1]):
+            cut -= 1
+        if run_end == 0:
+            return 0
+        start = cut
+        while start > 0 and not _is_gap(text[start - 1]):
+            start -= 1
+        word = _word_key(text[start:cut])
+        if word and any(
+            word == w or (word.endswith(w) and not word[-len(w) - 1].isalnum()) for w in continuing
+        ):
+            continue  # a name may go on across this run
+        # the rest starts with a whitespace character: a name after it starts as in the whole text
+        last_space = next((i for i in range(run_end - 1, cut - 1, -1) if text[i].isspace()), None)
+        if last_space:
+            return last_space
+        if cut == 0 and run_end - 1 > 0:
+            return run_end - 1
+    return 0
+
+
 def _settled(
-    text: str, mentions: Sequence[Mention], longest: int, separators: re.Pattern[str] | None = None
+    text: str,
+    mentions: Sequence[Mention],
+    longest: int,
+    separators: re.Pattern[str] | None = None,
+    continuing: frozenset[str] | None = None,
 ) -> int:
     """Where ``text`` can be cut with every mention before the cut final; 0 if nowhere yet.
 
@@ -380,14 +472,17 @@ def _settled(
     the last whitespace before that point that no such mention spans, so the
     rest of the text starts at a word boundary, as it does in the whole.
     Failing that, the cut is just before the last of ``separators`` (see
-    `_separators`) before that point, which no name can span.
+    `_separators`) before that point, which no name can span.  When the
+    text ends in fewer non-space characters than that (long runs of
+    whitespace), the cut is inside the last whitespace run that no name
+    can span (see `_space_cut`, given the ``continuing`` words).
     """
     position, seen = len(text), 0
     while position > 0 and seen <= longest:
         position -= 1
         seen += not text[position].isspace()
     if seen <= longest:
-        return 0
+        return _space_cut(text, len(text), continuing) if continuing is not None else 0
     from bisect import bisect_left
 
     starts = [m.start for m in mentions]
@@ -402,11 +497,12 @@ def _settled(
         if last < 0 or mentions[last].end <= cut:
             return cut
         cut = mentions[last].start
-    if separators is None:
-        return 0
-    # no whitespace to cut at: the last separator before position, which no mention contains
-    found = separators.match(text, 0, position)
-    return found.start(1) if found is not None else 0
+    if separators is not None:
+        # no whitespace to cut at: the last separator before position, which no mention contains
+        found = separators.match(text, 0, position)
+        if found is not None:
+            return found.start(1)
+    return _space_cut(text, len(text), continuing) if continuing is not None else 0
 
 
 # The most text held whole so that a form needing evidence ("Parliament",
@@ -446,6 +542,7 @@ def _stream_mentions(
     engine = Linker.from_release(version)._engine
     longest = _longest_name(version)
     separators = _separators(version)
+    continuing = _continuing_words(version)
     pending, base, wait_for = "", 0, 0
     whole: list[str] | None = []  # the text so far, while it is within _WHOLE_TEXT
     held = 0  # the characters in ``whole``
@@ -487,12 +584,13 @@ def _stream_mentions(
             if needs_evidence and whole is not None and not unambiguous_only:
                 holding = True
                 continue
-            cut = _settled(pending, mentions, longest, separators)
+            cut = _settled(pending, mentions, longest, separators, continuing)
             if not cut:
                 if len(pending) > _LONGEST_RUN:
                     raise _CliError(
                         f"cannot stream this text: {len(pending):,} characters from offset {base:,} "
-                        "hold no whitespace and no punctuation at which a name cannot go on"
+                        "hold no place to cut the text that no name can span (whitespace after a word "
+                        "that ends every name, or punctuation that no name contains)"
                     )
                 # nowhere to cut yet (too short): try again once it has doubled
                 wait_for = min(2 * len(pending), _LONGEST_RUN + 1)
@@ -547,10 +645,12 @@ def _annotate(args: argparse.Namespace) -> None:
 
     out = sys.stdout
     as_json = getattr(args, "json", False)
-    from ._converter import unstructure_hook
-    from .records import Mention
+    plain: Callable[[Mention], dict[str, Any]] | None = None
+    if as_json:
+        from . import records
+        from ._converter import unstructure_hook  # only here: cattrs is for --json alone
 
-    plain = unstructure_hook(Mention)  # the converter's own function, called once per mention
+        plain = unstructure_hook(records.Mention)  # the converter's own function, called once per mention
     ascii_only = not _carries_unicode(out)
     count = 0
     try:
@@ -559,7 +659,7 @@ def _annotate(args: argparse.Namespace) -> None:
             _decoded(reading, name), args.data_version, unambiguous_only=unambiguous_only
         )
         for base, mentions in stream:
-            if as_json:
+            if plain is not None:
                 lines = [_mention_json(plain(m), base, ascii_only) for m in mentions]
                 if lines:
                     out.write(("[\n" if not count else ",\n") + ",\n".join(lines))
@@ -1153,7 +1253,12 @@ def _parser() -> argparse.ArgumentParser:
         _mcp,
         "serve the release to an AI assistant over stdio (Model Context Protocol; needs kzrights[mcp])",
     )
-    add("verify", _verify, "re-hash the installed data releases against their manifests (all by default)")
+    add(
+        "verify",
+        _verify,
+        "re-hash the installed data releases against their manifests, and check their derived "
+        "files' content (all by default)",
+    )
     diff = add("diff", _diff, "what changed between two data releases", data=False)
     diff.add_argument("old")
     diff.add_argument("new")

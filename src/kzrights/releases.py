@@ -23,11 +23,20 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ._compat import json_loads, sha256_hex
-from ._layout import DERIVED_FOLDER, DOCUMENT_FILE, FORMS_FILE, INDEX_FILE, MANIFEST_FILE, SOURCE_FILE
+from ._layout import (
+    DERIVED_FOLDER,
+    DOCUMENT_FILE,
+    FORMS_FILE,
+    INDEX_FILE,
+    MANIFEST_FILE,
+    SEARCH_FILE,
+    SOURCE_FILE,
+)
 from ._locking import FIRST_USE
 from .errors import DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Protocol
 
     from ._converter import ReleaseDocument
@@ -331,14 +340,68 @@ class ReleaseStore:
         return report
 
     def verify(self, version: str | None = None) -> tuple[str, ...]:
-        """Re-read a release and check it as `load` does; return the files checked.
+        """Re-read a release and check it as `load` does, and its derived files' content; return the files.
 
         Raises:
             DataIntegrityError: Naming the first file that does not match.
         """
         entry = self._index()[self.resolve(version)]
-        _, _, names = self._checked_release(entry)
-        return (f"{entry.directory}/{MANIFEST_FILE}", *(f"{entry.directory}/{name}" for name in names))
+        raw: list[Any] = []  # report.json as parsed JSON, for the derived forms' check
+        document, source_text, names = self._checked_release(entry, trust_derived=False, parsed=raw)
+        derived = self._checked_derived(entry, document, source_text, raw[0])
+        return (
+            f"{entry.directory}/{MANIFEST_FILE}",
+            *(f"{entry.directory}/{name}" for name in names),
+            *derived,
+        )
+
+    def _checked_derived(
+        self, entry: _Entry, document: ReleaseDocument, source_text: str, data: Any
+    ) -> tuple[str, ...]:
+        """Check the content of the derived files `load` would use; return the ones checked.
+
+        `derived` trusts a file whose header matches its release; this
+        computes its payload again from the release itself, as the runtime
+        does when the file is absent, and compares (a file rewritten with
+        wrong values and a recomputed sha256 passes the header, not this).
+        A file `derived` does not hand over is not used, so not checked.
+
+        Args:
+            entry: The release, as the index lists it.
+            document: Its records, structured without any derived file.
+            source_text: Its source text.
+            data: Its ``report.json``, as parsed JSON.
+
+        Raises:
+            DataIntegrityError: Naming the derived file whose payload differs.
+        """
+        from ._converter import FORMS_FORMAT, forms_payload
+        from ._integrity import check_derived
+        from .report import to_report
+        from .search import _derived
+
+        version = entry.version
+
+        def search_data() -> Any:
+            # a report with no derived reader: the search data is computed in memory
+            return _derived.derive(to_report(document, version=version, source_text=source_text))
+
+        def forms() -> Any:
+            return forms_payload(data)
+
+        checked = []
+        computations: tuple[tuple[str, int, Callable[[], Any]], ...] = (
+            (FORMS_FILE, FORMS_FORMAT, forms),
+            (SEARCH_FILE, _derived.FORMAT, search_data),
+        )
+        for name, format, compute in computations:
+            payload = self.derived(entry, name, format)
+            if payload is None:
+                continue
+            where = f"{DERIVED_FOLDER}/{version}/{name}"
+            check_derived(payload, compute(), version=version, file=where)
+            checked.append(where)
+        return tuple(checked)
 
     def _checked_files(self, entry: _Entry) -> dict[str, tuple[bytes, str]]:
         """Read the files a release's manifest lists; return each one's bytes and sha256."""
@@ -435,8 +498,14 @@ class ReleaseStore:
         }
         return payload if fields == expected else None
 
-    def _checked_release(self, entry: _Entry) -> tuple[ReleaseDocument, str, tuple[str, ...]]:
+    def _checked_release(
+        self, entry: _Entry, *, trust_derived: bool = True, parsed: list[Any] | None = None
+    ) -> tuple[ReleaseDocument, str, tuple[str, ...]]:
         """Read a release and check all of it; return its document, its source text and its files.
+
+        With ``trust_derived=False`` the entities' default forms are derived
+        in memory, not read from the release's derived forms file; ``parsed``,
+        if given, receives ``report.json`` as parsed JSON.
 
         `load` and `verify` both run this, so that a release
         verifies exactly when it loads.  The checks, in order: each file's
@@ -454,12 +523,15 @@ class ReleaseStore:
         version = entry.version
         contents = self._checked_files(entry)
         document_name = f"{entry.directory}/{DOCUMENT_FILE}"
+        data = _parse_json(contents[DOCUMENT_FILE][0], version, document_name)
+        if parsed is not None:
+            parsed.append(data)
         document = structure_document(
-            _parse_json(contents[DOCUMENT_FILE][0], version, document_name),
+            data,
             version=version,
             file=document_name,
             # the default forms of entities stored without any, as the build derived them
-            derived_forms=lambda: self.derived(entry, FORMS_FILE, FORMS_FORMAT),
+            derived_forms=(lambda: self.derived(entry, FORMS_FILE, FORMS_FORMAT)) if trust_derived else None,
         )
         source_bytes, source_sha256 = contents[SOURCE_FILE]
         if source_sha256 != document.metadata.source_sha256:
@@ -558,21 +630,30 @@ def verify(version: str | None = None) -> tuple[str, ...]:
     first use only; ``verify`` reads the files again, so it also catches a
     file changed after loading.  ``docs/versioning.md`` lists the checks.
 
+    ``verify`` also checks the content of the release's derived files
+    (``derived/<version>/search.json`` and ``forms.json``), which `load`
+    trusts on their header alone: each one that `load` would use is
+    computed again from the release and compared with the file.
+
     Examples:
         >>> import kzrights
-        >>> kzrights.verify("1.0.0")
+        >>> kzrights.verify("1.0.0")[:3]
         ('releases/1.0.0/manifest.json', 'releases/1.0.0/report.json', 'releases/1.0.0/source.txt')
+        >>> kzrights.verify("1.0.0")[3:]
+        ('derived/1.0.0/forms.json', 'derived/1.0.0/search.json')
 
     Args:
         version: The release to check (default: the newest).
 
     Returns:
-        The files checked, relative to the package's data folder.
+        The files checked, relative to the package's data folder: the
+        manifest, the files it lists, then the derived files checked.
 
     Raises:
         TypeError: If ``version`` is neither a str nor None.
         UnknownVersionError: If no shipped release has this version.
         DataIntegrityError: Naming the first file that fails a check, and
-            what is wrong with it (the JSON path, for a record).
+            what is wrong with it (the JSON path, for a record; "payload
+            differs from what the release gives" for a derived file).
     """
     return _default_store().verify(version)

@@ -36,6 +36,7 @@ from .records import (
 
 if TYPE_CHECKING:
     from ._document import ReleaseDocument
+    from ._linking import Engine
     from ._provenance import SourceMap
     from .search.index import Hit
     from .search.locate import Location, Locator
@@ -385,17 +386,22 @@ class Report(_Record):
         raise UnknownIdError(f"footnotes.{number}", [f.id for f in self.footnotes])
 
     def entity(self, name: str, *, unambiguous_only: bool = False) -> Entity:
-        """Return the entity with this id, name, alias or (from release 1.2.0) inflected form.
+        """Return the entity with this id (``entities.`` may be left out), or the one `annotate` links it to.
 
-        The look-up tolerates case, diacritics, Cyrillic and the common
-        transliteration variants of Kazakh and Russian names, any apostrophe,
-        invisible characters, and any Unicode normal form.  It applies the
-        linking rules that a look-up can apply without a text around the
-        name (see [`Linker`][kzrights.linker.Linker]): a form that several
-        entities share is never given to one of them by accident, and with
-        ``unambiguous_only`` a form that needs context ("Parliament",
-        "Hug") is refused too, as ``annotate(..., unambiguous_only=True)``
-        would not link it.
+        A name is looked up as [`annotate`][kzrights.annotation.annotate]
+        would link it in a text holding the name alone, by the same engine
+        and rules (see [`Linker`][kzrights.linker.Linker]): the entity is
+        returned only when annotating ``name`` gives one mention covering
+        the whole name (whitespace and invisible characters around it
+        aside).  So the look-up takes what annotate takes (any apostrophe
+        or dash, invisible characters, any Unicode normal form, Cyrillic and
+        the registered transliterations, from release 1.2.0 the Russian and
+        Kazakh case forms, a name of several words in any case) and nothing
+        more: a single word in lower case ("tokayev"), a name broken by
+        punctuation ("Maks, Bokaev"), a given name before another person's
+        surname, or an essay's name ("Essay by ...": an essay is found by
+        its id) is not a name annotate links, and raises.  With ``unambiguous_only`` the name is linked as
+        ``annotate(..., unambiguous_only=True)`` would link it.
 
         Examples:
             >>> import kzrights
@@ -414,11 +420,13 @@ class Report(_Record):
             TypeError: If ``name`` is not a string.
             InputTooLongError: If ``name`` is longer than
                 `MAX_NAME_LENGTH` (1,000) characters.
-            UnknownIdError: If no entity has this name; the error names the
-                closest ones.
-            AmbiguousNameError: If several entities have this form (a
-                generated inflected form that is another entity's name), or,
-                with ``unambiguous_only``, if its every form needs context.
+            UnknownIdError: If annotating the name alone links no entity to
+                the whole of it; the error names the closest names.
+            AmbiguousNameError: If it is not linked because it needs evidence
+                a name alone cannot give: a form of several entities (a
+                generated inflected form that is another entity's name), or
+                a form that links only with context ("Parliament", "Hug";
+                the error's ``reason`` says which).
         """
         if type(name) is not str:
             # a str subclass's own __len__ is never trusted; imported here, since a
@@ -429,39 +437,74 @@ class Report(_Record):
         if len(name) > MAX_NAME_LENGTH:
             raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
         found = self._index.get(name)
+        if not isinstance(found, Entity):
+            found = self._index.get(f"entities.{name}")  # an id without its prefix, exactly
         if isinstance(found, Entity):
             return found
         _import_tools()
-        names = self._name_index()
+        from ._chars import INVISIBLE
+
+        # the name itself: whitespace and invisible characters around it are not part of it
+        first, last = 0, len(name)
+        while first < last and (name[first].isspace() or name[first] in INVISIBLE):
+            first += 1
+        while last > first and (name[last - 1].isspace() or name[last - 1] in INVISIBLE):
+            last -= 1
+        if first < last and self.entities:
+            # what annotate() links in the name alone, by the same engine and rules
+            mentions = self._linking_engine().link(name, unambiguous_only=unambiguous_only)
+            if len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (first, last):
+                linked = self._index.get(mentions[0].entity_id)
+                if isinstance(linked, Entity):
+                    return linked
+        raise self._not_linked(name, unambiguous_only=unambiguous_only)
+
+    def _linking_engine(self) -> Engine:
+        """The linking engine of this report's registry and rules, built on first use."""
+
+        def build(report: Report) -> Engine:
+            from ._linking import Engine
+
+            return Engine(report.entities, report.linking[0] if report.linking else None)
+
+        engine: Engine = self._cached("linking engine", build)
+        return engine
+
+    def _not_linked(self, name: str, *, unambiguous_only: bool) -> LookupError:
+        """The error `entity` raises for a name annotate would not link whole: why, where it can tell.
+
+        A name whose look-up key (`kzrights._names.name_key`) is a form of
+        several entities is ambiguous; one whose every form so keyed needs
+        evidence (a context form such as "Parliament", a surname that is an
+        English word) is ambiguous for want of a text; any other is unknown.
+        """
         from ._names import name_key
 
-        key = name_key(name)
-        entity = names.get(key) or names.get(name_key(f"entities.{name}"))
-        senses = self._form_index().get(key, ())
-        if entity is None and not senses:
-            # a given name before a surname form of the same person, as annotate takes it
+        senses = self._form_index().get(name_key(name), ())
+        if not senses:
+            # a given name before a surname form of the same person, as annotate reads it
             from ._linking import whole_name_senses
 
             rules = self.linking[0] if self.linking else LinkingRules()
             senses = whole_name_senses(name, self._form_index(), self.entities, rules)
         owners = tuple(dict.fromkeys(owner.id for owner, _ in senses))
         if len(owners) > 1:
-            raise AmbiguousNameError(name, owners, "a form of several entities")
-        if entity is None and senses:
-            entity = senses[0][0]
-        if entity is None:
-            known = [e.name for e in self.entities] + [a for e in self.entities for a in e.aliases]
-            raise UnknownIdError(name, known, what="entity")
-        if unambiguous_only and senses and all(form.ambiguity is not Ambiguity.SAFE for _, form in senses):
+            return AmbiguousNameError(name, owners, "a form of several entities")
+        if senses and all(form.ambiguity is not Ambiguity.SAFE for _, form in senses):
             why = senses[0][1].ambiguity.value
-            raise AmbiguousNameError(
+            return AmbiguousNameError(
                 name,
                 owners,
                 f"a {why} form: it names the entity only where the text points to Kazakhstan"
                 if why == "context"
                 else f"a {why} form: it names the entity only with evidence in a text",
             )
-        return entity
+        from ._linking import is_essay
+
+        # an essay is never linked by its name ("Essay by ..."): suggest its id, which finds it
+        known = [e.id if is_essay(e) else e.name for e in self.entities]
+        known += [a for e in self.entities if not is_essay(e) for a in e.aliases]
+        return UnknownIdError(name, known, what="entity")
 
     def _form_index(self) -> Mapping[str, tuple[tuple[Entity, Alias], ...]]:
         """Every form of every entity by its name key (`Entity.forms`), built on first use."""
