@@ -87,7 +87,7 @@ class InvisibleCharacter(Exception):
 _INVISIBLE = frozenset(_chars.INVISIBLE)
 # after a character before a name that starts no name: was it an invisible one?
 # (a branch of the trie's top node, so no group of its own to enter on every try)
-_AFTER_INVISIBLE = "(?<=[" + re.escape(_chars.INVISIBLE) + "])"
+_AFTER_INVISIBLE = "(?<=[" + _chars.INVISIBLE_CLASS + "])"
 
 
 def _is_multiword(alias: str) -> bool:

@@ -414,9 +414,9 @@ def _continuing_words(version: str | None) -> frozenset[str]:
 
 
 def _is_gap(char: str) -> bool:
-    from ._chars import INVISIBLE
+    from ._chars import is_invisible
 
-    return char.isspace() or char in INVISIBLE
+    return char.isspace() or is_invisible(char)
 
 
 def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:

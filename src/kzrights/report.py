@@ -442,13 +442,13 @@ class Report(_Record):
         if isinstance(found, Entity):
             return found
         _import_tools()
-        from ._chars import INVISIBLE
+        from ._chars import is_invisible
 
         # the name itself: whitespace and invisible characters around it are not part of it
         first, last = 0, len(name)
-        while first < last and (name[first].isspace() or name[first] in INVISIBLE):
+        while first < last and (name[first].isspace() or is_invisible(name[first])):
             first += 1
-        while last > first and (name[last - 1].isspace() or name[last - 1] in INVISIBLE):
+        while last > first and (name[last - 1].isspace() or is_invisible(name[last - 1])):
             last -= 1
         if first < last and self.entities:
             # what annotate() links in the name alone, by the same engine and rules
