@@ -365,3 +365,16 @@ def test_invisible_characters_keep_offsets_into_the_text_as_given():
     assert NEWEST.entity("Toka\u3164yev") == NEWEST.entity("Tokayev")
     place = REPORT.locate("Stop target\U000e0041ing NGOs\ufe0f")
     assert place is not None and place.text == "Stop targeting NGOs"
+
+
+def test_the_invisible_class_of_ranges_is_exactly_the_invisible_set():
+    """`INVISIBLE_CLASS` (ranges, for regular expressions) matches each `INVISIBLE` character, no other."""
+    import re as _re
+
+    from kzrights import _chars
+
+    pattern = _re.compile("[" + _chars.INVISIBLE_CLASS + "]")
+    assert all(pattern.fullmatch(char) for char in _chars.INVISIBLE)
+    others = (chr(code) for code in range(0x110000) if chr(code) not in _chars._INVISIBLE_SET)
+    assert not any(pattern.fullmatch(char) for char in others)
+    assert _chars.INVISIBLE_CLASS.count("-") < 40  # ranges, not 4,174 characters one by one
