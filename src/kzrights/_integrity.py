@@ -441,10 +441,10 @@ def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> 
     Raises:
         DataIntegrityError: If the payload is not JSON or differs from ``expected``.
     """
-    import json
+    from ._compat import json_loads
 
     try:
-        found = json.loads(payload)
+        found = json_loads(payload)
     except (ValueError, RecursionError):
         raise DataIntegrityError(version, file, "payload is not JSON") from None
     if found != expected:

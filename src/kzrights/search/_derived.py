@@ -148,10 +148,10 @@ def _read(report: Report) -> DerivedSearch | bool:
     payload = report._derived_file(SEARCH_FILE, FORMAT)
     if payload is None:
         return False
-    import json
+    from .._compat import json_loads
 
     try:
-        data = json.loads(payload)
+        data = json_loads(payload)
     except ValueError:  # pragma: no cover - the payload's sha256 matched what the builder wrote
         return False
     document_ids = [record.id for record in documents(report)]
