@@ -165,13 +165,28 @@ def test_a_store_reads_any_index_as_it_did_with_json_loads(tmp_path_factory, ind
 
 
 def test_the_first_load_imports_no_json():
-    """Loading every shipped release reads its JSON without importing the json package."""
+    """Loading and verifying every shipped release reads its JSON without importing the json package.
+
+    The child forgets any json module imported before kzrights (CI's coverage
+    hook imports json at start-up in every process) and refuses to import it
+    again until the releases are read, so an import by kzrights fails loudly.
+    """
     code = (
-        "import sys, kzrights\n"
+        "import sys\n"
+        "def is_json(name): return name == 'json' or name.startswith('json.')\n"
+        "saved = {m: sys.modules.pop(m) for m in list(sys.modules) if is_json(m)}\n"
+        "class Refuse:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if is_json(name): raise ImportError('kzrights imported ' + name)\n"
+        "sys.meta_path.insert(0, Refuse())\n"
+        "import kzrights\n"
         "for version in kzrights.versions(): kzrights.load(version); kzrights.verify(version)\n"
-        "print(sorted(m for m in sys.modules if m == 'json' or m.startswith('json.')))"
+        "imported = sorted(m for m in sys.modules if is_json(m))\n"
+        "sys.meta_path.pop(0); sys.modules.update(saved)\n"
+        "print(imported)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"
     assert kzrights.load().version == kzrights.versions()[-1]
 
