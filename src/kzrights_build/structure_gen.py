@@ -1,0 +1,296 @@
+"""Generate ``kzrights/_structure_gen.py``: a release's structure functions, specialised per class.
+
+The loader's exact hooks (`kzrights._converter`) are closures that walk a
+table of fields for every JSON object: for each field they look up its key,
+pick its converter and call it.  The module this writes does the same work
+with the table unrolled, one function per record class of a release document,
+written out from the record classes themselves: the keys read in field order,
+the checks of strings, numbers, enums, spans, dates and lists written inline,
+each default written in place.  It is generated here, once, rather than
+compiled when a release loads (as cattrs does), because compiling it costs
+more than structuring a release; as a module of the package its bytecode is
+cached like any other's.
+
+The generated code takes only what the exact hooks would build the same
+records from.  Anything else (an unknown or missing key, a value of another
+type, a value an enum lacks) raises, and the loader structures the release
+again with the exact hooks, whose errors name the field path.  Two tests keep
+it honest: the committed module is what this generator writes now (so it
+cannot drift from the record classes; ``python -m kzrights_build --check``
+says so too), and on every shipped release it builds the records the exact
+hooks build, types included.
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from kzrights import _converter
+from kzrights._compat import date
+from kzrights._document import ReleaseDocument
+from kzrights.records import Mention, Span
+
+__all__ = ["MODULE_PATH", "generate", "write_module"]
+
+MODULE_PATH = Path("kzrights") / "_structure_gen.py"
+"""Where the generated module goes, relative to the ``src`` folder."""
+
+_HEADER = '''\
+"""The structure functions of a release document, one per record class (generated: do not edit).
+
+Written by ``python -m kzrights_build`` from the record classes
+(``kzrights_build/structure_gen.py`` says how and why); a test fails when this
+file differs from what the generator writes.  `structure_release_document`
+returns the release document that the exact hooks of `kzrights._converter`
+would build from the same JSON, or raises on anything they would not take,
+or would take differently: the loader then structures the JSON again with
+the exact hooks, for their error.
+"""
+
+from typing import Any
+
+from ._compat import date
+from ._document import ReleaseDocument
+from .records import (
+{imports}
+)
+
+__all__ = ["structure_release_document"]
+
+
+class _Unfit(Exception):
+    """JSON the generated functions do not take: the exact hooks decide what it is."""
+
+
+_MISSING: Any = object()
+_INFINITY = float("inf")
+# a Mention is a named tuple: built as its own __new__ builds it, without the Python call
+_new_tuple: Any = tuple.__new__
+_new = object.__new__
+'''
+
+_EXACT = {str: "str", int: "int", bool: "bool"}
+
+
+class _Writer:
+    """Writes the functions of the record classes reachable from a release document."""
+
+    def __init__(self) -> None:
+        self.functions: dict[type, list[str]] = {}
+        self.names: set[str] = set()
+        self.enums: dict[type, str] = {}
+        self.setters: dict[str, str] = {"_span_start": 'Span.__dict__["start"].__set__'}
+        self.setters["_span_end"] = 'Span.__dict__["end"].__set__'
+
+    def function(self, cls: type) -> str:
+        name = f"_{cls.__name__.lower()}"
+        if cls not in self.functions:
+            self.functions[cls] = []  # reserved first: a class may be reached again while it is written
+            self.functions[cls] = self._write(cls, name)
+        return name
+
+    def _name(self, cls: type) -> str:
+        if cls is not ReleaseDocument and cls is not date:
+            self.names.add(cls.__name__)
+        return cls.__name__
+
+    def _members(self, cls: type) -> str:
+        if cls not in self.enums:
+            self.enums[cls] = f"_{cls.__name__.upper()}"
+            self._name(cls)
+        return self.enums[cls]
+
+    def _default(self, value: Any) -> str:
+        if isinstance(value, enum.Enum):
+            return f"{self._name(type(value))}.{value.name}"
+        if value is None or value == () or type(value) in (bool, int, str):
+            return repr(value)
+        raise TypeError(f"no way to write the default {value!r}")  # pragma: no cover - a new kind of default
+
+    def _settable(self, cls: type) -> bool:
+        """Whether a record of ``cls`` can be made by filling its slots, as its ``__init__`` does.
+
+        Only where ``__init__`` does nothing else: it sets every field, from
+        its argument, with no validator, converter or hook of its own to run
+        (`Source` has validators, so it is called).  A `Span`, whose
+        ``__attrs_post_init__`` checks its offsets, is made with that check
+        written inline (`_convert`).
+        """
+        own = ("__attrs_post_init__", "__attrs_pre_init__")
+        return (
+            "__slots__" in cls.__dict__
+            and not any(hasattr(cls, name) for name in own)
+            and all(a.init and a.validator is None and a.converter is None for a in attrs.fields(cls))
+        )
+
+    def _setter(self, cls: type, field: str) -> str:
+        name = f"_{cls.__name__.lower()}_{field}"
+        self.setters[name] = f'{cls.__name__}.__dict__["{field}"].__set__'
+        return name
+
+    def _fields(self, cls: type) -> tuple[list[tuple[str, Any, Any]], bool]:
+        """The (name, type, default) of each field of ``cls``, and whether it is built positionally."""
+        if cls is Mention:
+            defaults = Mention._field_defaults
+            hints = Mention.__annotations__
+            missing = _converter._REQUIRED
+            return [(name, hints[name], defaults.get(name, missing)) for name in Mention._fields], True
+        attributes = _converter._resolved_fields(cls)
+        fields = [
+            (a.name, a.type, _converter._REQUIRED if a.default is attrs.NOTHING else a.default)
+            for a in attributes
+        ]
+        factory: Any = attrs.Factory
+        positional = all(a.init and not a.kw_only and not isinstance(a.default, factory) for a in attributes)
+        return fields, positional
+
+    def _convert(self, kind: Any, var: str, indent: str) -> list[str]:
+        """Lines that check ``var`` (JSON) for ``kind`` and replace it with its value; raise if unfit."""
+        if kind in _EXACT:
+            return [f"{indent}if type({var}) is not {_EXACT[kind]}:", f"{indent}    raise _Unfit"]
+        if kind is float:
+            return [
+                f"{indent}if type({var}) is not float and type({var}) is not int:",
+                f"{indent}    raise _Unfit",
+                f"{indent}if not -_INFINITY < {var} < _INFINITY:",
+                f"{indent}    raise _Unfit",
+                f"{indent}{var} = float({var})",
+            ]
+        if kind is Span:
+            # Span's own check (its __attrs_post_init__), inline; the record made without
+            # its __init__, like the others (see _write)
+            self._name(Span)
+            return [
+                f"{indent}if type({var}) is not list or len({var}) != 2:",
+                f"{indent}    raise _Unfit",
+                f"{indent}start, end = {var}",
+                f"{indent}if type(start) is not int or type(end) is not int or not 0 <= start <= end:",
+                f"{indent}    raise _Unfit",
+                f"{indent}{var} = _new(Span)",
+                f"{indent}_span_start({var}, start)",
+                f"{indent}_span_end({var}, end)",
+            ]
+        if kind is date:
+            return [
+                f"{indent}if type({var}) is not str:",
+                f"{indent}    raise _Unfit",
+                f"{indent}{var} = date.fromisoformat({var})",
+            ]
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            return [
+                f"{indent}if type({var}) is not str:",
+                f"{indent}    raise _Unfit",
+                f"{indent}{var} = {self._members(kind)}[{var}]",
+            ]
+        if kind is Mention or (isinstance(kind, type) and attrs.has(kind)):
+            return [f"{indent}{var} = {self.function(kind)}({var})"]
+        if _converter._is_homogeneous_tuple(kind):
+            element = typing.get_args(kind)[0]
+            lines = [f"{indent}if type({var}) is not list:", f"{indent}    raise _Unfit"]
+            if element in _EXACT:
+                return [
+                    *lines,
+                    f"{indent}for item in {var}:",
+                    f"{indent}    if type(item) is not {_EXACT[element]}:",
+                    f"{indent}        raise _Unfit",
+                    f"{indent}{var} = tuple({var})",
+                ]
+            if element is Mention or attrs.has(element):
+                return [*lines, f"{indent}{var} = tuple([{self.function(element)}(item) for item in {var}])"]
+        raise TypeError(f"no structure code for {kind!r}")  # pragma: no cover - a new kind of field
+
+    def _write(self, cls: type, name: str) -> list[str]:
+        fields, positional = self._fields(cls)
+        label = self._name(cls)
+        returns = "Any" if cls is Mention else label
+        lines = [
+            f"def {name}(value: Any) -> {returns}:",
+            "    if type(value) is not dict:",
+            "        raise _Unfit",
+        ]
+        required = sum(default is _converter._REQUIRED for _, _, default in fields)
+        optional = len(fields) - required
+        if optional:
+            lines.append(f"    given = {required}")
+        variables = []
+        for number, (field, kind, default) in enumerate(fields):
+            var = f"f{number}"
+            variables.append(var)
+            inner = _converter._optional_of(kind)
+            target = kind if inner is None else inner
+            if default is _converter._REQUIRED:
+                lines.append(f'    {var} = value["{field}"]')
+                indent = "    "
+            else:
+                lines += [
+                    f'    {var} = value.get("{field}", _MISSING)',
+                    f"    if {var} is _MISSING:",
+                    f"        {var} = {self._default(default)}",
+                    "    else:",
+                    "        given += 1",
+                ]
+                indent = "        "
+            if inner is not None and target in _EXACT:  # one test, as the linter wants it
+                lines += [f"{indent}if {var} is not None and type({var}) is not {_EXACT[target]}:"]
+                lines += [f"{indent}    raise _Unfit"]
+            elif inner is not None:
+                lines.append(f"{indent}if {var} is not None:")
+                lines += self._convert(target, var, indent + "    ")
+            else:
+                lines += self._convert(target, var, indent)
+        lines += [f"    if len(value) != {'given' if optional else required}:", "        raise _Unfit"]
+        if cls is Mention:
+            lines.append(f"    return _new_tuple({label}, ({', '.join(variables)}))")
+        elif self._settable(cls):
+            # what its __init__ does, without the call and the attribute look-ups:
+            # each value put straight into its slot
+            lines.append(f"    record = _new({label})")
+            for (field, _, _), var in zip(fields, variables, strict=True):
+                lines.append(f"    {self._setter(cls, field)}(record, {var})")
+            lines.append("    return record")
+        elif positional:
+            lines.append(f"    return {label}({', '.join(variables)})")
+        else:
+            arguments = ", ".join(
+                f"{field}={var}" for (field, _, _), var in zip(fields, variables, strict=True)
+            )
+            lines.append(f"    return {label}({arguments})")
+        return lines
+
+
+def generate() -> str:
+    """Return the source of ``kzrights/_structure_gen.py`` for the record classes as they are now."""
+    writer = _Writer()
+    entry = writer.function(ReleaseDocument)
+    imports = "\n".join(f"    {name}," for name in sorted(writer.names))
+    parts = [_HEADER.replace("{imports}", imports)]
+    ignore = "  # type: ignore[assignment]"  # the enum's table of values, typed loosely by typeshed
+    parts += [
+        f"{variable}: dict[Any, {cls.__name__}] = {cls.__name__}._value2member_map_{ignore}"
+        for cls, variable in sorted(writer.enums.items(), key=lambda item: item[1])
+    ]
+    parts.append("# the slots of the records, each filled as the class's __init__ fills it")
+    parts += [f"{name} = {setter}" for name, setter in sorted(writer.setters.items())]
+    for _, lines in sorted(writer.functions.items(), key=lambda item: item[0].__name__):
+        parts.append("\n\n" + "\n".join(lines))
+    parts.append(
+        "\n\ndef structure_release_document(value: Any) -> ReleaseDocument:\n"
+        '    """Return the release document the exact hooks build from ``value``; or raise."""\n'
+        f"    return {entry}(value)\n"
+    )
+    return "\n".join(parts)
+
+
+def write_module(src_dir: Path) -> bool:
+    """Write the generated module under ``src_dir``; return whether it changed."""
+    path = src_dir / MODULE_PATH
+    text = generate()
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
