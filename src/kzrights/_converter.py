@@ -569,7 +569,12 @@ def _structure(hooks: _ReleaseHooks, data: Any, cls: type[T], *, version: str | 
 
 
 def structure_document(
-    data: Any, *, version: str | None, file: str, derived_forms: Callable[[], bytes | None] | None = None
+    data: Any,
+    *,
+    version: str | None,
+    file: str,
+    derived_forms: Callable[[], bytes | None] | None = None,
+    references: list[Any] | None = None,
 ) -> ReleaseDocument:
     """Build a `ReleaseDocument` from JSON data, checking its schema.
 
@@ -579,6 +584,10 @@ def structure_document(
         file: The file's name, for errors.
         derived_forms: Returns the payload of the release's derived forms
             file, or None; called only if an entity is stored without forms.
+        references: If given, receives what the document refers to, as the
+            generated structure functions collected it (the argument
+            `kzrights._integrity.check_release` takes as ``collected``);
+            nothing where the exact hooks structured the document.
 
     Raises:
         DataIntegrityError: If ``data`` is not a release document of a layout
@@ -592,13 +601,16 @@ def structure_document(
         raise DataIntegrityError(
             version, file, f"schema {schema!r:.40} is not one this version reads ({sorted(READABLE_SCHEMAS)})"
         )
-    from ._structure_gen import structure_release_document
+    from ._structure_gen import REFERENCE_KINDS, structure_release_document
 
     try:
         # the functions the builder generated from the record classes: the same
-        # records as the exact hooks, about twice as fast; they raise on anything
-        # the hooks might not take, which the hooks then decide, for their error
-        document = structure_release_document(data)
+        # records as the exact hooks, faster; they raise on anything the hooks
+        # might not take, which the hooks then decide, for their error
+        document, collected = structure_release_document(data)
     except Exception:  # noqa: BLE001 - any JSON they do not take goes to the exact hooks
         document = _structure(_document_hooks, data, ReleaseDocument, version=version, file=file)
+    else:
+        if references is not None:
+            references.append((REFERENCE_KINDS, collected))
     return _with_forms(document, derived_forms)

@@ -48,6 +48,8 @@ from .records import (
     Mention,
     Paragraph,
     Recommendation,
+    SdgGoal,
+    SdgTarget,
     Section,
     Source,
     Span,
@@ -57,7 +59,7 @@ from .records import (
 if typing.TYPE_CHECKING:
     from ._converter import ReleaseDocument
 
-__all__ = ["OTHER_REFERENCES", "TARGETS", "check_derived", "check_release", "reference_fields"]
+__all__ = ["OTHER_REFERENCES", "TARGETS", "Collected", "check_derived", "check_release", "reference_fields"]
 
 _TEXT = (Paragraph, Item, Recommendation, Footnote)
 
@@ -101,6 +103,9 @@ _KIND_NAMES = {
     Theme: "theme",
     Figure: "figure",
     Source: "source",
+    # every part whose records have ids: a reference may name any of them by mistake
+    SdgGoal: "SDG goal",
+    SdgTarget: "SDG target",
 }
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -176,7 +181,17 @@ def reference_fields(cls: type) -> tuple[str, ...]:
     return tuple(name for name, kind in _field_types(cls) if _how(name, kind) in ("ref", "refs"))
 
 
-def check_release(document: ReleaseDocument, source: str, *, version: str, file: str) -> None:
+Collected = tuple[Sequence["tuple[type, ...] | None"], Sequence[Sequence[Any]]]
+"""What a document refers to, collected while it was structured (`kzrights._structure_gen`).
+
+The kinds of record each list may name (None: any kind), and the lists:
+first the end of every span, then one list of references per kind.
+"""
+
+
+def check_release(
+    document: ReleaseDocument, source: str, *, version: str, file: str, collected: Collected | None = None
+) -> None:
     """Check that a release's records hold together and with its source text.
 
     Args:
@@ -185,6 +200,10 @@ def check_release(document: ReleaseDocument, source: str, *, version: str, file:
         source: The release's source text, decoded.
         version: The release, for the error.
         file: The file the records come from, for the error.
+        collected: The document's span ends and references, collected when
+            it was structured.  Checked with a few set operations rather
+            than by walking every record; where they do not all hold, the
+            walk finds and names the first fault, as without them.
 
     Raises:
         DataIntegrityError: Naming the JSON path of the first value at fault
@@ -192,11 +211,21 @@ def check_release(document: ReleaseDocument, source: str, *, version: str, file:
     """
     try:
         index = _index(document)
-        _walk((document,), "$", "", _Ids(index), len(source), listed=False)
+        ids = _Ids(index)
+        if collected is None or not _holds(collected, ids, len(source)):
+            _walk((document,), "$", "", ids, len(source), listed=False)
         _check_text(document, source, index)
         _check_both_ends(document, index)
     except _Problem as problem:
         raise DataIntegrityError(version, file, str(problem)) from None
+
+
+def _holds(collected: Collected, ids: _Ids, length: int) -> bool:
+    """Whether every span ends inside the source and every reference names a record of its kinds."""
+    kinds, (ends, *references) = collected
+    if ends and max(ends) > length:
+        return False
+    return all(ids.of(wanted).issuperset(found) for wanted, found in zip(kinds, references, strict=True))
 
 
 def _top_level(document: ReleaseDocument) -> Iterator[tuple[str, Any]]:
@@ -295,7 +324,7 @@ def _unresolved(wanted: str, path: str, kinds: tuple[type, ...] | None, ids: _Id
 
 
 def _a(noun: str) -> str:
-    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+    return f"an {noun}" if noun[0] in "aeiouS" else f"a {noun}"  # "an SDG goal"
 
 
 def _show(span: Span) -> str:

@@ -42,7 +42,7 @@ from .records import (
     Vocabulary,
 )
 
-__all__ = ["structure_release_document"]
+__all__ = ["REFERENCE_KINDS", "structure_release_document"]
 
 
 class _Unfit(Exception):
@@ -205,8 +205,23 @@ _vocabulary_sha256 = Vocabulary.__dict__["sha256"].__set__
 _vocabulary_title = Vocabulary.__dict__["title"].__set__
 _vocabulary_url = Vocabulary.__dict__["url"].__set__
 
+REFERENCE_KINDS: tuple[tuple[type, ...] | None, ...] = (
+    (Paragraph, Item, Recommendation, Footnote),
+    (Section,),
+    (Footnote,),
+    (Item,),
+    (Entity,),
+    (Paragraph,),
+    (Theme,),
+    None,
+)
+"""The kinds of record the references of each list that `structure_release_document` collects may name.
 
-def _alias(value: Any) -> Alias:
+Lists 1, 2, ... of what it returns: None for a reference that may name a record of any kind.
+"""
+
+
+def _alias(value: Any, refs: list[list[Any]]) -> Alias:
     if type(value) is not dict:
         raise _Unfit
     given = 1
@@ -262,7 +277,7 @@ def _alias(value: Any) -> Alias:
     return record
 
 
-def _entity(value: Any) -> Entity:
+def _entity(value: Any, refs: list[list[Any]]) -> Entity:
     if type(value) is not dict:
         raise _Unfit
     given = 5
@@ -297,6 +312,7 @@ def _entity(value: Any) -> Entity:
             if type(item) is not str:
                 raise _Unfit
         f5 = tuple(f5)
+        refs[5].extend(f5)
     f6 = value.get("forms", _MISSING)
     if f6 is _MISSING:
         f6 = ()
@@ -304,7 +320,7 @@ def _entity(value: Any) -> Entity:
         given += 1
         if type(f6) is not list:
             raise _Unfit
-        f6 = tuple([_alias(item) for item in f6])
+        f6 = tuple([_alias(item, refs) for item in f6])
     f7 = value.get("background", _MISSING)
     if f7 is _MISSING:
         f7 = None
@@ -334,7 +350,7 @@ def _entity(value: Any) -> Entity:
     return record
 
 
-def _figure(value: Any) -> Figure:
+def _figure(value: Any, refs: list[list[Any]]) -> Figure:
     if type(value) is not dict:
         raise _Unfit
     given = 6
@@ -351,6 +367,7 @@ def _figure(value: Any) -> Figure:
     f3 = value["record_id"]
     if type(f3) is not str:
         raise _Unfit
+    refs[1].append(f3)
     f4 = value["span"]
     if type(f4) is not list or len(f4) != 2:
         raise _Unfit
@@ -360,6 +377,7 @@ def _figure(value: Any) -> Figure:
     f4 = _new(Span)
     _span_start(f4, start)
     _span_end(f4, end)
+    refs[0].append(end)
     f5 = value["description"]
     if type(f5) is not str:
         raise _Unfit
@@ -427,7 +445,7 @@ def _figure(value: Any) -> Figure:
     return record
 
 
-def _footnote(value: Any) -> Footnote:
+def _footnote(value: Any, refs: list[list[Any]]) -> Footnote:
     if type(value) is not dict:
         raise _Unfit
     given = 4
@@ -449,6 +467,7 @@ def _footnote(value: Any) -> Footnote:
     f3 = _new(Span)
     _span_start(f3, start)
     _span_end(f3, end)
+    refs[0].append(end)
     f4 = value.get("urls", _MISSING)
     if f4 is _MISSING:
         f4 = ()
@@ -465,8 +484,10 @@ def _footnote(value: Any) -> Footnote:
         f5 = None
     else:
         given += 1
-        if f5 is not None and type(f5) is not str:
-            raise _Unfit
+        if f5 is not None:
+            if type(f5) is not str:
+                raise _Unfit
+            refs[3].append(f5)
     f6 = value.get("same_source_as", _MISSING)
     if f6 is _MISSING:
         f6 = ()
@@ -478,6 +499,7 @@ def _footnote(value: Any) -> Footnote:
             if type(item) is not str:
                 raise _Unfit
         f6 = tuple(f6)
+        refs[3].extend(f6)
     f7 = value.get("cited_by", _MISSING)
     if f7 is _MISSING:
         f7 = ()
@@ -489,6 +511,7 @@ def _footnote(value: Any) -> Footnote:
             if type(item) is not str:
                 raise _Unfit
         f7 = tuple(f7)
+        refs[1].extend(f7)
     f8 = value.get("entity_ids", _MISSING)
     if f8 is _MISSING:
         f8 = ()
@@ -500,6 +523,7 @@ def _footnote(value: Any) -> Footnote:
             if type(item) is not str:
                 raise _Unfit
         f8 = tuple(f8)
+        refs[5].extend(f8)
     if len(value) != given:
         raise _Unfit
     record = _new(Footnote)
@@ -515,12 +539,13 @@ def _footnote(value: Any) -> Footnote:
     return record
 
 
-def _footnoteref(value: Any) -> FootnoteRef:
+def _footnoteref(value: Any, refs: list[list[Any]]) -> FootnoteRef:
     if type(value) is not dict:
         raise _Unfit
     f0 = value["footnote_id"]
     if type(f0) is not str:
         raise _Unfit
+    refs[3].append(f0)
     f1 = value["offset"]
     if type(f1) is not int:
         raise _Unfit
@@ -533,6 +558,7 @@ def _footnoteref(value: Any) -> FootnoteRef:
     f2 = _new(Span)
     _span_start(f2, start)
     _span_end(f2, end)
+    refs[0].append(end)
     if len(value) != 3:
         raise _Unfit
     record = _new(FootnoteRef)
@@ -542,7 +568,7 @@ def _footnoteref(value: Any) -> FootnoteRef:
     return record
 
 
-def _item(value: Any) -> Item:
+def _item(value: Any, refs: list[list[Any]]) -> Item:
     if type(value) is not dict:
         raise _Unfit
     given = 5
@@ -552,6 +578,7 @@ def _item(value: Any) -> Item:
     f1 = value["paragraph_id"]
     if type(f1) is not str:
         raise _Unfit
+    refs[6].append(f1)
     f2 = value["number"]
     if type(f2) is not int:
         raise _Unfit
@@ -567,6 +594,7 @@ def _item(value: Any) -> Item:
     f4 = _new(Span)
     _span_start(f4, start)
     _span_end(f4, end)
+    refs[0].append(end)
     f5 = value.get("footnote_refs", _MISSING)
     if f5 is _MISSING:
         f5 = ()
@@ -574,7 +602,7 @@ def _item(value: Any) -> Item:
         given += 1
         if type(f5) is not list:
             raise _Unfit
-        f5 = tuple([_footnoteref(item) for item in f5])
+        f5 = tuple([_footnoteref(item, refs) for item in f5])
     f6 = value.get("entity_ids", _MISSING)
     if f6 is _MISSING:
         f6 = ()
@@ -586,6 +614,7 @@ def _item(value: Any) -> Item:
             if type(item) is not str:
                 raise _Unfit
         f6 = tuple(f6)
+        refs[5].extend(f6)
     if len(value) != given:
         raise _Unfit
     record = _new(Item)
@@ -599,13 +628,14 @@ def _item(value: Any) -> Item:
     return record
 
 
-def _link(value: Any) -> Link:
+def _link(value: Any, refs: list[list[Any]]) -> Link:
     if type(value) is not dict:
         raise _Unfit
     given = 2
     f0 = value["target_id"]
     if type(f0) is not str:
         raise _Unfit
+    refs[8].append(f0)
     f1 = value["basis"]
     if type(f1) is not str:
         raise _Unfit
@@ -615,8 +645,10 @@ def _link(value: Any) -> Link:
         f2 = None
     else:
         given += 1
-        if f2 is not None and type(f2) is not str:
-            raise _Unfit
+        if f2 is not None:
+            if type(f2) is not str:
+                raise _Unfit
+            refs[1].append(f2)
     f3 = value.get("span", _MISSING)
     if f3 is _MISSING:
         f3 = None
@@ -631,6 +663,7 @@ def _link(value: Any) -> Link:
             f3 = _new(Span)
             _span_start(f3, start)
             _span_end(f3, end)
+            refs[0].append(end)
     f4 = value.get("quote", _MISSING)
     if f4 is _MISSING:
         f4 = None
@@ -657,7 +690,131 @@ def _link(value: Any) -> Link:
     return record
 
 
-def _linkingrules(value: Any) -> LinkingRules:
+def _link_in_evidence_links(value: Any, refs: list[list[Any]]) -> Link:
+    if type(value) is not dict:
+        raise _Unfit
+    given = 2
+    f0 = value["target_id"]
+    if type(f0) is not str:
+        raise _Unfit
+    refs[6].append(f0)
+    f1 = value["basis"]
+    if type(f1) is not str:
+        raise _Unfit
+    f1 = _BASIS[f1]
+    f2 = value.get("record_id", _MISSING)
+    if f2 is _MISSING:
+        f2 = None
+    else:
+        given += 1
+        if f2 is not None:
+            if type(f2) is not str:
+                raise _Unfit
+            refs[1].append(f2)
+    f3 = value.get("span", _MISSING)
+    if f3 is _MISSING:
+        f3 = None
+    else:
+        given += 1
+        if f3 is not None:
+            if type(f3) is not list or len(f3) != 2:
+                raise _Unfit
+            start, end = f3
+            if type(start) is not int or type(end) is not int or not 0 <= start <= end:
+                raise _Unfit
+            f3 = _new(Span)
+            _span_start(f3, start)
+            _span_end(f3, end)
+            refs[0].append(end)
+    f4 = value.get("quote", _MISSING)
+    if f4 is _MISSING:
+        f4 = None
+    else:
+        given += 1
+        if f4 is not None and type(f4) is not str:
+            raise _Unfit
+    f5 = value.get("rationale", _MISSING)
+    if f5 is _MISSING:
+        f5 = None
+    else:
+        given += 1
+        if f5 is not None and type(f5) is not str:
+            raise _Unfit
+    if len(value) != given:
+        raise _Unfit
+    record = _new(Link)
+    _link_target_id(record, f0)
+    _link_basis(record, f1)
+    _link_record_id(record, f2)
+    _link_span(record, f3)
+    _link_quote(record, f4)
+    _link_rationale(record, f5)
+    return record
+
+
+def _link_in_theme_links(value: Any, refs: list[list[Any]]) -> Link:
+    if type(value) is not dict:
+        raise _Unfit
+    given = 2
+    f0 = value["target_id"]
+    if type(f0) is not str:
+        raise _Unfit
+    refs[7].append(f0)
+    f1 = value["basis"]
+    if type(f1) is not str:
+        raise _Unfit
+    f1 = _BASIS[f1]
+    f2 = value.get("record_id", _MISSING)
+    if f2 is _MISSING:
+        f2 = None
+    else:
+        given += 1
+        if f2 is not None:
+            if type(f2) is not str:
+                raise _Unfit
+            refs[1].append(f2)
+    f3 = value.get("span", _MISSING)
+    if f3 is _MISSING:
+        f3 = None
+    else:
+        given += 1
+        if f3 is not None:
+            if type(f3) is not list or len(f3) != 2:
+                raise _Unfit
+            start, end = f3
+            if type(start) is not int or type(end) is not int or not 0 <= start <= end:
+                raise _Unfit
+            f3 = _new(Span)
+            _span_start(f3, start)
+            _span_end(f3, end)
+            refs[0].append(end)
+    f4 = value.get("quote", _MISSING)
+    if f4 is _MISSING:
+        f4 = None
+    else:
+        given += 1
+        if f4 is not None and type(f4) is not str:
+            raise _Unfit
+    f5 = value.get("rationale", _MISSING)
+    if f5 is _MISSING:
+        f5 = None
+    else:
+        given += 1
+        if f5 is not None and type(f5) is not str:
+            raise _Unfit
+    if len(value) != given:
+        raise _Unfit
+    record = _new(Link)
+    _link_target_id(record, f0)
+    _link_basis(record, f1)
+    _link_record_id(record, f2)
+    _link_span(record, f3)
+    _link_quote(record, f4)
+    _link_rationale(record, f5)
+    return record
+
+
+def _linkingrules(value: Any, refs: list[list[Any]]) -> LinkingRules:
     if type(value) is not dict:
         raise _Unfit
     given = 0
@@ -672,6 +829,7 @@ def _linkingrules(value: Any) -> LinkingRules:
             if type(item) is not str:
                 raise _Unfit
         f0 = tuple(f0)
+        refs[5].extend(f0)
     f1 = value.get("context_words", _MISSING)
     if f1 is _MISSING:
         f1 = ()
@@ -727,13 +885,14 @@ def _linkingrules(value: Any) -> LinkingRules:
     return record
 
 
-def _mention(value: Any) -> Any:
+def _mention(value: Any, refs: list[list[Any]]) -> Any:
     if type(value) is not dict:
         raise _Unfit
     given = 4
     f0 = value["entity_id"]
     if type(f0) is not str:
         raise _Unfit
+    refs[5].append(f0)
     f1 = value["text"]
     if type(f1) is not str:
         raise _Unfit
@@ -748,8 +907,10 @@ def _mention(value: Any) -> Any:
         f4 = None
     else:
         given += 1
-        if f4 is not None and type(f4) is not str:
-            raise _Unfit
+        if f4 is not None:
+            if type(f4) is not str:
+                raise _Unfit
+            refs[1].append(f4)
     f5 = value.get("source_span", _MISSING)
     if f5 is _MISSING:
         f5 = None
@@ -764,6 +925,7 @@ def _mention(value: Any) -> Any:
             f5 = _new(Span)
             _span_start(f5, start)
             _span_end(f5, end)
+            refs[0].append(end)
     f6 = value.get("form", _MISSING)
     if f6 is _MISSING:
         f6 = None
@@ -785,7 +947,7 @@ def _mention(value: Any) -> Any:
     return _new_tuple(Mention, (f0, f1, f2, f3, f4, f5, f6, f7))
 
 
-def _metadata(value: Any) -> Metadata:
+def _metadata(value: Any, refs: list[list[Any]]) -> Metadata:
     if type(value) is not dict:
         raise _Unfit
     given = 15
@@ -822,7 +984,7 @@ def _metadata(value: Any) -> Metadata:
     if type(f8) is not str:
         raise _Unfit
     f9 = value["rights"]
-    f9 = _rights(f9)
+    f9 = _rights(f9, refs)
     f10 = value["citation"]
     if type(f10) is not str:
         raise _Unfit
@@ -835,6 +997,7 @@ def _metadata(value: Any) -> Metadata:
     f11 = _new(Span)
     _span_start(f11, start)
     _span_end(f11, end)
+    refs[0].append(end)
     f12 = value["authors_span"]
     if type(f12) is not list or len(f12) != 2:
         raise _Unfit
@@ -844,6 +1007,7 @@ def _metadata(value: Any) -> Metadata:
     f12 = _new(Span)
     _span_start(f12, start)
     _span_end(f12, end)
+    refs[0].append(end)
     f13 = value["published_span"]
     if type(f13) is not list or len(f13) != 2:
         raise _Unfit
@@ -853,6 +1017,7 @@ def _metadata(value: Any) -> Metadata:
     f13 = _new(Span)
     _span_start(f13, start)
     _span_end(f13, end)
+    refs[0].append(end)
     f14 = value["publisher_span"]
     if type(f14) is not list or len(f14) != 2:
         raise _Unfit
@@ -862,6 +1027,7 @@ def _metadata(value: Any) -> Metadata:
     f14 = _new(Span)
     _span_start(f14, start)
     _span_end(f14, end)
+    refs[0].append(end)
     f15 = value.get("vocabularies", _MISSING)
     if f15 is _MISSING:
         f15 = ()
@@ -869,7 +1035,7 @@ def _metadata(value: Any) -> Metadata:
         given += 1
         if type(f15) is not list:
             raise _Unfit
-        f15 = tuple([_vocabulary(item) for item in f15])
+        f15 = tuple([_vocabulary(item, refs) for item in f15])
     if len(value) != given:
         raise _Unfit
     record = _new(Metadata)
@@ -892,7 +1058,7 @@ def _metadata(value: Any) -> Metadata:
     return record
 
 
-def _paragraph(value: Any) -> Paragraph:
+def _paragraph(value: Any, refs: list[list[Any]]) -> Paragraph:
     if type(value) is not dict:
         raise _Unfit
     given = 5
@@ -902,6 +1068,7 @@ def _paragraph(value: Any) -> Paragraph:
     f1 = value["section_id"]
     if type(f1) is not str:
         raise _Unfit
+    refs[2].append(f1)
     f2 = value["number"]
     if type(f2) is not int:
         raise _Unfit
@@ -917,6 +1084,7 @@ def _paragraph(value: Any) -> Paragraph:
     f4 = _new(Span)
     _span_start(f4, start)
     _span_end(f4, end)
+    refs[0].append(end)
     f5 = value.get("footnote_refs", _MISSING)
     if f5 is _MISSING:
         f5 = ()
@@ -924,7 +1092,7 @@ def _paragraph(value: Any) -> Paragraph:
         given += 1
         if type(f5) is not list:
             raise _Unfit
-        f5 = tuple([_footnoteref(item) for item in f5])
+        f5 = tuple([_footnoteref(item, refs) for item in f5])
     f6 = value.get("item_ids", _MISSING)
     if f6 is _MISSING:
         f6 = ()
@@ -936,6 +1104,7 @@ def _paragraph(value: Any) -> Paragraph:
             if type(item) is not str:
                 raise _Unfit
         f6 = tuple(f6)
+        refs[4].extend(f6)
     f7 = value.get("entity_ids", _MISSING)
     if f7 is _MISSING:
         f7 = ()
@@ -947,6 +1116,7 @@ def _paragraph(value: Any) -> Paragraph:
             if type(item) is not str:
                 raise _Unfit
         f7 = tuple(f7)
+        refs[5].extend(f7)
     if len(value) != given:
         raise _Unfit
     record = _new(Paragraph)
@@ -961,7 +1131,7 @@ def _paragraph(value: Any) -> Paragraph:
     return record
 
 
-def _recommendation(value: Any) -> Recommendation:
+def _recommendation(value: Any, refs: list[list[Any]]) -> Recommendation:
     if type(value) is not dict:
         raise _Unfit
     given = 6
@@ -987,9 +1157,11 @@ def _recommendation(value: Any) -> Recommendation:
     f4 = _new(Span)
     _span_start(f4, start)
     _span_end(f4, end)
+    refs[0].append(end)
     f5 = value["lead_in_id"]
     if type(f5) is not str:
         raise _Unfit
+    refs[6].append(f5)
     f6 = value.get("footnote_refs", _MISSING)
     if f6 is _MISSING:
         f6 = ()
@@ -997,7 +1169,7 @@ def _recommendation(value: Any) -> Recommendation:
         given += 1
         if type(f6) is not list:
             raise _Unfit
-        f6 = tuple([_footnoteref(item) for item in f6])
+        f6 = tuple([_footnoteref(item, refs) for item in f6])
     f7 = value.get("entity_ids", _MISSING)
     if f7 is _MISSING:
         f7 = ()
@@ -1009,6 +1181,7 @@ def _recommendation(value: Any) -> Recommendation:
             if type(item) is not str:
                 raise _Unfit
         f7 = tuple(f7)
+        refs[5].extend(f7)
     f8 = value.get("theme_links", _MISSING)
     if f8 is _MISSING:
         f8 = ()
@@ -1016,7 +1189,7 @@ def _recommendation(value: Any) -> Recommendation:
         given += 1
         if type(f8) is not list:
             raise _Unfit
-        f8 = tuple([_link(item) for item in f8])
+        f8 = tuple([_link_in_theme_links(item, refs) for item in f8])
     f9 = value.get("evidence_links", _MISSING)
     if f9 is _MISSING:
         f9 = ()
@@ -1024,7 +1197,7 @@ def _recommendation(value: Any) -> Recommendation:
         given += 1
         if type(f9) is not list:
             raise _Unfit
-        f9 = tuple([_link(item) for item in f9])
+        f9 = tuple([_link_in_evidence_links(item, refs) for item in f9])
     f10 = value.get("sdg_links", _MISSING)
     if f10 is _MISSING:
         f10 = ()
@@ -1032,7 +1205,7 @@ def _recommendation(value: Any) -> Recommendation:
         given += 1
         if type(f10) is not list:
             raise _Unfit
-        f10 = tuple([_link(item) for item in f10])
+        f10 = tuple([_link(item, refs) for item in f10])
     if len(value) != given:
         raise _Unfit
     record = _new(Recommendation)
@@ -1050,7 +1223,7 @@ def _recommendation(value: Any) -> Recommendation:
     return record
 
 
-def _releasedocument(value: Any) -> ReleaseDocument:
+def _releasedocument(value: Any, refs: list[list[Any]]) -> ReleaseDocument:
     if type(value) is not dict:
         raise _Unfit
     given = 7
@@ -1058,27 +1231,27 @@ def _releasedocument(value: Any) -> ReleaseDocument:
     if type(f0) is not int:
         raise _Unfit
     f1 = value["metadata"]
-    f1 = _metadata(f1)
+    f1 = _metadata(f1, refs)
     f2 = value["sections"]
     if type(f2) is not list:
         raise _Unfit
-    f2 = tuple([_section(item) for item in f2])
+    f2 = tuple([_section(item, refs) for item in f2])
     f3 = value["paragraphs"]
     if type(f3) is not list:
         raise _Unfit
-    f3 = tuple([_paragraph(item) for item in f3])
+    f3 = tuple([_paragraph(item, refs) for item in f3])
     f4 = value["items"]
     if type(f4) is not list:
         raise _Unfit
-    f4 = tuple([_item(item) for item in f4])
+    f4 = tuple([_item(item, refs) for item in f4])
     f5 = value["recommendations"]
     if type(f5) is not list:
         raise _Unfit
-    f5 = tuple([_recommendation(item) for item in f5])
+    f5 = tuple([_recommendation(item, refs) for item in f5])
     f6 = value["footnotes"]
     if type(f6) is not list:
         raise _Unfit
-    f6 = tuple([_footnote(item) for item in f6])
+    f6 = tuple([_footnote(item, refs) for item in f6])
     f7 = value.get("entities", _MISSING)
     if f7 is _MISSING:
         f7 = ()
@@ -1086,7 +1259,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f7) is not list:
             raise _Unfit
-        f7 = tuple([_entity(item) for item in f7])
+        f7 = tuple([_entity(item, refs) for item in f7])
     f8 = value.get("mentions", _MISSING)
     if f8 is _MISSING:
         f8 = ()
@@ -1094,7 +1267,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f8) is not list:
             raise _Unfit
-        f8 = tuple([_mention(item) for item in f8])
+        f8 = tuple([_mention(item, refs) for item in f8])
     f9 = value.get("themes", _MISSING)
     if f9 is _MISSING:
         f9 = ()
@@ -1102,7 +1275,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f9) is not list:
             raise _Unfit
-        f9 = tuple([_theme(item) for item in f9])
+        f9 = tuple([_theme(item, refs) for item in f9])
     f10 = value.get("figures", _MISSING)
     if f10 is _MISSING:
         f10 = ()
@@ -1110,7 +1283,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f10) is not list:
             raise _Unfit
-        f10 = tuple([_figure(item) for item in f10])
+        f10 = tuple([_figure(item, refs) for item in f10])
     f11 = value.get("sources", _MISSING)
     if f11 is _MISSING:
         f11 = ()
@@ -1118,7 +1291,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f11) is not list:
             raise _Unfit
-        f11 = tuple([_source(item) for item in f11])
+        f11 = tuple([_source(item, refs) for item in f11])
     f12 = value.get("linking", _MISSING)
     if f12 is _MISSING:
         f12 = ()
@@ -1126,7 +1299,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f12) is not list:
             raise _Unfit
-        f12 = tuple([_linkingrules(item) for item in f12])
+        f12 = tuple([_linkingrules(item, refs) for item in f12])
     f13 = value.get("sdg_goals", _MISSING)
     if f13 is _MISSING:
         f13 = ()
@@ -1134,7 +1307,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f13) is not list:
             raise _Unfit
-        f13 = tuple([_sdggoal(item) for item in f13])
+        f13 = tuple([_sdggoal(item, refs) for item in f13])
     f14 = value.get("sdg_targets", _MISSING)
     if f14 is _MISSING:
         f14 = ()
@@ -1142,7 +1315,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
         given += 1
         if type(f14) is not list:
             raise _Unfit
-        f14 = tuple([_sdgtarget(item) for item in f14])
+        f14 = tuple([_sdgtarget(item, refs) for item in f14])
     if len(value) != given:
         raise _Unfit
     record = _new(ReleaseDocument)
@@ -1164,7 +1337,7 @@ def _releasedocument(value: Any) -> ReleaseDocument:
     return record
 
 
-def _rights(value: Any) -> Rights:
+def _rights(value: Any, refs: list[list[Any]]) -> Rights:
     if type(value) is not dict:
         raise _Unfit
     f0 = value["report_text"]
@@ -1189,7 +1362,7 @@ def _rights(value: Any) -> Rights:
     return record
 
 
-def _sdggoal(value: Any) -> SdgGoal:
+def _sdggoal(value: Any, refs: list[list[Any]]) -> SdgGoal:
     if type(value) is not dict:
         raise _Unfit
     given = 4
@@ -1216,6 +1389,7 @@ def _sdggoal(value: Any) -> SdgGoal:
             if type(item) is not str:
                 raise _Unfit
         f4 = tuple(f4)
+        refs[8].extend(f4)
     if len(value) != given:
         raise _Unfit
     record = _new(SdgGoal)
@@ -1227,7 +1401,7 @@ def _sdggoal(value: Any) -> SdgGoal:
     return record
 
 
-def _sdgtarget(value: Any) -> SdgTarget:
+def _sdgtarget(value: Any, refs: list[list[Any]]) -> SdgTarget:
     if type(value) is not dict:
         raise _Unfit
     f0 = value["id"]
@@ -1239,6 +1413,7 @@ def _sdgtarget(value: Any) -> SdgTarget:
     f2 = value["goal_id"]
     if type(f2) is not str:
         raise _Unfit
+    refs[8].append(f2)
     f3 = value["text"]
     if type(f3) is not str:
         raise _Unfit
@@ -1252,7 +1427,7 @@ def _sdgtarget(value: Any) -> SdgTarget:
     return record
 
 
-def _section(value: Any) -> Section:
+def _section(value: Any, refs: list[list[Any]]) -> Section:
     if type(value) is not dict:
         raise _Unfit
     given = 3
@@ -1271,6 +1446,7 @@ def _section(value: Any) -> Section:
     f2 = _new(Span)
     _span_start(f2, start)
     _span_end(f2, end)
+    refs[0].append(end)
     f3 = value.get("heading_span", _MISSING)
     if f3 is _MISSING:
         f3 = None
@@ -1285,6 +1461,7 @@ def _section(value: Any) -> Section:
             f3 = _new(Span)
             _span_start(f3, start)
             _span_end(f3, end)
+            refs[0].append(end)
     f4 = value.get("record_ids", _MISSING)
     if f4 is _MISSING:
         f4 = ()
@@ -1296,6 +1473,7 @@ def _section(value: Any) -> Section:
             if type(item) is not str:
                 raise _Unfit
         f4 = tuple(f4)
+        refs[1].extend(f4)
     if len(value) != given:
         raise _Unfit
     record = _new(Section)
@@ -1307,7 +1485,7 @@ def _section(value: Any) -> Section:
     return record
 
 
-def _source(value: Any) -> Source:
+def _source(value: Any, refs: list[list[Any]]) -> Source:
     if type(value) is not dict:
         raise _Unfit
     given = 5
@@ -1327,6 +1505,7 @@ def _source(value: Any) -> Source:
         if type(item) is not str:
             raise _Unfit
     f3 = tuple(f3)
+    refs[3].extend(f3)
     f4 = value["author"]
     if type(f4) is not str:
         raise _Unfit
@@ -1370,7 +1549,7 @@ def _source(value: Any) -> Source:
     return Source(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9)
 
 
-def _theme(value: Any) -> Theme:
+def _theme(value: Any, refs: list[list[Any]]) -> Theme:
     if type(value) is not dict:
         raise _Unfit
     given = 4
@@ -1392,8 +1571,10 @@ def _theme(value: Any) -> Theme:
         f4 = None
     else:
         given += 1
-        if f4 is not None and type(f4) is not str:
-            raise _Unfit
+        if f4 is not None:
+            if type(f4) is not str:
+                raise _Unfit
+            refs[4].append(f4)
     if len(value) != given:
         raise _Unfit
     record = _new(Theme)
@@ -1405,7 +1586,7 @@ def _theme(value: Any) -> Theme:
     return record
 
 
-def _vocabulary(value: Any) -> Vocabulary:
+def _vocabulary(value: Any, refs: list[list[Any]]) -> Vocabulary:
     if type(value) is not dict:
         raise _Unfit
     f0 = value["id"]
@@ -1458,6 +1639,13 @@ def _vocabulary(value: Any) -> Vocabulary:
     return record
 
 
-def structure_release_document(value: Any) -> ReleaseDocument:
-    """Return the release document the exact hooks build from ``value``; or raise."""
-    return _releasedocument(value)
+def structure_release_document(value: Any) -> tuple[ReleaseDocument, list[list[Any]]]:
+    """Return the release document the exact hooks build from ``value``, and what it refers to; or raise.
+
+    What it refers to is what `kzrights._integrity.check_release` checks of
+    it, collected as it is read: list 0 holds the end of every span, list
+    ``n`` the references that may name records of the kinds
+    ``REFERENCE_KINDS[n - 1]`` (None left out).
+    """
+    refs: list[list[Any]] = [[] for _ in range(9)]
+    return _releasedocument(value, refs), refs

@@ -526,12 +526,14 @@ class ReleaseStore:
         data = _parse_json(contents[DOCUMENT_FILE][0], version, document_name)
         if parsed is not None:
             parsed.append(data)
+        collected: list[Any] = []  # what the records refer to, collected as they are read
         document = structure_document(
             data,
             version=version,
             file=document_name,
             # the default forms of entities stored without any, as the build derived them
             derived_forms=(lambda: self.derived(entry, FORMS_FILE, FORMS_FORMAT)) if trust_derived else None,
+            references=collected,
         )
         source_bytes, source_sha256 = contents[SOURCE_FILE]
         if source_sha256 != document.metadata.source_sha256:
@@ -542,7 +544,13 @@ class ReleaseStore:
             source_text = source_bytes.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataIntegrityError(version, f"{entry.directory}/{SOURCE_FILE}", str(exc)) from None
-        check_release(document, source_text, version=version, file=document_name)
+        check_release(
+            document,
+            source_text,
+            version=version,
+            file=document_name,
+            collected=collected[0] if collected else None,
+        )
         return document, source_text, tuple(contents)
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from kzrights import _converter
+from kzrights import _converter, _integrity
 from kzrights._compat import date
 from kzrights._document import ReleaseDocument
 from kzrights.records import Mention, Span
@@ -60,7 +60,7 @@ from .records import (
 {imports}
 )
 
-__all__ = ["structure_release_document"]
+__all__ = ["REFERENCE_KINDS", "structure_release_document"]
 
 
 class _Unfit(Exception):
@@ -74,6 +74,29 @@ _new_tuple: Any = tuple.__new__
 _new = object.__new__
 '''
 
+_KINDS = '''
+REFERENCE_KINDS: tuple[tuple[type, ...] | None, ...] = (
+{kinds})
+"""The kinds of record the references of each list that `structure_release_document` collects may name.
+
+Lists 1, 2, ... of what it returns: None for a reference that may name a record of any kind.
+"""
+'''
+
+_ENTRY = '''
+
+def structure_release_document(value: Any) -> tuple[ReleaseDocument, list[list[Any]]]:
+    """Return the release document the exact hooks build from ``value``, and what it refers to; or raise.
+
+    What it refers to is what `kzrights._integrity.check_release` checks of
+    it, collected as it is read: list 0 holds the end of every span, list
+    ``n`` the references that may name records of the kinds
+    ``REFERENCE_KINDS[n - 1]`` (None left out).
+    """
+    refs: list[list[Any]] = [[] for _ in range({lists})]
+    return {entry}(value, refs), refs
+'''
+
 _EXACT = {str: "str", int: "int", bool: "bool"}
 
 
@@ -81,18 +104,33 @@ class _Writer:
     """Writes the functions of the record classes reachable from a release document."""
 
     def __init__(self) -> None:
-        self.functions: dict[type, list[str]] = {}
+        # by class and the field of the record above it that holds it, which decides
+        # the kinds of record its references may name (kzrights._integrity.TARGETS)
+        self.functions: dict[tuple[type, str], tuple[str, list[str]]] = {}
+        # the kinds of record each list of references collected may name (list 0: span ends)
+        self.kinds: list[tuple[type, ...] | None] = []
         self.names: set[str] = set()
         self.enums: dict[type, str] = {}
         self.setters: dict[str, str] = {"_span_start": 'Span.__dict__["start"].__set__'}
         self.setters["_span_end"] = 'Span.__dict__["end"].__set__'
 
-    def function(self, cls: type) -> str:
-        name = f"_{cls.__name__.lower()}"
-        if cls not in self.functions:
-            self.functions[cls] = []  # reserved first: a class may be reached again while it is written
-            self.functions[cls] = self._write(cls, name)
-        return name
+    def function(self, cls: type, container: str) -> str:
+        key = (cls, container)
+        if key not in self.functions:
+            name = f"_{cls.__name__.lower()}"
+            if _integrity._plan(cls, container) != _integrity._plan(cls, ""):
+                name += f"_in_{container}"  # its references name other kinds of record there
+            self.functions[key] = (name, [])  # reserved first: a class may be reached again
+            self.functions[key] = (name, self._write(cls, container, name))
+        return self.functions[key][0]
+
+    def _bucket(self, kinds: tuple[type, ...] | None) -> int:
+        """The number of the list that collects references to records of ``kinds``."""
+        if kinds not in self.kinds:
+            self.kinds.append(kinds)
+            for kind in kinds or ():
+                self._name(kind)
+        return self.kinds.index(kinds) + 1
 
     def _name(self, cls: type) -> str:
         if cls is not ReleaseDocument and cls is not date:
@@ -149,7 +187,7 @@ class _Writer:
         positional = all(a.init and not a.kw_only and not isinstance(a.default, factory) for a in attributes)
         return fields, positional
 
-    def _convert(self, kind: Any, var: str, indent: str) -> list[str]:
+    def _convert(self, kind: Any, var: str, indent: str, field: str = "") -> list[str]:
         """Lines that check ``var`` (JSON) for ``kind`` and replace it with its value; raise if unfit."""
         if kind in _EXACT:
             return [f"{indent}if type({var}) is not {_EXACT[kind]}:", f"{indent}    raise _Unfit"]
@@ -174,6 +212,7 @@ class _Writer:
                 f"{indent}{var} = _new(Span)",
                 f"{indent}_span_start({var}, start)",
                 f"{indent}_span_end({var}, end)",
+                f"{indent}refs[0].append(end)",  # for the integrity checks: inside the source text?
             ]
         if kind is date:
             return [
@@ -188,7 +227,7 @@ class _Writer:
                 f"{indent}{var} = {self._members(kind)}[{var}]",
             ]
         if kind is Mention or (isinstance(kind, type) and attrs.has(kind)):
-            return [f"{indent}{var} = {self.function(kind)}({var})"]
+            return [f"{indent}{var} = {self.function(kind, field)}({var}, refs)"]
         if _converter._is_homogeneous_tuple(kind):
             element = typing.get_args(kind)[0]
             lines = [f"{indent}if type({var}) is not list:", f"{indent}    raise _Unfit"]
@@ -201,15 +240,22 @@ class _Writer:
                     f"{indent}{var} = tuple({var})",
                 ]
             if element is Mention or attrs.has(element):
-                return [*lines, f"{indent}{var} = tuple([{self.function(element)}(item) for item in {var}])"]
+                function = self.function(element, field)
+                return [*lines, f"{indent}{var} = tuple([{function}(item, refs) for item in {var}])"]
         raise TypeError(f"no structure code for {kind!r}")  # pragma: no cover - a new kind of field
 
-    def _write(self, cls: type, name: str) -> list[str]:
+    def _write(self, cls: type, container: str, name: str) -> list[str]:
         fields, positional = self._fields(cls)
         label = self._name(cls)
         returns = "Any" if cls is Mention else label
+        # the references kzrights._integrity checks, collected as they are read
+        references = {
+            field: (how, kinds)
+            for field, how, kinds in _integrity._plan(cls, container)
+            if how in ("ref", "refs")
+        }
         lines = [
-            f"def {name}(value: Any) -> {returns}:",
+            f"def {name}(value: Any, refs: list[list[Any]]) -> {returns}:",
             "    if type(value) is not dict:",
             "        raise _Unfit",
         ]
@@ -235,14 +281,21 @@ class _Writer:
                     "        given += 1",
                 ]
                 indent = "        "
-            if inner is not None and target in _EXACT:  # one test, as the linter wants it
+            collect = []
+            if field in references:
+                how, kinds = references[field]
+                method = "append" if how == "ref" else "extend"
+                collect = [f"refs[{self._bucket(kinds)}].{method}({var})"]
+            if inner is not None and target in _EXACT and not collect:  # one test, as the linter wants it
                 lines += [f"{indent}if {var} is not None and type({var}) is not {_EXACT[target]}:"]
                 lines += [f"{indent}    raise _Unfit"]
             elif inner is not None:
                 lines.append(f"{indent}if {var} is not None:")
-                lines += self._convert(target, var, indent + "    ")
+                lines += self._convert(target, var, indent + "    ", field)
+                lines += [f"{indent}    {line}" for line in collect]
             else:
-                lines += self._convert(target, var, indent)
+                lines += self._convert(target, var, indent, field)
+                lines += [f"{indent}{line}" for line in collect]
         lines += [f"    if len(value) != {'given' if optional else required}:", "        raise _Unfit"]
         if cls is Mention:
             lines.append(f"    return _new_tuple({label}, ({', '.join(variables)}))")
@@ -263,10 +316,18 @@ class _Writer:
         return lines
 
 
+def _tuple(kinds: tuple[type, ...] | None) -> str:
+    """Python source for ``kinds``, as the formatter writes it."""
+    if kinds is None:
+        return "None"
+    names = [kind.__name__ for kind in kinds]
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+
 def generate() -> str:
     """Return the source of ``kzrights/_structure_gen.py`` for the record classes as they are now."""
     writer = _Writer()
-    entry = writer.function(ReleaseDocument)
+    entry = writer.function(ReleaseDocument, "")
     imports = "\n".join(f"    {name}," for name in sorted(writer.names))
     parts = [_HEADER.replace("{imports}", imports)]
     ignore = "  # type: ignore[assignment]"  # the enum's table of values, typed loosely by typeshed
@@ -276,13 +337,11 @@ def generate() -> str:
     ]
     parts.append("# the slots of the records, each filled as the class's __init__ fills it")
     parts += [f"{name} = {setter}" for name, setter in sorted(writer.setters.items())]
-    for _, lines in sorted(writer.functions.items(), key=lambda item: item[0].__name__):
+    kinds = "".join(f"    {_tuple(kinds)},\n" for kinds in writer.kinds)
+    parts.append(_KINDS.replace("{kinds}", kinds).rstrip("\n"))
+    for _, lines in sorted(writer.functions.values()):
         parts.append("\n\n" + "\n".join(lines))
-    parts.append(
-        "\n\ndef structure_release_document(value: Any) -> ReleaseDocument:\n"
-        '    """Return the release document the exact hooks build from ``value``; or raise."""\n'
-        f"    return {entry}(value)\n"
-    )
+    parts.append(_ENTRY.replace("{entry}", entry).replace("{lists}", str(len(writer.kinds) + 1)))
     return "\n".join(parts)
 
 
