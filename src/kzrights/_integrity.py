@@ -476,10 +476,28 @@ def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> 
         found = json_loads(payload)
     except (ValueError, RecursionError):
         raise DataIntegrityError(version, file, "payload is not JSON") from None
-    if found != expected:
+    # == alone would take a length rewritten as 78.0, or a 1 as true, for the number
+    if found != expected or not _same_json_types(found, expected):
         raise DataIntegrityError(
             version,
             file,
             "payload differs from what the release gives "
             "(its header matches, its content does not; rebuild it with python -m kzrights_build)",
         )
+
+
+def _same_json_types(found: Any, expected: Any) -> bool:
+    """Whether parsed JSON ``found`` has the types of the JSON-ready ``expected`` everywhere.
+
+    Called on values already equal (``==``): what is left to check is that
+    no number became another type (``1``, ``1.0`` and ``True`` are equal in
+    Python), at any depth.  A JSON array stands for a list or a tuple.
+    """
+    kind = type(found)
+    if kind is list:
+        return type(expected) in (list, tuple) and all(map(_same_json_types, found, expected))
+    if kind is dict:
+        return type(expected) is dict and all(
+            _same_json_types(value, expected[key]) for key, value in found.items()
+        )
+    return kind is type(expected)
