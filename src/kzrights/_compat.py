@@ -22,6 +22,9 @@ else:  # pragma: no cover - Python 3.10 and 3.11
         from datetime import date
 
 
+_sha256: Any = None
+
+
 def sha256_hex(data: bytes) -> str:
     """Return the sha256 of ``data`` as hex digits.
 
@@ -29,14 +32,19 @@ def sha256_hex(data: bytes) -> str:
     without loading OpenSSL: importing hashlib costs more than reading,
     hashing and parsing a whole release.  Other interpreters use hashlib.
     """
-    try:  # Python 3.12 and newer
-        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover - depends on the interpreter
-        try:  # Python 3.10 and 3.11
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ImportError:
-            from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
-    digest: str = sha256(data).hexdigest()
+    global _sha256
+    if _sha256 is None:
+        # found once and kept: an import that fails (_sha2 before 3.12) is not
+        # cached by Python, and searched the whole path again on every call
+        try:  # Python 3.12 and newer
+            from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:  # pragma: no cover - depends on the interpreter
+            try:  # Python 3.10 and 3.11
+                from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+            except ImportError:
+                from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
+        _sha256 = sha256
+    digest: str = _sha256(data).hexdigest()
     return digest
 
 
