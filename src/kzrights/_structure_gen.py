@@ -224,49 +224,51 @@ Lists 1, 2, ... of what it returns: None for a reference that may name a record 
 def _alias(value: Any, refs: list[list[Any]]) -> Alias:
     if type(value) is not dict:
         raise _Unfit
-    given = 1
-    f0 = value["text"]
+    if len(value) == 6:
+        f0 = value["text"]
+        f1 = value["form"]
+        f2 = value["ambiguity"]
+        f3 = value["generated"]
+        f4 = value["language"]
+        f5 = value["grammatical_case"]
+    else:
+        f0 = value["text"]
+        f1 = value.get("form", _MISSING)
+        f2 = value.get("ambiguity", _MISSING)
+        f3 = value.get("generated", _MISSING)
+        f4 = value.get("language", _MISSING)
+        f5 = value.get("grammatical_case", _MISSING)
+        if len(value) != 6 - (f1, f2, f3, f4, f5).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value.get("form", _MISSING)
     if f1 is _MISSING:
         f1 = AliasForm.ALIAS
     else:
-        given += 1
         if type(f1) is not str:
             raise _Unfit
         f1 = _ALIASFORM[f1]
-    f2 = value.get("ambiguity", _MISSING)
     if f2 is _MISSING:
         f2 = Ambiguity.SAFE
     else:
-        given += 1
         if type(f2) is not str:
             raise _Unfit
         f2 = _AMBIGUITY[f2]
-    f3 = value.get("generated", _MISSING)
     if f3 is _MISSING:
         f3 = False
     else:
-        given += 1
         if type(f3) is not bool:
             raise _Unfit
-    f4 = value.get("language", _MISSING)
     if f4 is _MISSING:
         f4 = None
     else:
-        given += 1
         if f4 is not None and type(f4) is not str:
             raise _Unfit
-    f5 = value.get("grammatical_case", _MISSING)
     if f5 is _MISSING:
         f5 = None
     else:
-        given += 1
         if f5 is not None and type(f5) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     record = _new(Alias)
     _alias_text(record, f0)
     _alias_form(record, f1)
@@ -280,32 +282,46 @@ def _alias(value: Any, refs: list[list[Any]]) -> Alias:
 def _entity(value: Any, refs: list[list[Any]]) -> Entity:
     if type(value) is not dict:
         raise _Unfit
-    given = 5
-    f0 = value["id"]
+    if len(value) == 9:
+        f0 = value["id"]
+        f1 = value["category"]
+        f2 = value["name"]
+        f3 = value["aliases"]
+        f4 = value["description"]
+        f5 = value["related_ids"]
+        f6 = value["forms"]
+        f7 = value["background"]
+        f8 = value["background_basis"]
+    else:
+        f0 = value["id"]
+        f1 = value["category"]
+        f2 = value["name"]
+        f3 = value["aliases"]
+        f4 = value["description"]
+        f5 = value.get("related_ids", _MISSING)
+        f6 = value.get("forms", _MISSING)
+        f7 = value.get("background", _MISSING)
+        f8 = value.get("background_basis", _MISSING)
+        if len(value) != 9 - (f5, f6, f7, f8).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["category"]
     if type(f1) is not str:
         raise _Unfit
     f1 = _ENTITYCATEGORY[f1]
-    f2 = value["name"]
     if type(f2) is not str:
         raise _Unfit
-    f3 = value["aliases"]
     if type(f3) is not list:
         raise _Unfit
     for item in f3:
         if type(item) is not str:
             raise _Unfit
     f3 = tuple(f3)
-    f4 = value["description"]
     if type(f4) is not str:
         raise _Unfit
-    f5 = value.get("related_ids", _MISSING)
     if f5 is _MISSING:
         f5 = ()
     else:
-        given += 1
         if type(f5) is not list:
             raise _Unfit
         for item in f5:
@@ -313,30 +329,22 @@ def _entity(value: Any, refs: list[list[Any]]) -> Entity:
                 raise _Unfit
         f5 = tuple(f5)
         refs[5].extend(f5)
-    f6 = value.get("forms", _MISSING)
     if f6 is _MISSING:
         f6 = ()
     else:
-        given += 1
         if type(f6) is not list:
             raise _Unfit
         f6 = tuple([_alias(item, refs) for item in f6])
-    f7 = value.get("background", _MISSING)
     if f7 is _MISSING:
         f7 = None
     else:
-        given += 1
         if f7 is not None and type(f7) is not str:
             raise _Unfit
-    f8 = value.get("background_basis", _MISSING)
     if f8 is _MISSING:
         f8 = None
     else:
-        given += 1
         if f8 is not None and type(f8) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     record = _new(Entity)
     _entity_id(record, f0)
     _entity_category(record, f1)
@@ -353,22 +361,44 @@ def _entity(value: Any, refs: list[list[Any]]) -> Entity:
 def _figure(value: Any, refs: list[list[Any]]) -> Figure:
     if type(value) is not dict:
         raise _Unfit
-    given = 6
-    f0 = value["id"]
+    if len(value) == 12:
+        f0 = value["id"]
+        f1 = value["figure_kind"]
+        f2 = value["text"]
+        f3 = value["record_id"]
+        f4 = value["span"]
+        f5 = value["description"]
+        f6 = value["value"]
+        f7 = value["unit"]
+        f8 = value["currency"]
+        f9 = value["date"]
+        f10 = value["qualifier"]
+        f11 = value["date_end"]
+    else:
+        f0 = value["id"]
+        f1 = value["figure_kind"]
+        f2 = value["text"]
+        f3 = value["record_id"]
+        f4 = value["span"]
+        f5 = value["description"]
+        f6 = value.get("value", _MISSING)
+        f7 = value.get("unit", _MISSING)
+        f8 = value.get("currency", _MISSING)
+        f9 = value.get("date", _MISSING)
+        f10 = value.get("qualifier", _MISSING)
+        f11 = value.get("date_end", _MISSING)
+        if len(value) != 12 - (f6, f7, f8, f9, f10, f11).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["figure_kind"]
     if type(f1) is not str:
         raise _Unfit
     f1 = _FIGUREKIND[f1]
-    f2 = value["text"]
     if type(f2) is not str:
         raise _Unfit
-    f3 = value["record_id"]
     if type(f3) is not str:
         raise _Unfit
     refs[1].append(f3)
-    f4 = value["span"]
     if type(f4) is not list or len(f4) != 2:
         raise _Unfit
     start, end = f4
@@ -378,57 +408,42 @@ def _figure(value: Any, refs: list[list[Any]]) -> Figure:
     _span_start(f4, start)
     _span_end(f4, end)
     refs[0].append(end)
-    f5 = value["description"]
     if type(f5) is not str:
         raise _Unfit
-    f6 = value.get("value", _MISSING)
     if f6 is _MISSING:
         f6 = None
     else:
-        given += 1
         if f6 is not None:
             if type(f6) is not float and type(f6) is not int:
                 raise _Unfit
             if not -_INFINITY < f6 < _INFINITY:
                 raise _Unfit
             f6 = float(f6)
-    f7 = value.get("unit", _MISSING)
     if f7 is _MISSING:
         f7 = None
     else:
-        given += 1
         if f7 is not None and type(f7) is not str:
             raise _Unfit
-    f8 = value.get("currency", _MISSING)
     if f8 is _MISSING:
         f8 = None
     else:
-        given += 1
         if f8 is not None and type(f8) is not str:
             raise _Unfit
-    f9 = value.get("date", _MISSING)
     if f9 is _MISSING:
         f9 = None
     else:
-        given += 1
         if f9 is not None and type(f9) is not str:
             raise _Unfit
-    f10 = value.get("qualifier", _MISSING)
     if f10 is _MISSING:
         f10 = None
     else:
-        given += 1
         if f10 is not None and type(f10) is not str:
             raise _Unfit
-    f11 = value.get("date_end", _MISSING)
     if f11 is _MISSING:
         f11 = None
     else:
-        given += 1
         if f11 is not None and type(f11) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     record = _new(Figure)
     _figure_id(record, f0)
     _figure_figure_kind(record, f1)
@@ -448,17 +463,34 @@ def _figure(value: Any, refs: list[list[Any]]) -> Figure:
 def _footnote(value: Any, refs: list[list[Any]]) -> Footnote:
     if type(value) is not dict:
         raise _Unfit
-    given = 4
-    f0 = value["id"]
+    if len(value) == 9:
+        f0 = value["id"]
+        f1 = value["number"]
+        f2 = value["text"]
+        f3 = value["span"]
+        f4 = value["urls"]
+        f5 = value["ibid_of"]
+        f6 = value["same_source_as"]
+        f7 = value["cited_by"]
+        f8 = value["entity_ids"]
+    else:
+        f0 = value["id"]
+        f1 = value["number"]
+        f2 = value["text"]
+        f3 = value["span"]
+        f4 = value.get("urls", _MISSING)
+        f5 = value.get("ibid_of", _MISSING)
+        f6 = value.get("same_source_as", _MISSING)
+        f7 = value.get("cited_by", _MISSING)
+        f8 = value.get("entity_ids", _MISSING)
+        if len(value) != 9 - (f4, f5, f6, f7, f8).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["number"]
     if type(f1) is not int:
         raise _Unfit
-    f2 = value["text"]
     if type(f2) is not str:
         raise _Unfit
-    f3 = value["span"]
     if type(f3) is not list or len(f3) != 2:
         raise _Unfit
     start, end = f3
@@ -468,31 +500,25 @@ def _footnote(value: Any, refs: list[list[Any]]) -> Footnote:
     _span_start(f3, start)
     _span_end(f3, end)
     refs[0].append(end)
-    f4 = value.get("urls", _MISSING)
     if f4 is _MISSING:
         f4 = ()
     else:
-        given += 1
         if type(f4) is not list:
             raise _Unfit
         for item in f4:
             if type(item) is not str:
                 raise _Unfit
         f4 = tuple(f4)
-    f5 = value.get("ibid_of", _MISSING)
     if f5 is _MISSING:
         f5 = None
     else:
-        given += 1
         if f5 is not None:
             if type(f5) is not str:
                 raise _Unfit
             refs[3].append(f5)
-    f6 = value.get("same_source_as", _MISSING)
     if f6 is _MISSING:
         f6 = ()
     else:
-        given += 1
         if type(f6) is not list:
             raise _Unfit
         for item in f6:
@@ -500,11 +526,9 @@ def _footnote(value: Any, refs: list[list[Any]]) -> Footnote:
                 raise _Unfit
         f6 = tuple(f6)
         refs[3].extend(f6)
-    f7 = value.get("cited_by", _MISSING)
     if f7 is _MISSING:
         f7 = ()
     else:
-        given += 1
         if type(f7) is not list:
             raise _Unfit
         for item in f7:
@@ -512,11 +536,9 @@ def _footnote(value: Any, refs: list[list[Any]]) -> Footnote:
                 raise _Unfit
         f7 = tuple(f7)
         refs[1].extend(f7)
-    f8 = value.get("entity_ids", _MISSING)
     if f8 is _MISSING:
         f8 = ()
     else:
-        given += 1
         if type(f8) is not list:
             raise _Unfit
         for item in f8:
@@ -524,8 +546,6 @@ def _footnote(value: Any, refs: list[list[Any]]) -> Footnote:
                 raise _Unfit
         f8 = tuple(f8)
         refs[5].extend(f8)
-    if len(value) != given:
-        raise _Unfit
     record = _new(Footnote)
     _footnote_id(record, f0)
     _footnote_number(record, f1)
@@ -542,14 +562,16 @@ def _footnote(value: Any, refs: list[list[Any]]) -> Footnote:
 def _footnoteref(value: Any, refs: list[list[Any]]) -> FootnoteRef:
     if type(value) is not dict:
         raise _Unfit
+    if len(value) != 3:
+        raise _Unfit
     f0 = value["footnote_id"]
+    f1 = value["offset"]
+    f2 = value["source_span"]
     if type(f0) is not str:
         raise _Unfit
     refs[3].append(f0)
-    f1 = value["offset"]
     if type(f1) is not int:
         raise _Unfit
-    f2 = value["source_span"]
     if type(f2) is not list or len(f2) != 2:
         raise _Unfit
     start, end = f2
@@ -559,8 +581,6 @@ def _footnoteref(value: Any, refs: list[list[Any]]) -> FootnoteRef:
     _span_start(f2, start)
     _span_end(f2, end)
     refs[0].append(end)
-    if len(value) != 3:
-        raise _Unfit
     record = _new(FootnoteRef)
     _footnoteref_footnote_id(record, f0)
     _footnoteref_offset(record, f1)
@@ -571,21 +591,33 @@ def _footnoteref(value: Any, refs: list[list[Any]]) -> FootnoteRef:
 def _item(value: Any, refs: list[list[Any]]) -> Item:
     if type(value) is not dict:
         raise _Unfit
-    given = 5
-    f0 = value["id"]
+    if len(value) == 7:
+        f0 = value["id"]
+        f1 = value["paragraph_id"]
+        f2 = value["number"]
+        f3 = value["text"]
+        f4 = value["span"]
+        f5 = value["footnote_refs"]
+        f6 = value["entity_ids"]
+    else:
+        f0 = value["id"]
+        f1 = value["paragraph_id"]
+        f2 = value["number"]
+        f3 = value["text"]
+        f4 = value["span"]
+        f5 = value.get("footnote_refs", _MISSING)
+        f6 = value.get("entity_ids", _MISSING)
+        if len(value) != 7 - (f5, f6).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["paragraph_id"]
     if type(f1) is not str:
         raise _Unfit
     refs[6].append(f1)
-    f2 = value["number"]
     if type(f2) is not int:
         raise _Unfit
-    f3 = value["text"]
     if type(f3) is not str:
         raise _Unfit
-    f4 = value["span"]
     if type(f4) is not list or len(f4) != 2:
         raise _Unfit
     start, end = f4
@@ -595,19 +627,15 @@ def _item(value: Any, refs: list[list[Any]]) -> Item:
     _span_start(f4, start)
     _span_end(f4, end)
     refs[0].append(end)
-    f5 = value.get("footnote_refs", _MISSING)
     if f5 is _MISSING:
         f5 = ()
     else:
-        given += 1
         if type(f5) is not list:
             raise _Unfit
         f5 = tuple([_footnoteref(item, refs) for item in f5])
-    f6 = value.get("entity_ids", _MISSING)
     if f6 is _MISSING:
         f6 = ()
     else:
-        given += 1
         if type(f6) is not list:
             raise _Unfit
         for item in f6:
@@ -615,8 +643,6 @@ def _item(value: Any, refs: list[list[Any]]) -> Item:
                 raise _Unfit
         f6 = tuple(f6)
         refs[5].extend(f6)
-    if len(value) != given:
-        raise _Unfit
     record = _new(Item)
     _item_id(record, f0)
     _item_paragraph_id(record, f1)
@@ -631,29 +657,38 @@ def _item(value: Any, refs: list[list[Any]]) -> Item:
 def _link(value: Any, refs: list[list[Any]]) -> Link:
     if type(value) is not dict:
         raise _Unfit
-    given = 2
-    f0 = value["target_id"]
+    if len(value) == 6:
+        f0 = value["target_id"]
+        f1 = value["basis"]
+        f2 = value["record_id"]
+        f3 = value["span"]
+        f4 = value["quote"]
+        f5 = value["rationale"]
+    else:
+        f0 = value["target_id"]
+        f1 = value["basis"]
+        f2 = value.get("record_id", _MISSING)
+        f3 = value.get("span", _MISSING)
+        f4 = value.get("quote", _MISSING)
+        f5 = value.get("rationale", _MISSING)
+        if len(value) != 6 - (f2, f3, f4, f5).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
     refs[8].append(f0)
-    f1 = value["basis"]
     if type(f1) is not str:
         raise _Unfit
     f1 = _BASIS[f1]
-    f2 = value.get("record_id", _MISSING)
     if f2 is _MISSING:
         f2 = None
     else:
-        given += 1
         if f2 is not None:
             if type(f2) is not str:
                 raise _Unfit
             refs[1].append(f2)
-    f3 = value.get("span", _MISSING)
     if f3 is _MISSING:
         f3 = None
     else:
-        given += 1
         if f3 is not None:
             if type(f3) is not list or len(f3) != 2:
                 raise _Unfit
@@ -664,22 +699,16 @@ def _link(value: Any, refs: list[list[Any]]) -> Link:
             _span_start(f3, start)
             _span_end(f3, end)
             refs[0].append(end)
-    f4 = value.get("quote", _MISSING)
     if f4 is _MISSING:
         f4 = None
     else:
-        given += 1
         if f4 is not None and type(f4) is not str:
             raise _Unfit
-    f5 = value.get("rationale", _MISSING)
     if f5 is _MISSING:
         f5 = None
     else:
-        given += 1
         if f5 is not None and type(f5) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     record = _new(Link)
     _link_target_id(record, f0)
     _link_basis(record, f1)
@@ -693,29 +722,38 @@ def _link(value: Any, refs: list[list[Any]]) -> Link:
 def _link_in_evidence_links(value: Any, refs: list[list[Any]]) -> Link:
     if type(value) is not dict:
         raise _Unfit
-    given = 2
-    f0 = value["target_id"]
+    if len(value) == 6:
+        f0 = value["target_id"]
+        f1 = value["basis"]
+        f2 = value["record_id"]
+        f3 = value["span"]
+        f4 = value["quote"]
+        f5 = value["rationale"]
+    else:
+        f0 = value["target_id"]
+        f1 = value["basis"]
+        f2 = value.get("record_id", _MISSING)
+        f3 = value.get("span", _MISSING)
+        f4 = value.get("quote", _MISSING)
+        f5 = value.get("rationale", _MISSING)
+        if len(value) != 6 - (f2, f3, f4, f5).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
     refs[6].append(f0)
-    f1 = value["basis"]
     if type(f1) is not str:
         raise _Unfit
     f1 = _BASIS[f1]
-    f2 = value.get("record_id", _MISSING)
     if f2 is _MISSING:
         f2 = None
     else:
-        given += 1
         if f2 is not None:
             if type(f2) is not str:
                 raise _Unfit
             refs[1].append(f2)
-    f3 = value.get("span", _MISSING)
     if f3 is _MISSING:
         f3 = None
     else:
-        given += 1
         if f3 is not None:
             if type(f3) is not list or len(f3) != 2:
                 raise _Unfit
@@ -726,22 +764,16 @@ def _link_in_evidence_links(value: Any, refs: list[list[Any]]) -> Link:
             _span_start(f3, start)
             _span_end(f3, end)
             refs[0].append(end)
-    f4 = value.get("quote", _MISSING)
     if f4 is _MISSING:
         f4 = None
     else:
-        given += 1
         if f4 is not None and type(f4) is not str:
             raise _Unfit
-    f5 = value.get("rationale", _MISSING)
     if f5 is _MISSING:
         f5 = None
     else:
-        given += 1
         if f5 is not None and type(f5) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     record = _new(Link)
     _link_target_id(record, f0)
     _link_basis(record, f1)
@@ -755,29 +787,38 @@ def _link_in_evidence_links(value: Any, refs: list[list[Any]]) -> Link:
 def _link_in_theme_links(value: Any, refs: list[list[Any]]) -> Link:
     if type(value) is not dict:
         raise _Unfit
-    given = 2
-    f0 = value["target_id"]
+    if len(value) == 6:
+        f0 = value["target_id"]
+        f1 = value["basis"]
+        f2 = value["record_id"]
+        f3 = value["span"]
+        f4 = value["quote"]
+        f5 = value["rationale"]
+    else:
+        f0 = value["target_id"]
+        f1 = value["basis"]
+        f2 = value.get("record_id", _MISSING)
+        f3 = value.get("span", _MISSING)
+        f4 = value.get("quote", _MISSING)
+        f5 = value.get("rationale", _MISSING)
+        if len(value) != 6 - (f2, f3, f4, f5).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
     refs[7].append(f0)
-    f1 = value["basis"]
     if type(f1) is not str:
         raise _Unfit
     f1 = _BASIS[f1]
-    f2 = value.get("record_id", _MISSING)
     if f2 is _MISSING:
         f2 = None
     else:
-        given += 1
         if f2 is not None:
             if type(f2) is not str:
                 raise _Unfit
             refs[1].append(f2)
-    f3 = value.get("span", _MISSING)
     if f3 is _MISSING:
         f3 = None
     else:
-        given += 1
         if f3 is not None:
             if type(f3) is not list or len(f3) != 2:
                 raise _Unfit
@@ -788,22 +829,16 @@ def _link_in_theme_links(value: Any, refs: list[list[Any]]) -> Link:
             _span_start(f3, start)
             _span_end(f3, end)
             refs[0].append(end)
-    f4 = value.get("quote", _MISSING)
     if f4 is _MISSING:
         f4 = None
     else:
-        given += 1
         if f4 is not None and type(f4) is not str:
             raise _Unfit
-    f5 = value.get("rationale", _MISSING)
     if f5 is _MISSING:
         f5 = None
     else:
-        given += 1
         if f5 is not None and type(f5) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     record = _new(Link)
     _link_target_id(record, f0)
     _link_basis(record, f1)
@@ -817,12 +852,23 @@ def _link_in_theme_links(value: Any, refs: list[list[Any]]) -> Link:
 def _linkingrules(value: Any, refs: list[list[Any]]) -> LinkingRules:
     if type(value) is not dict:
         raise _Unfit
-    given = 0
-    f0 = value.get("context_entity_ids", _MISSING)
+    if len(value) == 5:
+        f0 = value["context_entity_ids"]
+        f1 = value["context_words"]
+        f2 = value["titles"]
+        f3 = value["blocking_names"]
+        f4 = value["function_words"]
+    else:
+        f0 = value.get("context_entity_ids", _MISSING)
+        f1 = value.get("context_words", _MISSING)
+        f2 = value.get("titles", _MISSING)
+        f3 = value.get("blocking_names", _MISSING)
+        f4 = value.get("function_words", _MISSING)
+        if len(value) != 5 - (f0, f1, f2, f3, f4).count(_MISSING):
+            raise _Unfit
     if f0 is _MISSING:
         f0 = ()
     else:
-        given += 1
         if type(f0) is not list:
             raise _Unfit
         for item in f0:
@@ -830,52 +876,42 @@ def _linkingrules(value: Any, refs: list[list[Any]]) -> LinkingRules:
                 raise _Unfit
         f0 = tuple(f0)
         refs[5].extend(f0)
-    f1 = value.get("context_words", _MISSING)
     if f1 is _MISSING:
         f1 = ()
     else:
-        given += 1
         if type(f1) is not list:
             raise _Unfit
         for item in f1:
             if type(item) is not str:
                 raise _Unfit
         f1 = tuple(f1)
-    f2 = value.get("titles", _MISSING)
     if f2 is _MISSING:
         f2 = ()
     else:
-        given += 1
         if type(f2) is not list:
             raise _Unfit
         for item in f2:
             if type(item) is not str:
                 raise _Unfit
         f2 = tuple(f2)
-    f3 = value.get("blocking_names", _MISSING)
     if f3 is _MISSING:
         f3 = ()
     else:
-        given += 1
         if type(f3) is not list:
             raise _Unfit
         for item in f3:
             if type(item) is not str:
                 raise _Unfit
         f3 = tuple(f3)
-    f4 = value.get("function_words", _MISSING)
     if f4 is _MISSING:
         f4 = ()
     else:
-        given += 1
         if type(f4) is not list:
             raise _Unfit
         for item in f4:
             if type(item) is not str:
                 raise _Unfit
         f4 = tuple(f4)
-    if len(value) != given:
-        raise _Unfit
     record = _new(LinkingRules)
     _linkingrules_context_entity_ids(record, f0)
     _linkingrules_context_words(record, f1)
@@ -888,34 +924,45 @@ def _linkingrules(value: Any, refs: list[list[Any]]) -> LinkingRules:
 def _mention(value: Any, refs: list[list[Any]]) -> Any:
     if type(value) is not dict:
         raise _Unfit
-    given = 4
-    f0 = value["entity_id"]
+    if len(value) == 8:
+        f0 = value["entity_id"]
+        f1 = value["text"]
+        f2 = value["start"]
+        f3 = value["end"]
+        f4 = value["record_id"]
+        f5 = value["source_span"]
+        f6 = value["form"]
+        f7 = value["resolved_by"]
+    else:
+        f0 = value["entity_id"]
+        f1 = value["text"]
+        f2 = value["start"]
+        f3 = value["end"]
+        f4 = value.get("record_id", _MISSING)
+        f5 = value.get("source_span", _MISSING)
+        f6 = value.get("form", _MISSING)
+        f7 = value.get("resolved_by", _MISSING)
+        if len(value) != 8 - (f4, f5, f6, f7).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
     refs[5].append(f0)
-    f1 = value["text"]
     if type(f1) is not str:
         raise _Unfit
-    f2 = value["start"]
     if type(f2) is not int:
         raise _Unfit
-    f3 = value["end"]
     if type(f3) is not int:
         raise _Unfit
-    f4 = value.get("record_id", _MISSING)
     if f4 is _MISSING:
         f4 = None
     else:
-        given += 1
         if f4 is not None:
             if type(f4) is not str:
                 raise _Unfit
             refs[1].append(f4)
-    f5 = value.get("source_span", _MISSING)
     if f5 is _MISSING:
         f5 = None
     else:
-        given += 1
         if f5 is not None:
             if type(f5) is not list or len(f5) != 2:
                 raise _Unfit
@@ -926,69 +973,86 @@ def _mention(value: Any, refs: list[list[Any]]) -> Any:
             _span_start(f5, start)
             _span_end(f5, end)
             refs[0].append(end)
-    f6 = value.get("form", _MISSING)
     if f6 is _MISSING:
         f6 = None
     else:
-        given += 1
         if f6 is not None:
             if type(f6) is not str:
                 raise _Unfit
             f6 = _ALIASFORM[f6]
-    f7 = value.get("resolved_by", _MISSING)
     if f7 is _MISSING:
         f7 = None
     else:
-        given += 1
         if f7 is not None and type(f7) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     return _new_tuple(Mention, (f0, f1, f2, f3, f4, f5, f6, f7))
 
 
 def _metadata(value: Any, refs: list[list[Any]]) -> Metadata:
     if type(value) is not dict:
         raise _Unfit
-    given = 15
-    f0 = value["title"]
+    if len(value) == 16:
+        f0 = value["title"]
+        f1 = value["authors"]
+        f2 = value["published"]
+        f3 = value["publisher"]
+        f4 = value["series"]
+        f5 = value["country"]
+        f6 = value["language"]
+        f7 = value["source_file"]
+        f8 = value["source_sha256"]
+        f9 = value["rights"]
+        f10 = value["citation"]
+        f11 = value["title_span"]
+        f12 = value["authors_span"]
+        f13 = value["published_span"]
+        f14 = value["publisher_span"]
+        f15 = value["vocabularies"]
+    else:
+        f0 = value["title"]
+        f1 = value["authors"]
+        f2 = value["published"]
+        f3 = value["publisher"]
+        f4 = value["series"]
+        f5 = value["country"]
+        f6 = value["language"]
+        f7 = value["source_file"]
+        f8 = value["source_sha256"]
+        f9 = value["rights"]
+        f10 = value["citation"]
+        f11 = value["title_span"]
+        f12 = value["authors_span"]
+        f13 = value["published_span"]
+        f14 = value["publisher_span"]
+        f15 = value.get("vocabularies", _MISSING)
+        if len(value) != 16 - (f15,).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["authors"]
     if type(f1) is not list:
         raise _Unfit
     for item in f1:
         if type(item) is not str:
             raise _Unfit
     f1 = tuple(f1)
-    f2 = value["published"]
     if type(f2) is not str:
         raise _Unfit
     f2 = date.fromisoformat(f2)
-    f3 = value["publisher"]
     if type(f3) is not str:
         raise _Unfit
-    f4 = value["series"]
     if type(f4) is not str:
         raise _Unfit
-    f5 = value["country"]
     if type(f5) is not str:
         raise _Unfit
-    f6 = value["language"]
     if type(f6) is not str:
         raise _Unfit
-    f7 = value["source_file"]
     if type(f7) is not str:
         raise _Unfit
-    f8 = value["source_sha256"]
     if type(f8) is not str:
         raise _Unfit
-    f9 = value["rights"]
     f9 = _rights(f9, refs)
-    f10 = value["citation"]
     if type(f10) is not str:
         raise _Unfit
-    f11 = value["title_span"]
     if type(f11) is not list or len(f11) != 2:
         raise _Unfit
     start, end = f11
@@ -998,7 +1062,6 @@ def _metadata(value: Any, refs: list[list[Any]]) -> Metadata:
     _span_start(f11, start)
     _span_end(f11, end)
     refs[0].append(end)
-    f12 = value["authors_span"]
     if type(f12) is not list or len(f12) != 2:
         raise _Unfit
     start, end = f12
@@ -1008,7 +1071,6 @@ def _metadata(value: Any, refs: list[list[Any]]) -> Metadata:
     _span_start(f12, start)
     _span_end(f12, end)
     refs[0].append(end)
-    f13 = value["published_span"]
     if type(f13) is not list or len(f13) != 2:
         raise _Unfit
     start, end = f13
@@ -1018,7 +1080,6 @@ def _metadata(value: Any, refs: list[list[Any]]) -> Metadata:
     _span_start(f13, start)
     _span_end(f13, end)
     refs[0].append(end)
-    f14 = value["publisher_span"]
     if type(f14) is not list or len(f14) != 2:
         raise _Unfit
     start, end = f14
@@ -1028,16 +1089,12 @@ def _metadata(value: Any, refs: list[list[Any]]) -> Metadata:
     _span_start(f14, start)
     _span_end(f14, end)
     refs[0].append(end)
-    f15 = value.get("vocabularies", _MISSING)
     if f15 is _MISSING:
         f15 = ()
     else:
-        given += 1
         if type(f15) is not list:
             raise _Unfit
         f15 = tuple([_vocabulary(item, refs) for item in f15])
-    if len(value) != given:
-        raise _Unfit
     record = _new(Metadata)
     _metadata_title(record, f0)
     _metadata_authors(record, f1)
@@ -1061,21 +1118,35 @@ def _metadata(value: Any, refs: list[list[Any]]) -> Metadata:
 def _paragraph(value: Any, refs: list[list[Any]]) -> Paragraph:
     if type(value) is not dict:
         raise _Unfit
-    given = 5
-    f0 = value["id"]
+    if len(value) == 8:
+        f0 = value["id"]
+        f1 = value["section_id"]
+        f2 = value["number"]
+        f3 = value["text"]
+        f4 = value["span"]
+        f5 = value["footnote_refs"]
+        f6 = value["item_ids"]
+        f7 = value["entity_ids"]
+    else:
+        f0 = value["id"]
+        f1 = value["section_id"]
+        f2 = value["number"]
+        f3 = value["text"]
+        f4 = value["span"]
+        f5 = value.get("footnote_refs", _MISSING)
+        f6 = value.get("item_ids", _MISSING)
+        f7 = value.get("entity_ids", _MISSING)
+        if len(value) != 8 - (f5, f6, f7).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["section_id"]
     if type(f1) is not str:
         raise _Unfit
     refs[2].append(f1)
-    f2 = value["number"]
     if type(f2) is not int:
         raise _Unfit
-    f3 = value["text"]
     if type(f3) is not str:
         raise _Unfit
-    f4 = value["span"]
     if type(f4) is not list or len(f4) != 2:
         raise _Unfit
     start, end = f4
@@ -1085,19 +1156,15 @@ def _paragraph(value: Any, refs: list[list[Any]]) -> Paragraph:
     _span_start(f4, start)
     _span_end(f4, end)
     refs[0].append(end)
-    f5 = value.get("footnote_refs", _MISSING)
     if f5 is _MISSING:
         f5 = ()
     else:
-        given += 1
         if type(f5) is not list:
             raise _Unfit
         f5 = tuple([_footnoteref(item, refs) for item in f5])
-    f6 = value.get("item_ids", _MISSING)
     if f6 is _MISSING:
         f6 = ()
     else:
-        given += 1
         if type(f6) is not list:
             raise _Unfit
         for item in f6:
@@ -1105,11 +1172,9 @@ def _paragraph(value: Any, refs: list[list[Any]]) -> Paragraph:
                 raise _Unfit
         f6 = tuple(f6)
         refs[4].extend(f6)
-    f7 = value.get("entity_ids", _MISSING)
     if f7 is _MISSING:
         f7 = ()
     else:
-        given += 1
         if type(f7) is not list:
             raise _Unfit
         for item in f7:
@@ -1117,8 +1182,6 @@ def _paragraph(value: Any, refs: list[list[Any]]) -> Paragraph:
                 raise _Unfit
         f7 = tuple(f7)
         refs[5].extend(f7)
-    if len(value) != given:
-        raise _Unfit
     record = _new(Paragraph)
     _paragraph_id(record, f0)
     _paragraph_section_id(record, f1)
@@ -1134,21 +1197,41 @@ def _paragraph(value: Any, refs: list[list[Any]]) -> Paragraph:
 def _recommendation(value: Any, refs: list[list[Any]]) -> Recommendation:
     if type(value) is not dict:
         raise _Unfit
-    given = 6
-    f0 = value["id"]
+    if len(value) == 11:
+        f0 = value["id"]
+        f1 = value["addressee"]
+        f2 = value["number"]
+        f3 = value["text"]
+        f4 = value["span"]
+        f5 = value["lead_in_id"]
+        f6 = value["footnote_refs"]
+        f7 = value["entity_ids"]
+        f8 = value["theme_links"]
+        f9 = value["evidence_links"]
+        f10 = value["sdg_links"]
+    else:
+        f0 = value["id"]
+        f1 = value["addressee"]
+        f2 = value["number"]
+        f3 = value["text"]
+        f4 = value["span"]
+        f5 = value["lead_in_id"]
+        f6 = value.get("footnote_refs", _MISSING)
+        f7 = value.get("entity_ids", _MISSING)
+        f8 = value.get("theme_links", _MISSING)
+        f9 = value.get("evidence_links", _MISSING)
+        f10 = value.get("sdg_links", _MISSING)
+        if len(value) != 11 - (f6, f7, f8, f9, f10).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["addressee"]
     if type(f1) is not str:
         raise _Unfit
     f1 = _ADDRESSEE[f1]
-    f2 = value["number"]
     if type(f2) is not int:
         raise _Unfit
-    f3 = value["text"]
     if type(f3) is not str:
         raise _Unfit
-    f4 = value["span"]
     if type(f4) is not list or len(f4) != 2:
         raise _Unfit
     start, end = f4
@@ -1158,23 +1241,18 @@ def _recommendation(value: Any, refs: list[list[Any]]) -> Recommendation:
     _span_start(f4, start)
     _span_end(f4, end)
     refs[0].append(end)
-    f5 = value["lead_in_id"]
     if type(f5) is not str:
         raise _Unfit
     refs[6].append(f5)
-    f6 = value.get("footnote_refs", _MISSING)
     if f6 is _MISSING:
         f6 = ()
     else:
-        given += 1
         if type(f6) is not list:
             raise _Unfit
         f6 = tuple([_footnoteref(item, refs) for item in f6])
-    f7 = value.get("entity_ids", _MISSING)
     if f7 is _MISSING:
         f7 = ()
     else:
-        given += 1
         if type(f7) is not list:
             raise _Unfit
         for item in f7:
@@ -1182,32 +1260,24 @@ def _recommendation(value: Any, refs: list[list[Any]]) -> Recommendation:
                 raise _Unfit
         f7 = tuple(f7)
         refs[5].extend(f7)
-    f8 = value.get("theme_links", _MISSING)
     if f8 is _MISSING:
         f8 = ()
     else:
-        given += 1
         if type(f8) is not list:
             raise _Unfit
         f8 = tuple([_link_in_theme_links(item, refs) for item in f8])
-    f9 = value.get("evidence_links", _MISSING)
     if f9 is _MISSING:
         f9 = ()
     else:
-        given += 1
         if type(f9) is not list:
             raise _Unfit
         f9 = tuple([_link_in_evidence_links(item, refs) for item in f9])
-    f10 = value.get("sdg_links", _MISSING)
     if f10 is _MISSING:
         f10 = ()
     else:
-        given += 1
         if type(f10) is not list:
             raise _Unfit
         f10 = tuple([_link(item, refs) for item in f10])
-    if len(value) != given:
-        raise _Unfit
     record = _new(Recommendation)
     _recommendation_id(record, f0)
     _recommendation_addressee(record, f1)
@@ -1226,98 +1296,106 @@ def _recommendation(value: Any, refs: list[list[Any]]) -> Recommendation:
 def _releasedocument(value: Any, refs: list[list[Any]]) -> ReleaseDocument:
     if type(value) is not dict:
         raise _Unfit
-    given = 7
-    f0 = value["schema"]
+    if len(value) == 15:
+        f0 = value["schema"]
+        f1 = value["metadata"]
+        f2 = value["sections"]
+        f3 = value["paragraphs"]
+        f4 = value["items"]
+        f5 = value["recommendations"]
+        f6 = value["footnotes"]
+        f7 = value["entities"]
+        f8 = value["mentions"]
+        f9 = value["themes"]
+        f10 = value["figures"]
+        f11 = value["sources"]
+        f12 = value["linking"]
+        f13 = value["sdg_goals"]
+        f14 = value["sdg_targets"]
+    else:
+        f0 = value["schema"]
+        f1 = value["metadata"]
+        f2 = value["sections"]
+        f3 = value["paragraphs"]
+        f4 = value["items"]
+        f5 = value["recommendations"]
+        f6 = value["footnotes"]
+        f7 = value.get("entities", _MISSING)
+        f8 = value.get("mentions", _MISSING)
+        f9 = value.get("themes", _MISSING)
+        f10 = value.get("figures", _MISSING)
+        f11 = value.get("sources", _MISSING)
+        f12 = value.get("linking", _MISSING)
+        f13 = value.get("sdg_goals", _MISSING)
+        f14 = value.get("sdg_targets", _MISSING)
+        if len(value) != 15 - (f7, f8, f9, f10, f11, f12, f13, f14).count(_MISSING):
+            raise _Unfit
     if type(f0) is not int:
         raise _Unfit
-    f1 = value["metadata"]
     f1 = _metadata(f1, refs)
-    f2 = value["sections"]
     if type(f2) is not list:
         raise _Unfit
     f2 = tuple([_section(item, refs) for item in f2])
-    f3 = value["paragraphs"]
     if type(f3) is not list:
         raise _Unfit
     f3 = tuple([_paragraph(item, refs) for item in f3])
-    f4 = value["items"]
     if type(f4) is not list:
         raise _Unfit
     f4 = tuple([_item(item, refs) for item in f4])
-    f5 = value["recommendations"]
     if type(f5) is not list:
         raise _Unfit
     f5 = tuple([_recommendation(item, refs) for item in f5])
-    f6 = value["footnotes"]
     if type(f6) is not list:
         raise _Unfit
     f6 = tuple([_footnote(item, refs) for item in f6])
-    f7 = value.get("entities", _MISSING)
     if f7 is _MISSING:
         f7 = ()
     else:
-        given += 1
         if type(f7) is not list:
             raise _Unfit
         f7 = tuple([_entity(item, refs) for item in f7])
-    f8 = value.get("mentions", _MISSING)
     if f8 is _MISSING:
         f8 = ()
     else:
-        given += 1
         if type(f8) is not list:
             raise _Unfit
         f8 = tuple([_mention(item, refs) for item in f8])
-    f9 = value.get("themes", _MISSING)
     if f9 is _MISSING:
         f9 = ()
     else:
-        given += 1
         if type(f9) is not list:
             raise _Unfit
         f9 = tuple([_theme(item, refs) for item in f9])
-    f10 = value.get("figures", _MISSING)
     if f10 is _MISSING:
         f10 = ()
     else:
-        given += 1
         if type(f10) is not list:
             raise _Unfit
         f10 = tuple([_figure(item, refs) for item in f10])
-    f11 = value.get("sources", _MISSING)
     if f11 is _MISSING:
         f11 = ()
     else:
-        given += 1
         if type(f11) is not list:
             raise _Unfit
         f11 = tuple([_source(item, refs) for item in f11])
-    f12 = value.get("linking", _MISSING)
     if f12 is _MISSING:
         f12 = ()
     else:
-        given += 1
         if type(f12) is not list:
             raise _Unfit
         f12 = tuple([_linkingrules(item, refs) for item in f12])
-    f13 = value.get("sdg_goals", _MISSING)
     if f13 is _MISSING:
         f13 = ()
     else:
-        given += 1
         if type(f13) is not list:
             raise _Unfit
         f13 = tuple([_sdggoal(item, refs) for item in f13])
-    f14 = value.get("sdg_targets", _MISSING)
     if f14 is _MISSING:
         f14 = ()
     else:
-        given += 1
         if type(f14) is not list:
             raise _Unfit
         f14 = tuple([_sdgtarget(item, refs) for item in f14])
-    if len(value) != given:
-        raise _Unfit
     record = _new(ReleaseDocument)
     _releasedocument_schema(record, f0)
     _releasedocument_metadata(record, f1)
@@ -1340,19 +1418,19 @@ def _releasedocument(value: Any, refs: list[list[Any]]) -> ReleaseDocument:
 def _rights(value: Any, refs: list[list[Any]]) -> Rights:
     if type(value) is not dict:
         raise _Unfit
+    if len(value) != 4:
+        raise _Unfit
     f0 = value["report_text"]
+    f1 = value["attribution"]
+    f2 = value["code_licence"]
+    f3 = value["annotations_licence"]
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["attribution"]
     if type(f1) is not str:
         raise _Unfit
-    f2 = value["code_licence"]
     if type(f2) is not str:
         raise _Unfit
-    f3 = value["annotations_licence"]
     if type(f3) is not str:
-        raise _Unfit
-    if len(value) != 4:
         raise _Unfit
     record = _new(Rights)
     _rights_report_text(record, f0)
@@ -1365,24 +1443,31 @@ def _rights(value: Any, refs: list[list[Any]]) -> Rights:
 def _sdggoal(value: Any, refs: list[list[Any]]) -> SdgGoal:
     if type(value) is not dict:
         raise _Unfit
-    given = 4
-    f0 = value["id"]
+    if len(value) == 5:
+        f0 = value["id"]
+        f1 = value["number"]
+        f2 = value["title"]
+        f3 = value["short"]
+        f4 = value["target_ids"]
+    else:
+        f0 = value["id"]
+        f1 = value["number"]
+        f2 = value["title"]
+        f3 = value["short"]
+        f4 = value.get("target_ids", _MISSING)
+        if len(value) != 5 - (f4,).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["number"]
     if type(f1) is not int:
         raise _Unfit
-    f2 = value["title"]
     if type(f2) is not str:
         raise _Unfit
-    f3 = value["short"]
     if type(f3) is not str:
         raise _Unfit
-    f4 = value.get("target_ids", _MISSING)
     if f4 is _MISSING:
         f4 = ()
     else:
-        given += 1
         if type(f4) is not list:
             raise _Unfit
         for item in f4:
@@ -1390,8 +1475,6 @@ def _sdggoal(value: Any, refs: list[list[Any]]) -> SdgGoal:
                 raise _Unfit
         f4 = tuple(f4)
         refs[8].extend(f4)
-    if len(value) != given:
-        raise _Unfit
     record = _new(SdgGoal)
     _sdggoal_id(record, f0)
     _sdggoal_number(record, f1)
@@ -1404,20 +1487,20 @@ def _sdggoal(value: Any, refs: list[list[Any]]) -> SdgGoal:
 def _sdgtarget(value: Any, refs: list[list[Any]]) -> SdgTarget:
     if type(value) is not dict:
         raise _Unfit
+    if len(value) != 4:
+        raise _Unfit
     f0 = value["id"]
+    f1 = value["code"]
+    f2 = value["goal_id"]
+    f3 = value["text"]
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["code"]
     if type(f1) is not str:
         raise _Unfit
-    f2 = value["goal_id"]
     if type(f2) is not str:
         raise _Unfit
     refs[8].append(f2)
-    f3 = value["text"]
     if type(f3) is not str:
-        raise _Unfit
-    if len(value) != 4:
         raise _Unfit
     record = _new(SdgTarget)
     _sdgtarget_id(record, f0)
@@ -1430,14 +1513,24 @@ def _sdgtarget(value: Any, refs: list[list[Any]]) -> SdgTarget:
 def _section(value: Any, refs: list[list[Any]]) -> Section:
     if type(value) is not dict:
         raise _Unfit
-    given = 3
-    f0 = value["id"]
+    if len(value) == 5:
+        f0 = value["id"]
+        f1 = value["title"]
+        f2 = value["span"]
+        f3 = value["heading_span"]
+        f4 = value["record_ids"]
+    else:
+        f0 = value["id"]
+        f1 = value["title"]
+        f2 = value["span"]
+        f3 = value.get("heading_span", _MISSING)
+        f4 = value.get("record_ids", _MISSING)
+        if len(value) != 5 - (f3, f4).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["title"]
     if type(f1) is not str:
         raise _Unfit
-    f2 = value["span"]
     if type(f2) is not list or len(f2) != 2:
         raise _Unfit
     start, end = f2
@@ -1447,11 +1540,9 @@ def _section(value: Any, refs: list[list[Any]]) -> Section:
     _span_start(f2, start)
     _span_end(f2, end)
     refs[0].append(end)
-    f3 = value.get("heading_span", _MISSING)
     if f3 is _MISSING:
         f3 = None
     else:
-        given += 1
         if f3 is not None:
             if type(f3) is not list or len(f3) != 2:
                 raise _Unfit
@@ -1462,11 +1553,9 @@ def _section(value: Any, refs: list[list[Any]]) -> Section:
             _span_start(f3, start)
             _span_end(f3, end)
             refs[0].append(end)
-    f4 = value.get("record_ids", _MISSING)
     if f4 is _MISSING:
         f4 = ()
     else:
-        given += 1
         if type(f4) is not list:
             raise _Unfit
         for item in f4:
@@ -1474,8 +1563,6 @@ def _section(value: Any, refs: list[list[Any]]) -> Section:
                 raise _Unfit
         f4 = tuple(f4)
         refs[1].extend(f4)
-    if len(value) != given:
-        raise _Unfit
     record = _new(Section)
     _section_id(record, f0)
     _section_title(record, f1)
@@ -1488,17 +1575,36 @@ def _section(value: Any, refs: list[list[Any]]) -> Section:
 def _source(value: Any, refs: list[list[Any]]) -> Source:
     if type(value) is not dict:
         raise _Unfit
-    given = 5
-    f0 = value["id"]
+    if len(value) == 10:
+        f0 = value["id"]
+        f1 = value["key"]
+        f2 = value["type"]
+        f3 = value["footnote_ids"]
+        f4 = value["author"]
+        f5 = value["title"]
+        f6 = value["container"]
+        f7 = value["date_text"]
+        f8 = value["issued"]
+        f9 = value["url"]
+    else:
+        f0 = value["id"]
+        f1 = value["key"]
+        f2 = value["type"]
+        f3 = value["footnote_ids"]
+        f4 = value["author"]
+        f5 = value.get("title", _MISSING)
+        f6 = value.get("container", _MISSING)
+        f7 = value.get("date_text", _MISSING)
+        f8 = value.get("issued", _MISSING)
+        f9 = value.get("url", _MISSING)
+        if len(value) != 10 - (f5, f6, f7, f8, f9).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["key"]
     if type(f1) is not str:
         raise _Unfit
-    f2 = value["type"]
     if type(f2) is not str:
         raise _Unfit
-    f3 = value["footnote_ids"]
     if type(f3) is not list:
         raise _Unfit
     for item in f3:
@@ -1506,77 +1612,69 @@ def _source(value: Any, refs: list[list[Any]]) -> Source:
             raise _Unfit
     f3 = tuple(f3)
     refs[3].extend(f3)
-    f4 = value["author"]
     if type(f4) is not str:
         raise _Unfit
-    f5 = value.get("title", _MISSING)
     if f5 is _MISSING:
         f5 = None
     else:
-        given += 1
         if f5 is not None and type(f5) is not str:
             raise _Unfit
-    f6 = value.get("container", _MISSING)
     if f6 is _MISSING:
         f6 = None
     else:
-        given += 1
         if f6 is not None and type(f6) is not str:
             raise _Unfit
-    f7 = value.get("date_text", _MISSING)
     if f7 is _MISSING:
         f7 = None
     else:
-        given += 1
         if f7 is not None and type(f7) is not str:
             raise _Unfit
-    f8 = value.get("issued", _MISSING)
     if f8 is _MISSING:
         f8 = None
     else:
-        given += 1
         if f8 is not None and type(f8) is not str:
             raise _Unfit
-    f9 = value.get("url", _MISSING)
     if f9 is _MISSING:
         f9 = None
     else:
-        given += 1
         if f9 is not None and type(f9) is not str:
             raise _Unfit
-    if len(value) != given:
-        raise _Unfit
     return Source(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9)
 
 
 def _theme(value: Any, refs: list[list[Any]]) -> Theme:
     if type(value) is not dict:
         raise _Unfit
-    given = 4
-    f0 = value["id"]
+    if len(value) == 5:
+        f0 = value["id"]
+        f1 = value["name"]
+        f2 = value["basis"]
+        f3 = value["description"]
+        f4 = value["item_id"]
+    else:
+        f0 = value["id"]
+        f1 = value["name"]
+        f2 = value["basis"]
+        f3 = value["description"]
+        f4 = value.get("item_id", _MISSING)
+        if len(value) != 5 - (f4,).count(_MISSING):
+            raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["name"]
     if type(f1) is not str:
         raise _Unfit
-    f2 = value["basis"]
     if type(f2) is not str:
         raise _Unfit
     f2 = _BASIS[f2]
-    f3 = value["description"]
     if type(f3) is not str:
         raise _Unfit
-    f4 = value.get("item_id", _MISSING)
     if f4 is _MISSING:
         f4 = None
     else:
-        given += 1
         if f4 is not None:
             if type(f4) is not str:
                 raise _Unfit
             refs[4].append(f4)
-    if len(value) != given:
-        raise _Unfit
     record = _new(Theme)
     _theme_id(record, f0)
     _theme_name(record, f1)
@@ -1589,41 +1687,41 @@ def _theme(value: Any, refs: list[list[Any]]) -> Theme:
 def _vocabulary(value: Any, refs: list[list[Any]]) -> Vocabulary:
     if type(value) is not dict:
         raise _Unfit
+    if len(value) != 10:
+        raise _Unfit
     f0 = value["id"]
+    f1 = value["title"]
+    f2 = value["file"]
+    f3 = value["sha256"]
+    f4 = value["repository"]
+    f5 = value["url"]
+    f6 = value["commit"]
+    f7 = value["paths"]
+    f8 = value["licence"]
+    f9 = value["rights"]
     if type(f0) is not str:
         raise _Unfit
-    f1 = value["title"]
     if type(f1) is not str:
         raise _Unfit
-    f2 = value["file"]
     if type(f2) is not str:
         raise _Unfit
-    f3 = value["sha256"]
     if type(f3) is not str:
         raise _Unfit
-    f4 = value["repository"]
     if type(f4) is not str:
         raise _Unfit
-    f5 = value["url"]
     if type(f5) is not str:
         raise _Unfit
-    f6 = value["commit"]
     if type(f6) is not str:
         raise _Unfit
-    f7 = value["paths"]
     if type(f7) is not list:
         raise _Unfit
     for item in f7:
         if type(item) is not str:
             raise _Unfit
     f7 = tuple(f7)
-    f8 = value["licence"]
     if type(f8) is not str:
         raise _Unfit
-    f9 = value["rights"]
     if type(f9) is not str:
-        raise _Unfit
-    if len(value) != 10:
         raise _Unfit
     record = _new(Vocabulary)
     _vocabulary_id(record, f0)

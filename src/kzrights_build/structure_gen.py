@@ -98,6 +98,7 @@ def structure_release_document(value: Any) -> tuple[ReleaseDocument, list[list[A
 '''
 
 _EXACT = {str: "str", int: "int", bool: "bool"}
+_REQUIRED = _converter._REQUIRED
 
 
 class _Writer:
@@ -259,26 +260,41 @@ class _Writer:
             "    if type(value) is not dict:",
             "        raise _Unfit",
         ]
-        required = sum(default is _converter._REQUIRED for _, _, default in fields)
-        optional = len(fields) - required
+        names = [field for field, _, _ in fields]
+        variables = [f"f{number}" for number in range(len(fields))]
+        optional = [
+            var for var, (_, _, default) in zip(variables, fields, strict=True) if default is not _REQUIRED
+        ]
+        # Read every key first.  Most objects have them all: then a subscript each
+        # (a key missing with the count right means an unknown one: KeyError, unfit).
+        # Otherwise the keys with defaults are looked up with get(), and the count
+        # of those given must make up the object's length, or a key is unknown.
         if optional:
-            lines.append(f"    given = {required}")
-        variables = []
-        for number, (field, kind, default) in enumerate(fields):
-            var = f"f{number}"
-            variables.append(var)
+            lines.append(f"    if len(value) == {len(fields)}:")
+        else:
+            lines += [f"    if len(value) != {len(fields)}:", "        raise _Unfit"]
+        indent = "        " if optional else "    "
+        lines += [f'{indent}{var} = value["{field}"]' for var, field in zip(variables, names, strict=True)]
+        if optional:
+            lines.append("    else:")
+            for var, (field, _, default) in zip(variables, fields, strict=True):
+                read = f'value["{field}"]' if default is _REQUIRED else f'value.get("{field}", _MISSING)'
+                lines.append(f"        {var} = {read}")
+            lines += [
+                f"        if len(value) != {len(fields)} - {_tuple_of(optional)}.count(_MISSING):",
+                "            raise _Unfit",
+            ]
+        # then check and convert each value, in field order
+        for var, (field, kind, default) in zip(variables, fields, strict=True):
             inner = _converter._optional_of(kind)
             target = kind if inner is None else inner
-            if default is _converter._REQUIRED:
-                lines.append(f'    {var} = value["{field}"]')
+            if default is _REQUIRED:
                 indent = "    "
             else:
                 lines += [
-                    f'    {var} = value.get("{field}", _MISSING)',
                     f"    if {var} is _MISSING:",
                     f"        {var} = {self._default(default)}",
                     "    else:",
-                    "        given += 1",
                 ]
                 indent = "        "
             collect = []
@@ -296,7 +312,6 @@ class _Writer:
             else:
                 lines += self._convert(target, var, indent, field)
                 lines += [f"{indent}{line}" for line in collect]
-        lines += [f"    if len(value) != {'given' if optional else required}:", "        raise _Unfit"]
         if cls is Mention:
             lines.append(f"    return _new_tuple({label}, ({', '.join(variables)}))")
         elif self._settable(cls):
@@ -316,12 +331,16 @@ class _Writer:
         return lines
 
 
+def _tuple_of(names: list[str]) -> str:
+    """Python source for a tuple of ``names``, as the formatter writes it."""
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+
 def _tuple(kinds: tuple[type, ...] | None) -> str:
     """Python source for ``kinds``, as the formatter writes it."""
     if kinds is None:
         return "None"
-    names = [kind.__name__ for kind in kinds]
-    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+    return _tuple_of([kind.__name__ for kind in kinds])
 
 
 def generate() -> str:
