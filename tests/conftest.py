@@ -53,3 +53,17 @@ def seeds_and_records() -> tuple[object, list[object]]:
     seeds = read_seeds(SEEDS)
     parsed = parse(seeds.source_text, seeds.capture)
     return seeds, [*parsed.paragraphs, *parsed.items, *parsed.recommendations, *parsed.footnotes]
+
+
+def read_workbook(path: object) -> object:
+    """Read an .xlsx file as a spreadsheet user's tool does, fully, with the file closed after.
+
+    openpyxl's ``read_only=True`` keeps the file open until ``close()`` is
+    called; a workbook left to the garbage collector then warns
+    (``ResourceWarning``) in whichever test happens to be running, which
+    failed CI once.  Reading the whole workbook closes the file before
+    returning.
+    """
+    import openpyxl
+
+    return openpyxl.load_workbook(path)
