@@ -623,6 +623,9 @@ _DIFFLIB_BUDGET = 40_000
 # likewise the most tokens looked at for anchors, over every passage tried (a
 # 60-word quotation with an ellipsis needs about 1,000, the longest verbatim one 7,500)
 _ANCHOR_BUDGET = 6_000
+# the most report tokens compared while looking for a quotation's pieces between ellipses as written
+# (a short quotation of common words needs a few thousand); beyond it the search goes on as before
+_VERBATIM_WORK = 50_000
 
 
 class _Budget:
@@ -973,6 +976,15 @@ class QuoteChecker:
         self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
         for at, token in enumerate(tokens):
             self._word_before[at + 1] = self._word_before[at] + token.word
+        # the most tokens two adjacent records have: a quotation with ellipses needing more has no
+        # verbatim place
+        sizes = [0] * (len(self._records) + 1)
+        for owner in owners:
+            sizes[owner] += 1
+        self._most_tokens = max(map(operator.add, sizes, sizes[1:]), default=0)
+        # every token's face and the places of each face, built on the first quotation with an ellipsis
+        self._faces: list[str] | None = None
+        self._face_places: dict[str, list[int]] = {}
 
     def check(self, quote: str) -> QuoteCheck:
         """Check ``quote``.
@@ -1076,6 +1088,10 @@ class QuoteChecker:
         bares = list(map(bare.__getitem__, face_column))
         words_before = [0, *itertools.accumulate(word_column)]
         quote = _Quote(keys, list(text_column), words_before, bares)
+        if marks:
+            verbatim = self._verbatim(quote, face_column, marks)
+            if verbatim is not None:
+                return [verbatim]
         votes: defaultdict[int, float] = defaultdict(float)
         positions = self._positions
         anchors = [(q, positions.get(key, ())) for q, key in enumerate(keys) if word_column[q]]
@@ -1164,6 +1180,158 @@ class QuoteChecker:
         # equally similar: the passage with fewer words the quotation lacks, then the closer spelling
         results.sort(key=_rank)
         return results[:_CLOSEST]
+
+    def _face_index(self) -> tuple[list[str], dict[str, list[int]]]:
+        """Every report token's face, and the places of each face in reading order (built once)."""
+        if self._faces is None:
+            places: defaultdict[str, list[int]] = defaultdict(list)
+            faces = [token.face for token in self._tokens]
+            for at, face in enumerate(faces):
+                places[face].append(at)
+            self._face_places = dict(places)
+            self._faces = faces  # last: another thread sees both or builds them again
+        return self._faces, self._face_places
+
+    def _verbatim(self, quote: _Quote, faces: Sequence[str], marks: set[int]) -> _Aligned | None:
+        """The best place where every piece between the ellipses stands as written, in order.
+
+        "a period of … Kazakhstan’s human rights" has its two pieces word for
+        word in a conclusion, with a few words between them; the vote for
+        places preferred a footnote that has its rarer words nearer together,
+        one of them in another form. A placement where the pieces have the
+        report's faces (typography and case aside), in order, within one
+        record or two adjacent ones, each gap holding at least one token and
+        at most `MAX_MARKED_OMISSION` words, is an ``equivalent`` quotation
+        with marked omissions, and wins over any placement with a word
+        changed. Among several, `_rank`'s order: the most tokens written as
+        the quotation writes them, then the same letters but for case and
+        diacritics, then the shortest, then the earliest.
+
+        Returns:
+            That placement aligned, or ``None`` when there is none (or the
+            pieces are too many for any two records, or too common to place
+            within `_VERBATIM_WORK` tokens compared).
+        """
+        bounds = [0, *sorted(marks), len(faces)]
+        pieces = list(itertools.pairwise(bounds))  # quotation token ranges [a, b) between ellipses
+        if len(faces) + len(pieces) - 1 > self._most_tokens:
+            return None  # no two records have room for the pieces and a token in every gap
+        report_faces, places = self._face_index()
+        owners = self._owners
+        # each piece is looked for by its rarest face, and the rarest piece first: it picks the
+        # windows (a record and the next) where the others are looked for
+        anchors: list[tuple[int, int, list[int]]] = []  # (piece, offset of its anchor, the anchor's places)
+        for number, (a, b) in enumerate(pieces):
+            offset = min(range(b - a), key=lambda k: len(places.get(faces[a + k], ())))
+            found = places.get(faces[a + offset])
+            if not found:
+                return None
+            anchors.append((number, offset, found))
+        anchors.sort(key=lambda anchor: len(anchor[2]))
+        work = _VERBATIM_WORK
+        starts: list[dict[int, list[int]]] = [{} for _ in pieces]  # piece → record → where it starts
+        windows: set[int] | None = None  # the records w whose window (w and w + 1) may hold every piece
+        for number, offset, found in anchors:
+            a, b = pieces[number]
+            run, size = list(faces[a:b]), b - a
+            if windows is None:
+                candidates: list[int] = found
+            else:
+                candidates = []
+                for owner in sorted(windows | {w + 1 for w in windows}):
+                    # the anchor's places where the piece would start within the record
+                    first = bisect.bisect_left(found, bisect.bisect_left(owners, owner) + offset)
+                    last = bisect.bisect_left(found, bisect.bisect_right(owners, owner) + offset)
+                    candidates += found[first:last]
+            work -= len(candidates) * size
+            if work < 0:
+                return None
+            by_record: dict[int, list[int]] = {}
+            for at in candidates:
+                start = at - offset
+                if (
+                    start >= 0
+                    and start + size <= len(owners)
+                    and owners[start + size - 1] - owners[start] <= 1
+                    and report_faces[start : start + size] == run
+                ):
+                    by_record.setdefault(owners[start], []).append(start)
+            here = set(by_record) | {owner - 1 for owner in by_record}
+            windows = here if windows is None else windows & here
+            if not windows:
+                return None
+            starts[number] = by_record
+        best: tuple[tuple[int, int, int, int], list[int]] | None = None
+        for window in sorted(windows or ()):
+            if window < 0:
+                continue
+            end = bisect.bisect_right(owners, window + 1)  # the window's tokens end here
+            inside = [
+                [at for owner in (window, window + 1) for at in by_record.get(owner, ()) if at + b - a <= end]
+                for (a, b), by_record in zip(pieces, starts, strict=True)
+            ]
+            if not all(inside):
+                continue
+            found_here = self._verbatim_in(quote, pieces, inside)
+            if found_here is not None and (best is None or found_here[0] < best[0]):
+                best = found_here
+        if best is None:
+            return None
+        blocks = [(a, at, b - a) for (a, b), at in zip(pieces, best[1], strict=True)]
+        lo, hi = blocks[0][1], blocks[-1][1] + blocks[-1][2]
+        aligned = self._score(quote, marks, lo, hi, blocks)
+        # every word is there as written, each ellipsis a marked omission: nothing ranks above it
+        return aligned if aligned.similarity >= 1.0 and not aligned.unmatched else None
+
+    def _verbatim_in(
+        self, quote: _Quote, pieces: Sequence[tuple[int, int]], starts: Sequence[Sequence[int]]
+    ) -> tuple[tuple[int, int, int, int], list[int]] | None:
+        """The best in-order choice of each piece's start within one record, by `_rank`, and its key.
+
+        A dynamic programme over the pieces: for each place of a piece, the
+        best (tokens written alike, alike but for case and diacritics,
+        latest start of the first piece) over the places of the piece before
+        that leave a gap of one token to `MAX_MARKED_OMISSION` words.
+        """
+        texts, bares, word_before = self._texts, self._bares, self._word_before
+        previous: list[tuple[tuple[int, int, int], int, int]] = []  # (value, place, index of its parent)
+        chosen: list[list[tuple[tuple[int, int, int], int, int]]] = []
+        for number, ((a, b), places) in enumerate(zip(pieces, starts, strict=True)):
+            size = b - a
+            current: list[tuple[tuple[int, int, int], int, int]] = []
+            for at in places:
+                same_text = sum(map(operator.eq, quote.texts[a:b], texts[at : at + size]))
+                same_bare = sum(map(operator.eq, quote.bares[a:b], bares[at : at + size]))
+                if number == 0:
+                    current.append(((same_text, same_bare, at), at, -1))
+                    continue
+                parent, value = -1, None
+                before_size = pieces[number - 1][1] - pieces[number - 1][0]
+                for index, (earlier, place, _) in enumerate(previous):
+                    end = place + before_size
+                    if end >= at:  # at least one token in the gap
+                        break
+                    if word_before[at] - word_before[end] > MAX_MARKED_OMISSION:
+                        continue
+                    if value is None or earlier > value:
+                        parent, value = index, earlier
+                if value is not None:
+                    current.append(((value[0] + same_text, value[1] + same_bare, value[2]), at, parent))
+            if not current:
+                return None
+            chosen.append(current)
+            previous = current
+        last_size = pieces[-1][1] - pieces[-1][0]
+        key, index = min(
+            ((-value[0], -value[1], place + last_size - value[2], value[2]), index)
+            for index, (value, place, _) in enumerate(previous)
+        )
+        placed: list[int] = []
+        for level in range(len(pieces) - 1, -1, -1):
+            _, place, parent = chosen[level][index]
+            placed.append(place)
+            index = parent
+        return key, placed[::-1]
 
     def _align_in(self, quote: _Quote, marks: set[int], lo: int, hi: int, budget: _Budget) -> _Aligned | None:
         """The quotation aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches.
