@@ -403,8 +403,15 @@ _NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"
 
 
 def _token_pattern(letters: str) -> re.Pattern[str]:
+    """Tokens, each with the whitespace before it: ``findall`` gives (space, ellipsis, word, mark).
+
+    Every character of a text is whitespace or part of a token (a mark is
+    any other character), so the spaces' and tokens' lengths, summed, give
+    each token's offsets: ``findall`` builds the pieces in C, where
+    ``finditer`` would make a match object per token.
+    """
     word = f"{_NUMBER}|{letters}(?:[{_APOS}]{letters})*"
-    return re.compile(f"(?P<ellipsis>{_ELLIPSIS})|(?P<word>{word})|(?P<mark>[^\\s])")
+    return re.compile(f"(\\s*)(?:({_ELLIPSIS})|({word})|([^\\s]))")
 
 
 _TOKEN = _token_pattern(_LETTERS)
@@ -522,25 +529,26 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
     make = tuple.__new__
     append = tokens.append
     pattern = _mark_patterns()[2] if _has_mark(visible) else _TOKEN
-    for match in pattern.finditer(visible):
-        kind = match.lastgroup
-        if kind == "ellipsis":
-            ellipses.append(len(tokens))
-            continue
-        piece = match.group()
-        start, end = match.span()
-        if kind == "word":
-            both = forms.get(piece)
+    end = 0
+    for space, ellipsis, word, mark in pattern.findall(visible):
+        start = end + len(space)
+        if word:
+            end = start + len(word)
+            both = forms.get(word)
             if both is None:
-                both = forms[piece] = _word_forms(piece) if len(piece) <= _CACHED_LENGTH else _forms(piece)
-            append(make(_Token, (both[0], both[1], piece, start, end, True)))
-        else:
-            folded = folded_marks.get(piece)
+                both = forms[word] = _word_forms(word) if len(word) <= _CACHED_LENGTH else _forms(word)
+            append(make(_Token, (both[0], both[1], word, start, end, True)))
+        elif mark:
+            end = start + len(mark)
+            folded = folded_marks.get(mark)
             if folded is None:
-                folded = folded_marks[piece] = _chars.fold_mark(piece)
+                folded = folded_marks[mark] = _chars.fold_mark(mark)
             if folded == "'":  # quote marks, scare quotes included, are typography
                 continue
-            append(make(_Token, (folded, folded, piece, start, end, False)))
+            append(make(_Token, (folded, folded, mark, start, end, False)))
+        else:
+            end = start + len(ellipsis)
+            ellipses.append(len(tokens))
     plain = normal is text and len(visible) == len(normal)
     return tokens, ellipses, None if plain else _ToGiven(text)
 
@@ -592,15 +600,44 @@ class _ToGiven:
 _MARK_CLASS = f"[{re.escape(_chars.QUOTES + _chars.APOSTROPHES)}]"
 # a quote mark that is no apostrophe: not between two letters
 _STANDALONE_MARK = re.compile(f"(?<![^\\W_]){_MARK_CLASS}|{_MARK_CLASS}(?![^\\W_])")
+_ANY_MARK = re.compile(_MARK_CLASS)
 
 
-def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+class _MarksOf(NamedTuple):
+    """Where `_STANDALONE_MARK` matches in the whole of a record's text, and where any quote mark stands."""
+
+    standalone: list[int]  # in order
+    alone: frozenset[int]  # the same places
+    every: frozenset[int]
+
+
+def _marks_of(text: str) -> _MarksOf:
+    """`_MarksOf` ``text``: what `_balanced` counts for any stretch of it, worked out once per record.
+
+    A closest passage may run over a dozen records: they are not scanned
+    character by character again for each quotation that is not found.
+    """
+    standalone = [found.start() for found in _STANDALONE_MARK.finditer(text)]
+    every = frozenset(found.start() for found in _ANY_MARK.finditer(text))
+    return _MarksOf(standalone, frozenset(standalone), every)
+
+
+def _balanced(text: str, start: int, end: int, marks: _MarksOf | None = None) -> tuple[int, int]:
     """``[start, end)`` widened over a quote mark just outside it that closes (or opens) one inside.
 
     Quote marks are no tokens, so a passage ends at "state" where the report
-    has "‘listening state’"; the location shows the pair whole.
+    has "‘listening state’"; the location shows the pair whole.  ``marks``,
+    if given, is `_marks_of` ``text``, and the marks inside are counted from it.
     """
-    inside = len(_STANDALONE_MARK.findall(text, start, end))
+    if marks is None:
+        inside = len(_STANDALONE_MARK.findall(text, start, end))
+    else:
+        inside = bisect.bisect_left(marks.standalone, end) - bisect.bisect_left(marks.standalone, start)
+        # findall(text, start, end) sees the text before ``start`` but none after ``end``: a
+        # mark at ``end - 1`` with a letter after it stands alone in the stretch, not in the text
+        last = end - 1
+        if start <= last and last in marks.every and last not in marks.alone:
+            inside += 1
     if inside % 2 and _STANDALONE_MARK.match(text, end):
         end += 1
     elif inside % 2 and start > 0 and _STANDALONE_MARK.match(text, start - 1):
@@ -985,6 +1022,7 @@ class QuoteChecker:
         # every token's face and the places of each face, built on the first quotation with an ellipsis
         self._faces: list[str] | None = None
         self._face_places: dict[str, list[int]] = {}
+        self._record_marks: dict[int, _MarksOf] = {}  # `_marks_of` each record, as passages need them
 
     def check(self, quote: str) -> QuoteCheck:
         """Check ``quote``.
@@ -1365,17 +1403,28 @@ class QuoteChecker:
         """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
         blocks = self._tighten(quote, marks, blocks, lo, hi)
-        best = self._score(quote, marks, lo, hi, blocks)
+        # trimming weighs similarity and unmatched words only: the spelling is counted once, at the end
+        best = self._score(quote, marks, lo, hi, blocks, spelled=False)
         for _ in range(2 * _TRIMS):
             if len(blocks) < 2:
                 break
             trials = [blocks[1:], blocks[:-1]]
-            scored = [(self._score(quote, marks, lo, hi, trial), trial) for trial in trials]
+            scored = [(self._score(quote, marks, lo, hi, trial, spelled=False), trial) for trial in trials]
             top, trial = max(scored, key=lambda pair: (pair[0].similarity, -pair[0].unmatched))
             if (top.similarity, -top.unmatched) <= (best.similarity, -best.unmatched):
                 break
             best, blocks = top, trial
-        return best
+        return self._spelled(quote, best)
+
+    def _spelled(self, quote: _Quote, aligned: _Aligned) -> _Aligned:
+        """``aligned`` with its matched tokens written alike counted: `_rank`'s tie-breaks."""
+        start, texts, bares = aligned.lo, self._texts, self._bares
+        equal = [
+            (i1, i2, start + j1, start + j2) for tag, i1, i2, j1, j2 in aligned.opcodes if tag == "equal"
+        ]
+        same_text = sum(sum(map(operator.eq, quote.texts[i1:i2], texts[j1:j2])) for i1, i2, j1, j2 in equal)
+        same_bare = sum(sum(map(operator.eq, quote.bares[i1:i2], bares[j1:j2])) for i1, i2, j1, j2 in equal)
+        return aligned._replace(same_text=same_text, same_bare=same_bare)
 
     def _occurrence(
         self, run: Sequence[str], first: int, last: int, latest: bool, written: Sequence[str] | None = None
@@ -1499,9 +1548,18 @@ class QuoteChecker:
         return blocks
 
     def _score(
-        self, quote: _Quote, marks: set[int], lo: int, hi: int, blocks: list[tuple[int, int, int]]
+        self,
+        quote: _Quote,
+        marks: set[int],
+        lo: int,
+        hi: int,
+        blocks: list[tuple[int, int, int]],
+        spelled: bool = True,
     ) -> _Aligned:
-        """The passage ``blocks`` align (quotation position, report position, size), and its similarity."""
+        """The passage ``blocks`` align (quotation position, report position, size), and its similarity.
+
+        With ``spelled`` false, the tokens written alike are not counted (0): `_spelled` counts them.
+        """
         start, end = blocks[0][1], blocks[-1][1] + blocks[-1][2]
         # words of the quotation just before the first match stand for report words just
         # before it (a changed first word), and likewise after the last; not a mark ("\x1b[2J"
@@ -1544,30 +1602,11 @@ class QuoteChecker:
         # have after the ellipsis) must not pass for an alteration of a real sentence
         wanted = quote_words + len(marks)
         similarity = (matched + bridged) / max(wanted, passage_words / 2) if quote_words else 0.0
-        texts = self._texts
-        same_text = sum(
-            sum(map(operator.eq, quote.texts[i1:i2], texts[start + j1 : start + j2]))
-            for tag, i1, i2, j1, j2 in opcodes
-            if tag == "equal"
-        )
-        bares = self._bares
-        same_bare = sum(
-            sum(map(operator.eq, quote.bares[i1:i2], bares[start + j1 : start + j2]))
-            for tag, i1, i2, j1, j2 in opcodes
-            if tag == "equal"
-        )
         unmatched = passage_words - matched
-        return _Aligned(
-            round(similarity, 4),
-            start,
-            end,
-            opcodes,
-            matched,
-            same_text,
-            same_bare,
-            frozenset(omissions),
-            unmatched,
+        aligned = _Aligned(
+            round(similarity, 4), start, end, opcodes, matched, 0, 0, frozenset(omissions), unmatched
         )
+        return self._spelled(quote, aligned) if spelled else aligned
 
     # ── reporting ──
 
@@ -1580,7 +1619,10 @@ class QuoteChecker:
             stop = min(hi, self._firsts[owner + 1] if owner + 1 < len(self._firsts) else hi)
             stop = max(stop, at + 1)
             record = self._records[owner]
-            start, end = _balanced(record.text, self._tokens[at].start, self._tokens[stop - 1].end)
+            marks = self._record_marks.get(owner)
+            if marks is None:
+                marks = self._record_marks[owner] = _marks_of(record.text)
+            start, end = _balanced(record.text, self._tokens[at].start, self._tokens[stop - 1].end, marks)
             locations.append(self._locator._location(record, start, end, quote.strip()))
             at = stop
         return tuple(locations)
