@@ -135,6 +135,7 @@ _CLOSEST = 3
 _COMMON = 40
 # a word the report uses more often than this is no anchor, unless the quotation has no other
 _MAX_ANCHORS = 4_000
+_IS_RARE = frozenset(range(1, _COMMON + 1))  # the counts of places of a word that is no common one
 # at most this many (quotation word, report word) pairs vote for a passage
 _BUCKET = 8
 # tokens per diagonal bucket of the vote
@@ -1131,16 +1132,17 @@ class QuoteChecker:
             if verbatim is not None:
                 return [verbatim]
         votes: defaultdict[int, float] = defaultdict(float)
-        positions = self._positions
-        anchors = [(q, positions.get(key, ())) for q, key in enumerate(keys) if word_column[q]]
-        rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
-        chosen = rare or [(q, places) for q, places in anchors if places]
+        # each token's places in the report and how many, looked up in C (only words have places)
+        places_of = list(map(self._positions.get, keys, itertools.repeat(())))
+        counts = list(map(len, places_of))
+        rare = list(itertools.compress(itertools.count(), map(_IS_RARE.__contains__, counts)))
+        chosen = rare or list(itertools.compress(itertools.count(), counts))
         budget, size = _MAX_ANCHORS, _BUCKET
-        for q, places in chosen:
-            weight = 1.0 / len(places)
-            for at in places[:budget]:
+        for q in chosen:
+            weight = 1.0 / counts[q]
+            for at in places_of[q][:budget]:
                 votes[(at - q) // size] += weight
-            budget -= len(places)
+            budget -= counts[q]
             if budget <= 0:
                 break
         if not votes:
