@@ -23,7 +23,11 @@ verdict (`Verdict`):
   ranks the nearest passages with their similarity.
 
 How it works: the quotation and the report are split into tokens (words, and
-each punctuation mark); the report's words are indexed by their search form
+each punctuation mark).  A quotation with an ellipsis whose pieces all stand
+as written (typography and case aside), in order, within one record or two
+adjacent ones, each ellipsis standing for one token to `MAX_MARKED_OMISSION`
+words, is placed at the best such passage (`QuoteChecker._verbatim`) and is
+``equivalent``.  Otherwise the report's words are indexed by their search form
 (`kzrights.search._text.normalise`: case, diacritics, British or American
 spelling and inflection folded); the stretches of the report that share the
 most rare words with the quotation, along one diagonal, are aligned with it
@@ -51,7 +55,7 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -661,9 +665,10 @@ _DIFFLIB_BUDGET = 40_000
 # likewise the most tokens looked at for anchors, over every passage tried (a
 # 60-word quotation with an ellipsis needs about 1,000, the longest verbatim one 7,500)
 _ANCHOR_BUDGET = 6_000
-# the most report tokens compared while looking for a quotation's pieces between ellipses as written
-# (a short quotation of common words needs a few thousand); beyond it the search goes on as before
-_VERBATIM_WORK = 50_000
+# the most places looked at while looking for a quotation's pieces between ellipses as written
+# (a piece of rare words needs a few dozen; "the … the" needs 12,000, and ten pieces of "the" would
+# need 60,000, tens of milliseconds); beyond it the search below places the quotation
+_VERBATIM_WORK = 1_500
 
 
 class _Budget:
@@ -1020,6 +1025,8 @@ class QuoteChecker:
         for owner in owners:
             sizes[owner] += 1
         self._most_tokens = max(map(operator.add, sizes, sizes[1:]), default=0)
+        # where each record's tokens start (and, past the last record, the end), twice over the end
+        self._record_firsts = [bisect.bisect_left(owners, r) for r in range(len(self._records) + 2)]
         # every token's face and the places of each face, built on the first quotation with an ellipsis
         self._faces: list[str] | None = None
         self._face_places: dict[str, list[int]] = {}
@@ -1257,64 +1264,77 @@ class QuoteChecker:
         if len(faces) + len(pieces) - 1 > self._most_tokens:
             return None  # no two records have room for the pieces and a token in every gap
         report_faces, places = self._face_index()
-        owners = self._owners
-        # each piece is looked for by its rarest face, and the rarest piece first: it picks the
-        # windows (a record and the next) where the others are looked for
-        anchors: list[tuple[int, int, list[int]]] = []  # (piece, offset of its anchor, the anchor's places)
-        for number, (a, b) in enumerate(pieces):
+        owners, firsts = self._owners, self._record_firsts
+        work = [_VERBATIM_WORK]  # what is left to spend: places looked at or weighed
+        # each piece's places in the report, in order: those of its face for one token, those of
+        # its rarest face where the rest follows for more (within one record or two adjacent)
+        starts: list[list[int]] = []
+        verified: dict[tuple[str, ...], list[int]] = {}  # a quotation may repeat a piece
+        for a, b in pieces:
+            if b - a == 1:
+                starts.append(places.get(faces[a], []))
+                continue
+            if tuple(faces[a:b]) in verified:
+                starts.append(verified[tuple(faces[a:b])])
+                continue
             offset = min(range(b - a), key=lambda k: len(places.get(faces[a + k], ())))
-            found = places.get(faces[a + offset])
-            if not found:
-                return None
-            anchors.append((number, offset, found))
-        anchors.sort(key=lambda anchor: len(anchor[2]))
-        work = _VERBATIM_WORK
-        starts: list[dict[int, list[int]]] = [{} for _ in pieces]  # piece → record → where it starts
-        windows: set[int] | None = None  # the records w whose window (w and w + 1) may hold every piece
-        for number, offset, found in anchors:
-            a, b = pieces[number]
+            found = places.get(faces[a + offset], [])
+            work[0] -= len(found)
+            if work[0] < 0:
+                return None  # pieces too common to place cheaply: the search below places them
             run, size = list(faces[a:b]), b - a
-            if windows is None:
-                candidates: list[int] = found
-            else:
-                candidates = []
-                for owner in sorted(windows | {w + 1 for w in windows}):
-                    # the anchor's places where the piece would start within the record
-                    first = bisect.bisect_left(found, bisect.bisect_left(owners, owner) + offset)
-                    last = bisect.bisect_left(found, bisect.bisect_right(owners, owner) + offset)
-                    candidates += found[first:last]
-            work -= len(candidates) * size
-            if work < 0:
+            starts.append(
+                [
+                    at - offset
+                    for at in found
+                    if offset <= at <= len(owners) - size + offset
+                    and report_faces[at - offset : at - offset + size] == run
+                    and owners[at - offset + size - 1] - owners[at - offset] <= 1
+                ]
+            )
+            verified[tuple(run)] = starts[-1]
+        # the windows (a record and the next) that may hold every piece: those next to the rarest
+        # piece's records, then those where each other piece stands too
+        order = sorted(range(len(pieces)), key=lambda n: len(starts[n]))
+        rarest = starts[order[0]]
+        if not rarest or len(rarest) > _VERBATIM_WORK:
+            return None
+        owned = set(map(owners.__getitem__, rarest))
+        windows = sorted(owned | {owner - 1 for owner in owned if owner})
+        if len(windows) * len(pieces) > work[0]:
+            return None  # common pieces in most records: too many places to weigh
+        # each window's places of each piece (within the window), the rarest pieces first, a
+        # window dropped as soon as a piece has none there
+        inside: dict[int, list[list[int]]] = {w: [[] for _ in pieces] for w in windows}
+        for number in order:
+            here, size = starts[number], pieces[number][1] - pieces[number][0]
+            work[0] -= len(inside)
+            if work[0] < 0:
                 return None
-            by_record: dict[int, list[int]] = {}
-            for at in candidates:
-                start = at - offset
-                if (
-                    start >= 0
-                    and start + size <= len(owners)
-                    and owners[start + size - 1] - owners[start] <= 1
-                    and report_faces[start : start + size] == run
-                ):
-                    by_record.setdefault(owners[start], []).append(start)
-            here = set(by_record) | {owner - 1 for owner in by_record}
-            windows = here if windows is None else windows & here
-            if not windows:
+            for w in list(inside):
+                # the first piece starts in the window's first record (a placement that starts in
+                # the next is its window's), the others end within the window
+                last = firsts[w + 1] - 1 if number == 0 else firsts[w + 2] - size
+                placed = here[bisect.bisect_left(here, firsts[w]) : bisect.bisect_right(here, last)]
+                if placed:
+                    inside[w][number] = placed
+                else:
+                    del inside[w]
+            if not inside:
                 return None
-            starts[number] = by_record
+        if sum(len(placed) for held in inside.values() for placed in held) > work[0]:
+            return None  # too many places to weigh: the search below places the quotation
+        # the best a placement can be: every token written as the quotation writes it, one token
+        # in every gap; the first window that holds such a one holds the answer
+        ideal = (-len(faces), -len(faces), len(faces) + len(pieces) - 1)
         best: tuple[tuple[int, int, int, int], list[int]] | None = None
-        for window in sorted(windows or ()):
-            if window < 0:
-                continue
-            end = bisect.bisect_right(owners, window + 1)  # the window's tokens end here
-            inside = [
-                [at for owner in (window, window + 1) for at in by_record.get(owner, ()) if at + b - a <= end]
-                for (a, b), by_record in zip(pieces, starts, strict=True)
-            ]
-            if not all(inside):
-                continue
-            found_here = self._verbatim_in(quote, pieces, inside)
+        alike: list[dict[int, tuple[int, int]]] = [{} for _ in pieces]  # a piece's place → its spelling
+        for held in inside.values():  # the windows in reading order
+            found_here = self._verbatim_in(quote, pieces, held, alike)
             if found_here is not None and (best is None or found_here[0] < best[0]):
                 best = found_here
+                if best[0][:3] == ideal:
+                    break
         if best is None:
             return None
         blocks = [(a, at, b - a) for (a, b), at in zip(pieces, best[1], strict=True)]
@@ -1324,43 +1344,64 @@ class QuoteChecker:
         return aligned if aligned.similarity >= 1.0 and not aligned.unmatched else None
 
     def _verbatim_in(
-        self, quote: _Quote, pieces: Sequence[tuple[int, int]], starts: Sequence[Sequence[int]]
+        self,
+        quote: _Quote,
+        pieces: Sequence[tuple[int, int]],
+        starts: Sequence[Sequence[int]],
+        alike: Sequence[dict[int, tuple[int, int]]],
     ) -> tuple[tuple[int, int, int, int], list[int]] | None:
-        """The best in-order choice of each piece's start within one record, by `_rank`, and its key.
+        """The best in-order choice of each piece's start within one window, by `_rank`, and its key.
 
         A dynamic programme over the pieces: for each place of a piece, the
-        best (tokens written alike, alike but for case and diacritics,
-        latest start of the first piece) over the places of the piece before
-        that leave a gap of one token to `MAX_MARKED_OMISSION` words.
+        best (tokens written alike, alike but for case and diacritics, the
+        latest start of the first piece; the earliest place of the piece
+        before among equals) over the places of the piece before that leave
+        a gap of one token to `MAX_MARKED_OMISSION` words.  Those places form
+        a window that slides on as the place does, so its best is kept in a
+        queue (a sliding maximum), and each place is looked at a few times,
+        not once per place of the piece before.  ``alike`` keeps, per piece,
+        each place's tokens written alike (exactly, and but for case and
+        diacritics) for the next window.  ``None`` when there is no such choice.
         """
         texts, bares, word_before = self._texts, self._bares, self._word_before
-        previous: list[tuple[tuple[int, int, int], int, int]] = []  # (value, place, index of its parent)
+        # each piece's places: (value, place, index of its parent among the places before)
         chosen: list[list[tuple[tuple[int, int, int], int, int]]] = []
         for number, ((a, b), places) in enumerate(zip(pieces, starts, strict=True)):
             size = b - a
             current: list[tuple[tuple[int, int, int], int, int]] = []
+            previous = chosen[-1] if chosen else []
+            before_size = pieces[number - 1][1] - pieces[number - 1][0] if number else 0
+            best: deque[int] = deque()  # indexes into previous, values falling
+            reached = 0  # the places before whose end lies before ``at`` are previous[:reached]
+            spelled = alike[number]
             for at in places:
-                same_text = sum(map(operator.eq, quote.texts[a:b], texts[at : at + size]))
-                same_bare = sum(map(operator.eq, quote.bares[a:b], bares[at : at + size]))
+                both = spelled.get(at)
+                if both is None:
+                    both = spelled[at] = (
+                        sum(map(operator.eq, quote.texts[a:b], texts[at : at + size])),
+                        sum(map(operator.eq, quote.bares[a:b], bares[at : at + size])),
+                    )
+                same_text, same_bare = both
                 if number == 0:
                     current.append(((same_text, same_bare, at), at, -1))
                     continue
-                parent, value = -1, None
-                before_size = pieces[number - 1][1] - pieces[number - 1][0]
-                for index, (earlier, place, _) in enumerate(previous):
-                    end = place + before_size
-                    if end >= at:  # at least one token in the gap
-                        break
-                    if word_before[at] - word_before[end] > MAX_MARKED_OMISSION:
-                        continue
-                    if value is None or earlier > value:
-                        parent, value = index, earlier
-                if value is not None:
-                    current.append(((value[0] + same_text, value[1] + same_bare, value[2]), at, parent))
+                while reached < len(previous) and previous[reached][1] + before_size < at:
+                    value = previous[reached][0]
+                    while best and previous[best[-1]][0] < value:
+                        best.pop()  # never the best again: a later place with a higher value is there
+                    best.append(reached)
+                    reached += 1
+                while best and word_before[at] - word_before[previous[best[0]][1] + before_size] > (
+                    MAX_MARKED_OMISSION
+                ):
+                    best.popleft()  # too far back for every later place too
+                if best:
+                    value = previous[best[0]][0]
+                    current.append(((value[0] + same_text, value[1] + same_bare, value[2]), at, best[0]))
             if not current:
                 return None
             chosen.append(current)
-            previous = current
+        previous = chosen[-1]
         last_size = pieces[-1][1] - pieces[-1][0]
         key, index = min(
             ((-value[0], -value[1], place + last_size - value[2], value[2]), index)
