@@ -84,6 +84,7 @@ def worst_cases(report: kzrights.Report) -> dict[str, str]:
         "`e` + combining acute, as words": ("e\u0301 " * n)[:n],
         "numbers 0 1 2 ...": " ".join(str(i) for i in range(n))[:n],
         '", the" repeated': (", the" * n)[:n],
+        '"the … the … ..." (one common word, ellipses)': ("the … " * n)[:n],
     }
 
 

@@ -23,7 +23,11 @@ verdict (`Verdict`):
   ranks the nearest passages with their similarity.
 
 How it works: the quotation and the report are split into tokens (words, and
-each punctuation mark); the report's words are indexed by their search form
+each punctuation mark).  A quotation with an ellipsis whose pieces all stand
+as written (typography and case aside), in order, within one record or two
+adjacent ones, each ellipsis standing for one token to `MAX_MARKED_OMISSION`
+words, is placed at the best such passage (`QuoteChecker._verbatim`) and is
+``equivalent``.  Otherwise the report's words are indexed by their search form
 (`kzrights.search._text.normalise`: case, diacritics, British or American
 spelling and inflection folded); the stretches of the report that share the
 most rare words with the quotation, along one diagonal, are aligned with it
@@ -51,7 +55,7 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -135,6 +139,7 @@ _CLOSEST = 3
 _COMMON = 40
 # a word the report uses more often than this is no anchor, unless the quotation has no other
 _MAX_ANCHORS = 4_000
+_IS_RARE = frozenset(range(1, _COMMON + 1))  # the counts of places of a word that is no common one
 # at most this many (quotation word, report word) pairs vote for a passage
 _BUCKET = 8
 # tokens per diagonal bucket of the vote
@@ -403,8 +408,15 @@ _NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"
 
 
 def _token_pattern(letters: str) -> re.Pattern[str]:
+    """Tokens, each with the whitespace before it: ``findall`` gives (space, ellipsis, word, mark).
+
+    Every character of a text is whitespace or part of a token (a mark is
+    any other character), so the spaces' and tokens' lengths, summed, give
+    each token's offsets: ``findall`` builds the pieces in C, where
+    ``finditer`` would make a match object per token.
+    """
     word = f"{_NUMBER}|{letters}(?:[{_APOS}]{letters})*"
-    return re.compile(f"(?P<ellipsis>{_ELLIPSIS})|(?P<word>{word})|(?P<mark>[^\\s])")
+    return re.compile(f"(\\s*)(?:({_ELLIPSIS})|({word})|([^\\s]))")
 
 
 _TOKEN = _token_pattern(_LETTERS)
@@ -522,25 +534,26 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
     make = tuple.__new__
     append = tokens.append
     pattern = _mark_patterns()[2] if _has_mark(visible) else _TOKEN
-    for match in pattern.finditer(visible):
-        kind = match.lastgroup
-        if kind == "ellipsis":
-            ellipses.append(len(tokens))
-            continue
-        piece = match.group()
-        start, end = match.span()
-        if kind == "word":
-            both = forms.get(piece)
+    end = 0
+    for space, ellipsis, word, mark in pattern.findall(visible):
+        start = end + len(space)
+        if word:
+            end = start + len(word)
+            both = forms.get(word)
             if both is None:
-                both = forms[piece] = _word_forms(piece) if len(piece) <= _CACHED_LENGTH else _forms(piece)
-            append(make(_Token, (both[0], both[1], piece, start, end, True)))
-        else:
-            folded = folded_marks.get(piece)
+                both = forms[word] = _word_forms(word) if len(word) <= _CACHED_LENGTH else _forms(word)
+            append(make(_Token, (both[0], both[1], word, start, end, True)))
+        elif mark:
+            end = start + len(mark)
+            folded = folded_marks.get(mark)
             if folded is None:
-                folded = folded_marks[piece] = _chars.fold_mark(piece)
+                folded = folded_marks[mark] = _chars.fold_mark(mark)
             if folded == "'":  # quote marks, scare quotes included, are typography
                 continue
-            append(make(_Token, (folded, folded, piece, start, end, False)))
+            append(make(_Token, (folded, folded, mark, start, end, False)))
+        else:
+            end = start + len(ellipsis)
+            ellipses.append(len(tokens))
     plain = normal is text and len(visible) == len(normal)
     return tokens, ellipses, None if plain else _ToGiven(text)
 
@@ -592,15 +605,44 @@ class _ToGiven:
 _MARK_CLASS = f"[{re.escape(_chars.QUOTES + _chars.APOSTROPHES)}]"
 # a quote mark that is no apostrophe: not between two letters
 _STANDALONE_MARK = re.compile(f"(?<![^\\W_]){_MARK_CLASS}|{_MARK_CLASS}(?![^\\W_])")
+_ANY_MARK = re.compile(_MARK_CLASS)
 
 
-def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+class _MarksOf(NamedTuple):
+    """Where `_STANDALONE_MARK` matches in the whole of a record's text, and where any quote mark stands."""
+
+    standalone: list[int]  # in order
+    alone: frozenset[int]  # the same places
+    every: frozenset[int]
+
+
+def _marks_of(text: str) -> _MarksOf:
+    """`_MarksOf` ``text``: what `_balanced` counts for any stretch of it, worked out once per record.
+
+    A closest passage may run over a dozen records: they are not scanned
+    character by character again for each quotation that is not found.
+    """
+    standalone = [found.start() for found in _STANDALONE_MARK.finditer(text)]
+    every = frozenset(found.start() for found in _ANY_MARK.finditer(text))
+    return _MarksOf(standalone, frozenset(standalone), every)
+
+
+def _balanced(text: str, start: int, end: int, marks: _MarksOf | None = None) -> tuple[int, int]:
     """``[start, end)`` widened over a quote mark just outside it that closes (or opens) one inside.
 
     Quote marks are no tokens, so a passage ends at "state" where the report
-    has "‘listening state’"; the location shows the pair whole.
+    has "‘listening state’"; the location shows the pair whole.  ``marks``,
+    if given, is `_marks_of` ``text``, and the marks inside are counted from it.
     """
-    inside = len(_STANDALONE_MARK.findall(text, start, end))
+    if marks is None:
+        inside = len(_STANDALONE_MARK.findall(text, start, end))
+    else:
+        inside = bisect.bisect_left(marks.standalone, end) - bisect.bisect_left(marks.standalone, start)
+        # findall(text, start, end) sees the text before ``start`` but none after ``end``: a
+        # mark at ``end - 1`` with a letter after it stands alone in the stretch, not in the text
+        last = end - 1
+        if start <= last and last in marks.every and last not in marks.alone:
+            inside += 1
     if inside % 2 and _STANDALONE_MARK.match(text, end):
         end += 1
     elif inside % 2 and start > 0 and _STANDALONE_MARK.match(text, start - 1):
@@ -623,6 +665,11 @@ _DIFFLIB_BUDGET = 40_000
 # likewise the most tokens looked at for anchors, over every passage tried (a
 # 60-word quotation with an ellipsis needs about 1,000, the longest verbatim one 7,500)
 _ANCHOR_BUDGET = 6_000
+# the most places (windows times pieces, then places to weigh) looked at while looking for a
+# quotation's pieces between ellipses as written: a quotation with a piece of rare words needs a
+# few dozen, four pieces of "and" about a thousand (about 2 ms); beyond it, the vote for places
+# places the quotation, as it places every other, so a flood of one word costs little here
+_VERBATIM_WORK = 1_500
 
 
 class _Budget:
@@ -973,6 +1020,18 @@ class QuoteChecker:
         self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
         for at, token in enumerate(tokens):
             self._word_before[at + 1] = self._word_before[at] + token.word
+        # the most tokens two adjacent records have: a quotation with ellipses needing more has no
+        # verbatim place
+        sizes = [0] * (len(self._records) + 1)
+        for owner in owners:
+            sizes[owner] += 1
+        self._most_tokens = max(map(operator.add, sizes, sizes[1:]), default=0)
+        # where each record's tokens start (and, past the last record, the end), twice over the end
+        self._record_firsts = [bisect.bisect_left(owners, r) for r in range(len(self._records) + 2)]
+        # every token's face and the places of each face, built on the first quotation with an ellipsis
+        self._faces: list[str] | None = None
+        self._face_places: dict[str, list[int]] = {}
+        self._record_marks: dict[int, _MarksOf] = {}  # `_marks_of` each record, as passages need them
 
     def check(self, quote: str) -> QuoteCheck:
         """Check ``quote``.
@@ -1076,17 +1135,22 @@ class QuoteChecker:
         bares = list(map(bare.__getitem__, face_column))
         words_before = [0, *itertools.accumulate(word_column)]
         quote = _Quote(keys, list(text_column), words_before, bares)
+        if marks:
+            verbatim = self._verbatim(quote, face_column, marks)
+            if verbatim is not None:
+                return [verbatim]
         votes: defaultdict[int, float] = defaultdict(float)
-        positions = self._positions
-        anchors = [(q, positions.get(key, ())) for q, key in enumerate(keys) if word_column[q]]
-        rare = [(q, places) for q, places in anchors if 0 < len(places) <= _COMMON]
-        chosen = rare or [(q, places) for q, places in anchors if places]
+        # each token's places in the report and how many, looked up in C (only words have places)
+        places_of = list(map(self._positions.get, keys, itertools.repeat(())))
+        counts = list(map(len, places_of))
+        rare = list(itertools.compress(itertools.count(), map(_IS_RARE.__contains__, counts)))
+        chosen = rare or list(itertools.compress(itertools.count(), counts))
         budget, size = _MAX_ANCHORS, _BUCKET
-        for q, places in chosen:
-            weight = 1.0 / len(places)
-            for at in places[:budget]:
+        for q in chosen:
+            weight = 1.0 / counts[q]
+            for at in places_of[q][:budget]:
                 votes[(at - q) // size] += weight
-            budget -= len(places)
+            budget -= counts[q]
             if budget <= 0:
                 break
         if not votes:
@@ -1165,6 +1229,192 @@ class QuoteChecker:
         results.sort(key=_rank)
         return results[:_CLOSEST]
 
+    def _face_index(self) -> tuple[list[str], dict[str, list[int]]]:
+        """Every report token's face, and the places of each face in reading order (built once)."""
+        if self._faces is None:
+            places: defaultdict[str, list[int]] = defaultdict(list)
+            faces = [token.face for token in self._tokens]
+            for at, face in enumerate(faces):
+                places[face].append(at)
+            self._face_places = dict(places)
+            self._faces = faces  # last: another thread sees both or builds them again
+        return self._faces, self._face_places
+
+    def _verbatim(self, quote: _Quote, faces: Sequence[str], marks: set[int]) -> _Aligned | None:
+        """The best place where every piece between the ellipses stands as written, in order.
+
+        "a period of … Kazakhstan’s human rights" has its two pieces word for
+        word in a conclusion, with a few words between them; the vote for
+        places preferred a footnote that has its rarer words nearer together,
+        one of them in another form. A placement where the pieces have the
+        report's faces (typography and case aside), in order, within one
+        record or two adjacent ones, each gap holding at least one token and
+        at most `MAX_MARKED_OMISSION` words, is an ``equivalent`` quotation
+        with marked omissions, and wins over any placement with a word
+        changed. Among several, `_rank`'s order: the most tokens written as
+        the quotation writes them, then the same letters but for case and
+        diacritics, then the shortest, then the earliest.
+
+        Returns:
+            That placement aligned, or ``None`` when there is none (or the
+            pieces are too many for any two records, or too common to place
+            within `_VERBATIM_WORK` places looked at).
+        """
+        bounds = [0, *sorted(marks), len(faces)]
+        pieces = list(itertools.pairwise(bounds))  # quotation token ranges [a, b) between ellipses
+        if len(faces) + len(pieces) - 1 > self._most_tokens:
+            return None  # no two records have room for the pieces and a token in every gap
+        report_faces, places = self._face_index()
+        owners, firsts = self._owners, self._record_firsts
+        work = [_VERBATIM_WORK]  # what is left to spend: places looked at or weighed
+        # each piece's places in the report, in order: those of its face for one token, those of
+        # its rarest face where the rest follows for more (within one record or two adjacent)
+        starts: list[list[int]] = []
+        verified: dict[tuple[str, ...], list[int]] = {}  # a quotation may repeat a piece
+        for a, b in pieces:
+            if b - a == 1:
+                starts.append(places.get(faces[a], []))
+                continue
+            if tuple(faces[a:b]) in verified:
+                starts.append(verified[tuple(faces[a:b])])
+                continue
+            offset = min(range(b - a), key=lambda k: len(places.get(faces[a + k], ())))
+            found = places.get(faces[a + offset], [])
+            work[0] -= len(found)
+            if work[0] < 0:
+                return None  # pieces too common to place cheaply: the search below places them
+            run, size = list(faces[a:b]), b - a
+            starts.append(
+                [
+                    at - offset
+                    for at in found
+                    if offset <= at <= len(owners) - size + offset
+                    and report_faces[at - offset : at - offset + size] == run
+                    and owners[at - offset + size - 1] - owners[at - offset] <= 1
+                ]
+            )
+            verified[tuple(run)] = starts[-1]
+        # the windows (a record and the next) that may hold every piece: those next to the rarest
+        # piece's records, then those where each other piece stands too
+        order = sorted(range(len(pieces)), key=lambda n: len(starts[n]))
+        rarest = starts[order[0]]
+        if not rarest or len(rarest) > _VERBATIM_WORK:
+            return None
+        owned = set(map(owners.__getitem__, rarest))
+        windows = sorted(owned | {owner - 1 for owner in owned if owner})
+        if len(windows) * len(pieces) > work[0]:
+            return None  # common pieces in most records: too many places to weigh
+        # each window's places of each piece (within the window), the rarest pieces first, a
+        # window dropped as soon as a piece has none there
+        inside: dict[int, list[list[int]]] = {w: [[] for _ in pieces] for w in windows}
+        for number in order:
+            here, size = starts[number], pieces[number][1] - pieces[number][0]
+            work[0] -= len(inside)
+            if work[0] < 0:
+                return None
+            for w in list(inside):
+                # the first piece starts in the window's first record (a placement that starts in
+                # the next is its window's), the others end within the window
+                last = firsts[w + 1] - 1 if number == 0 else firsts[w + 2] - size
+                placed = here[bisect.bisect_left(here, firsts[w]) : bisect.bisect_right(here, last)]
+                if placed:
+                    inside[w][number] = placed
+                else:
+                    del inside[w]
+            if not inside:
+                return None
+        if sum(len(placed) for held in inside.values() for placed in held) > work[0]:
+            return None  # too many places to weigh: the search below places the quotation
+        # the best a placement can be: every token written as the quotation writes it, one token
+        # in every gap; the first window that holds such a one holds the answer
+        ideal = (-len(faces), -len(faces), len(faces) + len(pieces) - 1)
+        best: tuple[tuple[int, int, int, int], list[int]] | None = None
+        alike: list[dict[int, tuple[int, int]]] = [{} for _ in pieces]  # a piece's place → its spelling
+        for held in inside.values():  # the windows in reading order
+            found_here = self._verbatim_in(quote, pieces, held, alike)
+            if found_here is not None and (best is None or found_here[0] < best[0]):
+                best = found_here
+                if best[0][:3] == ideal:
+                    break
+        if best is None:
+            return None
+        blocks = [(a, at, b - a) for (a, b), at in zip(pieces, best[1], strict=True)]
+        lo, hi = blocks[0][1], blocks[-1][1] + blocks[-1][2]
+        aligned = self._score(quote, marks, lo, hi, blocks)
+        # every word is there as written, each ellipsis a marked omission: nothing ranks above it
+        return aligned if aligned.similarity >= 1.0 and not aligned.unmatched else None
+
+    def _verbatim_in(
+        self,
+        quote: _Quote,
+        pieces: Sequence[tuple[int, int]],
+        starts: Sequence[Sequence[int]],
+        alike: Sequence[dict[int, tuple[int, int]]],
+    ) -> tuple[tuple[int, int, int, int], list[int]] | None:
+        """The best in-order choice of each piece's start within one window, by `_rank`, and its key.
+
+        A dynamic programme over the pieces: for each place of a piece, the
+        best (tokens written alike, alike but for case and diacritics, the
+        latest start of the first piece; the earliest place of the piece
+        before among equals) over the places of the piece before that leave
+        a gap of one token to `MAX_MARKED_OMISSION` words.  Those places form
+        a window that slides on as the place does, so its best is kept in a
+        queue (a sliding maximum), and each place is looked at a few times,
+        not once per place of the piece before.  ``alike`` keeps, per piece,
+        each place's tokens written alike (exactly, and but for case and
+        diacritics) for the next window.  ``None`` when there is no such choice.
+        """
+        texts, bares, word_before = self._texts, self._bares, self._word_before
+        # each piece's places: (value, place, index of its parent among the places before)
+        chosen: list[list[tuple[tuple[int, int, int], int, int]]] = []
+        for number, ((a, b), places) in enumerate(zip(pieces, starts, strict=True)):
+            size = b - a
+            current: list[tuple[tuple[int, int, int], int, int]] = []
+            previous = chosen[-1] if chosen else []
+            before_size = pieces[number - 1][1] - pieces[number - 1][0] if number else 0
+            best: deque[int] = deque()  # indexes into previous, values falling
+            reached = 0  # the places before whose end lies before ``at`` are previous[:reached]
+            spelled = alike[number]
+            for at in places:
+                both = spelled.get(at)
+                if both is None:
+                    both = spelled[at] = (
+                        sum(map(operator.eq, quote.texts[a:b], texts[at : at + size])),
+                        sum(map(operator.eq, quote.bares[a:b], bares[at : at + size])),
+                    )
+                same_text, same_bare = both
+                if number == 0:
+                    current.append(((same_text, same_bare, at), at, -1))
+                    continue
+                while reached < len(previous) and previous[reached][1] + before_size < at:
+                    value = previous[reached][0]
+                    while best and previous[best[-1]][0] < value:
+                        best.pop()  # never the best again: a later place with a higher value is there
+                    best.append(reached)
+                    reached += 1
+                while best and word_before[at] - word_before[previous[best[0]][1] + before_size] > (
+                    MAX_MARKED_OMISSION
+                ):
+                    best.popleft()  # too far back for every later place too
+                if best:
+                    value = previous[best[0]][0]
+                    current.append(((value[0] + same_text, value[1] + same_bare, value[2]), at, best[0]))
+            if not current:
+                return None
+            chosen.append(current)
+        previous = chosen[-1]
+        last_size = pieces[-1][1] - pieces[-1][0]
+        key, index = min(
+            ((-value[0], -value[1], place + last_size - value[2], value[2]), index)
+            for index, (value, place, _) in enumerate(previous)
+        )
+        placed: list[int] = []
+        for level in range(len(pieces) - 1, -1, -1):
+            _, place, parent = chosen[level][index]
+            placed.append(place)
+            index = parent
+        return key, placed[::-1]
+
     def _align_in(self, quote: _Quote, marks: set[int], lo: int, hi: int, budget: _Budget) -> _Aligned | None:
         """The quotation aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches.
 
@@ -1197,17 +1447,28 @@ class QuoteChecker:
         """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
         blocks = self._tighten(quote, marks, blocks, lo, hi)
-        best = self._score(quote, marks, lo, hi, blocks)
+        # trimming weighs similarity and unmatched words only: the spelling is counted once, at the end
+        best = self._score(quote, marks, lo, hi, blocks, spelled=False)
         for _ in range(2 * _TRIMS):
             if len(blocks) < 2:
                 break
             trials = [blocks[1:], blocks[:-1]]
-            scored = [(self._score(quote, marks, lo, hi, trial), trial) for trial in trials]
+            scored = [(self._score(quote, marks, lo, hi, trial, spelled=False), trial) for trial in trials]
             top, trial = max(scored, key=lambda pair: (pair[0].similarity, -pair[0].unmatched))
             if (top.similarity, -top.unmatched) <= (best.similarity, -best.unmatched):
                 break
             best, blocks = top, trial
-        return best
+        return self._spelled(quote, best)
+
+    def _spelled(self, quote: _Quote, aligned: _Aligned) -> _Aligned:
+        """``aligned`` with its matched tokens written alike counted: `_rank`'s tie-breaks."""
+        start, texts, bares = aligned.lo, self._texts, self._bares
+        equal = [
+            (i1, i2, start + j1, start + j2) for tag, i1, i2, j1, j2 in aligned.opcodes if tag == "equal"
+        ]
+        same_text = sum(sum(map(operator.eq, quote.texts[i1:i2], texts[j1:j2])) for i1, i2, j1, j2 in equal)
+        same_bare = sum(sum(map(operator.eq, quote.bares[i1:i2], bares[j1:j2])) for i1, i2, j1, j2 in equal)
+        return aligned._replace(same_text=same_text, same_bare=same_bare)
 
     def _occurrence(
         self, run: Sequence[str], first: int, last: int, latest: bool, written: Sequence[str] | None = None
@@ -1331,9 +1592,18 @@ class QuoteChecker:
         return blocks
 
     def _score(
-        self, quote: _Quote, marks: set[int], lo: int, hi: int, blocks: list[tuple[int, int, int]]
+        self,
+        quote: _Quote,
+        marks: set[int],
+        lo: int,
+        hi: int,
+        blocks: list[tuple[int, int, int]],
+        spelled: bool = True,
     ) -> _Aligned:
-        """The passage ``blocks`` align (quotation position, report position, size), and its similarity."""
+        """The passage ``blocks`` align (quotation position, report position, size), and its similarity.
+
+        With ``spelled`` false, the tokens written alike are not counted (0): `_spelled` counts them.
+        """
         start, end = blocks[0][1], blocks[-1][1] + blocks[-1][2]
         # words of the quotation just before the first match stand for report words just
         # before it (a changed first word), and likewise after the last; not a mark ("\x1b[2J"
@@ -1376,30 +1646,11 @@ class QuoteChecker:
         # have after the ellipsis) must not pass for an alteration of a real sentence
         wanted = quote_words + len(marks)
         similarity = (matched + bridged) / max(wanted, passage_words / 2) if quote_words else 0.0
-        texts = self._texts
-        same_text = sum(
-            sum(map(operator.eq, quote.texts[i1:i2], texts[start + j1 : start + j2]))
-            for tag, i1, i2, j1, j2 in opcodes
-            if tag == "equal"
-        )
-        bares = self._bares
-        same_bare = sum(
-            sum(map(operator.eq, quote.bares[i1:i2], bares[start + j1 : start + j2]))
-            for tag, i1, i2, j1, j2 in opcodes
-            if tag == "equal"
-        )
         unmatched = passage_words - matched
-        return _Aligned(
-            round(similarity, 4),
-            start,
-            end,
-            opcodes,
-            matched,
-            same_text,
-            same_bare,
-            frozenset(omissions),
-            unmatched,
+        aligned = _Aligned(
+            round(similarity, 4), start, end, opcodes, matched, 0, 0, frozenset(omissions), unmatched
         )
+        return self._spelled(quote, aligned) if spelled else aligned
 
     # ── reporting ──
 
@@ -1412,7 +1663,10 @@ class QuoteChecker:
             stop = min(hi, self._firsts[owner + 1] if owner + 1 < len(self._firsts) else hi)
             stop = max(stop, at + 1)
             record = self._records[owner]
-            start, end = _balanced(record.text, self._tokens[at].start, self._tokens[stop - 1].end)
+            marks = self._record_marks.get(owner)
+            if marks is None:
+                marks = self._record_marks[owner] = _marks_of(record.text)
+            start, end = _balanced(record.text, self._tokens[at].start, self._tokens[stop - 1].end, marks)
             locations.append(self._locator._location(record, start, end, quote.strip()))
             at = stop
         return tuple(locations)

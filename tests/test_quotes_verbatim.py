@@ -1,0 +1,121 @@
+"""Ellipsis quotations whose pieces the report has word for word are placed there (issue 16).
+
+A writer who quotes "a period of … Kazakhstan’s human rights" copied two
+pieces of one paragraph and left out the words between; the answer must be
+that paragraph, ``equivalent`` with a marked omission, never a passage
+where a word of the quotation is changed, however close together its rarer
+words stand there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.search.quotes import MAX_MARKED_OMISSION, DifferenceKind, QuoteCheck, Verdict
+
+REPORT = kzrights.load()
+RECORDS = [record for record in REPORT.records() if len(record.text.split()) >= 3]
+ELLIPSES = ["…", "...", "[…]", ". . ."]
+_LETTER = re.compile(r"[^\W_]")
+# what a piece must not hold: an ellipsis of the report's own would be read as the writer's
+_ELLIPSIS_LIKE = re.compile(r"…|\.\s?\.\s?\.")
+
+
+def _words_in(text: str) -> int:
+    """The words of ``text`` as the checker counts them for `MAX_MARKED_OMISSION` (at least)."""
+    # a hyphen, slash or apostrophe parts words for the checker; split() alone would count fewer
+    return len(re.findall(r"[^\W_]+", text))
+
+
+@st.composite
+def ellipsis_quotations(draw: st.DrawFn) -> tuple[str, list[str], str]:
+    """A quotation of 2 to 4 pieces of one record, in order, joined by ellipses; its pieces; the record's id.
+
+    Pieces are 1 to 5 words, short and common ones included ("to", "the
+    …"); each gap is 1 to 60 words with a letter or digit among them (an
+    ellipsis stands for something), within `MAX_MARKED_OMISSION`.
+    """
+    record = draw(st.sampled_from(RECORDS))
+    words = record.text.split()
+    at = draw(st.integers(0, len(words) - 3))
+    pieces: list[str] = []
+    count = draw(st.integers(2, 4))
+    while len(pieces) < count and at < len(words):
+        size = draw(st.integers(1, 5))
+        piece = " ".join(words[at : at + size])
+        at += size
+        pieces.append(piece)
+        if len(pieces) < count:
+            gap = draw(st.integers(1, 60))
+            left_out = " ".join(words[at : at + gap])
+            assume(_LETTER.search(left_out) and _words_in(left_out) <= MAX_MARKED_OMISSION)
+            at += gap
+    assume(len(pieces) == count)
+    assume(all(_LETTER.search(piece) and not _ELLIPSIS_LIKE.search(piece) for piece in pieces))
+    separator = draw(st.sampled_from(ELLIPSES))
+    return f" {separator} ".join(pieces), pieces, record.id
+
+
+def _is_placed_as_written(check: QuoteCheck, ellipses: int) -> None:
+    """The verdict and differences of a quotation whose pieces stand as written with marked omissions."""
+    assert check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT), (check.verdict, check.differences)
+    assert check.alterations == ()
+    assert check.similarity == 1.0
+    # one marked omission per ellipsis (split in two where it runs across two records)
+    assert len({d.quote_span for d in check.differences}) == ellipses
+    assert all(d.kind is DifferenceKind.MARKED_OMISSION for d in check.differences)
+    owners = [REPORT.records().index(REPORT.get(place.record.id)) for place in check.locations]
+    assert len(owners) in (1, 2) and owners == list(range(owners[0], owners[0] + len(owners)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(ellipsis_quotations())
+@example(("a period of … Kazakhstan’s human rights", ["a period of", "Kazakhstan’s human rights"], ""))
+@example(("on human rights. Its … to", ["on human rights. Its", "to"], ""))
+@example(("protests. … protestors", ["protests.", "protestors"], ""))
+def test_pieces_that_stand_as_written_are_placed_where_they_stand(quotation):
+    """Pieces of a record in order, ellipses for the words between: ``equivalent``, marked omissions only.
+
+    Not necessarily the record they were taken from (a short piece may stand
+    as written in several); never a place with a word changed.
+    """
+    quote, pieces, _ = quotation
+    check = REPORT.check_quote(quote)
+    _is_placed_as_written(check, len(pieces) - 1)
+
+
+def test_the_testers_three_quotations_are_where_the_report_has_them():
+    """The three a fresh tester found (of 600) placed at a passage with a changed word.
+
+    "a period of … Kazakhstan’s human rights" was footnote 2 with "period"
+    and "Kazakhstan’s" changed; it is conclusion p28, word for word.
+    """
+    check = REPORT.check_quote("a period of … Kazakhstan’s human rights")
+    _is_placed_as_written(check, 1)
+    assert check.location is not None
+    assert check.location.record.id == "conclusions.p28"
+    assert check.location.text.startswith("a period of transition")
+    assert check.location.text.endswith("Kazakhstan’s human rights")
+    for quote in ("on human rights. Its … to", "protests. … protestors"):
+        _is_placed_as_written(REPORT.check_quote(quote), 1)
+
+
+def test_among_places_as_written_the_shortest_wins():
+    """Several places have the pieces as written: `_rank`'s order, the fewest words left out, decides.
+
+    "the … public" stands as "the law on public" (two words left out) and
+    as "the honour and dignity of public" (four): the shorter is the answer.
+    """
+    check = REPORT.check_quote("the … public")
+    _is_placed_as_written(check, 1)
+    assert [d.text for d in check.differences] == ["law on"]
+
+
+def test_a_piece_changed_is_still_altered():
+    """A quotation whose pieces are not all in the report as written keeps the search's answer: altered."""
+    check = REPORT.check_quote("a period of … Kazakhstan’s human right")
+    assert check.verdict is Verdict.ALTERED
