@@ -11,7 +11,13 @@ import attrs
 
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
-from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError, UnknownSdgTargetError
+from .errors import (
+    AmbiguousNameError,
+    InputTooLongError,
+    InvalidArgumentError,
+    UnknownIdError,
+    UnknownSdgTargetError,
+)
 from .records import (
     Addressee,
     Alias,
@@ -335,13 +341,16 @@ class Report(_Record):
                 (``"government"`` or ``"international"``).
 
         Raises:
-            ValueError: If ``addressee`` is not one of them.
+            InvalidArgumentError: If ``addressee`` is not one of them (a ``ValueError``).
         """
         try:
             wanted = Addressee(addressee)
         except ValueError:
-            choices = ", ".join(repr(a.value) for a in Addressee)
-            raise ValueError(f"unknown addressee {addressee!r}; expected one of {choices}") from None
+            choices = [a.value for a in Addressee]
+            shown = ", ".join(repr(a) for a in choices)
+            raise InvalidArgumentError(
+                "addressee", f"unknown addressee {addressee!r}; expected one of {shown}", choices
+            ) from None
         return tuple(r for r in self.recommendations if r.addressee is wanted)
 
     def recommendation(self, addressee: Addressee | str, number: int) -> Recommendation:
@@ -353,7 +362,7 @@ class Report(_Record):
             'Raise systemic problems and in'
 
         Raises:
-            ValueError: If ``addressee`` is not a known addressee.
+            InvalidArgumentError: If ``addressee`` is not a known addressee (a ``ValueError``).
             TypeError: If ``number`` is not an int.
             UnknownIdError: If that addressee has no recommendation ``number``.
         """
@@ -624,14 +633,14 @@ class Report(_Record):
 
         Raises:
             UnknownIdError: If no record has this id.
-            ValueError: If ``record_id`` is not a text record's.
+            InvalidArgumentError: If ``record_id`` is not a text record's.
         """
         maps: dict[str, SourceMap] = self._cached("source_maps", lambda _: {})
         found = maps.get(record_id)
         if found is None:
             record = self.get(record_id)
             if not isinstance(record, (Paragraph, Item, Recommendation, Footnote)):
-                raise ValueError(f"{record_id} is not a text record")
+                raise InvalidArgumentError("id", f"{record_id} is not a text record")
             from ._provenance import SourceMap
 
             with FIRST_USE:
@@ -686,8 +695,10 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``query`` is not a str, or ``limit`` not an int.
-            ValueError: If ``query`` is empty, or a filter names no kind,
-                addressee or section there is.
+            EmptyInputError: If ``query`` is blank: whitespace and invisible
+                characters alone (an ``InputTooShortError``, so a ``ValueError``).
+            InvalidArgumentError: If ``limit`` is below 1, or a filter names no
+                kind, addressee or section there is (a ``ValueError``).
             InputTooLongError: If ``query`` is longer than
                 `MAX_QUERY_LENGTH` (10,000) characters.
             UnknownIdError: If ``theme`` or ``entity`` names none there is.
@@ -726,7 +737,8 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``quote`` is not a str.
-            ValueError: If ``quote`` is empty.
+            EmptyInputError: If ``quote`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
             InputTooLongError: If ``quote`` is longer than
                 `MAX_QUOTE_LENGTH` (10,000) characters.
         """
@@ -737,7 +749,8 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``quote`` is not a str.
-            ValueError: If ``quote`` is empty.
+            EmptyInputError: If ``quote`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
             InputTooLongError: If ``quote`` is longer than
                 `MAX_QUOTE_LENGTH` (10,000) characters.
         """
@@ -763,7 +776,8 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``quote`` is not a str.
-            ValueError: If ``quote`` is empty.
+            EmptyInputError: If ``quote`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
             InputTooLongError: If ``quote`` is longer than
                 [`MAX_CHECK_LENGTH`][kzrights.search.quotes.MAX_CHECK_LENGTH]
                 (4,000) characters: longer than any passage of two records.
@@ -789,7 +803,9 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``term`` is not a str or ``width`` not an int.
-            ValueError: If ``term`` is empty or ``width`` is not positive.
+            EmptyInputError: If ``term`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
+            InvalidArgumentError: If ``width`` is not positive (a ``ValueError``).
             InputTooLongError: If ``term`` is longer than
                 `MAX_TERM_LENGTH` (1,000) characters.
         """
@@ -807,7 +823,8 @@ class Report(_Record):
         Raises:
             TypeError: If ``id`` is not a string.
             UnknownIdError: If no record or entity has this id.
-            ValueError: If ``id`` is a section's, a theme's or a figure's.
+            InvalidArgumentError: If ``id`` is a section's, a theme's, a figure's
+                or a source's (a ``ValueError``).
         """
         _import_tools()
         from .search.related import related
@@ -820,11 +837,14 @@ class Report(_Record):
         Raises:
             TypeError: If ``id`` is not a string.
             UnknownIdError: If no record has this id.
-            ValueError: If ``id`` is an entity's or a theme's.
+            InvalidArgumentError: If ``id`` is an entity's, a theme's, a source's
+                or an SDG goal's or target's (a ``ValueError``).
         """
         found = self.get(id)
         if isinstance(found, (Entity, Theme, Source, SdgGoal, SdgTarget)):
-            raise ValueError(f"{id} is not one stretch of the source: see mentions_of() and links")
+            raise InvalidArgumentError(
+                "id", f"{id} is not one stretch of the source: see mentions_of() and links"
+            )
         return found.span.slice(self.source_text)
 
 
