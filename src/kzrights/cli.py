@@ -258,13 +258,15 @@ def _sdg_lines(report: Report, record: Any) -> list[str]:
 
 def _search(args: argparse.Namespace) -> None:
     report = _load(args)
+    # --entity takes a bare id ("ebrd") this release too, with no deprecation warning on stderr
+    entity = report._entity(args.entity)[0].id if args.entity is not None else None
     hits = report.search(
         " ".join(args.query),
         kinds=args.kind or None,
         limit=args.limit,
         addressee=args.addressee,
         theme=args.theme,
-        entity=args.entity,
+        entity=entity,
         section=args.section,
     )
     data = [{"id": h.record.id, "kind": h.kind, "score": h.score, "snippet": h.snippet} for h in hits]

@@ -374,6 +374,9 @@ class ToolBox:
         section: str | None = None,
     ) -> dict[str, Any]:
         report = self.report
+        if entity is not None:
+            # a bare id ("ebrd") is still taken this release: no deprecation warning on the server's stderr
+            entity = report._entity(entity)[0].id
         hits = report.search(
             query,
             kinds=kinds,
