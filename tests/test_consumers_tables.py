@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from tests.conftest import consumer
+from tests.conftest import consumer, read_workbook
 
 import kzrights
 from kzrights.errors import KzrightsError, MissingDependencyError
@@ -74,9 +74,7 @@ def _table_names(format: str, path: Path) -> set[str]:
         import pyarrow.parquet as pq
 
         return {p.stem for p in path.glob("*.parquet") if pq.read_schema(p) is not None}
-    import openpyxl
-
-    return set(openpyxl.load_workbook(path, read_only=True).sheetnames) - {"About"}
+    return set(read_workbook(path).sheetnames) - {"About"}
 
 
 def test_every_table_is_in_every_table_format(report, exported):
@@ -608,9 +606,7 @@ def _cell(format: str, path: Path, table: str, key: str, value: str, column: str
         ).fetchone()
         return cell
     if format == "xlsx":
-        import openpyxl
-
-        sheet = openpyxl.load_workbook(path, read_only=True)[table]
+        sheet = read_workbook(path)[table]
         rows = sheet.iter_rows(values_only=True)
         header = list(next(rows))
         cell = next(row[header.index(column)] for row in rows if row[header.index(key)] == value)

@@ -14,9 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pyarrow.parquet as pq
 import pytest
+from tests.conftest import read_workbook
 
 import kzrights
 
@@ -40,7 +40,7 @@ def export(format: str, path: Path, version: str = "1.3.0") -> Path:
 
 def test_the_xlsx_about_sheet_names_each_sheets_licence_and_source(tmp_path):
     """The About sheet lists each sheet with its licence and source: MIT and open-sdg for the SDG sheets."""
-    workbook = openpyxl.load_workbook(export("xlsx", tmp_path / "kz.xlsx"), read_only=True)
+    workbook = read_workbook(export("xlsx", tmp_path / "kz.xlsx"))
     rows = [list(row) for row in workbook["About"].iter_rows(values_only=True)]
     header = next(n for n, row in enumerate(rows) if row[:2] == ["Sheet", "What it holds"])
     assert rows[header][2:4] == ["Licence", "Source"]
@@ -61,7 +61,7 @@ def test_the_xlsx_about_sheet_names_each_sheets_licence_and_source(tmp_path):
 
 def test_an_older_releases_workbook_names_no_vocabulary(tmp_path):
     """1.1.0 has no SDG sheets; its About sheet says CC BY alone, naming no vocabulary."""
-    workbook = openpyxl.load_workbook(export("xlsx", tmp_path / "kz.xlsx", "1.1.0"), read_only=True)
+    workbook = read_workbook(export("xlsx", tmp_path / "kz.xlsx", "1.1.0"))
     rows = [list(row) for row in workbook["About"].iter_rows(values_only=True)]
     summary = next(row[1] for row in rows if row[0] == "Licence")
     assert summary.startswith("CC BY 4.0") and "MIT" not in summary

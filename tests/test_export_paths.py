@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.conftest import read_workbook
 
 import kzrights
 from kzrights.errors import ExportError
@@ -47,14 +48,12 @@ def file_name(format: str, stem: str = "out") -> str:
 
 def test_a_workbook_without_xlsx_is_refused_and_one_with_it_opens(tmp_path):
     """``--output out-xlsx`` is refused in one line naming .xlsx; ``--output out.xlsx`` opens in openpyxl."""
-    import openpyxl
-
     line = one_line_error(run("export", "--format", "xlsx", "--output", "out-xlsx", cwd=tmp_path))
     assert ".xlsx" in line and "out-xlsx.xlsx" in line
     assert list(tmp_path.iterdir()) == []
     done = run("export", "--format", "xlsx", "--output", "out.xlsx", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    workbook = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    workbook = read_workbook(tmp_path / "out.xlsx")
     assert "recommendations" in workbook.sheetnames
 
 
@@ -140,12 +139,10 @@ def test_followup_template_never_writes_a_file_named_dash(tmp_path):
 @example(name="book.xlsx.bak")
 def test_any_workbook_name_is_refused_or_opens_in_openpyxl(name, tmp_path_factory):
     """Whatever the name, the xlsx export is refused (ExportError) or writes a workbook openpyxl opens."""
-    import openpyxl
-
     folder = tmp_path_factory.mktemp("xlsx")
     try:
         (path,) = export(kzrights.load(), "xlsx", folder / name)
     except ExportError:
         assert list(folder.iterdir()) == []
         return
-    assert openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert read_workbook(path).sheetnames
