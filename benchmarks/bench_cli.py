@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with kzrights installed)::
 
-    python benchmarks/bench_cli.py [--megabytes 100] [--repeat 1]
+    python benchmarks/bench_cli.py [--megabytes 100] [--repeat 1] [--corpus report|blank] [--before SRC]
 
 The corpus is the report's text records, with CRLF line ends, repeated to the
 size asked for: a realistic density of names (about one every 135 bytes),
@@ -13,11 +13,26 @@ array with ``json.dumps(..., indent=2)``).  Each measurement runs in a fresh
 process whose peak resident memory is read from ``getrusage`` by a parent of
 its own; the two sides alternate, run after run, so that drifting load on the
 machine hits both.  Output goes to the null device.
+
+``--corpus blank`` is the case of the stream's cut points in long blank runs
+(a scraped page padded with whitespace, a log of empty lines): the names of
+the registry's entities in turn, each as "NAME said" and followed by a run of
+3 million whitespace characters (spaces, tabs, CRLF, no-break and ideographic
+spaces), so that nearly all of the text is blank, most blocks the command
+reads are blank throughout, and the only cuts are in the runs (no punctuation
+to cut at, as after "EBRD" in "EBRD", a million newlines, "Bokaev").  An
+invisible character is no whitespace: in a run mixed with them the cut is
+found at once, near the run's end.  ``--before SRC`` adds a third side: the
+streaming command of another kzrights source tree (a ``src`` folder, e.g. one
+written by ``git archive`` of an earlier commit), run in the same interleaved
+loop.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import statistics
 import subprocess
 import sys
@@ -48,20 +63,35 @@ print(done.returncode, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_
 """
 
 
-def _corpus(path: Path, size: int) -> int:
+# the blank runs of the "blank" corpus: whitespace of every kind, mixed
+BLANK_RUN = ("  \t \r\n\u00a0\u3000 \n" * 300_000)[:3_000_000]
+
+
+def _corpus(path: Path, size: int, kind: str = "report") -> tuple[int, int]:
+    """Write the corpus; return its size in bytes and in characters."""
     report = kzrights.load()
+    if kind == "blank":
+        characters = 0
+        with path.open("w", encoding="utf-8", newline="") as file:
+            for entity in itertools.cycle(report.entities):
+                if file.tell() >= size:
+                    break
+                characters += file.write(f"{entity.name} said{BLANK_RUN}")
+        return path.stat().st_size, characters
     text = "\r\n".join(r.text for r in report.records()) + "\r\n"
     data = text.encode("utf-8")
+    copies = size // len(data) + 1
     with path.open("wb") as file:
-        for _ in range(size // len(data) + 1):
+        for _ in range(copies):
             file.write(data)
-    return path.stat().st_size
+    return path.stat().st_size, copies * len(text)
 
 
-def _measure(command: list[str]) -> tuple[float, float]:
-    """Return (seconds, peak MB) of one run of ``command``."""
+def _measure(command: list[str], src: str | None = None) -> tuple[float, float]:
+    """Return (seconds, peak MB) of one run of ``command`` (with kzrights from ``src``, if given)."""
+    env = None if src is None else {**os.environ, "PYTHONPATH": src}
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True, env=env
     )
     code, seconds, peak_kib = out.stdout.split()
     if code != "0":
@@ -76,27 +106,27 @@ def main() -> None:
     )
     parser.add_argument("--megabytes", type=float, default=100, help="size of the file in MB (10^6 bytes)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is kept")
+    parser.add_argument("--corpus", choices=["report", "blank"], default="report", help="see above")
+    parser.add_argument("--before", metavar="SRC", help="also time the streaming of this kzrights src folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "corpus.txt"
-        size = _corpus(path, int(args.megabytes * 1_000_000))
-        sides = {
-            (output, side): command
-            for output, flag in (("text", []), ("--json", ["--json"]))
-            for side, command in (
-                (
-                    "kzrights annotate (streams)",
-                    [sys.executable, "-m", "kzrights", "annotate", str(path), *flag],
-                ),
-                ("whole file, annotate(), print", [sys.executable, "-c", WHOLE, str(path), *flag]),
-            )
-        }
+        size, characters = _corpus(path, int(args.megabytes * 1_000_000), args.corpus)
+        streams = [sys.executable, "-m", "kzrights", "annotate", str(path)]
+        whole = [sys.executable, "-c", WHOLE, str(path)]
+        sides: dict[tuple[str, str], tuple[list[str], str | None]] = {}
+        for output, flag in (("text", []), ("--json", ["--json"])):
+            sides[output, "kzrights annotate (streams)"] = ([*streams, *flag], None)
+            if args.before:
+                sides[output, "kzrights annotate (streams), --before"] = ([*streams, *flag], args.before)
+            sides[output, "whole file, annotate(), print"] = ([*whole, *flag], None)
         results: dict[tuple[str, str], list[tuple[float, float]]] = {key: [] for key in sides}
         for _ in range(args.repeat):
-            for key, command in sides.items():  # interleaved: each pair runs back to back
-                results[key].append(_measure(command))
+            for key, (command, src) in sides.items():  # interleaved: each side runs back to back
+                results[key].append(_measure(command, src))
     print(
-        f"File of {size / 1e6:.1f} MB, {args.repeat} run(s) each, median; Python {sys.version.split()[0]}\n"
+        f"File of {size / 1e6:.1f} MB, {characters / 1e6:.1f} million characters ({args.corpus} corpus), "
+        f"{args.repeat} run(s) each, median; Python {sys.version.split()[0]}\n"
     )
     print("| output | command | peak memory | time |")
     print("| --- | --- | --- | --- |")

@@ -316,11 +316,11 @@ def test_typed_accessors(report):
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "message"), [(-1, 4, "start must be >= 0"), (5, 2, "before its start")]
+    ("start", "end", "message"), [(-1, 4, "start='-1': must be >= 0"), (5, 2, "before its start 5")]
 )
 def test_span_rejects_impossible_offsets(start, end, message):
-    """A span cannot start before the text or end before it starts."""
-    with pytest.raises(ValueError, match=message):
+    """A span cannot start before the text or end before it starts: an InvalidRecordError (a ValueError)."""
+    with pytest.raises(kzrights.errors.InvalidRecordError, match=message):
         kzrights.Span(start, end)
     assert len(kzrights.Span(3, 3)) == 0
 

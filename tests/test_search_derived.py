@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,10 @@ def test_entity_look_ups_are_the_same_with_the_derived_name_keys(version, tmp_pa
 def _look_up(report: kzrights.Report, name: str) -> str:
     """What Report.entity answers: the entity's id, or the error a user reads."""
     try:
-        return report.entity(name).id
+        with warnings.catch_warnings():
+            # a bare id ("nur-otan") still finds its entity, deprecated (tests/test_entity_ids.py)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return report.entity(name).id
     except kzrights.KzrightsError as exc:
         return f"{type(exc).__name__}: {exc}"
 

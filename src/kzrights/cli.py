@@ -23,6 +23,7 @@ the input ends.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -257,13 +258,15 @@ def _sdg_lines(report: Report, record: Any) -> list[str]:
 
 def _search(args: argparse.Namespace) -> None:
     report = _load(args)
+    # --entity takes a bare id ("ebrd") this release too, with no deprecation warning on stderr
+    entity = report._entity(args.entity)[0].id if args.entity is not None else None
     hits = report.search(
         " ".join(args.query),
         kinds=args.kind or None,
         limit=args.limit,
         addressee=args.addressee,
         theme=args.theme,
-        entity=args.entity,
+        entity=entity,
         section=args.section,
     )
     data = [{"id": h.record.id, "kind": h.kind, "score": h.score, "snippet": h.snippet} for h in hits]
@@ -413,10 +416,18 @@ def _continuing_words(version: str | None) -> frozenset[str]:
     return frozenset(words)
 
 
-def _is_gap(char: str) -> bool:
-    from ._chars import is_invisible
+@functools.cache
+def _gap_run() -> re.Pattern[str]:
+    """Runs of whitespace and invisible characters (`kzrights._chars.INVISIBLE_CLASS`), compiled once."""
+    from ._chars import INVISIBLE_CLASS
 
-    return char.isspace() or is_invisible(char)
+    return re.compile(f"[\\s{INVISIBLE_CLASS}]+")
+
+
+# the last whitespace in text[pos:endpos]: the greedy .* jumps to endpos at once and backs off
+# from there, so the cost is the distance back, in C
+_LAST_SPACE = re.compile(r"(?s:.*)(\s)")
+_NON_SPACE = re.compile(r"\S")
 
 
 def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
@@ -430,31 +441,43 @@ def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
     starts with whitespace (or, invisible characters aside, at the text's
     start), as in the whole text.  Invisible characters with no whitespace
     around them join the words on either side, so they are no cut.
+
+    The runs are found by regular expressions, never walked a character at
+    a time: `_settled` calls this on texts of long blank runs and a few
+    hundred other characters at most.
     """
-    cut = end
-    while cut > 0:
-        while cut > 0 and not _is_gap(text[cut - 1]):
-            cut -= 1
-        run_end = cut
-        while cut > 0 and _is_gap(text[cut - 1]):
-            cut -= 1
-        if run_end == 0:
-            return 0
-        start = cut
-        while start > 0 and not _is_gap(text[start - 1]):
-            start -= 1
-        word = _word_key(text[start:cut])
+    runs = [(found.start(), found.end()) for found in _gap_run().finditer(text, 0, end)]
+    for at in range(len(runs) - 1, -1, -1):
+        cut, run_end = runs[at]
+        word = _word_key(text[runs[at - 1][1] if at else 0 : cut])
         if word and any(
             word == w or (word.endswith(w) and not word[-len(w) - 1].isalnum()) for w in continuing
         ):
             continue  # a name may go on across this run
         # the rest starts with a whitespace character: a name after it starts as in the whole text
-        last_space = next((i for i in range(run_end - 1, cut - 1, -1) if text[i].isspace()), None)
-        if last_space:
-            return last_space
+        space = _LAST_SPACE.match(text, cut, run_end)
+        if space is not None and space.start(1):
+            return space.start(1)
         if cut == 0 and run_end - 1 > 0:
             return run_end - 1
     return 0
+
+
+def _nth_non_space_back(text: str, count: int) -> int:
+    """The index of the ``count``-th non-whitespace character from the end of ``text``; -1 if it has fewer.
+
+    Read backwards in windows that double, each reversed and searched by a
+    regular expression, so a long run of whitespace costs what a C loop does.
+    """
+    seen, high, size = 0, len(text), 2 * count + 64
+    while high > 0:
+        low = max(0, high - size)
+        for found in _NON_SPACE.finditer(text[low:high][::-1]):
+            seen += 1
+            if seen == count:
+                return high - 1 - found.start()
+        high, size = low, 2 * size
+    return -1
 
 
 def _settled(
@@ -477,21 +500,19 @@ def _settled(
     whitespace), the cut is inside the last whitespace run that no name
     can span (see `_space_cut`, given the ``continuing`` words).
     """
-    position, seen = len(text), 0
-    while position > 0 and seen <= longest:
-        position -= 1
-        seen += not text[position].isspace()
-    if seen <= longest:
+    position = _nth_non_space_back(text, longest + 1)
+    if position < 0:
         return _space_cut(text, len(text), continuing) if continuing is not None else 0
     from bisect import bisect_left
 
     starts = [m.start for m in mentions]
     cut = position
     while cut > 0:
-        while cut > 0 and not text[cut - 1].isspace():
-            cut -= 1
-        if cut == 0:
+        # just after the last whitespace before the cut (a run of invisible characters is no whitespace)
+        space = _LAST_SPACE.match(text, 0, cut)
+        if space is None:
             break
+        cut = space.start(1) + 1
         # mentions do not overlap: only the last one that starts before the cut can span it
         last = bisect_left(starts, cut) - 1
         if last < 0 or mentions[last].end <= cut:

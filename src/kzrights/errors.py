@@ -21,9 +21,11 @@ __all__ = [
     "AmbiguousNameError",
     "BuildError",
     "DataIntegrityError",
+    "EmptyInputError",
     "ExportError",
     "InputTooLongError",
     "InputTooShortError",
+    "InvalidArgumentError",
     "InvalidAssessmentError",
     "InvalidRecordError",
     "InvalidStatusError",
@@ -227,16 +229,18 @@ class InputTooLongError(KzrightsError, ValueError):
 
 
 class InputTooShortError(KzrightsError, ValueError):
-    """A text given to a look-up has too few letters and digits to mean anything there.
+    """A text given to a look-up has too few letters and digits (or visible characters) to mean anything.
 
     One letter ("a", "á", "I") stands in nearly every sentence of the report,
     and a quotation of one letter, or of marks and symbols only (an emoji, a
     lone dash), quotes nothing: `Report.check_quote` says so rather than
-    give a verdict.
+    give a verdict.  A text with nothing visible in it at all is the
+    subclass [`EmptyInputError`][kzrights.errors.EmptyInputError], for every look-up.
 
     Attributes:
         argument: The argument at fault (``"quote"``).
-        length: How many letters and digits it has.
+        length: How many letters and digits it has (visible characters, for an
+            [`EmptyInputError`][kzrights.errors.EmptyInputError]).
         least: How many it needs at least.
     """
 
@@ -253,6 +257,75 @@ class InputTooShortError(KzrightsError, ValueError):
     def __reduce__(self) -> tuple[object, ...]:
         # rebuilt from its attributes, so that it crosses process boundaries whole
         return (type(self), (self.argument, self.length, self.least))
+
+
+class EmptyInputError(InputTooShortError):
+    """A text given to a look-up is empty: nothing but whitespace and invisible characters.
+
+    A query, a concordance term or a quotation of ``""``, ``"  "``, a
+    zero-width space or a soft hyphen alone (the characters of
+    `kzrights._chars.INVISIBLE`) asks for nothing: `Report.search`,
+    `Report.concordance`, `Report.locate` and `Report.check_quote` refuse
+    it, rather than answer with nothing found.  It is an
+    [`InputTooShortError`][kzrights.errors.InputTooShortError] (and so a ``ValueError``)
+    with ``length`` 0 visible characters of ``least`` 1.
+
+    Attributes:
+        argument: The argument at fault (``"query"``, ``"term"``, ``"quote"``).
+        length: 0: it has no visible character.
+        least: 1.
+        hint: What to give instead, or why it counts as empty, in words
+            ("" where the message says nothing more).
+
+    Examples:
+        >>> print(EmptyInputError("quote", "it has only invisible characters"))
+        quote is empty: it has only invisible characters
+    """
+
+    def __init__(self, argument: str, hint: str = "") -> None:
+        self.argument = argument
+        self.length = 0
+        self.least = 1
+        self.hint = hint
+        ValueError.__init__(self, f"{argument} is empty: {hint}" if hint else f"{argument} is empty")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.argument, self.hint))
+
+
+class InvalidArgumentError(KzrightsError, ValueError):
+    """An argument has a value the call does not take: a limit below 1, an unknown kind, format or section.
+
+    Raised for a value of the right type that is out of range or not one of
+    the choices (a value of the wrong type is a ``TypeError``; an id that
+    names nothing is an [`UnknownIdError`][kzrights.errors.UnknownIdError]).
+    ``Report.search(..., limit=0)``, ``kinds="bogus"``, ``addressee="EU"``
+    or ``section="intro"``, ``Report.concordance(..., width=0)``,
+    ``Report.related`` of a section or theme, ``Report.source_of`` of an
+    entity, ``export(report, "docx", ...)`` and
+    ``Linker.with_aliases(..., ambiguity="bogus")`` raise it.
+
+    Attributes:
+        argument: The argument at fault, by its parameter name (``"limit"``,
+            ``"kinds"``, ``"addressee"``, ``"format"``, ``"id"``).
+        choices: The values it may take, where they are few (else empty).
+
+    Examples:
+        >>> import kzrights
+        >>> try:
+        ...     kzrights.load("1.0.0").search("press", limit=0)
+        ... except kzrights.InvalidArgumentError as error:
+        ...     print(error.argument, "-", error)
+        limit - limit must be at least 1
+    """
+
+    def __init__(self, argument: str, message: str, choices: Iterable[str] = ()) -> None:
+        self.argument = argument
+        self.choices = tuple(choices)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class ToolArgumentError(KzrightsError, ValueError):

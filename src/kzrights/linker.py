@@ -17,6 +17,7 @@ pool or Spark can ship it); ``with_aliases``, ``with_entities`` and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,7 +25,7 @@ import attrs
 
 from . import _chars
 from ._linking import Engine
-from .errors import LinkerError, UnknownIdError, UnsupportedReleaseError
+from .errors import InvalidArgumentError, LinkerError, UnknownIdError, UnsupportedReleaseError
 from .records import Alias, AliasForm, Ambiguity, Entity, LinkingRules, MentionList
 
 __all__ = ["Linker"]
@@ -136,17 +137,18 @@ class Linker:
 
         Raises:
             TypeError: If ``aliases`` is not a mapping of str to str.
+            InvalidArgumentError: If ``ambiguity`` is not an ambiguity class.
             UnknownIdError: If an id names no entity of the linker.
-            LinkerError: If an alias is empty or another entity already has it.
+            LinkerError: If an alias has no letter or digit, or another entity already has it.
         """
         if not isinstance(aliases, Mapping):
             raise TypeError(f"aliases must be a mapping of alias to entity id, not {type(aliases).__name__}")
-        ambiguity = Ambiguity(ambiguity)
+        ambiguity = _ambiguity(ambiguity)
         added: dict[str, list[Alias]] = {}
         for alias, entity_id in aliases.items():
             if not isinstance(alias, str):
                 raise TypeError(f"aliases must be str, not {type(alias).__name__}")
-            if not alias.strip():
+            if _LETTER_OR_DIGIT.search(alias) is None:  # "", "  ", "...", a zero-width space
                 raise LinkerError(alias, "an alias must have a letter or digit")
             added.setdefault(self._id(entity_id), []).append(Alias(alias.strip(), AliasForm.ALIAS, ambiguity))
         entities = tuple(
@@ -218,3 +220,17 @@ class Linker:
 
 
 _LINKERS: dict[str, Linker] = {}
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _ambiguity(value: Ambiguity | str) -> Ambiguity:
+    """``value`` as an ambiguity class, or an `InvalidArgumentError` naming the classes."""
+    try:
+        return Ambiguity(value)
+    except ValueError:
+        choices = [a.value for a in Ambiguity]
+        shown = value if not isinstance(value, str) or len(value) <= 80 else value[:77] + "..."
+        raise InvalidArgumentError(
+            "ambiguity", f"unknown ambiguity {shown!r}; expected one of {', '.join(choices)}", choices
+        ) from None

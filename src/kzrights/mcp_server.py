@@ -33,7 +33,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    EmptyInputError,
     InputTooLongError,
+    InvalidArgumentError,
     KzrightsError,
     MissingDependencyError,
     ToolArgumentError,
@@ -348,6 +350,10 @@ class ToolBox:
         checked = _check_arguments(tool, arguments)
         try:
             answer: dict[str, Any] = getattr(self, "_" + tool)(**checked)
+        except (EmptyInputError, InvalidArgumentError) as exc:
+            # what the library refuses beyond the schema (a quotation of only whitespace):
+            # an error of the call's arguments, as the schema's own are
+            raise ToolArgumentError(tool, "", str(exc)) from None
         except KzrightsError:
             raise
         except (ValueError, TypeError) as exc:
@@ -368,6 +374,9 @@ class ToolBox:
         section: str | None = None,
     ) -> dict[str, Any]:
         report = self.report
+        if entity is not None:
+            # a bare id ("ebrd") is still taken this release: no deprecation warning on the server's stderr
+            entity = report._entity(entity)[0].id
         hits = report.search(
             query,
             kinds=kinds,

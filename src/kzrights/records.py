@@ -141,9 +141,11 @@ class Span(_Record):
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
+            from .errors import InvalidRecordError  # only paid for when a span is refused
+
             if self.start < 0:
-                raise ValueError(f"start must be >= 0, got {self.start}")
-            raise ValueError(f"span end {self.end} is before its start {self.start}")
+                raise InvalidRecordError("span", "start", str(self.start), "must be >= 0")
+            raise InvalidRecordError("span", "end", str(self.end), f"is before its start {self.start}")
 
     def __len__(self) -> int:
         return self.end - self.start

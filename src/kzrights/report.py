@@ -11,7 +11,13 @@ import attrs
 
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
-from .errors import AmbiguousNameError, InputTooLongError, UnknownIdError, UnknownSdgTargetError
+from .errors import (
+    AmbiguousNameError,
+    InputTooLongError,
+    InvalidArgumentError,
+    UnknownIdError,
+    UnknownSdgTargetError,
+)
 from .records import (
     Addressee,
     Alias,
@@ -335,13 +341,16 @@ class Report(_Record):
                 (``"government"`` or ``"international"``).
 
         Raises:
-            ValueError: If ``addressee`` is not one of them.
+            InvalidArgumentError: If ``addressee`` is not one of them (a ``ValueError``).
         """
         try:
             wanted = Addressee(addressee)
         except ValueError:
-            choices = ", ".join(repr(a.value) for a in Addressee)
-            raise ValueError(f"unknown addressee {addressee!r}; expected one of {choices}") from None
+            choices = [a.value for a in Addressee]
+            shown = ", ".join(repr(a) for a in choices)
+            raise InvalidArgumentError(
+                "addressee", f"unknown addressee {addressee!r}; expected one of {shown}", choices
+            ) from None
         return tuple(r for r in self.recommendations if r.addressee is wanted)
 
     def recommendation(self, addressee: Addressee | str, number: int) -> Recommendation:
@@ -353,7 +362,7 @@ class Report(_Record):
             'Raise systemic problems and in'
 
         Raises:
-            ValueError: If ``addressee`` is not a known addressee.
+            InvalidArgumentError: If ``addressee`` is not a known addressee (a ``ValueError``).
             TypeError: If ``number`` is not an int.
             UnknownIdError: If that addressee has no recommendation ``number``.
         """
@@ -386,7 +395,7 @@ class Report(_Record):
         raise UnknownIdError(f"footnotes.{number}", [f.id for f in self.footnotes])
 
     def entity(self, name: str, *, unambiguous_only: bool = False) -> Entity:
-        """Return the entity with this id (``entities.`` may be left out), or the one `annotate` links it to.
+        """Return the entity with this id (in full: ``entities.ebrd``), or the one `annotate` links it to.
 
         A name is looked up as [`annotate`][kzrights.annotation.annotate]
         would link it in a text holding the name alone, by the same engine
@@ -403,6 +412,13 @@ class Report(_Record):
         its id) is not a name annotate links, and raises.  With ``unambiguous_only`` the name is linked as
         ``annotate(..., unambiguous_only=True)`` would link it.
 
+        An id is taken in full only (``"entities.parliament"``).  A bare id
+        (``"parliament"``, without ``entities.``) is deprecated: it is read as
+        a name first, like any other text, and only where annotate links no
+        entity to it does it still find the entity of that id, with a
+        ``DeprecationWarning`` saying to write ``entities.<id>``; a later
+        release will read it as a name alone.
+
         Examples:
             >>> import kzrights
             >>> report = kzrights.load("1.1.0")
@@ -410,6 +426,11 @@ class Report(_Record):
             'Max Bokayev'
             >>> report.entity("Бокаев") is report.entity("entities.max-bokayev")
             True
+            >>> import warnings
+            >>> with warnings.catch_warnings(record=True) as caught:
+            ...     warnings.simplefilter("always")
+            ...     print(report.entity("max-bokayev").name, "-", caught[0].category.__name__)
+            Max Bokayev - DeprecationWarning
             >>> try:
             ...     kzrights.load("1.2.0").entity("Parliament", unambiguous_only=True)
             ... except kzrights.AmbiguousNameError as error:
@@ -427,6 +448,21 @@ class Report(_Record):
                 generated inflected form that is another entity's name), or
                 a form that links only with context ("Parliament", "Hug";
                 the error's ``reason`` says which).
+
+        Warns:
+            DeprecationWarning: If ``name`` is a bare id (``"max-bokayev"``)
+                that annotate does not link as a name: write ``entities.<id>``.
+        """
+        found, bare = self._entity(name, unambiguous_only=unambiguous_only)
+        if bare:
+            _warn_bare_id(name)
+        return found
+
+    def _entity(self, name: str, *, unambiguous_only: bool = False) -> tuple[Entity, bool]:
+        """What `entity` returns, and whether it was found by a bare id (deprecated), without warning.
+
+        The command line and the assistant server resolve names through this:
+        they take bare ids this release, with no warning a user cannot act on.
         """
         if type(name) is not str:
             # a str subclass's own __len__ is never trusted; imported here, since a
@@ -437,10 +473,8 @@ class Report(_Record):
         if len(name) > MAX_NAME_LENGTH:
             raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
         found = self._index.get(name)
-        if not isinstance(found, Entity):
-            found = self._index.get(f"entities.{name}")  # an id without its prefix, exactly
         if isinstance(found, Entity):
-            return found
+            return found, False
         _import_tools()
         from ._chars import is_invisible
 
@@ -456,7 +490,11 @@ class Report(_Record):
             if len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (first, last):
                 linked = self._index.get(mentions[0].entity_id)
                 if isinstance(linked, Entity):
-                    return linked
+                    return linked, False
+        # deprecated: an id without its prefix, exactly, where no name links
+        bare = self._index.get(f"entities.{name}")
+        if isinstance(bare, Entity):
+            return bare, True
         raise self._not_linked(name, unambiguous_only=unambiguous_only)
 
     def _linking_engine(self) -> Engine:
@@ -624,14 +662,14 @@ class Report(_Record):
 
         Raises:
             UnknownIdError: If no record has this id.
-            ValueError: If ``record_id`` is not a text record's.
+            InvalidArgumentError: If ``record_id`` is not a text record's.
         """
         maps: dict[str, SourceMap] = self._cached("source_maps", lambda _: {})
         found = maps.get(record_id)
         if found is None:
             record = self.get(record_id)
             if not isinstance(record, (Paragraph, Item, Recommendation, Footnote)):
-                raise ValueError(f"{record_id} is not a text record")
+                raise InvalidArgumentError("id", f"{record_id} is not a text record")
             from ._provenance import SourceMap
 
             with FIRST_USE:
@@ -686,8 +724,10 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``query`` is not a str, or ``limit`` not an int.
-            ValueError: If ``query`` is empty, or a filter names no kind,
-                addressee or section there is.
+            EmptyInputError: If ``query`` is blank: whitespace and invisible
+                characters alone (an ``InputTooShortError``, so a ``ValueError``).
+            InvalidArgumentError: If ``limit`` is below 1, or a filter names no
+                kind, addressee or section there is (a ``ValueError``).
             InputTooLongError: If ``query`` is longer than
                 `MAX_QUERY_LENGTH` (10,000) characters.
             UnknownIdError: If ``theme`` or ``entity`` names none there is.
@@ -726,7 +766,8 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``quote`` is not a str.
-            ValueError: If ``quote`` is empty.
+            EmptyInputError: If ``quote`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
             InputTooLongError: If ``quote`` is longer than
                 `MAX_QUOTE_LENGTH` (10,000) characters.
         """
@@ -737,7 +778,8 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``quote`` is not a str.
-            ValueError: If ``quote`` is empty.
+            EmptyInputError: If ``quote`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
             InputTooLongError: If ``quote`` is longer than
                 `MAX_QUOTE_LENGTH` (10,000) characters.
         """
@@ -763,7 +805,8 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``quote`` is not a str.
-            ValueError: If ``quote`` is empty.
+            EmptyInputError: If ``quote`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
             InputTooLongError: If ``quote`` is longer than
                 [`MAX_CHECK_LENGTH`][kzrights.search.quotes.MAX_CHECK_LENGTH]
                 (4,000) characters: longer than any passage of two records.
@@ -789,7 +832,9 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``term`` is not a str or ``width`` not an int.
-            ValueError: If ``term`` is empty or ``width`` is not positive.
+            EmptyInputError: If ``term`` is blank: whitespace and invisible
+                characters alone (a ``ValueError``).
+            InvalidArgumentError: If ``width`` is not positive (a ``ValueError``).
             InputTooLongError: If ``term`` is longer than
                 `MAX_TERM_LENGTH` (1,000) characters.
         """
@@ -807,7 +852,8 @@ class Report(_Record):
         Raises:
             TypeError: If ``id`` is not a string.
             UnknownIdError: If no record or entity has this id.
-            ValueError: If ``id`` is a section's, a theme's or a figure's.
+            InvalidArgumentError: If ``id`` is a section's, a theme's, a figure's
+                or a source's (a ``ValueError``).
         """
         _import_tools()
         from .search.related import related
@@ -820,12 +866,35 @@ class Report(_Record):
         Raises:
             TypeError: If ``id`` is not a string.
             UnknownIdError: If no record has this id.
-            ValueError: If ``id`` is an entity's or a theme's.
+            InvalidArgumentError: If ``id`` is an entity's, a theme's, a source's
+                or an SDG goal's or target's (a ``ValueError``).
         """
         found = self.get(id)
         if isinstance(found, (Entity, Theme, Source, SdgGoal, SdgTarget)):
-            raise ValueError(f"{id} is not one stretch of the source: see mentions_of() and links")
+            raise InvalidArgumentError(
+                "id", f"{id} is not one stretch of the source: see mentions_of() and links"
+            )
         return found.span.slice(self.source_text)
+
+
+def _warn_bare_id(name: str) -> None:
+    """Warn that ``name`` was taken as a bare entity id, at the first caller outside kzrights."""
+    import os
+    import sys
+    import warnings
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    level, frame = 1, sys._getframe(0)
+    # search(entity=...) and mentions_of() call entity(): the warning points at the user's call
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    warnings.warn(
+        f"a bare entity id is deprecated: write 'entities.{shown}', not {shown!r} "
+        "(a later release reads it as a name only)",
+        DeprecationWarning,
+        stacklevel=level,
+    )
 
 
 def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:

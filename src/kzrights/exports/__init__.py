@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..report import Report
 
+from ..errors import InvalidArgumentError
 from .frames import to_dataframes
 from .iri import IRI_PREFIX, RecordIri, parse_record_iri, record_iri
 
@@ -129,7 +130,8 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
 
     Raises:
         TypeError: If ``report`` is not a Report or ``path`` not a path.
-        ValueError: If ``format`` is not one of [`FORMATS`][kzrights.exports.FORMATS].
+        InvalidArgumentError: If ``format`` is not one of [`FORMATS`][kzrights.exports.FORMATS]
+            (a ``ValueError``).
         OutputFolderMissingError: If the parent folder of ``path`` does not
             exist (also a ``FileNotFoundError``).
         OutputExistsError: If an output exists and ``overwrite`` is false
@@ -153,7 +155,9 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a str or a pathlib.Path, not {type(path).__name__}")
     if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
+        raise InvalidArgumentError(
+            "format", f"unknown format {format!r}; formats are {', '.join(FORMATS)}", FORMATS
+        )
     folder = format in FOLDER_FORMATS
     target = _staging.check_name(path, None if folder else format)
     _check_suffix(target, format, os.fspath(path))

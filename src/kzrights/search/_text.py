@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from .. import _chars
-from ..errors import InputTooLongError
+from ..errors import EmptyInputError, InputTooLongError
 
 __all__ = [
     "STOPWORDS",
@@ -27,8 +27,12 @@ __all__ = [
 ]
 
 
-def check_text(value: object, name: str, limit: int, why: str = "") -> str:
+def check_text(value: object, name: str, limit: int, why: str = "", hint: str = "") -> str:
     """Check a text a user typed: a str, at most ``limit`` characters (for reason ``why``), not blank.
+
+    Blank is whitespace and invisible characters (`kzrights._chars.INVISIBLE`:
+    a zero-width space, a soft hyphen) alone: nothing a reader sees.
+    ``hint`` says what to give instead, in the error.
 
     Returns:
         The text as a plain ``str`` (`kzrights._chars.plain_str`): what the
@@ -38,13 +42,15 @@ def check_text(value: object, name: str, limit: int, why: str = "") -> str:
     Raises:
         TypeError: If ``value`` is not a str.
         InputTooLongError: If it is longer than ``limit`` characters.
-        ValueError: If it is empty or only whitespace.
+        EmptyInputError: If it is blank (an ``InputTooShortError``, so a ``ValueError``).
     """
     text = _chars.plain_str(value, name)
     if len(text) > limit:
         raise InputTooLongError(name, len(text), limit, why)
     if not text.strip():
-        raise ValueError(f"{name} is empty")
+        raise EmptyInputError(name, hint)
+    if not _chars.strip_invisible(text).strip():
+        raise EmptyInputError(name, hint or "it has only invisible characters")
     return text
 
 

@@ -25,12 +25,12 @@ import attrs
 from .. import _chars
 from .._layout import DERIVED_FOLDER, SEARCH_FILE
 from .._names import name_key
-from ..errors import DataIntegrityError, InputTooLongError, UnknownIdError
+from ..errors import DataIntegrityError, InvalidArgumentError, UnknownIdError
 from ..records import Addressee, Entity, Paragraph, Recommendation
 from . import _derived
 from ._derived import Searchable
 from ._derived import doc_text as _doc_text
-from ._text import STOPWORDS, first_letter, normalise, word_list, word_spans
+from ._text import STOPWORDS, check_text, first_letter, normalise, word_list, word_spans
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -148,31 +148,31 @@ def validate(
     """Check the arguments of [`Report.search`][kzrights.report.Report.search]; return the index's options.
 
     Raises:
-        TypeError, ValueError, UnknownIdError: As [`Report.search`][kzrights.report.Report.search] says.
+        TypeError, EmptyInputError, InputTooLongError, InvalidArgumentError, UnknownIdError: As
+            [`Report.search`][kzrights.report.Report.search] says.
     """
-    if not isinstance(query, str):
-        raise TypeError(f"query must be a str, not {type(query).__name__}")
-    if not query.strip():
-        raise ValueError("the query is empty: give at least one word")
-    if len(query) > MAX_QUERY_LENGTH:
-        raise InputTooLongError("query", len(query), MAX_QUERY_LENGTH)
+    check_text(query, "query", MAX_QUERY_LENGTH, hint="give at least one word")
     if type(limit) is not int:
         raise TypeError(f"limit must be an int, not {type(limit).__name__}")
     if limit < 1:
-        raise ValueError("limit must be at least 1")
+        raise InvalidArgumentError("limit", "limit must be at least 1")
     wanted_kinds = None
     if kinds is not None:
         wanted_kinds = {kinds} if isinstance(kinds, str) else set(kinds)
         unknown = sorted(str(k) for k in wanted_kinds - set(KINDS))
         if unknown:
-            raise ValueError(f"unknown kinds {unknown}; kinds are {', '.join(KINDS)}")
+            raise InvalidArgumentError(
+                "kinds", f"unknown kinds {unknown}; kinds are {', '.join(KINDS)}", KINDS
+            )
     wanted_addressee = None
     if addressee is not None:
         try:
             wanted_addressee = Addressee(addressee)
         except ValueError:
-            raise ValueError(
-                f"unknown addressee {addressee!r}; expected 'government' or 'international'"
+            raise InvalidArgumentError(
+                "addressee",
+                f"unknown addressee {addressee!r}; expected 'government' or 'international'",
+                [a.value for a in Addressee],
             ) from None
     theme_id = None
     if theme is not None:
@@ -184,7 +184,9 @@ def validate(
     entity_id = report.entity(entity).id if entity is not None else None
     sections = [s.id for s in report.sections]
     if section is not None and section not in sections:
-        raise ValueError(f"unknown section {section!r}; sections are {', '.join(sections)}")
+        raise InvalidArgumentError(
+            "section", f"unknown section {section!r}; sections are {', '.join(sections)}", sections
+        )
     return {
         "kinds": wanted_kinds,
         "limit": limit,

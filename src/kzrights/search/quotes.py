@@ -1038,13 +1038,11 @@ class QuoteChecker:
 
         Raises:
             TypeError: If ``quote`` is not a str.
-            ValueError: If it is empty.
+            EmptyInputError: If it is blank (whitespace and invisible characters alone).
             InputTooLongError: If it is longer than `MAX_CHECK_LENGTH` characters.
             InputTooShortError: If it has fewer than `MIN_LETTERS` letters and digits.
         """
-        quote = check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)
-        if not _chars.strip_invisible(quote).strip():
-            raise ValueError("quote is empty (it has only invisible characters)")
+        quote = check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)  # blank: EmptyInputError
         letters = _count_letters(quote, MIN_LETTERS)
         if letters < MIN_LETTERS:
             raise InputTooShortError("quote", letters, MIN_LETTERS)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import _chars
+from ..errors import InvalidArgumentError
 from ..records import Entity, Figure, Footnote, Recommendation, Record, Section, Source, Theme
 from ._text import check_text, tokens
 
@@ -72,13 +73,13 @@ def concordance(
     without it they are made for this call.
 
     Raises:
-        TypeError, ValueError, InputTooLongError: As `Report.concordance` says.
+        TypeError, EmptyInputError, InvalidArgumentError, InputTooLongError: As `Report.concordance` says.
     """
     term = check_text(term, "term", MAX_TERM_LENGTH)
     if type(width) is not int:
         raise TypeError(f"width must be an int, not {type(width).__name__}")
     if width < 1:
-        raise ValueError("width must be at least 1")
+        raise InvalidArgumentError("width", "width must be at least 1")
     wanted = [t for t, _, _ in tokens(_chars.canonical(term)) if t]
     if not wanted:
         return []
@@ -148,11 +149,11 @@ def related(report: Report, record_id: str) -> list[Related]:
     """Records sharing entities, themes or footnotes with ``record_id``, or linked to it, best first.
 
     Raises:
-        TypeError, UnknownIdError, ValueError: As `Report.related` says.
+        TypeError, UnknownIdError, InvalidArgumentError: As `Report.related` says.
     """
     target = report.get(record_id)
     if isinstance(target, (Section, Theme, Figure, Source)):
-        raise ValueError(f"related() takes a record or an entity, not a {target.kind}")
+        raise InvalidArgumentError("id", f"related() takes a record or an entity, not a {target.kind}")
     records = report.records()
     features = {r.id: _features(report, r) for r in records}
     # a paragraph "has" the themes of the recommendations it is evidence for, and links to them
