@@ -39,6 +39,9 @@ BAD_CALLS: dict[str, tuple[Call, str]] = {
     "search limit -5": (lambda: REPORT.search("press", limit=-5), "limit must be at least 1"),
     "search unknown kind": (lambda: REPORT.search("press", kinds="paragraphs"), "unknown kinds"),
     "search unknown kinds": (lambda: REPORT.search("press", kinds=["item", "x"]), "unknown kinds ['x']"),
+    # an empty filter would keep nothing: the tester's search("rights", kinds=[]) answered [] silently
+    "search no kinds": (lambda: REPORT.search("press", kinds=[]), "kinds is empty"),
+    "search no kinds, a tuple": (lambda: REPORT.search("press", kinds=()), "kinds is empty"),
     "search unknown addressee": (lambda: REPORT.search("press", addressee="EU"), "unknown addressee"),
     "search unknown section": (lambda: REPORT.search("press", section="intro"), "unknown section"),
     "concordance width 0": (lambda: REPORT.concordance("press", width=0), "width must be at least 1"),
@@ -224,3 +227,9 @@ def test_the_command_line_says_a_bad_argument_on_one_line(args, words):
     assert out.stdout == ""
     lines = out.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("kzrights: error: ") and words in lines[0], out.stderr
+
+
+def test_kinds_that_are_no_collection_are_a_type_error_naming_kinds():
+    """search(kinds=0) says what kinds must be, not "'int' object is not iterable"."""
+    with pytest.raises(TypeError, match="kinds must be a kind or a collection of kinds, not int"):
+        REPORT.search("press", kinds=0)  # type: ignore[arg-type]

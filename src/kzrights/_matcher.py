@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .records import Entity
 
 __all__ = [
+    "MAX_ALIAS_LENGTH",
     "Candidate",
     "InvisibleCharacter",
     "Lowered",
@@ -67,6 +68,13 @@ Lowered = list[tuple[int, int, str, AliasForm]]
 mentions by themselves: ``(start, end, entity_id, form)``, for the whole-name rule."""
 
 _SPACE = re.compile(r"\s+")
+MAX_ALIAS_LENGTH = 200
+"""The most characters a form may have (the registry's longest has about 110).
+
+The scan's regular expression nests one group per character of a form, and
+``re`` compiles such nesting by recursion: a form of about 500 characters
+exceeded the interpreter's recursion limit.
+"""
 # every apostrophe and every dash of an alias is stored as its folded form, and
 # the trie's edge for it accepts any of them
 _MARK_FOLD = str.maketrans({**dict.fromkeys(_chars.APOSTROPHES, "'"), **dict.fromkeys(_chars.DASHES, "-")})
@@ -197,7 +205,8 @@ class Matcher:
             (`APOSTROPHES`), and any dash any other.
 
     Raises:
-        ValueError: If one surface form would name two different entities.
+        ValueError: If one surface form would name two different entities, or
+            a form is empty or longer than `MAX_ALIAS_LENGTH` characters.
     """
 
     def __init__(
@@ -227,6 +236,12 @@ class Matcher:
             alias = alias.strip()
             if not alias:
                 raise ValueError(f"empty alias for {entity_id!r}")
+            if len(alias) > MAX_ALIAS_LENGTH:
+                shown = alias if len(alias) <= 80 else alias[:77] + "..."
+                raise ValueError(
+                    f"alias {shown!r} has {len(alias):,} characters; "
+                    f"a form may have at most {MAX_ALIAS_LENGTH}"
+                )
             # aliases are matched in NFC, as texts are
             form = _chars.nfc(alias)[0]
             if _is_multiword(form):

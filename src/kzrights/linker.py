@@ -139,7 +139,8 @@ class Linker:
             TypeError: If ``aliases`` is not a mapping of str to str.
             InvalidArgumentError: If ``ambiguity`` is not an ambiguity class.
             UnknownIdError: If an id names no entity of the linker.
-            LinkerError: If an alias has no letter or digit, or another entity already has it.
+            LinkerError: If an alias has no letter or digit, has more than 200
+                characters, or another entity already has it.
         """
         if not isinstance(aliases, Mapping):
             raise TypeError(f"aliases must be a mapping of alias to entity id, not {type(aliases).__name__}")

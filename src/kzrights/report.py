@@ -723,11 +723,13 @@ class Report(_Record):
             it.  A query whose words the report never uses gives an empty list.
 
         Raises:
-            TypeError: If ``query`` is not a str, or ``limit`` not an int.
+            TypeError: If ``query`` is not a str, ``limit`` not an int, or
+                ``kinds`` neither a str nor a collection.
             EmptyInputError: If ``query`` is blank: whitespace and invisible
                 characters alone (an ``InputTooShortError``, so a ``ValueError``).
-            InvalidArgumentError: If ``limit`` is below 1, or a filter names no
-                kind, addressee or section there is (a ``ValueError``).
+            InvalidArgumentError: If ``limit`` is below 1, ``kinds`` is empty,
+                or a filter names no kind, addressee or section there is (a
+                ``ValueError``).
             InputTooLongError: If ``query`` is longer than
                 `MAX_QUERY_LENGTH` (10,000) characters.
             UnknownIdError: If ``theme`` or ``entity`` names none there is.

@@ -158,7 +158,14 @@ def validate(
         raise InvalidArgumentError("limit", "limit must be at least 1")
     wanted_kinds = None
     if kinds is not None:
+        if not isinstance(kinds, (str, Collection)):
+            raise TypeError(f"kinds must be a kind or a collection of kinds, not {type(kinds).__name__}")
         wanted_kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+        if not wanted_kinds:
+            # an empty filter keeps nothing: a search that must answer [] is a mistake, not a question
+            raise InvalidArgumentError(
+                "kinds", f"kinds is empty: give at least one of {', '.join(KINDS)}, or None for all", KINDS
+            )
         unknown = sorted(str(k) for k in wanted_kinds - set(KINDS))
         if unknown:
             raise InvalidArgumentError(
