@@ -665,11 +665,16 @@ _DIFFLIB_BUDGET = 40_000
 # likewise the most tokens looked at for anchors, over every passage tried (a
 # 60-word quotation with an ellipsis needs about 1,000, the longest verbatim one 7,500)
 _ANCHOR_BUDGET = 6_000
-# the most places (windows times pieces, then places to weigh) looked at while looking for a
-# quotation's pieces between ellipses as written: a quotation with a piece of rare words needs a
-# few dozen, four pieces of "and" about a thousand (about 2 ms); beyond it, the vote for places
-# places the quotation, as it places every other, so a flood of one word costs little here
-_VERBATIM_WORK = 1_500
+# the most report places looked at to find where the pieces of many words between a quotation's
+# ellipses stand as written (a piece is looked for where its rarest word stands, and each distinct
+# piece once): a writer's quotation needs a few hundred; beyond it, the vote for places places
+# the quotation, as it places every other
+_VERBATIM_WORK = 20_000
+# the most places of pieces weighed for the best placement (a sliding maximum over each window that
+# holds every piece as often as the quotation has it): seventeen "the"s joined by ellipses weigh
+# about 600; once past it the best placement weighed so far is kept, so a flood of pieces of common
+# words placed in window after window costs a few ms, no more
+_VERBATIM_WEIGHED = 20_000
 
 
 class _Budget:
@@ -1264,71 +1269,73 @@ class QuoteChecker:
             return None  # no two records have room for the pieces and a token in every gap
         report_faces, places = self._face_index()
         owners, firsts = self._owners, self._record_firsts
-        work = [_VERBATIM_WORK]  # what is left to spend: places looked at or weighed
+        work = _VERBATIM_WORK  # report places looked at to find where each piece stands
         # each piece's places in the report, in order: those of its face for one token, those of
-        # its rarest face where the rest follows for more (within one record or two adjacent)
-        starts: list[list[int]] = []
-        verified: dict[tuple[str, ...], list[int]] = {}  # a quotation may repeat a piece
-        for a, b in pieces:
-            if b - a == 1:
-                starts.append(places.get(faces[a], []))
+        # its rarest face where the rest follows for more (within one record or two adjacent);
+        # a piece the quotation repeats ("the … the … the") is looked up once
+        runs = [tuple(faces[a:b]) for a, b in pieces]
+        found_at: dict[tuple[str, ...], list[int]] = {}
+        for run in runs:
+            if run in found_at:
                 continue
-            if tuple(faces[a:b]) in verified:
-                starts.append(verified[tuple(faces[a:b])])
+            if len(run) == 1:
+                found_at[run] = places.get(run[0], [])
                 continue
-            offset = min(range(b - a), key=lambda k: len(places.get(faces[a + k], ())))
-            found = places.get(faces[a + offset], [])
-            work[0] -= len(found)
-            if work[0] < 0:
-                return None  # pieces too common to place cheaply: the search below places them
-            run, size = list(faces[a:b]), b - a
-            starts.append(
-                [
-                    at - offset
-                    for at in found
-                    if offset <= at <= len(owners) - size + offset
-                    and report_faces[at - offset : at - offset + size] == run
-                    and owners[at - offset + size - 1] - owners[at - offset] <= 1
-                ]
-            )
-            verified[tuple(run)] = starts[-1]
-        # the windows (a record and the next) that may hold every piece: those next to the rarest
-        # piece's records, then those where each other piece stands too
-        order = sorted(range(len(pieces)), key=lambda n: len(starts[n]))
-        rarest = starts[order[0]]
-        if not rarest or len(rarest) > _VERBATIM_WORK:
+            offset = min(range(len(run)), key=lambda k: len(places.get(run[k], ())))
+            found = places.get(run[offset], [])
+            work -= len(found)
+            if work < 0:
+                return None  # pieces of many words, each common: no quotation a writer makes
+            size = len(run)
+            found_at[run] = [
+                at - offset
+                for at in found
+                if offset <= at <= len(owners) - size + offset
+                and tuple(report_faces[at - offset : at - offset + size]) == run
+                and owners[at - offset + size - 1] - owners[at - offset] <= 1
+            ]
+        starts = [found_at[run] for run in runs]
+        # a window (a record and the next) holds the quotation only if it holds each distinct piece
+        # as often as the quotation has it: "the" seventeen times joined by ellipses needs two
+        # records with seventeen "the"s, which few have.  The windows next to the rarest piece's
+        # records are counted, each dropped as soon as a piece is short there
+        need = Counter(runs)
+        order = sorted(need, key=lambda run: len(found_at[run]))
+        rarest = found_at[order[0]]
+        if not rarest:
             return None
         owned = set(map(owners.__getitem__, rarest))
         windows = sorted(owned | {owner - 1 for owner in owned if owner})
-        if len(windows) * len(pieces) > work[0]:
-            return None  # common pieces in most records: too many places to weigh
-        # each window's places of each piece (within the window), the rarest pieces first, a
-        # window dropped as soon as a piece has none there
-        inside: dict[int, list[list[int]]] = {w: [[] for _ in pieces] for w in windows}
-        for number in order:
-            here, size = starts[number], pieces[number][1] - pieces[number][0]
-            work[0] -= len(inside)
-            if work[0] < 0:
-                return None
-            for w in list(inside):
-                # the first piece starts in the window's first record (a placement that starts in
-                # the next is its window's), the others end within the window
-                last = firsts[w + 1] - 1 if number == 0 else firsts[w + 2] - size
-                placed = here[bisect.bisect_left(here, firsts[w]) : bisect.bisect_right(here, last)]
-                if placed:
-                    inside[w][number] = placed
-                else:
-                    del inside[w]
-            if not inside:
-                return None
-        if sum(len(placed) for held in inside.values() for placed in held) > work[0]:
-            return None  # too many places to weigh: the search below places the quotation
+        kept: list[int] = []
+        for w in windows:
+            lo, hi = firsts[w], firsts[w + 2]
+            if hi - lo < len(faces) + len(pieces) - 1:
+                continue  # too few tokens for the pieces and one in every gap
+            if all(
+                bisect.bisect_left(found_at[run], hi - len(run) + 1) - bisect.bisect_left(found_at[run], lo)
+                >= need[run]
+                for run in order
+            ):
+                kept.append(w)
         # the best a placement can be: every token written as the quotation writes it, one token
         # in every gap; the first window that holds such a one holds the answer
         ideal = (-len(faces), -len(faces), len(faces) + len(pieces) - 1)
         best: tuple[tuple[int, int, int, int], list[int]] | None = None
         alike: list[dict[int, tuple[int, int]]] = [{} for _ in pieces]  # a piece's place → its spelling
-        for held in inside.values():  # the windows in reading order
+        weighed = 0
+        for w in kept:  # the windows in reading order
+            # each piece's places within the window: the first piece starts in the window's first
+            # record (a placement that starts in the next is its window's), the others end in it
+            held: list[Sequence[int]] = []
+            for number, here in enumerate(starts):
+                size = pieces[number][1] - pieces[number][0]
+                last = firsts[w + 1] - 1 if number == 0 else firsts[w + 2] - size
+                held.append(here[bisect.bisect_left(here, firsts[w]) : bisect.bisect_right(here, last)])
+            if not all(held):
+                continue
+            if weighed > _VERBATIM_WEIGHED:
+                break  # a flood of common pieces has had its share: the best placement so far
+            weighed += sum(map(len, held))
             found_here = self._verbatim_in(quote, pieces, held, alike)
             if found_here is not None and (best is None or found_here[0] < best[0]):
                 best = found_here
