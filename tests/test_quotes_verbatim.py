@@ -189,3 +189,53 @@ def test_pieces_of_common_words_are_placed_however_many(quotation):
     """
     quote, ellipses = quotation
     _is_placed_as_written(REPORT.check_quote(quote), ellipses)
+
+
+# ── quote marks tell equally good placements apart (session 9) ─────────────────
+
+
+def test_an_opening_quote_mark_prefers_the_place_that_has_it():
+    """Quoting "‘The … the" gives p8.i1, which opens with "‘The"; "The … the" stays conclusion p1.
+
+    Quote marks are no tokens, so both places had every word as written and
+    the shorter won; the mark is typography the writer copied, and among
+    equally good placements the one whose marks match comes first.
+    """
+    check = REPORT.check_quote("‘The ... the")
+    _is_placed_as_written(check, 1)
+    assert check.location is not None
+    assert check.location.record.id == "conclusions.p8.i1"
+    assert check.location.record.text.startswith("‘The")
+    plain = REPORT.check_quote("The ... the")
+    assert plain.location is not None
+    assert plain.location.record.id == "conclusions.p1"
+
+
+_OPENED = re.compile(r"[‘“](?P<word>[^\W_]+)(?![^\W_]|[’'])")
+
+
+@st.composite
+def quotations_with_an_opening_mark(draw: st.DrawFn) -> tuple[str, str]:
+    """A word the report opens a quote mark on ("‘listening"), an ellipsis, and a later word of its record."""
+    hits = [(record, m) for record in ALL_RECORDS for m in _OPENED.finditer(record.text)]
+    record, hit = draw(st.sampled_from(hits))
+    # an ellipsis stands for something: the later word is looked for past the next one
+    words = list(re.finditer(r"[^\W_]+", record.text[hit.end() :]))[: MAX_MARKED_OMISSION // 2]
+    assume(len(words) >= 2)
+    rest = record.text[hit.end() + words[0].end() :]
+    last = draw(st.sampled_from([m.group() for m in words[1:]]))
+    assume(re.search(rf"(?<![^\W_]|[’']){re.escape(last)}(?![^\W_]|[’'])", rest))
+    return f"{hit.group()} … {last}", hit.group()[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(quotations_with_an_opening_mark())
+def test_a_quote_mark_the_report_has_is_where_the_quotation_is_placed(quotation):
+    """The placement of "‘word … later" has a quote mark right before its first word, as quoted."""
+    quote, _ = quotation
+    check = REPORT.check_quote(quote)
+    _is_placed_as_written(check, 1)
+    place = check.locations[0]
+    first = place.span.start
+    before = place.record.text[first - 1 : first + 1] if first else place.record.text[:1]
+    assert set(before) & set("‘“’\"'"), (quote, place.record.id, place.text)

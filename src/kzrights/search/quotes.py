@@ -26,7 +26,9 @@ How it works: the quotation and the report are split into tokens (words, and
 each punctuation mark).  A quotation with an ellipsis whose pieces all stand
 as written (typography and case aside), in order, within one record or two
 adjacent ones, each ellipsis standing for one token to `MAX_MARKED_OMISSION`
-words, is placed at the best such passage (`QuoteChecker._verbatim`) and is
+words, is placed at the best such passage (`QuoteChecker._verbatim`: the
+closest typography, quote marks included, then the shortest, then the
+earliest), however common its pieces ("the … the … the"), and is
 ``equivalent``.  Otherwise the report's words are indexed by their search form
 (`kzrights.search._text.normalise`: case, diacritics, British or American
 spelling and inflection folded); the stretches of the report that share the
@@ -959,6 +961,43 @@ class _Quote(NamedTuple):
     texts: list[str]  # each token as written
     words_before: list[int]  # how many word tokens stand before each position
     bares: list[str]  # each token's face without diacritics
+    # the quote marks right before and after each token (`_marks_around`), if the quotation has any
+    around: list[tuple[str, str]] | None = None
+
+
+_QUOTE_MARKS = frozenset(_chars.QUOTES + _chars.APOSTROPHES)
+
+
+def _marks_around(text: str, tokens: Sequence[_Token]) -> list[tuple[str, str]]:
+    """The quote marks that stand right before and right after each token of ``text`` ("‘" of "‘The").
+
+    Quote marks are no tokens (they are typography), so the tokens alone
+    cannot tell "‘The" from "The"; this tells the in-order placements of an
+    ellipsis quotation apart by them.  An apostrophe inside a word is part of
+    its token, so every mark found here stands alone.
+    """
+    around = []
+    for token in tokens:
+        start, end = token.start, token.end
+        while start and text[start - 1] in _QUOTE_MARKS:
+            start -= 1
+        while end < len(text) and text[end] in _QUOTE_MARKS:
+            end += 1
+        around.append((text[start : token.start], text[token.end : end]))
+    return around
+
+
+def _same_marks(mine: tuple[str, str], theirs: tuple[str, str]) -> int:
+    """How closely the report's marks around a token match the quotation's.
+
+    Per side (before, after) where the quotation has marks: 1 if the report
+    has marks there too, 2 if the very same ones.
+    """
+    score = 0
+    for quoted, reported in zip(mine, theirs, strict=True):
+        if quoted and reported:
+            score += 2 if quoted == reported else 1
+    return score
 
 
 class _Aligned(NamedTuple):
@@ -1037,6 +1076,7 @@ class QuoteChecker:
         self._faces: list[str] | None = None
         self._face_places: dict[str, list[int]] = {}
         self._record_marks: dict[int, _MarksOf] = {}  # `_marks_of` each record, as passages need them
+        self._around: list[tuple[str, str]] | None = None  # `_marks_around` every token, built on need
 
     def check(self, quote: str) -> QuoteCheck:
         """Check ``quote``.
@@ -1066,7 +1106,12 @@ class QuoteChecker:
         marks = {e - first for e in ellipses if first < e < last}
         if not core:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
-        candidates = self._align(core, marks)
+        around = None
+        if marks and _QUOTE_MARKS.intersection(quote):
+            # the typography of quote marks tells equally good in-order placements apart
+            visible = quote if to_given is None else _chars.strip_invisible(_normal(quote))
+            around = _marks_around(visible, core)
+        candidates = self._align(core, marks, around)
         if not candidates:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         best = candidates[0]
@@ -1128,7 +1173,9 @@ class QuoteChecker:
 
     # ── finding and aligning passages ──
 
-    def _align(self, core: Sequence[_Token], marks: set[int]) -> list[_Aligned]:
+    def _align(
+        self, core: Sequence[_Token], marks: set[int], around: list[tuple[str, str]] | None = None
+    ) -> list[_Aligned]:
         """The best passages for ``core``, best first, aligned."""
         # what every passage tried compares, worked out once, column by column in C
         # (a quotation at the length limit has up to 4,000 tokens)
@@ -1137,7 +1184,7 @@ class QuoteChecker:
         bare = {face: _chars.strip_diacritics(face) for face in set(face_column)}
         bares = list(map(bare.__getitem__, face_column))
         words_before = [0, *itertools.accumulate(word_column)]
-        quote = _Quote(keys, list(text_column), words_before, bares)
+        quote = _Quote(keys, list(text_column), words_before, bares, around)
         if marks:
             verbatim = self._verbatim(quote, face_column, marks)
             if verbatim is not None:
@@ -1232,6 +1279,16 @@ class QuoteChecker:
         results.sort(key=_rank)
         return results[:_CLOSEST]
 
+    def _report_around(self) -> list[tuple[str, str]]:
+        """`_marks_around` every report token, record by record (built once, on first need)."""
+        if self._around is None:
+            around: list[tuple[str, str]] = []
+            for number, record in enumerate(self._records):
+                first, last = self._record_firsts[number], self._record_firsts[number + 1]
+                around += _marks_around(record.text, self._tokens[first:last])
+            self._around = around
+        return self._around
+
     def _face_index(self) -> tuple[list[str], dict[str, list[int]]]:
         """Every report token's face, and the places of each face in reading order (built once)."""
         if self._faces is None:
@@ -1254,14 +1311,25 @@ class QuoteChecker:
         record or two adjacent ones, each gap holding at least one token and
         at most `MAX_MARKED_OMISSION` words, is an ``equivalent`` quotation
         with marked omissions, and wins over any placement with a word
-        changed. Among several, `_rank`'s order: the most tokens written as
-        the quotation writes them, then the same letters but for case and
-        diacritics, then the shortest, then the earliest.
+        changed. Among several, the closest typography first: the most tokens
+        written as the quotation writes them plus the quote marks around them
+        that match the quotation's ("‘The … the" is the item that opens with
+        "‘The", though "The … the" stands nearer together in a paragraph;
+        `_same_marks`), then the same letters but for case and diacritics,
+        then the shortest, then the earliest (`_rank`'s order).
+
+        Only windows that hold every distinct piece as many times as the
+        quotation has it are weighed (seventeen "the"s joined by ellipses need
+        two records with seventeen "the"s), in reading order, each by a
+        dynamic programme linear in its places (`_verbatim_in`), so a
+        quotation whose pieces stand in order is placed however common they
+        are; past `_VERBATIM_WEIGHED` places weighed, the best placement so far
+        is kept.
 
         Returns:
             That placement aligned, or ``None`` when there is none (or the
-            pieces are too many for any two records, or too common to place
-            within `_VERBATIM_WORK` places looked at).
+            pieces are too many for any two records, or pieces of several
+            words too common to look up within `_VERBATIM_WORK` places).
         """
         bounds = [0, *sorted(marks), len(faces)]
         pieces = list(itertools.pairwise(bounds))  # quotation token ranges [a, b) between ellipses
@@ -1319,7 +1387,8 @@ class QuoteChecker:
                 kept.append(w)
         # the best a placement can be: every token written as the quotation writes it, one token
         # in every gap; the first window that holds such a one holds the answer
-        ideal = (-len(faces), -len(faces), len(faces) + len(pieces) - 1)
+        marked = 0 if quote.around is None else sum(2 * bool(side) for pair in quote.around for side in pair)
+        ideal = (-len(faces) - marked, -len(faces), len(faces) + len(pieces) - 1)
         best: tuple[tuple[int, int, int, int], list[int]] | None = None
         alike: list[dict[int, tuple[int, int]]] = [{} for _ in pieces]  # a piece's place → its spelling
         weighed = 0
@@ -1370,6 +1439,11 @@ class QuoteChecker:
         diacritics) for the next window.  ``None`` when there is no such choice.
         """
         texts, bares, word_before = self._texts, self._bares, self._word_before
+        # the quote marks around the quotation's tokens, where it has any: (token, its marks)
+        quoted = (
+            [] if quote.around is None else [(k, pair) for k, pair in enumerate(quote.around) if any(pair)]
+        )
+        report_around = self._report_around() if quoted else []
         # each piece's places: (value, place, index of its parent among the places before)
         chosen: list[list[tuple[tuple[int, int, int], int, int]]] = []
         for number, ((a, b), places) in enumerate(zip(pieces, starts, strict=True)):
@@ -1383,8 +1457,12 @@ class QuoteChecker:
             for at in places:
                 both = spelled.get(at)
                 if both is None:
+                    # the tokens written alike, quote marks around them counted in (typography)
                     both = spelled[at] = (
-                        sum(map(operator.eq, quote.texts[a:b], texts[at : at + size])),
+                        sum(map(operator.eq, quote.texts[a:b], texts[at : at + size]))
+                        + sum(
+                            _same_marks(pair, report_around[at + k - a]) for k, pair in quoted if a <= k < b
+                        ),
                         sum(map(operator.eq, quote.bares[a:b], bares[at : at + size])),
                     )
                 same_text, same_bare = both
