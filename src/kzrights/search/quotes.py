@@ -961,29 +961,33 @@ class _Quote(NamedTuple):
     texts: list[str]  # each token as written
     words_before: list[int]  # how many word tokens stand before each position
     bares: list[str]  # each token's face without diacritics
-    # the quote marks right before and after each token (`_marks_around`), if the quotation has any
-    around: list[tuple[str, str]] | None = None
+    # the quote marks right before and after its tokens (`_marks_around`), if the quotation has any:
+    # worked out only for a quotation whose pieces are weighed as written
+    around: Callable[[], dict[int, tuple[str, str]]] | None = None
 
 
 _QUOTE_MARKS = frozenset(_chars.QUOTES + _chars.APOSTROPHES)
+_QUOTE_MARK_RUN = re.compile(f"{_MARK_CLASS}+")
 
 
-def _marks_around(text: str, tokens: Sequence[_Token]) -> list[tuple[str, str]]:
-    """The quote marks that stand right before and right after each token of ``text`` ("‘" of "‘The").
+def _marks_around(text: str, tokens: Sequence[_Token]) -> dict[int, tuple[str, str]]:
+    """The quote marks that stand right before and right after tokens of ``text`` ("‘" of "‘The").
 
     Quote marks are no tokens (they are typography), so the tokens alone
     cannot tell "‘The" from "The"; this tells the in-order placements of an
     ellipsis quotation apart by them.  An apostrophe inside a word is part of
-    its token, so every mark found here stands alone.
+    its token, so every mark found here stands alone.  Only tokens with a
+    mark beside them are keys: (marks before, marks after).
     """
-    around = []
-    for token in tokens:
-        start, end = token.start, token.end
-        while start and text[start - 1] in _QUOTE_MARKS:
-            start -= 1
-        while end < len(text) and text[end] in _QUOTE_MARKS:
-            end += 1
-        around.append((text[start : token.start], text[token.end : end]))
+    starts = {token.start: at for at, token in enumerate(tokens)}
+    ends = {token.end: at for at, token in enumerate(tokens)}
+    around: dict[int, tuple[str, str]] = {}
+    for run in _QUOTE_MARK_RUN.finditer(text):
+        after, before = starts.get(run.end()), ends.get(run.start())
+        if after is not None:
+            around[after] = (run.group(), around.get(after, ("", ""))[1])
+        if before is not None:
+            around[before] = (around.get(before, ("", ""))[0], run.group())
     return around
 
 
@@ -1076,7 +1080,7 @@ class QuoteChecker:
         self._faces: list[str] | None = None
         self._face_places: dict[str, list[int]] = {}
         self._record_marks: dict[int, _MarksOf] = {}  # `_marks_of` each record, as passages need them
-        self._around: list[tuple[str, str]] | None = None  # `_marks_around` every token, built on need
+        self._around: dict[int, tuple[str, str]] | None = None  # `_marks_around` the tokens, on need
 
     def check(self, quote: str) -> QuoteCheck:
         """Check ``quote``.
@@ -1109,8 +1113,11 @@ class QuoteChecker:
         around = None
         if marks and _QUOTE_MARKS.intersection(quote):
             # the typography of quote marks tells equally good in-order placements apart
-            visible = quote if to_given is None else _chars.strip_invisible(_normal(quote))
-            around = _marks_around(visible, core)
+
+            def around() -> dict[int, tuple[str, str]]:
+                visible = quote if to_given is None else _chars.strip_invisible(_normal(quote))
+                return _marks_around(visible, core)
+
         candidates = self._align(core, marks, around)
         if not candidates:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
@@ -1174,7 +1181,10 @@ class QuoteChecker:
     # ── finding and aligning passages ──
 
     def _align(
-        self, core: Sequence[_Token], marks: set[int], around: list[tuple[str, str]] | None = None
+        self,
+        core: Sequence[_Token],
+        marks: set[int],
+        around: Callable[[], dict[int, tuple[str, str]]] | None = None,
     ) -> list[_Aligned]:
         """The best passages for ``core``, best first, aligned."""
         # what every passage tried compares, worked out once, column by column in C
@@ -1279,13 +1289,14 @@ class QuoteChecker:
         results.sort(key=_rank)
         return results[:_CLOSEST]
 
-    def _report_around(self) -> list[tuple[str, str]]:
-        """`_marks_around` every report token, record by record (built once, on first need)."""
+    def _report_around(self) -> dict[int, tuple[str, str]]:
+        """`_marks_around` the report's tokens, record by record (built once, on first need)."""
         if self._around is None:
-            around: list[tuple[str, str]] = []
+            around: dict[int, tuple[str, str]] = {}
             for number, record in enumerate(self._records):
                 first, last = self._record_firsts[number], self._record_firsts[number + 1]
-                around += _marks_around(record.text, self._tokens[first:last])
+                marked = _marks_around(record.text, self._tokens[first:last])
+                around.update((first + at, pair) for at, pair in marked.items())
             self._around = around
         return self._around
 
@@ -1387,7 +1398,8 @@ class QuoteChecker:
                 kept.append(w)
         # the best a placement can be: every token written as the quotation writes it, one token
         # in every gap; the first window that holds such a one holds the answer
-        marked = 0 if quote.around is None else sum(2 * bool(side) for pair in quote.around for side in pair)
+        around = quote.around() if kept and quote.around is not None else {}
+        marked = sum(2 * bool(side) for pair in around.values() for side in pair)
         ideal = (-len(faces) - marked, -len(faces), len(faces) + len(pieces) - 1)
         best: tuple[tuple[int, int, int, int], list[int]] | None = None
         alike: list[dict[int, tuple[int, int]]] = [{} for _ in pieces]  # a piece's place → its spelling
@@ -1405,7 +1417,7 @@ class QuoteChecker:
             if weighed > _VERBATIM_WEIGHED:
                 break  # a flood of common pieces has had its share: the best placement so far
             weighed += sum(map(len, held))
-            found_here = self._verbatim_in(quote, pieces, held, alike)
+            found_here = self._verbatim_in(quote, pieces, held, alike, around)
             if found_here is not None and (best is None or found_here[0] < best[0]):
                 best = found_here
                 if best[0][:3] == ideal:
@@ -1424,6 +1436,7 @@ class QuoteChecker:
         pieces: Sequence[tuple[int, int]],
         starts: Sequence[Sequence[int]],
         alike: Sequence[dict[int, tuple[int, int]]],
+        around: dict[int, tuple[str, str]],
     ) -> tuple[tuple[int, int, int, int], list[int]] | None:
         """The best in-order choice of each piece's start within one window, by `_rank`, and its key.
 
@@ -1436,14 +1449,15 @@ class QuoteChecker:
         queue (a sliding maximum), and each place is looked at a few times,
         not once per place of the piece before.  ``alike`` keeps, per piece,
         each place's tokens written alike (exactly, and but for case and
-        diacritics) for the next window.  ``None`` when there is no such choice.
+        diacritics) for the next window; tokens written alike count the quote
+        marks ``around`` them that match (`_same_marks`).  ``None`` when there
+        is no such choice.
         """
         texts, bares, word_before = self._texts, self._bares, self._word_before
         # the quote marks around the quotation's tokens, where it has any: (token, its marks)
-        quoted = (
-            [] if quote.around is None else [(k, pair) for k, pair in enumerate(quote.around) if any(pair)]
-        )
-        report_around = self._report_around() if quoted else []
+        quoted = sorted(around.items())
+        report_around = self._report_around() if quoted else {}
+        bare_sides = ("", "")
         # each piece's places: (value, place, index of its parent among the places before)
         chosen: list[list[tuple[tuple[int, int, int], int, int]]] = []
         for number, ((a, b), places) in enumerate(zip(pieces, starts, strict=True)):
@@ -1461,7 +1475,9 @@ class QuoteChecker:
                     both = spelled[at] = (
                         sum(map(operator.eq, quote.texts[a:b], texts[at : at + size]))
                         + sum(
-                            _same_marks(pair, report_around[at + k - a]) for k, pair in quoted if a <= k < b
+                            _same_marks(pair, report_around.get(at + k - a, bare_sides))
+                            for k, pair in quoted
+                            if a <= k < b
                         ),
                         sum(map(operator.eq, quote.bares[a:b], bares[at : at + size])),
                     )
