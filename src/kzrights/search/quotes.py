@@ -679,14 +679,50 @@ _VERBATIM_WORK = 20_000
 _VERBATIM_WEIGHED = 20_000
 
 
+class _Marks(frozenset[int]):
+    """The positions of a quotation's ellipses (token positions of its core), with them in order.
+
+    A long quotation with an ellipsis between every word has a thousand; the
+    alignment of every passage tried, and every trial trim of it, wants them
+    in order, and sorts them once.
+    """
+
+    @functools.cached_property
+    def ordered(self) -> list[int]:
+        """The positions, in order."""
+        return sorted(self)
+
+
 class _Budget:
-    """What aligning one quotation may still spend: difflib cells, tokens looked at for anchors."""
+    """What aligning one quotation may still spend: difflib cells, tokens looked at for anchors.
 
-    __slots__ = ("cells", "tokens")
+    It also keeps, for the quotation's ``keys``, the tokens that stand once
+    in each stretch of them looked at for anchors: every passage tried looks
+    at the whole quotation first, and counting a long one's tokens again for
+    each costs as much as the rest of its anchors.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("cells", "keys", "once", "tokens")
+
+    def __init__(self, keys: Sequence[str] | None = None) -> None:
         self.cells = _DIFFLIB_BUDGET
         self.tokens = _ANCHOR_BUDGET
+        self.keys = keys
+        self.once: dict[tuple[int, int], dict[str, int]] = {}
+
+    def once_in(self, a: Sequence[str], alo: int, ahi: int) -> dict[str, int]:
+        """The tokens that stand once in ``a[alo:ahi]``, each with its position, in the order they stand."""
+        mine = a is self.keys
+        if mine and (alo, ahi) in self.once:
+            return self.once[alo, ahi]
+        side = a[alo:ahi]
+        # Counter counts in C, and dict(zip(...)) keeps each key's last place in C:
+        # Python loops over distinct tokens only, never over every token
+        where = dict(zip(side, range(alo, ahi), strict=True))
+        found = {key: where[key] for key, n in Counter(side).items() if n == 1}
+        if mine:
+            self.once[alo, ahi] = found
+        return found
 
 
 def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> list[tuple[int, int, int]]:
@@ -731,7 +767,7 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
         if size > budget.tokens:
             continue  # the budget is spent: one change
         budget.tokens -= size
-        anchors = _anchors(a, alo, ahi, b, blo, bhi)
+        anchors = _anchors(budget.once_in(a, alo, ahi), b, blo, bhi)
         if not anchors:
             continue  # nothing to hold on to: one change
         previous_i, previous_j, held = alo, blo, held_left
@@ -824,20 +860,19 @@ def _common_run(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, s
     return run
 
 
-def _anchors(
-    a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
-) -> list[tuple[int, int]]:
-    """The longest in-order run of ``(i, j)``: a token once in ``a[alo:ahi]``, once in ``b[blo:bhi]``."""
-    # Counter counts in C, and dict(zip(...)) keeps each key's last place in C:
-    # Python loops over distinct tokens only, never over every token
-    side_a, side_b = a[alo:ahi], b[blo:bhi]
+def _anchors(once_a: dict[str, int], b: Sequence[str], blo: int, bhi: int) -> list[tuple[int, int]]:
+    """The longest in-order run of ``(i, j)``: a token once on one side (``once_a``), once in ``b[blo:bhi]``.
+
+    ``once_a`` maps each token that stands once in the stretch of the
+    quotation to its position (`_Budget.once_in`).
+    """
+    side_b = b[blo:bhi]
     counts_b = Counter(side_b)
-    common = [key for key, n in Counter(side_a).items() if n == 1 and counts_b.get(key) == 1]
+    common = [key for key in once_a if counts_b.get(key) == 1]
     if not common:
         return []
-    where_a = dict(zip(side_a, range(alo, ahi), strict=True))
     where_b = dict(zip(side_b, range(blo, bhi), strict=True))
-    pairs = sorted((where_a[key], where_b[key]) for key in common)
+    pairs = sorted((once_a[key], where_b[key]) for key in common)
     # the longest increasing subsequence of the j's (patience sorting)
     tails: list[int] = []
     tail_index: list[int] = []
@@ -860,7 +895,7 @@ def _anchors(
 
 
 def _slide_to_marks(
-    blocks: list[tuple[int, int, int]], b: Sequence[str], marks: set[int]
+    blocks: list[tuple[int, int, int]], b: Sequence[str], marks: _Marks
 ) -> list[tuple[int, int, int]]:
     """Move each stretch the quotation leaves out onto an ellipsis next to it, where the words allow.
 
@@ -869,7 +904,7 @@ def _slide_to_marks(
     way puts it where the ellipsis stands.
     """
     blocks = list(blocks)
-    ordered = sorted(marks)
+    ordered = marks.ordered
     for at in range(len(blocks) - 1):
         (xi, xj, xsize), (yi, yj, ysize) = blocks[at], blocks[at + 1]
         gap_at, left_out = xi + xsize, yj - (xj + xsize)
@@ -912,7 +947,7 @@ def _opcodes(
 
 
 def _split_at_marks(
-    opcodes: list[tuple[str, int, int, int, int]], marks: set[int]
+    opcodes: list[tuple[str, int, int, int, int]], marks: _Marks
 ) -> list[tuple[str, int, int, int, int]]:
     """``opcodes`` with each change that runs into an ellipsis cut at it.
 
@@ -929,7 +964,7 @@ def _split_at_marks(
     if not marks:
         return opcodes
     split: list[tuple[str, int, int, int, int]] = []
-    ordered = sorted(marks)
+    ordered = marks.ordered
     for op in opcodes:
         tag, i1, i2, j1, j2 = op
         if tag == "replace":
@@ -1107,7 +1142,7 @@ class QuoteChecker:
             (i + 1 for i in range(len(tokens) - 1, first - 1, -1) if not _edge_punctuation(tokens[i])), first
         )
         core = tokens[first:last]
-        marks = {e - first for e in ellipses if first < e < last}
+        marks = _Marks(e - first for e in ellipses if first < e < last)
         if not core:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         around = None
@@ -1183,7 +1218,7 @@ class QuoteChecker:
     def _align(
         self,
         core: Sequence[_Token],
-        marks: set[int],
+        marks: _Marks,
         around: Callable[[], dict[int, tuple[str, str]]] | None = None,
     ) -> list[_Aligned]:
         """The best passages for ``core``, best first, aligned."""
@@ -1237,7 +1272,7 @@ class QuoteChecker:
         seen: list[tuple[int, int]] = []
         slack = _BUCKET + len(core) // 4
         gap = _MAX_GAP if marks else 0
-        spend = _Budget()  # shared by every passage tried
+        spend = _Budget(keys)  # shared by every passage tried
         wide = _CLOSEST * 3
         # a quotation with an ellipsis tries more places, each on its own (small) window, until
         # one has its words on both sides of every ellipsis: "The … right to" is "The human
@@ -1311,7 +1346,7 @@ class QuoteChecker:
             self._faces = faces  # last: another thread sees both or builds them again
         return self._faces, self._face_places
 
-    def _verbatim(self, quote: _Quote, faces: Sequence[str], marks: set[int]) -> _Aligned | None:
+    def _verbatim(self, quote: _Quote, faces: Sequence[str], marks: _Marks) -> _Aligned | None:
         """The best place where every piece between the ellipses stands as written, in order.
 
         "a period of … Kazakhstan’s human rights" has its two pieces word for
@@ -1342,7 +1377,7 @@ class QuoteChecker:
             pieces are too many for any two records, or pieces of several
             words too common to look up within `_VERBATIM_WORK` places).
         """
-        bounds = [0, *sorted(marks), len(faces)]
+        bounds = [0, *marks.ordered, len(faces)]
         pieces = list(itertools.pairwise(bounds))  # quotation token ranges [a, b) between ellipses
         if len(faces) + len(pieces) - 1 > self._most_tokens:
             return None  # no two records have room for the pieces and a token in every gap
@@ -1514,7 +1549,7 @@ class QuoteChecker:
             index = parent
         return key, placed[::-1]
 
-    def _align_in(self, quote: _Quote, marks: set[int], lo: int, hi: int, budget: _Budget) -> _Aligned | None:
+    def _align_in(self, quote: _Quote, marks: _Marks, lo: int, hi: int, budget: _Budget) -> _Aligned | None:
         """The quotation aligned with the report's tokens ``[lo, hi)``, trimmed to the passage it matches.
 
         A match at either end that lies apart from the rest ("group" matched
@@ -1541,7 +1576,7 @@ class QuoteChecker:
         return best
 
     def _trimmed(
-        self, quote: _Quote, marks: set[int], lo: int, hi: int, found: list[tuple[int, int, int]]
+        self, quote: _Quote, marks: _Marks, lo: int, hi: int, found: list[tuple[int, int, int]]
     ) -> _Aligned:
         """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
@@ -1619,7 +1654,7 @@ class QuoteChecker:
         return self._occurrence(run, first, last, latest, written(i, j, size))
 
     def _tighten(
-        self, quote: _Quote, marks: set[int], blocks: list[tuple[int, int, int]], lo: int, hi: int
+        self, quote: _Quote, marks: _Marks, blocks: list[tuple[int, int, int]], lo: int, hi: int
     ) -> list[tuple[int, int, int]]:
         """Move matches next to a gap the quotation does not mark onto the nearest place the words stand.
 
@@ -1647,7 +1682,7 @@ class QuoteChecker:
 
         # a match across an ellipsis ("of … the" matched to "of the") is two, which may part
         split: list[tuple[int, int, int]] = []
-        ordered = sorted(marks)
+        ordered = marks.ordered
         for i, j, size in blocks:
             cuts = ordered[bisect.bisect_right(ordered, i) : bisect.bisect_left(ordered, i + size)]
             for m in cuts:
@@ -1693,7 +1728,7 @@ class QuoteChecker:
     def _score(
         self,
         quote: _Quote,
-        marks: set[int],
+        marks: _Marks,
         lo: int,
         hi: int,
         blocks: list[tuple[int, int, int]],
@@ -1771,7 +1806,7 @@ class QuoteChecker:
         return tuple(locations)
 
     def _differences(
-        self, quote: str, core: Sequence[_Token], marks: set[int], aligned: _Aligned
+        self, quote: str, core: Sequence[_Token], marks: _Marks, aligned: _Aligned
     ) -> tuple[Difference, ...]:
         base = aligned.lo
         differences: list[Difference] = []
