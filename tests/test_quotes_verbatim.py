@@ -224,7 +224,8 @@ def quotations_with_an_opening_mark(draw: st.DrawFn) -> tuple[str, str]:
     assume(len(words) >= 2)
     rest = record.text[hit.end() + words[0].end() :]
     last = draw(st.sampled_from([m.group() for m in words[1:]]))
-    assume(re.search(rf"(?<![^\W_]|[’']){re.escape(last)}(?![^\W_]|[’'])", rest))
+    # a whole word there, not a part of one ("1" of "1,000" is no word of the report)
+    assume(re.search(rf"(?<![^\W_])(?<![’'])(?<!\d[.,]){re.escape(last)}(?![^\W_]|[’']|[.,]\d)", rest))
     return f"{hit.group()} … {last}", hit.group()[0]
 
 

@@ -991,6 +991,32 @@ def _solid_length(text: str) -> int:
 # ── the checker ────────────────────────────────────────────────────────────────
 
 
+def _in_order(held: list[Sequence[int]], sizes: Sequence[int]) -> bool:
+    """Drop from ``held`` (each piece's places, in order) the places no in-order placement can use.
+
+    A piece stands after the one before with at least one token between
+    (``p + size < q``): from the left, a piece's places before the earliest
+    the piece before allows are dropped, and from the right, those after the
+    latest the piece after allows.  What is dropped could be in no placement,
+    so the best is the same, found among fewer places: seventeen "the"s in a
+    window of twenty-five weigh nine places each, not twenty-five.  Whether
+    every piece keeps a place.
+    """
+    floor = 0
+    for number, places in enumerate(held):
+        places = held[number] = places[bisect.bisect_left(places, floor) :]
+        if not places:
+            return False
+        floor = places[0] + sizes[number] + 1
+    for number in range(len(held) - 1, 0, -1):
+        ceiling = held[number][-1] - sizes[number - 1] - 1
+        before = held[number - 1]
+        before = held[number - 1] = before[: bisect.bisect_right(before, ceiling)]
+        if not before:
+            return False
+    return True
+
+
 class _Quote(NamedTuple):
     keys: list[str]  # each token's key
     texts: list[str]  # each token as written
@@ -1439,6 +1465,7 @@ class QuoteChecker:
         best: tuple[tuple[int, int, int, int], list[int]] | None = None
         alike: list[dict[int, tuple[int, int]]] = [{} for _ in pieces]  # a piece's place → its spelling
         weighed = 0
+        sizes = [b - a for a, b in pieces]
         for w in kept:  # the windows in reading order
             # each piece's places within the window: the first piece starts in the window's first
             # record (a placement that starts in the next is its window's), the others end in it
@@ -1447,7 +1474,7 @@ class QuoteChecker:
                 size = pieces[number][1] - pieces[number][0]
                 last = firsts[w + 1] - 1 if number == 0 else firsts[w + 2] - size
                 held.append(here[bisect.bisect_left(here, firsts[w]) : bisect.bisect_right(here, last)])
-            if not all(held):
+            if not all(held) or not _in_order(held, sizes):
                 continue
             if weighed > _VERBATIM_WEIGHED:
                 break  # a flood of common pieces has had its share: the best placement so far
