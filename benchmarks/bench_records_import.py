@@ -20,8 +20,9 @@ It measures three things:
 3. the cost of building one record class of the shape of ``Paragraph``
    (eight fields, three defaults, a shared slotted base) with attrs'
    options that skip generating something, against the options kzrights
-   uses, interleaved in one process, with the garbage collector run between
-   rounds rather than during them (the median of 40 x ``--runs`` builds);
+   uses, interleaved in one process in turning order, with the garbage
+   collector run between rounds rather than during them (the median of
+   40 x ``--runs`` builds);
    and a ``str`` enum of eight members against a plain one.
 
 ``--clock cpu`` measures the process's CPU time, steadier than wall-clock
@@ -140,6 +141,7 @@ def plain_enum():
 
 _VARIANTS: dict[str, str] = {
     "attrs.frozen(eq=False, repr=False), as kzrights": "record()",
+    "the same again (a control: any difference is noise)": "record()",
     "... getstate_setstate=False": "record(getstate_setstate=False)",
     "... match_args=False": "record(match_args=False)",
     "... weakref_slot=False": "record(weakref_slot=False)",
@@ -221,17 +223,25 @@ def _options(runs: int, clock: str) -> None:
     exec(_SHAPES, namespace)
     builders = {label: eval(f"lambda: {call}", namespace) for label, call in _VARIANTS.items()}
     spent: dict[str, list[float]] = {label: [] for label in builders}
-    # the collector paused while timing: the thousands of classes built would
+    # The collector is paused while timing: the thousands of classes built would
     # otherwise make it walk them all now and then, landing on whichever build
-    # happened to be running (it is run between rounds instead)
+    # happened to be running.  It runs between rounds instead, and the order
+    # of the builds turns each round, so that the first build after it (which
+    # finds the interpreter's free lists emptied) is each variant in turn.
+    groups = [
+        [(label, build) for label, build in builders.items() if "enum" not in label],
+        [(label, build) for label, build in builders.items() if "enum" in label],
+    ]
     gc.disable()
     try:
-        for _ in range(40 * runs):
-            gc.collect()
-            for label, build in builders.items():
-                t = timer()
-                build()
-                spent[label].append(timer() - t)
+        for order in groups:  # the classes, then the enums: each follows its own kind
+            for round in range(40 * runs):
+                gc.collect()
+                turn = round % len(order)
+                for label, build in order[turn:] + order[:turn]:
+                    t = timer()
+                    build()
+                    spent[label].append(timer() - t)
     finally:
         gc.enable()
     reference = statistics.median(spent["attrs.frozen(eq=False, repr=False), as kzrights"])
