@@ -22,7 +22,7 @@ since pip compiles the ``.pyc`` files of kzrights, attrs and cattrs alike.
 
 With ``--tree SRC`` (given more than once), it compares source trees instead
 (such as ``git archive`` copies of the ``src`` folder of earlier commits,
-each put first on ``PYTHONPATH``): the whole process and the first
+each put first on ``PYTHONPATH``): ``import kzrights``, the whole process and the first
 ``load()`` of each tree, interleaved in one run, against the same baselines::
 
     python benchmarks/bench_load.py --runs 30 --tree /tmp/before/src --tree src
@@ -179,8 +179,8 @@ def _run(code: str, env: dict[str, str] | None = None) -> str:
     ).stdout
 
 
-def _import_time(module: str) -> float:
-    return float(_run(_IN_PROCESS_IMPORT.format(module=module)))
+def _import_time(module: str, env: dict[str, str] | None = None) -> float:
+    return float(_run(_IN_PROCESS_IMPORT.format(module=module), env))
 
 
 def _exit_time(code: str) -> float:
@@ -239,14 +239,17 @@ def _with_tree(tree: str) -> dict[str, str]:
 
 
 def _compare_trees(trees: list[str], runs: int) -> None:
-    """Print the whole process and the first load() of each tree, interleaved in one run."""
+    """Print `import kzrights`, the whole process and the first load() of each tree, interleaved."""
     envs = [_with_tree(tree) for tree in trees]
     for env in envs:  # warm-up: writes any missing .pyc
         _run("import kzrights, cattrs, kzrights._converter; kzrights.load()", env)
+    imports: list[list[tuple[float, float]]] = [[] for _ in trees]
     process: list[list[tuple[float, float]]] = [[] for _ in trees]
     first: list[list[tuple[float, float]]] = [[] for _ in trees]
     for _ in range(runs):
         for index, env in enumerate(envs):
+            base = _import_time("attrs")
+            imports[index].append((_import_time("kzrights", env), base))
             base = _process_time("import attrs, cattrs")
             process[index].append((_process_time("import kzrights; kzrights.load()", env), base))
             first[index].append(tuple(json.loads(_run(_FIRST_LOAD, env))))
@@ -258,6 +261,8 @@ def _compare_trees(trees: list[str], runs: int) -> None:
     )
     print("| tree | measurement | kzrights | baseline | ratio | target |")
     print("| --- | --- | --- | --- | --- | --- |")
+    for tree, pairs in zip(trees, imports, strict=True):
+        print(f"| `{tree}` " + _Pairs(pairs).row("`import kzrights` vs `import attrs`", "at most 1.3x", 1))
     for tree, pairs in zip(trees, process, strict=True):
         print(
             f"| `{tree}` " + _Pairs(pairs).row("whole process vs `import attrs, cattrs`", "at most 1.25x", 1)
