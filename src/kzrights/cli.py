@@ -694,12 +694,25 @@ def _annotate(args: argparse.Namespace) -> None:
                 out.write("".join(lines))
             count += len(lines)
             out.flush()  # each block's mentions as soon as they are settled
+    except BaseException:
+        if as_json and count:
+            _close_array(out)  # what stdout holds stays one JSON array: the mentions before the error
+        raise
     finally:
         close()
     if as_json:
         out.write("\n]\n" if count else "[]\n")
     elif not count:
         out.write("no entities\n")
+
+
+def _close_array(out: Any) -> None:
+    """End the JSON array ``annotate --json`` has begun on ``out``, if ``out`` can still be written."""
+    try:
+        out.write("\n]\n")
+        out.flush()
+    except (OSError, ValueError):
+        pass  # a closed or broken stdout: the error that stopped the stream is the one to report
 
 
 def _carries_unicode(stream: Any) -> bool:

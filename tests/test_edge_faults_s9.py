@@ -1,0 +1,111 @@
+"""Faults a fresh tester found at the edges of the command line and the library (issues 14 and 16).
+
+Each is driven the way the user meets it: the real ``kzrights`` command in a
+subprocess, or ``kzrights.cli.main`` in-process for the property tests, and
+the library's public functions; each test asserts on what the user sees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.cli import main
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The real command, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "kzrights", *args], capture_output=True, input=stdin, timeout=300
+    )
+
+
+def one_line(stderr: bytes | str) -> str:
+    """The single line a failure prints, with no traceback."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    assert "Traceback" not in text, text
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+class _Trickle(io.RawIOBase):
+    """A pipe that hands over at most ``size`` bytes per read, as ``tail -f | …`` does."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self._data, self._size, self._at = data, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self._data[self._at : self._at + min(self._size, len(buffer))]
+        buffer[: len(piece)] = piece
+        self._at += len(piece)
+        return len(piece)
+
+
+def in_process(argv: list[str], stdin: bytes, chunk: int = 1 << 20) -> tuple[int, str, str]:
+    """``main(argv)`` with stdin arriving ``chunk`` bytes at a time; the exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BufferedReader(_Trickle(stdin, chunk), chunk), encoding="utf-8")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    finally:
+        sys.stdin = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+# ── 2. annotate --json: stdout stays JSON when the input breaks off ───────────
+
+
+GOOD = b"President Tokayev met NUR OTAN in Astana; the EBRD listened.\n"
+
+
+def test_invalid_utf8_mid_stream_leaves_a_complete_json_array():
+    """The tester's case: a bad byte after the first block; stdout parses, the error is one line, exit 1."""
+    good = GOOD * 20_000  # 1.2 MB: the first 1 MiB block's mentions are written before the bad byte
+    out = run("--json", "annotate", "-", stdin=good + b"\xff and more")
+    assert out.returncode == 1
+    assert "is not valid UTF-8" in one_line(out.stderr)
+    written = json.loads(out.stdout)
+    assert written, "the first block's mentions were written"
+    expected = [m._asdict() for m in kzrights.annotate(good.decode())]
+    assert written == [{k: v for k, v in m.items() if v is not None} for m in expected[: len(written)]]
+
+
+WORDS = ["President Tokayev", "NUR OTAN", "the EBRD", " ", "\n", "; ", "word", "Astana"]
+
+
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=200).map("".join),
+    st.sampled_from([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xd0"]),
+    st.binary(max_size=20),
+    st.integers(min_value=1, max_value=4096),
+)
+@example("President Tokayev spoke; " * 200, b"\xff", b"", 64)
+@settings(max_examples=50)
+def test_whatever_annotate_json_writes_before_an_error_parses(text, bad, after, chunk):
+    """Any text, a bad byte, any arrival: stdout is empty or one JSON array of the text's first mentions."""
+    data = text.encode() + bad + after
+    with contextlib.suppress(UnicodeDecodeError):
+        data.decode("utf-8")
+        assume(False)  # the bytes after made it UTF-8
+    code, out, err = in_process(["--json", "annotate", "-"], data, chunk)
+    assert code == 1
+    assert "is not valid UTF-8" in one_line(err)
+    if out:
+        written = json.loads(out)
+        expected = [m._asdict() for m in kzrights.annotate(text)]
+        assert written == [{k: v for k, v in m.items() if v is not None} for m in expected[: len(written)]]
