@@ -109,3 +109,99 @@ def test_whatever_annotate_json_writes_before_an_error_parses(text, bad, after, 
         written = json.loads(out)
         expected = [m._asdict() for m in kzrights.annotate(text)]
         assert written == [{k: v for k, v in m.items() if v is not None} for m in expected[: len(written)]]
+
+
+# ── 3. a release without an entity registry says so, everywhere ──────────────
+
+NO_REGISTRY = "data release 1.0.0 has no entity registry (added in release 1.1.0)"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "--entity", "parliament", "--data-version", "1.0.0", "assembly"],
+        ["search", "--entity", "Tokayev", "--data-version", "1.0.0", "assembly"],
+        ["annotate", "-", "--data-version", "1.0.0"],
+        ["show", "parliament", "--data-version", "1.0.0"],
+        ["show", "entities.parliament", "--data-version", "1.0.0"],
+    ],
+    ids=" ".join,
+)
+def test_every_command_needing_the_registry_gives_the_same_error_on_1_0_0(args):
+    """The tester's case: search --entity said 'unknown entity' where annotate named the release."""
+    out = run(*args, stdin=b"Tokayev")
+    assert out.returncode == 1
+    assert one_line(out.stderr) == f"kzrights: error: {NO_REGISTRY}"
+
+
+@given(st.text(max_size=30))
+@example("parliament")
+@example("entities.ebrd")
+@example("")
+def test_every_library_entry_point_gives_the_same_error_on_1_0_0(name):
+    """entity(), mentions_of(), search(entity=) and the assistant's tools: UnsupportedReleaseError."""
+    from kzrights.mcp_server import ToolBox
+
+    old = kzrights.load("1.0.0")
+    calls = [
+        lambda: old.entity(name),
+        lambda: old.mentions_of(name),
+        lambda: old.search("assembly", entity=name),
+        lambda: kzrights.annotate(name, version="1.0.0"),
+    ]
+    if name.strip():
+        calls.append(lambda: ToolBox("1.0.0").call("search", {"query": "assembly", "entity": name}))
+    for call in calls:
+        with pytest.raises(kzrights.UnsupportedReleaseError) as caught:
+            call()
+        assert str(caught.value) == NO_REGISTRY
+
+
+# ── 4. show takes what search --entity takes ─────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    "given_as", ["parliament", "entities.parliament", "max-bokayev", "Бокаев", "NUR OTAN"]
+)
+def test_show_takes_a_bare_id_or_a_name_as_search_entity_does(given_as):
+    """The tester's case: ``show parliament`` refused what ``search --entity parliament`` took."""
+    shown = run("--data-version", "1.1.0", "show", given_as, "--json")
+    assert shown.returncode == 0, shown.stderr
+    entity_id = json.loads(shown.stdout)["id"]
+    searched = run("--data-version", "1.1.0", "search", "--entity", given_as, "--json", "reform rights")
+    assert searched.returncode == 0, searched.stderr
+    report = kzrights.load("1.1.0")
+    assert entity_id == report._entity(given_as)[0].id
+    hits = json.loads(searched.stdout)
+    assert hits and all(
+        h["id"] == entity_id or entity_id in getattr(report.get(h["id"]), "entity_ids", ()) for h in hits
+    )
+
+
+def test_show_of_an_ambiguous_name_is_an_error_naming_the_candidates():
+    """A form that needs evidence (or names several entities) is refused with the ids it may name."""
+    for name, candidate in (("Parliament", "entities.parliament"), ("Hug", "entities.adam-hug")):
+        out = run("--data-version", "1.2.0", "show", name)
+        assert out.returncode == 1
+        line = one_line(out.stderr)
+        assert "ambiguous" in line and candidate in line
+
+
+@given(st.text(max_size=40))
+@example("parliament")
+@example("Hug")
+@example("conclusions.p99")
+def test_show_and_search_entity_agree_on_any_name(name):
+    """Whatever the input, show finds the entity search --entity filters by, or both refuse it."""
+    report = kzrights.load("1.1.0")
+    try:
+        wanted = report._entity(name)[0].id
+    except kzrights.KzrightsError:
+        wanted = None
+    code, out, err = in_process(["--data-version", "1.1.0", "show", name, "--json"], b"")
+    if code == 0:
+        shown = json.loads(out)["id"]
+        assert shown == wanted or shown == name.strip() or shown in report.ids()
+    else:
+        assert wanted is None
+        assert one_line(err).startswith("kzrights: error: ")

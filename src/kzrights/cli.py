@@ -184,7 +184,7 @@ def _show(args: argparse.Namespace) -> None:
             "(kzrights recommendations --json lists the recommendations with theirs)"
         )
     report = _load(args)
-    record = report.get(args.id)
+    record = _record_or_entity(report, args.id)
 
     def human() -> str:
         lines = [f"{record.id}  ({record.kind})"]
@@ -213,6 +213,31 @@ def _show(args: argparse.Namespace) -> None:
         return "\n".join([*lines, *_sdg_lines(report, record)])
 
     _emit(args, _Lazy(lambda: _record_json(record)), human)
+
+
+def _record_or_entity(report: Report, given: str) -> Any:
+    """The record ``show`` shows: by its full id, else the entity ``search --entity`` takes for ``given``.
+
+    So a name ("Tokayev") and a bare entity id ("parliament") show that
+    entity, as they filter a search; a name of several entities is the
+    look-up's `AmbiguousNameError`, naming them.  On a release without an
+    entity registry, anything that is no record id there is that release's
+    `UnsupportedReleaseError`, as ``annotate`` and ``search --entity`` say.
+    """
+    from .errors import UnknownIdError, UnsupportedReleaseError
+
+    try:
+        return report.get(given)
+    except UnknownIdError as unknown:
+        try:
+            return report._entity(given)[0]  # a bare id is taken this release, with no warning
+        except UnknownIdError:
+            raise unknown from None  # the record ids closest to it
+        except UnsupportedReleaseError:
+            prefixes = {record_id.partition(".")[0] for record_id in report.ids()}
+            if given.strip().partition(".")[0] in prefixes:
+                raise unknown from None  # a record id of a kind this release has
+            raise
 
 
 def _clipped(text: str, width: int) -> str:
