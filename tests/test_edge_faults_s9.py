@@ -205,3 +205,40 @@ def test_show_and_search_entity_agree_on_any_name(name):
     else:
         assert wanted is None
         assert one_line(err).startswith("kzrights: error: ")
+
+
+# ── 7. the word before a blank run: one set look-up, the same answer ──────────
+
+
+def _continues_as_before(word: str, continuing: frozenset[str]) -> bool:
+    """The comparison with every continuing word that `_continues` replaces."""
+    return any(word == w or (word.endswith(w) and not word[-len(w) - 1].isalnum()) for w in continuing)
+
+
+PIECES = st.sampled_from(["Kassym", "Jomart", "-", "«", "'", "President", "a", "ä", "1", ".", "Ж"])
+
+
+@given(
+    st.lists(PIECES, min_size=1, max_size=8).map("".join),
+    st.frozensets(st.lists(PIECES, min_size=1, max_size=4).map("".join), max_size=8),
+)
+@example("kassym-jomart", frozenset({"jomart"}))
+@example("kassymjomart", frozenset({"jomart"}))
+@example("-x", frozenset({"x"}))
+def test_continues_answers_as_the_comparison_with_every_word(word, continuing):
+    """For any word and set of continuing words, the set look-ups give the old loop's answer."""
+    from kzrights.cli import _continues
+
+    assert _continues(word, continuing) == _continues_as_before(word, continuing)
+
+
+def test_the_continuing_words_of_every_release_after_any_word_of_the_registry():
+    """Against the real sets: every word and tail of every form gives the old loop's answer."""
+    from kzrights.cli import _continues, _continuing_words, _word_key
+
+    for version in kzrights.versions()[1:]:
+        continuing = _continuing_words(version)
+        words = {_word_key(w) for e in kzrights.load(version).entities for w in e.name.split()}
+        words |= {"x" + w for w in continuing} | {"x-" + w for w in continuing}
+        for word in words:
+            assert _continues(word, continuing) == _continues_as_before(word, continuing), word

@@ -455,6 +455,27 @@ _LAST_SPACE = re.compile(r"(?s:.*)(\s)")
 _NON_SPACE = re.compile(r"\S")
 
 
+@functools.lru_cache(maxsize=8)
+def _longest(words: frozenset[str]) -> int:
+    """The length of the longest of ``words`` (0 if none); a frozenset keeps its hash, so this is one look-up."""
+    return max(map(len, words), default=0)
+
+
+def _continues(word: str, continuing: frozenset[str]) -> bool:
+    """Whether a name can go on after ``word``: it, or a tail of it after a non-alphanumeric, is continuing.
+
+    The tails ("Jomart" of "Kassym-Jomart", "Tokayev" of "«Tokayev") are
+    looked up in the set, one look-up each, and only those no longer than
+    the longest continuing word: a long word costs what a short one does.
+    """
+    if word in continuing:
+        return True
+    for at in range(max(1, len(word) - _longest(continuing)), len(word)):
+        if not word[at - 1].isalnum() and word[at:] in continuing:
+            return True
+    return False
+
+
 def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
     """The last cut in a run of whitespace and invisible characters that no name spans; 0 if none.
 
@@ -475,9 +496,7 @@ def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
     for at in range(len(runs) - 1, -1, -1):
         cut, run_end = runs[at]
         word = _word_key(text[runs[at - 1][1] if at else 0 : cut])
-        if word and any(
-            word == w or (word.endswith(w) and not word[-len(w) - 1].isalnum()) for w in continuing
-        ):
+        if word and _continues(word, continuing):
             continue  # a name may go on across this run
         # the rest starts with a whitespace character: a name after it starts as in the whole text
         space = _LAST_SPACE.match(text, cut, run_end)
