@@ -198,7 +198,7 @@ def test_show_and_search_entity_agree_on_any_name(name):
         wanted = report._entity(name)[0].id
     except kzrights.KzrightsError:
         wanted = None
-    code, out, err = in_process(["--data-version", "1.1.0", "show", name, "--json"], b"")
+    code, out, err = in_process(["--data-version", "1.1.0", "show", "--json", "--", name], b"")
     if code == 0:
         shown = json.loads(out)["id"]
         assert shown == wanted or shown == name.strip() or shown in report.ids()

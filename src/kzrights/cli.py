@@ -457,7 +457,7 @@ _NON_SPACE = re.compile(r"\S")
 
 @functools.lru_cache(maxsize=8)
 def _longest(words: frozenset[str]) -> int:
-    """The length of the longest of ``words`` (0 if none); a frozenset keeps its hash, so this is one look-up."""
+    """The length of the longest of ``words`` (0 if none); a frozenset keeps its hash: one look-up."""
     return max(map(len, words), default=0)
 
 
