@@ -242,3 +242,70 @@ def test_the_continuing_words_of_every_release_after_any_word_of_the_registry():
         words |= {"x" + w for w in continuing} | {"x-" + w for w in continuing}
         for word in words:
             assert _continues(word, continuing) == _continues_as_before(word, continuing), word
+
+
+# ── 6. a tracker row holding only an id is checked, not skipped as empty ─────
+
+
+def _tracker_with(tmp_path: Any, suffix: str, extra: list[dict[str, Any]]) -> Any:
+    """The newest release's template, in CSV or JSON, with ``extra`` rows (entries) added at the end."""
+    from kzrights import followup
+
+    path = followup.template(None, tmp_path / f"tracker{suffix}", overwrite=True)
+    if suffix == ".json":
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["assessments"] += extra
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return path, len(document["assessments"])
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    rows += [{k: ("" if v is None else v) for k, v in row.items()} for row in extra]
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(followup.COLUMNS), restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path, len(rows) + 1  # the header is row 1
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_row_of_a_bogus_id_alone_is_a_problem_naming_the_row(tmp_path, suffix):
+    """The tester's case: a row holding only ``bogus`` was skipped as an empty template row."""
+    path, row = _tracker_with(tmp_path, suffix, [{"recommendation_id": "bogus"}])
+    out = run("followup", "validate", str(path), "--json")
+    assert out.returncode == 1, out.stdout
+    (problem,) = json.loads(out.stdout)["problems"]
+    assert (problem["row"], problem["column"]) == (row, "recommendation_id")
+    assert "unknown recommendation 'bogus'" in problem["message"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_an_untouched_template_and_empty_rows_stay_valid(tmp_path, suffix):
+    """Rows of the template (a real id, nothing assessed) and rows with nothing at all are still skipped."""
+    from kzrights import followup
+
+    blank = {"recommendation_id": "", "note": ""} if suffix == ".csv" else {"recommendation_id": None}
+    path, _ = _tracker_with(tmp_path, suffix, [blank])
+    assert followup.read(path).assessments == ()
+    assert run("followup", "validate", str(path)).returncode == 0
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda t: t.strip() and "\x00" not in t))
+@example("recommendations.government.99")
+@example("recommendations.government.6")
+@example(" recommendations.international.2 ")
+def test_any_id_alone_in_a_row_is_a_recommendation_or_a_problem(tmp_path_factory, rec_id):
+    """Whatever id a row holds alone, it is a template row (a real id) or a problem naming the row."""
+    from kzrights import followup
+    from kzrights.errors import InvalidAssessmentError
+
+    folder = tmp_path_factory.mktemp("tracker")
+    path, row = _tracker_with(folder, ".json", [{"recommendation_id": rec_id}])
+    known = {rec.id for rec in kzrights.load().recommendations}
+    if rec_id.strip() in known:
+        assert followup.read(path).assessments == ()
+        return
+    with pytest.raises(InvalidAssessmentError) as caught:
+        followup.read(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(row, "recommendation_id")]

@@ -327,6 +327,23 @@ class AssessmentSet:
 
 _Raw = dict[str, Any]
 
+# the key that marks a raw row with no assessment: only its recommendation id is checked
+_UNASSESSED = "\x00unassessed"
+
+
+def _unassessed(raw: Mapping[str, Any]) -> _Raw | None:
+    """A row whose assessment fields are all empty, as a raw row to check the id of; None if it has no id.
+
+    A row of the template (or an entry of its JSON form) names a
+    recommendation and leaves the rest empty until it is assessed: it is no
+    assessment, but its id must still be a recommendation of the release,
+    or the row is a problem naming it (a row holding "bogus" alone is not
+    skipped as if it were empty).
+    """
+    if not _filled(raw.get("recommendation_id")):
+        return None
+    return {"recommendation_id": raw["recommendation_id"], _UNASSESSED: True}
+
 
 def _release(version: str | Report) -> Report:
     """The release to check against: a shipped one by its version, or a `Report` given as it is."""
@@ -500,6 +517,8 @@ class _Checker:
             rec_id = rec_id.strip()
             if rec_id not in self.ids:
                 self.problem(row, "recommendation_id", _id_problem(rec_id, self.report, self.has()))
+        if raw.get(_UNASSESSED):
+            return None  # a row of the template to fill in: its id was all there was to check
         when = self.date(row, raw.get("date"))
         status_text = self.text(row, "status", raw.get("status"), True)
         status = None
@@ -737,7 +756,9 @@ def _table_rows(
         raw = {k: (v if _filled(v) else None) for k, v in raw.items()}
         # a recommendation not (yet) assessed, a row of the template, has no assessment (None)
         blank = all(raw.get(name) is None for name in ASSESSMENT_COLUMNS)
-        assessment = None if blank else {k: raw.get(k) for k in ("recommendation_id", *ASSESSMENT_COLUMNS)}
+        assessment = (
+            _unassessed(raw) if blank else {k: raw.get(k) for k in ("recommendation_id", *ASSESSMENT_COLUMNS)}
+        )
         yield row, assessment, raw.get("data_version")
 
 
@@ -863,6 +884,9 @@ def _json_rows(path: Path, data: bytes) -> tuple[str | None, list[tuple[int, _Ra
                 )
         # an entry of the template not (yet) filled in, as a row of a CSV tracker, is no assessment
         if all(not _filled(item.get(key)) for key in ASSESSMENT_COLUMNS):
+            unassessed = _unassessed(item)
+            if unassessed is not None:
+                rows.append((n, unassessed))
             continue
         rows.append((n, {key: item[key] for key in _JSON_FIELDS if key in item}))
     return (str(declared).strip() if wrong is None else None), rows, problems
@@ -921,8 +945,8 @@ def read(
         for row, raw, row_version in _table_rows(header, cells, problems):
             if raw is not None:
                 rows.append((row, raw))
-            elif row_version is None:
-                continue  # a row of the template from which the release was cleared: nothing to check
+            if row_version is None and (raw is None or raw.get(_UNASSESSED)):
+                continue  # a row of the template from which the release was cleared: no version to check
             wrong = _check_version(row_version)
             if wrong is not None:
                 problems.append(AssessmentProblem(row, "data_version", wrong))
