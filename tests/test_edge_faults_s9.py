@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -309,3 +310,154 @@ def test_any_id_alone_in_a_row_is_a_recommendation_or_a_problem(tmp_path_factory
     with pytest.raises(InvalidAssessmentError) as caught:
         followup.read(path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(row, "recommendation_id")]
+
+
+# ── 5. wrong-type arguments get kzrights' own errors ──────────────────────────
+
+TYPE_CASES = [(1.5, 2), (True, 2), (0, 2.0), (0, False), ("1", 2), (None, 2), (1, [2])]
+
+
+@pytest.mark.parametrize(("start", "end"), TYPE_CASES)
+def test_a_span_of_offsets_that_are_no_int_is_refused(start, end):
+    """The tester's ``Span(1.5, 2)`` and ``Span(True, 2)`` constructed; they are RecordTypeErrors now."""
+    import pickle
+
+    from kzrights.errors import InvalidRecordError, RecordTypeError
+    from kzrights.records import Span
+
+    with pytest.raises(RecordTypeError) as caught:
+        Span(start, end)
+    error = caught.value
+    assert isinstance(error, TypeError) and isinstance(error, InvalidRecordError)
+    field = "start" if type(start) is not int else "end"
+    assert error.field == field and "must be an int" in str(error)
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+def _the_set() -> Any:
+    import datetime
+
+    from kzrights import followup
+
+    row = followup.Assessment(
+        "recommendations.government.6", datetime.date(2023, 1, 31), "not implemented", "Monitor"
+    )
+    return followup.AssessmentSet("1.3.1", (row,))
+
+
+class _OnePair(Mapping[Any, Any]):
+    """A mapping of one key to one value, the key hashable or not (as a user's own mapping may be)."""
+
+    def __init__(self, key: object, value: object) -> None:
+        self._key, self._value = key, value
+
+    def __getitem__(self, key: object) -> object:
+        if key is self._key:
+            return self._value
+        raise KeyError(key)
+
+    def __iter__(self) -> Any:
+        return iter([self._key])
+
+    def __len__(self) -> int:
+        return 1
+
+
+def _calls() -> dict[str, Any]:
+    """Each public call of the linker, the span and the follow-up tracker, with one argument left open."""
+    import datetime
+
+    from kzrights import Linker, followup
+    from kzrights.records import Span
+
+    linker = Linker.from_release("1.3.1")
+    entities = linker.entities
+    ok = _the_set()
+    day = datetime.date(2023, 1, 31)
+    return {
+        "Span start": lambda x: Span(x, 2),
+        "Span end": lambda x: Span(0, x),
+        "Linker entities": lambda x: Linker(x),
+        "Linker rules": lambda x: Linker(entities, rules=x),
+        "Linker entity in entities": lambda x: Linker([*entities[:2], x]),
+        "with_aliases": lambda x: linker.with_aliases(x),
+        "with_aliases id": lambda x: linker.with_aliases({"KJT": x}),
+        "with_aliases alias": lambda x: linker.with_aliases(_OnePair(x, "entities.kassym-jomart-tokayev")),
+        "with_aliases ambiguity": lambda x: linker.with_aliases({"KJT": "entities.ebrd"}, ambiguity=x),
+        "without_aliases": lambda x: linker.without_aliases(x),
+        "with_entities": lambda x: linker.with_entities(x),
+        "Linker.annotate": lambda x: linker.annotate(x),
+        "annotate": lambda x: kzrights.annotate(x),
+        "validate": lambda x: followup.validate(x),
+        "validate row": lambda x: followup.validate(followup.AssessmentSet("1.3.1", (x,))),
+        "validate rows": lambda x: followup.validate(followup.AssessmentSet("1.3.1", x)),
+        "validate data_version": lambda x: followup.validate(followup.AssessmentSet(x, ok.assessments)),
+        "validate version": lambda x: followup.validate(ok, x),
+        "validate vocabulary": lambda x: followup.validate(ok, vocabulary=x),
+        "validate today": lambda x: followup.validate(ok, today=x),
+        "compare": lambda x: followup.compare(ok, x),
+        "Assessment id": lambda x: followup.Assessment(x, day, "not implemented", "Monitor"),
+        "Assessment date": lambda x: followup.Assessment("recommendations.government.6", x, "x", "M"),
+        "Assessment status": lambda x: followup.Assessment("recommendations.government.6", day, x, "M"),
+        "Assessment assessor": lambda x: followup.Assessment("recommendations.government.6", day, "x", x),
+        "Assessment note": lambda x: followup.Assessment("r", day, "x", "M", note=x),
+        "read": lambda x: followup.read(x),
+    }
+
+
+CALLS = _calls()
+
+# values of every kind a caller might pass by mistake
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=4),
+    st.binary(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.tuples(st.text(max_size=2)),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.dates(),
+    st.datetimes(),
+    st.builds(object),
+    st.from_type(type).filter(lambda t: t is not type),
+    st.sampled_from([_the_set(), frozenset({1}), range(2), b"", bytearray(b"x"), 1j]),
+)
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+@given(value=ANY_VALUE)
+@example(value="x")
+@example(value=1.5)
+@example(value=True)
+@example(value=object())
+def test_any_value_in_any_argument_is_accepted_or_a_kzrights_error(name, value):
+    """Every public call here, any value in one argument: it works, or raises kzrights' own error."""
+    import pickle
+
+    from kzrights.errors import KzrightsError
+
+    refused: KzrightsError | None = None
+    try:
+        CALLS[name](value)
+    except KzrightsError as error:
+        refused = error
+    except Exception as error:  # noqa: BLE001 - what the test is for: name the escape
+        pytest.fail(f"{name}({value!r}) raised {type(error).__name__}: {error}")
+    if refused is not None:
+        assert str(refused)
+        assert type(pickle.loads(pickle.dumps(refused))) is type(refused)
+
+
+def test_the_tester_s_cases_are_kzrights_type_errors():
+    """``Linker(entities, rules="x")`` and ``validate(object())`` were AttributeError and attrs' error."""
+    from kzrights import Linker, followup
+    from kzrights.errors import ArgumentTypeError
+
+    with pytest.raises(ArgumentTypeError, match="rules must be a LinkingRules or None, not str"):
+        Linker(Linker.from_release().entities, rules="x")
+    with pytest.raises(ArgumentTypeError, match=r"assessments\.assessments\[0\] must be an Assessment"):
+        followup.validate(followup.AssessmentSet("1.3.1", (object(),)))
+    with pytest.raises(TypeError):  # still a TypeError for ``except TypeError``
+        followup.validate(object())

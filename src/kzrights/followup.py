@@ -231,12 +231,19 @@ evidence URL.
 # ── the model ─────────────────────────────────────────────────────────────────
 
 
+def _type_error(argument: str, expected: str, value: object) -> Exception:
+    """An `ArgumentTypeError` (a ``TypeError``) for an argument of the wrong type, imported only then."""
+    from .errors import ArgumentTypeError
+
+    return ArgumentTypeError(argument, expected, value)
+
+
 def _optional_text(value: str | None) -> str | None:
     r"""A text field as kept: line ends as ``\\n``, and blank (as an empty cell) as ``None``."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise TypeError(f"expected a str or None, not {type(value).__name__}")
+        raise _type_error("a text field", "a str or None", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value if value.strip() else None
 
@@ -249,25 +256,25 @@ def _optional_url(value: str | None) -> str | None:
 def _line_ends(value: str) -> str:
     r"""A required text field as kept: line ends as ``\n``, as the formats give them back."""
     if not isinstance(value, str):
-        raise TypeError(f"assessor must be a str, not {type(value).__name__}")
+        raise _type_error("assessor", "a str", value)
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _stripped(value: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"recommendation_id must be a str, not {type(value).__name__}")
+        raise _type_error("recommendation_id", "a str", value)
     return value.strip()
 
 
 def _status_name(value: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"status must be a str, not {type(value).__name__}")
+        raise _type_error("status", "a str", value)
     return _status_key(value)
 
 
 def _is_date(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise TypeError(f"{attribute.name} must be a datetime.date, not {type(value).__name__}")
+        raise _type_error(attribute.name, "a datetime.date", value)
 
 
 @attrs.frozen
@@ -343,6 +350,39 @@ def _unassessed(raw: Mapping[str, Any]) -> _Raw | None:
     if not _filled(raw.get("recommendation_id")):
         return None
     return {"recommendation_id": raw["recommendation_id"], _UNASSESSED: True}
+
+
+def _check_set(value: object, name: str) -> None:
+    """Refuse what is no `AssessmentSet` of `Assessment` rows: an `ArgumentTypeError` naming it.
+
+    An `AssessmentSet` is made without checks, so its rows may be anything;
+    each is checked here, before a field of it is read.
+    """
+    from .errors import ArgumentTypeError
+
+    if not isinstance(value, AssessmentSet):
+        raise ArgumentTypeError(name, "an AssessmentSet", value)
+    if not isinstance(value.data_version, str):
+        raise ArgumentTypeError(f"{name}.data_version", "a str naming a data release", value.data_version)
+    rows = value.assessments
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise ArgumentTypeError(f"{name}.assessments", "a tuple of Assessment records", rows)
+    for n, row in enumerate(rows):
+        if not isinstance(row, Assessment):
+            raise ArgumentTypeError(f"{name}.assessments[{n}]", "an Assessment", row)
+
+
+def _check_options(version: object, vocabulary: object, today: object) -> None:
+    """Refuse a ``version``, ``vocabulary`` or ``today`` of the wrong type: an `ArgumentTypeError`."""
+    from .errors import ArgumentTypeError
+    from .report import Report
+
+    if version is not None and not isinstance(version, (str, Report)):
+        raise ArgumentTypeError("version", "a str naming a data release, a Report or None", version)
+    if not isinstance(vocabulary, Vocabulary):
+        raise ArgumentTypeError("vocabulary", "a Vocabulary", vocabulary)
+    if today is not None and (not isinstance(today, datetime.date) or isinstance(today, datetime.datetime)):
+        raise ArgumentTypeError("today", "a datetime.date or None", today)
 
 
 def _release(version: str | Report) -> Report:
@@ -681,9 +721,12 @@ def validate(
         InvalidAssessmentError: Listing every problem, each with its row
             (the position in ``assessments.assessments``, from 1) and column.
         UnknownVersionError: If the release is not shipped.
+        ArgumentTypeError: If ``assessments`` is not an `AssessmentSet` of
+            `Assessment` rows, or ``version``, ``vocabulary`` or ``today``
+            is of the wrong type (a ``TypeError``).
     """
-    if not isinstance(assessments, AssessmentSet):
-        raise TypeError(f"expected an AssessmentSet, not {type(assessments).__name__}")
+    _check_set(assessments, "assessments")
+    _check_options(version, vocabulary, today)
     report = _release(version if version is not None else assessments.data_version)
     rows = ((n, attrs.asdict(a, recurse=False)) for n, a in enumerate(assessments.assessments, start=1))
     _, problems = _check_rows(rows, report, vocabulary, today)
@@ -932,6 +975,9 @@ def read(
             (``pip install 'kzrights[xlsx]'``).
         UnknownVersionError: If ``version`` is not a shipped release.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise _type_error("path", "a str or os.PathLike naming a file", path)
+    _check_options(version, vocabulary, today)
     target = Path(path)
     fmt = _format(target)
     data = _read_bytes(target)
@@ -1199,14 +1245,16 @@ def write(
 
     Raises:
         InvalidAssessmentError: If the assessment does not validate; nothing is written.
+        ArgumentTypeError: If ``assessments`` is not an `AssessmentSet` of
+            `Assessment` rows, or ``vocabulary`` not a `Vocabulary`.
         OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
         ExportError: If the file cannot be written there.
         MissingDependencyError: For a workbook, if openpyxl is not installed.
     """
     from .exports import _staging
 
-    if not isinstance(assessments, AssessmentSet):
-        raise TypeError(f"expected an AssessmentSet, not {type(assessments).__name__}")
+    _check_set(assessments, "assessments")
+    _check_options(None, vocabulary, None)
     target = _staging.check_name(path, "follow-up")
     fmt = _format(target)
     validate(assessments, vocabulary=vocabulary)
@@ -1261,6 +1309,9 @@ def template(
         OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
         UnknownVersionError: If the release is not shipped.
     """
+    if version is not None and not isinstance(version, str):
+        raise _type_error("version", "a str naming a data release, or None", version)
+    _check_options(None, vocabulary, None)
     report = _release(version) if version is not None else _release(_shipped_versions()[-1])
     return write(AssessmentSet(report.version), path, overwrite=overwrite, vocabulary=vocabulary)
 
@@ -1458,10 +1509,12 @@ def compare(
 
     Raises:
         InvalidAssessmentError: If either set does not validate against the release.
+        ArgumentTypeError: If ``old`` or ``new`` is not an `AssessmentSet`
+            of `Assessment` rows, or an option is of the wrong type.
     """
-    for given in (old, new):
-        if not isinstance(given, AssessmentSet):
-            raise TypeError(f"expected an AssessmentSet, not {type(given).__name__}")
+    _check_set(old, "old")
+    _check_set(new, "new")
+    _check_options(version, vocabulary, None)
     if version is None:
         version = max(old.data_version, new.data_version, key=_version_key)
     for given in (old, new):
