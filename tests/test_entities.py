@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import warnings
 
 import pytest
 from hypothesis import given
@@ -210,7 +211,10 @@ def _damaged_names(draw: st.DrawFn) -> str:
 def test_entity_answers_what_annotate_links_whole(name, unambiguous_only):
     """entity(s) raises a kzrights error, or gives the entity annotate(s) links as one mention covering s."""
     try:
-        found = _NEWEST.entity(name, unambiguous_only=unambiguous_only)
+        with warnings.catch_warnings():
+            # a bare id ("nur-otan", a damaged "NUR OTAN") is deprecated; it is let through below
+            warnings.simplefilter("ignore", DeprecationWarning)
+            found = _NEWEST.entity(name, unambiguous_only=unambiguous_only)
     except (kzrights.UnknownIdError, kzrights.AmbiguousNameError):
         return
     if f"entities.{name}" == found.id:  # an id without its prefix, not a name

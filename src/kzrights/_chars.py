@@ -530,6 +530,8 @@ def plain_str(value: object, name: str) -> str:
     if type(value) is str:
         return value
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+        from .errors import ArgumentTypeError  # a TypeError that is kzrights' own
+
+        raise ArgumentTypeError(name, "a str", value)
     # str's own method, which no subclass overrides here: a copy of the characters as a plain str
     return str.__str__(value)

@@ -184,7 +184,7 @@ def _show(args: argparse.Namespace) -> None:
             "(kzrights recommendations --json lists the recommendations with theirs)"
         )
     report = _load(args)
-    record = report.get(args.id)
+    record = _record_or_entity(report, args.id)
 
     def human() -> str:
         lines = [f"{record.id}  ({record.kind})"]
@@ -213,6 +213,31 @@ def _show(args: argparse.Namespace) -> None:
         return "\n".join([*lines, *_sdg_lines(report, record)])
 
     _emit(args, _Lazy(lambda: _record_json(record)), human)
+
+
+def _record_or_entity(report: Report, given: str) -> Any:
+    """The record ``show`` shows: by its full id, else the entity ``search --entity`` takes for ``given``.
+
+    So a name ("Tokayev") and a bare entity id ("parliament") show that
+    entity, as they filter a search; a name of several entities is the
+    look-up's `AmbiguousNameError`, naming them.  On a release without an
+    entity registry, anything that is no record id there is that release's
+    `UnsupportedReleaseError`, as ``annotate`` and ``search --entity`` say.
+    """
+    from .errors import UnknownIdError, UnsupportedReleaseError
+
+    try:
+        return report.get(given)
+    except UnknownIdError as unknown:
+        try:
+            return report._entity(given)[0]  # a bare id is taken this release, with no warning
+        except UnknownIdError:
+            raise unknown from None  # the record ids closest to it
+        except UnsupportedReleaseError:
+            prefixes = {record_id.partition(".")[0] for record_id in report.ids()}
+            if given.strip().partition(".")[0] in prefixes:
+                raise unknown from None  # a record id of a kind this release has
+            raise
 
 
 def _clipped(text: str, width: int) -> str:
@@ -430,6 +455,27 @@ _LAST_SPACE = re.compile(r"(?s:.*)(\s)")
 _NON_SPACE = re.compile(r"\S")
 
 
+@functools.lru_cache(maxsize=8)
+def _longest(words: frozenset[str]) -> int:
+    """The length of the longest of ``words`` (0 if none); a frozenset keeps its hash: one look-up."""
+    return max(map(len, words), default=0)
+
+
+def _continues(word: str, continuing: frozenset[str]) -> bool:
+    """Whether a name can go on after ``word``: it, or a tail of it after a non-alphanumeric, is continuing.
+
+    The tails ("Jomart" of "Kassym-Jomart", "Tokayev" of "«Tokayev") are
+    looked up in the set, one look-up each, and only those no longer than
+    the longest continuing word: a long word costs what a short one does.
+    """
+    if word in continuing:
+        return True
+    for at in range(max(1, len(word) - _longest(continuing)), len(word)):
+        if not word[at - 1].isalnum() and word[at:] in continuing:
+            return True
+    return False
+
+
 def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
     """The last cut in a run of whitespace and invisible characters that no name spans; 0 if none.
 
@@ -450,9 +496,7 @@ def _space_cut(text: str, end: int, continuing: frozenset[str]) -> int:
     for at in range(len(runs) - 1, -1, -1):
         cut, run_end = runs[at]
         word = _word_key(text[runs[at - 1][1] if at else 0 : cut])
-        if word and any(
-            word == w or (word.endswith(w) and not word[-len(w) - 1].isalnum()) for w in continuing
-        ):
+        if word and _continues(word, continuing):
             continue  # a name may go on across this run
         # the rest starts with a whitespace character: a name after it starts as in the whole text
         space = _LAST_SPACE.match(text, cut, run_end)
@@ -694,12 +738,25 @@ def _annotate(args: argparse.Namespace) -> None:
                 out.write("".join(lines))
             count += len(lines)
             out.flush()  # each block's mentions as soon as they are settled
+    except BaseException:
+        if as_json and count:
+            _close_array(out)  # what stdout holds stays one JSON array: the mentions before the error
+        raise
     finally:
         close()
     if as_json:
         out.write("\n]\n" if count else "[]\n")
     elif not count:
         out.write("no entities\n")
+
+
+def _close_array(out: Any) -> None:
+    """End the JSON array ``annotate --json`` has begun on ``out``, if ``out`` can still be written."""
+    try:
+        out.write("\n]\n")
+        out.flush()
+    except (OSError, ValueError):
+        pass  # a closed or broken stdout: the error that stopped the stream is the one to report
 
 
 def _carries_unicode(stream: Any) -> bool:

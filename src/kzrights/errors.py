@@ -19,6 +19,7 @@ from typing import NamedTuple
 # defined here (so that the error pickles) and named by kzrights.followup
 __all__ = [
     "AmbiguousNameError",
+    "ArgumentTypeError",
     "BuildError",
     "DataIntegrityError",
     "EmptyInputError",
@@ -34,6 +35,7 @@ __all__ = [
     "MissingDependencyError",
     "OutputExistsError",
     "OutputFolderMissingError",
+    "RecordTypeError",
     "ToolArgumentError",
     "UnknownIdError",
     "UnknownSdgTargetError",
@@ -361,6 +363,35 @@ class InvalidRecordError(KzrightsError, ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"{record} {field}={value!r}: {reason}")
+
+
+class RecordTypeError(InvalidRecordError, TypeError):
+    """A record was made with a field value of the wrong type (a span's ``start`` of ``1.5`` or ``True``).
+
+    Both an `InvalidRecordError` (so a ``ValueError``) and a ``TypeError``:
+    ``except TypeError`` and ``except ValueError`` both catch it.  Its
+    attributes are `InvalidRecordError`'s; ``value`` is the ``repr`` of the
+    value given.
+    """
+
+
+class ArgumentTypeError(KzrightsError, TypeError):
+    """An argument of a type the call does not take (a str for a `LinkingRules`, a dict for an assessment).
+
+    Also a ``TypeError``, so ``except TypeError`` keeps working.
+
+    Attributes:
+        argument: The argument at fault, as the call names it (``"rules"``,
+            ``"assessments.assessments[2]"``).
+        expected: What the call takes, in words (``"a LinkingRules or None"``).
+        got: The name of the type of the value given (``"str"``).
+    """
+
+    def __init__(self, argument: str, expected: str, value: object) -> None:
+        self.argument = argument
+        self.expected = expected
+        self.got = type(value).__name__
+        super().__init__(f"{argument} must be {expected}, not {self.got}")
 
 
 class UnsupportedReleaseError(KzrightsError, ValueError):

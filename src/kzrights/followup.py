@@ -231,12 +231,19 @@ evidence URL.
 # ── the model ─────────────────────────────────────────────────────────────────
 
 
+def _type_error(argument: str, expected: str, value: object) -> Exception:
+    """An `ArgumentTypeError` (a ``TypeError``) for an argument of the wrong type, imported only then."""
+    from .errors import ArgumentTypeError
+
+    return ArgumentTypeError(argument, expected, value)
+
+
 def _optional_text(value: str | None) -> str | None:
     r"""A text field as kept: line ends as ``\\n``, and blank (as an empty cell) as ``None``."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise TypeError(f"expected a str or None, not {type(value).__name__}")
+        raise _type_error("a text field", "a str or None", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value if value.strip() else None
 
@@ -249,25 +256,25 @@ def _optional_url(value: str | None) -> str | None:
 def _line_ends(value: str) -> str:
     r"""A required text field as kept: line ends as ``\n``, as the formats give them back."""
     if not isinstance(value, str):
-        raise TypeError(f"assessor must be a str, not {type(value).__name__}")
+        raise _type_error("assessor", "a str", value)
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _stripped(value: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"recommendation_id must be a str, not {type(value).__name__}")
+        raise _type_error("recommendation_id", "a str", value)
     return value.strip()
 
 
 def _status_name(value: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"status must be a str, not {type(value).__name__}")
+        raise _type_error("status", "a str", value)
     return _status_key(value)
 
 
 def _is_date(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise TypeError(f"{attribute.name} must be a datetime.date, not {type(value).__name__}")
+        raise _type_error(attribute.name, "a datetime.date", value)
 
 
 @attrs.frozen
@@ -326,6 +333,56 @@ class AssessmentSet:
 # ── validation ────────────────────────────────────────────────────────────────
 
 _Raw = dict[str, Any]
+
+# the key that marks a raw row with no assessment: only its recommendation id is checked
+_UNASSESSED = "\x00unassessed"
+
+
+def _unassessed(raw: Mapping[str, Any]) -> _Raw | None:
+    """A row whose assessment fields are all empty, as a raw row to check the id of; None if it has no id.
+
+    A row of the template (or an entry of its JSON form) names a
+    recommendation and leaves the rest empty until it is assessed: it is no
+    assessment, but its id must still be a recommendation of the release,
+    or the row is a problem naming it (a row holding "bogus" alone is not
+    skipped as if it were empty).
+    """
+    if not _filled(raw.get("recommendation_id")):
+        return None
+    return {"recommendation_id": raw["recommendation_id"], _UNASSESSED: True}
+
+
+def _check_set(value: object, name: str) -> None:
+    """Refuse what is no `AssessmentSet` of `Assessment` rows: an `ArgumentTypeError` naming it.
+
+    An `AssessmentSet` is made without checks, so its rows may be anything;
+    each is checked here, before a field of it is read.
+    """
+    from .errors import ArgumentTypeError
+
+    if not isinstance(value, AssessmentSet):
+        raise ArgumentTypeError(name, "an AssessmentSet", value)
+    if not isinstance(value.data_version, str):
+        raise ArgumentTypeError(f"{name}.data_version", "a str naming a data release", value.data_version)
+    rows = value.assessments
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise ArgumentTypeError(f"{name}.assessments", "a tuple of Assessment records", rows)
+    for n, row in enumerate(rows):
+        if not isinstance(row, Assessment):
+            raise ArgumentTypeError(f"{name}.assessments[{n}]", "an Assessment", row)
+
+
+def _check_options(version: object, vocabulary: object, today: object) -> None:
+    """Refuse a ``version``, ``vocabulary`` or ``today`` of the wrong type: an `ArgumentTypeError`."""
+    from .errors import ArgumentTypeError
+    from .report import Report
+
+    if version is not None and not isinstance(version, (str, Report)):
+        raise ArgumentTypeError("version", "a str naming a data release, a Report or None", version)
+    if not isinstance(vocabulary, Vocabulary):
+        raise ArgumentTypeError("vocabulary", "a Vocabulary", vocabulary)
+    if today is not None and (not isinstance(today, datetime.date) or isinstance(today, datetime.datetime)):
+        raise ArgumentTypeError("today", "a datetime.date or None", today)
 
 
 def _release(version: str | Report) -> Report:
@@ -500,6 +557,8 @@ class _Checker:
             rec_id = rec_id.strip()
             if rec_id not in self.ids:
                 self.problem(row, "recommendation_id", _id_problem(rec_id, self.report, self.has()))
+        if raw.get(_UNASSESSED):
+            return None  # a row of the template to fill in: its id was all there was to check
         when = self.date(row, raw.get("date"))
         status_text = self.text(row, "status", raw.get("status"), True)
         status = None
@@ -662,9 +721,12 @@ def validate(
         InvalidAssessmentError: Listing every problem, each with its row
             (the position in ``assessments.assessments``, from 1) and column.
         UnknownVersionError: If the release is not shipped.
+        ArgumentTypeError: If ``assessments`` is not an `AssessmentSet` of
+            `Assessment` rows, or ``version``, ``vocabulary`` or ``today``
+            is of the wrong type (a ``TypeError``).
     """
-    if not isinstance(assessments, AssessmentSet):
-        raise TypeError(f"expected an AssessmentSet, not {type(assessments).__name__}")
+    _check_set(assessments, "assessments")
+    _check_options(version, vocabulary, today)
     report = _release(version if version is not None else assessments.data_version)
     rows = ((n, attrs.asdict(a, recurse=False)) for n, a in enumerate(assessments.assessments, start=1))
     _, problems = _check_rows(rows, report, vocabulary, today)
@@ -737,7 +799,9 @@ def _table_rows(
         raw = {k: (v if _filled(v) else None) for k, v in raw.items()}
         # a recommendation not (yet) assessed, a row of the template, has no assessment (None)
         blank = all(raw.get(name) is None for name in ASSESSMENT_COLUMNS)
-        assessment = None if blank else {k: raw.get(k) for k in ("recommendation_id", *ASSESSMENT_COLUMNS)}
+        assessment = (
+            _unassessed(raw) if blank else {k: raw.get(k) for k in ("recommendation_id", *ASSESSMENT_COLUMNS)}
+        )
         yield row, assessment, raw.get("data_version")
 
 
@@ -863,6 +927,9 @@ def _json_rows(path: Path, data: bytes) -> tuple[str | None, list[tuple[int, _Ra
                 )
         # an entry of the template not (yet) filled in, as a row of a CSV tracker, is no assessment
         if all(not _filled(item.get(key)) for key in ASSESSMENT_COLUMNS):
+            unassessed = _unassessed(item)
+            if unassessed is not None:
+                rows.append((n, unassessed))
             continue
         rows.append((n, {key: item[key] for key in _JSON_FIELDS if key in item}))
     return (str(declared).strip() if wrong is None else None), rows, problems
@@ -908,6 +975,9 @@ def read(
             (``pip install 'kzrights[xlsx]'``).
         UnknownVersionError: If ``version`` is not a shipped release.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise _type_error("path", "a str or os.PathLike naming a file", path)
+    _check_options(version, vocabulary, today)
     target = Path(path)
     fmt = _format(target)
     data = _read_bytes(target)
@@ -921,8 +991,8 @@ def read(
         for row, raw, row_version in _table_rows(header, cells, problems):
             if raw is not None:
                 rows.append((row, raw))
-            elif row_version is None:
-                continue  # a row of the template from which the release was cleared: nothing to check
+            if row_version is None and (raw is None or raw.get(_UNASSESSED)):
+                continue  # a row of the template from which the release was cleared: no version to check
             wrong = _check_version(row_version)
             if wrong is not None:
                 problems.append(AssessmentProblem(row, "data_version", wrong))
@@ -1175,14 +1245,16 @@ def write(
 
     Raises:
         InvalidAssessmentError: If the assessment does not validate; nothing is written.
+        ArgumentTypeError: If ``assessments`` is not an `AssessmentSet` of
+            `Assessment` rows, or ``vocabulary`` not a `Vocabulary`.
         OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
         ExportError: If the file cannot be written there.
         MissingDependencyError: For a workbook, if openpyxl is not installed.
     """
     from .exports import _staging
 
-    if not isinstance(assessments, AssessmentSet):
-        raise TypeError(f"expected an AssessmentSet, not {type(assessments).__name__}")
+    _check_set(assessments, "assessments")
+    _check_options(None, vocabulary, None)
     target = _staging.check_name(path, "follow-up")
     fmt = _format(target)
     validate(assessments, vocabulary=vocabulary)
@@ -1237,6 +1309,9 @@ def template(
         OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
         UnknownVersionError: If the release is not shipped.
     """
+    if version is not None and not isinstance(version, str):
+        raise _type_error("version", "a str naming a data release, or None", version)
+    _check_options(None, vocabulary, None)
     report = _release(version) if version is not None else _release(_shipped_versions()[-1])
     return write(AssessmentSet(report.version), path, overwrite=overwrite, vocabulary=vocabulary)
 
@@ -1434,10 +1509,12 @@ def compare(
 
     Raises:
         InvalidAssessmentError: If either set does not validate against the release.
+        ArgumentTypeError: If ``old`` or ``new`` is not an `AssessmentSet`
+            of `Assessment` rows, or an option is of the wrong type.
     """
-    for given in (old, new):
-        if not isinstance(given, AssessmentSet):
-            raise TypeError(f"expected an AssessmentSet, not {type(given).__name__}")
+    _check_set(old, "old")
+    _check_set(new, "new")
+    _check_options(version, vocabulary, None)
     if version is None:
         version = max(old.data_version, new.data_version, key=_version_key)
     for given in (old, new):

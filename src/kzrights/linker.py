@@ -25,7 +25,13 @@ import attrs
 
 from . import _chars
 from ._linking import Engine
-from .errors import InvalidArgumentError, LinkerError, UnknownIdError, UnsupportedReleaseError
+from .errors import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    LinkerError,
+    UnknownIdError,
+    UnsupportedReleaseError,
+)
 from .records import Alias, AliasForm, Ambiguity, Entity, LinkingRules, MentionList
 
 __all__ = ["Linker"]
@@ -47,6 +53,9 @@ class Linker:
             the general patterns block and only other mentions give context.
 
     Raises:
+        ArgumentTypeError: If ``entities`` is not an iterable of `Entity`
+            records, or ``rules`` neither a `LinkingRules` nor ``None`` (a
+            ``TypeError``).
         LinkerError: If two entities share an id, or two curated forms of
             different entities are the same surface form.
 
@@ -64,7 +73,9 @@ class Linker:
     _engine: Engine
 
     def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
-        object.__setattr__(self, "_engine", Engine(entities, rules))
+        if rules is not None and not isinstance(rules, LinkingRules):
+            raise ArgumentTypeError("rules", "a LinkingRules or None", rules)
+        object.__setattr__(self, "_engine", Engine(_entities(entities), rules))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Linker is immutable: use with_aliases() and the like, not .{name} =")
@@ -115,7 +126,7 @@ class Linker:
 
     def _id(self, entity_id: str) -> str:
         if not isinstance(entity_id, str):
-            raise TypeError(f"entity ids must be str, not {type(entity_id).__name__}")
+            raise ArgumentTypeError("an entity id", "a str", entity_id)
         for candidate in (entity_id, f"entities.{entity_id}"):
             if candidate in self._engine.by_id:
                 return candidate
@@ -143,12 +154,12 @@ class Linker:
                 characters, or another entity already has it.
         """
         if not isinstance(aliases, Mapping):
-            raise TypeError(f"aliases must be a mapping of alias to entity id, not {type(aliases).__name__}")
+            raise ArgumentTypeError("aliases", "a mapping of alias to entity id", aliases)
         ambiguity = _ambiguity(ambiguity)
         added: dict[str, list[Alias]] = {}
         for alias, entity_id in aliases.items():
             if not isinstance(alias, str):
-                raise TypeError(f"aliases must be str, not {type(alias).__name__}")
+                raise ArgumentTypeError("an alias", "a str", alias)
             if _LETTER_OR_DIGIT.search(alias) is None:  # "", "  ", "...", a zero-width space
                 raise LinkerError(alias, "an alias must have a letter or digit")
             added.setdefault(self._id(entity_id), []).append(Alias(alias.strip(), AliasForm.ALIAS, ambiguity))
@@ -169,7 +180,7 @@ class Linker:
             TypeError: If one is not an [`Entity`][kzrights.records.Entity].
             LinkerError: If an id is taken, or a form is another entity's.
         """
-        return Linker((*self._engine.entities, *entities), self._engine.rules)
+        return Linker((*self._engine.entities, *_entities(entities)), self._engine.rules)
 
     def without_aliases(self, aliases: Iterable[str]) -> Linker:
         """Return a linker that no longer links these forms (compared case-insensitively).
@@ -182,11 +193,13 @@ class Linker:
             LinkerError: If no entity has one of them.
         """
         if isinstance(aliases, str):
-            raise TypeError("aliases must be a list of aliases, not one str")
+            raise ArgumentTypeError("aliases", "a list of aliases (one str is not)", aliases)
+        if not isinstance(aliases, Iterable):
+            raise ArgumentTypeError("aliases", "a list of aliases", aliases)
         drop = set()
         for alias in aliases:
             if not isinstance(alias, str):
-                raise TypeError(f"aliases must be str, not {type(alias).__name__}")
+                raise ArgumentTypeError("an alias", "a str", alias)
             drop.add(alias.strip().casefold())
         known = {form.text.casefold() for e in self._engine.entities for form in e.forms}
         for alias in sorted(drop - known):
@@ -218,6 +231,17 @@ class Linker:
         if not text:
             return MentionList()
         return MentionList(self._engine.link(text, unambiguous_only=unambiguous_only))
+
+
+def _entities(entities: Iterable[Entity]) -> tuple[Entity, ...]:
+    """``entities`` as a tuple, each an `Entity`; an `ArgumentTypeError` naming what else was given."""
+    if isinstance(entities, (str, bytes, Mapping)) or not isinstance(entities, Iterable):
+        raise ArgumentTypeError("entities", "an iterable of Entity records", entities)
+    given = tuple(entities)
+    for entity in given:
+        if not isinstance(entity, Entity):
+            raise ArgumentTypeError("entities", "Entity records", entity)
+    return given
 
 
 _LINKERS: dict[str, Linker] = {}

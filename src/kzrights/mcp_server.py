@@ -673,6 +673,99 @@ def _text_block(answer: Any) -> str:
     return json.dumps(answer, ensure_ascii=False, indent=1)
 
 
+_PARSE_ERROR = -32700
+_INVALID_REQUEST = -32600
+
+
+def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
+    r"""Why one line from the client is not a JSON-RPC message the SDK can read, or None if it is.
+
+    Returns:
+        ``(code, message, id)`` for the JSON-RPC 2.0 error object the line
+        gets: ``-32700`` (Parse error, ``id`` null) for bytes that are not
+        UTF-8 or text that is not JSON (a lone surrogate escape such as
+        ``"\ud800"`` included: it is no Unicode text); ``-32600`` (Invalid
+        Request) for JSON that is not one request, notification or response,
+        with the request's ``id`` when it has a usable one.
+    """
+    import mcp_types
+
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _PARSE_ERROR, f"Parse error: the line is not UTF-8 (byte {exc.start})", None
+    try:
+        mcp_types.jsonrpc_message_adapter.validate_json(text, by_name=False)
+    except ValueError:
+        pass
+    else:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        return _PARSE_ERROR, f"Parse error: {_cut(str(exc), 120)}", None
+    where = _lone_surrogate(value)
+    if where is not None:
+        return _PARSE_ERROR, f"Parse error: a lone surrogate (U+{ord(where):04X}) is not Unicode text", None
+    if isinstance(value, list):
+        return (
+            _INVALID_REQUEST,
+            "Invalid Request: a batch (JSON array) is not accepted; send one object",
+            None,
+        )
+    if not isinstance(value, dict):
+        return (
+            _INVALID_REQUEST,
+            f"Invalid Request: a JSON {_json_type(value)} is not a JSON-RPC message",
+            None,
+        )
+    ident = value.get("id")
+    usable = (
+        ident if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)) else None
+    )
+    if value.get("jsonrpc") != "2.0":
+        problem = "'jsonrpc' must be \"2.0\""
+    elif "method" not in value and "id" in value:
+        problem = "a request needs a string 'method'"
+    elif "method" in value and not isinstance(value["method"], str):
+        problem = "'method' must be a string"
+    elif "id" in value and usable is None:
+        problem = "'id' must be a string or an integer"
+    elif "params" in value and not isinstance(value["params"], dict):
+        problem = "'params' must be an object"
+    else:
+        problem = "not a request, notification or response"
+    return _INVALID_REQUEST, f"Invalid Request: {problem}", usable
+
+
+class _CheckedStdin:
+    """The client's lines, read as bytes: a malformed one answered with a JSON-RPC error, the rest passed on.
+
+    The SDK's stdio transport drops a line it cannot validate without an
+    answer, so a client waits for ever; here such a line gets its error object
+    on the same write stream as every answer, and the next line is served.
+    Blank lines are skipped, as newline-delimited JSON allows.
+    """
+
+    def __init__(self, source: Any, answer: Callable[[int, str, int | str | None], Any]) -> None:
+        self._source = source
+        self._answer = answer
+
+    def __aiter__(self) -> Any:
+        return self._lines()
+
+    async def _lines(self) -> Any:
+        async for line in self._source:
+            if not line.strip():
+                continue
+            fault = _malformed(line)
+            if fault is None:
+                yield line.decode("utf-8")
+            else:
+                _log(f"answered a malformed line: {fault[1]}")
+                await self._answer(*fault)
+
+
 def serve(version: str | None = None) -> None:
     """Serve a data release to an MCP client over stdin and stdout, until stdin closes.
 
@@ -768,8 +861,22 @@ def serve(version: str | None = None) -> None:
         on_read_resource=read_resource,
     )
 
+    from mcp.shared.message import SessionMessage
+
+    ready = anyio.Event()
+    streams: dict[str, Any] = {}
+
+    async def answer(code: int, message: str, ident: int | str | None) -> None:
+        await ready.wait()
+        error = types.JSONRPCError(jsonrpc="2.0", id=ident, error=types.ErrorData(code=code, message=message))
+        await streams["write"].send(SessionMessage(error))
+
+    stdin = _CheckedStdin(anyio.wrap_file(sys.stdin.buffer), answer)
+
     async def run() -> None:
-        async with stdio_server() as (read_stream, write_stream):
+        async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type]
+            streams["write"] = write_stream
+            ready.set()
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
     _log(f"serving data release {box.version} on stdio")

@@ -108,6 +108,20 @@ class _Record:
         return record_html(self)
 
 
+def _check_span_types(start: object, end: object) -> None:
+    """Refuse a span offset that is no int (a float, a bool, a str) with a `RecordTypeError`."""
+    for field, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            from .errors import RecordTypeError  # only paid for when a span is refused
+
+            raise RecordTypeError(
+                "span",
+                field,
+                value if isinstance(value, str) else repr(value),
+                f"must be an int (a character offset), not {type(value).__name__}",
+            )
+
+
 @attrs.frozen(eq=False, repr=False)
 class Span(_Record):
     """Half-open character offsets ``[start, end)`` into a text.
@@ -140,6 +154,8 @@ class Span(_Record):
         return (self.start, self.end) >= (other.start, other.end)
 
     def __attrs_post_init__(self) -> None:
+        if type(self.start) is not int or type(self.end) is not int:
+            _check_span_types(self.start, self.end)
         if not 0 <= self.start <= self.end:
             from .errors import InvalidRecordError  # only paid for when a span is refused
 

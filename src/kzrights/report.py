@@ -450,6 +450,8 @@ class Report(_Record):
             TypeError: If ``name`` is not a string.
             InputTooLongError: If ``name`` is longer than
                 `MAX_NAME_LENGTH` (1,000) characters.
+            UnsupportedReleaseError: If the release has no entity registry
+                (1.0.0), as `annotate` says.
             UnknownIdError: If annotating the name alone links no entity to
                 the whole of it; the error names the closest names.
             AmbiguousNameError: If it is not linked because it needs evidence
@@ -481,6 +483,11 @@ class Report(_Record):
             name = plain_str(name, "name")
         if len(name) > MAX_NAME_LENGTH:
             raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
+        if not self.entities:
+            # annotate's words (Linker.from_release): every way to an entity says the same
+            from .errors import UnsupportedReleaseError
+
+            raise UnsupportedReleaseError(self.version, "has no entity registry (added in release 1.1.0)")
         found = self._index.get(name)
         if isinstance(found, Entity):
             return found, False
@@ -636,6 +643,7 @@ class Report(_Record):
 
         Raises:
             TypeError: If ``entity`` is not a string.
+            UnsupportedReleaseError: If the release has no entity registry (1.0.0).
             UnknownIdError: If no entity has this id, name or alias.
         """
         wanted = self.entity(entity).id
@@ -742,6 +750,8 @@ class Report(_Record):
             InputTooLongError: If ``query`` is longer than
                 `MAX_QUERY_LENGTH` (10,000) characters.
             UnknownIdError: If ``theme`` or ``entity`` names none there is.
+            UnsupportedReleaseError: If ``entity`` is given and the release
+                has no entity registry (1.0.0).
         """
         _import_tools()
         from .search.index import SearchIndex

@@ -118,6 +118,8 @@ _MONTHS = tuple(name[:3].lower() for name in MONTH_NAMES)  # BibTeX's month macr
 
 
 def _is_person(report: Report, name: str) -> bool:
+    if not report.entities:  # 1.0.0: no registry to ask (entity() says so with UnsupportedReleaseError)
+        return False
     try:
         return report.entity(name).category is EntityCategory.PERSON
     except UnknownIdError:

@@ -1,0 +1,172 @@
+"""The assistant server answers every line a client sends, malformed ones included (issue 11).
+
+Driven as a careless client drives it: a raw ``kzrights mcp`` subprocess, bytes
+written to its stdin, its stdout read line by line with a deadline, so a
+server that stays silent fails the test instead of blocking it.  Each
+malformed line must get a JSON-RPC 2.0 error object, and the next, valid
+request must still be served.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import consumer
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": "init",
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    },
+}
+WAIT = 60.0  # seconds for one answer: a loaded machine, never a silent server
+
+
+class Server:
+    """``kzrights mcp`` in a subprocess, its stdout lines collected by a thread."""
+
+    def __init__(self) -> None:
+        consumer("mcp")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kzrights", "mcp", "--data-version", "1.1.0"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.lines: queue.Queue[bytes] = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def send(self, raw: bytes) -> None:
+        """Write one line of bytes to the server's stdin."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(raw if raw.endswith(b"\n") else raw + b"\n")
+        self.process.stdin.flush()
+
+    def answer(self) -> dict[str, Any]:
+        """The next line the server writes, as JSON; the test fails if none comes in time."""
+        try:
+            line = self.lines.get(timeout=WAIT)
+        except queue.Empty:
+            pytest.fail(f"no answer within {WAIT} s: the server is silent")
+        value = json.loads(line)
+        assert isinstance(value, dict)
+        return value
+
+    def close(self) -> str:
+        """Close stdin, wait for the server to stop, and give its stderr."""
+        assert self.process.stdin is not None and self.process.stderr is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=WAIT)
+        self.reader.join(timeout=WAIT)
+        log = self.process.stderr.read().decode("utf-8", "replace")
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        self.process.stderr.close()
+        return log
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    running = Server()
+    yield running
+    running.close()
+
+
+def _error(answer: dict[str, Any], code: int, ident: object = None) -> str:
+    assert answer.get("jsonrpc") == "2.0", answer
+    assert "result" not in answer, answer
+    assert answer["id"] == ident, answer
+    assert answer["error"]["code"] == code, answer
+    message = answer["error"]["message"]
+    assert isinstance(message, str) and message
+    return message
+
+
+GARBAGE = [
+    (b"not json", -32700),
+    (b'{"jsonrpc": "2.0", "id": 1, "method": "ping"', -32700),
+    (b'{"jsonrpc":"2.0","id":7,"method":"ping","params":{"x":"\\ud800"}}', -32700),
+    (b'{"jsonrpc":"2.0","id":8,"method":"ping","params":{"x":"\xff\xfe"}}', -32700),
+    (b"\xc3\x28", -32700),
+    (b"[]", -32600),
+    (b'[{"jsonrpc":"2.0","id":1,"method":"ping"}]', -32600),
+    (b"42", -32600),
+    (b'"ping"', -32600),
+    (b"null", -32600),
+    (b"{}", -32600),
+]
+
+
+def test_the_tester_s_lines_each_get_an_error_and_the_next_request_is_served():
+    """Garbage, a lone surrogate, bad UTF-8, then ``initialize``: five errors, then the server's answer."""
+    server = Server()
+    try:
+        for raw, _ in GARBAGE:
+            server.send(raw)
+        server.send(json.dumps(INITIALIZE).encode())
+        for raw, code in GARBAGE:
+            message = _error(server.answer(), code)
+            assert message.startswith("Parse error" if code == -32700 else "Invalid Request"), raw
+        initialized = server.answer()
+        assert initialized["id"] == "init" and initialized["result"]["serverInfo"]["name"] == "kzrights"
+    finally:
+        log = server.close()
+    assert "Traceback" not in log
+    assert "stopped" in log
+
+
+def test_a_structurally_invalid_request_is_answered_with_its_id(server):
+    """A request with an id but no method, or a bad jsonrpc field, gets -32600 naming its id."""
+    server.send(b'{"jsonrpc":"2.0","id":9}')
+    assert "method" in _error(server.answer(), -32600, 9)
+    server.send(b'{"jsonrpc":"1.0","id":"x","method":"ping"}')
+    assert "jsonrpc" in _error(server.answer(), -32600, "x")
+    server.send(b'{"jsonrpc":"2.0","id":10,"method":"ping","params":[1]}')
+    assert "params" in _error(server.answer(), -32600, 10)
+    server.send(b'{"jsonrpc":"2.0","id":11,"method":"ping"}')
+    assert server.answer() == {"jsonrpc": "2.0", "id": 11, "result": {}}
+
+
+def test_invalid_params_of_a_known_method_are_answered(server):
+    """A well-formed request whose params the method cannot take is answered -32602, then served on."""
+    server.send(json.dumps(INITIALIZE).encode())
+    assert server.answer()["id"] == "init"
+    server.send(b'{"jsonrpc":"2.0","method":"notifications/initialized"}')
+    server.send(b'{"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":5}}')
+    _error(server.answer(), -32602, 12)
+    server.send(b'{"jsonrpc":"2.0","id":13,"method":"tools/list"}')
+    assert server.answer()["id"] == 13
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    line=st.binary(min_size=1, max_size=80).filter(lambda b: b"\n" not in b and b"\r" not in b and b.strip())
+)
+def test_any_line_of_bytes_gets_one_answer_and_the_server_serves_on(server, line):
+    """Arbitrary bytes: one error object (or a ping's answer), then a ping is still answered."""
+    server.send(line)
+    answer = server.answer()
+    assert answer.get("jsonrpc") == "2.0" and ("error" in answer) != ("result" in answer)
+    if "error" in answer:
+        assert answer["error"]["code"] in (-32700, -32600, -32601, -32602)
+    server.send(b'{"jsonrpc":"2.0","id":"ping","method":"ping"}')
+    assert server.answer() == {"jsonrpc": "2.0", "id": "ping", "result": {}}
