@@ -16,10 +16,18 @@ nowhere or a span past the end of the text:
   the source under a mention, a figure or an explicit link is its text
   (or quote), inside the record it belongs to; the metadata's spans show
   the title, the authors and the publisher;
+- every id follows the scheme of its kind, so an id and the number, code
+  or addressee it is made of agree (``recommendations.government.7`` has
+  number 7), and every number is positive (`_check_ids`);
+- every text record is listed by exactly one section, the section of the
+  record it belongs to, inside the section's span and in the order of the
+  text; no mention is given twice;
 - the relations stated from both ends agree: a paragraph's ``item_ids`` and
   its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
-  ``section_id``.
+  ``section_id``, an SDG goal's ``target_ids`` and its targets'
+  ``goal_id``, a footnote's ``same_source_as`` and the footnotes that name
+  it there, and a source's ``footnote_ids``.
 
 References and spans are found from the record classes' fields, not from a
 list of them, so a field added to a record is checked without a change
@@ -86,6 +94,9 @@ TARGETS: dict[str, tuple[type, ...]] = {
     # a link's target depends on the list it is in
     "theme_links.target_id": (Theme,),
     "evidence_links.target_id": (Paragraph,),
+    "sdg_links.target_id": (SdgTarget,),
+    "target_ids": (SdgTarget,),
+    "goal_id": (SdgGoal,),
 }
 """The kinds of record a reference may name, by field name (or ``list.field`` for a record in a list).
 
@@ -214,6 +225,8 @@ def check_release(
         ids = _Ids(index)
         if collected is None or not _holds(collected, ids, len(source)):
             _walk((document,), "$", "", ids, len(source), listed=False)
+        _check_ids(document)
+        _check_sections(document, index)
         _check_text(document, source, index)
         _check_both_ends(document, index)
     except _Problem as problem:
@@ -329,6 +342,104 @@ def _a(noun: str) -> str:
 
 def _show(span: Span) -> str:
     return f"[{span.start}, {span.end}]"
+
+
+def _check_ids(document: ReleaseDocument) -> None:
+    """Each id is the one its kind's scheme makes of the record's own fields (``kzrights_build``'s scheme).
+
+    Ids are unique (`_index`), so this also makes every number unique
+    where it must be: a paragraph's in its section, an item's in its
+    paragraph, a recommendation's among those to its addressee, a
+    footnote's and an SDG goal's in the release.
+    """
+    schemes: tuple[tuple[str, Any], ...] = (
+        ("paragraphs", lambda r: f"{r.section_id}.p{r.number}"),
+        ("items", lambda r: f"{r.paragraph_id}.i{r.number}"),
+        ("recommendations", lambda r: f"recommendations.{r.addressee.value}.{r.number}"),
+        ("footnotes", lambda r: f"footnotes.{r.number}"),
+        ("sdg_goals", lambda r: f"sdg.{r.number}"),
+        ("sdg_targets", lambda r: f"sdg.{r.code}"),
+        ("sources", lambda r: f"sources.{r.key}"),
+    )
+    for name, scheme in schemes:
+        records = getattr(document, name)
+        # most releases: every id as the scheme makes it, every number positive
+        if [record.id for record in records] == [scheme(record) for record in records] and all(
+            getattr(record, "number", 1) > 0 for record in records
+        ):
+            continue
+        for position, record in enumerate(records):
+            number = getattr(record, "number", 1)
+            if number <= 0:
+                raise _Problem(f"$.{name}[{position}].number: {number} is not a positive number")
+            if record.id != scheme(record):
+                raise _Problem(
+                    f"$.{name}[{position}].id: {record.id!r} does not agree with its fields "
+                    f"(they make it {scheme(record)!r})"
+                )
+    for position, target in enumerate(document.sdg_targets):
+        goal = f"sdg.{target.code.partition('.')[0]}"
+        if target.goal_id != goal:
+            raise _Problem(
+                f"$.sdg_targets[{position}].goal_id: {target.goal_id!r} is not {goal!r}, its code's goal"
+            )
+    for name, prefix in (("entities", "entities."), ("themes", "themes."), ("figures", "figures.")):
+        for position, record in enumerate(getattr(document, name)):
+            if not record.id.startswith(prefix):
+                raise _Problem(f"$.{name}[{position}].id: {record.id!r} does not start with {prefix!r}")
+    if len(set(document.mentions)) != len(document.mentions):
+        seen: set[Mention] = set()
+        for position, mention in enumerate(document.mentions):
+            if mention in seen:
+                raise _Problem(f"$.mentions[{position}]: is the same mention as an earlier one")
+            seen.add(mention)
+
+
+def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """Every text record is listed once, by its own section, inside the section's span and in order.
+
+    A paragraph's section is its ``section_id``; an item's, its paragraph's;
+    a recommendation's, its lead-in's; footnotes are listed by a section
+    that lists footnotes only.
+    """
+    owner: dict[str, int] = {}
+    for position, section in enumerate(document.sections):
+        previous = section.span.start
+        for number, record_id in enumerate(section.record_ids):
+            here = f"$.sections[{position}].record_ids[{number}]"
+            if record_id in owner:
+                raise _Problem(f"{here}: {record_id!r} is listed by a section already")
+            owner[record_id] = position
+            span = index[record_id].span
+            if not (previous <= span.start and span.end <= section.span.end):
+                raise _Problem(
+                    f"{here}: {record_id!r} is not inside the section's span, after the record before"
+                )
+            previous = span.start
+    for name in ("paragraphs", "items", "recommendations", "footnotes"):
+        for position, record in enumerate(getattr(document, name)):
+            if record.id not in owner:
+                raise _Problem(f"$.{name}[{position}]: {record.id!r} is listed by no section")
+    sections = document.sections
+    for position, paragraph in enumerate(document.paragraphs):
+        if sections[owner[paragraph.id]].id != paragraph.section_id:
+            raise _Problem(f"$.paragraphs[{position}].section_id: {paragraph.section_id} does not list it")
+    for name, field in (("items", "paragraph_id"), ("recommendations", "lead_in_id")):
+        for position, record in enumerate(getattr(document, name)):
+            if owner[record.id] != owner[getattr(record, field)]:
+                where = sections[owner[record.id]].id
+                raise _Problem(
+                    f"$.{name}[{position}].{field}: is in another section than {where}, which lists it"
+                )
+    footnote_sections = {owner[footnote.id] for footnote in document.footnotes}
+    for position, section in enumerate(sections):
+        if position in footnote_sections:
+            for number, record_id in enumerate(section.record_ids):
+                if type(index[record_id]) is not Footnote:
+                    raise _Problem(
+                        f"$.sections[{position}].record_ids[{number}]: {record_id!r} is not a footnote, "
+                        "in a section of footnotes"
+                    )
 
 
 def _fold(text: str) -> str:
@@ -451,6 +562,49 @@ def _check_both_ends(document: ReleaseDocument, index: dict[str, Any]) -> None:
     for position, footnote in enumerate(document.footnotes):
         if set(footnote.cited_by) != citing.get(footnote.id, set()):
             raise _Problem(f"$.footnotes[{position}].cited_by: is not the records whose markers cite it")
+    _check_sources(document, index)
+    for position, goal in enumerate(document.sdg_goals):
+        for number, target_id in enumerate(goal.target_ids):
+            if index[target_id].goal_id != goal.id:
+                raise _Problem(
+                    f"$.sdg_goals[{position}].target_ids[{number}]: {target_id} is a target of another goal"
+                )
+    for position, target in enumerate(document.sdg_targets):
+        if target.id not in index[target.goal_id].target_ids:
+            raise _Problem(f"$.sdg_targets[{position}].goal_id: {target.goal_id} does not list {target.id}")
+    for position, recommendation in enumerate(document.recommendations):
+        for number, link in enumerate(recommendation.evidence_links):
+            if link.record_id is not None and link.record_id != link.target_id:
+                here = f"$.recommendations[{position}].evidence_links[{number}].record_id"
+                raise _Problem(f"{here}: {link.record_id} is not the paragraph it links to, {link.target_id}")
+
+
+def _check_sources(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """A footnote's ``same_source_as`` and ``ibid_of`` agree with the other footnotes' and the sources'."""
+    for position, footnote in enumerate(document.footnotes):
+        here = f"$.footnotes[{position}]"
+        for number, other in enumerate(footnote.same_source_as):
+            if other == footnote.id or footnote.id not in index[other].same_source_as:
+                raise _Problem(f"{here}.same_source_as[{number}]: {other} does not name {footnote.id} back")
+        if footnote.ibid_of is not None and (
+            footnote.ibid_of not in footnote.same_source_as
+            or index[footnote.ibid_of].number >= footnote.number
+        ):
+            raise _Problem(
+                f"{here}.ibid_of: {footnote.ibid_of} is not an earlier footnote of the same source"
+            )
+    sourced: set[str] = set()
+    for position, source in enumerate(document.sources):
+        own = set(source.footnote_ids)
+        for number, footnote_id in enumerate(source.footnote_ids):
+            here = f"$.sources[{position}].footnote_ids[{number}]"
+            if footnote_id in sourced:
+                raise _Problem(f"{here}: {footnote_id} is a footnote of another source too")
+            sourced.add(footnote_id)
+            if set(index[footnote_id].same_source_as) != own - {footnote_id}:
+                raise _Problem(
+                    f"{here}: {footnote_id}'s same_source_as are not the other footnotes of this source"
+                )
 
 
 def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> None:
