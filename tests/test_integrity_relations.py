@@ -178,7 +178,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("edit", "message"), EXAMPLES)
 def test_parts_that_do_not_hold_together(edit, message: str) -> None:
-    """Each damage, hashes agreeing, is a DataIntegrityError naming the record and field, on load() and verify().
+    """Each damage, hashes agreeing, is a DataIntegrityError naming record and field, on load() and verify().
 
     Every one loads on the code before issue 11 (a reference of the wrong
     kind aside, which was caught already for mentions and themes).
@@ -222,7 +222,7 @@ def test_every_id_is_a_record_of_the_release() -> None:
 @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(path=st.sampled_from(_PATHS), data=st.data())
 def test_any_reference_to_a_record_of_another_kind_or_section(path, data) -> None:
-    """Any one reference, rewritten to the id of a record of another kind (or section), fails load() and verify().
+    """Any reference, rewritten to the id of a record of another kind (or section), fails load() and verify().
 
     A text record's section counts as part of its kind: a section listing
     a record of another section, or an evidence link to a paragraph of the
