@@ -85,9 +85,12 @@ def _set(*path_and_value):
     return edit
 
 
-def _append_copy(part: str, position: int):
+def _copy(part: str, position: int, to: int | None = None):
+    """Put a copy of record ``position`` of ``part`` at ``to`` (the end if None)."""
+
     def edit(document: dict) -> None:
-        document[part].append(copy.deepcopy(document[part][position]))
+        records = document[part]
+        records.insert(len(records) if to is None else to, copy.deepcopy(records[position]))
 
     return edit
 
@@ -171,8 +174,14 @@ EXAMPLES = [
     (_swap("sdg_targets", 0, 1, "code"), r"\$\.sdg_targets\[0\]\.id: 'sdg\.1\.1' does not agree"),
     (_set("sdg_targets", 0, "goal_id", "sdg.2"), r"\$\.sdg_targets\[0\]\.goal_id: 'sdg\.2' is not 'sdg\.1'"),
     (_set("figures", 0, "id", "figure.one"), r"\$\.figures\[0\]\.id: 'figure\.one' does not start with"),
-    # a mention given twice
-    (_append_copy("mentions", 5), r"\$\.mentions\[207\]: is the same mention as an earlier one"),
+    # a mention given twice, next to itself or elsewhere; ids given twice
+    (_copy("mentions", 5, 6), r"\$\.mentions\[6\]: is the same mention as the one before"),
+    (_copy("mentions", 5), r"\$\.mentions\[207\]: is before the one before it"),
+    (
+        _set("themes", 2, "id", "entities.adam-hug"),
+        r"\$\.themes\[2\]\.id: 'entities\.adam-hug' is the id of another",
+    ),
+    (_set("sdg_targets", 9, "id", "sdg.1.1"), r"\$\.sdg_targets\[9\]\.id: 'sdg\.1\.1' is the id of another"),
 ]
 
 

@@ -21,7 +21,7 @@ nowhere or a span past the end of the text:
   number 7), and every number is positive (`_check_ids`);
 - every text record is listed by exactly one section, the section of the
   record it belongs to, inside the section's span and in the order of the
-  text; no mention is given twice;
+  text; the mentions are in the order of the text, none given twice;
 - the relations stated from both ends agree: a paragraph's ``item_ids`` and
   its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
@@ -42,6 +42,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 import attrs
@@ -221,11 +222,11 @@ def check_release(
             and what is wrong with it.
     """
     try:
-        index = _index(document)
-        ids = _Ids(index)
+        index, parts = _index(document)
+        ids = _Ids(index, parts)
         if collected is None or not _holds(collected, ids, len(source)):
             _walk((document,), "$", "", ids, len(source), listed=False)
-        _check_ids(document)
+        _check_ids(document, parts)
         _check_sections(document, index)
         _check_text(document, source, index)
         _check_both_ends(document, index)
@@ -246,32 +247,36 @@ def _top_level(document: ReleaseDocument) -> Iterator[tuple[str, Any]]:
         yield f"$.{field.name}", getattr(document, field.name)
 
 
-def _index(document: ReleaseDocument) -> dict[str, Any]:
-    """Every record with an id, by id; the top-level lists are where ids are given."""
+def _index(document: ReleaseDocument) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Every record with an id, by id, and the ids of each top-level list holding them, by the list's name."""
     index: dict[str, Any] = {}
+    parts: dict[str, list[str]] = {}
     for path, value in _top_level(document):
-        if not isinstance(value, tuple):
-            continue
-        for position, record in enumerate(value):
-            record_id = getattr(record, "id", None)
-            if record_id is None:
-                continue
-            if record_id in index:
-                raise _Problem(f"{path}[{position}].id: {record_id!r} is the id of another record too")
-            index[record_id] = record
-    return index
+        if not isinstance(value, tuple) or not value or getattr(value[0], "id", None) is None:
+            continue  # mentions and linking rules have no ids
+        ids = parts[path[2:]] = [record.id for record in value]
+        size = len(index)
+        index.update(zip(ids, value, strict=True))
+        if len(index) != size + len(ids):  # an id given twice: name the second
+            seen: set[str] = set()
+            for other, known in parts.items():
+                if other != path[2:]:
+                    seen.update(known)
+            for position, record_id in enumerate(ids):
+                if record_id in seen:
+                    raise _Problem(f"{path}[{position}].id: {record_id!r} is the id of another record too")
+                seen.add(record_id)
+    return index, parts
 
 
 class _Ids:
     """The ids a reference may name, by the kinds of record it may name; each set made on first use."""
 
-    def __init__(self, index: dict[str, Any]) -> None:
+    def __init__(self, index: dict[str, Any], parts: dict[str, list[str]]) -> None:
         self._index = index
         self._sets: dict[tuple[type, ...] | None, frozenset[str]] = {None: frozenset(index)}
-        by_class: dict[type, list[str]] = {}
-        for key, record in index.items():
-            by_class.setdefault(type(record), []).append(key)
-        self._by_class = by_class
+        # each top-level list holds records of one class
+        self._by_class = {type(index[ids[0]]): ids for ids in parts.values()}
 
     def record(self, wanted: str) -> Any:
         return self._index.get(wanted)
@@ -344,55 +349,73 @@ def _show(span: Span) -> str:
     return f"[{span.start}, {span.end}]"
 
 
-def _check_ids(document: ReleaseDocument) -> None:
-    """Each id is the one its kind's scheme makes of the record's own fields (``kzrights_build``'s scheme).
+_SCHEMES: tuple[tuple[str, Any], ...] = (
+    ("paragraphs", lambda r: f"{r.section_id}.p{r.number}"),
+    ("items", lambda r: f"{r.paragraph_id}.i{r.number}"),
+    ("recommendations", lambda r: f"recommendations.{r.addressee.value}.{r.number}"),
+    ("footnotes", lambda r: f"footnotes.{r.number}"),
+    ("sdg_goals", lambda r: f"sdg.{r.number}"),
+    ("sdg_targets", lambda r: f"sdg.{r.code}"),
+    ("sources", lambda r: f"sources.{r.key}"),
+)
+"""The id of a record of each kind, made of its other fields as ``kzrights_build`` makes it."""
+
+_PREFIXES = (("entities", "entities."), ("themes", "themes."), ("figures", "figures."))
+"""The kinds whose ids are a prefix and a name of the builder's choosing."""
+
+
+def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
+    """Each id is the one its kind's scheme makes of the record's own fields (`_SCHEMES`).
 
     Ids are unique (`_index`), so this also makes every number unique
     where it must be: a paragraph's in its section, an item's in its
     paragraph, a recommendation's among those to its addressee, a
     footnote's and an SDG goal's in the release.
     """
-    schemes: tuple[tuple[str, Any], ...] = (
-        ("paragraphs", lambda r: f"{r.section_id}.p{r.number}"),
-        ("items", lambda r: f"{r.paragraph_id}.i{r.number}"),
-        ("recommendations", lambda r: f"recommendations.{r.addressee.value}.{r.number}"),
-        ("footnotes", lambda r: f"footnotes.{r.number}"),
-        ("sdg_goals", lambda r: f"sdg.{r.number}"),
-        ("sdg_targets", lambda r: f"sdg.{r.code}"),
-        ("sources", lambda r: f"sources.{r.key}"),
-    )
-    for name, scheme in schemes:
+    d, ids = document, parts
+    # most releases: every id as its scheme makes it, every number positive; written
+    # out kind by kind, as a comprehension without a call per record costs load() least
+    numbered = (d.paragraphs, d.items, d.recommendations, d.footnotes, d.sdg_goals)
+    if not (
+        ids.get("paragraphs", []) == [f"{r.section_id}.p{r.number}" for r in d.paragraphs]
+        and ids.get("items", []) == [f"{r.paragraph_id}.i{r.number}" for r in d.items]
+        and ids.get("recommendations", [])
+        == [f"recommendations.{r.addressee.value}.{r.number}" for r in d.recommendations]
+        and ids.get("footnotes", []) == [f"footnotes.{r.number}" for r in d.footnotes]
+        and ids.get("sdg_goals", []) == [f"sdg.{r.number}" for r in d.sdg_goals]
+        and ids.get("sdg_targets", []) == [f"sdg.{r.code}" for r in d.sdg_targets]
+        and ids.get("sources", []) == [f"sources.{r.key}" for r in d.sources]
+        and all(min((r.number for r in records), default=1) > 0 for records in numbered)
+    ):
+        _name_wrong_id(document)
+    target_ids = ids.get("sdg_targets", [])
+    # sdg.16.10 is a target of sdg.16
+    if not all(map(str.startswith, target_ids, [f"{target.goal_id}." for target in d.sdg_targets])):
+        for position, target in enumerate(d.sdg_targets):
+            if not target.id.startswith(f"{target.goal_id}."):
+                goal = f"sdg.{target.code.partition('.')[0]}"
+                raise _Problem(
+                    f"$.sdg_targets[{position}].goal_id: {target.goal_id!r} is not {goal!r}, its code's goal"
+                )
+    for name, prefix in _PREFIXES:
         records = getattr(document, name)
-        # most releases: every id as the scheme makes it, every number positive
-        if [record.id for record in records] == [scheme(record) for record in records] and all(
-            getattr(record, "number", 1) > 0 for record in records
-        ):
-            continue
-        for position, record in enumerate(records):
+        if not all(map(str.startswith, ids.get(name, ()), repeat(prefix))):
+            position, record = next((n, r) for n, r in enumerate(records) if not r.id.startswith(prefix))
+            raise _Problem(f"$.{name}[{position}].id: {record.id!r} does not start with {prefix!r}")
+
+
+def _name_wrong_id(document: ReleaseDocument) -> None:
+    """Raise naming the first record whose number is not positive or whose id its scheme does not make."""
+    for name, scheme in _SCHEMES:
+        for position, record in enumerate(getattr(document, name)):
             number = getattr(record, "number", 1)
             if number <= 0:
                 raise _Problem(f"$.{name}[{position}].number: {number} is not a positive number")
             if record.id != scheme(record):
+                made = f"they make it {scheme(record)!r}"
                 raise _Problem(
-                    f"$.{name}[{position}].id: {record.id!r} does not agree with its fields "
-                    f"(they make it {scheme(record)!r})"
+                    f"$.{name}[{position}].id: {record.id!r} does not agree with its fields ({made})"
                 )
-    for position, target in enumerate(document.sdg_targets):
-        goal = f"sdg.{target.code.partition('.')[0]}"
-        if target.goal_id != goal:
-            raise _Problem(
-                f"$.sdg_targets[{position}].goal_id: {target.goal_id!r} is not {goal!r}, its code's goal"
-            )
-    for name, prefix in (("entities", "entities."), ("themes", "themes."), ("figures", "figures.")):
-        for position, record in enumerate(getattr(document, name)):
-            if not record.id.startswith(prefix):
-                raise _Problem(f"$.{name}[{position}].id: {record.id!r} does not start with {prefix!r}")
-    if len(set(document.mentions)) != len(document.mentions):
-        seen: set[Mention] = set()
-        for position, mention in enumerate(document.mentions):
-            if mention in seen:
-                raise _Problem(f"$.mentions[{position}]: is the same mention as an earlier one")
-            seen.add(mention)
 
 
 def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
@@ -467,8 +490,21 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             continue
         for position, record in enumerate(value):
             _check_record_text(record, f"{path}[{position}]", source, index)
+    before = (-1, -1, "")  # the source start, end and entity of the mention before
     for position, mention in enumerate(document.mentions):
         _check_mention(mention, f"$.mentions[{position}]", source, index)
+        start = mention.source_span.start  # type: ignore[union-attr]  # _check_mention saw it given
+        # the mentions are in the order of the text, each once (the build writes them so)
+        if start <= before[0]:
+            key = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
+            if key <= before:
+                problem = (
+                    "is the same mention as the one before"
+                    if key == before
+                    else "is before the one before it"
+                )
+                raise _Problem(f"$.mentions[{position}]: {problem} (in the order of the source text)")
+        before = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
     for position, recommendation in enumerate(document.recommendations):
         for links in ("theme_links", "evidence_links"):
             for number, link in enumerate(getattr(recommendation, links)):
@@ -563,15 +599,25 @@ def _check_both_ends(document: ReleaseDocument, index: dict[str, Any]) -> None:
         if set(footnote.cited_by) != citing.get(footnote.id, set()):
             raise _Problem(f"$.footnotes[{position}].cited_by: is not the records whose markers cite it")
     _check_sources(document, index)
-    for position, goal in enumerate(document.sdg_goals):
-        for number, target_id in enumerate(goal.target_ids):
-            if index[target_id].goal_id != goal.id:
+    goals, targets = document.sdg_goals, document.sdg_targets
+    # the build lists each goal's targets in the order of sdg_targets: two list comparisons
+    # check both ends for all of them, and the loops below find the fault where they differ
+    listed = [target_id for goal in goals for target_id in goal.target_ids]
+    owners = [goal.id for goal in goals for _ in goal.target_ids]
+    if listed != [target.id for target in targets] or owners != [target.goal_id for target in targets]:
+        for position, goal in enumerate(goals):
+            for number, target_id in enumerate(goal.target_ids):
+                if index[target_id].goal_id != goal.id:
+                    where = f"$.sdg_goals[{position}].target_ids[{number}]"
+                    raise _Problem(f"{where}: {target_id} is a target of another goal")
+        for position, target in enumerate(targets):
+            if target.id not in index[target.goal_id].target_ids:
                 raise _Problem(
-                    f"$.sdg_goals[{position}].target_ids[{number}]: {target_id} is a target of another goal"
+                    f"$.sdg_targets[{position}].goal_id: {target.goal_id} does not list {target.id}"
                 )
-    for position, target in enumerate(document.sdg_targets):
-        if target.id not in index[target.goal_id].target_ids:
-            raise _Problem(f"$.sdg_targets[{position}].goal_id: {target.goal_id} does not list {target.id}")
+        raise _Problem(
+            "$.sdg_goals: their target_ids are not the targets once each, in the order of sdg_targets"
+        )
     for position, recommendation in enumerate(document.recommendations):
         for number, link in enumerate(recommendation.evidence_links):
             if link.record_id is not None and link.record_id != link.target_id:
