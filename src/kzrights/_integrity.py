@@ -16,10 +16,18 @@ nowhere or a span past the end of the text:
   the source under a mention, a figure or an explicit link is its text
   (or quote), inside the record it belongs to; the metadata's spans show
   the title, the authors and the publisher;
+- every id follows the scheme of its kind, so an id and the number, code
+  or addressee it is made of agree (``recommendations.government.7`` has
+  number 7), and every number is positive (`_check_ids`);
+- every text record is listed by exactly one section, the section of the
+  record it belongs to, inside the section's span and in the order of the
+  text; the mentions are in the order of the text, none given twice;
 - the relations stated from both ends agree: a paragraph's ``item_ids`` and
   its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
-  ``section_id``.
+  ``section_id``, an SDG goal's ``target_ids`` and its targets'
+  ``goal_id``, a footnote's ``same_source_as`` and the footnotes that name
+  it there, and a source's ``footnote_ids``.
 
 References and spans are found from the record classes' fields, not from a
 list of them, so a field added to a record is checked without a change
@@ -34,6 +42,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 import attrs
@@ -86,6 +95,9 @@ TARGETS: dict[str, tuple[type, ...]] = {
     # a link's target depends on the list it is in
     "theme_links.target_id": (Theme,),
     "evidence_links.target_id": (Paragraph,),
+    "sdg_links.target_id": (SdgTarget,),
+    "target_ids": (SdgTarget,),
+    "goal_id": (SdgGoal,),
 }
 """The kinds of record a reference may name, by field name (or ``list.field`` for a record in a list).
 
@@ -210,10 +222,12 @@ def check_release(
             and what is wrong with it.
     """
     try:
-        index = _index(document)
-        ids = _Ids(index)
+        index, parts = _index(document)
+        ids = _Ids(index, parts)
         if collected is None or not _holds(collected, ids, len(source)):
             _walk((document,), "$", "", ids, len(source), listed=False)
+        _check_ids(document, parts)
+        _check_sections(document, index)
         _check_text(document, source, index)
         _check_both_ends(document, index)
     except _Problem as problem:
@@ -233,32 +247,36 @@ def _top_level(document: ReleaseDocument) -> Iterator[tuple[str, Any]]:
         yield f"$.{field.name}", getattr(document, field.name)
 
 
-def _index(document: ReleaseDocument) -> dict[str, Any]:
-    """Every record with an id, by id; the top-level lists are where ids are given."""
+def _index(document: ReleaseDocument) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Every record with an id, by id, and the ids of each top-level list holding them, by the list's name."""
     index: dict[str, Any] = {}
+    parts: dict[str, list[str]] = {}
     for path, value in _top_level(document):
-        if not isinstance(value, tuple):
-            continue
-        for position, record in enumerate(value):
-            record_id = getattr(record, "id", None)
-            if record_id is None:
-                continue
-            if record_id in index:
-                raise _Problem(f"{path}[{position}].id: {record_id!r} is the id of another record too")
-            index[record_id] = record
-    return index
+        if not isinstance(value, tuple) or not value or getattr(value[0], "id", None) is None:
+            continue  # mentions and linking rules have no ids
+        ids = parts[path[2:]] = [record.id for record in value]
+        size = len(index)
+        index.update(zip(ids, value, strict=True))
+        if len(index) != size + len(ids):  # an id given twice: name the second
+            seen: set[str] = set()
+            for other, known in parts.items():
+                if other != path[2:]:
+                    seen.update(known)
+            for position, record_id in enumerate(ids):
+                if record_id in seen:
+                    raise _Problem(f"{path}[{position}].id: {record_id!r} is the id of another record too")
+                seen.add(record_id)
+    return index, parts
 
 
 class _Ids:
     """The ids a reference may name, by the kinds of record it may name; each set made on first use."""
 
-    def __init__(self, index: dict[str, Any]) -> None:
+    def __init__(self, index: dict[str, Any], parts: dict[str, list[str]]) -> None:
         self._index = index
         self._sets: dict[tuple[type, ...] | None, frozenset[str]] = {None: frozenset(index)}
-        by_class: dict[type, list[str]] = {}
-        for key, record in index.items():
-            by_class.setdefault(type(record), []).append(key)
-        self._by_class = by_class
+        # each top-level list holds records of one class
+        self._by_class = {type(index[ids[0]]): ids for ids in parts.values()}
 
     def record(self, wanted: str) -> Any:
         return self._index.get(wanted)
@@ -331,6 +349,122 @@ def _show(span: Span) -> str:
     return f"[{span.start}, {span.end}]"
 
 
+_SCHEMES: tuple[tuple[str, Any], ...] = (
+    ("paragraphs", lambda r: f"{r.section_id}.p{r.number}"),
+    ("items", lambda r: f"{r.paragraph_id}.i{r.number}"),
+    ("recommendations", lambda r: f"recommendations.{r.addressee.value}.{r.number}"),
+    ("footnotes", lambda r: f"footnotes.{r.number}"),
+    ("sdg_goals", lambda r: f"sdg.{r.number}"),
+    ("sdg_targets", lambda r: f"sdg.{r.code}"),
+    ("sources", lambda r: f"sources.{r.key}"),
+)
+"""The id of a record of each kind, made of its other fields as ``kzrights_build`` makes it."""
+
+_PREFIXES = (("entities", "entities."), ("themes", "themes."), ("figures", "figures."))
+"""The kinds whose ids are a prefix and a name of the builder's choosing."""
+
+
+def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
+    """Each id is the one its kind's scheme makes of the record's own fields (`_SCHEMES`).
+
+    Ids are unique (`_index`), so this also makes every number unique
+    where it must be: a paragraph's in its section, an item's in its
+    paragraph, a recommendation's among those to its addressee, a
+    footnote's and an SDG goal's in the release.
+    """
+    d, ids = document, parts
+    # most releases: every id as its scheme makes it, every number positive; written
+    # out kind by kind, as a comprehension without a call per record costs load() least
+    numbered = (d.paragraphs, d.items, d.recommendations, d.footnotes, d.sdg_goals)
+    if not (
+        ids.get("paragraphs", []) == [f"{r.section_id}.p{r.number}" for r in d.paragraphs]
+        and ids.get("items", []) == [f"{r.paragraph_id}.i{r.number}" for r in d.items]
+        and ids.get("recommendations", [])
+        == [f"recommendations.{r.addressee.value}.{r.number}" for r in d.recommendations]
+        and ids.get("footnotes", []) == [f"footnotes.{r.number}" for r in d.footnotes]
+        and ids.get("sdg_goals", []) == [f"sdg.{r.number}" for r in d.sdg_goals]
+        and ids.get("sdg_targets", []) == [f"sdg.{r.code}" for r in d.sdg_targets]
+        and ids.get("sources", []) == [f"sources.{r.key}" for r in d.sources]
+        and all(min((r.number for r in records), default=1) > 0 for records in numbered)
+    ):
+        _name_wrong_id(document)
+    target_ids = ids.get("sdg_targets", [])
+    # sdg.16.10 is a target of sdg.16
+    if not all(map(str.startswith, target_ids, [f"{target.goal_id}." for target in d.sdg_targets])):
+        for position, target in enumerate(d.sdg_targets):
+            if not target.id.startswith(f"{target.goal_id}."):
+                goal = f"sdg.{target.code.partition('.')[0]}"
+                raise _Problem(
+                    f"$.sdg_targets[{position}].goal_id: {target.goal_id!r} is not {goal!r}, its code's goal"
+                )
+    for name, prefix in _PREFIXES:
+        records = getattr(document, name)
+        if not all(map(str.startswith, ids.get(name, ()), repeat(prefix))):
+            position, record = next((n, r) for n, r in enumerate(records) if not r.id.startswith(prefix))
+            raise _Problem(f"$.{name}[{position}].id: {record.id!r} does not start with {prefix!r}")
+
+
+def _name_wrong_id(document: ReleaseDocument) -> None:
+    """Raise naming the first record whose number is not positive or whose id its scheme does not make."""
+    for name, scheme in _SCHEMES:
+        for position, record in enumerate(getattr(document, name)):
+            number = getattr(record, "number", 1)
+            if number <= 0:
+                raise _Problem(f"$.{name}[{position}].number: {number} is not a positive number")
+            if record.id != scheme(record):
+                made = f"they make it {scheme(record)!r}"
+                raise _Problem(
+                    f"$.{name}[{position}].id: {record.id!r} does not agree with its fields ({made})"
+                )
+
+
+def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """Every text record is listed once, by its own section, inside the section's span and in order.
+
+    A paragraph's section is its ``section_id``; an item's, its paragraph's;
+    a recommendation's, its lead-in's; footnotes are listed by a section
+    that lists footnotes only.
+    """
+    owner: dict[str, int] = {}
+    for position, section in enumerate(document.sections):
+        previous = section.span.start
+        for number, record_id in enumerate(section.record_ids):
+            here = f"$.sections[{position}].record_ids[{number}]"
+            if record_id in owner:
+                raise _Problem(f"{here}: {record_id!r} is listed by a section already")
+            owner[record_id] = position
+            span = index[record_id].span
+            if not (previous <= span.start and span.end <= section.span.end):
+                raise _Problem(
+                    f"{here}: {record_id!r} is not inside the section's span, after the record before"
+                )
+            previous = span.start
+    for name in ("paragraphs", "items", "recommendations", "footnotes"):
+        for position, record in enumerate(getattr(document, name)):
+            if record.id not in owner:
+                raise _Problem(f"$.{name}[{position}]: {record.id!r} is listed by no section")
+    sections = document.sections
+    for position, paragraph in enumerate(document.paragraphs):
+        if sections[owner[paragraph.id]].id != paragraph.section_id:
+            raise _Problem(f"$.paragraphs[{position}].section_id: {paragraph.section_id} does not list it")
+    for name, field in (("items", "paragraph_id"), ("recommendations", "lead_in_id")):
+        for position, record in enumerate(getattr(document, name)):
+            if owner[record.id] != owner[getattr(record, field)]:
+                where = sections[owner[record.id]].id
+                raise _Problem(
+                    f"$.{name}[{position}].{field}: is in another section than {where}, which lists it"
+                )
+    footnote_sections = {owner[footnote.id] for footnote in document.footnotes}
+    for position, section in enumerate(sections):
+        if position in footnote_sections:
+            for number, record_id in enumerate(section.record_ids):
+                if type(index[record_id]) is not Footnote:
+                    raise _Problem(
+                        f"$.sections[{position}].record_ids[{number}]: {record_id!r} is not a footnote, "
+                        "in a section of footnotes"
+                    )
+
+
 def _fold(text: str) -> str:
     """`kzrights._provenance.fold`, with string methods: a regular expression takes 100 times longer."""
     text = text.replace("\t", " ").replace("\u00a0", " ")
@@ -356,8 +490,21 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             continue
         for position, record in enumerate(value):
             _check_record_text(record, f"{path}[{position}]", source, index)
+    before = (-1, -1, "")  # the source start, end and entity of the mention before
     for position, mention in enumerate(document.mentions):
         _check_mention(mention, f"$.mentions[{position}]", source, index)
+        start = mention.source_span.start  # type: ignore[union-attr]  # _check_mention saw it given
+        # the mentions are in the order of the text, each once (the build writes them so)
+        if start <= before[0]:
+            key = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
+            if key <= before:
+                problem = (
+                    "is the same mention as the one before"
+                    if key == before
+                    else "is before the one before it"
+                )
+                raise _Problem(f"$.mentions[{position}]: {problem} (in the order of the source text)")
+        before = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
     for position, recommendation in enumerate(document.recommendations):
         for links in ("theme_links", "evidence_links"):
             for number, link in enumerate(getattr(recommendation, links)):
@@ -451,6 +598,59 @@ def _check_both_ends(document: ReleaseDocument, index: dict[str, Any]) -> None:
     for position, footnote in enumerate(document.footnotes):
         if set(footnote.cited_by) != citing.get(footnote.id, set()):
             raise _Problem(f"$.footnotes[{position}].cited_by: is not the records whose markers cite it")
+    _check_sources(document, index)
+    goals, targets = document.sdg_goals, document.sdg_targets
+    # the build lists each goal's targets in the order of sdg_targets: two list comparisons
+    # check both ends for all of them, and the loops below find the fault where they differ
+    listed = [target_id for goal in goals for target_id in goal.target_ids]
+    owners = [goal.id for goal in goals for _ in goal.target_ids]
+    if listed != [target.id for target in targets] or owners != [target.goal_id for target in targets]:
+        for position, goal in enumerate(goals):
+            for number, target_id in enumerate(goal.target_ids):
+                if index[target_id].goal_id != goal.id:
+                    where = f"$.sdg_goals[{position}].target_ids[{number}]"
+                    raise _Problem(f"{where}: {target_id} is a target of another goal")
+        for position, target in enumerate(targets):
+            if target.id not in index[target.goal_id].target_ids:
+                raise _Problem(
+                    f"$.sdg_targets[{position}].goal_id: {target.goal_id} does not list {target.id}"
+                )
+        raise _Problem(
+            "$.sdg_goals: their target_ids are not the targets once each, in the order of sdg_targets"
+        )
+    for position, recommendation in enumerate(document.recommendations):
+        for number, link in enumerate(recommendation.evidence_links):
+            if link.record_id is not None and link.record_id != link.target_id:
+                here = f"$.recommendations[{position}].evidence_links[{number}].record_id"
+                raise _Problem(f"{here}: {link.record_id} is not the paragraph it links to, {link.target_id}")
+
+
+def _check_sources(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """A footnote's ``same_source_as`` and ``ibid_of`` agree with the other footnotes' and the sources'."""
+    for position, footnote in enumerate(document.footnotes):
+        here = f"$.footnotes[{position}]"
+        for number, other in enumerate(footnote.same_source_as):
+            if other == footnote.id or footnote.id not in index[other].same_source_as:
+                raise _Problem(f"{here}.same_source_as[{number}]: {other} does not name {footnote.id} back")
+        if footnote.ibid_of is not None and (
+            footnote.ibid_of not in footnote.same_source_as
+            or index[footnote.ibid_of].number >= footnote.number
+        ):
+            raise _Problem(
+                f"{here}.ibid_of: {footnote.ibid_of} is not an earlier footnote of the same source"
+            )
+    sourced: set[str] = set()
+    for position, source in enumerate(document.sources):
+        own = set(source.footnote_ids)
+        for number, footnote_id in enumerate(source.footnote_ids):
+            here = f"$.sources[{position}].footnote_ids[{number}]"
+            if footnote_id in sourced:
+                raise _Problem(f"{here}: {footnote_id} is a footnote of another source too")
+            sourced.add(footnote_id)
+            if set(index[footnote_id].same_source_as) != own - {footnote_id}:
+                raise _Problem(
+                    f"{here}: {footnote_id}'s same_source_as are not the other footnotes of this source"
+                )
 
 
 def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> None:

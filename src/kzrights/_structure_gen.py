@@ -213,7 +213,8 @@ REFERENCE_KINDS: tuple[tuple[type, ...] | None, ...] = (
     (Entity,),
     (Paragraph,),
     (Theme,),
-    None,
+    (SdgTarget,),
+    (SdgGoal,),
 )
 """The kinds of record the references of each list that `structure_release_document` collects may name.
 
@@ -654,7 +655,7 @@ def _item(value: Any, refs: list[list[Any]]) -> Item:
     return record
 
 
-def _link(value: Any, refs: list[list[Any]]) -> Link:
+def _link_in_evidence_links(value: Any, refs: list[list[Any]]) -> Link:
     if type(value) is not dict:
         raise _Unfit
     if len(value) == 6:
@@ -675,7 +676,7 @@ def _link(value: Any, refs: list[list[Any]]) -> Link:
             raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    refs[8].append(f0)
+    refs[6].append(f0)
     if type(f1) is not str:
         raise _Unfit
     f1 = _BASIS[f1]
@@ -719,7 +720,7 @@ def _link(value: Any, refs: list[list[Any]]) -> Link:
     return record
 
 
-def _link_in_evidence_links(value: Any, refs: list[list[Any]]) -> Link:
+def _link_in_sdg_links(value: Any, refs: list[list[Any]]) -> Link:
     if type(value) is not dict:
         raise _Unfit
     if len(value) == 6:
@@ -740,7 +741,7 @@ def _link_in_evidence_links(value: Any, refs: list[list[Any]]) -> Link:
             raise _Unfit
     if type(f0) is not str:
         raise _Unfit
-    refs[6].append(f0)
+    refs[8].append(f0)
     if type(f1) is not str:
         raise _Unfit
     f1 = _BASIS[f1]
@@ -1277,7 +1278,7 @@ def _recommendation(value: Any, refs: list[list[Any]]) -> Recommendation:
     else:
         if type(f10) is not list:
             raise _Unfit
-        f10 = tuple([_link(item, refs) for item in f10])
+        f10 = tuple([_link_in_sdg_links(item, refs) for item in f10])
     record = _new(Recommendation)
     _recommendation_id(record, f0)
     _recommendation_addressee(record, f1)
@@ -1499,7 +1500,7 @@ def _sdgtarget(value: Any, refs: list[list[Any]]) -> SdgTarget:
         raise _Unfit
     if type(f2) is not str:
         raise _Unfit
-    refs[8].append(f2)
+    refs[9].append(f2)
     if type(f3) is not str:
         raise _Unfit
     record = _new(SdgTarget)
@@ -1745,5 +1746,5 @@ def structure_release_document(value: Any) -> tuple[ReleaseDocument, list[list[A
     ``n`` the references that may name records of the kinds
     ``REFERENCE_KINDS[n - 1]`` (None left out).
     """
-    refs: list[list[Any]] = [[] for _ in range(9)]
+    refs: list[list[Any]] = [[] for _ in range(10)]
     return _releasedocument(value, refs), refs

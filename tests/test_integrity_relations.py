@@ -1,0 +1,289 @@
+"""A release whose hashes agree but whose parts do not hold together fails load() and verify() (issue 11).
+
+The tamperer here rewrites ``report.json`` of release 1.3.1 (the one with
+every part: sources, SDG goals and targets, links of all three kinds) and
+makes every hash agree, as tests/test_integrity.py does for 1.1.0; what is
+left to catch the damage is `kzrights._integrity.check_release`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights import DataIntegrityError
+from kzrights._converter import from_report
+from kzrights.exports import FORMATS, SUFFIXES, export
+from kzrights.records import Footnote, Item, Paragraph, Recommendation
+from kzrights.releases import ReleaseStore
+from kzrights_build.release import dump_json
+
+from .conftest import DATA
+from .tampering import agreeing_hashes
+from .test_integrity import _MemoryFolder, _references
+
+VERSION = "1.3.1"
+_FILE = f"releases/{VERSION}/report.json"
+_DOCUMENT = json.loads((DATA / _FILE).read_bytes())
+_FILES = {
+    str(p.relative_to(DATA)).replace(os.sep, "/"): p.read_bytes() for p in DATA.rglob("*") if p.is_file()
+}
+
+
+def _store_with(document: dict) -> ReleaseStore:
+    """A store over the shipped data with release 1.3.1's report.json replaced, every hash made to agree."""
+    files = {**_FILES, _FILE: dump_json(document)}
+    return ReleaseStore(_MemoryFolder(agreeing_hashes(files, "report.json", VERSION)))  # type: ignore[arg-type]
+
+
+def _refused(document: dict, message: str) -> None:
+    """load() and verify() both raise DataIntegrityError matching ``message``, naming report.json."""
+    store = _store_with(document)
+    with pytest.raises(DataIntegrityError, match=message) as info:
+        store.load(VERSION)
+    assert info.value.file == _FILE
+    with pytest.raises(DataIntegrityError, match=message):
+        store.verify(VERSION)
+
+
+def test_the_memory_copy_loads_and_exports(tmp_path: Path) -> None:
+    """The untampered copy loads, verifies and exports in every format: the edits below are the only fault."""
+    store = _store_with(copy.deepcopy(_DOCUMENT))
+    report = store.load(VERSION)
+    assert report == kzrights.load(VERSION)
+    store.verify(VERSION)
+    for format in FORMATS:
+        name = f"out{SUFFIXES.get(format, ('.out',))[0]}"
+        assert export(report, format, tmp_path / f"{format}-{name}")
+
+
+def _swap(part: str, first: int, second: int, field: str = "id"):
+    def edit(document: dict) -> None:
+        records = document[part]
+        records[first][field], records[second][field] = records[second][field], records[first][field]
+
+    return edit
+
+
+def _set(*path_and_value):
+    *path, value = path_and_value
+
+    def edit(document: dict) -> None:
+        target = document
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value(target[path[-1]]) if callable(value) else value
+
+    return edit
+
+
+def _copy(part: str, position: int, to: int | None = None):
+    """Put a copy of record ``position`` of ``part`` at ``to`` (the end if None)."""
+
+    def edit(document: dict) -> None:
+        records = document[part]
+        records.insert(len(records) if to is None else to, copy.deepcopy(records[position]))
+
+    return edit
+
+
+EXAMPLES = [
+    # the tester's examples: a reference to a record of the wrong kind or section
+    (
+        _set("sections", 0, "record_ids", 9, "footnotes.7"),
+        r"\$\.sections\[0\]\.record_ids\[9\]: 'footnotes\.7' is not inside the section's span",
+    ),
+    (
+        _set("recommendations", 0, "sdg_links", 0, "target_id", "entities.kazakhstan"),
+        r"\$\.recommendations\[0\]\.sdg_links\[0\]\.target_id: 'entities\.kazakhstan' is an entity, "
+        r"not an SDG target",
+    ),
+    (
+        _set("mentions", 0, "entity_id", "themes.un-mechanisms"),
+        r"\$\.mentions\[0\]\.entity_id: 'themes\.un-mechanisms' is a theme, not an entity",
+    ),
+    (
+        _set("recommendations", 0, "addressee", "international"),
+        r"\$\.recommendations\[0\]\.id: 'recommendations\.government\.1' does not agree with its fields",
+    ),
+    (
+        _set("sources", 0, "footnote_ids", ["footnotes.5"]),
+        r"\$\.sources\[3\]\.footnote_ids\[0\]: footnotes\.5",
+    ),
+    (
+        _set("themes", 0, "item_id", "conclusions.p8"),
+        r"\$\.themes\[0\]\.item_id: .* is a paragraph, not an item",
+    ),
+    (
+        _set("recommendations", 0, "evidence_links", 0, "target_id", "recommendations.p1"),
+        r"\$\.recommendations\[0\]\.evidence_links\[0\]\.record_id: .* is not the paragraph it links to",
+    ),
+    (
+        _set("sdg_goals", 0, "target_ids", 0, "sdg.2"),
+        r"\$\.sdg_goals\[0\]\.target_ids\[0\]: 'sdg\.2' is an SDG goal",
+    ),
+    (
+        _set("sdg_targets", 0, "goal_id", "sdg.1.2"),
+        r"\$\.sdg_targets\[0\]\.goal_id: 'sdg\.1\.2' is an SDG target",
+    ),
+    (
+        _set("recommendations", 0, "lead_in_id", "conclusions.p1"),
+        r"\$\.recommendations\[0\]\.lead_in_id: is in another section than recommendations",
+    ),
+    (
+        _set("sections", 2, "record_ids", 0, "recommendations.p1"),
+        r"\$\.sections\[2\]\.record_ids\[0\]: 'recommendations\.p1' is listed by a section already",
+    ),
+    (
+        _set("footnotes", 2, "ibid_of", "footnotes.1"),
+        r"\$\.footnotes\[2\]\.ibid_of: footnotes\.1 is not an earlier",
+    ),
+    (
+        _set("footnotes", 1, "ibid_of", "footnotes.3"),
+        r"\$\.footnotes\[1\]\.ibid_of: footnotes\.3 is not an earlier",
+    ),
+    (
+        _set("footnotes", 1, "same_source_as", []),
+        r"\$\.footnotes\[2\]\.same_source_as\[0\]: footnotes\.2 does not",
+    ),
+    # numbers that are not positive or not unique
+    (_set("paragraphs", 0, "number", 0), r"\$\.paragraphs\[0\]\.number: 0 is not a positive number"),
+    (_set("footnotes", 0, "number", -1), r"\$\.footnotes\[0\]\.number: -1 is not a positive number"),
+    (_set("sdg_goals", 0, "number", 0), r"\$\.sdg_goals\[0\]\.number: 0 is not a positive number"),
+    (_set("items", 1, "number", 1), r"\$\.items\[1\]\.id: 'conclusions\.p8\.i2' does not agree"),
+    (_set("footnotes", 1, "number", 1), r"\$\.footnotes\[1\]\.id: 'footnotes\.2' does not agree"),
+    (_set("recommendations", 1, "number", 1), r"\$\.recommendations\[1\]\.id: .* does not agree"),
+    # ids swapped between two records: id and number, code or key disagree
+    (
+        _swap("recommendations", 0, 6),
+        r"\$\.recommendations\[0\]\.id: 'recommendations\.government\.7' does not",
+    ),
+    (_swap("footnotes", 3, 4), r"\$\.footnotes\[3\]\.id: 'footnotes\.5' does not agree"),
+    (_swap("paragraphs", 0, 1), r"\$\.paragraphs\[0\]\.id: 'conclusions\.p2' does not agree"),
+    (_swap("sdg_targets", 0, 1), r"\$\.sdg_targets\[0\]\.id: 'sdg\.1\.2' does not agree"),
+    (_swap("sdg_goals", 0, 1), r"\$\.sdg_goals\[0\]\.id: 'sdg\.2' does not agree"),
+    (_swap("sources", 0, 1), r"\$\.sources\[0\]\.id: .* does not agree"),
+    (_swap("sdg_targets", 0, 1, "code"), r"\$\.sdg_targets\[0\]\.id: 'sdg\.1\.1' does not agree"),
+    (_set("sdg_targets", 0, "goal_id", "sdg.2"), r"\$\.sdg_targets\[0\]\.goal_id: 'sdg\.2' is not 'sdg\.1'"),
+    (_set("figures", 0, "id", "figure.one"), r"\$\.figures\[0\]\.id: 'figure\.one' does not start with"),
+    # a mention given twice, next to itself or elsewhere; ids given twice
+    (_copy("mentions", 5, 6), r"\$\.mentions\[6\]: is the same mention as the one before"),
+    (_copy("mentions", 5), r"\$\.mentions\[207\]: is before the one before it"),
+    (
+        _set("themes", 2, "id", "entities.adam-hug"),
+        r"\$\.themes\[2\]\.id: 'entities\.adam-hug' is the id of another",
+    ),
+    (_set("sdg_targets", 9, "id", "sdg.1.1"), r"\$\.sdg_targets\[9\]\.id: 'sdg\.1\.1' is the id of another"),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), EXAMPLES)
+def test_parts_that_do_not_hold_together(edit, message: str) -> None:
+    """Each damage, hashes agreeing, is a DataIntegrityError naming record and field, on load() and verify().
+
+    Every one loads on the code before issue 11 (a reference of the wrong
+    kind aside, which was caught already for mentions and themes).
+    """
+    document = copy.deepcopy(_DOCUMENT)
+    edit(document)
+    _refused(document, message)
+
+
+# Any reference rewritten to an id of another kind or section -----------------------------------------
+
+_REPORT = kzrights.load(VERSION)
+_SECTION_OF = {record_id: section.id for section in _REPORT.sections for record_id in section.record_ids}
+_TEXT = (Paragraph, Item, Recommendation, Footnote)
+
+
+def _place(record_id: str) -> tuple[type, str | None]:
+    """What a reference to ``record_id`` names: the record's class and, for a text record, its section."""
+    record = _REPORT.get(record_id)
+    return type(record), _SECTION_OF.get(record_id) if isinstance(record, _TEXT) else None
+
+
+_OTHER_PARTS = ("sections", "entities", "themes", "figures", "sources", "sdg_goals", "sdg_targets")
+_IDS = sorted(_SECTION_OF.keys() | {record.id for part in _OTHER_PARTS for record in getattr(_REPORT, part)})
+_PATHS = [path for _, _, path in _references(from_report(_REPORT))]
+
+
+def test_every_id_is_a_record_of_the_release() -> None:
+    """The ids the property draws from are the release's, each a record (the property's own premise)."""
+    assert all(_REPORT.get(record_id) is not None for record_id in _IDS)
+    assert len(_IDS) > 300
+    assert {path[0] for path in _PATHS} >= {
+        "sections",
+        "paragraphs",
+        "recommendations",
+        "sdg_goals",
+        "sdg_targets",
+    }
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(path=st.sampled_from(_PATHS), data=st.data())
+def test_any_reference_to_a_record_of_another_kind_or_section(path, data) -> None:
+    """Any reference, rewritten to the id of a record of another kind (or section), fails load() and verify().
+
+    A text record's section counts as part of its kind: a section listing
+    a record of another section, or an evidence link to a paragraph of the
+    recommendations, is as wrong as one naming an entity.
+    """
+    document = copy.deepcopy(_DOCUMENT)
+    *to_field, name = path
+    target = document
+    for step in to_field:
+        target = target[step]
+    if isinstance(target[name], list):
+        target, name = target[name], data.draw(st.integers(0, len(target[name]) - 1))
+    place = _place(target[name])
+    stranger = data.draw(st.sampled_from([record_id for record_id in _IDS if _place(record_id) != place]))
+    target[name] = stranger
+    store = _store_with(document)
+    with pytest.raises(DataIntegrityError) as info:
+        store.load(VERSION)
+    assert info.value.file == _FILE
+    assert re.search(r"\$\.\w+", str(info.value)), str(info.value)
+    with pytest.raises(DataIntegrityError):
+        store.verify(VERSION)
+
+
+# A release that passes load() exports in every format -----------------------------------------------
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(_PATHS), data=st.data())
+def test_a_release_that_loads_exports_in_every_format(tmp_path_factory, path, data) -> None:
+    """Any one reference rewritten to any id of the release: either load() refuses it or every export works.
+
+    Ids of the same kind are drawn too, so some rewritten releases load (a
+    paragraph naming another entity, say); what they must not do is load and
+    then break an export with a bare exception from inside it.
+    """
+    document = copy.deepcopy(_DOCUMENT)
+    *to_field, name = path
+    target = document
+    for step in to_field:
+        target = target[step]
+    if isinstance(target[name], list):
+        target, name = target[name], data.draw(st.integers(0, len(target[name]) - 1))
+    place = _place(target[name])
+    same = [record_id for record_id in _IDS if _place(record_id) == place]
+    target[name] = data.draw(st.sampled_from(same) | st.sampled_from(_IDS))
+    store = _store_with(document)
+    try:
+        report = store.load(VERSION)
+    except DataIntegrityError:
+        return
+    store.verify(VERSION)
+    folder = tmp_path_factory.mktemp("exports")
+    for format in FORMATS:
+        assert export(report, format, folder / f"{format}-out{SUFFIXES.get(format, ('.out',))[0]}")
