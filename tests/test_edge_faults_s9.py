@@ -368,6 +368,7 @@ def _calls() -> dict[str, Any]:
     import datetime
 
     from kzrights import Linker, followup
+    from kzrights.exports.iri import parse_record_iri, record_iri
     from kzrights.records import Span
 
     linker = Linker.from_release("1.3.1")
@@ -402,9 +403,24 @@ def _calls() -> dict[str, Any]:
         "Assessment assessor": lambda x: followup.Assessment("recommendations.government.6", day, "x", x),
         "Assessment note": lambda x: followup.Assessment("r", day, "x", "M", note=x),
         "read": lambda x: followup.read(x),
+        # the report's own calls: each type check is kzrights' ArgumentTypeError
+        "load": lambda x: kzrights.load(x),
+        "get": lambda x: REPORT.get(x),
+        "search query": lambda x: REPORT.search(x),
+        "search limit": lambda x: REPORT.search("press", limit=x),
+        "search kinds": lambda x: REPORT.search("press", kinds=x),
+        "search theme": lambda x: REPORT.search("press", theme=x),
+        "concordance width": lambda x: REPORT.concordance("press", width=x),
+        "recommendation number": lambda x: REPORT.recommendation("government", x),
+        "footnote number": lambda x: REPORT.footnote(x),
+        "recommendations_for_sdg": lambda x: REPORT.recommendations_for_sdg(x),
+        "export report": lambda x: kzrights.export(x, "json", "out.json"),
+        "record_iri": lambda x: record_iri(x, "conclusions.p1"),
+        "parse_record_iri": lambda x: parse_record_iri(x),
     }
 
 
+REPORT = kzrights.load("1.3.1")
 CALLS = _calls()
 
 # values of every kind a caller might pass by mistake
@@ -461,3 +477,39 @@ def test_the_tester_s_cases_are_kzrights_type_errors():
         followup.validate(followup.AssessmentSet("1.3.1", (object(),)))
     with pytest.raises(TypeError):  # still a TypeError for ``except TypeError``
         followup.validate(object())
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda r: r.search("press", limit=True), "limit must be an int, not bool"),
+        (lambda r: r.concordance("press", width=1.5), "width must be an int, not float"),
+        (lambda r: r.recommendation("government", 1.5), "number must be an int, not float"),
+        (lambda r: r.footnote(True), "number must be an int, not bool"),
+        (lambda r: r.get(5), "id must be a str, not int"),
+        (lambda r: kzrights.load(5), "version must be a str or None, not int"),
+        (
+            lambda r: kzrights.export(5, "json", "out.json"),
+            "report must be a kzrights.Report, not int",
+        ),
+        (lambda r: kzrights.export(r, "json", 5), "path must be a str or a pathlib.Path, not int"),
+    ],
+)
+def test_the_report_s_type_checks_are_kzrights_type_errors(call, message, tmp_path, monkeypatch):
+    """The tester's plain TypeErrors: each an ``ArgumentTypeError`` naming the argument, and it pickles."""
+    import pickle
+
+    from kzrights.errors import ArgumentTypeError
+
+    monkeypatch.chdir(tmp_path)  # nothing may be written, but never into the checkout
+    with pytest.raises(kzrights.ArgumentTypeError, match=message) as caught:
+        call(REPORT)
+    assert kzrights.ArgumentTypeError is ArgumentTypeError
+    assert isinstance(caught.value, TypeError)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (copy.argument, copy.expected, copy.got) == (
+        caught.value.argument,
+        caught.value.expected,
+        caught.value.got,
+    )
+    assert list(tmp_path.iterdir()) == []

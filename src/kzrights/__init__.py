@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING  # free: import attrs (by .records) imports typ
 
 from .errors import (
     AmbiguousNameError,
+    ArgumentTypeError,
     DataIntegrityError,
     EmptyInputError,
     InputTooLongError,
@@ -86,6 +87,7 @@ __all__ = [
     "AliasForm",
     "Ambiguity",
     "AmbiguousNameError",
+    "ArgumentTypeError",
     "Basis",
     "DataIntegrityError",
     "EmptyInputError",

@@ -53,7 +53,7 @@ import attrs
 from . import _chars
 from ._matcher import InvisibleCharacter
 from ._names import default_forms
-from .errors import LinkerError
+from .errors import ArgumentTypeError, LinkerError
 from .records import Alias, Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ class Engine:
         by_id: dict[str, Entity] = {}
         for entity in entities:
             if not isinstance(entity, Entity):
-                raise TypeError(f"entities must be Entity records, not {type(entity).__name__}")
+                raise ArgumentTypeError("entities", "Entity records", entity)
             if not entity.forms:
                 # an entity built without forms: its name and aliases, all safe
                 entity = attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))

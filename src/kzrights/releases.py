@@ -33,7 +33,7 @@ from ._layout import (
     SOURCE_FILE,
 )
 from ._locking import FIRST_USE
-from .errors import DataIntegrityError, UnknownVersionError
+from .errors import ArgumentTypeError, DataIntegrityError, UnknownVersionError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -322,7 +322,7 @@ class ReleaseStore:
                 raise DataIntegrityError(None, INDEX_FILE, "lists no releases")
             return next(reversed(entries))
         if not isinstance(version, str):
-            raise TypeError(f"version must be a str or None, not {type(version).__name__}")
+            raise ArgumentTypeError("version", "a str or None", version)
         if version not in entries:
             raise UnknownVersionError(version, tuple(entries))
         return version

@@ -13,6 +13,7 @@ from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
 from ._locking import FIRST_USE
 from .errors import (
     AmbiguousNameError,
+    ArgumentTypeError,
     InputTooLongError,
     InvalidArgumentError,
     UnknownIdError,
@@ -315,7 +316,7 @@ class Report(_Record):
             'sdg.5.c'
         """
         if not isinstance(id, str):
-            raise TypeError(f"id must be a str, not {type(id).__name__}")
+            raise ArgumentTypeError("id", "a str", id)
         found = self._index.get(id)
         if found is not None:
             return found
@@ -376,7 +377,7 @@ class Report(_Record):
             UnknownIdError: If that addressee has no recommendation ``number``.
         """
         if type(number) is not int:
-            raise TypeError(f"number must be an int, not {type(number).__name__}")
+            raise ArgumentTypeError("number", "an int", number)
         wanted = self.recommendations_to(addressee)
         for rec in wanted:
             if rec.number == number:
@@ -397,7 +398,7 @@ class Report(_Record):
             UnknownIdError: If there is no such footnote.
         """
         if type(number) is not int:
-            raise TypeError(f"number must be an int, not {type(number).__name__}")
+            raise ArgumentTypeError("number", "an int", number)
         for note in self.footnotes:
             if note.number == number:
                 return note
@@ -633,7 +634,7 @@ class Report(_Record):
                 the message names the forms it takes and the closest ids.
         """
         if not isinstance(target, str):
-            raise TypeError(f"target must be a str, not {type(target).__name__}")
+            raise ArgumentTypeError("target", "a str", target)
         found = self._sdg(target, SDG_FORMS)
         wanted = frozenset(found.target_ids) if isinstance(found, SdgGoal) else frozenset((found.id,))
         return tuple(r for r in self.recommendations if not wanted.isdisjoint(r.sdg_target_ids))

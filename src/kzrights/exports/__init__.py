@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..report import Report
 
-from ..errors import InvalidArgumentError
+from ..errors import ArgumentTypeError, InvalidArgumentError
 from .frames import to_dataframes
 from .iri import IRI_PREFIX, RecordIri, parse_record_iri, record_iri
 
@@ -151,9 +151,9 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
     from . import _staging, citations, documents, workbooks, writers
 
     if not isinstance(report, Report):
-        raise TypeError(f"report must be a kzrights.Report, not {type(report).__name__}")
+        raise ArgumentTypeError("report", "a kzrights.Report", report)
     if not isinstance(path, (str, Path)):
-        raise TypeError(f"path must be a str or a pathlib.Path, not {type(path).__name__}")
+        raise ArgumentTypeError("path", "a str or a pathlib.Path", path)
     if format not in FORMATS:
         raise InvalidArgumentError(
             "format", f"unknown format {format!r}; formats are {', '.join(FORMATS)}", FORMATS

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..errors import UnknownIdError
+from ..errors import ArgumentTypeError, UnknownIdError
 
 __all__ = ["IRI_PREFIX", "RecordIri", "parse_record_iri", "record_iri"]
 
@@ -70,7 +70,7 @@ def record_iri(version: str, record_id: str) -> str:
 
     for name, value in (("version", version), ("record_id", record_id)):
         if not isinstance(value, str):
-            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+            raise ArgumentTypeError(name, "a str", value)
     # raises UnknownVersionError or UnknownIdError; the record's own id ("sdg.5.c" for "SDG.5.C")
     return _iri(version, load(version).get(record_id).id)
 
@@ -108,7 +108,7 @@ def parse_record_iri(value: str, release: str | None = None) -> RecordIri:
     from ..releases import load, versions
 
     if not isinstance(value, str):
-        raise TypeError(f"an IRI must be a str, not {type(value).__name__}")
+        raise ArgumentTypeError("iri", "a str", value)
     # RFC 8141: "urn" and the namespace are case-insensitive (in ASCII: the Kelvin sign is no k);
     # the version and the record id keep the release's own spelling
     prefix = value[: len(IRI_PREFIX)]

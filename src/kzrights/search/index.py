@@ -25,7 +25,7 @@ import attrs
 from .. import _chars
 from .._layout import DERIVED_FOLDER, SEARCH_FILE
 from .._names import name_key
-from ..errors import DataIntegrityError, InvalidArgumentError, UnknownIdError
+from ..errors import ArgumentTypeError, DataIntegrityError, InvalidArgumentError, UnknownIdError
 from ..records import Addressee, Entity, Paragraph, Recommendation
 from . import _derived
 from ._derived import Searchable
@@ -153,13 +153,13 @@ def validate(
     """
     check_text(query, "query", MAX_QUERY_LENGTH, hint="give at least one word")
     if type(limit) is not int:
-        raise TypeError(f"limit must be an int, not {type(limit).__name__}")
+        raise ArgumentTypeError("limit", "an int", limit)
     if limit < 1:
         raise InvalidArgumentError("limit", "limit must be at least 1")
     wanted_kinds = None
     if kinds is not None:
         if not isinstance(kinds, (str, Collection)):
-            raise TypeError(f"kinds must be a kind or a collection of kinds, not {type(kinds).__name__}")
+            raise ArgumentTypeError("kinds", "a kind or a collection of kinds", kinds)
         wanted_kinds = {kinds} if isinstance(kinds, str) else set(kinds)
         if not wanted_kinds:
             # an empty filter keeps nothing: a search that must answer [] is a mistake, not a question
@@ -184,7 +184,7 @@ def validate(
     theme_id = None
     if theme is not None:
         if not isinstance(theme, str):
-            raise TypeError(f"theme must be a str, not {type(theme).__name__}")
+            raise ArgumentTypeError("theme", "a str", theme)
         theme_id = theme if theme.startswith("themes.") else f"themes.{theme}"
         if theme_id not in {t.id for t in report.themes}:
             raise UnknownIdError(theme, [t.id for t in report.themes], what="theme")

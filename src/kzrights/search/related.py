@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import _chars
-from ..errors import InvalidArgumentError
+from ..errors import ArgumentTypeError, InvalidArgumentError
 from ..records import Entity, Figure, Footnote, Recommendation, Record, Section, Source, Theme
 from ._text import check_text, tokens
 
@@ -77,7 +77,7 @@ def concordance(
     """
     term = check_text(term, "term", MAX_TERM_LENGTH)
     if type(width) is not int:
-        raise TypeError(f"width must be an int, not {type(width).__name__}")
+        raise ArgumentTypeError("width", "an int", width)
     if width < 1:
         raise InvalidArgumentError("width", "width must be at least 1")
     wanted = [t for t, _, _ in tokens(_chars.canonical(term)) if t]
