@@ -142,7 +142,7 @@ def test_recommendations_filter_by_addressee_and_theme(box):
         ("search", {"query": "   "}, ToolArgumentError, "query is empty"),
         ("check_quote", {"quote": "x" * 20_000}, InputTooLongError, "20,000 characters"),
         ("check_quote", {"quote": "x" * 4_001}, InputTooLongError, "limit is 4,000: a quotation is found in"),
-        ("cite", {"id": "entities.ebrd"}, ToolArgumentError, "no text record but a entity"),
+        ("cite", {"id": "entities.ebrd"}, ToolArgumentError, "no text record but an entity"),
         ("cite", {"id": "conclusions.p1", "format": "mla"}, ToolArgumentError, "text, bibtex, csl-json"),
         ("annotate", {"text": "x" * (MAX_TEXT_LENGTH + 1)}, InputTooLongError, "100,001"),
         ("annotate", {"text": None}, ToolArgumentError, "must be a string, not null"),

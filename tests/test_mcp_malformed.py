@@ -113,11 +113,20 @@ GARBAGE = [
     (b'"ping"', -32600),
     (b"null", -32600),
     (b"{}", -32600),
+    # an id the SDK cannot use: it read these as notifications and never answered
+    (b'{"jsonrpc":"2.0","id":1.5,"method":"ping"}', -32600),
+    (b'{"jsonrpc":"2.0","id":null,"method":"ping"}', -32600),
+    (b'{"jsonrpc":"2.0","id":true,"method":"tools/list"}', -32600),
+    (b'{"jsonrpc":"2.0","id":[1],"method":"ping"}', -32600),
+    (b'{"jsonrpc":"2.0","id":{},"method":"ping"}', -32600),
+    # Python's json reads these; JSON has no such constants
+    (b"NaN", -32700),
+    (b'{"jsonrpc":"2.0","id":14,"method":"ping","params":{"a":NaN}}', -32700),
 ]
 
 
 def test_the_tester_s_lines_each_get_an_error_and_the_next_request_is_served():
-    """Garbage, a lone surrogate, bad UTF-8, then ``initialize``: five errors, then the server's answer."""
+    """Garbage, a lone surrogate, bad UTF-8, odd ids, then ``initialize``: an error each, then the answer."""
     server = Server()
     try:
         for raw, _ in GARBAGE:
@@ -168,5 +177,34 @@ def test_any_line_of_bytes_gets_one_answer_and_the_server_serves_on(server, line
     assert answer.get("jsonrpc") == "2.0" and ("error" in answer) != ("result" in answer)
     if "error" in answer:
         assert answer["error"]["code"] in (-32700, -32600, -32601, -32602)
+    server.send(b'{"jsonrpc":"2.0","id":"ping","method":"ping"}')
+    assert server.answer() == {"jsonrpc": "2.0", "id": "ping", "result": {}}
+
+
+def test_a_notification_with_an_id_in_its_params_is_still_a_notification(server):
+    """Only a message's own ``id`` makes it a bad request; one in ``params`` is the method's business."""
+    server.send(b'{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3,"id":4}}')
+    server.send(b'{"jsonrpc":"2.0","id":"after","method":"ping"}')
+    assert server.answer() == {"jsonrpc": "2.0", "id": "after", "result": {}}
+    # NaN and Infinity as words in a string are text, not JSON's missing constants
+    server.send(b'{"jsonrpc":"2.0","id":"words","method":"ping","params":{"_meta":{"x":"NaN Infinity"}}}')
+    assert server.answer() == {"jsonrpc": "2.0", "id": "words", "result": {}}
+
+
+ODD_IDS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ident=ODD_IDS, method=st.sampled_from(["ping", "tools/list", "resources/list"]))
+def test_a_request_with_an_id_of_any_other_type_is_answered(server, ident, method):
+    """An id that is not a string or an integer gets -32600 (id null) rather than silence."""
+    server.send(json.dumps({"jsonrpc": "2.0", "id": ident, "method": method}).encode())
+    assert "'id'" in _error(server.answer(), -32600)
     server.send(b'{"jsonrpc":"2.0","id":"ping","method":"ping"}')
     assert server.answer() == {"jsonrpc": "2.0", "id": "ping", "result": {}}

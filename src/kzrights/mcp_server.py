@@ -173,6 +173,11 @@ TOOLS: Mapping[str, Mapping[str, Any]] = {
 # ── checking arguments ─────────────────────────────────────────────────────────
 
 
+def _with_article(word: str) -> str:
+    """``"an entity"``, ``"a theme"``: a record kind with its indefinite article."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
@@ -416,7 +421,7 @@ class ToolBox:
             raise ToolArgumentError(
                 "cite",
                 "id",
-                f"{id} is no text record but a {record.kind}: "
+                f"{id} is no text record but {_with_article(record.kind)}: "
                 "cite a paragraph, item, recommendation or footnote",
             )
         answer: dict[str, Any] = {"id": id, "uri": self.uri(id), "format": format}
@@ -688,22 +693,34 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
         Request) for JSON that is not one request, notification or response,
         with the request's ``id`` when it has a usable one.
     """
-    import mcp_types
+    import mcp.types as mcp_types
 
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _PARSE_ERROR, f"Parse error: the line is not UTF-8 (byte {exc.start})", None
     try:
-        mcp_types.jsonrpc_message_adapter.validate_json(text, by_name=False)
+        message = mcp_types.jsonrpc_message_adapter.validate_json(text, by_name=False)
     except ValueError:
-        pass
-    else:
+        message = None
+    # the SDK reads a message with an "id" it cannot use (1.5, true, null, [1]) as a
+    # notification, which gets no answer: a client waiting for one would wait for ever.
+    # Notifications are few, so only they are parsed a second time to look; so is a
+    # line that may hold NaN or Infinity, which the SDK's parser takes and JSON has not.
+    if (
+        message is not None
+        and not isinstance(message, mcp_types.JSONRPCNotification)
+        and "NaN" not in text
+        and "Infinity" not in text
+    ):
         return None
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
         return _PARSE_ERROR, f"Parse error: {_cut(str(exc), 120)}", None
+    own_id = isinstance(value, dict) and "id" in value
+    if message is not None and (not isinstance(message, mcp_types.JSONRPCNotification) or not own_id):
+        return None  # the SDK's reading stands: a message whose NaN was only a word, or a true notification
     where = _lone_surrogate(value)
     if where is not None:
         return _PARSE_ERROR, f"Parse error: a lone surrogate (U+{ord(where):04X}) is not Unicode text", None
@@ -716,7 +733,7 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
     if not isinstance(value, dict):
         return (
             _INVALID_REQUEST,
-            f"Invalid Request: a JSON {_json_type(value)} is not a JSON-RPC message",
+            f"Invalid Request: {_json_type(value)} is not a JSON-RPC message",
             None,
         )
     ident = value.get("id")
@@ -736,6 +753,11 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
     else:
         problem = "not a request, notification or response"
     return _INVALID_REQUEST, f"Invalid Request: {problem}", usable
+
+
+def _no_constant(name: str) -> object:
+    """Refuse ``NaN``, ``Infinity`` and ``-Infinity``, which Python's json reads but JSON has not."""
+    raise ValueError(f"{name} is not JSON")
 
 
 class _CheckedStdin:
@@ -874,7 +896,7 @@ def serve(version: str | None = None) -> None:
     stdin = _CheckedStdin(anyio.wrap_file(sys.stdin.buffer), answer)
 
     async def run() -> None:
-        async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type]
+        async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type,unused-ignore]
             streams["write"] = write_stream
             ready.set()
             await server.run(read_stream, write_stream, server.create_initialization_options())
