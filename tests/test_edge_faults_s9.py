@@ -135,6 +135,23 @@ def test_every_command_needing_the_registry_gives_the_same_error_on_1_0_0(args):
     assert one_line(out.stderr) == f"kzrights: error: {NO_REGISTRY}"
 
 
+@pytest.mark.parametrize(
+    ("given_id", "said"),
+    [
+        ("sdg.16", "no SDG goals or targets"),
+        ("figures.x", "unknown id 'figures.x'"),
+        ("themes.un-mechanisms", "unknown id 'themes.un-mechanisms'"),
+        ("conclusions.p999", "did you mean"),
+    ],
+)
+def test_show_of_another_kind_s_id_on_1_0_0_keeps_its_own_message(given_id, said):
+    """Only a name or an entity id is about the registry; ``show sdg.16`` says what 1.0.0 lacks."""
+    out = run("show", given_id, "--data-version", "1.0.0")
+    assert out.returncode == 1
+    line = one_line(out.stderr)
+    assert said in line and "entity registry" not in line, line
+
+
 @given(st.text(max_size=30))
 @example("parliament")
 @example("entities.ebrd")

@@ -234,9 +234,15 @@ def _record_or_entity(report: Report, given: str) -> Any:
         except UnknownIdError:
             raise unknown from None  # the record ids closest to it
         except UnsupportedReleaseError:
-            prefixes = {record_id.partition(".")[0] for record_id in report.ids()}
-            if given.strip().partition(".")[0] in prefixes:
-                raise unknown from None  # a record id of a kind this release has
+            # an id of a kind other than an entity (this release's kinds, or one a later
+            # release added: sdg., figures., themes.) keeps get()'s own message, which
+            # says what is missing; only a name or an entity id is about the registry
+            from .releases import load
+
+            prefixes = {record_id.partition(".")[0] for record_id in (*report.ids(), *load().ids())}
+            prefix = given.strip().partition(".")[0]
+            if prefix in prefixes and prefix != "entities":
+                raise unknown from None
             raise
 
 
