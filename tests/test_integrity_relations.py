@@ -95,6 +95,18 @@ def _copy(part: str, position: int, to: int | None = None):
     return edit
 
 
+def _second_entity_on(part: str, position: int):
+    """Put after mention ``position`` a copy naming another entity: two links of one stretch of text."""
+
+    def edit(document: dict) -> None:
+        mention = copy.deepcopy(document[part][position])
+        mention["entity_id"] = max(entity["id"] for entity in document["entities"])
+        assert mention["entity_id"] > document[part][position]["entity_id"]
+        document[part].insert(position + 1, mention)
+
+    return edit
+
+
 EXAMPLES = [
     # the tester's examples: a reference to a record of the wrong kind or section
     (
@@ -182,6 +194,14 @@ EXAMPLES = [
         r"\$\.themes\[2\]\.id: 'entities\.adam-hug' is the id of another",
     ),
     (_set("sdg_targets", 9, "id", "sdg.1.1"), r"\$\.sdg_targets\[9\]\.id: 'sdg\.1\.1' is the id of another"),
+    # the session 9 tester's: each loaded and verified, and broke a tool or an export
+    (_second_entity_on("mentions", 5), r"\$\.mentions\[6\]: starts where the mention before starts"),
+    (_set("sections", 1, "span", [22000, 25093]), r"\$\.sections\[1\]\.span: overlaps the section before"),
+    (_set("entities", 0, "aliases", [""]), r"\$\.entities\[0\]\.aliases\[0\]: '' has no letter or digit"),
+    (_set("entities", 0, "aliases", [" \u200b"]), r"\$\.entities\[0\]\.aliases\[0\]: .* has no letter"),
+    (_set("entities", 0, "name", ""), r"\$\.entities\[0\]\.name: '' has no letter or digit"),
+    (_set("entities", 0, "related_ids", lambda ids: [ids[0], *ids]), r"\.entities\[0\]\.related_ids: lists"),
+    (_set("footnotes", 0, "cited_by", lambda ids: [*ids, ids[0]]), r"\$\.footnotes\[0\]\.cited_by: lists"),
 ]
 
 

@@ -230,6 +230,7 @@ def check_release(
         _check_sections(document, index)
         _check_text(document, source, index)
         _check_both_ends(document, index)
+        _check_lists_and_names(document)
     except _Problem as problem:
         raise DataIntegrityError(version, file, str(problem)) from None
 
@@ -426,7 +427,11 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
     that lists footnotes only.
     """
     owner: dict[str, int] = {}
+    end_before = 0
     for position, section in enumerate(document.sections):
+        if section.span.start < end_before:
+            raise _Problem(f"$.sections[{position}].span: overlaps the section before, or comes before it")
+        end_before = section.span.end
         previous = section.span.start
         for number, record_id in enumerate(section.record_ids):
             here = f"$.sections[{position}].record_ids[{number}]"
@@ -504,6 +509,9 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
                     else "is before the one before it"
                 )
                 raise _Problem(f"$.mentions[{position}]: {problem} (in the order of the source text)")
+            # one mention per place: the build links each stretch of text to one entity
+            # (the SQLite export's key is the record and the start)
+            raise _Problem(f"$.mentions[{position}]: starts where the mention before starts")
         before = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
     for position, recommendation in enumerate(document.recommendations):
         for links in ("theme_links", "evidence_links"):
@@ -623,6 +631,50 @@ def _check_both_ends(document: ReleaseDocument, index: dict[str, Any]) -> None:
             if link.record_id is not None and link.record_id != link.target_id:
                 here = f"$.recommendations[{position}].evidence_links[{number}].record_id"
                 raise _Problem(f"{here}: {link.record_id} is not the paragraph it links to, {link.target_id}")
+
+
+# the lists of ids of other records, by part: each names a record once
+_ID_LISTS = (
+    ("sections", "record_ids"),
+    ("paragraphs", "item_ids"),
+    ("footnotes", "cited_by"),
+    ("footnotes", "same_source_as"),
+    ("entities", "related_ids"),
+    ("sources", "footnote_ids"),
+    ("sdg_goals", "target_ids"),
+)
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _check_lists_and_names(document: ReleaseDocument) -> None:
+    """Lists of ids name each record once; an entity's name, aliases and forms have a letter or digit.
+
+    A name or alias without one gives the linker nothing to match (`Linker`
+    refuses such an alias from a user).  Both checks run at C speed over the
+    whole release and name the fault only when there is one.
+    """
+    for part, field in _ID_LISTS:
+        for position, record in enumerate(getattr(document, part)):
+            listed = getattr(record, field)
+            if len(set(listed)) != len(listed):
+                twice = next(ident for ident in listed if listed.count(ident) > 1)
+                raise _Problem(f"$.{part}[{position}].{field}: lists {twice} more than once")
+    entities = document.entities
+    texts = [entity.name for entity in entities]
+    texts += [alias for entity in entities for alias in entity.aliases]
+    texts += [form.text for entity in entities for form in entity.forms]
+    if all(map(_LETTER_OR_DIGIT.search, texts)):
+        return
+    for position, entity in enumerate(entities):
+        here = f"$.entities[{position}]"
+        if not _LETTER_OR_DIGIT.search(entity.name):
+            raise _Problem(f"{here}.name: {entity.name!r} has no letter or digit")
+        for number, alias in enumerate(entity.aliases):
+            if not _LETTER_OR_DIGIT.search(alias):
+                raise _Problem(f"{here}.aliases[{number}]: {alias!r} has no letter or digit")
+        for number, form in enumerate(entity.forms):
+            if not _LETTER_OR_DIGIT.search(form.text):
+                raise _Problem(f"{here}.forms[{number}].text: {form.text!r} has no letter or digit")
 
 
 def _check_sources(document: ReleaseDocument, index: dict[str, Any]) -> None:
