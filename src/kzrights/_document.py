@@ -16,8 +16,14 @@ the end, with a default of ``()`` for the releases that do not have them.
 This module needs attrs and the record classes only (no cattrs), so the
 `Report` can import it.  It has no postponed annotations: the loader and
 the JSON Schema read the field types as types.
+
+It also says, once, what the ids of a release are made of where the build
+does not make them of numbers (`SLUG`, `SECTION_KINDS`, `SDG_GOAL_CODE`,
+`SDG_TARGET_CODE`): the builder checks its seeds with them, and
+`kzrights._integrity` checks every release with them.
 """
 
+import re
 import typing
 
 import attrs
@@ -41,7 +47,37 @@ from .records import (
     _Record,
 )
 
-__all__ = ["ADDRESSABLE_PARTS", "PARTS", "TEXT_PARTS", "ReleaseDocument"]
+__all__ = [
+    "ADDRESSABLE_PARTS",
+    "PARTS",
+    "SDG_GOAL_CODE",
+    "SDG_TARGET_CODE",
+    "SECTION_KINDS",
+    "SLUG",
+    "TEXT_PARTS",
+    "ReleaseDocument",
+]
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""The key of an id the curators choose: an entity's, theme's or figure's after its prefix, a source's key.
+
+Lower-case ASCII letters and digits, in words joined by single hyphens
+(``max-bokayev``, ``bhutia-2020``): never empty, no dot, space or capital.
+Match it with ``fullmatch``.
+"""
+
+SECTION_KINDS: dict[str, tuple[type, ...]] = {
+    "conclusions": (Paragraph, Item),
+    "recommendations": (Paragraph, Recommendation),
+    "footnotes": (Footnote,),
+}
+"""The sections of every release, by id, in the order of the text, with the kinds of record each lists."""
+
+SDG_GOAL_CODE = re.compile(r"[1-9][0-9]?")
+"""The UN's number of an SDG goal, as its reference file writes it (``"16"``)."""
+
+SDG_TARGET_CODE = re.compile(r"([1-9][0-9]?)\.([1-9][0-9]?|[a-z])")
+"""The UN's code of an SDG target (``"16.10"``, ``"5.c"``): its goal's number, a dot, a number or a letter."""
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -18,10 +18,18 @@ nowhere or a span past the end of the text:
   the title, the authors and the publisher;
 - every id follows the scheme of its kind, so an id and the number, code
   or addressee it is made of agree (``recommendations.government.7`` has
-  number 7), and every number is positive (`_check_ids`);
+  number 7), and every number is positive (`_check_ids`); the sections
+  are the three of `kzrights._document.SECTION_KINDS`, in order; the key
+  of a curated id (an entity's, theme's, figure's or source's) is a
+  `kzrights._document.SLUG`, and an SDG target's code is the UN's;
+- the numbers count the records in the order of their spans in the source,
+  from 1, as the build numbers them: a paragraph's within its section, an
+  item's within its paragraph, a recommendation's within its addressee, a
+  footnote's in the release (`_check_numbers`);
 - every text record is listed by exactly one section, the section of the
-  record it belongs to, inside the section's span and in the order of the
-  text; the mentions are in the order of the text, none given twice;
+  record it belongs to and of a kind that section lists, inside the
+  section's span and in the order of the text; the mentions are in the
+  order of the text, none given twice;
 - the relations stated from both ends agree: a paragraph's ``item_ids`` and
   its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
@@ -42,11 +50,11 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
-from itertools import repeat
 from typing import Any
 
 import attrs
 
+from ._document import SDG_TARGET_CODE, SECTION_KINDS, SLUG
 from .errors import DataIntegrityError
 from .records import (
     Entity,
@@ -361,8 +369,33 @@ _SCHEMES: tuple[tuple[str, Any], ...] = (
 )
 """The id of a record of each kind, made of its other fields as ``kzrights_build`` makes it."""
 
-_PREFIXES = (("entities", "entities."), ("themes", "themes."), ("figures", "figures."))
-"""The kinds whose ids are a prefix and a name of the builder's choosing."""
+_CURATED = (
+    ("entities", "entities."),
+    ("themes", "themes."),
+    ("figures", "figures."),
+    ("sources", "sources."),
+)
+"""The kinds whose ids are a prefix and a key of the curators' choosing, which must be a `SLUG`.
+
+Nothing else in such a record says what its key is (the builder takes it
+from the seeds: ``entities.ilo`` is the International Labour Organization),
+so the key's syntax is what can be checked; a source's id is also made of
+its ``key`` field (`_SCHEMES`).
+"""
+
+_CURATED_IDS = {name: re.compile(rf"(?:{re.escape(prefix)}{SLUG.pattern}\n)*") for name, prefix in _CURATED}
+_SDG_TARGET_CODES = re.compile(rf"(?:{SDG_TARGET_CODE.pattern}\n)*")
+
+
+def _all_match(lines: re.Pattern[str], values: list[str]) -> bool:
+    """Whether every value is a line ``lines`` matches, in one call for the whole list.
+
+    ``lines`` matches any number of lines, each ended by a newline; a value
+    holding a newline itself (an entity's id that is two ids on two lines)
+    would pass as two lines, so the newlines are counted too.
+    """
+    joined = "\n".join(values) + "\n" if values else ""
+    return joined.count("\n") == len(values) and lines.fullmatch(joined) is not None
 
 
 def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
@@ -371,7 +404,10 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
     Ids are unique (`_index`), so this also makes every number unique
     where it must be: a paragraph's in its section, an item's in its
     paragraph, a recommendation's among those to its addressee, a
-    footnote's and an SDG goal's in the release.
+    footnote's and an SDG goal's in the release.  The sections are
+    `SECTION_KINDS`, in order; a curated key is a `SLUG`; an SDG target's
+    code is the UN's (`SDG_TARGET_CODE`); and the numbers count the records
+    in the order of their spans in the source (`_check_numbers`).
     """
     d, ids = document, parts
     # most releases: every id as its scheme makes it, every number positive; written
@@ -389,6 +425,23 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
         and all(min((r.number for r in records), default=1) > 0 for records in numbered)
     ):
         _name_wrong_id(document)
+    sections = ids.get("sections", [])
+    if sections != list(SECTION_KINDS):
+        expected = ", ".join(SECTION_KINDS)
+        for position, (found, wanted) in enumerate(zip(sections, SECTION_KINDS, strict=False)):
+            if found != wanted:
+                raise _Problem(
+                    f"$.sections[{position}].id: {found!r} is not {wanted!r} (a release's sections are "
+                    f"{expected}, in the order of the text)"
+                )
+        raise _Problem(f"$.sections: there are {len(sections)}, not the {len(SECTION_KINDS)} of {expected}")
+    codes = [target.code for target in d.sdg_targets]
+    if not _all_match(_SDG_TARGET_CODES, codes):
+        position, code = next((n, c) for n, c in enumerate(codes) if not SDG_TARGET_CODE.fullmatch(c))
+        raise _Problem(
+            f"$.sdg_targets[{position}].code: {code!r} is not an SDG target's code "
+            "(a goal's number, a dot, and a number or a lower-case letter: '16.10', '5.c')"
+        )
     target_ids = ids.get("sdg_targets", [])
     # sdg.16.10 is a target of sdg.16
     if not all(map(str.startswith, target_ids, [f"{target.goal_id}." for target in d.sdg_targets])):
@@ -398,11 +451,57 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
                 raise _Problem(
                     f"$.sdg_targets[{position}].goal_id: {target.goal_id!r} is not {goal!r}, its code's goal"
                 )
-    for name, prefix in _PREFIXES:
+    for name, prefix in _CURATED:
+        curated = ids.get(name, [])
+        if not _all_match(_CURATED_IDS[name], curated):
+            _name_wrong_key(name, prefix, curated)
+    _check_numbers(document)
+
+
+def _name_wrong_key(name: str, prefix: str, ids: list[str]) -> None:
+    """Raise naming the first id of part ``name`` that is not ``prefix`` and a `SLUG`."""
+    for position, record_id in enumerate(ids):
+        if not record_id.startswith(prefix):
+            raise _Problem(f"$.{name}[{position}].id: {record_id!r} does not start with {prefix!r}")
+        key = record_id[len(prefix) :]
+        if not SLUG.fullmatch(key):
+            field = "key" if name == "sources" else "id"
+            problem = "is empty" if not key else f"{key!r} is not"
+            raise _Problem(
+                f"$.{name}[{position}].{field}: the key of {record_id!r} {problem} "
+                "lower-case letters and digits in words joined by hyphens ('max-bokayev')"
+            )
+
+
+_NUMBERED = (
+    ("paragraphs", "section_id", "the paragraphs of its section"),
+    ("items", "paragraph_id", "the items of its paragraph"),
+    ("recommendations", "addressee", "the recommendations to its addressee"),
+    ("footnotes", None, "the footnotes"),
+)
+"""The kinds the build numbers 1, 2, 3, … in the order of the source text, and what it counts them within."""
+
+
+def _check_numbers(document: ReleaseDocument) -> None:
+    """Each record's number is its place among the records it is counted with, in the order of their spans.
+
+    This is how the build numbers them (``kzrights_build.parse``): with
+    ids made of numbers, two records whose ids, numbers and references are
+    swapped are otherwise a release that holds together.
+    """
+    for name, group, what in _NUMBERED:
         records = getattr(document, name)
-        if not all(map(str.startswith, ids.get(name, ()), repeat(prefix))):
-            position, record = next((n, r) for n, r in enumerate(records) if not r.id.startswith(prefix))
-            raise _Problem(f"$.{name}[{position}].id: {record.id!r} does not start with {prefix!r}")
+        starts = [record.span.start for record in records]
+        counted: dict[Any, int] = {}
+        for position in sorted(range(len(records)), key=starts.__getitem__):
+            record = records[position]
+            key = getattr(record, group) if group else None
+            place = counted[key] = counted.get(key, 0) + 1
+            if record.number != place:
+                raise _Problem(
+                    f"$.{name}[{position}].number: {record.number} is not its place among {what} "
+                    f"in the order of the source text, {place}"
+                )
 
 
 def _name_wrong_id(document: ReleaseDocument) -> None:
@@ -423,8 +522,8 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
     """Every text record is listed once, by its own section, inside the section's span and in order.
 
     A paragraph's section is its ``section_id``; an item's, its paragraph's;
-    a recommendation's, its lead-in's; footnotes are listed by a section
-    that lists footnotes only.
+    a recommendation's, its lead-in's; and each section lists the kinds of
+    record `SECTION_KINDS` gives it (footnotes only, for the footnotes).
     """
     owner: dict[str, int] = {}
     end_before = 0
@@ -433,12 +532,20 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
             raise _Problem(f"$.sections[{position}].span: overlaps the section before, or comes before it")
         end_before = section.span.end
         previous = section.span.start
+        kinds = SECTION_KINDS[section.id]  # _check_ids saw the ids
         for number, record_id in enumerate(section.record_ids):
             here = f"$.sections[{position}].record_ids[{number}]"
             if record_id in owner:
                 raise _Problem(f"{here}: {record_id!r} is listed by a section already")
             owner[record_id] = position
-            span = index[record_id].span
+            record = index[record_id]
+            if type(record) not in kinds:
+                listed = " and ".join(f"{_KIND_NAMES[kind]}s" for kind in kinds)
+                raise _Problem(
+                    f"{here}: {record_id!r} is {_a(_KIND_NAMES[type(record)])}, a record of the wrong kind "
+                    f"for section {section.id!r}, which lists {listed}"
+                )
+            span = record.span
             if not (previous <= span.start and span.end <= section.span.end):
                 raise _Problem(
                     f"{here}: {record_id!r} is not inside the section's span, after the record before"
@@ -459,15 +566,6 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
                 raise _Problem(
                     f"$.{name}[{position}].{field}: is in another section than {where}, which lists it"
                 )
-    footnote_sections = {owner[footnote.id] for footnote in document.footnotes}
-    for position, section in enumerate(sections):
-        if position in footnote_sections:
-            for number, record_id in enumerate(section.record_ids):
-                if type(index[record_id]) is not Footnote:
-                    raise _Problem(
-                        f"$.sections[{position}].record_ids[{number}]: {record_id!r} is not a footnote, "
-                        "in a section of footnotes"
-                    )
 
 
 def _fold(text: str) -> str:
