@@ -269,6 +269,11 @@ EXAMPLES = [
         r"\$\.recommendations\[2\]\.number: 4 is not its place among the recommendations to its addressee",
     ),
     (
+        _trade("recommendations", 12, 13, "number", "addressee"),
+        r"\$\.recommendations\[12\]\.addressee: 'international' is not the addressee of its lead-in, "
+        r"recommendations\.p1, whose text names 'government'",
+    ),
+    (
         _trade("footnotes", 4, 5, "number"),
         r"\$\.footnotes\[4\]\.number: 6 is not its place among the footnotes",
     ),
@@ -290,6 +295,11 @@ EXAMPLES = [
     (
         _then(_set("sources", 0, "key", ""), _rename({"sources.michel-2016": "sources."})),
         r"\$\.sources\[0\]\.key: the key of 'sources\.' is empty",
+    ),
+    # found by the property below: an explicit SDG link's record was not checked, as theme and evidence links'
+    (
+        _set("recommendations", 12, "sdg_links", 0, "record_id", "conclusions.p1"),
+        r"\$\.recommendations\[12\]\.sdg_links\[0\]\.span: \[24530, 24566\] is not inside conclusions\.p1",
     ),
     # a section's id is fixed by its place; an SDG target's code is the UN's
     (_rename({"conclusions": "summary"}), r"\$\.sections\[0\]\.id: 'summary' is not 'conclusions'"),

@@ -18,17 +18,18 @@ This module needs attrs and the record classes only (no cattrs), so the
 the JSON Schema read the field types as types.
 
 It also says, once, what the ids of a release are made of where the build
-does not make them of numbers (`SLUG`, `SECTION_KINDS`, `SDG_GOAL_CODE`,
-`SDG_TARGET_CODE`): the builder checks its seeds with them, and
+does not make them of numbers alone (`all_slugs`, `SECTION_KINDS`,
+`is_sdg_target_code`): the builder checks its seeds with them, and
 `kzrights._integrity` checks every release with them.
 """
 
-import re
 import typing
+from collections.abc import Sequence
 
 import attrs
 
 from .records import (
+    Addressee,
     Entity,
     Figure,
     Footnote,
@@ -50,21 +51,52 @@ from .records import (
 __all__ = [
     "ADDRESSABLE_PARTS",
     "PARTS",
-    "SDG_GOAL_CODE",
-    "SDG_TARGET_CODE",
+    "SDG_TARGET_ENDS",
     "SECTION_KINDS",
-    "SLUG",
     "TEXT_PARTS",
     "ReleaseDocument",
+    "addressee_named",
+    "all_slugs",
+    "is_sdg_goal_code",
+    "is_sdg_target_code",
+    "is_slug",
 ]
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-"""The key of an id the curators choose: an entity's, theme's or figure's after its prefix, a source's key.
+_SLUG_BREAKS = ("\n\n", "\n-", "-\n", "--")
+"""What a list of slugs, joined by newlines and framed by two, never holds: an empty key, a stray hyphen."""
 
-Lower-case ASCII letters and digits, in words joined by single hyphens
-(``max-bokayev``, ``bhutia-2020``): never empty, no dot, space or capital.
-Match it with ``fullmatch``.
-"""
+
+def all_slugs(keys: Sequence[str]) -> bool:
+    """Whether every one of ``keys`` is a slug.
+
+    A slug is the key of an id the curators choose: an entity's, theme's
+    or figure's after its prefix, a source's key.  It is lower-case ASCII
+    letters and digits, in words joined by single hyphens (``max-bokayev``,
+    ``bhutia-2020``): never empty, no dot, space, underscore or capital.
+
+    All the keys are checked at once with string methods (no regular
+    expression, whose compiling alone would cost a first ``load()`` more
+    than the check): a release's hundred keys take a few microseconds.
+
+    >>> all_slugs(["max-bokayev", "bhutia-2020"]), all_slugs(["Max"]), all_slugs(["a--b"]), all_slugs([""])
+    (True, False, False, False)
+    """
+    if not keys:
+        return True
+    joined = "\n".join(keys)
+    if joined.count("\n") != len(keys) - 1:  # a key holding a newline of its own
+        return False
+    framed = f"\n{joined}\n"
+    if any(part in framed for part in _SLUG_BREAKS):
+        return False
+    bare = joined.replace("-", "").replace("\n", "")
+    return bare.isascii() and bare.isalnum() and bare == bare.lower()
+
+
+def is_slug(key: str) -> bool:
+    """Whether ``key`` is a slug (`all_slugs`)."""
+    return all_slugs((key,))
+
 
 SECTION_KINDS: dict[str, tuple[type, ...]] = {
     "conclusions": (Paragraph, Item),
@@ -73,11 +105,35 @@ SECTION_KINDS: dict[str, tuple[type, ...]] = {
 }
 """The sections of every release, by id, in the order of the text, with the kinds of record each lists."""
 
-SDG_GOAL_CODE = re.compile(r"[1-9][0-9]?")
-"""The UN's number of an SDG goal, as its reference file writes it (``"16"``)."""
 
-SDG_TARGET_CODE = re.compile(r"([1-9][0-9]?)\.([1-9][0-9]?|[a-z])")
-"""The UN's code of an SDG target (``"16.10"``, ``"5.c"``): its goal's number, a dot, a number or a letter."""
+def addressee_named(lead_in: str) -> Addressee | None:
+    """The addressee a recommendations lead-in's text names, as the build reads it; None if it names none.
+
+    The first `Addressee` whose label (``"Government of Kazakhstan"``,
+    ``"international community"``) the text holds, whatever the case.
+    """
+    text = lead_in.casefold()
+    return next((addressee for addressee in Addressee if addressee.label.casefold() in text), None)
+
+
+_SDG_GOAL_CODES = frozenset(str(number) for number in range(1, 100))
+SDG_TARGET_ENDS = _SDG_GOAL_CODES | frozenset("abcdefghijklmnopqrstuvwxyz")
+"""What follows the dot of an SDG target's code: a number from 1 to 99 or a lower-case letter."""
+
+
+def is_sdg_goal_code(code: str) -> bool:
+    """Whether ``code`` is the UN's number of an SDG goal, as its reference file writes it (``"16"``)."""
+    return code in _SDG_GOAL_CODES
+
+
+def is_sdg_target_code(code: str) -> bool:
+    """Whether ``code`` is the UN's code of an SDG target: its goal's number, a dot, and `SDG_TARGET_ENDS`.
+
+    >>> is_sdg_target_code("16.10"), is_sdg_target_code("5.c"), is_sdg_target_code("1.1.x")
+    (True, True, False)
+    """
+    goal, _, end = code.partition(".")
+    return goal in _SDG_GOAL_CODES and end in SDG_TARGET_ENDS
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -20,12 +20,13 @@ nowhere or a span past the end of the text:
   or addressee it is made of agree (``recommendations.government.7`` has
   number 7), and every number is positive (`_check_ids`); the sections
   are the three of `kzrights._document.SECTION_KINDS`, in order; the key
-  of a curated id (an entity's, theme's, figure's or source's) is a
-  `kzrights._document.SLUG`, and an SDG target's code is the UN's;
+  of a curated id (an entity's, theme's, figure's or source's) is a slug
+  (`kzrights._document.all_slugs`), and an SDG target's code is the UN's;
 - the numbers count the records in the order of their spans in the source,
   from 1, as the build numbers them: a paragraph's within its section, an
   item's within its paragraph, a recommendation's within its addressee, a
-  footnote's in the release (`_check_numbers`);
+  footnote's in the release (`_check_numbers`); a recommendation's
+  addressee is the one its lead-in's text names (`_check_addressees`);
 - every text record is listed by exactly one section, the section of the
   record it belongs to and of a kind that section lists, inside the
   section's span and in the order of the text; the mentions are in the
@@ -50,11 +51,12 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 import attrs
 
-from ._document import SDG_TARGET_CODE, SECTION_KINDS, SLUG
+from ._document import SDG_TARGET_ENDS, SECTION_KINDS, addressee_named, all_slugs, is_sdg_target_code, is_slug
 from .errors import DataIntegrityError
 from .records import (
     Entity,
@@ -236,6 +238,7 @@ def check_release(
             _walk((document,), "$", "", ids, len(source), listed=False)
         _check_ids(document, parts)
         _check_sections(document, index)
+        _check_addressees(document, index)
         _check_text(document, source, index)
         _check_both_ends(document, index)
         _check_lists_and_names(document)
@@ -375,27 +378,13 @@ _CURATED = (
     ("figures", "figures."),
     ("sources", "sources."),
 )
-"""The kinds whose ids are a prefix and a key of the curators' choosing, which must be a `SLUG`.
+"""The kinds whose ids are a prefix and a key of the curators' choosing, which must be a slug.
 
 Nothing else in such a record says what its key is (the builder takes it
 from the seeds: ``entities.ilo`` is the International Labour Organization),
 so the key's syntax is what can be checked; a source's id is also made of
 its ``key`` field (`_SCHEMES`).
 """
-
-_CURATED_IDS = {name: re.compile(rf"(?:{re.escape(prefix)}{SLUG.pattern}\n)*") for name, prefix in _CURATED}
-_SDG_TARGET_CODES = re.compile(rf"(?:{SDG_TARGET_CODE.pattern}\n)*")
-
-
-def _all_match(lines: re.Pattern[str], values: list[str]) -> bool:
-    """Whether every value is a line ``lines`` matches, in one call for the whole list.
-
-    ``lines`` matches any number of lines, each ended by a newline; a value
-    holding a newline itself (an entity's id that is two ids on two lines)
-    would pass as two lines, so the newlines are counted too.
-    """
-    joined = "\n".join(values) + "\n" if values else ""
-    return joined.count("\n") == len(values) and lines.fullmatch(joined) is not None
 
 
 def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
@@ -405,8 +394,8 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
     where it must be: a paragraph's in its section, an item's in its
     paragraph, a recommendation's among those to its addressee, a
     footnote's and an SDG goal's in the release.  The sections are
-    `SECTION_KINDS`, in order; a curated key is a `SLUG`; an SDG target's
-    code is the UN's (`SDG_TARGET_CODE`); and the numbers count the records
+    `SECTION_KINDS`, in order; a curated key is a slug (`all_slugs`); an SDG
+    target's code is the UN's (`is_sdg_target_code`); and the numbers count the records
     in the order of their spans in the source (`_check_numbers`).
     """
     d, ids = document, parts
@@ -435,9 +424,10 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
                     f"{expected}, in the order of the text)"
                 )
         raise _Problem(f"$.sections: there are {len(sections)}, not the {len(SECTION_KINDS)} of {expected}")
-    codes = [target.code for target in d.sdg_targets]
-    if not _all_match(_SDG_TARGET_CODES, codes):
-        position, code = next((n, c) for n, c in enumerate(codes) if not SDG_TARGET_CODE.fullmatch(c))
+    # what follows a code's first dot (its goal is the goal_id's number, checked below)
+    if not SDG_TARGET_ENDS.issuperset([target.code.partition(".")[2] for target in d.sdg_targets]):
+        codes = [target.code for target in d.sdg_targets]
+        position, code = next((n, c) for n, c in enumerate(codes) if not is_sdg_target_code(c))
         raise _Problem(
             f"$.sdg_targets[{position}].code: {code!r} is not an SDG target's code "
             "(a goal's number, a dot, and a number or a lower-case letter: '16.10', '5.c')"
@@ -453,18 +443,22 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
                 )
     for name, prefix in _CURATED:
         curated = ids.get(name, [])
-        if not _all_match(_CURATED_IDS[name], curated):
+        size = len(prefix)
+        if not (
+            all(map(str.startswith, curated, repeat(prefix)))
+            and all_slugs([record_id[size:] for record_id in curated])
+        ):
             _name_wrong_key(name, prefix, curated)
     _check_numbers(document)
 
 
 def _name_wrong_key(name: str, prefix: str, ids: list[str]) -> None:
-    """Raise naming the first id of part ``name`` that is not ``prefix`` and a `SLUG`."""
+    """Raise naming the first id of part ``name`` that is not ``prefix`` and a slug."""
     for position, record_id in enumerate(ids):
         if not record_id.startswith(prefix):
             raise _Problem(f"$.{name}[{position}].id: {record_id!r} does not start with {prefix!r}")
         key = record_id[len(prefix) :]
-        if not SLUG.fullmatch(key):
+        if not is_slug(key):
             field = "key" if name == "sources" else "id"
             problem = "is empty" if not key else f"{key!r} is not"
             raise _Problem(
@@ -501,6 +495,28 @@ def _check_numbers(document: ReleaseDocument) -> None:
                 raise _Problem(
                     f"$.{name}[{position}].number: {record.number} is not its place among {what} "
                     f"in the order of the source text, {place}"
+                )
+
+
+def _check_addressees(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """Each recommendation's addressee is the one its lead-in's text names, as the build reads it.
+
+    With `_check_numbers`, this leaves a recommendation no other id: two
+    recommendations to different addressees trading ids, numbers,
+    addressees and references each still count in order among their own.
+    """
+    recommendations = document.recommendations
+    named = {
+        lead_in: addressee_named(index[lead_in].text) for lead_in in {r.lead_in_id for r in recommendations}
+    }
+    if [r.addressee for r in recommendations] != [named[r.lead_in_id] for r in recommendations]:
+        for position, recommendation in enumerate(recommendations):
+            expected = named[recommendation.lead_in_id]
+            if recommendation.addressee is not expected:
+                says = f"names {expected.value!r}" if expected else "names no addressee"
+                raise _Problem(
+                    f"$.recommendations[{position}].addressee: {recommendation.addressee.value!r} is not "
+                    f"the addressee of its lead-in, {recommendation.lead_in_id}, whose text {says}"
                 )
 
 
@@ -612,7 +628,7 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             raise _Problem(f"$.mentions[{position}]: starts where the mention before starts")
         before = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
     for position, recommendation in enumerate(document.recommendations):
-        for links in ("theme_links", "evidence_links"):
+        for links in ("theme_links", "evidence_links", "sdg_links"):
             for number, link in enumerate(getattr(recommendation, links)):
                 here = f"$.recommendations[{position}].{links}[{number}]"
                 _check_link(link, here, source, index)

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from kzrights._document import SDG_GOAL_CODE, SDG_TARGET_CODE
+from kzrights._document import is_sdg_goal_code, is_sdg_target_code
 from kzrights._provenance import SourceMap
 from kzrights.errors import BuildError
 from kzrights.records import Basis, Link, Recommendation, SdgGoal, SdgTarget, Vocabulary
@@ -86,14 +86,13 @@ def _vocabulary(
     targets: list[SdgTarget] = []
     for n, row in enumerate(target_rows):
         code, goal, text = _strings(row, ("id", "goal", "text"), f"targets[{n}]", file)
-        match = SDG_TARGET_CODE.fullmatch(code)
-        if match is None or match.group(1) != goal:
+        if not is_sdg_target_code(code) or code.partition(".")[0] != goal:
             raise BuildError(file, f"targets[{n}]: {code!r} is not a target of goal {goal!r}")
         targets.append(SdgTarget(id=f"sdg.{code}", code=code, goal_id=f"sdg.{goal}", text=text))
     goals: list[SdgGoal] = []
     for n, row in enumerate(goal_rows):
         code, title, short = _strings(row, ("id", "title", "short"), f"goals[{n}]", file)
-        if SDG_GOAL_CODE.fullmatch(code) is None:
+        if not is_sdg_goal_code(code):
             raise BuildError(file, f"goals[{n}]: {code!r} is not a goal number")
         own = tuple(t.id for t in targets if t.goal_id == f"sdg.{code}")
         goals.append(SdgGoal(id=f"sdg.{code}", number=int(code), title=title, short=short, target_ids=own))

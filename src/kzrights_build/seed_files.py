@@ -25,7 +25,7 @@ import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from kzrights._document import SLUG
+from kzrights._document import is_slug
 from kzrights.errors import BuildError
 from kzrights.records import Ambiguity, EntityCategory, FigureKind
 
@@ -72,7 +72,7 @@ def _text() -> Any:
 
 def _is_slug(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """A key the build puts in an id (``entities.<key>``) is a slug, as `check_release` requires of it."""
-    if isinstance(value, str) and not SLUG.fullmatch(value):
+    if isinstance(value, str) and not is_slug(value):
         raise ValueError(
             f"{attribute.name} must be lower-case letters and digits in words joined by hyphens "
             f"('max-bokayev'), not {value!r}"
