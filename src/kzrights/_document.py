@@ -60,10 +60,8 @@ __all__ = [
     "is_sdg_goal_code",
     "is_sdg_target_code",
     "is_slug",
+    "slug_lines",
 ]
-
-_SLUG_BREAKS = ("\n\n", "\n-", "-\n", "--")
-"""What a list of slugs, joined by newlines and framed by two, never holds: an empty key, a stray hyphen."""
 
 
 def all_slugs(keys: Sequence[str]) -> bool:
@@ -74,23 +72,31 @@ def all_slugs(keys: Sequence[str]) -> bool:
     letters and digits, in words joined by single hyphens (``max-bokayev``,
     ``bhutia-2020``): never empty, no dot, space, underscore or capital.
 
-    All the keys are checked at once with string methods (no regular
-    expression, whose compiling alone would cost a first ``load()`` more
-    than the check): a release's hundred keys take a few microseconds.
-
     >>> all_slugs(["max-bokayev", "bhutia-2020"]), all_slugs(["Max"]), all_slugs(["a--b"]), all_slugs([""])
     (True, False, False, False)
     """
     if not keys:
         return True
     joined = "\n".join(keys)
-    if joined.count("\n") != len(keys) - 1:  # a key holding a newline of its own
+    return joined.count("\n") == len(keys) - 1 and slug_lines(f"\n{joined}\n")
+
+
+def slug_lines(framed: str) -> bool:
+    """Whether each line of ``framed`` is a slug: keys joined by newlines, a newline before and after.
+
+    The caller makes sure that no key holds a newline of its own (counting
+    them).  All the keys are checked at once, with bytes methods: no regular
+    expression, whose compiling alone would cost a first ``load()`` more than
+    the check; a release's hundred and fifty keys take a few microseconds.
+    """
+    if not framed.isascii():
         return False
-    framed = f"\n{joined}\n"
-    if any(part in framed for part in _SLUG_BREAKS):
+    data = framed.encode("ascii")
+    # an empty key, or a hyphen that does not join two words
+    if b"\n\n" in data or b"\n-" in data or b"-\n" in data or b"--" in data:
         return False
-    bare = joined.replace("-", "").replace("\n", "")
-    return bare.isascii() and bare.isalnum() and bare == bare.lower()
+    bare = data.translate(None, b"-\n")
+    return bare.isalnum() and bare == bare.lower()
 
 
 def is_slug(key: str) -> bool:

@@ -21,7 +21,7 @@ nowhere or a span past the end of the text:
   number 7), and every number is positive (`_check_ids`); the sections
   are the three of `kzrights._document.SECTION_KINDS`, in order; the key
   of a curated id (an entity's, theme's, figure's or source's) is a slug
-  (`kzrights._document.all_slugs`), and an SDG target's code is the UN's;
+  (`kzrights._document.is_slug`), and an SDG target's code is the UN's;
 - the numbers count the records in the order of their spans in the source,
   from 1, as the build numbers them: a paragraph's within its section, an
   item's within its paragraph, a recommendation's within its addressee, a
@@ -51,12 +51,18 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
-from itertools import repeat
 from typing import Any
 
 import attrs
 
-from ._document import SDG_TARGET_ENDS, SECTION_KINDS, addressee_named, all_slugs, is_sdg_target_code, is_slug
+from ._document import (
+    SDG_TARGET_ENDS,
+    SECTION_KINDS,
+    addressee_named,
+    is_sdg_target_code,
+    is_slug,
+    slug_lines,
+)
 from .errors import DataIntegrityError
 from .records import (
     Entity,
@@ -394,7 +400,7 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
     where it must be: a paragraph's in its section, an item's in its
     paragraph, a recommendation's among those to its addressee, a
     footnote's and an SDG goal's in the release.  The sections are
-    `SECTION_KINDS`, in order; a curated key is a slug (`all_slugs`); an SDG
+    `SECTION_KINDS`, in order; a curated key is a slug (`is_slug`); an SDG
     target's code is the UN's (`is_sdg_target_code`); and the numbers count the records
     in the order of their spans in the source (`_check_numbers`).
     """
@@ -441,14 +447,20 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
                 raise _Problem(
                     f"$.sdg_targets[{position}].goal_id: {target.goal_id!r} is not {goal!r}, its code's goal"
                 )
+    # every curated key at once: each part's ids one a line, each line's prefix taken off
+    lines = []
     for name, prefix in _CURATED:
         curated = ids.get(name, [])
-        size = len(prefix)
-        if not (
-            all(map(str.startswith, curated, repeat(prefix)))
-            and all_slugs([record_id[size:] for record_id in curated])
-        ):
+        framed = "\n" + "\n".join(curated)
+        start = "\n" + prefix
+        if curated and framed.count("\n") == framed.count(start) == len(curated):
+            lines.append(framed.replace(start, "\n"))
+        elif curated:
             _name_wrong_key(name, prefix, curated)
+    if lines and not slug_lines("".join(lines) + "\n"):
+        for name, prefix in _CURATED:
+            _name_wrong_key(name, prefix, ids.get(name, []))
+        raise _Problem("$: the key of a curated id is not a slug")  # one of the above names it
     _check_numbers(document)
 
 
