@@ -18,7 +18,10 @@ verdict (`Verdict`):
   where the quotation has an ellipsis ("…", "...", "[…]") are a *marked
   omission*, reported as such, if they are at most `MAX_MARKED_OMISSION`
   words within one record or two adjacent ones; a quotation whose only
-  differences are marked omissions is ``equivalent``;
+  differences are marked omissions is ``equivalent``.  An ellipsis between
+  two words that follow on in the report leaves nothing out: it is the
+  writer's addition (``altered``), never the reason a quotation of the
+  report's words in order is ``not found``;
 - ``not found``: nothing in the report is close enough; `QuoteCheck.closest`
   ranks the nearest passages with their similarity.
 
@@ -42,7 +45,8 @@ the quotation's words that the passage has in the same order
 (``matched words / max(words in the quotation, words in the passage / 2)``,
 words inside marked omissions left out, each ellipsis counted as a word that
 the passage has where it bridges a marked omission between two matched
-words), decides between ``altered``
+words, or stands between two matched words that follow on in the report),
+decides between ``altered``
 (at least `ALTERED_SIMILARITY`) and ``not found``.  Every character rule
 (quote marks, dashes, apostrophes, invisible characters) is `kzrights._chars`'.
 """
@@ -190,7 +194,7 @@ class DifferenceKind(str, enum.Enum):
     OMITTED = "omitted"
     """Words of the report left out, unmarked."""
     ADDED = "added"
-    """Words the report does not have there."""
+    """Words the report does not have there, or an ellipsis where the report leaves nothing out."""
     CHANGED = "changed"
     """Words of the report replaced by others (a spelling or a form of the same word too)."""
     MARKED_OMISSION = "marked omission"
@@ -1075,14 +1079,21 @@ class _Aligned(NamedTuple):
     same_bare: int  # matched tokens the same but for case and diacritics: the next tie-break
     omissions: frozenset[int]  # the ellipses (quotation token positions) that stand for a marked omission
     unmatched: int  # words of the passage the quotation lacks, unmarked
+    # ellipses between two matched tokens that stand next to each other in the report: they mark
+    # an omission that did not happen (the writer's addition)
+    empty: int = 0
 
 
-def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int]:
+def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
     Then the fewer words the quotation lacks, the closer spelling (the same
     characters, then the same letters but for case and diacritics:
-    "Kazakhstán" is "Kazakhstan" rather than "Kazakhstan’s"), and the
+    "Kazakhstán" is "Kazakhstan" rather than "Kazakhstan’s"; "Remove …
+    laws" is recommendation government.9's "Remove laws", not a "removed"
+    with words left out before "laws"), the fewer ellipses that stand where
+    the report leaves nothing out (of two passages written alike, the one
+    where the ellipsis is true), and the
     shorter (the fewer words an ellipsis stands for: "Kazakhstan … keen to"
     is "Kazakhstan remains keen to", not a "Kazakhstan" twenty words before
     "extremely keen to").
@@ -1092,6 +1103,7 @@ def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int]:
         aligned.unmatched,
         -aligned.same_text,
         -aligned.same_bare,
+        aligned.empty,
         aligned.hi - aligned.lo,
         aligned.lo,
     )
@@ -1789,8 +1801,20 @@ class QuoteChecker:
         # an ellipsis marks an omission of a few words within one record or two adjacent ones
         omissions: set[int] = set()
         bridged = 0  # the ellipses that stand for a marked omission between two matches
+        empty = 0  # the ellipses that stand between two matches next to each other in the report
         nearby = end <= start or self._owners[end - 1] - self._owners[start] <= 1
-        for tag, i1, _, j1, j2 in opcodes:
+        ordered = marks.ordered if marks else []
+        joined = -1  # where the last match ended in the quotation, if it ended at j2 == the next j1
+        after = -1
+        for tag, i1, i2, j1, j2 in opcodes:
+            if ordered and tag == "equal":
+                # an ellipsis inside a match, or between two matches that follow on in the report
+                empty += bisect.bisect_left(ordered, i2) - bisect.bisect_right(ordered, i1)
+                if i1 == joined and j1 == after and i1 in marks:
+                    empty += 1
+                joined, after = i2, j2
+                continue
+            joined = -1
             if tag in ("insert", "replace") and i1 in marks and nearby:
                 left_out = self._word_before[start + j2] - self._word_before[start + j1]
                 if left_out > MAX_MARKED_OMISSION:
@@ -1804,12 +1828,16 @@ class QuoteChecker:
         # Each ellipsis counts as a word too, had only where it bridges a marked omission
         # between words the passage has: an ellipsis lets a quotation leave out a hundred
         # words, so "President Tokayev … will not … change" (a last word the report does not
-        # have after the ellipsis) must not pass for an alteration of a real sentence
+        # have after the ellipsis) must not pass for an alteration of a real sentence. An
+        # ellipsis between two words the report has next to each other marks an omission that
+        # did not happen: it is had too (the words are the report's, in order, as with an added
+        # comma, which counts for nothing), and is an alteration (`_differences`), never the
+        # reason two pieces that follow on in the report are "not found"
         wanted = quote_words + len(marks)
-        similarity = (matched + bridged) / max(wanted, passage_words / 2) if quote_words else 0.0
+        similarity = (matched + bridged + empty) / max(wanted, passage_words / 2) if quote_words else 0.0
         unmatched = passage_words - matched
         aligned = _Aligned(
-            round(similarity, 4), start, end, opcodes, matched, 0, 0, frozenset(omissions), unmatched
+            round(similarity, 4), start, end, opcodes, matched, 0, 0, frozenset(omissions), unmatched, empty
         )
         return self._spelled(quote, aligned) if spelled else aligned
 
