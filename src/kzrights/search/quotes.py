@@ -849,6 +849,8 @@ def _common_run(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, s
     Compares slices of doubling, then halving, length: C compares the tokens,
     and Python takes a few steps for a run of thousands.
     """
+    if most <= 0 or a[i] != b[j]:
+        return 0  # most gaps start with tokens that differ: no slices made for them
     run, size = 0, 8
     while run < most and size:
         size = min(size, most - run)
@@ -1109,9 +1111,6 @@ def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     )
 
 
-_SECOND_ITEM = operator.itemgetter(1)
-
-
 class QuoteChecker:
     """The report's tokens, indexed for quotations (built once per report, on first use)."""
 
@@ -1272,24 +1271,33 @@ class QuoteChecker:
             verbatim = self._verbatim(quote, face_column, marks)
             if verbatim is not None:
                 return [verbatim]
-        votes: defaultdict[int, float] = defaultdict(float)
         # each token's places in the report and how many, looked up in C (only words have places)
         places_of = list(map(self._positions.get, keys, itertools.repeat(())))
         counts = list(map(len, places_of))
         rare = list(itertools.compress(itertools.count(), map(_IS_RARE.__contains__, counts)))
         chosen = rare or list(itertools.compress(itertools.count(), counts))
         budget, size = _MAX_ANCHORS, _BUCKET
+        # the votes of the buckets (place - q) // size, from -(quotation's length // size) - 1 on, in a
+        # list at an offset: an index into a list is quicker than a dict's hash (the same float sums,
+        # added in the same order)
+        offset = len(core) // size + 2
+        tally = [0.0] * (len(self._keys) // size + offset + 2)
         for q in chosen:
             weight = 1.0 / counts[q]
+            shift = offset * size - q  # (at - q) // size + offset, as one floor division
             for at in places_of[q][:budget]:
-                votes[(at - q) // size] += weight
+                tally[(at + shift) // size] += weight
             budget -= counts[q]
             if budget <= 0:
                 break
-        if not votes:
+        # every bucket voted for has a positive sum
+        voted = list(itertools.compress(range(-offset, len(tally) - offset), tally))
+        if not voted:
             return []
-        # the most votes first, then the earliest place: (-votes, bucket) pairs compared in C
-        ranked = list(map(_SECOND_ITEM, sorted(zip(map(operator.neg, votes.values()), votes, strict=True))))
+        votes = dict(zip(voted, itertools.compress(tally, tally), strict=True))
+        # the most votes first, then the earliest place: ``votes`` holds the places in order, and a
+        # stable sort by votes alone compares floats, not (votes, place) tuples
+        ranked = sorted(votes, key=votes.__getitem__, reverse=True)
         if len(core) <= _REFINE_LENGTH:
             # a short quotation's rare words may stand together elsewhere ("freedom of assembly")
             # while its source has most of its words, common ones too ("The right to freedom of
@@ -1622,16 +1630,75 @@ class QuoteChecker:
         blocks = self._tighten(quote, marks, blocks, lo, hi)
         # trimming weighs similarity and unmatched words only: the spelling is counted once, at the end
         best = self._score(quote, marks, lo, hi, blocks, spelled=False)
+        if len(blocks) < 2:
+            return self._spelled(quote, best)
+        most = self._most_similar(quote, marks, lo, hi, blocks)
+        first, last = 0, len(blocks)  # the blocks kept: blocks[first:last]
         for _ in range(2 * _TRIMS):
-            if len(blocks) < 2:
+            if last - first < 2:
                 break
-            trials = [blocks[1:], blocks[:-1]]
-            scored = [(self._score(quote, marks, lo, hi, trial, spelled=False), trial) for trial in trials]
-            top, trial = max(scored, key=lambda pair: (pair[0].similarity, -pair[0].unmatched))
+            # a trial that cannot be as similar as the passage kept is never taken: not scored
+            scored = [
+                (self._score(quote, marks, lo, hi, blocks[a:b], spelled=False), (a, b))
+                for a, b in ((first + 1, last), (first, last - 1))
+                if most(a, b) >= best.similarity
+            ]
+            if not scored:
+                break
+            top, (a, b) = max(scored, key=lambda pair: (pair[0].similarity, -pair[0].unmatched))
             if (top.similarity, -top.unmatched) <= (best.similarity, -best.unmatched):
                 break
-            best, blocks = top, trial
+            best, first, last = top, a, b
         return self._spelled(quote, best)
+
+    def _most_similar(
+        self, quote: _Quote, marks: _Marks, lo: int, hi: int, blocks: Sequence[tuple[int, int, int]]
+    ) -> Callable[[int, int], float]:
+        """A bound on the similarity `_score` gives ``blocks[a:b]``, in constant time per ``(a, b)``.
+
+        `_score`'s similarity is ``(matched + bridged + empty) / max(wanted,
+        ...)``.  ``matched`` is the words of the blocks (sliding a gap onto an
+        ellipsis moves tokens from one block to the next, never out of
+        them); an ellipsis had as ``empty`` stands inside a block or between
+        two that follow on in both texts (sliding takes marks out of blocks,
+        never into them); one had as ``bridged`` stands at a gap, at most
+        one per gap (before the first block too), and only in a passage
+        within two records.  Rounded as `_score` rounds, so that a bound
+        below a similarity means the blocks score below it.
+        """
+        words_before, ordered = quote.words_before, marks.ordered if marks else []
+        wanted = words_before[-1] + len(marks)
+        words = [0, *itertools.accumulate(words_before[i + size] - words_before[i] for i, _, size in blocks)]
+        inside = [
+            0,
+            *itertools.accumulate(
+                bisect.bisect_left(ordered, i + size) - bisect.bisect_right(ordered, i)
+                for i, _, size in blocks
+            ),
+        ]
+        # joined[k]: the ellipses where blocks[k - 1] and blocks[k] follow on in both texts, up to k
+        joined = [
+            0,
+            *itertools.accumulate(
+                x[0] + x[2] == y[0] and x[1] + x[2] == y[1] and y[0] in marks
+                for x, y in itertools.pairwise(blocks)
+            ),
+        ]
+        owners = self._owners
+
+        def most(a: int, b: int) -> float:
+            if not wanted or not words_before[-1]:
+                return 0.0
+            start, end = self._ends(quote, marks, lo, hi, blocks[a], blocks[b - 1])
+            bridged = 0
+            if end <= start or owners[end - 1] - owners[start] <= 1:
+                first_i, last_end = blocks[a][0], blocks[b - 1][0] + blocks[b - 1][2]
+                in_range = bisect.bisect_left(ordered, last_end) - bisect.bisect_left(ordered, first_i)
+                bridged = min(b - a, in_range)
+            had = words[b] - words[a] + bridged + inside[b] - inside[a] + joined[b - 1] - joined[a]
+            return round(had / wanted, 4)
+
+        return most
 
     def _spelled(self, quote: _Quote, aligned: _Aligned) -> _Aligned:
         """``aligned`` with its matched tokens written alike counted: `_rank`'s tie-breaks."""
@@ -1764,6 +1831,33 @@ class QuoteChecker:
                 blocks[at] = (i, place, size)
         return blocks
 
+    @staticmethod
+    def _ends(
+        quote: _Quote,
+        marks: _Marks,
+        lo: int,
+        hi: int,
+        first: tuple[int, int, int],
+        last: tuple[int, int, int],
+    ) -> tuple[int, int]:
+        r"""The report tokens ``[start, end)`` of the passage from the match ``first`` to the match ``last``.
+
+        Words of the quotation just before the first match stand for report
+        words just before it (a changed first word), and likewise after the
+        last; not a mark ("\x1b[2J" after the quotation is the writer's
+        addition, not a change of the report's next words) nor an ellipsis
+        (what follows one may be anywhere), nor anything beyond them.
+        """
+        words_before = quote.words_before
+        head = first[0]
+        while head > 0 and head not in marks and words_before[head] - words_before[head - 1]:
+            head -= 1
+        start = max(lo, first[1] - (first[0] - head))
+        tail = after = last[0] + last[2]
+        while tail < len(quote.keys) and tail not in marks and words_before[tail + 1] - words_before[tail]:
+            tail += 1
+        return start, min(hi, last[1] + last[2] + (tail - after))
+
     def _score(
         self,
         quote: _Quote,
@@ -1777,20 +1871,8 @@ class QuoteChecker:
 
         With ``spelled`` false, the tokens written alike are not counted (0): `_spelled` counts them.
         """
-        start, end = blocks[0][1], blocks[-1][1] + blocks[-1][2]
-        # words of the quotation just before the first match stand for report words just
-        # before it (a changed first word), and likewise after the last; not a mark ("\x1b[2J"
-        # after the quotation is the writer's addition, not a change of the report's next
-        # words) nor an ellipsis (what follows one may be anywhere), nor anything beyond them
         words_before = quote.words_before
-        head = blocks[0][0]
-        while head > 0 and head not in marks and words_before[head] - words_before[head - 1]:
-            head -= 1
-        start = max(lo, start - (blocks[0][0] - head))
-        tail = after = blocks[-1][0] + blocks[-1][2]
-        while tail < len(quote.keys) and tail not in marks and words_before[tail + 1] - words_before[tail]:
-            tail += 1
-        end = min(hi, end + (tail - after))
+        start, end = self._ends(quote, marks, lo, hi, blocks[0], blocks[-1])
         relative = [(i, j - start, size) for i, j, size in blocks]
         if marks:
             relative = _slide_to_marks(relative, self._keys[start:end], marks)
@@ -1866,15 +1948,17 @@ class QuoteChecker:
         base = aligned.lo
         differences: list[Difference] = []
         used: set[int] = set()  # the ellipses that stand where the report has words
+        core_faces = [token.face for token in core]
+        faces = self._face_index()[0]
         for tag, i1, i2, j1, j2 in aligned.opcodes:
             if tag == "equal":
-                # the same word may still be spelled or inflected differently
-                for offset in range(i2 - i1):
-                    if core[i1 + offset].face != self._tokens[base + j1 + offset].face:
-                        at = base + j1 + offset
-                        differences += self._difference(
-                            DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
-                        )
+                # the same word may still be spelled or inflected differently (compared in C)
+                unlike = map(operator.ne, core_faces[i1:i2], faces[base + j1 : base + j2])
+                for offset in itertools.compress(range(i2 - i1), unlike):
+                    at = base + j1 + offset
+                    differences += self._difference(
+                        DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
+                    )
                 continue
             if tag in ("insert", "replace") and i1 in marks and i1 not in aligned.omissions:
                 used.add(i1)  # words left out beyond what an ellipsis may mark: an omission
