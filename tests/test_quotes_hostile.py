@@ -170,8 +170,8 @@ def _bounds_checked() -> Iterator[list[tuple[float, float]]]:
     def checking(self, quote, marks, lo, hi, blocks):  # type: ignore[no-untyped-def]
         most = original(self, quote, marks, lo, hi, blocks)
 
-        def checked(a: int, b: int) -> float:
-            bound = most(a, b)
+        def checked(a: int, b: int, gone: int, matched: int) -> float:
+            bound = most(a, b, gone, matched)
             score = self._score(quote, marks, lo, hi, list(blocks[a:b]), spelled=False)
             pairs.append((bound, score.similarity))
             return bound

@@ -1640,8 +1640,8 @@ class QuoteChecker:
             # a trial that cannot be as similar as the passage kept is never taken: not scored
             scored = [
                 (self._score(quote, marks, lo, hi, blocks[a:b], spelled=False), (a, b))
-                for a, b in ((first + 1, last), (first, last - 1))
-                if most(a, b) >= best.similarity
+                for a, b, gone in ((first + 1, last, first), (first, last - 1, last - 1))
+                if most(a, b, gone, best.matched) >= best.similarity
             ]
             if not scored:
                 break
@@ -1653,49 +1653,49 @@ class QuoteChecker:
 
     def _most_similar(
         self, quote: _Quote, marks: _Marks, lo: int, hi: int, blocks: Sequence[tuple[int, int, int]]
-    ) -> Callable[[int, int], float]:
+    ) -> Callable[[int, int, int, int], float]:
         """A bound on the similarity `_score` gives ``blocks[a:b]``, in constant time per ``(a, b)``.
 
-        `_score`'s similarity is ``(matched + bridged + empty) / max(wanted,
-        ...)``.  ``matched`` is the words of the blocks (sliding a gap onto an
-        ellipsis moves tokens from one block to the next, never out of
-        them); an ellipsis had as ``empty`` stands inside a block or between
-        two that follow on in both texts (sliding takes marks out of blocks,
-        never into them); one had as ``bridged`` stands at a gap, at most
-        one per gap (before the first block too), and only in a passage
-        within two records.  Rounded as `_score` rounds, so that a bound
-        below a similarity means the blocks score below it.
+        ``blocks[a:b]`` are blocks that `_score` found ``matched`` words in,
+        less the block ``blocks[gone]`` at either end.  `_score`'s similarity
+        is ``(matched + bridged + empty) / max(wanted, ...)``.  ``matched`` is
+        the words of the blocks (sliding a gap onto an ellipsis moves tokens from one block to
+        the next, never out of them); an ellipsis had as ``empty`` stands
+        inside a block or between two that follow on in both texts (sliding
+        takes marks out of blocks, never into them); one had as ``bridged``
+        stands at a gap, at most one per gap (before the first block too),
+        and only in a passage within two records.  Rounded as `_score` rounds,
+        so that a bound below a similarity means the blocks score below it.
         """
-        words_before, ordered = quote.words_before, marks.ordered if marks else []
+        words_before = quote.words_before
         wanted = words_before[-1] + len(marks)
-        words = [0, *itertools.accumulate(words_before[i + size] - words_before[i] for i, _, size in blocks)]
-        inside = [
-            0,
-            *itertools.accumulate(
-                bisect.bisect_left(ordered, i + size) - bisect.bisect_right(ordered, i)
-                for i, _, size in blocks
-            ),
-        ]
-        # joined[k]: the ellipses where blocks[k - 1] and blocks[k] follow on in both texts, up to k
-        joined = [
-            0,
-            *itertools.accumulate(
-                x[0] + x[2] == y[0] and x[1] + x[2] == y[1] and y[0] in marks
-                for x, y in itertools.pairwise(blocks)
-            ),
-        ]
         owners = self._owners
+        inside: list[int] = []
+        joined: list[int] = []
+        ordered = marks.ordered if marks else []
+        if marks:  # prefix sums of the ellipses inside blocks, and between blocks that follow on
+            inside = [0]
+            for i, _, size in blocks:
+                count = bisect.bisect_left(ordered, i + size) - bisect.bisect_right(ordered, i)
+                inside.append(inside[-1] + count)
+            joined = [0]
+            for x, y in itertools.pairwise(blocks):
+                follow = x[0] + x[2] == y[0] and x[1] + x[2] == y[1] and y[0] in marks
+                joined.append(joined[-1] + follow)
 
-        def most(a: int, b: int) -> float:
-            if not wanted or not words_before[-1]:
+        def most(a: int, b: int, gone: int, matched: int) -> float:
+            if not words_before[-1]:
                 return 0.0
-            start, end = self._ends(quote, marks, lo, hi, blocks[a], blocks[b - 1])
-            bridged = 0
-            if end <= start or owners[end - 1] - owners[start] <= 1:
-                first_i, last_end = blocks[a][0], blocks[b - 1][0] + blocks[b - 1][2]
-                in_range = bisect.bisect_left(ordered, last_end) - bisect.bisect_left(ordered, first_i)
-                bridged = min(b - a, in_range)
-            had = words[b] - words[a] + bridged + inside[b] - inside[a] + joined[b - 1] - joined[a]
+            # the words of the blocks kept: those of the blocks before, less the one let go
+            i, _, size = blocks[gone]
+            had = matched - (words_before[i + size] - words_before[i])
+            if marks:
+                had += inside[b] - inside[a] + joined[b - 1] - joined[a]
+                start, end = self._ends(quote, marks, lo, hi, blocks[a], blocks[b - 1])
+                if end <= start or owners[end - 1] - owners[start] <= 1:
+                    first_i, last_end = blocks[a][0], blocks[b - 1][0] + blocks[b - 1][2]
+                    in_range = bisect.bisect_left(ordered, last_end) - bisect.bisect_left(ordered, first_i)
+                    had += min(b - a, in_range)
             return round(had / wanted, 4)
 
         return most
