@@ -11,13 +11,14 @@ changes a verdict, a similarity, a span or a closest passage fails.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import json
 import random
 import re
 from collections.abc import Iterator, Sequence
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
@@ -200,3 +201,24 @@ def test_trimming_skips_only_trials_that_score_below_the_bound(quote):
         REPORT.check_quote(quote)
     for bound, similarity in pairs:
         assert bound >= similarity
+
+
+# ── difflib's alignment, looking only at the rows that match (session 10) ──────
+
+_KEYS = st.sampled_from(["the", "of", "rights", "state", "a", "b", ",", ".", "-", "(", "’"])
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.lists(_KEYS, max_size=40), st.lists(_KEYS, max_size=60))
+@example(["a", ",", "b"], [",", "a", ",", "b", ","])
+@example([",", "a"], [",", "b", ",", "a"])
+def test_longest_first_gives_difflibs_runs(a, b):
+    """`quotes._longest_first` gives the runs ``difflib.SequenceMatcher`` gives, marks as its junk.
+
+    The alignment of a gap between anchors was ``difflib``'s; the quicker
+    one must give the same runs, ties, marks at either end of a run and
+    marks alone included, or the answers move.
+    """
+    matcher = difflib.SequenceMatcher(quotes._is_mark_key, a, b, autojunk=False)
+    expected = [(m.a, m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
+    assert quotes._longest_first(a, b) == expected

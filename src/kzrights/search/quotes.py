@@ -37,8 +37,9 @@ earliest), however common its pieces ("the … the … the"), and is
 spelling and inflection folded); the stretches of the report that share the
 most rare words with the quotation, along one diagonal, are aligned with it
 (a patience diff: the words that stand once on each side anchor it, runs
-that agree from an anchor on are taken as they stand, and
-``difflib.SequenceMatcher`` aligns what is left, within a fixed budget of
+that agree from an anchor on are taken as they stand, and what is left is
+aligned as ``difflib.SequenceMatcher`` aligns it, longest run first
+(`_longest_first`, which looks only at the words that match), within a fixed budget of
 work per quotation, so that no quotation, however long or repetitive, takes
 long); the best alignment's similarity, the share of
 the quotation's words that the passage has in the same order
@@ -734,7 +735,7 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
 
     Tokens that stand exactly once in each side of a gap anchor it (the
     longest increasing run of them); small gaps between anchors go to
-    ``difflib.SequenceMatcher``.  Both draw on ``budget``; a gap that
+    `_longest_first` (``difflib``'s alignment).  Both draw on ``budget``; a gap that
     would overdraw it is one change.  An explicit stack, no recursion.
     """
     found: list[tuple[int, int, int]] = []
@@ -764,8 +765,7 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
             budget.cells -= cells
             # a punctuation mark matches only next to matching words: a lone "-" a sentence
             # away is no place of the quotation's "ruling-elite" (its "elite" is nearer)
-            matcher = difflib.SequenceMatcher(_is_mark_key, a[alo:ahi], b[blo:bhi], autojunk=False)
-            found += [(alo + m.a, blo + m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
+            found += [(alo + i, blo + j, size) for i, j, size in _longest_first(a[alo:ahi], b[blo:bhi])]
             continue
         size = (ahi - alo) + (bhi - blo)
         if size > budget.tokens:
@@ -783,6 +783,76 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
     found.sort()
     merged: list[tuple[int, int, int]] = []
     for i, j, size in found:
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + size)
+        else:
+            merged.append((i, j, size))
+    return merged
+
+
+def _longest_first(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """``(i, j, size)`` runs where ``a[i:i+size] == b[j:j+size]``, in order: ``difflib``'s alignment.
+
+    What ``difflib.SequenceMatcher(_is_mark_key, a, b,
+    autojunk=False).get_matching_blocks()`` gives (its last, empty block
+    aside): the longest run of tokens alike, with no punctuation mark in it
+    (the earliest in ``a``, then in ``b``, of the longest), widened over
+    marks alike at either end, then the same on either side of it.  It
+    looks only at the tokens of ``a`` that stand in ``b``, where
+    ``difflib`` looks at every token of ``a`` and indexes every token of
+    ``b``: a gap between anchors of a quotation the report does not have
+    holds few of them.  A property test holds the two to the same runs.
+    """
+    wanted = set(a)
+    places: dict[str, list[int]] = {}  # where each token of ``a`` that is no mark stands in ``b``
+    for j, key in enumerate(b):
+        if key in wanted and not _is_mark_key(key):
+            found = places.get(key)
+            if found is None:
+                places[key] = [j]
+            else:
+                found.append(j)
+    rows = [i for i, key in enumerate(a) if key in places]
+    blocks: list[tuple[int, int, int]] = []
+    stack = [(0, len(a), 0, len(b))]
+    while stack:
+        alo, ahi, blo, bhi = stack.pop()
+        best_i, best_j, best = alo, blo, 0
+        # the length of the run of tokens alike that ends at (i, j), for the row before
+        ending: dict[int, int] = {}
+        previous = -2
+        for i in rows[bisect.bisect_left(rows, alo) : bisect.bisect_left(rows, ahi)]:
+            if i != previous + 1:
+                ending = {}  # a row between with no token alike ends every run
+            previous, before, ending = i, ending.get, {}
+            js = places[a[i]]
+            for j in js[bisect.bisect_left(js, blo) :]:
+                if j >= bhi:
+                    break
+                k = ending[j] = before(j - 1, 0) + 1
+                if k > best:
+                    best_i, best_j, best = i - k + 1, j - k + 1, k
+        # widened over the marks alike just before and just after it
+        while (
+            best_i > alo and best_j > blo and _is_mark_key(b[best_j - 1]) and a[best_i - 1] == b[best_j - 1]
+        ):
+            best_i, best_j, best = best_i - 1, best_j - 1, best + 1
+        while (
+            best_i + best < ahi
+            and best_j + best < bhi
+            and _is_mark_key(b[best_j + best])
+            and a[best_i + best] == b[best_j + best]
+        ):
+            best += 1
+        if best:
+            blocks.append((best_i, best_j, best))
+            if alo < best_i and blo < best_j:
+                stack.append((alo, best_i, blo, best_j))
+            if best_i + best < ahi and best_j + best < bhi:
+                stack.append((best_i + best, ahi, best_j + best, bhi))
+    blocks.sort()
+    merged: list[tuple[int, int, int]] = []
+    for i, j, size in blocks:
         if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
             merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + size)
         else:
