@@ -18,7 +18,10 @@ verdict (`Verdict`):
   where the quotation has an ellipsis ("…", "...", "[…]") are a *marked
   omission*, reported as such, if they are at most `MAX_MARKED_OMISSION`
   words within one record or two adjacent ones; a quotation whose only
-  differences are marked omissions is ``equivalent``;
+  differences are marked omissions is ``equivalent``.  An ellipsis between
+  two words that follow on in the report leaves nothing out: it is the
+  writer's addition (``altered``), never the reason a quotation of the
+  report's words in order is ``not found``;
 - ``not found``: nothing in the report is close enough; `QuoteCheck.closest`
   ranks the nearest passages with their similarity.
 
@@ -34,15 +37,17 @@ earliest), however common its pieces ("the … the … the"), and is
 spelling and inflection folded); the stretches of the report that share the
 most rare words with the quotation, along one diagonal, are aligned with it
 (a patience diff: the words that stand once on each side anchor it, runs
-that agree from an anchor on are taken as they stand, and
-``difflib.SequenceMatcher`` aligns what is left, within a fixed budget of
+that agree from an anchor on are taken as they stand, and what is left is
+aligned as ``difflib.SequenceMatcher`` aligns it, longest run first
+(`_longest_first`, which looks only at the words that match), within a fixed budget of
 work per quotation, so that no quotation, however long or repetitive, takes
 long); the best alignment's similarity, the share of
 the quotation's words that the passage has in the same order
 (``matched words / max(words in the quotation, words in the passage / 2)``,
 words inside marked omissions left out, each ellipsis counted as a word that
 the passage has where it bridges a marked omission between two matched
-words), decides between ``altered``
+words, or stands between two matched words that follow on in the report),
+decides between ``altered``
 (at least `ALTERED_SIMILARITY`) and ``not found``.  Every character rule
 (quote marks, dashes, apostrophes, invisible characters) is `kzrights._chars`'.
 """
@@ -190,7 +195,7 @@ class DifferenceKind(str, enum.Enum):
     OMITTED = "omitted"
     """Words of the report left out, unmarked."""
     ADDED = "added"
-    """Words the report does not have there."""
+    """Words the report does not have there, or an ellipsis where the report leaves nothing out."""
     CHANGED = "changed"
     """Words of the report replaced by others (a spelling or a form of the same word too)."""
     MARKED_OMISSION = "marked omission"
@@ -730,7 +735,7 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
 
     Tokens that stand exactly once in each side of a gap anchor it (the
     longest increasing run of them); small gaps between anchors go to
-    ``difflib.SequenceMatcher``.  Both draw on ``budget``; a gap that
+    `_longest_first` (``difflib``'s alignment).  Both draw on ``budget``; a gap that
     would overdraw it is one change.  An explicit stack, no recursion.
     """
     found: list[tuple[int, int, int]] = []
@@ -760,8 +765,7 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
             budget.cells -= cells
             # a punctuation mark matches only next to matching words: a lone "-" a sentence
             # away is no place of the quotation's "ruling-elite" (its "elite" is nearer)
-            matcher = difflib.SequenceMatcher(_is_mark_key, a[alo:ahi], b[blo:bhi], autojunk=False)
-            found += [(alo + m.a, blo + m.b, m.size) for m in matcher.get_matching_blocks() if m.size]
+            found += [(alo + i, blo + j, size) for i, j, size in _longest_first(a[alo:ahi], b[blo:bhi])]
             continue
         size = (ahi - alo) + (bhi - blo)
         if size > budget.tokens:
@@ -779,6 +783,76 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str], budget: _Budget) -> lis
     found.sort()
     merged: list[tuple[int, int, int]] = []
     for i, j, size in found:
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + size)
+        else:
+            merged.append((i, j, size))
+    return merged
+
+
+def _longest_first(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """``(i, j, size)`` runs where ``a[i:i+size] == b[j:j+size]``, in order: ``difflib``'s alignment.
+
+    What ``difflib.SequenceMatcher(_is_mark_key, a, b,
+    autojunk=False).get_matching_blocks()`` gives (its last, empty block
+    aside): the longest run of tokens alike, with no punctuation mark in it
+    (the earliest in ``a``, then in ``b``, of the longest), widened over
+    marks alike at either end, then the same on either side of it.  It
+    looks only at the tokens of ``a`` that stand in ``b``, where
+    ``difflib`` looks at every token of ``a`` and indexes every token of
+    ``b``: a gap between anchors of a quotation the report does not have
+    holds few of them.  A property test holds the two to the same runs.
+    """
+    wanted = set(a)
+    places: dict[str, list[int]] = {}  # where each token of ``a`` that is no mark stands in ``b``
+    for j, key in enumerate(b):
+        if key in wanted and not _is_mark_key(key):
+            found = places.get(key)
+            if found is None:
+                places[key] = [j]
+            else:
+                found.append(j)
+    rows = [i for i, key in enumerate(a) if key in places]
+    blocks: list[tuple[int, int, int]] = []
+    stack = [(0, len(a), 0, len(b))]
+    while stack:
+        alo, ahi, blo, bhi = stack.pop()
+        best_i, best_j, best = alo, blo, 0
+        # the length of the run of tokens alike that ends at (i, j), for the row before
+        ending: dict[int, int] = {}
+        previous = -2
+        for i in rows[bisect.bisect_left(rows, alo) : bisect.bisect_left(rows, ahi)]:
+            if i != previous + 1:
+                ending = {}  # a row between with no token alike ends every run
+            previous, before, ending = i, ending.get, {}
+            js = places[a[i]]
+            for j in js[bisect.bisect_left(js, blo) :]:
+                if j >= bhi:
+                    break
+                k = ending[j] = before(j - 1, 0) + 1
+                if k > best:
+                    best_i, best_j, best = i - k + 1, j - k + 1, k
+        # widened over the marks alike just before and just after it
+        while (
+            best_i > alo and best_j > blo and _is_mark_key(b[best_j - 1]) and a[best_i - 1] == b[best_j - 1]
+        ):
+            best_i, best_j, best = best_i - 1, best_j - 1, best + 1
+        while (
+            best_i + best < ahi
+            and best_j + best < bhi
+            and _is_mark_key(b[best_j + best])
+            and a[best_i + best] == b[best_j + best]
+        ):
+            best += 1
+        if best:
+            blocks.append((best_i, best_j, best))
+            if alo < best_i and blo < best_j:
+                stack.append((alo, best_i, blo, best_j))
+            if best_i + best < ahi and best_j + best < bhi:
+                stack.append((best_i + best, ahi, best_j + best, bhi))
+    blocks.sort()
+    merged: list[tuple[int, int, int]] = []
+    for i, j, size in blocks:
         if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
             merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + size)
         else:
@@ -845,6 +919,8 @@ def _common_run(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, s
     Compares slices of doubling, then halving, length: C compares the tokens,
     and Python takes a few steps for a run of thousands.
     """
+    if most <= 0 or a[i] != b[j]:
+        return 0  # most gaps start with tokens that differ: no slices made for them
     run, size = 0, 8
     while run < most and size:
         size = min(size, most - run)
@@ -1075,14 +1151,21 @@ class _Aligned(NamedTuple):
     same_bare: int  # matched tokens the same but for case and diacritics: the next tie-break
     omissions: frozenset[int]  # the ellipses (quotation token positions) that stand for a marked omission
     unmatched: int  # words of the passage the quotation lacks, unmarked
+    # ellipses between two matched tokens that stand next to each other in the report: they mark
+    # an omission that did not happen (the writer's addition)
+    empty: int = 0
 
 
-def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int]:
+def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
     Then the fewer words the quotation lacks, the closer spelling (the same
     characters, then the same letters but for case and diacritics:
-    "Kazakhstán" is "Kazakhstan" rather than "Kazakhstan’s"), and the
+    "Kazakhstán" is "Kazakhstan" rather than "Kazakhstan’s"; "Remove …
+    laws" is recommendation government.9's "Remove laws", not a "removed"
+    with words left out before "laws"), the fewer ellipses that stand where
+    the report leaves nothing out (of two passages written alike, the one
+    where the ellipsis is true), and the
     shorter (the fewer words an ellipsis stands for: "Kazakhstan … keen to"
     is "Kazakhstan remains keen to", not a "Kazakhstan" twenty words before
     "extremely keen to").
@@ -1092,12 +1175,10 @@ def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int]:
         aligned.unmatched,
         -aligned.same_text,
         -aligned.same_bare,
+        aligned.empty,
         aligned.hi - aligned.lo,
         aligned.lo,
     )
-
-
-_SECOND_ITEM = operator.itemgetter(1)
 
 
 class QuoteChecker:
@@ -1260,24 +1341,33 @@ class QuoteChecker:
             verbatim = self._verbatim(quote, face_column, marks)
             if verbatim is not None:
                 return [verbatim]
-        votes: defaultdict[int, float] = defaultdict(float)
         # each token's places in the report and how many, looked up in C (only words have places)
         places_of = list(map(self._positions.get, keys, itertools.repeat(())))
         counts = list(map(len, places_of))
         rare = list(itertools.compress(itertools.count(), map(_IS_RARE.__contains__, counts)))
         chosen = rare or list(itertools.compress(itertools.count(), counts))
         budget, size = _MAX_ANCHORS, _BUCKET
+        # the votes of the buckets (place - q) // size, from -(quotation's length // size) - 1 on, in a
+        # list at an offset: an index into a list is quicker than a dict's hash (the same float sums,
+        # added in the same order)
+        offset = len(core) // size + 2
+        tally = [0.0] * (len(self._keys) // size + offset + 2)
         for q in chosen:
             weight = 1.0 / counts[q]
+            shift = offset * size - q  # (at - q) // size + offset, as one floor division
             for at in places_of[q][:budget]:
-                votes[(at - q) // size] += weight
+                tally[(at + shift) // size] += weight
             budget -= counts[q]
             if budget <= 0:
                 break
-        if not votes:
+        # every bucket voted for has a positive sum
+        voted = list(itertools.compress(range(-offset, len(tally) - offset), tally))
+        if not voted:
             return []
-        # the most votes first, then the earliest place: (-votes, bucket) pairs compared in C
-        ranked = list(map(_SECOND_ITEM, sorted(zip(map(operator.neg, votes.values()), votes, strict=True))))
+        votes = dict(zip(voted, itertools.compress(tally, tally), strict=True))
+        # the most votes first, then the earliest place: ``votes`` holds the places in order, and a
+        # stable sort by votes alone compares floats, not (votes, place) tuples
+        ranked = sorted(votes, key=votes.__getitem__, reverse=True)
         if len(core) <= _REFINE_LENGTH:
             # a short quotation's rare words may stand together elsewhere ("freedom of assembly")
             # while its source has most of its words, common ones too ("The right to freedom of
@@ -1610,16 +1700,75 @@ class QuoteChecker:
         blocks = self._tighten(quote, marks, blocks, lo, hi)
         # trimming weighs similarity and unmatched words only: the spelling is counted once, at the end
         best = self._score(quote, marks, lo, hi, blocks, spelled=False)
+        if len(blocks) < 2:
+            return self._spelled(quote, best)
+        most = self._most_similar(quote, marks, lo, hi, blocks)
+        first, last = 0, len(blocks)  # the blocks kept: blocks[first:last]
         for _ in range(2 * _TRIMS):
-            if len(blocks) < 2:
+            if last - first < 2:
                 break
-            trials = [blocks[1:], blocks[:-1]]
-            scored = [(self._score(quote, marks, lo, hi, trial, spelled=False), trial) for trial in trials]
-            top, trial = max(scored, key=lambda pair: (pair[0].similarity, -pair[0].unmatched))
+            # a trial that cannot be as similar as the passage kept is never taken: not scored
+            scored = [
+                (self._score(quote, marks, lo, hi, blocks[a:b], spelled=False), (a, b))
+                for a, b, gone in ((first + 1, last, first), (first, last - 1, last - 1))
+                if most(a, b, gone, best.matched) >= best.similarity
+            ]
+            if not scored:
+                break
+            top, (a, b) = max(scored, key=lambda pair: (pair[0].similarity, -pair[0].unmatched))
             if (top.similarity, -top.unmatched) <= (best.similarity, -best.unmatched):
                 break
-            best, blocks = top, trial
+            best, first, last = top, a, b
         return self._spelled(quote, best)
+
+    def _most_similar(
+        self, quote: _Quote, marks: _Marks, lo: int, hi: int, blocks: Sequence[tuple[int, int, int]]
+    ) -> Callable[[int, int, int, int], float]:
+        """A bound on the similarity `_score` gives ``blocks[a:b]``, in constant time per ``(a, b)``.
+
+        ``blocks[a:b]`` are blocks that `_score` found ``matched`` words in,
+        less the block ``blocks[gone]`` at either end.  `_score`'s similarity
+        is ``(matched + bridged + empty) / max(wanted, ...)``.  ``matched`` is
+        the words of the blocks (sliding a gap onto an ellipsis moves tokens from one block to
+        the next, never out of them); an ellipsis had as ``empty`` stands
+        inside a block or between two that follow on in both texts (sliding
+        takes marks out of blocks, never into them); one had as ``bridged``
+        stands at a gap, at most one per gap (before the first block too),
+        and only in a passage within two records.  Rounded as `_score` rounds,
+        so that a bound below a similarity means the blocks score below it.
+        """
+        words_before = quote.words_before
+        wanted = words_before[-1] + len(marks)
+        owners = self._owners
+        inside: list[int] = []
+        joined: list[int] = []
+        ordered = marks.ordered if marks else []
+        if marks:  # prefix sums of the ellipses inside blocks, and between blocks that follow on
+            inside = [0]
+            for i, _, size in blocks:
+                count = bisect.bisect_left(ordered, i + size) - bisect.bisect_right(ordered, i)
+                inside.append(inside[-1] + count)
+            joined = [0]
+            for x, y in itertools.pairwise(blocks):
+                follow = x[0] + x[2] == y[0] and x[1] + x[2] == y[1] and y[0] in marks
+                joined.append(joined[-1] + follow)
+
+        def most(a: int, b: int, gone: int, matched: int) -> float:
+            if not words_before[-1]:
+                return 0.0
+            # the words of the blocks kept: those of the blocks before, less the one let go
+            i, _, size = blocks[gone]
+            had = matched - (words_before[i + size] - words_before[i])
+            if marks:
+                had += inside[b] - inside[a] + joined[b - 1] - joined[a]
+                start, end = self._ends(quote, marks, lo, hi, blocks[a], blocks[b - 1])
+                if end <= start or owners[end - 1] - owners[start] <= 1:
+                    first_i, last_end = blocks[a][0], blocks[b - 1][0] + blocks[b - 1][2]
+                    in_range = bisect.bisect_left(ordered, last_end) - bisect.bisect_left(ordered, first_i)
+                    had += min(b - a, in_range)
+            return round(had / wanted, 4)
+
+        return most
 
     def _spelled(self, quote: _Quote, aligned: _Aligned) -> _Aligned:
         """``aligned`` with its matched tokens written alike counted: `_rank`'s tie-breaks."""
@@ -1752,6 +1901,33 @@ class QuoteChecker:
                 blocks[at] = (i, place, size)
         return blocks
 
+    @staticmethod
+    def _ends(
+        quote: _Quote,
+        marks: _Marks,
+        lo: int,
+        hi: int,
+        first: tuple[int, int, int],
+        last: tuple[int, int, int],
+    ) -> tuple[int, int]:
+        r"""The report tokens ``[start, end)`` of the passage from the match ``first`` to the match ``last``.
+
+        Words of the quotation just before the first match stand for report
+        words just before it (a changed first word), and likewise after the
+        last; not a mark ("\x1b[2J" after the quotation is the writer's
+        addition, not a change of the report's next words) nor an ellipsis
+        (what follows one may be anywhere), nor anything beyond them.
+        """
+        words_before = quote.words_before
+        head = first[0]
+        while head > 0 and head not in marks and words_before[head] - words_before[head - 1]:
+            head -= 1
+        start = max(lo, first[1] - (first[0] - head))
+        tail = after = last[0] + last[2]
+        while tail < len(quote.keys) and tail not in marks and words_before[tail + 1] - words_before[tail]:
+            tail += 1
+        return start, min(hi, last[1] + last[2] + (tail - after))
+
     def _score(
         self,
         quote: _Quote,
@@ -1765,20 +1941,8 @@ class QuoteChecker:
 
         With ``spelled`` false, the tokens written alike are not counted (0): `_spelled` counts them.
         """
-        start, end = blocks[0][1], blocks[-1][1] + blocks[-1][2]
-        # words of the quotation just before the first match stand for report words just
-        # before it (a changed first word), and likewise after the last; not a mark ("\x1b[2J"
-        # after the quotation is the writer's addition, not a change of the report's next
-        # words) nor an ellipsis (what follows one may be anywhere), nor anything beyond them
         words_before = quote.words_before
-        head = blocks[0][0]
-        while head > 0 and head not in marks and words_before[head] - words_before[head - 1]:
-            head -= 1
-        start = max(lo, start - (blocks[0][0] - head))
-        tail = after = blocks[-1][0] + blocks[-1][2]
-        while tail < len(quote.keys) and tail not in marks and words_before[tail + 1] - words_before[tail]:
-            tail += 1
-        end = min(hi, end + (tail - after))
+        start, end = self._ends(quote, marks, lo, hi, blocks[0], blocks[-1])
         relative = [(i, j - start, size) for i, j, size in blocks]
         if marks:
             relative = _slide_to_marks(relative, self._keys[start:end], marks)
@@ -1789,8 +1953,20 @@ class QuoteChecker:
         # an ellipsis marks an omission of a few words within one record or two adjacent ones
         omissions: set[int] = set()
         bridged = 0  # the ellipses that stand for a marked omission between two matches
+        empty = 0  # the ellipses that stand between two matches next to each other in the report
         nearby = end <= start or self._owners[end - 1] - self._owners[start] <= 1
-        for tag, i1, _, j1, j2 in opcodes:
+        ordered = marks.ordered if marks else []
+        joined = -1  # where the last match ended in the quotation, if it ended at j2 == the next j1
+        after = -1
+        for tag, i1, i2, j1, j2 in opcodes:
+            if ordered and tag == "equal":
+                # an ellipsis inside a match, or between two matches that follow on in the report
+                empty += bisect.bisect_left(ordered, i2) - bisect.bisect_right(ordered, i1)
+                if i1 == joined and j1 == after and i1 in marks:
+                    empty += 1
+                joined, after = i2, j2
+                continue
+            joined = -1
             if tag in ("insert", "replace") and i1 in marks and nearby:
                 left_out = self._word_before[start + j2] - self._word_before[start + j1]
                 if left_out > MAX_MARKED_OMISSION:
@@ -1804,12 +1980,16 @@ class QuoteChecker:
         # Each ellipsis counts as a word too, had only where it bridges a marked omission
         # between words the passage has: an ellipsis lets a quotation leave out a hundred
         # words, so "President Tokayev … will not … change" (a last word the report does not
-        # have after the ellipsis) must not pass for an alteration of a real sentence
+        # have after the ellipsis) must not pass for an alteration of a real sentence. An
+        # ellipsis between two words the report has next to each other marks an omission that
+        # did not happen: it is had too (the words are the report's, in order, as with an added
+        # comma, which counts for nothing), and is an alteration (`_differences`), never the
+        # reason two pieces that follow on in the report are "not found"
         wanted = quote_words + len(marks)
-        similarity = (matched + bridged) / max(wanted, passage_words / 2) if quote_words else 0.0
+        similarity = (matched + bridged + empty) / max(wanted, passage_words / 2) if quote_words else 0.0
         unmatched = passage_words - matched
         aligned = _Aligned(
-            round(similarity, 4), start, end, opcodes, matched, 0, 0, frozenset(omissions), unmatched
+            round(similarity, 4), start, end, opcodes, matched, 0, 0, frozenset(omissions), unmatched, empty
         )
         return self._spelled(quote, aligned) if spelled else aligned
 
@@ -1838,15 +2018,17 @@ class QuoteChecker:
         base = aligned.lo
         differences: list[Difference] = []
         used: set[int] = set()  # the ellipses that stand where the report has words
+        core_faces = [token.face for token in core]
+        faces = self._face_index()[0]
         for tag, i1, i2, j1, j2 in aligned.opcodes:
             if tag == "equal":
-                # the same word may still be spelled or inflected differently
-                for offset in range(i2 - i1):
-                    if core[i1 + offset].face != self._tokens[base + j1 + offset].face:
-                        at = base + j1 + offset
-                        differences += self._difference(
-                            DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
-                        )
+                # the same word may still be spelled or inflected differently (compared in C)
+                unlike = map(operator.ne, core_faces[i1:i2], faces[base + j1 : base + j2])
+                for offset in itertools.compress(range(i2 - i1), unlike):
+                    at = base + j1 + offset
+                    differences += self._difference(
+                        DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
+                    )
                 continue
             if tag in ("insert", "replace") and i1 in marks and i1 not in aligned.omissions:
                 used.add(i1)  # words left out beyond what an ellipsis may mark: an omission
