@@ -43,7 +43,8 @@ LOOKUPS = [
     ("quote", MAX_QUOTE_LENGTH, lambda text: REPORT.locate(text)),
     ("quote", MAX_QUOTE_LENGTH, lambda text: REPORT.locate_all(text)),
     ("name", MAX_NAME_LENGTH, lambda text: REPORT.entity(text)),
-    ("name", MAX_NAME_LENGTH, lambda text: REPORT.mentions_of(text)),
+    # named as mentions_of names its parameter (session 10; it said "name")
+    ("entity", MAX_NAME_LENGTH, lambda text: REPORT.mentions_of(text)),
 ]
 
 
