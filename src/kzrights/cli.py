@@ -846,13 +846,17 @@ def _whole_writer(out: Any) -> Callable[[str], None]:
     file descriptor is written past those layers: encoded as ``out`` would
     encode it (its encoding and error handler, one incremental encoder for
     the whole output), then ``os.write`` until every byte is out.  A stream
-    without one (a ``StringIO``) is written as usual.
+    without one (a ``StringIO``), and a terminal (no pipe to fill; on
+    Windows the console takes text through its own layer, not bytes), is
+    written as usual.
     """
     import codecs
 
     try:
         descriptor = out.fileno()
         encoder = codecs.getincrementalencoder(out.encoding or "utf-8")(out.errors or "strict")
+        if os.isatty(descriptor):
+            raise ValueError("a terminal")
     except (AttributeError, OSError, ValueError, LookupError):  # no descriptor: io.UnsupportedOperation
 
         def write(text: str) -> None:
