@@ -12,7 +12,10 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
+import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -384,9 +387,11 @@ def _calls() -> dict[str, Any]:
     """Each public call of the linker, the span and the follow-up tracker, with one argument left open."""
     import datetime
 
+    import attrs
+
     from kzrights import Linker, followup
     from kzrights.exports.iri import parse_record_iri, record_iri
-    from kzrights.records import Span
+    from kzrights.records import Alias, LinkingRules, Span
 
     linker = Linker.from_release("1.3.1")
     entities = linker.entities
@@ -434,10 +439,44 @@ def _calls() -> dict[str, Any]:
         "export report": lambda x: kzrights.export(x, "json", "out.json"),
         "record_iri": lambda x: record_iri(x, "conclusions.p1"),
         "parse_record_iri": lambda x: parse_record_iri(x),
+        # session 10: every public flag, the records a linker takes, the tracker's own types
+        "annotate unambiguous_only": lambda x: kzrights.annotate("Tokayev", unambiguous_only=x),
+        "Linker.annotate unambiguous_only": lambda x: linker.annotate("Tokayev", unambiguous_only=x),
+        "entity unambiguous_only": lambda x: REPORT.entity("Tokayev", unambiguous_only=x),
+        "export overwrite": lambda x: kzrights.export(REPORT, "json", _NOWHERE / "o.json", overwrite=x),
+        "followup.write overwrite": lambda x: followup.write(ok, _NOWHERE / "t.csv", overwrite=x),
+        "template overwrite": lambda x: followup.template(None, _NOWHERE / "t.csv", overwrite=x),
+        "write_html overwrite": lambda x: followup.compare(ok, ok).write_html(
+            _NOWHERE / "c.html", overwrite=x
+        ),
+        "extended needs_evidence": lambda x: followup.DEFAULT_VOCABULARY.extended("new", needs_evidence=x),
+        "extended description": lambda x: followup.DEFAULT_VOCABULARY.extended("new", description=x),
+        "Status name": lambda x: followup.validate(ok, vocabulary=followup.Vocabulary((followup.Status(x),))),
+        "Status rank": lambda x: followup.Status("new", rank=x),
+        "Status needs_evidence": lambda x: followup.Status("new", needs_evidence=x),
+        "Status description": lambda x: followup.Status("new", description=x),
+        "Vocabulary.get": lambda x: followup.DEFAULT_VOCABULARY.get(x),
+        "Vocabulary statuses": lambda x: followup.validate(ok, vocabulary=followup.Vocabulary(x)),
+        "AssessmentSet data_version": lambda x: followup.AssessmentSet(x),
+        "AssessmentSet assessments": lambda x: followup.AssessmentSet("1.3.1", x),
+        "recommendations_on": lambda x: REPORT.recommendations_on(x),
+        "mentions_of": lambda x: REPORT.mentions_of(x),
+        "search entity": lambda x: REPORT.search("press", entity=x),
+        "Entity id": lambda x: Linker([attrs.evolve(entities[0], id=x)]).annotate("Tokayev"),
+        "Entity category": lambda x: Linker([attrs.evolve(entities[0], category=x)]).annotate("Tokayev"),
+        "Entity name": lambda x: Linker([attrs.evolve(entities[0], name=x, forms=())]).annotate("Tokayev"),
+        "Entity aliases": lambda x: Linker([attrs.evolve(entities[0], aliases=x, forms=())]).annotate("T"),
+        "Entity forms": lambda x: Linker([attrs.evolve(entities[0], forms=x)]).annotate("Tokayev"),
+        "Alias text": lambda x: Linker([attrs.evolve(entities[0], forms=(Alias(x),))]).annotate("Tokayev"),
+        "Alias ambiguity": lambda x: Linker([attrs.evolve(entities[0], forms=(Alias("T", ambiguity=x),))]),
+        "LinkingRules context_words": lambda x: Linker(entities, LinkingRules(context_words=x)),
+        "LinkingRules titles": lambda x: Linker(entities, LinkingRules(titles=(x,))),
     }
 
 
 REPORT = kzrights.load("1.3.1")
+# a folder that does not exist: the calls that write stop there, whatever else they are given
+_NOWHERE = Path(tempfile.gettempdir()) / f"kzrights-no-such-folder-{uuid.uuid4().hex}"
 CALLS = _calls()
 
 # values of every kind a caller might pass by mistake
@@ -490,7 +529,8 @@ def test_the_tester_s_cases_are_kzrights_type_errors():
 
     with pytest.raises(ArgumentTypeError, match="rules must be a LinkingRules or None, not str"):
         Linker(Linker.from_release().entities, rules="x")
-    with pytest.raises(ArgumentTypeError, match=r"assessments\.assessments\[0\] must be an Assessment"):
+    # refused as the set is made since session 10, so named as AssessmentSet's own field
+    with pytest.raises(ArgumentTypeError, match=r"assessments\[0\] must be an Assessment"):
         followup.validate(followup.AssessmentSet("1.3.1", (object(),)))
     with pytest.raises(TypeError):  # still a TypeError for ``except TypeError``
         followup.validate(object())

@@ -20,7 +20,7 @@ from .records import Alias, AliasForm
 if TYPE_CHECKING:
     from .records import Entity
 
-__all__ = ["default_forms", "entity_names", "name_key"]
+__all__ = ["default_forms", "entity_names", "name_key", "warn_bare_id"]
 
 _NOT_ALNUM = re.compile(r"[^\w]+|_")
 # spelling variants of the same sounds, applied in this order; each with a
@@ -130,3 +130,23 @@ def default_forms(name: str, aliases: tuple[str, ...]) -> tuple[Alias, ...]:
             forms.append(Alias(alias, _form_of(alias, before), language=_script_language(alias)))
             before.add(name_key(alias))
     return tuple(forms)
+
+
+def warn_bare_id(name: str) -> None:
+    """Warn that ``name`` was taken as a bare entity id, at the first caller outside kzrights."""
+    import os
+    import sys
+    import warnings
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    level, frame = 1, sys._getframe(0)
+    # entity(), mentions_of() and search(entity=...) call this: the warning points at the user's call
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    warnings.warn(
+        f"a bare entity id is deprecated: write 'entities.{shown}', not {shown!r} "
+        "(a later release reads it as a name only)",
+        DeprecationWarning,
+        stacklevel=level,
+    )

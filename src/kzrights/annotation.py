@@ -42,7 +42,8 @@ def annotate(text: str, *, version: str | None = None, unambiguous_only: bool = 
         fields for a short text, half to two thirds of a plain list of mentions).
 
     Raises:
-        TypeError: If ``text`` is not a str.
+        ArgumentTypeError: If ``text`` is not a str, or ``unambiguous_only``
+            not a bool (a ``TypeError``).
         UnknownVersionError: If ``version`` is not a shipped release.
         UnsupportedReleaseError: If that release has no entity registry.
 
@@ -57,5 +58,8 @@ def annotate(text: str, *, version: str | None = None, unambiguous_only: bool = 
     from .linker import Linker
 
     text = _chars.plain_str(text, "text")
+    if unambiguous_only is not True and unambiguous_only is not False:  # "no" would be true
+        from .errors import ArgumentTypeError
 
+        raise ArgumentTypeError("unambiguous_only", "True or False", unambiguous_only)
     return Linker.from_release(version).annotate(text, unambiguous_only=unambiguous_only)

@@ -23,6 +23,7 @@ the input ends.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -723,46 +724,161 @@ def _annotate(args: argparse.Namespace) -> None:
 
         plain = unstructure_hook(records.Mention)  # the converter's own function, called once per mention
     ascii_only = not _carries_unicode(out)
+    write = _whole_writer(out)
     count = 0
-    try:
-        unambiguous_only = getattr(args, "unambiguous_only", False)
-        stream = _stream_mentions(
-            _decoded(reading, name), args.data_version, unambiguous_only=unambiguous_only
-        )
-        for base, mentions in stream:
-            if plain is not None:
-                lines = [_mention_json(plain(m), base, ascii_only) for m in mentions]
-                if lines:
-                    out.write(("[\n" if not count else ",\n") + ",\n".join(lines))
-            else:
-                lines = [
-                    # one line per mention, even for a name that runs over a line break
-                    f"{m.start + base:>7}-{m.end + base:<7} {m.entity_id:<40} "
-                    f"{m.text if m.text.isprintable() else _SPACES.sub(' ', m.text)}\n"
-                    for m in mentions
-                ]
-                out.write("".join(lines))
-            count += len(lines)
-            out.flush()  # each block's mentions as soon as they are settled
-    except BaseException:
-        if as_json and count:
-            _close_array(out)  # what stdout holds stays one JSON array: the mentions before the error
-        raise
-    finally:
-        close()
-    if as_json:
-        out.write("\n]\n" if count else "[]\n")
-    elif not count:
-        out.write("no entities\n")
+    interrupts = _HeldOutput()
+    with interrupts.installed():
+        try:
+            unambiguous_only = getattr(args, "unambiguous_only", False)
+            stream = _stream_mentions(
+                _decoded(reading, name), args.data_version, unambiguous_only=unambiguous_only
+            )
+            for base, mentions in stream:
+                if plain is not None:
+                    lines = [_mention_json(plain(m), base, ascii_only) for m in mentions]
+                    piece = (("[\n" if not count else ",\n") + ",\n".join(lines)) if lines else ""
+                else:
+                    lines = [
+                        # one line per mention, even for a name that runs over a line break
+                        f"{m.start + base:>7}-{m.end + base:<7} {m.entity_id:<40} "
+                        f"{m.text if m.text.isprintable() else _SPACES.sub(' ', m.text)}\n"
+                        for m in mentions
+                    ]
+                    piece = "".join(lines)
+                # each block's mentions as soon as they are settled, and whole (see _HeldOutput)
+                with interrupts.writing():
+                    write(piece)
+                    count += len(lines)
+        except _Abandoned:
+            raise  # nothing more is written: the reader is not reading
+        except BaseException:
+            if as_json and count:
+                # what stdout holds stays one JSON array: the mentions before the error
+                with interrupts.writing():
+                    _close_array(write)
+            raise
+        finally:
+            close()
+        with interrupts.writing():
+            if as_json:
+                write("\n]\n" if count else "[]\n")
+            elif not count:
+                write("no entities\n")
 
 
-def _close_array(out: Any) -> None:
-    """End the JSON array ``annotate --json`` has begun on ``out``, if ``out`` can still be written."""
+class _Abandoned(KeyboardInterrupt):
+    """A second Ctrl-C while the output waits for its reader: stop now, write nothing more."""
+
+
+class _HeldOutput:
+    """Ctrl-C for a command that writes as it goes: a piece of output is never cut by the first one.
+
+    A write blocked on a full pipe (a reader slower than the command) and
+    broken off by Ctrl-C loses what it had not yet handed to the system,
+    part of a line or of a JSON object, in the middle of the output.  While
+    a piece is written (`writing`, with `_whole_writer`), the first Ctrl-C
+    is held: the write goes on (Python retries a write the signal cut off
+    when the handler returns, PEP 475, and `_whole_writer` writes the rest
+    of one it cut short), and ``KeyboardInterrupt`` is raised once the
+    piece is out, where a JSON array can still be closed.  Elsewhere it is raised at once, as Python's
+    own handler does.  Unlike an export's ``_staging.uninterrupted`` (moves
+    that end by themselves), a write may wait for ever on a reader that never
+    reads: a second Ctrl-C, wherever it comes, raises `_Abandoned`, and
+    nothing more is written (the output may then end mid-piece).
+
+    Only Python's own handler in the main thread is replaced (a SIGINT
+    ignored stays ignored); anywhere else nothing is held.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0  # the Ctrl-Cs so far
+        self._writing = False
+        self._held = False
+
+    def __call__(self, number: int, frame: object) -> None:
+        self._count += 1
+        if self._count > 1:
+            raise _Abandoned
+        if self._writing:
+            self._held = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """This handler for SIGINT while the block runs, where Python's own is in force."""
+        import signal
+        import threading
+
+        if (
+            threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        ):
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, self)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Write a piece whole: a first Ctrl-C meanwhile is raised when the block is done."""
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
+        if self._held:
+            self._held = False
+            raise KeyboardInterrupt
+
+
+def _whole_writer(out: Any) -> Callable[[str], None]:
+    """A function that writes a text to ``out`` whole, and flushes it: every byte, or an error.
+
+    A write to a pipe that a signal interrupts after some bytes went through
+    returns the count written (write(2)), and Python's text and buffered
+    layers may pass that short count up and drop the rest (CPython 3.11 does:
+    ``sys.stdout.write`` of 7 MB to a full pipe, with a SIGINT handler that
+    returns, wrote 128 KiB and returned the full length).  So a stream with a
+    file descriptor is written past those layers: encoded as ``out`` would
+    encode it (its encoding and error handler, one incremental encoder for
+    the whole output), then ``os.write`` until every byte is out.  A stream
+    without one (a ``StringIO``), and a terminal (no pipe to fill; on
+    Windows the console takes text through its own layer, not bytes), is
+    written as usual.
+    """
+    import codecs
+
     try:
-        out.write("\n]\n")
-        out.flush()
-    except (OSError, ValueError):
-        pass  # a closed or broken stdout: the error that stopped the stream is the one to report
+        descriptor = out.fileno()
+        encoder = codecs.getincrementalencoder(out.encoding or "utf-8")(out.errors or "strict")
+        if os.isatty(descriptor):
+            raise ValueError("a terminal")
+    except (AttributeError, OSError, ValueError, LookupError):  # no descriptor: io.UnsupportedOperation
+
+        def write(text: str) -> None:
+            out.write(text)
+            out.flush()
+
+        return write
+
+    def write_whole(text: str) -> None:
+        out.flush()  # what the text layer holds goes first
+        data = memoryview(encoder.encode(text))
+        while data:
+            data = data[os.write(descriptor, data) :]
+
+    return write_whole
+
+
+def _close_array(write: Callable[[str], None]) -> None:
+    """End the JSON array ``annotate --json`` has begun, if the output can still be written."""
+    # a closed or broken stdout: the error that stopped the stream is the one to report
+    with contextlib.suppress(OSError, ValueError):
+        write("\n]\n")
 
 
 def _carries_unicode(stream: Any) -> bool:
@@ -1434,6 +1550,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore = _tolerant_stdout()
     try:
         status = _run(arguments)
+    except _Abandoned:  # a second Ctrl-C while the output waited for its reader
+        _discard_stdout()  # what stdout's buffer holds would wait for the reader again at exit
+        _say("interrupted")
+        return 130
     except KeyboardInterrupt:
         _flush_stdout()  # what was found before Ctrl-C is not lost in stdout's buffer
         _say("interrupted")

@@ -121,9 +121,54 @@ class _Uncomputed:
 # ── the vocabulary ────────────────────────────────────────────────────────────
 
 
+def _argument_error(argument: str, expected: str, value: object) -> Exception:
+    """An `ArgumentTypeError` (a ``TypeError``) for an argument of the wrong type, imported only then."""
+    from .errors import ArgumentTypeError
+
+    return ArgumentTypeError(argument, expected, value)
+
+
+def _is_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise _argument_error(attribute.name, "a str", value)
+
+
+def _is_rank(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and type(value) is not int:  # True is an int to Python, never a rank
+        raise _argument_error(attribute.name, "an int or None", value)
+
+
+def _check_flag(argument: str, value: object) -> None:
+    """Refuse a flag that is not a bool: ``"no"`` or ``0`` would be read as a guess."""
+    if value is not True and value is not False:
+        raise _argument_error(argument, "True or False", value)
+
+
+def _is_flag(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check_flag(attribute.name, value)
+
+
+def _records(value: object, kind: type, name: str) -> tuple[Any, ...]:
+    """A field that holds ``kind`` records: a tuple (or list) of them, as a tuple."""
+    if not isinstance(value, (tuple, list)):
+        raise _argument_error(name, f"a tuple of {kind.__name__} records", value)
+    for n, member in enumerate(value):
+        if not isinstance(member, kind):
+            one = ("an " if kind.__name__[0] in "AEIOU" else "a ") + kind.__name__
+            raise _argument_error(f"{name}[{n}]", one, member)
+    return tuple(value)
+
+
+def _statuses(value: object) -> tuple[Status, ...]:
+    return _records(value, Status, "statuses")
+
+
 @attrs.frozen
 class Status:
     """One status of the vocabulary.
+
+    Each field is checked as the status is made: a field of the wrong type
+    is an [`ArgumentTypeError`][kzrights.errors.ArgumentTypeError] naming it.
 
     Attributes:
         name: The status as written in a tracker, lower case, e.g. ``"implemented"``.
@@ -136,10 +181,10 @@ class Status:
         description: What the status means.
     """
 
-    name: str
-    rank: int | None = None
-    needs_evidence: bool = False
-    description: str = ""
+    name: str = attrs.field(validator=_is_text)
+    rank: int | None = attrs.field(default=None, validator=_is_rank)
+    needs_evidence: bool = attrs.field(default=False, validator=_is_flag)
+    description: str = attrs.field(default="", validator=_is_text)
 
 
 @attrs.frozen
@@ -151,17 +196,25 @@ class Vocabulary:
     as the vocabulary has it.
 
     Attributes:
-        statuses: The statuses, in the order they are offered.
+        statuses: The statuses, in the order they are offered (a list is
+            taken as a tuple); anything but `Status` records is an
+            [`ArgumentTypeError`][kzrights.errors.ArgumentTypeError].
     """
 
-    statuses: tuple[Status, ...]
+    statuses: tuple[Status, ...] = attrs.field(converter=_statuses)
 
     def names(self) -> tuple[str, ...]:
         """Return the statuses' names, in order."""
         return tuple(status.name for status in self.statuses)
 
     def get(self, name: str) -> Status | None:
-        """Return the status ``name`` stands for, or ``None`` if the vocabulary has none."""
+        """Return the status ``name`` stands for, or ``None`` if the vocabulary has none.
+
+        Raises:
+            ArgumentTypeError: If ``name`` is not a str (a ``TypeError``).
+        """
+        if not isinstance(name, str):
+            raise _argument_error("name", "a str", name)
         key = _status_key(name)
         return next((status for status in self.statuses if status.name == key), None)
 
@@ -189,6 +242,8 @@ class Vocabulary:
         Raises:
             InvalidStatusError: If the name is empty, is already in the
                 vocabulary, or is too long, or the rank is not an int.
+            ArgumentTypeError: If ``needs_evidence`` is not a bool or
+                ``description`` not a str (a ``TypeError``).
         """
         if not isinstance(name, str) or not _status_key(name):
             raise InvalidStatusError(str(name), "a status needs a name")
@@ -199,7 +254,7 @@ class Vocabulary:
             raise InvalidStatusError(key, "the vocabulary has it already")
         if rank is not None and (type(rank) is not int):
             raise InvalidStatusError(key, f"its rank must be an int or None, not {type(rank).__name__}")
-        return Vocabulary((*self.statuses, Status(key, rank, bool(needs_evidence), str(description))))
+        return Vocabulary((*self.statuses, Status(key, rank, needs_evidence, description)))
 
 
 def _status_key(name: str) -> str:
@@ -231,19 +286,12 @@ evidence URL.
 # ── the model ─────────────────────────────────────────────────────────────────
 
 
-def _type_error(argument: str, expected: str, value: object) -> Exception:
-    """An `ArgumentTypeError` (a ``TypeError``) for an argument of the wrong type, imported only then."""
-    from .errors import ArgumentTypeError
-
-    return ArgumentTypeError(argument, expected, value)
-
-
 def _optional_text(value: str | None) -> str | None:
     r"""A text field as kept: line ends as ``\\n``, and blank (as an empty cell) as ``None``."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _type_error("a text field", "a str or None", value)
+        raise _argument_error("a text field", "a str or None", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value if value.strip() else None
 
@@ -256,25 +304,25 @@ def _optional_url(value: str | None) -> str | None:
 def _line_ends(value: str) -> str:
     r"""A required text field as kept: line ends as ``\n``, as the formats give them back."""
     if not isinstance(value, str):
-        raise _type_error("assessor", "a str", value)
+        raise _argument_error("assessor", "a str", value)
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _stripped(value: str) -> str:
     if not isinstance(value, str):
-        raise _type_error("recommendation_id", "a str", value)
+        raise _argument_error("recommendation_id", "a str", value)
     return value.strip()
 
 
 def _status_name(value: str) -> str:
     if not isinstance(value, str):
-        raise _type_error("status", "a str", value)
+        raise _argument_error("status", "a str", value)
     return _status_key(value)
 
 
 def _is_date(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise _type_error(attribute.name, "a datetime.date", value)
+        raise _argument_error(attribute.name, "a datetime.date", value)
 
 
 @attrs.frozen
@@ -305,6 +353,10 @@ class Assessment:
     note: str | None = attrs.field(default=None, converter=_optional_text)
 
 
+def _assessments(value: object) -> tuple[Assessment, ...]:
+    return _records(value, Assessment, "assessments")
+
+
 @attrs.frozen
 class AssessmentSet:
     """A follow-up assessment: its rows, and the data release they were made against.
@@ -315,11 +367,16 @@ class AssessmentSet:
 
     Attributes:
         data_version: The data release the assessment was made against, e.g. ``"1.1.0"``.
-        assessments: The rows.
+        assessments: The rows (a list is taken as a tuple).
+
+    Raises:
+        ArgumentTypeError: If ``data_version`` is not a str, or
+            ``assessments`` not a tuple or list of `Assessment` rows (a
+            ``TypeError``), naming the row at fault.
     """
 
-    data_version: str
-    assessments: tuple[Assessment, ...] = ()
+    data_version: str = attrs.field(validator=_is_text)
+    assessments: tuple[Assessment, ...] = attrs.field(default=(), converter=_assessments)
 
     def latest(self) -> dict[str, Assessment]:
         """Return the most recent assessment of each recommendation assessed, by recommendation id."""
@@ -976,7 +1033,7 @@ def read(
         UnknownVersionError: If ``version`` is not a shipped release.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise _type_error("path", "a str or os.PathLike naming a file", path)
+        raise _argument_error("path", "a str or os.PathLike naming a file", path)
     _check_options(version, vocabulary, today)
     target = Path(path)
     fmt = _format(target)
@@ -1246,7 +1303,8 @@ def write(
     Raises:
         InvalidAssessmentError: If the assessment does not validate; nothing is written.
         ArgumentTypeError: If ``assessments`` is not an `AssessmentSet` of
-            `Assessment` rows, or ``vocabulary`` not a `Vocabulary`.
+            `Assessment` rows, ``vocabulary`` not a `Vocabulary`, or
+            ``overwrite`` not a bool (a ``TypeError``).
         OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
         ExportError: If the file cannot be written there.
         MissingDependencyError: For a workbook, if openpyxl is not installed.
@@ -1255,6 +1313,7 @@ def write(
 
     _check_set(assessments, "assessments")
     _check_options(None, vocabulary, None)
+    _check_flag("overwrite", overwrite)
     target = _staging.check_name(path, "follow-up")
     fmt = _format(target)
     validate(assessments, vocabulary=vocabulary)
@@ -1308,10 +1367,14 @@ def template(
     Raises:
         OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
         UnknownVersionError: If the release is not shipped.
+        ArgumentTypeError: If ``version`` is neither a str nor ``None``,
+            ``vocabulary`` not a `Vocabulary`, or ``overwrite`` not a bool
+            (a ``TypeError``).
     """
     if version is not None and not isinstance(version, str):
-        raise _type_error("version", "a str naming a data release, or None", version)
+        raise _argument_error("version", "a str naming a data release, or None", version)
     _check_options(None, vocabulary, None)
+    _check_flag("overwrite", overwrite)
     report = _release(version) if version is not None else _release(_shipped_versions()[-1])
     return write(AssessmentSet(report.version), path, overwrite=overwrite, vocabulary=vocabulary)
 
@@ -1420,6 +1483,7 @@ class Comparison:
         """Write [`to_html`][kzrights.followup.Comparison.to_html] to a file, as an export is written.
 
         Raises:
+            ArgumentTypeError: If ``overwrite`` is not a bool (a ``TypeError``).
             OutputExistsError: If something is at ``path`` and ``overwrite`` is false.
             ExportError: If the name does not end in ``.html`` or ``.htm`` (in
                 any case: a browser shows a page named otherwise as its
@@ -1428,6 +1492,7 @@ class Comparison:
         from .errors import ExportError
         from .exports import SUFFIXES, _staging
 
+        _check_flag("overwrite", overwrite)
         target = _staging.check_name(path, "html")
         endings = SUFFIXES["html"]
         if not target.name.lower().endswith(endings):

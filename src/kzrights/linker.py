@@ -17,9 +17,10 @@ pool or Spark can ship it); ``with_aliases``, ``with_entities`` and
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -28,11 +29,13 @@ from ._linking import Engine
 from .errors import (
     ArgumentTypeError,
     InvalidArgumentError,
+    InvalidRecordError,
     LinkerError,
+    RecordTypeError,
     UnknownIdError,
     UnsupportedReleaseError,
 )
-from .records import Alias, AliasForm, Ambiguity, Entity, LinkingRules, MentionList
+from .records import Alias, AliasForm, Ambiguity, Entity, EntityCategory, LinkingRules, MentionList
 
 __all__ = ["Linker"]
 
@@ -52,12 +55,30 @@ class Linker:
         rules: The curated evidence (`LinkingRules`); none means that only
             the general patterns block and only other mentions give context.
 
+    The records are checked field by field, as a release's own are when it
+    loads: an entity, alias or rules record built by hand with a field of
+    the wrong type (an ``id`` of ``5``, ``aliases`` given as one str, a
+    ``form`` that is no [`AliasForm`][kzrights.records.AliasForm]) is
+    refused here, naming the record and the field, not deep in the matcher.
+    A field given as a list where the record holds a tuple, or an enum field
+    given as its value (``category="person"``), is taken as the tuple or
+    the enum member.
+
     Raises:
         ArgumentTypeError: If ``entities`` is not an iterable of `Entity`
             records, or ``rules`` neither a `LinkingRules` nor ``None`` (a
             ``TypeError``).
-        LinkerError: If two entities share an id, or two curated forms of
-            different entities are the same surface form.
+        RecordTypeError: If a field of an entity, of one of its ``forms``
+            or of ``rules`` has the wrong type (both a ``TypeError`` and an
+            `InvalidRecordError`); its ``record`` and ``field`` name it
+            (``"entity 'entities.x'"``, ``"forms[2].ambiguity"``).
+        InvalidRecordError: If an enum field holds a value that is none of
+            its members, or a name, alias or form of an entity, or a context
+            word or blocking name of ``rules``, has no letter or digit (it
+            would match punctuation, or anywhere, in a text).
+        LinkerError: If two entities share an id, a form is empty or
+            longer than 200 characters, or two curated forms of different
+            entities are the same surface form.
 
     Examples:
         >>> from kzrights import Linker
@@ -73,9 +94,18 @@ class Linker:
     _engine: Engine
 
     def __init__(self, entities: Iterable[Entity], rules: LinkingRules | None = None) -> None:
-        if rules is not None and not isinstance(rules, LinkingRules):
-            raise ArgumentTypeError("rules", "a LinkingRules or None", rules)
+        if rules is not None:
+            if not isinstance(rules, LinkingRules):
+                raise ArgumentTypeError("rules", "a LinkingRules or None", rules)
+            rules = _checked_rules(rules)
         object.__setattr__(self, "_engine", Engine(_entities(entities), rules))
+
+    @classmethod
+    def _of(cls, entities: tuple[Entity, ...], rules: LinkingRules | None) -> Linker:
+        """A linker of records already checked (a release's, or a linker's own): no check again."""
+        linker = object.__new__(cls)
+        object.__setattr__(linker, "_engine", Engine(entities, rules))
+        return linker
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Linker is immutable: use with_aliases() and the like, not .{name} =")
@@ -110,7 +140,8 @@ class Linker:
             with FIRST_USE:
                 linker = _LINKERS.get(report.version)
                 if linker is None:
-                    linker = cls(report.entities, report.linking[0] if report.linking else None)
+                    # the release's records passed its integrity checks as it loaded
+                    linker = cls._of(report.entities, report.linking[0] if report.linking else None)
                     _LINKERS[report.version] = linker
         return linker
 
@@ -171,16 +202,21 @@ class Linker:
             else e
             for e in self._engine.entities
         )
-        return Linker(entities, self._engine.rules)
+        return Linker._of(entities, self._engine.rules)
 
     def with_entities(self, entities: Iterable[Entity]) -> Linker:
         """Return a linker that also links these entities (each with an id no entity has yet).
 
+        The new entities are checked as [`Linker`][kzrights.linker.Linker] checks them.
+
         Raises:
-            TypeError: If one is not an [`Entity`][kzrights.records.Entity].
+            ArgumentTypeError: If ``entities`` is not an iterable of
+                [`Entity`][kzrights.records.Entity] records (a ``TypeError``).
+            RecordTypeError, InvalidRecordError: If a field of one has the
+                wrong type or value, as for `Linker`.
             LinkerError: If an id is taken, or a form is another entity's.
         """
-        return Linker((*self._engine.entities, *_entities(entities)), self._engine.rules)
+        return Linker._of((*self._engine.entities, *_entities(entities)), self._engine.rules)
 
     def without_aliases(self, aliases: Iterable[str]) -> Linker:
         """Return a linker that no longer links these forms (compared case-insensitively).
@@ -212,7 +248,7 @@ class Linker:
             )
             for e in self._engine.entities
         )
-        return Linker(entities, self._engine.rules)
+        return Linker._of(entities, self._engine.rules)
 
     def annotate(self, text: str, *, unambiguous_only: bool = False) -> MentionList:
         """Find the entities in ``text``, as [`kzrights.annotate`][kzrights.annotation.annotate] does.
@@ -225,23 +261,208 @@ class Linker:
             The mentions in order, in a [`MentionList`][kzrights.records.MentionList].
 
         Raises:
-            TypeError: If ``text`` is not a str.
+            ArgumentTypeError: If ``text`` is not a str, or ``unambiguous_only``
+                not a bool (a ``TypeError``).
         """
         text = _chars.plain_str(text, "text")  # the characters as str holds them, whatever the subclass
+        if unambiguous_only is not True and unambiguous_only is not False:
+            raise ArgumentTypeError("unambiguous_only", "True or False", unambiguous_only)
         if not text:
             return MentionList()
         return MentionList(self._engine.link(text, unambiguous_only=unambiguous_only))
 
 
 def _entities(entities: Iterable[Entity]) -> tuple[Entity, ...]:
-    """``entities`` as a tuple, each an `Entity`; an `ArgumentTypeError` naming what else was given."""
+    """``entities`` as a tuple of checked `Entity` records (`_checked_entity`).
+
+    Raises:
+        ArgumentTypeError: Naming what was given, if it is no iterable of `Entity` records.
+        RecordTypeError, InvalidRecordError: Naming the entity and field at fault.
+    """
     if isinstance(entities, (str, bytes, Mapping)) or not isinstance(entities, Iterable):
         raise ArgumentTypeError("entities", "an iterable of Entity records", entities)
     given = tuple(entities)
     for entity in given:
         if not isinstance(entity, Entity):
             raise ArgumentTypeError("entities", "Entity records", entity)
-    return given
+    return tuple(_checked_entity(entity, position) for position, entity in enumerate(given))
+
+
+# ── the records a user builds, checked where they come in ────────────────────
+#
+# The record classes have no validators: a release builds thousands of them as it
+# loads (held to a few times json.loads), and its records are integrity-checked
+# there.  A user's own entities, aliases and rules are checked here instead, once,
+# before the matcher sees them; each check is a type test, so a linker of a whole
+# registry pays about 1% of its construction for them (docs/benchmarks.md).
+
+
+def _shown(value: object) -> str:
+    """A field's value as an error quotes it: a str as given (cut to 80), anything else as its repr."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _wrong_type(record: str, field: str, value: object, expected: str) -> RecordTypeError:
+    return RecordTypeError(record, field, _shown(value), f"must be {expected}, not {type(value).__name__}")
+
+
+def _text_field(record: str, field: str, value: object, optional: bool = False) -> None:
+    if type(value) is str or isinstance(value, str) or (optional and value is None):
+        return
+    raise _wrong_type(record, field, value, "a str or None" if optional else "a str")
+
+
+def _is_word(record: str, field: str, value: str) -> None:
+    """Refuse a name or form with no letter or digit: it would match punctuation ("...") in a text."""
+    if _LETTER_OR_DIGIT.search(value) is None:
+        raise InvalidRecordError(
+            record, field, _shown(value), "has no letter or digit: it would match anywhere in a text"
+        )
+
+
+def _texts_field(record: str, field: str, value: object) -> tuple[str, ...]:
+    """A tuple-of-str field as a tuple (a list is taken as one); each member a str."""
+    if type(value) is not tuple:
+        if not isinstance(value, (tuple, list)):
+            raise _wrong_type(record, field, value, "a tuple of str")
+        value = tuple(value)
+    for n, member in enumerate(value):
+        if not isinstance(member, str):
+            raise _wrong_type(record, f"{field}[{n}]", member, "a str")
+    return value
+
+
+_E = TypeVar("_E", EntityCategory, AliasForm, Ambiguity)
+
+
+def _enum_field(record: str, field: str, value: object, kind: type[_E]) -> _E:
+    """An enum field as its member: the member itself, or its value as a str."""
+    if isinstance(value, kind):
+        return value
+    if not isinstance(value, str):
+        raise _wrong_type(record, field, value, f"a {kind.__name__}")
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise InvalidRecordError(
+            record, field, _shown(value), f"is no {kind.__name__}: give one of {choices}"
+        ) from None
+
+
+def _is_plain_alias(alias: object) -> bool:
+    """Whether ``alias`` is an `Alias` as a release holds it: every field of its type, the text a word.
+
+    The common case, tested in one expression with no error text built; any
+    other value goes through `_checked_alias`, which says what is wrong.
+    """
+    return (
+        type(alias) is Alias
+        and type(alias.text) is str
+        and type(alias.form) is AliasForm
+        and type(alias.ambiguity) is Ambiguity
+        and (alias.generated is True or alias.generated is False)
+        and (alias.language is None or type(alias.language) is str)
+        and (alias.grammatical_case is None or type(alias.grammatical_case) is str)
+        and _LETTER_OR_DIGIT.search(alias.text) is not None
+    )
+
+
+def _checked_alias(record: str, field: str, alias: object) -> Alias:
+    """A form of an entity, each field of the type `Alias` declares."""
+    if not isinstance(alias, Alias):
+        raise _wrong_type(record, field, alias, "an Alias")
+    _text_field(record, f"{field}.text", alias.text)
+    _is_word(record, f"{field}.text", alias.text)
+    form = _enum_field(record, f"{field}.form", alias.form, AliasForm)
+    ambiguity = _enum_field(record, f"{field}.ambiguity", alias.ambiguity, Ambiguity)
+    if alias.generated is not True and alias.generated is not False:
+        raise _wrong_type(record, f"{field}.generated", alias.generated, "True or False")
+    _text_field(record, f"{field}.language", alias.language, optional=True)
+    _text_field(record, f"{field}.grammatical_case", alias.grammatical_case, optional=True)
+    if form is not alias.form or ambiguity is not alias.ambiguity:
+        return attrs.evolve(alias, form=form, ambiguity=ambiguity)
+    return alias
+
+
+def _is_plain_entity(entity: Entity) -> bool:
+    """Whether ``entity`` is as a release holds it (see `_is_plain_alias`): nothing to say or change."""
+    word = _LETTER_OR_DIGIT.search
+    return (
+        type(entity.id) is str
+        and type(entity.category) is EntityCategory
+        and type(entity.name) is str
+        and word(entity.name) is not None
+        and type(entity.aliases) is tuple
+        and all(type(alias) is str and word(alias) is not None for alias in entity.aliases)
+        and type(entity.description) is str
+        and type(entity.related_ids) is tuple
+        and all(type(other) is str for other in entity.related_ids)
+        and type(entity.forms) is tuple
+        and all(map(_is_plain_alias, entity.forms))
+        and (entity.background is None or type(entity.background) is str)
+        and (entity.background_basis is None or type(entity.background_basis) is str)
+    )
+
+
+def _checked_entity(entity: Entity, position: int) -> Entity:
+    """``entity`` with each field of the type `Entity` declares (lists as tuples, enum values as members).
+
+    The error names the entity by its id (by its place in what was given, if
+    the id itself is at fault) and the field, down to a form's own field.
+    """
+    if _is_plain_entity(entity):
+        return entity
+    if not isinstance(entity.id, str):
+        raise _wrong_type(f"entity #{position}", "id", entity.id, "a str")
+    record = f"entity {_shown(entity.id)!r}"
+    category = _enum_field(record, "category", entity.category, EntityCategory)
+    _text_field(record, "name", entity.name)
+    _is_word(record, "name", entity.name)
+    aliases = _texts_field(record, "aliases", entity.aliases)
+    for n, alias in enumerate(aliases):
+        _is_word(record, f"aliases[{n}]", alias)
+    _text_field(record, "description", entity.description)
+    related_ids = _texts_field(record, "related_ids", entity.related_ids)
+    forms = entity.forms
+    if not isinstance(forms, (tuple, list)):
+        raise _wrong_type(record, "forms", forms, "a tuple of Alias records")
+    checked = tuple(
+        form if _is_plain_alias(form) else _checked_alias(record, f"forms[{n}]", form)
+        for n, form in enumerate(forms)
+    )
+    _text_field(record, "background", entity.background, optional=True)
+    _text_field(record, "background_basis", entity.background_basis, optional=True)
+    changes: dict[str, Any] = {}
+    if category is not entity.category:
+        changes["category"] = category
+    for name, value, before in (
+        ("aliases", aliases, entity.aliases),
+        ("related_ids", related_ids, entity.related_ids),
+        ("forms", checked, entity.forms),
+    ):
+        if value is not before and (type(before) is not tuple or any(map(operator.is_not, value, before))):
+            changes[name] = value
+    return attrs.evolve(entity, **changes) if changes else entity
+
+
+# the rules' words that are found in a text: one with no letter or digit would match everywhere
+_MATCHED_WORDS = ("context_words", "blocking_names")
+
+
+def _checked_rules(rules: LinkingRules) -> LinkingRules:
+    """``rules`` with each field a tuple of str, and each word looked for in a text a word."""
+    changes = {}
+    for field in attrs.fields(LinkingRules):
+        before = getattr(rules, field.name)
+        value = _texts_field("linking rules", field.name, before)
+        if field.name in _MATCHED_WORDS:
+            for n, word in enumerate(value):
+                _is_word("linking rules", f"{field.name}[{n}]", word)
+        if value is not before:
+            changes[field.name] = value
+    return attrs.evolve(rules, **changes) if changes else rules
 
 
 _LINKERS: dict[str, Linker] = {}

@@ -448,7 +448,8 @@ class Report(_Record):
             a context form: it names the entity only where the text points to Kazakhstan
 
         Raises:
-            TypeError: If ``name`` is not a string.
+            ArgumentTypeError: If ``name`` is not a string, or
+                ``unambiguous_only`` not a bool (a ``TypeError``).
             InputTooLongError: If ``name`` is longer than
                 `MAX_NAME_LENGTH` (1,000) characters.
             UnsupportedReleaseError: If the release has no entity registry
@@ -467,23 +468,31 @@ class Report(_Record):
         """
         found, bare = self._entity(name, unambiguous_only=unambiguous_only)
         if bare:
-            _warn_bare_id(name)
+            from ._names import warn_bare_id
+
+            warn_bare_id(name)
         return found
 
-    def _entity(self, name: str, *, unambiguous_only: bool = False) -> tuple[Entity, bool]:
+    def _entity(
+        self, name: str, *, unambiguous_only: bool = False, argument: str = "name"
+    ) -> tuple[Entity, bool]:
         """What `entity` returns, and whether it was found by a bare id (deprecated), without warning.
 
         The command line and the assistant server resolve names through this:
         they take bare ids this release, with no warning a user cannot act on.
+        ``argument`` is the name the caller's user gave the name under
+        (``search(entity=...)``, ``mentions_of(entity)``): the errors name it so.
         """
         if type(name) is not str:
             # a str subclass's own __len__ is never trusted; imported here, since a
             # first load that never looks up a name needs none of the character rules
             from ._chars import plain_str
 
-            name = plain_str(name, "name")
+            name = plain_str(name, argument)
+        if unambiguous_only is not True and unambiguous_only is not False:  # "no" would be true
+            raise ArgumentTypeError("unambiguous_only", "True or False", unambiguous_only)
         if len(name) > MAX_NAME_LENGTH:
-            raise InputTooLongError("name", len(name), MAX_NAME_LENGTH)
+            raise InputTooLongError(argument, len(name), MAX_NAME_LENGTH)
         if not self.entities:
             # annotate's words (Linker.from_release): every way to an entity says the same
             from .errors import UnsupportedReleaseError
@@ -596,10 +605,13 @@ class Report(_Record):
         """Return the recommendations linked to a theme, by its id.
 
         Raises:
-            TypeError: If ``theme`` is not a string.
-            UnknownIdError: If no theme has this id.
+            ArgumentTypeError: If ``theme`` is not a string (a ``TypeError``).
+            UnknownIdError: If no theme has this id (another record's id
+                included); the error names the closest theme ids.
         """
-        found = self.get(theme)
+        if not isinstance(theme, str):
+            raise ArgumentTypeError("theme", "a str (a theme id)", theme)
+        found = self._index.get(theme)
         if not isinstance(found, Theme):
             raise UnknownIdError(theme, [t.id for t in self.themes], what="theme")
         return tuple(r for r in self.recommendations if found.id in r.theme_ids)
@@ -643,11 +655,16 @@ class Report(_Record):
         """Return every mention in the report of an entity, given by id, name or alias.
 
         Raises:
-            TypeError: If ``entity`` is not a string.
+            ArgumentTypeError: If ``entity`` is not a string (a ``TypeError``).
             UnsupportedReleaseError: If the release has no entity registry (1.0.0).
             UnknownIdError: If no entity has this id, name or alias.
         """
-        wanted = self.entity(entity).id
+        found, bare = self._entity(entity, argument="entity")
+        if bare:
+            from ._names import warn_bare_id
+
+            warn_bare_id(entity)
+        wanted = found.id
         return tuple(m for m in self.mentions if m.entity_id == wanted)
 
     def _cached(self, name: str, build: Any) -> Any:
@@ -897,26 +914,6 @@ class Report(_Record):
                 "id", f"{id} is not one stretch of the source: see mentions_of() and links"
             )
         return found.span.slice(self.source_text)
-
-
-def _warn_bare_id(name: str) -> None:
-    """Warn that ``name`` was taken as a bare entity id, at the first caller outside kzrights."""
-    import os
-    import sys
-    import warnings
-
-    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    level, frame = 1, sys._getframe(0)
-    # search(entity=...) and mentions_of() call entity(): the warning points at the user's call
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
-    shown = name if len(name) <= 80 else name[:77] + "..."
-    warnings.warn(
-        f"a bare entity id is deprecated: write 'entities.{shown}', not {shown!r} "
-        "(a later release reads it as a name only)",
-        DeprecationWarning,
-        stacklevel=level,
-    )
 
 
 def to_report(document: ReleaseDocument, *, version: str, source_text: str) -> Report:

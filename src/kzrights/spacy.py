@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from ._linking import is_essay
 from ._matcher import surface_variants
 from .annotation import annotate
-from .errors import MissingDependencyError
+from .errors import ArgumentTypeError, MissingDependencyError
 from .records import EntityCategory
 from .releases import load
 
@@ -123,11 +123,14 @@ class KzrightsLinker:
             entity already there is kept and the mention dropped.
 
     Raises:
+        ArgumentTypeError: If ``overwrite_ents`` is not a bool (a ``TypeError``).
         UnknownVersionError: If ``version`` is not a shipped release.
         UnsupportedReleaseError: If that release has no entity registry.
     """
 
     def __init__(self, version: str | None = None, overwrite_ents: bool = True) -> None:
+        if overwrite_ents is not True and overwrite_ents is not False:  # a config's "false" is true
+            raise ArgumentTypeError("overwrite_ents", "True or False", overwrite_ents)
         self.version = load(version).version
         self.overwrite_ents = overwrite_ents
         self._labels = _labels(self.version)

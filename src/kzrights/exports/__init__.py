@@ -129,7 +129,8 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         marker file is not listed).
 
     Raises:
-        TypeError: If ``report`` is not a Report or ``path`` not a path.
+        ArgumentTypeError: If ``report`` is not a Report, ``path`` not a
+            path, or ``overwrite`` not a bool (a ``TypeError``).
         InvalidArgumentError: If ``format`` is not one of [`FORMATS`][kzrights.exports.FORMATS]
             (a ``ValueError``).
         OutputFolderMissingError: If the parent folder of ``path`` does not
@@ -154,6 +155,8 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         raise ArgumentTypeError("report", "a kzrights.Report", report)
     if not isinstance(path, (str, Path)):
         raise ArgumentTypeError("path", "a str or a pathlib.Path", path)
+    if overwrite is not True and overwrite is not False:  # "no" would be true: never a guess
+        raise ArgumentTypeError("overwrite", "True or False", overwrite)
     if format not in FORMATS:
         raise InvalidArgumentError(
             "format", f"unknown format {format!r}; formats are {', '.join(FORMATS)}", FORMATS

@@ -24,7 +24,7 @@ import attrs
 
 from .. import _chars
 from .._layout import DERIVED_FOLDER, SEARCH_FILE
-from .._names import name_key
+from .._names import name_key, warn_bare_id
 from ..errors import ArgumentTypeError, DataIntegrityError, InvalidArgumentError, UnknownIdError
 from ..records import Addressee, Entity, Paragraph, Recommendation
 from . import _derived
@@ -188,7 +188,12 @@ def validate(
         theme_id = theme if theme.startswith("themes.") else f"themes.{theme}"
         if theme_id not in {t.id for t in report.themes}:
             raise UnknownIdError(theme, [t.id for t in report.themes], what="theme")
-    entity_id = report.entity(entity).id if entity is not None else None
+    entity_id = None
+    if entity is not None:
+        found, bare = report._entity(entity, argument="entity")
+        if bare:
+            warn_bare_id(entity)
+        entity_id = found.id
     sections = [s.id for s in report.sections]
     if section is not None and section not in sections:
         raise InvalidArgumentError(

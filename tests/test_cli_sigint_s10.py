@@ -1,0 +1,112 @@
+"""Ctrl-C while a slow reader holds ``kzrights --json annotate``'s output up (issue 11).
+
+The real command in a subprocess, writing to a pipe that the test does not
+read until after SIGINT is sent, so that the signal arrives inside a write
+blocked on a full pipe; the test then reads everything and parses it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+import kzrights
+
+# ── 5. Ctrl-C while a slow reader holds stdout: the JSON stays whole ──────────
+
+
+def _blocked_writing(pid: int, pipe: int) -> bool:
+    """Whether the process sleeps writing to a full pipe.
+
+    Linux shows where a process sleeps in ``/proc/PID/wchan``; where it does
+    not, a full pipe (64 KiB waiting in it) is taken as the sign.
+    """
+    try:
+        return "pipe_write" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        waiting = bytearray(4)
+        fcntl.ioctl(pipe, termios.FIONREAD, waiting)
+        return int.from_bytes(waiting, sys.byteorder) >= 65536
+
+
+@pytest.mark.parametrize("lines", [40_000, 90_000])
+def test_ctrl_c_while_the_reader_is_slow_leaves_one_json_array(tmp_path, lines):
+    """SIGINT while ``--json annotate`` is blocked on a full pipe: 130, one line, and JSON that parses.
+
+    The pipe is not read until after the signal is sent, so the command is
+    inside a write when it arrives; the old command lost the rest of that
+    write and closed the array after half an object.
+    """
+    path = tmp_path / "news.txt"
+    path.write_text("President Tokayev met NUR OTAN in Astana.\n" * lines, encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "--json", "annotate", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 120
+        while not _blocked_writing(process.pid, process.stdout.fileno()):
+            assert process.poll() is None, "the command ended before its output filled the pipe"
+            assert time.monotonic() < deadline, "the command never blocked on its output"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        try:
+            stdout, stderr = process.communicate(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()  # a command that hangs fails the test, not the whole run
+    assert process.returncode == 130
+    text = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in text and text.strip() == "kzrights: interrupted", text
+    written = json.loads(stdout)  # the old command: "Expecting ',' delimiter" or an unterminated string
+    assert len(written) >= 1000, "the pipe was full: at least that much was written"
+    offsets = [(m["start"], m["end"]) for m in written]
+    assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets)
+    expected = kzrights.annotate(path.read_text(encoding="utf-8"))
+    assert [(m["entity_id"], m["start"]) for m in written] == [
+        (m.entity_id, m.start) for m in expected[: len(written)]
+    ]
+
+
+def test_a_second_ctrl_c_stops_a_command_whose_reader_never_reads(tmp_path):
+    """Held output never hangs: with nobody reading, the second Ctrl-C ends the command (130, one line)."""
+    path = tmp_path / "news.txt"
+    path.write_text("President Tokayev met NUR OTAN in Astana.\n" * 40_000, encoding="utf-8")
+    read, write = os.pipe()
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "kzrights", "--json", "annotate", str(path)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+        ) as process:
+            os.close(write)
+            write = -1
+            deadline = time.monotonic() + 120
+            while not _blocked_writing(process.pid, read):
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.5)
+            assert process.poll() is None, "the first Ctrl-C waits for the reader"
+            process.send_signal(signal.SIGINT)
+            try:
+                _, stderr = process.communicate(timeout=60)
+            finally:
+                if process.poll() is None:
+                    process.kill()  # the old command waited for ever on the reader
+    finally:
+        os.close(read)
+        if write != -1:
+            os.close(write)
+    assert process.returncode == 130
+    assert stderr.decode().strip() == "kzrights: interrupted"
