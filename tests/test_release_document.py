@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights import cli
-from kzrights._converter import structure_document, unstructure_document
+from kzrights._converter import unstructure_document
 from kzrights._document import PARTS, ReleaseDocument, _Fields
+from kzrights._structuring import structure_document
 from kzrights.records import _Record
 
 from .conftest import DATA, ROOT
