@@ -1,10 +1,10 @@
 """How release JSON becomes records, and records JSON again.
 
 Records know nothing about JSON: this module decides how each one looks on
-disk.  Loading only structures, with this module's own hooks (one closure per
-type of a release, `_ReleaseHooks`), and needs no cattrs: importing cattrs
-would cost a process that only loads a release more than the whole first
-load does.  The build, the exports and the CLI unstructure with a cattrs
+disk.  Structuring uses this module's own hooks (one closure per type of a
+release, `_ReleaseHooks`: the exact ones, whose errors name the field path),
+and needs no cattrs: importing cattrs would cost a process that only loads a
+release more than the whole first load does.  The build, the exports and the CLI unstructure with a cattrs
 converter, made (and cattrs imported) on first use.
 ``tests/test_reference_algorithms.py`` checks that the hooks structure every
 shipped release as a stock cattrs converter does.
