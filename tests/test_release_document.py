@@ -14,6 +14,7 @@ import copy
 import json
 import pickle
 import typing
+import weakref
 from typing import Any
 
 import attrs
@@ -46,7 +47,9 @@ def _attrs_twin() -> type:
         name: attrs.field(type=kind, **({"default": defaults[name]} if name in defaults else {}))
         for name, kind in _Fields.__annotations__.items()
     }
-    return attrs.make_class("ReleaseDocument", these, bases=(_Record,), frozen=True, eq=False, repr=False)
+    return attrs.make_class(
+        "ReleaseDocument", these, bases=(_Record,), slots=True, frozen=True, eq=False, repr=False
+    )
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -101,6 +104,8 @@ def test_a_release_document_is_frozen():
     with pytest.raises(AttributeError):
         document.extra = 1  # type: ignore[attr-defined]
     assert not hasattr(document, "__dict__")
+    assert weakref.ref(document)() is document  # as attrs' slotted classes allow
+    assert not hasattr(_attrs_twin()(*_VALUES.values()), "__dict__")  # the twin is slotted too
 
 
 _NEWEST = structure_document(_report_json(VERSIONS[-1]), version=VERSIONS[-1], file="report.json")

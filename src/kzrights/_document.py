@@ -123,7 +123,7 @@ class ReleaseDocument(_Record, _Fields):
     ``attrs.exceptions.FrozenInstanceError``.
     """
 
-    __slots__ = _NAMES
+    __slots__ = (*_NAMES, "__weakref__")  # weakly referenced, as attrs' slotted classes are
     if TYPE_CHECKING:  # as attrs' mypy plugin declares it: attrs.fields() then takes the class
         __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
     else:  # no annotation at run time: typing.get_type_hints() gives the fields alone
