@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights import cli
 from kzrights._converter import unstructure_document
-from kzrights._document import PARTS, ReleaseDocument, _Fields
+from kzrights._document import FIELDS, PARTS, ReleaseDocument, _Fields
 from kzrights._structuring import structure_document
 from kzrights.records import _Record
 
@@ -75,7 +75,11 @@ def test_attrs_sees_the_fields_that_attrs_frozen_would_make():
     """attrs.fields() and the type hints describe each field as the attrs class did (type, default)."""
     twin = _attrs_twin()
     assert attrs.has(ReleaseDocument)
-    assert list(attrs.fields(ReleaseDocument)) == list(attrs.fields(twin))
+    # every slot of each description (attrs 26.1's alias_is_default aside: the alias is given)
+    slots = [slot for slot in attrs.Attribute.__slots__ if slot != "alias_is_default"]
+    ours = [[getattr(field, slot) for slot in slots] for field in attrs.fields(ReleaseDocument)]
+    assert ours == [[getattr(field, slot) for slot in slots] for field in attrs.fields(twin)]
+    assert [name for name, _, _ in FIELDS] == [field.name for field in attrs.fields(twin)]
     assert typing.get_type_hints(ReleaseDocument) == {field.name: field.type for field in attrs.fields(twin)}
 
 
@@ -163,3 +167,27 @@ def test_the_json_schema_export_is_unchanged(capsys):
     assert cli.main(["schema"]) == 0
     printed = capsys.readouterr().out
     assert printed == (ROOT / "tests" / "schemas" / "kzrights-release.json").read_text(encoding="utf-8")
+
+
+def test_its_readers_need_no_attrs_description(monkeypatch):
+    """The exact hooks, the unstructuring, the JSON Schema, ==, hash, repr and copies read FIELDS.
+
+    ``attrs.fields()`` describes the document for kzrights._integrity alone
+    (and for the builder's generator through it); without that description
+    everything else gives what it gave.
+    """
+    from kzrights._converter import _ReleaseHooks, _structure
+    from kzrights.exports.schema import json_schema
+
+    data = _report_json(VERSIONS[-1])
+    document = structure_document(data, version=VERSIONS[-1], file="report.json")
+    expected = (repr(document), hash(document), json_schema())
+    monkeypatch.delattr(ReleaseDocument, "__attrs_attrs__")
+    assert not attrs.has(ReleaseDocument)
+    exact = _structure(
+        _ReleaseHooks(fill_forms=False), data, ReleaseDocument, version="x", file="report.json"
+    )
+    assert exact._values()[:7] == document._values()[:7]  # the entities' forms are filled in later
+    assert json.loads(json.dumps(unstructure_document(document))) == data
+    assert (repr(document), hash(document), json_schema()) == expected
+    assert copy.deepcopy(document) == document

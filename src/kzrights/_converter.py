@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ._compat import date
-from ._document import PARTS, ReleaseDocument
+from ._document import FIELDS, PARTS, ReleaseDocument
 from ._layout import SCHEMA
 from ._locking import FIRST_USE
 from .errors import DataIntegrityError
@@ -228,6 +228,9 @@ class _ReleaseHooks:
                 hints = Mention.__annotations__
                 defaults = Mention._field_defaults
                 fields = [(name, hints[name], defaults.get(name, _REQUIRED)) for name in Mention._fields]
+                hook = self._fields(kind, fields, positional=True)
+            elif kind is ReleaseDocument:  # a plain class: its fields are declared in _document
+                fields = [(name, type_, _REQUIRED if d is attrs.NOTHING else d) for name, type_, d in FIELDS]
                 hook = self._fields(kind, fields, positional=True)
             elif attrs.has(kind):
                 attributes = _resolved_fields(kind)
@@ -426,9 +429,14 @@ def _make_unstructurer() -> "cattrs.BaseConverter":
     # release without them means, so an older release unstructures to its own JSON
     mention = namedtuple_dict_unstructure_factory(Mention, converter)
     converter.register_unstructure_hook(Mention, lambda m: _without_defaults(mention(m), _MENTION_LATER))
-    converter.register_unstructure_hook(
-        ReleaseDocument, lambda d: _without_defaults(converter.unstructure_attrs_asdict(d), {"linking": []})
-    )
+    # the document's fields in their declared order, which is the key order of the release files
+    document_fields = [(name, kind) for name, kind, _ in FIELDS]
+
+    def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
+        data = {name: converter.unstructure(getattr(document, name), kind) for name, kind in document_fields}
+        return _without_defaults(data, {"linking": []})
+
+    converter.register_unstructure_hook(ReleaseDocument, unstructure_document)
     # last: the generated functions take the hooks above (Span, date) for their fields
     make_hook: Any = make_dict_unstructure_fn  # its keyword arguments mix field overrides and flags
     for cls, names in _LATER_OPTIONAL_FIELDS.items():

@@ -39,20 +39,21 @@ from .records import (
     SdgTarget,
     Section,
     Source,
+    Span,
     Theme,
     _Record,
 )
 
-__all__ = ["ADDRESSABLE_PARTS", "PARTS", "TEXT_PARTS", "ReleaseDocument"]
+__all__ = ["ADDRESSABLE_PARTS", "FIELDS", "PARTS", "TEXT_PARTS", "ReleaseDocument"]
 
 
 class _Fields:
     """The fields of a release document, in the key order of its JSON: the one declaration of them.
 
     Each field is written once, here, with its type and, for a part that
-    older releases lack, its default.  `ReleaseDocument` takes its slots,
-    its ``__init__`` arguments and its attrs field descriptions from this
-    class; `PARTS` and the lists below are derived from them.  (The defaults
+    older releases lack, its default.  `FIELDS` lists them, and
+    `ReleaseDocument` takes its slots and its ``__init__`` arguments from
+    them; `PARTS` and the lists below are derived from them.  (The defaults
     stay on this class: a class cannot hold both a slot and a value of one name.)
     """
 
@@ -75,34 +76,37 @@ class _Fields:
     sdg_targets: tuple[SdgTarget, ...] = ()
 
 
-def _attribute(name: str, kind: Any) -> "attrs.Attribute[Any]":
-    """The field ``name`` of `_Fields` described as ``attrs.frozen`` describes a field.
-
-    ``tests/test_release_document.py`` compares the result with attrs' own,
-    slot by slot, on the installed attrs.
-    """
-    field: attrs.Attribute[Any] = attrs.Attribute(  # type: ignore[call-arg]  # not in attrs' stub
-        name=name,
-        default=_Fields.__dict__.get(name, attrs.NOTHING),
-        validator=None,
-        repr=True,
-        cmp=None,
-        hash=None,
-        init=True,
-        inherited=False,
-        type=kind,
-    )
-    # the name __init__ takes it by: set as attrs sets a default one, which an
-    # argument would mark as chosen by hand (attrs 26.1's alias_is_default)
-    object.__setattr__(field, "alias", name)
-    return field
-
-
-_ATTRIBUTES: "tuple[attrs.Attribute[Any], ...]" = tuple(
-    [_attribute(name, kind) for name, kind in _Fields.__annotations__.items()]
+FIELDS: tuple[tuple[str, Any, Any], ...] = tuple(
+    [
+        (name, kind, _Fields.__dict__.get(name, attrs.NOTHING))
+        for name, kind in _Fields.__annotations__.items()
+    ]
 )
-_NAMES: tuple[str, ...] = tuple([field.name for field in _ATTRIBUTES])
+"""Each field of a release document as (name, type, default), in the key order of its JSON.
+
+The default is ``attrs.NOTHING`` for a field every release has.  The
+loader's exact hooks, the unstructuring converter, the JSON Schema and the
+builder read the fields here.
+"""
+
+_NAMES: tuple[str, ...] = tuple([name for name, _, _ in FIELDS])
 _REQUIRED: Any = attrs.NOTHING
+
+
+def _attrs_description() -> "tuple[attrs.Attribute[Any], ...]":
+    """The fields as ``attrs.fields()`` gives them, for code that reads a release document as an attrs class.
+
+    Only `kzrights._integrity` does (``attrs.fields(type(document))``, on
+    every load); once it reads `FIELDS` or `PARTS`, this can go.  The
+    descriptions are made with attrs' public ``Attribute.evolve`` from one
+    that attrs made itself (a `Span`'s offset: required, no validator),
+    never with ``Attribute``'s own constructor, which attrs documents as not
+    to be called: about 0.2 ms, against about 0.5 ms for attrs building the class.
+    """
+    template = attrs.fields(Span).start
+    return tuple(
+        [template.evolve(name=name, alias=name, type=kind, default=default) for name, kind, default in FIELDS]
+    )
 
 
 class ReleaseDocument(_Record, _Fields):
@@ -111,23 +115,22 @@ class ReleaseDocument(_Record, _Fields):
     One per release, made by the loader.  A plain frozen class with slots,
     not an attrs class: attrs would compile an ``__init__`` and build the
     class twice (its slots added) on every first `kzrights.load`, about half
-    a millisecond for this one class.  It
-    describes its fields as attrs does (``__attrs_attrs__``, made from
-    `_Fields`), so ``attrs.fields``, ``attrs.evolve``, cattrs' unstructuring,
-    the JSON Schema and the records' shared ``==``, hash and ``repr`` read it
-    as they read an attrs class.
+    a millisecond for this one class.  Its fields are those of `FIELDS`,
+    which its readers use; ``attrs.fields()`` describes them too, for
+    `kzrights._integrity`.
 
     Called with the fields' values, positionally in field order or by name
     (the parts after ``footnotes`` default to ``()``); a missing, unknown or
     repeated argument is a TypeError.  Setting or deleting a field raises
-    ``attrs.exceptions.FrozenInstanceError``.
+    ``attrs.exceptions.FrozenInstanceError``.  Equal documents have equal
+    fields; it hashes, prints, copies and pickles as the attrs class did.
     """
 
     __slots__ = (*_NAMES, "__weakref__")  # weakly referenced, as attrs' slotted classes are
     if TYPE_CHECKING:  # as attrs' mypy plugin declares it: attrs.fields() then takes the class
         __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
     else:  # no annotation at run time: typing.get_type_hints() gives the fields alone
-        __attrs_attrs__ = _ATTRIBUTES
+        __attrs_attrs__ = _attrs_description()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(_NAMES):
@@ -145,6 +148,14 @@ class ReleaseDocument(_Record, _Fields):
                 raise TypeError(f"ReleaseDocument() missing required argument {name!r}")
             setter(self, value)
 
+    def _values(self) -> tuple[Any, ...]:
+        # what the records' shared ==, != and hash compare: every field
+        return tuple([getattr(self, name) for name in _NAMES])
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _NAMES)
+        return f"ReleaseDocument({fields})"
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise attrs.exceptions.FrozenInstanceError
 
@@ -154,14 +165,13 @@ class ReleaseDocument(_Record, _Fields):
     def __reduce__(self) -> tuple[type["ReleaseDocument"], tuple[Any, ...]]:
         # pickle and copy make it again through __init__: the default would set
         # its slots through __setattr__, which a frozen class refuses
-        return (ReleaseDocument, tuple([getattr(self, name) for name in _NAMES]))
+        return (ReleaseDocument, self._values())
 
 
 # each field's name, default and slot, which __init__ fills as the generated
 # structure functions do (kzrights._structure_gen: ReleaseDocument.__dict__[name].__set__)
 _SETTERS: dict[str, tuple[str, Any, Any]] = {
-    field.name: (field.name, field.default, ReleaseDocument.__dict__[field.name].__set__)
-    for field in _ATTRIBUTES
+    name: (name, default, ReleaseDocument.__dict__[name].__set__) for name, _, default in FIELDS
 }
 
 _HEADER = ("schema", "metadata")
@@ -170,7 +180,7 @@ _HEADER = ("schema", "metadata")
 # the class each part holds: ``Paragraph`` for ``tuple[Paragraph, ...]`` (no
 # postponed annotations in this module, so the declaration holds the types themselves)
 _PART_TYPES: dict[str, type] = {
-    field.name: typing.get_args(field.type)[0] for field in _ATTRIBUTES if field.name not in _HEADER
+    name: typing.get_args(kind)[0] for name, kind, _ in FIELDS if name not in _HEADER
 }
 
 PARTS: tuple[str, ...] = tuple(_PART_TYPES)
