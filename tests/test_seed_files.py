@@ -68,6 +68,24 @@ def test_wrong_types_and_values_are_named(change: Any, expected: str) -> None:
     assert expected in _error(data, seed_files.EntitiesFile, "entities.toml")
 
 
+@pytest.mark.parametrize(
+    ("name", "entry", "field", "key"),
+    [
+        ("entities.toml", "entity", "id", "Adam Hug"),
+        ("entities.toml", "entity", "id", "entities.adam-hug"),
+        ("themes.toml", "theme", "id", "freedom--of-expression"),
+        ("figures.toml", "figure", "id", "ebrd_portfolio"),
+        ("sources.toml", "source", "key", ""),
+    ],
+)
+def test_a_key_that_is_not_a_slug_is_named(name: str, entry: str, field: str, key: str) -> None:
+    """The key an id is made of is a slug, as load() asks of a release: anything else stops the build."""
+    data = load_toml(SEEDS / name)
+    data[entry][1][field] = key
+    expected = f"{entry}[1]: {field} must be lower-case letters and digits in words joined by hyphens"
+    assert f"{expected} ('max-bokayev'), not {key!r}" in _error(data, FILES[name], name)
+
+
 def test_toml_types_are_not_coerced() -> None:
     """A number where text belongs, or text where a number belongs, is an error, not a conversion."""
     figures = load_toml(SEEDS / "figures.toml")

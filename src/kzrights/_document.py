@@ -17,15 +17,21 @@ This module needs attrs and the record classes only (no cattrs), so the
 `Report` can import it; it makes no attrs class, which the first
 `kzrights.load` would pay for.  It has no postponed annotations: the loader
 and the JSON Schema read the field types as types.
+
+It also says, once, what the ids of a release are made of where the build
+does not make them of numbers alone (`all_slugs`, `SECTION_KINDS`,
+`is_sdg_target_code`): the builder checks its seeds with them, and
+`kzrights._integrity` checks every release with them.
 """
 
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .records import (
+    Addressee,
     Entity,
     Figure,
     Footnote,
@@ -45,7 +51,99 @@ from .records import (
     _Record,
 )
 
-__all__ = ["ADDRESSABLE_PARTS", "FIELDS", "PARTS", "TEXT_PARTS", "ReleaseDocument"]
+__all__ = [
+    "ADDRESSABLE_PARTS",
+    "FIELDS",
+    "PARTS",
+    "SDG_TARGET_ENDS",
+    "SECTION_KINDS",
+    "TEXT_PARTS",
+    "ReleaseDocument",
+    "addressee_named",
+    "all_slugs",
+    "is_sdg_goal_code",
+    "is_sdg_target_code",
+    "is_slug",
+    "slug_lines",
+]
+
+
+def all_slugs(keys: Sequence[str]) -> bool:
+    """Whether every one of ``keys`` is a slug.
+
+    A slug is the key of an id the curators choose: an entity's, theme's
+    or figure's after its prefix, a source's key.  It is lower-case ASCII
+    letters and digits, in words joined by single hyphens (``max-bokayev``,
+    ``bhutia-2020``): never empty, no dot, space, underscore or capital.
+
+    >>> all_slugs(["max-bokayev", "bhutia-2020"]), all_slugs(["Max"]), all_slugs(["a--b"]), all_slugs([""])
+    (True, False, False, False)
+    """
+    if not keys:
+        return True
+    joined = "\n".join(keys)
+    return joined.count("\n") == len(keys) - 1 and slug_lines(f"\n{joined}\n")
+
+
+def slug_lines(framed: str) -> bool:
+    """Whether each line of ``framed`` is a slug: keys joined by newlines, a newline before and after.
+
+    The caller makes sure that no key holds a newline of its own (counting
+    them).  All the keys are checked at once, with bytes methods: no regular
+    expression, whose compiling alone would cost a first ``load()`` more than
+    the check; a release's hundred and fifty keys take a few microseconds.
+    """
+    if not framed.isascii():
+        return False
+    data = framed.encode("ascii")
+    # an empty key, or a hyphen that does not join two words
+    if b"\n\n" in data or b"\n-" in data or b"-\n" in data or b"--" in data:
+        return False
+    bare = data.translate(None, b"-\n")
+    return bare.isalnum() and bare == bare.lower()
+
+
+def is_slug(key: str) -> bool:
+    """Whether ``key`` is a slug (`all_slugs`)."""
+    return all_slugs((key,))
+
+
+SECTION_KINDS: dict[str, tuple[type, ...]] = {
+    "conclusions": (Paragraph, Item),
+    "recommendations": (Paragraph, Recommendation),
+    "footnotes": (Footnote,),
+}
+"""The sections of every release, by id, in the order of the text, with the kinds of record each lists."""
+
+
+def addressee_named(lead_in: str) -> Addressee | None:
+    """The addressee a recommendations lead-in's text names, as the build reads it; None if it names none.
+
+    The first `Addressee` whose label (``"Government of Kazakhstan"``,
+    ``"international community"``) the text holds, whatever the case.
+    """
+    text = lead_in.casefold()
+    return next((addressee for addressee in Addressee if addressee.label.casefold() in text), None)
+
+
+_SDG_GOAL_CODES = frozenset(str(number) for number in range(1, 100))
+SDG_TARGET_ENDS = _SDG_GOAL_CODES | frozenset("abcdefghijklmnopqrstuvwxyz")
+"""What follows the dot of an SDG target's code: a number from 1 to 99 or a lower-case letter."""
+
+
+def is_sdg_goal_code(code: str) -> bool:
+    """Whether ``code`` is the UN's number of an SDG goal, as its reference file writes it (``"16"``)."""
+    return code in _SDG_GOAL_CODES
+
+
+def is_sdg_target_code(code: str) -> bool:
+    """Whether ``code`` is the UN's code of an SDG target: its goal's number, a dot, and `SDG_TARGET_ENDS`.
+
+    >>> is_sdg_target_code("16.10"), is_sdg_target_code("5.c"), is_sdg_target_code("1.1.x")
+    (True, True, False)
+    """
+    goal, _, end = code.partition(".")
+    return goal in _SDG_GOAL_CODES and end in SDG_TARGET_ENDS
 
 
 class _Fields:

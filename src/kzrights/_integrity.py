@@ -18,10 +18,19 @@ nowhere or a span past the end of the text:
   the title, the authors and the publisher;
 - every id follows the scheme of its kind, so an id and the number, code
   or addressee it is made of agree (``recommendations.government.7`` has
-  number 7), and every number is positive (`_check_ids`);
+  number 7), and every number is positive (`_check_ids`); the sections
+  are the three of `kzrights._document.SECTION_KINDS`, in order; the key
+  of a curated id (an entity's, theme's, figure's or source's) is a slug
+  (`kzrights._document.is_slug`), and an SDG target's code is the UN's;
+- the numbers count the records in the order of their spans in the source,
+  from 1, as the build numbers them: a paragraph's within its section, an
+  item's within its paragraph, a recommendation's within its addressee, a
+  footnote's in the release (`_check_numbers`); a recommendation's
+  addressee is the one its lead-in's text names (`_check_addressees`);
 - every text record is listed by exactly one section, the section of the
-  record it belongs to, inside the section's span and in the order of the
-  text; the mentions are in the order of the text, none given twice;
+  record it belongs to and of a kind that section lists, inside the
+  section's span and in the order of the text; the mentions are in the
+  order of the text, none given twice;
 - the relations stated from both ends agree: a paragraph's ``item_ids`` and
   its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
@@ -42,11 +51,18 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
-from itertools import repeat
 from typing import Any
 
 import attrs
 
+from ._document import (
+    SDG_TARGET_ENDS,
+    SECTION_KINDS,
+    addressee_named,
+    is_sdg_target_code,
+    is_slug,
+    slug_lines,
+)
 from .errors import DataIntegrityError
 from .records import (
     Entity,
@@ -228,6 +244,7 @@ def check_release(
             _walk((document,), "$", "", ids, len(source), listed=False)
         _check_ids(document, parts)
         _check_sections(document, index)
+        _check_addressees(document, index)
         _check_text(document, source, index)
         _check_both_ends(document, index)
         _check_lists_and_names(document)
@@ -361,8 +378,19 @@ _SCHEMES: tuple[tuple[str, Any], ...] = (
 )
 """The id of a record of each kind, made of its other fields as ``kzrights_build`` makes it."""
 
-_PREFIXES = (("entities", "entities."), ("themes", "themes."), ("figures", "figures."))
-"""The kinds whose ids are a prefix and a name of the builder's choosing."""
+_CURATED = (
+    ("entities", "entities."),
+    ("themes", "themes."),
+    ("figures", "figures."),
+    ("sources", "sources."),
+)
+"""The kinds whose ids are a prefix and a key of the curators' choosing, which must be a slug.
+
+Nothing else in such a record says what its key is (the builder takes it
+from the seeds: ``entities.ilo`` is the International Labour Organization),
+so the key's syntax is what can be checked; a source's id is also made of
+its ``key`` field (`_SCHEMES`).
+"""
 
 
 def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
@@ -371,7 +399,10 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
     Ids are unique (`_index`), so this also makes every number unique
     where it must be: a paragraph's in its section, an item's in its
     paragraph, a recommendation's among those to its addressee, a
-    footnote's and an SDG goal's in the release.
+    footnote's and an SDG goal's in the release.  The sections are
+    `SECTION_KINDS`, in order; a curated key is a slug (`is_slug`); an SDG
+    target's code is the UN's (`is_sdg_target_code`); and the numbers count the records
+    in the order of their spans in the source (`_check_numbers`).
     """
     d, ids = document, parts
     # most releases: every id as its scheme makes it, every number positive; written
@@ -389,6 +420,24 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
         and all(min((r.number for r in records), default=1) > 0 for records in numbered)
     ):
         _name_wrong_id(document)
+    sections = ids.get("sections", [])
+    if sections != list(SECTION_KINDS):
+        expected = ", ".join(SECTION_KINDS)
+        for position, (found, wanted) in enumerate(zip(sections, SECTION_KINDS, strict=False)):
+            if found != wanted:
+                raise _Problem(
+                    f"$.sections[{position}].id: {found!r} is not {wanted!r} (a release's sections are "
+                    f"{expected}, in the order of the text)"
+                )
+        raise _Problem(f"$.sections: there are {len(sections)}, not the {len(SECTION_KINDS)} of {expected}")
+    # what follows a code's first dot (its goal is the goal_id's number, checked below)
+    if not SDG_TARGET_ENDS.issuperset([target.code.partition(".")[2] for target in d.sdg_targets]):
+        codes = [target.code for target in d.sdg_targets]
+        position, code = next((n, c) for n, c in enumerate(codes) if not is_sdg_target_code(c))
+        raise _Problem(
+            f"$.sdg_targets[{position}].code: {code!r} is not an SDG target's code "
+            "(a goal's number, a dot, and a number or a lower-case letter: '16.10', '5.c')"
+        )
     target_ids = ids.get("sdg_targets", [])
     # sdg.16.10 is a target of sdg.16
     if not all(map(str.startswith, target_ids, [f"{target.goal_id}." for target in d.sdg_targets])):
@@ -398,11 +447,89 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
                 raise _Problem(
                     f"$.sdg_targets[{position}].goal_id: {target.goal_id!r} is not {goal!r}, its code's goal"
                 )
-    for name, prefix in _PREFIXES:
+    # every curated key at once: each part's ids one a line, each line's prefix taken off
+    lines = []
+    for name, prefix in _CURATED:
+        curated = ids.get(name, [])
+        framed = "\n" + "\n".join(curated)
+        start = "\n" + prefix
+        if curated and framed.count("\n") == framed.count(start) == len(curated):
+            lines.append(framed.replace(start, "\n"))
+        elif curated:
+            _name_wrong_key(name, prefix, curated)
+    if lines and not slug_lines("".join(lines) + "\n"):
+        for name, prefix in _CURATED:
+            _name_wrong_key(name, prefix, ids.get(name, []))
+        raise _Problem("$: the key of a curated id is not a slug")  # one of the above names it
+    _check_numbers(document)
+
+
+def _name_wrong_key(name: str, prefix: str, ids: list[str]) -> None:
+    """Raise naming the first id of part ``name`` that is not ``prefix`` and a slug."""
+    for position, record_id in enumerate(ids):
+        if not record_id.startswith(prefix):
+            raise _Problem(f"$.{name}[{position}].id: {record_id!r} does not start with {prefix!r}")
+        key = record_id[len(prefix) :]
+        if not is_slug(key):
+            field = "key" if name == "sources" else "id"
+            problem = "is empty" if not key else f"{key!r} is not"
+            raise _Problem(
+                f"$.{name}[{position}].{field}: the key of {record_id!r} {problem} "
+                "lower-case letters and digits in words joined by hyphens ('max-bokayev')"
+            )
+
+
+_NUMBERED = (
+    ("paragraphs", "section_id", "the paragraphs of its section"),
+    ("items", "paragraph_id", "the items of its paragraph"),
+    ("recommendations", "addressee", "the recommendations to its addressee"),
+    ("footnotes", None, "the footnotes"),
+)
+"""The kinds the build numbers 1, 2, 3, … in the order of the source text, and what it counts them within."""
+
+
+def _check_numbers(document: ReleaseDocument) -> None:
+    """Each record's number is its place among the records it is counted with, in the order of their spans.
+
+    This is how the build numbers them (``kzrights_build.parse``): with
+    ids made of numbers, two records whose ids, numbers and references are
+    swapped are otherwise a release that holds together.
+    """
+    for name, group, what in _NUMBERED:
         records = getattr(document, name)
-        if not all(map(str.startswith, ids.get(name, ()), repeat(prefix))):
-            position, record = next((n, r) for n, r in enumerate(records) if not r.id.startswith(prefix))
-            raise _Problem(f"$.{name}[{position}].id: {record.id!r} does not start with {prefix!r}")
+        starts = [record.span.start for record in records]
+        counted: dict[Any, int] = {}
+        for position in sorted(range(len(records)), key=starts.__getitem__):
+            record = records[position]
+            key = getattr(record, group) if group else None
+            place = counted[key] = counted.get(key, 0) + 1
+            if record.number != place:
+                raise _Problem(
+                    f"$.{name}[{position}].number: {record.number} is not its place among {what} "
+                    f"in the order of the source text, {place}"
+                )
+
+
+def _check_addressees(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """Each recommendation's addressee is the one its lead-in's text names, as the build reads it.
+
+    With `_check_numbers`, this leaves a recommendation no other id: two
+    recommendations to different addressees trading ids, numbers,
+    addressees and references each still count in order among their own.
+    """
+    recommendations = document.recommendations
+    named = {
+        lead_in: addressee_named(index[lead_in].text) for lead_in in {r.lead_in_id for r in recommendations}
+    }
+    if [r.addressee for r in recommendations] != [named[r.lead_in_id] for r in recommendations]:
+        for position, recommendation in enumerate(recommendations):
+            expected = named[recommendation.lead_in_id]
+            if recommendation.addressee is not expected:
+                says = f"names {expected.value!r}" if expected else "names no addressee"
+                raise _Problem(
+                    f"$.recommendations[{position}].addressee: {recommendation.addressee.value!r} is not "
+                    f"the addressee of its lead-in, {recommendation.lead_in_id}, whose text {says}"
+                )
 
 
 def _name_wrong_id(document: ReleaseDocument) -> None:
@@ -423,8 +550,8 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
     """Every text record is listed once, by its own section, inside the section's span and in order.
 
     A paragraph's section is its ``section_id``; an item's, its paragraph's;
-    a recommendation's, its lead-in's; footnotes are listed by a section
-    that lists footnotes only.
+    a recommendation's, its lead-in's; and each section lists the kinds of
+    record `SECTION_KINDS` gives it (footnotes only, for the footnotes).
     """
     owner: dict[str, int] = {}
     end_before = 0
@@ -433,12 +560,20 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
             raise _Problem(f"$.sections[{position}].span: overlaps the section before, or comes before it")
         end_before = section.span.end
         previous = section.span.start
+        kinds = SECTION_KINDS[section.id]  # _check_ids saw the ids
         for number, record_id in enumerate(section.record_ids):
             here = f"$.sections[{position}].record_ids[{number}]"
             if record_id in owner:
                 raise _Problem(f"{here}: {record_id!r} is listed by a section already")
             owner[record_id] = position
-            span = index[record_id].span
+            record = index[record_id]
+            if type(record) not in kinds:
+                listed = " and ".join(f"{_KIND_NAMES[kind]}s" for kind in kinds)
+                raise _Problem(
+                    f"{here}: {record_id!r} is {_a(_KIND_NAMES[type(record)])}, a record of the wrong kind "
+                    f"for section {section.id!r}, which lists {listed}"
+                )
+            span = record.span
             if not (previous <= span.start and span.end <= section.span.end):
                 raise _Problem(
                     f"{here}: {record_id!r} is not inside the section's span, after the record before"
@@ -459,15 +594,6 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
                 raise _Problem(
                     f"$.{name}[{position}].{field}: is in another section than {where}, which lists it"
                 )
-    footnote_sections = {owner[footnote.id] for footnote in document.footnotes}
-    for position, section in enumerate(sections):
-        if position in footnote_sections:
-            for number, record_id in enumerate(section.record_ids):
-                if type(index[record_id]) is not Footnote:
-                    raise _Problem(
-                        f"$.sections[{position}].record_ids[{number}]: {record_id!r} is not a footnote, "
-                        "in a section of footnotes"
-                    )
 
 
 def _fold(text: str) -> str:
@@ -514,7 +640,7 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             raise _Problem(f"$.mentions[{position}]: starts where the mention before starts")
         before = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
     for position, recommendation in enumerate(document.recommendations):
-        for links in ("theme_links", "evidence_links"):
+        for links in ("theme_links", "evidence_links", "sdg_links"):
             for number, link in enumerate(getattr(recommendation, links)):
                 here = f"$.recommendations[{position}].{links}[{number}]"
                 _check_link(link, here, source, index)

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
+from kzrights._document import addressee_named
 from kzrights._provenance import MONTH_NAMES, PAD, Cleaned, clean, fold
 from kzrights.errors import BuildError
 from kzrights.records import (
@@ -240,13 +241,6 @@ def _parse_conclusions(source: str, cursor: _Cursor, capture: Capture) -> tuple[
     return paragraphs, items
 
 
-def _addressee(lead_in: Paragraph) -> Addressee | None:
-    for addressee in Addressee:
-        if addressee.label.casefold() in lead_in.text.casefold():
-            return addressee
-    return None
-
-
 def _parse_recommendations(source: str, cursor: _Cursor) -> tuple[list[Paragraph], list[Recommendation]]:
     lead_ins: list[Paragraph] = []
     recommendations: list[Recommendation] = []
@@ -264,7 +258,7 @@ def _parse_recommendations(source: str, cursor: _Cursor) -> tuple[list[Paragraph
                 cleaned.span,
                 _refs(cleaned),
             )
-            addressee = _addressee(lead_in)
+            addressee = addressee_named(lead_in.text)
             if addressee is None:
                 choices = " or ".join(repr(a.label) for a in Addressee)
                 raise cursor.fail(line, f"a lead-in must name its addressee ({choices})")

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from kzrights._document import is_sdg_goal_code, is_sdg_target_code
 from kzrights._provenance import SourceMap
 from kzrights.errors import BuildError
 from kzrights.records import Basis, Link, Recommendation, SdgGoal, SdgTarget, Vocabulary
@@ -30,9 +30,6 @@ from .seed_files import SdgLinkSeed, SdgLinksFile, read
 __all__ = ["SDG_FILE", "SdgLayer", "read_sdg"]
 
 SDG_FILE = "sdg_links.toml"
-
-_GOAL = re.compile(r"[1-9][0-9]?")
-_TARGET = re.compile(r"([1-9][0-9]?)\.([1-9][0-9]?|[a-z])")
 
 
 @attrs.frozen
@@ -89,14 +86,13 @@ def _vocabulary(
     targets: list[SdgTarget] = []
     for n, row in enumerate(target_rows):
         code, goal, text = _strings(row, ("id", "goal", "text"), f"targets[{n}]", file)
-        match = _TARGET.fullmatch(code)
-        if match is None or match.group(1) != goal:
+        if not is_sdg_target_code(code) or code.partition(".")[0] != goal:
             raise BuildError(file, f"targets[{n}]: {code!r} is not a target of goal {goal!r}")
         targets.append(SdgTarget(id=f"sdg.{code}", code=code, goal_id=f"sdg.{goal}", text=text))
     goals: list[SdgGoal] = []
     for n, row in enumerate(goal_rows):
         code, title, short = _strings(row, ("id", "title", "short"), f"goals[{n}]", file)
-        if _GOAL.fullmatch(code) is None:
+        if not is_sdg_goal_code(code):
             raise BuildError(file, f"goals[{n}]: {code!r} is not a goal number")
         own = tuple(t.id for t in targets if t.goal_id == f"sdg.{code}")
         goals.append(SdgGoal(id=f"sdg.{code}", number=int(code), title=title, short=short, target_ids=own))

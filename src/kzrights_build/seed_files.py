@@ -25,6 +25,7 @@ import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
+from kzrights._document import is_slug
 from kzrights.errors import BuildError
 from kzrights.records import Ambiguity, EntityCategory, FigureKind
 
@@ -67,6 +68,19 @@ def _not_blank(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 def _text() -> Any:
     return attrs.field(validator=_not_blank)
+
+
+def _is_slug(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A key the build puts in an id (``entities.<key>``) is a slug, as `check_release` requires of it."""
+    if isinstance(value, str) and not is_slug(value):
+        raise ValueError(
+            f"{attribute.name} must be lower-case letters and digits in words joined by hyphens "
+            f"('max-bokayev'), not {value!r}"
+        )
+
+
+def _slug() -> Any:
+    return attrs.field(validator=_is_slug)
 
 
 def _optional_text() -> Any:
@@ -138,7 +152,7 @@ class ReportFile:
 class EntitySeed:
     """One ``[[entity]]``: an id without its ``entities.`` prefix, and related entities' ids likewise."""
 
-    id: str = _text()
+    id: str = _slug()
     category: EntityCategory
     name: str = _text()
     aliases: tuple[str, ...] = _text()
@@ -186,7 +200,7 @@ class LinkingFile:
 class SourceSeed:
     """One ``[[source]]``: a work the footnotes cite; every stated field must be in those footnotes."""
 
-    key: str = _text()
+    key: str = _slug()
     type: str = attrs.field(validator=attrs.validators.in_(("article", "webpage", "legislation", "report")))
     footnotes: tuple[int, ...] = attrs.field(validator=attrs.validators.min_len(1))
     author: str = _text()
@@ -211,7 +225,7 @@ class SourcesFile:
 class ThemeSeed:
     """One ``[[theme]]``; ``item`` names the decree area that states it, when the report does."""
 
-    id: str = _text()
+    id: str = _slug()
     name: str = _text()
     description: str = _text()
     item: str | None = _optional_text()
@@ -309,7 +323,7 @@ class SdgLinksFile:
 class FigureSeed:
     """One ``[[figure]]``: a number, date or sum the report states, with the words that state it."""
 
-    id: str = _text()
+    id: str = _slug()
     kind: FigureKind
     in_: str = _text()
     text: str = _text()
