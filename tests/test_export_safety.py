@@ -648,7 +648,8 @@ HOSTILE = {
 
 def crafted(report: kzrights.Report, renames: dict[str, str], edit: Callable[[dict[str, Any]], None]) -> Any:
     """A release built as a hostile data file would build it: ids renamed everywhere, then edited."""
-    from kzrights._converter import from_report, structure_document, unstructure_document
+    from kzrights._converter import from_report, unstructure_document
+    from kzrights._structuring import structure_document
     from kzrights.report import to_report
 
     def rename(value: Any) -> Any:

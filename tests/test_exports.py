@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 import kzrights
-from kzrights._converter import structure_document
+from kzrights._structuring import structure_document
 from kzrights.exports import FORMATS, export
 from kzrights.exports.schema import json_schema
 from kzrights.exports.tables import tables

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights._compat import sha256_hex
-from kzrights._converter import FORMS_FORMAT, structure_document
 from kzrights._layout import DERIVED_FOLDER, FORMS_FILE
+from kzrights._structuring import FORMS_FORMAT, structure_document
 from kzrights.releases import ReleaseStore
 
 DATA = Path(kzrights.__file__).with_name("data")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 import kzrights
-from kzrights import DataIntegrityError, _converter
+from kzrights import DataIntegrityError, _structuring
 from kzrights._converter import ReleaseDocument, _ReleaseHooks, _structure, unstructure
 
 from .conftest import DATA
@@ -41,7 +43,7 @@ def test_a_record_missing_a_later_field_gets_its_default():
     data = _document(kzrights.versions()[-1])
     figure = next(f for f in data["figures"] if f.get("value") is not None)
     del figure["value"]  # a middle field: the ones after it keep their places
-    document = _converter.structure_document(data, version="x", file="report.json")
+    document = _structuring.structure_document(data, version="x", file="report.json")
     built = next(f for f in document.figures if f.id == figure["id"])
     assert built.value is None
     assert built.unit == figure.get("unit")
@@ -55,4 +57,20 @@ def test_an_unknown_key_is_still_named():
     data["entities"][position]["forms"][0]["categry"] = "person"
     where = rf"\$\.entities\[{position}\]\.forms\[0\]"
     with pytest.raises(DataIntegrityError, match=rf"expected Alias @ {where} \(unknown fields 'categry'\)"):
-        _converter.structure_document(data, version="x", file="report.json")
+        _structuring.structure_document(data, version="x", file="report.json")
+
+
+def test_loading_the_shipped_releases_never_imports_the_converter():
+    """Every shipped release loads through the generated functions: the converter's hooks stay unimported.
+
+    Its exact hooks serve only a release those functions do not take (and
+    name its fault); the unstructuring is for the exports, the CLI and the
+    build.  A script that loads releases and reads their records pays for neither.
+    """
+    code = (
+        "import sys, kzrights; reports = [kzrights.load(v) for v in kzrights.versions()];"
+        "print(sorted(m for m in ('kzrights._converter', 'cattrs') if m in sys.modules), len(reports))"
+    )
+    # not -I: the child imports the kzrights this test runs against, wherever PYTHONPATH puts it
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", str(len(kzrights.versions()))]

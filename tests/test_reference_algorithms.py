@@ -21,7 +21,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights._converter import ReleaseDocument, structure_document, unstructure, with_default_forms
+from kzrights._converter import ReleaseDocument, unstructure, with_default_forms
+from kzrights._structuring import structure_document
 from kzrights.records import Entity, Mention, Span
 from kzrights.search._text import stem
 

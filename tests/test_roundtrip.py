@@ -41,11 +41,11 @@ from kzrights import (
 from kzrights._converter import (
     ReleaseDocument,
     from_report,
-    structure_document,
     unstructure_document,
 )
 from kzrights._layout import SCHEMA
 from kzrights._names import default_forms
+from kzrights._structuring import structure_document
 from kzrights.report import to_report
 
 text = st.text(max_size=40)

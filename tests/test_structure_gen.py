@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights import DataIntegrityError, _converter, _structure_gen
+from kzrights import DataIntegrityError, _structure_gen, _structuring
 from kzrights._converter import ReleaseDocument, _ReleaseHooks, _structure, unstructure
 from kzrights._integrity import check_release
 from kzrights._structure_gen import structure_release_document
@@ -99,11 +99,13 @@ def test_loading_takes_the_generated_functions(version: str):
     """``structure_document`` uses them on each shipped release (they collected its references)."""
     references: list[Any] = []
     data = _json(version)
-    document = _converter.structure_document(data, version=version, file="report.json", references=references)
+    document = _structuring.structure_document(
+        data, version=version, file="report.json", references=references
+    )
     assert references, "the shipped release fell back to the exact hooks"
     assert _same(
         document,
-        _hooks_only(lambda: _converter.structure_document(data, version=version, file="report.json")),
+        _hooks_only(lambda: _structuring.structure_document(data, version=version, file="report.json")),
     )
 
 
@@ -215,7 +217,7 @@ def test_damaged_json_gives_what_the_exact_hooks_give(data: Any):
     """Whatever is changed, the loader's structuring gives the exact hooks' records, or their error."""
 
     def structure(json_data: Any) -> Any:
-        return lambda: _converter.structure_document(json_data, version="x", file="report.json")
+        return lambda: _structuring.structure_document(json_data, version="x", file="report.json")
 
     ours = _outcome(structure(data))
     theirs = _outcome(lambda: _hooks_only(structure(copy.deepcopy(data))))
@@ -272,7 +274,9 @@ def test_collected_references_check_as_the_walk_does(path: tuple[Any, ...], data
         parent[path[-1]] = data.draw(st.sampled_from(IDS) | st.text(max_size=3))
     references: list[Any] = []
     try:
-        document = _converter.structure_document(document_json, version="x", file="f", references=references)
+        document = _structuring.structure_document(
+            document_json, version="x", file="f", references=references
+        )
     except DataIntegrityError:
         assume(False)  # not a release's shape: the integrity checks never see it
     assume(references)
@@ -291,6 +295,6 @@ def test_a_reference_to_an_sdg_goal_where_a_text_record_belongs_is_named():
     """Found by the test above: the walk's message had no name for an SDG record, and raised KeyError."""
     document_json = copy.deepcopy(NEWEST_JSON)
     document_json["sections"][0]["record_ids"].append("sdg.1")
-    document = _converter.structure_document(document_json, version="x", file="f")
+    document = _structuring.structure_document(document_json, version="x", file="f")
     with pytest.raises(DataIntegrityError, match=r"'sdg\.1' is an SDG goal, not a paragraph or item or"):
         check_release(document, SOURCE, version="x", file="f")

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from kzrights import DataIntegrityError
-from kzrights._converter import _document_hooks, _structure, _with_forms, structure_document
+from kzrights._converter import _document_hooks, _structure
 from kzrights._document import ReleaseDocument
 from kzrights._structure_gen import structure_release_document
+from kzrights._structuring import _with_forms, structure_document
 
 from .conftest import DATA
 

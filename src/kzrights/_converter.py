@@ -1,10 +1,10 @@
 """How release JSON becomes records, and records JSON again.
 
 Records know nothing about JSON: this module decides how each one looks on
-disk.  Loading only structures, with this module's own hooks (one closure per
-type of a release, `_ReleaseHooks`), and needs no cattrs: importing cattrs
-would cost a process that only loads a release more than the whole first
-load does.  The build, the exports and the CLI unstructure with a cattrs
+disk.  Structuring uses this module's own hooks (one closure per type of a
+release, `_ReleaseHooks`: the exact ones, whose errors name the field path),
+and needs no cattrs: importing cattrs would cost a process that only loads a
+release more than the whole first load does.  The build, the exports and the CLI unstructure with a cattrs
 converter, made (and cattrs imported) on first use.
 ``tests/test_reference_algorithms.py`` checks that the hooks structure every
 shipped release as a stock cattrs converter does.
@@ -12,17 +12,19 @@ shipped release as a stock cattrs converter does.
 An entity stored without forms gets its default ones
 (`kzrights._names.default_forms`) when it is structured.  In a release
 document they come from the release's derived ``forms.json`` where that file
-is trusted and fits (`forms_payload` makes it for the build), so loading
-imports neither the name keys nor the character rules; otherwise they are
-derived in memory, the same.
+is trusted and fits (`forms_payload` makes it for the build; loading reads it
+in `kzrights._structuring`), so loading imports neither the name keys nor
+the character rules; otherwise they are derived in memory, the same.
 
 Structuring is strict: unknown keys, missing keys and values of the wrong
 JSON type are errors (cattrs' default would turn ``5`` into ``"5"``), and
 every error becomes a [`DataIntegrityError`][kzrights.errors.DataIntegrityError] that names
 the field path.
 
-This module is imported on the first [`kzrights.load`][kzrights.releases.load], never by
-``import kzrights``.
+The first [`kzrights.load`][kzrights.releases.load] structures a release with the
+generated functions of `kzrights._structure_gen` (`kzrights._structuring`)
+and imports this module only where they do not take it: its exact hooks then
+decide, and name the fault.  ``import kzrights`` never imports it.
 """
 
 import enum
@@ -33,9 +35,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._compat import date, json_loads
-from ._document import PARTS, ReleaseDocument
-from ._layout import READABLE_SCHEMAS, SCHEMA
+from ._compat import date
+from ._document import FIELDS, PARTS, ReleaseDocument
+from ._layout import SCHEMA
 from ._locking import FIRST_USE
 from .errors import DataIntegrityError
 from .records import (
@@ -58,11 +60,9 @@ if TYPE_CHECKING:
     from .report import Report
 
 __all__ = [
-    "FORMS_FORMAT",
     "ReleaseDocument",
     "forms_payload",
     "from_report",
-    "structure_document",
     "unstructure",
     "unstructure_document",
     "unstructure_hook",
@@ -206,7 +206,7 @@ class _ReleaseHooks:
     def __init__(self, *, fill_forms: bool) -> None:
         # whether an entity stored without forms gets its default forms here
         # (structuring one record), or later, from the release's derived file
-        # (structuring a release document: `structure_document`)
+        # (structuring a release document: `kzrights._structuring.structure_document`)
         self._fill_forms = fill_forms
         # the leaves, matched by exact type (Span is an attrs class, stored as a pair)
         self._hooks: dict[Any, Hook] = {
@@ -228,6 +228,9 @@ class _ReleaseHooks:
                 hints = Mention.__annotations__
                 defaults = Mention._field_defaults
                 fields = [(name, hints[name], defaults.get(name, _REQUIRED)) for name in Mention._fields]
+                hook = self._fields(kind, fields, positional=True)
+            elif kind is ReleaseDocument:  # a plain class: its fields are declared in _document
+                fields = [(name, type_, _REQUIRED if d is attrs.NOTHING else d) for name, type_, d in FIELDS]
                 hook = self._fields(kind, fields, positional=True)
             elif attrs.has(kind):
                 attributes = _resolved_fields(kind)
@@ -359,10 +362,6 @@ def _default_forms(name: str, aliases: tuple[str, ...]) -> tuple[Alias, ...]:
     return default_forms(name, aliases)
 
 
-FORMS_FORMAT = 1
-"""The format of the payload of a release's derived ``forms.json`` that this code reads and writes."""
-
-
 def forms_payload(data: dict[str, Any]) -> dict[str, Any]:
     """Return the derived forms of a release: the default forms of each entity stored without any.
 
@@ -387,66 +386,6 @@ def forms_payload(data: dict[str, Any]) -> dict[str, Any]:
         if not entity.get("forms")
     }
     return {"entities": entities}
-
-
-_LANGUAGES = frozenset({None, "ru", "kk"})
-
-
-def _derived_forms(entity: Entity, pairs: Any) -> tuple[Alias, ...] | None:
-    """The forms the derived file gives ``entity``, or None where they do not fit it."""
-    texts = [entity.name, *(alias for alias in entity.aliases if alias != entity.name)]
-    if type(pairs) is not list or len(pairs) != len(texts):
-        return None
-    forms = []
-    kinds: dict[Any, AliasForm] = AliasForm._value2member_map_  # type: ignore[assignment]
-    for text, pair in zip(texts, pairs, strict=True):  # lengths checked above
-        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
-            return None
-        kind, language = pair
-        # typed before the set look-ups: a list there is unhashable, and the file is not trusted that far
-        if language is not None and type(language) is not str:
-            return None
-        if kind not in kinds or language not in _LANGUAGES:
-            return None
-        forms.append(Alias(text, kinds[kind], Ambiguity.SAFE, False, language, None))  # in order: no keywords
-    if forms[0].form is not AliasForm.NAME:
-        return None
-    return tuple(forms)
-
-
-_set_forms: Any = Entity.__dict__["forms"].__set__  # the slot itself, as attrs' __init__ fills it
-
-
-def _with_forms(document: ReleaseDocument, derived: Callable[[], bytes | None] | None) -> ReleaseDocument:
-    """The document just structured, each entity stored without forms given its default ones (in place).
-
-    They are taken from the release's derived forms file where it is there,
-    trusted (the store checks its header and sha256) and fits the entity;
-    otherwise they are derived here (`kzrights._names.default_forms`), so the
-    file makes loading faster but never changes a record.
-    """
-    if all(entity.forms for entity in document.entities):
-        return document
-    known: Any = None
-    payload = derived() if derived is not None else None
-    if payload is not None:
-        try:
-            known = json_loads(payload).get("entities")
-        except (ValueError, AttributeError, RecursionError):
-            known = None
-    if type(known) is not dict:
-        known = {}
-    for entity in document.entities:
-        if not entity.forms:
-            forms = _derived_forms(entity, known.get(entity.id))
-            if forms is None:
-                forms = _default_forms(entity.name, entity.aliases)
-            # Set in place: the entity was structured a moment ago and nothing else
-            # holds it yet (the caller hands the document out only after this).
-            # attrs.evolve would build a new entity and then a new document,
-            # about a quarter of a millisecond for a release's 56 entities.
-            _set_forms(entity, forms)
-    return document
 
 
 def _with_default_forms(structure_entity: Hook) -> Hook:
@@ -490,9 +429,14 @@ def _make_unstructurer() -> "cattrs.BaseConverter":
     # release without them means, so an older release unstructures to its own JSON
     mention = namedtuple_dict_unstructure_factory(Mention, converter)
     converter.register_unstructure_hook(Mention, lambda m: _without_defaults(mention(m), _MENTION_LATER))
-    converter.register_unstructure_hook(
-        ReleaseDocument, lambda d: _without_defaults(converter.unstructure_attrs_asdict(d), {"linking": []})
-    )
+    # the document's fields in their declared order, which is the key order of the release files
+    document_fields = [(name, kind) for name, kind, _ in FIELDS]
+
+    def unstructure_document(document: ReleaseDocument) -> dict[str, Any]:
+        data = {name: converter.unstructure(getattr(document, name), kind) for name, kind in document_fields}
+        return _without_defaults(data, {"linking": []})
+
+    converter.register_unstructure_hook(ReleaseDocument, unstructure_document)
     # last: the generated functions take the hooks above (Span, date) for their fields
     make_hook: Any = make_dict_unstructure_fn  # its keyword arguments mix field overrides and flags
     for cls, names in _LATER_OPTIONAL_FIELDS.items():
@@ -522,7 +466,7 @@ def _entity_data(data: dict[str, Any], entity: Entity) -> dict[str, Any]:
     return data
 
 
-# Loading only structures, with the release's hooks; the unstructuring
+# The exact hooks (for one record, and for a release the generated functions do not take); the unstructuring
 # converter (for the build, the exports and the CLI's --json) is made on first use.
 _structure_hooks = _ReleaseHooks(fill_forms=True)
 _document_hooks = _ReleaseHooks(fill_forms=False)
@@ -571,51 +515,3 @@ def _structure(hooks: _ReleaseHooks, data: Any, cls: type[T], *, version: str | 
     except Exception as exc:  # noqa: BLE001 - every failure becomes one error that names the path
         reason = str(_invalid(cls, exc))
     raise DataIntegrityError(version, file, f"not a valid {cls.__name__}: {reason}")
-
-
-def structure_document(
-    data: Any,
-    *,
-    version: str | None,
-    file: str,
-    derived_forms: Callable[[], bytes | None] | None = None,
-    references: list[Any] | None = None,
-) -> ReleaseDocument:
-    """Build a `ReleaseDocument` from JSON data, checking its schema.
-
-    Args:
-        data: The release's ``report.json``, as parsed JSON.
-        version: The release's version, for errors.
-        file: The file's name, for errors.
-        derived_forms: Returns the payload of the release's derived forms
-            file, or None; called only if an entity is stored without forms.
-        references: If given, receives what the document refers to, as the
-            generated structure functions collected it (the argument
-            `kzrights._integrity.check_release` takes as ``collected``);
-            nothing where the exact hooks structured the document.
-
-    Raises:
-        DataIntegrityError: If ``data`` is not a release document of a layout
-            this version reads, naming the field path of the first fault.
-    """
-    if not isinstance(data, dict):
-        raise DataIntegrityError(version, file, "expected a JSON object at the top level")
-    schema = data.get("schema")
-    # exactly an int: a list is unhashable, and True would pass for 1
-    if type(schema) is not int or schema not in READABLE_SCHEMAS:
-        raise DataIntegrityError(
-            version, file, f"schema {schema!r:.40} is not one this version reads ({sorted(READABLE_SCHEMAS)})"
-        )
-    from ._structure_gen import REFERENCE_KINDS, structure_release_document
-
-    try:
-        # the functions the builder generated from the record classes: the same
-        # records as the exact hooks, faster; they raise on anything the hooks
-        # might not take, which the hooks then decide, for their error
-        document, collected = structure_release_document(data)
-    except Exception:  # noqa: BLE001 - any JSON they do not take goes to the exact hooks
-        document = _structure(_document_hooks, data, ReleaseDocument, version=version, file=file)
-    else:
-        if references is not None:
-            references.append((REFERENCE_KINDS, collected))
-    return _with_forms(document, derived_forms)

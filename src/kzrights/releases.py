@@ -375,8 +375,9 @@ class ReleaseStore:
         Raises:
             DataIntegrityError: Naming the derived file whose payload differs.
         """
-        from ._converter import FORMS_FORMAT, forms_payload
+        from ._converter import forms_payload
         from ._integrity import check_derived
+        from ._structuring import FORMS_FORMAT
         from .report import to_report
         from .search import _derived
 
@@ -517,8 +518,8 @@ class ReleaseStore:
         Raises:
             DataIntegrityError: Naming the file at fault and what is wrong.
         """
-        from ._converter import FORMS_FORMAT, structure_document
         from ._integrity import check_release
+        from ._structuring import FORMS_FORMAT, structure_document
 
         version = entry.version
         contents = self._checked_files(entry)

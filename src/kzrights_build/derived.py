@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kzrights import _converter
+from kzrights import _converter, _structuring
 from kzrights._compat import sha256_hex
 from kzrights._layout import DERIVED_FOLDER, DOCUMENT_FILE, FORMS_FILE, SEARCH_FILE
 from kzrights.releases import ReleaseStore
@@ -59,7 +59,9 @@ def derived_files(data_dir: Path) -> dict[Path, bytes]:
         payload = _encode(_derived.FORMAT, version, manifest_sha256, _derived.derive(report))
         files[data_dir / DERIVED_FOLDER / version / SEARCH_FILE] = payload
         document = json.loads((data_dir / store._index()[version].directory / DOCUMENT_FILE).read_bytes())
-        forms = _encode(_converter.FORMS_FORMAT, version, manifest_sha256, _converter.forms_payload(document))
+        forms = _encode(
+            _structuring.FORMS_FORMAT, version, manifest_sha256, _converter.forms_payload(document)
+        )
         files[data_dir / DERIVED_FOLDER / version / FORMS_FILE] = forms
     return files
 

@@ -32,7 +32,7 @@ import attrs
 
 from kzrights import _converter, _integrity
 from kzrights._compat import date
-from kzrights._document import ReleaseDocument
+from kzrights._document import FIELDS, ReleaseDocument
 from kzrights.records import Mention, Span
 
 __all__ = ["MODULE_PATH", "generate", "write_module"]
@@ -160,6 +160,8 @@ class _Writer:
         ``__attrs_post_init__`` checks its offsets, is made with that check
         written inline (`_convert`).
         """
+        if cls is ReleaseDocument:  # a plain class, whose __init__ only fills its slots
+            return True
         own = ("__attrs_post_init__", "__attrs_pre_init__")
         return (
             "__slots__" in cls.__dict__
@@ -179,6 +181,8 @@ class _Writer:
             hints = Mention.__annotations__
             missing = _converter._REQUIRED
             return [(name, hints[name], defaults.get(name, missing)) for name in Mention._fields], True
+        if cls is ReleaseDocument:  # a plain class: its fields are declared in kzrights._document
+            return [(name, kind, _REQUIRED if d is attrs.NOTHING else d) for name, kind, d in FIELDS], True
         attributes = _converter._resolved_fields(cls)
         fields = [
             (a.name, a.type, _converter._REQUIRED if a.default is attrs.NOTHING else a.default)

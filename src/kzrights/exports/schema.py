@@ -14,6 +14,7 @@ __all__ = ["json_schema"]
 
 
 def _type_schema(kind: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    from .._document import FIELDS, ReleaseDocument
     from ..records import Mention, Span
 
     origin = typing.get_origin(kind)
@@ -40,6 +41,8 @@ def _type_schema(kind: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"type": "array", "items": _type_schema(args[0], definitions)}
     if kind is Mention:
         return _named(kind, definitions, {name: kind.__annotations__[name] for name in kind._fields})
+    if kind is ReleaseDocument:  # a plain class: its fields are declared in _document
+        return _named(kind, definitions, {name: field_type for name, field_type, _ in FIELDS})
     if attrs.has(kind):
         return _named(kind, definitions, {f.name: f.type for f in attrs.fields(kind)})
     raise TypeError(f"no JSON Schema for {kind!r}")  # pragma: no cover - every record type is covered
@@ -50,8 +53,12 @@ def _named(kind: type, definitions: dict[str, Any], fields: dict[str, Any]) -> d
     if name not in definitions:
         definitions[name] = {}  # placeholder against recursion
         hints = typing.get_type_hints(kind)
+        from .._document import FIELDS, ReleaseDocument
+
         defaults = {}
-        if attrs.has(kind):
+        if kind is ReleaseDocument:
+            defaults = {name: default is not attrs.NOTHING for name, _, default in FIELDS}
+        elif attrs.has(kind):
             defaults = {f.name: f.default is not attrs.NOTHING for f in attrs.fields(kind)}
         else:
             defaults = {f: f in getattr(kind, "_field_defaults", {}) for f in fields}
@@ -67,7 +74,7 @@ def _named(kind: type, definitions: dict[str, Any], fields: dict[str, Any]) -> d
 
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of ``kzrights export --format json``."""
-    from .._converter import ReleaseDocument
+    from .._document import ReleaseDocument
 
     definitions: dict[str, Any] = {}
     document = _type_schema(ReleaseDocument, definitions)
