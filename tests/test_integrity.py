@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights import DataIntegrityError, _integrity
 from kzrights._converter import from_report
+from kzrights._document import FIELDS, ReleaseDocument
 from kzrights._integrity import TARGETS, reference_fields
 from kzrights._provenance import PAD, fold
 from kzrights.records import (
@@ -435,11 +436,14 @@ def _references(value, trail=()):
         for position, item in enumerate(value):
             yield from _references(item, (*trail, position))
         return
-    if not (attrs.has(type(value)) or isinstance(value, Mention)):
+    if isinstance(value, ReleaseDocument):  # not an attrs class: its fields are declared in FIELDS
+        names = [name for name, _, _ in FIELDS]
+    elif isinstance(value, Mention):
+        names = list(value._fields)
+    elif attrs.has(type(value)):
+        names = [field.name for field in attrs.fields(type(value))]
+    else:
         return
-    names = (
-        value._fields if isinstance(value, Mention) else [field.name for field in attrs.fields(type(value))]
-    )
     references = set(reference_fields(type(value)))
     for name in names:
         field = getattr(value, name)

@@ -25,8 +25,8 @@ does not make them of numbers alone (`all_slugs`, `SECTION_KINDS`,
 """
 
 import typing
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -46,7 +46,6 @@ from .records import (
     SdgTarget,
     Section,
     Source,
-    Span,
     Theme,
     _Record,
 )
@@ -192,44 +191,6 @@ _NAMES: tuple[str, ...] = tuple([name for name, _, _ in FIELDS])
 _REQUIRED: Any = attrs.NOTHING
 
 
-def _attrs_description() -> "tuple[attrs.Attribute[Any], ...]":
-    """The fields as ``attrs.fields()`` gives them, for code that reads a release document as an attrs class.
-
-    Only `kzrights._integrity` does (``attrs.fields(type(document))``, on
-    every load); once it reads `FIELDS` or `PARTS`, this can go.  The
-    descriptions are made with attrs' public ``Attribute.evolve`` from one
-    that attrs made itself (a `Span`'s offset: required, no validator),
-    never with ``Attribute``'s own constructor, which attrs documents as not
-    to be called: about 0.3 ms, made on first use, against about 0.6 ms for
-    attrs building the class on every load.
-    """
-    template = attrs.fields(Span).start
-    return tuple(
-        [template.evolve(name=name, alias=name, type=kind, default=default) for name, kind, default in FIELDS]
-    )
-
-
-class _OnFirstUse:
-    """A class attribute made on first use, then put on the class in its place.
-
-    While `kzrights._integrity` reads ``attrs.fields(ReleaseDocument)`` on
-    every load this saves nothing; once it does not, no process pays for it.
-    """
-
-    def __init__(self, make: Callable[[], Any]) -> None:
-        self._make = make
-        self._name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    def __get__(self, instance: object, owner: type) -> Any:
-        value = self._make()
-        # the class's own attribute from now on (threads that race make the same value)
-        setattr(owner, self._name, value)
-        return value
-
-
 class ReleaseDocument(_Record, _Fields):
     """The content of a release's ``report.json``.
 
@@ -237,8 +198,9 @@ class ReleaseDocument(_Record, _Fields):
     not an attrs class: attrs would compile an ``__init__`` and build the
     class twice (its slots added) on every first `kzrights.load`, about half
     a millisecond for this one class.  Its fields are those of `FIELDS`,
-    which its readers use; ``attrs.fields()`` describes them too, for
-    `kzrights._integrity`.
+    which its readers (the loader's hooks and checks, the unstructuring
+    converter, the JSON Schema, the builder) use; it does not describe
+    itself to attrs (``attrs.has(ReleaseDocument)`` is false).
 
     Called with the fields' values, positionally in field order or by name
     (the parts after ``footnotes`` default to ``()``); a missing, unknown or
@@ -248,10 +210,6 @@ class ReleaseDocument(_Record, _Fields):
     """
 
     __slots__ = (*_NAMES, "__weakref__")  # weakly referenced, as attrs' slotted classes are
-    if TYPE_CHECKING:  # as attrs' mypy plugin declares it: attrs.fields() then takes the class
-        __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
-    else:  # no annotation at run time: typing.get_type_hints() gives the fields alone
-        __attrs_attrs__ = _OnFirstUse(_attrs_description)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(_NAMES):

@@ -56,8 +56,10 @@ from typing import Any
 import attrs
 
 from ._document import (
+    FIELDS,
     SDG_TARGET_ENDS,
     SECTION_KINDS,
+    ReleaseDocument,
     addressee_named,
     is_sdg_target_code,
     is_slug,
@@ -80,9 +82,6 @@ from .records import (
     Span,
     Theme,
 )
-
-if typing.TYPE_CHECKING:
-    from ._converter import ReleaseDocument
 
 __all__ = ["OTHER_REFERENCES", "TARGETS", "Collected", "check_derived", "check_release", "reference_fields"]
 
@@ -155,6 +154,8 @@ class _Problem(Exception):
 def _field_types(cls: type) -> list[tuple[str, Any]]:
     if cls is Mention:
         return [(name, Mention.__annotations__[name]) for name in Mention._fields]
+    if cls is ReleaseDocument:  # not an attrs class: its one declaration of its fields
+        return [(name, kind) for name, kind, _ in FIELDS]
     return [(field.name, field.type) for field in attrs.fields(cls)]
 
 
@@ -261,8 +262,8 @@ def _holds(collected: Collected, ids: _Ids, length: int) -> bool:
 
 
 def _top_level(document: ReleaseDocument) -> Iterator[tuple[str, Any]]:
-    for field in attrs.fields(type(document)):
-        yield f"$.{field.name}", getattr(document, field.name)
+    for name, _, _ in FIELDS:
+        yield f"$.{name}", getattr(document, name)
 
 
 def _index(document: ReleaseDocument) -> tuple[dict[str, Any], dict[str, list[str]]]:
