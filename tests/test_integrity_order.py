@@ -205,3 +205,25 @@ def test_a_link_given_twice_is_refused(links: str) -> None:
     _refused(
         document, rf"\$\.recommendations\[{position}\]\.{links}\[{number}\]\.target_id: links to \S+ again"
     )
+
+
+@pytest.mark.parametrize("goal", [18, 500])
+def test_an_sdg_goal_the_un_does_not_have_is_refused(goal: int) -> None:
+    """F9: a goal 18 (or 500) with a target of its own, every id and both ends agreeing, is refused."""
+    document = copy.deepcopy(_DOCUMENT)
+    document["sdg_goals"].append(
+        {
+            "id": f"sdg.{goal}",
+            "number": goal,
+            "title": "Fake",
+            "short": "Fake",
+            "target_ids": [f"sdg.{goal}.1"],
+        }
+    )
+    document["sdg_targets"].append(
+        {"id": f"sdg.{goal}.1", "code": f"{goal}.1", "goal_id": f"sdg.{goal}", "text": "Fake"}
+    )
+    position = len(document["sdg_goals"]) - 1
+    _refused(
+        document, rf"\$\.sdg_(goals\[{position}\]\.number|targets\[\d+\]\.code): .*(17|SDG target's code)"
+    )

@@ -21,7 +21,9 @@ nowhere or a span past the end of the text:
   number 7), and every number is positive (`_check_ids`); the sections
   are the three of `kzrights._document.SECTION_KINDS`, in order; the key
   of a curated id (an entity's, theme's, figure's or source's) is a slug
-  (`kzrights._document.is_slug`), and an SDG target's code is the UN's;
+  (`kzrights._document.is_slug`), an SDG goal's number is one of the UN's
+  17, and an SDG target's code has the UN's form (its goal's number, a
+  dot, a number or a letter; not checked against the UN's list of targets);
 - the numbers count the records in the order of their spans in the source,
   from 1, as the build numbers them: a paragraph's within its section, an
   item's within its paragraph, a recommendation's within its addressee, a
@@ -405,7 +407,8 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
     paragraph, a recommendation's among those to its addressee, a
     footnote's and an SDG goal's in the release.  The sections are
     `SECTION_KINDS`, in order; a curated key is a slug (`is_slug`); an SDG
-    target's code is the UN's (`is_sdg_target_code`); and the numbers count the records
+    goal's number is one of the UN's 17 and a target's code has the UN's form
+    (`is_sdg_target_code`); and the numbers count the records
     in the order of their spans in the source (`_check_numbers`).
     """
     d, ids = document, parts
@@ -440,7 +443,12 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
         position, code = next((n, c) for n, c in enumerate(codes) if not is_sdg_target_code(c))
         raise _Problem(
             f"$.sdg_targets[{position}].code: {code!r} is not an SDG target's code "
-            "(a goal's number, a dot, and a number or a lower-case letter: '16.10', '5.c')"
+            "(a goal's number from 1 to 17, a dot, and a number or a lower-case letter: '16.10', '5.c')"
+        )
+    if max((goal.number for goal in d.sdg_goals), default=1) > 17:
+        position = next(n for n, goal in enumerate(d.sdg_goals) if goal.number > 17)
+        raise _Problem(
+            f"$.sdg_goals[{position}].number: {d.sdg_goals[position].number} is not one of the UN's 17 goals"
         )
     target_ids = ids.get("sdg_targets", [])
     # sdg.16.10 is a target of sdg.16
