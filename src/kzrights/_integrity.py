@@ -32,7 +32,13 @@ nowhere or a span past the end of the text:
 - every text record is listed by exactly one section, the section of the
   record it belongs to and of a kind that section lists, inside the
   section's span and in the order of the text; the mentions are in the
-  order of the text, none given twice;
+  order of the text, none given twice, each ``start`` where its
+  ``source_span`` starts in its record's text;
+- each list of text records is in the order of the text, no two records
+  overlapping; an item lies after its paragraph and a recommendation after
+  its lead-in, each before the next paragraph; a section with a heading
+  starts after it (`_check_order`); a recommendation links a target at
+  most once;
 - the relations stated from both ends agree: a paragraph's ``item_ids`` and
   its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
