@@ -655,9 +655,6 @@ def _check_order(
                         f"$.{name}[{position}].span: {_show(record.span)} is not between {owner} "
                         "and the paragraph after it"
                     )
-    if any(index[r.lead_in_id].item_ids for r in d.recommendations):
-        position = next(n for n, r in enumerate(d.recommendations) if index[r.lead_in_id].item_ids)
-        raise _Problem(f"$.recommendations[{position}].lead_in_id: a paragraph with items is no lead-in")
     if [item_id for p in paragraphs for item_id in p.item_ids] != parts.get("items", []):
         for position, paragraph in enumerate(paragraphs):
             if list(paragraph.item_ids) != sorted(paragraph.item_ids, key=lambda i: index[i].span.start):
