@@ -17,8 +17,8 @@ import kzrights
 from kzrights._document import all_slugs, is_sdg_goal_code, is_sdg_target_code, is_slug
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-GOAL = re.compile(r"[1-9][0-9]?")
-TARGET = re.compile(r"([1-9][0-9]?)\.([1-9][0-9]?|[a-z])")
+GOAL = re.compile(r"1[0-7]|[1-9]")  # the UN's 17 goals
+TARGET = re.compile(r"(1[0-7]|[1-9])\.([1-9][0-9]?|[a-z])")
 
 # keys near the boundary: slugs, and slugs with one character of the alphabet that breaks them
 _ALPHABET = "ab09-.\n AZ_é\u0130\u212a"
@@ -47,6 +47,8 @@ def test_all_slugs_is_the_regular_expression_on_every_key(keys: list[str]) -> No
 @example(code="1.01")
 @example(code="01.1")
 @example(code=".1")
+@example(code="18.1")  # no goal 18
+@example(code="17.19")
 def test_sdg_codes_are_the_regular_expressions(code: str) -> None:
     """A target's code and a goal's number follow the builder's former patterns exactly."""
     assert is_sdg_target_code(code) is (TARGET.fullmatch(code) is not None)

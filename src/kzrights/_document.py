@@ -125,18 +125,21 @@ def addressee_named(lead_in: str) -> Addressee | None:
     return next((addressee for addressee in Addressee if addressee.label.casefold() in text), None)
 
 
-_SDG_GOAL_CODES = frozenset(str(number) for number in range(1, 100))
-SDG_TARGET_ENDS = _SDG_GOAL_CODES | frozenset("abcdefghijklmnopqrstuvwxyz")
+_SDG_GOAL_CODES = frozenset(str(number) for number in range(1, 18))
+"""The numbers of the UN's 17 Sustainable Development Goals."""
+SDG_TARGET_ENDS = frozenset(str(number) for number in range(1, 100)) | frozenset("abcdefghijklmnopqrstuvwxyz")
 """What follows the dot of an SDG target's code: a number from 1 to 99 or a lower-case letter."""
 
 
 def is_sdg_goal_code(code: str) -> bool:
-    """Whether ``code`` is the UN's number of an SDG goal, as its reference file writes it (``"16"``)."""
+    """Whether ``code`` is the number of one of the UN's 17 SDG goals, written as the UN does (``"16"``)."""
     return code in _SDG_GOAL_CODES
 
 
 def is_sdg_target_code(code: str) -> bool:
-    """Whether ``code`` is the UN's code of an SDG target: its goal's number, a dot, and `SDG_TARGET_ENDS`.
+    """Whether ``code`` has the form of an SDG target's code: a goal (1 to 17), a dot, `SDG_TARGET_ENDS`.
+
+    The form only: a code of that form that the UN does not define (``"16.99"``) passes.
 
     >>> is_sdg_target_code("16.10"), is_sdg_target_code("5.c"), is_sdg_target_code("1.1.x")
     (True, True, False)

@@ -21,7 +21,9 @@ nowhere or a span past the end of the text:
   number 7), and every number is positive (`_check_ids`); the sections
   are the three of `kzrights._document.SECTION_KINDS`, in order; the key
   of a curated id (an entity's, theme's, figure's or source's) is a slug
-  (`kzrights._document.is_slug`), and an SDG target's code is the UN's;
+  (`kzrights._document.is_slug`), an SDG goal's number is one of the UN's
+  17, and an SDG target's code has the UN's form (its goal's number, a
+  dot, a number or a letter; not checked against the UN's list of targets);
 - the numbers count the records in the order of their spans in the source,
   from 1, as the build numbers them: a paragraph's within its section, an
   item's within its paragraph, a recommendation's within its addressee, a
@@ -30,7 +32,13 @@ nowhere or a span past the end of the text:
 - every text record is listed by exactly one section, the section of the
   record it belongs to and of a kind that section lists, inside the
   section's span and in the order of the text; the mentions are in the
-  order of the text, none given twice;
+  order of the text, none given twice, each ``start`` where its
+  ``source_span`` starts in its record's text;
+- each list of text records is in the order of the text, no two records
+  overlapping; an item lies after its paragraph and a recommendation after
+  its lead-in, each before the next paragraph; a section with a heading
+  starts after it (`_check_order`); a recommendation links a target at
+  most once;
 - the relations stated from both ends agree: a paragraph's ``item_ids`` and
   its items' ``paragraph_id``, a footnote's ``cited_by`` and the records
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
@@ -47,10 +55,13 @@ checks, so ``verify`` passes exactly the releases ``load`` accepts.
 
 from __future__ import annotations
 
+import operator
 import re
 import types
 import typing
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 import attrs
@@ -248,6 +259,7 @@ def check_release(
         _check_addressees(document, index)
         _check_text(document, source, index)
         _check_both_ends(document, index)
+        _check_order(document, index, parts, len(source))
         _check_lists_and_names(document)
     except _Problem as problem:
         raise DataIntegrityError(version, file, str(problem)) from None
@@ -402,7 +414,8 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
     paragraph, a recommendation's among those to its addressee, a
     footnote's and an SDG goal's in the release.  The sections are
     `SECTION_KINDS`, in order; a curated key is a slug (`is_slug`); an SDG
-    target's code is the UN's (`is_sdg_target_code`); and the numbers count the records
+    goal's number is one of the UN's 17 and a target's code has the UN's form
+    (`is_sdg_target_code`); and the numbers count the records
     in the order of their spans in the source (`_check_numbers`).
     """
     d, ids = document, parts
@@ -437,7 +450,12 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
         position, code = next((n, c) for n, c in enumerate(codes) if not is_sdg_target_code(c))
         raise _Problem(
             f"$.sdg_targets[{position}].code: {code!r} is not an SDG target's code "
-            "(a goal's number, a dot, and a number or a lower-case letter: '16.10', '5.c')"
+            "(a goal's number from 1 to 17, a dot, and a number or a lower-case letter: '16.10', '5.c')"
+        )
+    if max((goal.number for goal in d.sdg_goals), default=1) > 17:
+        position = next(n for n, goal in enumerate(d.sdg_goals) if goal.number > 17)
+        raise _Problem(
+            f"$.sdg_goals[{position}].number: {d.sdg_goals[position].number} is not one of the UN's 17 goals"
         )
     target_ids = ids.get("sdg_targets", [])
     # sdg.16.10 is a target of sdg.16
@@ -597,6 +615,62 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
                 )
 
 
+def _check_order(
+    document: ReleaseDocument, index: dict[str, Any], parts: dict[str, list[str]], length: int
+) -> None:
+    """Text records lie apart and in the order of the text, each where the build found it.
+
+    Each list of text records is in the order of their spans, none
+    overlapping the one before (the sections keep the lists apart); an
+    item or a recommendation lies after its paragraph (its lead-in) and
+    before the next paragraph, a paragraph's ``item_ids`` are its items in
+    that order, and a section with a heading starts after it.
+    """
+    d = document
+    for name in ("paragraphs", "items", "recommendations", "footnotes"):
+        records = getattr(d, name)
+        starts = [record.span.start for record in records]
+        ends = [record.span.end for record in records]
+        if not all(map(operator.le, ends, starts[1:])):
+            position = next(
+                n for n, pair in enumerate(zip(ends, starts[1:], strict=False), 1) if pair[0] > pair[1]
+            )
+            raise _Problem(
+                f"$.{name}[{position}].span: {_show(records[position].span)} overlaps or comes before "
+                f"{records[position - 1].id}, the record before it in the list"
+            )
+    paragraphs = d.paragraphs
+    following = dict(
+        zip(parts.get("paragraphs", []), [p.span.start for p in paragraphs[1:]] + [length], strict=True)
+    )
+    for name, field in (("items", "paragraph_id"), ("recommendations", "lead_in_id")):
+        records = getattr(d, name)
+        owners = [getattr(record, field) for record in records]
+        if not all(
+            index[owner].span.end <= record.span.start and record.span.end <= following[owner]
+            for owner, record in zip(owners, records, strict=True)
+        ):
+            for position, (owner, record) in enumerate(zip(owners, records, strict=True)):
+                if not index[owner].span.end <= record.span.start <= record.span.end <= following[owner]:
+                    raise _Problem(
+                        f"$.{name}[{position}].span: {_show(record.span)} is not between {owner} "
+                        "and the paragraph after it"
+                    )
+    if [item_id for p in paragraphs for item_id in p.item_ids] != parts.get("items", []):
+        for position, paragraph in enumerate(paragraphs):
+            if list(paragraph.item_ids) != sorted(paragraph.item_ids, key=lambda i: index[i].span.start):
+                raise _Problem(f"$.paragraphs[{position}].item_ids: are not in the order of the text")
+        raise _Problem("$.items: are not listed in the order of their paragraphs' item_ids")
+    for position, section in enumerate(d.sections):
+        heading = section.heading_span
+        before = d.sections[position - 1].span.end if position else 0
+        if heading is not None and not (before <= heading.start and heading.end <= section.span.start):
+            raise _Problem(
+                f"$.sections[{position}].span: {_show(section.span)} does not start after its "
+                f"heading_span {_show(heading)}, which follows the section before"
+            )
+
+
 def _fold(text: str) -> str:
     """`kzrights._provenance.fold`, with string methods: a regular expression takes 100 times longer."""
     text = text.replace("\t", " ").replace("\u00a0", " ")
@@ -617,14 +691,18 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -> None:
     """Check that the source under each span says what the record says it does."""
+    folded: set[str] = set()  # the records whose text leaves out markers or padding of the source
+    pending: list[int] = []  # the mentions whose start is checked after the loop
     for path, value in _top_level(document):
         if not isinstance(value, tuple) or not value or not isinstance(value[0], _TEXT):
             continue
         for position, record in enumerate(value):
-            _check_record_text(record, f"{path}[{position}]", source, index)
+            if _check_record_text(record, f"{path}[{position}]", source, index):
+                folded.add(record.id)
     before = (-1, -1, "")  # the source start, end and entity of the mention before
     for position, mention in enumerate(document.mentions):
-        _check_mention(mention, f"$.mentions[{position}]", source, index)
+        if _check_mention(mention, f"$.mentions[{position}]", source, index, folded):
+            pending.append(position)
         start = mention.source_span.start  # type: ignore[union-attr]  # _check_mention saw it given
         # the mentions are in the order of the text, each once (the build writes them so)
         if start <= before[0]:
@@ -640,6 +718,7 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             # (the SQLite export's key is the record and the start)
             raise _Problem(f"$.mentions[{position}]: starts where the mention before starts")
         before = (start, mention.source_span.end, mention.entity_id)  # type: ignore[union-attr]
+    _check_mention_offsets(document, source, index, folded, pending)
     for position, recommendation in enumerate(document.recommendations):
         for links in ("theme_links", "evidence_links", "sdg_links"):
             for number, link in enumerate(getattr(recommendation, links)):
@@ -662,10 +741,14 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             raise _Problem(f"$.metadata.authors[{number}]: is not in the source under authors_span")
 
 
-def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any]) -> None:
-    """The source under a text record's span is its text, and its markers are its footnote_refs."""
+def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any]) -> bool:
+    """The source under a text record's span is its text, and its markers are its footnote_refs.
+
+    Returns whether its text leaves out some of the source under its span (markers, padding).
+    """
     span: Span = record.span
     raw = source[span.start : span.end]
+    folds = False
     if raw == record.text and "[" not in raw:  # most records: no markers, no padding
         markers: list[tuple[int, int, str]] = []
     else:
@@ -673,6 +756,7 @@ def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any
             raise _Problem(f"{path}.span: {_show(span)} starts or ends with padding")
         found = _MARKER.finditer(raw)
         markers = [(span.start + m.start(), span.start + m.end(), m.group(1)) for m in found]
+        folds = True
         if _fold(_MARKER.sub("", raw)) != record.text:
             raise _Problem(f"{path}.text: is not the source under its span {_show(span)}")
     refs = getattr(record, "footnote_refs", ())  # a footnote carries no markers
@@ -682,9 +766,16 @@ def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any
     offsets = [ref.offset for ref in refs]
     if offsets != sorted(offsets) or any(not 0 <= offset <= len(record.text) for offset in offsets):
         raise _Problem(f"{path}.footnote_refs: offsets {offsets} are not in order inside its text")
+    return folds
 
 
-def _check_mention(mention: Mention, path: str, source: str, index: dict[str, Any]) -> None:
+def _check_mention(mention: Mention, path: str, source: str, index: dict[str, Any], folded: set[str]) -> bool:
+    """Check a mention's record, offsets, text and source_span; whether its start is left to check.
+
+    Its start is where its source_span starts in the record's text: as far
+    in as in the source, unless the record leaves out markers or padding
+    (then `_check_mention_offsets` checks it, when this returns True).
+    """
     if mention.record_id is None or mention.source_span is None:
         raise _Problem(f"{path}: a mention in the report gives its record_id and source_span")
     record = index[mention.record_id]
@@ -698,6 +789,43 @@ def _check_mention(mention: Mention, path: str, source: str, index: dict[str, An
         raise _Problem(f"{path}.source_span: {_show(mention.source_span)} is not inside {mention.record_id}")
     if not _same_text(source, mention.source_span, mention.text):
         raise _Problem(f"{path}.text: is not the source under its source_span")
+    return mention.start != mention.source_span.start - record.span.start or mention.record_id in folded
+
+
+def _check_mention_offsets(
+    document: ReleaseDocument, source: str, index: dict[str, Any], folded: set[str], pending: list[int]
+) -> None:
+    """A mention's ``start`` is where its ``source_span`` starts in its record's text.
+
+    As far into the text as into the record's span of the source, unless the
+    text leaves out markers or padding before it (a record in ``folded``).
+    `_check_mention` saw it so for every mention but those at ``pending``
+    (their positions), which are checked here.
+    """
+    mentions = document.mentions
+    tables: dict[str, tuple[list[int], list[int]] | None] = {}
+    for position in pending:
+        mention = mentions[position]
+        record = index[mention.record_id]  # type: ignore[index]  # _check_mention saw it given
+        before, at = record.span.start, mention.source_span.start  # type: ignore[union-attr]
+        if record.id not in tables:  # what the record leaves out before each marker's end
+            refs = getattr(record, "footnote_refs", ())
+            ends = [ref.source_span.end for ref in refs]
+            totals = list(
+                accumulate([ref.source_span.end - ref.source_span.start for ref in refs], initial=0)
+            )
+            markers_only = len(record.text) == record.span.end - before - totals[-1]
+            tables[record.id] = (ends, totals) if markers_only else None
+        table = tables[record.id] if record.id in folded else ([], [0])
+        if table is None:  # padding folded too
+            offset = len(_fold(_MARKER.sub("", source[before:at]) + "\x00")) - 1
+        else:
+            offset = at - before - table[1][bisect_right(table[0], at)]
+        if mention.start != offset:
+            raise _Problem(
+                f"$.mentions[{position}].start: {mention.start} is not where its source_span "
+                f"{_show(mention.source_span)} is in the text of {mention.record_id}, {offset}"  # type: ignore[arg-type]
+            )
 
 
 def _check_link(link: Link, path: str, source: str, index: dict[str, Any]) -> None:
@@ -786,6 +914,15 @@ def _check_lists_and_names(document: ReleaseDocument) -> None:
             if len(set(listed)) != len(listed):
                 twice = next(ident for ident in listed if listed.count(ident) > 1)
                 raise _Problem(f"$.{part}[{position}].{field}: lists {twice} more than once")
+    for position, recommendation in enumerate(document.recommendations):
+        for links in ("theme_links", "evidence_links", "sdg_links"):
+            targets = [link.target_id for link in getattr(recommendation, links)]
+            if len(set(targets)) != len(targets):
+                number = next(n for n, target in enumerate(targets) if target in targets[:n])
+                raise _Problem(
+                    f"$.recommendations[{position}].{links}[{number}].target_id: "
+                    f"links to {targets[number]} again"
+                )
     entities = document.entities
     texts = [entity.name for entity in entities]
     texts += [alias for entity in entities for alias in entity.aliases]
