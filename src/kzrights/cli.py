@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import KzrightsError
+from .errors import KzrightsError, shortened
 
 if TYPE_CHECKING:
     from .records import Mention
@@ -1198,15 +1198,9 @@ class _CliError(Exception):
     """A user error that the command line reports in one line."""
 
 
-_LONG_QUOTE = re.compile(r"'[^'\n]{80,}'|" + r'"[^"\n]{80,}"')
-_LONG_WORD = re.compile(r"\S{100,}")
-
-
 def _shortened(message: str) -> str:
-    """``message`` on one line, quoting at most about 80 characters of anything it quotes."""
-    message = _LONG_QUOTE.sub(lambda m: m[0][:76] + "..." + m[0][0], message)
-    message = _LONG_WORD.sub(lambda m: m[0][:77] + "...", message)
-    return " ".join(message.splitlines())
+    """``message`` on one line, quoting at most about 80 characters of anything it quotes (`shortened`)."""
+    return shortened(message, limit=1000)  # a usage error may list every command
 
 
 class _Parser(argparse.ArgumentParser):
