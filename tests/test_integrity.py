@@ -522,3 +522,107 @@ def test_damaged_index_entry(data, release, message):
     with pytest.raises(DataIntegrityError, match=message) as info:
         ReleaseStore(data).load("1.0.0")
     assert info.value.file == "releases.json"
+
+
+class _IndexOverride:
+    """The shipped data folder, but with ``releases.json`` replaced by the given bytes."""
+
+    def __init__(self, index: bytes, path: Path = DATA) -> None:
+        self._index, self._path = index, path
+
+    def joinpath(self, *children: str) -> typing.Any:
+        if children == ("releases.json",) and self._path == DATA:
+            return _IndexOverride(self._index, self._path / "releases.json")
+        return self._path.joinpath(*children)
+
+    def read_bytes(self) -> bytes:
+        return self._index
+
+
+_SHIPPED_INDEX = json.loads((DATA / "releases.json").read_bytes())["releases"]
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        (
+            lambda rs: rs[::-1],
+            r"release #1: 1\.3\.0 must come after 1\.3\.1 \(the index lists oldest first\)",
+        ),
+        (lambda rs: [*rs[:-2], rs[-1], rs[-2]], r"release #4: 1\.3\.0 must come after 1\.3\.1"),
+        (lambda rs: [rs[1], rs[0], *rs[2:]], r"release #1: 1\.0\.0 must come after 1\.1\.0"),
+    ],
+)
+def test_an_index_out_of_order_is_refused(data, order, message):
+    """G1: releases.json listed newest-first no longer makes 1.0.0 "the newest": it is refused."""
+    index = json.loads((data / "releases.json").read_bytes())
+    index["releases"] = order(index["releases"])
+    (data / "releases.json").write_bytes(dump_json(index))
+    store = ReleaseStore(data)
+    for call in (
+        lambda: store.load(),
+        lambda: store.resolve(None),
+        store.versions,
+        lambda: store.verify("1.0.0"),
+    ):
+        with pytest.raises(DataIntegrityError, match=message) as info:
+            call()
+        assert info.value.file == "releases.json"
+
+
+def test_an_index_out_of_order_is_refused_by_the_package(tmp_path):
+    """G1 as the tester met it: a newest-first index fails on first use, never gives 1.0.0."""
+    package = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "kzrights", package / "kzrights")
+    index_path = package / "kzrights" / "data" / "releases.json"
+    index = json.loads(index_path.read_bytes())
+    index["releases"].reverse()
+    index_path.write_bytes(dump_json(index))
+    script = (
+        "import kzrights\ntry:\n    print(kzrights.DATA_VERSION)\n"
+        "except kzrights.DataIntegrityError as e:\n    print(e.file)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(package)}
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
+    assert run.stdout.strip() == "releases.json", run.stderr
+    cli = [sys.executable, "-m", "kzrights", "info"]
+    run = subprocess.run(cli, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode != 0
+    assert "1.0.0" not in run.stdout
+    assert "releases.json" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@settings(max_examples=60)
+@given(
+    st.permutations(range(len(_SHIPPED_INDEX))),
+    st.lists(
+        st.sampled_from(["1.0.0", "1.3.1", "01.0.0", "1.3.01", "2.0.0", "10.0.0", "9.9.9", "1.3"]), max_size=2
+    ),
+)
+def test_the_newest_release_never_depends_on_the_index_order(order, extra):
+    """Any order, duplicate or odd version: the index is refused, or ascending with the highest last.
+
+    The releases added point at 1.0.0's folder: only the index's own checks are exercised.
+    """
+    releases = [_SHIPPED_INDEX[i] for i in order]
+    for version in extra:
+        releases.append({**_SHIPPED_INDEX[0], "version": version, "directory": f"releases/{version}"})
+    store = ReleaseStore(_IndexOverride(dump_json({"releases": releases})))  # type: ignore[arg-type]
+    try:
+        versions = store.versions()
+    except DataIntegrityError as error:
+        refused = error
+    else:
+        refused = None
+    if refused is not None:
+        assert refused.file == "releases.json"
+        return
+    keys = [tuple(int(part) for part in v.split(".")) for v in versions]
+    assert keys == sorted(set(keys))
+    assert [str(int(p)) for v in versions for p in v.split(".")] == [
+        p for v in versions for p in v.split(".")
+    ]
+    assert store.resolve(None) == max(versions, key=lambda v: tuple(int(p) for p in v.split(".")))

@@ -510,7 +510,7 @@ def test_a_closed_stdin_stops_the_server_at_once():
 def test_lines_that_are_no_json_rpc_leave_the_server_serving():
     """Lines no client should send leave the server serving: the next request is answered.
 
-    No JSON, a lone surrogate escape (no JSON to the SDK's parser either),
+    No JSON, a lone surrogate escape (answered with its request's id),
     arguments that are no object, a 3-million-character quotation.
     """
     consumer("mcp")
@@ -561,7 +561,8 @@ def test_lines_that_are_no_json_rpc_leave_the_server_serving():
     assert answers[3]["error"]["code"] == -32602  # the SDK refuses arguments that are no object
     assert answers[5]["result"]["isError"] and "limit is 4,000" in answers[5]["result"]["content"][0]["text"]
     assert json.loads(answers[4]["result"]["content"][0]["text"])["id"] == "conclusions.p1"
-    assert 2 not in answers  # no JSON (to the SDK's parser): dropped, as the how-to says
+    # JSON escaping a lone surrogate: answered with its own id (issue 11, M1), not -32700 with id null
+    assert answers[2]["error"]["code"] == -32602 and "lone surrogate" in answers[2]["error"]["message"]
     assert status == 0 and "Traceback" not in stderr
 
 

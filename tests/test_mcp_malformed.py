@@ -71,6 +71,11 @@ class Server:
         assert isinstance(value, dict)
         return value
 
+    def answer_to(self, raw: bytes) -> dict[str, Any]:
+        """Send one line and give the answer to it."""
+        self.send(raw)
+        return self.answer()
+
     def close(self) -> str:
         """Close stdin, wait for the server to stop, and give its stderr."""
         assert self.process.stdin is not None and self.process.stderr is not None
@@ -104,7 +109,6 @@ def _error(answer: dict[str, Any], code: int, ident: object = None) -> str:
 GARBAGE = [
     (b"not json", -32700),
     (b'{"jsonrpc": "2.0", "id": 1, "method": "ping"', -32700),
-    (b'{"jsonrpc":"2.0","id":7,"method":"ping","params":{"x":"\\ud800"}}', -32700),
     (b'{"jsonrpc":"2.0","id":8,"method":"ping","params":{"x":"\xff\xfe"}}', -32700),
     (b"\xc3\x28", -32700),
     (b"[]", -32600),
@@ -141,6 +145,30 @@ def test_the_tester_s_lines_each_get_an_error_and_the_next_request_is_served():
         log = server.close()
     assert "Traceback" not in log
     assert "stopped" in log
+
+
+SURROGATES = [
+    # (line, code, id): JSON that holds an escaped lone surrogate is still JSON, so never -32700
+    (b'{"jsonrpc":"2.0","id":7,"method":"ping","params":{"x":"\\ud800"}}', -32602, 7),
+    (
+        b'{"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"search","arguments":'
+        b'{"query":"\\ud800 abc"}}}',
+        -32602,
+        "s",
+    ),
+    (b'{"jsonrpc":"2.0","id":70,"method":"pi\\udfffng"}', -32600, 70),
+    (b'{"jsonrpc":"2.0","id":"\\ud800","method":"ping"}', -32600, None),
+    (b'[{"x":"\\ud800"}]', -32600, None),
+]
+
+
+@pytest.mark.parametrize(("raw", "code", "ident"), SURROGATES)
+def test_a_request_holding_a_lone_surrogate_escape_is_answered_with_its_id(server, raw, code, ident):
+    """M1: a request whose text escapes a lone surrogate gets an error carrying its id, then is served on."""
+    message = _error(server.answer_to(raw), code, ident)
+    assert "lone surrogate (U+D" in message
+    server.send(b'{"jsonrpc":"2.0","id":71,"method":"ping"}')
+    assert server.answer() == {"jsonrpc": "2.0", "id": 71, "result": {}}
 
 
 def test_a_structurally_invalid_request_is_answered_with_its_id(server):
@@ -208,3 +236,20 @@ def test_a_request_with_an_id_of_any_other_type_is_answered(server, ident, metho
     assert "'id'" in _error(server.answer(), -32600)
     server.send(b'{"jsonrpc":"2.0","id":"ping","method":"ping"}')
     assert server.answer() == {"jsonrpc": "2.0", "id": "ping", "result": {}}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ident=st.integers(-(2**31), 2**31) | st.text(st.characters(codec="utf-8"), max_size=8),
+    key=st.text(st.characters(codec="utf-8"), max_size=5),
+    before=st.text(st.characters(codec="utf-8"), max_size=5),
+    surrogate=st.integers(0xD800, 0xDFFF),
+)
+def test_any_request_with_an_escaped_lone_surrogate_in_its_params_gets_its_id(
+    server, ident, key, before, surrogate
+):
+    """Wherever a lone surrogate escape sits in the params, the answer carries the request's id."""
+    params = json.dumps({key: before + "\x00"})  # a NUL, escaped as \u0000, marks where the surrogate goes
+    params = params.replace("\\u0000", f"\\u{surrogate:04x}")
+    raw = f'{{"jsonrpc":"2.0","id":{json.dumps(ident)},"method":"tools/call","params":{params}}}'
+    _error(server.answer_to(raw.encode()), -32602, ident)

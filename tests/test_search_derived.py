@@ -196,6 +196,18 @@ def _a_folder(path: Path, _: Path) -> None:
     path.mkdir()
 
 
+def _nested(opening: bytes, closing: bytes, middle: bytes = b""):  # type: ignore[no-untyped-def]
+    """A payload nested deeper than Python's JSON reader can follow, the header's sha256 made to agree."""
+
+    def change(path: Path, _: Path) -> None:
+        header, _, _ = path.read_bytes().partition(b"\n")
+        body = opening * 100_000 + middle + closing * 100_000
+        fields = {**json.loads(header), "payload_sha256": sha256_hex(body)}
+        path.write_bytes(json.dumps(fields).encode() + b"\n" + body)
+
+    return change
+
+
 UNTRUSTED = {
     "absent": lambda path, _: path.unlink(),
     "a folder in its place": _a_folder,
@@ -212,6 +224,8 @@ UNTRUSTED = {
     "a name of no entity (sha256 recomputed)": lambda path, _: _rewrite(
         path, lambda p: {**p, "names": {**p["names"], "somebody": "conclusions.p1"}}
     ),
+    "nested too deeply to read (sha256 recomputed)": _nested(b"[", b"]"),
+    "an object nested too deeply (sha256 recomputed)": _nested(b'{"a":', b"}", b"0"),
     "lengths missing (sha256 recomputed)": lambda path, _: _rewrite(path, lambda p: {**p, "lengths": None}),
 }
 
@@ -238,3 +252,13 @@ def test_postings_changed_with_a_recomputed_sha256_are_a_clear_error(postings, t
         report.search("protesters")
     assert f"derived/{NEWEST.version}/search.json" in str(caught.value)
     assert report.search("kettling")  # the other terms still answer
+
+
+@pytest.mark.parametrize("case", [case for case in UNTRUSTED if "nested" in case])
+def test_a_derived_file_nested_too_deeply_fails_verify_with_a_clear_error(case, tmp_path):
+    """G2: search() falls back to the index built in memory (above); verify() names the file."""
+    folder = _copy(tmp_path)
+    UNTRUSTED[case](folder / DERIVED_FOLDER / NEWEST.version / SEARCH_FILE, folder)
+    with pytest.raises(DataIntegrityError, match="payload is not JSON") as caught:
+        ReleaseStore(folder).verify(NEWEST.version)
+    assert caught.value.file == f"{DERIVED_FOLDER}/{NEWEST.version}/{SEARCH_FILE}"

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import KzrightsError
+from .errors import KzrightsError, shortened
 
 if TYPE_CHECKING:
     from .records import Mention
@@ -1027,6 +1027,30 @@ def _argument_text(value: str, name: str) -> str:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+# the arguments that name files, which may hold any bytes the file system allows
+_PATH_ARGUMENTS = frozenset({"file", "output", "html"})
+_ARGUMENT_NAMES = {"quote": "the quotation", "query": "the query", "id": "the id"}
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse any text argument that is not valid UTF-8, whatever the command, before it runs.
+
+    Python keeps undecodable bytes of ``argv`` as lone surrogates; searched
+    for, looked up or checked, such text gave each command its own answer
+    (``search`` "no matches" and exit 0, ``check-quote`` exit 3).  File
+    names are left alone: a file system may hold names of any bytes.
+
+    Raises:
+        _CliError: Naming the argument and where its first undecodable byte is.
+    """
+    paths = _PATH_ARGUMENTS | ({"old", "new"} if args.command == "followup" else set())
+    for name, value in vars(args).items():
+        if name in paths:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                _argument_text(text, _ARGUMENT_NAMES.get(name, f"--{name.replace('_', '-')}"))
+
 
 def _read_quote(name: str) -> str:
     """The quotation on stdin, decoded as strict UTF-8 (as ``annotate`` reads it).
@@ -1314,15 +1338,9 @@ class _CliError(Exception):
     """A user error that the command line reports in one line."""
 
 
-_LONG_QUOTE = re.compile(r"'[^'\n]{80,}'|" + r'"[^"\n]{80,}"')
-_LONG_WORD = re.compile(r"\S{100,}")
-
-
 def _shortened(message: str) -> str:
-    """``message`` on one line, quoting at most about 80 characters of anything it quotes."""
-    message = _LONG_QUOTE.sub(lambda m: m[0][:76] + "..." + m[0][0], message)
-    message = _LONG_WORD.sub(lambda m: m[0][:77] + "...", message)
-    return " ".join(message.splitlines())
+    """``message`` on one line, quoting at most about 80 characters of anything it quotes (`shortened`)."""
+    return shortened(message, limit=1000)  # a usage error may list every command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -1505,6 +1523,13 @@ def _run(argv: list[str]) -> int:
         parser.error(f"{args.command} takes no --data-version: it does not read one release")
     if sys.stdout is None:
         raise _CliError("stdout is closed: nowhere to write the output")
+    try:
+        _check_text_arguments(args)
+    except _CliError as exc:
+        if args.command != "check-quote":
+            raise
+        _say(f"error: {exc}")
+        return 3  # check-quote's status for a quotation it cannot check
     status = args.run(args)
     sys.stdout.flush()  # here, so that an error in writing is reported like any other
     return status if isinstance(status, int) else 0  # check-quote's status is its verdict

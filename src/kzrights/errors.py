@@ -56,6 +56,53 @@ def _closest(wanted: str, candidates: Iterable[str], n: int = 3) -> tuple[str, .
     return tuple(close)
 
 
+QUOTE_LIMIT = 80
+"""About how many characters of a value given by the caller an error message quotes."""
+
+MESSAGE_LIMIT = 300
+"""The most characters a message that quotes a caller's value keeps (its head and its tail)."""
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)``, cut to about ``limit`` characters: how every error message quotes what it was given.
+
+    A str longer than ``limit`` is quoted by its start and ``...``
+    (``'xxxx...'``); any other value's repr is cut the same way.
+    """
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        size = limit - 3
+        text = repr(value[:size])
+        while len(text) > limit and size > 1:  # escapes ("\\x1f") make a repr longer than its text
+            size = min(size - 1, size * limit // len(text))
+            text = repr(value[:size])
+        return text[:-1] + "..." + text[-1]
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def shortened(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``message`` on one line, quoting at most about 80 characters of anything it quotes.
+
+    The command line's messages and those of errors whose message a caller
+    builds (`InvalidArgumentError`, `ToolArgumentError`) pass through it:
+    each quoted run (``'...'`` or ``"..."``) and unbroken word longer than
+    about 80 characters is cut, and what is still longer than ``limit``
+    (quotes that escape their own marks, say) keeps its head and its tail.
+    """
+    if len(message) > QUOTE_LIMIT:
+        import re  # only paid for when a long message is raised
+
+        message = re.sub(r"'[^'\n]{80,}'|\"[^\"\n]{80,}\"", lambda m: m[0][:76] + "..." + m[0][0], message)
+        message = re.sub(r"\S{100,}", lambda m: m[0][:77] + "...", message)
+    message = " ".join(message.splitlines())
+    if len(message) > limit:
+        cut = len(message) - limit + 40
+        message = f"{message[: limit // 2]} [... {cut:,} characters ...] {message[-(limit // 2 - 40) :]}"
+    return message
+
+
 def _rebuild(cls: type[KzrightsError], args: tuple[object, ...]) -> KzrightsError:
     """Recreate an error from its class and ``args``, without running its ``__init__``."""
     error: KzrightsError = cls.__new__(cls, *args)
@@ -88,7 +135,7 @@ class UnknownIdError(KzrightsError, LookupError):
     def __init__(self, id: str, known: Iterable[str], what: str = "id") -> None:
         self.id = id
         self.suggestions = _closest(id, known)
-        message = f"unknown {what} {id!r}"
+        message = f"unknown {what} {quoted(id)}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(message)
@@ -113,7 +160,7 @@ class AmbiguousNameError(KzrightsError, LookupError):
         self.name = name
         self.candidates = tuple(candidates)
         self.reason = reason
-        super().__init__(f"{name!r} is ambiguous ({reason}): it may name {', '.join(self.candidates)}")
+        super().__init__(f"{quoted(name)} is ambiguous ({reason}): it may name {', '.join(self.candidates)}")
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -130,7 +177,7 @@ class LinkerError(KzrightsError, ValueError):
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
         self.reason = reason
-        super().__init__(f"{name!r}: {reason}")
+        super().__init__(shortened(f"{quoted(name)}: {reason}"))
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -157,10 +204,11 @@ class UnknownSdgTargetError(UnknownIdError):
         self.version = version
         if not pool:  # the form given may be right: say only what is missing
             message = (
-                f"release {version} has no SDG goals or targets, so none is {id!r}: they came with 1.3.0"
+                f"release {version} has no SDG goals or targets, so none is {quoted(id)}: "
+                "they came with 1.3.0"
             )
         else:
-            message = f"unknown SDG goal or target {id!r}: give {forms}"
+            message = f"unknown SDG goal or target {quoted(id)}: give {forms}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         self.args = (message,)
@@ -177,9 +225,8 @@ class UnknownVersionError(KzrightsError, LookupError):
     def __init__(self, version: str, available: Sequence[str]) -> None:
         self.version = version
         self.available = tuple(available)
-        shown = version if len(version) <= 60 else version[:57] + "..."
         super().__init__(
-            f"no data release {shown!r} is shipped with this package; "
+            f"no data release {quoted(version, 60)} is shipped with this package; "
             f"available: {', '.join(self.available) or 'none'}"
         )
 
@@ -324,7 +371,7 @@ class InvalidArgumentError(KzrightsError, ValueError):
     def __init__(self, argument: str, message: str, choices: Iterable[str] = ()) -> None:
         self.argument = argument
         self.choices = tuple(choices)
-        super().__init__(message)
+        super().__init__(shortened(message))
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -343,8 +390,8 @@ class ToolArgumentError(KzrightsError, ValueError):
         self.tool = tool
         self.argument = argument
         self.reason = reason
-        where = f"argument {argument!r} of {tool}" if argument else tool
-        super().__init__(f"{where}: {reason}")
+        where = f"argument {quoted(argument)} of {tool}" if argument else tool
+        super().__init__(shortened(f"{where}: {reason}"))
 
 
 class InvalidRecordError(KzrightsError, ValueError):
@@ -362,7 +409,7 @@ class InvalidRecordError(KzrightsError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{record} {field}={value!r}: {reason}")
+        super().__init__(shortened(f"{record} {field}={quoted(value)}: {reason}"))
 
 
 class RecordTypeError(InvalidRecordError, TypeError):

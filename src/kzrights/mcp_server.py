@@ -30,7 +30,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .errors import (
     EmptyInputError,
@@ -680,6 +680,7 @@ def _text_block(answer: Any) -> str:
 
 _PARSE_ERROR = -32700
 _INVALID_REQUEST = -32600
+_INVALID_PARAMS = -32602
 
 
 def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
@@ -687,11 +688,13 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
 
     Returns:
         ``(code, message, id)`` for the JSON-RPC 2.0 error object the line
-        gets: ``-32700`` (Parse error, ``id`` null) for bytes that are not
-        UTF-8 or text that is not JSON (a lone surrogate escape such as
-        ``"\ud800"`` included: it is no Unicode text); ``-32600`` (Invalid
-        Request) for JSON that is not one request, notification or response,
-        with the request's ``id`` when it has a usable one.
+        gets: ``-32700`` (Parse error, ``id`` null) only for bytes that are
+        not UTF-8 or text that is not JSON; ``-32600`` (Invalid Request) for
+        JSON that is not one request, notification or response, with the
+        request's ``id`` when it has a usable one.  JSON holding a lone
+        surrogate escape such as ``"\ud800"`` (no Unicode text) is answered
+        with the request's id: ``-32602`` (Invalid params) when the
+        surrogate is in its ``params``, else ``-32600``.
     """
     import mcp.types as mcp_types
 
@@ -723,7 +726,19 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
         return None  # the SDK's reading stands: a message whose NaN was only a word, or a true notification
     where = _lone_surrogate(value)
     if where is not None:
-        return _PARSE_ERROR, f"Parse error: a lone surrogate (U+{ord(where):04X}) is not Unicode text", None
+        # JSON, so not a parse error: a request is answered with its id, or a client
+        # waiting on that id would wait for ever (an id holding the surrogate is unusable)
+        ident = value.get("id") if isinstance(value, dict) else None
+        usable = ident if _lone_surrogate(ident) is None and _is_usable_id(ident) else None
+        reason = f"a lone surrogate (U+{ord(where):04X}) is not Unicode text"
+        rest = (
+            {key: item for key, item in value.items() if key != "params"}
+            if isinstance(value, dict)
+            else value
+        )
+        if usable is not None and _lone_surrogate(rest) is None:
+            return _INVALID_PARAMS, f"Invalid params: {reason}", usable
+        return _INVALID_REQUEST, f"Invalid Request: {reason}", usable
     if isinstance(value, list):
         return (
             _INVALID_REQUEST,
@@ -737,9 +752,7 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
             None,
         )
     ident = value.get("id")
-    usable = (
-        ident if isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool)) else None
-    )
+    usable = ident if _is_usable_id(ident) else None
     if value.get("jsonrpc") != "2.0":
         problem = "'jsonrpc' must be \"2.0\""
     elif "method" not in value and "id" in value:
@@ -753,6 +766,11 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
     else:
         problem = "not a request, notification or response"
     return _INVALID_REQUEST, f"Invalid Request: {problem}", usable
+
+
+def _is_usable_id(ident: object) -> TypeGuard[int | str]:
+    """Whether ``ident`` is an id a JSON-RPC answer can carry: a string or an integer (not a bool)."""
+    return isinstance(ident, str) or (isinstance(ident, int) and not isinstance(ident, bool))
 
 
 def _no_constant(name: str) -> object:

@@ -281,6 +281,8 @@ class ReleaseStore:
         if not isinstance(releases, list):
             raise DataIntegrityError(None, INDEX_FILE, 'expected an object with a "releases" list')
         entries: dict[str, _Entry] = {}
+        previous: tuple[tuple[int, str], ...] = ()
+        previous_version = ""
         for position, item in enumerate(releases):
             fields = ("version", "directory", "manifest_sha256")
             if not (
@@ -295,13 +297,26 @@ class ReleaseStore:
             # so that a damaged version or folder name is caught here, not taken for another.
             version = item["version"]
             parts = version.split(".")
-            if not (len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts)):
+            if not (
+                len(parts) == 3
+                and all(
+                    part.isascii() and part.isdigit() and (part == "0" or part[0] != "0") for part in parts
+                )
+            ):
                 raise DataIntegrityError(
                     None, INDEX_FILE, f"release #{position}: {_brief(version)} is not MAJOR.MINOR.PATCH"
                 )
             if item["directory"] != f"releases/{version}" or version in entries:
                 reason = f"release #{position}: {version} must be listed once, in releases/{version}"
                 raise DataIntegrityError(None, INDEX_FILE, reason)
+            # The newest release is the last one listed, so the order is part of what the
+            # index says: one listed out of order is refused, never taken for the newest.
+            # (Digits without leading zeros order as numbers by length, then as strings.)
+            numbers = tuple((len(part), part) for part in parts)
+            if numbers <= previous:
+                reason = f"release #{position}: {version} must come after {previous_version}"
+                raise DataIntegrityError(None, INDEX_FILE, reason + " (the index lists oldest first)")
+            previous, previous_version = numbers, version
             entries[version] = _Entry(**item)
         return entries
 

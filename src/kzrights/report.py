@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -382,8 +382,7 @@ class Report(_Record):
         for rec in wanted:
             if rec.number == number:
                 return rec
-        known = [r.id for r in self.recommendations]
-        raise UnknownIdError(f"recommendations.{Addressee(addressee).value}.{number}", known)
+        raise _no_number(f"recommendations.{Addressee(addressee).value}", number, [r.number for r in wanted])
 
     def footnote(self, number: int) -> Footnote:
         """Return footnote ``number``, typed as a Footnote.
@@ -402,7 +401,7 @@ class Report(_Record):
         for note in self.footnotes:
             if note.number == number:
                 return note
-        raise UnknownIdError(f"footnotes.{number}", [f.id for f in self.footnotes])
+        raise _no_number("footnotes", number, [f.number for f in self.footnotes])
 
     def entity(self, name: str, *, unambiguous_only: bool = False) -> Entity:
         """Return the entity with this id (in full: ``entities.ebrd``), or the one `annotate` links it to.
@@ -935,3 +934,15 @@ def _quote_checker(report: Report, locator: Locator) -> QuoteChecker:
     from .search.quotes import QuoteChecker
 
     return QuoteChecker(report, locator)
+
+
+def _no_number(prefix: str, number: int, numbers: Sequence[int]) -> UnknownIdError:
+    """The error for a ``number`` no record under ``prefix`` has, suggesting the nearest number there is.
+
+    The ids suggested by spelling alone were misleading (``footnote(0)``
+    suggested ``footnotes.10``); a number too long to print in full (Python
+    refuses ints of over 4,300 digits) is named by its size.
+    """
+    shown = str(number) if abs(number) < 10**30 else f"<a number of {number.bit_length()} bits>"
+    nearest = sorted(numbers, key=lambda n: (abs(n - number), n))[:1]
+    return UnknownIdError(f"{prefix}.{shown}", [f"{prefix}.{n}" for n in nearest])
