@@ -547,10 +547,10 @@ _SHIPPED_INDEX = json.loads((DATA / "releases.json").read_bytes())["releases"]
     [
         (
             lambda rs: rs[::-1],
-            r"release #1: 1\.3\.0 must come after 1\.3\.1 \(the index lists oldest first\)",
+            r"release #1: 1\.3\.0 is listed after 1\.3\.1 \(the index lists oldest first\)",
         ),
-        (lambda rs: [*rs[:-2], rs[-1], rs[-2]], r"release #4: 1\.3\.0 must come after 1\.3\.1"),
-        (lambda rs: [rs[1], rs[0], *rs[2:]], r"release #1: 1\.0\.0 must come after 1\.1\.0"),
+        (lambda rs: [*rs[:-2], rs[-1], rs[-2]], r"release #4: 1\.3\.0 is listed after 1\.3\.1"),
+        (lambda rs: [rs[1], rs[0], *rs[2:]], r"release #1: 1\.0\.0 is listed after 1\.1\.0"),
     ],
 )
 def test_an_index_out_of_order_is_refused(data, order, message):

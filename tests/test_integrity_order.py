@@ -227,3 +227,17 @@ def test_an_sdg_goal_the_un_does_not_have_is_refused(goal: int) -> None:
     _refused(
         document, rf"\$\.sdg_(goals\[{position}\]\.number|targets\[\d+\]\.code): .*(17|SDG target's code)"
     )
+
+
+def test_an_empty_mention_is_refused() -> None:
+    """A mention of no characters (start == end, its text and source_span empty) is refused.
+
+    It loaded and verified, then broke the SQLite export (a fresh tester,
+    session 10: NOT NULL constraint failed: record_entities.source_start).
+    """
+    document = copy.deepcopy(_DOCUMENT)
+    mention = document["mentions"][0]
+    mention["end"] = mention["start"]
+    mention["text"] = ""
+    mention["source_span"][1] = mention["source_span"][0]
+    _refused(document, r"\$\.mentions\[0\]: \[\d+, \d+\] is empty: no characters of conclusions\.p1")

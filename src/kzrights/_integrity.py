@@ -779,9 +779,10 @@ def _check_mention(mention: Mention, path: str, source: str, index: dict[str, An
     if mention.record_id is None or mention.source_span is None:
         raise _Problem(f"{path}: a mention in the report gives its record_id and source_span")
     record = index[mention.record_id]
-    if not 0 <= mention.start <= mention.end <= len(record.text):
+    if not 0 <= mention.start < mention.end <= len(record.text):
         where = f"[{mention.start}, {mention.end}]"
-        raise _Problem(f"{path}: {where} is not inside the text of {mention.record_id}")
+        what = "is empty: no characters of" if mention.start == mention.end else "is not inside the text of"
+        raise _Problem(f"{path}: {where} {what} {mention.record_id}")
     if record.text[mention.start : mention.end] != mention.text:
         where = f"[{mention.start}, {mention.end}]"
         raise _Problem(f"{path}.text: is not the text of {mention.record_id} at {where}")

@@ -314,7 +314,7 @@ class ReleaseStore:
             # (Digits without leading zeros order as numbers by length, then as strings.)
             numbers = tuple((len(part), part) for part in parts)
             if numbers <= previous:
-                reason = f"release #{position}: {version} must come after {previous_version}"
+                reason = f"release #{position}: {version} is listed after {previous_version}"
                 raise DataIntegrityError(None, INDEX_FILE, reason + " (the index lists oldest first)")
             previous, previous_version = numbers, version
             entries[version] = _Entry(**item)
