@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights._converter import ReleaseDocument, unstructure, with_default_forms
+from kzrights._document import FIELDS
 from kzrights._structuring import structure_document
 from kzrights.records import Entity, Mention, Span
 from kzrights.search._text import stem
@@ -84,6 +85,18 @@ def _stock_converter() -> cattrs.Converter:
     # (before release 1.2.0) gets the safe forms its name and aliases give
     entity = make_dict_structure_fn(Entity, converter, _cattrs_forbid_extra_keys=True)
     converter.register_structure_hook(Entity, lambda value, _: with_default_forms(entity(value, Entity)))
+
+    # the release document is not an attrs class: its fields are declared in FIELDS
+    def document(value: dict[str, Any], _: Any) -> ReleaseDocument:
+        if set(value) - {name for name, _, _ in FIELDS}:
+            raise cattrs.ForbiddenExtraKeysError(
+                "", ReleaseDocument, set(value) - {name for name, _, _ in FIELDS}
+            )
+        return ReleaseDocument(
+            **{name: converter.structure(value[name], kind) for name, kind, _ in FIELDS if name in value}
+        )
+
+    converter.register_structure_hook(ReleaseDocument, document)
     return converter
 
 
