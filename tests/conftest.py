@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -75,3 +76,16 @@ def read_workbook(path: object) -> object:
     import openpyxl
 
     return openpyxl.load_workbook(path)
+
+
+def nested_payload(opening: bytes, closing: bytes, middle: bytes = b""):  # type: ignore[no-untyped-def]
+    """A payload nested deeper than Python's JSON reader can follow, the header's sha256 made to agree."""
+    from kzrights._compat import sha256_hex
+
+    def change(path: Path, _: Path) -> None:
+        header, _, _ = path.read_bytes().partition(b"\n")
+        body = opening * 100_000 + middle + closing * 100_000
+        fields = {**json.loads(header), "payload_sha256": sha256_hex(body)}
+        path.write_bytes(json.dumps(fields).encode() + b"\n" + body)
+
+    return change

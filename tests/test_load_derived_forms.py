@@ -28,6 +28,8 @@ from kzrights._layout import DERIVED_FOLDER, FORMS_FILE
 from kzrights._structuring import FORMS_FORMAT, structure_document
 from kzrights.releases import ReleaseStore
 
+from .conftest import nested_payload
+
 DATA = Path(kzrights.__file__).with_name("data")
 VERSIONS = kzrights.versions()
 NEWEST = VERSIONS[-1]
@@ -116,18 +118,6 @@ def _header(**fields):  # type: ignore[no-untyped-def]
     return change
 
 
-def _nested(opening: bytes, closing: bytes, middle: bytes = b""):  # type: ignore[no-untyped-def]
-    """A payload nested deeper than Python's JSON reader can follow, the header's sha256 made to agree."""
-
-    def change(path: Path, _: Path) -> None:
-        header, _, _ = path.read_bytes().partition(b"\n")
-        body = opening * 100_000 + middle + closing * 100_000
-        fields = {**json.loads(header), "payload_sha256": sha256_hex(body)}
-        path.write_bytes(json.dumps(fields).encode() + b"\n" + body)
-
-    return change
-
-
 UNTRUSTED = {
     "absent": lambda path, _: path.unlink(),
     "a folder in its place": lambda path, _: (path.unlink(), path.mkdir()),
@@ -150,8 +140,8 @@ UNTRUSTED = {
     "a language that is a list (sha256 recomputed)": lambda path, _: _rewrite(
         path, lambda p: {"entities": {k: [[f, []] for f, _ in v] for k, v in p["entities"].items()}}
     ),
-    "nested too deeply to read (sha256 recomputed)": _nested(b"[", b"]"),
-    "an object nested too deeply (sha256 recomputed)": _nested(b'{"a":', b"}", b"0"),
+    "nested too deeply to read (sha256 recomputed)": nested_payload(b"[", b"]"),
+    "an object nested too deeply (sha256 recomputed)": nested_payload(b'{"a":', b"}", b"0"),
     "not an object (sha256 recomputed)": lambda path, _: _rewrite(path, lambda p: [p]),
     "entities not an object (sha256 recomputed)": lambda path, _: _rewrite(path, lambda p: {"entities": [1]}),
 }

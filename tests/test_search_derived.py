@@ -29,6 +29,8 @@ from kzrights.search import _derived
 from kzrights.search._text import word_list
 from kzrights_build.derived import derived_files
 
+from .conftest import nested_payload
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # the test extra installs tomli on 3.10
@@ -196,18 +198,6 @@ def _a_folder(path: Path, _: Path) -> None:
     path.mkdir()
 
 
-def _nested(opening: bytes, closing: bytes, middle: bytes = b""):  # type: ignore[no-untyped-def]
-    """A payload nested deeper than Python's JSON reader can follow, the header's sha256 made to agree."""
-
-    def change(path: Path, _: Path) -> None:
-        header, _, _ = path.read_bytes().partition(b"\n")
-        body = opening * 100_000 + middle + closing * 100_000
-        fields = {**json.loads(header), "payload_sha256": sha256_hex(body)}
-        path.write_bytes(json.dumps(fields).encode() + b"\n" + body)
-
-    return change
-
-
 UNTRUSTED = {
     "absent": lambda path, _: path.unlink(),
     "a folder in its place": _a_folder,
@@ -224,8 +214,8 @@ UNTRUSTED = {
     "a name of no entity (sha256 recomputed)": lambda path, _: _rewrite(
         path, lambda p: {**p, "names": {**p["names"], "somebody": "conclusions.p1"}}
     ),
-    "nested too deeply to read (sha256 recomputed)": _nested(b"[", b"]"),
-    "an object nested too deeply (sha256 recomputed)": _nested(b'{"a":', b"}", b"0"),
+    "nested too deeply to read (sha256 recomputed)": nested_payload(b"[", b"]"),
+    "an object nested too deeply (sha256 recomputed)": nested_payload(b'{"a":', b"}", b"0"),
     "lengths missing (sha256 recomputed)": lambda path, _: _rewrite(path, lambda p: {**p, "lengths": None}),
 }
 
