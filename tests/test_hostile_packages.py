@@ -10,6 +10,7 @@ hanging the suite.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -193,6 +194,15 @@ def _zip_package(archive: Path, compression: int) -> None:
                 zf.write(path, Path("kzrights") / path.relative_to(PACKAGE))
 
 
+@functools.cache
+def _zipped_package(compression: int) -> bytes:
+    """The zip archive `_zip_package` writes, made once per compression (the package is read-only)."""
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Path(folder) / "kzrights.zip"
+        _zip_package(archive, compression)
+        return archive.read_bytes()
+
+
 def _member_data(archive: Path, member: str) -> tuple[int, int, int]:
     """Return where ``member``'s local header starts, where its data starts, and the data's length."""
     with zipfile.ZipFile(archive) as zf:
@@ -240,7 +250,7 @@ def test_any_corrupted_byte_of_a_zip_member(compression, member, where, header, 
     """
     with tempfile.TemporaryDirectory() as folder:
         archive = Path(folder) / "kzrights.zip"
-        _zip_package(archive, compression)
+        archive.write_bytes(_zipped_package(compression))  # a fresh copy to damage
         importer = zipimport.zipimporter(str(archive))
         header_start, data_start, length = _member_data(archive, f"kzrights/data/{member}")
         if header:
