@@ -181,6 +181,14 @@ import json
 print(json.dumps(marks))
 """
 
+_LOAD_IMPORTS = """
+import time
+import kzrights
+t = time.perf_counter()
+import kzrights.report, kzrights._structuring, kzrights._integrity
+print(time.perf_counter() - t)
+"""
+
 _CACHED = """
 import timeit, kzrights
 kzrights.load()
@@ -273,8 +281,11 @@ def _compare_trees(trees: list[str], runs: int) -> None:
     imports: list[list[tuple[float, float]]] = [[] for _ in trees]
     process: list[list[tuple[float, float]]] = [[] for _ in trees]
     first: list[list[tuple[float, float]]] = [[] for _ in trees]
+    # what the first load imports, after import kzrights (the rest of the load is the data's)
+    modules: list[list[float]] = [[] for _ in trees]
     for _ in range(runs):
         for index, env in enumerate(envs):
+            modules[index].append(float(_run(_LOAD_IMPORTS, env)))
             base = _import_time("attrs")
             imports[index].append((_import_time("kzrights", env), base))
             base = _process_time("import attrs, cattrs")
@@ -296,6 +307,13 @@ def _compare_trees(trees: list[str], runs: int) -> None:
         )
     for tree, pairs in zip(trees, first, strict=True):
         print(f"| `{tree}` " + _Pairs(pairs).row("first `load()` vs `json.loads`", "at most 5x", 2))
+    print(
+        "\nWhat the first `load()` imports (kzrights.report, ._structuring, ._integrity and what"
+        " they import), after `import kzrights`:\n"
+    )
+    print("| tree | time |\n| --- | --- |")
+    for tree, times in zip(trees, modules, strict=True):
+        print(f"| `{tree}` | {statistics.median(times) * 1e3:.2f} ms |")
 
 
 def main() -> None:
