@@ -79,7 +79,7 @@ print(json.dumps([load, parse]))
 _IMPORT_STEPS = {
     "kzrights._compat": "import kzrights._compat (the date class, from _datetime before Python 3.12)",
     "kzrights.errors": "import kzrights.errors",
-    "kzrights.records": "import kzrights.records (14 attrs classes, 4 enums, a named tuple)",
+    "kzrights.records": "import kzrights.records (19 attrs classes, 6 enums, a named tuple)",
     "kzrights.releases": "import kzrights.releases",
     "kzrights": "import kzrights, all of the above included",
 }
@@ -152,6 +152,41 @@ kzrights.report.to_report(document, version=entry.version, source_text=source)
 marks["the Report"] = time.perf_counter() - t
 import json
 print(json.dumps(marks))
+"""
+
+# The structure step again, with the collector paused as load() pauses it: the
+# breakdown above runs its steps with the collector on, and most of what its first
+# structuring costs over the second is a collection of everything imported so far
+# (which load() does not run then; the process pays it later, at the latest when it exits)
+_STRUCTURE_PAUSED = """
+import gc, time
+import kzrights
+from kzrights import releases, _compat
+import kzrights.report, kzrights._structuring, kzrights._structure_gen
+from kzrights._layout import FORMS_FILE
+store = releases.ReleaseStore(releases._package_data())
+entry = store._index()[store.resolve(None)]
+data = _compat.json_loads(store._checked_files(entry)["report.json"][0])
+forms = lambda: store.derived(entry, FORMS_FILE, kzrights._structuring.FORMS_FORMAT)
+marks = {}
+gc.disable()
+kept = []
+for label in ("first time", "again"):
+    t = time.perf_counter()
+    kept.append(kzrights._structuring.structure_document(
+        data, version=None, file="report.json", derived_forms=forms, references=[]
+    ))
+    marks[f"structure, {label}, the collector paused as load() pauses it"] = time.perf_counter() - t
+import json
+print(json.dumps(marks))
+"""
+
+_LOAD_IMPORTS = """
+import time
+import kzrights
+t = time.perf_counter()
+import kzrights.report, kzrights._structuring, kzrights._integrity
+print(time.perf_counter() - t)
 """
 
 _CACHED = """
@@ -246,8 +281,11 @@ def _compare_trees(trees: list[str], runs: int) -> None:
     imports: list[list[tuple[float, float]]] = [[] for _ in trees]
     process: list[list[tuple[float, float]]] = [[] for _ in trees]
     first: list[list[tuple[float, float]]] = [[] for _ in trees]
+    # what the first load imports, after import kzrights (the rest of the load is the data's)
+    modules: list[list[float]] = [[] for _ in trees]
     for _ in range(runs):
         for index, env in enumerate(envs):
+            modules[index].append(float(_run(_LOAD_IMPORTS, env)))
             base = _import_time("attrs")
             imports[index].append((_import_time("kzrights", env), base))
             base = _process_time("import attrs, cattrs")
@@ -269,6 +307,13 @@ def _compare_trees(trees: list[str], runs: int) -> None:
         )
     for tree, pairs in zip(trees, first, strict=True):
         print(f"| `{tree}` " + _Pairs(pairs).row("first `load()` vs `json.loads`", "at most 5x", 2))
+    print(
+        "\nWhat the first `load()` imports (kzrights.report, ._structuring, ._integrity and what"
+        " they import), after `import kzrights`:\n"
+    )
+    print("| tree | time |\n| --- | --- |")
+    for tree, times in zip(trees, modules, strict=True):
+        print(f"| `{tree}` | {statistics.median(times) * 1e3:.2f} ms |")
 
 
 def main() -> None:
@@ -302,6 +347,7 @@ def main() -> None:
     first_load = _Pairs([tuple(json.loads(_run(_FIRST_LOAD))) for _ in range(runs)])
     import_breakdown = _import_breakdown(runs)
     load_breakdown = _breakdown(_LOAD_BREAKDOWN, runs)
+    load_breakdown.update(_breakdown(_STRUCTURE_PAUSED, runs))
     cached = float(_run(_CACHED))
     processes = _Pairs.interleaved(
         runs,

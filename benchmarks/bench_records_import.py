@@ -23,6 +23,8 @@ It measures three things:
    uses, interleaved in one process in turning order, with the garbage
    collector run between rounds rather than during them (the median of
    40 x ``--runs`` builds);
+   the public ``Report``'s shape against the same with its four private
+   fields made slots of a plain base class rather than attrs fields;
    and a ``str`` enum of eight members against a plain one.
 
 ``--clock cpu`` measures the process's CPU time, steadier than wall-clock
@@ -128,6 +130,29 @@ def record(decorator=attrs.frozen, **options):
         entity_ids: tuple = ()
     return Paragraph
 
+class _ReportState(_Base):
+    __slots__ = ("_records", "_index", "_names", "_caches")
+
+def report(private_as_slots=False):
+    # the public Report's shape: 16 data fields, 8 of them with a default, and four
+    # private ones that __attrs_post_init__ sets (attrs fields, or slots of a base)
+    namespace = {"attrs": attrs, "ClassVar": ClassVar}
+    fields = ["version: str", "metadata: object", "source_text: str = attrs.field(eq=False)"]
+    required = ("sections", "paragraphs", "items", "recommendations", "footnotes")
+    fields += [f"{name}: tuple" for name in required]
+    fields += [f"{name}: tuple = ()" for name in (
+        "entities", "mentions", "themes", "figures", "sources", "linking", "sdg_goals", "sdg_targets"
+    )]
+    if not private_as_slots:
+        private = ("records", "index", "names")
+        fields += [f"_{name}: object = attrs.field(init=False, eq=False)" for name in private]
+        fields += ["_caches: dict = attrs.field(init=False, eq=False, factory=dict)"]
+    body = "\\n    ".join(["PARTS: ClassVar[tuple] = ()", *fields, "def __attrs_post_init__(self): pass"])
+    base = "_ReportState" if private_as_slots else "_Base"
+    namespace[base] = _ReportState if private_as_slots else _Base
+    exec(f"@attrs.frozen(repr=False, eq=False)\\nclass Report({base}):\\n    {body}\\n", namespace)
+    return namespace["Report"]
+
 def str_enum():
     class Category(str, enum.Enum):
         A = "a"; B = "b"; C = "c"; D = "d"; E = "e"; F = "f"; G = "g"; H = "h"
@@ -146,7 +171,10 @@ _VARIANTS: dict[str, str] = {
     "... match_args=False": "record(match_args=False)",
     "... weakref_slot=False": "record(weakref_slot=False)",
     "... all three of these": "record(getstate_setstate=False, match_args=False, weakref_slot=False)",
+    "... auto_detect=False": "record(auto_detect=False)",
     "attrs.define (mutable) instead of attrs.frozen": "record(attrs.define)",
+    "the Report's shape, as kzrights": "report()",
+    "the Report's shape, its four private fields slots of a plain base": "report(private_as_slots=True)",
     "a str enum of 8 members, as kzrights": "str_enum()",
     "a plain enum of 8 members": "plain_enum()",
 }
@@ -217,6 +245,11 @@ def _attrs_steps(runs: int, clock: str) -> None:
     print()
 
 
+def _kind(label: str) -> str:
+    """Which reference a variant is held to: a record class, the Report, or an enum."""
+    return "enum" if "enum" in label else "Report" if "Report" in label else "record"
+
+
 def _options(runs: int, clock: str) -> None:
     timer: Callable[[], float] = time.process_time if clock == "cpu" else time.perf_counter
     namespace: dict[str, object] = {}
@@ -229,12 +262,13 @@ def _options(runs: int, clock: str) -> None:
     # of the builds turns each round, so that the first build after it (which
     # finds the interpreter's free lists emptied) is each variant in turn.
     groups = [
-        [(label, build) for label, build in builders.items() if "enum" not in label],
-        [(label, build) for label, build in builders.items() if "enum" in label],
+        [(label, build) for label, build in builders.items() if _kind(label) == "record"],
+        [(label, build) for label, build in builders.items() if _kind(label) == "Report"],
+        [(label, build) for label, build in builders.items() if _kind(label) == "enum"],
     ]
     gc.disable()
     try:
-        for order in groups:  # the classes, then the enums: each follows its own kind
+        for order in groups:  # the record classes, the Reports, the enums: each follows its own kind
             for round in range(40 * runs):
                 gc.collect()
                 turn = round % len(order)
@@ -245,12 +279,16 @@ def _options(runs: int, clock: str) -> None:
     finally:
         gc.enable()
     reference = statistics.median(spent["attrs.frozen(eq=False, repr=False), as kzrights"])
-    enum_reference = statistics.median(spent["a str enum of 8 members, as kzrights"])
+    references = {
+        "record": reference,
+        "Report": statistics.median(spent["the Report's shape, as kzrights"]),
+        "enum": statistics.median(spent["a str enum of 8 members, as kzrights"]),
+    }
     print(f"3. one class, built {40 * runs} times, interleaved (median):\n")
     print("| class | time | against kzrights' |\n| --- | --- | --- |")
     for label, values in spent.items():
         median = statistics.median(values)
-        base = enum_reference if "enum" in label else reference
+        base = references[_kind(label)]
         print(f"| {label} | {median * 1e6:.0f} µs | {(median / base - 1) * 100:+.1f}% |")
 
 
