@@ -824,10 +824,20 @@ class _HeldOutput:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Write a piece whole: a first Ctrl-C meanwhile is raised when the block is done."""
+        """Write a piece whole: a first Ctrl-C meanwhile is raised when the block is done.
+
+        Raised even when the write then fails (the reader closes the pipe
+        after the Ctrl-C, a full disk): the command was interrupted, and a
+        closed pipe after that is no success.
+        """
         self._writing = True
         try:
             yield
+        except Exception as exc:
+            if self._held:
+                self._held = False
+                raise KeyboardInterrupt from exc
+            raise
         finally:
             self._writing = False
         if self._held:
@@ -1561,7 +1571,9 @@ def _flush_stdout() -> None:
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
-    except (OSError, ValueError, KeyboardInterrupt):
+    except (OSError, KeyboardInterrupt):
+        _discard_stdout()  # what the buffer still holds would fail again at exit, with a traceback
+    except ValueError:  # stdout is closed
         pass
 
 
