@@ -75,7 +75,8 @@ def test_the_tester_s_hand_built_records_are_refused_naming_record_and_field():
     with pytest.raises(RecordTypeError) as caught:
         Linker(entities=[_entity(id=5)])
     assert (caught.value.record, caught.value.field) == ("entity #0", "id")
-    assert "must be a str, not int" in str(caught.value)
+    assert str(caught.value) == "entity #0 id=5: must be a str, not int"  # not id='5'
+    assert caught.value.value == 5 and type(caught.value.value) is int
 
     with pytest.raises(RecordTypeError) as caught:
         Linker([_entity(forms=(Alias("ERW"), Alias(5)))])
@@ -347,7 +348,24 @@ def test_a_flag_that_is_not_a_bool_is_an_argument_type_error(name, value):
     else:
         assert refused is not None, f"{name}={value!r} was taken"
         assert refused.argument == flag, str(refused)
-        assert str(refused) == f"{flag} must be True or False, not {type(value).__name__}"
+        assert str(refused).startswith(f"{flag} must be True or False, not ")
+        # named as Python names it, or with its package when it is not Python's (datetime.date)
+        assert str(refused).endswith(type(value).__name__) or str(refused).endswith(refused.got)
+        assert refused.got.rpartition(".")[2] == type(value).__qualname__
+
+
+@pytest.mark.parametrize("name", sorted(FLAGS))
+def test_numpy_s_bool_for_a_flag_is_named_as_numpy_s(name):
+    """``overwrite=numpy.True_`` said "must be True or False, not bool": numpy's bool is named, and mended."""
+    numpy = pytest.importorskip("numpy")
+    flag = name.split()[1]
+    with pytest.raises(ArgumentTypeError) as caught:
+        FLAGS[name](numpy.True_)
+    message = str(caught.value)
+    assert message.startswith(f"{flag} must be True or False, not numpy.bool"), message
+    assert "bool(value) converts it" in message and caught.value.got.startswith("numpy.bool")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (str(copy), copy.got) == (message, caught.value.got)
 
 
 # ── 3. the tracker's own types refuse wrong types when made ───────────────────
@@ -441,3 +459,49 @@ def test_search_and_mentions_of_name_their_entity_argument():
     with pytest.warns(DeprecationWarning, match="bare entity id") as warned:
         assert REPORT.search("press", entity="kassym-jomart-tokayev") is not None
     assert warned[0].filename == __file__  # still pointed at the user's own line
+
+
+# ── 5. messages quote a value as it was given ─────────────────────────────────
+
+
+@given(value=ANY_VALUE.filter(lambda v: not isinstance(v, str)))
+@example(value=5)
+@example(value=b"ERW")
+def test_a_wrong_type_is_quoted_as_given_and_kept_on_the_error(value):
+    """``Entity(id=5)`` said ``id='5'``, as if 5 were a str: the message shows its repr, the error it."""
+    with pytest.raises(RecordTypeError) as caught:
+        Linker([_entity(id=value)])
+    error = caught.value
+    assert error.value is value
+    assert str(error).startswith(f"entity #0 id={repr(value)[:60]}")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.field, type(copy.value)) == (str(error), "id", type(value))
+
+
+def test_an_error_whose_value_does_not_pickle_still_pickles():
+    """A value that cannot be pickled (a lock) crosses a process boundary as its repr."""
+    import threading
+
+    lock = threading.Lock()
+    with pytest.raises(RecordTypeError) as caught:
+        Linker([_entity(category=lock)])
+    assert caught.value.value is lock
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert str(copy) == str(caught.value) and copy.value == repr(lock)
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda: _entity(category=5), "must be an EntityCategory, not int"),
+        (lambda: _entity(forms=(Alias("ERW", form=5),)), "must be an AliasForm, not int"),
+        (lambda: _entity(forms=(Alias("ERW", ambiguity=5),)), "must be an Ambiguity, not int"),
+        (lambda: _entity(forms=(5,)), "must be an Alias, not int"),
+        (lambda: _entity(aliases=5), "must be a tuple of str, not int"),
+    ],
+)
+def test_the_article_before_a_type_is_the_right_one(build, expected):
+    """It said "must be a EntityCategory": "an" before a vowel."""
+    with pytest.raises(RecordTypeError) as caught:
+        Linker([build()])
+    assert expected in str(caught.value)

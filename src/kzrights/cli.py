@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import KzrightsError, shortened
+from .errors import KzrightsError
+from .errors import _shortened as _one_line
 
 if TYPE_CHECKING:
     from .records import Mention
@@ -1350,7 +1351,7 @@ class _CliError(Exception):
 
 def _shortened(message: str) -> str:
     """``message`` on one line, quoting at most about 80 characters of anything it quotes (`shortened`)."""
-    return shortened(message, limit=1000)  # a usage error may list every command
+    return _one_line(message, limit=1000)  # a usage error may list every command
 
 
 class _Parser(argparse.ArgumentParser):

@@ -34,6 +34,9 @@ from .errors import (
     RecordTypeError,
     UnknownIdError,
     UnsupportedReleaseError,
+    _quoted,
+    _type_name,
+    _with_article,
 )
 from .records import Alias, AliasForm, Ambiguity, Entity, EntityCategory, LinkingRules, MentionList
 
@@ -297,14 +300,8 @@ def _entities(entities: Iterable[Entity]) -> tuple[Entity, ...]:
 # registry pays about 1% of its construction for them (docs/benchmarks.md).
 
 
-def _shown(value: object) -> str:
-    """A field's value as an error quotes it: a str as given (cut to 80), anything else as its repr."""
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _wrong_type(record: str, field: str, value: object, expected: str) -> RecordTypeError:
-    return RecordTypeError(record, field, _shown(value), f"must be {expected}, not {type(value).__name__}")
+    return RecordTypeError(record, field, value, f"must be {expected}, not {_type_name(value)}")
 
 
 def _text_field(record: str, field: str, value: object, optional: bool = False) -> None:
@@ -317,7 +314,7 @@ def _is_word(record: str, field: str, value: str) -> None:
     """Refuse a name or form with no letter or digit: it would match punctuation ("...") in a text."""
     if _LETTER_OR_DIGIT.search(value) is None:
         raise InvalidRecordError(
-            record, field, _shown(value), "has no letter or digit: it would match anywhere in a text"
+            record, field, value, "has no letter or digit: it would match anywhere in a text"
         )
 
 
@@ -341,13 +338,13 @@ def _enum_field(record: str, field: str, value: object, kind: type[_E]) -> _E:
     if isinstance(value, kind):
         return value
     if not isinstance(value, str):
-        raise _wrong_type(record, field, value, f"a {kind.__name__}")
+        raise _wrong_type(record, field, value, _with_article(kind.__name__))
     try:
         return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
         raise InvalidRecordError(
-            record, field, _shown(value), f"is no {kind.__name__}: give one of {choices}"
+            record, field, value, f"is no {kind.__name__}: give one of {choices}"
         ) from None
 
 
@@ -416,7 +413,7 @@ def _checked_entity(entity: Entity, position: int) -> Entity:
         return entity
     if not isinstance(entity.id, str):
         raise _wrong_type(f"entity #{position}", "id", entity.id, "a str")
-    record = f"entity {_shown(entity.id)!r}"
+    record = f"entity {_quoted(entity.id)}"
     category = _enum_field(record, "category", entity.category, EntityCategory)
     _text_field(record, "name", entity.name)
     _is_word(record, "name", entity.name)
@@ -476,7 +473,6 @@ def _ambiguity(value: Ambiguity | str) -> Ambiguity:
         return Ambiguity(value)
     except ValueError:
         choices = [a.value for a in Ambiguity]
-        shown = value if not isinstance(value, str) or len(value) <= 80 else value[:77] + "..."
         raise InvalidArgumentError(
-            "ambiguity", f"unknown ambiguity {shown!r}; expected one of {', '.join(choices)}", choices
+            "ambiguity", f"unknown ambiguity {_quoted(value)}; expected one of {', '.join(choices)}", choices
         ) from None
