@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import inspect
 import pickle
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -152,8 +153,13 @@ def _is_member(kind: Any) -> Any:
     )
 
 
+def _is_entity_id(value: object) -> bool:
+    """An id as a release's entities have them: ``entities.`` and a slug (written out here, as an oracle)."""
+    return isinstance(value, str) and re.fullmatch(r"entities\.[a-z0-9]+(?:-[a-z0-9]+)*", value) is not None
+
+
 ENTITY_FIELDS = {
-    "id": _is_text,
+    "id": _is_entity_id,
     "category": _is_member(EntityCategory),
     "name": _is_text,
     "aliases": _is_texts,
@@ -505,3 +511,35 @@ def test_the_article_before_a_type_is_the_right_one(build, expected):
     with pytest.raises(RecordTypeError) as caught:
         Linker([build()])
     assert expected in str(caught.value)
+
+
+# ── 6. a user's entity ids follow the release's rule ─────────────────────────
+
+
+@pytest.mark.parametrize(
+    "entity_id",
+    ["", "x", "entities.a b", "entities.", "entities.Adil", "entities.a--b", "adil-soz", "entities.ё"],
+)
+def test_an_entity_id_the_release_rules_refuse_is_refused_by_the_linker(entity_id):
+    """``Linker([Entity("", ...)])`` was taken, and linked mentions to an id no release could hold."""
+    with pytest.raises(InvalidRecordError) as caught:
+        Linker([_entity(id=entity_id), OTHER])
+    assert (caught.value.record, caught.value.field, caught.value.value) == ("entity #0", "id", entity_id)
+    assert not isinstance(caught.value, TypeError)
+    assert "entities.adil-soz" in str(caught.value)  # what an id looks like
+    with pytest.raises(InvalidRecordError):
+        Linker.from_release("1.3.1").with_entities([_entity(id=entity_id)])
+
+
+@given(
+    entity_id=st.text(alphabet="entis.-abz09 A\u00e9", max_size=20).map(lambda k: "entities." + k) | st.text()
+)
+@example(entity_id="entities.adil-soz")
+@example(entity_id="entities.bhutia-2020")
+def test_a_linker_takes_an_entity_id_exactly_when_a_release_would(entity_id):
+    """Any id: taken when it is ``entities.`` and a slug, else refused naming the id."""
+    error = _outcome(lambda: Linker([_entity(id=entity_id), OTHER]))
+    if _is_entity_id(entity_id):
+        assert error is None, str(error)
+    else:
+        assert isinstance(error, InvalidRecordError) and error.field == "id", entity_id

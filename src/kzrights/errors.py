@@ -490,7 +490,8 @@ class ArgumentTypeError(KzrightsError, TypeError):
         self.expected = expected
         self.got = _type_name(value)
         # numpy's bool (numpy.True_) is no bool: say how to get one
-        hint = "; bool(value) converts it" if type(value).__name__ in ("bool", "bool_") else ""
+        foreign_bool = type(value) is not bool and type(value).__name__ in ("bool", "bool_")
+        hint = "; bool(value) converts it" if foreign_bool and "True or False" in expected else ""
         super().__init__(f"{argument} must be {expected}, not {self.got}{hint}")
 
 

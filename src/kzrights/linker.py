@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import attrs
 
 from . import _chars
+from ._document import is_curated_id
 from ._linking import Engine
 from .errors import (
     ArgumentTypeError,
@@ -75,7 +76,10 @@ class Linker:
             or of ``rules`` has the wrong type (both a ``TypeError`` and an
             `InvalidRecordError`); its ``record`` and ``field`` name it
             (``"entity 'entities.x'"``, ``"forms[2].ambiguity"``).
-        InvalidRecordError: If an enum field holds a value that is none of
+        InvalidRecordError: If an entity's ``id`` is not ``entities.`` and a
+            slug, as a release's ids are (``entities.adil-soz``: lower-case
+            ASCII letters and digits, in words joined by single hyphens), if
+            an enum field holds a value that is none of
             its members, or a name, alias or form of an entity, or a context
             word or blocking name of ``rules``, has no letter or digit (it
             would match punctuation, or anywhere, in a text).
@@ -409,10 +413,18 @@ def _checked_entity(entity: Entity, position: int) -> Entity:
     The error names the entity by its id (by its place in what was given, if
     the id itself is at fault) and the field, down to a form's own field.
     """
-    if _is_plain_entity(entity):
-        return entity
     if not isinstance(entity.id, str):
         raise _wrong_type(f"entity #{position}", "id", entity.id, "a str")
+    if not is_curated_id(entity.id, _ENTITY_PREFIX):
+        raise InvalidRecordError(
+            f"entity #{position}",
+            "id",
+            entity.id,
+            f"must be {_ENTITY_PREFIX} followed by a slug, as every entity id of a release is "
+            "(lower-case ASCII letters and digits, in words joined by single hyphens: entities.adil-soz)",
+        )
+    if _is_plain_entity(entity):
+        return entity
     record = f"entity {_quoted(entity.id)}"
     category = _enum_field(record, "category", entity.category, EntityCategory)
     _text_field(record, "name", entity.name)
@@ -443,6 +455,8 @@ def _checked_entity(entity: Entity, position: int) -> Entity:
             changes[name] = value
     return attrs.evolve(entity, **changes) if changes else entity
 
+
+_ENTITY_PREFIX = "entities."  # every entity id starts with it, a user's as a release's
 
 # the rules' words that are found in a text: one with no letter or digit would match everywhere
 _MATCHED_WORDS = ("context_words", "blocking_names")
