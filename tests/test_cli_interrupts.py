@@ -148,3 +148,24 @@ def test_ctrl_c_then_the_reader_going_away_is_still_an_interrupt(tmp_path, as_js
                 os.close(end)
     assert process.returncode == 130
     assert stderr.decode().strip() == "kzrights: interrupted"
+
+
+def test_a_reader_that_goes_away_without_ctrl_c_ends_json_output_quietly(tmp_path):
+    """``kzrights --json annotate big.txt | head -c 100``: status 0 and nothing on stderr, as documented.
+
+    The counterpart of the test above: without a Ctrl-C, a closed pipe is a
+    reader that had all it wanted (docs/command-line.md, exit codes).
+    """
+    path = tmp_path / "news.txt"
+    path.write_text("President Tokayev met NUR OTAN in Astana.\n" * 40_000, encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "--json", "annotate", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100).startswith(b"[")
+        process.stdout.close()
+        stderr = process.stderr.read()
+        assert process.wait(timeout=120) == 0
+    assert stderr == b""
