@@ -316,7 +316,7 @@ def test_typed_accessors(report):
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "message"), [(-1, 4, "start='-1': must be >= 0"), (5, 2, "before its start 5")]
+    ("start", "end", "message"), [(-1, 4, "span start=-1: must be >= 0"), (5, 2, "before its start 5")]
 )
 def test_span_rejects_impossible_offsets(start, end, message):
     """A span cannot start before the text or end before it starts: an InvalidRecordError (a ValueError)."""

@@ -96,3 +96,36 @@ def _undecodable(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return True
     return False
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["show", "Токаев"], b"entities.kassym-jomart-tokayev"),
+        (["search", "--json", "Токаев"], b"entities.kassym-jomart-tokayev"),
+        (["check-quote", "--json", "Касым-Жомарт Токаев"], b'"verdict"'),
+    ],
+)
+def test_utf8_arguments_under_the_c_locale_are_taken(args, expected):
+    """``LC_ALL=C kzrights show Токаев`` said "the id is not valid UTF-8": the bytes were UTF-8 all along."""
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kzrights", *args], capture_output=True, env=env, timeout=300
+    )
+    assert b"not valid UTF-8" not in done.stderr, done.stderr
+    assert expected in done.stdout, (done.stdout, done.stderr)
+
+
+def test_bytes_that_are_not_utf8_are_still_refused_under_the_c_locale():
+    """Under the C locale too, an argument whose bytes are not UTF-8 is refused, at its character."""
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kzrights", "search", os.fsdecode(b"\xd0\xa2ok\xff")],
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert (
+        done.stderr.strip() == b"kzrights: error: the query is not valid UTF-8 (character 3 of the argument)"
+    )

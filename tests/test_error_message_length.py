@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights import KzrightsError
-from kzrights.errors import quoted, shortened
+from kzrights.errors import _quoted, _shortened
 from kzrights.linker import Linker
 
 REPORT = kzrights.load()
@@ -81,7 +81,7 @@ def test_any_huge_argument_gives_a_short_message(call, value):
 @given(st.text(max_size=200) | HUGE)
 def test_quoted_is_the_repr_of_a_short_value_and_a_short_repr_of_a_long_one(value):
     """A value of up to 80 characters is quoted whole, as repr gives it; a longer one by its start."""
-    shown = quoted(value)
+    shown = _quoted(value)
     if len(value) <= 80:
         assert shown == repr(value)
     else:
@@ -92,7 +92,22 @@ def test_quoted_is_the_repr_of_a_short_value_and_a_short_repr_of_a_long_one(valu
 
 @given(st.text(max_size=50), HUGE, st.text(max_size=50))
 def test_shortened_bounds_any_message(head, middle, tail):
-    """Whatever a message holds, shortened gives one line of at most its limit."""
-    message = shortened(head + middle + tail)
+    """Whatever a message holds, _shortened gives one line of at most its limit."""
+    message = _shortened(head + middle + tail)
     assert len(message) <= 300
     assert "\n" not in message and "\r" not in message
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["x" * 100_000, "d/" * 50_000 + "out.json", "é" * 300 + "/out.json", "out\n" * 30_000],
+    ids=["long-name", "deep", "long-folder", "control-characters"],
+)
+def test_a_huge_export_path_is_cut_in_the_message(tmp_path, name):
+    """``export(..., "x" * 100_000)`` quoted the whole path: 100,037 characters of message."""
+    with pytest.raises(kzrights.errors.ExportError) as caught:
+        kzrights.export(REPORT, "json", tmp_path / name)
+    message = str(caught.value)
+    assert len(message) < 300 and "\n" not in message, len(message)
+    assert name[:90] not in message and caught.value.path.endswith(name)  # the path itself is kept whole
+    assert str(pickle.loads(pickle.dumps(caught.value))) == message

@@ -40,6 +40,28 @@ def test_json_export_validates_against_its_schema_and_round_trips(report, tmp_pa
         jsonschema.validate(broken, schema)
 
 
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0", "1.3.1"])
+def test_the_export_s_schema_number_is_its_own_layout_and_says_so(tmp_path, version):
+    """An export of 1.0.0 says ``"schema": 4`` where 1.0.0's report.json says 1: the schema says whose it is.
+
+    The number is the layout of the exported document (every part, as the
+    package writes it), the same for every release; `kzrights schema`
+    states it (``const``) and says that it is not the release's own.
+    """
+    import jsonschema
+
+    (path,) = export(kzrights.load(version), "json", tmp_path / "release.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    described = json_schema()["properties"]["schema"]
+    assert data["schema"] == described["const"]
+    assert (
+        "layout" in described["description"]
+        and "not the layout of the release's own" in (described["description"])
+    )
+    with pytest.raises(jsonschema.ValidationError):  # a reader given the release's own number is told
+        jsonschema.validate({**data, "schema": 1}, json_schema())
+
+
 def test_schema_works_for_release_100(tmp_path):
     """The schema also describes an export of the first release."""
     import jsonschema

@@ -92,7 +92,14 @@ def test_every_error_survives_pickle_with_its_attributes(cls, data, protocol):
     assert type(again) is cls
     assert again.args == error.args
     assert str(again) == str(error)
-    assert vars(again) == vars(error)
+    # equal attributes; a caller's own object kept on the error (InvalidRecordError.value) comes
+    # back as a copy of its type when it compares by identity (an exception, a BytesIO), as its
+    # repr when it does not pickle (a memoryview)
+    assert vars(again).keys() == vars(error).keys()
+    for name, value in vars(error).items():
+        back = vars(again)[name]
+        by_identity = type(value).__eq__ is object.__eq__ or isinstance(value, BaseException)
+        assert back == value or (by_identity and type(back) is type(value)) or back == repr(value), name
     assert copy.deepcopy(error).args == error.args
 
 

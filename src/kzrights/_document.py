@@ -60,6 +60,7 @@ __all__ = [
     "ReleaseDocument",
     "addressee_named",
     "all_slugs",
+    "is_curated_id",
     "is_sdg_goal_code",
     "is_sdg_target_code",
     "is_slug",
@@ -105,6 +106,17 @@ def slug_lines(framed: str) -> bool:
 def is_slug(key: str) -> bool:
     """Whether ``key`` is a slug (`all_slugs`)."""
     return all_slugs((key,))
+
+
+def is_curated_id(record_id: str, prefix: str) -> bool:
+    """Whether ``record_id`` is ``prefix`` and a slug: the id of an entity, theme, figure or source.
+
+    A user's own entity for a `Linker` follows the rule of a release's.
+
+    >>> is_curated_id("entities.adil-soz", "entities."), is_curated_id("entities.a b", "entities.")
+    (True, False)
+    """
+    return record_id.startswith(prefix) and is_slug(record_id[len(prefix) :])
 
 
 SECTION_KINDS: dict[str, tuple[type, ...]] = {

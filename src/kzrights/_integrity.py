@@ -75,7 +75,7 @@ from ._document import (
     is_slug,
     slug_lines,
 )
-from .errors import DataIntegrityError
+from .errors import DataIntegrityError, _with_article
 from .records import (
     Entity,
     Figure,
@@ -368,11 +368,8 @@ def _unresolved(wanted: str, path: str, kinds: tuple[type, ...] | None, ids: _Id
     if found is None:
         raise _Problem(f"{path}: {wanted!r} is not the id of any record of this release")
     expected = " or ".join(_KIND_NAMES[kind] for kind in kinds or ())
-    raise _Problem(f"{path}: {wanted!r} is {_a(_KIND_NAMES[type(found)])}, not {_a(expected)}")
-
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[0] in "aeiouS" else f"a {noun}"  # "an SDG goal"
+    found_kind = _with_article(_KIND_NAMES[type(found)])
+    raise _Problem(f"{path}: {wanted!r} is {found_kind}, not {_with_article(expected)}")
 
 
 def _show(span: Span) -> str:
@@ -587,8 +584,9 @@ def _check_sections(document: ReleaseDocument, index: dict[str, Any]) -> None:
             record = index[record_id]
             if type(record) not in kinds:
                 listed = " and ".join(f"{_KIND_NAMES[kind]}s" for kind in kinds)
+                kind = _with_article(_KIND_NAMES[type(record)])
                 raise _Problem(
-                    f"{here}: {record_id!r} is {_a(_KIND_NAMES[type(record)])}, a record of the wrong kind "
+                    f"{here}: {record_id!r} is {kind}, a record of the wrong kind "
                     f"for section {section.id!r}, which lists {listed}"
                 )
             span = record.span

@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import KzrightsError, shortened
+from .errors import KzrightsError
+from .errors import _shortened as _one_line
 
 if TYPE_CHECKING:
     from .records import Mention
@@ -824,10 +825,20 @@ class _HeldOutput:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Write a piece whole: a first Ctrl-C meanwhile is raised when the block is done."""
+        """Write a piece whole: a first Ctrl-C meanwhile is raised when the block is done.
+
+        Raised even when the write then fails (the reader closes the pipe
+        after the Ctrl-C, a full disk): the command was interrupted, and a
+        closed pipe after that is no success.
+        """
         self._writing = True
         try:
             yield
+        except Exception as exc:
+            if self._held:
+                self._held = False
+                raise KeyboardInterrupt from exc
+            raise
         finally:
             self._writing = False
         if self._held:
@@ -1018,11 +1029,25 @@ def _check_quote(args: argparse.Namespace) -> int:
 
 
 def _argument_text(value: str, name: str) -> str:
-    """A command-line argument, refused if it was not valid UTF-8 (Python keeps such bytes as surrogates)."""
-    bad = _SURROGATE.search(value)
-    if bad is not None:
-        raise _CliError(f"{name} is not valid UTF-8 (character {bad.start():,} of the argument)")
-    return value
+    """A command-line argument as UTF-8 text, refused if its bytes are not valid UTF-8.
+
+    Python decodes ``argv`` with the locale's encoding and keeps the bytes it
+    cannot decode as surrogates: under ``LC_ALL=C`` (ASCII), ``Токаев``
+    arrives as twelve of them.  Such an argument is taken back to the bytes
+    it was given as (`os.fsencode`) and decoded as UTF-8; only bytes that
+    are not UTF-8 are refused, at the character where they start.
+    """
+    if _SURROGATE.search(value) is None:
+        return value
+    try:
+        raw = os.fsencode(value)
+    except UnicodeError:  # a surrogate the file system encoding cannot give back: no bytes behind it
+        raw = value.encode("utf-8", "surrogatepass")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = len(raw[: exc.start].decode("utf-8"))
+        raise _CliError(f"{name} is not valid UTF-8 (character {at:,} of the argument)") from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -1033,7 +1058,7 @@ _ARGUMENT_NAMES = {"quote": "the quotation", "query": "the query", "id": "the id
 
 
 def _check_text_arguments(args: argparse.Namespace) -> None:
-    """Refuse any text argument that is not valid UTF-8, whatever the command, before it runs.
+    """Take every text argument as UTF-8, whatever the locale, and refuse one that is not, before it runs.
 
     Python keeps undecodable bytes of ``argv`` as lone surrogates; searched
     for, looked up or checked, such text gave each command its own answer
@@ -1044,12 +1069,14 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
         _CliError: Naming the argument and where its first undecodable byte is.
     """
     paths = _PATH_ARGUMENTS | ({"old", "new"} if args.command == "followup" else set())
-    for name, value in vars(args).items():
+    for name, value in list(vars(args).items()):
         if name in paths:
             continue
-        for text in value if isinstance(value, list) else [value]:
-            if isinstance(text, str):
-                _argument_text(text, _ARGUMENT_NAMES.get(name, f"--{name.replace('_', '-')}"))
+        shown = _ARGUMENT_NAMES.get(name, f"--{name.replace('_', '-')}")
+        if isinstance(value, str):
+            setattr(args, name, _argument_text(value, shown))
+        elif isinstance(value, list):
+            setattr(args, name, [_argument_text(v, shown) if isinstance(v, str) else v for v in value])
 
 
 def _read_quote(name: str) -> str:
@@ -1340,7 +1367,7 @@ class _CliError(Exception):
 
 def _shortened(message: str) -> str:
     """``message`` on one line, quoting at most about 80 characters of anything it quotes (`shortened`)."""
-    return shortened(message, limit=1000)  # a usage error may list every command
+    return _one_line(message, limit=1000)  # a usage error may list every command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -1561,7 +1588,9 @@ def _flush_stdout() -> None:
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
-    except (OSError, ValueError, KeyboardInterrupt):
+    except (OSError, KeyboardInterrupt):
+        _discard_stdout()  # what the buffer still holds would fail again at exit, with a traceback
+    except ValueError:  # stdout is closed
         pass
 
 

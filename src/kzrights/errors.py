@@ -13,7 +13,7 @@ This module imports nothing beyond the standard library's builtins, so that
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, SupportsIndex
 
 # the errors; AssessmentProblem, the record an InvalidAssessmentError lists, is
 # defined here (so that the error pickles) and named by kzrights.followup
@@ -56,14 +56,13 @@ def _closest(wanted: str, candidates: Iterable[str], n: int = 3) -> tuple[str, .
     return tuple(close)
 
 
-QUOTE_LIMIT = 80
-"""About how many characters of a value given by the caller an error message quotes."""
+# how error messages quote what a caller gave them: private helpers of kzrights'
+# own modules (the limits are the messages' promise, documented with the errors)
+_QUOTE_LIMIT = 80  # about how many characters of a caller's value a message quotes
+_MESSAGE_LIMIT = 300  # the most characters a message that quotes a caller's value keeps
 
-MESSAGE_LIMIT = 300
-"""The most characters a message that quotes a caller's value keeps (its head and its tail)."""
 
-
-def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+def _quoted(value: object, limit: int = _QUOTE_LIMIT) -> str:
     """``repr(value)``, cut to about ``limit`` characters: how every error message quotes what it was given.
 
     A str longer than ``limit`` is quoted by its start and ``...``
@@ -78,11 +77,14 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
             size = min(size - 1, size * limit // len(text))
             text = repr(value[:size])
         return text[:-1] + "..." + text[-1]
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a caller's object whose repr fails is still named
+        text = f"<{_type_name(value)} object>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def shortened(message: str, limit: int = MESSAGE_LIMIT) -> str:
+def _shortened(message: str, limit: int = _MESSAGE_LIMIT) -> str:
     """``message`` on one line, quoting at most about 80 characters of anything it quotes.
 
     The command line's messages and those of errors whose message a caller
@@ -91,7 +93,7 @@ def shortened(message: str, limit: int = MESSAGE_LIMIT) -> str:
     about 80 characters is cut, and what is still longer than ``limit``
     (quotes that escape their own marks, say) keeps its head and its tail.
     """
-    if len(message) > QUOTE_LIMIT:
+    if len(message) > _QUOTE_LIMIT:
         import re  # only paid for when a long message is raised
 
         message = re.sub(r"'[^'\n]{80,}'|\"[^\"\n]{80,}\"", lambda m: m[0][:76] + "..." + m[0][0], message)
@@ -101,6 +103,32 @@ def shortened(message: str, limit: int = MESSAGE_LIMIT) -> str:
         cut = len(message) - limit + 40
         message = f"{message[: limit // 2]} [... {cut:,} characters ...] {message[-(limit // 2 - 40) :]}"
     return message
+
+
+def _with_article(noun: str) -> str:
+    """``noun`` after its indefinite article: "a str", "an int", "an EntityCategory", "an SDG goal".
+
+    By the sound of the first letter: a vowel, or an initialism whose
+    first letter is said with one ("an SDG", "an HTML"; "a URL").
+    """
+    first = noun[:1]
+    initialism = len(noun) > 1 and noun[1].isupper() and first.isupper()
+    vowel_sound = first in "aeiouAEIO" or (initialism and first in "FHLMNRSX")
+    return f"an {noun}" if vowel_sound else f"a {noun}"
+
+
+def _type_name(value: object) -> str:
+    """The name of ``value``'s type as a message gives it: ``"int"``, ``"Entity"``, ``"numpy.bool"``.
+
+    A type from outside Python's builtins and kzrights is named with its
+    package, so that numpy's ``bool`` (``numpy.True_``) is not told apart
+    from Python's ``bool`` by its name alone.
+    """
+    kind = type(value)
+    package = str(getattr(kind, "__module__", "")).partition(".")[0]
+    if package in ("builtins", "kzrights", ""):
+        return kind.__qualname__
+    return f"{package}.{kind.__qualname__}"
 
 
 def _rebuild(cls: type[KzrightsError], args: tuple[object, ...]) -> KzrightsError:
@@ -135,7 +163,7 @@ class UnknownIdError(KzrightsError, LookupError):
     def __init__(self, id: str, known: Iterable[str], what: str = "id") -> None:
         self.id = id
         self.suggestions = _closest(id, known)
-        message = f"unknown {what} {quoted(id)}"
+        message = f"unknown {what} {_quoted(id)}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(message)
@@ -160,7 +188,7 @@ class AmbiguousNameError(KzrightsError, LookupError):
         self.name = name
         self.candidates = tuple(candidates)
         self.reason = reason
-        super().__init__(f"{quoted(name)} is ambiguous ({reason}): it may name {', '.join(self.candidates)}")
+        super().__init__(f"{_quoted(name)} is ambiguous ({reason}): it may name {', '.join(self.candidates)}")
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -177,7 +205,7 @@ class LinkerError(KzrightsError, ValueError):
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
         self.reason = reason
-        super().__init__(shortened(f"{quoted(name)}: {reason}"))
+        super().__init__(_shortened(f"{_quoted(name)}: {reason}"))
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -204,11 +232,11 @@ class UnknownSdgTargetError(UnknownIdError):
         self.version = version
         if not pool:  # the form given may be right: say only what is missing
             message = (
-                f"release {version} has no SDG goals or targets, so none is {quoted(id)}: "
+                f"release {version} has no SDG goals or targets, so none is {_quoted(id)}: "
                 "they came with 1.3.0"
             )
         else:
-            message = f"unknown SDG goal or target {quoted(id)}: give {forms}"
+            message = f"unknown SDG goal or target {_quoted(id)}: give {forms}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         self.args = (message,)
@@ -226,7 +254,7 @@ class UnknownVersionError(KzrightsError, LookupError):
         self.version = version
         self.available = tuple(available)
         super().__init__(
-            f"no data release {quoted(version, 60)} is shipped with this package; "
+            f"no data release {_quoted(version, 60)} is shipped with this package; "
             f"available: {', '.join(self.available) or 'none'}"
         )
 
@@ -371,7 +399,7 @@ class InvalidArgumentError(KzrightsError, ValueError):
     def __init__(self, argument: str, message: str, choices: Iterable[str] = ()) -> None:
         self.argument = argument
         self.choices = tuple(choices)
-        super().__init__(shortened(message))
+        super().__init__(_shortened(message))
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -390,26 +418,43 @@ class ToolArgumentError(KzrightsError, ValueError):
         self.tool = tool
         self.argument = argument
         self.reason = reason
-        where = f"argument {quoted(argument)} of {tool}" if argument else tool
-        super().__init__(shortened(f"{where}: {reason}"))
+        where = f"argument {_quoted(argument)} of {tool}" if argument else tool
+        super().__init__(_shortened(f"{where}: {reason}"))
 
 
 class InvalidRecordError(KzrightsError, ValueError):
     """A record was made with a field value its type refuses (e.g. a source's ``issued`` of ``"2020-13"``).
 
+    The message quotes the value as Python writes it (``id=5``,
+    ``issued='2020-13'``), cut to about 80 characters.
+
     Attributes:
         record: The record's kind (``"source"``).
         field: The field at fault (``"issued"``).
-        value: The value given, as text (its ``repr`` if it was not a str).
+        value: The value given, itself (``5``, ``"2020-13"``); after a trip
+            through pickle, its ``repr`` if the value itself does not pickle.
         reason: What is wrong with it, in words.
     """
 
-    def __init__(self, record: str, field: str, value: str, reason: str) -> None:
+    def __init__(self, record: str, field: str, value: object, reason: str) -> None:
         self.record = record
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(shortened(f"{record} {field}={quoted(value)}: {reason}"))
+        super().__init__(_shortened(f"{record} {field}={_quoted(value)}: {reason}"))
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
+        # the value is the caller's own object: if it does not pickle and unpickle
+        # (in this protocol), the error still crosses a process boundary, with its repr
+        import pickle  # only paid for when an error is pickled
+        import sys
+
+        state = dict(self.__dict__)
+        try:
+            pickle.loads(pickle.dumps(self.value, int(protocol)))  # some fail only as they are read back
+        except Exception:  # noqa: BLE001 - whatever pickling a caller's object raises
+            state["value"] = _quoted(self.value, limit=sys.maxsize)
+        return (_rebuild, (self.__class__, self.args), state)
 
 
 class RecordTypeError(InvalidRecordError, TypeError):
@@ -417,8 +462,8 @@ class RecordTypeError(InvalidRecordError, TypeError):
 
     Both an `InvalidRecordError` (so a ``ValueError``) and a ``TypeError``:
     ``except TypeError`` and ``except ValueError`` both catch it.  Its
-    attributes are `InvalidRecordError`'s; ``value`` is the ``repr`` of the
-    value given.
+    attributes are `InvalidRecordError`'s: ``value`` is the value given,
+    and the message names its type (``entity #0 id=5: must be a str, not int``).
     """
 
 
@@ -431,14 +476,23 @@ class ArgumentTypeError(KzrightsError, TypeError):
         argument: The argument at fault, as the call names it (``"rules"``,
             ``"assessments.assessments[2]"``).
         expected: What the call takes, in words (``"a LinkingRules or None"``).
-        got: The name of the type of the value given (``"str"``).
+        got: The name of the type of the value given (``"str"``); a type from
+            outside Python's builtins and kzrights is named with its package
+            (``"numpy.bool"``, ``"datetime.date"``).
+
+    Examples:
+        >>> print(ArgumentTypeError("overwrite", "True or False", "yes"))
+        overwrite must be True or False, not str
     """
 
     def __init__(self, argument: str, expected: str, value: object) -> None:
         self.argument = argument
         self.expected = expected
-        self.got = type(value).__name__
-        super().__init__(f"{argument} must be {expected}, not {self.got}")
+        self.got = _type_name(value)
+        # numpy's bool (numpy.True_) is no bool: say how to get one
+        foreign_bool = type(value) is not bool and type(value).__name__ in ("bool", "bool_")
+        hint = "; bool(value) converts it" if foreign_bool and "True or False" in expected else ""
+        super().__init__(f"{argument} must be {expected}, not {self.got}{hint}")
 
 
 class UnsupportedReleaseError(KzrightsError, ValueError):
@@ -491,8 +545,10 @@ class MissingDependencyError(KzrightsError, ImportError):
 
 
 def _shown(path: str) -> str:
-    """A path as one printable line: quoted when it holds control or unencodable characters."""
-    return path if path.isprintable() else repr(path)
+    """A path as one printable line, cut to about 80 characters: quoted when it holds control characters."""
+    if not path.isprintable():
+        return _quoted(path)
+    return path if len(path) <= _QUOTE_LIMIT else path[: _QUOTE_LIMIT - 3] + "..."
 
 
 class ExportError(KzrightsError, OSError):
@@ -512,7 +568,7 @@ class ExportError(KzrightsError, OSError):
 
     def __str__(self) -> str:
         where = f" to {_shown(self.path)}" if self.path else ""
-        return f"cannot export{where}: {self.reason}"
+        return f"cannot export{where}: {_shortened(self.reason)}"  # a reason may name the path again
 
     def __reduce__(self) -> tuple[type[ExportError], tuple[str, str, int | None], dict[str, object]]:
         # OSError pickles its (errno, strerror) pair, which is not this constructor's signature

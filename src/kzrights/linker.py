@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import attrs
 
 from . import _chars
+from ._document import is_curated_id
 from ._linking import Engine
 from .errors import (
     ArgumentTypeError,
@@ -34,6 +35,9 @@ from .errors import (
     RecordTypeError,
     UnknownIdError,
     UnsupportedReleaseError,
+    _quoted,
+    _type_name,
+    _with_article,
 )
 from .records import Alias, AliasForm, Ambiguity, Entity, EntityCategory, LinkingRules, MentionList
 
@@ -72,7 +76,10 @@ class Linker:
             or of ``rules`` has the wrong type (both a ``TypeError`` and an
             `InvalidRecordError`); its ``record`` and ``field`` name it
             (``"entity 'entities.x'"``, ``"forms[2].ambiguity"``).
-        InvalidRecordError: If an enum field holds a value that is none of
+        InvalidRecordError: If an entity's ``id`` is not ``entities.`` and a
+            slug, as a release's ids are (``entities.adil-soz``: lower-case
+            ASCII letters and digits, in words joined by single hyphens), if
+            an enum field holds a value that is none of
             its members, or a name, alias or form of an entity, or a context
             word or blocking name of ``rules``, has no letter or digit (it
             would match punctuation, or anywhere, in a text).
@@ -297,14 +304,8 @@ def _entities(entities: Iterable[Entity]) -> tuple[Entity, ...]:
 # registry pays about 1% of its construction for them (docs/benchmarks.md).
 
 
-def _shown(value: object) -> str:
-    """A field's value as an error quotes it: a str as given (cut to 80), anything else as its repr."""
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _wrong_type(record: str, field: str, value: object, expected: str) -> RecordTypeError:
-    return RecordTypeError(record, field, _shown(value), f"must be {expected}, not {type(value).__name__}")
+    return RecordTypeError(record, field, value, f"must be {expected}, not {_type_name(value)}")
 
 
 def _text_field(record: str, field: str, value: object, optional: bool = False) -> None:
@@ -317,7 +318,7 @@ def _is_word(record: str, field: str, value: str) -> None:
     """Refuse a name or form with no letter or digit: it would match punctuation ("...") in a text."""
     if _LETTER_OR_DIGIT.search(value) is None:
         raise InvalidRecordError(
-            record, field, _shown(value), "has no letter or digit: it would match anywhere in a text"
+            record, field, value, "has no letter or digit: it would match anywhere in a text"
         )
 
 
@@ -341,13 +342,13 @@ def _enum_field(record: str, field: str, value: object, kind: type[_E]) -> _E:
     if isinstance(value, kind):
         return value
     if not isinstance(value, str):
-        raise _wrong_type(record, field, value, f"a {kind.__name__}")
+        raise _wrong_type(record, field, value, _with_article(kind.__name__))
     try:
         return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
         raise InvalidRecordError(
-            record, field, _shown(value), f"is no {kind.__name__}: give one of {choices}"
+            record, field, value, f"is no {kind.__name__}: give one of {choices}"
         ) from None
 
 
@@ -412,11 +413,19 @@ def _checked_entity(entity: Entity, position: int) -> Entity:
     The error names the entity by its id (by its place in what was given, if
     the id itself is at fault) and the field, down to a form's own field.
     """
-    if _is_plain_entity(entity):
-        return entity
     if not isinstance(entity.id, str):
         raise _wrong_type(f"entity #{position}", "id", entity.id, "a str")
-    record = f"entity {_shown(entity.id)!r}"
+    if not is_curated_id(entity.id, _ENTITY_PREFIX):
+        raise InvalidRecordError(
+            f"entity #{position}",
+            "id",
+            entity.id,
+            f"must be {_ENTITY_PREFIX} followed by a slug, as every entity id of a release is "
+            "(lower-case ASCII letters and digits, in words joined by single hyphens: entities.adil-soz)",
+        )
+    if _is_plain_entity(entity):
+        return entity
+    record = f"entity {_quoted(entity.id)}"
     category = _enum_field(record, "category", entity.category, EntityCategory)
     _text_field(record, "name", entity.name)
     _is_word(record, "name", entity.name)
@@ -447,6 +456,8 @@ def _checked_entity(entity: Entity, position: int) -> Entity:
     return attrs.evolve(entity, **changes) if changes else entity
 
 
+_ENTITY_PREFIX = "entities."  # every entity id starts with it, a user's as a release's
+
 # the rules' words that are found in a text: one with no letter or digit would match everywhere
 _MATCHED_WORDS = ("context_words", "blocking_names")
 
@@ -476,7 +487,6 @@ def _ambiguity(value: Ambiguity | str) -> Ambiguity:
         return Ambiguity(value)
     except ValueError:
         choices = [a.value for a in Ambiguity]
-        shown = value if not isinstance(value, str) or len(value) <= 80 else value[:77] + "..."
         raise InvalidArgumentError(
-            "ambiguity", f"unknown ambiguity {shown!r}; expected one of {', '.join(choices)}", choices
+            "ambiguity", f"unknown ambiguity {_quoted(value)}; expected one of {', '.join(choices)}", choices
         ) from None

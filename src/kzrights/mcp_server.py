@@ -40,6 +40,7 @@ from .errors import (
     MissingDependencyError,
     ToolArgumentError,
     UnknownIdError,
+    _with_article,
 )
 
 if TYPE_CHECKING:
@@ -171,11 +172,6 @@ TOOLS: Mapping[str, Mapping[str, Any]] = {
 
 
 # ── checking arguments ─────────────────────────────────────────────────────────
-
-
-def _with_article(word: str) -> str:
-    """``"an entity"``, ``"a theme"``: a record kind with its indefinite article."""
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def _json_type(value: object) -> str:

@@ -112,13 +112,10 @@ def _check_span_types(start: object, end: object) -> None:
     """Refuse a span offset that is no int (a float, a bool, a str) with a `RecordTypeError`."""
     for field, value in (("start", start), ("end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
-            from .errors import RecordTypeError  # only paid for when a span is refused
+            from .errors import RecordTypeError, _type_name  # only paid for when a span is refused
 
             raise RecordTypeError(
-                "span",
-                field,
-                value if isinstance(value, str) else repr(value),
-                f"must be an int (a character offset), not {type(value).__name__}",
+                "span", field, value, f"must be an int (a character offset), not {_type_name(value)}"
             )
 
 
@@ -160,8 +157,8 @@ class Span(_Record):
             from .errors import InvalidRecordError  # only paid for when a span is refused
 
             if self.start < 0:
-                raise InvalidRecordError("span", "start", str(self.start), "must be >= 0")
-            raise InvalidRecordError("span", "end", str(self.end), f"is before its start {self.start}")
+                raise InvalidRecordError("span", "start", self.start, "must be >= 0")
+            raise InvalidRecordError("span", "end", self.end, f"is before its start {self.start}")
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -896,8 +893,7 @@ def _check_source_type(_: object, __: object, value: str) -> None:
     if value not in _SOURCE_TYPES:
         from .errors import InvalidRecordError
 
-        shown = value if isinstance(value, str) else repr(value)
-        raise InvalidRecordError("source", "type", shown, f"must be one of {', '.join(_SOURCE_TYPES)}")
+        raise InvalidRecordError("source", "type", value, f"must be one of {', '.join(_SOURCE_TYPES)}")
 
 
 def _check_issued(_: object, __: object, value: str | None) -> None:
@@ -911,7 +907,7 @@ def _check_issued(_: object, __: object, value: str | None) -> None:
     from .errors import InvalidRecordError
 
     if not isinstance(value, str):
-        raise InvalidRecordError("source", "issued", repr(value), "must be a str (ISO 8601) or None")
+        raise InvalidRecordError("source", "issued", value, "must be a str (ISO 8601) or None")
     parts = value.split("-")
     if (
         len(parts) > 3

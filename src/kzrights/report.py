@@ -18,6 +18,7 @@ from .errors import (
     InvalidArgumentError,
     UnknownIdError,
     UnknownSdgTargetError,
+    _with_article,
 )
 from .records import (
     Addressee,
@@ -558,9 +559,9 @@ class Report(_Record):
             return AmbiguousNameError(
                 name,
                 owners,
-                f"a {why} form: it names the entity only where the text points to Kazakhstan"
+                f"{_with_article(why)} form: it names the entity only where the text points to Kazakhstan"
                 if why == "context"
-                else f"a {why} form: it names the entity only with evidence in a text",
+                else f"{_with_article(why)} form: it names the entity only with evidence in a text",
             )
         from ._linking import is_essay
 

@@ -73,14 +73,35 @@ def _named(kind: type, definitions: dict[str, Any], fields: dict[str, Any]) -> d
 
 
 def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of ``kzrights export --format json``."""
+    """Return the JSON Schema (draft 2020-12) of ``kzrights export --format json``.
+
+    The export's ``schema`` is the version of its own layout, the one this
+    package writes (`kzrights._layout.SCHEMA`), for every release: an
+    export of release 1.0.0 holds every part (those 1.0.0 lacks as empty
+    lists) and says ``"schema": 4``, where 1.0.0's own ``report.json`` is
+    in layout 1.  The schema's ``const`` says so.
+    """
     from .._document import ReleaseDocument
+    from .._layout import SCHEMA
 
     definitions: dict[str, Any] = {}
     document = _type_schema(ReleaseDocument, definitions)
     root = dict(definitions.pop("ReleaseDocument"))
     root["properties"] = {"version": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"}, **root["properties"]}
     root["required"] = ["version", *root["required"]]
+    root["description"] = (
+        "A kzrights data release as the json export writes it: every part of the release, "
+        "in the layout that `schema` names."
+    )
+    root["properties"]["version"]["description"] = "The data release, e.g. 1.3.1."
+    root["properties"]["schema"] = {
+        "const": SCHEMA,
+        "description": (
+            f"The version of this document's layout: {SCHEMA}, the layout this version of kzrights "
+            "writes, for every release (the parts a release lacks are empty lists). It is not the "
+            "layout of the release's own report.json, which may be older (1 for release 1.0.0)."
+        ),
+    }
     del document
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

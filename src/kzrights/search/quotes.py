@@ -832,18 +832,12 @@ def _longest_first(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, i
                 k = ending[j] = before(j - 1, 0) + 1
                 if k > best:
                     best_i, best_j, best = i - k + 1, j - k + 1, k
-        # widened over the marks alike just before and just after it
-        while (
-            best_i > alo and best_j > blo and _is_mark_key(b[best_j - 1]) and a[best_i - 1] == b[best_j - 1]
-        ):
-            best_i, best_j, best = best_i - 1, best_j - 1, best + 1
-        while (
-            best_i + best < ahi
-            and best_j + best < bhi
-            and _is_mark_key(b[best_j + best])
-            and a[best_i + best] == b[best_j + best]
-        ):
-            best += 1
+        # widened over the marks alike just before and just after it (as difflib does, even
+        # when no word is alike: marks alike at the gap's start are a run of their own)
+        back = _marks_alike(a, best_i - 1, b, best_j - 1, min(best_i - alo, best_j - blo), -1)
+        best_i, best_j, best = best_i - back, best_j - back, best + back
+        end_i, end_j = best_i + best, best_j + best
+        best += _marks_alike(a, end_i, b, end_j, min(ahi - end_i, bhi - end_j), 1)
         if best:
             blocks.append((best_i, best_j, best))
             if alo < best_i and blo < best_j:
@@ -933,6 +927,17 @@ def _common_run(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, s
             size *= 2
         else:
             size //= 2
+    return run
+
+
+def _marks_alike(a: Sequence[str], i: int, b: Sequence[str], j: int, most: int, step: int) -> int:
+    """How many tokens from ``a[i]`` and ``b[j]`` on (``step`` 1) or back (-1) are punctuation marks alike.
+
+    At most ``most``; the run stops at the first word, or the first mark that differs.
+    """
+    run = 0
+    while run < most and _is_mark_key(b[j]) and a[i] == b[j]:
+        run, i, j = run + 1, i + step, j + step
     return run
 
 

@@ -110,3 +110,62 @@ def test_a_second_ctrl_c_stops_a_command_whose_reader_never_reads(tmp_path):
             os.close(write)
     assert process.returncode == 130
     assert stderr.decode().strip() == "kzrights: interrupted"
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
+def test_ctrl_c_then_the_reader_going_away_is_still_an_interrupt(tmp_path, as_json):
+    """Ctrl-C while the output is held, then the reader closes the pipe: 130 and one line, not success.
+
+    The held write fails on the closed pipe; the old command took that for a
+    reader that went away by itself (``… | head``) and exited 0, its output
+    cut short.
+    """
+    path = tmp_path / "news.txt"
+    path.write_text("President Tokayev met NUR OTAN in Astana.\n" * 40_000, encoding="utf-8")
+    command = [sys.executable, "-m", "kzrights", *(["--json"] if as_json else []), "annotate", str(path)]
+    read, write = os.pipe()
+    try:
+        with subprocess.Popen(command, stdout=write, stderr=subprocess.PIPE) as process:
+            os.close(write)
+            write = -1
+            deadline = time.monotonic() + 120
+            while not _blocked_writing(process.pid, read):
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.5)
+            assert process.poll() is None, "the first Ctrl-C waits for the reader"
+            os.close(read)  # the reader goes away without reading on
+            read = -1
+            try:
+                _, stderr = process.communicate(timeout=60)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+    finally:
+        for end in (read, write):
+            if end != -1:
+                os.close(end)
+    assert process.returncode == 130
+    assert stderr.decode().strip() == "kzrights: interrupted"
+
+
+def test_a_reader_that_goes_away_without_ctrl_c_ends_json_output_quietly(tmp_path):
+    """``kzrights --json annotate big.txt | head -c 100``: status 0 and nothing on stderr, as documented.
+
+    The counterpart of the test above: without a Ctrl-C, a closed pipe is a
+    reader that had all it wanted (docs/command-line.md, exit codes).
+    """
+    path = tmp_path / "news.txt"
+    path.write_text("President Tokayev met NUR OTAN in Astana.\n" * 40_000, encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-m", "kzrights", "--json", "annotate", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100).startswith(b"[")
+        process.stdout.close()
+        stderr = process.stderr.read()
+        assert process.wait(timeout=120) == 0
+    assert stderr == b""

@@ -1,10 +1,12 @@
-"""Argument faults the session-9 tester still found (issue 11).
+"""Arguments of the wrong type or value, and what the user is told (issue 11).
 
 Each fault is driven as a user meets it: records built by hand and given to
 a `Linker`, a flag given as ``"yes"``, a tracker type built with the wrong
-types, a look-up's message.  The property tests sweep every field, every
-flag and every value kind, so a new field or flag that forgets its check
-fails here.  (Ctrl-C on a blocked ``--json`` output: test_cli_sigint_s10.py.)
+types, a look-up's message, any value in any argument of a public call.  The
+property tests sweep every field, every flag and every value kind from one
+table each (`ENTITY_FIELDS`, `ALIAS_FIELDS`, `RULES_FIELDS`, `FLAGS`, and
+`CALLS` for the rest), so a new field or flag that forgets its check fails
+here.  (Ctrl-C on a blocked ``--json`` output: test_cli_interrupts.py.)
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import datetime
 import inspect
 import pickle
+import re
 import tempfile
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +39,7 @@ from kzrights.records import Alias, AliasForm, Ambiguity, Entity, EntityCategory
 
 REPORT = kzrights.load("1.3.1")
 
-# values of every kind a caller might pass by mistake (as the session-9 sweep draws them)
+# values of every kind a caller might pass by mistake, for every sweep below
 ANY_VALUE = st.one_of(
     st.none(),
     st.booleans(),
@@ -44,11 +48,15 @@ ANY_VALUE = st.one_of(
     st.text(max_size=6),
     st.binary(max_size=4),
     st.lists(st.text(max_size=3), max_size=2),
+    st.lists(st.integers(), max_size=2),
     st.tuples(st.text(max_size=3)),
     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
     st.dates(),
+    st.datetimes(),
     st.builds(object),
+    st.from_type(type).filter(lambda t: t is not type),
     st.sampled_from([frozenset({1}), range(2), b"", bytearray(b"x"), 1j, EntityCategory.PERSON]),
+    st.builds(lambda: _the_set()),
 )
 
 
@@ -75,7 +83,8 @@ def test_the_tester_s_hand_built_records_are_refused_naming_record_and_field():
     with pytest.raises(RecordTypeError) as caught:
         Linker(entities=[_entity(id=5)])
     assert (caught.value.record, caught.value.field) == ("entity #0", "id")
-    assert "must be a str, not int" in str(caught.value)
+    assert str(caught.value) == "entity #0 id=5: must be a str, not int"  # not id='5'
+    assert caught.value.value == 5 and type(caught.value.value) is int
 
     with pytest.raises(RecordTypeError) as caught:
         Linker([_entity(forms=(Alias("ERW"), Alias(5)))])
@@ -151,8 +160,13 @@ def _is_member(kind: Any) -> Any:
     )
 
 
+def _is_entity_id(value: object) -> bool:
+    """An id as a release's entities have them: ``entities.`` and a slug (written out here, as an oracle)."""
+    return isinstance(value, str) and re.fullmatch(r"entities\.[a-z0-9]+(?:-[a-z0-9]+)*", value) is not None
+
+
 ENTITY_FIELDS = {
-    "id": _is_text,
+    "id": _is_entity_id,
     "category": _is_member(EntityCategory),
     "name": _is_text,
     "aliases": _is_texts,
@@ -347,7 +361,24 @@ def test_a_flag_that_is_not_a_bool_is_an_argument_type_error(name, value):
     else:
         assert refused is not None, f"{name}={value!r} was taken"
         assert refused.argument == flag, str(refused)
-        assert str(refused) == f"{flag} must be True or False, not {type(value).__name__}"
+        assert str(refused).startswith(f"{flag} must be True or False, not ")
+        # named as Python names it, or with its package when it is not Python's (datetime.date)
+        assert str(refused).endswith(type(value).__name__) or str(refused).endswith(refused.got)
+        assert refused.got.rpartition(".")[2] == type(value).__qualname__
+
+
+@pytest.mark.parametrize("name", sorted(FLAGS))
+def test_numpy_s_bool_for_a_flag_is_named_as_numpy_s(name):
+    """``overwrite=numpy.True_`` said "must be True or False, not bool": numpy's bool is named, and mended."""
+    numpy = pytest.importorskip("numpy")
+    flag = name.split()[1]
+    with pytest.raises(ArgumentTypeError) as caught:
+        FLAGS[name](numpy.True_)
+    message = str(caught.value)
+    assert message.startswith(f"{flag} must be True or False, not numpy.bool"), message
+    assert "bool(value) converts it" in message and caught.value.got.startswith("numpy.bool")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (str(copy), copy.got) == (message, caught.value.got)
 
 
 # ── 3. the tracker's own types refuse wrong types when made ───────────────────
@@ -441,3 +472,280 @@ def test_search_and_mentions_of_name_their_entity_argument():
     with pytest.warns(DeprecationWarning, match="bare entity id") as warned:
         assert REPORT.search("press", entity="kassym-jomart-tokayev") is not None
     assert warned[0].filename == __file__  # still pointed at the user's own line
+
+
+# ── 5. messages quote a value as it was given ─────────────────────────────────
+
+
+@given(value=ANY_VALUE.filter(lambda v: not isinstance(v, str)))
+@example(value=5)
+@example(value=b"ERW")
+def test_a_wrong_type_is_quoted_as_given_and_kept_on_the_error(value):
+    """``Entity(id=5)`` said ``id='5'``, as if 5 were a str: the message shows its repr, the error it."""
+    with pytest.raises(RecordTypeError) as caught:
+        Linker([_entity(id=value)])
+    error = caught.value
+    assert error.value is value
+    assert str(error).startswith(f"entity #0 id={repr(value)[:60]}")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.field, type(copy.value)) == (str(error), "id", type(value))
+
+
+def test_an_error_whose_value_does_not_pickle_still_pickles():
+    """A value that cannot be pickled (a lock) crosses a process boundary as its repr."""
+    import threading
+
+    lock = threading.Lock()
+    with pytest.raises(RecordTypeError) as caught:
+        Linker([_entity(category=lock)])
+    assert caught.value.value is lock
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert str(copy) == str(caught.value) and copy.value == repr(lock)
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda: _entity(category=5), "must be an EntityCategory, not int"),
+        (lambda: _entity(forms=(Alias("ERW", form=5),)), "must be an AliasForm, not int"),
+        (lambda: _entity(forms=(Alias("ERW", ambiguity=5),)), "must be an Ambiguity, not int"),
+        (lambda: _entity(forms=(5,)), "must be an Alias, not int"),
+        (lambda: _entity(aliases=5), "must be a tuple of str, not int"),
+    ],
+)
+def test_the_article_before_a_type_is_the_right_one(build, expected):
+    """It said "must be a EntityCategory": "an" before a vowel."""
+    with pytest.raises(RecordTypeError) as caught:
+        Linker([build()])
+    assert expected in str(caught.value)
+
+
+# ── 6. a user's entity ids follow the release's rule ─────────────────────────
+
+
+@pytest.mark.parametrize(
+    "entity_id",
+    ["", "x", "entities.a b", "entities.", "entities.Adil", "entities.a--b", "adil-soz", "entities.ё"],
+)
+def test_an_entity_id_the_release_rules_refuse_is_refused_by_the_linker(entity_id):
+    """``Linker([Entity("", ...)])`` was taken, and linked mentions to an id no release could hold."""
+    with pytest.raises(InvalidRecordError) as caught:
+        Linker([_entity(id=entity_id), OTHER])
+    assert (caught.value.record, caught.value.field, caught.value.value) == ("entity #0", "id", entity_id)
+    assert not isinstance(caught.value, TypeError)
+    assert "entities.adil-soz" in str(caught.value)  # what an id looks like
+    with pytest.raises(InvalidRecordError):
+        Linker.from_release("1.3.1").with_entities([_entity(id=entity_id)])
+
+
+@given(
+    entity_id=st.text(alphabet="entis.-abz09 A\u00e9", max_size=20).map(lambda k: "entities." + k) | st.text()
+)
+@example(entity_id="entities.adil-soz")
+@example(entity_id="entities.bhutia-2020")
+def test_a_linker_takes_an_entity_id_exactly_when_a_release_would(entity_id):
+    """Any id: taken when it is ``entities.`` and a slug, else refused naming the id."""
+    error = _outcome(lambda: Linker([_entity(id=entity_id), OTHER]))
+    if _is_entity_id(entity_id):
+        assert error is None, str(error)
+    else:
+        assert isinstance(error, InvalidRecordError) and error.field == "id", entity_id
+
+
+# ── 7. every other public call: any value is taken or a kzrights error ────────
+
+TYPE_CASES = [(1.5, 2), (True, 2), (0, 2.0), (0, False), ("1", 2), (None, 2), (1, [2])]
+
+
+@pytest.mark.parametrize(("start", "end"), TYPE_CASES)
+def test_a_span_of_offsets_that_are_no_int_is_refused(start, end):
+    """The tester's ``Span(1.5, 2)`` and ``Span(True, 2)`` constructed; they are RecordTypeErrors now."""
+    import pickle
+
+    from kzrights.errors import InvalidRecordError, RecordTypeError
+    from kzrights.records import Span
+
+    with pytest.raises(RecordTypeError) as caught:
+        Span(start, end)
+    error = caught.value
+    assert isinstance(error, TypeError) and isinstance(error, InvalidRecordError)
+    field = "start" if type(start) is not int else "end"
+    assert error.field == field and "must be an int" in str(error)
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+def _the_set() -> Any:
+    import datetime
+
+    from kzrights import followup
+
+    row = followup.Assessment(
+        "recommendations.government.6", datetime.date(2023, 1, 31), "not implemented", "Monitor"
+    )
+    return followup.AssessmentSet("1.3.1", (row,))
+
+
+class _OnePair(Mapping[Any, Any]):
+    """A mapping of one key to one value, the key hashable or not (as a user's own mapping may be)."""
+
+    def __init__(self, key: object, value: object) -> None:
+        self._key, self._value = key, value
+
+    def __getitem__(self, key: object) -> object:
+        if key is self._key:
+            return self._value
+        raise KeyError(key)
+
+    def __iter__(self) -> Any:
+        return iter([self._key])
+
+    def __len__(self) -> int:
+        return 1
+
+
+def _calls() -> dict[str, Any]:
+    """Each public call of the linker, the span and the follow-up tracker, with one argument left open."""
+    import datetime
+
+    from kzrights import Linker, followup
+    from kzrights.exports.iri import parse_record_iri, record_iri
+    from kzrights.records import LinkingRules, Span
+
+    linker = Linker.from_release("1.3.1")
+    entities = linker.entities
+    ok = _the_set()
+    day = datetime.date(2023, 1, 31)
+    return {
+        "Span start": lambda x: Span(x, 2),
+        "Span end": lambda x: Span(0, x),
+        "Linker entities": lambda x: Linker(x),
+        "Linker rules": lambda x: Linker(entities, rules=x),
+        "Linker entity in entities": lambda x: Linker([*entities[:2], x]),
+        "with_aliases": lambda x: linker.with_aliases(x),
+        "with_aliases id": lambda x: linker.with_aliases({"KJT": x}),
+        "with_aliases alias": lambda x: linker.with_aliases(_OnePair(x, "entities.kassym-jomart-tokayev")),
+        "with_aliases ambiguity": lambda x: linker.with_aliases({"KJT": "entities.ebrd"}, ambiguity=x),
+        "without_aliases": lambda x: linker.without_aliases(x),
+        "with_entities": lambda x: linker.with_entities(x),
+        "Linker.annotate": lambda x: linker.annotate(x),
+        "annotate": lambda x: kzrights.annotate(x),
+        "validate": lambda x: followup.validate(x),
+        "validate row": lambda x: followup.validate(followup.AssessmentSet("1.3.1", (x,))),
+        "validate rows": lambda x: followup.validate(followup.AssessmentSet("1.3.1", x)),
+        "validate data_version": lambda x: followup.validate(followup.AssessmentSet(x, ok.assessments)),
+        "validate version": lambda x: followup.validate(ok, x),
+        "validate vocabulary": lambda x: followup.validate(ok, vocabulary=x),
+        "validate today": lambda x: followup.validate(ok, today=x),
+        "compare": lambda x: followup.compare(ok, x),
+        "Assessment id": lambda x: followup.Assessment(x, day, "not implemented", "Monitor"),
+        "Assessment date": lambda x: followup.Assessment("recommendations.government.6", x, "x", "M"),
+        "Assessment status": lambda x: followup.Assessment("recommendations.government.6", day, x, "M"),
+        "Assessment assessor": lambda x: followup.Assessment("recommendations.government.6", day, "x", x),
+        "Assessment note": lambda x: followup.Assessment("r", day, "x", "M", note=x),
+        "read": lambda x: followup.read(x),
+        # the report's own calls: each type check is kzrights' ArgumentTypeError
+        "load": lambda x: kzrights.load(x),
+        "get": lambda x: REPORT.get(x),
+        "search query": lambda x: REPORT.search(x),
+        "search limit": lambda x: REPORT.search("press", limit=x),
+        "search kinds": lambda x: REPORT.search("press", kinds=x),
+        "search theme": lambda x: REPORT.search("press", theme=x),
+        "concordance width": lambda x: REPORT.concordance("press", width=x),
+        "recommendation number": lambda x: REPORT.recommendation("government", x),
+        "footnote number": lambda x: REPORT.footnote(x),
+        "recommendations_for_sdg": lambda x: REPORT.recommendations_for_sdg(x),
+        "export report": lambda x: kzrights.export(x, "json", "out.json"),
+        "record_iri": lambda x: record_iri(x, "conclusions.p1"),
+        "parse_record_iri": lambda x: parse_record_iri(x),
+        # the tracker's own types; every flag is in FLAGS, every field of a linker's records in
+        # ENTITY_FIELDS, ALIAS_FIELDS and RULES_FIELDS (above), each swept with a sharper check
+        "extended description": lambda x: followup.DEFAULT_VOCABULARY.extended("new", description=x),
+        "Status name": lambda x: followup.validate(ok, vocabulary=followup.Vocabulary((followup.Status(x),))),
+        "Status rank": lambda x: followup.Status("new", rank=x),
+        "Status description": lambda x: followup.Status("new", description=x),
+        "Vocabulary.get": lambda x: followup.DEFAULT_VOCABULARY.get(x),
+        "Vocabulary statuses": lambda x: followup.validate(ok, vocabulary=followup.Vocabulary(x)),
+        "AssessmentSet data_version": lambda x: followup.AssessmentSet(x),
+        "AssessmentSet assessments": lambda x: followup.AssessmentSet("1.3.1", x),
+        "recommendations_on": lambda x: REPORT.recommendations_on(x),
+        "mentions_of": lambda x: REPORT.mentions_of(x),
+        "search entity": lambda x: REPORT.search("press", entity=x),
+        "LinkingRules titles": lambda x: Linker(entities, LinkingRules(titles=(x,))),
+    }
+
+
+CALLS = _calls()
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+@given(value=ANY_VALUE)
+@example(value="x")
+@example(value=1.5)
+@example(value=True)
+@example(value=object())
+def test_any_value_in_any_argument_is_accepted_or_a_kzrights_error(name, value):
+    """Every public call here, any value in one argument: it works, or raises kzrights' own error."""
+    import pickle
+
+    from kzrights.errors import KzrightsError
+
+    refused: KzrightsError | None = None
+    try:
+        CALLS[name](value)
+    except KzrightsError as error:
+        refused = error
+    except Exception as error:  # noqa: BLE001 - what the test is for: name the escape
+        pytest.fail(f"{name}({value!r}) raised {type(error).__name__}: {error}")
+    if refused is not None:
+        assert str(refused)
+        assert type(pickle.loads(pickle.dumps(refused))) is type(refused)
+
+
+def test_the_tester_s_cases_are_kzrights_type_errors():
+    """``Linker(entities, rules="x")`` and ``validate(object())`` were AttributeError and attrs' error."""
+    from kzrights import Linker, followup
+    from kzrights.errors import ArgumentTypeError
+
+    with pytest.raises(ArgumentTypeError, match="rules must be a LinkingRules or None, not str"):
+        Linker(Linker.from_release().entities, rules="x")
+    # refused as the set is made since session 10, so named as AssessmentSet's own field
+    with pytest.raises(ArgumentTypeError, match=r"assessments\[0\] must be an Assessment"):
+        followup.validate(followup.AssessmentSet("1.3.1", (object(),)))
+    with pytest.raises(TypeError):  # still a TypeError for ``except TypeError``
+        followup.validate(object())
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda r: r.search("press", limit=True), "limit must be an int, not bool"),
+        (lambda r: r.concordance("press", width=1.5), "width must be an int, not float"),
+        (lambda r: r.recommendation("government", 1.5), "number must be an int, not float"),
+        (lambda r: r.footnote(True), "number must be an int, not bool"),
+        (lambda r: r.get(5), "id must be a str, not int"),
+        (lambda r: kzrights.load(5), "version must be a str or None, not int"),
+        (
+            lambda r: kzrights.export(5, "json", "out.json"),
+            "report must be a kzrights.Report, not int",
+        ),
+        (lambda r: kzrights.export(r, "json", 5), "path must be a str or a pathlib.Path, not int"),
+    ],
+)
+def test_the_report_s_type_checks_are_kzrights_type_errors(call, message, tmp_path, monkeypatch):
+    """The tester's plain TypeErrors: each an ``ArgumentTypeError`` naming the argument, and it pickles."""
+    import pickle
+
+    from kzrights.errors import ArgumentTypeError
+
+    monkeypatch.chdir(tmp_path)  # nothing may be written, but never into the checkout
+    with pytest.raises(kzrights.ArgumentTypeError, match=message) as caught:
+        call(REPORT)
+    assert kzrights.ArgumentTypeError is ArgumentTypeError
+    assert isinstance(caught.value, TypeError)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (copy.argument, copy.expected, copy.got) == (
+        caught.value.argument,
+        caught.value.expected,
+        caught.value.got,
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -1,4 +1,8 @@
-"""Faults a fresh tester found at the edges of the command line and the library (issues 14 and 16).
+"""The command line at its edges (issues 14 and 16).
+
+Annotate --json on input that breaks off, a release without an entity
+registry, show and search --entity on any name, the words that continue a
+name across a blank run, and a tracker row holding only an id.
 
 Each is driven the way the user meets it: the real ``kzrights`` command in a
 subprocess, or ``kzrights.cli.main`` in-process for the property tests, and
@@ -12,10 +16,6 @@ import io
 import json
 import subprocess
 import sys
-import tempfile
-import uuid
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,7 +71,7 @@ def in_process(argv: list[str], stdin: bytes, chunk: int = 1 << 20) -> tuple[int
     return code, out.getvalue(), err.getvalue()
 
 
-# ── 2. annotate --json: stdout stays JSON when the input breaks off ───────────
+# ── 1. annotate --json: stdout stays JSON when the input breaks off ───────────
 
 
 GOOD = b"President Tokayev met NUR OTAN in Astana; the EBRD listened.\n"
@@ -115,7 +115,7 @@ def test_whatever_annotate_json_writes_before_an_error_parses(text, bad, after, 
         assert written == [{k: v for k, v in m.items() if v is not None} for m in expected[: len(written)]]
 
 
-# ── 3. a release without an entity registry says so, everywhere ──────────────
+# ── 2. a release without an entity registry says so, everywhere ──────────────
 
 NO_REGISTRY = "data release 1.0.0 has no entity registry (added in release 1.1.0)"
 
@@ -178,7 +178,7 @@ def test_every_library_entry_point_gives_the_same_error_on_1_0_0(name):
         assert str(caught.value) == NO_REGISTRY
 
 
-# ── 4. show takes what search --entity takes ─────────────────────────────────
+# ── 3. show takes what search --entity takes ─────────────────────────────────
 
 
 @pytest.mark.parametrize(
@@ -228,7 +228,7 @@ def test_show_and_search_entity_agree_on_any_name(name):
         assert one_line(err).startswith("kzrights: error: ")
 
 
-# ── 7. the word before a blank run: one set look-up, the same answer ──────────
+# ── 4. the word before a blank run: one set look-up, the same answer ──────────
 
 
 def _continues_as_before(word: str, continuing: frozenset[str]) -> bool:
@@ -265,7 +265,7 @@ def test_the_continuing_words_of_every_release_after_any_word_of_the_registry():
             assert _continues(word, continuing) == _continues_as_before(word, continuing), word
 
 
-# ── 6. a tracker row holding only an id is checked, not skipped as empty ─────
+# ── 5. a tracker row holding only an id is checked, not skipped as empty ─────
 
 
 def _tracker_with(tmp_path: Any, suffix: str, extra: list[dict[str, Any]]) -> Any:
@@ -330,243 +330,3 @@ def test_any_id_alone_in_a_row_is_a_recommendation_or_a_problem(tmp_path_factory
     with pytest.raises(InvalidAssessmentError) as caught:
         followup.read(path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(row, "recommendation_id")]
-
-
-# ── 5. wrong-type arguments get kzrights' own errors ──────────────────────────
-
-TYPE_CASES = [(1.5, 2), (True, 2), (0, 2.0), (0, False), ("1", 2), (None, 2), (1, [2])]
-
-
-@pytest.mark.parametrize(("start", "end"), TYPE_CASES)
-def test_a_span_of_offsets_that_are_no_int_is_refused(start, end):
-    """The tester's ``Span(1.5, 2)`` and ``Span(True, 2)`` constructed; they are RecordTypeErrors now."""
-    import pickle
-
-    from kzrights.errors import InvalidRecordError, RecordTypeError
-    from kzrights.records import Span
-
-    with pytest.raises(RecordTypeError) as caught:
-        Span(start, end)
-    error = caught.value
-    assert isinstance(error, TypeError) and isinstance(error, InvalidRecordError)
-    field = "start" if type(start) is not int else "end"
-    assert error.field == field and "must be an int" in str(error)
-    assert str(pickle.loads(pickle.dumps(error))) == str(error)
-
-
-def _the_set() -> Any:
-    import datetime
-
-    from kzrights import followup
-
-    row = followup.Assessment(
-        "recommendations.government.6", datetime.date(2023, 1, 31), "not implemented", "Monitor"
-    )
-    return followup.AssessmentSet("1.3.1", (row,))
-
-
-class _OnePair(Mapping[Any, Any]):
-    """A mapping of one key to one value, the key hashable or not (as a user's own mapping may be)."""
-
-    def __init__(self, key: object, value: object) -> None:
-        self._key, self._value = key, value
-
-    def __getitem__(self, key: object) -> object:
-        if key is self._key:
-            return self._value
-        raise KeyError(key)
-
-    def __iter__(self) -> Any:
-        return iter([self._key])
-
-    def __len__(self) -> int:
-        return 1
-
-
-def _calls() -> dict[str, Any]:
-    """Each public call of the linker, the span and the follow-up tracker, with one argument left open."""
-    import datetime
-
-    import attrs
-
-    from kzrights import Linker, followup
-    from kzrights.exports.iri import parse_record_iri, record_iri
-    from kzrights.records import Alias, LinkingRules, Span
-
-    linker = Linker.from_release("1.3.1")
-    entities = linker.entities
-    ok = _the_set()
-    day = datetime.date(2023, 1, 31)
-    return {
-        "Span start": lambda x: Span(x, 2),
-        "Span end": lambda x: Span(0, x),
-        "Linker entities": lambda x: Linker(x),
-        "Linker rules": lambda x: Linker(entities, rules=x),
-        "Linker entity in entities": lambda x: Linker([*entities[:2], x]),
-        "with_aliases": lambda x: linker.with_aliases(x),
-        "with_aliases id": lambda x: linker.with_aliases({"KJT": x}),
-        "with_aliases alias": lambda x: linker.with_aliases(_OnePair(x, "entities.kassym-jomart-tokayev")),
-        "with_aliases ambiguity": lambda x: linker.with_aliases({"KJT": "entities.ebrd"}, ambiguity=x),
-        "without_aliases": lambda x: linker.without_aliases(x),
-        "with_entities": lambda x: linker.with_entities(x),
-        "Linker.annotate": lambda x: linker.annotate(x),
-        "annotate": lambda x: kzrights.annotate(x),
-        "validate": lambda x: followup.validate(x),
-        "validate row": lambda x: followup.validate(followup.AssessmentSet("1.3.1", (x,))),
-        "validate rows": lambda x: followup.validate(followup.AssessmentSet("1.3.1", x)),
-        "validate data_version": lambda x: followup.validate(followup.AssessmentSet(x, ok.assessments)),
-        "validate version": lambda x: followup.validate(ok, x),
-        "validate vocabulary": lambda x: followup.validate(ok, vocabulary=x),
-        "validate today": lambda x: followup.validate(ok, today=x),
-        "compare": lambda x: followup.compare(ok, x),
-        "Assessment id": lambda x: followup.Assessment(x, day, "not implemented", "Monitor"),
-        "Assessment date": lambda x: followup.Assessment("recommendations.government.6", x, "x", "M"),
-        "Assessment status": lambda x: followup.Assessment("recommendations.government.6", day, x, "M"),
-        "Assessment assessor": lambda x: followup.Assessment("recommendations.government.6", day, "x", x),
-        "Assessment note": lambda x: followup.Assessment("r", day, "x", "M", note=x),
-        "read": lambda x: followup.read(x),
-        # the report's own calls: each type check is kzrights' ArgumentTypeError
-        "load": lambda x: kzrights.load(x),
-        "get": lambda x: REPORT.get(x),
-        "search query": lambda x: REPORT.search(x),
-        "search limit": lambda x: REPORT.search("press", limit=x),
-        "search kinds": lambda x: REPORT.search("press", kinds=x),
-        "search theme": lambda x: REPORT.search("press", theme=x),
-        "concordance width": lambda x: REPORT.concordance("press", width=x),
-        "recommendation number": lambda x: REPORT.recommendation("government", x),
-        "footnote number": lambda x: REPORT.footnote(x),
-        "recommendations_for_sdg": lambda x: REPORT.recommendations_for_sdg(x),
-        "export report": lambda x: kzrights.export(x, "json", "out.json"),
-        "record_iri": lambda x: record_iri(x, "conclusions.p1"),
-        "parse_record_iri": lambda x: parse_record_iri(x),
-        # session 10: every public flag, the records a linker takes, the tracker's own types
-        "annotate unambiguous_only": lambda x: kzrights.annotate("Tokayev", unambiguous_only=x),
-        "Linker.annotate unambiguous_only": lambda x: linker.annotate("Tokayev", unambiguous_only=x),
-        "entity unambiguous_only": lambda x: REPORT.entity("Tokayev", unambiguous_only=x),
-        "export overwrite": lambda x: kzrights.export(REPORT, "json", _NOWHERE / "o.json", overwrite=x),
-        "followup.write overwrite": lambda x: followup.write(ok, _NOWHERE / "t.csv", overwrite=x),
-        "template overwrite": lambda x: followup.template(None, _NOWHERE / "t.csv", overwrite=x),
-        "write_html overwrite": lambda x: followup.compare(ok, ok).write_html(
-            _NOWHERE / "c.html", overwrite=x
-        ),
-        "extended needs_evidence": lambda x: followup.DEFAULT_VOCABULARY.extended("new", needs_evidence=x),
-        "extended description": lambda x: followup.DEFAULT_VOCABULARY.extended("new", description=x),
-        "Status name": lambda x: followup.validate(ok, vocabulary=followup.Vocabulary((followup.Status(x),))),
-        "Status rank": lambda x: followup.Status("new", rank=x),
-        "Status needs_evidence": lambda x: followup.Status("new", needs_evidence=x),
-        "Status description": lambda x: followup.Status("new", description=x),
-        "Vocabulary.get": lambda x: followup.DEFAULT_VOCABULARY.get(x),
-        "Vocabulary statuses": lambda x: followup.validate(ok, vocabulary=followup.Vocabulary(x)),
-        "AssessmentSet data_version": lambda x: followup.AssessmentSet(x),
-        "AssessmentSet assessments": lambda x: followup.AssessmentSet("1.3.1", x),
-        "recommendations_on": lambda x: REPORT.recommendations_on(x),
-        "mentions_of": lambda x: REPORT.mentions_of(x),
-        "search entity": lambda x: REPORT.search("press", entity=x),
-        "Entity id": lambda x: Linker([attrs.evolve(entities[0], id=x)]).annotate("Tokayev"),
-        "Entity category": lambda x: Linker([attrs.evolve(entities[0], category=x)]).annotate("Tokayev"),
-        "Entity name": lambda x: Linker([attrs.evolve(entities[0], name=x, forms=())]).annotate("Tokayev"),
-        "Entity aliases": lambda x: Linker([attrs.evolve(entities[0], aliases=x, forms=())]).annotate("T"),
-        "Entity forms": lambda x: Linker([attrs.evolve(entities[0], forms=x)]).annotate("Tokayev"),
-        "Alias text": lambda x: Linker([attrs.evolve(entities[0], forms=(Alias(x),))]).annotate("Tokayev"),
-        "Alias ambiguity": lambda x: Linker([attrs.evolve(entities[0], forms=(Alias("T", ambiguity=x),))]),
-        "LinkingRules context_words": lambda x: Linker(entities, LinkingRules(context_words=x)),
-        "LinkingRules titles": lambda x: Linker(entities, LinkingRules(titles=(x,))),
-    }
-
-
-REPORT = kzrights.load("1.3.1")
-# a folder that does not exist: the calls that write stop there, whatever else they are given
-_NOWHERE = Path(tempfile.gettempdir()) / f"kzrights-no-such-folder-{uuid.uuid4().hex}"
-CALLS = _calls()
-
-# values of every kind a caller might pass by mistake
-ANY_VALUE = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=True),
-    st.text(max_size=4),
-    st.binary(max_size=4),
-    st.lists(st.integers(), max_size=2),
-    st.tuples(st.text(max_size=2)),
-    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
-    st.dates(),
-    st.datetimes(),
-    st.builds(object),
-    st.from_type(type).filter(lambda t: t is not type),
-    st.sampled_from([_the_set(), frozenset({1}), range(2), b"", bytearray(b"x"), 1j]),
-)
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-@given(value=ANY_VALUE)
-@example(value="x")
-@example(value=1.5)
-@example(value=True)
-@example(value=object())
-def test_any_value_in_any_argument_is_accepted_or_a_kzrights_error(name, value):
-    """Every public call here, any value in one argument: it works, or raises kzrights' own error."""
-    import pickle
-
-    from kzrights.errors import KzrightsError
-
-    refused: KzrightsError | None = None
-    try:
-        CALLS[name](value)
-    except KzrightsError as error:
-        refused = error
-    except Exception as error:  # noqa: BLE001 - what the test is for: name the escape
-        pytest.fail(f"{name}({value!r}) raised {type(error).__name__}: {error}")
-    if refused is not None:
-        assert str(refused)
-        assert type(pickle.loads(pickle.dumps(refused))) is type(refused)
-
-
-def test_the_tester_s_cases_are_kzrights_type_errors():
-    """``Linker(entities, rules="x")`` and ``validate(object())`` were AttributeError and attrs' error."""
-    from kzrights import Linker, followup
-    from kzrights.errors import ArgumentTypeError
-
-    with pytest.raises(ArgumentTypeError, match="rules must be a LinkingRules or None, not str"):
-        Linker(Linker.from_release().entities, rules="x")
-    # refused as the set is made since session 10, so named as AssessmentSet's own field
-    with pytest.raises(ArgumentTypeError, match=r"assessments\[0\] must be an Assessment"):
-        followup.validate(followup.AssessmentSet("1.3.1", (object(),)))
-    with pytest.raises(TypeError):  # still a TypeError for ``except TypeError``
-        followup.validate(object())
-
-
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda r: r.search("press", limit=True), "limit must be an int, not bool"),
-        (lambda r: r.concordance("press", width=1.5), "width must be an int, not float"),
-        (lambda r: r.recommendation("government", 1.5), "number must be an int, not float"),
-        (lambda r: r.footnote(True), "number must be an int, not bool"),
-        (lambda r: r.get(5), "id must be a str, not int"),
-        (lambda r: kzrights.load(5), "version must be a str or None, not int"),
-        (
-            lambda r: kzrights.export(5, "json", "out.json"),
-            "report must be a kzrights.Report, not int",
-        ),
-        (lambda r: kzrights.export(r, "json", 5), "path must be a str or a pathlib.Path, not int"),
-    ],
-)
-def test_the_report_s_type_checks_are_kzrights_type_errors(call, message, tmp_path, monkeypatch):
-    """The tester's plain TypeErrors: each an ``ArgumentTypeError`` naming the argument, and it pickles."""
-    import pickle
-
-    from kzrights.errors import ArgumentTypeError
-
-    monkeypatch.chdir(tmp_path)  # nothing may be written, but never into the checkout
-    with pytest.raises(kzrights.ArgumentTypeError, match=message) as caught:
-        call(REPORT)
-    assert kzrights.ArgumentTypeError is ArgumentTypeError
-    assert isinstance(caught.value, TypeError)
-    copy = pickle.loads(pickle.dumps(caught.value))
-    assert (copy.argument, copy.expected, copy.got) == (
-        caught.value.argument,
-        caught.value.expected,
-        caught.value.got,
-    )
-    assert list(tmp_path.iterdir()) == []
