@@ -45,7 +45,7 @@ from kzrights.releases import ReleaseStore
 from kzrights_build.release import dump_json
 
 from .conftest import DATA, ROOT
-from .tampering import agreeing_hashes, rehash, release_folder
+from .tampering import rehash, release_folder, set_at, store_with
 
 
 @pytest.fixture
@@ -211,30 +211,9 @@ _V11 = DATA / "releases" / "1.1.0"
 _DOCUMENT = json.loads((_V11 / "report.json").read_bytes())
 
 
-class _MemoryFolder:
-    """A data folder held in memory: the package's files, with report.json of release 1.1.0 replaced."""
-
-    def __init__(self, files: dict[str, bytes], path: str = "") -> None:
-        self._files = files
-        self._path = path
-
-    def joinpath(self, child: str) -> _MemoryFolder:
-        return _MemoryFolder(self._files, f"{self._path}/{child}".lstrip("/"))
-
-    def read_bytes(self) -> bytes:
-        try:
-            return self._files[self._path]
-        except KeyError:
-            raise FileNotFoundError(self._path) from None
-
-
 def _store_with(document: dict | bytes) -> ReleaseStore:
     """A store over the shipped data with release 1.1.0's report.json replaced, every hash made to agree."""
-    files = {
-        str(p.relative_to(DATA)).replace(os.sep, "/"): p.read_bytes() for p in DATA.rglob("*") if p.is_file()
-    }
-    files["releases/1.1.0/report.json"] = document if isinstance(document, bytes) else dump_json(document)
-    return ReleaseStore(_MemoryFolder(agreeing_hashes(files, "report.json", "1.1.0")))  # type: ignore[arg-type]
+    return store_with(document, "1.1.0")
 
 
 def _tampered(edit) -> dict:
@@ -250,17 +229,7 @@ def test_the_memory_copy_loads():
     store.verify("1.1.0")
 
 
-def _set(*path_and_value):
-    *path, value = path_and_value
-
-    def edit(document):
-        target = document
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = value(target[path[-1]]) if callable(value) else value
-
-    return edit
-
+_set = set_at
 
 _P4, _P8 = 3, 7  # conclusions.p4 cites footnote 1; conclusions.p8 introduces the decree's items
 
