@@ -83,6 +83,7 @@ from .records import (
     Footnote,
     Item,
     Link,
+    LinkingRules,
     Mention,
     Paragraph,
     Recommendation,
@@ -230,7 +231,13 @@ first the end of every span, then one list of references per kind.
 
 
 def check_release(
-    document: ReleaseDocument, source: str, *, version: str, file: str, collected: Collected | None = None
+    document: ReleaseDocument,
+    source: str,
+    *,
+    version: str,
+    file: str,
+    collected: Collected | None = None,
+    thorough: bool = False,
 ) -> None:
     """Check that a release's records hold together and with its source text.
 
@@ -244,6 +251,12 @@ def check_release(
             it was structured.  Checked with a few set operations rather
             than by walking every record; where they do not all hold, the
             walk finds and names the first fault, as without them.
+        thorough: Also run the checks that cost a first load too much
+            (`kzrights.verify` does): no entity gives a form's text twice
+            (`_check_no_repeats`); a source's author, title, container,
+            date and URL are words of each footnote citing it
+            (`_check_words`); each footnote marker's ``offset`` is where the
+            build's own reading of the source puts it (`_check_marker_offsets`).
 
     Raises:
         DataIntegrityError: Naming the JSON path of the first value at fault
@@ -261,6 +274,11 @@ def check_release(
         _check_both_ends(document, index)
         _check_order(document, index, parts, len(source))
         _check_lists_and_names(document)
+        _check_entity_ids(document, index)
+        if thorough:
+            _check_no_repeats(document, forms=True)
+            _check_words(document, index)
+            _check_marker_offsets(document, source)
     except _Problem as problem:
         raise DataIntegrityError(version, file, str(problem)) from None
 
@@ -457,6 +475,20 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
         raise _Problem(
             f"$.sdg_goals[{position}].number: {d.sdg_goals[position].number} is not one of the UN's 17 goals"
         )
+    goals = d.sdg_goals
+    # the build copies the UN's whole vocabulary: every goal, each with its targets
+    if goals and ([goal.number for goal in goals] != _GOAL_NUMBERS or not all(g.target_ids for g in goals)):
+        numbers = [goal.number for goal in goals]
+        missing = next((n for n in _GOAL_NUMBERS if n not in numbers), None)
+        if missing is not None:
+            raise _Problem(
+                f"$.sdg_goals: goal {missing} is missing (a release with SDG goals has the UN's 17)"
+            )
+        if numbers != sorted(numbers):
+            position = next(n for n in range(1, len(numbers)) if numbers[n] < numbers[n - 1])
+            raise _Problem(f"$.sdg_goals[{position}]: goal {numbers[position]} is out of order (1 to 17)")
+        position = next(n for n, goal in enumerate(goals) if not goal.target_ids)
+        raise _Problem(f"$.sdg_goals[{position}].target_ids: is empty (every goal of the UN's has targets)")
     target_ids = ids.get("sdg_targets", [])
     # sdg.16.10 is a target of sdg.16
     if not all(map(str.startswith, target_ids, [f"{target.goal_id}." for target in d.sdg_targets])):
@@ -497,6 +529,9 @@ def _name_wrong_key(name: str, prefix: str, ids: list[str]) -> None:
                 "lower-case letters and digits in words joined by hyphens ('max-bokayev')"
             )
 
+
+_GOAL_NUMBERS = list(range(1, 18))
+"""The numbers of the UN's 17 SDG goals, in order: the goals of a release that has any."""
 
 _NUMBERED = (
     ("paragraphs", "section_id", "the paragraphs of its section"),
@@ -731,14 +766,23 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             raise _Problem(f"{here}.span: {_show(figure.span)} is not inside {figure.record_id}")
         if not _same_text(source, figure.span, figure.text):
             raise _Problem(f"{here}.text: is not the source under its span")
+    for position, section in enumerate(document.sections):
+        heading = section.heading_span
+        if heading is not None and not _same_text(source, heading, section.title):
+            raise _Problem(
+                f"$.sections[{position}].title: is not the source under its heading_span {_show(heading)}"
+            )
     metadata = document.metadata
     for name in ("title", "publisher"):
         if not _same_text(source, getattr(metadata, f"{name}_span"), getattr(metadata, name)):
             raise _Problem(f"$.metadata.{name}: is not the source under {name}_span")
     shown = metadata.authors_span.slice(source)
     for number, author in enumerate(metadata.authors):
-        if author not in shown:
-            raise _Problem(f"$.metadata.authors[{number}]: is not in the source under authors_span")
+        if not _in_words(author, shown):
+            raise _Problem(
+                f"$.metadata.authors[{number}]: {author!r} is not in the source under authors_span "
+                "as words of its own"
+            )
 
 
 def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any]) -> bool:
@@ -924,6 +968,8 @@ def _check_lists_and_names(document: ReleaseDocument) -> None:
                     f"$.recommendations[{position}].{links}[{number}].target_id: "
                     f"links to {targets[number]} again"
                 )
+    if not _no_repeats(document):
+        _check_no_repeats(document, forms=False)
     entities = document.entities
     texts = [entity.name for entity in entities]
     texts += [alias for entity in entities for alias in entity.aliases]
@@ -940,6 +986,166 @@ def _check_lists_and_names(document: ReleaseDocument) -> None:
         for number, form in enumerate(entity.forms):
             if not _LETTER_OR_DIGIT.search(form.text):
                 raise _Problem(f"{here}.forms[{number}].text: {form.text!r} has no letter or digit")
+
+
+def _check_no_repeats(document: ReleaseDocument, *, forms: bool) -> None:
+    """No entity gives an alias twice, no footnote a URL, no linking rule a word; with ``forms``, no form.
+
+    A repeat changes no answer of the linker (it keeps the first) but every
+    export lists it twice, and the SQLite export's keys may refuse it.  One
+    comparison of lengths over every list of two or more at once; the loop
+    that names the fault runs only where there is one.  The forms (some six
+    hundred texts) are left to `kzrights.verify`: their check would cost
+    every first load more than the rest.
+    """
+    entities, footnotes, linking = document.entities, document.footnotes, document.linking
+    lists: list[tuple[str, Sequence[str]]] = []
+    lists += [(f"$.entities[{n}].aliases", entity.aliases) for n, entity in enumerate(entities)]
+    if forms:
+        lists += [(f"$.entities[{n}].forms", [f.text for f in e.forms]) for n, e in enumerate(entities)]
+    lists += [(f"$.footnotes[{n}].urls", footnote.urls) for n, footnote in enumerate(footnotes)]
+    lists += [
+        (f"$.linking[{n}].{name}", getattr(r, name)) for n, r in enumerate(linking) for name in _rule_lists()
+    ]
+    for path, listed in lists:
+        if len(set(listed)) != len(listed):
+            number = next(n for n, value in enumerate(listed) if value in listed[:n])
+            where = f"{path}[{number}].text" if path.endswith(".forms") else f"{path}[{number}]"
+            raise _Problem(f"{where}: {listed[number]!r} is given more than once")
+
+
+def _no_repeats(document: ReleaseDocument) -> bool:
+    """Whether `_check_no_repeats` (without the forms) finds nothing: the whole lists at once, at C speed."""
+    values: list[Sequence[str]] = [e.aliases for e in document.entities if len(e.aliases) > 1]
+    values += [footnote.urls for footnote in document.footnotes if len(footnote.urls) > 1]
+    values += [getattr(rules, name) for rules in document.linking for name in _rule_lists()]
+    return list(map(len, values)) == list(map(len, map(set, values)))
+
+
+_RULE_LISTS: list[tuple[str, ...]] = []
+
+
+def _rule_lists() -> tuple[str, ...]:
+    """The fields of `LinkingRules` that are lists of strings (ids, words, names), found once."""
+    if not _RULE_LISTS:
+        _RULE_LISTS.append(
+            tuple(name for name, kind in _field_types(LinkingRules) if _without_none(kind) == tuple[str, ...])
+        )
+    return _RULE_LISTS[0]
+
+
+def _in_words(value: str, text: str) -> bool:
+    """Whether ``value`` occurs in ``text`` as words of its own: not inside a longer word at either end.
+
+    ``"Ada"`` is in ``"Ada Lovelace"``, not in ``"Adam Hug"``.  A value that
+    starts (ends) with a character that is no letter or digit may follow
+    (precede) anything.
+    """
+    at = text.find(value)
+    if at < 0 or not value:
+        return at >= 0
+    opens, closes = value[0].isalnum(), value[-1].isalnum()
+    while at >= 0:
+        end = at + len(value)
+        if not (opens and at and text[at - 1].isalnum()) and not (
+            closes and end < len(text) and text[end].isalnum()
+        ):
+            return True
+        at = text.find(value, at + 1)
+    return False
+
+
+# the fields of a source that are the words of the footnotes that cite it, as the build checks them
+_SOURCE_WORDS = ("author", "title", "container", "date_text", "url")
+
+
+def _check_words(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """A source's words are in each footnote that cites it (or in the one it is ibid of), as words.
+
+    The build takes them from the footnotes (``kzrights_build.sources``);
+    the citation exports print them as the source's author, title, ….
+    """
+    for position, cited in enumerate(document.sources):
+        for number, footnote_id in enumerate(cited.footnote_ids):
+            footnote = index[footnote_id]
+            text = index[footnote.ibid_of].text if footnote.ibid_of is not None else footnote.text
+            for name in _SOURCE_WORDS:
+                value = getattr(cited, name)
+                if value is not None and not _in_words(value, text):
+                    raise _Problem(
+                        f"$.sources[{position}].{name}: {value!r} is not words of "
+                        f"{footnote.ibid_of or footnote_id} (footnote_ids[{number}])"
+                    )
+
+
+def _check_entity_ids(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """Each text record's ``entity_ids`` are the entities of its mentions, in the order of first mention.
+
+    As the build makes them (``kzrights_build.entities``); ``mentions_of``,
+    ``search(entity=...)`` and the exports read one or the other.  The
+    mentions are in the order of the text and the sections list every text
+    record in that order (both checked before), so one comparison of two
+    lists of (record, entity) pairs checks every record; the loop that names
+    the fault runs only where they differ.
+    """
+    d = document
+    mentioned = list(dict.fromkeys(map(_RECORD_AND_ENTITY, d.mentions)))
+    order = [record_id for section in d.sections for record_id in section.record_ids]
+    if mentioned == [(record_id, entity) for record_id in order for entity in index[record_id].entity_ids]:
+        return
+    found: dict[str, list[str]] = {}
+    for record_id, entity_id in mentioned:
+        found.setdefault(record_id, []).append(entity_id)
+    for name in ("paragraphs", "items", "recommendations", "footnotes"):
+        for position, record in enumerate(getattr(d, name)):
+            named = found.get(record.id, [])
+            if list(record.entity_ids) == named:
+                continue
+            here = f"$.{name}[{position}].entity_ids"
+            for number, entity_id in enumerate(record.entity_ids):
+                if entity_id not in named:
+                    raise _Problem(f"{here}[{number}]: {entity_id} is named by none of its mentions")
+            for entity_id in named:
+                if entity_id not in record.entity_ids:
+                    at = next(
+                        n
+                        for n, m in enumerate(d.mentions)
+                        if m.record_id == record.id and m.entity_id == entity_id
+                    )
+                    raise _Problem(f"{here}: do not list {entity_id}, which $.mentions[{at}] names in it")
+            raise _Problem(
+                f"{here}: are not in the order of first mention ({', '.join(named)}), or list one twice"
+            )
+
+
+_RECORD_AND_ENTITY = operator.itemgetter(
+    Mention._fields.index("record_id"), Mention._fields.index("entity_id")
+)
+"""A mention's (record_id, entity_id), read at C speed (a mention is a named tuple)."""
+
+
+def _check_marker_offsets(document: ReleaseDocument, source: str) -> None:
+    """Each footnote marker's ``offset`` is where the build's reading of the source puts it in the text.
+
+    The build reads a record's span with `kzrights._provenance.clean`;
+    this reads it again, with the same function, and compares the offsets
+    of the markers.  `kzrights.verify` runs it: importing that module and
+    reading every record again would cost each first load about a millisecond.
+    """
+    from ._provenance import clean
+
+    for name in ("paragraphs", "items", "recommendations"):
+        for position, record in enumerate(getattr(document, name)):
+            refs = record.footnote_refs
+            if not refs:
+                continue
+            expected = [offset for _, offset, _ in clean(source, record.span.start, record.span.end).refs]
+            for number, (ref, offset) in enumerate(zip(refs, expected, strict=True)):
+                if ref.offset != offset:
+                    raise _Problem(
+                        f"$.{name}[{position}].footnote_refs[{number}].offset: {ref.offset} is not where "
+                        f"its marker {_show(ref.source_span)} stands in the text, {offset}"
+                    )
 
 
 def _check_sources(document: ReleaseDocument, index: dict[str, Any]) -> None:

@@ -355,14 +355,25 @@ class ReleaseStore:
         return report
 
     def verify(self, version: str | None = None) -> tuple[str, ...]:
-        """Re-read a release and check it as `load` does, and its derived files' content; return the files.
+        """Re-read a release and check it as `load` does, and more; return the files.
+
+        What it adds to `load`'s checks, which cost too much for every first
+        load: the derived files' content, the linker's view of the entity
+        registry (`kzrights._linking.check_registry`), and the checks
+        `kzrights._integrity.check_release` runs with ``thorough=True``
+        (docs/versioning.md lists them).  So a release that verifies loads,
+        and every tool works on it.
 
         Raises:
             DataIntegrityError: Naming the first file that does not match.
         """
+        from ._linking import check_registry
+
         entry = self._index()[self.resolve(version)]
         raw: list[Any] = []  # report.json as parsed JSON, for the derived forms' check
         document, source_text, names = self._checked_release(entry, trust_derived=False, parsed=raw)
+        # what load() leaves to first use, for its cost: a registry the linker refuses
+        check_registry(document.entities, version=entry.version, file=f"{entry.directory}/{DOCUMENT_FILE}")
         derived = self._checked_derived(entry, document, source_text, raw[0])
         return (
             f"{entry.directory}/{MANIFEST_FILE}",
@@ -566,6 +577,7 @@ class ReleaseStore:
             version=version,
             file=document_name,
             collected=collected[0] if collected else None,
+            thorough=not trust_derived,  # verify()
         )
         return document, source_text, tuple(contents)
 
