@@ -14,8 +14,9 @@ nowhere or a span past the end of the text:
 - the source under a text record's span is its text, give or take footnote
   markers and folded padding, and its markers are its ``footnote_refs``;
   the source under a mention, a figure or an explicit link is its text
-  (or quote), inside the record it belongs to; the metadata's spans show
-  the title, the authors and the publisher;
+  (or quote), inside the record it belongs to; the source under a section's
+  heading_span is its title; the metadata's spans show the title, the
+  authors (each as words of its own) and the publisher;
 - every id follows the scheme of its kind, so an id and the number, code
   or addressee it is made of agree (``recommendations.government.7`` has
   number 7), and every number is positive (`_check_ids`); the sections
@@ -44,13 +45,22 @@ nowhere or a span past the end of the text:
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
   ``section_id``, an SDG goal's ``target_ids`` and its targets'
   ``goal_id``, a footnote's ``same_source_as`` and the footnotes that name
-  it there, and a source's ``footnote_ids``.
+  it there, and a source's ``footnote_ids``; a text record's
+  ``entity_ids`` and its mentions (`_check_entity_ids`);
+- no alias, footnote URL or linking-rule word is given twice; a release
+  with SDG goals has the UN's 17, each with targets.
+
+With ``thorough=True`` (`kzrights.verify`) it also checks what would cost
+every first load too much: no form's text given twice, a source's words
+are words of its footnotes, and each marker's ``offset`` is where the
+build's reading of the source puts it.  (The registry's forms, which the
+linker would refuse, `kzrights._linking.check_registry` checks, in verify.)
 
 References and spans are found from the record classes' fields, not from a
 list of them, so a field added to a record is checked without a change
 here.  Both [`kzrights.load`][kzrights.releases.load] and [`kzrights.verify`][kzrights.releases.verify] run
-these
-checks, so ``verify`` passes exactly the releases ``load`` accepts.
+these checks, verify with ``thorough=True``, so every release ``verify``
+passes is one ``load`` accepts.
 """
 
 from __future__ import annotations
