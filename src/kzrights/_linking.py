@@ -229,6 +229,11 @@ def check_registry(entities: tuple[Entity, ...], *, version: str, file: str) -> 
     """
     from ._matcher import form_tables, matcher_entries
 
+    # as the engine takes them: an entity without forms has its name and aliases
+    entities = tuple(
+        entity if entity.forms else attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))
+        for entity in entities
+    )
     try:
         form_tables(matcher_entries(_matched(entities)))
     except FormClash as clash:
