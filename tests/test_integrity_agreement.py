@@ -18,6 +18,7 @@ linker is first built.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,20 @@ def test_annotate_and_the_release_linker_raise_data_integrity_error(monkeypatch:
     ):
         with pytest.raises(DataIntegrityError, match=_BOTH):
             call()
+
+
+def test_the_command_line_names_the_release(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """F4 from the command line: one line naming the release file and both forms, exit 1."""
+    from kzrights import cli
+
+    monkeypatch.setattr(releases_module, "_store", _store_with(_edited(_tokayev_given_to_hug())))
+    monkeypatch.setattr(releases_module, "_fast", {})
+    for argv in (["show", "Tokayev"], ["search", "rights", "--entity", "Tokayev"]):
+        assert cli.main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert err.startswith(f"kzrights: error: data release {VERSION}: {_FILE}: ")
+        assert re.search(_BOTH, err), err
 
 
 _PEOPLE = [
