@@ -534,8 +534,9 @@ class ReleaseStore:
         in memory, not read from the release's derived forms file; ``parsed``,
         if given, receives ``report.json`` as parsed JSON.
 
-        `load` and `verify` both run this, so that a release
-        verifies exactly when it loads.  The checks, in order: each file's
+        `load` and `verify` both run this (verify with the checks too
+        costly for a first load added), so that a release that verifies
+        loads.  The checks, in order: each file's
         size and sha256 against the manifest (and the manifest's against
         the index), the shape of ``report.json``, the source text's sha256
         against the metadata, and then ids, references and spans
@@ -657,14 +658,19 @@ def latest() -> str:
 def verify(version: str | None = None) -> tuple[str, ...]:
     """Re-read a release's installed files and check them as [`load`][kzrights.releases.load] does.
 
-    A release verifies exactly when it loads.  The checks: every file is a
-    regular file with the size and sha256 its manifest lists (and the
-    manifest the sha256 the release index lists); ``report.json`` has the
-    shape of a release; every id is unique and every reference names a
-    record of the release, of the right kind; every span lies inside the
-    source text and reads what its record says.  [`load`][kzrights.releases.load] runs them on
-    first use only; ``verify`` reads the files again, so it also catches a
-    file changed after loading.  ``docs/versioning.md`` lists the checks.
+    A release that verifies loads, and every tool works on it.  The checks:
+    every file is a regular file with the size and sha256 its manifest
+    lists (and the manifest the sha256 the release index lists);
+    ``report.json`` has the shape of a release; every id is unique and
+    every reference names a record of the release, of the right kind; every
+    span lies inside the source text and reads what its record says.
+    [`load`][kzrights.releases.load] runs them on first use only; ``verify``
+    reads the files again, so it also catches a file changed after loading.
+    ``verify`` adds a few checks that would cost every first load too much:
+    the entity registry as the linker sees it (no surface form that is two
+    entities' curated form), repeated forms, a source's words in its
+    footnotes, footnote markers' offsets.  ``docs/versioning.md`` lists
+    the checks, and what no check can catch.
 
     ``verify`` also checks the content of the release's derived files
     (``derived/<version>/search.json`` and ``forms.json``), which `load`
