@@ -387,3 +387,60 @@ def test_two_entities_trading_ids_everywhere_load_and_verify() -> None:
     report = store.load(VERSION)
     store.verify(VERSION)
     assert report.get("entities.adam-hug").name == "Colleen Wood"
+
+
+# A later tester's (session 11): values no tool can take as the release says them
+
+
+_DATED = next(n for n, figure in enumerate(_DOCUMENT["figures"]) if figure.get("date"))
+
+VALUES = [
+    (
+        set_at("entities", _HUG, "related_ids", lambda ids: [*ids, "entities.adam-hug"]),
+        rf"\$\.entities\[{_HUG}\]\.related_ids\[\d+\]: entities\.adam-hug is the entity itself",
+    ),
+    (
+        set_at("sources", 0, "url", "javascript:alert(1)"),
+        r"\$\.sources\[0\]\.url: 'javascript:alert\(1\)' is not an http or https address",
+    ),
+    (
+        set_at("footnotes", 0, "urls", ["javascript:alert(1)"]),
+        r"\$\.footnotes\[0\]\.urls\[0\]: 'javascript:alert\(1\)' is not an http or https address",
+    ),
+    (
+        set_at("figures", _DATED, "date", "2021-02-30"),
+        rf"\$\.figures\[{_DATED}\]\.date: '2021-02-30' is not a real date \(day is out of range for month\)",
+    ),
+    (
+        set_at("figures", _DATED, "date_end", "2016-13"),
+        rf"\$\.figures\[{_DATED}\]\.date_end: '2016-13' is not a real date",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"), VALUES, ids=["related-to-itself", "source-url", "footnote-url", "date", "date-end"]
+)
+def test_values_no_tool_can_take_are_refused(edit, message: str) -> None:
+    """Each loaded and verified before (tester, session 11); now a DataIntegrityError from both."""
+    _refused(_edited(edit), message)
+
+
+_ISO_DATES = st.dates().flatmap(
+    lambda day: st.sampled_from([day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]])
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(value=_ISO_DATES | st.text(alphabet="0123456789-", max_size=11) | st.text(max_size=8))
+def test_a_figure_date_loads_exactly_when_it_is_a_real_iso_date(value: str) -> None:
+    """A figure's date loads exactly when it is a real YYYY, YYYY-MM or YYYY-MM-DD (as a source's issued)."""
+    from kzrights.records import _iso_date_problem
+
+    store = _store_with(_edited(set_at("figures", _DATED, "date", value)))
+    if _iso_date_problem(value) is None:
+        assert store.load(VERSION).figures[_DATED].date == value
+        store.verify(VERSION)
+    else:
+        with pytest.raises(DataIntegrityError, match=rf"\$\.figures\[{_DATED}\]\.date: "):
+            store.load(VERSION)

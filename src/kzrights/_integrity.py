@@ -103,6 +103,7 @@ from .records import (
     Source,
     Span,
     Theme,
+    _iso_date_problem,
 )
 
 __all__ = ["OTHER_REFERENCES", "TARGETS", "Collected", "check_derived", "check_release", "reference_fields"]
@@ -980,6 +981,7 @@ def _check_lists_and_names(document: ReleaseDocument) -> None:
                 )
     if not _no_repeats(document):
         _check_no_repeats(document, forms=False)
+    _check_values(document)
     entities = document.entities
     texts = [entity.name for entity in entities]
     texts += [alias for entity in entities for alias in entity.aliases]
@@ -1022,6 +1024,59 @@ def _check_no_repeats(document: ReleaseDocument, *, forms: bool) -> None:
             number = next(n for n, value in enumerate(listed) if value in listed[:n])
             where = f"{path}[{number}].text" if path.endswith(".forms") else f"{path}[{number}]"
             raise _Problem(f"{where}: {listed[number]!r} is given more than once")
+
+
+_WEB = ("http://", "https://")
+
+
+def _check_values(document: ReleaseDocument) -> None:
+    """No entity is related to itself; every URL is http or https; a figure's dates are real ISO 8601 dates.
+
+    The HTML export links only http and https addresses, and the citation
+    exports print a figure's date as a date; a ``javascript:`` address or
+    ``2021-02-30`` would be a release no tool can take as it says.
+    """
+    entities = document.entities
+    if any(map(operator.contains, map(_RELATED, entities), map(_ID, entities))):
+        position, entity = next((n, e) for n, e in enumerate(entities) if e.id in e.related_ids)
+        number = entity.related_ids.index(entity.id)
+        raise _Problem(f"$.entities[{position}].related_ids[{number}]: {entity.id} is the entity itself")
+    sources, footnotes = document.sources, document.footnotes
+    urls = [source.url for source in sources if source.url is not None]
+    urls += [url for footnote in footnotes for url in footnote.urls]
+    if not all(url[:8].lower().startswith(_WEB) for url in urls):
+        named = [(f"$.sources[{n}].url", source.url) for n, source in enumerate(sources)]
+        named += [
+            (f"$.footnotes[{n}].urls[{k}]", u) for n, f in enumerate(footnotes) for k, u in enumerate(f.urls)
+        ]
+        path, url = next(
+            (path, url) for path, url in named if url is not None and not url[:8].lower().startswith(_WEB)
+        )
+        raise _Problem(f"{path}: {url[:80]!r} is not an http or https address")
+    figures = document.figures
+    dates = [figure.date for figure in figures] + [figure.date_end for figure in figures]
+    # a year or a month (the figures' usual dates) needs no calendar; anything else takes the full rule
+    if not all(
+        value[:4].isdigit()
+        and value.isascii()
+        and value[:4] != "0000"
+        and (len(value) == 4 or value[4:] in _MONTHS)
+        if len(value) in (4, 7)
+        else _iso_date_problem(value) is None
+        for value in dates
+        if value is not None
+    ):
+        for position, figure in enumerate(figures):
+            for name in ("date", "date_end"):
+                value = getattr(figure, name)
+                problem = None if value is None else _iso_date_problem(value)
+                if problem is not None:
+                    raise _Problem(f"$.figures[{position}].{name}: {value!r} {problem}")
+
+
+_MONTHS = frozenset(f"-{month:02}" for month in range(1, 13))
+_RELATED = operator.attrgetter("related_ids")
+_ID = operator.attrgetter("id")
 
 
 def _no_repeats(document: ReleaseDocument) -> bool:
