@@ -440,7 +440,11 @@ def test_any_reference_to_an_id_that_is_not_there(path, stranger, data):
     else:
         target[name] = stranger
     store = _store_with(document)
-    with pytest.raises(DataIntegrityError, match=re.escape(repr(stranger))):
+    expected = re.escape(repr(stranger))
+    if any(ord(char) < 32 and char not in "\t\n\r" for char in stranger):
+        # a control character no string of a release holds: refused before any reference is read
+        expected = r": holds U\+00[01][0-9A-F], a control character"
+    with pytest.raises(DataIntegrityError, match=expected):
         store.load("1.1.0")
     with pytest.raises(DataIntegrityError):
         store.verify("1.1.0")

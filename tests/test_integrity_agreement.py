@@ -18,6 +18,7 @@ linker is first built.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -444,3 +445,66 @@ def test_a_figure_date_loads_exactly_when_it_is_a_real_iso_date(value: str) -> N
     else:
         with pytest.raises(DataIntegrityError, match=rf"\$\.figures\[{_DATED}\]\.date: "):
             store.load(VERSION)
+
+
+# Characters no text holds: a control character or a lone surrogate, given as a JSON escape
+
+
+def _escaped(document: dict) -> bytes:
+    """The release JSON with every non-ASCII character escaped: the one way to write a lone surrogate."""
+    return (json.dumps(document, ensure_ascii=True, indent=1) + "\n").encode("ascii")
+
+
+def test_a_release_written_with_escapes_loads_as_it_is() -> None:
+    """Escapes are not the fault: 1.3.1 with every non-ASCII character escaped loads and verifies as it is."""
+    store = _store_with(_escaped(copy.deepcopy(_DOCUMENT)))  # type: ignore[arg-type]
+    assert store.load(VERSION) == kzrights.load(VERSION)
+    store.verify(VERSION)
+
+
+CHARACTERS = [
+    (
+        set_at("entities", 0, "description", lambda text: text + "\ud800"),
+        r"\$\.entities\[0\]\.description: holds U\+D800, a lone surrogate",
+    ),
+    (
+        set_at("sources", 0, "title", lambda text: "\x00" + text),
+        r"\$\.sources\[0\]\.title: holds U\+0000, a control character",
+    ),
+    (set_at("themes", 1, "name", lambda text: text + "\x1b"), r"\$\.themes\[1\]\.name: holds U\+001B"),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), CHARACTERS, ids=["surrogate", "nul", "escape"])
+def test_a_control_character_or_a_lone_surrogate_is_refused(edit, message: str) -> None:
+    """A tester's (session 11): a lone surrogate loaded and verified, and six exports then failed."""
+    _refused(_escaped(_edited(edit)), message)  # type: ignore[arg-type]
+
+
+def _string_paths(value, path=()):
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _string_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _string_paths(item, (*path, number))
+
+
+_STRINGS = list(_string_paths(_DOCUMENT))
+_NOT_TEXT = [chr(code) for code in range(32) if chr(code) not in "\t\n\r"] + [
+    "\ud800",
+    "\udbff",
+    "\udc00",
+    "\udfff",
+]
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(path=st.sampled_from(_STRINGS), char=st.sampled_from(_NOT_TEXT), at=st.integers(0, 3))
+def test_any_string_with_a_control_character_or_a_lone_surrogate_is_refused(path, char: str, at: int) -> None:
+    """Any string of the release with a C0 control (not tab, LF, CR) or a lone surrogate: refused, named."""
+    document = _edited(set_at(*path, lambda text: text[:at] + char + text[at:]))
+    shown = "$" + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
+    _refused(_escaped(document), re.escape(f"{shown}: holds U+{ord(char):04X}"))  # type: ignore[arg-type]

@@ -106,7 +106,15 @@ from .records import (
     _iso_date_problem,
 )
 
-__all__ = ["OTHER_REFERENCES", "TARGETS", "Collected", "check_derived", "check_release", "reference_fields"]
+__all__ = [
+    "OTHER_REFERENCES",
+    "TARGETS",
+    "Collected",
+    "check_characters",
+    "check_derived",
+    "check_release",
+    "reference_fields",
+]
 
 _TEXT = (Paragraph, Item, Recommendation, Footnote)
 
@@ -1241,6 +1249,44 @@ def _check_sources(document: ReleaseDocument, index: dict[str, Any]) -> None:
                 raise _Problem(
                     f"{here}: {footnote_id}'s same_source_as are not the other footnotes of this source"
                 )
+
+
+# what no string of a release holds: the C0 controls but tab, line feed and carriage return
+# (XML, so the workbook and the HTML, refuses them; C strings end at a NUL), and lone surrogates
+# (no UTF-8 encodes them: every export that writes text fails)
+_NOT_TEXT = frozenset(chr(code) for code in range(32) if chr(code) not in "\t\n\r") | frozenset(
+    chr(code) for code in range(0xD800, 0xE000)
+)
+
+
+def check_characters(data: Any, *, version: str, file: str) -> None:
+    r"""Check that no string of a parsed JSON document holds a control character or a lone surrogate.
+
+    JSON can carry either only as an escape (``"\u0000"``, ``"\ud800"``),
+    so the loader calls this only where the file's bytes hold a backslash,
+    which no shipped release has (one ``memchr`` over the file decides).
+
+    Raises:
+        DataIntegrityError: Naming the JSON path of the first such string
+            and the character's code point.
+    """
+    stack: list[tuple[str, Any]] = [("$", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _NOT_TEXT.isdisjoint(value):
+                char = next(c for c in value if c in _NOT_TEXT)
+                what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+                raise DataIntegrityError(version, file, f"{path}: holds U+{ord(char):04X}, {what}")
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if not _NOT_TEXT.isdisjoint(key):
+                    raise DataIntegrityError(
+                        version, file, f"{path}: a key holds a control character or surrogate"
+                    )
+                stack.append((f"{path}.{key}", item))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{path}[{n}]", item) for n, item in enumerate(value)]))
 
 
 def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> None:

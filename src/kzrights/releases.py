@@ -552,6 +552,10 @@ class ReleaseStore:
         contents = self._checked_files(entry)
         document_name = f"{entry.directory}/{DOCUMENT_FILE}"
         data = _parse_json(contents[DOCUMENT_FILE][0], version, document_name)
+        if b"\\" in contents[DOCUMENT_FILE][0]:  # an escape: the one way JSON gives a NUL or a lone surrogate
+            from ._integrity import check_characters
+
+            check_characters(data, version=version, file=document_name)
         if parsed is not None:
             parsed.append(data)
         collected: list[Any] = []  # what the records refer to, collected as they are read
