@@ -1,22 +1,30 @@
 """Damage a copy of the package's data so that only the check under test can catch it.
 
-One helper for tests/test_integrity.py and tests/test_hostile_packages.py:
-both change a release file and then make every hash agree with the change
-(the file's size and sha256 in its manifest, the manifest's sha256 in the
-release index), so that the load fails, if it does, for the damage itself
-and not for a hash.  Release 1.0.0 is the one damaged unless told otherwise.
+The one set of tamper helpers for the integrity tests (tests/test_integrity*.py,
+tests/test_hostile_packages.py): each changes a release file and then makes
+every hash agree with the change (the file's size and sha256 in its manifest,
+the manifest's sha256 in the release index), so that the load fails, if it
+does, for the damage itself and not for a hash.  Release 1.0.0 is the one
+damaged unless told otherwise.  `store_with` holds the damaged copy in
+memory; `set_at` is the edit most tests make.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+from kzrights.releases import ReleaseStore
 from kzrights_build.release import dump_json
 
-__all__ = ["agreeing_hashes", "rehash", "release_folder"]
+from .conftest import DATA
+
+__all__ = ["MemoryFolder", "agreeing_hashes", "rehash", "release_folder", "set_at", "store_with"]
 
 VERSION = "1.0.0"
 
@@ -63,3 +71,58 @@ def rehash(data: Path, name: str, version: str = VERSION) -> None:
     for path, content in agreeing_hashes(files, name, version).items():
         if content != files[path]:
             (data / path).write_bytes(content)
+
+
+class MemoryFolder:
+    """A data folder held in memory, which a `ReleaseStore` reads as it reads the package's."""
+
+    def __init__(self, files: dict[str, bytes], path: str = "") -> None:
+        self._files = files
+        self._path = path
+
+    def joinpath(self, child: str) -> MemoryFolder:
+        """The file or folder ``child`` of this folder."""
+        return MemoryFolder(self._files, f"{self._path}/{child}".lstrip("/"))
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes; FileNotFoundError if there is none."""
+        try:
+            return self._files[self._path]
+        except KeyError:
+            raise FileNotFoundError(self._path) from None
+
+
+@cache
+def _shipped_files() -> dict[str, bytes]:
+    return {
+        str(p.relative_to(DATA)).replace(os.sep, "/"): p.read_bytes() for p in DATA.rglob("*") if p.is_file()
+    }
+
+
+def store_with(document: Any, version: str) -> ReleaseStore:
+    """A store over the shipped data with ``version``'s report.json replaced, every hash made to agree.
+
+    ``document`` is the new report.json as JSON (a dict) or as bytes.
+    """
+    files = dict(_shipped_files())
+    files[f"releases/{version}/report.json"] = (
+        document if isinstance(document, bytes) else dump_json(document)
+    )
+    return ReleaseStore(MemoryFolder(agreeing_hashes(files, "report.json", version)))  # type: ignore[arg-type]
+
+
+def set_at(*path_and_value: Any) -> Callable[[Any], None]:
+    """An edit of a release document: the value at a JSON path (keys and positions) set.
+
+    ``set_at("entities", 0, "name", "")``; a callable value is given the
+    value it replaces (``set_at("footnotes", 0, "cited_by", lambda ids: [*ids, ids[0]])``).
+    """
+    *path, value = path_and_value
+
+    def edit(document: Any) -> None:
+        target = document
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value(target[path[-1]]) if callable(value) else value
+
+    return edit

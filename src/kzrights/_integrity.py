@@ -14,8 +14,9 @@ nowhere or a span past the end of the text:
 - the source under a text record's span is its text, give or take footnote
   markers and folded padding, and its markers are its ``footnote_refs``;
   the source under a mention, a figure or an explicit link is its text
-  (or quote), inside the record it belongs to; the metadata's spans show
-  the title, the authors and the publisher;
+  (or quote), inside the record it belongs to; the source under a section's
+  heading_span is its title; the metadata's spans show the title, the
+  authors (each as words of its own) and the publisher;
 - every id follows the scheme of its kind, so an id and the number, code
   or addressee it is made of agree (``recommendations.government.7`` has
   number 7), and every number is positive (`_check_ids`); the sections
@@ -44,13 +45,22 @@ nowhere or a span past the end of the text:
   whose markers cite it, a section's ``record_ids`` and its paragraphs'
   ``section_id``, an SDG goal's ``target_ids`` and its targets'
   ``goal_id``, a footnote's ``same_source_as`` and the footnotes that name
-  it there, and a source's ``footnote_ids``.
+  it there, and a source's ``footnote_ids``; a text record's
+  ``entity_ids`` and its mentions (`_check_entity_ids`);
+- no alias, footnote URL or linking-rule word is given twice; a release
+  with SDG goals has the UN's 17, each with targets.
+
+With ``thorough=True`` (`kzrights.verify`) it also checks what would cost
+every first load too much: no form's text given twice, a source's words
+are words of its footnotes, and each marker's ``offset`` is where the
+build's reading of the source puts it.  (The registry's forms, which the
+linker would refuse, `kzrights._linking.check_registry` checks, in verify.)
 
 References and spans are found from the record classes' fields, not from a
 list of them, so a field added to a record is checked without a change
 here.  Both [`kzrights.load`][kzrights.releases.load] and [`kzrights.verify`][kzrights.releases.verify] run
-these
-checks, so ``verify`` passes exactly the releases ``load`` accepts.
+these checks, verify with ``thorough=True``, so every release ``verify``
+passes is one ``load`` accepts.
 """
 
 from __future__ import annotations
@@ -82,6 +92,7 @@ from .records import (
     Footnote,
     Item,
     Link,
+    LinkingRules,
     Mention,
     Paragraph,
     Recommendation,
@@ -91,9 +102,18 @@ from .records import (
     Source,
     Span,
     Theme,
+    _iso_date_problem,
 )
 
-__all__ = ["OTHER_REFERENCES", "TARGETS", "Collected", "check_derived", "check_release", "reference_fields"]
+__all__ = [
+    "OTHER_REFERENCES",
+    "TARGETS",
+    "Collected",
+    "check_characters",
+    "check_derived",
+    "check_release",
+    "reference_fields",
+]
 
 _TEXT = (Paragraph, Item, Recommendation, Footnote)
 
@@ -229,7 +249,13 @@ first the end of every span, then one list of references per kind.
 
 
 def check_release(
-    document: ReleaseDocument, source: str, *, version: str, file: str, collected: Collected | None = None
+    document: ReleaseDocument,
+    source: str,
+    *,
+    version: str,
+    file: str,
+    collected: Collected | None = None,
+    thorough: bool = False,
 ) -> None:
     """Check that a release's records hold together and with its source text.
 
@@ -243,6 +269,12 @@ def check_release(
             it was structured.  Checked with a few set operations rather
             than by walking every record; where they do not all hold, the
             walk finds and names the first fault, as without them.
+        thorough: Also run the checks that cost a first load too much
+            (`kzrights.verify` does): no entity gives a form's text twice
+            (`_check_no_repeats`); a source's author, title, container,
+            date and URL are words of each footnote citing it
+            (`_check_words`); each footnote marker's ``offset`` is where the
+            build's own reading of the source puts it (`_check_marker_offsets`).
 
     Raises:
         DataIntegrityError: Naming the JSON path of the first value at fault
@@ -260,6 +292,11 @@ def check_release(
         _check_both_ends(document, index)
         _check_order(document, index, parts, len(source))
         _check_lists_and_names(document)
+        _check_entity_ids(document, index)
+        if thorough:
+            _check_no_repeats(document, forms=True)
+            _check_words(document, index)
+            _check_marker_offsets(document, source)
     except _Problem as problem:
         raise DataIntegrityError(version, file, str(problem)) from None
 
@@ -453,6 +490,20 @@ def _check_ids(document: ReleaseDocument, parts: dict[str, list[str]]) -> None:
         raise _Problem(
             f"$.sdg_goals[{position}].number: {d.sdg_goals[position].number} is not one of the UN's 17 goals"
         )
+    goals = d.sdg_goals
+    # the build copies the UN's whole vocabulary: every goal, each with its targets
+    if goals and ([goal.number for goal in goals] != _GOAL_NUMBERS or not all(g.target_ids for g in goals)):
+        numbers = [goal.number for goal in goals]
+        missing = next((n for n in _GOAL_NUMBERS if n not in numbers), None)
+        if missing is not None:
+            raise _Problem(
+                f"$.sdg_goals: goal {missing} is missing (a release with SDG goals has the UN's 17)"
+            )
+        if numbers != sorted(numbers):
+            position = next(n for n in range(1, len(numbers)) if numbers[n] < numbers[n - 1])
+            raise _Problem(f"$.sdg_goals[{position}]: goal {numbers[position]} is out of order (1 to 17)")
+        position = next(n for n, goal in enumerate(goals) if not goal.target_ids)
+        raise _Problem(f"$.sdg_goals[{position}].target_ids: is empty (every goal of the UN's has targets)")
     target_ids = ids.get("sdg_targets", [])
     # sdg.16.10 is a target of sdg.16
     if not all(map(str.startswith, target_ids, [f"{target.goal_id}." for target in d.sdg_targets])):
@@ -493,6 +544,9 @@ def _name_wrong_key(name: str, prefix: str, ids: list[str]) -> None:
                 "lower-case letters and digits in words joined by hyphens ('max-bokayev')"
             )
 
+
+_GOAL_NUMBERS = list(range(1, 18))
+"""The numbers of the UN's 17 SDG goals, in order: the goals of a release that has any."""
 
 _NUMBERED = (
     ("paragraphs", "section_id", "the paragraphs of its section"),
@@ -728,14 +782,23 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             raise _Problem(f"{here}.span: {_show(figure.span)} is not inside {figure.record_id}")
         if not _same_text(source, figure.span, figure.text):
             raise _Problem(f"{here}.text: is not the source under its span")
+    for position, section in enumerate(document.sections):
+        heading = section.heading_span
+        if heading is not None and not _same_text(source, heading, section.title):
+            raise _Problem(
+                f"$.sections[{position}].title: is not the source under its heading_span {_show(heading)}"
+            )
     metadata = document.metadata
     for name in ("title", "publisher"):
         if not _same_text(source, getattr(metadata, f"{name}_span"), getattr(metadata, name)):
             raise _Problem(f"$.metadata.{name}: is not the source under {name}_span")
     shown = metadata.authors_span.slice(source)
     for number, author in enumerate(metadata.authors):
-        if author not in shown:
-            raise _Problem(f"$.metadata.authors[{number}]: is not in the source under authors_span")
+        if not _in_words(author, shown):
+            raise _Problem(
+                f"$.metadata.authors[{number}]: {author!r} is not in the source under authors_span "
+                "as words of its own"
+            )
 
 
 def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any]) -> bool:
@@ -924,6 +987,9 @@ def _check_lists_and_names(document: ReleaseDocument) -> None:
                     f"$.recommendations[{position}].{links}[{number}].target_id: "
                     f"links to {targets[number]} again"
                 )
+    if not _no_repeats(document):
+        _check_no_repeats(document, forms=False)
+    _check_values(document)
     entities = document.entities
     texts = [entity.name for entity in entities]
     texts += [alias for entity in entities for alias in entity.aliases]
@@ -940,6 +1006,221 @@ def _check_lists_and_names(document: ReleaseDocument) -> None:
         for number, form in enumerate(entity.forms):
             if not _LETTER_OR_DIGIT.search(form.text):
                 raise _Problem(f"{here}.forms[{number}].text: {form.text!r} has no letter or digit")
+
+
+def _check_no_repeats(document: ReleaseDocument, *, forms: bool) -> None:
+    """No entity gives an alias twice, no footnote a URL, no linking rule a word; with ``forms``, no form.
+
+    A repeat changes no answer of the linker (it keeps the first) but every
+    export lists it twice, and the SQLite export's keys may refuse it.  One
+    comparison of lengths over every list of two or more at once; the loop
+    that names the fault runs only where there is one.  The forms (some six
+    hundred texts) are left to `kzrights.verify`: their check would cost
+    every first load more than the rest.
+    """
+    entities, footnotes, linking = document.entities, document.footnotes, document.linking
+    lists: list[tuple[str, Sequence[str]]] = []
+    lists += [(f"$.entities[{n}].aliases", entity.aliases) for n, entity in enumerate(entities)]
+    if forms:
+        lists += [(f"$.entities[{n}].forms", [f.text for f in e.forms]) for n, e in enumerate(entities)]
+    lists += [(f"$.footnotes[{n}].urls", footnote.urls) for n, footnote in enumerate(footnotes)]
+    lists += [
+        (f"$.linking[{n}].{name}", getattr(r, name)) for n, r in enumerate(linking) for name in _rule_lists()
+    ]
+    for path, listed in lists:
+        if len(set(listed)) != len(listed):
+            number = next(n for n, value in enumerate(listed) if value in listed[:n])
+            where = f"{path}[{number}].text" if path.endswith(".forms") else f"{path}[{number}]"
+            raise _Problem(f"{where}: {listed[number]!r} is given more than once")
+
+
+_WEB = ("http://", "https://")
+
+
+def _check_values(document: ReleaseDocument) -> None:
+    """No entity is related to itself; every URL is http or https; a figure's dates are real ISO 8601 dates.
+
+    The HTML export links only http and https addresses, and the citation
+    exports print a figure's date as a date; a ``javascript:`` address or
+    ``2021-02-30`` would be a release no tool can take as it says.
+    """
+    entities = document.entities
+    if any(map(operator.contains, map(_RELATED, entities), map(_ID, entities))):
+        position, entity = next((n, e) for n, e in enumerate(entities) if e.id in e.related_ids)
+        number = entity.related_ids.index(entity.id)
+        raise _Problem(f"$.entities[{position}].related_ids[{number}]: {entity.id} is the entity itself")
+    sources, footnotes = document.sources, document.footnotes
+    urls = [source.url for source in sources if source.url is not None]
+    urls += [url for footnote in footnotes for url in footnote.urls]
+    if not all(url[:8].lower().startswith(_WEB) for url in urls):
+        named = [(f"$.sources[{n}].url", source.url) for n, source in enumerate(sources)]
+        named += [
+            (f"$.footnotes[{n}].urls[{k}]", u) for n, f in enumerate(footnotes) for k, u in enumerate(f.urls)
+        ]
+        path, url = next(
+            (path, url) for path, url in named if url is not None and not url[:8].lower().startswith(_WEB)
+        )
+        raise _Problem(f"{path}: {url[:80]!r} is not an http or https address")
+    figures = document.figures
+    dates = [figure.date for figure in figures] + [figure.date_end for figure in figures]
+    # a year or a month (the figures' usual dates) needs no calendar; anything else takes the full rule
+    if not all(
+        value[:4].isdigit()
+        and value.isascii()
+        and value[:4] != "0000"
+        and (len(value) == 4 or value[4:] in _MONTHS)
+        if len(value) in (4, 7)
+        else _iso_date_problem(value) is None
+        for value in dates
+        if value is not None
+    ):
+        for position, figure in enumerate(figures):
+            for name in ("date", "date_end"):
+                value = getattr(figure, name)
+                problem = None if value is None else _iso_date_problem(value)
+                if problem is not None:
+                    raise _Problem(f"$.figures[{position}].{name}: {value!r} {problem}")
+
+
+_MONTHS = frozenset(f"-{month:02}" for month in range(1, 13))
+_RELATED = operator.attrgetter("related_ids")
+_ID = operator.attrgetter("id")
+
+
+def _no_repeats(document: ReleaseDocument) -> bool:
+    """Whether `_check_no_repeats` (without the forms) finds nothing: the whole lists at once, at C speed."""
+    values: list[Sequence[str]] = [e.aliases for e in document.entities if len(e.aliases) > 1]
+    values += [footnote.urls for footnote in document.footnotes if len(footnote.urls) > 1]
+    values += [getattr(rules, name) for rules in document.linking for name in _rule_lists()]
+    return list(map(len, values)) == list(map(len, map(set, values)))
+
+
+_RULE_LISTS: list[tuple[str, ...]] = []
+
+
+def _rule_lists() -> tuple[str, ...]:
+    """The fields of `LinkingRules` that are lists of strings (ids, words, names), found once."""
+    if not _RULE_LISTS:
+        _RULE_LISTS.append(
+            tuple(name for name, kind in _field_types(LinkingRules) if _without_none(kind) == tuple[str, ...])
+        )
+    return _RULE_LISTS[0]
+
+
+def _in_words(value: str, text: str) -> bool:
+    """Whether ``value`` occurs in ``text`` as words of its own: not inside a longer word at either end.
+
+    ``"Ada"`` is in ``"Ada Lovelace"``, not in ``"Adam Hug"``.  A value that
+    starts (ends) with a character that is no letter or digit may follow
+    (precede) anything.
+    """
+    at = text.find(value)
+    if at < 0 or not value:
+        return at >= 0
+    opens, closes = value[0].isalnum(), value[-1].isalnum()
+    while at >= 0:
+        end = at + len(value)
+        if not (opens and at and text[at - 1].isalnum()) and not (
+            closes and end < len(text) and text[end].isalnum()
+        ):
+            return True
+        at = text.find(value, at + 1)
+    return False
+
+
+# the fields of a source that are the words of the footnotes that cite it, as the build checks them
+_SOURCE_WORDS = ("author", "title", "container", "date_text", "url")
+
+
+def _check_words(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """A source's words are in each footnote that cites it (or in the one it is ibid of), as words.
+
+    The build takes them from the footnotes (``kzrights_build.sources``);
+    the citation exports print them as the source's author, title, ….
+    """
+    for position, cited in enumerate(document.sources):
+        for number, footnote_id in enumerate(cited.footnote_ids):
+            footnote = index[footnote_id]
+            text = index[footnote.ibid_of].text if footnote.ibid_of is not None else footnote.text
+            for name in _SOURCE_WORDS:
+                value = getattr(cited, name)
+                if value is not None and not _in_words(value, text):
+                    raise _Problem(
+                        f"$.sources[{position}].{name}: {value!r} is not words of "
+                        f"{footnote.ibid_of or footnote_id} (footnote_ids[{number}])"
+                    )
+
+
+def _check_entity_ids(document: ReleaseDocument, index: dict[str, Any]) -> None:
+    """Each text record's ``entity_ids`` are the entities of its mentions, in the order of first mention.
+
+    As the build makes them (``kzrights_build.entities``); ``mentions_of``,
+    ``search(entity=...)`` and the exports read one or the other.  The
+    mentions are in the order of the text and the sections list every text
+    record in that order (both checked before), so one comparison of two
+    lists of (record, entity) pairs checks every record; the loop that names
+    the fault runs only where they differ.
+    """
+    d = document
+    mentioned = list(dict.fromkeys(map(_RECORD_AND_ENTITY, d.mentions)))
+    order = [record_id for section in d.sections for record_id in section.record_ids]
+    if mentioned == [(record_id, entity) for record_id in order for entity in index[record_id].entity_ids]:
+        return
+    found: dict[str, list[str]] = {}
+    for record_id, entity_id in mentioned:
+        found.setdefault(record_id, []).append(entity_id)
+    for name in ("paragraphs", "items", "recommendations", "footnotes"):
+        for position, record in enumerate(getattr(d, name)):
+            named = found.get(record.id, [])
+            if list(record.entity_ids) == named:
+                continue
+            here = f"$.{name}[{position}].entity_ids"
+            for number, entity_id in enumerate(record.entity_ids):
+                if entity_id not in named:
+                    raise _Problem(f"{here}[{number}]: {entity_id} is named by none of its mentions")
+            for entity_id in named:
+                if entity_id not in record.entity_ids:
+                    at = next(
+                        n
+                        for n, m in enumerate(d.mentions)
+                        if m.record_id == record.id and m.entity_id == entity_id
+                    )
+                    raise _Problem(f"{here}: do not list {entity_id}, which $.mentions[{at}] names in it")
+            raise _Problem(
+                f"{here}: are not in the order of first mention ({', '.join(named)}), or list one twice"
+            )
+
+
+_RECORD_AND_ENTITY = operator.itemgetter(
+    Mention._fields.index("record_id"), Mention._fields.index("entity_id")
+)
+"""A mention's (record_id, entity_id), read at C speed (a mention is a named tuple)."""
+
+
+def _check_marker_offsets(document: ReleaseDocument, source: str) -> None:
+    """Each footnote marker's ``offset`` is where the build's reading of the source puts it in the text.
+
+    The build reads a record's span with `kzrights._provenance.clean`;
+    this reads it again, with the same function, and compares the offsets
+    of the markers.  `kzrights.verify` runs it: importing that module and
+    reading every record again would cost each first load about a millisecond.
+    """
+    from ._provenance import clean
+
+    for name in ("paragraphs", "items", "recommendations"):
+        for position, record in enumerate(getattr(document, name)):
+            refs = record.footnote_refs
+            if not refs:
+                continue
+            expected = [offset for _, offset, _ in clean(source, record.span.start, record.span.end).refs]
+            if len(expected) != len(refs):  # the build's reading finds other markers than load()'s
+                raise _Problem(f"$.{name}[{position}].footnote_refs: are not the markers the build reads")
+            for number, (ref, offset) in enumerate(zip(refs, expected, strict=True)):
+                if ref.offset != offset:
+                    raise _Problem(
+                        f"$.{name}[{position}].footnote_refs[{number}].offset: {ref.offset} is not where "
+                        f"its marker {_show(ref.source_span)} stands in the text, {offset}"
+                    )
 
 
 def _check_sources(document: ReleaseDocument, index: dict[str, Any]) -> None:
@@ -968,6 +1249,44 @@ def _check_sources(document: ReleaseDocument, index: dict[str, Any]) -> None:
                 raise _Problem(
                     f"{here}: {footnote_id}'s same_source_as are not the other footnotes of this source"
                 )
+
+
+# what no string of a release holds: the C0 controls but tab, line feed and carriage return
+# (XML, so the workbook and the HTML, refuses them; C strings end at a NUL), and lone surrogates
+# (no UTF-8 encodes them: every export that writes text fails)
+_NOT_TEXT = frozenset(chr(code) for code in range(32) if chr(code) not in "\t\n\r") | frozenset(
+    chr(code) for code in range(0xD800, 0xE000)
+)
+
+
+def check_characters(data: Any, *, version: str, file: str) -> None:
+    r"""Check that no string of a parsed JSON document holds a control character or a lone surrogate.
+
+    JSON can carry either only as an escape (``"\u0000"``, ``"\ud800"``),
+    so the loader calls this only where the file's bytes hold a backslash,
+    which no shipped release has (one ``memchr`` over the file decides).
+
+    Raises:
+        DataIntegrityError: Naming the JSON path of the first such string
+            and the character's code point.
+    """
+    stack: list[tuple[str, Any]] = [("$", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _NOT_TEXT.isdisjoint(value):
+                char = next(c for c in value if c in _NOT_TEXT)
+                what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+                raise DataIntegrityError(version, file, f"{path}: holds U+{ord(char):04X}, {what}")
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if not _NOT_TEXT.isdisjoint(key):
+                    raise DataIntegrityError(
+                        version, file, f"{path}: a key holds a control character or surrogate"
+                    )
+                stack.append((f"{path}.{key}", item))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{path}[{n}]", item) for n, item in enumerate(value)]))
 
 
 def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> None:

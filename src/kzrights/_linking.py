@@ -51,15 +51,24 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _chars
-from ._matcher import InvisibleCharacter
+from ._matcher import FormClash, InvisibleCharacter
 from ._names import default_forms
-from .errors import ArgumentTypeError, LinkerError
+from .errors import ArgumentTypeError, DataIntegrityError, LinkerError
 from .records import Alias, Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
     from ._matcher import Candidate, Lowered, Matcher, Pending
 
-__all__ = ["ESSAY_PREFIX", "GIVEN_NAME", "Engine", "given_names", "is_essay", "whole_name_senses"]
+__all__ = [
+    "ESSAY_PREFIX",
+    "GIVEN_NAME",
+    "Engine",
+    "check_registry",
+    "given_names",
+    "is_essay",
+    "release_engine",
+    "whole_name_senses",
+]
 
 # the word before a form (letters, digits, apostrophes, dots, dashes; it starts
 # with a letter or digit), then spaces or tabs only, read backwards from the
@@ -190,6 +199,98 @@ def _words_pattern(words: Iterable[str], flags: int = 0) -> re.Pattern[str] | No
     return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", flags)
 
 
+def _matched(entities: Iterable[Entity]) -> list[Entity]:
+    """The entities the matcher finds by their forms: all but the essays.
+
+    An essay's name holds its authors' names: matched, "the essay by Aina
+    Shormanbayeva and Amangeldy Shormanbayev" would hide both authors.
+    """
+    return [e for e in entities if not is_essay(e)]
+
+
+def check_registry(entities: tuple[Entity, ...], *, version: str, file: str) -> None:
+    """Check that a release's registry gives the linker no form it must refuse.
+
+    Runs what the matcher runs on the forms (`kzrights._matcher.form_tables`,
+    the one normalisation that decides when two forms are one), without
+    compiling its patterns: a few milliseconds, where building the
+    `Engine` takes hundreds.  `kzrights.verify` runs it; `release_engine`
+    runs it when the engine refuses the registry, to name the fault.
+
+    Args:
+        entities: The release's entities, each with its forms (as loaded).
+        version: The release, for the error.
+        file: Its ``report.json``, for the error.
+
+    Raises:
+        DataIntegrityError: If two curated forms of different entities are
+            one surface form (naming both, ``$.entities[i].aliases[j]``), or
+            a form is empty or longer than the matcher takes.
+    """
+    from ._matcher import form_tables, matcher_entries
+
+    # as the engine takes them: an entity without forms has its name and aliases
+    entities = tuple(
+        entity if entity.forms else attrs.evolve(entity, forms=default_forms(entity.name, entity.aliases))
+        for entity in entities
+    )
+    try:
+        form_tables(matcher_entries(_matched(entities)))
+    except FormClash as clash:
+        first = _form_path(entities, clash.first, clash)
+        second = _form_path(entities, clash.second, clash)
+        raise DataIntegrityError(
+            version,
+            file,
+            f"{first} and {second}: {clash.alias!r} is a form of both {clash.first} and {clash.second} "
+            "(two curated forms of different entities that the linker cannot tell apart)",
+        ) from None
+    except ValueError as exc:
+        raise DataIntegrityError(version, file, f"$.entities: {exc}") from None
+
+
+def _form_path(entities: tuple[Entity, ...], entity_id: str, clash: FormClash) -> str:
+    """The JSON path of the curated form of entity ``entity_id`` that has the clash's key."""
+    from ._matcher import form_keys
+
+    position, entity = next((n, e) for n, e in enumerate(entities) if e.id == entity_id)
+    here = f"$.entities[{position}]"
+
+    def has_key(text: str) -> bool:
+        multiword, keys = form_keys(text)
+        return multiword == clash.multiword and clash.key in keys
+
+    if has_key(entity.name):
+        return f"{here}.name"
+    for number, alias in enumerate(entity.aliases):
+        if has_key(alias):
+            return f"{here}.aliases[{number}]"
+    for number, form in enumerate(entity.forms):
+        if not form.generated and has_key(form.text):
+            return f"{here}.forms[{number}].text"
+    return here  # not reached: the matcher's forms are the entity's name, aliases and forms
+
+
+def release_engine(
+    entities: tuple[Entity, ...], rules: LinkingRules | None, *, version: str, file: str
+) -> Engine:
+    """The linking engine of a release's own registry and rules.
+
+    As ``Engine(entities, rules)``, but a registry the engine refuses is the
+    release's fault, not the caller's: a `DataIntegrityError` naming the
+    JSON path (`check_registry`), never a `LinkerError` for data the
+    caller did not give.
+
+    Raises:
+        DataIntegrityError: If the release's registry is one the linker refuses.
+    """
+    try:
+        return Engine(entities, rules)
+    except LinkerError as exc:
+        check_registry(entities, version=version, file=file)
+        raise DataIntegrityError(version, file, f"$.entities: {exc.reason}") from None
+
+
 class Engine:
     """The compiled registry and rules: finds the forms in a text and decides those that are not safe.
 
@@ -247,9 +348,7 @@ class Engine:
         entities = tuple(checked)
         rules = rules if rules is not None else LinkingRules()
         try:
-            # an essay's name holds its authors' names: matched, "the essay by Aina
-            # Shormanbayeva and Amangeldy Shormanbayev" would hide both authors
-            matcher = entity_matcher([e for e in entities if not is_essay(e)])
+            matcher = entity_matcher(_matched(entities))
         except ValueError as exc:
             raise LinkerError(str(exc).split("'")[1] if "'" in str(exc) else "", str(exc)) from None
         set_ = object.__setattr__

@@ -47,12 +47,16 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_ALIAS_LENGTH",
     "Candidate",
+    "FormClash",
     "InvisibleCharacter",
     "Lowered",
     "Matcher",
     "Pending",
     "Sense",
     "entity_matcher",
+    "form_keys",
+    "form_tables",
+    "matcher_entries",
     "surface_variants",
 ]
 
@@ -183,6 +187,88 @@ def _node_regex(node: dict[str, dict], end: str, top: bool = False, last: str | 
     return "(?:" + "|".join(branches) + ")"
 
 
+class FormClash(ValueError):
+    """Two curated forms of different entities are one surface form: the registry cannot link it.
+
+    A ``ValueError`` (what `Matcher` has always raised for it), with what
+    a caller needs to name the two forms: the form given second
+    (``alias``), the key both are looked up under (`form_keys`) and the two
+    entities, the one that claimed the key first and the other.
+    """
+
+    def __init__(self, alias: str, key: str, multiword: bool, first: str, second: str) -> None:
+        self.alias = alias
+        self.key = key
+        self.multiword = multiword
+        self.first = first
+        self.second = second
+        super().__init__(f"alias {alias!r} names both {first!r} and {second!r}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (FormClash, (self.alias, self.key, self.multiword, self.first, self.second))
+
+
+def form_keys(alias: str) -> tuple[bool, tuple[str, ...]]:
+    """The keys under which the matcher looks a form up: whether it has several words, and the keys.
+
+    A form of several words has one key (its words lowercased, one space
+    between them); a single word one per surface variant (`surface_variants`).
+    Two forms name the same text exactly when they share a key of the same
+    kind: this is the one normalisation that decides it, for the matcher and
+    for the release checks (`kzrights._linking.check_registry`).
+    """
+    form = _chars.nfc(alias.strip())[0]
+    if _is_multiword(form):
+        return True, (_fold(form),)
+    return False, tuple([_fold(variant) for variant in surface_variants(form)])
+
+
+def form_tables(
+    aliases: Iterable[tuple[str, str] | tuple[str, str, AliasForm, Ambiguity, bool]],
+) -> tuple[dict[str, list[Candidate]], dict[str, list[Candidate]]]:
+    """The candidates of every key of single-word forms and of multi-word forms, as `Matcher` takes them.
+
+    Args:
+        aliases: As `Matcher` takes them.
+
+    Raises:
+        FormClash: If two curated forms of different entities share a key.
+        ValueError: If a form is empty or longer than `MAX_ALIAS_LENGTH` characters.
+    """
+    exact: dict[str, list[Candidate]] = {}
+    folded: dict[str, list[Candidate]] = {}
+
+    def claim(table: dict[str, list[Candidate]], key: str, candidate: Candidate, alias: str) -> None:
+        senses = table.setdefault(key, [])
+        for other in senses:
+            if other[0] == candidate[0]:
+                return  # the entity has this form already: the first one listed stays
+            if not (other[3] or candidate[3]):
+                # two curated forms: an error in the registry, not an ambiguity to resolve
+                raise FormClash(alias, key, table is folded, other[0], candidate[0])
+        senses.append(candidate)
+
+    for entry in aliases:
+        alias, entity_id = entry[0].strip(), entry[1]
+        candidate: Candidate = (
+            (entity_id, entry[2], entry[3], entry[4])
+            if len(entry) == 5
+            else (entity_id, AliasForm.ALIAS, Ambiguity.SAFE, False)
+        )
+        if not alias:
+            raise ValueError(f"empty alias for {entity_id!r}")
+        if len(alias) > MAX_ALIAS_LENGTH:
+            shown = alias if len(alias) <= 80 else alias[:77] + "..."
+            raise ValueError(
+                f"alias {shown!r} has {len(alias):,} characters; a form may have at most {MAX_ALIAS_LENGTH}"
+            )
+        # aliases are matched in NFC, as texts are
+        multiword, keys = form_keys(alias)
+        for key in keys:
+            claim(folded if multiword else exact, key, candidate, alias)
+    return exact, folded
+
+
 class Matcher:
     """Finds aliases of entities in a text: longest match, word boundaries, case rules.
 
@@ -213,42 +299,7 @@ class Matcher:
         self,
         aliases: Iterable[tuple[str, str] | tuple[str, str, AliasForm, Ambiguity, bool]],
     ) -> None:
-        exact: dict[str, list[Candidate]] = {}
-        folded: dict[str, list[Candidate]] = {}
-
-        def claim(table: dict[str, list[Candidate]], key: str, candidate: Candidate, alias: str) -> None:
-            senses = table.setdefault(key, [])
-            for other in senses:
-                if other[0] == candidate[0]:
-                    return  # the entity has this form already: the first one listed stays
-                if not (other[3] or candidate[3]):
-                    # two curated forms: an error in the registry, not an ambiguity to resolve
-                    raise ValueError(f"alias {alias!r} names both {other[0]!r} and {candidate[0]!r}")
-            senses.append(candidate)
-
-        for entry in aliases:
-            alias, entity_id = entry[0], entry[1]
-            candidate: Candidate = (
-                (entity_id, entry[2], entry[3], entry[4])
-                if len(entry) == 5
-                else (entity_id, AliasForm.ALIAS, Ambiguity.SAFE, False)
-            )
-            alias = alias.strip()
-            if not alias:
-                raise ValueError(f"empty alias for {entity_id!r}")
-            if len(alias) > MAX_ALIAS_LENGTH:
-                shown = alias if len(alias) <= 80 else alias[:77] + "..."
-                raise ValueError(
-                    f"alias {shown!r} has {len(alias):,} characters; "
-                    f"a form may have at most {MAX_ALIAS_LENGTH}"
-                )
-            # aliases are matched in NFC, as texts are
-            form = _chars.nfc(alias)[0]
-            if _is_multiword(form):
-                claim(folded, _fold(form), candidate, alias)
-            else:
-                for variant in surface_variants(form):
-                    claim(exact, _fold(variant), candidate, alias)
+        exact, folded = form_tables(aliases)
         self._exact = {key: _sense(senses) for key, senses in exact.items()}
         self._folded = {key: _sense(senses) for key, senses in folded.items()}
         self._compile()
@@ -476,6 +527,15 @@ def entity_matcher(entities: Sequence[Entity]) -> Matcher:
     so that where a generated form is also another entity's curated form
     (Назарбаева) the curated one is the first candidate.
     """
+    return Matcher(matcher_entries(entities))
+
+
+def matcher_entries(entities: Sequence[Entity]) -> list[tuple[str, str, AliasForm, Ambiguity, bool]]:
+    """What `entity_matcher` gives `Matcher`: every form as (text, entity id, form, ambiguity, generated).
+
+    The curated forms of every entity first, then the generated ones; an
+    alias missing from ``forms`` as a safe curated form.
+    """
     entries = [(a.text, e.id, a.form, a.ambiguity, a.generated) for e in entities for a in e.forms]
     # an alias that is not among the forms (an entity changed with its aliases
     # alone) is a safe form, as every alias was before typed forms
@@ -485,4 +545,4 @@ def entity_matcher(entities: Sequence[Entity]) -> Matcher:
             if text not in typed:
                 entries.append((text, entity.id, AliasForm.ALIAS, Ambiguity.SAFE, False))
     entries.sort(key=lambda entry: entry[4])  # stable: curated before generated
-    return Matcher(entries)
+    return entries

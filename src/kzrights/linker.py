@@ -85,7 +85,11 @@ class Linker:
             would match punctuation, or anywhere, in a text).
         LinkerError: If two entities share an id, a form is empty or
             longer than 200 characters, or two curated forms of different
-            entities are the same surface form.
+            entities are the same surface form.  (A registry given here is
+            the caller's, even ``report.entities``; the release's own
+            linker, `from_release`, names such a registry as the release's
+            fault, a `DataIntegrityError`, and `kzrights.verify` refuses
+            the release.)
 
     Examples:
         >>> from kzrights import Linker
@@ -133,6 +137,8 @@ class Linker:
         Raises:
             UnknownVersionError: If ``version`` is not a shipped release.
             UnsupportedReleaseError: If that release has no entity registry.
+            DataIntegrityError: If the release's registry is one a linker
+                refuses (two entities' curated forms that are one surface form).
         """
         from ._locking import FIRST_USE
         from .releases import load
@@ -147,8 +153,11 @@ class Linker:
             with FIRST_USE:
                 linker = _LINKERS.get(report.version)
                 if linker is None:
-                    # the release's records passed its integrity checks as it loaded
-                    linker = cls._of(report.entities, report.linking[0] if report.linking else None)
+                    # the release's records passed its integrity checks as it loaded; its
+                    # engine is the Report's own, which names a registry the linker refuses
+                    # as the release's fault (DataIntegrityError), and entity() shares it
+                    linker = object.__new__(cls)
+                    object.__setattr__(linker, "_engine", report._linking_engine())
                     _LINKERS[report.version] = linker
         return linker
 

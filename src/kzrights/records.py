@@ -908,20 +908,33 @@ def _check_issued(_: object, __: object, value: str | None) -> None:
 
     if not isinstance(value, str):
         raise InvalidRecordError("source", "issued", value, "must be a str (ISO 8601) or None")
+    problem = _iso_date_problem(value)
+    if problem is not None:
+        raise InvalidRecordError("source", "issued", value, problem)
+
+
+def _iso_date_problem(value: str) -> str | None:
+    """Why ``value`` is no real date in ISO 8601 (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``); None if it is one.
+
+    The one rule for a source's ``issued`` and a figure's ``date`` and
+    ``date_end`` (the release checks use it for the figures).
+
+    >>> _iso_date_problem("2021-06"), _iso_date_problem("2021-02-30")
+    (None, 'is not a real date (day is out of range for month)')
+    """
     parts = value.split("-")
     if (
         len(parts) > 3
         or [len(p) for p in parts] != [4, 2, 2][: len(parts)]
         or not all(p.isascii() and p.isdigit() for p in parts)
     ):
-        raise InvalidRecordError(
-            "source", "issued", value, "must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD"
-        )
+        return "must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD"
     year, month, day = (int(p) for p in [*parts, "01", "01"][:3])
     try:
         date(year, month, day)
     except ValueError as exc:
-        raise InvalidRecordError("source", "issued", value, f"is not a real date ({exc})") from None
+        return f"is not a real date ({exc})"
+    return None
 
 
 @attrs.frozen(eq=False, repr=False)

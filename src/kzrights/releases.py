@@ -355,14 +355,25 @@ class ReleaseStore:
         return report
 
     def verify(self, version: str | None = None) -> tuple[str, ...]:
-        """Re-read a release and check it as `load` does, and its derived files' content; return the files.
+        """Re-read a release and check it as `load` does, and more; return the files.
+
+        What it adds to `load`'s checks, which cost too much for every first
+        load: the derived files' content, the linker's view of the entity
+        registry (`kzrights._linking.check_registry`), and the checks
+        `kzrights._integrity.check_release` runs with ``thorough=True``
+        (docs/versioning.md lists them).  So a release that verifies loads,
+        and every tool works on it.
 
         Raises:
             DataIntegrityError: Naming the first file that does not match.
         """
+        from ._linking import check_registry
+
         entry = self._index()[self.resolve(version)]
         raw: list[Any] = []  # report.json as parsed JSON, for the derived forms' check
         document, source_text, names = self._checked_release(entry, trust_derived=False, parsed=raw)
+        # what load() leaves to first use, for its cost: a registry the linker refuses
+        check_registry(document.entities, version=entry.version, file=f"{entry.directory}/{DOCUMENT_FILE}")
         derived = self._checked_derived(entry, document, source_text, raw[0])
         return (
             f"{entry.directory}/{MANIFEST_FILE}",
@@ -523,8 +534,9 @@ class ReleaseStore:
         in memory, not read from the release's derived forms file; ``parsed``,
         if given, receives ``report.json`` as parsed JSON.
 
-        `load` and `verify` both run this, so that a release
-        verifies exactly when it loads.  The checks, in order: each file's
+        `load` and `verify` both run this (verify with the checks too
+        costly for a first load added), so that a release that verifies
+        loads.  The checks, in order: each file's
         size and sha256 against the manifest (and the manifest's against
         the index), the shape of ``report.json``, the source text's sha256
         against the metadata, and then ids, references and spans
@@ -540,6 +552,10 @@ class ReleaseStore:
         contents = self._checked_files(entry)
         document_name = f"{entry.directory}/{DOCUMENT_FILE}"
         data = _parse_json(contents[DOCUMENT_FILE][0], version, document_name)
+        if b"\\" in contents[DOCUMENT_FILE][0]:  # an escape: the one way JSON gives a NUL or a lone surrogate
+            from ._integrity import check_characters
+
+            check_characters(data, version=version, file=document_name)
         if parsed is not None:
             parsed.append(data)
         collected: list[Any] = []  # what the records refer to, collected as they are read
@@ -566,6 +582,7 @@ class ReleaseStore:
             version=version,
             file=document_name,
             collected=collected[0] if collected else None,
+            thorough=not trust_derived,  # verify()
         )
         return document, source_text, tuple(contents)
 
@@ -645,14 +662,19 @@ def latest() -> str:
 def verify(version: str | None = None) -> tuple[str, ...]:
     """Re-read a release's installed files and check them as [`load`][kzrights.releases.load] does.
 
-    A release verifies exactly when it loads.  The checks: every file is a
-    regular file with the size and sha256 its manifest lists (and the
-    manifest the sha256 the release index lists); ``report.json`` has the
-    shape of a release; every id is unique and every reference names a
-    record of the release, of the right kind; every span lies inside the
-    source text and reads what its record says.  [`load`][kzrights.releases.load] runs them on
-    first use only; ``verify`` reads the files again, so it also catches a
-    file changed after loading.  ``docs/versioning.md`` lists the checks.
+    A release that verifies loads, and every tool works on it.  The checks:
+    every file is a regular file with the size and sha256 its manifest
+    lists (and the manifest the sha256 the release index lists);
+    ``report.json`` has the shape of a release; every id is unique and
+    every reference names a record of the release, of the right kind; every
+    span lies inside the source text and reads what its record says.
+    [`load`][kzrights.releases.load] runs them on first use only; ``verify``
+    reads the files again, so it also catches a file changed after loading.
+    ``verify`` adds a few checks that would cost every first load too much:
+    the entity registry as the linker sees it (no surface form that is two
+    entities' curated form), repeated forms, a source's words in its
+    footnotes, footnote markers' offsets.  ``docs/versioning.md`` lists
+    the checks, and what no check can catch.
 
     ``verify`` also checks the content of the release's derived files
     (``derived/<version>/search.json`` and ``forms.json``), which `load`

@@ -461,6 +461,10 @@ class Report(_Record):
                 generated inflected form that is another entity's name), or
                 a form that links only with context ("Parliament", "Hug";
                 the error's ``reason`` says which).
+            DataIntegrityError: If the release's registry is one the linker
+                refuses (two entities' curated forms that are one surface
+                form, in a tampered release that `load` takes and
+                `verify` refuses), naming the JSON path of both forms.
 
         Warns:
             DeprecationWarning: If ``name`` is a bare id (``"max-bokayev"``)
@@ -524,12 +528,28 @@ class Report(_Record):
         raise self._not_linked(name, unambiguous_only=unambiguous_only)
 
     def _linking_engine(self) -> Engine:
-        """The linking engine of this report's registry and rules, built on first use."""
+        """The linking engine of this report's registry and rules, built on first use.
+
+        `Report.entity`, `Linker.from_release` (so `annotate`) and the
+        command line all link with it.
+
+        Raises:
+            DataIntegrityError: If the release's registry is one the linker
+                refuses (two entities' curated forms that are one surface
+                form), naming the JSON path of both: `load` does not build the
+                linker, `verify` checks this too (`kzrights._linking.check_registry`).
+        """
 
         def build(report: Report) -> Engine:
-            from ._linking import Engine
+            from ._layout import DOCUMENT_FILE, RELEASES_FOLDER
+            from ._linking import release_engine
 
-            return Engine(report.entities, report.linking[0] if report.linking else None)
+            return release_engine(
+                report.entities,
+                report.linking[0] if report.linking else None,
+                version=report.version,
+                file=f"{RELEASES_FOLDER}/{report.version}/{DOCUMENT_FILE}",
+            )
 
         engine: Engine = self._cached("linking engine", build)
         return engine
