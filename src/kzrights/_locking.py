@@ -22,11 +22,44 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING  # free: import attrs imports typing anyway
 
-__all__ = ["FIRST_USE"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["FIRST_USE", "first_use"]
 
 FIRST_USE = threading.RLock()  # free: import attrs imports threading anyway
 """Held while kzrights builds anything it caches for the process."""
+
+
+def first_use(prepare: Callable[[], object]) -> Callable[[], None]:
+    """Return a function that runs ``prepare`` once per process, under `FIRST_USE`.
+
+    Each public tool calls the function its module makes of its own
+    ``prepare`` (which imports every module the tool's calls import inside
+    functions) before it does anything else.  The first call imports them
+    all under the lock, so a ``fork()`` waits for it; every later call is
+    one test of a flag.  A function-level import of a module that is already
+    imported takes no lock, so nothing a tool does afterwards can leave a
+    child stuck on an import lock held by a thread it did not inherit.
+
+    ``prepare`` must only import (and it may raise: then the next call tries
+    again).
+    """
+    done = False
+
+    def run() -> None:
+        nonlocal done
+        if not done:
+            with FIRST_USE:
+                if not done:
+                    prepare()
+                    done = True
+
+    run.__doc__ = prepare.__doc__
+    run.__name__ = run.__qualname__ = getattr(prepare, "__name__", "run")
+    return run
 
 
 def _after_fork_in_child() -> None:
