@@ -542,6 +542,7 @@ FORK_DURING_FIRST_USE = """
     def export(where):
         return [kzrights.export(report, f, os.path.join(where, f)) for f in ("json", "csv", "sqlite")]
 
+    KJT = "kassym-jomart-tokayev"
     CALLS = {
         "search": lambda: report.search("kettling"),
         "concordance": lambda: report.concordance("protest"),
@@ -551,7 +552,7 @@ FORK_DURING_FIRST_USE = """
         "check_quote": lambda: report.check_quote("a listening stat"),
         "unknown id": lambda: report.get("recommendations.governmnet.1"),
         "annotate()": lambda: kzrights.annotate("President Tokayev met NUR OTAN."),
-        "Linker()": lambda: kzrights.Linker.from_release().with_aliases({"KJT": "tokayev"}).annotate("KJT"),
+        "Linker()": lambda: kzrights.Linker.from_release().with_aliases({"KJT": KJT}).annotate("KJT"),
         "export()": lambda: export(tempfile.mkdtemp(dir=folder)),
     }
     call = CALLS.get(case, lambda: getattr(kzrights, case))  # else a lazily imported name
