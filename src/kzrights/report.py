@@ -232,7 +232,8 @@ class Report(_Record):
         return (Report, tuple(getattr(self, f.name) for f in fields if f.init))
 
     def _repr_html_(self) -> str:
-        from ._display import report_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from ._display import report_html
 
         return report_html(self)
 
