@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -542,6 +543,16 @@ FORK_DURING_FIRST_USE = """
     def export(where):
         return [kzrights.export(report, f, os.path.join(where, f)) for f in ("json", "csv", "sqlite")]
 
+    if case.startswith("followup"):
+        from kzrights import followup  # the user's own import: the first use is the calls below
+
+        def assessments(suffix):
+            where = tempfile.mkdtemp(dir=folder)
+            written = followup.read(followup.template("1.3.1", os.path.join(where, "t" + suffix)))
+            followup.validate(written)
+            followup.compare(written, written).to_html()
+            return followup.write(written, os.path.join(where, "w" + suffix))
+
     KJT = "kassym-jomart-tokayev"
     CALLS = {
         "search": lambda: report.search("kettling"),
@@ -554,6 +565,8 @@ FORK_DURING_FIRST_USE = """
         "annotate()": lambda: kzrights.annotate("President Tokayev met NUR OTAN."),
         "Linker()": lambda: kzrights.Linker.from_release().with_aliases({"KJT": KJT}).annotate("KJT"),
         "export()": lambda: export(tempfile.mkdtemp(dir=folder)),
+        "followup (csv)": lambda: assessments(".csv"),
+        "followup (xlsx)": lambda: assessments(".xlsx"),
     }
     call = CALLS.get(case, lambda: getattr(kzrights, case))  # else a lazily imported name
 
@@ -617,6 +630,8 @@ FIRST_USES = [
     "annotate()",
     "Linker()",
     "export()",
+    "followup (csv)",
+    *(["followup (xlsx)"] if importlib.util.find_spec("openpyxl") else []),
 ]
 
 
