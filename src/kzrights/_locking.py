@@ -12,8 +12,9 @@ every import kzrights makes after ``import kzrights``:
   ``prepare`` function that imports them all, wrapped by `first_use`, and the
   tool calls it before anything else (the Report's tools, ``annotate``,
   ``export``, ``kzrights.followup``'s functions, which also import the parts of
-  openpyxl they use and look up the codecs they read with); a module whose tool makes no function-level import of a
-  module not yet imported (``Linker``, ``diff``) needs none;
+  openpyxl they use and look up the codecs they read with); a module whose
+  tool makes no function-level import of a module not yet imported
+  (``Linker``, ``diff``) needs none;
 - what third-party code imports as it runs, on the first export of each
   format (cattrs, sqlite3, pyarrow, openpyxl) and the first
   ``to_dataframes()`` (pandas): that whole first call runs under the lock;
