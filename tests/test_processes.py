@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -529,3 +530,150 @@ def test_a_fork_during_the_first_load_gives_a_working_child(tmp_path):
     lines = run_script(tmp_path / "fork_script.py", FORK_DURING_FIRST_LOAD)
     assert lines[-1] == {"caught": True, "child_status": 0}
     assert lines[0] == {"child": ["entities.kassym-jomart-tokayev", "recommendations.government.6"]}
+
+
+# One first use per fresh interpreter: a thread makes it while the main thread forks
+# children at a few delays into it; each child makes the same call.  A recorder on
+# sys.meta_path (the test's, not kzrights') notes every module the interpreter finds
+# while the finding thread does not hold FIRST_USE: each is an import a fork could
+# interrupt, leaving the child a module lock that no thread of its own releases.
+FORK_DURING_FIRST_USE = """
+    import json, os, sys, tempfile, threading, time
+
+    import kzrights
+    from kzrights._locking import FIRST_USE
+
+    case, folder = sys.argv[1:]
+    if case not in ("Linker", "Report", "annotate", "diff", "export", "__version__"):
+        report = kzrights.load()  # the first load has a test of its own: this is the tool's first use
+
+    def export(where):
+        return [kzrights.export(report, f, os.path.join(where, f)) for f in ("json", "csv", "sqlite")]
+
+    if case.startswith("followup"):
+        from kzrights import followup  # the user's own import: the first use is the calls below
+
+        def assessments(suffix):
+            where = tempfile.mkdtemp(dir=folder)
+            written = followup.read(followup.template("1.3.1", os.path.join(where, "t" + suffix)))
+            followup.validate(written)
+            followup.compare(written, written).to_html()
+            return followup.write(written, os.path.join(where, "w" + suffix))
+
+    KJT = "kassym-jomart-tokayev"
+    CALLS = {
+        "search": lambda: report.search("kettling"),
+        "concordance": lambda: report.concordance("protest"),
+        "locate": lambda: report.locate("a 'listening state'"),
+        "related": lambda: report.related("recommendations.government.1"),
+        "entity": lambda: (report.entity("Tokayev"), report.mentions_of("Tokayev")),
+        "check_quote": lambda: report.check_quote("a listening stat"),
+        "unknown id": lambda: report.get("recommendations.governmnet.1"),
+        "annotate()": lambda: kzrights.annotate("President Tokayev met NUR OTAN."),
+        "Linker()": lambda: kzrights.Linker.from_release().with_aliases({"KJT": KJT}).annotate("KJT"),
+        "export()": lambda: export(tempfile.mkdtemp(dir=folder)),
+        "followup (csv)": lambda: assessments(".csv"),
+        "followup (xlsx)": lambda: assessments(".xlsx"),
+    }
+    call = CALLS.get(case, lambda: getattr(kzrights, case))  # else a lazily imported name
+
+    outside = []
+
+    class Recorder:  # finds nothing: it only notes who is importing
+        def find_spec(self, name, path=None, target=None):
+            if not FIRST_USE._is_owned():
+                outside.append(name)
+
+    sys.meta_path.insert(0, Recorder())
+
+    def quietly():
+        try:
+            call()
+        except Exception:  # an error is the call's answer; only a hang matters here
+            pass
+
+    user = threading.Thread(target=quietly)
+    user.start()
+    children = []
+    for delay in (0, 0.0005, 0.001, 0.002, 0.003, 0.005):
+        time.sleep(delay)
+        pid = os.fork()
+        if pid == 0:
+            quietly()
+            os._exit(0)
+        children.append(pid)
+    user.join()
+    deadline = time.monotonic() + 20
+    statuses = []
+    for pid in children:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                statuses.append(os.waitstatus_to_exitcode(status))
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                statuses.append("hung")
+                break
+            time.sleep(0.01)
+    print(json.dumps({"case": case, "children": statuses, "imported outside the lock": sorted(set(outside))}))
+"""
+
+FIRST_USES = [
+    "Linker",
+    "Report",
+    "annotate",
+    "diff",
+    "export",
+    "__version__",
+    "search",
+    "concordance",
+    "locate",
+    "related",
+    "entity",
+    "check_quote",
+    "unknown id",
+    "annotate()",
+    "Linker()",
+    "export()",
+    "followup (csv)",
+    *(["followup (xlsx)"] if importlib.util.find_spec("openpyxl") else []),
+]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+def test_a_fork_during_any_first_use_gives_children_that_finish(tmp_path):
+    """Forking while another thread makes the first use of any lazy name or tool never hangs the child.
+
+    Each case is a fresh interpreter (first use happens once per process);
+    three run side by side.  Before the fix, the children of ``Linker`` and
+    ``export`` hung on the import lock of the module the thread was importing,
+    and a first ``concordance``, ``locate``, ``related``, ``check_quote``, an
+    unknown id or the lazy names imported modules outside the lock.
+    """
+    script = tmp_path / "fork_first_use.py"
+    script.write_text(textwrap.dedent(FORK_DURING_FIRST_USE), encoding="utf-8")
+    outcomes = []
+    for batch in range(0, len(FIRST_USES), 3):
+        processes = [
+            subprocess.Popen(
+                [sys.executable, str(script), case, str(tmp_path)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            for case in FIRST_USES[batch : batch + 3]
+        ]
+        try:
+            for process in processes:
+                out, err = process.communicate(timeout=TIMEOUT)
+                assert process.returncode == 0, err
+                outcomes.append(json.loads(out.splitlines()[-1]))
+        finally:
+            for process in processes:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+    expected = [{"case": case, "children": [0] * 6, "imported outside the lock": []} for case in FIRST_USES]
+    assert outcomes == expected

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING  # free: import attrs (by .records) imports typing anyway
 
+from ._locking import FIRST_USE as _FIRST_USE  # free: .releases imports it
 from .errors import (
     AmbiguousNameError,
     ArgumentTypeError,
@@ -151,24 +152,28 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is not None:
-        import importlib
+        # under the first-use lock, so that a fork() in another thread waits for
+        # this import instead of leaving the child a module lock nobody releases
+        with _FIRST_USE:
+            import importlib
 
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        globals()[name] = value
+            value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+            globals()[name] = value
         return value
     if name == "DATA_VERSION":
-        from .releases import latest
+        from .releases import latest  # imported already: takes no lock
 
         return latest()
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        with _FIRST_USE:  # importlib.metadata imports email, csv, zipfile... on its first use
+            from importlib.metadata import PackageNotFoundError, version
 
-        try:
-            return version("kzrights")
-        except PackageNotFoundError:
-            # run without its metadata (from a zip or a copied folder): a valid
-            # PEP 440 version that sorts below every release
-            return _UNKNOWN_VERSION
+            try:
+                return version("kzrights")
+            except PackageNotFoundError:
+                # run without its metadata (from a zip or a copied folder): a valid
+                # PEP 440 version that sorts below every release
+                return _UNKNOWN_VERSION
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from ._locking import FIRST_USE
+
 if TYPE_CHECKING:
     from .compare import ReleaseDiff
     from .records import Mention
@@ -61,7 +63,8 @@ def _is_span(value: Any) -> bool:
 def _escape(text: str) -> str:
     # html is imported on first use: it loads a table of 2,000 character
     # entities, which a search (whose result list lives here) never needs
-    from html import escape
+    with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+        from html import escape
 
     return escape(text)
 

@@ -2,31 +2,90 @@
 
 Everything kzrights builds lazily and then shares (the release store, each
 loaded release, a Report's search and quotation indexes and name index, the
-entity matcher, and the imports of the modules they need) is built under
-`FIRST_USE`, one re-entrant lock, so that:
+entity matcher) is built under `FIRST_USE`, one re-entrant lock; and so is
+every import kzrights makes after ``import kzrights``:
+
+- the lazily imported names of the package (``kzrights.Linker``, ``.Report``,
+  ``.annotate``, ``.diff``, ``.export``, ``.__version__``'s metadata) and of
+  ``kzrights.search``;
+- the function-level imports of each public tool: its module makes a
+  ``prepare`` function that imports them all, wrapped by `first_use`, and the
+  tool calls it before anything else (the Report's tools, ``annotate``,
+  ``export``, ``kzrights.followup``'s functions, which also import the parts of
+  openpyxl they use and look up the codecs they read with); a module whose
+  tool makes no function-level import of a module not yet imported
+  (``Linker``, ``diff``) needs none;
+- what third-party code imports as it runs, on the first export of each
+  format (cattrs, sqlite3, pyarrow, openpyxl) and the first
+  ``to_dataframes()`` (pandas): that whole first call runs under the lock;
+- the one import of the error classes (``difflib``, for the closest ids).
+
+So that:
 
 - threads that all make their first call at once build each thing once, and
   never import the same modules at the same time (concurrent first imports of
   a package whose modules import each other end in ``_DeadlockError`` or
   ``ImportError: cannot import name`` on Python 3.12 and later);
-- a process that forks while another thread is loading a release never
-  inherits the lock held: the fork waits until that work is done (so the
-  child also inherits no half-done import), then both sides release it.
+- a process that forks while another thread is loading a release, or making
+  any other first use, never inherits the lock held: the fork waits until
+  that work is done (so the child inherits no half-done load and no import
+  in progress, whose module lock no thread of the child would ever release),
+  then both sides release it.  A function-level import of a module already
+  imported takes no lock, so after a tool's first use nothing it does can
+  leave a child stuck.  The user's own imports (``import kzrights`` itself,
+  ``from kzrights.exports import export``) are theirs, as with any package.
+
+``tests/test_processes.py`` forks during the first use of every lazy name
+and tool, and records every module found while the lock is not held.
 
 One lock for all of it cannot deadlock against itself: whoever holds it may
 take it again, and nothing taken under it waits for another of kzrights'
-locks.  First uses are serialised; later calls never touch it.
+locks.  First uses are serialised; later calls never touch it, but for the
+errors' import and ``Report.to_dataframes()``'s, which take it briefly.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING  # free: import attrs imports typing anyway
 
-__all__ = ["FIRST_USE"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["FIRST_USE", "first_use"]
 
 FIRST_USE = threading.RLock()  # free: import attrs imports threading anyway
 """Held while kzrights builds anything it caches for the process."""
+
+
+def first_use(prepare: Callable[[], object]) -> Callable[[], None]:
+    """Return a function that runs ``prepare`` once per process, under `FIRST_USE`.
+
+    Each public tool calls the function its module makes of its own
+    ``prepare`` (which imports every module the tool's calls import inside
+    functions) before it does anything else.  The first call imports them
+    all under the lock, so a ``fork()`` waits for it; every later call is
+    one test of a flag.  A function-level import of a module that is already
+    imported takes no lock, so nothing a tool does afterwards can leave a
+    child stuck on an import lock held by a thread it did not inherit.
+
+    ``prepare`` must only import (and it may raise: then the next call tries
+    again).
+    """
+    done = False
+
+    def run() -> None:
+        nonlocal done
+        if not done:
+            with FIRST_USE:
+                if not done:
+                    prepare()
+                    done = True
+
+    run.__doc__ = prepare.__doc__
+    run.__name__ = run.__qualname__ = getattr(prepare, "__name__", "run")
+    return run
 
 
 def _after_fork_in_child() -> None:

@@ -9,9 +9,16 @@ with `multiprocessing`, Dask or Spark, and called from many threads.
 
 from __future__ import annotations
 
+from ._locking import first_use
 from .records import MentionList
 
 __all__ = ["annotate"]
+
+
+@first_use
+def _import_linker() -> None:
+    """Import the linker and all it imports, once per process, under the first-use lock."""
+    from . import _chars, linker  # noqa: F401
 
 
 def annotate(text: str, *, version: str | None = None, unambiguous_only: bool = False) -> MentionList:
@@ -54,6 +61,7 @@ def annotate(text: str, *, version: str | None = None, unambiguous_only: bool = 
         >>> annotate("")
         []
     """
+    _import_linker()
     from . import _chars
     from .linker import Linker
 

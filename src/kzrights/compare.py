@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 
+from ._locking import FIRST_USE
+
 __all__ = ["Change", "ReleaseDiff", "diff"]
 
 
@@ -67,7 +69,8 @@ class ReleaseDiff:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from ._display import diff_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from ._display import diff_html
 
         return diff_html(self)
 

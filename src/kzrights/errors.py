@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, SupportsIndex
 
+from ._locking import FIRST_USE
+
 # the errors; AssessmentProblem, the record an InvalidAssessmentError lists, is
 # defined here (so that the error pickles) and named by kzrights.followup
 __all__ = [
@@ -46,7 +48,8 @@ __all__ = [
 
 def _closest(wanted: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]:
     """Return up to ``n`` candidates that look most like ``wanted``."""
-    import difflib  # only paid for when an error is raised
+    with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+        import difflib  # only paid for when an error is raised
 
     pool = list(candidates)
     close = difflib.get_close_matches(wanted, pool, n=n, cutoff=0.5)

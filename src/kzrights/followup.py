@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._locking import FIRST_USE, first_use
 from .errors import AssessmentProblem, InvalidAssessmentError, InvalidStatusError, MissingDependencyError
 
 if TYPE_CHECKING:
@@ -782,6 +783,7 @@ def validate(
             `Assessment` rows, or ``version``, ``vocabulary`` or ``today``
             is of the wrong type (a ``TypeError``).
     """
+    _import_followup()
     _check_set(assessments, "assessments")
     _check_options(version, vocabulary, today)
     report = _release(version if version is not None else assessments.data_version)
@@ -1032,6 +1034,7 @@ def read(
             (``pip install 'kzrights[xlsx]'``).
         UnknownVersionError: If ``version`` is not a shipped release.
     """
+    _import_followup()
     if not isinstance(path, (str, os.PathLike)):
         raise _argument_error("path", "a str or os.PathLike naming a file", path)
     _check_options(version, vocabulary, today)
@@ -1172,10 +1175,42 @@ def _json_bytes(assessments: AssessmentSet, report: Report) -> bytes:
 def _openpyxl(feature: str) -> Any:
     import importlib
 
-    try:
-        return importlib.import_module("openpyxl")
-    except ImportError:
-        raise MissingDependencyError(feature, "openpyxl", "xlsx") from None
+    # openpyxl and the parts of it used here, imported under the first-use lock, which a
+    # fork() in another thread waits for (see kzrights._locking)
+    with FIRST_USE:
+        try:
+            openpyxl = importlib.import_module("openpyxl")
+        except ImportError:
+            raise MissingDependencyError(feature, "openpyxl", "xlsx") from None
+        for part in (
+            "openpyxl.styles",
+            "openpyxl.worksheet.datavalidation",
+            "openpyxl.writer.excel",
+            "openpyxl.packaging.extended",  # which openpyxl imports as it reads a workbook
+        ):
+            importlib.import_module(part)
+        codecs.lookup("cp437")  # zipfile's codec for member names, an import on its first use
+    return openpyxl
+
+
+@first_use
+def _import_followup() -> None:
+    """Import what reading, checking, writing and comparing assessments import, once, under the lock.
+
+    Each public function calls it first (see kzrights._locking).
+    """
+    import collections  # noqa: F401
+    import ctypes  # noqa: F401  (exports._staging's atomic rename on Linux)
+    import difflib  # noqa: F401
+    import html  # noqa: F401
+    import stat  # noqa: F401
+    import urllib.parse  # noqa: F401
+    import zipfile  # noqa: F401
+
+    from . import _display, releases, report  # noqa: F401
+    from .exports import _staging, workbooks  # noqa: F401
+
+    codecs.lookup("utf-8-sig")  # how a CSV file is read: a codec's first lookup imports it
 
 
 def _xlsx_bytes(table: list[list[Any]], report: Report, vocabulary: Vocabulary) -> bytes:
@@ -1309,6 +1344,7 @@ def write(
         ExportError: If the file cannot be written there.
         MissingDependencyError: For a workbook, if openpyxl is not installed.
     """
+    _import_followup()
     from .exports import _staging
 
     _check_set(assessments, "assessments")
@@ -1371,6 +1407,7 @@ def template(
             ``vocabulary`` not a `Vocabulary`, or ``overwrite`` not a bool
             (a ``TypeError``).
     """
+    _import_followup()
     if version is not None and not isinstance(version, str):
         raise _argument_error("version", "a str naming a data release, or None", version)
     _check_options(None, vocabulary, None)
@@ -1489,6 +1526,7 @@ class Comparison:
                 any case: a browser shows a page named otherwise as its
                 source text), or the file cannot be written there.
         """
+        _import_followup()
         from .errors import ExportError
         from .exports import SUFFIXES, _staging
 
@@ -1505,6 +1543,7 @@ class Comparison:
 
     def to_html(self) -> str:
         """Return the comparison as an HTML page: the charts, and every change with its evidence."""
+        _import_followup()
         title = f"Follow-up comparison (kzrights data release {self.data_version})"
         return (
             "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -1577,6 +1616,7 @@ def compare(
         ArgumentTypeError: If ``old`` or ``new`` is not an `AssessmentSet`
             of `Assessment` rows, or an option is of the wrong type.
     """
+    _import_followup()
     _check_set(old, "old")
     _check_set(new, "new")
     _check_options(version, vocabulary, None)

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, NamedTuple, SupportsIndex
 import attrs
 
 from ._compat import date
+from ._locking import FIRST_USE
 
 __all__ = [
     "Addressee",
@@ -103,7 +104,8 @@ class _Record:
 
     def _repr_html_(self) -> str:
         """A compact HTML table of the record, for Jupyter."""
-        from ._display import record_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from ._display import record_html
 
         return record_html(self)
 
@@ -694,7 +696,8 @@ class Mention(NamedTuple):
 
     def _repr_html_(self) -> str:
         """A compact HTML table of the mention, for Jupyter."""
-        from ._display import record_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from ._display import record_html
 
         return record_html(self)
 
@@ -761,7 +764,8 @@ class MentionList(list[Mention]):
 
     def _repr_html_(self) -> str:
         """One HTML table of all the mentions, for Jupyter."""
-        from ._display import mentions_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from ._display import mentions_html
 
         return mentions_html(self)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from ._document import ADDRESSABLE_PARTS, PARTS, TEXT_PARTS
-from ._locking import FIRST_USE
+from ._locking import FIRST_USE, first_use
 from .errors import (
     AmbiguousNameError,
     ArgumentTypeError,
@@ -108,28 +108,24 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-_tools_imported = False
-
 # the key, in the caches of a Report that kzrights.releases loaded, of the
 # function that reads its release's derived files: (name, format) → payload or None
 DERIVED_READER = "derived files"
 
 
+@first_use
 def _import_tools() -> None:
-    """Import what the search tools run, once per process, under the first-use lock.
+    """Import what the Report's tools run, once per process, under the first-use lock.
 
-    The search package's modules import one another: threads that each
-    imported a different one first would deadlock on Python's import locks.
+    Every tool (search, locate, check_quote, concordance, related, entity,
+    mentions_of, source_of) calls it first.  The search package's modules
+    import one another: threads that each imported a different one first
+    would deadlock on Python's import locks; and an import in progress in
+    one thread while another forks leaves the child a module lock that no
+    thread of its own will release (see `kzrights._locking`).
     """
-    global _tools_imported
-    if not _tools_imported:
-        with FIRST_USE:
-            if not _tools_imported:
-                import importlib
-
-                importlib.import_module(f"{__package__}.search")
-                importlib.import_module(f"{__package__}._names")
-                _tools_imported = True
+    from . import _linking, _names, _provenance  # noqa: F401
+    from .search import _derived, index, locate, quotes, related  # noqa: F401
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -237,7 +233,8 @@ class Report(_Record):
         return (Report, tuple(getattr(self, f.name) for f in fields if f.init))
 
     def _repr_html_(self) -> str:
-        from ._display import report_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from ._display import report_html
 
         return report_html(self)
 
@@ -269,8 +266,10 @@ class Report(_Record):
         """
         # a façade kept for users (docs/versioning.md); the work is the export
         # layer's, and this is the one import of a layer above, named in
-        # pyproject.toml's import-linter contract
-        from .exports.frames import to_dataframes
+        # pyproject.toml's import-linter contract; under the first-use lock, which a
+        # fork() in another thread waits for (see kzrights._locking)
+        with FIRST_USE:
+            from .exports.frames import to_dataframes
 
         return to_dataframes(self)
 
@@ -725,6 +724,7 @@ class Report(_Record):
             record = self.get(record_id)
             if not isinstance(record, (Paragraph, Item, Recommendation, Footnote)):
                 raise InvalidArgumentError("id", f"{record_id} is not a text record")
+            _import_tools()
             from ._provenance import SourceMap
 
             with FIRST_USE:

@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..report import Report
 
+from .._locking import FIRST_USE, first_use
 from ..errors import ArgumentTypeError, InvalidArgumentError
 from .frames import to_dataframes
 from .iri import IRI_PREFIX, RecordIri, parse_record_iri, record_iri
@@ -148,6 +151,7 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
             raised then has an attribute ``written`` with the paths above,
             since the export is complete.
     """
+    _import_writers()
     from ..report import Report
     from . import _staging, citations, documents, workbooks, writers
 
@@ -178,6 +182,40 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         "parquet": workbooks.write_parquet,
         "xlsx": workbooks.write_xlsx,
     }[format]
+    if format in _EXPORTED:
+        return _write(report, format, write, target, folder=folder, overwrite=overwrite)
+    # a format's first export imports what its writer needs (cattrs, sqlite3, csv, ctypes,
+    # pyarrow, openpyxl and what they import as they write): under the first-use lock,
+    # so that a fork() in another thread waits for it (see kzrights._locking)
+    with FIRST_USE:
+        result = _write(report, format, write, target, folder=folder, overwrite=overwrite)
+        _EXPORTED.add(format)
+    return result
+
+
+_EXPORTED: set[str] = set()
+"""The formats exported once in this process: their imports are done."""
+
+
+@first_use
+def _import_writers() -> None:
+    """Import every format's writer and what they import, once per process, under the first-use lock."""
+    from .. import _converter, report  # noqa: F401
+    from . import _staging, citations, documents, schema, workbooks, writers  # noqa: F401
+
+
+def _write(
+    report: Report,
+    format: str,
+    write: Callable[[Report, Path], list[Path]],
+    target: Path,
+    *,
+    folder: bool,
+    overwrite: bool,
+) -> list[Path]:
+    """Write one export beside ``target`` and move it into place (see `export`)."""
+    from . import _staging
+
     with _staging.staged(target) as stage:
         written = write(report, stage / target.name)
         if folder != (stage / target.name).is_dir():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .._locking import FIRST_USE
 from .tables import tables
 
 if TYPE_CHECKING:
@@ -48,6 +49,21 @@ def to_dataframes(report: Report) -> dict[str, Any]:
     Raises:
         ImportError: If pandas is not installed; the message names the extra.
     """
+    if _made:
+        return _frames(report)
+    # the first call imports pandas, and what pandas imports as it builds frames, under
+    # the first-use lock: a fork() in another thread waits for it (see kzrights._locking)
+    with FIRST_USE:
+        frames = _frames(report)
+        _made.append(True)
+    return frames
+
+
+_made: list[bool] = []
+"""Not empty once a call returned: pandas' imports are done."""
+
+
+def _frames(report: Report) -> dict[str, Any]:
     try:
         pandas = importlib.import_module("pandas")
     except ImportError:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._locking import FIRST_USE
 from .index import KINDS, MAX_QUERY_LENGTH, Hit, validate
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is not None:
-        import importlib
+        with FIRST_USE:  # a fork() in another thread waits for this import (see kzrights._locking)
+            import importlib
 
-        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+            return getattr(importlib.import_module(f"{__name__}.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

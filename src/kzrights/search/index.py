@@ -24,6 +24,7 @@ import attrs
 
 from .. import _chars
 from .._layout import DERIVED_FOLDER, SEARCH_FILE
+from .._locking import FIRST_USE
 from .._names import name_key, warn_bare_id
 from ..errors import ArgumentTypeError, DataIntegrityError, InvalidArgumentError, UnknownIdError
 from ..records import Addressee, Entity, Paragraph, Recommendation
@@ -89,7 +90,8 @@ class Hit:
         return self.record.kind
 
     def _repr_html_(self) -> str:
-        from .._display import hit_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from .._display import hit_html
 
         return hit_html(self)
 
@@ -104,7 +106,8 @@ class HitList(list[Hit]):
     __slots__ = ()
 
     def _repr_html_(self) -> str:
-        from .._display import hits_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from .._display import hits_html
 
         return hits_html(self)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import _chars
+from .._locking import FIRST_USE
 from ..records import Record, Span
 from ._text import check_text
 
@@ -44,7 +45,8 @@ class Location:
         return self.span.slice(self.record.text)
 
     def _repr_html_(self) -> str:
-        from .._display import location_html
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            from .._display import location_html
 
         return location_html(self)
 
