@@ -369,6 +369,118 @@ def test_a_full_disk_leaves_the_previous_output(format, small_disk, new):
     assert state(small_disk) == before
 
 
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    """A ``preexec_fn`` that sets the child's file-size limit (``ulimit -f``) to ``limit`` bytes."""
+    import resource
+
+    def set_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    return set_limit
+
+
+def _previous_output(folder: Path, format: str) -> Path:
+    """A small previous output of ``format`` at ``folder/out_name(format)`` (folder formats: marked)."""
+    target = folder / out_name(format)
+    if format in FOLDER_FORMATS:
+        target.mkdir()
+        (target / "records.csv").write_text("id\n", encoding="utf-8")
+        (target / MARKER).write_text(
+            json.dumps({"format": format, "files": ["records.csv"]}), encoding="utf-8"
+        )
+    else:
+        target.write_text("the previous export\n", encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_the_file_size_limit_is_a_one_line_error_in_every_format(format, tmp_path):
+    """``(ulimit -f 1; kzrights export --force ...)``: exit 1, one line, the previous output intact.
+
+    The XLSX export failed inside lxml (``SerialisationError: IO_EFBIG``), an
+    "internal error" with exit 70 and an "Exception ignored" traceback; every
+    writer's library is driven here to the same kind of failure.
+    """
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("pyarrow")
+    target = _previous_output(tmp_path, format)
+    before = state(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "export", "--format", format, "--output", str(target), "--force"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_file_size_limit(1024),
+    )
+    line = one_line_error(out)
+    assert out.returncode == 1 and str(target) in line, line
+    assert state(tmp_path) == before
+
+
+def test_the_file_size_limit_is_an_export_error_from_the_library(tmp_path):
+    """``export(report, "xlsx", ...)`` under the limit raises ExportError (an OSError, errno EFBIG)."""
+    pytest.importorskip("openpyxl")
+    target = _previous_output(tmp_path, "xlsx")
+    code = textwrap.dedent(
+        f"""
+        import errno, gc, resource, sys
+        import kzrights
+        from kzrights.errors import ExportError
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
+        try:
+            kzrights.export(kzrights.load(), "xlsx", {str(target)!r}, overwrite=True)
+        except ExportError as error:
+            assert isinstance(error, OSError) and error.errno == errno.EFBIG, (error, error.errno)
+            print(error)
+        gc.collect()
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert out.stdout.startswith(f"cannot export to {target}: ") and "too large" in out.stdout
+    assert target.read_text(encoding="utf-8") == "the previous export\n"
+
+
+def test_a_full_temporary_folder_is_a_one_line_error_for_workbooks(small_disk, tmp_path):
+    """A full TMPDIR (openpyxl writes each sheet there first) fails the export and the template in a line."""
+    pytest.importorskip("openpyxl")
+    (small_disk / "filler").write_bytes(b"x" * 60_000)
+    env = {**os.environ, "TMPDIR": str(small_disk)}
+    for args in (
+        ["export", "--format", "xlsx", "--output", "out.xlsx", "--force"],
+        ["followup", "template", "--output", "out.xlsx", "--force"],
+    ):
+        (tmp_path / "out.xlsx").write_text("the previous output\n", encoding="utf-8")
+        out = subprocess.run(
+            [sys.executable, "-m", "kzrights", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=env,
+        )
+        line = one_line_error(out)
+        assert out.returncode == 1 and "no space left" in line.lower(), line
+        assert (tmp_path / "out.xlsx").read_text(encoding="utf-8") == "the previous output\n"
+        assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]  # no temporary file left
+
+
+def test_the_followup_template_under_the_file_size_limit_is_one_line(tmp_path):
+    """``(ulimit -f 4; kzrights followup template --output t.xlsx --force)``: one line, exit 1, file kept."""
+    pytest.importorskip("openpyxl")
+    target = tmp_path / "t.xlsx"
+    target.write_text("the previous tracker\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "followup", "template", "--output", str(target), "--force"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_file_size_limit(4096),
+    )
+    assert out.returncode == 1 and "too large" in one_line_error(out), out.stderr
+    assert target.read_text(encoding="utf-8") == "the previous tracker\n"
+
+
 def test_a_write_that_fails_midway_leaves_the_previous_output(new, tmp_path, monkeypatch):
     """Where no small disk can be mounted: a write failing with ENOSPC halfway also leaves the old file."""
     target = tmp_path / "out.json"

@@ -51,6 +51,7 @@ __all__ = [
     "check_destination",
     "check_name",
     "mark",
+    "os_words",
     "place",
     "staged",
     "sync",
@@ -81,10 +82,13 @@ def _show(text: object) -> str:
     return shown if shown.isprintable() else repr(shown)
 
 
-def _words(error: OSError) -> str:
+def os_words(error: OSError) -> str:
     """The operating system's message for an error, as the tail of a sentence."""
     text = error.strerror or str(error)
     return text[:1].lower() + text[1:]
+
+
+_words = os_words
 
 
 def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> Path:
