@@ -226,6 +226,100 @@ def test_what_an_export_does_to_an_existing_path(destination, format, overwrite,
     assert state(tmp_path / "outside") == outside
 
 
+def _listed_in_the_marker(folder: Path, name: str) -> None:
+    """Add ``name`` to a previous export's marker, as a hand (or a tool) might."""
+    marker = folder / MARKER
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    data["files"].append(name)
+    marker.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _user_subfolder(folder: Path, outside: Path) -> list[str]:
+    (folder / "sub").mkdir()
+    (folder / "sub" / "inner.txt").write_text("mine\n", encoding="utf-8")
+    return ["sub"]
+
+
+def _user_subfolder_listed_file_by_file(folder: Path, outside: Path) -> list[str]:
+    return [*_user_subfolder(folder, outside), "sub/inner.txt"]
+
+
+def _user_notes(folder: Path, outside: Path) -> list[str]:
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    return ["notes.txt"]
+
+
+def _user_folder_under_a_table_name(folder: Path, outside: Path) -> list[str]:
+    table = next(p.name for p in sorted(folder.iterdir()) if p.name != MARKER and p.is_file())
+    (folder / table).unlink()
+    (folder / table).mkdir()
+    (folder / table / "inner.txt").write_text("mine\n", encoding="utf-8")
+    return [f"{table}/inner.txt"]
+
+
+def _link_under_a_table_name(folder: Path, outside: Path) -> list[str]:
+    table = next(p.name for p in sorted(folder.iterdir()) if p.name != MARKER and p.is_file())
+    (folder / table).unlink()
+    (folder / table).symlink_to(outside)
+    return []
+
+
+def _link_to_a_user_folder(folder: Path, outside: Path) -> list[str]:
+    (folder / "data").symlink_to(outside)
+    return ["data"]
+
+
+@pytest.mark.parametrize(
+    "add",
+    [
+        _user_subfolder,
+        _user_subfolder_listed_file_by_file,
+        _user_notes,
+        _user_folder_under_a_table_name,
+        _link_under_a_table_name,
+        _link_to_a_user_folder,
+    ],
+)
+@pytest.mark.parametrize("format", sorted(FOLDER_FORMATS))
+def test_a_marker_is_trusted_only_for_files_the_format_writes(format, add, old, new, tmp_path):
+    """A name added to ``.kzrights-export.json`` never gets the user's files deleted by ``--force``.
+
+    Only names the format itself writes, as regular files in the folder, are
+    its own; a folder of the user's, a file the format never writes, or a
+    link listed in the marker makes the folder one kzrights did not write
+    (issue 11, tester finding 9: ``sub`` was deleted recursively).
+    """
+    pytest.importorskip("pyarrow")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("outside\n", encoding="utf-8")
+    target = tmp_path / "out"
+    export(old, format, target)
+    for name in add(target, outside):
+        _listed_in_the_marker(target, name)
+    before = state(tmp_path)
+    with pytest.raises(ExportError) as caught:
+        export(new, format, target, overwrite=True)
+    assert "did not write" in str(caught.value) and not isinstance(caught.value, OutputExistsError)
+    assert state(tmp_path) == before
+    line = one_line_error(run("export", "--format", format, "--output", str(target), "--force"))
+    assert "did not write" in line
+    assert state(tmp_path) == before
+
+
+def test_every_name_a_folder_export_writes_is_its_own(tmp_path):
+    """Each file a folder export writes, for every shipped release, is one its format claims as its own."""
+    from kzrights.exports._staging import own_names
+
+    pytest.importorskip("pyarrow")
+    for version in kzrights.versions():
+        for format in sorted(FOLDER_FORMATS):
+            target = tmp_path / f"{format}-{version}"
+            export(kzrights.load(version), format, target)
+            written = {p.name for p in target.iterdir()} - {MARKER}
+            assert written and written <= own_names(format), (format, version, written - own_names(format))
+
+
 def test_sqlite_sidecar_follows_the_same_rules(old, new, tmp_path):
     """The Datasette metadata file is an output too: a stray one, or a folder in its place, stops it."""
     (tmp_path / "kz.metadata.json").write_text("{}\n", encoding="utf-8")
