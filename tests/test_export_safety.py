@@ -945,13 +945,45 @@ def test_html_export_escapes_every_value_and_links_only_web_addresses(new, tmp_p
 def test_markdown_anchors_escape_their_ids(new, tmp_path):
     """Rendered by Python-Markdown, the Markdown export's anchors keep hostile ids as ids, not as markup.
 
-    (The texts themselves are Markdown source, where HTML is allowed: that is Markdown's design.)
+    (The values themselves are escaped as text: the next test.)
     """
     import markdown
 
     (path,) = export(_hostile(new), "markdown", tmp_path / "report.md")
     page = _Page(markdown.markdown(path.read_text(encoding="utf-8"), extensions=["footnotes"]))
     assert HOSTILE["paragraph"] in page.ids  # unescaped, the id would end at its quote and a script begin
+
+
+def test_markdown_export_inserts_values_as_text_not_html(new, tmp_path):
+    """Values with HTML in them (a tampered citation, title, text, footnote) render as text, never as markup.
+
+    Markdown viewers render inline HTML, so ``<`` (and ``&`` where it would
+    start a character reference) is escaped in every value the export
+    inserts (issue 11, tester finding 8: ``<b onmouseover=alert(4)>`` came
+    out verbatim).
+    """
+    import markdown
+
+    citation = "<b onmouseover=alert(4)>Hug, A.</b> &amp; &#60;i&#62;"
+
+    def edit(data: dict[str, Any]) -> None:
+        data["metadata"]["citation"] = citation
+
+    (path,) = export(crafted(_hostile(new), {}, edit), "markdown", tmp_path / "report.md")
+    page = _Page(markdown.markdown(path.read_text(encoding="utf-8"), extensions=["footnotes"]))
+    assert not {"script", "img", "b", "i"} & set(page.tags), set(page.tags)
+    assert not {name for name, _ in page.attributes} - {"id", "href", "class", "title", "rev", "role"}
+    text = "".join(page.text)
+    for value in (HOSTILE["title"], HOSTILE["text"], citation):
+        assert value in text, value
+
+
+@pytest.mark.parametrize("version", kzrights.versions())
+def test_markdown_escaping_leaves_every_shipped_release_as_it_was(version, tmp_path):
+    """No shipped release has a value the escaping changes: its Markdown is byte for byte what it was."""
+    (path,) = export(kzrights.load(version), "markdown", tmp_path / "report.md")
+    data = path.read_text(encoding="utf-8")
+    assert "&lt;" not in data and "&amp;" not in data
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
