@@ -108,6 +108,33 @@ def test_output_dash_refuses_a_binary_or_folder_format(format, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("format", TEXT_FORMATS)
+def test_a_failed_export_to_standard_output_says_standard_output(format, tmp_path):
+    """``(ulimit -f 1; kzrights export --output -)``: the one line names standard output, no temporary path.
+
+    The export is staged in a temporary folder before it is copied to stdout;
+    the message named that folder (``cannot export to /tmp/kzrights-.../export``),
+    which the user never gave (issue 11, tester finding 7).
+    """
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, resource.RLIM_INFINITY))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kzrights", "export", "--format", format, "--output", "-"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=180,
+        check=False,
+        preexec_fn=limit,
+    )
+    line = one_line_error(done)
+    assert line.startswith("kzrights: error: cannot export to standard output: "), line
+    assert "kzrights-" not in line and "export." not in line and "too large" in line, line
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("extra", [["--json"], ["--force"]])
 def test_output_dash_with_an_option_that_cannot_apply_is_refused(extra, tmp_path):
     """--json (stdout too) and --force (no file to replace) with ``--output -``: one line, nothing written."""

@@ -226,6 +226,100 @@ def test_what_an_export_does_to_an_existing_path(destination, format, overwrite,
     assert state(tmp_path / "outside") == outside
 
 
+def _listed_in_the_marker(folder: Path, name: str) -> None:
+    """Add ``name`` to a previous export's marker, as a hand (or a tool) might."""
+    marker = folder / MARKER
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    data["files"].append(name)
+    marker.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _user_subfolder(folder: Path, outside: Path) -> list[str]:
+    (folder / "sub").mkdir()
+    (folder / "sub" / "inner.txt").write_text("mine\n", encoding="utf-8")
+    return ["sub"]
+
+
+def _user_subfolder_listed_file_by_file(folder: Path, outside: Path) -> list[str]:
+    return [*_user_subfolder(folder, outside), "sub/inner.txt"]
+
+
+def _user_notes(folder: Path, outside: Path) -> list[str]:
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    return ["notes.txt"]
+
+
+def _user_folder_under_a_table_name(folder: Path, outside: Path) -> list[str]:
+    table = next(p.name for p in sorted(folder.iterdir()) if p.name != MARKER and p.is_file())
+    (folder / table).unlink()
+    (folder / table).mkdir()
+    (folder / table / "inner.txt").write_text("mine\n", encoding="utf-8")
+    return [f"{table}/inner.txt"]
+
+
+def _link_under_a_table_name(folder: Path, outside: Path) -> list[str]:
+    table = next(p.name for p in sorted(folder.iterdir()) if p.name != MARKER and p.is_file())
+    (folder / table).unlink()
+    (folder / table).symlink_to(outside)
+    return []
+
+
+def _link_to_a_user_folder(folder: Path, outside: Path) -> list[str]:
+    (folder / "data").symlink_to(outside)
+    return ["data"]
+
+
+@pytest.mark.parametrize(
+    "add",
+    [
+        _user_subfolder,
+        _user_subfolder_listed_file_by_file,
+        _user_notes,
+        _user_folder_under_a_table_name,
+        _link_under_a_table_name,
+        _link_to_a_user_folder,
+    ],
+)
+@pytest.mark.parametrize("format", sorted(FOLDER_FORMATS))
+def test_a_marker_is_trusted_only_for_files_the_format_writes(format, add, old, new, tmp_path):
+    """A name added to ``.kzrights-export.json`` never gets the user's files deleted by ``--force``.
+
+    Only names the format itself writes, as regular files in the folder, are
+    its own; a folder of the user's, a file the format never writes, or a
+    link listed in the marker makes the folder one kzrights did not write
+    (issue 11, tester finding 9: ``sub`` was deleted recursively).
+    """
+    pytest.importorskip("pyarrow")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("outside\n", encoding="utf-8")
+    target = tmp_path / "out"
+    export(old, format, target)
+    for name in add(target, outside):
+        _listed_in_the_marker(target, name)
+    before = state(tmp_path)
+    with pytest.raises(ExportError) as caught:
+        export(new, format, target, overwrite=True)
+    assert "did not write" in str(caught.value) and not isinstance(caught.value, OutputExistsError)
+    assert state(tmp_path) == before
+    line = one_line_error(run("export", "--format", format, "--output", str(target), "--force"))
+    assert "did not write" in line
+    assert state(tmp_path) == before
+
+
+def test_every_name_a_folder_export_writes_is_its_own(tmp_path):
+    """Each file a folder export writes, for every shipped release, is one its format claims as its own."""
+    from kzrights.exports._staging import own_names
+
+    pytest.importorskip("pyarrow")
+    for version in kzrights.versions():
+        for format in sorted(FOLDER_FORMATS):
+            target = tmp_path / f"{format}-{version}"
+            export(kzrights.load(version), format, target)
+            written = {p.name for p in target.iterdir()} - {MARKER}
+            assert written and written <= own_names(format), (format, version, written - own_names(format))
+
+
 def test_sqlite_sidecar_follows_the_same_rules(old, new, tmp_path):
     """The Datasette metadata file is an output too: a stray one, or a folder in its place, stops it."""
     (tmp_path / "kz.metadata.json").write_text("{}\n", encoding="utf-8")
@@ -367,6 +461,118 @@ def test_a_full_disk_leaves_the_previous_output(format, small_disk, new):
     out = run("export", "--format", format, "--output", str(target), "--force")
     assert "full" in one_line_error(out) or "no space" in one_line_error(out)
     assert state(small_disk) == before
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    """A ``preexec_fn`` that sets the child's file-size limit (``ulimit -f``) to ``limit`` bytes."""
+    import resource
+
+    def set_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    return set_limit
+
+
+def _previous_output(folder: Path, format: str) -> Path:
+    """A small previous output of ``format`` at ``folder/out_name(format)`` (folder formats: marked)."""
+    target = folder / out_name(format)
+    if format in FOLDER_FORMATS:
+        target.mkdir()
+        (target / "records.csv").write_text("id\n", encoding="utf-8")
+        (target / MARKER).write_text(
+            json.dumps({"format": format, "files": ["records.csv"]}), encoding="utf-8"
+        )
+    else:
+        target.write_text("the previous export\n", encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_the_file_size_limit_is_a_one_line_error_in_every_format(format, tmp_path):
+    """``(ulimit -f 1; kzrights export --force ...)``: exit 1, one line, the previous output intact.
+
+    The XLSX export failed inside lxml (``SerialisationError: IO_EFBIG``), an
+    "internal error" with exit 70 and an "Exception ignored" traceback; every
+    writer's library is driven here to the same kind of failure.
+    """
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("pyarrow")
+    target = _previous_output(tmp_path, format)
+    before = state(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "export", "--format", format, "--output", str(target), "--force"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_file_size_limit(1024),
+    )
+    line = one_line_error(out)
+    assert out.returncode == 1 and str(target) in line, line
+    assert state(tmp_path) == before
+
+
+def test_the_file_size_limit_is_an_export_error_from_the_library(tmp_path):
+    """``export(report, "xlsx", ...)`` under the limit raises ExportError (an OSError, errno EFBIG)."""
+    pytest.importorskip("openpyxl")
+    target = _previous_output(tmp_path, "xlsx")
+    code = textwrap.dedent(
+        f"""
+        import errno, gc, resource, sys
+        import kzrights
+        from kzrights.errors import ExportError
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
+        try:
+            kzrights.export(kzrights.load(), "xlsx", {str(target)!r}, overwrite=True)
+        except ExportError as error:
+            assert isinstance(error, OSError) and error.errno == errno.EFBIG, (error, error.errno)
+            print(error)
+        gc.collect()
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert out.stdout.startswith(f"cannot export to {target}: ") and "too large" in out.stdout
+    assert target.read_text(encoding="utf-8") == "the previous export\n"
+
+
+def test_a_full_temporary_folder_is_a_one_line_error_for_workbooks(small_disk, tmp_path):
+    """A full TMPDIR (openpyxl writes each sheet there first) fails the export and the template in a line."""
+    pytest.importorskip("openpyxl")
+    (small_disk / "filler").write_bytes(b"x" * 60_000)
+    env = {**os.environ, "TMPDIR": str(small_disk)}
+    for args in (
+        ["export", "--format", "xlsx", "--output", "out.xlsx", "--force"],
+        ["followup", "template", "--output", "out.xlsx", "--force"],
+    ):
+        (tmp_path / "out.xlsx").write_text("the previous output\n", encoding="utf-8")
+        out = subprocess.run(
+            [sys.executable, "-m", "kzrights", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=env,
+        )
+        line = one_line_error(out)
+        assert out.returncode == 1 and "no space left" in line.lower(), line
+        assert (tmp_path / "out.xlsx").read_text(encoding="utf-8") == "the previous output\n"
+        assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]  # no temporary file left
+
+
+def test_the_followup_template_under_the_file_size_limit_is_one_line(tmp_path):
+    """``(ulimit -f 4; kzrights followup template --output t.xlsx --force)``: one line, exit 1, file kept."""
+    pytest.importorskip("openpyxl")
+    target = tmp_path / "t.xlsx"
+    target.write_text("the previous tracker\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "kzrights", "followup", "template", "--output", str(target), "--force"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_file_size_limit(4096),
+    )
+    assert out.returncode == 1 and "too large" in one_line_error(out), out.stderr
+    assert target.read_text(encoding="utf-8") == "the previous tracker\n"
 
 
 def test_a_write_that_fails_midway_leaves_the_previous_output(new, tmp_path, monkeypatch):
@@ -739,13 +945,45 @@ def test_html_export_escapes_every_value_and_links_only_web_addresses(new, tmp_p
 def test_markdown_anchors_escape_their_ids(new, tmp_path):
     """Rendered by Python-Markdown, the Markdown export's anchors keep hostile ids as ids, not as markup.
 
-    (The texts themselves are Markdown source, where HTML is allowed: that is Markdown's design.)
+    (The values themselves are escaped as text: the next test.)
     """
     import markdown
 
     (path,) = export(_hostile(new), "markdown", tmp_path / "report.md")
     page = _Page(markdown.markdown(path.read_text(encoding="utf-8"), extensions=["footnotes"]))
     assert HOSTILE["paragraph"] in page.ids  # unescaped, the id would end at its quote and a script begin
+
+
+def test_markdown_export_inserts_values_as_text_not_html(new, tmp_path):
+    """Values with HTML in them (a tampered citation, title, text, footnote) render as text, never as markup.
+
+    Markdown viewers render inline HTML, so ``<`` (and ``&`` where it would
+    start a character reference) is escaped in every value the export
+    inserts (issue 11, tester finding 8: ``<b onmouseover=alert(4)>`` came
+    out verbatim).
+    """
+    import markdown
+
+    citation = "<b onmouseover=alert(4)>Hug, A.</b> &amp; &#60;i&#62;"
+
+    def edit(data: dict[str, Any]) -> None:
+        data["metadata"]["citation"] = citation
+
+    (path,) = export(crafted(_hostile(new), {}, edit), "markdown", tmp_path / "report.md")
+    page = _Page(markdown.markdown(path.read_text(encoding="utf-8"), extensions=["footnotes"]))
+    assert not {"script", "img", "b", "i"} & set(page.tags), set(page.tags)
+    assert not {name for name, _ in page.attributes} - {"id", "href", "class", "title", "rev", "role"}
+    text = "".join(page.text)
+    for value in (HOSTILE["title"], HOSTILE["text"], citation):
+        assert value in text, value
+
+
+@pytest.mark.parametrize("version", kzrights.versions())
+def test_markdown_escaping_leaves_every_shipped_release_as_it_was(version, tmp_path):
+    """No shipped release has a value the escaping changes: its Markdown is byte for byte what it was."""
+    (path,) = export(kzrights.load(version), "markdown", tmp_path / "report.md")
+    data = path.read_text(encoding="utf-8")
+    assert "&lt;" not in data and "&amp;" not in data
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])

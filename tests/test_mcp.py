@@ -633,3 +633,51 @@ def test_a_theme_has_one_length_limit_in_every_tool(box):
         assert f"limit is {MAX_ID_LENGTH}" in str(raised.value), (tool, str(raised.value))
         with pytest.raises(UnknownIdError):  # at the limit: looked up, and not found
             box.call(tool, {**arguments, "theme": too_long[:-1]})
+
+
+def test_requests_read_before_the_end_of_input_are_all_answered_in_order():
+    """``printf ... | kzrights mcp``: every request sent before stdin closes gets its answer, then status 0.
+
+    The SDK cancels requests still being served when its input ends; here the
+    server answers them first (issue 11, tester finding 2: the last was lost).
+    """
+    consumer("mcp")
+    hello = {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "pipe", "version": "0"},
+    }
+    calls = [
+        ("search", {"query": "rights"}),
+        ("get", {"id": "footnotes.3"}),
+        ("check_quote", {"quote": "a listening state"}),
+        ("annotate", {"text": "Токаев met the EBRD in Astana. " * 200}),
+        ("get", {"id": "conclusions.p1"}),
+        ("check_quote", {"quote": CORRECT}),
+    ]
+    lines = [
+        json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}),
+        json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json.dumps({"jsonrpc": "2.0", "id": 2, "method": "ping"}),
+        "not json",  # answered by kzrights itself, in its place
+        *(
+            json.dumps({"jsonrpc": "2.0", "id": 7 + n, "method": "tools/call",
+                        "params": {"name": name, "arguments": arguments}})
+            for n, (name, arguments) in enumerate(calls)
+        ),
+    ]  # fmt: skip
+    out = subprocess.run(
+        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [a.get("id") for a in answers] == [1, 2, None, 7, 8, 9, 10, 11, 12]
+    assert all("result" in a for a in answers if a["id"] is not None)
+    assert answers[2]["error"]["code"] == -32700
+    last = json.loads(answers[-1]["result"]["content"][0]["text"])
+    assert last["verdict"] == "exact"

@@ -935,6 +935,7 @@ def _export_to_stdout(args: argparse.Namespace) -> int:
     """``kzrights export --output -``: the export's bytes (UTF-8) on stdout, for a text format."""
     import tempfile
 
+    from .errors import ExportError
     from .exports import FOLDER_FORMATS, SUFFIXES, export
 
     if args.format not in _STDOUT_FORMATS:
@@ -948,10 +949,21 @@ def _export_to_stdout(args: argparse.Namespace) -> int:
     if args.force:
         raise _CliError("--force replaces a file, and --output - writes none: leave out --force")
     report = _load(args)
-    with tempfile.TemporaryDirectory(prefix="kzrights-") as folder:
-        name = "export" + SUFFIXES.get(args.format, ("",))[0]
-        (path,) = export(report, args.format, Path(folder) / name)
-        data = path.read_bytes()
+    where = "cannot export to standard output"
+    try:
+        with tempfile.TemporaryDirectory(prefix="kzrights-") as folder:
+            name = "export" + SUFFIXES.get(args.format, ("",))[0]
+            try:
+                (path,) = export(report, args.format, Path(folder) / name)
+                data = path.read_bytes()
+            except OSError as exc:
+                # staged in a temporary folder the user never named: the message names stdout
+                reason = exc.reason if isinstance(exc, ExportError) else (exc.strerror or str(exc))
+                reason = reason.replace(str(Path(folder) / name), "the staged copy")
+                reason = reason.replace(folder, "the temporary folder")
+                raise _CliError(f"{where}: {reason}") from None
+    except OSError as exc:  # the temporary folder itself (TMPDIR) cannot be made or removed
+        raise _CliError(f"{where}: no temporary folder to stage it in ({exc.strerror or exc})") from None
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     return 0

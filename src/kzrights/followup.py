@@ -47,7 +47,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._locking import FIRST_USE, first_use
-from .errors import AssessmentProblem, InvalidAssessmentError, InvalidStatusError, MissingDependencyError
+from .errors import (
+    AssessmentProblem,
+    ExportError,
+    InvalidAssessmentError,
+    InvalidStatusError,
+    MissingDependencyError,
+)
 
 if TYPE_CHECKING:
     from .records import Recommendation
@@ -1286,13 +1292,14 @@ def _xlsx_bytes(table: list[list[Any]], report: Report, vocabulary: Vocabulary) 
     published = datetime.datetime.combine(meta.published, datetime.time())
     workbook.properties.created = published
     buffer = io.BytesIO()
-    writer = importlib.import_module("openpyxl.writer.excel")
     import zipfile
+
+    from .exports.workbooks import save_workbook
 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         # Workbook.save() would stamp the clock's time as the modification date
         workbook.properties.modified = published
-        writer.ExcelWriter(workbook, archive).save()
+        save_workbook(workbook, archive)  # a failed write is an OSError, not lxml's own error
     return _with_fixed_times(buffer.getvalue(), published)
 
 
@@ -1359,7 +1366,12 @@ def write(
     elif fmt == "csv":
         data = _csv_bytes(_table(assessments, report))
     else:
-        data = _xlsx_bytes(_table(assessments, report), report, vocabulary)
+        try:
+            data = _xlsx_bytes(_table(assessments, report), report, vocabulary)
+        except OSError as error:  # openpyxl's temporary files: the file-size limit, a full TMPDIR
+            if isinstance(error, ExportError):
+                raise
+            raise ExportError(str(target), _staging.os_words(error), error.errno) from None
     return _place(data, target, fmt, overwrite)
 
 

@@ -26,6 +26,7 @@ logs) when it starts and when it builds an index.
 
 from __future__ import annotations
 
+import collections
 import json
 import sys
 import time
@@ -680,6 +681,11 @@ _INVALID_PARAMS = -32602
 
 
 def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
+    """Why a line from the client is not a JSON-RPC message the SDK can read, or None (`_read_line`)."""
+    return _read_line(line)[0]
+
+
+def _read_line(line: bytes) -> tuple[tuple[int, str, int | str | None] | None, Any]:
     r"""Why one line from the client is not a JSON-RPC message the SDK can read, or None if it is.
 
     Returns:
@@ -690,14 +696,15 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
         request's ``id`` when it has a usable one.  JSON holding a lone
         surrogate escape such as ``"\ud800"`` (no Unicode text) is answered
         with the request's id: ``-32602`` (Invalid params) when the
-        surrogate is in its ``params``, else ``-32600``.
+        surrogate is in its ``params``, else ``-32600``.  The second item
+        is the message as the SDK reads it (None for a malformed line).
     """
     import mcp.types as mcp_types
 
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return _PARSE_ERROR, f"Parse error: the line is not UTF-8 (byte {exc.start})", None
+        return (_PARSE_ERROR, f"Parse error: the line is not UTF-8 (byte {exc.start})", None), None
     try:
         message = mcp_types.jsonrpc_message_adapter.validate_json(text, by_name=False)
     except ValueError:
@@ -712,14 +719,15 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
         and "NaN" not in text
         and "Infinity" not in text
     ):
-        return None
+        return None, message
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
-        return _PARSE_ERROR, f"Parse error: {_cut(str(exc), 120)}", None
+        return (_PARSE_ERROR, f"Parse error: {_cut(str(exc), 120)}", None), None
     own_id = isinstance(value, dict) and "id" in value
     if message is not None and (not isinstance(message, mcp_types.JSONRPCNotification) or not own_id):
-        return None  # the SDK's reading stands: a message whose NaN was only a word, or a true notification
+        # the SDK's reading stands: a message whose NaN was only a word, or a true notification
+        return None, message
     where = _lone_surrogate(value)
     if where is not None:
         # JSON, so not a parse error: a request is answered with its id, or a client
@@ -733,20 +741,20 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
             else value
         )
         if usable is not None and _lone_surrogate(rest) is None:
-            return _INVALID_PARAMS, f"Invalid params: {reason}", usable
-        return _INVALID_REQUEST, f"Invalid Request: {reason}", usable
+            return (_INVALID_PARAMS, f"Invalid params: {reason}", usable), None
+        return (_INVALID_REQUEST, f"Invalid Request: {reason}", usable), None
     if isinstance(value, list):
         return (
             _INVALID_REQUEST,
             "Invalid Request: a batch (JSON array) is not accepted; send one object",
             None,
-        )
+        ), None
     if not isinstance(value, dict):
         return (
             _INVALID_REQUEST,
             f"Invalid Request: {_json_type(value)} is not a JSON-RPC message",
             None,
-        )
+        ), None
     ident = value.get("id")
     usable = ident if _is_usable_id(ident) else None
     if value.get("jsonrpc") != "2.0":
@@ -761,7 +769,7 @@ def _malformed(line: bytes) -> tuple[int, str, int | str | None] | None:
         problem = "'params' must be an object"
     else:
         problem = "not a request, notification or response"
-    return _INVALID_REQUEST, f"Invalid Request: {problem}", usable
+    return (_INVALID_REQUEST, f"Invalid Request: {problem}", usable), None
 
 
 def _is_usable_id(ident: object) -> TypeGuard[int | str]:
@@ -781,25 +789,104 @@ class _CheckedStdin:
     answer, so a client waits for ever; here such a line gets its error object
     on the same write stream as every answer, and the next line is served.
     Blank lines are skipped, as newline-delimited JSON allows.
+
+    The SDK also cancels the requests it is still serving when its input
+    ends, so ``printf ... | kzrights mcp`` lost the last answers: at the end
+    of stdin the lines stop only once every request passed on has been
+    answered (`_Answers`), or withdrawn by ``notifications/cancelled``.
     """
 
     def __init__(self, source: Any, answer: Callable[[int, str, int | str | None], Any]) -> None:
         self._source = source
         self._answer = answer
+        self.answers = _Answers()
 
     def __aiter__(self) -> Any:
         return self._lines()
 
     async def _lines(self) -> Any:
+        import mcp.types as mcp_types
+
         async for line in self._source:
             if not line.strip():
                 continue
-            fault = _malformed(line)
+            fault, message = _read_line(line)
             if fault is None:
+                if isinstance(message, mcp_types.JSONRPCRequest):
+                    self.answers.expect(message.id)
+                elif isinstance(message, mcp_types.JSONRPCNotification) and message.method == (
+                    "notifications/cancelled"
+                ):
+                    self.answers.withdraw((message.params or {}).get("requestId"))
                 yield line.decode("utf-8")
             else:
                 _log(f"answered a malformed line: {fault[1]}")
                 await self._answer(*fault)
+        await self.answers.all_given()
+
+
+class _Answers:
+    """The requests passed on to the SDK and not yet answered, counted by id."""
+
+    #: seconds without any answer, after stdin ends, before the server gives up waiting
+    PATIENCE = 60.0
+
+    def __init__(self) -> None:
+        self._waiting: collections.Counter[int | str] = collections.Counter()
+        self._changed: Any = None
+
+    def expect(self, ident: int | str) -> None:
+        self._waiting[ident] += 1
+
+    def withdraw(self, ident: object) -> None:
+        if _is_usable_id(ident) and self._waiting[ident] > 0:
+            self._waiting[ident] -= 1
+        self._nudge()
+
+    def given(self, message: Any) -> None:
+        """Note one message on its way to stdout: an answer counts off its request."""
+        ident = getattr(message, "id", None)
+        if _is_usable_id(ident) and self._waiting[ident] > 0 and not hasattr(message, "method"):
+            self._waiting[ident] -= 1
+            self._nudge()
+
+    def _nudge(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+
+    async def all_given(self) -> None:
+        import anyio
+
+        while +self._waiting:
+            self._changed = anyio.Event()
+            with anyio.move_on_after(self.PATIENCE) as waited:
+                await self._changed.wait()
+            if waited.cancel_called:
+                left = ", ".join(repr(ident) for ident in sorted(+self._waiting, key=repr))
+                _log(f"stdin closed; no answer in {self.PATIENCE:.0f} s to request(s) {_cut(left, 120)}")
+                return
+
+
+class _CountingWriter:
+    """The SDK's write stream, each message noted by `_Answers` before it is sent."""
+
+    def __init__(self, stream: Any, answers: _Answers) -> None:
+        self._stream = stream
+        self._answers = answers
+
+    async def send(self, item: Any) -> None:
+        await self._stream.send(item)
+        self._answers.given(getattr(item, "message", None))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    async def __aenter__(self) -> _CountingWriter:
+        await self._stream.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> Any:
+        return await self._stream.__aexit__(*exc)
 
 
 def serve(version: str | None = None) -> None:
@@ -911,9 +998,10 @@ def serve(version: str | None = None) -> None:
 
     async def run() -> None:
         async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type,unused-ignore]
-            streams["write"] = write_stream
+            counted = _CountingWriter(write_stream, stdin.answers)
+            streams["write"] = counted
             ready.set()
-            await server.run(read_stream, write_stream, server.create_initialization_options())
+            await server.run(read_stream, counted, server.create_initialization_options())
 
     _log(f"serving data release {box.version} on stdio")
     anyio.run(run)

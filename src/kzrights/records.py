@@ -19,7 +19,7 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 
 import enum
 import itertools
-from typing import Any, ClassVar, NamedTuple, SupportsIndex
+from typing import Any, ClassVar, NamedTuple, SupportsIndex, overload
 
 import attrs
 
@@ -736,7 +736,11 @@ class MentionList(list[Mention]):
     """The list `kzrights.annotate` returns: a plain list of mentions that pickles compactly.
 
     It behaves as a ``list`` in every way (and compares equal to one with the
-    same mentions).  It pickles as one flat tuple of its mentions' fields
+    same mentions), and what a list operation makes from it is a
+    ``MentionList`` too: a slice (``annotate(t)[:10]``), ``+`` with a list on
+    either side, ``*`` and ``copy()`` (as ``collections.UserList`` does; a
+    subclass's give a ``MentionList``, since its constructor may differ).
+    It pickles as one flat tuple of its mentions' fields
     rather than one object per mention: pickle runs Python code for each
     named tuple it meets, which made a list of mentions cost four to five times
     the same data in plain tuples to send through a process pool.  A list that
@@ -745,6 +749,35 @@ class MentionList(list[Mention]):
     """
 
     __slots__ = ()
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Mention: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "MentionList": ...
+
+    def __getitem__(self, index: "SupportsIndex | slice") -> "Mention | MentionList":
+        if type(index) is slice:
+            return MentionList(list.__getitem__(self, index))
+        return list.__getitem__(self, index)
+
+    def __add__(self, other: "list[Any]") -> "MentionList":  # type: ignore[override]
+        return MentionList(list.__add__(self, other))
+
+    def __radd__(self, other: "list[Any]") -> "MentionList":
+        if not isinstance(other, list):
+            return NotImplemented
+        return MentionList(list.__add__(other, self))
+
+    def __mul__(self, times: SupportsIndex) -> "MentionList":
+        return MentionList(list.__mul__(self, times))
+
+    def __rmul__(self, times: SupportsIndex) -> "MentionList":
+        return MentionList(list.__mul__(self, times))
+
+    def copy(self) -> "MentionList":
+        """A shallow copy, as ``list.copy``, that is a ``MentionList`` (so it pickles compactly too)."""
+        return MentionList(self)
 
     def __reduce_ex__(self, protocol: "SupportsIndex") -> "str | tuple[Any, ...]":
         # __reduce_ex__ itself, not __reduce__: pickle calls it straight, without

@@ -41,7 +41,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import ExportError, OutputExistsError, OutputFolderMissingError
 
@@ -51,6 +51,7 @@ __all__ = [
     "check_destination",
     "check_name",
     "mark",
+    "os_words",
     "place",
     "staged",
     "sync",
@@ -81,10 +82,13 @@ def _show(text: object) -> str:
     return shown if shown.isprintable() else repr(shown)
 
 
-def _words(error: OSError) -> str:
+def os_words(error: OSError) -> str:
     """The operating system's message for an error, as the tail of a sentence."""
     text = error.strerror or str(error)
     return text[:1].lower() + text[1:]
+
+
+_words = os_words
 
 
 def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> Path:
@@ -184,8 +188,38 @@ def _entries(folder: Path, special: set[str] | None = None) -> set[str]:
     return found
 
 
+_FOLDER_FILES = {
+    # a folder format: (the ending of each table's file, the other files it writes)
+    "csv": (".csv", ("datapackage.json",)),
+    "jsonl": (".jsonl", ("datapackage.json", "metadata.json")),
+    "parquet": (".parquet", ()),
+}
+
+
+def own_names(format: str) -> frozenset[str]:
+    """The names of the files a folder export of ``format`` writes in its folder, for any release.
+
+    A table's file (``entities.csv``) and the format's descriptors
+    (``datapackage.json``), all directly in the folder; the marker is not
+    among them.  Empty for a format that writes no folder.  Only these names
+    are ever deleted from a previous export, and only as regular files.
+    """
+    from .tables import TABLE_NAMES
+
+    ending, others = _FOLDER_FILES.get(format, ("", ()))
+    if not ending:
+        return frozenset()
+    return frozenset({*(name + ending for name in TABLE_NAMES), *others})
+
+
 def _previous(target: Path, format: str) -> None:
-    """Raise unless the folder ``target`` is a kzrights ``format`` export holding only what it wrote."""
+    """Raise unless the folder ``target`` is a kzrights ``format`` export holding only what it wrote.
+
+    What it wrote is what its marker lists, among the names the format itself
+    writes (`own_names`), each a regular file directly in the folder: a
+    name added to the marker by hand, a folder, a link (even under a table's
+    name) or anything else makes the folder not kzrights' own.
+    """
     data = _read_marker(target / MARKER)
     if not (
         isinstance(data, dict)
@@ -199,10 +233,20 @@ def _previous(target: Path, format: str) -> None:
             target, f"the folder holds a kzrights {_show(data['format'])} export, not {format}", errno.EEXIST
         )
     special: set[str] = set()
-    foreign = sorted((_entries(target, special) - {MARKER, *data["files"]}) | special)
+    own = own_names(format)
+    ours = {MARKER} | {name for name in data["files"] if name in own and _plain_file(target / name)}
+    foreign = sorted((_entries(target, special) - ours) | special)
     if foreign:
         shown = ", ".join(map(_show, foreign[:3])) + (", ..." if len(foreign) > 3 else "")
         raise _fail(target, f"the folder holds files kzrights did not write ({shown})", errno.ENOTEMPTY)
+
+
+def _plain_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file (a link to one is not)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _read_marker(marker: Path) -> Any:
@@ -413,19 +457,35 @@ def _swap(source: Path, destination: Path, *, folder: bool) -> bool:
 
 
 def _discard(previous: Path, target: Path, format: str) -> None:
-    """Delete a replaced previous folder export, unless it gained files kzrights did not write."""
+    """Delete a replaced previous folder export, unless it gained files kzrights did not write.
+
+    Only what it wrote goes: the regular files named as the format names
+    them (`own_names`) and its marker, then the folder itself if that left
+    it empty.  Anything else keeps the folder, beside ``target``.
+    """
     try:
         _previous(previous, format)  # it was checked before the swap: look again before deleting
     except ExportError:
-        kept = target.with_name(f"{target.name}.previous{previous.parent.name[len(STAGING_PREFIX) - 1 :]}")
-        os.rename(previous, kept)
-        raise _fail(
-            target,
-            f"the new export is in place, but the previous folder gained files kzrights did not write, "
-            f"so it was kept as {kept.name}",
-            errno.ENOTEMPTY,
-        ) from None
-    shutil.rmtree(previous)
+        _keep(previous, target)
+    for name in sorted(own_names(format) | {MARKER}):
+        if _plain_file(previous / name):
+            os.unlink(previous / name)
+    try:
+        os.rmdir(previous)
+    except OSError:  # something appeared there since the check
+        _keep(previous, target)
+
+
+def _keep(previous: Path, target: Path) -> NoReturn:
+    """Move what is left of a replaced previous folder beside ``target``, and raise saying so."""
+    kept = target.with_name(f"{target.name}.previous{previous.parent.name[len(STAGING_PREFIX) - 1 :]}")
+    os.rename(previous, kept)
+    raise _fail(
+        target,
+        f"the new export is in place, but the previous folder gained files kzrights did not write, "
+        f"so it was kept as {kept.name}",
+        errno.ENOTEMPTY,
+    )
 
 
 def _unlink_replaced(previous: Path, target: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,8 +202,27 @@ def render_html(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
+_REFERENCE_START = re.compile(r"&(?=#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
+"""An ``&`` that starts a character reference (``&amp;``, ``&#60;``), which Markdown would decode."""
+
+
+def _md(value: object) -> str:
+    """``value`` as Markdown text that a viewer shows as it is, never as HTML.
+
+    Markdown passes inline HTML through, so every ``<`` becomes ``&lt;`` and
+    an ``&`` that would start a character reference ``&amp;``; a lone ``&``
+    or ``>`` already shows as itself and is left alone, so text without
+    markup (every shipped release's) is unchanged.
+    """
+    return _REFERENCE_START.sub("&amp;", str(value)).replace("<", "&lt;")
+
+
 def render_markdown(report: Report) -> str:
-    """The whole report as Markdown, with an HTML anchor before every record (its id escaped)."""
+    """The whole report as Markdown, with an HTML anchor before every record (its id escaped).
+
+    Every value from the release is inserted as text (`_md`): a ``<`` in a
+    title, text, footnote or the citation shows as ``<``, never as a tag.
+    """
     meta = report.metadata
 
     def text(record: Any) -> str:
@@ -210,14 +230,14 @@ def render_markdown(report: Report) -> str:
         out, last = [], 0
         for ref in getattr(record, "footnote_refs", ()):
             number = ref.footnote_id.rsplit(".", 1)[1]
-            out += [body[last : ref.offset], f"[^{number}]"]
+            out += [_md(body[last : ref.offset]), f"[^{_md(number)}]"]
             last = ref.offset
-        return "".join(out) + body[last:]
+        return "".join(out) + _md(body[last:])
 
     lines = [
-        f"# {meta.title}",
+        f"# {_md(meta.title)}",
         "",
-        f"*{', '.join(meta.authors)}, {meta.publisher}, {meta.published:%d %B %Y}*",
+        f"*{_md(', '.join(meta.authors))}, {_md(meta.publisher)}, {meta.published:%d %B %Y}*",
         "",
     ]
     lines += ['<a id="conclusions"></a>', "## Conclusions", ""]
@@ -236,8 +256,8 @@ def render_markdown(report: Report) -> str:
         lines += [f'{r.number}. <a id="{_attr(r.id)}"></a>{text(r)}' for r in recommendations]
         lines.append("")
     lines += ['<a id="footnotes"></a>', "## Footnotes", ""]
-    lines += [f"[^{f.number}]: {f.text}" for f in report.footnotes]
-    lines += ["", "---", "", meta.rights.report_text, "", f"Cite as: {meta.citation}", ""]
+    lines += [f"[^{f.number}]: {_md(f.text)}" for f in report.footnotes]
+    lines += ["", "---", "", _md(meta.rights.report_text), "", f"Cite as: {_md(meta.citation)}", ""]
     return "\n".join(lines)
 
 
@@ -352,7 +372,7 @@ def write_html(report: Report, path: Path) -> list[Path]:
 
 
 def write_markdown(report: Report, path: Path) -> list[Path]:
-    """One Markdown file."""
+    """One Markdown file (UTF-8): every value inserted as text, a ``<`` in it escaped (`render_markdown`)."""
     path.write_text(render_markdown(report), encoding="utf-8")
     return [path]
 

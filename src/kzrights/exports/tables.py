@@ -26,7 +26,7 @@ import attrs
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["Field", "ForeignKey", "Table", "tables"]
+__all__ = ["TABLE_NAMES", "Field", "ForeignKey", "Table", "tables"]
 
 Row = tuple[Any, ...]
 
@@ -698,6 +698,9 @@ _TABLES = (
     _RECOMMENDATION_SDG_TARGETS,
 )
 """Every table, in an order where every foreign key points back."""
+
+TABLE_NAMES: tuple[str, ...] = tuple(table.name for table in _TABLES)
+"""The name of every table (`tables` gives each release all of them, some maybe empty)."""
 
 
 def tables(report: Report) -> tuple[Table, ...]:

@@ -9,9 +9,14 @@ before it writes anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import errno
 import importlib
 import io
+import os
+import tempfile
+import types
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +27,7 @@ from .tables import Table, tables
 if TYPE_CHECKING:
     from ..report import Report
 
-__all__ = ["write_parquet", "write_xlsx"]
+__all__ = ["save_workbook", "write_parquet", "write_xlsx"]
 
 
 def _require(module: str, feature: str, package: str, extra: str) -> Any:
@@ -189,12 +194,79 @@ def write_xlsx(report: Report, path: Path) -> list[Path]:
     published = datetime.datetime.combine(meta.published, datetime.time())
     workbook.properties.created = published
     buffer = io.BytesIO()
-    writer_module = _require("openpyxl.writer.excel", "export(report, 'xlsx', ...)", "openpyxl", "xlsx")
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         workbook.properties.modified = published
-        writer_module.ExcelWriter(workbook, archive).save()
+        save_workbook(workbook, archive)
     path.write_bytes(_with_fixed_times(buffer.getvalue(), published))
     return [path]
+
+
+def save_workbook(workbook: Any, archive: zipfile.ZipFile) -> None:
+    """Write an openpyxl ``workbook`` into the open zip ``archive``, as ``Workbook.save`` would.
+
+    openpyxl first writes each sheet into a temporary file (in
+    `tempfile.gettempdir`, ``TMPDIR``), through lxml when it is installed,
+    which reports a failed write (the file-size limit, a full temporary
+    folder) as its own ``lxml.etree.SerialisationError`` (``IO_EFBIG``,
+    ``IO_ENOSPC``), not as an ``OSError``, and leaves that sheet's stream
+    open, to fail again when it is collected.  Here such a failure closes
+    the stream, deletes the temporary file, and is raised as an ``OSError``
+    with its ``errno``, as every other writer's is.
+
+    Raises:
+        OSError: If a sheet's temporary file cannot be written.
+        MissingDependencyError: If openpyxl is not installed.
+    """
+    writer_module = _require("openpyxl.writer.excel", "an XLSX workbook", "openpyxl", "xlsx")
+    try:
+        writer_module.ExcelWriter(workbook, archive).save()
+    except OSError as error:
+        _drop_sheet_streams(error)
+        raise
+    except Exception as error:
+        reason = _serialisation_failure(error)
+        if reason is None:
+            raise
+        _drop_sheet_streams(error)
+        number = getattr(errno, reason, None)
+        words = os.strerror(number) if number is not None else reason
+        raise OSError(
+            number, f"cannot write a worksheet's temporary file in {tempfile.gettempdir()}: {words}"
+        ) from None
+
+
+def _serialisation_failure(error: Exception) -> str | None:
+    """The errno name (``EFBIG``) of an lxml write failure (``SerialisationError: IO_EFBIG``), else None."""
+    try:
+        lxml_error = importlib.import_module("lxml.etree").SerialisationError
+    except ImportError:  # pragma: no cover - openpyxl without lxml raises OSError itself
+        return None
+    if not isinstance(error, lxml_error):
+        return None
+    text = str(error)
+    return text[len("IO_") :] if text.startswith("IO_") and text[3:].isalnum() else text or "EIO"
+
+
+def _drop_sheet_streams(error: BaseException) -> None:
+    """Close the sheet streams openpyxl left open when ``error`` stopped it, and delete their files.
+
+    openpyxl's ``WorksheetWriter`` keeps its XML stream (a generator, ``xf``)
+    and its temporary file (``out``); they are found in the frames the error
+    passed through.  Closing a stream whose file failed raises again: that
+    is dropped here, so nothing is printed as "Exception ignored" later.
+    """
+    trace = error.__traceback__
+    while trace is not None:
+        owner = trace.tb_frame.f_locals.get("self")
+        stream = getattr(owner, "xf", None)
+        if isinstance(stream, types.GeneratorType):
+            with contextlib.suppress(Exception):
+                stream.close()
+            temporary = getattr(owner, "out", None)
+            if isinstance(temporary, str):
+                with contextlib.suppress(OSError):
+                    os.remove(temporary)
+        trace = trace.tb_next
 
 
 def _with_fixed_times(data: bytes, when: datetime.datetime) -> bytes:
