@@ -585,7 +585,7 @@ def test_a_fork_during_the_first_load_gives_a_working_child(tmp_path):
 # while the finding thread does not hold FIRST_USE: each is an import a fork could
 # interrupt, leaving the child a module lock that no thread of its own releases.
 FORK_DURING_FIRST_USE = """
-    import json, os, sys, tempfile, threading, time
+    import json, os, sys, threading, time
 
     import kzrights
     from kzrights._locking import FIRST_USE
@@ -594,6 +594,13 @@ FORK_DURING_FIRST_USE = """
     if case not in ("Linker", "Report", "annotate", "diff", "export", "__version__"):
         report = kzrights.load()  # the first load has a test of its own: this is the tool's first use
 
+    def fresh_folder():
+        # not tempfile.mkdtemp: its first call takes a lock of tempfile's own, which a fork
+        # in the middle would leave held in the child, a hang of the test's, not kzrights'
+        where = os.path.join(folder, f"out-{os.getpid()}-{threading.get_ident()}")
+        os.makedirs(where)
+        return where
+
     def export(where):
         return [kzrights.export(report, f, os.path.join(where, f)) for f in ("json", "csv", "sqlite")]
 
@@ -601,7 +608,7 @@ FORK_DURING_FIRST_USE = """
         from kzrights import followup  # the user's own import: the first use is the calls below
 
         def assessments(suffix):
-            where = tempfile.mkdtemp(dir=folder)
+            where = fresh_folder()
             written = followup.read(followup.template("1.3.1", os.path.join(where, "t" + suffix)))
             followup.validate(written)
             followup.compare(written, written).to_html()
@@ -618,7 +625,7 @@ FORK_DURING_FIRST_USE = """
         "unknown id": lambda: report.get("recommendations.governmnet.1"),
         "annotate()": lambda: kzrights.annotate("President Tokayev met NUR OTAN."),
         "Linker()": lambda: kzrights.Linker.from_release().with_aliases({"KJT": KJT}).annotate("KJT"),
-        "export()": lambda: export(tempfile.mkdtemp(dir=folder)),
+        "export()": lambda: export(fresh_folder()),
         "followup (csv)": lambda: assessments(".csv"),
         "followup (xlsx)": lambda: assessments(".xlsx"),
     }

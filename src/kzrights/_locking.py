@@ -52,8 +52,12 @@ from typing import TYPE_CHECKING  # free: import attrs imports typing anyway
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import ParamSpec, TypeVar
 
-__all__ = ["FIRST_USE", "first_use"]
+    _P = ParamSpec("_P")
+    _R = TypeVar("_R")
+
+__all__ = ["FIRST_USE", "first_use", "whole_first_call"]
 
 FIRST_USE = threading.RLock()  # free: import attrs imports threading anyway
 """Held while kzrights builds anything it caches for the process."""
@@ -85,6 +89,31 @@ def first_use(prepare: Callable[[], object]) -> Callable[[], None]:
 
     run.__doc__ = prepare.__doc__
     run.__name__ = run.__qualname__ = getattr(prepare, "__name__", "run")
+    return run
+
+
+def whole_first_call(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Return ``function`` run whole under `FIRST_USE` until a call of it first succeeds.
+
+    For a tool whose first call goes through another library that does
+    first-use work of its own as it runs (openpyxl's imports, and
+    `tempfile`'s first temporary file, which takes a module lock of its
+    own): a ``fork()`` in another thread waits for all of it, as for
+    kzrights' own first uses.  Later calls run without the lock.
+    """
+    done = False
+
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        nonlocal done
+        if done:
+            return function(*args, **kwargs)
+        with FIRST_USE:
+            result = function(*args, **kwargs)
+            done = True
+        return result
+
+    run.__doc__ = function.__doc__
+    run.__name__ = run.__qualname__ = getattr(function, "__name__", "run")
     return run
 
 

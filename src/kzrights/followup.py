@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._locking import FIRST_USE, first_use
+from ._locking import FIRST_USE, first_use, whole_first_call
 from .errors import (
     AssessmentProblem,
     ExportError,
@@ -895,6 +895,9 @@ def _csv_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[
     return records[0], [(n, r) for n, r in rows if any(c.strip() for c in r)]
 
 
+# a workbook's first read or write in a process runs whole under the first-use lock:
+# openpyxl imports more, and makes its first temporary file, as it goes
+@whole_first_call
 def _xlsx_rows(path: Path, data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
     openpyxl = _openpyxl("kzrights.followup.read(... .xlsx)")
 
@@ -1219,6 +1222,7 @@ def _import_followup() -> None:
     codecs.lookup("utf-8-sig")  # how a CSV file is read: a codec's first lookup imports it
 
 
+@whole_first_call
 def _xlsx_bytes(table: list[list[Any]], report: Report, vocabulary: Vocabulary) -> bytes:
     openpyxl = _openpyxl("kzrights.followup.write(... .xlsx)")
     import importlib
