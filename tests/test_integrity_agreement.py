@@ -481,6 +481,21 @@ def test_a_control_character_or_a_lone_surrogate_is_refused(edit, message: str) 
     _refused(_escaped(_edited(edit)), message)  # type: ignore[arg-type]
 
 
+def _raw(document: dict) -> bytes:
+    """The release JSON as UTF-8, a lone surrogate as its own three bytes (``ED A0 80``), no escape."""
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8", "surrogatepass")
+
+
+@pytest.mark.parametrize("code", [0xD800, 0xDBFF, 0xDC00, 0xDFFF])
+def test_a_lone_surrogate_written_as_utf8_bytes_is_refused(code: int) -> None:
+    """A second tester's (session 11): with no backslash in the file, the escape check never ran."""
+    surrogate = chr(code)
+    document = _edited(set_at("entities", 0, "description", lambda text: text + surrogate))
+    raw = _raw(document)  # type: ignore[arg-type]
+    assert b"\\" not in raw and surrogate.encode("utf-8", "surrogatepass") in raw
+    _refused(raw, rf"\$\.entities\[0\]\.description: holds U\+{ord(surrogate):04X}, a lone surrogate")
+
+
 def _string_paths(value, path=()):
     if isinstance(value, str):
         yield path

@@ -1262,9 +1262,11 @@ _NOT_TEXT = frozenset(chr(code) for code in range(32) if chr(code) not in "\t\n\
 def check_characters(data: Any, *, version: str, file: str) -> None:
     r"""Check that no string of a parsed JSON document holds a control character or a lone surrogate.
 
-    JSON can carry either only as an escape (``"\u0000"``, ``"\ud800"``),
-    so the loader calls this only where the file's bytes hold a backslash,
-    which no shipped release has (one ``memchr`` over the file decides).
+    JSON can carry either only as an escape (``"\u0000"``, ``"\ud800"``), or,
+    for a lone surrogate, as its UTF-8 bytes (``ED A0 80``), which
+    ``json.loads`` decodes with ``surrogatepass``; so the loader calls this
+    only where the file's bytes hold a backslash or the byte 0xED, which no
+    shipped release has (a ``memchr`` over the file for each decides).
 
     Raises:
         DataIntegrityError: Naming the JSON path of the first such string
