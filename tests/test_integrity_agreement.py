@@ -416,11 +416,34 @@ VALUES = [
         set_at("figures", _DATED, "date_end", "2016-13"),
         rf"\$\.figures\[{_DATED}\]\.date_end: '2016-13' is not a real date",
     ),
+    (
+        set_at("figures", _DATED, "date_end", "1999"),
+        rf"\$\.figures\[{_DATED}\]\.date_end: '1999' is before the date '\d{{4}}",
+    ),
+    (
+        set_at("sources", 0, "url", "https://"),
+        r"\$\.sources\[0\]\.url: 'https://' is not an http or https address of a host",
+    ),
+    (
+        set_at("footnotes", 0, "urls", ["http:///etc/passwd"]),
+        r"\$\.footnotes\[0\]\.urls\[0\]: 'http:///etc/passwd' is not an http or https address",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("edit", "message"), VALUES, ids=["related-to-itself", "source-url", "footnote-url", "date", "date-end"]
+    ("edit", "message"),
+    VALUES,
+    ids=[
+        "related-to-itself",
+        "source-url",
+        "footnote-url",
+        "date",
+        "date-end",
+        "period",
+        "no-host",
+        "empty-host",
+    ],
 )
 def test_values_no_tool_can_take_are_refused(edit, message: str) -> None:
     """Each loaded and verified before (tester, session 11); now a DataIntegrityError from both."""

@@ -1052,15 +1052,20 @@ def _check_values(document: ReleaseDocument) -> None:
     sources, footnotes = document.sources, document.footnotes
     urls = [source.url for source in sources if source.url is not None]
     urls += [url for footnote in footnotes for url in footnote.urls]
-    if not all(url[:8].lower().startswith(_WEB) for url in urls):
+    if not all(
+        url[:8].lower().startswith(_WEB) and url.partition("://")[2][:1] not in _NO_HOST for url in urls
+    ):
         named = [(f"$.sources[{n}].url", source.url) for n, source in enumerate(sources)]
         named += [
             (f"$.footnotes[{n}].urls[{k}]", u) for n, f in enumerate(footnotes) for k, u in enumerate(f.urls)
         ]
         path, url = next(
-            (path, url) for path, url in named if url is not None and not url[:8].lower().startswith(_WEB)
+            (path, url)
+            for path, url in named
+            if url is not None
+            and not (url[:8].lower().startswith(_WEB) and url.partition("://")[2][:1] not in _NO_HOST)
         )
-        raise _Problem(f"{path}: {url[:80]!r} is not an http or https address")
+        raise _Problem(f"{path}: {url[:80]!r} is not an http or https address of a host")
     figures = document.figures
     dates = [figure.date for figure in figures] + [figure.date_end for figure in figures]
     # a year or a month (the figures' usual dates) needs no calendar; anything else takes the full rule
@@ -1080,9 +1085,17 @@ def _check_values(document: ReleaseDocument) -> None:
                 problem = None if value is None else _iso_date_problem(value)
                 if problem is not None:
                     raise _Problem(f"$.figures[{position}].{name}: {value!r} {problem}")
+    # a period ends no earlier than it starts, to the precision both give ("2015" to "2016")
+    for position, figure in enumerate(figures):
+        start, end = figure.date, figure.date_end
+        if start is not None and end is not None:
+            common = min(len(start), len(end))
+            if end[:common] < start[:common]:
+                raise _Problem(f"$.figures[{position}].date_end: {end!r} is before the date {start!r}")
 
 
 _MONTHS = frozenset(f"-{month:02}" for month in range(1, 13))
+_NO_HOST = ("", "/")  # what follows "://" in an address that names no host
 _RELATED = operator.attrgetter("related_ids")
 _ID = operator.attrgetter("id")
 
