@@ -173,3 +173,40 @@ def test_any_workbook_name_is_refused_or_opens_in_openpyxl(name, tmp_path_factor
         assert list(folder.iterdir()) == []
         return
     assert read_workbook(path).sheetnames
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc/self/fd on this platform")
+@pytest.mark.parametrize("pointing_to", ["/proc/self/fd/1", "/dev/null"])
+def test_a_link_to_an_open_file_or_a_device_is_never_replaced(tmp_path, pointing_to):
+    """A second tester's (session 11): ``--output /dev/stdout`` advised ``--force``, which replaces the link.
+
+    Run as root, that would have put a regular file where ``/dev/stdout`` was.
+    Here a link of the test's own stands in for it (so a regression replaces
+    only that link), with the command's stdout a regular file, as a shell's
+    ``> file`` gives it.
+    """
+    link = tmp_path / "out.json"
+    link.symlink_to(pointing_to)
+    with (tmp_path / "stdout.txt").open("wb") as stdout:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kzrights",
+                "export",
+                "--format",
+                "json",
+                "--force",
+                "--output",
+                str(link),
+            ],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    assert "which an export never replaces (for standard output, give the path -)" in done.stderr
+    assert link.is_symlink() and str(link.readlink()) == pointing_to
+    assert (tmp_path / "stdout.txt").read_bytes() == b""

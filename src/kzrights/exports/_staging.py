@@ -147,6 +147,26 @@ def _kind(mode: int) -> str | None:
     return "a special file"  # pragma: no cover - doors, whiteouts: not on Linux
 
 
+def _open_file_link(target: Path) -> str | None:
+    """What the link ``target`` stands for, in words, if it is no place of its own (else None).
+
+    ``/dev/stdout``, ``/dev/fd/1`` and ``/proc/self/fd/1`` are links to a
+    file the process has open (a terminal, a pipe, or the file the shell
+    redirected to), and a link to a device, a FIFO or a socket names no
+    file to write: replacing such a link, even with ``overwrite``, would
+    delete a piece of the system, never write where the user meant.
+    """
+    try:
+        pointed = _kind(os.stat(target).st_mode)
+        text = os.readlink(target)
+        parent = os.path.realpath(target.parent)
+    except (OSError, ValueError):  # a dangling link, or one in a loop: the link alone counts
+        return None
+    if parent == "/proc" or parent.startswith("/proc/") or text.startswith(("/proc/", "/dev/fd/")):
+        return "a file the process has open"
+    return pointed
+
+
 def _special(target: Path, kind: str) -> ExportError:
     return _fail(target, f"it is {kind}, which an export never replaces", errno.EEXIST)
 
@@ -317,6 +337,14 @@ def _check(target: Path, format: str, *, folder: bool, overwrite: bool) -> None:
     if kind is not None:
         raise _special(target, kind)
     if stat.S_ISLNK(mode):
+        what = _open_file_link(target)
+        if what is not None:  # /dev/stdout, /proc/self/fd/1: never replaced, even with overwrite
+            raise _fail(
+                target,
+                f"it is a symbolic link to {what}, which an export never replaces"
+                " (for standard output, give the path -)",
+                errno.EEXIST,
+            )
         if folder:
             raise _fail(
                 target, "it is a symbolic link; a folder export does not write through links", errno.EEXIST
