@@ -765,3 +765,52 @@ def test_a_full_stdout_stops_the_server_with_an_error():
         "kzrights: error: cannot write the output: No space left on device"
     ), out.stderr
     assert "Traceback" not in out.stderr and "internal error" not in out.stderr, out.stderr
+
+
+@settings(max_examples=40)
+@given(
+    data=st.lists(
+        st.sampled_from([b"\n", b"{}", b"x" * 70_000, "é\u2028".encode(), b"\r\n", b"\xff"]), max_size=8
+    ),
+    piece=st.integers(min_value=1, max_value=100_000),
+)
+def test_stdin_is_read_as_its_lines_however_it_arrives(data: list[bytes], piece: int):
+    """The server's stdin reader gives back exactly the bytes written, cut after each newline only.
+
+    Any bytes (not UTF-8, CR, U+2028, lines longer than one read), written in pieces of any size.
+    """
+    consumer("mcp")
+    import anyio
+    from anyio.from_thread import BlockingPortal
+
+    from kzrights.mcp_server import _StdinLines
+
+    raw = b"".join(data)
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with os.fdopen(write_end, "wb", buffering=0) as pipe:
+            for start in range(0, len(raw), piece):
+                pipe.write(raw[start : start + piece])
+
+    async def read() -> list[bytes]:
+        lines = _StdinLines(read_end)
+        async with BlockingPortal() as portal:
+            lines.start(portal)
+            writer = threading.Thread(target=write)
+            writer.start()
+            got = [line async for line in lines]
+            await portal.stop(cancel_remaining=True)
+        lines.close()
+        writer.join()
+        return got
+
+    import threading
+
+    try:
+        got = anyio.run(read)
+    finally:
+        os.close(read_end)
+    assert b"".join(got) == raw
+    assert all(line.endswith(b"\n") and line.count(b"\n") == 1 for line in got[:-1])
+    assert b"" not in got and (not got or got[-1].count(b"\n") <= 1)

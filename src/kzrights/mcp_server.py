@@ -1025,8 +1025,9 @@ def serve(version: str | None = None) -> None:
                     ready.set()
                     await server.run(read_stream, counted, server.create_initialization_options())
             finally:
-                # a chunk the reader thread is still handing over is dropped, however the server stops
+                # a line the reader thread is still handing over is dropped, however the server stops
                 await portal.stop(cancel_remaining=True)
+                lines.close()
 
     _log(f"serving data release {box.version} on stdio")
     try:
@@ -1071,6 +1072,7 @@ class _StdinLines:
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
+        self._send: Any = None
         self._received: Any = None
 
     def start(self, portal: Any) -> None:
@@ -1079,11 +1081,17 @@ class _StdinLines:
 
         import anyio
 
-        send, self._received = anyio.create_memory_object_stream[bytes](0)
+        self._send, self._received = anyio.create_memory_object_stream[bytes](0)
         reader = threading.Thread(
-            target=self._pump, args=(portal, send), name="kzrights mcp stdin", daemon=True
+            target=self._pump, args=(portal, self._send), name="kzrights mcp stdin", daemon=True
         )
         reader.start()
+
+    def close(self) -> None:
+        """Close both ends of the hand-over, in the event loop's thread (the next hand-over fails)."""
+        for stream in (self._send, self._received):
+            if stream is not None:
+                stream.close()
 
     def _pump(self, portal: Any, send: Any) -> None:
         """Read the descriptor to its end, handing over each line, then ``b""``."""
@@ -1101,7 +1109,6 @@ class _StdinLines:
                     if pending:
                         portal.call(send.send, bytes(pending))
                     portal.call(send.send, b"")
-                    portal.call(send.aclose)
                     return
                 start = len(pending)
                 pending += chunk
@@ -1110,13 +1117,15 @@ class _StdinLines:
                     portal.call(send.send, bytes(pending[: end + 1]))
                     del pending[: end + 1]
                     end = pending.find(b"\n")
-        except Exception:  # noqa: BLE001 - the server stopped (the portal is closed): nothing to hand over
+        except Exception:  # noqa: BLE001 - the server stopped (portal or stream closed): nothing to hand over
             return
 
     def __aiter__(self) -> Any:
         return self._lines()
 
     async def _lines(self) -> Any:
-        with self._received:
+        try:
             while line := await self._received.receive():
                 yield line
+        finally:
+            self.close()
