@@ -681,3 +681,136 @@ def test_requests_read_before_the_end_of_input_are_all_answered_in_order():
     assert answers[2]["error"]["code"] == -32700
     last = json.loads(answers[-1]["result"]["content"][0]["text"])
     assert last["verdict"] == "exact"
+
+
+_HELLO = json.dumps(
+    {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+     "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                "clientInfo": {"name": "t", "version": "0"}}}
+)  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_stops_a_server_waiting_for_input():
+    """Ctrl-C (SIGINT) stops a server idle on an open stdin at once: one line, status 130.
+
+    Tester finding N1 (session 11): it waited for stdin to close, ignoring even a second Ctrl-C.
+    """
+    consumer("mcp")
+    import signal
+
+    with subprocess.Popen(
+        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as server:
+        try:
+            assert server.stdin is not None and server.stdout is not None and server.stderr is not None
+            server.stdin.write(_HELLO + "\n")
+            server.stdin.flush()
+            assert json.loads(server.stdout.readline())["id"] == 1  # served, now waiting on stdin
+            server.send_signal(signal.SIGINT)
+            status = server.wait(10)  # stdin stays open: only Ctrl-C can stop it
+            stderr = server.stderr.read()
+        finally:
+            server.kill()
+    assert status == 130, stderr
+    assert stderr.splitlines()[-1] == "kzrights: interrupted", stderr
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+
+
+def test_a_reader_gone_from_stdout_stops_the_server_quietly():
+    """``kzrights mcp | head -c 10``: a server whose stdout is a closed pipe stops with one line, status 0.
+
+    Tester finding N5 (session 11): "internal error ... ExceptionGroup", status 70.
+    """
+    consumer("mcp")
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first answer
+    try:
+        out = subprocess.run(
+            [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
+            input=_HELLO + "\n",
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.splitlines()[-1] == "kzrights mcp: stdout closed: stopped", out.stderr
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr, out.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_stdout_stops_the_server_with_an_error():
+    """``kzrights mcp >/dev/full``: a full disk is an error: one line, status 1 (as for every command)."""
+    consumer("mcp")
+    with open("/dev/full", "w") as full:
+        out = subprocess.run(
+            [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
+            input=_HELLO + "\n",
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 1, out.stderr
+    assert out.stderr.splitlines()[-1] == (
+        "kzrights: error: cannot write the output: No space left on device"
+    ), out.stderr
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr, out.stderr
+
+
+@settings(max_examples=40)
+@given(
+    data=st.lists(
+        st.sampled_from([b"\n", b"{}", b"x" * 70_000, "é\u2028".encode(), b"\r\n", b"\xff"]), max_size=8
+    ),
+    piece=st.integers(min_value=1, max_value=100_000),
+)
+def test_stdin_is_read_as_its_lines_however_it_arrives(data: list[bytes], piece: int):
+    """The server's stdin reader gives back exactly the bytes written, cut after each newline only.
+
+    Any bytes (not UTF-8, CR, U+2028, lines longer than one read), written in pieces of any size.
+    """
+    consumer("mcp")
+    import anyio
+    from anyio.from_thread import BlockingPortal
+
+    from kzrights.mcp_server import _StdinLines
+
+    raw = b"".join(data)
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with os.fdopen(write_end, "wb", buffering=0) as pipe:
+            for start in range(0, len(raw), piece):
+                pipe.write(raw[start : start + piece])
+
+    async def read() -> list[bytes]:
+        lines = _StdinLines(read_end)
+        async with BlockingPortal() as portal:
+            lines.start(portal)
+            writer = threading.Thread(target=write)
+            writer.start()
+            got = [line async for line in lines]
+            await portal.stop(cancel_remaining=True)
+        lines.close()
+        writer.join()
+        return got
+
+    import threading
+
+    try:
+        got = anyio.run(read)
+    finally:
+        os.close(read_end)
+    assert b"".join(got) == raw
+    assert all(line.endswith(b"\n") and line.count(b"\n") == 1 for line in got[:-1])
+    assert b"" not in got and (not got or got[-1].count(b"\n") <= 1)

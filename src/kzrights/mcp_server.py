@@ -796,6 +796,9 @@ class _CheckedStdin:
     answered (`_Answers`), or withdrawn by ``notifications/cancelled``.
     """
 
+    #: seconds a malformed line's answer waits for the answers to the requests before it
+    PATIENCE = 2.0
+
     def __init__(self, source: Any, answer: Callable[[int, str, int | str | None], Any]) -> None:
         self._source = source
         self._answer = answer
@@ -821,6 +824,9 @@ class _CheckedStdin:
                 yield line.decode("utf-8")
             else:
                 _log(f"answered a malformed line: {fault[1]}")
+                # answers in the order of the lines: the requests before this line first (the
+                # SDK serves each in a task of its own), unless one keeps the client waiting
+                await self.answers.settled(self.PATIENCE)
                 await self._answer(*fault)
         await self.answers.all_given()
 
@@ -855,16 +861,21 @@ class _Answers:
             self._changed.set()
 
     async def all_given(self) -> None:
+        if not await self.settled(self.PATIENCE):
+            left = ", ".join(repr(ident) for ident in sorted(+self._waiting, key=repr))
+            _log(f"stdin closed; no answer in {self.PATIENCE:.0f} s to request(s) {_cut(left, 120)}")
+
+    async def settled(self, patience: float) -> bool:
+        """Wait until every request passed on is answered (`True`), or `patience` s without one (`False`)."""
         import anyio
 
         while +self._waiting:
             self._changed = anyio.Event()
-            with anyio.move_on_after(self.PATIENCE) as waited:
+            with anyio.move_on_after(patience) as waited:
                 await self._changed.wait()
             if waited.cancel_called:
-                left = ", ".join(repr(ident) for ident in sorted(+self._waiting, key=repr))
-                _log(f"stdin closed; no answer in {self.PATIENCE:.0f} s to request(s) {_cut(left, 120)}")
-                return
+                return False
+        return True
 
 
 class _CountingWriter:
@@ -907,6 +918,11 @@ def serve(version: str | None = None) -> None:
         MissingDependencyError: If the MCP SDK is not installed
             (``pip install 'kzrights[mcp]'``).
         UnknownVersionError: If no shipped release has ``version``.
+        BrokenPipeError: If stdout's reader went away (said on stderr:
+            ``kzrights mcp: stdout closed: stopped``).
+        OSError: If stdout cannot be written otherwise (a full disk).
+        KeyboardInterrupt: On Ctrl-C (SIGINT), at once, even while the
+            server waits for a line on stdin.
     """
     box = ToolBox(version)
     try:
@@ -994,15 +1010,122 @@ def serve(version: str | None = None) -> None:
         error = types.JSONRPCError(jsonrpc="2.0", id=ident, error=types.ErrorData(code=code, message=message))
         await streams["write"].send(SessionMessage(error))
 
-    stdin = _CheckedStdin(anyio.wrap_file(sys.stdin.buffer), answer)
+    lines = _StdinLines(sys.stdin.fileno())
+    stdin = _CheckedStdin(lines, answer)
 
     async def run() -> None:
-        async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type,unused-ignore]
-            counted = _CountingWriter(write_stream, stdin.answers)
-            streams["write"] = counted
-            ready.set()
-            await server.run(read_stream, counted, server.create_initialization_options())
+        from anyio.from_thread import BlockingPortal
+
+        async with BlockingPortal() as portal:
+            try:
+                lines.start(portal)
+                async with stdio_server(stdin=stdin) as (read_stream, write_stream):  # type: ignore[arg-type,unused-ignore]
+                    counted = _CountingWriter(write_stream, stdin.answers)
+                    streams["write"] = counted
+                    ready.set()
+                    await server.run(read_stream, counted, server.create_initialization_options())
+            finally:
+                # a line the reader thread is still handing over is dropped, however the server stops
+                await portal.stop(cancel_remaining=True)
+                lines.close()
 
     _log(f"serving data release {box.version} on stdio")
-    anyio.run(run)
+    try:
+        anyio.run(run)
+    except Exception as exc:
+        # the SDK's writer fails inside a task group: the error comes wrapped in an exception group
+        failed = _write_error(exc)
+        if failed is None:
+            raise
+        if isinstance(failed, BrokenPipeError):
+            _log("stdout closed: stopped")
+        raise failed from None
     _log("stdin closed: stopped")
+
+
+def _write_error(exc: BaseException) -> OSError | None:
+    """The `OSError` that ``exc`` is or (an exception group) holds, or ``None``."""
+    if isinstance(exc, OSError):
+        return exc
+    for inner in getattr(exc, "exceptions", ()):
+        found = _write_error(inner)
+        if found is not None:
+            return found
+    return None
+
+
+class _StdinLines:
+    """A file descriptor's lines as bytes (the last may lack its newline), read by a daemon thread.
+
+    The SDK reads stdin in one of anyio's worker threads, which a cancelled
+    server waits for: Ctrl-C stopped the server only once a line came or stdin
+    closed.  Here a daemon thread of kzrights' own reads the descriptor with
+    `os.read` (no lock of a buffered file that interpreter shutdown would
+    need) and hands each line over through a blocking portal of the serving
+    task (`start`), one at a time as the server takes them (as a line-by-line
+    read did: answers keep the order of the lines); the server waits for a
+    line in a way that can be cancelled, and the process exits without
+    waiting for the thread.
+    """
+
+    CHUNK = 65_536
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._send: Any = None
+        self._received: Any = None
+
+    def start(self, portal: Any) -> None:
+        """Start the reader thread, handing lines over through ``portal`` (stopped by its owner)."""
+        import threading
+
+        import anyio
+
+        self._send, self._received = anyio.create_memory_object_stream[bytes](0)
+        reader = threading.Thread(
+            target=self._pump, args=(portal, self._send), name="kzrights mcp stdin", daemon=True
+        )
+        reader.start()
+
+    def close(self) -> None:
+        """Close both ends of the hand-over, in the event loop's thread (the next hand-over fails)."""
+        for stream in (self._send, self._received):
+            if stream is not None:
+                stream.close()
+
+    def _pump(self, portal: Any, send: Any) -> None:
+        """Read the descriptor to its end, handing over each line, then ``b""``."""
+        import os
+
+        pending = bytearray()
+        try:
+            while True:
+                try:
+                    chunk = os.read(self._fd, self.CHUNK)
+                except OSError as exc:  # a terminal hung up: the end of the input
+                    _log(f"cannot read stdin further: {exc.strerror or exc}")
+                    chunk = b""
+                if not chunk:
+                    if pending:
+                        portal.call(send.send, bytes(pending))
+                    portal.call(send.send, b"")
+                    return
+                start = len(pending)
+                pending += chunk
+                end = pending.find(b"\n", start)
+                while end != -1:
+                    portal.call(send.send, bytes(pending[: end + 1]))
+                    del pending[: end + 1]
+                    end = pending.find(b"\n")
+        except Exception:  # noqa: BLE001 - the server stopped (portal or stream closed): nothing to hand over
+            return
+
+    def __aiter__(self) -> Any:
+        return self._lines()
+
+    async def _lines(self) -> Any:
+        try:
+            while line := await self._received.receive():
+                yield line
+        finally:
+            self.close()
