@@ -13,7 +13,7 @@ This module imports nothing beyond the standard library's builtins, so that
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple, SupportsIndex
+from typing import NamedTuple, SupportsIndex, TypeVar, cast
 
 from ._locking import FIRST_USE
 
@@ -134,6 +134,21 @@ def _type_name(value: object) -> str:
     return f"{package}.{kind.__qualname__}"
 
 
+_T = TypeVar("_T")
+
+
+def _plain(value: _T) -> _T:
+    """``value`` itself, or as a plain ``str`` if it is of a ``str`` subclass.
+
+    An error keeps a caller's id, name or path as it was given; an object of
+    a subclass the caller defined (in a function, say) would not pickle, and
+    the error would not cross a process boundary.
+    """
+    if isinstance(value, str) and type(value) is not str:
+        return cast("_T", str.__str__(value))
+    return value
+
+
 def _rebuild(cls: type[KzrightsError], args: tuple[object, ...]) -> KzrightsError:
     """Recreate an error from its class and ``args``, without running its ``__init__``."""
     error: KzrightsError = cls.__new__(cls, *args)
@@ -159,12 +174,12 @@ class UnknownIdError(KzrightsError, LookupError):
     """No record has the id that was asked for.
 
     Attributes:
-        id: The id that was looked up.
+        id: The id that was looked up (a plain ``str``, whatever ``str`` subclass was given).
         suggestions: The known ids closest to it (possibly empty).
     """
 
     def __init__(self, id: str, known: Iterable[str], what: str = "id") -> None:
-        self.id = id
+        self.id = _plain(id)
         self.suggestions = _closest(id, known)
         message = f"unknown {what} {_quoted(id)}"
         if self.suggestions:
@@ -188,7 +203,7 @@ class AmbiguousNameError(KzrightsError, LookupError):
     """
 
     def __init__(self, name: str, candidates: Iterable[str], reason: str) -> None:
-        self.name = name
+        self.name = _plain(name)
         self.candidates = tuple(candidates)
         self.reason = reason
         super().__init__(f"{_quoted(name)} is ambiguous ({reason}): it may name {', '.join(self.candidates)}")
@@ -206,7 +221,7 @@ class LinkerError(KzrightsError, ValueError):
     """
 
     def __init__(self, name: str, reason: str) -> None:
-        self.name = name
+        self.name = _plain(name)
         self.reason = reason
         super().__init__(_shortened(f"{_quoted(name)}: {reason}"))
 
@@ -254,7 +269,7 @@ class UnknownVersionError(KzrightsError, LookupError):
     """
 
     def __init__(self, version: str, available: Sequence[str]) -> None:
-        self.version = version
+        self.version = _plain(version)
         self.available = tuple(available)
         super().__init__(
             f"no data release {_quoted(version, 60)} is shipped with this package; "
@@ -400,7 +415,7 @@ class InvalidArgumentError(KzrightsError, ValueError):
     """
 
     def __init__(self, argument: str, message: str, choices: Iterable[str] = ()) -> None:
-        self.argument = argument
+        self.argument = _plain(argument)
         self.choices = tuple(choices)
         super().__init__(_shortened(message))
 
@@ -434,15 +449,16 @@ class InvalidRecordError(KzrightsError, ValueError):
     Attributes:
         record: The record's kind (``"source"``).
         field: The field at fault (``"issued"``).
-        value: The value given, itself (``5``, ``"2020-13"``); after a trip
-            through pickle, its ``repr`` if the value itself does not pickle.
+        value: The value given, itself (``5``, ``"2020-13"``; a ``str``
+            subclass's as a plain ``str``); after a trip through pickle,
+            its ``repr`` if the value itself does not pickle.
         reason: What is wrong with it, in words.
     """
 
     def __init__(self, record: str, field: str, value: object, reason: str) -> None:
         self.record = record
         self.field = field
-        self.value = value
+        self.value = _plain(value)
         self.reason = reason
         super().__init__(_shortened(f"{record} {field}={_quoted(value)}: {reason}"))
 
@@ -565,9 +581,9 @@ class ExportError(KzrightsError, OSError):
     """
 
     def __init__(self, path: str, reason: str, errno: int | None = None) -> None:
-        self.path = path
+        self.path = _plain(path)
         self.reason = reason
-        super().__init__(errno, reason, path)
+        super().__init__(errno, reason, self.path)
 
     def __str__(self) -> str:
         where = f" to {_shown(self.path)}" if self.path else ""
@@ -629,7 +645,7 @@ class InvalidAssessmentError(KzrightsError, ValueError):
     """
 
     def __init__(self, source: str, problems: Sequence[AssessmentProblem]) -> None:
-        self.source = source
+        self.source = _plain(source)
         self.problems = tuple(problems)
         count = len(self.problems)
         listed = "\n".join(f"  {problem}" for problem in self.problems)
@@ -647,7 +663,7 @@ class InvalidStatusError(KzrightsError, ValueError):
     """
 
     def __init__(self, status: str, reason: str) -> None:
-        self.status = status
+        self.status = _plain(status)
         super().__init__(f"status {status!r}: {reason}")
 
     def __str__(self) -> str:

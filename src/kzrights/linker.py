@@ -190,7 +190,11 @@ class Linker:
                 ``entities.`` prefix may be left out).  The case rules are
                 those of the registry: an alias of several words matches in
                 any case, a single word as written, in capitals or (if
-                lowercase) Capitalised.
+                lowercase) Capitalised.  An alias is read as a text is:
+                its invisible characters (a soft hyphen, a zero-width
+                space, `kzrights._chars.INVISIBLE`) are left out, so
+                ``"Z\u00adZ"`` is the alias ``"ZZ"``, and whitespace
+                around it too.
             ambiguity: The class of the new aliases (default ``safe``).
 
         Raises:
@@ -207,9 +211,11 @@ class Linker:
         for alias, entity_id in aliases.items():
             if not isinstance(alias, str):
                 raise ArgumentTypeError("an alias", "a str", alias)
-            if _LETTER_OR_DIGIT.search(alias) is None:  # "", "  ", "...", a zero-width space
+            # read as a text is: its invisible characters ("Z\u00adZ" is the alias "ZZ") mean nothing
+            shown = _chars.strip_invisible(alias).strip()
+            if _LETTER_OR_DIGIT.search(shown) is None:  # "", "  ", "...", a zero-width space
                 raise LinkerError(alias, "an alias must have a letter or digit")
-            added.setdefault(self._id(entity_id), []).append(Alias(alias.strip(), AliasForm.ALIAS, ambiguity))
+            added.setdefault(self._id(entity_id), []).append(Alias(shown, AliasForm.ALIAS, ambiguity))
         entities = tuple(
             attrs.evolve(
                 e, aliases=(*e.aliases, *(a.text for a in added[e.id])), forms=(*e.forms, *added[e.id])
@@ -223,7 +229,9 @@ class Linker:
     def with_entities(self, entities: Iterable[Entity]) -> Linker:
         """Return a linker that also links these entities (each with an id no entity has yet).
 
-        The new entities are checked as [`Linker`][kzrights.linker.Linker] checks them.
+        The new entities are checked as [`Linker`][kzrights.linker.Linker] checks them;
+        the invisible characters of a name, an alias or a form's text (a soft
+        hyphen, a zero-width space) are left out, as they are of a text.
 
         Raises:
             ArgumentTypeError: If ``entities`` is not an iterable of
@@ -252,7 +260,7 @@ class Linker:
         for alias in aliases:
             if not isinstance(alias, str):
                 raise ArgumentTypeError("an alias", "a str", alias)
-            drop.add(alias.strip().casefold())
+            drop.add(_chars.strip_invisible(alias).strip().casefold())
         known = {form.text.casefold() for e in self._engine.entities for form in e.forms}
         for alias in sorted(drop - known):
             raise LinkerError(alias, "no entity has this alias")
@@ -331,6 +339,24 @@ def _is_word(record: str, field: str, value: str) -> None:
         )
 
 
+def _visible_word(record: str, field: str, value: str) -> str:
+    """A name or form as a text is read: without its invisible characters, and a word (`_is_word`).
+
+    The matcher reads a text without them (`kzrights._chars.visible`): a
+    form that kept one ("Z\u00adZ") would match only where a text has the
+    same one, and its span would start or end on it.
+    """
+    shown = _chars.strip_invisible(value)
+    if _LETTER_OR_DIGIT.search(shown) is None:
+        raise InvalidRecordError(
+            record,
+            field,
+            value,
+            "has no letter or digit (invisible characters aside): it would match anywhere in a text",
+        )
+    return shown
+
+
 def _texts_field(record: str, field: str, value: object) -> tuple[str, ...]:
     """A tuple-of-str field as a tuple (a list is taken as one); each member a str."""
     if type(value) is not tuple:
@@ -376,6 +402,7 @@ def _is_plain_alias(alias: object) -> bool:
         and (alias.language is None or type(alias.language) is str)
         and (alias.grammatical_case is None or type(alias.grammatical_case) is str)
         and _LETTER_OR_DIGIT.search(alias.text) is not None
+        and _chars.strip_invisible(alias.text) is alias.text
     )
 
 
@@ -384,28 +411,33 @@ def _checked_alias(record: str, field: str, alias: object) -> Alias:
     if not isinstance(alias, Alias):
         raise _wrong_type(record, field, alias, "an Alias")
     _text_field(record, f"{field}.text", alias.text)
-    _is_word(record, f"{field}.text", alias.text)
+    text = _visible_word(record, f"{field}.text", alias.text)
     form = _enum_field(record, f"{field}.form", alias.form, AliasForm)
     ambiguity = _enum_field(record, f"{field}.ambiguity", alias.ambiguity, Ambiguity)
     if alias.generated is not True and alias.generated is not False:
         raise _wrong_type(record, f"{field}.generated", alias.generated, "True or False")
     _text_field(record, f"{field}.language", alias.language, optional=True)
     _text_field(record, f"{field}.grammatical_case", alias.grammatical_case, optional=True)
-    if form is not alias.form or ambiguity is not alias.ambiguity:
-        return attrs.evolve(alias, form=form, ambiguity=ambiguity)
+    if form is not alias.form or ambiguity is not alias.ambiguity or text is not alias.text:
+        return attrs.evolve(alias, text=text, form=form, ambiguity=ambiguity)
     return alias
 
 
 def _is_plain_entity(entity: Entity) -> bool:
     """Whether ``entity`` is as a release holds it (see `_is_plain_alias`): nothing to say or change."""
     word = _LETTER_OR_DIGIT.search
+    shown = _chars.strip_invisible  # the text itself when it has no invisible character
     return (
         type(entity.id) is str
         and type(entity.category) is EntityCategory
         and type(entity.name) is str
         and word(entity.name) is not None
+        and shown(entity.name) is entity.name
         and type(entity.aliases) is tuple
-        and all(type(alias) is str and word(alias) is not None for alias in entity.aliases)
+        and all(
+            type(alias) is str and word(alias) is not None and shown(alias) is alias
+            for alias in entity.aliases
+        )
         and type(entity.description) is str
         and type(entity.related_ids) is tuple
         and all(type(other) is str for other in entity.related_ids)
@@ -437,10 +469,11 @@ def _checked_entity(entity: Entity, position: int) -> Entity:
     record = f"entity {_quoted(entity.id)}"
     category = _enum_field(record, "category", entity.category, EntityCategory)
     _text_field(record, "name", entity.name)
-    _is_word(record, "name", entity.name)
-    aliases = _texts_field(record, "aliases", entity.aliases)
-    for n, alias in enumerate(aliases):
-        _is_word(record, f"aliases[{n}]", alias)
+    name = _visible_word(record, "name", entity.name)
+    given_aliases = _texts_field(record, "aliases", entity.aliases)
+    aliases = tuple(_visible_word(record, f"aliases[{n}]", alias) for n, alias in enumerate(given_aliases))
+    if all(map(operator.is_, aliases, given_aliases)):
+        aliases = given_aliases
     _text_field(record, "description", entity.description)
     related_ids = _texts_field(record, "related_ids", entity.related_ids)
     forms = entity.forms
@@ -453,6 +486,8 @@ def _checked_entity(entity: Entity, position: int) -> Entity:
     _text_field(record, "background", entity.background, optional=True)
     _text_field(record, "background_basis", entity.background_basis, optional=True)
     changes: dict[str, Any] = {}
+    if name is not entity.name:
+        changes["name"] = name
     if category is not entity.category:
         changes["category"] = category
     for name, value, before in (
