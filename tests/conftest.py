@@ -29,6 +29,23 @@ DATA = ROOT / "src" / "kzrights" / "data"
 SEED_TEXT = SEEDS / "retreating-rights-kazakhstan-conclusions-and-recommendations.txt"
 
 
+# the variables that switch coverage's measuring on in a new Python process: CI's own
+# ``.pth`` hook reads the first, pyproject's ``patch = ["subprocess"]`` sets the second
+COVERAGE_SWITCHES = ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG")
+
+
+def unmeasured_environment() -> dict[str, str]:
+    """``os.environ`` without coverage's switches, for a child run under a file-size limit.
+
+    CI measures the coverage of every Python process the tests start. A child whose
+    ``ulimit -f`` is a few KB cannot write its coverage data when it exits, and
+    coverage then prints an "Exception ignored" traceback into the very stderr the
+    test reads. Such a child is left unmeasured; the code it runs is measured by the
+    other export tests.
+    """
+    return {name: value for name, value in os.environ.items() if name not in COVERAGE_SWITCHES}
+
+
 @pytest.fixture(scope="session")
 def report() -> kzrights.Report:
     """Release 1.0.0, as users load it."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from tests.conftest import read_workbook
+from tests.conftest import read_workbook, unmeasured_environment
 
 import kzrights
 from kzrights.errors import ExportError
@@ -127,6 +127,7 @@ def test_a_failed_export_to_standard_output_says_standard_output(format, tmp_pat
         cwd=tmp_path,
         timeout=180,
         check=False,
+        env=unmeasured_environment(),
         preexec_fn=limit,
     )
     line = one_line_error(done)

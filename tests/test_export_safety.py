@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from tests.conftest import unmeasured_environment
 
 import kzrights
 from kzrights.errors import ExportError, KzrightsError, OutputExistsError, OutputFolderMissingError
@@ -504,6 +505,7 @@ def test_the_file_size_limit_is_a_one_line_error_in_every_format(format, tmp_pat
         capture_output=True,
         text=True,
         timeout=120,
+        env=unmeasured_environment(),
         preexec_fn=_file_size_limit(1024),
     )
     line = one_line_error(out)
@@ -529,7 +531,13 @@ def test_the_file_size_limit_is_an_export_error_from_the_library(tmp_path):
         gc.collect()
         """
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=unmeasured_environment(),
+    )
     assert out.returncode == 0 and out.stderr == "", out.stderr
     assert out.stdout.startswith(f"cannot export to {target}: ") and "too large" in out.stdout
     assert target.read_text(encoding="utf-8") == "the previous export\n"
@@ -569,6 +577,7 @@ def test_the_followup_template_under_the_file_size_limit_is_one_line(tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
+        env=unmeasured_environment(),
         preexec_fn=_file_size_limit(4096),
     )
     assert out.returncode == 1 and "too large" in one_line_error(out), out.stderr
