@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -44,6 +47,30 @@ def unmeasured_environment() -> dict[str, str]:
     other export tests.
     """
     return {name: value for name, value in os.environ.items() if name not in COVERAGE_SWITCHES}
+
+
+def run_kzrights_with_file_size_limit(
+    limit: int, *args: str, **options: Any
+) -> subprocess.CompletedProcess[Any]:
+    """``(ulimit -f ...; kzrights ARGS)``: the command line, able to write files of ``limit`` bytes at most.
+
+    ``options`` go to ``subprocess.run`` (output is captured; the child times out
+    after 180 s); the child is not measured for coverage (``unmeasured_environment``).
+    """
+    import resource  # POSIX only, as preexec_fn is
+
+    def set_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    return subprocess.run(
+        [sys.executable, "-m", "kzrights", *args],
+        capture_output=True,
+        timeout=180,
+        check=False,
+        env=unmeasured_environment(),
+        preexec_fn=set_limit,
+        **options,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from tests.conftest import read_workbook, unmeasured_environment
+from tests.conftest import read_workbook, run_kzrights_with_file_size_limit
 
 import kzrights
 from kzrights.errors import ExportError
@@ -116,19 +116,8 @@ def test_a_failed_export_to_standard_output_says_standard_output(format, tmp_pat
     the message named that folder (``cannot export to /tmp/kzrights-.../export``),
     which the user never gave (issue 11, tester finding 7).
     """
-    import resource
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, resource.RLIM_INFINITY))
-
-    done = subprocess.run(
-        [sys.executable, "-m", "kzrights", "export", "--format", format, "--output", "-"],
-        capture_output=True,
-        cwd=tmp_path,
-        timeout=180,
-        check=False,
-        env=unmeasured_environment(),
-        preexec_fn=limit,
+    done = run_kzrights_with_file_size_limit(
+        1024, "export", "--format", format, "--output", "-", cwd=tmp_path
     )
     line = one_line_error(done)
     assert line.startswith("kzrights: error: cannot export to standard output: "), line

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from tests.conftest import unmeasured_environment
+from tests.conftest import run_kzrights_with_file_size_limit, unmeasured_environment
 
 import kzrights
 from kzrights.errors import ExportError, KzrightsError, OutputExistsError, OutputFolderMissingError
@@ -464,16 +464,6 @@ def test_a_full_disk_leaves_the_previous_output(format, small_disk, new):
     assert state(small_disk) == before
 
 
-def _file_size_limit(limit: int) -> Callable[[], None]:
-    """A ``preexec_fn`` that sets the child's file-size limit (``ulimit -f``) to ``limit`` bytes."""
-    import resource
-
-    def set_limit() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
-
-    return set_limit
-
-
 def _previous_output(folder: Path, format: str) -> Path:
     """A small previous output of ``format`` at ``folder/out_name(format)`` (folder formats: marked)."""
     target = folder / out_name(format)
@@ -500,13 +490,8 @@ def test_the_file_size_limit_is_a_one_line_error_in_every_format(format, tmp_pat
     pytest.importorskip("pyarrow")
     target = _previous_output(tmp_path, format)
     before = state(tmp_path)
-    out = subprocess.run(
-        [sys.executable, "-m", "kzrights", "export", "--format", format, "--output", str(target), "--force"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=unmeasured_environment(),
-        preexec_fn=_file_size_limit(1024),
+    out = run_kzrights_with_file_size_limit(
+        1024, "export", "--format", format, "--output", str(target), "--force", text=True
     )
     line = one_line_error(out)
     assert out.returncode == 1 and str(target) in line, line
@@ -572,13 +557,8 @@ def test_the_followup_template_under_the_file_size_limit_is_one_line(tmp_path):
     pytest.importorskip("openpyxl")
     target = tmp_path / "t.xlsx"
     target.write_text("the previous tracker\n", encoding="utf-8")
-    out = subprocess.run(
-        [sys.executable, "-m", "kzrights", "followup", "template", "--output", str(target), "--force"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=unmeasured_environment(),
-        preexec_fn=_file_size_limit(4096),
+    out = run_kzrights_with_file_size_limit(
+        4096, "followup", "template", "--output", str(target), "--force", text=True
     )
     assert out.returncode == 1 and "too large" in one_line_error(out), out.stderr
     assert target.read_text(encoding="utf-8") == "the previous tracker\n"
