@@ -37,7 +37,8 @@ An essay ("Essay by Aina Shormanbayeva and Amangeldy Shormanbayev") is in
 the registry but never matched by name: its name is made of its authors'
 names, and matched whole it would swallow their mentions; the report cites
 essays by their authors ("her essay"), which the data build links by its
-own rules.
+own rules.  Any other form of an essay (an alias a user gives it) is
+matched as every entity's is.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from . import _chars
 from ._matcher import FormClash, InvisibleCharacter
 from ._names import default_forms
 from .errors import ArgumentTypeError, DataIntegrityError, LinkerError
-from .records import Alias, Ambiguity, Entity, EntityCategory, LinkingRules, Mention
+from .records import Alias, AliasForm, Ambiguity, Entity, EntityCategory, LinkingRules, Mention
 
 if TYPE_CHECKING:
     from ._matcher import Candidate, Lowered, Matcher, Pending
@@ -64,6 +65,7 @@ __all__ = [
     "GIVEN_NAME",
     "Engine",
     "check_registry",
+    "essay_as_matched",
     "given_names",
     "is_essay",
     "release_engine",
@@ -200,12 +202,32 @@ def _words_pattern(words: Iterable[str], flags: int = 0) -> re.Pattern[str] | No
 
 
 def _matched(entities: Iterable[Entity]) -> list[Entity]:
-    """The entities the matcher finds by their forms: all but the essays.
+    """The entities as the matcher finds them: an essay by its forms other than its name.
 
     An essay's name holds its authors' names: matched, "the essay by Aina
-    Shormanbayeva and Amangeldy Shormanbayev" would hide both authors.
+    Shormanbayeva and Amangeldy Shormanbayev" would hide both authors.  Any
+    other form of it (an alias a user gave, ``Linker.with_aliases``) is
+    matched as every entity's is; an essay with no other form (every essay
+    a release ships) is left out.
     """
-    return [e for e in entities if not is_essay(e)]
+    matched = []
+    for entity in entities:
+        if is_essay(entity):
+            entity = essay_as_matched(entity)
+            if not entity.forms and not entity.aliases:
+                continue
+        matched.append(entity)
+    return matched
+
+
+def essay_as_matched(entity: Entity) -> Entity:
+    """An essay with the forms the matcher finds it by: all but its name (see `_matched`)."""
+    name = entity.name.casefold()
+    return attrs.evolve(
+        entity,
+        aliases=tuple(a for a in entity.aliases if a.casefold() != name),
+        forms=tuple(f for f in entity.forms if f.form is not AliasForm.NAME and f.text.casefold() != name),
+    )
 
 
 def check_registry(entities: tuple[Entity, ...], *, version: str, file: str) -> None:

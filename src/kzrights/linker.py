@@ -26,7 +26,7 @@ import attrs
 
 from . import _chars
 from ._document import is_curated_id
-from ._linking import Engine
+from ._linking import Engine, essay_as_matched, is_essay
 from .errors import (
     ArgumentTypeError,
     InvalidArgumentError,
@@ -194,7 +194,10 @@ class Linker:
                 its invisible characters (a soft hyphen, a zero-width
                 space, `kzrights._chars.INVISIBLE`) are left out, so
                 ``"Z\u00adZ"`` is the alias ``"ZZ"``, and whitespace
-                around it too.
+                around it too.  An alias of an essay links it as any
+                alias does (an essay is never linked by its name alone,
+                which holds its authors' names), and the longest form
+                wins: ``"Azhenova essay"`` over the author's ``"Azhenova"``.
             ambiguity: The class of the new aliases (default ``safe``).
 
         Raises:
@@ -238,9 +241,22 @@ class Linker:
                 [`Entity`][kzrights.records.Entity] records (a ``TypeError``).
             RecordTypeError, InvalidRecordError: If a field of one has the
                 wrong type or value, as for `Linker`.
-            LinkerError: If an id is taken, or a form is another entity's.
+            LinkerError: If an id is taken, a form is another entity's, or
+                an essay (a ``publication`` named ``"Essay by …"``) has no
+                form but its name: an essay is never linked by its name,
+                which holds its authors' names, so give it an alias.
         """
-        return Linker._of((*self._engine.entities, *_entities(entities)), self._engine.rules)
+        added = _entities(entities)
+        for entity in added:
+            if is_essay(entity):
+                matched = essay_as_matched(entity)
+                if not matched.forms and not matched.aliases:
+                    raise LinkerError(
+                        entity.id,
+                        f"an essay ({entity.name!r}) is never linked by its name, which holds its "
+                        "authors' names: give it an alias to link it by",
+                    )
+        return Linker._of((*self._engine.entities, *added), self._engine.rules)
 
     def without_aliases(self, aliases: Iterable[str]) -> Linker:
         """Return a linker that no longer links these forms (compared case-insensitively).
