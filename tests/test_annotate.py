@@ -316,6 +316,49 @@ def test_ambiguous_forms_link_on_evidence_and_say_which(text, surface, entity, w
     assert mention.form is AliasForm.ALIAS
 
 
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # the tester's text: each later 'Hug' cites the full name, never the bare surname before it
+        (
+            "Adam Hug wrote. Hug said. Hug left.",
+            [
+                None,
+                "full name earlier in text: 'Adam Hug' at 0",
+                "full name earlier in text: 'Adam Hug' at 0",
+            ],
+        ),
+        # no full name: the chain from a title is worded for what it is
+        (
+            "Mr Hug wrote. Hug said. Hug left.",
+            [
+                "title 'Mr'",
+                "earlier mention of the same entity: 'Hug' at 3",
+                "earlier mention of the same entity: 'Hug' at 14",
+            ],
+        ),
+        # the full name later than a title: cited from then on
+        (
+            "Mr Hug wrote. Adam Hug said. Hug left.",
+            ["title 'Mr'", None, "full name earlier in text: 'Adam Hug' at 14"],
+        ),
+        # invisible characters: the offset is of the text as given, the name as it reads
+        (
+            "Adam\u00ad Hug wrote.\u200b Hug said. Hug left.",
+            [
+                None,
+                "full name earlier in text: 'Adam Hug' at 0",
+                "full name earlier in text: 'Adam Hug' at 0",
+            ],
+        ),
+    ],
+)
+def test_chained_evidence_cites_the_full_name_or_says_what_it_cites(text, evidence):
+    """resolved_by calls only a full name a full name ('Adam Hug'), never a bare surname linked earlier."""
+    found = [m for m in annotate(text) if m.entity_id == "entities.adam-hug"]
+    assert [m.resolved_by for m in found] == evidence
+
+
 def test_a_context_form_without_context_is_not_linked():
     """'Parliament' or 'Article 174' in a text that never points to Kazakhstan is not linked."""
     assert linked("The Parliament in Westminster was not consulted, papers in Bath said.") == []

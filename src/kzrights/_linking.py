@@ -500,12 +500,13 @@ class Engine:
             if i not in undecided:
                 last_safe[m.entity_id] = m
         seen: dict[str, Mention] = {}  # the last mention of each entity linked so far
+        full_names: dict[str, Mention] = {}  # the last safe mention (a full name) of each entity so far
         linked: list[Mention] = []
         for index, mention in enumerate(found):
             candidates = undecided.get(index)
             if candidates is None:
                 linked.append(mention)
-                seen[mention.entity_id] = mention
+                seen[mention.entity_id] = full_names[mention.entity_id] = mention
                 continue
             if self._in_blocking_name(text, mention):
                 continue
@@ -524,7 +525,15 @@ class Engine:
                         words = self._context_words(text)
                     evidence = _nearest(words, mention.start)
             decided = self._choose(
-                mention, candidates, seen, last_safe, evidence, title, about_kazakhstan, named_before
+                mention,
+                candidates,
+                seen,
+                full_names,
+                last_safe,
+                evidence,
+                title,
+                about_kazakhstan,
+                named_before,
             )
             if decided is not None:
                 linked.append(decided)
@@ -703,13 +712,21 @@ class Engine:
         mention: Mention,
         candidates: tuple[Candidate, ...],
         seen: dict[str, Mention],
+        full_names: dict[str, Mention],
         last_safe: dict[str, Mention],
         evidence: tuple[int, int, str] | None,
         title: str | None,
         about_kazakhstan: str | None,
         named_before: frozenset[str],
     ) -> Mention | None:
-        """The mention as linked, with its evidence, or ``None`` if the text gives none."""
+        """The mention as linked, with its evidence, or ``None`` if the text gives none.
+
+        A mention of the same entity earlier in the text is evidence: the
+        last safe one is cited as the full name (``"full name earlier in
+        text: 'Adam Hug' at 0"``); with none, the last one linked on its own
+        evidence is cited as what it is (``"earlier mention of the same
+        entity: 'Hug' at 3"``, after "Mr Hug"), never as a full name.
+        """
         ids = list(dict.fromkeys(c[0] for c in candidates))
         if len(ids) > 1:
             # a form several entities share: the one the text names otherwise
@@ -728,8 +745,12 @@ class Engine:
                 resolved_by=f"{which} of the same entity: {other.text!r} at {other.start}",
             )
         entity_id, form, ambiguity, _ = candidates[0]
-        same = seen.get(entity_id)
-        full = f"full name earlier in text: {same.text!r} at {same.start}" if same is not None else None
+        same = full_names.get(entity_id)
+        if same is not None:
+            full: str | None = f"full name earlier in text: {same.text!r} at {same.start}"
+        else:
+            same = seen.get(entity_id)
+            full = f"earlier mention of the same entity: {same.text!r} at {same.start}" if same else None
         if ambiguity is Ambiguity.NAME_PART:
             why: str | None = "not part of a longer name"
         elif ambiguity is Ambiguity.GIVEN_NAME:

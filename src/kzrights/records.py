@@ -679,8 +679,10 @@ class Mention(NamedTuple):
             by a name (``resolved_by`` says whose).
         resolved_by: For a form that is not ``safe``, the evidence that
             resolved it, e.g. ``"Kazakhstan context: 'Mazhilis' at 120"``
-            or ``"full name earlier in text: 'Adam Hug' at 0"``; ``None``
-            for a safe form.  A surname the linker lengthened over the same
+            or ``"full name earlier in text: 'Adam Hug' at 0"`` (a mention
+            of the same entity linked on evidence of its own, with no full
+            name before it, is ``"earlier mention of the same entity: 'Hug'
+            at 3"``); ``None`` for a safe form.  A surname the linker lengthened over the same
             person's given name starts with ``"given name 'Kassym-Jomart'
             before the surname"`` (then ``"; "`` and any evidence).
     """
