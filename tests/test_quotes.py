@@ -26,7 +26,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights._chars import canonical, is_word_char, same_length_lower, strip_invisible
+from kzrights._chars import INVISIBLE, canonical, is_word_char, same_length_lower, strip_invisible
 from kzrights.errors import EmptyInputError, InputTooShortError
 from kzrights.search.quotes import (
     ALTERED_SIMILARITY,
@@ -1280,19 +1280,57 @@ def test_a_direction_control_the_report_lacks_is_never_exact(quote):
 
 
 @pytest.mark.parametrize(
-    "quote",
+    ("quote", "typed"),
     [
-        "Stop targ\u200beting NGOs",  # a zero-width space
-        "Stop targeting NGOs\ufe0f",  # a variation selector
-        "Stop target\U000e0041ing NGOs",  # a tag character
-        "Stop targeting\u3164 NGOs",  # a Hangul filler
+        ("Stop targ\u200beting NGOs", "\u200b"),  # a zero-width space
+        ("Stop targeting NGOs\ufe0f", "\ufe0f"),  # a variation selector
+        ("Stop target\U000e0041ing NGOs", "\U000e0041"),  # a tag character
+        ("Stop targeting\u3164 NGOs", "\u3164"),  # a Hangul filler
+        ("\ufeffStop targeting NGOs", "\ufeff"),  # a byte-order mark, as a file read without utf-8-sig has
+        ("Stop tar\u00adget\u00ading NGOs", "\u00ad\u00ad"),  # soft hyphens
     ],
 )
-def test_other_default_ignorable_characters_leave_a_quotation_exact(quote):
-    """Every other Default_Ignorable_Code_Point is invisible to check_quote, as to locate()."""
+def test_an_invisible_character_a_quotation_adds_makes_it_equivalent_not_exact(quote, typed):
+    """Tester finding 11 (session 12): a zero-width space, U+FE0F or a tag character added was 'exact'.
+
+    The quotation is still found (read without them, offsets into it as typed), but its characters
+    are not the report's: 'equivalent', as a no-break space for a space is.
+    """
     check = REPORT.check_quote(quote)
-    assert check.verdict is Verdict.EXACT, check
+    assert check.verdict is Verdict.EQUIVALENT, check
     assert check.location.text == "Stop targeting NGOs"
+    assert check.location.record.id == "recommendations.government.1"
+    assert not check.location.exact
+    assert check.differences == ()  # typography: no word or mark differs
+    # without them it is exact; a no-break space for a space is equivalent, as they are
+    assert REPORT.check_quote(quote.translate(dict.fromkeys(map(ord, typed)))).verdict is Verdict.EXACT
+    assert REPORT.check_quote("Stop\u00a0targeting NGOs").verdict is Verdict.EQUIVALENT
+
+
+_WORD_SPANS = [
+    (record.text, [m.span() for m in re.finditer(r"\w+", record.text)])
+    for record in REPORT.records()
+    if re.search(r"\w", record.text)
+]
+_INVISIBLE_CHARS = sorted(INVISIBLE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.sampled_from(_INVISIBLE_CHARS), st.integers(min_value=1, max_value=3))
+def test_an_invisible_character_inserted_into_an_exact_quotation_never_leaves_it_exact(data, char, times):
+    """Any invisible character, anywhere in an exact quotation (edges too): found, and never 'exact'."""
+    text, spans = data.draw(st.sampled_from(_WORD_SPANS), label="record")
+    first = data.draw(st.integers(0, len(spans) - 1), label="first word")
+    last = data.draw(st.integers(first, min(len(spans) - 1, first + 30)), label="last word")
+    quote = text[spans[first][0] : spans[last][1]]
+    assume(not _too_short(quote) and REPORT.check_quote(quote).verdict is Verdict.EXACT)
+    for _ in range(times):
+        at = data.draw(st.integers(0, len(quote)), label="where")
+        quote = quote[:at] + char + quote[at:]
+    check = REPORT.check_quote(quote)
+    assert check.verdict is not Verdict.EXACT, check
+    assert check.verdict is not Verdict.NOT_FOUND, check
+    assert check.verdict is Verdict.EQUIVALENT, check
 
 
 # ── the differential check of the quicker checker ─────────────────────────────

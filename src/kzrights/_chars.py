@@ -50,6 +50,7 @@ __all__ = [
     "fold_apostrophes",
     "fold_mark",
     "has_invisible_word_char",
+    "invisible_of",
     "is_invisible",
     "is_mark",
     "is_word_char",
@@ -135,8 +136,9 @@ BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """The direction embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069).
 
 They are `INVISIBLE`, but not meaningless: a right-to-left override inside a
-word shows its letters in another order.  A quotation that has one the
-report does not have there is at most ``equivalent``, never ``exact``.
+word shows its letters in another order.  (A quotation that adds any
+invisible character to the report's, one of these or not, is at most
+``equivalent``, never ``exact``.)
 """
 
 # Russian and Kazakh Cyrillic, in the common English-language romanisation
@@ -210,6 +212,18 @@ def strip_invisible(text: str) -> str:
     if text.isascii() or _invisible_runs().search(text) is None:
         return text
     return _invisible_runs().sub("", text)
+
+
+def invisible_of(text: str) -> str:
+    r"""Return the characters of `INVISIBLE` that ``text`` holds, in order (``""`` for none).
+
+    Examples:
+        >>> invisible_of("Bo\u200bkay\u00adev")
+        '\u200b\xad'
+    """
+    if text.isascii():
+        return ""
+    return "".join(_invisible_runs().findall(text))
 
 
 @functools.lru_cache(maxsize=1)

@@ -3,13 +3,14 @@
 A writer's quotation is compared with the report word by word and given one
 verdict (`Verdict`):
 
-- ``exact``: the report has these characters (in Unicode NFC, invisible
-  characters aside), starting and ending on its word boundaries ("dependent"
+- ``exact``: the report has these characters (in Unicode NFC), invisible
+  ones included, starting and ending on its word boundaries ("dependent"
   cut from "independent" is no quotation of it, although
   [`Report.locate`][kzrights.report.Report.locate] finds its characters);
 - ``equivalent``: the same words and punctuation in the same order, where only
   typography differs: which quote mark, apostrophe or dash, case, spacing
-  (around dashes too, and across the break between two records), and
+  (around dashes too, and across the break between two records), invisible
+  characters added or left out (a zero-width space, a soft hyphen, U+FE0F), and
   sentence punctuation (``. , ; : ! ? …``) at either end of the quotation,
   which belongs to the writer's sentence (a final "." where the report has
   ";"); any other mark at an edge ("$", "€", "+") is quoted like a word;
@@ -177,7 +178,7 @@ class Verdict(str, enum.Enum):
     EXACT = "exact"
     """The report has these characters."""
     EQUIVALENT = "equivalent"
-    """Only typography, case, spacing, end punctuation or marked omissions differ."""
+    """Only typography, case, spacing, invisible characters, end punctuation or marked omissions differ."""
     ALTERED = "altered"
     """Found, with words or punctuation omitted, added or changed."""
     NOT_FOUND = "not found"
@@ -1300,14 +1301,16 @@ class QuoteChecker:
         ``locate()`` finds characters, so "dependent trade unions" stands inside
         "independent trade unions"; a quotation cut from inside a word is no
         quotation of it.  The place the report has character for character
-        (no-break and other spaces, dashes and quote marks as given, invisible
-        characters aside) is exact; any other is equivalent.
+        (no-break and other spaces, dashes and quote marks as given, and
+        invisible characters too) is exact; any other is equivalent.
         """
         stripped, places = self._locator._places(quote)
-        # direction controls are invisible but not meaningless (an override inside a word
-        # shows its letters in another order): a quotation with one the report does not
-        # have there is at most equivalent
-        bidi = set() if quote.isascii() else set(quote).intersection(_chars.BIDI_CONTROLS)
+        # the quotation is found without its invisible characters (a zero-width space,
+        # a soft hyphen, U+FE0F, a direction control), but one it adds is a character
+        # the report does not have: at most equivalent, as a no-break space is (a record's
+        # own invisible characters, which none has, would make its text differ from
+        # ``stripped``, so one the quotation drops is not exact either)
+        hidden = _chars.invisible_of(quote)
         best: tuple[int, Record, int, int] | None = None
         for record, start, end in places:
             if not _on_word_boundaries(record.text, start, end):
@@ -1315,7 +1318,7 @@ class QuoteChecker:
             text = record.text[start:end]
             if text == stripped:
                 found = self._locator._location(record, start, end, stripped)
-                return found if bidi.issubset(text) else attrs.evolve(found, exact=False)
+                return found if not hidden else attrs.evolve(found, exact=False)
             # as locate() does: the place whose characters differ least from the quotation's
             differing = sum(map(operator.ne, text, stripped)) + abs(len(text) - len(stripped))
             if best is None or differing < best[0]:
@@ -1323,7 +1326,7 @@ class QuoteChecker:
         if best is None:
             return None
         found = self._locator._location(*best[1:], stripped)
-        return found if not found.exact or bidi.issubset(found.text) else attrs.evolve(found, exact=False)
+        return found if not found.exact or not hidden else attrs.evolve(found, exact=False)
 
     # ── finding and aligning passages ──
 
