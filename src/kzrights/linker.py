@@ -68,6 +68,11 @@ class Linker:
     given as its value (``category="person"``), is taken as the tuple or
     the enum member.
 
+    An essay (a ``publication`` named ``"Essay by …"``) is never linked by
+    its name, which holds its authors' names, only by its other forms (an
+    alias: `with_aliases`); a release's essays have none, so the registry
+    keeps them unlinked, and `with_entities` refuses one that has none.
+
     Raises:
         ArgumentTypeError: If ``entities`` is not an iterable of `Entity`
             records, or ``rules`` neither a `LinkingRules` nor ``None`` (a
