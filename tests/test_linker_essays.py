@@ -11,7 +11,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kzrights import Entity, EntityCategory, Linker, LinkerError
@@ -69,10 +69,13 @@ def test_any_alias_of_any_essay_links_it(essay, alias):
     st.from_regex(r"[A-Z][a-z]{3,8} [A-Z][a-z]{3,9}", fullmatch=True),
     ALIAS_TEXT,
 )
+@example(EntityCategory.PUBLICATION, True, "Jane Doe", "Doe Essay")
+@example(EntityCategory.ORGANISATION, False, "Jane Doe", "Doe Group")
 def test_a_user_entity_of_any_category_links_by_its_alias(category, essay_name, author, alias):
     """with_entities: an entity of any category, named as an essay or not, links by its alias."""
     name = f"Essay by {author}" if essay_name else author
-    if name.casefold() in KNOWN or author.casefold() in KNOWN or alias.casefold() == name.casefold():
+    # the alias stands apart from the name (an alias inside it would be found in it, rightly)
+    if name.casefold() in KNOWN or author.casefold() in KNOWN or alias.casefold() in name.casefold():
         return
     entity = Entity("entities.user-thing", category, name, (alias,), "A user's entity.")
     linker = BASE.with_entities([entity])
