@@ -16,8 +16,8 @@ backslash escapes where the encoding cannot show a character.
 ``kzrights annotate`` streams: it reads the file (or stdin) in blocks, so
 its memory does not grow with the file, and writes each mention as soon as
 it is settled.  A form that needs evidence is decided on the whole text (up
-to 8 Mi characters), so from the first one the mentions are held back until
-the input ends.
+to 8 MiB as a str holds it, and 65,536 mentions), so from the first one the
+mentions are held back until the input ends.
 """
 
 from __future__ import annotations
@@ -327,7 +327,8 @@ def _marked(snippet: str, highlights: Sequence[tuple[int, int]]) -> str:
 # ── annotate, streaming ───────────────────────────────────────────────────────
 
 # Bytes read at once: the text held in memory is about this much, plus the
-# short tail carried from one block to the next.
+# short tail carried from one block to the next.  Each block's mentions are
+# built at once: 64 KiB of "Hug " is 16,384 of them, about 8 MB.
 _READ_SIZE = 1 << 16
 
 
@@ -1458,8 +1459,10 @@ evidence) resolved_by.
 
 A form that needs evidence ("Parliament", "Hug") is decided on the whole
 text, as kzrights.annotate decides it: from the first one, the mentions are
-held back until the input ends (texts up to 8 Mi characters; longer ones go
-on block by block).  --unambiguous-only links only the forms safe anywhere.
+held back until the input ends (texts up to 8 Mi characters, fewer beyond
+Latin-1, and 65,536 mentions; longer or denser ones go on block by block, a
+form that needs evidence decided on its block).  --unambiguous-only links
+only the forms safe anywhere.
 """
 
 
