@@ -697,10 +697,12 @@ def _stream_mentions(
                     # too much to hold: from here on block by block, what was held back
                     # decided on the text from where the last mentions were written
                     if holding:
-                        text = "".join(whole)[written:base]
+                        # decided before anything changes: a Ctrl-C meanwhile leaves the
+                        # whole text to be decided at the end, as if no bound were passed
+                        found = link("".join(whole)[written:base])[0]
                         whole, holding, settled = None, False, []
-                        yield from batches(link(text)[0], written)
-                        del text
+                        yield from batches(found, written)
+                        del found
                         written = base
                         continue
                     whole = None
