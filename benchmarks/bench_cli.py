@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with kzrights installed)::
 
-    python benchmarks/bench_cli.py [--megabytes 100] [--repeat 1] [--corpus report|blank] [--before SRC]
+    python benchmarks/bench_cli.py [--megabytes 100] [--repeat 1] [--corpus report|blank|hug] [--before SRC]
 
 The corpus is the report's text records, with CRLF line ends, repeated to the
 size asked for: a realistic density of names (about one every 135 bytes),
@@ -22,7 +22,11 @@ spaces), so that nearly all of the text is blank, most blocks the command
 reads are blank throughout, and the only cuts are in the runs (no punctuation
 to cut at, as after "EBRD" in "EBRD", a million newlines, "Bokaev").  An
 invisible character is no whitespace: in a run mixed with them the cut is
-found at once, near the run's end.  ``--before SRC`` adds a third side: the
+found at once, near the run's end.  ``--corpus hug`` is the densest text in
+forms that need evidence (issue 11's finding 1): "Adam Hug wrote. " and then
+"Hug " to the size asked for, one mention every four characters, each linked
+on the evidence of the one before; the command holds such mentions back.
+``--before SRC`` adds a third side: the
 streaming command of another kzrights source tree (a ``src`` folder, e.g. one
 written by ``git archive`` of an earlier commit), run in the same interleaved
 loop.
@@ -59,7 +63,8 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
 seconds = time.perf_counter() - start
-print(done.returncode, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(done.returncode, seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -70,6 +75,10 @@ BLANK_RUN = ("  \t \r\n\u00a0\u3000 \n" * 300_000)[:3_000_000]
 def _corpus(path: Path, size: int, kind: str = "report") -> tuple[int, int]:
     """Write the corpus; return its size in bytes and in characters."""
     report = kzrights.load()
+    if kind == "hug":
+        text = "Adam Hug wrote. " + "Hug " * ((size - 16) // 4)
+        path.write_text(text, encoding="utf-8")
+        return path.stat().st_size, len(text)
     if kind == "blank":
         characters = 0
         with path.open("w", encoding="utf-8", newline="") as file:
@@ -87,16 +96,16 @@ def _corpus(path: Path, size: int, kind: str = "report") -> tuple[int, int]:
     return path.stat().st_size, copies * len(text)
 
 
-def _measure(command: list[str], src: str | None = None) -> tuple[float, float]:
-    """Return (seconds, peak MB) of one run of ``command`` (with kzrights from ``src``, if given)."""
+def _measure(command: list[str], src: str | None = None) -> tuple[float, float, float]:
+    """Return (seconds, peak MB, CPU seconds) of one run of ``command`` (kzrights from ``src``, if given)."""
     env = None if src is None else {**os.environ, "PYTHONPATH": src}
     out = subprocess.run(
         [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True, env=env
     )
-    code, seconds, peak_kib = out.stdout.split()
+    code, seconds, peak_kib, cpu = out.stdout.split()
     if code != "0":
         sys.exit(f"{command} failed with status {code}")
-    return float(seconds), int(peak_kib) / 1024
+    return float(seconds), int(peak_kib) / 1024, float(cpu)
 
 
 def main() -> None:
@@ -106,8 +115,9 @@ def main() -> None:
     )
     parser.add_argument("--megabytes", type=float, default=100, help="size of the file in MB (10^6 bytes)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is kept")
-    parser.add_argument("--corpus", choices=["report", "blank"], default="report", help="see above")
+    parser.add_argument("--corpus", choices=["report", "blank", "hug"], default="report", help="see above")
     parser.add_argument("--before", metavar="SRC", help="also time the streaming of this kzrights src folder")
+    parser.add_argument("--no-whole", action="store_true", help="leave out the whole-file side")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "corpus.txt"
@@ -119,8 +129,9 @@ def main() -> None:
             sides[output, "kzrights annotate (streams)"] = ([*streams, *flag], None)
             if args.before:
                 sides[output, "kzrights annotate (streams), --before"] = ([*streams, *flag], args.before)
-            sides[output, "whole file, annotate(), print"] = ([*whole, *flag], None)
-        results: dict[tuple[str, str], list[tuple[float, float]]] = {key: [] for key in sides}
+            if not args.no_whole:
+                sides[output, "whole file, annotate(), print"] = ([*whole, *flag], None)
+        results: dict[tuple[str, str], list[tuple[float, float, float]]] = {key: [] for key in sides}
         for _ in range(args.repeat):
             for key, (command, src) in sides.items():  # interleaved: each side runs back to back
                 results[key].append(_measure(command, src))
@@ -128,12 +139,14 @@ def main() -> None:
         f"File of {size / 1e6:.1f} MB, {characters / 1e6:.1f} million characters ({args.corpus} corpus), "
         f"{args.repeat} run(s) each, median; Python {sys.version.split()[0]}\n"
     )
-    print("| output | command | peak memory | time |")
-    print("| --- | --- | --- | --- |")
+    print(f"load average at the end: {' / '.join(f'{n:.2f}' for n in os.getloadavg())}\n")
+    print("| output | command | peak memory | time | CPU time |")
+    print("| --- | --- | --- | --- | --- |")
     for (output, side), runs in results.items():
         seconds = statistics.median(r[0] for r in runs)
         peak = statistics.median(r[1] for r in runs)
-        print(f"| {output} | {side} | {peak:,.0f} MB | {seconds:.1f} s |")
+        cpu = statistics.median(r[2] for r in runs)
+        print(f"| {output} | {side} | {peak:,.0f} MB | {seconds:.1f} s | {cpu:.1f} s |")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ GOOD = b"President Tokayev met NUR OTAN in Astana; the EBRD listened.\n"
 
 def test_invalid_utf8_mid_stream_leaves_a_complete_json_array():
     """The tester's case: a bad byte after the first block; stdout parses, the error is one line, exit 1."""
-    good = GOOD * 20_000  # 1.2 MB: the first 1 MiB block's mentions are written before the bad byte
+    good = GOOD * 20_000  # 1.2 MB: the mentions of the 64 KiB blocks before the bad byte are written
     out = run("--json", "annotate", "-", stdin=good + b"\xff and more")
     assert out.returncode == 1
     assert "is not valid UTF-8" in one_line(out.stderr)

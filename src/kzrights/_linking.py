@@ -447,11 +447,12 @@ class Engine:
         unambiguous_only: bool = False,
         about_kazakhstan: str | None = None,
         named_before: frozenset[str] = frozenset(),
-    ) -> tuple[list[Mention], bool]:
-        """`link`'s mentions, and whether ``text`` held a form that needs evidence.
+    ) -> tuple[list[Mention], list[int]]:
+        """`link`'s mentions, and the offsets of the forms in ``text`` that need evidence, in order.
 
         Without such a form the mentions depend on no other part of a
-        longer text (the command line streams such text block by block).
+        longer text (the command line streams such text block by block, and
+        counts these forms, linked or not, to bound what it holds).
         """
         # invisible characters (a soft hyphen inside a name, a direction mark
         # around it) mean nothing: the forms are found and decided in the
@@ -464,6 +465,7 @@ class Engine:
             shown, back = _chars.visible(text)
             lowered = []
             found, pending = self._matcher.scan(shown, lowered)
+        undecided = [found[index].start for index, _ in pending]
         if pending:
             found = self._decide(shown, found, pending, unambiguous_only, about_kazakhstan, named_before)
         found = self._whole_names(shown, found)
@@ -471,7 +473,8 @@ class Engine:
             found = self._lowercase_whole_names(shown, found, lowered)
         if back is not None:
             found = _given_back(found, text, back)
-        return found, bool(pending)
+            undecided = [back.start(start) for start in undecided]
+        return found, undecided
 
     def _decide(
         self,

@@ -16,8 +16,8 @@ backslash escapes where the encoding cannot show a character.
 ``kzrights annotate`` streams: it reads the file (or stdin) in blocks, so
 its memory does not grow with the file, and writes each mention as soon as
 it is settled.  A form that needs evidence is decided on the whole text (up
-to 8 Mi characters), so from the first one the mentions are held back until
-the input ends.
+to 8 MiB as a str holds it, and 65,536 mentions), so from the first one the
+mentions are held back until the input ends.
 """
 
 from __future__ import annotations
@@ -327,8 +327,9 @@ def _marked(snippet: str, highlights: Sequence[tuple[int, int]]) -> str:
 # ── annotate, streaming ───────────────────────────────────────────────────────
 
 # Bytes read at once: the text held in memory is about this much, plus the
-# short tail carried from one block to the next.
-_READ_SIZE = 1 << 20
+# short tail carried from one block to the next.  Each block's mentions are
+# built at once: 64 KiB of "Hug " is 16,384 of them, about 8 MB.
+_READ_SIZE = 1 << 16
 
 
 def _decoded(read: Callable[[int], bytes], name: str, size: int = _READ_SIZE) -> Iterator[str]:
@@ -579,8 +580,17 @@ def _settled(
 
 
 # The most text held whole so that a form needing evidence ("Parliament",
-# "Hug") is decided on the whole text, as `kzrights.annotate` decides it.
+# "Hug") is decided on the whole text, as `kzrights.annotate` decides it, in
+# bytes as Python holds a str: one per character while every one is Latin-1
+# (8 Mi characters), two while every one is in the BMP (4 Mi), four else (2 Mi) ...
 _WHOLE_TEXT = 1 << 23
+# ... and the most mentions it may hold: deciding a text builds every mention
+# of it at once (some hundreds of bytes each), and a text dense in names ("Hug
+# Hug Hug …") holds one every four characters, so the characters alone do not
+# bound the memory.  65,536 mentions is a long book's worth, or more.
+_WHOLE_MENTIONS = 1 << 16
+# the mentions of the text held whole are given (and written) this many at a time
+_BATCH = 1 << 12
 
 _AT_OFFSET = re.compile(r" at (\d+)\Z")
 
@@ -599,17 +609,23 @@ def _stream_mentions(
 
     A form that needs evidence depends on the whole text (a Kazakh name
     anywhere in it, a full name earlier, a longer name around it): from the
-    first such form the mentions are held back, and the text is kept whole,
-    up to `_WHOLE_TEXT` characters; at its end the whole text is annotated
-    and the mentions not yet written are given, so the answer is
-    ``annotate(text)``'s.  Past `_WHOLE_TEXT` characters the command goes
-    on block by block, and a form needing evidence is decided on the block
-    and the unsettled tail around it (documented in docs/command-line.md).
+    first such form the mentions are held back, and the text is kept whole
+    while it is within `_WHOLE_TEXT` bytes (as a str holds it) and
+    `_WHOLE_MENTIONS` mentions and forms needing evidence (counted block by
+    block as it arrives); at its end the whole
+    text is annotated and the mentions not yet written are given,
+    `_BATCH` at a time, so the answer is ``annotate(text)``'s.  Past
+    either bound, what was held back is decided on the text from where the
+    last mentions were written to the last cut, and the command goes on
+    block by block, a form needing evidence decided on its block and the
+    unsettled tail around it (documented in docs/command-line.md).
 
     Raises:
         _CliError: If more than `_LONGEST_RUN` characters go by with no
             whitespace and no separator (see `_separators`) to cut at.
     """
+    from bisect import bisect_left
+
     from .linker import Linker
 
     engine = Linker.from_release(version)._engine
@@ -617,13 +633,17 @@ def _stream_mentions(
     separators = _separators(version)
     continuing = _continuing_words(version)
     pending, base, wait_for = "", 0, 0
-    whole: list[str] | None = []  # the text so far, while it is within _WHOLE_TEXT
+    # the text so far, while it is within _WHOLE_TEXT and _WHOLE_MENTIONS (no form
+    # needs evidence with --unambiguous-only: nothing is ever held back)
+    whole: list[str] | None = None if unambiguous_only else []
     held = 0  # the characters in ``whole``
+    width = 1  # the bytes each of them takes in a str made of them: 1, 2 or 4
+    counted = 0  # the mentions found in it, up to the last cut
     holding = False  # a form needing evidence was seen: nothing more is written until the end
     written = 0  # the offset up to which mentions were given
     interrupted = False
 
-    def link(text: str) -> tuple[list[Mention], bool]:
+    def link(text: str) -> tuple[list[Mention], list[int]]:
         return engine.link_and_tell(text, unambiguous_only=unambiguous_only)
 
     def moved(mentions: list[Mention], offset: int) -> list[Mention]:
@@ -639,24 +659,22 @@ def _stream_mentions(
             for m in mentions
         ]
 
+    def batches(mentions: list[Mention], offset: int) -> Iterator[tuple[int, list[Mention]]]:
+        for at in range(0, len(mentions), _BATCH):
+            yield offset, moved(mentions[at : at + _BATCH], offset)
+
     try:
         for block in blocks:
             pending += block
             if whole is not None:
                 whole.append(block)
                 held += len(block)
-                if held > _WHOLE_TEXT:
-                    # too long to hold: from here on block by block, what was held
-                    # back decided on the text from where the last mentions were written
-                    whole, holding = None, False
-            if holding:
-                continue
+                if not block.isascii():
+                    widest = ord(max(block))
+                    width = max(width, 1 if widest < 0x100 else 2 if widest < 0x10000 else 4)
             if len(pending) < wait_for:
                 continue
-            mentions, needs_evidence = link(pending)
-            if needs_evidence and whole is not None and not unambiguous_only:
-                holding = True
-                continue
+            mentions, undecided = link(pending)
             cut = _settled(pending, mentions, longest, separators, continuing)
             if not cut:
                 if len(pending) > _LONGEST_RUN:
@@ -668,8 +686,31 @@ def _stream_mentions(
                 # nowhere to cut yet (too short): try again once it has doubled
                 wait_for = min(2 * len(pending), _LONGEST_RUN + 1)
                 continue
-            yield base, moved([m for m in mentions if m.start < cut], base)
-            pending, base, wait_for = pending[cut:], base + cut, 0
+            settled = [m for m in mentions if m.start < cut]
+            del mentions
+            piece, pending, base, wait_for = base, pending[cut:], base + cut, 0
+            if whole is not None:
+                # what deciding the whole text will build: its mentions, and each form
+                # that needs evidence, linked or not (those no evidence links count too)
+                counted += len(settled) + bisect_left(undecided, cut)
+                if held * width > _WHOLE_TEXT or counted > _WHOLE_MENTIONS:
+                    # too much to hold: from here on block by block, what was held back
+                    # decided on the text from where the last mentions were written
+                    if holding:
+                        # decided before anything changes: a Ctrl-C meanwhile leaves the
+                        # whole text to be decided at the end, as if no bound were passed
+                        found = link("".join(whole)[written:base])[0]
+                        whole, holding, settled = None, False, []
+                        yield from batches(found, written)
+                        del found
+                        written = base
+                        continue
+                    whole = None
+                elif undecided:
+                    holding = True
+            if holding:
+                continue
+            yield piece, moved(settled, piece)
             written = base
     except KeyboardInterrupt:
         # Ctrl-C ends the input: what has arrived is the text, and its mentions are given
@@ -678,9 +719,11 @@ def _stream_mentions(
         # the whole text decides: the mentions from where the last ones were written
         text = "".join(whole)
         whole = None
-        yield 0, [m for m in link(text)[0] if m.start >= written]
+        found = link(text)[0]
+        del text
+        yield from batches([m for m in found if m.start >= written], 0)
     else:
-        yield base, moved(link(pending)[0], base)
+        yield from batches(link(pending)[0], base)
     if interrupted:
         raise KeyboardInterrupt
 
@@ -1418,8 +1461,10 @@ evidence) resolved_by.
 
 A form that needs evidence ("Parliament", "Hug") is decided on the whole
 text, as kzrights.annotate decides it: from the first one, the mentions are
-held back until the input ends (texts up to 8 Mi characters; longer ones go
-on block by block).  --unambiguous-only links only the forms safe anywhere.
+held back until the input ends (texts up to 8 Mi characters, fewer beyond
+Latin-1, and 65,536 mentions; longer or denser ones go on block by block, a
+form that needs evidence decided on its block).  --unambiguous-only links
+only the forms safe anywhere.
 """
 
 
