@@ -253,6 +253,69 @@ def test_a_cp1252_stdout_loses_no_mention(tmp_path):
     assert rb"\u0411\u043e\u043a\u0430\u0435\u0432" in text.stdout
 
 
+# every JSON writer of the command line, each with text past ASCII in its output
+JSON_WRITERS = [
+    ["--json"],
+    ["info", "--json"],
+    ["show", "entities.kassym-jomart-tokayev", "--json"],
+    ["search", "Tokayev", "--json"],
+    ["cite", "conclusions.p1", "--json"],
+    ["check-quote", "President Tokayev\u2019s approach", "--json"],
+    ["annotate", "{news}", "--json"],
+    ["export", "--format", "json", "--output", "-"],
+    ["export", "--format", "csl-json", "--output", "-"],
+    ["export", "--format", "annotations", "--output", "-"],
+    ["followup", "validate", "{tracker}", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", JSON_WRITERS, ids=lambda args: " ".join(args))
+def test_json_on_a_cp1252_stdout_is_ascii_and_reads_as_the_utf8_run(args, tmp_path):
+    """In cp1252 (a redirected stdout on Windows) every JSON output is ASCII: JSON to a UTF-8 reader.
+
+    ``json.loads`` of the raw bytes (as jq or Node read them) gives the
+    UTF-8 run's data; the cp1252 bytes of \u2018 \u2019 (0x91, 0x92) were
+    written as they are, which no UTF-8 reader reads.
+    """
+    news = tmp_path / "news.txt"
+    news.write_text("\u2018Tokayev\u2019 и Токаев; Adam Hug.\n", encoding="utf-8")
+    tracker = tmp_path / "оценка \u2018draft\u2019.json"
+    tracker.write_text("{}", encoding="utf-8")
+    args = [arg.format(news=news, tracker=tracker) for arg in args]
+    utf8 = run(*args, env={"PYTHONIOENCODING": "utf-8"})
+    cp1252 = run(*args, env=CP1252)
+    assert cp1252.returncode == utf8.returncode, cp1252.stderr
+    assert not utf8.stdout.isascii(), "the output must hold text past ASCII to show anything"
+    assert cp1252.stdout.isascii()
+    assert json.loads(cp1252.stdout) == json.loads(utf8.stdout)
+    assert cp1252.stderr == utf8.stderr
+
+
+def _main_on(encoding: str, argv: list[str]) -> tuple[int, bytes]:
+    """Run ``main`` with a stdout of bytes in ``encoding``; return the exit code and the bytes."""
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding, errors="strict", write_through=True)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(argv)
+    out.flush()
+    return code, raw.getvalue()
+
+
+@given(quote=st.text(st.characters(codec="utf-8"), min_size=1, max_size=40))
+@example(quote="President Tokayev\u2019s approach")
+@example(quote="\u0422\u043e\u043a\u0430\u0435\u0432 \u00e9\U0001f600")
+def test_check_quote_json_of_any_quotation_is_the_same_data_in_any_stdout_encoding(quote):
+    """Whatever the quotation, check-quote's JSON reads alike from a UTF-8, cp1252 or Latin-1 stdout."""
+    code, utf8 = _main_on("utf-8", ["check-quote", "--json", "--", quote])
+    if code == 3:  # a quotation that cannot be checked: no JSON
+        return
+    for encoding in ("cp1252", "latin-1"):
+        other_code, other = _main_on(encoding, ["check-quote", "--json", "--", quote])
+        assert other_code == code
+        assert other.isascii()
+        assert json.loads(other) == json.loads(utf8)
+
+
 # ── annotate: files and stdin, offsets, invalid UTF-8 ─────────────────────────
 
 

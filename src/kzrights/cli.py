@@ -10,8 +10,9 @@ exits with status 1 (2 for a usage error; 3 and 64 for ``check-quote``,
 whose 1 and 2 are verdicts) and one line on stderr, which
 quotes at most about 80 characters of what it was given; Ctrl-C exits with
 status 130 and one line.  Output is never lost to the terminal's encoding:
-JSON falls back to ``\uXXXX`` escapes (still valid JSON) and text to
-backslash escapes where the encoding cannot show a character.
+JSON is ASCII (``\uXXXX`` escapes) on a stdout that is not UTF-8, so any
+JSON reader reads it, and text falls back to backslash escapes where the
+encoding cannot show a character.
 
 ``kzrights annotate`` streams: it reads the file (or stdin) in blocks, so
 its memory does not grow with the file, and writes each mention as soon as
@@ -53,23 +54,50 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
 
 
 def _json(data: Any, indent: int | None = 2) -> str:
-    r"""``data`` (records, reports' parts, plain values) as JSON that stdout's encoding can carry.
+    r"""``data`` (records, reports' parts, plain values) as JSON that any reader of stdout reads alike.
 
     Objects become JSON one way, through the unstructuring converter that
     writes the releases (``kzrights._converter``): a record prints as the
-    release stores it.  Characters as they are where the encoding has them
-    all (UTF-8), ``\uXXXX`` escapes otherwise (a Windows code page): valid
-    JSON either way.
+    release stores it.  Characters as they are on a UTF-8 stdout, every
+    character past ASCII as a ``\uXXXX`` escape on any other (`_ascii_json`).
     """
     from ._converter import unstructure
 
-    plain = unstructure(data)
-    text = json.dumps(plain, ensure_ascii=False, indent=indent)
+    return json.dumps(unstructure(data), ensure_ascii=_ascii_json(sys.stdout), indent=indent)
+
+
+def _ascii_json(stream: Any) -> bool:
+    r"""Whether JSON written to ``stream`` must be ASCII: its encoding is not UTF-8 (or is unknown).
+
+    JSON is UTF-8 to its readers (``json.loads`` of bytes, jq, Node), so JSON
+    written in a code page such as cp1252 (a redirected stdout on Windows) is
+    not JSON to them, even where the code page has every character.  Escaped
+    as ``\uXXXX`` it is ASCII, the same bytes in every encoding that
+    extends ASCII; on a UTF-8 stream it is written as it is.  Every JSON
+    writer of the command line asks this: ``--json``, ``annotate --json``
+    and ``export --output -``.
+    """
+    import codecs
+
     try:
-        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        text = json.dumps(plain, ensure_ascii=True, indent=indent)
-    return text
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name != "utf-8"
+    except LookupError:
+        return True
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _ascii_escaped(data: bytes) -> bytes:
+    r"""UTF-8 JSON ``data`` with every character past ASCII written as a ``\uXXXX`` escape, all else kept.
+
+    Such characters stand only inside JSON strings, where the escape means
+    the same character, so the value is unchanged and so is the layout.
+    """
+    from json.encoder import encode_basestring_ascii
+
+    text = _NOT_ASCII.sub(lambda match: encode_basestring_ascii(match.group())[1:-1], data.decode("utf-8"))
+    return text.encode("ascii")
 
 
 def _emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
@@ -724,7 +752,7 @@ def _annotate(args: argparse.Namespace) -> None:
         from ._converter import unstructure_hook  # only here: cattrs is for --json alone
 
         plain = unstructure_hook(records.Mention)  # the converter's own function, called once per mention
-    ascii_only = not _carries_unicode(out)
+    ascii_only = _ascii_json(out)
     write = _whole_writer(out)
     count = 0
     interrupts = _HeldOutput()
@@ -892,16 +920,6 @@ def _close_array(write: Callable[[str], None]) -> None:
         write("\n]\n")
 
 
-def _carries_unicode(stream: Any) -> bool:
-    """Whether ``stream``'s encoding can write every character (a UTF)."""
-    import codecs
-
-    try:
-        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name.startswith("utf")
-    except LookupError:
-        return False
-
-
 def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
     """A mention, unstructured, as one element of an indented JSON array (as ``json.dumps(..., indent=2)``).
 
@@ -929,10 +947,15 @@ def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
 
 # the formats ``--output -`` writes to stdout: text, one file, nothing beside it
 _STDOUT_FORMATS = ("json", "bibtex", "csl-json", "markdown", "html", "annotations")
+# those of them that are JSON: ASCII-escaped on a stdout that is not UTF-8, as --json is
+_JSON_FORMATS = ("json", "csl-json", "annotations")
 
 
 def _export_to_stdout(args: argparse.Namespace) -> int:
-    """``kzrights export --output -``: the export's bytes (UTF-8) on stdout, for a text format."""
+    """``kzrights export --output -``: the export's bytes (UTF-8) on stdout, for a text format.
+
+    A JSON format on a stdout that is not UTF-8 is ASCII-escaped, as ``--json`` is (`_ascii_json`).
+    """
     import tempfile
 
     from .errors import ExportError
@@ -964,6 +987,8 @@ def _export_to_stdout(args: argparse.Namespace) -> int:
                 raise _CliError(f"{where}: {reason}") from None
     except OSError as exc:  # the temporary folder itself (TMPDIR) cannot be made or removed
         raise _CliError(f"{where}: no temporary folder to stage it in ({exc.strerror or exc})") from None
+    if args.format in _JSON_FORMATS and _ascii_json(sys.stdout):
+        data = _ascii_escaped(data)  # as --json writes it on this stdout
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     return 0
