@@ -1254,15 +1254,26 @@ def _followup_vocabulary(args: argparse.Namespace) -> Any:
 
 
 def _followup_problems(args: argparse.Namespace, error: Any) -> int:
-    """Every problem of an invalid assessment, one line each (on stderr, or as JSON on stdout); status 1."""
+    """Every problem of an invalid assessment, one line each (on stderr, or as JSON on stdout); status 1.
+
+    The file is named as every other message names a path, cut to about 80
+    characters (`_shown`); a problem of the whole file (missing, unreadable,
+    not JSON), alone, is the one line of the error.
+    """
+    from .errors import _shown
+
     if getattr(args, "json", False):
         problems = [{"row": p.row, "column": p.column, "message": p.message} for p in error.problems]
         print(_json({"valid": False, "file": error.source, "problems": problems}))
         return 1
+    source = _shown(error.source)
     count = len(error.problems)
-    _say(f"error: {error.source}: {count} problem{'s' if count != 1 else ''}")
+    if count == 1 and error.problems[0].row is None and error.problems[0].column is None:
+        _say(f"error: {source}: {error.problems[0]}")
+        return 1
+    _say(f"error: {source}: {count} problem{'s' if count != 1 else ''}")
     for problem in error.problems:
-        print(f"{error.source}: {_shortened(str(problem))}", file=sys.stderr)
+        print(_shortened(f"{source}: {problem}"), file=sys.stderr)
     return 1
 
 
