@@ -190,7 +190,7 @@ def test_runs_from_a_zip_without_metadata(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["--version"], [], ["info"], ["versions", "--json"], ["annotate", "-"], ["verify"]],
+    [[], ["info"], ["versions", "--json"], ["annotate", "-"], ["verify"]],
     ids=" ".join,
 )
 def test_a_broken_release_index_is_one_line(tmp_path, args):
@@ -205,6 +205,27 @@ def test_a_broken_release_index_is_one_line(tmp_path, args):
     )
     # --help needs no data at all
     assert run("--help", env={"PYTHONPATH": str(tmp_path)}).returncode == 0
+
+
+@pytest.mark.parametrize("index", ['{"releases": [', None], ids=["corrupt", "missing"])
+def test_version_is_printed_even_when_the_release_index_is_broken(tmp_path, index):
+    """``--version`` prints the package version, and on the same line why the data cannot be read; status 1.
+
+    It printed only the error, so the version a bug report needs was lost
+    with the data.
+    """
+    copy = tmp_path / "kzrights"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    if index is None:
+        (copy / "data" / "releases.json").unlink()
+    else:
+        (copy / "data" / "releases.json").write_text(index, encoding="utf-8")
+    out = run("--version", env={"PYTHONPATH": str(tmp_path)})
+    assert out.returncode == 1
+    assert out.stderr == b""
+    (line,) = out.stdout.decode().splitlines()
+    assert line.startswith(f"kzrights {kzrights.__version__} (the data releases cannot be read: "), line
+    assert "releases.json" in line
 
 
 # ── output in a Windows code page ─────────────────────────────────────────────
@@ -822,3 +843,42 @@ def test_ctrl_c_keeps_what_annotate_found_in_a_pipe():
     assert process.returncode == 130
     assert one_line(stderr) == "kzrights: interrupted"
     assert stdout.split() == [b"0-7", b"entities.kassym-jomart-tokayev", b"Tokayev"]
+
+
+# ── an option given twice ─────────────────────────────────────────────────────
+
+
+@given(
+    first=st.sampled_from(kzrights.versions()),
+    second=st.sampled_from(kzrights.versions()),
+    where=st.sampled_from(["before and after", "twice before", "twice after"]),
+    command=st.sampled_from([["info", "--json"], ["followup"], ["check-quote", "kettling"]]),
+)
+@example(first="1.0.0", second="1.3.1", where="before and after", command=["info", "--json"])
+def test_two_values_of_data_version_are_a_usage_error(first, second, where, command):
+    """``--data-version`` given twice, before or after the command: one value runs, two are refused.
+
+    argparse kept the last value silently: ``kzrights --data-version 1.0.0
+    info --data-version 1.3.1`` described 1.3.1.
+    """
+    name, *rest = command
+    if name == "followup":  # a group: the option after its subcommand
+        rest = ["validate", "tracker.json"]
+    before, after = {
+        "before and after": ([first], [second]),
+        "twice before": ([first, second], []),
+        "twice after": ([], [first, second]),
+    }[where]
+    argv = [arg for version in before for arg in ("--data-version", version)]
+    argv += [name, *rest, *(arg for version in after for arg in ("--data-version", version))]
+    code, out, err = in_process(argv)
+    if first != second:
+        assert code == (64 if name == "check-quote" else 2), err
+        assert "--data-version is given twice" in err and repr(first) in err and repr(second) in err
+        assert err.count("\n") == 1 and out == ""
+    elif name == "info":
+        assert code == 0, err
+        assert json.loads(out)["data_version"] == first
+    elif name == "check-quote":
+        assert code in (0, 1, 2), err
+        assert "given twice" not in err

@@ -1425,6 +1425,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {_shortened(message)} (see {self.prog.split()[0]} --help)\n")
 
 
+class _OneValue(argparse.Action):
+    """An option that may be given more than once only with one value: two values are a usage error.
+
+    argparse keeps the last of them silently, so ``--data-version 1.0.0 ...
+    --data-version 1.3.1`` ran on 1.3.1 as if the first were not there.
+    """
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option_string: Any = None
+    ) -> None:
+        given = getattr(namespace, self.dest, None)
+        if given is not None and given != values:
+            parser.error(f"{option_string} is given twice, as {given!r} and as {values!r}: give one value")
+        setattr(namespace, self.dest, values)
+
+
+def _one_data_version(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Merge ``--data-version`` given before the command and after it; two values are a usage error."""
+    after = vars(args).pop("data_version_after", None)
+    if after is None:
+        return
+    if args.data_version is not None and args.data_version != after:
+        parser.error(
+            f"--data-version is given twice, as {args.data_version!r} before the command and as "
+            f"{after!r} after it: give one value"
+        )
+    args.data_version = after
+
+
 class _Version(argparse.Action):
     """``--version``, which reads the release index only when it is asked for."""
 
@@ -1436,7 +1465,14 @@ class _Version(argparse.Action):
         from . import __getattr__ as package_attribute
         from .releases import latest
 
-        print(f"kzrights {package_attribute('__version__')} (newest data release {latest()})")
+        version = package_attribute("__version__")
+        try:
+            newest = latest()
+        except (KzrightsError, OSError) as exc:
+            # the package's version is what a bug report needs most: it is printed all the same
+            print(_shortened(f"kzrights {version} (the data releases cannot be read: {exc})"))
+            parser.exit(1)
+        print(f"kzrights {version} (newest data release {newest})")
         parser.exit()
 
 
@@ -1466,7 +1502,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     version_help = "the data release to use (default: the newest)"
-    parser.add_argument("--data-version", metavar="VERSION", help=version_help)
+    parser.add_argument("--data-version", metavar="VERSION", help=version_help, action=_OneValue)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     # the same options after the command; SUPPRESS keeps a value given before it
     printing = _Parser(add_help=False)
@@ -1474,7 +1510,15 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print JSON instead of text", default=argparse.SUPPRESS
     )
     release = _Parser(add_help=False)
-    release.add_argument("--data-version", metavar="VERSION", help=version_help, default=argparse.SUPPRESS)
+    # its own name, so that a value before the command and one after it are both seen (_one_data_version)
+    release.add_argument(
+        "--data-version",
+        metavar="VERSION",
+        help=version_help,
+        default=argparse.SUPPRESS,
+        dest="data_version_after",
+        action=_OneValue,
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(
@@ -1588,12 +1632,13 @@ def _run(argv: list[str]) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["recommendations", *argv])
+        _one_data_version(parser, args)
     except SystemExit as exit:
         if exit.code == 2 and _command_of(argv) == "check-quote":
             raise SystemExit(_CHECK_QUOTE_USAGE) from None  # 2 is a verdict there
         raise
-    if args.command is None:
-        args = parser.parse_args(["recommendations", *argv])
     if args.data_version is not None and not args.reads_release:
         parser.error(f"{args.command} takes no --data-version: it does not read one release")
     if sys.stdout is None:
