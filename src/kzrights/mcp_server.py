@@ -233,12 +233,18 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+# how deep a tool call's arguments may nest arrays and objects (the tools take two levels at most);
+# the SDK's own JSON reader stops at about 200, a Python caller of ToolBox.call at this
+_MAX_DEPTH = 100
+
+
 def _check_arguments(tool: str, arguments: object) -> dict[str, Any]:
     """``arguments`` checked against the tool's schema, with their defaults filled in.
 
     Raises:
         UnknownIdError: If there is no such tool.
-        ToolArgumentError: If the arguments break the schema, naming the argument and why.
+        ToolArgumentError: If the arguments break the schema, naming the argument and why,
+            or nest arrays and objects more than 100 levels deep.
         InputTooLongError: If a text is longer than the schema's limit.
     """
     if tool not in TOOLS:
@@ -250,6 +256,11 @@ def _check_arguments(tool: str, arguments: object) -> dict[str, Any]:
     surrogate = _lone_surrogate(arguments)
     if surrogate is not None:
         raise ToolArgumentError(tool, "", f"U+{ord(surrogate):04X} is a lone surrogate, not a character")
+    depth = _depth(arguments)
+    if depth > _MAX_DEPTH:  # the schema check below recurses, and prints what it refuses
+        raise ToolArgumentError(
+            tool, "", f"the arguments are nested {depth} deep; no tool takes more than {_MAX_DEPTH}"
+        )
     schema = TOOLS[tool]["inputSchema"]
     try:
         from jsonschema import Draft202012Validator
