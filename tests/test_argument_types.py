@@ -608,6 +608,7 @@ def _calls() -> dict[str, Any]:
     import datetime
 
     from kzrights import Linker, followup
+    from kzrights.exports import to_dataframes
     from kzrights.exports.iri import parse_record_iri, record_iri
     from kzrights.records import LinkingRules, Span
 
@@ -655,6 +656,18 @@ def _calls() -> dict[str, Any]:
         "footnote number": lambda x: REPORT.footnote(x),
         "recommendations_for_sdg": lambda x: REPORT.recommendations_for_sdg(x),
         "export report": lambda x: kzrights.export(x, "json", "out.json"),
+        # every other version or report argument of a public call (finding 10: diff(None, ...)
+        # was a bare TypeError, load(None) being the newest release)
+        "diff old": lambda x: kzrights.diff(x, "1.3.1"),
+        "diff new": lambda x: kzrights.diff("1.3.1", x),
+        "verify version": lambda x: kzrights.verify(x),
+        "annotate version": lambda x: kzrights.annotate("Tokayev", version=x),
+        "Linker.from_release": lambda x: Linker.from_release(x),
+        "to_dataframes report": lambda x: to_dataframes(x),
+        # a folder that is not there: a version that is taken ends in kzrights' ExportError
+        "template version": lambda x: followup.template(x, "/nonexistent-kzrights-folder/t.csv"),
+        "read version": lambda x: followup.read("/nonexistent-kzrights-folder/t.csv", version=x),
+        "compare version": lambda x: followup.compare(ok, ok, version=x),
         "record_iri": lambda x: record_iri(x, "conclusions.p1"),
         "parse_record_iri": lambda x: parse_record_iri(x),
         # the tracker's own types; every flag is in FLAGS, every field of a linker's records in
@@ -729,6 +742,12 @@ def test_the_tester_s_cases_are_kzrights_type_errors():
             "report must be a kzrights.Report, not int",
         ),
         (lambda r: kzrights.export(r, "json", 5), "path must be a str or a pathlib.Path, not int"),
+        # load(None) is the newest release, so diff(None, ...) loaded it and then failed bare
+        (lambda r: kzrights.diff(None, "1.3.1"), "old must be a str"),
+        (lambda r: kzrights.diff("1.3.1", None), "new must be a str"),
+        (lambda r: kzrights.diff(b"1.0.0", "1.3.1"), "old must be a str"),
+        (lambda r: kzrights.exports.to_dataframes(None), "report must be a kzrights.Report, not NoneType"),
+        (lambda r: kzrights.exports.to_dataframes("1.3.1"), "report must be a kzrights.Report, not str"),
     ],
 )
 def test_the_report_s_type_checks_are_kzrights_type_errors(call, message, tmp_path, monkeypatch):

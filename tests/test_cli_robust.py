@@ -190,7 +190,7 @@ def test_runs_from_a_zip_without_metadata(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["--version"], [], ["info"], ["versions", "--json"], ["annotate", "-"], ["verify"]],
+    [[], ["info"], ["versions", "--json"], ["annotate", "-"], ["verify"]],
     ids=" ".join,
 )
 def test_a_broken_release_index_is_one_line(tmp_path, args):
@@ -205,6 +205,27 @@ def test_a_broken_release_index_is_one_line(tmp_path, args):
     )
     # --help needs no data at all
     assert run("--help", env={"PYTHONPATH": str(tmp_path)}).returncode == 0
+
+
+@pytest.mark.parametrize("index", ['{"releases": [', None], ids=["corrupt", "missing"])
+def test_version_is_printed_even_when_the_release_index_is_broken(tmp_path, index):
+    """``--version`` prints the package version, and on the same line why the data cannot be read; status 1.
+
+    It printed only the error, so the version a bug report needs was lost
+    with the data.
+    """
+    copy = tmp_path / "kzrights"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    if index is None:
+        (copy / "data" / "releases.json").unlink()
+    else:
+        (copy / "data" / "releases.json").write_text(index, encoding="utf-8")
+    out = run("--version", env={"PYTHONPATH": str(tmp_path)})
+    assert out.returncode == 1
+    assert out.stderr == b""
+    (line,) = out.stdout.decode().splitlines()
+    assert line.startswith(f"kzrights {kzrights.__version__} (the data releases cannot be read: "), line
+    assert "releases.json" in line
 
 
 # ── output in a Windows code page ─────────────────────────────────────────────
@@ -251,6 +272,69 @@ def test_a_cp1252_stdout_loses_no_mention(tmp_path):
     text = run("annotate", str(path), env=CP1252)
     assert text.returncode == 0
     assert rb"\u0411\u043e\u043a\u0430\u0435\u0432" in text.stdout
+
+
+# every JSON writer of the command line, each with text past ASCII in its output
+JSON_WRITERS = [
+    ["--json"],
+    ["info", "--json"],
+    ["show", "entities.kassym-jomart-tokayev", "--json"],
+    ["search", "Tokayev", "--json"],
+    ["cite", "conclusions.p1", "--json"],
+    ["check-quote", "President Tokayev\u2019s approach", "--json"],
+    ["annotate", "{news}", "--json"],
+    ["export", "--format", "json", "--output", "-"],
+    ["export", "--format", "csl-json", "--output", "-"],
+    ["export", "--format", "annotations", "--output", "-"],
+    ["followup", "validate", "{tracker}", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", JSON_WRITERS, ids=lambda args: " ".join(args))
+def test_json_on_a_cp1252_stdout_is_ascii_and_reads_as_the_utf8_run(args, tmp_path):
+    """In cp1252 (a redirected stdout on Windows) every JSON output is ASCII: JSON to a UTF-8 reader.
+
+    ``json.loads`` of the raw bytes (as jq or Node read them) gives the
+    UTF-8 run's data; the cp1252 bytes of \u2018 \u2019 (0x91, 0x92) were
+    written as they are, which no UTF-8 reader reads.
+    """
+    news = tmp_path / "news.txt"
+    news.write_text("\u2018Tokayev\u2019 и Токаев; Adam Hug.\n", encoding="utf-8")
+    tracker = tmp_path / "оценка \u2018draft\u2019.json"
+    tracker.write_text("{}", encoding="utf-8")
+    args = [arg.format(news=news, tracker=tracker) for arg in args]
+    utf8 = run(*args, env={"PYTHONIOENCODING": "utf-8"})
+    cp1252 = run(*args, env=CP1252)
+    assert cp1252.returncode == utf8.returncode, cp1252.stderr
+    assert not utf8.stdout.isascii(), "the output must hold text past ASCII to show anything"
+    assert cp1252.stdout.isascii()
+    assert json.loads(cp1252.stdout) == json.loads(utf8.stdout)
+    assert cp1252.stderr == utf8.stderr
+
+
+def _main_on(encoding: str, argv: list[str]) -> tuple[int, bytes]:
+    """Run ``main`` with a stdout of bytes in ``encoding``; return the exit code and the bytes."""
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding, errors="strict", write_through=True)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(argv)
+    out.flush()
+    return code, raw.getvalue()
+
+
+@given(quote=st.text(st.characters(codec="utf-8"), min_size=1, max_size=40))
+@example(quote="President Tokayev\u2019s approach")
+@example(quote="\u0422\u043e\u043a\u0430\u0435\u0432 \u00e9\U0001f600")
+def test_check_quote_json_of_any_quotation_is_the_same_data_in_any_stdout_encoding(quote):
+    """Whatever the quotation, check-quote's JSON reads alike from a UTF-8, cp1252 or Latin-1 stdout."""
+    code, utf8 = _main_on("utf-8", ["check-quote", "--json", "--", quote])
+    if code == 3:  # a quotation that cannot be checked: no JSON
+        return
+    for encoding in ("cp1252", "latin-1"):
+        other_code, other = _main_on(encoding, ["check-quote", "--json", "--", quote])
+        assert other_code == code
+        assert other.isascii()
+        assert json.loads(other) == json.loads(utf8)
 
 
 # ── annotate: files and stdin, offsets, invalid UTF-8 ─────────────────────────
@@ -848,3 +932,42 @@ def test_ctrl_c_keeps_what_annotate_found_in_a_pipe():
     assert process.returncode == 130
     assert one_line(stderr) == "kzrights: interrupted"
     assert stdout.split() == [b"0-7", b"entities.kassym-jomart-tokayev", b"Tokayev"]
+
+
+# ── an option given twice ─────────────────────────────────────────────────────
+
+
+@given(
+    first=st.sampled_from(kzrights.versions()),
+    second=st.sampled_from(kzrights.versions()),
+    where=st.sampled_from(["before and after", "twice before", "twice after"]),
+    command=st.sampled_from([["info", "--json"], ["followup"], ["check-quote", "kettling"]]),
+)
+@example(first="1.0.0", second="1.3.1", where="before and after", command=["info", "--json"])
+def test_two_values_of_data_version_are_a_usage_error(first, second, where, command):
+    """``--data-version`` given twice, before or after the command: one value runs, two are refused.
+
+    argparse kept the last value silently: ``kzrights --data-version 1.0.0
+    info --data-version 1.3.1`` described 1.3.1.
+    """
+    name, *rest = command
+    if name == "followup":  # a group: the option after its subcommand
+        rest = ["validate", "tracker.json"]
+    before, after = {
+        "before and after": ([first], [second]),
+        "twice before": ([first, second], []),
+        "twice after": ([], [first, second]),
+    }[where]
+    argv = [arg for version in before for arg in ("--data-version", version)]
+    argv += [name, *rest, *(arg for version in after for arg in ("--data-version", version))]
+    code, out, err = in_process(argv)
+    if first != second:
+        assert code == (64 if name == "check-quote" else 2), err
+        assert "--data-version is given twice" in err and repr(first) in err and repr(second) in err
+        assert err.count("\n") == 1 and out == ""
+    elif name == "info":
+        assert code == 0, err
+        assert json.loads(out)["data_version"] == first
+    elif name == "check-quote":
+        assert code in (0, 1, 2), err
+        assert "given twice" not in err

@@ -200,3 +200,46 @@ def test_a_link_to_an_open_file_or_a_device_is_never_replaced(tmp_path, pointing
     assert "which an export never replaces (for standard output, give the path -)" in done.stderr
     assert link.is_symlink() and str(link.readlink()) == pointing_to
     assert (tmp_path / "stdout.txt").read_bytes() == b""
+
+
+# a path of whitespace alone (or a last name that is) names a file no listing shows: refused as "" is
+BLANK_NAMES = [" ", "  ", "\t", " \n", "\u00a0", "\u3000", "sub/ ", "sub/\t"]
+
+
+@pytest.mark.parametrize("name", BLANK_NAMES, ids=repr)
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_a_path_of_whitespace_is_refused_as_the_empty_path_is(name, format, tmp_path, monkeypatch):
+    """``export(report, "json", " ")`` wrote a file named with one space: an ExportError now, no file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(ExportError, match="whitespace") as caught:
+        export(kzrights.load(), format, name)
+    assert repr(name.split("/")[-1])[1:-1] in str(caught.value)  # quoted, so the blank shows
+    assert "\n" not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["sub"]
+
+
+@pytest.mark.parametrize("args", [["export", "--format", "json"], ["followup", "template"]], ids=" ".join)
+def test_the_command_line_refuses_a_path_of_whitespace_in_one_line(args, tmp_path):
+    """``--output ' '``: one line naming the blank path in quotes, exit 1, and no file named ' '."""
+    line = one_line_error(run(*args, "--output", " ", cwd=tmp_path))
+    assert "' '" in line and "whitespace" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(st.characters(categories=["Zs", "Cc"], exclude_characters="\0"), min_size=1, max_size=5))
+def test_any_whitespace_name_is_refused_and_nothing_is_written(name, tmp_path_factory):
+    """Any run of blanks and control characters as a name: refused if it is all whitespace, never blank."""
+    folder = tmp_path_factory.mktemp("blank")
+    message = ""
+    try:
+        export(kzrights.load(), "json", folder / name)
+    except ExportError as error:
+        message = str(error)
+    written = [p.name for p in folder.iterdir()]
+    if name.isspace():
+        assert message and "\n" not in message
+        assert written == []
+    else:  # a control character that is not whitespace (\x01) makes a name, odd but shown when quoted
+        assert all(not each.isspace() for each in written)

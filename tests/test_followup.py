@@ -8,6 +8,7 @@ validate`` and compared with ``kzrights followup compare``; the library's
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -410,6 +411,59 @@ def test_other_unreadable_files(tmp_path, name, content, words):
         followup.read(path)
     out = run("followup", "validate", path)
     assert out.returncode == 1 and words in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "cannot be read: No such file or directory"),
+        (b"{", "is not JSON"),
+        (b"[1]", '"assessments" array'),
+    ],
+)
+def test_a_file_that_is_no_tracker_at_all_is_one_line(tmp_path, content, words):
+    """Missing, not JSON, not a tracker: ``kzrights: error: FILE: why``; it was "1 problem" over two lines."""
+    if content is not None:
+        (tmp_path / "tracker.json").write_bytes(content)
+    out = run("followup", "validate", "tracker.json", cwd=tmp_path)
+    assert out.returncode == 1
+    assert out.stderr.startswith("kzrights: error: tracker.json: ")
+    assert words in out.stderr
+    assert out.stderr.count("\n") == 1, out.stderr
+
+
+def test_a_long_path_is_cut_on_every_line_of_the_problems(tmp_path):
+    """A 3,000-character path is named in about 80 characters on the count line and on each problem line."""
+    folder = tmp_path
+    for _ in range(15):
+        folder = folder / ("g" * 200)
+    folder.mkdir(parents=True)
+    path = folder / "tracker.csv"
+    path.write_text("recommendation_id,status\nrecommendations.r1,bogus\n", encoding="utf-8")
+    out = run("followup", "validate", path)
+    assert out.returncode == 1
+    lines = out.stderr.splitlines()
+    assert len(lines) > 2 and "problems" in lines[0], out.stderr
+    for line in lines:
+        assert "g" * 100 not in line, line
+        assert line.count(str(tmp_path)[:40]) == 1, line
+    assert run("followup", "validate", folder / "missing.json").stderr.count("\n") == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=st.text(st.characters(codec="utf-8", exclude_characters="/\x00"), min_size=1, max_size=600))
+def test_a_missing_file_of_any_name_is_one_short_line(name):
+    """Whatever the name of a missing file, the error is one line quoting at most ~80 characters of it."""
+    from kzrights.cli import main
+
+    path = f"/nonexistent-kzrights-folder/{name}.json"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert main(["followup", "validate", path]) == 1
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("kzrights: error: ")
+    assert len(lines[0]) < 300, lines[0]
 
 
 @EXAMPLES

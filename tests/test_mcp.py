@@ -159,6 +159,27 @@ def test_bad_arguments_give_a_clear_kzrights_error(box, tool, arguments, error, 
     assert len(message) < 300 and "\n" not in message
 
 
+def _nested(depth: int, innermost: object = "conclusions.p1") -> object:
+    """``innermost`` inside ``depth`` arrays, built without recursion."""
+    value = innermost
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [101, 5_000, 200_000])
+def test_arguments_nested_too_deep_are_a_tool_argument_error(box, depth):
+    """A deeply nested argument from Python: ToolArgumentError, not the schema check's RecursionError."""
+    with pytest.raises(ToolArgumentError, match=f"nested {depth + 1} deep; no tool takes more than 100"):
+        box.call("get", {"id": _nested(depth)})
+
+
+def test_arguments_nested_within_the_limit_get_the_schema_s_error(box):
+    """100 levels: the schema check names the argument and its type, as for any array."""
+    with pytest.raises(ToolArgumentError, match="argument 'id' of get: must be a string, not an array"):
+        box.call("get", {"id": _nested(99)})
+
+
 def test_release_1_0_0_has_no_entities_and_says_so():
     """Entities and themes came with 1.1.0: the 1.0.0 server answers those tools with an error."""
     old = ToolBox("1.0.0")

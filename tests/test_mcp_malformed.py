@@ -253,3 +253,80 @@ def test_any_request_with_an_escaped_lone_surrogate_in_its_params_gets_its_id(
     params = params.replace("\\u0000", f"\\u{surrogate:04x}")
     raw = f'{{"jsonrpc":"2.0","id":{json.dumps(ident)},"method":"tools/call","params":{params}}}'
     _error(server.answer_to(raw.encode()), -32602, ident)
+
+
+def _deep(depth: int, shape: str = "array") -> bytes:
+    """A JSON value of arrays (or objects) nested ``depth`` levels deep."""
+    if shape == "array":
+        return b"[" * depth + b"]" * depth
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+def _deep_call(depth: int, ident: int) -> bytes:
+    """A valid ``tools/call`` whose argument ``id`` is ``depth`` levels of arrays."""
+    return (
+        b'{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get","arguments":{"id":' % ident
+        + _deep(depth)
+        + b"}}}"
+    )
+
+
+DEEP = [
+    # (line, id of the answer): past the interpreter's recursion limit nothing of the line is
+    # read, so its id is null; past only the SDK's own limit (about 200) the request's id is kept
+    (_deep(1_100), None),
+    (_deep(100_000), None),
+    (_deep(5_000, "object"), None),
+    (_deep_call(1_100, 5), None),
+    (_deep_call(300, 6), 6),
+    (_deep(300, "object"), None),
+]
+
+
+@pytest.mark.parametrize(("line", "ident"), DEEP)
+def test_a_line_nested_too_deep_is_a_parse_error_between_answered_requests(line, ident):
+    """``initialize``, a deeply nested line, ``ping``: each is answered, and the server keeps serving.
+
+    A line nested deeper than the recursion limit stopped the server with
+    "internal error" (exit 70), and the answer to the request before it was
+    never written.
+    """
+    server = Server()
+    try:
+        server.send(json.dumps(INITIALIZE).encode())
+        server.send(line)
+        server.send(b'{"jsonrpc":"2.0","id":"after","method":"ping"}')
+        initialized = server.answer()
+        assert initialized["id"] == "init" and initialized["result"]["serverInfo"]["name"] == "kzrights"
+        message = _error(server.answer(), -32700, ident)
+        assert message.startswith("Parse error: arrays or objects nested"), message
+        assert server.answer() == {"jsonrpc": "2.0", "id": "after", "result": {}}
+    finally:
+        log = server.close()
+    assert server.process.returncode == 0, log
+    assert "internal error" not in log and "Traceback" not in log
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    depth=st.integers(1, 3_000),
+    shape=st.sampled_from(["array", "object", "call"]),
+)
+def test_a_line_nested_to_any_depth_gets_one_answer_and_the_server_serves_on(server, depth, shape):
+    """Any depth of nesting, bare or in a tool's arguments: one answer, never a dead server."""
+    line = _deep_call(depth, 9) if shape == "call" else _deep(depth, shape)
+    answer = server.answer_to(line)
+    assert answer.get("jsonrpc") == "2.0" and ("error" in answer) != ("result" in answer), answer
+    if "error" in answer:  # -32602 from the SDK: a tool call before initialize (a shared server)
+        assert answer["error"]["code"] in (-32700, -32600, -32602), answer
+        if shape != "call" or depth >= 1_000:  # past the recursion limit: no id can be read
+            assert answer["id"] is None, answer
+        elif depth <= 900:
+            assert answer["id"] == 9, answer
+    else:  # a shallow call reaches the tool, which refuses an array for an id
+        assert shape == "call" and answer["result"]["isError"], answer
+    assert server.answer_to(b'{"jsonrpc":"2.0","id":"ping","method":"ping"}') == {
+        "jsonrpc": "2.0",
+        "id": "ping",
+        "result": {},
+    }

@@ -10,8 +10,9 @@ exits with status 1 (2 for a usage error; 3 and 64 for ``check-quote``,
 whose 1 and 2 are verdicts) and one line on stderr, which
 quotes at most about 80 characters of what it was given; Ctrl-C exits with
 status 130 and one line.  Output is never lost to the terminal's encoding:
-JSON falls back to ``\uXXXX`` escapes (still valid JSON) and text to
-backslash escapes where the encoding cannot show a character.
+JSON is ASCII (``\uXXXX`` escapes) on a stdout that is not UTF-8, so any
+JSON reader reads it, and text falls back to backslash escapes where the
+encoding cannot show a character.
 
 ``kzrights annotate`` streams: it reads the file (or stdin) in blocks, so
 its memory does not grow with the file, and writes each mention as soon as
@@ -53,23 +54,50 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> str:
 
 
 def _json(data: Any, indent: int | None = 2) -> str:
-    r"""``data`` (records, reports' parts, plain values) as JSON that stdout's encoding can carry.
+    r"""``data`` (records, reports' parts, plain values) as JSON that any reader of stdout reads alike.
 
     Objects become JSON one way, through the unstructuring converter that
     writes the releases (``kzrights._converter``): a record prints as the
-    release stores it.  Characters as they are where the encoding has them
-    all (UTF-8), ``\uXXXX`` escapes otherwise (a Windows code page): valid
-    JSON either way.
+    release stores it.  Characters as they are on a UTF-8 stdout, every
+    character past ASCII as a ``\uXXXX`` escape on any other (`_ascii_json`).
     """
     from ._converter import unstructure
 
-    plain = unstructure(data)
-    text = json.dumps(plain, ensure_ascii=False, indent=indent)
+    return json.dumps(unstructure(data), ensure_ascii=_ascii_json(sys.stdout), indent=indent)
+
+
+def _ascii_json(stream: Any) -> bool:
+    r"""Whether JSON written to ``stream`` must be ASCII: its encoding is not UTF-8 (or is unknown).
+
+    JSON is UTF-8 to its readers (``json.loads`` of bytes, jq, Node), so JSON
+    written in a code page such as cp1252 (a redirected stdout on Windows) is
+    not JSON to them, even where the code page has every character.  Escaped
+    as ``\uXXXX`` it is ASCII, the same bytes in every encoding that
+    extends ASCII; on a UTF-8 stream it is written as it is.  Every JSON
+    writer of the command line asks this: ``--json``, ``annotate --json``
+    and ``export --output -``.
+    """
+    import codecs
+
     try:
-        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        text = json.dumps(plain, ensure_ascii=True, indent=indent)
-    return text
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name != "utf-8"
+    except LookupError:
+        return True
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _ascii_escaped(data: bytes) -> bytes:
+    r"""UTF-8 JSON ``data`` with every character past ASCII written as a ``\uXXXX`` escape, all else kept.
+
+    Such characters stand only inside JSON strings, where the escape means
+    the same character, so the value is unchanged and so is the layout.
+    """
+    from json.encoder import encode_basestring_ascii
+
+    text = _NOT_ASCII.sub(lambda match: encode_basestring_ascii(match.group())[1:-1], data.decode("utf-8"))
+    return text.encode("ascii")
 
 
 def _emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
@@ -767,7 +795,7 @@ def _annotate(args: argparse.Namespace) -> None:
         from ._converter import unstructure_hook  # only here: cattrs is for --json alone
 
         plain = unstructure_hook(records.Mention)  # the converter's own function, called once per mention
-    ascii_only = not _carries_unicode(out)
+    ascii_only = _ascii_json(out)
     write = _whole_writer(out)
     count = 0
     interrupts = _HeldOutput()
@@ -935,16 +963,6 @@ def _close_array(write: Callable[[str], None]) -> None:
         write("\n]\n")
 
 
-def _carries_unicode(stream: Any) -> bool:
-    """Whether ``stream``'s encoding can write every character (a UTF)."""
-    import codecs
-
-    try:
-        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name.startswith("utf")
-    except LookupError:
-        return False
-
-
 def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
     """A mention, unstructured, as one element of an indented JSON array (as ``json.dumps(..., indent=2)``).
 
@@ -972,10 +990,15 @@ def _mention_json(fields: dict[str, Any], offset: int, ascii_only: bool) -> str:
 
 # the formats ``--output -`` writes to stdout: text, one file, nothing beside it
 _STDOUT_FORMATS = ("json", "bibtex", "csl-json", "markdown", "html", "annotations")
+# those of them that are JSON: ASCII-escaped on a stdout that is not UTF-8, as --json is
+_JSON_FORMATS = ("json", "csl-json", "annotations")
 
 
 def _export_to_stdout(args: argparse.Namespace) -> int:
-    """``kzrights export --output -``: the export's bytes (UTF-8) on stdout, for a text format."""
+    """``kzrights export --output -``: the export's bytes (UTF-8) on stdout, for a text format.
+
+    A JSON format on a stdout that is not UTF-8 is ASCII-escaped, as ``--json`` is (`_ascii_json`).
+    """
     import tempfile
 
     from .errors import ExportError
@@ -1007,6 +1030,8 @@ def _export_to_stdout(args: argparse.Namespace) -> int:
                 raise _CliError(f"{where}: {reason}") from None
     except OSError as exc:  # the temporary folder itself (TMPDIR) cannot be made or removed
         raise _CliError(f"{where}: no temporary folder to stage it in ({exc.strerror or exc})") from None
+    if args.format in _JSON_FORMATS and _ascii_json(sys.stdout):
+        data = _ascii_escaped(data)  # as --json writes it on this stdout
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     return 0
@@ -1272,15 +1297,26 @@ def _followup_vocabulary(args: argparse.Namespace) -> Any:
 
 
 def _followup_problems(args: argparse.Namespace, error: Any) -> int:
-    """Every problem of an invalid assessment, one line each (on stderr, or as JSON on stdout); status 1."""
+    """Every problem of an invalid assessment, one line each (on stderr, or as JSON on stdout); status 1.
+
+    The file is named as every other message names a path, cut to about 80
+    characters (`_shown`); a problem of the whole file (missing, unreadable,
+    not JSON), alone, is the one line of the error.
+    """
+    from .errors import _shown
+
     if getattr(args, "json", False):
         problems = [{"row": p.row, "column": p.column, "message": p.message} for p in error.problems]
         print(_json({"valid": False, "file": error.source, "problems": problems}))
         return 1
+    source = _shown(error.source)
     count = len(error.problems)
-    _say(f"error: {error.source}: {count} problem{'s' if count != 1 else ''}")
+    if count == 1 and error.problems[0].row is None and error.problems[0].column is None:
+        _say(f"error: {source}: {error.problems[0]}")
+        return 1
+    _say(f"error: {source}: {count} problem{'s' if count != 1 else ''}")
     for problem in error.problems:
-        print(f"{error.source}: {_shortened(str(problem))}", file=sys.stderr)
+        print(_shortened(f"{source}: {problem}"), file=sys.stderr)
     return 1
 
 
@@ -1432,6 +1468,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {_shortened(message)} (see {self.prog.split()[0]} --help)\n")
 
 
+class _OneValue(argparse.Action):
+    """An option that may be given more than once only with one value: two values are a usage error.
+
+    argparse keeps the last of them silently, so ``--data-version 1.0.0 ...
+    --data-version 1.3.1`` ran on 1.3.1 as if the first were not there.
+    """
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option_string: Any = None
+    ) -> None:
+        given = getattr(namespace, self.dest, None)
+        if given is not None and given != values:
+            parser.error(f"{option_string} is given twice, as {given!r} and as {values!r}: give one value")
+        setattr(namespace, self.dest, values)
+
+
+def _one_data_version(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Merge ``--data-version`` given before the command and after it; two values are a usage error."""
+    after = vars(args).pop("data_version_after", None)
+    if after is None:
+        return
+    if args.data_version is not None and args.data_version != after:
+        parser.error(
+            f"--data-version is given twice, as {args.data_version!r} before the command and as "
+            f"{after!r} after it: give one value"
+        )
+    args.data_version = after
+
+
 class _Version(argparse.Action):
     """``--version``, which reads the release index only when it is asked for."""
 
@@ -1443,7 +1508,14 @@ class _Version(argparse.Action):
         from . import __getattr__ as package_attribute
         from .releases import latest
 
-        print(f"kzrights {package_attribute('__version__')} (newest data release {latest()})")
+        version = package_attribute("__version__")
+        try:
+            newest = latest()
+        except (KzrightsError, OSError) as exc:
+            # the package's version is what a bug report needs most: it is printed all the same
+            print(_shortened(f"kzrights {version} (the data releases cannot be read: {exc})"))
+            parser.exit(1)
+        print(f"kzrights {version} (newest data release {newest})")
         parser.exit()
 
 
@@ -1475,7 +1547,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     version_help = "the data release to use (default: the newest)"
-    parser.add_argument("--data-version", metavar="VERSION", help=version_help)
+    parser.add_argument("--data-version", metavar="VERSION", help=version_help, action=_OneValue)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     # the same options after the command; SUPPRESS keeps a value given before it
     printing = _Parser(add_help=False)
@@ -1483,7 +1555,15 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print JSON instead of text", default=argparse.SUPPRESS
     )
     release = _Parser(add_help=False)
-    release.add_argument("--data-version", metavar="VERSION", help=version_help, default=argparse.SUPPRESS)
+    # its own name, so that a value before the command and one after it are both seen (_one_data_version)
+    release.add_argument(
+        "--data-version",
+        metavar="VERSION",
+        help=version_help,
+        default=argparse.SUPPRESS,
+        dest="data_version_after",
+        action=_OneValue,
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(
@@ -1597,12 +1677,13 @@ def _run(argv: list[str]) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["recommendations", *argv])
+        _one_data_version(parser, args)
     except SystemExit as exit:
         if exit.code == 2 and _command_of(argv) == "check-quote":
             raise SystemExit(_CHECK_QUOTE_USAGE) from None  # 2 is a verdict there
         raise
-    if args.command is None:
-        args = parser.parse_args(["recommendations", *argv])
     if args.data_version is not None and not args.reads_release:
         parser.error(f"{args.command} takes no --data-version: it does not read one release")
     if sys.stdout is None:

@@ -123,14 +123,18 @@ def diff(old: str, new: str) -> ReleaseDiff:
         ``str()`` of it is a readable account.
 
     Raises:
-        TypeError: If a version is not a str.
+        ArgumentTypeError: If a version is not a str (``None`` included: a
+            diff compares two named releases); a ``TypeError``.
         UnknownVersionError: If a version is not shipped.
     """
+    from .errors import ArgumentTypeError
     from .releases import load
 
+    # before load(), which takes None for the newest release
+    for name, version in (("old", old), ("new", new)):
+        if not isinstance(version, str):
+            raise ArgumentTypeError(name, "a str (a data release's version)", version)
     before, after = load(old), load(new)
-    if not isinstance(old, str) or not isinstance(new, str):  # pragma: no cover - load() raised already
-        raise TypeError("versions must be str")
     old_items, new_items = _addressable(before), _addressable(after)
     changed = tuple(
         Change(item_id, fields)

@@ -564,8 +564,12 @@ class MissingDependencyError(KzrightsError, ImportError):
 
 
 def _shown(path: str) -> str:
-    """A path as one printable line, cut to about 80 characters: quoted when it holds control characters."""
-    if not path.isprintable():
+    """A path as one printable line, cut to about 80 characters.
+
+    Quoted when it holds control characters, or begins or ends in
+    whitespace, which an unquoted message would not show (``' '``).
+    """
+    if not path.isprintable() or path != path.strip():
         return _quoted(path)
     return path if len(path) <= _QUOTE_LIMIT else path[: _QUOTE_LIMIT - 3] + "..."
 

@@ -200,18 +200,42 @@ def _short(value: str, limit: int = 60) -> str:
 
 
 def _lone_surrogate(value: Any) -> str | None:
-    """The first lone surrogate in any string of ``value``, or ``None``."""
-    if isinstance(value, str):
-        for char in value:
-            if "\ud800" <= char <= "\udfff":
-                return char
-        return None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _lone_surrogate(key) or _lone_surrogate(item)
-        if found:
-            return found
+    """The first lone surrogate in any string of ``value``, or ``None``.
+
+    Walks the value with a stack of its own, not by recursion, so a value
+    nested as deep as ``json.loads`` reads (about 1,000 levels) is walked
+    whatever the depth of the caller's stack.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            for char in item:
+                if "\ud800" <= char <= "\udfff":
+                    return char
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                pending += (inner, key)
+        elif isinstance(item, list):
+            pending += reversed(item)
     return None
+
+
+def _depth(value: Any) -> int:
+    """How many arrays and objects ``value`` holds one inside the other (0 for a string or number)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        inner = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if inner is not None:
+            deepest = max(deepest, level)
+            pending += ((each, level + 1) for each in inner)
+    return deepest
+
+
+# how deep a tool call's arguments may nest arrays and objects (the tools take two levels at most);
+# the SDK's own JSON reader stops at about 200, a Python caller of ToolBox.call at this
+_MAX_DEPTH = 100
 
 
 def _check_arguments(tool: str, arguments: object) -> dict[str, Any]:
@@ -219,7 +243,8 @@ def _check_arguments(tool: str, arguments: object) -> dict[str, Any]:
 
     Raises:
         UnknownIdError: If there is no such tool.
-        ToolArgumentError: If the arguments break the schema, naming the argument and why.
+        ToolArgumentError: If the arguments break the schema, naming the argument and why,
+            or nest arrays and objects more than 100 levels deep.
         InputTooLongError: If a text is longer than the schema's limit.
     """
     if tool not in TOOLS:
@@ -231,6 +256,11 @@ def _check_arguments(tool: str, arguments: object) -> dict[str, Any]:
     surrogate = _lone_surrogate(arguments)
     if surrogate is not None:
         raise ToolArgumentError(tool, "", f"U+{ord(surrogate):04X} is a lone surrogate, not a character")
+    depth = _depth(arguments)
+    if depth > _MAX_DEPTH:  # the schema check below recurses, and prints what it refuses
+        raise ToolArgumentError(
+            tool, "", f"the arguments are nested {depth} deep; no tool takes more than {_MAX_DEPTH}"
+        )
     schema = TOOLS[tool]["inputSchema"]
     try:
         from jsonschema import Draft202012Validator
@@ -690,8 +720,11 @@ def _read_line(line: bytes) -> tuple[tuple[int, str, int | str | None] | None, A
 
     Returns:
         ``(code, message, id)`` for the JSON-RPC 2.0 error object the line
-        gets: ``-32700`` (Parse error, ``id`` null) only for bytes that are
-        not UTF-8 or text that is not JSON; ``-32600`` (Invalid Request) for
+        gets: ``-32700`` (Parse error) for bytes that are not UTF-8, text
+        that is not JSON, and JSON the server's readers cannot read (arrays
+        or objects nested deeper than the interpreter's recursion limit, or
+        than the SDK's reader goes), with ``id`` null, or the request's id
+        when Python's reader could read it; ``-32600`` (Invalid Request) for
         JSON that is not one request, notification or response, with the
         request's ``id`` when it has a usable one.  JSON holding a lone
         surrogate escape such as ``"\ud800"`` (no Unicode text) is answered
@@ -705,10 +738,15 @@ def _read_line(line: bytes) -> tuple[tuple[int, str, int | str | None] | None, A
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
         return (_PARSE_ERROR, f"Parse error: the line is not UTF-8 (byte {exc.start})", None), None
+    unread = None  # why the SDK's JSON reader could not read the line, when it could not
     try:
         message = mcp_types.jsonrpc_message_adapter.validate_json(text, by_name=False)
-    except ValueError:
+    except ValueError as exc:
         message = None
+        errors = getattr(exc, "errors", None)
+        for error in errors() if callable(errors) else ():
+            if error.get("type") == "json_invalid":
+                unread = str(error.get("msg", "")).removeprefix("Invalid JSON: ")
     # the SDK reads a message with an "id" it cannot use (1.5, true, null, [1]) as a
     # notification, which gets no answer: a client waiting for one would wait for ever.
     # Notifications are few, so only they are parsed a second time to look; so is a
@@ -724,6 +762,8 @@ def _read_line(line: bytes) -> tuple[tuple[int, str, int | str | None] | None, A
         value = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
         return (_PARSE_ERROR, f"Parse error: {_cut(str(exc), 120)}", None), None
+    except RecursionError:  # "[[[[..." deeper than the interpreter's recursion limit
+        return (_PARSE_ERROR, "Parse error: arrays or objects nested too deep to read", None), None
     own_id = isinstance(value, dict) and "id" in value
     if message is not None and (not isinstance(message, mcp_types.JSONRPCNotification) or not own_id):
         # the SDK's reading stands: a message whose NaN was only a word, or a true notification
@@ -743,6 +783,14 @@ def _read_line(line: bytes) -> tuple[tuple[int, str, int | str | None] | None, A
         if usable is not None and _lone_surrogate(rest) is None:
             return (_INVALID_PARAMS, f"Invalid params: {reason}", usable), None
         return (_INVALID_REQUEST, f"Invalid Request: {reason}", usable), None
+    if unread is not None:
+        # JSON that Python reads and the SDK's reader does not (it has its own limit on
+        # nesting, about 200 levels): a parse error, with the id when the request has one
+        if "recursion" in unread:
+            unread = f"arrays or objects nested {_depth(value)} deep, deeper than the server reads"
+        ident = value.get("id") if isinstance(value, dict) else None
+        usable = ident if _is_usable_id(ident) else None
+        return (_PARSE_ERROR, f"Parse error: {_cut(unread, 120)}", usable), None
     if isinstance(value, list):
         return (
             _INVALID_REQUEST,

@@ -124,7 +124,8 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         format: One of [`FORMATS`][kzrights.exports.FORMATS].
         path: A folder for the formats in [`FOLDER_FORMATS`][kzrights.exports.FOLDER_FORMATS], a file for
             the others; its parent folder must exist.  An empty string is an
-            error, not the current folder.
+            error, not the current folder, and so is a path (or a last
+            name) that is only whitespace.
         overwrite: Replace a previous output at ``path`` (see above).
 
     Returns:
@@ -141,7 +142,7 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         OutputExistsError: If an output exists and ``overwrite`` is false
             (also a ``FileExistsError``).
         ExportError: For any other reason the export cannot be written: an
-            empty or unencodable path, a name without the format's ending
+            empty, blank or unencodable path, a name without the format's ending
             ([`SUFFIXES`][kzrights.exports.SUFFIXES]) or named ``-``, a
             read-only folder, a full disk, the wrong kind of thing at ``path``.  It is an ``OSError`` whose
             ``errno`` says which, when the system gave one.

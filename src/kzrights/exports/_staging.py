@@ -94,9 +94,11 @@ _words = os_words
 def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> Path:
     """Return ``path`` as a `Path` if it can name an export, else raise `ExportError`.
 
-    An empty string is an error, not the current folder; so are paths that
-    end in no name (``/``, ``.``, ``..``), and names the file system cannot
-    encode or that hold a NUL character.  With ``file_format`` (the name of
+    An empty string is an error, not the current folder; so is a path that
+    is only whitespace (``" "``, a file no listing shows), or whose last
+    name is (``"out/ "``), paths that end in no name (``/``, ``.``,
+    ``..``), and names the file system cannot encode or that hold a NUL
+    character.  With ``file_format`` (the name of
     a format whose export is one file), a path that ends in a separator or
     in ``/.`` is an error too: it names a folder, and `Path` would
     quietly drop that ending and write a file.
@@ -104,6 +106,8 @@ def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> 
     raw = os.fspath(path)
     if raw == "":
         raise ExportError("", "the output path is empty")
+    if raw.isspace():  # a slip (a quoted space, a stray newline), never a name anyone means
+        raise ExportError(raw, "the output path is only whitespace")
     if "\0" in raw:
         raise _fail(Path(raw.replace("\0", "\\0")), "a path cannot hold a NUL character")
     try:
@@ -113,6 +117,8 @@ def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> 
     target = Path(raw)
     if target.name in ("", ".", ".."):
         raise _fail(target, "the path must end in a file or folder name")
+    if target.name.isspace():
+        raise _fail(target, "the path must end in a file or folder name, not only whitespace")
     if file_format is not None and _names_folder(raw):
         raise ExportError(
             raw,

@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .._locking import FIRST_USE
+from ..errors import ArgumentTypeError
 from .tables import tables
 
 if TYPE_CHECKING:
@@ -47,8 +48,13 @@ def to_dataframes(report: Report) -> dict[str, Any]:
         A dict from table name to DataFrame, in the tables' order.
 
     Raises:
+        ArgumentTypeError: If ``report`` is not a Report (a ``TypeError``).
         ImportError: If pandas is not installed; the message names the extra.
     """
+    from ..report import Report
+
+    if not isinstance(report, Report):
+        raise ArgumentTypeError("report", "a kzrights.Report", report)
     if _made:
         return _frames(report)
     # the first call imports pandas, and what pandas imports as it builds frames, under
