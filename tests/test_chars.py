@@ -195,6 +195,13 @@ def test_invisible_characters_inside_a_quotation_do_not_hide_it(where, insertion
         (p.record.id, p.span) for p in REPORT.locate_all(quote)
     ]
     assert found.text == expected.text
+    # the place is the same, but a quotation with an invisible character added is not the
+    # report's characters: exact only where the clean quotation is and nothing was inserted
+    # (an NFD quotation is canonically the same text, so it stays exact)
+    assert found.exact == (expected.exact and not insertions)
+    assert [p.exact and not insertions for p in REPORT.locate_all(quote)] == [
+        p.exact for p in REPORT.locate_all(spoiled)
+    ]
 
 
 def test_the_lowercase_table_is_complete():

@@ -193,7 +193,12 @@ def location_html(location: Location) -> str:
     rows = [
         ("record", f"{record.kind}: {record.id}"),
         ("quotation", location.text),
-        ("exact", "yes" if location.exact else "no (quote marks, dashes, spaces or case differ)"),
+        (
+            "exact",
+            "yes"
+            if location.exact
+            else "no (quote marks, dashes, spaces, case or invisible characters differ)",
+        ),
         ("in the record's text", location.span),
         ("in the source text", location.source_span),
     ]

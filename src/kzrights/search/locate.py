@@ -31,7 +31,11 @@ class Location:
         record: The record it is in.
         span: Its offsets in the record's ``text``.
         source_span: Its offsets in the report's source text.
-        exact: Whether the record has it exactly as it was given.
+        exact: Whether the record has it exactly as it was given: the same
+            characters, in Unicode's canonical (NFC) form. A quotation that
+            adds an invisible character (a zero-width space, a soft hyphen,
+            U+FE0F) is found without it, and is not exact; `check_quote`
+            calls it ``equivalent``.
     """
 
     record: Record
@@ -146,14 +150,23 @@ class Locator:
     def locate_all(self, quote: str) -> list[Location]:
         """Every place ``quote`` stands, in reading order."""
         stripped, places = self._places(quote)
-        return [self._location(record, start, end, stripped) for record, start, end in places]
+        as_given = not _chars.invisible_of(quote)
+        return [self._location(record, start, end, stripped, as_given) for record, start, end in places]
 
-    def _location(self, record: Record, start: int, end: int, stripped: str) -> Location:
+    def _location(
+        self, record: Record, start: int, end: int, stripped: str, as_given: bool = True
+    ) -> Location:
+        """The place as a `Location`; exact if the record has ``stripped`` there and ``as_given``.
+
+        ``as_given`` is False for a quotation with invisible characters, which
+        ``stripped`` has lost: the record cannot hold them (no record holds
+        an invisible character).
+        """
         return Location(
             record,
             Span(start, end),
             self._report._source_map(record.id).to_source(start, end),
-            record.text[start:end] == stripped,
+            as_given and record.text[start:end] == stripped,
         )
 
     def locate(self, quote: str) -> Location | None:
@@ -173,4 +186,4 @@ class Locator:
             return (1, differing)
 
         # only the winner becomes a Location: a one-letter quotation stands thousands of times
-        return self._location(*min(places, key=distance), stripped)
+        return self._location(*min(places, key=distance), stripped, not _chars.invisible_of(quote))
