@@ -1317,16 +1317,14 @@ class QuoteChecker:
                 continue
             text = record.text[start:end]
             if text == stripped:
-                found = self._locator._location(record, start, end, stripped)
-                return found if not hidden else attrs.evolve(found, exact=False)
+                return self._locator._location(record, start, end, stripped, not hidden)
             # as locate() does: the place whose characters differ least from the quotation's
             differing = sum(map(operator.ne, text, stripped)) + abs(len(text) - len(stripped))
             if best is None or differing < best[0]:
                 best = (differing, record, start, end)
         if best is None:
             return None
-        found = self._locator._location(*best[1:], stripped)
-        return found if not found.exact or not hidden else attrs.evolve(found, exact=False)
+        return self._locator._location(*best[1:], stripped, not hidden)
 
     # ── finding and aligning passages ──
 
