@@ -142,46 +142,58 @@ _END_OF_NAME = "(?![^\\W" + re.escape(_chars.APOSTROPHES) + "])"
 
 
 def _trie_regex(words: Iterable[str], last: str | None = None) -> str:
-    """One regex for the words, following their trie; ``last`` is one more branch at the top, tried last."""
+    """One regex for the words, following their trie; ``last`` is one more branch at the top, tried last.
+
+    A name ends where no letter or digit follows; an apostrophe may follow,
+    whatever Unicode calls it (ʼ is a letter to it); `Matcher.find` sees to
+    combining marks.  That check follows each top-level branch (one per
+    first character), not the end of every name: the engine tries a
+    branch's names in the same order (a longer name first) and backtracks
+    into them when the check fails, so the match is the same, and the regex
+    compiles several times faster (each copy of the check's class costs
+    compiling).  The top level stays one flat group of branches, each
+    starting with its letter, which the engine rules out with one comparison.
+    At the top, the branches for characters beyond Latin (Cyrillic, …) are
+    grouped behind one lookahead class, so that the engine skips them all
+    with one test on Latin text (a group of lookbehinds, tried before, cost a
+    Cyrillic word about a fifth more).
+    """
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[_END] = {}
-    # a name ends where no letter or digit follows; an apostrophe may follow, whatever
-    # Unicode calls it (ʼ is a letter to it); Matcher.find sees to combining marks
-    return _node_regex(trie, _END_OF_NAME, top=True, last=last)
+    chars = sorted(k for k in trie if k != _END)
+    far = [c for c in chars if ord(c) >= 0x0400]
+    branches = [_edge(c) + _node_regex(trie[c]) + _END_OF_NAME for c in chars if c not in far]
+    if len(far) > 1:
+        inner = "|".join(_edge(c) + _node_regex(trie[c]) for c in far)
+        branches.append("(?=[" + "".join(_edge(c) for c in far) + "])(?:" + inner + ")" + _END_OF_NAME)
+    elif far:
+        branches.append(_edge(far[0]) + _node_regex(trie[far[0]]) + _END_OF_NAME)
+    if _END in trie:
+        branches.append(_END_OF_NAME)
+    if last is not None:
+        branches.append(last)
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _edge(char: str) -> str:
     return _EDGES.get(char) or re.escape(char)
 
 
-def _node_regex(node: dict[str, dict], end: str, top: bool = False, last: str | None = None) -> str:  # type: ignore[type-arg]
-    """The regex of a trie node: one branch per next character, the end of a name last.
+def _node_regex(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    """The regex of a trie node below the top: one branch per next character, the end of a name last.
 
-    At the top, the branches for characters beyond Latin (Cyrillic, …) are
-    grouped behind one lookahead class, so that the regex engine, which
-    tries a group's branches one by one, skips them all with one test on
-    Latin text.  Inside the group each branch starts with its letter, which
-    the engine rules out with one comparison (a group of lookbehinds, tried
-    before, cost a Cyrillic word about a fifth more).
+    The end of a name is an empty branch, tried last, so that a longer name
+    through this node wins; `_trie_regex` checks where the name ends.
     """
-    chars = sorted(k for k in node if k != _END)
-    far = [c for c in chars if top and ord(c) >= 0x0400]
-    branches = [_edge(c) + _node_regex(node[c], end) for c in chars if c not in far]
-    if len(far) > 1:
-        inner = "|".join(_edge(c) + _node_regex(node[c], end) for c in far)
-        branches.append("(?=[" + "".join(_edge(c) for c in far) + "])(?:" + inner + ")")
-    elif far:
-        branches.append(_edge(far[0]) + _node_regex(node[far[0]], end))
+    branches = [_edge(c) + _node_regex(node[c]) for c in sorted(k for k in node if k != _END)]
     if _END in node:
-        # accept here only if the name ends at a word boundary; tried last,
-        # so that a longer name through this node wins
-        branches.append(end)
-    if last is not None:
-        branches.append(last)
+        branches.append("")
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
@@ -327,9 +339,29 @@ class Matcher:
         # there (one class test, in C): the scan that meets one stops, and the
         # caller reads the visible text (`scan`), so text without any pays nothing more
         self._anywhere = re.compile(bmp + "(" + scan + ")")
-        self._anywhere_astral = re.compile(bmp[:-1] + "\U00010000-\U0010ffff](" + scan + ")")
         self._head = re.compile("(" + trie + ")")
-        self._folded_only = re.compile("(" + _trie_regex(folded or {"\x00"}) + ")")
+        # compiled on first need (each costs about a third of a linker's making, which
+        # `Linker.with_aliases` repeats): a text with a character beyond the BMP, and a
+        # single word in a case it may not take
+        self._astral_source = bmp[:-1] + "\U00010000-\U0010ffff](" + scan + ")"
+        self._anywhere_astral: re.Pattern[str] | None = None
+        self._folded_words = folded
+        self._folded_only: re.Pattern[str] | None = None
+
+    def _astral(self) -> re.Pattern[str]:
+        """The scan for a text with characters beyond the BMP, compiled on its first use."""
+        pattern = self._anywhere_astral
+        if pattern is None:  # two threads may both compile it: the same pattern either way
+            pattern = self._anywhere_astral = re.compile(self._astral_source)
+        return pattern
+
+    def _folded_match(self, low: str, start: int) -> re.Match[str] | None:
+        """The longest form matched in any case at ``start`` of ``low``, compiled on first use."""
+        pattern = self._folded_only
+        if pattern is None:
+            source = "(" + _trie_regex(self._folded_words or {"\x00"}) + ")"
+            pattern = self._folded_only = re.compile(source)
+        return pattern.match(low, start)
 
     def __reduce__(self) -> tuple[object, ...]:
         # the patterns are rebuilt in the receiving process: only the tables travel
@@ -422,7 +454,7 @@ class Matcher:
         surfaces: dict[str, str] = {}
         same = surfaces.setdefault
         is_mark = _chars.is_mark
-        pattern = self._anywhere_astral if _has_astral(low) else self._anywhere
+        pattern = self._astral() if _has_astral(low) else self._anywhere
         invisible = _INVISIBLE
         for match in pattern.finditer(low, head.end() if head is not None else 0):
             key = match.group(1)
@@ -467,7 +499,7 @@ class Matcher:
         if sense is None:
             # a single word in a case it may not take ("oyan"): a name that
             # matches in any case may still start here
-            retry = self._folded_only.match(low, start)
+            retry = self._folded_match(low, start)
             sense = None if retry is None else self._folded.get(_fold(retry.group(1)))
             if sense is None:
                 if lowered is not None and text[start:end] == key:
