@@ -675,6 +675,19 @@ def test_requests_read_before_the_end_of_input_are_all_answered_in_order():
 _HELLO = initialize().decode()
 
 
+def _hello_into(stdout: Any) -> subprocess.CompletedProcess[str]:
+    """``kzrights mcp`` sent one ``initialize`` and its input closed, writing to ``stdout``; stderr kept."""
+    consumer("mcp")
+    return subprocess.run(
+        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
+        input=_HELLO + "\n",
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
 def test_ctrl_c_stops_a_server_waiting_for_input():
     """Ctrl-C (SIGINT) stops a server idle on an open stdin at once: one line, status 130.
@@ -697,20 +710,10 @@ def test_a_reader_gone_from_stdout_stops_the_server_quietly():
 
     Tester finding N5 (session 11): "internal error ... ExceptionGroup", status 70.
     """
-    consumer("mcp")
-    import os
-
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first answer
     try:
-        out = subprocess.run(
-            [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
-            input=_HELLO + "\n",
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-        )
+        out = _hello_into(write_end)
     finally:
         os.close(write_end)
     assert out.returncode == 0, out.stderr
@@ -721,16 +724,8 @@ def test_a_reader_gone_from_stdout_stops_the_server_quietly():
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_a_full_stdout_stops_the_server_with_an_error():
     """``kzrights mcp >/dev/full``: a full disk is an error: one line, status 1 (as for every command)."""
-    consumer("mcp")
     with open("/dev/full", "w") as full:
-        out = subprocess.run(
-            [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
-            input=_HELLO + "\n",
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-        )
+        out = _hello_into(full)
     assert out.returncode == 1, out.stderr
     assert out.stderr.splitlines()[-1] == (
         "kzrights: error: cannot write the output: No space left on device"
