@@ -27,19 +27,22 @@ of module ``T`` in module ``M`` is safe when one of these holds:
 3. ``M``'s own ``@first_use`` prepare function imports ``T`` (or a kzrights
    module that imports it at module level): the convention is that every
    public tool of ``M`` calls its prepare first.
-4. The function is private (or in a private module) and every place in the package that names it calls
-   it under the lock, by rules 2 or 4 (a call by name or as a method; any other
-   mention, such as passing it as a value, counts as not under the lock).
+4. The function is private (or in a private module) and every place in the
+   package that names it calls it under the lock, by rules 2 or 4 (a call by
+   name or as a method; any other mention, such as passing it as a value,
+   counts as not under the lock).
 5. ``M`` is a program rather than a library (`PROGRAMS`), or the function is
    in `UNDER_THE_LOCK_ELSEWHERE` with the reason it is safe.  That table
    cannot rot into a blanket exemption: an entry whose function no longer
    makes an import that needs it fails the test.
 
 What it cannot see: rule 3 trusts that each public tool calls its module's
-prepare first (``tests/test_processes.py`` drives that for every tool), and
-rule 1 does not follow a third-party module's own imports (it only ever makes
-the check stricter).  ``test_a_stray_function_level_import_is_caught`` shows
-that one function-level import added to a copy of the package fails the check.
+prepare first (``tests/test_processes.py`` drives that for every tool); rule 1
+does not follow a third-party module's own imports (which only makes the check
+stricter), and counts what the interpreter imports as it starts in this
+environment (coverage's imports too, under coverage: a little laxer there).
+``test_a_stray_function_level_import_is_caught`` shows that one
+function-level import added to a copy of the package fails the check.
 """
 
 from __future__ import annotations
