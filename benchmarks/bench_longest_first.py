@@ -18,7 +18,6 @@ costs a whole check.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import random
 import re
@@ -28,6 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 
 import kzrights
+from _before import quotes_before
 from kzrights.search import quotes
 
 Align = Callable[[Sequence[str], Sequence[str]], list[tuple[int, int, int]]]
@@ -35,14 +35,7 @@ Align = Callable[[Sequence[str], Sequence[str]], list[tuple[int, int, int]]]
 
 def aligner_from(source: str) -> Align:
     """The ``_longest_first`` of ``source``/kzrights/search/quotes.py, loaded beside today's."""
-    name = "kzrights.search._quotes_before"
-    spec = importlib.util.spec_from_file_location(name, f"{source}/kzrights/search/quotes.py")
-    if spec is None or spec.loader is None:
-        sys.exit(f"no kzrights/search/quotes.py under {source}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module._longest_first  # type: ignore[no-any-return]
+    return quotes_before(source)._longest_first  # type: ignore[no-any-return]
 
 
 def pairs() -> list[tuple[list[str], list[str]]]:

@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 
 import kzrights
+from _before import quotes_before
 from kzrights.search.quotes import MAX_CHECK_LENGTH
 
 try:
@@ -99,16 +100,7 @@ def timed(run: Callable[[], object]) -> float:
 
 def checker_from(source: str, report: kzrights.Report) -> Callable[[str], object]:
     """The ``check`` of the QuoteChecker in ``source``/kzrights/search/quotes.py, loaded beside today's."""
-    import importlib.util
-
-    name = "kzrights.search._quotes_before"
-    spec = importlib.util.spec_from_file_location(name, f"{source}/kzrights/search/quotes.py")
-    if spec is None or spec.loader is None:
-        sys.exit(f"no kzrights/search/quotes.py under {source}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    checker = module.QuoteChecker(report, report._locator())
+    checker = quotes_before(source).QuoteChecker(report, report._locator())
     return checker.check  # type: ignore[no-any-return]
 
 

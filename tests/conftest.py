@@ -49,6 +49,38 @@ def unmeasured_environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name not in COVERAGE_SWITCHES}
 
 
+def run_kzrights(*args: str | bytes, **options: Any) -> subprocess.CompletedProcess[Any]:
+    """``kzrights ARGS`` in its own process: output captured (bytes, or str with ``text=True``).
+
+    ``options`` go to ``subprocess.run``; the child is killed after 180 s
+    unless ``timeout`` says otherwise.
+    """
+    options = {"capture_output": True, "timeout": 180, "check": False, **options}
+    return subprocess.run([sys.executable, "-m", "kzrights", *args], **options)
+
+
+def out_name(format: str) -> str:
+    """The name ``out``, with the ending the format's readers need (``out.xlsx``), if any."""
+    from kzrights.exports import SUFFIXES
+
+    return "out" + SUFFIXES.get(format, ("",))[0]
+
+
+def one_line_error(done: subprocess.CompletedProcess[Any]) -> str:
+    """The one line a refused command prints; assert it exits 1, prints nothing else and no traceback."""
+    stdout, stderr = (
+        (done.stdout, done.stderr)
+        if isinstance(done.stderr, str)
+        else (done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
+    )
+    assert done.returncode == 1, (done.returncode, stderr)
+    assert stdout == "", stdout
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kzrights: error: "), lines
+    return lines[0]
+
+
 def run_kzrights_with_file_size_limit(
     limit: int, *args: str, **options: Any
 ) -> subprocess.CompletedProcess[Any]:
@@ -62,15 +94,7 @@ def run_kzrights_with_file_size_limit(
     def set_limit() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
 
-    return subprocess.run(
-        [sys.executable, "-m", "kzrights", *args],
-        capture_output=True,
-        timeout=180,
-        check=False,
-        env=unmeasured_environment(),
-        preexec_fn=set_limit,
-        **options,
-    )
+    return run_kzrights(*args, env=unmeasured_environment(), preexec_fn=set_limit, **options)
 
 
 @pytest.fixture(scope="session")

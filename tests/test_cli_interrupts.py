@@ -7,6 +7,7 @@ blocked on a full pipe; the test then reads everything and parses it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -15,7 +16,9 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -38,6 +41,42 @@ def _blocked_writing(pid: int, pipe: int) -> bool:
         return int.from_bytes(waiting, sys.byteorder) >= 65536
 
 
+def _wait_until_blocked(process: subprocess.Popen[bytes], pipe: int) -> None:
+    """Wait until ``process`` is blocked writing to the full pipe whose read end is ``pipe``."""
+    deadline = time.monotonic() + 120
+    while not _blocked_writing(process.pid, pipe):
+        assert process.poll() is None, "the command ended before its output filled the pipe"
+        assert time.monotonic() < deadline, "the command never blocked on its output"
+        time.sleep(0.02)
+
+
+@contextlib.contextmanager
+def _blocked_on_a_reader_who_never_reads(
+    command: list[str],
+) -> Iterator[tuple[subprocess.Popen[bytes], BinaryIO]]:
+    """Start ``command`` with its stdout a pipe nobody reads; give it once its write is blocked.
+
+    Yields the process and the pipe's read end, which the test may close
+    (a reader that goes away).  On the way out a command still running is
+    killed: one that hangs fails its test, not the whole run.
+    """
+    read, write = os.pipe()
+    with open(read, "rb", buffering=0) as reader:
+        try:
+            with subprocess.Popen(command, stdout=write, stderr=subprocess.PIPE) as process:
+                os.close(write)
+                write = -1
+                try:
+                    _wait_until_blocked(process, read)
+                    yield process, reader
+                finally:
+                    if process.poll() is None:
+                        process.kill()
+        finally:
+            if write != -1:
+                os.close(write)
+
+
 @pytest.mark.parametrize("lines", [40_000, 90_000])
 def test_ctrl_c_while_the_reader_is_slow_leaves_one_json_array(tmp_path, lines):
     """SIGINT while ``--json annotate`` is blocked on a full pipe: 130, one line, and JSON that parses.
@@ -54,11 +93,7 @@ def test_ctrl_c_while_the_reader_is_slow_leaves_one_json_array(tmp_path, lines):
         stderr=subprocess.PIPE,
     ) as process:
         assert process.stdout is not None
-        deadline = time.monotonic() + 120
-        while not _blocked_writing(process.pid, process.stdout.fileno()):
-            assert process.poll() is None, "the command ended before its output filled the pipe"
-            assert time.monotonic() < deadline, "the command never blocked on its output"
-            time.sleep(0.02)
+        _wait_until_blocked(process, process.stdout.fileno())
         process.send_signal(signal.SIGINT)
         try:
             stdout, stderr = process.communicate(timeout=120)
@@ -82,32 +117,14 @@ def test_a_second_ctrl_c_stops_a_command_whose_reader_never_reads(tmp_path):
     """Held output never hangs: with nobody reading, the second Ctrl-C ends the command (130, one line)."""
     path = tmp_path / "news.txt"
     path.write_text("President Tokayev met NUR OTAN in Astana.\n" * 40_000, encoding="utf-8")
-    read, write = os.pipe()
-    try:
-        with subprocess.Popen(
-            [sys.executable, "-m", "kzrights", "--json", "annotate", str(path)],
-            stdout=write,
-            stderr=subprocess.PIPE,
-        ) as process:
-            os.close(write)
-            write = -1
-            deadline = time.monotonic() + 120
-            while not _blocked_writing(process.pid, read):
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.02)
-            process.send_signal(signal.SIGINT)
-            time.sleep(0.5)
-            assert process.poll() is None, "the first Ctrl-C waits for the reader"
-            process.send_signal(signal.SIGINT)
-            try:
-                _, stderr = process.communicate(timeout=60)
-            finally:
-                if process.poll() is None:
-                    process.kill()  # the old command waited for ever on the reader
-    finally:
-        os.close(read)
-        if write != -1:
-            os.close(write)
+    with _blocked_on_a_reader_who_never_reads(
+        [sys.executable, "-m", "kzrights", "--json", "annotate", str(path)]
+    ) as (process, _):
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        assert process.poll() is None, "the first Ctrl-C waits for the reader"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)  # the old command waited for ever on the reader
     assert process.returncode == 130
     assert stderr.decode().strip() == "kzrights: interrupted"
 
@@ -123,29 +140,12 @@ def test_ctrl_c_then_the_reader_going_away_is_still_an_interrupt(tmp_path, as_js
     path = tmp_path / "news.txt"
     path.write_text("President Tokayev met NUR OTAN in Astana.\n" * 40_000, encoding="utf-8")
     command = [sys.executable, "-m", "kzrights", *(["--json"] if as_json else []), "annotate", str(path)]
-    read, write = os.pipe()
-    try:
-        with subprocess.Popen(command, stdout=write, stderr=subprocess.PIPE) as process:
-            os.close(write)
-            write = -1
-            deadline = time.monotonic() + 120
-            while not _blocked_writing(process.pid, read):
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.02)
-            process.send_signal(signal.SIGINT)
-            time.sleep(0.5)
-            assert process.poll() is None, "the first Ctrl-C waits for the reader"
-            os.close(read)  # the reader goes away without reading on
-            read = -1
-            try:
-                _, stderr = process.communicate(timeout=60)
-            finally:
-                if process.poll() is None:
-                    process.kill()
-    finally:
-        for end in (read, write):
-            if end != -1:
-                os.close(end)
+    with _blocked_on_a_reader_who_never_reads(command) as (process, reader):
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        assert process.poll() is None, "the first Ctrl-C waits for the reader"
+        reader.close()  # the reader goes away without reading on
+        _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     assert stderr.decode().strip() == "kzrights: interrupted"
 

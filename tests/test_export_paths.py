@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from tests.conftest import read_workbook, run_kzrights_with_file_size_limit
+from tests.conftest import (
+    one_line_error,
+    out_name,
+    read_workbook,
+    run_kzrights,
+    run_kzrights_with_file_size_limit,
+)
 
 import kzrights
 from kzrights.errors import ExportError
@@ -25,33 +31,12 @@ from kzrights.exports import FORMATS, SUFFIXES, export
 TEXT_FORMATS = ("json", "bibtex", "csl-json", "markdown", "html", "annotations")
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    """``kzrights`` in its own process, in ``cwd``; stdout as bytes (the export's own)."""
-    return subprocess.run(
-        [sys.executable, "-m", "kzrights", *args], capture_output=True, cwd=cwd, timeout=180, check=False
-    )
-
-
-def one_line_error(done: subprocess.CompletedProcess[bytes]) -> str:
-    """The one line a refused command prints on stderr (and that it exits 1, printing nothing else)."""
-    assert done.returncode == 1, done
-    assert done.stdout == b""
-    lines = done.stderr.decode("utf-8").splitlines()
-    assert len(lines) == 1 and lines[0].startswith("kzrights: error: "), lines
-    return lines[0]
-
-
-def file_name(format: str, stem: str = "out") -> str:
-    """A name the format's readers open: ``out.xlsx`` for a workbook, ``out`` where any name will do."""
-    return stem + SUFFIXES.get(format, ("",))[0]
-
-
 def test_a_workbook_without_xlsx_is_refused_and_one_with_it_opens(tmp_path):
     """``--output out-xlsx`` is refused in one line naming .xlsx; ``--output out.xlsx`` opens in openpyxl."""
-    line = one_line_error(run("export", "--format", "xlsx", "--output", "out-xlsx", cwd=tmp_path))
+    line = one_line_error(run_kzrights("export", "--format", "xlsx", "--output", "out-xlsx", cwd=tmp_path))
     assert ".xlsx" in line and "out-xlsx.xlsx" in line
     assert list(tmp_path.iterdir()) == []
-    done = run("export", "--format", "xlsx", "--output", "out.xlsx", cwd=tmp_path)
+    done = run_kzrights("export", "--format", "xlsx", "--output", "out.xlsx", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     workbook = read_workbook(tmp_path / "out.xlsx")
     assert "recommendations" in workbook.sheetnames
@@ -60,17 +45,17 @@ def test_a_workbook_without_xlsx_is_refused_and_one_with_it_opens(tmp_path):
 @pytest.mark.parametrize("format", sorted(SUFFIXES))
 def test_every_format_that_needs_an_ending_refuses_a_name_without_it(format, tmp_path):
     """xlsx, bibtex, html: a name without the ending is refused, naming it; with it (any case), written."""
-    line = one_line_error(run("export", "--format", format, "--output", "out", cwd=tmp_path))
+    line = one_line_error(run_kzrights("export", "--format", format, "--output", "out", cwd=tmp_path))
     assert SUFFIXES[format][0] in line
     assert list(tmp_path.iterdir()) == []
     upper = "out" + SUFFIXES[format][-1].upper()
-    assert run("export", "--format", format, "--output", upper, cwd=tmp_path).returncode == 0
+    assert run_kzrights("export", "--format", format, "--output", upper, cwd=tmp_path).returncode == 0
     assert [p.name for p in tmp_path.iterdir()] == [upper]
 
 
 def test_a_bib_file_is_formatted_by_pybtex_format_by_its_name(tmp_path):
     """The .bib file the export insists on is one pybtex-format reads without being told its format."""
-    assert run("export", "--format", "bibtex", "--output", "kz.bib", cwd=tmp_path).returncode == 0
+    assert run_kzrights("export", "--format", "bibtex", "--output", "kz.bib", cwd=tmp_path).returncode == 0
     scripts = Path(sys.executable).parent
     done = subprocess.run(
         [str(scripts / "pybtex-format"), "kz.bib", "kz.txt"], cwd=tmp_path, capture_output=True, timeout=120
@@ -82,10 +67,10 @@ def test_a_bib_file_is_formatted_by_pybtex_format_by_its_name(tmp_path):
 @pytest.mark.parametrize("format", TEXT_FORMATS)
 def test_output_dash_writes_a_text_format_to_stdout(format, tmp_path):
     """``--output -`` prints the very bytes the file export holds, and leaves no file named ``-``."""
-    done = run("export", "--format", format, "--output", "-", cwd=tmp_path)
+    done = run_kzrights("export", "--format", format, "--output", "-", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert list(tmp_path.iterdir()) == []
-    (path,) = export(kzrights.load(), format, tmp_path / file_name(format))
+    (path,) = export(kzrights.load(), format, tmp_path / out_name(format))
     assert done.stdout == path.read_bytes()
 
 
@@ -93,17 +78,17 @@ def test_bibtex_on_stdout_is_read_by_pybtex(tmp_path):
     """``kzrights export --format bibtex --output - | ...``: pybtex parses what comes through the pipe."""
     from pybtex.database import parse_bytes
 
-    done = run("export", "--format", "bibtex", "--output", "-", cwd=tmp_path)
+    done = run_kzrights("export", "--format", "bibtex", "--output", "-", cwd=tmp_path)
     entries = parse_bytes(done.stdout, "bibtex").entries
     assert len(entries) == 1 + len(kzrights.load().sources)
-    csl = run("export", "--format", "csl-json", "--output", "-", cwd=tmp_path)
+    csl = run_kzrights("export", "--format", "csl-json", "--output", "-", cwd=tmp_path)
     assert json.loads(csl.stdout)[0]["id"] == "hug-2021-retreating-rights-kazakhstan"
 
 
 @pytest.mark.parametrize("format", [f for f in FORMATS if f not in TEXT_FORMATS])
 def test_output_dash_refuses_a_binary_or_folder_format(format, tmp_path):
     """sqlite, xlsx and the folder formats cannot go to stdout: one line saying so, and nothing written."""
-    line = one_line_error(run("export", "--format", format, "--output", "-", cwd=tmp_path))
+    line = one_line_error(run_kzrights("export", "--format", format, "--output", "-", cwd=tmp_path))
     assert "standard output" in line and format in line
     assert list(tmp_path.iterdir()) == []
 
@@ -128,7 +113,7 @@ def test_a_failed_export_to_standard_output_says_standard_output(format, tmp_pat
 @pytest.mark.parametrize("extra", [["--json"], ["--force"]])
 def test_output_dash_with_an_option_that_cannot_apply_is_refused(extra, tmp_path):
     """--json (stdout too) and --force (no file to replace) with ``--output -``: one line, nothing written."""
-    line = one_line_error(run("export", "--format", "json", "--output", "-", *extra, cwd=tmp_path))
+    line = one_line_error(run_kzrights("export", "--format", "json", "--output", "-", *extra, cwd=tmp_path))
     assert extra[0] in line
 
 
@@ -144,7 +129,7 @@ def test_the_library_never_writes_a_file_named_dash(format, name, tmp_path, monk
 
 def test_followup_template_never_writes_a_file_named_dash(tmp_path):
     """The other command with --output refuses ``-`` in one line too (it takes .xlsx, .csv or .json)."""
-    done = run("followup", "template", "--output", "-", cwd=tmp_path)
+    done = run_kzrights("followup", "template", "--output", "-", cwd=tmp_path)
     assert done.returncode == 1 and b"must end in" in done.stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -222,7 +207,7 @@ def test_a_path_of_whitespace_is_refused_as_the_empty_path_is(name, format, tmp_
 @pytest.mark.parametrize("args", [["export", "--format", "json"], ["followup", "template"]], ids=" ".join)
 def test_the_command_line_refuses_a_path_of_whitespace_in_one_line(args, tmp_path):
     """``--output ' '``: one line naming the blank path in quotes, exit 1, and no file named ' '."""
-    line = one_line_error(run(*args, "--output", " ", cwd=tmp_path))
+    line = one_line_error(run_kzrights(*args, "--output", " ", cwd=tmp_path))
     assert "' '" in line and "whitespace" in line
     assert list(tmp_path.iterdir()) == []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import pickle
@@ -26,11 +27,17 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from tests.conftest import run_kzrights_with_file_size_limit, unmeasured_environment
+from tests.conftest import (
+    one_line_error,
+    out_name,
+    run_kzrights,
+    run_kzrights_with_file_size_limit,
+    unmeasured_environment,
+)
 
 import kzrights
 from kzrights.errors import ExportError, KzrightsError, OutputExistsError, OutputFolderMissingError
-from kzrights.exports import FOLDER_FORMATS, FORMATS, SUFFIXES, export
+from kzrights.exports import FOLDER_FORMATS, FORMATS, export
 from kzrights.exports.documents import render_html
 
 MARKER = ".kzrights-export.json"
@@ -68,11 +75,6 @@ def outputs(report: kzrights.Report, format: str, path: Path) -> dict[str, Any]:
 _references: dict[tuple[str, str], dict[str, Any]] = {}
 
 
-def out_name(format: str) -> str:
-    """The name ``out``, with the ending the format's readers need (``out.xlsx``), if any."""
-    return "out" + SUFFIXES.get(format, ("",))[0]
-
-
 def reference(report: kzrights.Report, format: str) -> dict[str, Any]:
     """What a clean export of ``report`` in ``format`` to a fresh ``out`` (`out_name`) holds, by name."""
     key = (report.version, format)
@@ -83,23 +85,8 @@ def reference(report: kzrights.Report, format: str) -> dict[str, Any]:
     return _references[key]
 
 
-def run(
-    *args: str | bytes, cwd: Path | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """The command line, in its own process (killed after ``timeout`` seconds)."""
-    return subprocess.run(
-        [sys.executable, "-m", "kzrights", *args], capture_output=True, text=True, timeout=timeout, cwd=cwd
-    )
-
-
-def one_line_error(out: subprocess.CompletedProcess[str]) -> str:
-    """Assert the command failed with ``kzrights: error: ...`` on one line; return that line."""
-    assert out.returncode != 0, out.stdout
-    assert "Traceback" not in out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1, out.stderr
-    assert lines[0].startswith("kzrights: error: "), lines[0]
-    return lines[0]
+run = functools.partial(run_kzrights, text=True, timeout=120)
+"""The command line, in its own process, its output as str (killed after 120 s)."""
 
 
 # ── replacing, and refusing to ────────────────────────────────────────────────
@@ -435,24 +422,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
-def _previous_on(disk: Path, format: str) -> Path:
-    """A small previous output at ``disk/out`` (a marked folder for folder formats)."""
-    target = disk / "out"
-    if format in FOLDER_FORMATS:
-        target.mkdir()
-        (target / "records.csv").write_text("id\n", encoding="utf-8")
-        (target / MARKER).write_text(
-            json.dumps({"format": format, "files": ["records.csv"]}), encoding="utf-8"
-        )
-    else:
-        target.write_text("the previous export\n", encoding="utf-8")
-    return target
-
-
 @pytest.mark.parametrize("format", ["json", "sqlite", "csv"])
 def test_a_full_disk_leaves_the_previous_output(format, small_disk, new):
     """On a full disk the previous output stays, nothing else is left, and the error says why in one line."""
-    target = _previous_on(small_disk, format)
+    target = _previous_output(small_disk, format, "out")
     before = state(small_disk)
     with pytest.raises(ExportError) as caught:
         export(new, format, target, overwrite=True)
@@ -464,9 +437,9 @@ def test_a_full_disk_leaves_the_previous_output(format, small_disk, new):
     assert state(small_disk) == before
 
 
-def _previous_output(folder: Path, format: str) -> Path:
-    """A small previous output of ``format`` at ``folder/out_name(format)`` (folder formats: marked)."""
-    target = folder / out_name(format)
+def _previous_output(folder: Path, format: str, name: str | None = None) -> Path:
+    """A small previous output of ``format`` at ``folder/name`` (`out_name` by default; folders marked)."""
+    target = folder / (name or out_name(format))
     if format in FOLDER_FORMATS:
         target.mkdir()
         (target / "records.csv").write_text("id\n", encoding="utf-8")
@@ -585,7 +558,7 @@ def test_a_write_that_fails_midway_leaves_the_previous_output(new, tmp_path, mon
 
 def test_a_read_only_folder_is_a_one_line_error(small_disk, new):
     """A read-only folder: ExportError (EROFS) from the library, one line from the command line."""
-    target = _previous_on(small_disk, "json")
+    target = _previous_output(small_disk, "json", "out")
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     before = state(small_disk)
     with pytest.raises(ExportError, match="read-only") as caught:

@@ -21,6 +21,7 @@ import copy
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -267,58 +268,49 @@ def _targets_of_goal_removed(number: int):
     return edit
 
 
-EXAMPLES = [
-    (  # F11f
+def _named(cases: dict[str, tuple[Any, str]]) -> list[Any]:
+    """The parameters ``(edit, message)`` of a table of edits a release must refuse, each with its id."""
+    return [pytest.param(edit, message, id=name) for name, (edit, message) in cases.items()]
+
+
+EXAMPLES = {  # the test's id: the edit, and the error it must raise
+    "title": (  # F11f
         set_at("sections", 1, "title", "Nothing to see here"),
         r"\$\.sections\[1\]\.title: is not the source under its heading_span \[22904, 22919\]",
     ),
-    (  # F11e: 'Ada' is in 'Adam Hug', not as a name of its own
+    "author": (  # F11e: 'Ada' is in 'Adam Hug', not as a name of its own
         set_at("metadata", "authors", ["Ada"]),
         r"\$\.metadata\.authors\[0\]: 'Ada' is not in the source under authors_span as words of its own",
     ),
-    (
+    "alias": (
         set_at("entities", _HUG, "aliases", lambda aliases: [*aliases, aliases[0]]),
         rf"\$\.entities\[{_HUG}\]\.aliases\[1\]: 'Hug' is given more than once",
     ),
-    (
+    "url": (
         set_at("footnotes", 0, "urls", lambda urls: [*urls, urls[0]]),
         r"\$\.footnotes\[0\]\.urls\[1\]: 'https://thediplomat\.com/.*' is given more than once",
     ),
-    (
+    "context-word": (
         set_at("linking", 0, "context_words", lambda words: [*words, words[0]]),
         r"\$\.linking\[0\]\.context_words\[\d+\]: 'Kazakh' is given more than once",
     ),
-    (
+    "blocking-name": (
         set_at("linking", 0, "blocking_names", lambda names: [names[0], *names]),
         r"\$\.linking\[0\]\.blocking_names\[1\]: 'Sergei Magnitsky' is given more than once",
     ),
-    (
+    "goal-1": (
         _goal_without_targets(1),
         r"\$\.sdg_goals: goal 1 is missing \(a release with SDG goals has the UN's 17\)",
     ),
-    (_goal_without_targets(17), r"\$\.sdg_goals: goal 17 is missing"),
-    (
+    "goal-17": (_goal_without_targets(17), r"\$\.sdg_goals: goal 17 is missing"),
+    "no-targets": (
         _targets_of_goal_removed(3),
         r"\$\.sdg_goals\[2\]\.target_ids: is empty \(every goal of the UN's has targets\)",
     ),
-]
+}
 
 
-@pytest.mark.parametrize(
-    ("edit", "message"),
-    EXAMPLES,
-    ids=[
-        "title",
-        "author",
-        "alias",
-        "url",
-        "context-word",
-        "blocking-name",
-        "goal-1",
-        "goal-17",
-        "no-targets",
-    ],
-)
+@pytest.mark.parametrize(("edit", "message"), _named(EXAMPLES))
 def test_the_testers_other_edits_are_refused(edit, message: str) -> None:
     """Each edit, which loaded and verified before, is a DataIntegrityError from load() and verify()."""
     _refused(_edited(edit), message)
@@ -395,56 +387,43 @@ def test_two_entities_trading_ids_everywhere_load_and_verify() -> None:
 
 _DATED = next(n for n, figure in enumerate(_DOCUMENT["figures"]) if figure.get("date"))
 
-VALUES = [
-    (
+VALUES = {  # the test's id: the edit, and the error it must raise
+    "related-to-itself": (
         set_at("entities", _HUG, "related_ids", lambda ids: [*ids, "entities.adam-hug"]),
         rf"\$\.entities\[{_HUG}\]\.related_ids\[\d+\]: entities\.adam-hug is the entity itself",
     ),
-    (
+    "source-url": (
         set_at("sources", 0, "url", "javascript:alert(1)"),
         r"\$\.sources\[0\]\.url: 'javascript:alert\(1\)' is not an http or https address",
     ),
-    (
+    "footnote-url": (
         set_at("footnotes", 0, "urls", ["javascript:alert(1)"]),
         r"\$\.footnotes\[0\]\.urls\[0\]: 'javascript:alert\(1\)' is not an http or https address",
     ),
-    (
+    "date": (
         set_at("figures", _DATED, "date", "2021-02-30"),
         rf"\$\.figures\[{_DATED}\]\.date: '2021-02-30' is not a real date \(day is out of range for month\)",
     ),
-    (
+    "date-end": (
         set_at("figures", _DATED, "date_end", "2016-13"),
         rf"\$\.figures\[{_DATED}\]\.date_end: '2016-13' is not a real date",
     ),
-    (
+    "period": (
         set_at("figures", _DATED, "date_end", "1999"),
         rf"\$\.figures\[{_DATED}\]\.date_end: '1999' is before the date '\d{{4}}",
     ),
-    (
+    "no-host": (
         set_at("sources", 0, "url", "https://"),
         r"\$\.sources\[0\]\.url: 'https://' is not an http or https address of a host",
     ),
-    (
+    "empty-host": (
         set_at("footnotes", 0, "urls", ["http:///etc/passwd"]),
         r"\$\.footnotes\[0\]\.urls\[0\]: 'http:///etc/passwd' is not an http or https address",
     ),
-]
+}
 
 
-@pytest.mark.parametrize(
-    ("edit", "message"),
-    VALUES,
-    ids=[
-        "related-to-itself",
-        "source-url",
-        "footnote-url",
-        "date",
-        "date-end",
-        "period",
-        "no-host",
-        "empty-host",
-    ],
-)
+@pytest.mark.parametrize(("edit", "message"), _named(VALUES))
 def test_values_no_tool_can_take_are_refused(edit, message: str) -> None:
     """Each loaded and verified before (tester, session 11); now a DataIntegrityError from both."""
     _refused(_edited(edit), message)

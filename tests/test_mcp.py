@@ -32,6 +32,7 @@ from kzrights.errors import (
 )
 from kzrights.mcp_server import MAX_ID_LENGTH, MAX_TEXT_LENGTH, TOOLS, ToolBox
 
+from ._mcp_server import INITIALIZED, Server, initialize
 from .conftest import ROOT, consumer
 
 HOW_TO = ROOT / "docs" / "how-to" / "assistant-server.md"
@@ -534,51 +535,28 @@ def test_lines_that_are_no_json_rpc_leave_the_server_serving():
     No JSON, a lone surrogate escape (answered with its request's id),
     arguments that are no object, a 3-million-character quotation.
     """
-    consumer("mcp")
-    import threading
-
-    hello = {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "raw", "version": "0"},
-    }
     lines = [
-        json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}),
-        json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        "this is not json",
-        '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get","arguments":{"id":"\\ud800"}}}',
-        '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get","arguments":["x"]}}',
-        json.dumps({"jsonrpc": "2.0", "id": 5, "method": "tools/call",
-                    "params": {"name": "check_quote", "arguments": {"quote": "\u202e" * 3_000_000}}}),
+        initialize(client="raw"),
+        INITIALIZED,
+        b"this is not json",
+        b'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get","arguments":{"id":"\\ud800"}}}',
+        b'{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get","arguments":["x"]}}',
+        json.dumps({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {
+            "name": "check_quote", "arguments": {"quote": "\u202e" * 3_000_000}}}).encode(),
         json.dumps({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
-                    "params": {"name": "get", "arguments": {"id": "conclusions.p1"}}}),
+                    "params": {"name": "get", "arguments": {"id": "conclusions.p1"}}}).encode(),
     ]  # fmt: skip
-    with subprocess.Popen(
-        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    ) as server:
-        watchdog = threading.Timer(120, server.kill)  # a hang fails the test instead of the run
-        watchdog.start()
-        try:
-            assert server.stdin is not None and server.stdout is not None and server.stderr is not None
-            server.stdin.write("\n".join(lines) + "\n")
-            server.stdin.flush()
-            answers: dict[Any, Any] = {}
-            while 4 not in answers or 5 not in answers:
-                line = server.stdout.readline()
-                assert line, "the server stopped answering"
-                message = json.loads(line)
-                answers[message.get("id")] = message
-            server.stdin.close()
-            status = server.wait(30)
-            stderr = server.stderr.read()
-        finally:
-            watchdog.cancel()
-            server.kill()
+    server = Server(command=[str(KZRIGHTS)])
+    try:
+        for line in lines:
+            server.send(line)
+        answers: dict[Any, Any] = {}
+        while 4 not in answers or 5 not in answers:
+            message = server.answer()  # the test fails if the server stops answering
+            answers[message.get("id")] = message
+    finally:
+        stderr = server.close()
+    status = server.process.returncode
     assert answers[3]["error"]["code"] == -32602  # the SDK refuses arguments that are no object
     assert answers[5]["result"]["isError"] and "limit is 4,000" in answers[5]["result"]["content"][0]["text"]
     assert json.loads(answers[4]["result"]["content"][0]["text"])["id"] == "conclusions.p1"
@@ -662,12 +640,6 @@ def test_requests_read_before_the_end_of_input_are_all_answered_in_order():
     The SDK cancels requests still being served when its input ends; here the
     server answers them first (issue 11, tester finding 2: the last was lost).
     """
-    consumer("mcp")
-    hello = {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "pipe", "version": "0"},
-    }
     calls = [
         ("search", {"query": "rights"}),
         ("get", {"id": "footnotes.3"}),
@@ -677,26 +649,22 @@ def test_requests_read_before_the_end_of_input_are_all_answered_in_order():
         ("check_quote", {"quote": CORRECT}),
     ]
     lines = [
-        json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}),
-        json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        json.dumps({"jsonrpc": "2.0", "id": 2, "method": "ping"}),
-        "not json",  # answered by kzrights itself, in its place
+        initialize(client="pipe"),
+        INITIALIZED,
+        b'{"jsonrpc": "2.0", "id": 2, "method": "ping"}',
+        b"not json",  # answered by kzrights itself, in its place
         *(
             json.dumps({"jsonrpc": "2.0", "id": 7 + n, "method": "tools/call",
-                        "params": {"name": name, "arguments": arguments}})
+                        "params": {"name": name, "arguments": arguments}}).encode()
             for n, (name, arguments) in enumerate(calls)
         ),
     ]  # fmt: skip
-    out = subprocess.run(
-        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
-    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    server = Server(command=[str(KZRIGHTS)])
+    for line in lines:
+        server.send(line)
+    stderr = server.close()  # stdin closes once every line is written, as a pipe's does
+    assert server.process.returncode == 0 and "Traceback" not in stderr, stderr
+    answers = server.unread()
     assert [a.get("id") for a in answers] == [1, 2, None, 7, 8, 9, 10, 11, 12]
     assert all("result" in a for a in answers if a["id"] is not None)
     assert answers[2]["error"]["code"] == -32700
@@ -704,11 +672,20 @@ def test_requests_read_before_the_end_of_input_are_all_answered_in_order():
     assert last["verdict"] == "exact"
 
 
-_HELLO = json.dumps(
-    {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-     "params": {"protocolVersion": "2025-11-25", "capabilities": {},
-                "clientInfo": {"name": "t", "version": "0"}}}
-)  # fmt: skip
+_HELLO = initialize().decode()
+
+
+def _hello_into(stdout: Any) -> subprocess.CompletedProcess[str]:
+    """``kzrights mcp`` sent one ``initialize`` and its input closed, writing to ``stdout``; stderr kept."""
+    consumer("mcp")
+    return subprocess.run(
+        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
+        input=_HELLO + "\n",
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
@@ -717,26 +694,12 @@ def test_ctrl_c_stops_a_server_waiting_for_input():
 
     Tester finding N1 (session 11): it waited for stdin to close, ignoring even a second Ctrl-C.
     """
-    consumer("mcp")
-    import signal
-
-    with subprocess.Popen(
-        [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as server:
-        try:
-            assert server.stdin is not None and server.stdout is not None and server.stderr is not None
-            server.stdin.write(_HELLO + "\n")
-            server.stdin.flush()
-            assert json.loads(server.stdout.readline())["id"] == 1  # served, now waiting on stdin
-            server.send_signal(signal.SIGINT)
-            status = server.wait(10)  # stdin stays open: only Ctrl-C can stop it
-            stderr = server.stderr.read()
-        finally:
-            server.kill()
+    server = Server(command=[str(KZRIGHTS)])
+    try:
+        assert server.answer_to(_HELLO.encode())["id"] == 1  # served, now waiting on stdin
+        status = server.interrupt()
+    finally:
+        stderr = server.close()
     assert status == 130, stderr
     assert stderr.splitlines()[-1] == "kzrights: interrupted", stderr
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
@@ -747,20 +710,10 @@ def test_a_reader_gone_from_stdout_stops_the_server_quietly():
 
     Tester finding N5 (session 11): "internal error ... ExceptionGroup", status 70.
     """
-    consumer("mcp")
-    import os
-
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first answer
     try:
-        out = subprocess.run(
-            [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
-            input=_HELLO + "\n",
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-        )
+        out = _hello_into(write_end)
     finally:
         os.close(write_end)
     assert out.returncode == 0, out.stderr
@@ -771,16 +724,8 @@ def test_a_reader_gone_from_stdout_stops_the_server_quietly():
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_a_full_stdout_stops_the_server_with_an_error():
     """``kzrights mcp >/dev/full``: a full disk is an error: one line, status 1 (as for every command)."""
-    consumer("mcp")
     with open("/dev/full", "w") as full:
-        out = subprocess.run(
-            [str(KZRIGHTS), "mcp", "--data-version", "1.1.0"],
-            input=_HELLO + "\n",
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-        )
+        out = _hello_into(full)
     assert out.returncode == 1, out.stderr
     assert out.stderr.splitlines()[-1] == (
         "kzrights: error: cannot write the output: No space left on device"

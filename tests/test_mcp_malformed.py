@@ -10,83 +10,15 @@ request must still be served.
 from __future__ import annotations
 
 import json
-import queue
-import subprocess
-import sys
-import threading
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import consumer
+from ._mcp_server import INITIALIZED, Server, initialize
 
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": "init",
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "t", "version": "1"},
-    },
-}
-WAIT = 60.0  # seconds for one answer: a loaded machine, never a silent server
-
-
-class Server:
-    """``kzrights mcp`` in a subprocess, its stdout lines collected by a thread."""
-
-    def __init__(self) -> None:
-        consumer("mcp")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kzrights", "mcp", "--data-version", "1.1.0"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self.lines: queue.Queue[bytes] = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line)
-
-    def send(self, raw: bytes) -> None:
-        """Write one line of bytes to the server's stdin."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(raw if raw.endswith(b"\n") else raw + b"\n")
-        self.process.stdin.flush()
-
-    def answer(self) -> dict[str, Any]:
-        """The next line the server writes, as JSON; the test fails if none comes in time."""
-        try:
-            line = self.lines.get(timeout=WAIT)
-        except queue.Empty:
-            pytest.fail(f"no answer within {WAIT} s: the server is silent")
-        value = json.loads(line)
-        assert isinstance(value, dict)
-        return value
-
-    def answer_to(self, raw: bytes) -> dict[str, Any]:
-        """Send one line and give the answer to it."""
-        self.send(raw)
-        return self.answer()
-
-    def close(self) -> str:
-        """Close stdin, wait for the server to stop, and give its stderr."""
-        assert self.process.stdin is not None and self.process.stderr is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=WAIT)
-        self.reader.join(timeout=WAIT)
-        log = self.process.stderr.read().decode("utf-8", "replace")
-        assert self.process.stdout is not None
-        self.process.stdout.close()
-        self.process.stderr.close()
-        return log
+INITIALIZE = initialize("init", protocol="2025-06-18")
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +67,7 @@ def test_the_tester_s_lines_each_get_an_error_and_the_next_request_is_served():
     try:
         for raw, _ in GARBAGE:
             server.send(raw)
-        server.send(json.dumps(INITIALIZE).encode())
+        server.send(INITIALIZE)
         for raw, code in GARBAGE:
             message = _error(server.answer(), code)
             assert message.startswith("Parse error" if code == -32700 else "Invalid Request"), raw
@@ -185,9 +117,9 @@ def test_a_structurally_invalid_request_is_answered_with_its_id(server):
 
 def test_invalid_params_of_a_known_method_are_answered(server):
     """A well-formed request whose params the method cannot take is answered -32602, then served on."""
-    server.send(json.dumps(INITIALIZE).encode())
+    server.send(INITIALIZE)
     assert server.answer()["id"] == "init"
-    server.send(b'{"jsonrpc":"2.0","method":"notifications/initialized"}')
+    server.send(INITIALIZED)
     server.send(b'{"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":5}}')
     _error(server.answer(), -32602, 12)
     server.send(b'{"jsonrpc":"2.0","id":13,"method":"tools/list"}')
@@ -335,7 +267,7 @@ def test_a_line_nested_too_deep_is_a_parse_error_between_answered_requests(line,
     """
     server = Server()
     try:
-        server.send(json.dumps(INITIALIZE).encode())
+        server.send(INITIALIZE)
         server.send(line)
         server.send(b'{"jsonrpc":"2.0","id":"after","method":"ping"}')
         initialized = server.answer()

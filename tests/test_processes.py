@@ -591,7 +591,7 @@ FORK_DURING_FIRST_USE = """
     from kzrights._locking import FIRST_USE
 
     case, folder = sys.argv[1:]
-    if case not in ("Linker", "Report", "annotate", "diff", "export", "__version__"):
+    if case not in ("Linker", "Report", "annotate", "diff", "export", "__version__", "verify()"):
         report = kzrights.load()  # the first load has a test of its own: this is the tool's first use
 
     def fresh_folder():
@@ -626,6 +626,7 @@ FORK_DURING_FIRST_USE = """
         "annotate()": lambda: kzrights.annotate("President Tokayev met NUR OTAN."),
         "Linker()": lambda: kzrights.Linker.from_release().with_aliases({"KJT": KJT}).annotate("KJT"),
         "export()": lambda: export(fresh_folder()),
+        "verify()": lambda: kzrights.verify(),
         "followup (csv)": lambda: assessments(".csv"),
         "followup (xlsx)": lambda: assessments(".xlsx"),
     }
@@ -691,6 +692,7 @@ FIRST_USES = [
     "annotate()",
     "Linker()",
     "export()",
+    "verify()",
     "followup (csv)",
     *(["followup (xlsx)"] if importlib.util.find_spec("openpyxl") else []),
 ]
@@ -704,7 +706,8 @@ def test_a_fork_during_any_first_use_gives_children_that_finish(tmp_path):
     three run side by side.  Before the fix, the children of ``Linker`` and
     ``export`` hung on the import lock of the module the thread was importing,
     and a first ``concordance``, ``locate``, ``related``, ``check_quote``, an
-    unknown id or the lazy names imported modules outside the lock.
+    unknown id or the lazy names imported modules outside the lock; so did a
+    first ``verify()`` until session 13.
     """
     script = tmp_path / "fork_first_use.py"
     script.write_text(textwrap.dedent(FORK_DURING_FIRST_USE), encoding="utf-8")

@@ -18,7 +18,8 @@ every import kzrights makes after ``import kzrights``:
 - what third-party code imports as it runs, on the first export of each
   format (cattrs, sqlite3, pyarrow, openpyxl) and the first
   ``to_dataframes()`` (pandas): that whole first call runs under the lock;
-- the one import of the error classes (``difflib``, for the closest ids).
+- the imports of the error classes: ``difflib``, for the closest ids, and
+  ``pickle``, when one is pickled or copied.
 
 So that:
 
@@ -36,12 +37,15 @@ So that:
   ``from kzrights.exports import export``) are theirs, as with any package.
 
 ``tests/test_processes.py`` forks during the first use of every lazy name
-and tool, and records every module found while the lock is not held.
+and tool, and records every module found while the lock is not held;
+``tests/test_first_use_imports.py`` reads the source and fails on any
+function-level import that nothing puts under the lock.
 
 One lock for all of it cannot deadlock against itself: whoever holds it may
 take it again, and nothing taken under it waits for another of kzrights'
 locks.  First uses are serialised; later calls never touch it, but for the
-errors' import and ``Report.to_dataframes()``'s, which take it briefly.
+errors' imports and ``Report.to_dataframes()``'s, which take it briefly, and
+``verify``, whose checks run under it (each re-reads a whole release).
 """
 
 from __future__ import annotations

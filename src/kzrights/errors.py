@@ -465,7 +465,8 @@ class InvalidRecordError(KzrightsError, ValueError):
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
         # the value is the caller's own object: if it does not pickle and unpickle
         # (in this protocol), the error still crosses a process boundary, with its repr
-        import pickle  # only paid for when an error is pickled
+        with FIRST_USE:  # copy.deepcopy calls this too, before pickle is imported (see kzrights._locking)
+            import pickle  # only paid for when an error is pickled or copied
         import sys
 
         state = dict(self.__dict__)

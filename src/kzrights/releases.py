@@ -367,14 +367,19 @@ class ReleaseStore:
         Raises:
             DataIntegrityError: Naming the first file that does not match.
         """
-        from ._linking import check_registry
-
         entry = self._index()[self.resolve(version)]
-        raw: list[Any] = []  # report.json as parsed JSON, for the derived forms' check
-        document, source_text, names = self._checked_release(entry, trust_derived=False, parsed=raw)
-        # what load() leaves to first use, for its cost: a registry the linker refuses
-        check_registry(document.entities, version=entry.version, file=f"{entry.directory}/{DOCUMENT_FILE}")
-        derived = self._checked_derived(entry, document, source_text, raw[0])
+        # the first verify imports what a first load and the linker import (and they
+        # what they import): under the first-use lock, as a load is (see kzrights._locking)
+        with self._lock:
+            from ._linking import check_registry
+
+            raw: list[Any] = []  # report.json as parsed JSON, for the derived forms' check
+            document, source_text, names = self._checked_release(entry, trust_derived=False, parsed=raw)
+            # what load() leaves to first use, for its cost: a registry the linker refuses
+            check_registry(
+                document.entities, version=entry.version, file=f"{entry.directory}/{DOCUMENT_FILE}"
+            )
+            derived = self._checked_derived(entry, document, source_text, raw[0])
         return (
             f"{entry.directory}/{MANIFEST_FILE}",
             *(f"{entry.directory}/{name}" for name in names),

@@ -10,13 +10,14 @@ from typing import Any, Union
 
 import attrs
 
+from .._document import FIELDS, ReleaseDocument
+from .._layout import SCHEMA
+from ..records import Mention, Span
+
 __all__ = ["json_schema"]
 
 
 def _type_schema(kind: Any, definitions: dict[str, Any]) -> dict[str, Any]:
-    from .._document import FIELDS, ReleaseDocument
-    from ..records import Mention, Span
-
     origin = typing.get_origin(kind)
     args = typing.get_args(kind)
     if kind is str:
@@ -53,8 +54,6 @@ def _named(kind: type, definitions: dict[str, Any], fields: dict[str, Any]) -> d
     if name not in definitions:
         definitions[name] = {}  # placeholder against recursion
         hints = typing.get_type_hints(kind)
-        from .._document import FIELDS, ReleaseDocument
-
         defaults = {}
         if kind is ReleaseDocument:
             defaults = {name: default is not attrs.NOTHING for name, _, default in FIELDS}
@@ -81,9 +80,6 @@ def json_schema() -> dict[str, Any]:
     lists) and says ``"schema": 4``, where 1.0.0's own ``report.json`` is
     in layout 1.  The schema's ``const`` says so.
     """
-    from .._document import ReleaseDocument
-    from .._layout import SCHEMA
-
     definitions: dict[str, Any] = {}
     document = _type_schema(ReleaseDocument, definitions)
     root = dict(definitions.pop("ReleaseDocument"))
