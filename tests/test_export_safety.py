@@ -495,6 +495,31 @@ def test_the_file_size_limit_is_a_one_line_error_in_every_format(format, tmp_pat
     )
     line = one_line_error(out)
     assert out.returncode == 1 and str(target) in line, line
+    if format not in FOLDER_FORMATS:  # the fake previous folder passes only as a csv export
+        assert "too large" in line.lower(), line  # SQLite said only "disk I/O error"
+    assert state(tmp_path) == before
+
+
+def test_the_file_size_limit_is_named_by_the_sqlite_export(old, tmp_path):
+    """A database that outgrows ``ulimit -f`` says "file too large" and the limit, not "disk I/O error".
+
+    SQLite keeps no errno: the staged database stopped at exactly the limit
+    is what tells this apart from another I/O error (also on Python 3.10,
+    which has no ``sqlite_errorcode``).  The previous database and its
+    sidecar stay as they were.
+    """
+    target = tmp_path / "kz.sqlite"
+    export(old, "sqlite", target)
+    before = state(tmp_path)
+    out = run_kzrights_with_file_size_limit(
+        200_000, "export", "--format", "sqlite", "--output", str(target), "--force", text=True
+    )
+    line = one_line_error(out)
+    assert out.returncode == 1, line
+    assert line == (
+        f"kzrights: error: cannot export to {target}: SQLite: file too large "
+        "(the database reached the limit on a file's size, 200,000 bytes: ulimit -f)"
+    )
     assert state(tmp_path) == before
 
 

@@ -28,6 +28,7 @@ between those two steps leaves the previous folder whole at
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
@@ -393,10 +394,59 @@ def staged(target: Path) -> Iterator[Path]:
             target, f"the data cannot be written as UTF-8 ({error.reason} at {error.start})"
         ) from None
     except sqlite3.Error as error:
-        full = getattr(error, "sqlite_errorcode", None) == 13 or "full" in str(error)  # SQLITE_FULL
-        raise _fail(target, f"SQLite: {error}", errno.ENOSPC if full else None) from None
+        reason, number = _sqlite_reason(error, stage)
+        raise _fail(target, f"SQLite: {reason}", number) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+_SQLITE_FULL = 13  # <sqlite3.h>: a write failed for want of space
+_SQLITE_IOERR = 10  # <sqlite3.h>: any I/O error; extended codes keep it in their low byte
+
+
+def _sqlite_reason(error: sqlite3.Error, stage: Path) -> tuple[str, int | None]:
+    """What a failed SQLite write means, in words, and the errno that goes with it (None if unknown).
+
+    SQLite reports a write the system refused only as an I/O error
+    (``SQLITE_IOERR_WRITE``, "disk I/O error"): it keeps no errno.  A
+    write refused for the file-size limit (``ulimit -f``, ``EFBIG``) leaves
+    the staged database at exactly that limit, so a staged file that reached
+    it says which one happened.  ``sqlite_errorcode`` exists from Python
+    3.11; without it, the I/O error is known by its message.
+    """
+    code: int | None = getattr(error, "sqlite_errorcode", None)
+    if code == _SQLITE_FULL or (code is None and "full" in str(error)):
+        return str(error), errno.ENOSPC
+    io_error = code & 0xFF == _SQLITE_IOERR if code is not None else "I/O error" in str(error)
+    limit = _file_size_limit()
+    if io_error and limit is not None and _largest(stage) >= limit:
+        return (
+            f"{os.strerror(errno.EFBIG).lower()} (the database reached the limit on a file's size,"
+            f" {limit:,} bytes: ulimit -f)",
+            errno.EFBIG,
+        )
+    name: str | None = getattr(error, "sqlite_errorname", None)
+    return (f"{error} ({name})" if name else str(error)), None
+
+
+def _file_size_limit() -> int | None:
+    """The most bytes this process may write to a file (RLIMIT_FSIZE), or None if there is no limit."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _largest(folder: Path) -> int:
+    """The size in bytes of the largest file under ``folder`` (0 if there is none to look at)."""
+    sizes = [0]
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                sizes.append(os.lstat(os.path.join(root, name)).st_size)
+    return max(sizes)
 
 
 def mark(folder: Path, format: str, version: str) -> None:
