@@ -773,6 +773,70 @@ def test_killed_at_any_moment_the_output_is_the_previous_or_the_new(format, old,
     assert outputs(new, format, last / "out") == fresh
 
 
+_AT_THE_SAME_MOMENT = textwrap.dedent(
+    """
+    import os, sys, time
+    from kzrights.cli import main
+    from kzrights.exports import _staging
+
+    version, barrier, output = sys.argv[1:]
+    real_place = _staging.place
+
+    def place(*args, **options):  # both exports are written: move them into place together
+        open(os.path.join(barrier, version), "w").close()
+        deadline = time.monotonic() + 60
+        while len(os.listdir(barrier)) < 2 and time.monotonic() < deadline:
+            pass
+        return real_place(*args, **options)
+
+    _staging.place = place
+    sys.exit(main(["--data-version", version, "export", "--format", "sqlite", "--output", output, "--force"]))
+    """
+)
+
+
+def test_two_forced_exports_to_a_new_path_at_once_both_succeed(old, new, tmp_path):
+    """Two ``kzrights export --force`` to a path that is free, finishing at the same moment, both exit 0.
+
+    One of them found the path taken by the other between its look and its
+    move, and failed "file exists" although --force was given.  Now the
+    second replaces the first, and the database and its sidecar that are
+    left are one whole export, either one (never one's database with the
+    other's sidecar).
+    """
+    whole = {}
+    for report in (old, new):
+        folder = tmp_path / report.version
+        folder.mkdir()
+        export(report, "sqlite", folder / "kz.sqlite")
+        whole[report.version] = state(folder)
+    for attempt in range(3):
+        folder, barrier = tmp_path / f"at-once-{attempt}", tmp_path / f"barrier-{attempt}"
+        folder.mkdir()
+        barrier.mkdir()
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _AT_THE_SAME_MOMENT,
+                    report.version,
+                    str(barrier),
+                    str(folder / "kz.sqlite"),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for report in (old, new)
+        ]
+        results = [(child.communicate(timeout=120), child.returncode) for child in children]
+        for (stdout, stderr), code in results:
+            assert (code, stderr) == (0, ""), stderr
+            assert stdout.startswith(f"wrote {folder / 'kz.sqlite'}\n"), stdout
+        assert state(folder) in whole.values(), sorted(p.name for p in folder.iterdir())
+
+
 # ── the command line ──────────────────────────────────────────────────────────
 
 

@@ -615,17 +615,58 @@ def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bo
     """
     entries = [*sorted(p for p in stage.iterdir() if p.name != target.name), stage / target.name]
     moves = [(entry, target.parent / entry.name) for entry in entries]
-    for _, destination in moves:
-        check_destination(destination, format, folder=folder, overwrite=overwrite)
-    for entry, destination in moves:
-        if not os.path.lexists(destination):
-            _take(entry, destination)
-        elif destination.is_dir() and not destination.is_symlink() and not any(destination.iterdir()):
-            os.replace(entry, destination)  # an empty folder, replaced only while it is still empty
-        elif _swap(entry, destination, folder=folder):
-            if folder:
-                _discard(entry, destination, format)
-            else:
-                _unlink_replaced(entry, destination)
-    _sync_folder(target.parent)
+    with _placing(target.parent):
+        for _, destination in moves:
+            check_destination(destination, format, folder=folder, overwrite=overwrite)
+        for entry, destination in moves:
+            _move(entry, destination, format, folder=folder, overwrite=overwrite)
+        _sync_folder(target.parent)
     return [destination for _, destination in moves]
+
+
+def _move(entry: Path, destination: Path, format: str, *, folder: bool, overwrite: bool) -> None:
+    """Move one staged entry to ``destination``, replacing what is there only with ``overwrite``."""
+    if not os.path.lexists(destination):
+        try:
+            _take(entry, destination)
+            return
+        except FileExistsError:  # taken meanwhile (another writer): with overwrite, replaced as any output
+            if not overwrite:
+                raise
+        check_destination(destination, format, folder=folder, overwrite=overwrite)
+    if destination.is_dir() and not destination.is_symlink() and not any(destination.iterdir()):
+        os.replace(entry, destination)  # an empty folder, replaced only while it is still empty
+    elif _swap(entry, destination, folder=folder):
+        if folder:
+            _discard(entry, destination, format)
+        else:
+            _unlink_replaced(entry, destination)
+
+
+@contextmanager
+def _placing(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (``flock``) while an export moves its entries into it.
+
+    Two kzrights exports finishing at once in the same folder (two
+    processes, or two threads) then move their entries one export after the
+    other, so an export whose sidecars and main entry land together is never
+    mixed with another's.  Where there is no ``flock`` or the folder cannot
+    be opened (Windows, a folder that cannot be read) the moves go unlocked,
+    as they would: each one is still atomic.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):  # e.g. a file system without flock: unlocked, as above
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # which releases the lock
