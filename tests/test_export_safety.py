@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -835,6 +836,63 @@ def test_two_forced_exports_to_a_new_path_at_once_both_succeed(old, new, tmp_pat
             assert (code, stderr) == (0, ""), stderr
             assert stdout.startswith(f"wrote {folder / 'kz.sqlite'}\n"), stdout
         assert state(folder) in whole.values(), sorted(p.name for p in folder.iterdir())
+
+
+def test_exports_moving_into_one_folder_at_once_take_turns(old, new, tmp_path, monkeypatch):
+    """An export moving into place waits for another one moving into the same folder to finish.
+
+    Both are written; the first export stops just after moving its sidecar,
+    and the second starts moving in then.  Unlocked, the second's sidecar and
+    database went in, and then the first's database over them: a 1.0.0
+    database with the newest release's sidecar.  Now the second waits (the
+    first gives up waiting for it after a second), and the folder holds the
+    second's whole export.
+    """
+    from kzrights.exports import _staging
+
+    expected = reference(new, "sqlite")  # also the process's first SQLite export, under a lock of its own
+    target = tmp_path / "kz.sqlite"
+    second_ready, sidecar_moved, second_done = threading.Event(), threading.Event(), threading.Event()
+    real_take, real_place = _staging._take, _staging.place
+    first = threading.current_thread()
+
+    def take(source: Path, destination: Path) -> None:
+        real_take(source, destination)
+        if threading.current_thread() is first and destination.name == "kz.metadata.json":
+            sidecar_moved.set()
+            second_done.wait(timeout=1)
+
+    def place(*args: Any, **options: Any) -> list[Path]:
+        if threading.current_thread() is first:
+            second_ready.wait(timeout=60)  # both are written: the first moves in, the second waits
+        else:
+            second_ready.set()
+            sidecar_moved.wait(timeout=60)
+        try:
+            return real_place(*args, **options)
+        finally:
+            if threading.current_thread() is not first:
+                second_done.set()
+
+    monkeypatch.setattr(_staging, "_take", take)
+    monkeypatch.setattr(_staging, "place", place)
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            export(new, "sqlite", target, overwrite=True)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    export(old, "sqlite", target, overwrite=True)
+    thread.join(timeout=60)
+    assert not errors and not thread.is_alive(), errors
+    assert outputs(new, "sqlite", target) == {
+        "kz.sqlite": expected["out"],
+        "kz.metadata.json": ("file", expected["out.metadata.json"][1].replace(b'"out"', b'"kz"')),
+    }
 
 
 # ── the command line ──────────────────────────────────────────────────────────
