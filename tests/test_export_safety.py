@@ -345,6 +345,70 @@ def test_sqlite_sidecar_follows_the_same_rules(old, new, tmp_path):
     }
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    stem=st.text(st.characters(codec="utf-8", exclude_characters="/\0"), min_size=1, max_size=20),
+    ending=st.sampled_from([".metadata.json", ".METADATA.JSON", ".Metadata.json"]),
+    overwrite=st.booleans(),
+)
+def test_a_database_is_never_named_as_a_sidecar(stem, ending, overwrite):
+    """``export(r, "sqlite", "NAME.metadata.json")`` is refused, with or without overwrite, before writing.
+
+    It wrote a database where ``NAME.sqlite``'s sidecar goes (over it, with
+    --force) and named its own sidecar ``NAME.metadata.metadata.json``.
+    """
+    report = kzrights.load("1.0.0")
+    assume(stem.strip() and stem not in (".", ".."))
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "kept").write_text("mine\n", encoding="utf-8")
+        path = os.path.join(folder, stem + ending)
+        with pytest.raises(ExportError) as caught:
+            export(report, "sqlite", path, overwrite=overwrite)
+        assert os.listdir(folder) == ["kept"]
+    if "sidecar" in caught.value.reason:  # else refused as a name first (a blank last name, say)
+        assert type(caught.value) is ExportError and caught.value.path == path
+        shown = stem + ".sqlite" if (stem + ".sqlite").isprintable() else repr(stem + ".sqlite")
+        assert f"the sidecar of {shown}: name the database e.g. {shown}" in caught.value.reason
+        assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("database", ["kz.sqlite", "kz.db", "kz"])
+@pytest.mark.parametrize("format", ["json", "markdown", "annotations", "csl-json"])
+def test_another_exports_sidecar_is_never_replaced(database, format, old, new, tmp_path):
+    """An export over ``kz.metadata.json`` beside the database it describes is refused, overwrite or not.
+
+    A ``NAME.metadata.json`` with no SQLite database of that name beside it
+    is an ordinary file, replaced with overwrite as any other.
+    """
+    export(old, "sqlite", tmp_path / database)
+    before = state(tmp_path)
+    for overwrite in (False, True):
+        with pytest.raises(ExportError) as caught:
+            export(new, format, tmp_path / "kz.metadata.json", overwrite=overwrite)
+        assert type(caught.value) is ExportError and caught.value.errno == errno.EEXIST
+        assert str(caught.value) == (
+            f"cannot export to {tmp_path / 'kz.metadata.json'}: it is the Datasette sidecar of "
+            f"the SQLite export {database} beside it, which another export never replaces"
+        )
+        assert state(tmp_path) == before
+    (tmp_path / database).unlink()
+    (tmp_path / database).write_text("not a database\n", encoding="utf-8")
+    assert export(new, format, tmp_path / "kz.metadata.json", overwrite=True) == [
+        tmp_path / "kz.metadata.json"
+    ]
+
+
+def test_cli_refuses_an_output_that_is_a_sidecar(old, tmp_path):
+    """``kzrights export --output kz.metadata.json --force`` beside ``kz.sqlite``: one line, no change."""
+    export(old, "sqlite", tmp_path / "kz.sqlite")
+    before = state(tmp_path)
+    for format, words in [("sqlite", "would pass for the sidecar of kz.sqlite"), ("json", "sidecar of the")]:
+        out = run("export", "--format", format, "--output", "kz.metadata.json", "--force", cwd=tmp_path)
+        line = one_line_error(out)
+        assert out.returncode == 1 and "kz.metadata.json" in line and words in line, line
+        assert state(tmp_path) == before
+
+
 def test_a_folder_export_marks_itself_and_lists_what_it_wrote(new, tmp_path):
     """The marker names the format and every file, so a later export knows what it may delete."""
     written = export(new, "csv", tmp_path / "csv")

@@ -48,9 +48,11 @@ from ..errors import ExportError, OutputExistsError, OutputFolderMissingError
 
 __all__ = [
     "MARKER",
+    "SIDECAR_ENDING",
     "STAGING_PREFIX",
     "check_destination",
     "check_name",
+    "check_sidecars",
     "mark",
     "os_words",
     "place",
@@ -127,6 +129,79 @@ def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> 
             errno.EISDIR,
         )
     return target
+
+
+SIDECAR_ENDING = ".metadata.json"
+"""How the SQLite export names its Datasette sidecar: ``NAME.sqlite`` gets ``NAME.metadata.json``."""
+
+_SQLITE_HEADER = b"SQLite format 3\0"
+
+
+def check_sidecars(target: Path, format: str, raw: str) -> None:
+    """Refuse an output path that is, or would pass for, the SQLite export's Datasette sidecar.
+
+    Raised for any ``overwrite``: a ``sqlite`` export named ``*.metadata.json``
+    (it would pass for another database's sidecar, and name its own
+    ``*.metadata.metadata.json``), and an export of any file format over a
+    ``NAME.metadata.json`` that is the sidecar of a SQLite database beside
+    it (``NAME.sqlite``, ``NAME.db``, ``NAME``), which would leave that
+    database with another export in place of its sidecar.
+
+    Raises:
+        ExportError: Naming the path and why (``errno`` ``EEXIST`` for an
+            existing sidecar).
+    """
+    name = target.name
+    if not name.lower().endswith(SIDECAR_ENDING):
+        return
+    stem = name[: -len(SIDECAR_ENDING)]
+    if format == "sqlite":
+        raise ExportError(
+            raw,
+            f"the SQLite export names a database's Datasette sidecar NAME{SIDECAR_ENDING},"
+            f" so this name would pass for the sidecar of {_show(stem + '.sqlite')}:"
+            f" name the database e.g. {_show(stem + '.sqlite')}",
+        )
+    database = _database_of(target, stem)
+    if database is not None:
+        raise _fail(
+            target,
+            f"it is the Datasette sidecar of the SQLite export {_show(database)} beside it,"
+            " which another export never replaces",
+            errno.EEXIST,
+        )
+
+
+def _database_of(sidecar: Path, stem: str) -> str | None:
+    """The name of a SQLite database beside ``sidecar`` whose sidecar it is, if it exists and there is one."""
+    if not os.path.lexists(sidecar):
+        return None
+    try:
+        with os.scandir(sidecar.parent) as scan:
+            names = sorted(entry.name for entry in scan if entry.name != sidecar.name)
+    except OSError:
+        return None
+    for candidate in names:
+        if Path(candidate).stem == stem and _starts_with(sidecar.parent / candidate, _SQLITE_HEADER):
+            return candidate
+    return None
+
+
+def _starts_with(path: Path, header: bytes) -> bool:
+    """Whether ``path`` is a regular file (links not followed) whose first bytes are ``header``."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        descriptor = os.open(path, flags)  # non-blocking: a FIFO put there meanwhile cannot hang it
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(descriptor).st_mode) and os.read(descriptor, len(header)) == header
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def _names_folder(raw: str) -> bool:
