@@ -16,7 +16,8 @@ place with one ``rename`` each (same file system, so each move is atomic):
   nothing kzrights did not write.
 
 Sidecars are moved before the main file, so a main file from the new export
-means its sidecars are new too.  A process killed at any moment leaves each
+means its sidecars are new too; exports moving into the same folder at once
+hold a lock on it (``flock``) and so move in one after the other.  A process killed at any moment leaves each
 destination path either as it was or complete, plus at worst a stale
 ``.kzrights-tmp-*`` folder beside it.  Where ``renameat2`` is missing
 (other systems, some network file systems) files are replaced with
