@@ -47,6 +47,15 @@ from typing import Any, NoReturn
 
 from ..errors import ExportError, OutputExistsError, OutputFolderMissingError
 
+# imported with this module, which kzrights imports under its first-use lock (a fork() in
+# another thread waits for it: see kzrights._locking), not on an export's first use of them
+try:
+    import fcntl
+    import resource
+except ImportError:  # pragma: no cover - not on POSIX: no flock, no file-size limit
+    fcntl = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]
+
 __all__ = [
     "MARKER",
     "SIDECAR_ENDING",
@@ -507,9 +516,7 @@ def _sqlite_reason(error: sqlite3.Error, stage: Path) -> tuple[str, int | None]:
 
 def _file_size_limit() -> int | None:
     """The most bytes this process may write to a file (RLIMIT_FSIZE), or None if there is no limit."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not on POSIX
+    if resource is None:  # pragma: no cover - not on POSIX
         return None
     soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
     return None if soft == resource.RLIM_INFINITY else soft
@@ -730,9 +737,7 @@ def _placing(folder: Path) -> Iterator[None]:
     be opened (Windows, a folder that cannot be read) the moves go unlocked,
     as they would: each one is still atomic.
     """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on POSIX
+    if fcntl is None:  # pragma: no cover - not on POSIX
         yield
         return
     try:
