@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -331,6 +332,70 @@ def test_sqlite_sidecar_follows_the_same_rules(old, new, tmp_path):
     }
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    stem=st.text(st.characters(codec="utf-8", exclude_characters="/\0"), min_size=1, max_size=20),
+    ending=st.sampled_from([".metadata.json", ".METADATA.JSON", ".Metadata.json"]),
+    overwrite=st.booleans(),
+)
+def test_a_database_is_never_named_as_a_sidecar(stem, ending, overwrite):
+    """``export(r, "sqlite", "NAME.metadata.json")`` is refused, with or without overwrite, before writing.
+
+    It wrote a database where ``NAME.sqlite``'s sidecar goes (over it, with
+    --force) and named its own sidecar ``NAME.metadata.metadata.json``.
+    """
+    report = kzrights.load("1.0.0")
+    assume(stem.strip() and stem not in (".", ".."))
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "kept").write_text("mine\n", encoding="utf-8")
+        path = os.path.join(folder, stem + ending)
+        with pytest.raises(ExportError) as caught:
+            export(report, "sqlite", path, overwrite=overwrite)
+        assert os.listdir(folder) == ["kept"]
+    if "sidecar" in caught.value.reason:  # else refused as a name first (a blank last name, say)
+        assert type(caught.value) is ExportError and caught.value.path == path
+        shown = stem + ".sqlite" if (stem + ".sqlite").isprintable() else repr(stem + ".sqlite")
+        assert f"the sidecar of {shown}: name the database e.g. {shown}" in caught.value.reason
+        assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("database", ["kz.sqlite", "kz.db", "kz"])
+@pytest.mark.parametrize("format", ["json", "markdown", "annotations", "csl-json"])
+def test_another_exports_sidecar_is_never_replaced(database, format, old, new, tmp_path):
+    """An export over ``kz.metadata.json`` beside the database it describes is refused, overwrite or not.
+
+    A ``NAME.metadata.json`` with no SQLite database of that name beside it
+    is an ordinary file, replaced with overwrite as any other.
+    """
+    export(old, "sqlite", tmp_path / database)
+    before = state(tmp_path)
+    for overwrite in (False, True):
+        with pytest.raises(ExportError) as caught:
+            export(new, format, tmp_path / "kz.metadata.json", overwrite=overwrite)
+        assert type(caught.value) is ExportError and caught.value.errno == errno.EEXIST
+        assert str(caught.value) == (
+            f"cannot export to {tmp_path / 'kz.metadata.json'}: it is the Datasette sidecar of "
+            f"the SQLite export {database} beside it, which another export never replaces"
+        )
+        assert state(tmp_path) == before
+    (tmp_path / database).unlink()
+    (tmp_path / database).write_text("not a database\n", encoding="utf-8")
+    assert export(new, format, tmp_path / "kz.metadata.json", overwrite=True) == [
+        tmp_path / "kz.metadata.json"
+    ]
+
+
+def test_cli_refuses_an_output_that_is_a_sidecar(old, tmp_path):
+    """``kzrights export --output kz.metadata.json --force`` beside ``kz.sqlite``: one line, no change."""
+    export(old, "sqlite", tmp_path / "kz.sqlite")
+    before = state(tmp_path)
+    for format, words in [("sqlite", "would pass for the sidecar of kz.sqlite"), ("json", "sidecar of the")]:
+        out = run("export", "--format", format, "--output", "kz.metadata.json", "--force", cwd=tmp_path)
+        line = one_line_error(out)
+        assert out.returncode == 1 and "kz.metadata.json" in line and words in line, line
+        assert state(tmp_path) == before
+
+
 def test_a_folder_export_marks_itself_and_lists_what_it_wrote(new, tmp_path):
     """The marker names the format and every file, so a later export knows what it may delete."""
     written = export(new, "csv", tmp_path / "csv")
@@ -468,6 +533,31 @@ def test_the_file_size_limit_is_a_one_line_error_in_every_format(format, tmp_pat
     )
     line = one_line_error(out)
     assert out.returncode == 1 and str(target) in line, line
+    if format not in FOLDER_FORMATS:  # the fake previous folder passes only as a csv export
+        assert "too large" in line.lower(), line  # SQLite said only "disk I/O error"
+    assert state(tmp_path) == before
+
+
+def test_the_file_size_limit_is_named_by_the_sqlite_export(old, tmp_path):
+    """A database that outgrows ``ulimit -f`` says "file too large" and the limit, not "disk I/O error".
+
+    SQLite keeps no errno: the staged database stopped at exactly the limit
+    is what tells this apart from another I/O error (also on Python 3.10,
+    which has no ``sqlite_errorcode``).  The previous database and its
+    sidecar stay as they were.
+    """
+    target = tmp_path / "kz.sqlite"
+    export(old, "sqlite", target)
+    before = state(tmp_path)
+    out = run_kzrights_with_file_size_limit(
+        200_000, "export", "--format", "sqlite", "--output", str(target), "--force", text=True
+    )
+    line = one_line_error(out)
+    assert out.returncode == 1, line
+    assert line == (
+        f"kzrights: error: cannot export to {target}: SQLite: file too large "
+        "(the database reached the limit on a file's size, 200,000 bytes: ulimit -f)"
+    )
     assert state(tmp_path) == before
 
 
@@ -719,6 +809,127 @@ def test_killed_at_any_moment_the_output_is_the_previous_or_the_new(format, old,
     last = runs[-1][0]
     export(new, format, last / "out", overwrite=True)
     assert outputs(new, format, last / "out") == fresh
+
+
+_AT_THE_SAME_MOMENT = textwrap.dedent(
+    """
+    import os, sys, time
+    from kzrights.cli import main
+    from kzrights.exports import _staging
+
+    version, barrier, output = sys.argv[1:]
+    real_place = _staging.place
+
+    def place(*args, **options):  # both exports are written: move them into place together
+        open(os.path.join(barrier, version), "w").close()
+        deadline = time.monotonic() + 60
+        while len(os.listdir(barrier)) < 2 and time.monotonic() < deadline:
+            pass
+        return real_place(*args, **options)
+
+    _staging.place = place
+    sys.exit(main(["--data-version", version, "export", "--format", "sqlite", "--output", output, "--force"]))
+    """
+)
+
+
+def test_two_forced_exports_to_a_new_path_at_once_both_succeed(old, new, tmp_path):
+    """Two ``kzrights export --force`` to a path that is free, finishing at the same moment, both exit 0.
+
+    One of them found the path taken by the other between its look and its
+    move, and failed "file exists" although --force was given.  Now the
+    second replaces the first, and the database and its sidecar that are
+    left are one whole export, either one (never one's database with the
+    other's sidecar).
+    """
+    whole = {}
+    for report in (old, new):
+        folder = tmp_path / report.version
+        folder.mkdir()
+        export(report, "sqlite", folder / "kz.sqlite")
+        whole[report.version] = state(folder)
+    for attempt in range(3):
+        folder, barrier = tmp_path / f"at-once-{attempt}", tmp_path / f"barrier-{attempt}"
+        folder.mkdir()
+        barrier.mkdir()
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _AT_THE_SAME_MOMENT,
+                    report.version,
+                    str(barrier),
+                    str(folder / "kz.sqlite"),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for report in (old, new)
+        ]
+        results = [(child.communicate(timeout=120), child.returncode) for child in children]
+        for (stdout, stderr), code in results:
+            assert (code, stderr) == (0, ""), stderr
+            assert stdout.startswith(f"wrote {folder / 'kz.sqlite'}\n"), stdout
+        assert state(folder) in whole.values(), sorted(p.name for p in folder.iterdir())
+
+
+def test_exports_moving_into_one_folder_at_once_take_turns(old, new, tmp_path, monkeypatch):
+    """An export moving into place waits for another one moving into the same folder to finish.
+
+    Both are written; the first export stops just after moving its sidecar,
+    and the second starts moving in then.  Unlocked, the second's sidecar and
+    database went in, and then the first's database over them: a 1.0.0
+    database with the newest release's sidecar.  Now the second waits (the
+    first gives up waiting for it after a second), and the folder holds the
+    second's whole export.
+    """
+    from kzrights.exports import _staging
+
+    expected = reference(new, "sqlite")  # also the process's first SQLite export, under a lock of its own
+    target = tmp_path / "kz.sqlite"
+    second_ready, sidecar_moved, second_done = threading.Event(), threading.Event(), threading.Event()
+    real_take, real_place = _staging._take, _staging.place
+    first = threading.current_thread()
+
+    def take(source: Path, destination: Path) -> None:
+        real_take(source, destination)
+        if threading.current_thread() is first and destination.name == "kz.metadata.json":
+            sidecar_moved.set()
+            second_done.wait(timeout=1)
+
+    def place(*args: Any, **options: Any) -> list[Path]:
+        if threading.current_thread() is first:
+            second_ready.wait(timeout=60)  # both are written: the first moves in, the second waits
+        else:
+            second_ready.set()
+            sidecar_moved.wait(timeout=60)
+        try:
+            return real_place(*args, **options)
+        finally:
+            if threading.current_thread() is not first:
+                second_done.set()
+
+    monkeypatch.setattr(_staging, "_take", take)
+    monkeypatch.setattr(_staging, "place", place)
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            export(new, "sqlite", target, overwrite=True)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    export(old, "sqlite", target, overwrite=True)
+    thread.join(timeout=60)
+    assert not errors and not thread.is_alive(), errors
+    assert outputs(new, "sqlite", target) == {
+        "kz.sqlite": expected["out"],
+        "kz.metadata.json": ("file", expected["out.metadata.json"][1].replace(b'"out"', b'"kz"')),
+    }
 
 
 # ── the command line ──────────────────────────────────────────────────────────

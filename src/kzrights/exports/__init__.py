@@ -117,7 +117,11 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
 
     The SQLite export's sidecar ``NAME.metadata.json`` (for Datasette)
     follows the same rules, and is moved into place just before the
-    database.
+    database.  That name being the sidecar's, a ``sqlite`` export named
+    ``*.metadata.json``, and an export of any format over a
+    ``NAME.metadata.json`` that is the sidecar of a SQLite database beside
+    it (``NAME.sqlite``, ``NAME.db``, ...), are ``ExportError``, even with
+    ``overwrite``.
 
     Args:
         report: The release to export (from [`kzrights.load`][kzrights.releases.load]).
@@ -144,6 +148,7 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
         ExportError: For any other reason the export cannot be written: an
             empty, blank or unencodable path, a name without the format's ending
             ([`SUFFIXES`][kzrights.exports.SUFFIXES]) or named ``-``, a
+            path that is or would pass for a SQLite export's sidecar, a
             read-only folder, a full disk, the wrong kind of thing at ``path``.  It is an ``OSError`` whose
             ``errno`` says which, when the system gave one.
         KeyboardInterrupt: Ctrl-C.  While the finished export is moved into
@@ -169,6 +174,8 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
     folder = format in FOLDER_FORMATS
     target = _staging.check_name(path, None if folder else format)
     _check_suffix(target, format, os.fspath(path))
+    if not folder:
+        _staging.check_sidecars(target, format, os.fspath(path))
     _staging.check_destination(target, format, folder=folder, overwrite=overwrite)
     write = {
         "json": writers.write_json,

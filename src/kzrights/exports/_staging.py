@@ -16,7 +16,8 @@ place with one ``rename`` each (same file system, so each move is atomic):
   nothing kzrights did not write.
 
 Sidecars are moved before the main file, so a main file from the new export
-means its sidecars are new too.  A process killed at any moment leaves each
+means its sidecars are new too; exports moving into the same folder at once
+hold a lock on it (``flock``) and so move in one after the other.  A process killed at any moment leaves each
 destination path either as it was or complete, plus at worst a stale
 ``.kzrights-tmp-*`` folder beside it.  Where ``renameat2`` is missing
 (other systems, some network file systems) files are replaced with
@@ -28,6 +29,7 @@ between those two steps leaves the previous folder whole at
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
@@ -45,11 +47,22 @@ from typing import Any, NoReturn
 
 from ..errors import ExportError, OutputExistsError, OutputFolderMissingError
 
+# imported with this module, which kzrights imports under its first-use lock (a fork() in
+# another thread waits for it: see kzrights._locking), not on an export's first use of them
+try:
+    import fcntl
+    import resource
+except ImportError:  # pragma: no cover - not on POSIX: no flock, no file-size limit
+    fcntl = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]
+
 __all__ = [
     "MARKER",
+    "SIDECAR_ENDING",
     "STAGING_PREFIX",
     "check_destination",
     "check_name",
+    "check_sidecars",
     "mark",
     "os_words",
     "place",
@@ -126,6 +139,79 @@ def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> 
             errno.EISDIR,
         )
     return target
+
+
+SIDECAR_ENDING = ".metadata.json"
+"""How the SQLite export names its Datasette sidecar: ``NAME.sqlite`` gets ``NAME.metadata.json``."""
+
+_SQLITE_HEADER = b"SQLite format 3\0"
+
+
+def check_sidecars(target: Path, format: str, raw: str) -> None:
+    """Refuse an output path that is, or would pass for, the SQLite export's Datasette sidecar.
+
+    Raised for any ``overwrite``: a ``sqlite`` export named ``*.metadata.json``
+    (it would pass for another database's sidecar, and name its own
+    ``*.metadata.metadata.json``), and an export of any file format over a
+    ``NAME.metadata.json`` that is the sidecar of a SQLite database beside
+    it (``NAME.sqlite``, ``NAME.db``, ``NAME``), which would leave that
+    database with another export in place of its sidecar.
+
+    Raises:
+        ExportError: Naming the path and why (``errno`` ``EEXIST`` for an
+            existing sidecar).
+    """
+    name = target.name
+    if not name.lower().endswith(SIDECAR_ENDING):
+        return
+    stem = name[: -len(SIDECAR_ENDING)]
+    if format == "sqlite":
+        raise ExportError(
+            raw,
+            f"the SQLite export names a database's Datasette sidecar NAME{SIDECAR_ENDING},"
+            f" so this name would pass for the sidecar of {_show(stem + '.sqlite')}:"
+            f" name the database e.g. {_show(stem + '.sqlite')}",
+        )
+    database = _database_of(target, stem)
+    if database is not None:
+        raise _fail(
+            target,
+            f"it is the Datasette sidecar of the SQLite export {_show(database)} beside it,"
+            " which another export never replaces",
+            errno.EEXIST,
+        )
+
+
+def _database_of(sidecar: Path, stem: str) -> str | None:
+    """The name of a SQLite database beside ``sidecar`` whose sidecar it is, if it exists and there is one."""
+    if not os.path.lexists(sidecar):
+        return None
+    try:
+        with os.scandir(sidecar.parent) as scan:
+            names = sorted(entry.name for entry in scan if entry.name != sidecar.name)
+    except OSError:
+        return None
+    for candidate in names:
+        if Path(candidate).stem == stem and _starts_with(sidecar.parent / candidate, _SQLITE_HEADER):
+            return candidate
+    return None
+
+
+def _starts_with(path: Path, header: bytes) -> bool:
+    """Whether ``path`` is a regular file (links not followed) whose first bytes are ``header``."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        descriptor = os.open(path, flags)  # non-blocking: a FIFO put there meanwhile cannot hang it
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(descriptor).st_mode) and os.read(descriptor, len(header)) == header
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def _names_folder(raw: str) -> bool:
@@ -393,10 +479,57 @@ def staged(target: Path) -> Iterator[Path]:
             target, f"the data cannot be written as UTF-8 ({error.reason} at {error.start})"
         ) from None
     except sqlite3.Error as error:
-        full = getattr(error, "sqlite_errorcode", None) == 13 or "full" in str(error)  # SQLITE_FULL
-        raise _fail(target, f"SQLite: {error}", errno.ENOSPC if full else None) from None
+        reason, number = _sqlite_reason(error, stage)
+        raise _fail(target, f"SQLite: {reason}", number) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+_SQLITE_FULL = 13  # <sqlite3.h>: a write failed for want of space
+_SQLITE_IOERR = 10  # <sqlite3.h>: any I/O error; extended codes keep it in their low byte
+
+
+def _sqlite_reason(error: sqlite3.Error, stage: Path) -> tuple[str, int | None]:
+    """What a failed SQLite write means, in words, and the errno that goes with it (None if unknown).
+
+    SQLite reports a write the system refused only as an I/O error
+    (``SQLITE_IOERR_WRITE``, "disk I/O error"): it keeps no errno.  A
+    write refused for the file-size limit (``ulimit -f``, ``EFBIG``) leaves
+    the staged database at exactly that limit, so a staged file that reached
+    it says which one happened.  ``sqlite_errorcode`` exists from Python
+    3.11; without it, the I/O error is known by its message.
+    """
+    code: int | None = getattr(error, "sqlite_errorcode", None)
+    if code == _SQLITE_FULL or (code is None and "full" in str(error)):
+        return str(error), errno.ENOSPC
+    io_error = code & 0xFF == _SQLITE_IOERR if code is not None else "I/O error" in str(error)
+    limit = _file_size_limit()
+    if io_error and limit is not None and _largest(stage) >= limit:
+        return (
+            f"{os.strerror(errno.EFBIG).lower()} (the database reached the limit on a file's size,"
+            f" {limit:,} bytes: ulimit -f)",
+            errno.EFBIG,
+        )
+    name: str | None = getattr(error, "sqlite_errorname", None)
+    return (f"{error} ({name})" if name else str(error)), None
+
+
+def _file_size_limit() -> int | None:
+    """The most bytes this process may write to a file (RLIMIT_FSIZE), or None if there is no limit."""
+    if resource is None:  # pragma: no cover - not on POSIX
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _largest(folder: Path) -> int:
+    """The size in bytes of the largest file under ``folder`` (0 if there is none to look at)."""
+    sizes = [0]
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                sizes.append(os.lstat(os.path.join(root, name)).st_size)
+    return max(sizes)
 
 
 def mark(folder: Path, format: str, version: str) -> None:
@@ -565,17 +698,56 @@ def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bo
     """
     entries = [*sorted(p for p in stage.iterdir() if p.name != target.name), stage / target.name]
     moves = [(entry, target.parent / entry.name) for entry in entries]
-    for _, destination in moves:
-        check_destination(destination, format, folder=folder, overwrite=overwrite)
-    for entry, destination in moves:
-        if not os.path.lexists(destination):
-            _take(entry, destination)
-        elif destination.is_dir() and not destination.is_symlink() and not any(destination.iterdir()):
-            os.replace(entry, destination)  # an empty folder, replaced only while it is still empty
-        elif _swap(entry, destination, folder=folder):
-            if folder:
-                _discard(entry, destination, format)
-            else:
-                _unlink_replaced(entry, destination)
-    _sync_folder(target.parent)
+    with _placing(target.parent):
+        for _, destination in moves:
+            check_destination(destination, format, folder=folder, overwrite=overwrite)
+        for entry, destination in moves:
+            _move(entry, destination, format, folder=folder, overwrite=overwrite)
+        _sync_folder(target.parent)
     return [destination for _, destination in moves]
+
+
+def _move(entry: Path, destination: Path, format: str, *, folder: bool, overwrite: bool) -> None:
+    """Move one staged entry to ``destination``, replacing what is there only with ``overwrite``."""
+    if not os.path.lexists(destination):
+        try:
+            _take(entry, destination)
+            return
+        except FileExistsError:  # taken meanwhile (another writer): with overwrite, replaced as any output
+            if not overwrite:
+                raise
+        check_destination(destination, format, folder=folder, overwrite=overwrite)
+    if destination.is_dir() and not destination.is_symlink() and not any(destination.iterdir()):
+        os.replace(entry, destination)  # an empty folder, replaced only while it is still empty
+    elif _swap(entry, destination, folder=folder):
+        if folder:
+            _discard(entry, destination, format)
+        else:
+            _unlink_replaced(entry, destination)
+
+
+@contextmanager
+def _placing(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (``flock``) while an export moves its entries into it.
+
+    Two kzrights exports finishing at once in the same folder (two
+    processes, or two threads) then move their entries one export after the
+    other, so an export whose sidecars and main entry land together is never
+    mixed with another's.  Where there is no ``flock`` or the folder cannot
+    be opened (Windows, a folder that cannot be read) the moves go unlocked,
+    as they would: each one is still atomic.
+    """
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):  # e.g. a file system without flock: unlocked, as above
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # which releases the lock

@@ -343,6 +343,10 @@ def write_sqlite(report: Report, path: Path) -> list[Path]:
         path.unlink()
     connection = sqlite3.connect(path)
     try:
+        # The database is a fresh staged file that a failure discards whole, so it needs no rollback
+        # journal; without one, a write the system refused leaves the file as far as it got, which
+        # is how the staging layer tells the file-size limit (ulimit -f) from other I/O errors.
+        connection.execute("PRAGMA journal_mode = OFF")
         with connection:
             connection.execute("PRAGMA foreign_keys = ON")
             for table in tables(report):
