@@ -16,10 +16,12 @@ place with one ``rename`` each (same file system, so each move is atomic):
   nothing kzrights did not write.
 
 Sidecars are moved before the main file, so a main file from the new export
-means its sidecars are new too; exports moving into the same folder at once
-hold a lock on it (``flock``) and so move in one after the other.  A process killed at any moment leaves each
-destination path either as it was or complete, plus at worst a stale
-``.kzrights-tmp-*`` folder beside it.  Where ``renameat2`` is missing
+means its sidecars are new too.  Exports moving into one folder at the same
+moment are not ordered: a lock on the folder (``flock``) was tried and
+dropped, since a ``fork()`` in another thread copies it into the child,
+which then holds it for its whole life.  A process killed at any moment
+leaves each destination path either as it was or complete, plus at worst a
+stale ``.kzrights-tmp-*`` folder beside it.  Where ``renameat2`` is missing
 (other systems, some network file systems) files are replaced with
 ``os.replace`` (still atomic) and a previous folder is first moved into the
 staging folder as ``NAME.previous``, then the new one moved in: a crash
@@ -50,10 +52,8 @@ from ..errors import ExportError, OutputExistsError, OutputFolderMissingError
 # imported with this module, which kzrights imports under its first-use lock (a fork() in
 # another thread waits for it: see kzrights._locking), not on an export's first use of them
 try:
-    import fcntl
     import resource
-except ImportError:  # pragma: no cover - not on POSIX: no flock, no file-size limit
-    fcntl = None  # type: ignore[assignment]
+except ImportError:  # pragma: no cover - not on POSIX: no file-size limit
     resource = None  # type: ignore[assignment]
 
 __all__ = [
@@ -155,7 +155,9 @@ def check_sidecars(target: Path, format: str, raw: str) -> None:
     ``*.metadata.metadata.json``), and an export of any file format over a
     ``NAME.metadata.json`` that is the sidecar of a SQLite database beside
     it (``NAME.sqlite``, ``NAME.db``, ``NAME``), which would leave that
-    database with another export in place of its sidecar.
+    database with another export in place of its sidecar; and a ``sqlite``
+    export whose own sidecar is that of another database beside it
+    (``kz.db`` beside ``kz.sqlite`` and its ``kz.metadata.json``).
 
     Raises:
         ExportError: Naming the path and why (``errno`` ``EEXIST`` for an
@@ -163,6 +165,17 @@ def check_sidecars(target: Path, format: str, raw: str) -> None:
     """
     name = target.name
     if not name.lower().endswith(SIDECAR_ENDING):
+        if format == "sqlite":  # its own sidecar may be another database's: kz.db beside kz.sqlite
+            sidecar = target.with_name(target.stem + SIDECAR_ENDING)
+            database = _database_of(sidecar, target.stem, besides=name)
+            if database is not None:
+                raise _fail(
+                    target,
+                    f"its Datasette sidecar {_show(sidecar.name)} is that of the SQLite export"
+                    f" {_show(database)} beside it, which another export never replaces:"
+                    " give the database a name of its own",
+                    errno.EEXIST,
+                )
         return
     stem = name[: -len(SIDECAR_ENDING)]
     if format == "sqlite":
@@ -182,13 +195,16 @@ def check_sidecars(target: Path, format: str, raw: str) -> None:
         )
 
 
-def _database_of(sidecar: Path, stem: str) -> str | None:
-    """The name of a SQLite database beside ``sidecar`` whose sidecar it is, if it exists and there is one."""
+def _database_of(sidecar: Path, stem: str, besides: str = "") -> str | None:
+    """The name of a SQLite database beside ``sidecar`` whose sidecar it is, if it exists and there is one.
+
+    ``besides`` names a database left out (the export's own destination).
+    """
     if not os.path.lexists(sidecar):
         return None
     try:
         with os.scandir(sidecar.parent) as scan:
-            names = sorted(entry.name for entry in scan if entry.name != sidecar.name)
+            names = sorted(entry.name for entry in scan if entry.name not in (sidecar.name, besides))
     except OSError:
         return None
     for candidate in names:
@@ -698,12 +714,11 @@ def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bo
     """
     entries = [*sorted(p for p in stage.iterdir() if p.name != target.name), stage / target.name]
     moves = [(entry, target.parent / entry.name) for entry in entries]
-    with _placing(target.parent):
-        for _, destination in moves:
-            check_destination(destination, format, folder=folder, overwrite=overwrite)
-        for entry, destination in moves:
-            _move(entry, destination, format, folder=folder, overwrite=overwrite)
-        _sync_folder(target.parent)
+    for _, destination in moves:
+        check_destination(destination, format, folder=folder, overwrite=overwrite)
+    for entry, destination in moves:
+        _move(entry, destination, format, folder=folder, overwrite=overwrite)
+    _sync_folder(target.parent)
     return [destination for _, destination in moves]
 
 
@@ -724,30 +739,3 @@ def _move(entry: Path, destination: Path, format: str, *, folder: bool, overwrit
             _discard(entry, destination, format)
         else:
             _unlink_replaced(entry, destination)
-
-
-@contextmanager
-def _placing(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (``flock``) while an export moves its entries into it.
-
-    Two kzrights exports finishing at once in the same folder (two
-    processes, or two threads) then move their entries one export after the
-    other, so an export whose sidecars and main entry land together is never
-    mixed with another's.  Where there is no ``flock`` or the folder cannot
-    be opened (Windows, a folder that cannot be read) the moves go unlocked,
-    as they would: each one is still atomic.
-    """
-    if fcntl is None:  # pragma: no cover - not on POSIX
-        yield
-        return
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        yield
-        return
-    try:
-        with contextlib.suppress(OSError):  # e.g. a file system without flock: unlocked, as above
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)  # which releases the lock
