@@ -384,6 +384,34 @@ def test_another_exports_sidecar_is_never_replaced(database, format, old, new, t
     ]
 
 
+def test_a_sidecar_that_lands_while_an_export_is_written_is_not_replaced(old, new, tmp_path, monkeypatch):
+    """A SQLite export lands beside ``kz.metadata.json`` while another export to that name is written.
+
+    The sidecar rule was checked only when an export started, so the second
+    export, started first, replaced the new database's sidecar (the session
+    13 tester: 4 of 24 tries).  It is checked again before anything moves.
+    """
+    from kzrights.exports import _staging
+
+    real_sync = _staging.sync
+    landed: dict[str, Any] = {}
+
+    def sync(stage: Path) -> None:  # the CSL-JSON export is written: the database lands now
+        if not landed:
+            landed["started"] = True
+            export(old, "sqlite", tmp_path / "kz.sqlite")
+            landed["state"] = {name: state(tmp_path / name) for name in ("kz.sqlite", "kz.metadata.json")}
+        real_sync(stage)
+
+    monkeypatch.setattr(_staging, "sync", sync)
+    with pytest.raises(ExportError, match=r"sidecar of the SQLite export kz\.sqlite beside it") as caught:
+        export(new, "csl-json", tmp_path / "kz.metadata.json", overwrite=True)
+    assert caught.value.errno == errno.EEXIST
+    # the database and its own sidecar, as they landed, and nothing else (no staging folder)
+    assert {p.name: state(p) for p in tmp_path.iterdir()} == landed["state"]
+    assert b"kzrights data release 1.0.0" in landed["state"]["kz.metadata.json"][1]
+
+
 @pytest.mark.parametrize("other", ["kz.db", "kz", "kz.metadata"])
 def test_a_database_whose_sidecar_is_another_database_s_is_refused(other, old, new, tmp_path):
     """``kz.db`` beside ``kz.sqlite`` and its sidecar: refused, overwrite or not, through the API and the CLI.

@@ -708,12 +708,14 @@ def uninterrupted() -> Iterator[None]:
 def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bool) -> list[Path]:
     """Move the staged export into place beside ``target``; return where its entries now are.
 
-    Every destination is checked (as `check_destination` does) before
-    anything moves; sidecars move first and the main entry (``target``'s
-    name) last.  A previous output that was replaced is deleted.
+    Every destination is checked (as `check_destination` and, for a file,
+    `check_sidecars` do) before anything moves; sidecars move first and the
+    main entry (``target``'s name) last.  A previous output that was replaced is deleted.
     """
     entries = [*sorted(p for p in stage.iterdir() if p.name != target.name), stage / target.name]
     moves = [(entry, target.parent / entry.name) for entry in entries]
+    if not folder:  # a SQLite export may have landed beside it while this one was written
+        check_sidecars(target, format, os.fspath(target))
     for _, destination in moves:
         check_destination(destination, format, folder=folder, overwrite=overwrite)
     for entry, destination in moves:
