@@ -213,17 +213,35 @@ def _database_of(sidecar: Path, stem: str, besides: str = "") -> str | None:
     return None
 
 
-def _starts_with(path: Path, header: bytes) -> bool:
-    """Whether ``path`` is a regular file (links not followed) whose first bytes are ``header``."""
+def _open_regular(path: Path) -> int | None:
+    """A read-only descriptor of ``path`` if it is a regular file (links not followed), else None.
+
+    Opened non-blocking, so that a FIFO put there meanwhile cannot hang the
+    open, and checked again once open; the caller closes the descriptor.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
-            return False
-        descriptor = os.open(path, flags)  # non-blocking: a FIFO put there meanwhile cannot hang it
+            return None
+        descriptor = os.open(path, flags)
     except OSError:
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return descriptor
+    except OSError:
+        pass
+    os.close(descriptor)
+    return None
+
+
+def _starts_with(path: Path, header: bytes) -> bool:
+    """Whether ``path`` is a regular file (links not followed) whose first bytes are ``header``."""
+    descriptor = _open_regular(path)
+    if descriptor is None:
         return False
     try:
-        return stat.S_ISREG(os.fstat(descriptor).st_mode) and os.read(descriptor, len(header)) == header
+        return os.read(descriptor, len(header)) == header
     except OSError:
         return False
     finally:
@@ -384,16 +402,10 @@ def _read_marker(marker: Path) -> Any:
     device, a huge file, bytes that are not UTF-8, JSON nested so deep that
     parsing it overflows the stack) means the folder is not a kzrights export.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        if not stat.S_ISREG(os.lstat(marker).st_mode):
-            return None
-        descriptor = os.open(marker, flags)  # non-blocking: a FIFO put there meanwhile cannot hang it
-    except OSError:
+    descriptor = _open_regular(marker)
+    if descriptor is None:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
         chunks: list[bytes] = []
         size = 0
         while size <= _MARKER_LIMIT and (chunk := os.read(descriptor, _MARKER_LIMIT + 1 - size)):
