@@ -29,6 +29,13 @@ and the best round of each is kept):
    worker and per thread of the parent (Linux), so that a run on a shared
    machine still shows where the time goes.
 
+Beside them, the machine's own ceiling, in the same rounds: a pure-Python
+loop with a tiny working set (`busy_loop`), sized to take what annotate()
+takes per document, run serially and with ``Pool(2).map`` at the same chunk
+size.  Two virtual CPUs may share one physical core and its caches: this
+shows how far any CPU-bound job can go on the machine at hand, so that a
+shortfall of annotate() can be told from one of the machine.
+
 The last lines print the two figures issue 11 asks for.
 """
 
@@ -54,6 +61,25 @@ import kzrights
 def plain_list_annotate(text: str) -> list[kzrights.Mention]:
     """annotate() as it was: the same mentions, in a plain list that pickles mention by mention."""
     return list(kzrights.annotate(text))
+
+
+def busy_loop(steps: int) -> int:
+    """A CPU-bound task with a working set of a few objects: the machine's ceiling for a pool."""
+    total = 0
+    for step in range(steps):
+        total += step * step % 7
+    return total
+
+
+def steps_like(seconds: float) -> int:
+    """How many `busy_loop` steps take about ``seconds`` of CPU here (measured, best of 5)."""
+    steps = 10_000
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        busy_loop(steps)
+        best = min(best, time.process_time() - start)
+    return max(1, round(steps * seconds / best))
 
 
 def annotate_file(path: str) -> kzrights.records.MentionList:
@@ -177,7 +203,7 @@ def _thread_seconds() -> dict[str, float]:
 
 def pool(
     documents: list[str], rounds: int, start_method: str, chunk_sizes: list[int], target_chunk: int
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """Print the time of a warm Pool(2) over annotate(), per chunk size and way, against a serial loop.
 
     Besides the wall-clock time, each contender's CPU time is counted: each
@@ -188,11 +214,15 @@ def pool(
     the pool would take with two idle cores.
 
     Returns the wall-clock and the idle-core estimate of the speed-up of
-    ``Pool(2).map`` with ``chunksize=target_chunk`` over the serial loop.
+    ``Pool(2).map`` with ``chunksize=target_chunk`` over the serial loop,
+    and the wall-clock speed-up of the same pool over `busy_loop` (the
+    machine's ceiling).
     """
     context = multiprocessing.get_context(start_method)
     kzrights.annotate("warm up")  # the serial loop gets a warm matcher too
+    start = time.process_time()
     serial = [kzrights.annotate(text) for text in documents]
+    tasks = [steps_like((time.process_time() - start) / len(documents))] * len(documents)
     folder = tempfile.TemporaryDirectory(prefix="bench_pool_")
     paths = []
     for number, text in enumerate(documents):
@@ -236,6 +266,14 @@ def pool(
             executor_pids,
             lambda: list(executor.map(kzrights.annotate, documents, chunksize=target_chunk)),
         )
+        contenders["serial loop of busy_loop (the machine's ceiling)"] = (
+            [],
+            lambda: [busy_loop(steps) for steps in tasks],
+        )
+        contenders[f"Pool(2).map of busy_loop, chunksize={target_chunk} (the machine's ceiling)"] = (
+            pool_pids,
+            lambda: workers.map(busy_loop, tasks, chunksize=target_chunk),
+        )
         assert workers.map(kzrights.annotate, documents, chunksize=target_chunk) == serial
         assert list(executor.map(kzrights.annotate, documents, chunksize=target_chunk)) == serial
         best = dict.fromkeys(contenders, float("inf"))
@@ -259,29 +297,33 @@ def pool(
         f"'{start_method}' start method, best of {rounds} (CPU: mean per run); "
         f"starting and warming the pool took {started:.2f} s:\n"
     )
-    serial_cpu = sum(threads["serial loop"].values()) / rounds
     print(
         "| how | time | speed-up | CPU: parent + workers | speed-up with 2 idle cores (estimate) "
         "| parent's CPU by thread |"
     )
     print("| --- | --- | --- | --- | --- | --- |")
     estimates = {}
+    ceiling_serial = "serial loop of busy_loop (the machine's ceiling)"
     for name, seconds in best.items():
+        # each ceiling row is measured against its own serial loop
+        baseline = ceiling_serial if "busy_loop" in name else "serial loop"
+        baseline_cpu = sum(threads[baseline].values()) / rounds
         by_thread = {thread: t / rounds for thread, t in threads[name].items() if t / rounds >= 0.0005}
         busiest = sorted(by_thread.items(), key=lambda item: -item[1])
         parent, each = sum(threads[name].values()) / rounds, [w / rounds for w in cpu[name]]
-        # the serial loop runs in the parent alone: one core, whatever the machine
-        idle = parent if name == "serial loop" else max(*each, (parent + sum(each)) / 2)
-        estimates[name] = serial_cpu / idle
+        # a serial loop runs in the parent alone: one core, whatever the machine
+        idle = parent if name == baseline else max(*each, (parent + sum(each)) / 2)
+        estimates[name] = baseline_cpu / idle
         print(
-            f"| {name} | {seconds * 1e3:.1f} ms | {best['serial loop'] / seconds:.2f}x "
+            f"| {name} | {seconds * 1e3:.1f} ms | {best[baseline] / seconds:.2f}x "
             f"| {parent * 1e3:.0f} + {' + '.join(f'{w * 1e3:.0f}' for w in each)} ms "
-            f"| {serial_cpu / idle:.2f}x "
+            f"| {baseline_cpu / idle:.2f}x "
             f"| {', '.join(f'{thread} {t * 1e3:.1f}' for thread, t in busiest)} |"
         )
     print()
     target = f"Pool(2).map, chunksize={target_chunk}"
-    return best["serial loop"] / best[target], estimates[target]
+    ceiling = f"Pool(2).map of busy_loop, chunksize={target_chunk} (the machine's ceiling)"
+    return best["serial loop"] / best[target], estimates[target], best[ceiling_serial] / best[ceiling]
 
 
 def main() -> None:
@@ -309,7 +351,7 @@ def main() -> None:
     # the docs advise two chunks per worker
     target_chunk = max(1, len(documents) // (2 * 2))
     sizes = sorted({int(s) for s in args.chunk_sizes.split(",")} | {target_chunk})
-    wall, estimate = pool(documents, args.rounds, args.start_method, sizes, target_chunk)
+    wall, estimate, ceiling = pool(documents, args.rounds, args.start_method, sizes, target_chunk)
     print("Issue 11's figures:\n")
     print(
         f"- pickling annotate()'s results, one MentionList per document, against the same fields as "
@@ -320,6 +362,10 @@ def main() -> None:
         f"- Pool(2).map(kzrights.annotate, documents, chunksize={target_chunk}) against a serial loop: "
         f"{wall:.2f}x by the wall clock, {estimate:.2f}x estimated for two idle cores from CPU times "
         "(target: at least 1.7x on an idle 2-core machine)"
+    )
+    print(
+        f"- the machine's ceiling, the same pool over busy_loop, a CPU-bound task of the same size: "
+        f"{ceiling:.2f}x by the wall clock"
     )
     print(f"- load average {load_before[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
 
