@@ -19,31 +19,18 @@ timing, every document is checked to give the same mentions from both.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import platform
 import re
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import bench_linking_throughput as corpus
 import kzrights
+from _before import module_from_file
 from kzrights import _matcher
-
-
-def _load(path: Path) -> ModuleType:
-    """The other version of kzrights._matcher, as a module of the kzrights package."""
-    spec = importlib.util.spec_from_file_location("kzrights._matcher_other", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{path} is not a Python module")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _timed(call: Callable[[], object]) -> tuple[float, float]:
@@ -59,7 +46,7 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    versions = {"other": _load(args.other), "this": _matcher}
+    versions = {"other": module_from_file("kzrights._matcher_other", args.other), "this": _matcher}
     entities = kzrights.load().entities
     texts = list(corpus.chunks(corpus.documents(args.megabytes)))
     matchers = {name: module.entity_matcher(entities) for name, module in versions.items()}

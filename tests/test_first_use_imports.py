@@ -227,7 +227,9 @@ def imported_by_import_kzrights(*, hooks: bool = True) -> frozenset[str]:
     With ``hooks=False`` the interpreter starts without running the ``.pth``
     files of its site-packages (``-S``, the folders added by hand), so a hook
     such as coverage's, which imports ``json``, ``urllib.parse`` and more in
-    every process, does not count: the answer of a plain installation.
+    every process, does not count: the answer of a plain installation.  The
+    probe still imports `site` (which ``-S`` leaves unimported, and its
+    ``main()`` unrun), so that what a normal start imports counts as there.
     """
     if hooks:
         argv = [sys.executable, "-c", "import sys, kzrights; print('\\n'.join(sys.modules))"]
