@@ -133,6 +133,36 @@ def test_caches_keep_no_long_inputs():
     assert _retained(lambda n: REPORT.concordance(f"{term}{n}"), 200) < 300_000
 
 
+def test_the_surface_forms_a_linker_shares_are_bounded():
+    """A linker shares at most SURFACES_KEPT surface forms, of at most SURFACE_KEPT_LENGTH characters.
+
+    60,000 texts, each naming the Foreign Policy Centre in a case of its own
+    (the name matches in any case), would keep about 5 MB if every surface
+    were kept; the bound keeps well under 1 MB.  Whitespace runs make long
+    surfaces, which are never kept.  Every mention still gives its text's
+    own characters.
+    """
+    from kzrights._matcher import SURFACE_KEPT_LENGTH, SURFACES_KEPT
+    from kzrights.linker import Linker
+
+    assert SURFACES_KEPT * (SURFACE_KEPT_LENGTH * 4 + 200) < 1_500_000
+    name = "foreign policy centre"
+
+    def cased(number: int) -> str:
+        # one case of the name's letters per number, in binary
+        bits = iter(f"{number:021b}")
+        return "".join(c.upper() if c != " " and next(bits) == "1" else c for c in name)
+
+    def annotate_one(number: int) -> None:
+        spaced = f"Foreign{' ' * (1 + number % 200)}Policy Centre"
+        text = f"at the {cased(number) if number % 3 else spaced} today"
+        mentions = linker.annotate(text)
+        assert [m.text for m in mentions] == [text[7:-6]]
+
+    linker = Linker(kzrights.load().entities)
+    assert _retained(annotate_one, 60_000) < 1_000_000
+
+
 def test_annotate_peaks_near_its_input():
     """annotate() on 4 MB of ASCII text peaks under 1.5x the text (one lowercase copy), mentions aside."""
     text = "the quick brown fox jumps over the lazy dog; " * 90_000

@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
@@ -235,15 +235,26 @@ def test_locate_misses_and_bad_input(report):
         report.locate("  ")
 
 
+@example("\U000e0000")
+@example(" \u200b\n")
 @given(st.text(max_size=200))
 def test_locate_any_string(quote):
-    """Any str finds a place whose folded text matches, or None, or an empty-quote ValueError."""
+    """Any str finds a place whose folded text matches, or None, or an empty-quote error.
+
+    The error comes exactly for a quote with nothing visible: only whitespace
+    and Unicode's default-ignorable characters (a tag character, U+E0000 to
+    U+E007F, alone is such a quote).
+    """
+    from kzrights._chars import INVISIBLE
+
     report = kzrights.load("1.0.0")
+    nothing_visible = all(char.isspace() or char in INVISIBLE for char in quote)
     try:
         where = report.locate(quote)
-    except ValueError:
-        assert not quote.strip()
+    except kzrights.errors.EmptyInputError:
+        assert nothing_visible
         return
+    assert not nothing_visible
     if where is not None:
         assert where.record.text[where.span.start : where.span.end] == where.text
 

@@ -79,6 +79,14 @@ The scan's regular expression nests one group per character of a form, and
 ``re`` compiles such nesting by recursion: a form of about 500 characters
 exceeded the interpreter's recursion limit.
 """
+SURFACES_KEPT = 2048
+"""How many surface forms a matcher keeps to share among the mentions of all its texts."""
+SURFACE_KEPT_LENGTH = 64
+"""The longest surface form (in characters) a matcher keeps to share; a longer one is never shared.
+
+With `SURFACES_KEPT`, this bounds what a matcher keeps: at most 2,048
+strings of at most 64 characters (under 1 MB), whatever the texts it reads.
+"""
 # every apostrophe and every dash of an alias is stored as its folded form, and
 # the trie's edge for it accepts any of them
 _MARK_FOLD = str.maketrans({**dict.fromkeys(_chars.APOSTROPHES, "'"), **dict.fromkeys(_chars.DASHES, "-")})
@@ -347,6 +355,9 @@ class Matcher:
         self._anywhere_astral: re.Pattern[str] | None = None
         self._folded_words = folded
         self._folded_only: re.Pattern[str] | None = None
+        # each surface form found, once, shared by the mentions of every text
+        # (see `_share`): up to SURFACES_KEPT of at most SURFACE_KEPT_LENGTH characters
+        self._surfaces: dict[str, str] = {}
 
     def _astral(self) -> re.Pattern[str]:
         """The scan for a text with characters beyond the BMP, compiled on its first use."""
@@ -362,6 +373,26 @@ class Matcher:
             source = "(" + _trie_regex(self._folded_words or {"\x00"}) + ")"
             pattern = self._folded_only = re.compile(source)
         return pattern.match(low, start)
+
+    def _share(self, surface: str) -> str:
+        """The one string this matcher gives for ``surface`` in every text's mentions.
+
+        Texts name the same few entities in the same few ways, so the mentions
+        of a corpus hold a few hundred distinct surfaces.  Sharing one string
+        for each keeps a corpus' mentions small in memory, and pickle, which
+        writes a string it has written once as a reference, sends a process
+        pool's results in about two thirds of the bytes.  The first
+        `SURFACES_KEPT` surfaces of at most `SURFACE_KEPT_LENGTH` characters
+        are kept; any other is returned as it is.  Threads may race to add
+        one: either string is equal, and the bound may be passed by one per thread.
+        """
+        kept = self._surfaces
+        shared = kept.get(surface)
+        if shared is not None:
+            return shared
+        if len(kept) < SURFACES_KEPT and len(surface) <= SURFACE_KEPT_LENGTH:
+            return kept.setdefault(surface, surface)
+        return surface
 
     def __reduce__(self) -> tuple[object, ...]:
         # the patterns are rebuilt in the receiving process: only the tables travel
@@ -427,11 +458,15 @@ class Matcher:
         if back is None:
             return found, pending
         new = tuple.__new__
+        share = self._share
         moved = []
         for mention in found:
             start, end = back.start(mention.start), back.end(mention.end)
             moved.append(
-                new(Mention, (mention.entity_id, text[start:end], start, end, None, None, mention.form, None))
+                new(
+                    Mention,
+                    (mention.entity_id, share(text[start:end]), start, end, None, None, mention.form, None),
+                )
             )
         return moved, pending
 
@@ -450,9 +485,9 @@ class Matcher:
         exact_get = self._exact.get
         folded_get = self._folded.get
         new = tuple.__new__
-        # a text repeats its names: one string per surface form, however often it occurs
-        surfaces: dict[str, str] = {}
-        same = surfaces.setdefault
+        # texts repeat their names: one string per surface form, however often it occurs
+        kept = self._surfaces
+        share = self._share
         is_mark = _chars.is_mark
         pattern = self._astral() if _has_astral(low) else self._anywhere
         invisible = _INVISIBLE
@@ -472,7 +507,10 @@ class Matcher:
                     pending.append((len(found), candidates))
                 # tuple.__new__ skips the keyword handling of Mention(...)
                 found.append(
-                    new(Mention, (entity_id, same(surface, surface), start, end, None, None, form, None))
+                    new(
+                        Mention,
+                        (entity_id, kept.get(surface) or share(surface), start, end, None, None, form, None),
+                    )
                 )
             elif not self._keep(match, text, low, found, pending, lowered):
                 return None
@@ -514,7 +552,7 @@ class Matcher:
         entity_id, form, candidates = sense
         if candidates is not None:
             pending.append((len(found), candidates))
-        found.append(Mention(entity_id, text[start:end], start, end, form=form))
+        found.append(Mention(entity_id, self._share(text[start:end]), start, end, form=form))
         return True
 
 

@@ -709,7 +709,6 @@ class Mention(NamedTuple):
 # each Mention on loading. The measurements behind each choice below are in
 # docs/benchmarks.md, "Process pools".
 _ONLY_MENTIONS = frozenset({Mention})
-_MENTION_WIDTH = len(Mention._fields)
 # tuple.__new__(Mention, row) called by map from C: no Python frame per mention,
 # and about a sixth cheaper than a functools.partial around the same call
 _TUPLE_NEW = tuple.__new__
@@ -723,9 +722,11 @@ def _mentions_from_fields(*values: Any) -> "MentionList":
     tuple: one object less to pickle and to load per list).
     """
     row = iter(values)
-    # zip over one iterator, once per field: each row takes the next eight values
-    # (not strict: the flat form is this module's own, and a check per row costs)
-    rows = zip(*[row] * _MENTION_WIDTH, strict=False)
+    # zip over one iterator, once per field, so each row takes the next eight values;
+    # written out, not zip(*[row] * 8): no list to build and unpack per MentionList,
+    # about a tenth of loading one (the pickling tests fail if Mention's width changes).
+    # Not strict: the flat form is this module's own, and a check per row costs.
+    rows = zip(row, row, row, row, row, row, row, row, strict=False)
     return MentionList(map(_TUPLE_NEW, _MENTION_TYPE, rows))
 
 
