@@ -94,6 +94,9 @@ def _pair_worker(function: Callable[[], object], barrier: Any, times: Any, round
 
 def two_at_once(documents: list[str], rounds: int) -> None:
     """Print the best time of one process alone and of each of two at once, for annotate() and busy_loop."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        print("Two processes at once: not measured (this platform cannot fork).\n")
+        return
     context = multiprocessing.get_context("fork")
     half = documents[: len(documents) // 2]
     kzrights.annotate("warm up")
@@ -145,6 +148,13 @@ class _TimedReads:
         return value
 
 
+def _median(values: list[float], scale: float, unit: str, digits: int = 1) -> str:
+    """The median of ``values`` times ``scale``, with its unit; "-" if no round measured it."""
+    if not values:
+        return "-"  # no worker had two chunks, say
+    return f"{statistics.median(values) * scale:.{digits}f} {unit}"
+
+
 def messages(documents: list[str], rounds: int, chunksize: int) -> None:
     """Print the pool's time for each kind of result, and where it goes, per worker."""
     import multiprocessing.connection
@@ -175,9 +185,11 @@ def messages(documents: list[str], rounds: int, chunksize: int) -> None:
                     pool.map(function, documents, chunksize=chunksize)
                     end = time.perf_counter()
                     best[name] = min(best[name], end - start)
-                    reads = [(s, n) for s, n in _TimedReads.reads if n > 1000]
+                    reads = list(_TimedReads.reads)  # this map's results, read as they came
                     last = 0.0
                     for calls in pool.map(collect, range(2), chunksize=1):
+                        if not calls:
+                            continue  # few documents: the other worker took every chunk
                         chunks = [calls[at : at + chunksize] for at in range(0, len(calls), chunksize)]
                         spans[name]["first"].append(chunks[0][0][0] - start)
                         spans[name]["between"] += [b[0][0] - a[-1][1] for a, b in itertools.pairwise(chunks)]
@@ -198,11 +210,12 @@ def messages(documents: list[str], rounds: int, chunksize: int) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     print(f"| (serial loop) | {best['serial loop'] * 1e3:.1f} ms | 1.00x | | | | | |")
     for name in contenders:
-        part = {key: statistics.median(values) if values else 0.0 for key, values in spans[name].items()}
+        part = spans[name]
         print(
             f"| {name} | {best[name] * 1e3:.1f} ms | {best['serial loop'] / best[name]:.2f}x "
-            f"| {part['bytes'] / 1024:.0f} KiB | {part['read'] * 1e3:.2f} ms | {part['first'] * 1e3:.1f} ms "
-            f"| {part['between'] * 1e3:.1f} ms | {part['after'] * 1e3:.1f} ms |"
+            f"| {_median(part['bytes'], 1 / 1024, 'KiB')} | {_median(part['read'], 1e3, 'ms', 2)} "
+            f"| {_median(part['first'], 1e3, 'ms')} | {_median(part['between'], 1e3, 'ms')} "
+            f"| {_median(part['after'], 1e3, 'ms')} |"
         )
     print()
 
@@ -216,8 +229,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=25, help="interleaved rounds; the best is kept")
     parser.add_argument("--seed", type=int, default=2021, help="seed of the generated corpus")
     args = parser.parse_args()
-    if args.documents < 4 or args.rounds < 1:
-        sys.exit("--documents must be at least 4 and --rounds at least 1")
+    if not 4 <= args.documents <= 100_000 or not 1 <= args.rounds <= 1000:
+        sys.exit("--documents must be 4 to 100,000 and --rounds 1 to 1,000")
     documents = corpus(args.documents, args.seed)
     found = [kzrights.annotate(text) for text in documents]
     chunk = pickle.dumps(found[: args.documents // 4])

@@ -230,6 +230,73 @@ def test_texts_share_one_string_per_surface_form_so_a_pool_sends_it_once():
         assert [m.text for m in mentions] == ["Tokayev", "Nazarbayev", "TOKAYEV"]
 
 
+def test_surface_forms_stay_shared_after_a_linker_has_seen_thousands():
+    """Once a linker has kept as many forms as it may, the forms in use are still shared (tester, session 15).
+
+    A linker that had kept 2,048 any-case spellings of one name used to
+    give every later mention its own string; it now starts again, so a
+    text's thousand "Tokayev" are one string.  A form too long to keep
+    across texts (a long run of spaces inside a name) is shared within its
+    text, and a text with invisible characters shares its forms too.
+    """
+    from kzrights.linker import Linker
+
+    linker = Linker(kzrights.load().entities)
+    name = "foreign policy centre"
+    for number in range(4096):
+        bits = iter(f"{number:021b}")
+        cased = "".join(c.upper() if c != " " and next(bits) == "1" else c for c in name)
+        assert [m.text for m in linker.annotate(f"at the {cased}.")] == [cased]
+    texts = {
+        "plain": "Tokayev said so. " * 1000,
+        "with a byte-order mark": "\ufeff" + "Tokayev said so. " * 1000,
+        "a long form": ("the Foreign" + " " * 80 + "Policy Centre said so. ") * 200,
+    }
+    shared = {}
+    for what, text in texts.items():
+        mentions = linker.annotate(text)
+        assert [m.text for m in mentions] == [text[m.start : m.end] for m in mentions], what
+        assert len({id(m.text) for m in mentions}) == 1, what
+        shared[what] = mentions[0].text
+    assert shared["plain"] is shared["with a byte-order mark"]
+
+
+def test_a_mention_that_refers_back_to_its_list_pickles_and_copies():
+    """A MentionList whose mention holds the list itself round-trips, as a plain list does.
+
+    It raised RecursionError (tester, session 15).
+    """
+    mentions = MentionList([Mention("entities.ebrd", "EBRD", 0, 4)])
+    mentions.append(Mention("entities.x", "x", 5, 6, resolved_by=mentions))  # type: ignore[arg-type]
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        again = pickle.loads(pickle.dumps(mentions, protocol))
+        assert type(again) is MentionList and again[0] == mentions[0]
+        assert again[1].resolved_by is again
+    copied = copy.deepcopy(mentions)
+    assert copied[1].resolved_by is copied and copied[0] == mentions[0]
+
+
+def test_a_release_linker_pickles_as_its_release():
+    """``Linker.from_release(v)`` and its ``annotate`` pickle as the version: a worker gets its shared one.
+
+    Its registry used to travel in every message (71 KiB) and a matcher be
+    built for each (tester, session 15).  A linker of the user's own still
+    pickles its registry.
+    """
+    from kzrights.linker import Linker
+
+    linker = Linker.from_release("1.2.0")
+    assert len(pickle.dumps(linker)) < 300 and len(pickle.dumps(linker.annotate)) < 300
+    assert pickle.loads(pickle.dumps(linker)) is linker
+    assert copy.deepcopy(linker) is linker
+    own = linker.with_aliases({"Kasym": "entities.kassym-jomart-tokayev"})
+    again = pickle.loads(pickle.dumps(own))
+    assert again is not own and again.annotate("Kasym met Tokayev.") == own.annotate("Kasym met Tokayev.")
+    texts = ["Tokayev met the EBRD.", "Kasym", "Nur Otan"] * 20
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        assert pool.map(linker.annotate, texts, chunksize=15) == [linker.annotate(t) for t in texts]
+
+
 MENTIONS = st.builds(
     Mention,
     entity_id=st.text(),

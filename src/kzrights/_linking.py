@@ -46,7 +46,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -472,7 +472,7 @@ class Engine:
         if lowered:
             found = self._lowercase_whole_names(shown, found, lowered)
         if back is not None:
-            found = _given_back(found, text, back)
+            found = _given_back(found, text, back, self._matcher._share)
             undecided = [back.start(start) for start in undecided]
         return found, undecided
 
@@ -570,7 +570,9 @@ class Engine:
                     if mention.resolved_by is not None:
                         why += "; " + mention.resolved_by
                     found[index] = mention = mention._replace(
-                        text=text[whole[0] : mention.end], start=whole[0], resolved_by=why
+                        text=self._matcher._share(text[whole[0] : mention.end]),
+                        start=whole[0],
+                        resolved_by=why,
                     )
             reached = mention.end
         return found
@@ -600,7 +602,7 @@ class Engine:
                 added.append(
                     Mention(
                         entity_id,
-                        text[whole[0] : end],
+                        self._matcher._share(text[whole[0] : end]),
                         whole[0],
                         end,
                         form=form,
@@ -806,15 +808,23 @@ _BLOCKING_REACH = 80
 _AT_OFFSET = re.compile(r" at (\d+)\Z")
 
 
-def _given_back(found: list[Mention], text: str, back: _chars.Offsets) -> list[Mention]:
-    """The mentions found in ``visible(text)``, as spans (and evidence offsets) of ``text`` itself."""
+def _given_back(
+    found: list[Mention], text: str, back: _chars.Offsets, share: Callable[[str, dict[str, str]], str]
+) -> list[Mention]:
+    """The mentions found in ``visible(text)``, as spans (and evidence offsets) of ``text`` itself.
+
+    Each surface is given by ``share`` (the matcher's `Matcher._share`), as
+    the scan gives those of a text without invisible characters.
+    """
+    local: dict[str, str] = {}
     moved = []
     for mention in found:
         start, end = back.start(mention.start), back.end(mention.end)
         why = mention.resolved_by
         if why is not None:
             why = _AT_OFFSET.sub(lambda at: f" at {back.start(int(at.group(1)))}", why)
-        moved.append(mention._replace(text=text[start:end], start=start, end=end, resolved_by=why))
+        surface = share(text[start:end], local)
+        moved.append(mention._replace(text=surface, start=start, end=end, resolved_by=why))
     return moved
 
 

@@ -80,9 +80,14 @@ The scan's regular expression nests one group per character of a form, and
 exceeded the interpreter's recursion limit.
 """
 SURFACES_KEPT = 2048
-"""How many surface forms a matcher keeps to share among the mentions of all its texts."""
+"""How many surface forms a matcher keeps to share among the mentions of all its texts.
+
+When it holds that many, it empties and keeps the ones that come next.
+"""
 SURFACE_KEPT_LENGTH = 64
-"""The longest surface form (in characters) a matcher keeps to share; a longer one is never shared.
+"""The longest surface form (in characters) a matcher keeps to share across texts.
+
+A longer one is shared among the mentions of one text only.
 
 With `SURFACES_KEPT`, this bounds what a matcher keeps: at most 2,048
 strings of at most 64 characters (under 1 MB), whatever the texts it reads.
@@ -374,25 +379,31 @@ class Matcher:
             pattern = self._folded_only = re.compile(source)
         return pattern.match(low, start)
 
-    def _share(self, surface: str) -> str:
+    def _share(self, surface: str, local: dict[str, str] | None = None) -> str:
         """The one string this matcher gives for ``surface`` in every text's mentions.
 
         Texts name the same few entities in the same few ways, so the mentions
         of a corpus hold a few hundred distinct surfaces.  Sharing one string
         for each keeps a corpus' mentions small in memory, and pickle, which
         writes a string it has written once as a reference, sends a process
-        pool's results in about two thirds of the bytes.  The first
-        `SURFACES_KEPT` surfaces of at most `SURFACE_KEPT_LENGTH` characters
-        are kept; any other is returned as it is.  Threads may race to add
-        one: either string is equal, and the bound may be passed by one per thread.
+        pool's results in about two thirds of the bytes.  The matcher keeps
+        up to `SURFACES_KEPT` surfaces of at most `SURFACE_KEPT_LENGTH`
+        characters; when it holds that many, it empties and keeps the ones
+        that come next, so the forms in use now are shared, whatever came
+        before.  A longer surface is shared within one text only, through
+        ``local``, the caller's own table (none: not shared).  Threads may
+        race to add one: either string is equal, and the bound may be passed
+        by one per thread.
         """
         kept = self._surfaces
         shared = kept.get(surface)
         if shared is not None:
             return shared
-        if len(kept) < SURFACES_KEPT and len(surface) <= SURFACE_KEPT_LENGTH:
-            return kept.setdefault(surface, surface)
-        return surface
+        if len(surface) > SURFACE_KEPT_LENGTH:
+            return surface if local is None else local.setdefault(surface, surface)
+        if len(kept) >= SURFACES_KEPT:
+            kept.clear()
+        return kept.setdefault(surface, surface)
 
     def __reduce__(self) -> tuple[object, ...]:
         # the patterns are rebuilt in the receiving process: only the tables travel
@@ -459,13 +470,23 @@ class Matcher:
             return found, pending
         new = tuple.__new__
         share = self._share
+        local: dict[str, str] = {}
         moved = []
         for mention in found:
             start, end = back.start(mention.start), back.end(mention.end)
             moved.append(
                 new(
                     Mention,
-                    (mention.entity_id, share(text[start:end]), start, end, None, None, mention.form, None),
+                    (
+                        mention.entity_id,
+                        share(text[start:end], local),
+                        start,
+                        end,
+                        None,
+                        None,
+                        mention.form,
+                        None,
+                    ),
                 )
             )
         return moved, pending
@@ -479,15 +500,16 @@ class Matcher:
         name found is followed by a combining mark.
         """
         found: list[Mention] = []
+        # texts repeat their names: one string per surface form, however often it occurs
+        kept = self._surfaces
+        share = self._share
+        local: dict[str, str] = {}  # the surfaces too long to keep, shared within this text
         head = self._head.match(low)
-        if head is not None and not self._keep(head, text, low, found, pending, lowered):
+        if head is not None and not self._keep(head, text, low, found, pending, lowered, local):
             return None
         exact_get = self._exact.get
         folded_get = self._folded.get
         new = tuple.__new__
-        # texts repeat their names: one string per surface form, however often it occurs
-        kept = self._surfaces
-        share = self._share
         is_mark = _chars.is_mark
         pattern = self._astral() if _has_astral(low) else self._anywhere
         invisible = _INVISIBLE
@@ -509,10 +531,19 @@ class Matcher:
                 found.append(
                     new(
                         Mention,
-                        (entity_id, kept.get(surface) or share(surface), start, end, None, None, form, None),
+                        (
+                            entity_id,
+                            kept.get(surface) or share(surface, local),
+                            start,
+                            end,
+                            None,
+                            None,
+                            form,
+                            None,
+                        ),
                     )
                 )
-            elif not self._keep(match, text, low, found, pending, lowered):
+            elif not self._keep(match, text, low, found, pending, lowered, local):
                 return None
         return found
 
@@ -524,10 +555,12 @@ class Matcher:
         found: list[Mention],
         pending: Pending,
         lowered: Lowered | None = None,
+        local: dict[str, str] | None = None,
     ) -> bool:
         """The slow path of a hit: marks or spaces to fold, a case to check, a character before to check.
 
         Returns ``False`` if the name found is followed by a combining mark.
+        ``local`` is the scan's table of surfaces too long to keep (`_share`).
         """
         start, end = match.span(1)
         if start and _chars.is_word_char(low[start - 1]):
@@ -552,7 +585,7 @@ class Matcher:
         entity_id, form, candidates = sense
         if candidates is not None:
             pending.append((len(found), candidates))
-        found.append(Mention(entity_id, self._share(text[start:end]), start, end, form=form))
+        found.append(Mention(entity_id, self._share(text[start:end], local), start, end, form=form))
         return True
 
 

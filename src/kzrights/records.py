@@ -709,6 +709,8 @@ class Mention(NamedTuple):
 # each Mention on loading. The measurements behind each choice below are in
 # docs/benchmarks.md, "Process pools".
 _ONLY_MENTIONS = frozenset({Mention})
+# what annotate() puts in a mention's fields: nothing that can refer back to a list
+_PLAIN_FIELDS = frozenset({str, int, type(None), AliasForm, Span})
 # tuple.__new__(Mention, row) called by map from C: no Python frame per mention,
 # and about a sixth cheaper than a functools.partial around the same call
 _TUPLE_NEW = tuple.__new__
@@ -794,9 +796,14 @@ class MentionList(list[Mention]):
         if not _ONLY_MENTIONS.issuperset(map(type, self)):
             # something else was put in: the flat form would not hold it. Its items
             # are appended after the list is made, as pickle does for a plain list,
-            # so a list that holds itself (or a mention that refers back) pickles too
+            # so a list that holds itself pickles too
             return (MentionList, (), None, iter(self))
-        return (_mentions_from_fields, tuple(itertools.chain.from_iterable(self)))
+        fields = tuple(itertools.chain.from_iterable(self))
+        if not _PLAIN_FIELDS.issuperset(map(type, fields)):
+            # a mention made by hand may hold anything, even this list: appended
+            # after the list is made, such a mention may refer back to it
+            return (MentionList, (), None, iter(self))
+        return (_mentions_from_fields, fields)
 
     def _repr_html_(self) -> str:
         """One HTML table of all the mentions, for Jupyter."""
