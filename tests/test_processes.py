@@ -276,6 +276,18 @@ def test_a_mention_that_refers_back_to_its_list_pickles_and_copies():
     assert copied[1].resolved_by is copied and copied[0] == mentions[0]
 
 
+def test_a_mention_made_with_too_few_fields_shifts_no_other():
+    """A mention made by ``tuple.__new__`` with seven fields pickles as in a plain list; the next is intact.
+
+    The flat form took the next mention's first field for its eighth (tester, session 15).
+    """
+    short = tuple.__new__(Mention, ("entities.ebrd", "EBRD", 0, 4, None, None, None))
+    mentions = MentionList([short, *kzrights.annotate("Tokayev met Nazarbayev.")])
+    again = pickle.loads(pickle.dumps(mentions))
+    assert again == pickle.loads(pickle.dumps(list(mentions)))
+    assert again[1:] == mentions[1:] and again[0][:7] == short
+
+
 def test_a_release_linker_pickles_as_its_release():
     """``Linker.from_release(v)`` and its ``annotate`` pickle as the version: a worker gets its shared one.
 
@@ -295,6 +307,90 @@ def test_a_release_linker_pickles_as_its_release():
     texts = ["Tokayev met the EBRD.", "Kasym", "Nur Otan"] * 20
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         assert pool.map(linker.annotate, texts, chunksize=15) == [linker.annotate(t) for t in texts]
+
+
+def test_a_release_linker_goes_through_cloudpickle_and_dask(tmp_path):
+    """Dask and Spark send functions with cloudpickle: a release's linker goes through it and works.
+
+    It reduced to a bound classmethod, which cloudpickle copies by value;
+    loading called it before the module's globals were filled in
+    (``NameError: name '_LINKERS' is not defined``; tester, session 15).
+    """
+    import cloudpickle
+    import dask.bag
+
+    from kzrights.linker import Linker
+
+    linker = Linker.from_release("1.2.0")
+    blob = cloudpickle.dumps(linker.annotate)
+    assert len(blob) < 300 and cloudpickle.loads(blob).__self__ is linker
+    # in a fresh interpreter, as a Dask worker loads it
+    (result,) = run_script(
+        tmp_path / "load_linker.py",
+        """
+        import json, pickle, sys
+        annotate = pickle.loads(bytes.fromhex(sys.argv[1]))
+        print(json.dumps({"found": [m.entity_id for m in annotate("Tokayev met the EBRD.")]}))
+        """,
+        blob.hex(),
+    )
+    assert result == {"found": ["entities.kassym-jomart-tokayev", "entities.ebrd"]}
+    texts = ["Tokayev met the EBRD.", "nothing here", "NUR OTAN and Бокаев"] * 4
+    bag = dask.bag.from_sequence(texts, npartitions=2)
+    assert bag.map(linker.annotate).compute(scheduler="processes") == [linker.annotate(t) for t in texts]
+
+
+LINKER_SUBCLASS = """
+    import json, multiprocessing, pickle, sys
+
+    import kzrights
+    from kzrights.linker import Linker
+    from kzrights.records import MentionList
+
+    class QuietLinker(Linker):
+        \"\"\"A user's linker that never links the Mazhilis.\"\"\"
+        def annotate(self, text, **options):
+            found = super().annotate(text, **options)
+            return MentionList(m for m in found if m.text != "Mazhilis")
+
+    def names(mentions):
+        return [m.text for m in mentions]
+
+    if __name__ == "__main__":
+        text = "Tokayev spoke in the Mazhilis."
+        quiet = QuietLinker.from_release("1.2.0")  # first, before any use of the release's own
+        plain = Linker.from_release("1.2.0")
+        print(json.dumps({
+            "types": [type(quiet).__name__, type(plain).__name__],
+            "quiet": names(quiet.annotate(text)),
+            "plain": names(plain.annotate(text)),
+            "annotate": names(kzrights.annotate(text, version="1.2.0")),
+            "pickled": [type(pickle.loads(pickle.dumps(quiet))).__name__,
+                        pickle.loads(pickle.dumps(plain)) is plain],
+        }))
+        for method in ("fork", "spawn"):
+            with multiprocessing.get_context(method).Pool(2) as pool:
+                found = pool.map(quiet.annotate, [text] * 4, chunksize=2)
+            print(json.dumps({method: [names(m) for m in found]}))
+"""
+
+
+def test_a_linker_subclass_is_its_own_in_every_process(tmp_path):
+    """``MyLinker.from_release()`` is a MyLinker, never the release's shared Linker, in pools too.
+
+    The release's linker was cached for whichever class asked first: a
+    subclass asked first changed what ``kzrights.annotate`` did, and a pool
+    answered differently under fork and spawn (tester, session 15).
+    """
+    first, *pools = run_script(tmp_path / "subclass.py", LINKER_SUBCLASS)
+    assert first == {
+        "types": ["QuietLinker", "Linker"],
+        "quiet": ["Tokayev"],
+        "plain": ["Tokayev", "Mazhilis"],
+        "annotate": ["Tokayev", "Mazhilis"],
+        "pickled": ["QuietLinker", True],
+    }
+    assert pools == [{"fork": [["Tokayev"]] * 4}, {"spawn": [["Tokayev"]] * 4}]
 
 
 MENTIONS = st.builds(

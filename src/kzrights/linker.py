@@ -134,10 +134,14 @@ class Linker:
         # release, built once, not the registry in every message (71 KiB) and a
         # matcher built for each (about 0.06 s).  Any other linker pickles its
         # registry and rules; the matcher and patterns are rebuilt on arrival.
+        # (A module-level function, not the bound classmethod: cloudpickle, which
+        # Dask and Spark use, copies a classmethod by value and calls it before
+        # this module's globals are filled in.)
+        # A subclass keeps its class both ways.
         for version, linker in list(_LINKERS.items()):
-            if linker is self:
-                return (Linker.from_release, (version,))
-        return (Linker, (self._engine.entities, self._engine.rules))
+            if linker._engine is self._engine:
+                return (_release_linker, (version,) if type(self) is Linker else (version, type(self)))
+        return (type(self), (self._engine.entities, self._engine.rules))
 
     def __repr__(self) -> str:
         return f"<Linker: {len(self._engine.entities)} entities>"
@@ -146,7 +150,9 @@ class Linker:
     def from_release(cls, version: str | None = None) -> Linker:
         """Return the linker of a data release's registry and rules (default: the newest release).
 
-        The same linker `annotate` uses, shared: it is immutable.
+        The same linker `annotate` uses, shared: it is immutable.  Called on
+        a subclass, it returns a new instance of that subclass on the same
+        shared registry and matcher (only ``Linker`` itself is shared).
 
         Raises:
             UnknownVersionError: If ``version`` is not a shipped release.
@@ -158,6 +164,12 @@ class Linker:
         from .releases import load
 
         report = load(version)
+        if cls is not Linker:
+            # a user's subclass: its own instance on the release's linker's engine,
+            # so that neither class's calls ever reach the other's methods
+            own = object.__new__(cls)
+            object.__setattr__(own, "_engine", Linker.from_release(report.version)._engine)
+            return own
         linker = _LINKERS.get(report.version)
         if linker is None:
             if not report.entities:
@@ -551,6 +563,12 @@ def _checked_rules(rules: LinkingRules) -> LinkingRules:
 
 
 _LINKERS: dict[str, Linker] = {}
+
+
+def _release_linker(version: str, cls: type[Linker] = Linker) -> Linker:
+    """What a pickled `Linker.from_release` linker becomes: this process's linker of that release."""
+    return cls.from_release(version)
+
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 

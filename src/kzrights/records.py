@@ -709,8 +709,7 @@ class Mention(NamedTuple):
 # each Mention on loading. The measurements behind each choice below are in
 # docs/benchmarks.md, "Process pools".
 _ONLY_MENTIONS = frozenset({Mention})
-# what annotate() puts in a mention's fields: nothing that can refer back to a list
-_PLAIN_FIELDS = frozenset({str, int, type(None), AliasForm, Span})
+_MENTION_WIDTH = len(Mention._fields)  # eight: __setstate__ zips eight at a time
 # tuple.__new__(Mention, row) called by map from C: no Python frame per mention,
 # and about a sixth cheaper than a functools.partial around the same call
 _TUPLE_NEW = tuple.__new__
@@ -718,18 +717,10 @@ _MENTION_TYPE = itertools.repeat(Mention)  # endless, and never advanced: safe t
 
 
 def _mentions_from_fields(*values: Any) -> "MentionList":
-    """Rebuild a `MentionList` from the flat fields `MentionList.__reduce_ex__` gives.
-
-    The fields arrive as the call's own arguments (not a tuple inside a
-    tuple: one object less to pickle and to load per list).
-    """
-    row = iter(values)
-    # zip over one iterator, once per field, so each row takes the next eight values;
-    # written out, not zip(*[row] * 8): no list to build and unpack per MentionList,
-    # about a tenth of loading one (the pickling tests fail if Mention's width changes).
-    # Not strict: the flat form is this module's own, and a check per row costs.
-    rows = zip(row, row, row, row, row, row, row, row, strict=False)
-    return MentionList(map(_TUPLE_NEW, _MENTION_TYPE, rows))
+    """Rebuild a `MentionList` pickled by an earlier kzrights (its flat fields as the call's arguments)."""
+    mentions = MentionList()
+    mentions.__setstate__(values)
+    return mentions
 
 
 def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
@@ -799,11 +790,33 @@ class MentionList(list[Mention]):
             # so a list that holds itself pickles too
             return (MentionList, (), None, iter(self))
         fields = tuple(itertools.chain.from_iterable(self))
-        if not _PLAIN_FIELDS.issuperset(map(type, fields)):
-            # a mention made by hand may hold anything, even this list: appended
-            # after the list is made, such a mention may refer back to it
+        if len(fields) != _MENTION_WIDTH * len(self):
+            # a mention made with tuple.__new__ and the wrong number of fields
             return (MentionList, (), None, iter(self))
-        return (_mentions_from_fields, fields)
+        # The list is made empty and known to pickle (and to deepcopy's memo)
+        # before its fields are written, then filled by __setstate__: a field
+        # that refers back to the list (a mention made by hand may hold
+        # anything) is the list itself, with no check of each field's type.
+        return (MentionList, (), fields)
+
+    def __setstate__(self, state: Any) -> None:
+        """Fill this empty list from the flat fields `__reduce_ex__` gives (pickle and copy call it).
+
+        A subclass's instance is pickled as any list subclass is, with its
+        attributes as its state: those are set as Python would set them.
+        """
+        if type(self) is not MentionList:
+            # the state object.__reduce_ex__ gives: a __dict__, or (a __dict__ or None, slots)
+            attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
+            if attributes:
+                self.__dict__.update(attributes)
+            for name, value in (slots or {}).items():
+                setattr(self, name, value)
+            return
+        row = iter(state)
+        # zip over one iterator, once per field, so each row takes the next eight values
+        # (not strict: the flat form is this module's own, and a check per row costs)
+        self.extend(map(_TUPLE_NEW, _MENTION_TYPE, zip(row, row, row, row, row, row, row, row, strict=False)))
 
     def _repr_html_(self) -> str:
         """One HTML table of all the mentions, for Jupyter."""
