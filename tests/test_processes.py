@@ -26,7 +26,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
@@ -393,6 +393,158 @@ def test_a_linker_subclass_is_its_own_in_every_process(tmp_path):
     assert pools == [{"fork": [["Tokayev"]] * 4}, {"spawn": [["Tokayev"]] * 4}]
 
 
+LINKER_SUBCLASSES = """
+    import copy, json, multiprocessing, pickle, sys
+
+    import cloudpickle
+
+    from kzrights.linker import Linker
+    from kzrights.records import Entity, EntityCategory, MentionList
+
+    class PeopleOnly(Linker):
+        \"\"\"A user's linker with a constructor of its own, and an attribute.\"\"\"
+        def __init__(self, category="person"):
+            raise AssertionError("a linker made by kzrights never calls a subclass's __init__")
+        def annotate(self, text, **options):
+            found = super().annotate(text, **options)
+            keep = {e.id for e in self.entities if e.category.value == self.category}
+            return MentionList(m for m in found if m.entity_id in keep)
+
+    class Only(Linker):
+        \"\"\"Links one entity only, chosen after it is made (an attribute in its __dict__).\"\"\"
+        def only(self, entity_id):
+            object.__setattr__(self, "entity_id", entity_id)
+            return self
+        def annotate(self, text, **options):
+            return MentionList(m for m in super().annotate(text, **options) if m.entity_id == self.entity_id)
+
+    class Slotted(Linker):
+        __slots__ = ("__limit", "unset")
+        def annotate(self, text, **options):
+            return super().annotate(text, **options)[: self._Slotted__limit]
+
+    class Custom(Linker):
+        \"\"\"Its own __getstate__ and __setstate__.\"\"\"
+        def __getstate__(self):
+            return {"upper": self.upper}
+        def __setstate__(self, state):
+            object.__setattr__(self, "upper", state["upper"] + "!")
+        def annotate(self, text, **options):
+            return MentionList(m._replace(text=self.upper) for m in super().annotate(text, **options))
+
+    class NewSignature(Linker):
+        \"\"\"Its from_release takes other arguments.\"\"\"
+        @classmethod
+        def from_release(cls, version, note):
+            linker = super().from_release(version)
+            object.__setattr__(linker, "note", note)
+            return linker
+
+    def names(mentions):
+        return [m.text for m in mentions]
+
+    def made():
+        people = PeopleOnly.from_release("1.3.1")
+        object.__setattr__(people, "category", "person")
+        slotted = Slotted.from_release("1.3.1")
+        object.__setattr__(slotted, "_Slotted__limit", 1)
+        custom = Custom.from_release("1.3.1")
+        object.__setattr__(custom, "upper", "X")
+        own = Only([Entity("entities.kjt", EntityCategory.PERSON, "KJT", (), "")])
+        return {
+            "people": people,
+            "people, with an alias": people.with_aliases({"Kasym": "entities.kassym-jomart-tokayev"}),
+            "only": Only.from_release("1.3.1").only("entities.ebrd"),
+            "only, without an alias": (
+                Only.from_release("1.3.1").only("entities.ebrd").without_aliases(["Nur Otan"])
+            ),
+            "only, own registry": own.only("entities.kjt"),
+            "only, own registry, more entities": own.with_entities(
+                [Entity("entities.abc", EntityCategory.PERSON, "ABC", (), "")]
+            ),
+            "slotted": slotted,
+            "custom": custom,
+            "new signature": NewSignature.from_release("1.3.1", "kept"),
+        }
+
+    TEXT = "Kasym and President Tokayev met the EBRD and Nur Otan; KJT met ABC in the Mazhilis."
+
+    def annotate_with(linker, text):
+        return linker.annotate(text)
+
+    if __name__ == "__main__":
+        linkers = made()
+        serial = {name: names(linker.annotate(TEXT)) for name, linker in linkers.items()}
+        print(json.dumps({"serial": serial}))
+        print(json.dumps({"types": {name: type(linker).__name__ for name, linker in linkers.items()}}))
+        copies = {
+            "pickle": lambda l: pickle.loads(pickle.dumps(l)),
+            "pickle 0": lambda l: pickle.loads(pickle.dumps(l, 0)),
+            "copy": copy.copy,
+            "deepcopy": copy.deepcopy,
+            "cloudpickle": lambda l: cloudpickle.loads(cloudpickle.dumps(l)),
+        }
+        for how, again in copies.items():
+            print(json.dumps({how: {name: [type(again(l)).__name__, names(again(l).annotate(TEXT))]
+                                    for name, l in linkers.items()}}))
+        for method in ("fork", "spawn"):
+            with multiprocessing.get_context(method).Pool(2) as pool:
+                # the linkers themselves travel (their bound annotate), not only their names
+                found = pool.starmap_async(
+                    annotate_with, [(l, TEXT) for l in linkers.values()], chunksize=1
+                ).get(timeout=60)
+            print(json.dumps({method: dict(zip(linkers, map(names, found)))}))
+"""
+
+
+def test_a_linker_subclass_keeps_its_class_and_attributes_in_every_copy_and_process(tmp_path):
+    """A subclass's instance pickles, copies and travels to pools whole: its class and its own attributes.
+
+    Tester, session 16: a subclass with a constructor of its own was
+    rebuilt by calling it with the registry (``TypeError`` in the worker, and
+    a ``multiprocessing.Pool`` that waited for ever); a subclass's
+    attributes were dropped by pickle, ``copy`` and pools, so a pool gave
+    other answers than a loop; ``with_aliases`` and the like gave a plain
+    ``Linker``; a subclass's own ``from_release`` with other arguments was
+    called on unpickling.  Each case must give the loop's answer everywhere.
+    """
+    serial, types, *copies, fork, spawn = run_script(
+        tmp_path / "subclasses.py", LINKER_SUBCLASSES, timeout=300
+    )
+    expected = serial["serial"]
+    assert expected == {
+        "people": ["President Tokayev"],
+        "people, with an alias": ["Kasym", "President Tokayev"],
+        "only": ["EBRD"],
+        "only, without an alias": ["EBRD"],
+        "only, own registry": ["KJT"],
+        "only, own registry, more entities": ["KJT"],
+        "slotted": ["President Tokayev"],
+        "custom": ["X"] * len(expected["custom"]),
+        "new signature": ["President Tokayev", "EBRD", "Nur Otan", "Mazhilis"],
+    }
+    assert len(expected["custom"]) == 4
+    assert types["types"] == {
+        "people": "PeopleOnly",
+        "people, with an alias": "PeopleOnly",
+        "only": "Only",
+        "only, without an alias": "Only",
+        "only, own registry": "Only",
+        "only, own registry, more entities": "Only",
+        "slotted": "Slotted",
+        "custom": "Custom",
+        "new signature": "NewSignature",
+    }
+    for copied in copies:
+        ((how, answers),) = copied.items()
+        for name, (kind, found) in answers.items():
+            assert kind == types["types"][name], (how, name)
+            # Custom's __setstate__ adds "!" each time it runs: once per copy, as Python's own copy would
+            assert found == (["X!"] * 4 if name == "custom" else expected[name]), (how, name)
+    assert fork["fork"] == {**expected, "custom": ["X!"] * 4}
+    assert spawn["spawn"] == {**expected, "custom": ["X!"] * 4}
+
+
 MENTIONS = st.builds(
     Mention,
     entity_id=st.text(),
@@ -559,6 +711,97 @@ def test_a_mention_list_pickled_in_the_previous_form_still_loads(data):
         "entities.ebrd",
         "entities.max-bokayev",
     ]
+
+
+# annotate("President Tokayev met the EBRD.") as the first development version of
+# the compact form pickled it (e7da808, never released): a list of columns, one
+# per field of a Mention that then had six (protocols 2 and 0)
+COLUMNS_FORM = [
+    b"\x80\x02ckzrights.records\n_mention_list\nq\x00]q\x01(X\x1e\x00\x00\x00entities.kassym-jomart"
+    b"-tokayevq\x02X\r\x00\x00\x00entities.ebrdq\x03\x86q\x04X\x11\x00\x00\x00President Tokayevq\x05X"
+    b"\x04\x00\x00\x00EBRDq\x06\x86q\x07K\x00K\x1a\x86q\x08K\x11K\x1e\x86q\tNN\x86q\nNN\x86q\x0be\x85q"
+    b"\x0cRq\r.",
+    b"ckzrights.records\n_mention_list\np0\n((lp1\n(Ventities.kassym-jomart-tokayev\np2\nVentities.ebrd"
+    b"\np3\ntp4\na(VPresident Tokayev\np5\nVEBRD\np6\ntp7\na(I0\nI26\ntp8\na(I17\nI30\ntp9\na(NNtp10\na"
+    b"(NNtp11\natp12\nRp13\n.",
+]
+
+
+@pytest.mark.parametrize("data", COLUMNS_FORM, ids=["protocol-2", "protocol-0"])
+def test_a_mention_list_pickled_as_columns_still_loads(data):
+    """The first compact form (columns of six-field mentions) loads as its mentions, not as an empty list.
+
+    It loaded as an empty MentionList, with no error (tester, session 16).
+    """
+    again = pickle.loads(data)
+    assert type(again) is MentionList
+    assert again == [
+        Mention("entities.kassym-jomart-tokayev", "President Tokayev", 0, 17),
+        Mention("entities.ebrd", "EBRD", 26, 30),
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 7, 9, 15])
+def test_fields_that_are_not_whole_mentions_are_refused_not_cut(count):
+    """A pickle altered to hold a number of fields that is no whole number of mentions fails to load.
+
+    The rows were cut at the last whole mention, and the rest was lost
+    without a word.
+    """
+    fields = tuple(range(count))
+    data = pickle.dumps(_FieldsPickle(fields))
+    with pytest.raises(pickle.UnpicklingError, match=f"pickled as {count} fields"):
+        pickle.loads(data)
+
+
+class _FieldsPickle:
+    """Pickles as a MentionList of the previous flat form, with whatever fields it is given."""
+
+    def __init__(self, fields):
+        self.fields = fields
+
+    def __reduce__(self):
+        from kzrights.records import _mention_list
+
+        return (_mention_list, (self.fields,))
+
+
+WIDTHS = st.lists(st.integers(0, 11), min_size=1, max_size=6)
+
+
+@given(widths=WIDTHS, protocol=st.integers(0, pickle.HIGHEST_PROTOCOL))
+@example(widths=[7, 9], protocol=pickle.HIGHEST_PROTOCOL)  # the tester's: two mentions' worth in all
+@example(widths=[8, 6, 10, 8], protocol=2)
+def test_hand_made_mentions_of_any_width_never_trade_fields(widths, protocol):
+    """Mentions made with ``tuple.__new__`` and the wrong number of fields come back as they were, or fail.
+
+    A seven-field mention before a nine-field one added up to two mentions'
+    worth of fields, and after pickling they had traded a field, silently
+    (tester, session 16).  Such a list now takes the path a plain list takes:
+    it round-trips as a plain list of them does (a short one gains the
+    defaults), and raises where one does.
+    """
+    mentions = MentionList(
+        tuple.__new__(Mention, (f"entities.e{i}", *range(width - 1))[:width])
+        for i, width in enumerate(widths)
+    )
+    plain = list(mentions)
+    for copier in (
+        lambda value: pickle.loads(pickle.dumps(value, protocol)),
+        copy.copy,
+        copy.deepcopy,
+    ):
+        try:
+            expected = copier(plain)
+        except TypeError:
+            with pytest.raises(TypeError):
+                copier(mentions)
+            continue
+        again = copier(mentions)
+        assert type(again) is MentionList
+        assert [tuple(m) for m in again] == [tuple(m) for m in expected]
+        # each keeps its own fields (a short one may gain the defaults, as in a plain list)
+        assert [tuple(m)[: len(p)] for m, p in zip(again, plain, strict=True)] == [tuple(p) for p in plain]
 
 
 def test_a_mention_list_is_a_list_in_every_way():

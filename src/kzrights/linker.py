@@ -45,6 +45,8 @@ from .records import Alias, AliasForm, Ambiguity, Entity, EntityCategory, Linkin
 
 __all__ = ["Linker"]
 
+_L = TypeVar("_L", bound="Linker")
+
 
 class Linker:
     """Links the entities of a registry in any text, deciding ambiguous forms on evidence.
@@ -137,11 +139,46 @@ class Linker:
         # (A module-level function, not the bound classmethod: cloudpickle, which
         # Dask and Spark use, copies a classmethod by value and calls it before
         # this module's globals are filled in.)
-        # A subclass keeps its class both ways.
-        for version, linker in list(_LINKERS.items()):
-            if linker._engine is self._engine:
-                return (_release_linker, (version,) if type(self) is Linker else (version, type(self)))
-        return (type(self), (self._engine.entities, self._engine.rules))
+        version = next((v for v, linker in list(_LINKERS.items()) if linker._engine is self._engine), None)
+        if type(self) is Linker:
+            if version is not None:
+                return (_release_linker, (version,))
+            return (Linker, (self._engine.entities, self._engine.rules))
+        # A subclass keeps its class, made as from_release and with_aliases make
+        # it (its __init__, whose arguments are the user's, is not called), and
+        # its own attributes: its __getstate__'s, or its __dict__ and slots.
+        if version is not None:
+            made: tuple[Any, ...] = (type(self), version)
+        else:
+            made = (type(self), None, self._engine.entities, self._engine.rules)
+        state = _own_state(self)
+        return (_linker_of_class, made) if state is None else (_linker_of_class, made, state)
+
+    def __setstate__(self, state: Any) -> None:
+        """Set a subclass's own attributes from its pickled state (pickle and ``copy`` call it).
+
+        The state is what the subclass's ``__getstate__`` gives, or, as
+        Python's default, its ``__dict__`` or a pair of its ``__dict__`` and
+        its slots' values; they are set past the linker's immutability (a
+        subclass may define its own ``__setstate__``).
+        """
+        attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
+        for name, value in {**(attributes or {}), **(slots or {})}.items():
+            object.__setattr__(self, name, value)
+
+    def _evolved(self: _L, entities: tuple[Entity, ...]) -> _L:
+        """A linker of these (checked) entities and this linker's rules, of this linker's class.
+
+        A subclass's instance is made as `from_release` makes it, without
+        its ``__init__``, and gets a shallow copy of this one's own
+        attributes, as ``copy.copy`` would give.
+        """
+        engine = Linker._of(entities, self._engine.rules)._engine
+        if type(self) is Linker:
+            linker = object.__new__(type(self))
+            object.__setattr__(linker, "_engine", engine)
+            return linker
+        return _linker_of_class(type(self), None, engine=engine, state=_own_state(self))
 
     def __repr__(self) -> str:
         return f"<Linker: {len(self._engine.entities)} entities>"
@@ -153,6 +190,13 @@ class Linker:
         The same linker `annotate` uses, shared: it is immutable.  Called on
         a subclass, it returns a new instance of that subclass on the same
         shared registry and matcher (only ``Linker`` itself is shared).
+        Such an instance is made without the subclass's ``__init__`` (whose
+        arguments are the subclass's own), as are the linkers that
+        `with_aliases`, `with_entities` and `without_aliases` give and
+        those unpickled: give a subclass's attributes class-level defaults,
+        or override this method to set them.  Those three methods give an
+        instance of the same subclass with a shallow copy of the attributes
+        it has, and pickle and ``copy`` keep them too.
 
         Raises:
             UnknownVersionError: If ``version`` is not a shipped release.
@@ -167,9 +211,7 @@ class Linker:
         if cls is not Linker:
             # a user's subclass: its own instance on the release's linker's engine,
             # so that neither class's calls ever reach the other's methods
-            own = object.__new__(cls)
-            object.__setattr__(own, "_engine", Linker.from_release(report.version)._engine)
-            return own
+            return _linker_of_class(cls, None, engine=Linker.from_release(report.version)._engine)
         linker = _LINKERS.get(report.version)
         if linker is None:
             if not report.entities:
@@ -206,8 +248,8 @@ class Linker:
         raise UnknownIdError(entity_id, self._engine.by_id, what="entity")
 
     def with_aliases(
-        self, aliases: Mapping[str, str], *, ambiguity: Ambiguity | str = Ambiguity.SAFE
-    ) -> Linker:
+        self: _L, aliases: Mapping[str, str], *, ambiguity: Ambiguity | str = Ambiguity.SAFE
+    ) -> _L:
         """Return a linker that also knows these aliases.
 
         Args:
@@ -253,9 +295,9 @@ class Linker:
             else e
             for e in self._engine.entities
         )
-        return Linker._of(entities, self._engine.rules)
+        return self._evolved(entities)
 
-    def with_entities(self, entities: Iterable[Entity]) -> Linker:
+    def with_entities(self: _L, entities: Iterable[Entity]) -> _L:
         """Return a linker that also links these entities (each with an id no entity has yet).
 
         The new entities are checked as [`Linker`][kzrights.linker.Linker] checks them;
@@ -282,9 +324,9 @@ class Linker:
                         f"an essay ({entity.name!r}) is never linked by its name, which holds its "
                         "authors' names: give it an alias to link it by",
                     )
-        return Linker._of((*self._engine.entities, *added), self._engine.rules)
+        return self._evolved((*self._engine.entities, *added))
 
-    def without_aliases(self, aliases: Iterable[str]) -> Linker:
+    def without_aliases(self: _L, aliases: Iterable[str]) -> _L:
         """Return a linker that no longer links these forms (compared case-insensitively).
 
         A canonical name can be switched off too; the entity stays in the
@@ -314,7 +356,7 @@ class Linker:
             )
             for e in self._engine.entities
         )
-        return Linker._of(entities, self._engine.rules)
+        return self._evolved(entities)
 
     def annotate(self, text: str, *, unambiguous_only: bool = False) -> MentionList:
         """Find the entities in ``text``, as [`kzrights.annotate`][kzrights.annotation.annotate] does.
@@ -566,8 +608,80 @@ _LINKERS: dict[str, Linker] = {}
 
 
 def _release_linker(version: str, cls: type[Linker] = Linker) -> Linker:
-    """What a pickled `Linker.from_release` linker becomes: this process's linker of that release."""
-    return cls.from_release(version)
+    """What a pickled `Linker.from_release` linker becomes: this process's linker of that release.
+
+    ``cls`` comes from pickles of a subclass's instance made before
+    `_linker_of_class` took their place: such an instance is made as that
+    function makes it, without calling the subclass's own ``from_release``,
+    whose signature may differ.
+    """
+    if cls is Linker:
+        return Linker.from_release(version)
+    return _linker_of_class(cls, version)
+
+
+def _linker_of_class(
+    cls: type[_L],
+    version: str | None,
+    entities: tuple[Entity, ...] | None = None,
+    rules: LinkingRules | None = None,
+    *,
+    engine: Engine | None = None,
+    state: Any = None,
+) -> _L:
+    """An instance of a `Linker` subclass, made without its ``__init__``, on a linker's engine.
+
+    The engine is ``engine``, or the release ``version``'s shared one, or
+    one built from ``entities`` and ``rules``, checked as `Linker` checks
+    them (what a pickled instance of a subclass carries).  ``state``, the
+    instance's own attributes, is given to its ``__setstate__``; pickle
+    gives it itself when it unpickles one.
+    """
+    if engine is None:
+        if version is not None:
+            engine = Linker.from_release(version)._engine
+        else:
+            engine = Linker(entities or (), rules)._engine
+    linker = object.__new__(cls)
+    object.__setattr__(linker, "_engine", engine)
+    if state is not None:
+        linker.__setstate__(state)
+    return linker
+
+
+# object.__getstate__ (Python 3.11 and later), which a subclass that defines none inherits
+_DEFAULT_GETSTATE = getattr(object, "__getstate__", None)
+
+
+def _own_state(linker: Linker) -> Any:
+    """A subclass's instance's own attributes, as ``copy`` and pickle take them, without the engine.
+
+    What its ``__getstate__`` gives, if its class defines one; otherwise
+    Python's default: its ``__dict__``, or a pair of its ``__dict__`` (or
+    ``None``) and the values of the slots that its classes below `Linker`
+    declare.  ``None`` when it has none.
+    """
+    getstate = getattr(type(linker), "__getstate__", None)
+    if getstate is not None and getstate is not _DEFAULT_GETSTATE:
+        return linker.__getstate__()
+    attributes = getattr(linker, "__dict__", None)
+    slots = {}
+    for cls in type(linker).__mro__:
+        if cls is Linker:
+            break
+        declared = cls.__dict__.get("__slots__", ())
+        for name in (declared,) if isinstance(declared, str) else declared:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__"):
+                name = f"_{cls.__name__.lstrip('_')}{name}"  # a private slot's mangled name
+            try:
+                slots[name] = object.__getattribute__(linker, name)
+            except AttributeError:  # a slot never set
+                continue
+    if slots:
+        return (dict(attributes) if attributes else None, slots)
+    return dict(attributes) if attributes else None
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")

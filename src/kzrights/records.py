@@ -717,14 +717,35 @@ _MENTION_TYPE = itertools.repeat(Mention)  # endless, and never advanced: safe t
 
 
 def _mentions_from_fields(*values: Any) -> "MentionList":
-    """Rebuild a `MentionList` pickled by an earlier kzrights (its flat fields as the call's arguments)."""
+    """Rebuild a `MentionList` pickled by an earlier kzrights (its flat fields as the call's arguments).
+
+    Raises:
+        pickle.UnpicklingError: If the fields are not whole mentions (a
+            pickle altered, or made by no kzrights): never a shorter list.
+    """
+    if len(values) % _MENTION_WIDTH:
+        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+            import pickle
+
+        raise pickle.UnpicklingError(
+            f"a MentionList pickled as {len(values)} fields, which are not whole mentions of "
+            f"{_MENTION_WIDTH} fields each: the pickle was altered, or not made by kzrights"
+        )
     mentions = MentionList()
     mentions.__setstate__(values)
     return mentions
 
 
-def _mention_list(values: "tuple[Any, ...]") -> "MentionList":
-    """Rebuild a `MentionList` pickled by an earlier kzrights (one flat tuple): such pickles still load."""
+def _mention_list(values: "tuple[Any, ...] | list[tuple[Any, ...]]") -> "MentionList":
+    """Rebuild a `MentionList` pickled by an earlier kzrights: such pickles still load.
+
+    ``values`` is one flat tuple of every mention's fields, or, from the
+    first development versions of the compact form (never released), a
+    list of columns: one tuple per field of a `Mention` of six fields
+    (``form`` and ``resolved_by`` came later, and are ``None``).
+    """
+    if isinstance(values, list):
+        return MentionList(itertools.starmap(Mention, zip(*values, strict=True)))
     return _mentions_from_fields(*values)
 
 
@@ -742,6 +763,12 @@ class MentionList(list[Mention]):
     the same data in plain tuples to send through a process pool.  A list that
     holds anything but mentions, and a subclass, pickle as any list does.  See
     "Process pools" in ``docs/benchmarks.md`` for the figures.
+
+    Since its mentions pickle as their fields, they come back equal, not
+    shared: one `Mention` twice in the list comes back as two equal
+    mentions, as does a mention inside another object that one of the
+    list's mentions holds in a field (mentions are immutable, so only an
+    ``is`` test can tell).
     """
 
     __slots__ = ()
@@ -790,8 +817,9 @@ class MentionList(list[Mention]):
             # so a list that holds itself pickles too
             return (MentionList, (), None, iter(self))
         fields = tuple(itertools.chain.from_iterable(self))
-        if len(fields) != _MENTION_WIDTH * len(self):
-            # a mention made with tuple.__new__ and the wrong number of fields
+        if len(fields) != _MENTION_WIDTH * len(self) or min(map(len, self)) != _MENTION_WIDTH:
+            # a mention made with tuple.__new__ and the wrong number of fields (a
+            # short one and a long one may add up to two mentions' worth)
             return (MentionList, (), None, iter(self))
         # The list is made empty and known to pickle (and to deepcopy's memo)
         # before its fields are written, then filled by __setstate__: a field
