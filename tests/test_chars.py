@@ -385,3 +385,70 @@ def test_the_invisible_class_of_ranges_is_exactly_the_invisible_set():
     others = (chr(code) for code in range(0x110000) if chr(code) not in _chars._INVISIBLE_SET)
     assert not any(pattern.fullmatch(char) for char in others)
     assert _chars.INVISIBLE_CLASS.count("-") < 40  # ranges, not 4,174 characters one by one
+
+
+# release 1.3.1's rules read the words around a form that needs evidence: a
+# capitalised word before it (or after a Cyrillic one) makes it part of a longer
+# name.  Words that decompose in NFD, and every horizontal space between words.
+LATEST = kzrights.load("1.3.1")
+LATEST_NAMES = sorted({form for e in LATEST.entities if not is_essay(e) for form in (e.name, *e.aliases)})
+ACCENTED = ["José", "Алёна", "Йемен", "Ömer", "Mäjilis", "Qazaqstan", "Tulesová", "ёлка", "café"]
+SPACES = [" ", "\t", "\u00a0", "\u2009", "\u202f", "\u3000", "  "]
+# the forms the rules decide on the words around them (the others are safe)
+DECIDED = sorted(
+    {
+        form.text
+        for e in LATEST.entities
+        for form in e.forms
+        if form.ambiguity in (kzrights.records.Ambiguity.CONTEXT, kzrights.records.Ambiguity.NAME_PART)
+    }
+)
+around = st.one_of(
+    st.sampled_from(LATEST_NAMES),
+    st.sampled_from(ACCENTED),
+    st.sampled_from([*FILLERS, "Tokayev", "Hug"]),
+    # an accented word right before a form the rules decide, the case that differed
+    st.tuples(st.sampled_from(ACCENTED), st.sampled_from(SPACES), st.sampled_from(DECIDED)).map("".join),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(around, st.sampled_from(SPACES)), min_size=1, max_size=8), st.randoms())
+def test_the_rules_around_a_form_read_nfd_and_nfc_alike(words, random):
+    """The latest release's rules give the same mentions for a text and its NFD form, part by part.
+
+    A capitalised "José" before "Constitution" makes one longer name, so
+    "Constitution" is not linked; decomposed, the rules did not see the word
+    and linked it (tester, session 16).  Here any mix of names, accented
+    words and fillers, each decomposed or not at random.
+    """
+    text = "".join(word + space for word, space in words).strip()
+    decomposed = [(nfd(word) if random.random() < 0.5 else word, space) for word, space in words]
+    given_text = "".join(word + space for word, space in decomposed).strip()
+    expected = [(m.entity_id, m.text) for m in kzrights.annotate(text, version="1.3.1")]
+    found = kzrights.annotate(given_text, version="1.3.1")
+    assert [(m.entity_id, nfc(m.text)) for m in found] == expected
+    assert [given_text[m.start : m.end] for m in found] == [m.text for m in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("Tokayev José Constitution", ["Tokayev"]),
+        ("Tokayev Алёна Constitution", ["Tokayev"]),
+        ("Tokayev Mäjilis Democratic Party", ["Tokayev"]),
+        ("Tokayev X National Oil Fund", ["Tokayev"]),
+        ("Tokayev said National Oil Fund", ["Tokayev", "National Oil Fund"]),
+    ],
+)
+@pytest.mark.parametrize("space", SPACES)
+@pytest.mark.parametrize("form", [nfc, nfd])
+def test_a_capitalised_word_before_a_form_is_seen_in_any_form_and_after_any_space(text, linked, space, form):
+    """The word before a form blocks it whatever its normal form and the horizontal space after it.
+
+    A decomposed "José", and a no-break, thin, narrow no-break or ideographic
+    space where a space was, let "Constitution" and "National Oil Fund" be
+    linked (tester, session 16).
+    """
+    given_text = form(text.replace(" ", space))
+    assert [nfc(m.text).replace(space, " ") for m in kzrights.annotate(given_text, version="1.3.1")] == linked

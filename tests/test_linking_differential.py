@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights import _linking
 
-# the old code, kept here as the reference
-_OLD_WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)[ \t]+\Z")
+# the old code, kept here as the reference (with the spaces every rule now takes,
+# `_linking._HSPACE`, where it had spaces and tabs)
+_OLD_WORD_BEFORE = re.compile(r"([^\W_][\w'’.\-]*)" + _linking._HSPACE + r"+\Z")
 
 
 class _OldRules(_linking.Engine):
@@ -42,7 +43,26 @@ class _OldRules(_linking.Engine):
 
 
 _PIECES = st.sampled_from(
-    ["a", "Z", "ж", "7", "_", ".", "-", "'", "’", " ", "\t", "\n", "Mr", "Dr.", "é", "\u0301"]
+    [
+        "a",
+        "Z",
+        "ж",
+        "7",
+        "_",
+        ".",
+        "-",
+        "'",
+        "’",
+        " ",
+        "\t",
+        "\n",
+        "Mr",
+        "Dr.",
+        "é",
+        "\u0301",
+        "\u00a0",
+        "\u2029",
+    ]
 )
 
 

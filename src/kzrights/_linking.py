@@ -72,21 +72,22 @@ __all__ = [
     "whole_name_senses",
 ]
 
+# between a given name and a surname, between the parts of a given name, and
+# between a form and the word before or after it: spaces and tabs, a no-break
+# space and the other horizontal spaces (as in a name), never a line break (\s
+# less the line and paragraph separators)
+_HSPACE = r"[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
 # the word before a form (letters, digits, apostrophes, dots, dashes; it starts
-# with a letter or digit), then spaces or tabs only, read backwards from the
-# form: one match, where a search forwards for ([^\W_][\w'’.\-]*)[ \t]+\Z tries
-# every position of the window and backtracks through each word
-_WORD_BEFORE_REVERSED = re.compile(r"[ \t]+([\w'’.\-]*[^\W_])")
+# with a letter or digit), then horizontal spaces only, read backwards from the
+# form: one match, where a search forwards for ([^\W_][\w'’.\-]*)\s+\Z (with
+# _HSPACE for \s) tries every position of the window and backtracks through each word
+_WORD_BEFORE_REVERSED = re.compile(_HSPACE + r"+([\w'’.\-]*[^\W_])")
 # how far before a form the word before it is looked for: for a title, and for a longer name
 _TITLE_REACH = 40
 _NAME_REACH = 60
-_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?([^\W\d_][\w'’\-]*)")
-_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
+_OF_AFTER = re.compile(f"{_HSPACE}+of{_HSPACE}+(?:the{_HSPACE}+)?" + r"([^\W\d_][\w'’\-]*)")
+_WORD_AFTER = re.compile(_HSPACE + r"+([^\W\d_][\w'’\-]*)")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-# between a given name and a surname, and between the parts of a given name:
-# spaces and tabs, a no-break space and the other horizontal spaces, never a
-# line break (\s less the line and paragraph separators)
-_HSPACE = r"[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
 # how far before a surname a given name may start (the longest is 13 characters)
 _GIVEN_REACH = 64
 
@@ -453,7 +454,29 @@ class Engine:
         Without such a form the mentions depend on no other part of a
         longer text (the command line streams such text block by block, and
         counts these forms, linked or not, to bound what it holds).
+
+        A text that is not in NFC (a decomposed "é", "й") is linked in NFC
+        and its mentions given back as spans of the text as given: the rules
+        that read the words around a form see what a canonically equivalent
+        text has there (a capitalised "José" before a name in either form).
         """
+        composed = None
+        if not text.isascii():
+            normal, composed = _chars.nfc(text)
+        if composed is None:
+            return self._link_composed(text, unambiguous_only, about_kazakhstan, named_before)
+        found, undecided = self._link_composed(normal, unambiguous_only, about_kazakhstan, named_before)
+        found = _given_back(found, text, composed, self._matcher._share)
+        return found, [composed.start(start) for start in undecided]
+
+    def _link_composed(
+        self,
+        text: str,
+        unambiguous_only: bool,
+        about_kazakhstan: str | None,
+        named_before: frozenset[str],
+    ) -> tuple[list[Mention], list[int]]:
+        """`link_and_tell` of a text in NFC (as far as `kzrights._chars.nfc` composes)."""
         # invisible characters (a soft hyphen inside a name, a direction mark
         # around it) mean nothing: the forms are found and decided in the
         # visible text, then given back as spans of the text as given
@@ -775,7 +798,8 @@ class Engine:
 def _word_before(text: str, start: int, reach: int) -> tuple[str, int, int] | None:
     r"""The word that ends right before the spaces or tabs before ``start``, and its span; ``None`` if none.
 
-    The word is what a search for ``([^\W_][\w'’.\-]*)[ \t]+\Z`` from
+    The word is what a search for ``([^\W_][\w'’.\-]*)\s+\Z`` (with `_HSPACE` for
+    ``\s``: horizontal spaces) from
     ``start - reach`` to ``start`` finds (its group 1), found by matching the
     reversed window once (tests/test_linking_differential.py holds the two
     to each other).

@@ -157,14 +157,32 @@ class Linker:
     def __setstate__(self, state: Any) -> None:
         """Set a subclass's own attributes from its pickled state (pickle and ``copy`` call it).
 
-        The state is what the subclass's ``__getstate__`` gives, or, as
-        Python's default, its ``__dict__`` or a pair of its ``__dict__`` and
-        its slots' values; they are set past the linker's immutability (a
-        subclass may define its own ``__setstate__``).
+        As Python does by default: the state is a ``__dict__``, or a pair of
+        a ``__dict__`` (or ``None``) and the slots' values; the ``__dict__``
+        is updated as it stands (a property of the same name is not called)
+        and each slot is set past the linker's immutability.  A class after
+        `Linker` in the subclass's method order that defines its own
+        ``__setstate__`` (a mixin's) gets the state instead.  The engine is
+        never set from a state: it is the linker's, from the release or the
+        registry it was made of.
         """
+        later = getattr(super(), "__setstate__", None)
+        if later is not None:
+            later(state)
+            return
         attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
-        for name, value in {**(attributes or {}), **(slots or {})}.items():
-            object.__setattr__(self, name, value)
+        if attributes:
+            own = getattr(self, "__dict__", None)
+            for name, value in attributes.items():
+                if name == "_engine":
+                    continue
+                if own is not None:
+                    own[name] = value
+                else:  # a dict state for an instance without one: set it as a slot
+                    object.__setattr__(self, name, value)
+        for name, value in (slots or {}).items():
+            if name != "_engine":
+                object.__setattr__(self, name, value)
 
     def _evolved(self: _L, entities: tuple[Entity, ...]) -> _L:
         """A linker of these (checked) entities and this linker's rules, of this linker's class.
@@ -190,13 +208,18 @@ class Linker:
         The same linker `annotate` uses, shared: it is immutable.  Called on
         a subclass, it returns a new instance of that subclass on the same
         shared registry and matcher (only ``Linker`` itself is shared).
-        Such an instance is made without the subclass's ``__init__`` (whose
-        arguments are the subclass's own), as are the linkers that
-        `with_aliases`, `with_entities` and `without_aliases` give and
-        those unpickled: give a subclass's attributes class-level defaults,
-        or override this method to set them.  Those three methods give an
-        instance of the same subclass with a shallow copy of the attributes
-        it has, and pickle and ``copy`` keep them too.
+        Such an instance is made with ``object.__new__``, without the
+        subclass's ``__new__`` and ``__init__`` (whose arguments are the
+        subclass's own), as are the linkers that `with_aliases`,
+        `with_entities` and `without_aliases` give and those unpickled:
+        give a subclass's attributes class-level defaults (a slot of
+        ``@dataclass(slots=True)`` has none: its field stays unset), or
+        override this method to set them.  Those three methods copy the
+        instance as ``copy.copy`` would, its ``__getstate__`` and
+        ``__setstate__`` included, and give the copy the new registry: a
+        mutable attribute (a cache of answers) is shared with the copy
+        unless ``__getstate__`` leaves it out.  Pickle and ``copy`` keep the
+        attributes the same way.
 
         Raises:
             UnknownVersionError: If ``version`` is not a shipped release.
@@ -663,18 +686,26 @@ def _own_state(linker: Linker) -> Any:
     """
     getstate = getattr(type(linker), "__getstate__", None)
     if getstate is not None and getstate is not _DEFAULT_GETSTATE:
-        return linker.__getstate__()
+        # the subclass's own, which may start from object.__getstate__ (super()),
+        # whose slots hold the engine: pickled by the linker itself, never twice
+        state = getstate(linker)
+        pair = isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], dict)
+        if pair and "_engine" in state[1]:
+            slots = {k: v for k, v in state[1].items() if k != "_engine"}
+            state = (state[0], slots) if slots else state[0]
+        return state
     attributes = getattr(linker, "__dict__", None)
     slots = {}
     for cls in type(linker).__mro__:
-        if cls is Linker:
-            break
+        if cls is Linker or cls is object:
+            continue
         declared = cls.__dict__.get("__slots__", ())
         for name in (declared,) if isinstance(declared, str) else declared:
             if name in ("__dict__", "__weakref__"):
                 continue
-            if name.startswith("__") and not name.endswith("__"):
-                name = f"_{cls.__name__.lstrip('_')}{name}"  # a private slot's mangled name
+            stripped = cls.__name__.lstrip("_")
+            if name.startswith("__") and not name.endswith("__") and stripped:
+                name = f"_{stripped}{name}"  # a private slot's mangled name, as Python mangles it
             try:
                 slots[name] = object.__getattribute__(linker, name)
             except AttributeError:  # a slot never set

@@ -19,7 +19,7 @@ Ids are stable across releases; see ``docs/data-dictionary.md`` for the scheme.
 
 import enum
 import itertools
-from typing import Any, ClassVar, NamedTuple, SupportsIndex, overload
+from typing import Any, ClassVar, NamedTuple, NoReturn, SupportsIndex, overload
 
 import attrs
 
@@ -725,17 +725,17 @@ def _mentions_from_fields(*values: Any) -> "MentionList":
         pickle.UnpicklingError: If the fields are not whole mentions (a
             pickle altered, or made by no kzrights): never a shorter list.
     """
-    if len(values) % _MENTION_WIDTH:
-        with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
-            import pickle
-
-        raise pickle.UnpicklingError(
-            f"a MentionList pickled as {len(values)} fields, which are not whole mentions of "
-            f"{_MENTION_WIDTH} fields each: the pickle was altered, or not made by kzrights"
-        )
     mentions = MentionList()
     mentions.__setstate__(values)
     return mentions
+
+
+def _altered(what: str) -> NoReturn:
+    """Raise the error of a MentionList pickle whose state is not whole mentions (``what`` says how)."""
+    with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+        import pickle
+
+    raise pickle.UnpicklingError(f"a MentionList pickle that was altered, or not made by kzrights: {what}")
 
 
 def _mention_list(values: "tuple[Any, ...] | list[tuple[Any, ...]]") -> "MentionList":
@@ -747,8 +747,17 @@ def _mention_list(values: "tuple[Any, ...] | list[tuple[Any, ...]]") -> "Mention
     (``form`` and ``resolved_by`` came later, and are ``None``).
     """
     if isinstance(values, list):
+        if (
+            len(values) != _FIRST_WIDTH
+            or not all(type(column) is tuple for column in values)
+            or len(set(map(len, values))) > 1
+        ):
+            _altered(f"not {_FIRST_WIDTH} columns of equal length, one for each field of a mention")
         return MentionList(itertools.starmap(Mention, zip(*values, strict=True)))
     return _mentions_from_fields(*values)
+
+
+_FIRST_WIDTH = 6  # the fields of a Mention when its pickles were columns
 
 
 class MentionList(list[Mention]):
@@ -845,9 +854,11 @@ class MentionList(list[Mention]):
             for name, value in (slots or {}).items():
                 setattr(self, name, value)
             return
+        if len(state) % _MENTION_WIDTH:
+            _altered(f"{len(state)} fields, which are not whole mentions of {_MENTION_WIDTH} fields")
         row = iter(state)
         # zip over one iterator, once per field, so each row takes the next eight values
-        # (not strict: the flat form is this module's own, and a check per row costs)
+        # (whole rows, checked above: not strict, which would check each row)
         self.extend(map(_TUPLE_NEW, _MENTION_TYPE, zip(row, row, row, row, row, row, row, row, strict=False)))
 
     def _repr_html_(self) -> str:
