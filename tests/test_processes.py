@@ -1257,3 +1257,57 @@ def test_a_fork_during_any_first_use_gives_children_that_finish(tmp_path):
                     os.killpg(process.pid, signal.SIGKILL)
     expected = [{"case": case, "children": [0] * 6, "imported outside the lock": []} for case in FIRST_USES]
     assert outcomes == expected
+
+
+class _Hijacker(kzrights.Linker):
+    """What a crafted state would turn the release's shared linker into."""
+
+    __slots__ = ()
+
+    def annotate(self, text, **options):
+        return MentionList()
+
+
+class _DictStateWithEngine(kzrights.Linker):
+    """A subclass whose own __getstate__ copies its __dict__ and adds the engine to it."""
+
+    def __getstate__(self):
+        return {**self.__dict__, "_engine": self._engine}
+
+
+@pytest.mark.parametrize("state", [{"__class__": _Hijacker}, (None, {"__class__": _Hijacker}), {"x": 1}])
+def test_no_state_changes_the_release_s_shared_linker(state):
+    """``__setstate__`` on a Linker itself is refused, so a crafted state cannot swap its class.
+
+    The shared linker became a subclass whose annotate() answered for
+    ``kzrights.annotate`` in the whole process (third tester, session 16).
+    A subclass's instance takes only its own slots from a state.
+    """
+    from kzrights.linker import Linker
+
+    shared = Linker.from_release("1.3.1")
+    with pytest.raises(AttributeError, match="immutable"):
+        shared.__setstate__(state)
+    assert type(Linker.from_release("1.3.1")) is Linker
+    found = kzrights.annotate("Tokayev met the EBRD.", version="1.3.1")
+    assert [m.text for m in found] == ["Tokayev", "EBRD"]
+    slotted = _Hijacker.from_release("1.3.1")
+    with pytest.raises(AttributeError, match="no slot '__class__'"):
+        slotted.__setstate__((None, {"__class__": Linker}))
+    assert type(slotted) is _Hijacker
+
+
+def test_an_engine_in_a_subclass_s_own_dict_state_is_not_pickled():
+    """A subclass's ``__getstate__`` that hands over the engine does not send the registry with every linker.
+
+    A dict state holding ``_engine`` pickled the whole registry (73 KB
+    against about 100 bytes), and each load built an engine it then threw
+    away (third tester, session 16).
+    """
+    linker = _DictStateWithEngine.from_release("1.3.1")
+    object.__setattr__(linker, "tag", "kept")
+    blob = pickle.dumps(linker)
+    assert len(blob) < 400
+    again = pickle.loads(blob)
+    assert type(again) is _DictStateWithEngine and again.tag == "kept"
+    assert again.annotate("Tokayev met the EBRD.") == linker.annotate("Tokayev met the EBRD.")

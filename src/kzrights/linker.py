@@ -164,25 +164,39 @@ class Linker:
         `Linker` in the subclass's method order that defines its own
         ``__setstate__`` (a mixin's) gets the state instead.  The engine is
         never set from a state: it is the linker's, from the release or the
-        registry it was made of.
+        registry it was made of, and a name that is neither in the
+        ``__dict__`` nor a slot a subclass declares (``__class__``) is refused.
+
+        Raises:
+            AttributeError: On a `Linker` itself, which has no state of its
+                own (the release's shared linker stays as it is), and for a
+                name that is no slot of an instance without a ``__dict__``.
         """
+        if type(self) is Linker:
+            raise AttributeError("a Linker is immutable: it has no state of its own to set")
         later = getattr(super(), "__setstate__", None)
         if later is not None:
             later(state)
             return
         attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
-        if attributes:
-            own = getattr(self, "__dict__", None)
-            for name, value in attributes.items():
-                if name == "_engine":
-                    continue
-                if own is not None:
-                    own[name] = value
-                else:  # a dict state for an instance without one: set it as a slot
-                    object.__setattr__(self, name, value)
+        own = getattr(self, "__dict__", None)
+        declared = _declared_slots(type(self))
+        for name, value in (attributes or {}).items():
+            if name == "_engine":
+                continue
+            if own is not None:
+                own[name] = value
+            else:  # a dict state for an instance without one: only its slots
+                self._set_slot(name, value, declared)
         for name, value in (slots or {}).items():
             if name != "_engine":
-                object.__setattr__(self, name, value)
+                self._set_slot(name, value, declared)
+
+    def _set_slot(self, name: str, value: object, declared: frozenset[str]) -> None:
+        """Set a slot a subclass declares, past the linker's immutability; refuse any other name."""
+        if name not in declared:
+            raise AttributeError(f"{type(self).__name__} has no slot {name!r} to set from a state")
+        object.__setattr__(self, name, value)
 
     def _evolved(self: _L, entities: tuple[Entity, ...]) -> _L:
         """A linker of these (checked) entities and this linker's rules, of this linker's class.
@@ -693,26 +707,36 @@ def _own_state(linker: Linker) -> Any:
         if pair and "_engine" in state[1]:
             slots = {k: v for k, v in state[1].items() if k != "_engine"}
             state = (state[0], slots) if slots else state[0]
+        elif isinstance(state, dict) and "_engine" in state:
+            state = {k: v for k, v in state.items() if k != "_engine"}
         return state
     attributes = getattr(linker, "__dict__", None)
     slots = {}
-    for cls in type(linker).__mro__:
-        if cls is Linker or cls is object:
+    for name in sorted(_declared_slots(type(linker))):
+        try:
+            slots[name] = object.__getattribute__(linker, name)
+        except AttributeError:  # a slot never set
             continue
-        declared = cls.__dict__.get("__slots__", ())
-        for name in (declared,) if isinstance(declared, str) else declared:
-            if name in ("__dict__", "__weakref__"):
-                continue
-            stripped = cls.__name__.lstrip("_")
-            if name.startswith("__") and not name.endswith("__") and stripped:
-                name = f"_{stripped}{name}"  # a private slot's mangled name, as Python mangles it
-            try:
-                slots[name] = object.__getattribute__(linker, name)
-            except AttributeError:  # a slot never set
-                continue
     if slots:
         return (dict(attributes) if attributes else None, slots)
     return dict(attributes) if attributes else None
+
+
+def _declared_slots(cls: type[Linker]) -> frozenset[str]:
+    """The slots that ``cls`` and its classes other than `Linker` declare, by their (mangled) names."""
+    names = set()
+    for base in cls.__mro__:
+        if base is Linker or base is object:
+            continue
+        declared = base.__dict__.get("__slots__", ())
+        for name in (declared,) if isinstance(declared, str) else declared:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            stripped = base.__name__.lstrip("_")
+            if name.startswith("__") and not name.endswith("__") and stripped:
+                name = f"_{stripped}{name}"  # a private slot's mangled name, as Python mangles it
+            names.add(name)
+    return frozenset(names)
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
