@@ -796,7 +796,7 @@ class Engine:
 
 
 def _word_before(text: str, start: int, reach: int) -> tuple[str, int, int] | None:
-    r"""The word that ends right before the spaces or tabs before ``start``, and its span; ``None`` if none.
+    r"""The word that ends right before the horizontal spaces before ``start``, and its span, or ``None``.
 
     The word is what a search for ``([^\W_][\w'’.\-]*)\s+\Z`` (with `_HSPACE` for
     ``\s``: horizontal spaces) from
