@@ -115,17 +115,26 @@ _REPORT = kzrights.load("1.1.0")
 _WORDS = sorted({w for r in _REPORT.records() for w in re.findall(r"[^\W\d_]+", r.text)})
 
 
+# every name and alias, in any case: search matches names as a search box does, regardless of
+# case ("eu" names the European Union there, though entity("eu") asks for the exact acronym)
+_NAMES = {n.casefold() for e in _REPORT.entities for n in (e.name, *e.aliases)}
+
+
 @given(st.sampled_from(_WORDS))
+@example("eu")  # names the European Union, whose mention in conclusions.p20 is "EU Member States"
+@example("freedom")
 @settings(max_examples=150, deadline=None)
 def test_highlights_mark_the_words_searched_for(word):
     """Search for any word of the report: every highlight marks a word that means the same, in every hit."""
     from kzrights.search._text import tokens
 
+    if word.casefold() in _NAMES:
+        return  # a name also highlights the entity's mentions, however they are spelt
     with contextlib.suppress(UnknownIdError), warnings.catch_warnings():
         # a bare id ("constitution") still counts here, as it did: its deprecation is not this test's
         warnings.simplefilter("ignore", DeprecationWarning)
         _REPORT.entity(word)
-        return  # a name also highlights the entity's mentions, however they are spelt
+        return
     searched = {term for term, _, _ in tokens(word)}
     for hit in _REPORT.search(word, limit=10):
         for start, end in hit.highlights:  # neighbouring matches ("4.15") are marked as one
