@@ -16,6 +16,7 @@ import inspect
 import pickle
 import re
 import tempfile
+import types
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -477,9 +478,18 @@ def test_search_and_mentions_of_name_their_entity_argument():
 # ── 5. messages quote a value as it was given ─────────────────────────────────
 
 
+def _pickles(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return False
+    return True
+
+
 @given(value=ANY_VALUE.filter(lambda v: not isinstance(v, str)))
 @example(value=5)
 @example(value=b"ERW")
+@example(value=types.FunctionType)  # a class pickle cannot find by name ("builtins.function")
 def test_a_wrong_type_is_quoted_as_given_and_kept_on_the_error(value):
     """``Entity(id=5)`` said ``id='5'``, as if 5 were a str: the message shows its repr, the error it."""
     with pytest.raises(RecordTypeError) as caught:
@@ -488,7 +498,11 @@ def test_a_wrong_type_is_quoted_as_given_and_kept_on_the_error(value):
     assert error.value is value
     assert str(error).startswith(f"entity #0 id={repr(value)[:60]}")
     copy = pickle.loads(pickle.dumps(error))
-    assert (str(copy), copy.field, type(copy.value)) == (str(error), "id", type(value))
+    assert (str(copy), copy.field) == (str(error), "id")
+    if _pickles(value):
+        assert type(copy.value) is type(value)
+    else:  # a value that does not pickle crosses as its repr (see the next test)
+        assert copy.value == repr(value)
 
 
 def test_an_error_whose_value_does_not_pickle_still_pickles():
