@@ -483,8 +483,10 @@ class Engine:
         shown, back = text, None
         lowered: Lowered = []
         try:
-            found, pending = self._matcher.scan(text, lowered)
+            found, pending = self._matcher.scan(text, lowered, composed=True)
         except InvisibleCharacter:
+            # taking invisible characters out can join a letter to a mark:
+            # the text shown is composed again
             shown, back = _chars.visible(text)
             lowered = []
             found, pending = self._matcher.scan(shown, lowered)

@@ -431,13 +431,17 @@ class Matcher:
                 for m in self.scan(shown)[0]
             ]
 
-    def scan(self, text: str, lowered: Lowered | None = None) -> tuple[list[Mention], Pending]:
+    def scan(
+        self, text: str, lowered: Lowered | None = None, *, composed: bool = False
+    ) -> tuple[list[Mention], Pending]:
         """Return the mentions found in ``text`` and those of them the rules must decide.
 
         The pending ones are ``(index, candidates)`` pairs; the mention at
         ``index`` holds the first candidate until a rule decides.  If
         ``lowered`` is given, the safe single-word forms found in lowercase
         (never mentions alone) are added to it (`Lowered`), as spans of ``text``.
+        ``composed=True`` says ``text`` is what `kzrights._chars.nfc` gave,
+        so it is not checked (and composed) again.
 
         Raises:
             InvisibleCharacter: If ``text`` has an invisible character where
@@ -449,7 +453,7 @@ class Matcher:
         else:
             if _chars.has_invisible_word_char(text):  # a filler or variation selector reads as a letter
                 raise InvisibleCharacter
-            normal, back = _chars.nfc(text)
+            normal, back = (text, None) if composed else _chars.nfc(text)
             low = _chars.same_length_lower(normal)
         pending: Pending = []
         words: Lowered | None = None if lowered is None else []

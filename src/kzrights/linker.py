@@ -22,7 +22,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -205,11 +205,9 @@ class Linker:
         its ``__init__``, and gets a shallow copy of this one's own
         attributes, as ``copy.copy`` would give.
         """
-        engine = Linker._of(entities, self._engine.rules)._engine
         if type(self) is Linker:
-            linker = object.__new__(type(self))
-            object.__setattr__(linker, "_engine", engine)
-            return linker
+            return cast("_L", Linker._of(entities, self._engine.rules))
+        engine = Engine(entities, self._engine.rules)
         return _linker_of_class(type(self), None, engine=engine, state=_own_state(self))
 
     def __repr__(self) -> str:
