@@ -855,6 +855,13 @@ def test_ctrl_c_while_the_console_command_starts_is_one_line(delay):
     if text.startswith("Fatal Python error: init_"):  # the interpreter's own start, before any Python code
         assert "kzrights" not in text, text
         return
+    if text == "KeyboardInterrupt\n" and process.returncode == 1:
+        # the interpreter's own start too, just after it: the signal arrived while
+        # Python set up __main__'s loader (frozen importlib code, whose frames a
+        # traceback leaves out), before the first line of the script; only there
+        # does Python print the bare name and exit 1 (a script of three imports
+        # and a sleep does the same: once in 300 interrupts at 0 to 30 ms)
+        return
     if "Traceback" in text:  # only from before the entry point is imported
         frames = [line for line in text.splitlines() if line.lstrip().startswith("File ")]
         ours = ("/kzrights/", "kzrights_entry", "/attr/", "/attrs/", "/cattrs/", "/cattr/")
