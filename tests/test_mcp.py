@@ -506,9 +506,9 @@ def test_an_unknown_release_stops_the_command_with_one_line():
 
 
 def test_json_is_refused():
-    """--json has no meaning for a server that speaks JSON-RPC: said in one line, exit 1."""
+    """--json has no meaning for a server that speaks JSON-RPC: a usage error, in one line (exit 2)."""
     out = _command("mcp", "--json")
-    assert out.returncode == 1 and "mcp takes no --json" in out.stderr
+    assert out.returncode == 2 and "mcp takes no --json" in out.stderr
 
 
 def test_without_the_sdk_the_command_names_the_extra():

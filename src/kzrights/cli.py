@@ -1104,7 +1104,17 @@ def _check_quote(args: argparse.Namespace) -> int:
         and "NO_COLOR" not in os.environ
         and os.environ.get("TERM", "") != "dumb"
     )
-    _emit(args, data, lambda: _quote_report(check, colour))
+    try:
+        _emit(args, data, lambda: _quote_report(check, colour))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (| head -n1): the verdict stands, and the status is the verdict
+        _discard_stdout()
+    except OSError as exc:
+        # a closed or full stdout: 1 would say "altered", and 0 "exact"; 3 is "cannot check"
+        _discard_stdout()
+        _say(f"error: cannot write the output: {exc.strerror or exc}")
+        return 3
     return check.verdict.exit_status
 
 
@@ -1255,8 +1265,8 @@ def _alternate(parts: list[str]) -> Iterator[tuple[bool, str]]:
 
 def _mcp(args: argparse.Namespace) -> None:
     """``kzrights mcp``: serve the pinned release to an MCP client on stdin and stdout, until stdin closes."""
-    if getattr(args, "json", False):
-        raise _CliError("mcp takes no --json: it always speaks JSON-RPC on stdout")
+    if sys.stdin is None:
+        raise _CliError("stdin is closed: the MCP server reads its client's messages there")
     from .mcp_server import serve
 
     serve(args.data_version)
@@ -1410,12 +1420,17 @@ def _followup_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_followup(commands: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
-    """The ``followup`` command group: template, validate, compare."""
+def _add_followup(
+    commands: Any, parents: Sequence[argparse.ArgumentParser], printing: argparse.ArgumentParser
+) -> None:
+    """The ``followup`` command group: template, validate, compare (``printing`` holds ``--json``)."""
     group = commands.add_parser(
         "followup",
         help="follow-up assessments: a tracker to fill in, checked and compared",
         description="Follow-up assessments of the recommendations (docs/how-to/follow-up.md).",
+        # --json before the group's command too, as before any command; not --data-version,
+        # which its command's own would silently override (argparse copies a command's values over)
+        parents=[printing],
     )
     group.set_defaults(
         run=lambda args: group.error("choose template, validate or compare"), reads_release=True
@@ -1644,7 +1659,7 @@ def _parser() -> argparse.ArgumentParser:
     diff = add("diff", _diff, "what changed between two data releases", data=False)
     diff.add_argument("old")
     diff.add_argument("new")
-    _add_followup(commands, [printing, release])
+    _add_followup(commands, [printing, release], printing)
     add(
         "schema",
         _schema,
@@ -1686,7 +1701,11 @@ def _run(argv: list[str]) -> int:
         raise
     if args.data_version is not None and not args.reads_release:
         parser.error(f"{args.command} takes no --data-version: it does not read one release")
+    _refuse_ignored_options(parser, args)
     if sys.stdout is None:
+        if args.command == "check-quote":
+            _say("error: stdout is closed: nowhere to write the output")
+            return 3  # 1 is a verdict there ("altered")
         raise _CliError("stdout is closed: nowhere to write the output")
     try:
         _check_text_arguments(args)
@@ -1698,6 +1717,14 @@ def _run(argv: list[str]) -> int:
     status = args.run(args)
     sys.stdout.flush()  # here, so that an error in writing is reported like any other
     return status if isinstance(status, int) else 0  # check-quote's status is its verdict
+
+
+def _refuse_ignored_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A usage error (exit 2) for an option the command would ignore, as for ``versions --data-version``."""
+    if args.command == "mcp" and getattr(args, "json", False):
+        parser.error("mcp takes no --json: it always speaks JSON-RPC on stdout")
+    if getattr(args, "followup_command", None) == "compare" and args.force and args.html is None:
+        parser.error("followup compare takes --force only with --html: without it, it writes no file")
 
 
 def _tolerant_stdout() -> Callable[[], None]:
@@ -1732,6 +1759,34 @@ def _flush_stdout() -> None:
         pass
 
 
+def _blocking_streams() -> Callable[[], None]:
+    """Make stdin, stdout and stderr block while the command runs; return how to undo it.
+
+    A program that starts kzrights may leave a pipe non-blocking (Node's
+    libuv does). Python then takes "no data yet" on stdin for the end of the
+    input, and a full pipe on stdout for a short write that its buffered
+    layer may report as complete: the command would annotate nothing, or cut
+    an export at 64 KiB, and still exit 0. Every read and write of the
+    command waits, as on a blocking stream; the flag is put back at the end
+    (it belongs to the pipe, which the program that made it shares).
+    """
+    restored: list[int] = []
+    for descriptor in (0, 1, 2):
+        try:
+            if not os.get_blocking(descriptor):
+                os.set_blocking(descriptor, True)
+                restored.append(descriptor)
+        except (OSError, AttributeError):  # closed; or a Windows console, which has no such flag
+            continue
+
+    def restore() -> None:
+        for descriptor in restored:
+            with contextlib.suppress(OSError):
+                os.set_blocking(descriptor, False)
+
+    return restore
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code.
 
@@ -1739,6 +1794,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     error, 130 when interrupted (Ctrl-C); each failure is one line on stderr.
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
+    unblock = _blocking_streams()
     restore = _tolerant_stdout()
     try:
         status = _run(arguments)
@@ -1764,4 +1820,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
     finally:
         restore()
+        unblock()
     return status

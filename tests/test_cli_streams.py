@@ -1,0 +1,184 @@
+"""The command line on the streams other programs give it: non-blocking pipes, a reader that leaves.
+
+A program that starts ``kzrights`` may hand it a non-blocking pipe (Node's
+libuv does): the command read "no data yet" as the end of its input and cut
+its output at the pipe's 64 KiB, and exited 0.  ``check-quote``'s exit status
+is its verdict, so a failure to write its output must not read as one.  Each
+test runs the command as a separate process, as such a program does.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+COMMAND = (sys.executable, "-m", "kzrights")
+MADE_UP = "the moon is made of green cheese"  # not in the report: check-quote's verdict is 2
+
+
+def _non_blocking(descriptor: int) -> None:
+    flags = fcntl.fcntl(descriptor, fcntl.F_GETFL)
+    fcntl.fcntl(descriptor, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+
+
+SEED = (
+    Path(__file__).parents[1] / "seeds" / "retreating-rights-kazakhstan-conclusions-and-recommendations.txt"
+)
+
+
+def _readable(descriptor: int, timeout: float) -> bool:
+    return bool(select.select([descriptor], [], [], timeout)[0])
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("export", "--format", "json", "--output", "-"),  # one write of about 330 KB
+        ("--json", "recommendations"),  # print() through Python's buffers
+        ("--json", "annotate", "-"),  # the annotate stream's own writer
+    ],
+    ids=["export to stdout", "recommendations --json", "annotate --json"],
+)
+def test_a_non_blocking_stdout_gets_the_whole_output(arguments, tmp_path):
+    """The reader starts late and the pipe fills: every byte arrives, exit 0, and the pipe's flag is back."""
+    source = tmp_path / "in.txt"
+    source.write_bytes(SEED.read_bytes() * 3)
+    with source.open("rb") as stdin:
+        expected = subprocess.run([*COMMAND, *arguments], stdin=stdin, capture_output=True, timeout=300)
+    assert expected.returncode == 0, expected.stderr
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):
+        pytest.skip("a pipe of one page (Linux's F_SETPIPE_SZ) is what every output here fills")
+    read, write = os.pipe()
+    _non_blocking(write)
+    capacity = fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    assert len(expected.stdout) > 2 * capacity  # more than the pipe holds, or the test shows nothing
+    try:
+        with source.open("rb") as stdin:
+            process = subprocess.Popen(
+                [*COMMAND, *arguments], stdin=stdin, stdout=write, stderr=subprocess.PIPE
+            )
+        time.sleep(1.0)  # the command has filled the pipe by now, and would have given up
+        # the write end stays open here, to see its flag afterwards: read until the command is done
+        chunks = []
+        while True:
+            if _readable(read, 0.05):
+                chunks.append(os.read(read, 1 << 16))
+            elif process.poll() is not None:
+                break
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+        assert b"".join(chunks) == expected.stdout
+        assert not os.get_blocking(write)  # the flag belongs to the pipe: the command put it back
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+@pytest.mark.parametrize("arguments", [("annotate", "-"), ("--json", "annotate", "-"), ("check-quote", "-")])
+def test_a_non_blocking_stdin_is_read_to_its_end(arguments):
+    """Text that arrives a second late is still the input: no "no entities", no empty quotation."""
+    read, write = os.pipe()
+    _non_blocking(read)
+    process = subprocess.Popen(
+        [*COMMAND, *arguments], stdin=read, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    os.close(read)
+
+    def late() -> None:
+        time.sleep(1.0)
+        os.write(write, "While President Tokayev has promised a ‘listening state’".encode())
+        os.close(write)
+
+    writer = threading.Thread(target=late)
+    writer.start()
+    stdout, stderr = process.communicate(timeout=300)
+    writer.join()
+    if arguments[0] == "check-quote":
+        assert process.returncode == 0, stderr  # the report's own words: exact, not 3 (empty)
+    else:
+        assert process.returncode == 0, stderr
+        assert b"entities.kassym-jomart-tokayev" in stdout
+
+
+def test_check_quote_keeps_its_verdict_when_the_reader_goes_away():
+    """``| head -n1`` may close the pipe before the diff is out: the status is still the verdict (2)."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first byte: the first write fails with EPIPE
+    process = subprocess.run(
+        [*COMMAND, "check-quote", MADE_UP], stdout=write, stderr=subprocess.PIPE, timeout=300
+    )
+    os.close(write)
+    assert process.returncode == 2, process.stderr
+    assert process.stderr == b""
+
+
+@pytest.mark.parametrize("where", ["closed", "full"])
+def test_check_quote_that_cannot_write_its_output_is_not_a_verdict(where):
+    """A closed or full stdout was exit 1, "altered": it is 3, "cannot check", with one line."""
+    if where == "full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "wb") if where == "full" else open(os.devnull, "wb") as sink:
+        done = subprocess.run(
+            [*COMMAND, "check-quote", MADE_UP],
+            stdout=sink if where == "full" else None,
+            stderr=subprocess.PIPE,
+            timeout=300,
+            # a closed stdout: the child starts with descriptor 1 closed
+            preexec_fn=(lambda: os.close(1)) if where == "closed" else None,
+        )
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kzrights: error:"), done.stderr
+
+
+def test_mcp_with_a_closed_stdin_says_so():
+    """``kzrights mcp <&-`` was an internal error (AttributeError, exit 70)."""
+    done = subprocess.run(
+        [*COMMAND, "mcp"],
+        capture_output=True,
+        timeout=300,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert done.returncode == 1, done.stderr
+    expected = "kzrights: error: stdin is closed: the MCP server reads its client's messages there"
+    assert done.stderr.decode().strip() == expected
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [("mcp", "--json"), ("followup", "compare", "{t}", "{t}", "--force")],
+    ids=["mcp --json", "followup compare --force without --html"],
+)
+def test_an_option_the_command_would_ignore_is_a_usage_error(arguments, tmp_path):
+    """Exit 2 and one line, as for ``versions --data-version``: not 1, not silently ignored."""
+    tracker = tmp_path / "tracker.json"
+    subprocess.run([*COMMAND, "followup", "template", "--output", str(tracker)], check=True, timeout=300)
+    done = subprocess.run(
+        [*COMMAND, *(a.format(t=tracker) for a in arguments)], capture_output=True, timeout=300
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == b""
+    assert len(done.stderr.decode().strip().splitlines()) == 1, done.stderr
+
+
+def test_json_goes_before_the_followup_command_as_before_any_other(tmp_path):
+    """``kzrights followup --json compare a b`` was "unrecognized arguments: --json"."""
+    tracker = tmp_path / "tracker.json"
+    subprocess.run([*COMMAND, "followup", "template", "--output", str(tracker)], check=True, timeout=300)
+    placed = [
+        ["--json", "followup", "compare", str(tracker), str(tracker)],
+        ["followup", "--json", "compare", str(tracker), str(tracker)],
+        ["followup", "compare", str(tracker), str(tracker), "--json"],
+    ]
+    outputs = [subprocess.run([*COMMAND, *a], capture_output=True, timeout=300) for a in placed]
+    assert [o.returncode for o in outputs] == [0, 0, 0], [o.stderr for o in outputs]
+    assert outputs[0].stdout == outputs[1].stdout == outputs[2].stdout
+    assert outputs[0].stdout.startswith(b"{")
