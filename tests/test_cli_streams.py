@@ -182,3 +182,21 @@ def test_json_goes_before_the_followup_command_as_before_any_other(tmp_path):
     assert [o.returncode for o in outputs] == [0, 0, 0], [o.stderr for o in outputs]
     assert outputs[0].stdout == outputs[1].stdout == outputs[2].stdout
     assert outputs[0].stdout.startswith(b"{")
+
+
+def test_out_of_memory_is_an_error_not_an_internal_one():
+    """Under a memory limit an export said "internal error (please report it): MemoryError" (exit 70)."""
+    code = (
+        "import sys\n"
+        "import kzrights.cli as cli\n"
+        "def exhausted(args):\n"
+        "    raise MemoryError\n"
+        "cli._export = exhausted\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "export", "--format", "csv", "--output", "out"],
+        capture_output=True,
+        timeout=300,
+    )
+    assert (done.returncode, done.stderr) == (1, b"kzrights: error: out of memory\n")

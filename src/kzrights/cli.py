@@ -1815,6 +1815,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # writing the output: a full disk, a closed pipe
         _say(f"error: cannot write the output: {exc.strerror or exc}")
         return 1
+    except MemoryError:  # a memory limit (ulimit -v, a container's): the machine's, not kzrights' fault
+        _say("error: out of memory")
+        return 1
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         _say(f"internal error (please report it): {type(exc).__name__}: {exc}")
         return 70
