@@ -487,3 +487,28 @@ def test_names_with_characters_that_nfc_replaces_are_found_as_in_nfc(names, rand
     found = kzrights.annotate(given_text, version="1.3.1")
     assert [(m.entity_id, m.start, m.end) for m in found] == expected
     assert [m.text for m in found] == [given_text[m.start : m.end] for m in found]
+
+
+@pytest.mark.parametrize(
+    ("way", "unit"),
+    [(_chars.nfc, "e\u0301"), (_chars.visible, "e\u200b")],
+    ids=["decomposed letters (nfc)", "zero-width spaces (visible)"],
+)
+def test_the_way_back_keeps_a_few_bytes_a_cluster(way, unit):
+    """A text that is all clusters kept ~210 bytes a cluster (a tuple and four ints each): now 32."""
+    import gc
+    import tracemalloc
+
+    clusters = 100_000
+    text = unit * clusters
+    way(unit)  # the patterns are compiled once, outside the measure
+    gc.collect()
+    tracemalloc.start()
+    try:
+        shown, back = way(text)
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert back is not None and len(shown) == clusters
+    # the rewritten text (one byte a character here) and the way back, with room for the arrays' slack
+    assert kept - len(shown) < 48 * clusters

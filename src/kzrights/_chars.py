@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable
 
 __all__ = [
@@ -228,8 +230,11 @@ def invisible_of(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _invisible_runs() -> re.Pattern[str]:
-    """Runs of `INVISIBLE` characters: one class of ranges, tried in C (compiled on first use)."""
-    return re.compile(f"[{INVISIBLE_CLASS}]+")
+    """Runs of `INVISIBLE` characters: one class of ranges, tried in C (compiled on first use).
+
+    One group around it all: `_rewrite_clusters` splits the text on it.
+    """
+    return re.compile(f"([{INVISIBLE_CLASS}]+)")
 
 
 def visible(text: str) -> tuple[str, Offsets | None]:
@@ -380,34 +385,45 @@ class Offsets:
     invisible characters is a cluster that is empty in the visible text: a
     span starting at it starts after the run, and one ending at it ends
     before the run.
+
+    The clusters are kept as four arrays of machine integers (32 bytes a
+    cluster): where each starts and ends in the new text, and in the text
+    as given.
     """
 
-    __slots__ = ("_given", "_normal")
+    __slots__ = ("_given_ends", "_given_starts", "_normal_ends", "_normal_starts")
 
-    def __init__(self, clusters: list[tuple[int, int, int, int]]) -> None:
-        # (start in the normal text, its end, start in the given text, its end), in order
-        self._normal = [c[0] for c in clusters]
-        self._given = clusters
+    def __init__(
+        self,
+        normal_starts: array[int],
+        normal_ends: array[int],
+        given_starts: array[int],
+        given_ends: array[int],
+    ) -> None:
+        self._normal_starts = normal_starts
+        self._normal_ends = normal_ends
+        self._given_starts = given_starts
+        self._given_ends = given_ends
 
     def start(self, offset: int) -> int:
         """The offset in the given text where a span starting at ``offset`` starts."""
-        at = bisect.bisect_right(self._normal, offset) - 1
+        at = bisect.bisect_right(self._normal_starts, offset) - 1
         if at < 0:
             return offset
-        _, normal_end, given_start, given_end = self._given[at]
+        normal_end = self._normal_ends[at]
         if offset < normal_end:
-            return given_start
-        return offset - normal_end + given_end
+            return self._given_starts[at]
+        return offset - normal_end + self._given_ends[at]
 
     def end(self, offset: int) -> int:
         """The offset in the given text where a span ending at ``offset`` ends."""
-        at = bisect.bisect_left(self._normal, offset) - 1
+        at = bisect.bisect_left(self._normal_starts, offset) - 1
         if at < 0:
             return offset
-        _, normal_end, _, given_end = self._given[at]
+        normal_end = self._normal_ends[at]
         if offset <= normal_end:
-            return given_end
-        return offset - normal_end + given_end
+            return self._given_ends[at]
+        return offset - normal_end + self._given_ends[at]
 
 
 @functools.lru_cache(maxsize=1)
@@ -415,8 +431,9 @@ def _cluster_pattern() -> re.Pattern[str]:
     # a base character (or none) followed by one or more combining marks; or,
     # alone, a character that NFC replaces (the Kelvin sign K, the Ohm sign, a
     # CJK compatibility ideograph): canonically the same text as what replaces it
+    # (one group around it all: `_rewrite_clusters` splits the text on it)
     marks = mark_class()
-    return re.compile(f"(?:(?!{marks}).)?{marks}+|[{_ranges(_replaced_by_nfc())}]", re.DOTALL)
+    return re.compile(f"((?:(?!{marks}).)?{marks}+|[{_ranges(_replaced_by_nfc())}])", re.DOTALL)
 
 
 @functools.lru_cache(maxsize=1)
@@ -478,26 +495,26 @@ def _rewrite_clusters(
 ) -> tuple[str, Offsets]:
     """Return ``text`` with each match of ``clusters`` replaced by ``rewrite(match)``, and the way back.
 
-    The one loop behind `nfc` and `visible`: the text between clusters is
-    copied as it is, and each cluster is recorded as (start and end in the
-    new text, start and end in the text as given), from which `Offsets`
-    maps any offset of the new text back.
+    The one rewrite behind `nfc` and `visible`.  ``clusters`` has one group
+    around the whole pattern, so that splitting the text on it gives the text
+    between clusters and the clusters in turn; ``rewrite`` is called once per
+    distinct cluster.  Everything else is done in C, with no Python step per
+    cluster: a text made of decomposed letters (each one a cluster) is
+    rewritten at about a fifth of the cost of a loop over its matches.
     """
-    pieces: list[str] = []
-    spans: list[tuple[int, int, int, int]] = []
-    done = 0  # how far the given text has been copied
-    length = 0  # the length of the new text so far
-    for match in clusters.finditer(text):
-        start, end = match.span()
-        new = rewrite(match.group())
-        pieces.append(text[done:start])
-        length += start - done
-        pieces.append(new)
-        spans.append((length, length + len(new), start, end))
-        length += len(new)
-        done = end
-    pieces.append(text[done:])
-    return "".join(pieces), Offsets(spans)
+    parts = clusters.split(text)  # between, cluster, between, ..., between
+    given = parts[1::2]
+    rewritten = dict(zip(given, given, strict=True))
+    for cluster in rewritten:
+        rewritten[cluster] = rewrite(cluster)
+    new = parts.copy()
+    new[1::2] = map(rewritten.__getitem__, given)
+    # where each part ends, in the text as given and in the new text: the
+    # cluster that is part 2i + 1 starts where part 2i ends
+    given_ends = array("q", itertools.accumulate(map(len, parts)))
+    new_ends = array("q", itertools.accumulate(map(len, new)))
+    offsets = Offsets(new_ends[0:-1:2], new_ends[1::2], given_ends[0:-1:2], given_ends[1::2])
+    return "".join(new), offsets
 
 
 def canonical(text: str) -> str:
