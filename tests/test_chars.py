@@ -512,3 +512,42 @@ def test_the_way_back_keeps_a_few_bytes_a_cluster(way, unit):
     assert back is not None and len(shown) == clusters
     # the rewritten text (one byte a character here) and the way back, with room for the arrays' slack
     assert kept - len(shown) < 48 * clusters
+
+
+_CLUSTER_PIECES = [
+    "e", "E", "K", " ", "й", "x",
+    "\u0301", "\u0306", "\u0308", "\u0323",  # combining marks
+    "\u212a", "\u2126", "\uf900",  # NFC replaces them alone: Kelvin, Ohm, a CJK compatibility ideograph
+    "\u200b", "\u00ad", "\u200e", "\ufe0f",  # invisible
+    "\U0001f600",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_CLUSTER_PIECES), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_the_way_back_gives_spans_that_read_the_same(text):
+    """nfc(), visible(): any span of the new text maps back to a span of the given text that reads the same.
+
+    The new text is the given text with each cluster rewritten; a span mapped
+    back never splits a cluster (it widens to the cluster's edges), so
+    rewriting the given text's span gives the new text's span, or a text
+    that holds it when the span started or ended inside a cluster.
+    """
+    for way, canonical in ((_chars.nfc, unicodedata.normalize), (_chars.visible, None)):
+        shown, back = way(text)
+        if back is None:
+            assert shown == text
+            continue
+        if canonical is not None:
+            assert shown == canonical("NFC", text)  # these pieces compose nothing across clusters
+        else:
+            assert shown == _chars.strip_invisible(text)
+        starts = [back.start(i) for i in range(len(shown) + 1)]
+        ends = [back.end(i) for i in range(len(shown) + 1)]
+        assert starts == sorted(starts) and ends == sorted(ends)
+        assert ends[-1] <= len(text) and starts[0] >= 0
+        for i in range(len(shown) + 1):
+            for j in range(i, len(shown) + 1):
+                given = text[starts[i] : ends[j]]
+                assert starts[i] <= ends[j] or i == j
+                assert shown[i:j] in way(given)[0], (i, j, given)
