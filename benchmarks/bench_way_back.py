@@ -14,7 +14,8 @@ once; the best CPU time is kept):
 - ``annotate()`` with today's rewrite and with the other tree's put in its
   place (the matcher looks both up in ``kzrights._chars`` on each call);
 
-then the memory each ``nfc()``/``visible()`` keeps and peaks at
+``annotate()`` of the same news in NFC is timed in the same rounds, as the
+peer; then the memory each ``nfc()``/``visible()`` keeps and peaks at
 (tracemalloc).  The texts: the news-style corpus of ``bench_pool.py`` (English
 and Russian) in NFD, where "й" and "ё" and any accented Latin letter are
 decomposed; the same with a zero-width space after every tenth word; and the
@@ -102,6 +103,7 @@ def main() -> None:
             _chars.nfc, _chars.visible = saved
 
     cases = texts(args.documents, args.seed)
+    news_nfc = unicodedata.normalize("NFC", next(iter(cases.values()))[0])
     for text, way in cases.values():
         # the same text, the same way back, the same mentions either side
         assert now[way](text)[0] == then[way](text)[0]
@@ -112,6 +114,7 @@ def main() -> None:
         contenders[f"{name}: {way}(), before"] = lambda t=text, w=way: then[w](t)
         contenders[f"{name}: annotate(), today"] = lambda t=text: annotate_with(now, t)
         contenders[f"{name}: annotate(), before"] = lambda t=text: annotate_with(then, t)
+    contenders["the news in NFC: annotate()"] = lambda: kzrights.annotate(news_nfc)
     best = best_cpu(contenders, args.rounds)
     print(f"CPU time, best of {args.rounds} interleaved rounds, Python {sys.version.split()[0]}:\n")
     print("| text | call | today | before | today / before |")
@@ -119,7 +122,10 @@ def main() -> None:
     for name, (_, way) in cases.items():
         for call in (f"{way}()", "annotate()"):
             today, earlier = best[f"{name}: {call}, today"], best[f"{name}: {call}, before"]
-            print(f"| {name} | `{call}` | {today * 1e3:.1f} ms | {earlier * 1e3:.1f} ms | {today / earlier:.2f}x |")
+            ratio = today / earlier
+            print(f"| {name} | `{call}` | {today * 1e3:.1f} ms | {earlier * 1e3:.1f} ms | {ratio:.2f}x |")
+    peer = best["the news in NFC: annotate()"]
+    print(f"\nThe peer: annotate() of the same news in NFC took {peer * 1e3:.1f} ms.")
     print("\nMemory of the rewrite alone (tracemalloc): what it keeps with its result, and its peak:\n")
     print("| text | call | kept today | kept before | peak today | peak before |")
     print("| --- | --- | --- | --- | --- | --- |")
