@@ -16,7 +16,8 @@ nowhere or a span past the end of the text:
   the source under a mention, a figure or an explicit link is its text
   (or quote), inside the record it belongs to; the source under a section's
   heading_span is its title; the metadata's spans show the title, the
-  authors (each as words of its own) and the publisher;
+  authors (each as words of its own), the date and the publisher; and none
+  of these spans starts or ends with padding (only padding inside is folded);
 - every id follows the scheme of its kind, so an id and the number, code
   or addressee it is made of agree (``recommendations.government.7`` has
   number 7), and every number is positive (`_check_ids`); the sections
@@ -731,9 +732,30 @@ def _fold(text: str) -> str:
 
 
 def _same_text(source: str, span: Span, text: str) -> bool:
-    """Whether the source under ``span`` reads ``text``, once padding is folded."""
+    """Whether the source under ``span`` reads ``text``, once padding inside it is folded.
+
+    Padding at either end is not folded away: the fold trims it, so a span a
+    space too long (or too early) would read as its text, and
+    `Report.source_of` would give the space with it.
+    """
     raw = source[span.start : span.end]
-    return raw == text or _fold(raw) == text
+    return raw == text or (_fold(raw) == text and raw.strip(_PAD) == raw)
+
+
+def _shows(source: str, span: Span, text: str, path: str, names: tuple[str, str], problem: str) -> None:
+    """Raise unless the source under ``span`` reads ``text`` (`_same_text`).
+
+    ``names`` are the span's field and the text's, under ``path``; ``problem``
+    is what to say of the text where the span is not merely a space too long.
+    """
+    if _same_text(source, span, text):
+        return
+    span_name, text_name = names
+    if _fold(source[span.start : span.end]) == text:
+        raise _Problem(
+            f"{path}.{span_name}: {_show(span)} starts or ends with padding, which its {text_name} leaves out"
+        )
+    raise _Problem(f"{path}.{text_name}: {problem}")
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -780,18 +802,23 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
         record = index[figure.record_id]
         if not _inside(figure.span, record.span):
             raise _Problem(f"{here}.span: {_show(figure.span)} is not inside {figure.record_id}")
-        if not _same_text(source, figure.span, figure.text):
-            raise _Problem(f"{here}.text: is not the source under its span")
+        _shows(source, figure.span, figure.text, here, ("span", "text"), "is not the source under its span")
     for position, section in enumerate(document.sections):
         heading = section.heading_span
-        if heading is not None and not _same_text(source, heading, section.title):
-            raise _Problem(
-                f"$.sections[{position}].title: is not the source under its heading_span {_show(heading)}"
+        if heading is not None:
+            here, problem = (
+                f"$.sections[{position}]",
+                f"is not the source under its heading_span {_show(heading)}",
             )
+            _shows(source, heading, section.title, here, ("heading_span", "title"), problem)
     metadata = document.metadata
     for name in ("title", "publisher"):
-        if not _same_text(source, getattr(metadata, f"{name}_span"), getattr(metadata, name)):
-            raise _Problem(f"$.metadata.{name}: is not the source under {name}_span")
+        span, names, problem = (
+            getattr(metadata, f"{name}_span"),
+            (f"{name}_span", name),
+            "is not the source under",
+        )
+        _shows(source, span, getattr(metadata, name), "$.metadata", names, f"{problem} {name}_span")
     shown = metadata.authors_span.slice(source)
     for number, author in enumerate(metadata.authors):
         if not _in_words(author, shown):
@@ -799,6 +826,29 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
                 f"$.metadata.authors[{number}]: {author!r} is not in the source under authors_span "
                 "as words of its own"
             )
+    for name in ("authors", "published"):
+        span = getattr(metadata, f"{name}_span")
+        if span.slice(source).strip(_PAD) != span.slice(source):  # the build trims both, as a record's span
+            raise _Problem(f"$.metadata.{name}_span: {_show(span)} starts or ends with padding")
+    # the date line as the build reads it (kzrights_build.parse: "July 22, 2021"), the day with or
+    # without a leading zero
+    day = metadata.published
+    month = _MONTH_NAMES[day.month - 1]
+    if _fold(metadata.published_span.slice(source)) not in (
+        f"{month} {day.day}, {day.year:04}",
+        f"{month} {day.day:02}, {day.year:04}",
+    ):
+        raise _Problem(
+            f"$.metadata.published: {day.isoformat()} is not the date under published_span "
+            f"{_show(metadata.published_span)}"
+        )
+
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+"""`kzrights._provenance.MONTH_NAMES` (a test keeps them equal), not imported for the reason `_PAD` is not."""
 
 
 def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any]) -> bool:
@@ -808,12 +858,14 @@ def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any
     """
     span: Span = record.span
     raw = source[span.start : span.end]
+    # the build trims a record's padding: a span over a space more is not where it found the
+    # record, even where its text takes the space in too
+    if raw.strip(_PAD) != raw:
+        raise _Problem(f"{path}.span: {_show(span)} starts or ends with padding")
     folds = False
     if raw == record.text and "[" not in raw:  # most records: no markers, no padding
         markers: list[tuple[int, int, str]] = []
     else:
-        if raw.strip(_PAD) != raw:
-            raise _Problem(f"{path}.span: {_show(span)} starts or ends with padding")
         found = _MARKER.finditer(raw)
         markers = [(span.start + m.start(), span.start + m.end(), m.group(1)) for m in found]
         folds = True
@@ -848,8 +900,8 @@ def _check_mention(mention: Mention, path: str, source: str, index: dict[str, An
         raise _Problem(f"{path}.text: is not the text of {mention.record_id} at {where}")
     if not _inside(mention.source_span, record.span):
         raise _Problem(f"{path}.source_span: {_show(mention.source_span)} is not inside {mention.record_id}")
-    if not _same_text(source, mention.source_span, mention.text):
-        raise _Problem(f"{path}.text: is not the source under its source_span")
+    problem = "is not the source under its source_span"
+    _shows(source, mention.source_span, mention.text, path, ("source_span", "text"), problem)
     return mention.start != mention.source_span.start - record.span.start or mention.record_id in folded
 
 
@@ -900,8 +952,7 @@ def _check_link(link: Link, path: str, source: str, index: dict[str, Any]) -> No
     record = index[link.record_id]
     if not _inside(link.span, record.span):
         raise _Problem(f"{path}.span: {_show(link.span)} is not inside {link.record_id}")
-    if not _same_text(source, link.span, link.quote):
-        raise _Problem(f"{path}.quote: is not the source under its span")
+    _shows(source, link.span, link.quote, path, ("span", "quote"), "is not the source under its span")
 
 
 def _check_both_ends(document: ReleaseDocument, index: dict[str, Any]) -> None:
