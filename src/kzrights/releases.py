@@ -29,6 +29,7 @@ from ._layout import (
     FORMS_FILE,
     INDEX_FILE,
     MANIFEST_FILE,
+    READABLE_SCHEMAS,
     SEARCH_FILE,
     SOURCE_FILE,
 )
@@ -93,6 +94,96 @@ def _brief(value: Any) -> str:
     import reprlib  # only paid for when an error is raised
 
     return reprlib.repr(value)
+
+
+_MANIFEST_FIELDS = ("release", "schema", "files")
+_FILE_FIELDS = ("name", "size", "sha256")
+_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+_HEX = frozenset("0123456789abcdef")
+# what Windows opens as a device, whatever the folder or the ending ("nul.json" is NUL)
+_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))]
+)
+
+
+def _is_plain_name(name: str) -> bool:
+    r"""Whether ``name`` is a file of the folder it is read from, the same on every platform.
+
+    ASCII letters, digits, ``.``, ``_`` and ``-`` only: no separator (``/``,
+    ``\``), drive (``C:``) or NUL, so never a path; not ``.`` or ``..`` nor
+    any name starting with a dot; not ending with a dot, which Windows drops
+    (``report.json.`` would be ``report.json``); and not a Windows device.
+    """
+    return (
+        bool(name)
+        and _NAME_CHARACTERS.issuperset(name)
+        and name[0] != "."
+        and name[-1] != "."
+        and name.partition(".")[0].lower() not in _DEVICES
+    )
+
+
+def _manifest_entries(manifest: Any, version: str, file: str) -> list[dict[str, Any]]:
+    """Check a release's parsed manifest as the build writes it; return its file entries.
+
+    Exactly the fields ``release`` (the release's version), ``schema`` (a
+    layout this version reads) and ``files``; each entry exactly a ``name``
+    that is a plain file name of the release folder (`_is_plain_name`), its
+    ``size`` and its ``sha256`` (64 lower-case hex digits), and no name
+    listed twice, in any case (a case-insensitive file system reads
+    ``Report.json`` as ``report.json``).
+
+    Raises:
+        DataIntegrityError: Naming the manifest and what is wrong with it.
+    """
+    if not (isinstance(manifest, dict) and set(manifest) == set(_MANIFEST_FIELDS)):
+        fields = ", ".join(_MANIFEST_FIELDS)
+        raise DataIntegrityError(version, file, f"must be an object with exactly the fields {fields}")
+    listed = manifest["files"]
+    if not isinstance(listed, list) or manifest["release"] != version:
+        raise DataIntegrityError(version, file, f'must name release {version!r} and list its "files"')
+    schema = manifest["schema"]
+    # exactly an int, as report.json's: True would pass for 1
+    if type(schema) is not int or schema not in READABLE_SCHEMAS:
+        raise DataIntegrityError(
+            version,
+            file,
+            f"schema {_brief(schema)} is not one this version reads ({sorted(READABLE_SCHEMAS)})",
+        )
+    seen: dict[str, int] = {}
+    for position, item in enumerate(listed):
+        if not (
+            isinstance(item, dict)
+            and set(item) == set(_FILE_FIELDS)
+            and type(item["name"]) is str
+            and type(item["size"]) is int
+            and item["size"] >= 0
+            and type(item["sha256"]) is str
+            and len(item["sha256"]) == 64
+            and _HEX.issuperset(item["sha256"])
+        ):
+            raise DataIntegrityError(
+                version,
+                file,
+                f"file #{position} is not a name, a size and a sha256 (64 lower-case hex digits): "
+                f"{_brief(item)}",
+            )
+        name = item["name"]
+        if not _is_plain_name(name):
+            raise DataIntegrityError(
+                version,
+                file,
+                f"file #{position}: {_brief(name)} is not the name of a file in the release folder "
+                "(ASCII letters, digits, '.', '_' and '-', neither starting nor ending with '.', "
+                "not a device such as 'nul')",
+            )
+        key = name.lower()
+        if key in seen:
+            raise DataIntegrityError(
+                version, file, f"file #{position}: {_brief(name)} is listed already, as file #{seen[key]}"
+            )
+        seen[key] = position
+    return listed
 
 
 class _Refused(Exception):
@@ -435,28 +526,24 @@ class ReleaseStore:
             checked.append(where)
         return tuple(checked)
 
-    def _checked_files(self, entry: _Entry) -> dict[str, tuple[bytes, str]]:
-        """Read the files a release's manifest lists; return each one's bytes and sha256."""
+    def _checked_files(self, entry: _Entry, schema: list[int] | None = None) -> dict[str, tuple[bytes, str]]:
+        """Read the files a release's manifest lists; return each one's bytes and sha256.
+
+        The whole manifest is checked before any file is read (`_manifest_entries`),
+        so a name that leads out of the release folder is never opened.
+        ``schema``, if given, receives the layout the manifest names.
+        """
         version = entry.version
         manifest_name = f"{entry.directory}/{MANIFEST_FILE}"
         raw = self._read(manifest_name, version)
         if sha256_hex(raw) != entry.manifest_sha256:
             raise DataIntegrityError(version, manifest_name, "sha256 differs from the release index")
         manifest = _parse_json(raw, version, manifest_name)
-        listed = manifest.get("files") if isinstance(manifest, dict) else None
-        if not isinstance(listed, list) or manifest.get("release") != version:
-            raise DataIntegrityError(
-                version, manifest_name, f'must name release {version!r} and list its "files"'
-            )
+        listed = _manifest_entries(manifest, version, manifest_name)
+        if schema is not None:
+            schema.append(manifest["schema"])
         contents: dict[str, tuple[bytes, str]] = {}
         for item in listed:
-            if not (
-                isinstance(item, dict)
-                and isinstance(item.get("name"), str)
-                and isinstance(item.get("sha256"), str)
-                and isinstance(item.get("size"), int)
-            ):
-                raise DataIntegrityError(version, manifest_name, f"malformed file entry {_brief(item)}")
             name = f"{entry.directory}/{item['name']}"
             data = self._read(name, version)
             if len(data) != item["size"]:
@@ -554,7 +641,8 @@ class ReleaseStore:
         from ._structuring import FORMS_FORMAT, structure_document
 
         version = entry.version
-        contents = self._checked_files(entry)
+        schema: list[int] = []
+        contents = self._checked_files(entry, schema)
         document_name = f"{entry.directory}/{DOCUMENT_FILE}"
         raw = contents[DOCUMENT_FILE][0]
         data = _parse_json(raw, version, document_name)
@@ -576,6 +664,12 @@ class ReleaseStore:
             derived_forms=(lambda: self.derived(entry, FORMS_FILE, FORMS_FORMAT)) if trust_derived else None,
             references=collected,
         )
+        if document.schema != schema[0]:  # the build writes both from one number
+            raise DataIntegrityError(
+                version,
+                f"{entry.directory}/{MANIFEST_FILE}",
+                f"schema {schema[0]} is not the schema of {DOCUMENT_FILE}, {document.schema}",
+            )
         source_bytes, source_sha256 = contents[SOURCE_FILE]
         if source_sha256 != document.metadata.source_sha256:
             raise DataIntegrityError(
