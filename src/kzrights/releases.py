@@ -628,9 +628,10 @@ class ReleaseStore:
 
         `load` and `verify` both run this (verify with the checks too
         costly for a first load added), so that a release that verifies
-        loads.  The checks, in order: each file's
-        size and sha256 against the manifest (and the manifest's against
-        the index), the shape of ``report.json``, the source text's sha256
+        loads.  The checks, in order: the manifest's sha256 against the
+        index and its fields (`_manifest_entries`), each file's size and
+        sha256 against the manifest, the shape of ``report.json`` (and its
+        schema against the manifest's), the source text's sha256
         against the metadata, and then ids, references and spans
         (`kzrights._integrity.check_release`).
 
@@ -767,7 +768,9 @@ def verify(version: str | None = None) -> tuple[str, ...]:
 
     A release that verifies loads, and every tool works on it.  The checks:
     every file is a regular file with the size and sha256 its manifest
-    lists (and the manifest the sha256 the release index lists);
+    lists (and the manifest the sha256 the release index lists, with its
+    own fields as the build writes them: a schema this version reads, and
+    each file listed once, by a plain name inside the release folder);
     ``report.json`` has the shape of a release; every id is unique and
     every reference names a record of the release, of the right kind; every
     span lies inside the source text and reads what its record says.
