@@ -222,6 +222,38 @@ def test_a_text_record_that_takes_in_the_padding_too_is_refused(folder: Path, da
     _refused(folder, document, _naming(path))
 
 
+_EDITORIAL = [
+    ("recommendations", n, links, k)
+    for n, recommendation in enumerate(_DOCUMENT["recommendations"])
+    for links in ("theme_links", "evidence_links", "sdg_links")
+    for k, link in enumerate(recommendation[links])
+    if link["basis"] == "editorial"
+]
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_an_editorial_link_that_quotes_words_is_refused(folder: Path, data: Any) -> None:
+    """An editorial link given a record, a span or a quote (which nothing checked) is refused, naming it.
+
+    The annotations export gives such a span as the words the link
+    describes; the build gives an editorial link its rationale alone.
+    """
+    path = data.draw(st.sampled_from(_EDITORIAL), label="editorial link")
+    record = data.draw(st.sampled_from(_DOCUMENT["paragraphs"]), label="record")
+    start, end = record["span"]
+    words = {
+        "record_id": record["id"],
+        "span": [start, min(end, start + 12)],
+        "quote": _SOURCE[start : start + 12],
+    }
+    given = data.draw(st.sets(st.sampled_from(sorted(words)), min_size=1), label="fields")
+    document = json.loads(json.dumps(_DOCUMENT))
+    _at(document, path).update({name: words[name] for name in given})
+    message = "an editorial link quotes nothing: it gives no record_id, span or quote"
+    _refused(folder, document, rf"^{re.escape(_json_path(path))}: {message}$")
+
+
 @pytest.mark.parametrize("published", ["2021-07-23", "2020-07-22", "2021-06-22"])
 def test_a_published_date_that_is_not_the_date_line_is_refused(folder: Path, published: str) -> None:
     """The metadata's date is the date line under published_span ("July 22, 2021"), as the build reads it."""

@@ -14,7 +14,8 @@ nowhere or a span past the end of the text:
 - the source under a text record's span is its text, give or take footnote
   markers and folded padding, and its markers are its ``footnote_refs``;
   the source under a mention, a figure or an explicit link is its text
-  (or quote), inside the record it belongs to; the source under a section's
+  (or quote), inside the record it belongs to (an editorial link gives no
+  record, span or quote); the source under a section's
   heading_span is its title; the metadata's spans show the title, the
   authors (each as words of its own), the date and the publisher; and none
   of these spans starts or ends with padding (only padding inside is folded);
@@ -945,7 +946,15 @@ def _check_mention_offsets(
 
 
 def _check_link(link: Link, path: str, source: str, index: dict[str, Any]) -> None:
+    """An explicit link's quote is the source under its span, in its record; an editorial link quotes nothing.
+
+    The build gives an editorial link a rationale alone; a span or a quote on
+    one would be words no check reads, which the annotations export would
+    still give as the words the link describes.
+    """
     if link.basis.value != "explicit":
+        if link.record_id is not None or link.span is not None or link.quote is not None:
+            raise _Problem(f"{path}: an editorial link quotes nothing: it gives no record_id, span or quote")
         return
     if link.record_id is None or link.span is None or link.quote is None:
         raise _Problem(f"{path}: an explicit link gives its record_id, span and quote")
