@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kzrights.cli import main
@@ -69,15 +69,16 @@ def test_a_file_name_of_any_bytes_is_still_a_file_name(tmp_path, capsys):
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    good=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=10).filter(
-        lambda s: not s.startswith("-")  # an argument that starts with - is an option to argparse
-    ),
+    good=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=10),
     raw=st.binary(min_size=1, max_size=6).filter(lambda b: _undecodable(b)),
     where=st.sampled_from(["query", "--theme", "--entity", "show"]),
 )
 def test_any_undecodable_bytes_anywhere_in_an_argument_are_refused(good, raw, where, capsys):
     """Whatever bytes fail to decode, wherever they sit in an argument: exit 1, the one error line."""
     value = good + raw.decode("utf-8", "surrogateescape")
+    # an argument that starts with - is an option to argparse (a usage error, exit 2): the
+    # bytes may start it too, when good is empty ("-\x80" was drawn)
+    assume(not value.startswith("-"))
     argv = {
         "query": ["search", value],
         "--theme": ["search", "rights", "--theme", value],
