@@ -1384,11 +1384,19 @@ def _place(data: bytes, target: Path, fmt: str, overwrite: bool) -> Path:
     from .exports import _staging
 
     _staging.check_destination(target, fmt, folder=False, overwrite=overwrite)
-    with _staging.staged(target) as stage:
-        (stage / target.name).write_bytes(data)
-        _staging.sync(stage)
-        with _staging.uninterrupted():  # Ctrl-C waits until the file is in place
-            _staging.place(stage, target, fmt, folder=False, overwrite=overwrite)
+    placed = False
+    try:
+        with _staging.staged(target) as stage:
+            (stage / target.name).write_bytes(data)
+            _staging.sync(stage)
+            with _staging.uninterrupted():  # Ctrl-C waits until the file is in place
+                _staging.place(stage, target, fmt, folder=False, overwrite=overwrite)
+                placed = True
+                _staging.remove(stage)  # still held: a Ctrl-C now finds the file complete
+    except KeyboardInterrupt as interrupt:  # as an export's: once in place, the file is complete
+        if placed:
+            interrupt.written = [target]  # type: ignore[attr-defined]
+        raise
     return target
 
 

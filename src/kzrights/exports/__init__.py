@@ -152,9 +152,10 @@ def export(report: Report, format: str, path: str | Path, *, overwrite: bool = F
             read-only folder, a full disk, the wrong kind of thing at ``path``.  It is an ``OSError`` whose
             ``errno`` says which, when the system gave one.
         KeyboardInterrupt: Ctrl-C.  While the finished export is moved into
-            place, Ctrl-C is held until the moves are done (so it never
-            leaves half an export in place); the ``KeyboardInterrupt``
-            raised then has an attribute ``written`` with the paths above,
+            place, Ctrl-C is held until the moves are done and the staging
+            folder is removed (so it never leaves half an export in place);
+            the ``KeyboardInterrupt`` raised then, or by a Ctrl-C later in
+            the call, has an attribute ``written`` with the paths above,
             since the export is complete.
     """
     _import_writers()
@@ -224,21 +225,30 @@ def _write(
     """Write one export beside ``target`` and move it into place (see `export`)."""
     from . import _staging
 
-    with _staging.staged(target) as stage:
-        written = write(report, stage / target.name)
-        if folder != (stage / target.name).is_dir():
-            folder = not folder
-            _staging.check_destination(target, format, folder=folder, overwrite=overwrite)
-        if folder:
-            _staging.mark(stage / target.name, format, report.version)
-        _staging.sync(stage)
-        result = [target.parent / p.relative_to(stage) for p in written]
-        try:
+    # an existing folder (empty, a mount point) is written into, staged in it (see _staging.writes_into)
+    inside = folder and _staging.writes_into(target)
+    placed = False
+    try:
+        with _staging.staged(target, inside=inside) as stage:
+            written = write(report, stage / target.name)
+            if folder != (stage / target.name).is_dir():
+                folder = not folder
+                inside = False
+                _staging.check_destination(target, format, folder=folder, overwrite=overwrite)
+            if folder:
+                _staging.mark(stage / target.name, format, report.version)
+            _staging.sync(stage)
+            result = [target.parent / p.relative_to(stage) for p in written]
             with _staging.uninterrupted():
-                _staging.place(stage, target, format, folder=folder, overwrite=overwrite)
-        except KeyboardInterrupt as interrupt:  # held until the export was complete
+                _staging.place(stage, target, format, folder=folder, overwrite=overwrite, inside=inside)
+                placed = True
+                _staging.remove(stage)  # still held: a Ctrl-C now finds the export complete
+    except KeyboardInterrupt as interrupt:
+        # held until the export was complete, or one that came after: the export is in place.
+        # Not one that came as the hold began: raised from its start, it left nothing moved
+        if placed:
             interrupt.written = result  # type: ignore[attr-defined]
-            raise
+        raise
     return result
 
 

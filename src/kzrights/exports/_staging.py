@@ -27,6 +27,13 @@ stale ``.kzrights-tmp-*`` folder beside it.  Where ``renameat2`` is missing
 staging folder as ``NAME.previous``, then the new one moved in: a crash
 between those two steps leaves the previous folder whole at
 ``.kzrights-tmp-XXXXXXXX/NAME.previous``.
+
+A folder export into a folder that must stay (an empty one, which keeps its
+permissions, group and any shell working in it; a mount point, which cannot
+be renamed) is staged inside that folder and moved in file by file, under a
+marker that says ``"complete": false`` until the last move (`writes_into`,
+`_place_inside`).  A replaced file or folder passes its permission bits and
+group on to the new one (`_adopt`).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import errno
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -60,15 +68,19 @@ __all__ = [
     "MARKER",
     "SIDECAR_ENDING",
     "STAGING_PREFIX",
+    "Hold",
     "check_destination",
     "check_name",
     "check_sidecars",
+    "held",
     "mark",
     "os_words",
     "place",
+    "remove",
     "staged",
     "sync",
     "uninterrupted",
+    "writes_into",
 ]
 
 MARKER = ".kzrights-export.json"
@@ -293,6 +305,37 @@ def _open_file_link(target: Path) -> str | None:
     return pointed
 
 
+def _mount_point(path: Path) -> bool:
+    """Whether a file system, or a file or folder bound with ``mount --bind``, is mounted at ``path``.
+
+    Such a path cannot be renamed over or away (``EBUSY``).  A bind mount
+    on the same file system has the device and inode numbers of any other
+    entry, so on Linux the system's own list of mounts decides.
+    """
+    try:
+        if os.path.ismount(path):
+            return True
+        real = os.fsencode(os.path.realpath(path))
+        with open("/proc/self/mountinfo", "rb") as mounts:
+            listed = [line.split(b" ")[4] for line in mounts if line.count(b" ") >= 4]
+    except (OSError, ValueError):  # no such list (not Linux): the rename says EBUSY, and `_move` says why
+        return False
+    # a space, tab, line break or backslash in a mount point is written as an octal escape
+    return any(_MOUNT_ESCAPE.sub(lambda m: bytes([int(m[1], 8)]), point) == real for point in listed)
+
+
+_MOUNT_ESCAPE = re.compile(rb"\\([0-7]{3})")
+
+
+def _mounted(target: Path) -> ExportError:
+    return _fail(
+        target,
+        "it is a mount point (something is mounted there), which cannot be replaced in one step:"
+        " export to another name and copy it over, or unmount it",
+        errno.EBUSY,
+    )
+
+
 def _special(target: Path, kind: str) -> ExportError:
     return _fail(target, f"it is {kind}, which an export never replaces", errno.EEXIST)
 
@@ -358,13 +401,15 @@ def own_names(format: str) -> frozenset[str]:
     return frozenset({*(name + ending for name in TABLE_NAMES), *others})
 
 
-def _previous(target: Path, format: str) -> None:
-    """Raise unless the folder ``target`` is a kzrights ``format`` export holding only what it wrote.
+def _previous(target: Path, format: str) -> dict[str, Any]:
+    """Return the marker of the folder ``target``; raise unless it is a kzrights ``format`` export of its own.
 
-    What it wrote is what its marker lists, among the names the format itself
+    It must hold only what it wrote: what it wrote is what its marker lists, among the names the format itself
     writes (`own_names`), each a regular file directly in the folder: a
     name added to the marker by hand, a folder, a link (even under a table's
-    name) or anything else makes the folder not kzrights' own.
+    name) or anything else makes the folder not kzrights' own.  Staging
+    folders directly in it (``.kzrights-tmp-*``, left by an export into the
+    folder that was killed) are kzrights' own too, and are never deleted.
     """
     data = _read_marker(target / MARKER)
     if not (
@@ -381,10 +426,13 @@ def _previous(target: Path, format: str) -> None:
     special: set[str] = set()
     own = own_names(format)
     ours = {MARKER} | {name for name in data["files"] if name in own and _plain_file(target / name)}
-    foreign = sorted((_entries(target, special) - ours) | special)
+    foreign = sorted(
+        name for name in (_entries(target, special) - ours) | special if not name.startswith(STAGING_PREFIX)
+    )
     if foreign:
         shown = ", ".join(map(_show, foreign[:3])) + (", ..." if len(foreign) > 3 else "")
         raise _fail(target, f"the folder holds files kzrights did not write ({shown})", errno.ENOTEMPTY)
+    return data
 
 
 def _plain_file(path: Path) -> bool:
@@ -474,28 +522,39 @@ def _check(target: Path, format: str, *, folder: bool, overwrite: bool) -> None:
     elif stat.S_ISDIR(mode):
         if not folder:
             raise _fail(target, f"it is a folder, and the {format} export is a file", errno.EISDIR)
-        if not any(target.iterdir()):
-            return  # an empty folder holds nothing to lose
-        _previous(target, format)
+        if not [name for name in os.listdir(target) if not name.startswith(STAGING_PREFIX)]:
+            return  # an empty folder holds nothing to lose (a staging folder is kzrights' own)
+        data = _previous(target, format)
         if not overwrite:
+            if data.get("complete") is False:
+                raise _exists(
+                    target, f"it holds a {format} export that was interrupted while written into it"
+                )
             raise _exists(target, f"it holds a previous {format} export")
     elif folder:
         raise _fail(target, f"it is a file, and the {format} export is a folder", errno.ENOTDIR)
     elif not overwrite:
         raise _exists(target, "a file is there")
+    elif _mount_point(target):  # rename(2) over it fails (EBUSY), and writing into it is not atomic
+        raise _mounted(target)
 
 
 @contextmanager
-def staged(target: Path) -> Iterator[Path]:
+def staged(target: Path, *, inside: bool = False) -> Iterator[Path]:
     """A fresh staging folder beside ``target``, removed on the way out with whatever is still in it.
 
-    A writer's own errors (a full disk, a read-only folder) come out as
+    With ``inside``, the staging folder is made in the folder ``target``
+    itself (see `writes_into`): on its file system, so that what is staged
+    can be moved in even where ``target`` is a mount point, and with its
+    group where it passes that on (setgid).  A writer's own errors (a full
+    disk, a read-only folder) come out as
     [`ExportError`][kzrights.errors.ExportError]; the destination is not touched.
     """
+    where = target if inside else target.parent
     try:
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=where))
     except OSError as error:
-        raise _fail(target, f"cannot write in {_show(target.parent)}: {_words(error)}", error.errno) from None
+        raise _fail(target, f"cannot write in {_show(where)}: {_words(error)}", error.errno) from None
     try:
         yield stage
     except OSError as error:
@@ -693,37 +752,128 @@ def _unlink_replaced(previous: Path, target: Path) -> None:
     raise _special(target, kind)
 
 
+class Hold:
+    """A SIGINT handler: Ctrl-C raises ``KeyboardInterrupt`` at once, as Python's own, until `holding` is set.
+
+    From then on it is only noted in `arrived`: the output is in place, and
+    whoever installed the handler reports it complete before it says the
+    command was interrupted.
+    """
+
+    def __init__(self, *, holding: bool = False) -> None:
+        self.holding = holding
+        self.reporting = False  # the command lists what it wrote: its reader may never read
+        self.arrived = False
+
+    def __call__(self, number: int, frame: object) -> None:
+        if not self.holding:
+            raise KeyboardInterrupt
+        if self.arrived and self.reporting:  # a second one while the listing waits on its reader
+            raise KeyboardInterrupt
+        self.arrived = True
+
+
+@contextmanager
+def held() -> Iterator[Hold | None]:
+    """A `Hold` as the SIGINT handler while a command writes an output and reports it (None if not installed).
+
+    Ctrl-C interrupts as usual until `uninterrupted` starts moving the
+    output into place; from then until the block ends (the files are listed
+    on stdout) it is held, and the caller sees it in ``arrived``.  Once the
+    caller sets ``reporting`` a second Ctrl-C is raised (the listing may
+    wait for ever on a reader that does not read), with ``arrived`` set.
+    Only where Python's own handler is in force, in the main thread.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield None
+        return
+    hold = Hold()
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield hold
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @contextmanager
 def uninterrupted() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT) while the block runs, and raise ``KeyboardInterrupt`` once it is done.
 
     Only where Python's own handler is in force, in the main thread (the
     only one signals reach); a handler the program installed is left alone.
-    If the block fails, its error is raised and a held Ctrl-C is dropped.
+    Under `held` (the command line), the hold begins here and lasts until
+    that block ends, and nothing is raised here: the command says the
+    output is complete, then that it was interrupted.  If the block fails,
+    its error is raised and a held Ctrl-C is dropped.
     """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    arrived: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: arrived.append(number))
+    current = signal.getsignal(signal.SIGINT)
+    if isinstance(current, Hold):
+        current.holding = True
+        try:
+            yield
+        except BaseException:
+            current.holding = current.arrived = False
+            raise
+        return
+    if current is not signal.default_int_handler:
+        yield
+        return
+    hold = Hold(holding=True)
+    signal.signal(signal.SIGINT, hold)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if arrived:
+        signal.signal(signal.SIGINT, current)
+    if hold.arrived:
         raise KeyboardInterrupt
 
 
-def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bool) -> list[Path]:
+def remove(stage: Path) -> None:
+    """Delete the staging folder and what is left in it (called while Ctrl-C is still held)."""
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def writes_into(target: Path) -> bool:
+    """Whether a folder export to ``target`` is moved into the folder there, file by file, not in one step.
+
+    So it is for a folder (not a link to one) that is a mount point, which
+    cannot be renamed (a Docker volume, a tmpfs); that is empty, which holds
+    nothing to lose and keeps what is the user's own (its permissions, its
+    group, a shell working in it); or that holds what such an export left
+    when it was killed (a staging folder, a marker saying it is incomplete).
+    Any other previous export is swapped with the new one in one step.
+    """
+    try:
+        if not stat.S_ISDIR(os.lstat(target).st_mode):
+            return False
+        names = os.listdir(target)
+    except (OSError, ValueError):  # check_destination says what is wrong with it
+        return False
+    if not names or any(name.startswith(STAGING_PREFIX) for name in names) or _mount_point(target):
+        return True
+    data = _read_marker(target / MARKER)
+    return isinstance(data, dict) and data.get("complete") is False
+
+
+def place(
+    stage: Path, target: Path, format: str, *, folder: bool, overwrite: bool, inside: bool = False
+) -> list[Path]:
     """Move the staged export into place beside ``target``; return where its entries now are.
 
     Every destination is checked (as `check_destination` and, for a file,
     `check_sidecars` do) before anything moves; sidecars move first and the
     main entry (``target``'s name) last.  A previous output that was replaced is deleted.
+    With ``inside`` (a folder export staged in the folder ``target``, see
+    `writes_into`), its files are moved into that folder (`_place_inside`).
     """
+    if inside:
+        return _place_inside(stage / target.name, target, format, overwrite=overwrite)
     entries = [*sorted(p for p in stage.iterdir() if p.name != target.name), stage / target.name]
     moves = [(entry, target.parent / entry.name) for entry in entries]
     if not folder:  # a SQLite export may have landed beside it while this one was written
@@ -736,8 +886,95 @@ def place(stage: Path, target: Path, format: str, *, folder: bool, overwrite: bo
     return [destination for _, destination in moves]
 
 
+def _place_inside(new: Path, target: Path, format: str, *, overwrite: bool) -> list[Path]:
+    """Move the files of the staged folder export ``new`` into the folder ``target``, the marker last.
+
+    The folder itself stays (a mount point cannot be renamed), so this takes
+    one rename per file, not one in all.  First a marker saying the export
+    is incomplete (``"complete": false``) goes in, listing both the files of
+    a previous export there and the new ones; then each new file, over the
+    previous one of its name; then the previous files the new export does
+    not have are deleted; last the new marker replaces the incomplete one.
+    A process killed midway leaves the incomplete marker, which the next
+    export takes for a previous export (replaced only with ``overwrite``).
+    """
+    check_destination(target, format, folder=True, overwrite=overwrite)  # again: still empty, or ours
+    data = _read_marker(target / MARKER) if os.path.lexists(target / MARKER) else None
+    own = own_names(format)
+    previous = sorted(
+        name
+        for name in (data["files"] if isinstance(data, dict) else [])
+        if name in own and _plain_file(target / name)
+    )
+    names = sorted(entry.name for entry in new.iterdir() if entry.name != MARKER)
+    moved: list[str] = []
+
+    def pending(files: set[str]) -> None:  # the incomplete marker: what may be kzrights' own in the folder
+        text = json.dumps({**_marker_of(new), "files": sorted(files), "complete": False}, indent=1)
+        (new.parent / "pending.json").write_text(text + "\n", encoding="utf-8")
+        os.replace(new.parent / "pending.json", target / MARKER)
+
+    pending({*previous, *names})
+    try:
+        for name in names:
+            if name in previous:  # a file of the previous export: replaced in one step
+                os.replace(new / name, target / name)
+            else:  # a free name: never a file that appeared there meanwhile
+                _take(new / name, target / name)
+            moved.append(name)
+    except OSError:
+        pending({*previous, *moved})  # the marker claims no file that is not kzrights'
+        raise
+    for name in previous:
+        if name not in names and _plain_file(target / name):
+            os.unlink(target / name)
+    _sync_folder(target)
+    os.replace(new / MARKER, target / MARKER)
+    _sync_folder(target)
+    return [target / name for name in names]
+
+
+def _marker_of(folder: Path) -> dict[str, Any]:
+    data = _read_marker(folder / MARKER)
+    return data if isinstance(data, dict) else {}
+
+
+def _adopt(previous: Path, new: Path, *, folder: bool) -> None:
+    """Give ``new`` the permission bits (setgid too) and group of ``previous``, which it replaces.
+
+    Where the user may set them: a group the user is not in is left as it
+    is, and so is a link, which has no permissions of its own.  In a folder
+    whose setgid bit passes its group on, the new files take that group, as
+    files written into it would.
+    """
+    try:
+        old = os.lstat(previous)
+        if stat.S_ISLNK(old.st_mode) or stat.S_ISLNK(os.lstat(new).st_mode):
+            return
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        os.chown(new, -1, old.st_gid)  # first: a change of group clears the setgid bit
+    with contextlib.suppress(OSError):
+        os.chmod(new, stat.S_IMODE(old.st_mode))
+    if folder and old.st_mode & stat.S_ISGID:
+        for root, folders, files in os.walk(new):
+            for name in folders + files:
+                with contextlib.suppress(OSError):
+                    os.chown(os.path.join(root, name), -1, old.st_gid, follow_symlinks=False)
+
+
 def _move(entry: Path, destination: Path, format: str, *, folder: bool, overwrite: bool) -> None:
     """Move one staged entry to ``destination``, replacing what is there only with ``overwrite``."""
+    try:
+        _move_once(entry, destination, format, folder=folder, overwrite=overwrite)
+    except OSError as error:
+        if error.errno == errno.EBUSY and not isinstance(error, ExportError) and _mount_point(destination):
+            raise _mounted(destination) from None
+        raise
+
+
+def _move_once(entry: Path, destination: Path, format: str, *, folder: bool, overwrite: bool) -> None:
     if not os.path.lexists(destination):
         try:
             _take(entry, destination)
@@ -746,6 +983,7 @@ def _move(entry: Path, destination: Path, format: str, *, folder: bool, overwrit
             if not overwrite:
                 raise
         check_destination(destination, format, folder=folder, overwrite=overwrite)
+    _adopt(destination, entry, folder=folder)  # a replaced output keeps its permissions and group
     if destination.is_dir() and not destination.is_symlink() and not any(destination.iterdir()):
         os.replace(entry, destination)  # an empty folder, replaced only while it is still empty
     elif _swap(entry, destination, folder=folder):
