@@ -14,8 +14,11 @@ __all__ = ["run"]
 
 
 def _interrupted() -> int:
+    # once a command's output is complete (kzrights.cli says which), the line says so
+    cli = sys.modules.get("kzrights.cli")
+    said = getattr(cli, "_interrupted", lambda: "interrupted")()
     if sys.stderr is not None:
-        sys.stderr.write("kzrights: interrupted\n")
+        sys.stderr.write(f"kzrights: {said}\n")
         sys.stderr.flush()
     return 130
 

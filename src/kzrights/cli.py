@@ -1039,27 +1039,59 @@ def _export_to_stdout(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from .errors import ExportError, OutputExistsError
-    from .exports import export
+    from .exports import _staging, export
 
     if args.output == "-":
         return _export_to_stdout(args)
     report = _load(args)
-    status = 0
+    with _staging.held() as hold:
+        try:
+            written = export(report, args.format, args.output, overwrite=args.force)
+        except KeyboardInterrupt as exc:  # Ctrl-C was held until the export was in place: say so
+            if getattr(exc, "written", None) is None:
+                raise
+            written, hold = exc.written, _staging.Hold(holding=True)  # type: ignore[attr-defined]
+            hold.arrived = True
+        except OutputExistsError as exc:
+            raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
+        except OSError as exc:  # the library's are ExportErrors; anything else still gets one line
+            raise _CliError(str(exc) if isinstance(exc, ExportError) else f"cannot export: {exc}") from None
+        shown = [str(p) if str(p).isprintable() else repr(str(p)) for p in written]
+        return _written(
+            hold, "export", lambda: _emit(args, shown, lambda: "\n".join(f"wrote {p}" for p in shown))
+        )
+
+
+_COMPLETE: list[str] = []
+"""What the command wrote and reported (``"export"``), once it has: a Ctrl-C after that says so too."""
+
+
+def _interrupted() -> str:
+    """The line for a Ctrl-C: after a command's output was complete, it says so."""
+    return f"interrupted, after the {_COMPLETE[-1]} was complete" if _COMPLETE else "interrupted"
+
+
+def _written(hold: Any, what: str, report: Callable[[], None]) -> int:
+    """Run ``report`` (what a command wrote, on stdout); 130 if Ctrl-C came once the output was in place.
+
+    ``hold`` is the `_staging.Hold` the command ran under (None where Python's
+    own handler was not in force): from the moment the output started to
+    move into place, a Ctrl-C is held, so the output is complete, and the
+    user is told so rather than a plain "interrupted" (which would send them
+    to run the command again, into "a file is there; use --force").
+    """
+    if hold is not None:
+        hold.reporting = True
     try:
-        written = export(report, args.format, args.output, overwrite=args.force)
-    except KeyboardInterrupt as exc:  # Ctrl-C was held until the export was in place: say so
-        if getattr(exc, "written", None) is None:
+        report()
+    except KeyboardInterrupt:  # a second Ctrl-C while the report waited on its reader
+        if hold is None or not hold.arrived:
             raise
-        written, status = exc.written, 130  # type: ignore[attr-defined]
-    except OutputExistsError as exc:
-        raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
-    except OSError as exc:  # the library's are ExportErrors; anything else still gets one line
-        raise _CliError(str(exc) if isinstance(exc, ExportError) else f"cannot export: {exc}") from None
-    shown = [str(p) if str(p).isprintable() else repr(str(p)) for p in written]
-    _emit(args, shown, lambda: "\n".join(f"wrote {p}" for p in shown))
-    if status:
-        _say("interrupted, after the export was complete")
-    return status
+    _COMPLETE.append(what)  # from here to the end, the handler is Python's own again: see main
+    if hold is not None and hold.arrived:
+        _say(f"interrupted, after the {what} was complete")
+        return 130
+    return 0
 
 
 def _cite(args: argparse.Namespace) -> None:
@@ -1336,23 +1368,32 @@ def _count(number: int, noun: str) -> str:
 
 def _followup_template(args: argparse.Namespace) -> int:
     from .errors import ExportError, OutputExistsError
+    from .exports import _staging
     from .followup import template
 
     report = _load(args)
-    try:
-        written = template(
-            report.version, args.output, overwrite=args.force, vocabulary=_followup_vocabulary(args)
+    vocabulary = _followup_vocabulary(args)
+    with _staging.held() as hold:
+        try:
+            written = template(report.version, args.output, overwrite=args.force, vocabulary=vocabulary)
+        except KeyboardInterrupt as exc:  # held until the tracker was in place (no handler of ours)
+            if getattr(exc, "written", None) is None:
+                raise
+            (written,), hold = exc.written, _staging.Hold(holding=True)  # type: ignore[attr-defined]
+            hold.arrived = True
+        except OutputExistsError as exc:
+            raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
+        shown = str(written) if str(written).isprintable() else repr(str(written))
+        count = len(report.recommendations)
+        return _written(
+            hold,
+            "tracker",
+            lambda: _emit(
+                args,
+                {"output": shown, "data_version": report.version, "recommendations": count},
+                lambda: f"wrote {shown}: {count} recommendations of data release {report.version} to assess",
+            ),
         )
-    except OutputExistsError as exc:
-        raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
-    shown = str(written) if str(written).isprintable() else repr(str(written))
-    count = len(report.recommendations)
-    _emit(
-        args,
-        {"output": shown, "data_version": report.version, "recommendations": count},
-        lambda: f"wrote {shown}: {count} recommendations of data release {report.version} to assess",
-    )
-    return 0
 
 
 def _followup_validate(args: argparse.Namespace) -> int:
@@ -1400,6 +1441,7 @@ def _not_an_input(output: str, inputs: Sequence[str]) -> None:
 
 def _followup_compare(args: argparse.Namespace) -> int:
     from .errors import ExportError, InvalidAssessmentError, OutputExistsError
+    from .exports import _staging
     from .followup import compare, read
 
     vocabulary = _followup_vocabulary(args)
@@ -1411,13 +1453,20 @@ def _followup_compare(args: argparse.Namespace) -> int:
         result = compare(old, new, version=args.data_version, vocabulary=vocabulary)
     except InvalidAssessmentError as error:
         return _followup_problems(args, error)
-    if args.html is not None:
+    if args.html is None:
+        _emit(args, result, lambda: str(result))
+        return 0
+    with _staging.held() as hold:
         try:
             result.write_html(args.html, overwrite=args.force)
+        except KeyboardInterrupt as exc:  # held until the page was in place (no handler of ours)
+            if getattr(exc, "written", None) is None:
+                raise
+            hold = _staging.Hold(holding=True)
+            hold.arrived = True
         except OutputExistsError as exc:
             raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
-    _emit(args, result, lambda: str(result))
-    return 0
+        return _written(hold, "HTML page", lambda: _emit(args, result, lambda: str(result)))
 
 
 def _add_followup(
@@ -1796,15 +1845,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     unblock = _blocking_streams()
     restore = _tolerant_stdout()
+    _COMPLETE.clear()
     try:
         status = _run(arguments)
     except _Abandoned:  # a second Ctrl-C while the output waited for its reader
         _discard_stdout()  # what stdout's buffer holds would wait for the reader again at exit
-        _say("interrupted")
+        _say(_interrupted())
         return 130
     except KeyboardInterrupt:
         _flush_stdout()  # what was found before Ctrl-C is not lost in stdout's buffer
-        _say("interrupted")
+        _say(_interrupted())
         return 130
     except BrokenPipeError:  # the reader went away, e.g. piped into head
         _discard_stdout()
