@@ -953,15 +953,17 @@ def _adopt(previous: Path, new: Path, *, folder: bool) -> None:
             return
     except OSError:
         return
-    with contextlib.suppress(OSError):
-        os.chown(new, -1, old.st_gid)  # first: a change of group clears the setgid bit
+    chown = getattr(os, "chown", None)  # not on Windows, which has no groups of this kind
+    if chown is not None:
+        with contextlib.suppress(OSError):
+            chown(new, -1, old.st_gid)  # first: a change of group clears the setgid bit
     with contextlib.suppress(OSError):
         os.chmod(new, stat.S_IMODE(old.st_mode))
-    if folder and old.st_mode & stat.S_ISGID:
+    if chown is not None and folder and old.st_mode & stat.S_ISGID:
         for root, folders, files in os.walk(new):
             for name in folders + files:
                 with contextlib.suppress(OSError):
-                    os.chown(os.path.join(root, name), -1, old.st_gid, follow_symlinks=False)
+                    chown(os.path.join(root, name), -1, old.st_gid, follow_symlinks=False)
 
 
 def _move(entry: Path, destination: Path, format: str, *, folder: bool, overwrite: bool) -> None:
