@@ -1048,10 +1048,8 @@ def _export(args: argparse.Namespace) -> int:
         try:
             written = export(report, args.format, args.output, overwrite=args.force)
         except KeyboardInterrupt as exc:  # Ctrl-C was held until the export was in place: say so
-            if getattr(exc, "written", None) is None:
-                raise
-            written, hold = exc.written, _staging.Hold(holding=True)  # type: ignore[attr-defined]
-            hold.arrived = True
+            hold = _held(exc)
+            written = exc.written  # type: ignore[attr-defined]
         except OutputExistsError as exc:
             raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
         except OSError as exc:  # the library's are ExportErrors; anything else still gets one line
@@ -1060,6 +1058,21 @@ def _export(args: argparse.Namespace) -> int:
         return _written(
             hold, "export", lambda: _emit(args, shown, lambda: "\n".join(f"wrote {p}" for p in shown))
         )
+
+
+def _held(exc: KeyboardInterrupt) -> Any:
+    """A `_staging.Hold` that saw Ctrl-C, for one the library held until its output was in place.
+
+    The library marks such a ``KeyboardInterrupt`` with the paths it
+    ``written``; any other ``exc`` is raised again.
+    """
+    from .exports import _staging
+
+    if getattr(exc, "written", None) is None:
+        raise exc
+    hold = _staging.Hold(holding=True)
+    hold.arrived = True
+    return hold
 
 
 _COMPLETE: list[str] = []
@@ -1087,7 +1100,7 @@ def _written(hold: Any, what: str, report: Callable[[], None]) -> int:
     except KeyboardInterrupt:  # a second Ctrl-C while the report waited on its reader
         if hold is None or not hold.arrived:
             raise
-    _COMPLETE.append(what)  # from here to the end, the handler is Python's own again: see main
+    _COMPLETE.append(what)  # once the hold ends (Python's handler again), main and kzrights_entry say so
     if hold is not None and hold.arrived:
         _say(f"interrupted, after the {what} was complete")
         return 130
@@ -1376,11 +1389,9 @@ def _followup_template(args: argparse.Namespace) -> int:
     with _staging.held() as hold:
         try:
             written = template(report.version, args.output, overwrite=args.force, vocabulary=vocabulary)
-        except KeyboardInterrupt as exc:  # held until the tracker was in place (no handler of ours)
-            if getattr(exc, "written", None) is None:
-                raise
-            (written,), hold = exc.written, _staging.Hold(holding=True)  # type: ignore[attr-defined]
-            hold.arrived = True
+        except KeyboardInterrupt as exc:  # held until the tracker was in place: say so
+            hold = _held(exc)
+            (written,) = exc.written  # type: ignore[attr-defined]
         except OutputExistsError as exc:
             raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
         shown = str(written) if str(written).isprintable() else repr(str(written))
@@ -1459,11 +1470,8 @@ def _followup_compare(args: argparse.Namespace) -> int:
     with _staging.held() as hold:
         try:
             result.write_html(args.html, overwrite=args.force)
-        except KeyboardInterrupt as exc:  # held until the page was in place (no handler of ours)
-            if getattr(exc, "written", None) is None:
-                raise
-            hold = _staging.Hold(holding=True)
-            hold.arrived = True
+        except KeyboardInterrupt as exc:  # held until the page was in place: say so
+            hold = _held(exc)
         except OutputExistsError as exc:
             raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
         return _written(hold, "HTML page", lambda: _emit(args, result, lambda: str(result)))
