@@ -1335,7 +1335,10 @@ def write(
 
     A written file reads back to the same assessment, and the same
     assessment always writes the same bytes.  The file is written beside its
-    destination and moved into place whole, as an export is.
+    destination and moved into place whole, as an export is: a file it
+    replaces passes on its permissions and group, and a Ctrl-C while it
+    moves in is held until it is in place, then raised with ``written``
+    (``[path]``), as [`export`][kzrights.exports.export]'s is.
 
     Args:
         assessments: What to write.
