@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import pickle
+import sys
 import tracemalloc
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -176,3 +178,32 @@ def test_annotate_peaks_near_its_input():
     finally:
         tracemalloc.stop()
     assert peak < 1.5 * len(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bound"),
+    [
+        # a Cyrillic text is two bytes a character: str.lower of it all at once peaked at 7x
+        ("Полиция задержала протестующих в столице. ", 2.5),
+        # composed a slice at a time (it peaked at 16.7x, the split clusters of the whole text)
+        (unicodedata.normalize("NFD", "Les cafés étaient fermés à cause des grèves. "), 3.0),
+        # invisible characters read a slice at a time, the way back in 4-byte arrays (26.5x)
+        ("The po\u00adlice de\u00adtained pro\u00adtesters. ", 5.5),
+        (unicodedata.normalize("NFD", "caf\u00ade résumé ne\u200bws. "), 6.0),
+    ],
+    ids=["Russian", "French in NFD", "soft hyphens", "NFD and zero-width spaces"],
+)
+def test_annotate_peaks_a_few_copies_of_any_text(sentence, bound):
+    """annotate() on 2 million characters that are not ASCII (tester, session 17), mentions aside."""
+    text = (sentence * (2_000_000 // len(sentence) + 1))[:2_000_000]
+    size = sys.getsizeof(text)
+    kzrights.annotate(sentence)  # the patterns are compiled once, outside the measure
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        assert kzrights.annotate(text) == []
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak < bound * size, peak / size

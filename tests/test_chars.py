@@ -495,7 +495,7 @@ def test_names_with_characters_that_nfc_replaces_are_found_as_in_nfc(names, rand
     ids=["decomposed letters (nfc)", "zero-width spaces (visible)"],
 )
 def test_the_way_back_keeps_a_few_bytes_a_cluster(way, unit):
-    """A text that is all clusters kept ~210 bytes a cluster (a tuple and four ints each): now 32."""
+    """A text that is all clusters kept ~210 bytes a cluster (a tuple and four ints each): now 16."""
     import gc
     import tracemalloc
 
@@ -511,7 +511,7 @@ def test_the_way_back_keeps_a_few_bytes_a_cluster(way, unit):
         tracemalloc.stop()
     assert back is not None and len(shown) == clusters
     # the rewritten text (one byte a character here) and the way back, with room for the arrays' slack
-    assert kept - len(shown) < 48 * clusters
+    assert kept - len(shown) < 24 * clusters
 
 
 _CLUSTER_PIECES = [

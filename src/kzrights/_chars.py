@@ -36,7 +36,7 @@ import itertools
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 __all__ = [
     "APOSTROPHES",
@@ -375,7 +375,31 @@ def same_length_lower(text: str) -> str:
     for char, lower in _LONG_LOWER.items():
         if char in text:
             text = text.replace(char, lower)
-    return text.lower()
+    if text.isascii() or len(text) <= _SLICE:
+        return text.lower()
+    # str.lower works in a buffer of up to three 4-byte characters for each character
+    # of a text that is not ASCII (six times a Russian text): a slice at a time
+    return "".join(text[start:end].lower() for start, end in _slices(text))
+
+
+_SLICE = 1 << 16
+"""How many characters (about) a long text is lowered, checked or rewritten at a time."""
+
+
+def _slices(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of slices of about `_SLICE` characters that cover ``text``, each ending at a space.
+
+    A space is a boundary for every rule that reads a slice: lowercase (a
+    final sigma's context ends there), NFC (an ASCII character composes with
+    nothing before it), a letter's run of combining marks and a run of
+    invisible characters.  A text with no space for long gives a longer slice.
+    """
+    start, length = 0, len(text)
+    while start < length:
+        end = text.find(" ", start + _SLICE) if length - start > _SLICE else -1
+        end = length if end < 0 else end
+        yield start, end
+        start = end
 
 
 class Offsets:
@@ -388,9 +412,9 @@ class Offsets:
     span starting at it starts after the run, and one ending at it ends
     before the run.
 
-    The clusters are kept as four arrays of machine integers (32 bytes a
-    cluster): where each starts and ends in the new text, and in the text
-    as given.
+    The clusters are kept as four arrays of machine integers (16 bytes a
+    cluster, 32 for a text of 2 GiB characters or more): where each starts and
+    ends in the new text, and in the text as given.
     """
 
     __slots__ = ("_given_ends", "_given_starts", "_normal_ends", "_normal_starts")
@@ -512,7 +536,9 @@ def nfc(text: str) -> tuple[str, Offsets | None]:
         >>> normal, back.start(9), back.end(8)
         ('Tulesová met', 10, 9)
     """
-    if unicodedata.is_normalized("NFC", text):
+    # slice by slice: on a text that may not be in NFC, the check composes it in a buffer
+    # of 4-byte characters (twice a text of Cyrillic or accented Latin letters)
+    if all(unicodedata.is_normalized("NFC", text[start:end]) for start, end in _slices(text)):
         return text, None
     held = set(text)
     clusters = _cluster_pattern(_present(held, _mark_set()), _present(held, _replaced_set()))
@@ -538,21 +564,34 @@ def _rewrite_clusters(
     between clusters and the clusters in turn; ``rewrite`` is called once per
     distinct cluster.  Everything else is done in C, with no Python step per
     cluster: a text made of decomposed letters (each one a cluster) is
-    rewritten at about a fifth of the cost of a loop over its matches.
+    rewritten at about a fifth of the cost of a loop over its matches.  A
+    long text is split a slice at a time (`_slices`; no cluster holds a
+    space), so that only one slice's pieces are held at once.
     """
-    parts = clusters.split(text)  # between, cluster, between, ..., between
-    given = parts[1::2]
-    rewritten = dict(zip(given, given, strict=True))
-    for cluster in rewritten:
-        rewritten[cluster] = rewrite(cluster)
-    new = parts.copy()
-    new[1::2] = map(rewritten.__getitem__, given)
-    # where each part ends, in the text as given and in the new text: the
-    # cluster that is part 2i + 1 starts where part 2i ends
-    given_ends = array("q", itertools.accumulate(map(len, parts)))
-    new_ends = array("q", itertools.accumulate(map(len, new)))
-    offsets = Offsets(new_ends[0:-1:2], new_ends[1::2], given_ends[0:-1:2], given_ends[1::2])
-    return "".join(new), offsets
+    rewritten: dict[str, str] = {}
+    pieces: list[str] = []
+    # 4-byte offsets where they fit (every text under 2 GiB characters): 16 bytes a cluster
+    kind = "i" if len(text) < 2**31 - 1 else "q"
+    normal_starts, normal_ends, given_starts, given_ends = (array(kind) for _ in range(4))
+    done = 0  # the length of the new text so far
+    for start, end in _slices(text):
+        parts = clusters.split(text[start:end])  # between, cluster, between, ..., between
+        given = parts[1::2]
+        for cluster in set(given).difference(rewritten):
+            rewritten[cluster] = rewrite(cluster)
+        new = parts.copy()
+        new[1::2] = map(rewritten.__getitem__, given)
+        # where each part ends, in the text as given and in the new text, after where the
+        # slice starts: the cluster that is part 2i + 1 starts where part 2i ends
+        old_ends = array(kind, itertools.accumulate(map(len, parts), initial=start))
+        new_ends = array(kind, itertools.accumulate(map(len, new), initial=done))
+        normal_starts.extend(new_ends[1:-1:2])
+        normal_ends.extend(new_ends[2::2])
+        given_starts.extend(old_ends[1:-1:2])
+        given_ends.extend(old_ends[2::2])
+        pieces.append("".join(new))
+        done = new_ends[-1]
+    return "".join(pieces), Offsets(normal_starts, normal_ends, given_starts, given_ends)
 
 
 def canonical(text: str) -> str:
