@@ -16,7 +16,8 @@ once; the best CPU time is kept):
 
 ``annotate()`` of the same news in NFC is timed in the same rounds, as the
 peer; then the memory each ``nfc()``/``visible()`` keeps and peaks at
-(tracemalloc).  The texts: the news-style corpus of ``bench_pool.py`` (English
+(tracemalloc), and what today's ``annotate()`` peaks at on five million
+characters of text that is not ASCII.  The texts: the news-style corpus of ``bench_pool.py`` (English
 and Russian) in NFD, where "й" and "ё" and any accented Latin letter are
 decomposed; the same with a zero-width space after every tenth word; and the
 hostile ones of ``bench_pathological.py``: a million characters of ``e`` and a
@@ -136,6 +137,27 @@ def main() -> None:
             f"| {name} | `{way}()` | {kept_now / 1e6:.1f} MB | {kept_then / 1e6:.1f} MB "
             f"| {peak_now / 1e6:.1f} MB | {peak_then / 1e6:.1f} MB |"
         )
+    annotate_peaks(5_000_000)
+
+
+def annotate_peaks(size: int) -> None:
+    """Print annotate()'s peak (tracemalloc) as a multiple of the text's own size, on texts not ASCII."""
+    sentences = {
+        "English, ASCII (the peer)": "The police detained protesters in the capital. ",
+        "Russian": "Полиция задержала протестующих в столице. ",
+        "French in NFD": unicodedata.normalize("NFD", "Les cafés étaient fermés à cause des grèves. "),
+        "English with soft hyphens": "The po\u00adlice de\u00adtained pro\u00adtesters. ",
+        "NFD with zero-width spaces": unicodedata.normalize("NFD", "caf\u00ade résumé ne\u200bws. "),
+    }
+    print(f"\nannotate()'s peak on {size:,} characters without a name (tracemalloc, beyond the text):\n")
+    print("| text | the text | peak | peak / the text |")
+    print("| --- | --- | --- | --- |")
+    for name, sentence in sentences.items():
+        text = (sentence * (size // len(sentence) + 1))[:size]
+        kzrights.annotate(sentence)
+        _, peak = memory(kzrights.annotate, text)
+        own = sys.getsizeof(text)
+        print(f"| {name} | {own / 1e6:.1f} MB | {peak / 1e6:.1f} MB | {peak / own:.1f}x |")
 
 
 if __name__ == "__main__":
