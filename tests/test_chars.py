@@ -551,3 +551,36 @@ def test_the_way_back_gives_spans_that_read_the_same(text):
                 given = text[starts[i] : ends[j]]
                 assert starts[i] <= ends[j] or i == j
                 assert shown[i:j] in way(given)[0], (i, j, given)
+
+
+_SLICE_PIECES = [
+    "e", "Σ", "ΑΣ", "İ", "ß", "й", "\u0301", "\u0308", "\u212a", "\u2000", "\u200b", "\u00ad",
+    " ", "\n", "\t", "\u3000", "\u3002", ".", "'", "\U0001f600", "ᄀ", "ᅡ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_SLICE_PIECES), max_size=40).map("".join), st.integers(1, 9))
+@settings(max_examples=300, deadline=None)
+def test_a_long_text_read_a_slice_at_a_time_reads_as_a_whole(text, size):
+    """Lowercase, the NFC check and the rewrites go a slice at a time on a long text: never another answer.
+
+    Slices end only before white space or an ideographic comma or full stop,
+    where no rule reads across (a final sigma, a composition, a run of marks
+    or of invisible characters); with slices of a few characters, every
+    such place in these texts is a cut.
+    """
+    whole = (_chars.same_length_lower(text), _chars.nfc(text), _chars.visible(text))
+    saved = _chars._SLICE
+    _chars._SLICE = size
+    try:
+        sliced = (_chars.same_length_lower(text), _chars.nfc(text), _chars.visible(text))
+    finally:
+        _chars._SLICE = saved
+    assert sliced[0] == whole[0]
+    for (shown, back), (whole_shown, whole_back) in zip(sliced[1:], whole[1:], strict=True):
+        assert shown == whole_shown
+        assert (back is None) == (whole_back is None)
+        if back is not None and whole_back is not None:
+            ends = range(len(shown) + 1)
+            assert [back.start(i) for i in ends] == [whole_back.start(i) for i in ends]
+            assert [back.end(i) for i in ends] == [whole_back.end(i) for i in ends]

@@ -386,18 +386,23 @@ _SLICE = 1 << 16
 """How many characters (about) a long text is lowered, checked or rewritten at a time."""
 
 
-def _slices(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of slices of about `_SLICE` characters that cover ``text``, each ending at a space.
+_CUT = re.compile("[\\s\u3001\u3002]")
+"""Where a slice may end: before white space, or an ideographic comma or full stop (Chinese, Japanese)."""
 
-    A space is a boundary for every rule that reads a slice: lowercase (a
-    final sigma's context ends there), NFC (an ASCII character composes with
-    nothing before it), a letter's run of combining marks and a run of
-    invisible characters.  A text with no space for long gives a longer slice.
+
+def _slices(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of slices of about `_SLICE` characters that cover ``text``, each ending at a `_CUT`.
+
+    Such a character is a boundary for every rule that reads a slice:
+    lowercase (neither cased nor case-ignorable, it ends a final sigma's
+    context, where a full stop would not), NFC (it composes with nothing
+    before it), a letter's run of combining marks and a run of invisible
+    characters.  A text with none for long gives a longer slice.
     """
     start, length = 0, len(text)
     while start < length:
-        end = text.find(" ", start + _SLICE) if length - start > _SLICE else -1
-        end = length if end < 0 else end
+        cut = _CUT.search(text, start + _SLICE) if length - start > _SLICE else None
+        end = length if cut is None else cut.start()
         yield start, end
         start = end
 
