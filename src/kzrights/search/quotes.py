@@ -1854,7 +1854,14 @@ class QuoteChecker:
         public services", not the nearer "its", another word of the same stem.
         Across an ellipsis a match keeps at least one token between (the
         ellipsis stands for something): "a subset of … the" is "the" at the
-        end of the sentence, not the one after "of".
+        end of the sentence, not the one after "of".  It moves only as far
+        as an ellipsis reaches (`_last_in_reach`, `_first_in_reach`), or
+        stays: "of … interaction with non-governmental" keeps the "of" of
+        "efficiency of interaction with non-governmental" (an ellipsis that
+        leaves nothing out, the writer's addition), since the "of" before it
+        stands two items back; moved there, the ellipsis would stand for
+        words across three records, which it cannot mark, and the "of",
+        let go as a stray match, would leave the quotation "not found".
         """
         keys, texts = quote.keys, quote.texts
 
@@ -1885,8 +1892,8 @@ class QuoteChecker:
             last = j - 1
             if i in marks and i == before_i + before_size:
                 earliest += 1  # an ellipsis between them stands for at least one token
-                if j < earliest:  # right after the match before: the next place it stands
-                    last = hi - size
+                if j < earliest:  # right after the match before: the next place it stands, within reach
+                    last = min(hi - size, self._last_in_reach(blocks[at - 1], size))
             place = self._placed(keys, texts, i, j, size, earliest, last, False, written)
             if place is not None:
                 blocks[at] = (i, place, size)
@@ -1900,12 +1907,34 @@ class QuoteChecker:
             first = j + 1
             if after_i in marks and after_i == i + size:
                 latest -= 1
-                if j > latest:
-                    first = lo
+                if j > latest:  # right before the match after: the place before it, within reach
+                    first = max(lo, self._first_in_reach(blocks[at + 1], size))
             place = self._placed(keys, texts, i, j, size, first, latest, True, written)
             if place is not None:
                 blocks[at] = (i, place, size)
         return blocks
+
+    def _last_in_reach(self, before: tuple[int, int, int], size: int) -> int:
+        """The latest report position a run of ``size`` tokens may start at after the match ``before``.
+
+        After it across an ellipsis that marks an omission, as `_score`
+        counts one: at most `MAX_MARKED_OMISSION` words left out, and the two
+        within one record or two adjacent ones.
+        """
+        word_before, end = self._word_before, before[1] + before[2]
+        words = bisect.bisect_right(word_before, word_before[end] + MAX_MARKED_OMISSION) - 1
+        return min(words, self._record_firsts[self._owners[before[1]] + 2] - size)
+
+    def _first_in_reach(self, after: tuple[int, int, int], size: int) -> int:
+        """The earliest report position a run of ``size`` tokens may start at before the match ``after``.
+
+        As `_last_in_reach`, the other way: the words from the run's end to
+        the match are at most `MAX_MARKED_OMISSION`, in the match's record or
+        the one before.
+        """
+        word_before, start = self._word_before, after[1]
+        words = bisect.bisect_left(word_before, word_before[start] - MAX_MARKED_OMISSION) - size
+        return max(words, self._record_firsts[max(0, self._owners[start + after[2] - 1] - 1)])
 
     @staticmethod
     def _ends(
