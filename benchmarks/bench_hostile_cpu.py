@@ -48,6 +48,8 @@ cases = [
     ("check_quote", "the report's words shuffled", " ".join(random.Random(16).sample(words, len(words)))[:q]),
     ("check_quote", "report words with an ellipsis between each",
      " … ".join(random.Random(16).choice(words) for _ in range(3000))[:q]),
+    # every piece follows on from the one before: each ellipsis leaves nothing out (session 17)
+    ("check_quote", "the report's words in order, an ellipsis between each", " … ".join(words)[:q]),
     ("check_quote", "`e` and combining acutes to the end", "e" + "\u0301" * (q - 1)),
     ("check_quote", "one-letter words, a to z", " ".join(chr(97 + i % 26) for i in range(q // 2))[:q]),
 ]
