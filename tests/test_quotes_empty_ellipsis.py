@@ -24,6 +24,7 @@ from kzrights.search.quotes import DifferenceKind, QuoteCheck, Verdict
 
 REPORT = kzrights.load()
 RECORDS = [record for record in REPORT.records() if len(record.text.split()) >= 2]
+ALL_RECORDS = REPORT.records()  # in reading order: each record and the next are adjacent
 ELLIPSES = ["…", "...", "[…]", "[...]", ". . ."]
 _LETTER = re.compile(r"[^\W_]")
 # what a piece must not hold: an ellipsis of the report's own would be read as the writer's
@@ -192,7 +193,7 @@ def test_the_testers_quotation_on_the_command_line():
 
 
 def test_a_piece_stays_where_it_follows_on_when_its_words_stand_again_out_of_reach():
-    """A piece's words standing again further back, or further on, than an ellipsis reaches move nothing.
+    """A piece stays where it follows on when its words stand again only beyond an ellipsis's reach.
 
     An ellipsis marks at most `MAX_MARKED_OMISSION` words within one record
     or two adjacent ones.  The first piece was moved back to an earlier place
@@ -238,9 +239,6 @@ def pieces_across_a_boundary(draw: st.DrawFn) -> tuple[str, str, set[str], str]:
     assume(len(_LETTER.findall(left + right)) >= 2)
     ellipsis = draw(st.sampled_from(ELLIPSES))
     return f"{left} {ellipsis} {right}", ellipsis, {before.id, after.id}, f"{left} {right}"
-
-
-ALL_RECORDS = REPORT.records()
 
 
 @settings(max_examples=300, deadline=None)
