@@ -24,10 +24,27 @@ def _interrupted() -> int:
 
 
 def run() -> int:
-    """Import the command line and run it; return the process exit code (as `kzrights.cli.main`)."""
+    """Import the command line and run it; return the process exit code (as `kzrights.cli.main`).
+
+    Once the command is done, Ctrl-C is ignored until the process exits: the
+    wrapper's ``sys.exit`` and the interpreter's shutdown have nothing left to
+    stop, and a ``KeyboardInterrupt`` there would end the process by the
+    signal, with no line (once, with a traceback from ``threading``), after
+    an output that is complete.
+    """
     try:
         from kzrights.cli import main
 
-        return main()
+        status = main()
     except KeyboardInterrupt:  # while importing, or just before main() catches it itself
-        return _interrupted()
+        status = _interrupted()
+    while True:
+        try:
+            import signal  # imported by the command line already: no new import to interrupt
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except KeyboardInterrupt:  # it came before the handler changed: the command is still done
+            continue
+        except ValueError:  # not the main thread, which is the only one a signal reaches
+            pass
+        return status

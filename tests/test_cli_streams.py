@@ -200,3 +200,19 @@ def test_out_of_memory_is_an_error_not_an_internal_one():
         timeout=300,
     )
     assert (done.returncode, done.stderr) == (1, b"kzrights: error: out of memory\n")
+
+
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+def test_check_quote_that_can_write_neither_output_nor_error_is_still_not_a_verdict(stdout):
+    """``>log 2>&1`` onto a full disk: Python's own failed flush of stderr at exit made it 1 ("altered")."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [*COMMAND, "check-quote", MADE_UP],
+            stdout=full if stdout == "full" else None,
+            stderr=full,
+            timeout=300,
+            preexec_fn=(lambda: os.close(1)) if stdout == "closed" else None,
+        )
+    assert done.returncode == 3

@@ -22,6 +22,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -486,3 +487,69 @@ def test_what_an_interrupted_command_says_matches_what_it_left(at, command, tmp_
 
 
 _totals: dict[str, int] = {}
+
+
+def _console_command() -> list[str]:
+    """The installed ``kzrights`` console command, or what its generated wrapper runs."""
+    script = Path(sys.executable).with_name("kzrights")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from kzrights_entry import run; sys.exit(run())"]
+
+
+@pytest.mark.parametrize("delay", [0, 0.002, 0.005, 0.01, 0.02, 0.05])
+def test_ctrl_c_after_the_command_said_what_it_wrote_never_kills_it_silently(delay, tmp_path):
+    """Ctrl-C once "wrote …" was out could end the process by the signal (exit -2, no line).
+
+    From then on the output is complete: the status is 130 with the line that
+    says so (the command had not returned yet) or 0 (it had: a Ctrl-C while
+    the process exits is ignored), never a death by the signal, never a traceback.
+    """
+    output = tmp_path / "out.json"
+    with subprocess.Popen(
+        [*_console_command(), "export", "--format", "json", "--output", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    assert first.startswith(b"wrote "), (first, stderr)
+    assert output.exists() and json.loads(output.read_bytes())
+    assert process.returncode in (0, 130), (process.returncode, stderr)
+    expected = b"" if process.returncode == 0 else b"kzrights: interrupted, after the export was complete\n"
+    assert stderr == expected
+
+
+@pytest.mark.parametrize("spelling", [".", "./", "../data/."])
+def test_a_folder_export_to_the_current_folder_writes_into_it(spelling, tmp_path):
+    """``cd /data && kzrights export --format csv --output .`` was refused: "must end in a … folder name".
+
+    The current folder is written into, empty or holding a previous export
+    (with ``--force``), and stays the folder the shell is in.
+    """
+    here = tmp_path / "data"
+    here.mkdir()
+    before = os.stat(here).st_ino
+    for force in ([], ["--force"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "kzrights", "export", "--format", "csv", "--output", spelling, *force],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert os.stat(here).st_ino == before  # the same folder, not a new one in its place
+        assert (here / "recommendations.csv").is_file()
+
+
+def test_a_replaced_file_never_takes_the_setuid_bit(tmp_path):
+    """--force over a file with the setuid or setgid bit set: the new output keeps its mode without them."""
+    output = tmp_path / "out.json"
+    output.write_text("{}", encoding="utf-8")
+    os.chmod(output, 0o6750)
+    export(kzrights.load(), "json", output, overwrite=True)
+    assert stat.S_IMODE(os.stat(output).st_mode) == 0o750

@@ -293,3 +293,23 @@ def test_verify_on_the_command_line_names_the_span(tmp_path: Path) -> None:
         f"kzrights: error: data release {VERSION}: releases/{VERSION}/report.json: "
         f"$.figures[15].span: [{start}, {end + 1}] starts or ends with padding, which its text leaves out\n"
     )
+
+
+@pytest.mark.parametrize("kind", ["paragraphs", "items", "recommendations", "footnotes"])
+def test_a_text_record_that_takes_in_a_line_break_is_refused(folder: Path, kind: str) -> None:
+    """A record's span and text both widened over the line break after it (tester 3, session 17): refused.
+
+    Padding was spaces, tabs and no-break spaces only, so a span ending in
+    a line break, with the text to match, loaded and verified; the build cuts
+    records from lines, so none ends in any white space.
+    """
+    number = next(
+        n
+        for n, record in enumerate(_DOCUMENT[kind])
+        if _SOURCE[record["span"][1] : record["span"][1] + 1] == "\n"
+    )
+    start, end = _DOCUMENT[kind][number]["span"]
+    document = _edited((kind, number, "span"), [start, end + 1])
+    document[kind][number]["text"] = _SOURCE[start : end + 1]
+    named = re.escape(f"$.{kind}[{number}].span: [{start}, {end + 1}]")
+    _refused(folder, document, named + " starts or ends")

@@ -737,10 +737,12 @@ def _same_text(source: str, span: Span, text: str) -> bool:
 
     Padding at either end is not folded away: the fold trims it, so a span a
     space too long (or too early) would read as its text, and
-    `Report.source_of` would give the space with it.
+    `Report.source_of` would give the space with it.  No span the build
+    writes starts or ends with white space of any kind (a line break
+    included), even where its text takes it in too.
     """
     raw = source[span.start : span.end]
-    return raw == text or (_fold(raw) == text and raw.strip(_PAD) == raw)
+    return raw.strip() == raw and (raw == text or _fold(raw) == text)
 
 
 def _shows(source: str, span: Span, text: str, path: str, names: tuple[str, str], problem: str) -> None:
@@ -752,10 +754,12 @@ def _shows(source: str, span: Span, text: str, path: str, names: tuple[str, str]
     if _same_text(source, span, text):
         return
     span_name, text_name = names
-    if _fold(source[span.start : span.end]) == text:
-        raise _Problem(
-            f"{path}.{span_name}: {_show(span)} starts or ends with padding, which its {text_name} leaves out"
-        )
+    raw = source[span.start : span.end]
+    if raw.strip() != raw:
+        where = f"{path}.{span_name}: {_show(span)} starts or ends with"
+        if _fold(raw) == text:
+            raise _Problem(f"{where} padding, which its {text_name} leaves out")
+        raise _Problem(f"{where} white space")
     raise _Problem(f"{path}.{text_name}: {problem}")
 
 
@@ -829,7 +833,7 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             )
     for name in ("authors", "published"):
         span = getattr(metadata, f"{name}_span")
-        if span.slice(source).strip(_PAD) != span.slice(source):  # the build trims both, as a record's span
+        if span.slice(source).strip() != span.slice(source):  # the build trims both, as a record's span
             raise _Problem(f"$.metadata.{name}_span: {_show(span)} starts or ends with padding")
     # the date line as the build reads it (kzrights_build.parse: "July 22, 2021"), the day with or
     # without a leading zero
@@ -861,8 +865,8 @@ def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any
     raw = source[span.start : span.end]
     # the build trims a record's padding: a span over a space more is not where it found the
     # record, even where its text takes the space in too
-    if raw.strip(_PAD) != raw:
-        raise _Problem(f"{path}.span: {_show(span)} starts or ends with padding")
+    if raw.strip() != raw:  # padding, or a line break (a record is cut from lines)
+        raise _Problem(f"{path}.span: {_show(span)} starts or ends with white space")
     folds = False
     if raw == record.text and "[" not in raw:  # most records: no markers, no padding
         markers: list[tuple[int, int, str]] = []

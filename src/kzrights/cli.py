@@ -1727,9 +1727,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _say(message: str) -> None:
-    """One line on stderr, if there is a stderr."""
-    if sys.stderr is not None:
+    """One line on stderr, if there is a stderr that can be written.
+
+    A full or closed stderr (``2>&1`` onto a full disk) is pointed at the null
+    device: Python's own flush of it at exit would fail again and turn the
+    exit status into 1, which is a verdict of ``check-quote`` ("altered").
+    """
+    if sys.stderr is None:
+        return
+    try:
         print(f"kzrights: {_shortened(message)}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # ValueError: a stderr closed by the program that embeds this
+        _discard(sys.stderr)
 
 
 def _command_of(argv: list[str]) -> str | None:
@@ -1796,11 +1805,15 @@ def _tolerant_stdout() -> Callable[[], None]:
 
 def _discard_stdout() -> None:
     """Point stdout at the null device, so that Python's last flush at exit does not fail again."""
-    import os
+    _discard(sys.stdout)
 
+
+def _discard(stream: Any) -> None:
+    """Point ``stream``'s descriptor at the null device, where what its buffer still holds then goes."""
     try:
         null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
+        os.dup2(null, stream.fileno())
+        os.close(null)
     except (OSError, AttributeError, ValueError):
         pass
 

@@ -140,6 +140,13 @@ def check_name(path: str | os.PathLike[str], file_format: str | None = None) -> 
     except UnicodeEncodeError:
         raise ExportError(raw, "the file system cannot encode this name") from None
     target = Path(raw)
+    if target.name in ("", ".", "..") and file_format is None and raw.rstrip("/" + os.sep) not in ("", "/"):
+        # a folder format given the folder it is in ("." in a Docker volume, "../out/.."): the
+        # folder by its own name, which is what the checks and the move below read
+        try:
+            target = Path(os.path.abspath(raw))
+        except OSError as error:  # the current folder was deleted
+            raise _fail(target, f"cannot find the current folder: {_words(error)}", error.errno) from None
     if target.name in ("", ".", ".."):
         raise _fail(target, "the path must end in a file or folder name")
     if target.name.isspace():
@@ -845,8 +852,10 @@ def writes_into(target: Path) -> bool:
     So it is for a folder (not a link to one) that is a mount point, which
     cannot be renamed (a Docker volume, a tmpfs); that is empty, which holds
     nothing to lose and keeps what is the user's own (its permissions, its
-    group, a shell working in it); or that holds what such an export left
-    when it was killed (a staging folder, a marker saying it is incomplete).
+    group, a shell working in it); that is the current folder (``--output
+    .``), which the command and the shell that started it are in; or that
+    holds what such an export left when it was killed (a staging folder, a
+    marker saying it is incomplete).
     Any other previous export is swapped with the new one in one step.
     """
     try:
@@ -857,6 +866,11 @@ def writes_into(target: Path) -> bool:
         return False
     if not names or any(name.startswith(STAGING_PREFIX) for name in names) or _mount_point(target):
         return True
+    try:  # the folder the command runs in ("--output ."): a swap would leave it in a deleted folder
+        if os.path.samefile(target, os.getcwd()):
+            return True
+    except OSError:
+        pass
     data = _read_marker(target / MARKER)
     return isinstance(data, dict) and data.get("complete") is False
 
@@ -940,7 +954,7 @@ def _marker_of(folder: Path) -> dict[str, Any]:
 
 
 def _adopt(previous: Path, new: Path, *, folder: bool) -> None:
-    """Give ``new`` the permission bits (setgid too) and group of ``previous``, which it replaces.
+    """Give ``new`` the permission bits (a folder's setgid too) and group of ``previous``, which it replaces.
 
     Where the user may set them: a group the user is not in is left as it
     is, and so is a link, which has no permissions of its own.  In a folder
@@ -957,8 +971,11 @@ def _adopt(previous: Path, new: Path, *, folder: bool) -> None:
     if chown is not None:
         with contextlib.suppress(OSError):
             chown(new, -1, old.st_gid)  # first: a change of group clears the setgid bit
+    # never the setuid bit, nor a file's setgid bit: those run a program as its owner or
+    # group, and the new output is the user's (a folder's setgid passes its group on)
+    mode = stat.S_IMODE(old.st_mode) & ~stat.S_ISUID & ~(0 if folder else stat.S_ISGID)
     with contextlib.suppress(OSError):
-        os.chmod(new, stat.S_IMODE(old.st_mode))
+        os.chmod(new, mode)
     if chown is not None and folder and old.st_mode & stat.S_ISGID:
         for root, folders, files in os.walk(new):
             for name in folders + files:
