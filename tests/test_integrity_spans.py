@@ -313,3 +313,39 @@ def test_a_text_record_that_takes_in_a_line_break_is_refused(folder: Path, kind:
     document[kind][number]["text"] = _SOURCE[start : end + 1]
     named = re.escape(f"$.{kind}[{number}].span: [{start}, {end + 1}]")
     _refused(folder, document, named + " starts or ends")
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u2003", "\u200b", "\ufeff", "\u180e", "\u2060", "\u00ad", "\u200e", "\u034f", "\ufe0f", "\u3164"],
+    ids=lambda c: f"U+{ord(c):04X}",
+)
+def test_a_span_that_takes_in_a_character_that_does_not_show_is_refused(tmp_path: Path, char: str) -> None:
+    """The source's line break after a paragraph made one such character, span and text widened over it.
+
+    With the source's hash made to agree too, a zero-width space, a BOM, a
+    soft hyphen, a direction mark, a selector or a filler at a span's edge
+    loaded and verified (tester 4, session 17): only white space was refused.
+    """
+    import hashlib
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    release = release_folder(data, VERSION)
+    source = (release / "source.txt").read_text(encoding="utf-8")
+    document = json.loads(json.dumps(_DOCUMENT))
+    paragraph = document["paragraphs"][12]
+    start, end = paragraph["span"]
+    assert source[end] == "\n"
+    source = source[:end] + char + source[end + 1 :]
+    paragraph["span"], paragraph["text"] = [start, end + 1], paragraph["text"] + char
+    document["metadata"]["source_sha256"] = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    (release / "report.json").write_bytes(dump_json(document))
+    (release / "source.txt").write_bytes(source.encode("utf-8"))
+    rehash(data, "source.txt", VERSION)
+    rehash(data, "report.json", VERSION)
+    for check in (ReleaseStore(data).load, ReleaseStore(data).verify):
+        with pytest.raises(
+            DataIntegrityError, match=re.escape(f"$.paragraphs[12].span: [{start}, {end + 1}]")
+        ):
+            check(VERSION)

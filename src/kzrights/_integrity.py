@@ -71,6 +71,7 @@ import operator
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
@@ -732,6 +733,35 @@ def _fold(text: str) -> str:
     return text.strip(" ")
 
 
+# the invisible characters that are not format characters (Cf): the combining grapheme joiner,
+# the Hangul and Khmer fillers, the variation selectors (see kzrights._chars.INVISIBLE)
+_INVISIBLE_NOT_FORMAT = frozenset(
+    map(chr, [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810)])
+) | frozenset(map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
+
+
+def _bare(raw: str) -> bool:
+    """Whether ``raw`` starts and ends with a character that shows: no white space, nothing invisible.
+
+    The build cuts every span to what shows: none starts or ends with white
+    space (a line break included), a format character (a zero-width space,
+    a soft hyphen, a direction mark, a BOM), a filler or a selector, nor
+    starts with a combining mark.  An ASCII character is looked up in no table.
+    """
+    first, last = raw[:1], raw[-1:]
+    if first.isascii() and last.isascii():  # nearly every span: no table to look in
+        return not (first.isspace() or last.isspace())
+    if raw.strip() != raw:
+        return False
+    if not first.isascii() and (first in _INVISIBLE_NOT_FORMAT or unicodedata.category(first) in _NOT_FIRST):
+        return False
+    return last.isascii() or not (last in _INVISIBLE_NOT_FORMAT or unicodedata.category(last) == "Cf")
+
+
+_NOT_FIRST = frozenset({"Cf", "Mn", "Me"})
+"""The categories no span starts with: a format character, or a mark with no letter before it."""
+
+
 def _same_text(source: str, span: Span, text: str) -> bool:
     """Whether the source under ``span`` reads ``text``, once padding inside it is folded.
 
@@ -742,7 +772,7 @@ def _same_text(source: str, span: Span, text: str) -> bool:
     included), even where its text takes it in too.
     """
     raw = source[span.start : span.end]
-    return raw.strip() == raw and (raw == text or _fold(raw) == text)
+    return _bare(raw) and (raw == text or _fold(raw) == text)
 
 
 def _shows(source: str, span: Span, text: str, path: str, names: tuple[str, str], problem: str) -> None:
@@ -755,11 +785,11 @@ def _shows(source: str, span: Span, text: str, path: str, names: tuple[str, str]
         return
     span_name, text_name = names
     raw = source[span.start : span.end]
-    if raw.strip() != raw:
+    if not _bare(raw):
         where = f"{path}.{span_name}: {_show(span)} starts or ends with"
         if _fold(raw) == text:
             raise _Problem(f"{where} padding, which its {text_name} leaves out")
-        raise _Problem(f"{where} white space")
+        raise _Problem(f"{where} white space or a character that does not show")
     raise _Problem(f"{path}.{text_name}: {problem}")
 
 
@@ -833,7 +863,7 @@ def _check_text(document: ReleaseDocument, source: str, index: dict[str, Any]) -
             )
     for name in ("authors", "published"):
         span = getattr(metadata, f"{name}_span")
-        if span.slice(source).strip() != span.slice(source):  # the build trims both, as a record's span
+        if not _bare(span.slice(source)):  # the build trims both, as a record's span
             raise _Problem(f"$.metadata.{name}_span: {_show(span)} starts or ends with padding")
     # the date line as the build reads it (kzrights_build.parse: "July 22, 2021"), the day with or
     # without a leading zero
@@ -865,8 +895,10 @@ def _check_record_text(record: Any, path: str, source: str, index: dict[str, Any
     raw = source[span.start : span.end]
     # the build trims a record's padding: a span over a space more is not where it found the
     # record, even where its text takes the space in too
-    if raw.strip() != raw:  # padding, or a line break (a record is cut from lines)
-        raise _Problem(f"{path}.span: {_show(span)} starts or ends with white space")
+    if not _bare(raw):  # padding, a line break (a record is cut from lines), an invisible character
+        raise _Problem(
+            f"{path}.span: {_show(span)} starts or ends with white space or a character that does not show"
+        )
     folds = False
     if raw == record.text and "[" not in raw:  # most records: no markers, no padding
         markers: list[tuple[int, int, str]] = []
