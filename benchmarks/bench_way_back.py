@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-import time
 import tracemalloc
 import unicodedata
 from collections.abc import Callable
@@ -39,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import kzrights
 from _before import module_from_file
-from bench_pool import corpus
+from bench_pool import corpus, interleaved
 from kzrights import _chars
 
 
@@ -55,17 +54,6 @@ def texts(documents: int, seed: int) -> dict[str, tuple[str, str]]:
         "`e` and a combining acute, 1,000,000 characters": ("e\u0301" * 500_000, "nfc"),
         "`a` and a zero-width space, 1,000,000 characters": ("a\u200b" * 500_000, "visible"),
     }
-
-
-def best_cpu(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Every contender once per round, in turn; each one's best CPU time in seconds."""
-    best = dict.fromkeys(contenders, float("inf"))
-    for _ in range(rounds):
-        for name, function in contenders.items():
-            start = time.process_time()
-            function()
-            best[name] = min(best[name], time.process_time() - start)
-    return best
 
 
 def memory(function: Callable[[str], object], text: str) -> tuple[int, int]:
@@ -116,7 +104,7 @@ def main() -> None:
         contenders[f"{name}: annotate(), today"] = lambda t=text: annotate_with(now, t)
         contenders[f"{name}: annotate(), before"] = lambda t=text: annotate_with(then, t)
     contenders["the news in NFC: annotate()"] = lambda: kzrights.annotate(news_nfc)
-    best = best_cpu(contenders, args.rounds)
+    best = interleaved(contenders, args.rounds)
     print(f"CPU time, best of {args.rounds} interleaved rounds, Python {sys.version.split()[0]}:\n")
     print("| text | call | today | before | today / before |")
     print("| --- | --- | --- | --- | --- |")

@@ -49,6 +49,14 @@ def unmeasured_environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name not in COVERAGE_SWITCHES}
 
 
+def console_command() -> list[str]:
+    """The installed ``kzrights`` console command, or what its generated wrapper runs."""
+    script = Path(sys.executable).with_name("kzrights")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from kzrights_entry import run; sys.exit(run())"]
+
+
 def run_kzrights(*args: str | bytes, **options: Any) -> subprocess.CompletedProcess[Any]:
     """``kzrights ARGS`` in its own process: output captured (bytes, or str with ``text=True``).
 

@@ -30,6 +30,8 @@ from hypothesis import strategies as st
 import kzrights
 from kzrights.cli import main
 
+from .conftest import console_command
+
 SRC = Path(kzrights.__file__).resolve().parent
 
 
@@ -828,14 +830,6 @@ def test_dev_zero_streams_in_bounded_memory():
         )  # KiB, about 30 MB; the old command grew without end (90 MB by 9 s)
 
 
-def _entry_command() -> list[str]:
-    """The installed ``kzrights`` console command, or what its generated wrapper runs."""
-    script = Path(sys.executable).with_name("kzrights")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys; from kzrights_entry import run; sys.exit(run())"]
-
-
 @pytest.mark.parametrize("delay", [0, 0.02, 0.05, 0.1, 0.2, 0.3])
 def test_ctrl_c_while_the_console_command_starts_is_one_line(delay):
     """Ctrl-C at any moment of start-up: 130 and one line, no traceback from kzrights or attrs.
@@ -846,7 +840,7 @@ def test_ctrl_c_while_the_console_command_starts_is_one_line(delay):
     import time
 
     with subprocess.Popen(
-        [*_entry_command(), "search", "Tokayev"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*console_command(), "search", "Tokayev"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     ) as process:
         time.sleep(delay)
         process.send_signal(signal.SIGINT)

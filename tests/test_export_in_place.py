@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import one_line_error, run_kzrights
+from tests.conftest import console_command, one_line_error, run_kzrights
 
 import kzrights
 from kzrights.errors import OutputExistsError
@@ -489,14 +489,6 @@ def test_what_an_interrupted_command_says_matches_what_it_left(at, command, tmp_
 _totals: dict[str, int] = {}
 
 
-def _console_command() -> list[str]:
-    """The installed ``kzrights`` console command, or what its generated wrapper runs."""
-    script = Path(sys.executable).with_name("kzrights")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys; from kzrights_entry import run; sys.exit(run())"]
-
-
 @pytest.mark.parametrize("delay", [0, 0.002, 0.005, 0.01, 0.02, 0.05])
 def test_ctrl_c_after_the_command_said_what_it_wrote_never_kills_it_silently(delay, tmp_path):
     """Ctrl-C once "wrote …" was out could end the process by the signal (exit -2, no line).
@@ -507,7 +499,7 @@ def test_ctrl_c_after_the_command_said_what_it_wrote_never_kills_it_silently(del
     """
     output = tmp_path / "out.json"
     with subprocess.Popen(
-        [*_console_command(), "export", "--format", "json", "--output", str(output)],
+        [*console_command(), "export", "--format", "json", "--output", str(output)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as process:
