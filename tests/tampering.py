@@ -14,17 +14,30 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import kzrights
 from kzrights.releases import ReleaseStore
 from kzrights_build.release import dump_json
 
 from .conftest import DATA
 
-__all__ = ["MemoryFolder", "agreeing_hashes", "rehash", "release_folder", "set_at", "store_with"]
+__all__ = [
+    "MemoryFolder",
+    "agreeing_hashes",
+    "rehash",
+    "release_folder",
+    "set_at",
+    "store_changed",
+    "store_with",
+    "verify_a_damaged_copy",
+]
 
 VERSION = "1.0.0"
 
@@ -111,6 +124,22 @@ def store_with(document: Any, version: str) -> ReleaseStore:
     return ReleaseStore(MemoryFolder(agreeing_hashes(files, "report.json", version)))  # type: ignore[arg-type]
 
 
+def store_changed(path: str, content: bytes, version: str = VERSION) -> ReleaseStore:
+    """A store over the shipped data with the file at ``path`` replaced by ``content``.
+
+    ``path`` is relative to the data folder ("releases.json",
+    "releases/1.3.1/manifest.json", ...); for a file of release ``version``
+    the hashes are made to agree (the index's own bytes are not covered by
+    any hash, so changing it needs nothing more).
+    """
+    files = dict(_shipped_files())
+    files[path] = content
+    prefix = f"releases/{version}/"
+    if path.startswith(prefix):
+        files = agreeing_hashes(files, path.removeprefix(prefix), version)
+    return ReleaseStore(MemoryFolder(files))  # type: ignore[arg-type]
+
+
 def set_at(*path_and_value: Any) -> Callable[[Any], None]:
     """An edit of a release document: the value at a JSON path (keys and positions) set.
 
@@ -126,3 +155,28 @@ def set_at(*path_and_value: Any) -> Callable[[Any], None]:
         target[path[-1]] = value(target[path[-1]]) if callable(value) else value
 
     return edit
+
+
+def verify_a_damaged_copy(
+    site: Path, damage: Callable[[Path], None], version: str = VERSION
+) -> subprocess.CompletedProcess[str]:
+    """Run ``kzrights verify`` over a copy of the package whose data ``damage`` changed.
+
+    The package is copied into ``site`` (without bytecode), ``damage`` is
+    given the copy's data folder, and the command runs in a fresh isolated
+    interpreter that imports the copy, as a user's damaged install would be.
+    """
+    shutil.copytree(
+        Path(kzrights.__file__).parent, site / "kzrights", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    damage(site / "kzrights" / "data")
+    code = (
+        "import sys, runpy; sys.path.insert(0, sys.argv.pop(1));"
+        " runpy.run_module('kzrights', run_name='__main__')"
+    )
+    return subprocess.run(
+        [sys.executable, "-I", "-c", code, str(site), "verify", "--data-version", version],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

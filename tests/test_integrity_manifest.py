@@ -18,8 +18,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +25,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import kzrights
 from kzrights import DataIntegrityError
 from kzrights.releases import ReleaseStore
 from kzrights_build.release import dump_json
 
 from .conftest import DATA
-from .tampering import rehash, release_folder
+from .tampering import rehash, release_folder, verify_a_damaged_copy
 
 VERSION = "1.3.1"
 _MANIFEST_FILE = f"releases/{VERSION}/manifest.json"
@@ -293,23 +290,12 @@ def test_a_manifest_not_as_the_build_writes_it(folder: Path, edit: Any, message:
 
 def test_verify_on_the_command_line_names_the_manifest(tmp_path: Path) -> None:
     """``kzrights verify`` over a package whose manifest lists a file outside its folder: one line, exit 1."""
-    site = tmp_path / "site"
-    shutil.copytree(
-        Path(kzrights.__file__).parent, site / "kzrights", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    data = site / "kzrights" / "data"
-    (data / _MANIFEST_FILE).write_bytes(dump_json(_with_files(_entry(data, "../1.3.0/report.json"))))
-    rehash(data, "manifest.json", VERSION)
-    code = (
-        "import sys, runpy; sys.path.insert(0, sys.argv.pop(1));"
-        " runpy.run_module('kzrights', run_name='__main__')"
-    )
-    done = subprocess.run(
-        [sys.executable, "-I", "-c", code, str(site), "verify", "--data-version", VERSION],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def damage(data: Path) -> None:
+        (data / _MANIFEST_FILE).write_bytes(dump_json(_with_files(_entry(data, "../1.3.0/report.json"))))
+        rehash(data, "manifest.json", VERSION)
+
+    done = verify_a_damaged_copy(tmp_path / "site", damage, VERSION)
     assert (done.returncode, done.stdout) == (1, ""), done.stderr
     assert done.stderr.startswith(
         f"kzrights: error: data release {VERSION}: {_MANIFEST_FILE}: "

@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +22,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import kzrights
 from kzrights import DataIntegrityError, _integrity
 from kzrights._provenance import MONTH_NAMES, PAD
 from kzrights.releases import ReleaseStore
 from kzrights_build.release import dump_json
 
 from .conftest import DATA
-from .tampering import rehash, release_folder
+from .tampering import rehash, release_folder, verify_a_damaged_copy
 
 VERSION = "1.3.1"
 _DOCUMENT = json.loads((release_folder(DATA, VERSION) / "report.json").read_bytes())
@@ -268,25 +265,15 @@ def test_the_checks_know_the_months_the_build_reads() -> None:
 
 def test_verify_on_the_command_line_names_the_span(tmp_path: Path) -> None:
     """``kzrights verify`` over a package whose figure's span is a space too long: one line, exit 1."""
-    site = tmp_path / "site"
-    package = Path(kzrights.__file__).parent
-    shutil.copytree(package, site / "kzrights", ignore=shutil.ignore_patterns("__pycache__"))
-    data = site / "kzrights" / "data"
     start, end = _DOCUMENT["figures"][15]["span"]
-    (release_folder(data, VERSION) / "report.json").write_bytes(
-        dump_json(_edited(("figures", 15, "span"), [start, end + 1]))
-    )
-    rehash(data, "report.json", VERSION)
-    code = (
-        "import sys, runpy; sys.path.insert(0, sys.argv.pop(1));"
-        " runpy.run_module('kzrights', run_name='__main__')"
-    )
-    done = subprocess.run(
-        [sys.executable, "-I", "-c", code, str(site), "verify", "--data-version", VERSION],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def damage(data: Path) -> None:
+        (release_folder(data, VERSION) / "report.json").write_bytes(
+            dump_json(_edited(("figures", 15, "span"), [start, end + 1]))
+        )
+        rehash(data, "report.json", VERSION)
+
+    done = verify_a_damaged_copy(tmp_path / "site", damage, VERSION)
     assert done.returncode == 1, done.stderr
     assert done.stdout == ""
     assert done.stderr == (

@@ -51,6 +51,51 @@ def _same_as_json(data: bytes) -> None:
     assert _outcome(json_loads, data) == _outcome(json.loads, data)
 
 
+def _json_loads_unique(data: bytes, *, unique_keys: bool = False) -> Any:
+    """``json.loads``, refusing a key given twice as ``json_loads(..., unique_keys=True)`` is to."""
+    return json.loads(data, object_pairs_hook=_compat._unique_object if unique_keys else None)
+
+
+def _unique_outcome(parse: Any, data: bytes) -> tuple[str, str]:
+    try:
+        value = parse(data, unique_keys=True)
+    except _compat.DuplicateKeyError as exc:
+        return "twice", exc.key
+    except (ValueError, RecursionError) as exc:
+        return type(exc).__name__, str(exc)
+    return "value", repr(value)
+
+
+_PAIRS = st.recursive(
+    st.none() | st.integers() | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(json.dumps)
+        | st.lists(st.tuples(st.sampled_from(["a", "b", "\u00e9", "é"]), inner), max_size=4).map(
+            lambda pairs: "{" + ", ".join(f'"{key}": {value}' for key, value in pairs) + "}"
+        )
+    ),
+    max_leaves=8,
+).map(lambda value: value if isinstance(value, str) else json.dumps(value))
+
+
+@given(_PAIRS, st.booleans())
+def test_unique_keys_refuses_a_key_given_twice_at_any_depth(text, scanner):
+    r"""With unique_keys, any document reads as json.loads with a duplicate-refusing hook, scanner or not.
+
+    The keys are drawn from a few, some written as escapes ("\u00e9" is "é"),
+    so that objects often give one key twice, and not always in the same spelling.
+    """
+    data = text.encode("utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        if not scanner:
+            patch.setattr(_compat, "_scan_unique", False)
+        ours = _unique_outcome(json_loads, data)
+    assert ours == _unique_outcome(_json_loads_unique, data)
+    assert _outcome(json_loads, data) == _outcome(json.loads, data)  # without it, json.loads' own reading
+    if ours[0] == "value":
+        assert repr(json.loads(data)) == ours[1]
+
+
 @given(_VALUES, st.sampled_from([None, 0, 1, 2]), st.sampled_from(["", " ", "\n", "\t\r\n "]))
 def test_any_json_document_reads_as_json_loads_reads_it(value, indent, padding):
     """Any document json.dumps writes, padded with whitespace, gives json.loads' value."""
@@ -154,7 +199,7 @@ def test_a_store_reads_any_index_as_it_did_with_json_loads(tmp_path_factory, ind
     folder = tmp_path_factory.mktemp("data")
     (folder / "releases.json").write_bytes(index)
     seen = []
-    for parse in (json_loads, json.loads):
+    for parse in (json_loads, _json_loads_unique):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("kzrights.releases.json_loads", parse)
             try:
@@ -191,10 +236,17 @@ def test_the_first_load_imports_no_json():
     assert kzrights.load().version == kzrights.versions()[-1]
 
 
-def test_an_index_in_utf_16_lists_the_same_releases(tmp_path):
-    """An index encoded in UTF-16, which json.loads detects, lists the same releases as the shipped one."""
-    (tmp_path / "releases.json").write_bytes((DATA / "releases.json").read_text("utf-8").encode("utf-16"))
-    assert ReleaseStore(tmp_path).versions() == kzrights.versions()
+def test_an_index_in_utf_16_is_refused_though_json_loads_reads_it(tmp_path):
+    """An index in UTF-16 is not what the build writes: refused, where json.loads would read it.
+
+    (Until session 18 it listed the same releases; tests/test_integrity_encoding.py
+    holds every data file to UTF-8.)
+    """
+    index = (DATA / "releases.json").read_text("utf-8").encode("utf-16")
+    assert json.loads(index) == json.loads((DATA / "releases.json").read_bytes())
+    (tmp_path / "releases.json").write_bytes(index)
+    with pytest.raises(DataIntegrityError, match=r"releases\.json: holds a NUL byte: not UTF-8 JSON"):
+        ReleaseStore(tmp_path).versions()
 
 
 def test_the_shipped_index_is_read_by_the_c_scanner(monkeypatch):

@@ -7,7 +7,7 @@ of getting them differs.  The figures are in docs/benchmarks.md.
 import sys
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["date", "json_loads", "sha256_hex"]
+__all__ = ["DuplicateKeyError", "date", "json_loads", "sha256_hex"]
 
 if TYPE_CHECKING or sys.version_info >= (3, 12):
     from datetime import date as date
@@ -67,19 +67,56 @@ class _DecoderSettings:
     __slots__ = ()
     strict = True
     object_hook = None
-    object_pairs_hook = None
+    object_pairs_hook: Any = None
     parse_float = float
     parse_int = int
     # json.decoder's own table of the three non-JSON constants Python's reader accepts
     parse_constant = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}.__getitem__
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object gives one key twice (`json_loads` with ``unique_keys=True``).
+
+    JSON readers disagree on such an object (most keep the last value, some
+    the first, some refuse it), so a file that holds one reads differently
+    in another tool.  ``key`` is the key given twice.
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict, or `DuplicateKeyError` naming the first key given twice."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
+    return found
+
+
+class _UniqueKeySettings(_DecoderSettings):
+    """`_DecoderSettings`, with every object's pairs checked for a key given twice."""
+
+    __slots__ = ()
+    object_pairs_hook = staticmethod(_unique_object)
+
+
 _scan: Any = None
+_scan_unique: Any = None
 _WHITESPACE = " \t\n\r"
 
 
-def json_loads(data: bytes) -> Any:
+def json_loads(data: bytes, *, unique_keys: bool = False) -> Any:
     """Return ``json.loads(data)``: the same value, or the same exception.
+
+    With ``unique_keys=True`` an object that gives a key twice raises
+    `DuplicateKeyError` (``json.loads`` keeps the last value); this costs a
+    Python call per object, so it is for small files and for ``verify``.
 
     ``import json`` costs the first load about 1.6 ms (its encoder and
     three regular expressions included), more than a third of what parsing
@@ -95,19 +132,13 @@ def json_loads(data: bytes) -> Any:
     which the scanner does not skip, goes to ``json.loads`` too (no release
     file has any).  Other interpreters use ``json.loads``.
     """
-    global _scan
-    if _scan is None:
-        try:
-            from _json import make_scanner
-
-            settings: Any = _DecoderSettings()  # typeshed types the context as a scanner
-            _scan = make_scanner(settings)
-        except Exception:  # noqa: BLE001 - a private module, whose interface may change: json.loads serves
-            _scan = False
-    if _scan:
+    scan = _scanner(unique_keys)
+    if scan:
         try:
             text = data.decode("utf-8", "surrogatepass")  # as json.loads decodes UTF-8
-            value, end = _scan(text, 0)
+            value, end = scan(text, 0)
+        except DuplicateKeyError:
+            raise
         except Exception:  # noqa: BLE001 - json.loads below gives this document's own error
             pass
         else:
@@ -116,4 +147,24 @@ def json_loads(data: bytes) -> Any:
                 return value
     import json
 
-    return json.loads(data)
+    return json.loads(data, object_pairs_hook=_unique_object if unique_keys else None)
+
+
+def _scanner(unique_keys: bool) -> Any:
+    """The C scanner for `json_loads`, made on first use; ``False`` where there is none."""
+    global _scan, _scan_unique
+    scan = _scan_unique if unique_keys else _scan
+    if scan is None:
+        try:
+            from _json import make_scanner
+
+            # typeshed types the context as a scanner
+            settings: Any = _UniqueKeySettings() if unique_keys else _DecoderSettings()
+            scan = make_scanner(settings)
+        except Exception:  # noqa: BLE001 - a private module, whose interface may change: json.loads serves
+            scan = False
+        if unique_keys:
+            _scan_unique = scan
+        else:
+            _scan = scan
+    return scan

@@ -22,7 +22,7 @@ import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._compat import json_loads, sha256_hex
+from ._compat import DuplicateKeyError, json_loads, sha256_hex
 from ._layout import (
     DERIVED_FOLDER,
     DOCUMENT_FILE,
@@ -80,9 +80,30 @@ The biggest shipped file (release 1.1.0's ``report.json``) is about 160 kB.
 """
 
 
-def _parse_json(data: bytes, version: str | None, file: str) -> Any:
+def _parse_json(data: bytes, version: str | None, file: str, *, unique_keys: bool = False) -> Any:
+    """Parse a data file's JSON as the build writes it: UTF-8 with no byte order mark.
+
+    ``json.loads`` would also read UTF-16, UTF-32 and a byte order mark; any
+    of those, in a file whose hashes were made to agree, is refused here, as
+    is (with ``unique_keys``) an object that gives a key twice, which other
+    JSON readers would read differently.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise DataIntegrityError(
+            version, file, "starts with a byte order mark (the build writes UTF-8 without one)"
+        )
+    if b"\x00" in data:  # every UTF-16 or UTF-32 JSON document has one; UTF-8 JSON never does
+        raise DataIntegrityError(version, file, "holds a NUL byte: not UTF-8 JSON (UTF-16 or UTF-32?)")
     try:
-        return json_loads(data)  # json.loads, without importing json where it need not
+        return json_loads(
+            data, unique_keys=unique_keys
+        )  # json.loads, without importing json where it need not
+    except DuplicateKeyError as exc:
+        raise DataIntegrityError(
+            version,
+            file,
+            f"an object gives the key {_brief(exc.key)} twice (JSON readers differ on which counts)",
+        ) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise DataIntegrityError(version, file, f"not valid JSON ({exc})") from None
     except RecursionError:  # "[[[[..." deeper than the interpreter's recursion limit
@@ -367,7 +388,7 @@ class ReleaseStore:
         return entries
 
     def _read_index(self) -> dict[str, _Entry]:
-        data = _parse_json(self._read(INDEX_FILE, None), None, INDEX_FILE)
+        data = _parse_json(self._read(INDEX_FILE, None), None, INDEX_FILE, unique_keys=True)
         releases = data.get("releases") if isinstance(data, dict) else None
         if not isinstance(releases, list):
             raise DataIntegrityError(None, INDEX_FILE, 'expected an object with a "releases" list')
@@ -538,7 +559,7 @@ class ReleaseStore:
         raw = self._read(manifest_name, version)
         if sha256_hex(raw) != entry.manifest_sha256:
             raise DataIntegrityError(version, manifest_name, "sha256 differs from the release index")
-        manifest = _parse_json(raw, version, manifest_name)
+        manifest = _parse_json(raw, version, manifest_name, unique_keys=True)
         listed = _manifest_entries(manifest, version, manifest_name)
         if schema is not None:
             schema.append(manifest["schema"])
@@ -646,7 +667,9 @@ class ReleaseStore:
         contents = self._checked_files(entry, schema)
         document_name = f"{entry.directory}/{DOCUMENT_FILE}"
         raw = contents[DOCUMENT_FILE][0]
-        data = _parse_json(raw, version, document_name)
+        # a key given twice costs a Python call per object to find (about a quarter
+        # of the parse): verify() looks; a first load does not
+        data = _parse_json(raw, version, document_name, unique_keys=not trust_derived)
         # a NUL or a lone surrogate comes from an escape (a backslash), or, for a surrogate,
         # from its UTF-8 bytes (0xED, then 0xA0 to 0xBF), which json.loads lets through:
         # a shipped release holds neither byte, so a first load walks nothing
@@ -771,13 +794,15 @@ def verify(version: str | None = None) -> tuple[str, ...]:
     lists (and the manifest the sha256 the release index lists, with its
     own fields as the build writes them: a schema this version reads, and
     each file listed once, by a plain name inside the release folder);
-    ``report.json`` has the shape of a release; every id is unique and
+    every JSON file is UTF-8 with no byte order mark, and no object in it
+    gives a key twice; ``report.json`` has the shape of a release; every id is unique and
     every reference names a record of the release, of the right kind; every
     span lies inside the source text and reads what its record says.
     [`load`][kzrights.releases.load] runs them on first use only; ``verify``
     reads the files again, so it also catches a file changed after loading.
     ``verify`` adds a few checks that would cost every first load too much:
-    the entity registry as the linker sees it (no surface form that is two
+    a key given twice in ``report.json`` (a first load looks in the index
+    and the manifest only), the entity registry as the linker sees it (no surface form that is two
     entities' curated form), repeated forms, a source's words in its
     footnotes, footnote markers' offsets.  ``docs/versioning.md`` lists
     the checks, and what no check can catch.
