@@ -737,6 +737,7 @@ def test_compare_command_prints_writes_html_and_json(tmp_path):
     out = run("followup", "compare", tmp_path / "2022.xlsx", tmp_path / "2023.csv", "--html", page)
     assert out.returncode == 0, out.stderr
     assert f"{GOV[1]}: implemented -> partially implemented (regressed)" in out.stdout
+    assert out.stdout.endswith(f"\nwrote {page}\n")  # the file, as export and template say theirs
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
     again = run("followup", "compare", tmp_path / "2022.xlsx", tmp_path / "2023.csv", "--html", page)
@@ -745,6 +746,14 @@ def test_compare_command_prints_writes_html_and_json(tmp_path):
         run("followup", "compare", tmp_path / "2022.xlsx", tmp_path / "2023.csv", "--json").stdout
     )
     assert {c["recommendation_id"]: c["direction"] for c in data["changes"]}[GOV[0]] == "improved"
+    assert "html" not in data
+    other = tmp_path / "other.html"
+    with_page = json.loads(
+        run(
+            "followup", "compare", tmp_path / "2022.xlsx", tmp_path / "2023.csv", "--json", "--html", other
+        ).stdout
+    )
+    assert with_page == {**data, "html": str(other)} and other.is_file()
 
 
 def test_compare_command_lists_problems_of_an_invalid_tracker(tmp_path):

@@ -1469,12 +1469,25 @@ def _followup_compare(args: argparse.Namespace) -> int:
         return 0
     with _staging.held() as hold:
         try:
-            result.write_html(args.html, overwrite=args.force)
+            written = result.write_html(args.html, overwrite=args.force)
         except KeyboardInterrupt as exc:  # held until the page was in place: say so
             hold = _held(exc)
+            (written,) = exc.written  # type: ignore[attr-defined]
         except OutputExistsError as exc:
             raise _CliError(f"{ExportError(exc.path, exc.reason)}; use --force to replace it") from None
-        return _written(hold, "HTML page", lambda: _emit(args, result, lambda: str(result)))
+        # the file written, as export and followup template say it: last in the text, a key in JSON
+        shown = str(written) if str(written).isprintable() else repr(str(written))
+
+        def comparison_and_page() -> dict[str, Any]:
+            from ._converter import unstructure
+
+            return {**unstructure(result), "html": shown}
+
+        return _written(
+            hold,
+            "HTML page",
+            lambda: _emit(args, _Lazy(comparison_and_page), lambda: f"{result}\nwrote {shown}"),
+        )
 
 
 def _add_followup(
