@@ -23,21 +23,46 @@ def _interrupted() -> int:
     return 130
 
 
+def _called_by_the_console_script() -> bool:
+    """Whether `run`'s caller is a script's own top level, as in the wrapper pip writes.
+
+    That wrapper is ``from kzrights_entry import run``, then
+    ``sys.exit(run())`` at the top level of the ``__main__`` module: nothing
+    is left to do once `run` returns.  A program that calls `run` from a
+    function of its own may go on, and keeps its Ctrl-C.
+    """
+    getframe = getattr(sys, "_getframe", None)
+    if getframe is None:  # an interpreter without frames to look at: keep Ctrl-C as it is
+        return False
+    try:
+        caller = getframe(2)  # this function's caller is run; run's caller is the one asked about
+    except ValueError:
+        return False
+    return bool(caller.f_code.co_name == "<module>" and caller.f_globals.get("__name__") == "__main__")
+
+
 def run() -> int:
     """Import the command line and run it; return the process exit code (as `kzrights.cli.main`).
 
-    Once the command is done, Ctrl-C is ignored until the process exits: the
-    wrapper's ``sys.exit`` and the interpreter's shutdown have nothing left to
-    stop, and a ``KeyboardInterrupt`` there would end the process by the
-    signal, with no line (once, with a traceback from ``threading``), after
-    an output that is complete.
+    Called as the console command calls it (``sys.exit(run())`` at the top
+    level of the ``__main__`` script), Ctrl-C is ignored once the command is
+    done, until the process exits: the wrapper's ``sys.exit`` and the
+    interpreter's shutdown have nothing left to stop, and a
+    ``KeyboardInterrupt`` there would end the process by the signal, with no
+    line (once, with a traceback from ``threading``), after an output that
+    is complete.  Called from anywhere else (a function of a program that
+    goes on), Ctrl-C is left as it was.
     """
+    console = False  # asked first, inside the try: nothing after main() may be interrupted
     try:
+        console = _called_by_the_console_script()
         from kzrights.cli import main
 
         status = main()
     except KeyboardInterrupt:  # while importing, or just before main() catches it itself
         status = _interrupted()
+    if not console:
+        return status
     while True:
         try:
             import signal  # imported by the command line already: no new import to interrupt

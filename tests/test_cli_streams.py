@@ -216,3 +216,44 @@ def test_check_quote_that_can_write_neither_output_nor_error_is_still_not_a_verd
             preexec_fn=(lambda: os.close(1)) if stdout == "closed" else None,
         )
     assert done.returncode == 3
+
+
+@pytest.mark.parametrize(
+    ("program", "ignored"),
+    [
+        # the wrapper pip writes: sys.exit(run()) at the script's top level
+        ("import signal, sys\nfrom kzrights_entry import run\nstatus = run()\n", True),
+        # a program of the user's that calls run() from a function and goes on
+        (
+            "import signal, sys\nfrom kzrights_entry import run\n"
+            "def go():\n    return run()\nstatus = go()\n",
+            False,
+        ),
+        # a module's top level that is not __main__ (imported by the program)
+        (
+            "import signal, sys, types\nmodule = types.ModuleType('tool')\n"
+            "exec('from kzrights_entry import run\\nstatus = run()', module.__dict__)\n"
+            "status = module.status\n",
+            False,
+        ),
+    ],
+    ids=["console script", "a program's function", "an imported module"],
+)
+def test_run_ignores_a_late_ctrl_c_only_for_the_console_script(program, ignored):
+    """``kzrights_entry.run`` stops Ctrl-C once the command is done only where the process ends next.
+
+    A program that runs the command line from a function goes on after it,
+    and must keep its Ctrl-C (session 17's review: run() ignored SIGINT for
+    every caller, for the rest of the process).
+    """
+    code = (
+        program
+        + "handler = signal.getsignal(signal.SIGINT)\n"
+        + "print(status, handler is signal.SIG_IGN, handler is signal.default_int_handler)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "versions"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    *_, last = done.stdout.splitlines()
+    assert last == f"0 {ignored} {not ignored}"
