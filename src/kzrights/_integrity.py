@@ -90,6 +90,7 @@ from ._document import (
 )
 from .errors import DataIntegrityError, _with_article
 from .records import (
+    AliasForm,
     Entity,
     Figure,
     Footnote,
@@ -277,7 +278,8 @@ def check_release(
             (`_check_no_repeats`); a source's author, title, container,
             date and URL are words of each footnote citing it
             (`_check_words`); each footnote marker's ``offset`` is where the
-            build's own reading of the source puts it (`_check_marker_offsets`).
+            build's own reading of the source puts it (`_check_marker_offsets`);
+            each form's language and case are the build's (`_check_form_vocabulary`).
 
     Raises:
         DataIntegrityError: Naming the JSON path of the first value at fault
@@ -298,6 +300,7 @@ def check_release(
         _check_entity_ids(document, index)
         if thorough:
             _check_no_repeats(document, forms=True)
+            _check_form_vocabulary(document)
             _check_words(document, index)
             _check_marker_offsets(document, source)
     except _Problem as problem:
@@ -1298,6 +1301,57 @@ def _check_entity_ids(document: ReleaseDocument, index: dict[str, Any]) -> None:
             raise _Problem(
                 f"{here}: are not in the order of first mention ({', '.join(named)}), or list one twice"
             )
+
+
+CASES = {
+    "ru": ("nominative", "genitive", "dative", "accusative", "instrumental", "prepositional"),
+    "kk": ("nominative", "genitive", "dative", "accusative", "instrumental", "locative", "ablative"),
+}
+"""The grammatical cases a generated form's ``grammatical_case`` names, by language, in the build's order.
+
+A form that serves several cases names them all, in this order, joined by
+``", "`` ("genitive, accusative").  The build's own lists
+(``kzrights_build.inflect``), held equal by a test, which loading does not import.
+"""
+
+
+def _check_form_vocabulary(document: ReleaseDocument) -> None:
+    """Each entity form's ``language`` and ``grammatical_case`` are what the build gives it.
+
+    A curated form's language is the one its letters show
+    (`kzrights._names._script_language`: ``"kk"`` for Cyrillic with a
+    letter only Kazakh uses, ``"ru"`` for other Cyrillic, null for Latin),
+    and it has no case; a generated form is an inflected Cyrillic form, in
+    Russian or Kazakh, whose case is one or more of that language's `CASES`,
+    each once, in their order.
+    """
+    from ._names import _script_language
+
+    for n, entity in enumerate(document.entities):
+        for m, form in enumerate(entity.forms):
+            where = f"$.entities[{n}].forms[{m}]"
+            shown = _script_language(form.text)
+            if not form.generated:
+                if form.language != shown:
+                    raise _Problem(
+                        f"{where}.language: {form.language!r}, where the letters of {form.text!r} "
+                        f"show {shown!r} (kk: a letter only Kazakh uses; ru: other Cyrillic; null: Latin)"
+                    )
+                if form.grammatical_case is not None or form.form is AliasForm.INFLECTED:
+                    raise _Problem(f"{where}: a curated form is not inflected and has no grammatical case")
+                continue
+            if form.form is not AliasForm.INFLECTED or shown is None or form.language not in CASES:
+                raise _Problem(
+                    f"{where}: a generated form is an inflected Cyrillic form in ru or kk, "
+                    f"not {form.form.value} {form.text!r} in {form.language!r}"
+                )
+            order = CASES[form.language]
+            named = (form.grammatical_case or "").split(", ")
+            if not (set(named) <= set(order) and named == sorted(set(named), key=order.index)):
+                raise _Problem(
+                    f"{where}.grammatical_case: {form.grammatical_case!r} is not one or more of the "
+                    f"{form.language} cases {', '.join(order)}, each once, in that order"
+                )
 
 
 _RECORD_AND_ENTITY = operator.itemgetter(

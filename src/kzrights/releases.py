@@ -802,10 +802,11 @@ def verify(version: str | None = None) -> tuple[str, ...]:
     reads the files again, so it also catches a file changed after loading.
     ``verify`` adds a few checks that would cost every first load too much:
     a key given twice in ``report.json`` (a first load looks in the index
-    and the manifest only), the entity registry as the linker sees it (no surface form that is two
-    entities' curated form), repeated forms, a source's words in its
-    footnotes, footnote markers' offsets.  ``docs/versioning.md`` lists
-    the checks, and what no check can catch.
+    and the manifest only), the entity registry as the linker sees it (no
+    surface form that is two entities' curated form), repeated forms, a
+    source's words in its footnotes, footnote markers' offsets, each entity
+    form's language and grammatical case.  ``docs/versioning.md`` lists the
+    checks, and what no check can catch.
 
     ``verify`` also checks the content of the release's derived files
     (``derived/<version>/search.json`` and ``forms.json``), which `load`
