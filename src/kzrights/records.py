@@ -779,7 +779,10 @@ class MentionList(list[Mention]):
     shared: one `Mention` twice in the list comes back as two equal
     mentions, as does a mention inside another object that one of the
     list's mentions holds in a field (mentions are immutable, so only an
-    ``is`` test can tell).
+    ``is`` test can tell).  As with any pickle, the bytes are trusted: a
+    damaged stream whose fields are whole mentions loads as mentions, and
+    one altered by hand may load as another list, or run code, as Python's
+    ``pickle`` documentation warns.
     """
 
     __slots__ = ()
