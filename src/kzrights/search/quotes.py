@@ -16,8 +16,8 @@ verdict (`Verdict`):
   ";"); any other mark at an edge ("$", "€", "+") is quoted like a word;
 - ``altered``: found, but words or punctuation inside the quotation were
   omitted, added or changed; each change is a `Difference`.  Words left out
-  where the quotation has an ellipsis ("…", "...", "[…]") are a *marked
-  omission*, reported as such, if they are at most `MAX_MARKED_OMISSION`
+  where the quotation has an ellipsis ("…", "...", "[…]", "(…)"; several in
+  a row are one) are a *marked omission*, reported as such, if they are at most `MAX_MARKED_OMISSION`
   words within one record or two adjacent ones; a quotation whose only
   differences are marked omissions is ``equivalent``.  An ellipsis between
   two words that follow on in the report leaves nothing out: it is the
@@ -409,7 +409,12 @@ def quote_check_json(check: QuoteCheck, uri: Callable[[str], str] | None = None)
 
 _APOS = re.escape(_chars.APOSTROPHES)
 _LETTERS = f"[^\\W_{_APOS}]+"
-_ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|…|\.\s?\.\s?\.(?:\s?\.)*"
+# one ellipsis: "…", "...", ". . ." (or more dots), or either of the first two in square brackets or
+# parentheses ("[…]", "(...)": how newspapers mark a cut inside a quotation)
+_ONE_ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|\(\s*(?:…|\.\s*\.\s*\.)\s*\)|…|\.\s?\.\s?\.(?:\s?\.)*"
+# ellipses with only spaces between them ("… …", "[...] …") mark one omission: one token, whose
+# difference quotes the whole run (a writer who types two marks one cut, not two)
+_ELLIPSIS = rf"(?:{_ONE_ELLIPSIS})(?:\s*(?:{_ONE_ELLIPSIS}))*"
 _ELLIPSIS_ALONE = re.compile(_ELLIPSIS)
 # a number is one word, with its thousands separators and decimal point: "2,000", "4.15"
 _NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"

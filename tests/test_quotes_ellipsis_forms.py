@@ -1,0 +1,81 @@
+"""The forms of an ellipsis, and several in a row: each run is one mark, reported once and whole (session 18).
+
+A tester typed two ellipses in a row ("Stop … … targeting", "Stop [...] …
+targeting") and one in parentheses ("Stop (…) targeting", as many
+newspapers print it).  Two in a row lost one (the difference named only the
+first, as if the second were not there); the parenthesised one was no
+ellipsis at all, its brackets two marks the report lacks, and the quotation
+was ``not found``.  Ellipses with nothing but spaces between them mark one
+omission (a writer who types two marks one cut, not two): the run is one
+mark, its difference quotes the whole run, and it counts once in the
+similarity, as one ellipsis does.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.search.quotes import DifferenceKind, Verdict, word_diff
+
+REPORT = kzrights.load("1.1.0")
+# every form docs/how-to/check-a-quote.md lists
+FORMS = ["…", "...", ". . .", "[…]", "[...]", "(…)", "(...)"]
+
+
+def _run(forms: list[str], spaced: bool) -> str:
+    return (" " if spaced else "").join(forms)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FORMS), min_size=1, max_size=4), st.booleans())
+def test_a_run_of_ellipses_that_leaves_nothing_out_is_one_addition_quoted_whole(forms, spaced):
+    """"Stop <run> targeting": altered, one difference, ``added``, whose text is the whole run."""
+    run = _run(forms, spaced)
+    quote = f"Stop {run} targeting NGOs with punitive tax inspections"
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED, (quote, check.verdict, check.closest)
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, run)], quote
+    assert check.differences[0].quote_span.slice(quote) == run
+    assert check.location is not None
+    assert check.location.record.id == "recommendations.government.1"
+    assert word_diff(check) == f"Stop {{+{run}+}}targeting NGOs with punitive tax inspections"
+    # one mark, as one ellipsis: the same similarity, whatever the run
+    assert check.similarity == REPORT.check_quote(quote.replace(run, "…")).similarity
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FORMS), min_size=1, max_size=4), st.booleans())
+def test_a_run_of_ellipses_for_words_left_out_is_one_marked_omission_quoted_whole(forms, spaced):
+    """"Stop <run> demonstrations": equivalent, one marked omission of the words between, quoting the run."""
+    run = _run(forms, spaced)
+    quote = f"Stop {run} demonstrations"
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT, (quote, check.verdict, check.differences)
+    assert [(d.kind, d.quote_text, d.text) for d in check.differences] == [
+        (
+            DifferenceKind.MARKED_OMISSION,
+            run,
+            "using kettling as a policing tactic for peaceful",
+        )
+    ], quote
+
+
+def test_the_testers_quotations():
+    """The tester's three: two ellipses in a row, one of each kind in a row, one in parentheses."""
+    for quote, run in [
+        ("Stop … … targeting", "… …"),
+        ("Stop [...] … targeting", "[...] …"),
+        ("Stop (…) targeting", "(…)"),
+    ]:
+        check = REPORT.check_quote(quote)
+        assert check.verdict is Verdict.ALTERED, (quote, check.closest)
+        assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, run)]
+
+
+def test_a_parenthesis_that_is_no_ellipsis_is_still_a_mark():
+    """Only "(…)" and "(...)" are ellipses: other words in parentheses are compared as they stand."""
+    check = REPORT.check_quote("Stop (targeting) NGOs")
+    assert check.verdict is Verdict.ALTERED
+    assert {d.quote_text for d in check.differences} == {"(", ")"}
