@@ -265,3 +265,35 @@ def test_two_runs_that_follow_on_across_a_boundary_are_found_across_it(pieces):
     """
     quote, ellipsis, record_ids, joined = pieces
     _is_found_where_they_follow_on(REPORT.check_quote(quote), ellipsis, record_ids, joined)
+
+
+# ── the similarity shown: what the docs' rule gives (session 18) ──────────────
+
+
+def test_the_similarity_shown_counts_the_ellipsis_as_a_token_of_the_quotation():
+    """An altered quotation whose every word the passage has shows the share of its tokens left as they are.
+
+    The ellipsis is one of the quotation's tokens (it counts as a word in
+    the similarity), and the one changed: 7 of the 8 tokens of "Stop …
+    targeting NGOs with punitive tax inspections" stand as the report has
+    them, 0.875.  Before, the ellipsis was counted as a change but not as a
+    token, 6 of 7 (0.8571), a number no documented rule gave.
+    """
+    check = REPORT.check_quote("Stop … targeting NGOs with punitive tax inspections")
+    assert check.similarity == 0.875
+    # an added comma the same way: 7 of 8 tokens ("," among them) as the report has them
+    assert REPORT.check_quote("Stop targeting NGOs, with punitive tax inspections").similarity == 0.875
+
+
+def test_the_similarity_shown_is_never_below_the_threshold_of_altered():
+    """The tester's "Stop … targeting": 2 tokens of 3 as the report has them, shown at the threshold, 0.75.
+
+    An altered quotation never shows less than `ALTERED_SIMILARITY`, the
+    least similarity at which it is altered rather than not found, nor 1.0,
+    which exact and equivalent ones show.
+    """
+    from kzrights.search.quotes import ALTERED_SIMILARITY
+
+    check = REPORT.check_quote("Stop … targeting")
+    assert check.verdict is Verdict.ALTERED
+    assert check.similarity == ALTERED_SIMILARITY

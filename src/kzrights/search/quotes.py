@@ -261,7 +261,9 @@ class QuoteCheck:
         locations: Where it stands, in reading order: one `Location` per
             record (two when it runs across a boundary); empty when not found.
         similarity: How close the best passage is, from 0 to 1 (1.0 for
-            exact and equivalent).
+            exact and equivalent; for an altered quotation whose every word
+            the passage has, the share of its tokens, ellipses included,
+            left as they are, from `ALTERED_SIMILARITY` to below 1).
         differences: Every difference, in the quotation's order (marked
             omissions included); empty for exact and equivalent ones without
             marked omissions.
@@ -1294,9 +1296,12 @@ class QuoteChecker:
         similarity = best.similarity if altered else 1.0
         if altered and similarity >= 1.0:
             # every word of the quotation is there, in order, yet it differs (punctuation, a
-            # word's form, a few words left out): the share of its tokens left as they are
+            # word's form, an ellipsis that leaves nothing out): 1.0 is for exact and equivalent
+            # ones, so the share of its tokens left as they are is shown, each ellipsis a token
+            # (as it is a word in the similarity), never below the least of an altered quotation
             changes = sum(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
-            share = round(max(0, len(core) - changes) / max(len(core), 1), 4)
+            tokens = len(core) + len(marks)
+            share = round(max(0, tokens - changes) / max(tokens, 1), 4)
             similarity = min(0.9999, max(ALTERED_SIMILARITY, share))
         return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), similarity, differences)
 
