@@ -31,7 +31,7 @@ def _run(forms: list[str], spaced: bool) -> str:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(FORMS), min_size=1, max_size=4), st.booleans())
 def test_a_run_of_ellipses_that_leaves_nothing_out_is_one_addition_quoted_whole(forms, spaced):
-    """"Stop <run> targeting": altered, one difference, ``added``, whose text is the whole run."""
+    """The run for nothing left out, in "Stop <run> targeting": altered, one difference, the whole run."""
     run = _run(forms, spaced)
     quote = f"Stop {run} targeting NGOs with punitive tax inspections"
     check = REPORT.check_quote(quote)
@@ -48,7 +48,7 @@ def test_a_run_of_ellipses_that_leaves_nothing_out_is_one_addition_quoted_whole(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(FORMS), min_size=1, max_size=4), st.booleans())
 def test_a_run_of_ellipses_for_words_left_out_is_one_marked_omission_quoted_whole(forms, spaced):
-    """"Stop <run> demonstrations": equivalent, one marked omission of the words between, quoting the run."""
+    """The run for words, in "Stop <run> demonstrations": equivalent, one marked omission quoting the run."""
     run = _run(forms, spaced)
     quote = f"Stop {run} demonstrations"
     check = REPORT.check_quote(quote)
