@@ -10,8 +10,9 @@ verdict (`Verdict`):
 - ``equivalent``: the same words and punctuation in the same order, where only
   typography differs: which quote mark, apostrophe or dash, case, spacing
   (around dashes too, and across the break between two records), invisible
-  characters added or left out (a zero-width space, a soft hyphen, U+FE0F), and
-  sentence punctuation (``. , ; : ! ? …``) at either end of the quotation,
+  characters added or left out (a zero-width space, a soft hyphen, U+FE0F), a
+  hyphenated compound of the report typed solid or spaced ("nongovernmental",
+  `_with_compounds`), and sentence punctuation (``. , ; : ! ? …``) at either end of the quotation,
   which belongs to the writer's sentence (a final "." where the report has
   ";"); any other mark at an edge ("$", "€", "+") is quoted like a word;
 - ``altered``: found, but words or punctuation inside the quotation were
@@ -610,9 +611,14 @@ class _ToGiven:
         kept = [i for i, char in enumerate(normal) if not _chars.is_invisible(char)]
         moved = []
         for token in tokens:
-            start, end = kept[token.start], kept[token.end - 1] + 1
-            if back is not None:
-                start, end = back.start(start), back.end(end)
+            if token.start == token.end:  # a hyphen of a compound typed without it: no characters
+                start = end = kept[token.start] if token.start < len(kept) else len(normal)
+                if back is not None:
+                    start = end = back.start(start)
+            else:
+                start, end = kept[token.start], kept[token.end - 1] + 1
+                if back is not None:
+                    start, end = back.start(start), back.end(end)
             moved.append(token._replace(start=start, end=end))
         return moved
 
@@ -663,6 +669,134 @@ def _balanced(text: str, start: int, end: int, marks: _MarksOf | None = None) ->
     elif inside % 2 and start > 0 and _STANDALONE_MARK.match(text, start - 1):
         start -= 1
     return start, end
+
+
+# ── compounds ──────────────────────────────────────────────────────────────────
+
+# what a dash of the report folds to (`_chars.fold_mark`): the key and face of a compound's hyphen
+_HYPHEN = _chars.fold_mark("-")
+
+
+class _Compounds(NamedTuple):
+    """The report's hyphenated compounds ("non-governmental", "ill-treatment"), by their parts' faces.
+
+    A writer types a compound solid ("nongovernmental"), spaced ("non
+    governmental") or with another dash; a dash is folded onto the hyphen
+    (`_chars.fold_mark`), and these let the other two be read as the
+    report's compound: typography, as a dash is.
+    """
+
+    solid: dict[str, tuple[str, ...]]  # the parts' faces joined → the parts' faces
+    spaced: dict[str, list[tuple[str, ...]]]  # the first part's face → every compound's parts' faces
+
+
+def _compounds_of(tokens: Sequence[_Token]) -> _Compounds:
+    """The compounds among the report's ``tokens``: words joined by a hyphen with no space on either side.
+
+    A compound whose parts joined are a word the report writes solid ("re-form"
+    beside "reform") is not read from a solid word, nor one whose parts the
+    report also writes apart from a spaced pair: the writer may mean those.
+    """
+    solid: dict[str, tuple[str, ...]] = {}
+    spaced: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)
+    words = {token.face for token in tokens if token.word}
+    pairs = {(a.face, b.face) for a, b in itertools.pairwise(tokens) if a.word and b.word}
+    at = 0
+    while at < len(tokens):
+        parts = [tokens[at]]
+        while (
+            parts[-1].word
+            and at + 2 < len(tokens)
+            and tokens[at + 1].key == _HYPHEN
+            and tokens[at + 2].word
+            and parts[-1].end == tokens[at + 1].start
+            and tokens[at + 1].end == tokens[at + 2].start
+        ):
+            parts.append(tokens[at + 2])
+            at += 2
+        at += 1
+        if len(parts) > 1 and not any(char.isdigit() for token in parts for char in token.text):
+            # words only: "2015-16" is a span of years, and "201516" no spelling of it
+            faces = tuple(token.face for token in parts)
+            if "".join(faces) not in words:
+                solid.setdefault("".join(faces), faces)
+            if not pairs.intersection(itertools.pairwise(faces)) and faces not in spaced[faces[0]]:
+                spaced[faces[0]].append(faces)
+    return _Compounds(solid, dict(spaced))
+
+
+def _hyphen(at: int) -> _Token:
+    """The hyphen a writer left out of a compound, at ``at``: no characters of the quotation."""
+    return _Token(_HYPHEN, _HYPHEN, "", at, at, False)
+
+
+def _split_solid(token: _Token, parts: tuple[str, ...]) -> list[_Token]:
+    """A word typed solid as the report's compound of ``parts`` (faces): the parts, with hyphens between."""
+    out: list[_Token] = []
+    offset = 0
+    for number, face in enumerate(parts):
+        if number:
+            out.append(_hyphen(token.start + offset))
+        text = token.text[offset : offset + len(face)]
+        key = _word_forms(text)[0] if len(text) <= _CACHED_LENGTH else _forms(text)[0]
+        start = token.start + offset
+        out.append(_Token(key, face, text, start, start + len(face), True))
+        offset += len(face)
+    return out
+
+
+def _with_compounds(
+    tokens: list[_Token], ellipses: list[int], compounds: _Compounds
+) -> tuple[list[_Token], list[int]]:
+    """``tokens`` with each of the report's compounds that the writer typed solid or spaced given its hyphens.
+
+    "nongovernmental" becomes "non", a hyphen and "governmental", and "non
+    governmental" has a hyphen put between its words, where the report
+    writes "non-governmental": the hyphen, of no characters of the
+    quotation, aligns with the report's, so the compound is the report's
+    word, and the quotation at most ``equivalent`` (never ``exact``: it is
+    not the report's characters).  Two words with an ellipsis between them
+    are no compound.  ``ellipses`` (token positions) move with the tokens.
+    The tokens are looked at in C; Python loops only over the few that may
+    start a compound.
+    """
+    solid, spaced = compounds
+    faces = list(map(operator.itemgetter(1), tokens))
+    if solid.keys().isdisjoint(faces) and spaced.keys().isdisjoint(faces):
+        return tokens, ellipses  # nearly every quotation
+    marks = set(ellipses)
+    out: list[_Token] = []
+    shift = [0] * (len(tokens) + 1)  # how many tokens were put in before each position
+    done = 0  # tokens[:done] are in ``out``
+    for at in [i for i, face in enumerate(faces) if face in solid or face in spaced]:
+        if at < done or not tokens[at].word:
+            continue
+        out += tokens[done:at]
+        parts = solid.get(faces[at])
+        if parts is not None:
+            out += _split_solid(tokens[at], parts)
+            done = at + 1
+            shift[done] += 2 * len(parts) - 2  # the parts and hyphens in the word's place
+        else:
+            run = next(
+                (
+                    len(parts)
+                    for parts in spaced[faces[at]]
+                    if faces[at : at + len(parts)] == list(parts)
+                    and marks.isdisjoint(range(at + 1, at + len(parts)))
+                ),
+                1,
+            )
+            out.append(tokens[at])
+            for k in range(1, run):
+                out += (_hyphen(tokens[at + k - 1].end), tokens[at + k])
+                shift[at + k] += 1  # a hyphen before each part but the first
+            done = at + run
+    out += tokens[done:]
+    if len(out) == len(tokens):
+        return tokens, ellipses
+    total = list(itertools.accumulate(shift))
+    return out, [e + total[e] for e in ellipses]
 
 
 # ── alignment ──────────────────────────────────────────────────────────────────
@@ -1209,6 +1343,8 @@ class QuoteChecker:
             tokens += found
             owners += [number] * len(found)
         self._tokens = tokens
+        # the report's hyphenated compounds, which a writer may type solid or spaced
+        self._compounds = _compounds_of(tokens)
         self._keys = [t.key for t in tokens]
         self._texts = [t.text for t in tokens]
         self._bares = [_chars.strip_diacritics(t.face) for t in tokens]
@@ -1255,6 +1391,7 @@ class QuoteChecker:
         if where is not None:
             return QuoteCheck(quote, Verdict.EXACT if where.exact else Verdict.EQUIVALENT, (where,), 1.0)
         tokens, ellipses, to_given = _tokens(quote)
+        tokens, ellipses = _with_compounds(tokens, ellipses, self._compounds)
         # sentence punctuation (and ellipses) at either end belongs to the writer's
         # sentence; any other mark ("$", "€", "+", "%") is part of what is quoted
         first = next((i for i, t in enumerate(tokens) if not _edge_punctuation(t)), len(tokens))
@@ -1300,8 +1437,8 @@ class QuoteChecker:
             # ones, so the share of its tokens left as they are is shown, each ellipsis a token
             # (as it is a word in the similarity), never below the least of an altered quotation
             changes = sum(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
-            tokens = len(core) + len(marks)
-            share = round(max(0, tokens - changes) / max(tokens, 1), 4)
+            counted = len(core) + len(marks)
+            share = round(max(0, counted - changes) / max(counted, 1), 4)
             similarity = min(0.9999, max(ALTERED_SIMILARITY, share))
         return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), similarity, differences)
 

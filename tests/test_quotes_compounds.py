@@ -1,0 +1,105 @@
+"""A hyphenated compound typed solid, spaced or with another dash is the report's word (session 18).
+
+A tester typed "of interaction with nongovernmental" where the report has
+"non-governmental": the solid word matched nothing, and the quotation was
+placed at another item with "the" changed.  Writers spell compounds every
+way ("nongovernmental", "non governmental", "non–governmental"); that is
+typography, like a dash for a hyphen: ``equivalent`` (never ``exact``, the
+characters differ), at the place where the report has the compound.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import kzrights
+from kzrights.search.quotes import Verdict
+
+REPORT = kzrights.load("1.1.0")
+# a compound of the report: letters, a hyphen, letters (more than one hyphen too), between spaces
+_COMPOUND = re.compile(r"(?<![^\s(‘“])([^\W\d_]{2,}(?:-[^\W\d_]{2,})+)(?=[\s,;:.’”)])")
+COMPOUNDS = [
+    (record, found.start(1), found.end(1))
+    for record in REPORT.records()
+    for found in _COMPOUND.finditer(record.text)
+]
+
+
+def test_the_testers_quotation_typed_solid_is_equivalent_at_its_item():
+    """The tester's "of interaction with nongovernmental": equivalent at p8.i8 (it was altered at p8.i1)."""
+    for typed in ("nongovernmental", "non governmental", "non–governmental", "Non-Governmental"):
+        check = REPORT.check_quote(f"of interaction with {typed}")
+        assert check.verdict is Verdict.EQUIVALENT, (typed, check.verdict, check.differences)
+        assert check.location is not None
+        assert check.location.record.id == "conclusions.p8.i8", typed
+        assert check.location.text == "of interaction with non-governmental"
+        assert check.differences == ()
+
+
+def test_a_different_word_is_still_a_change():
+    """Only the report's compound joins: a solid word the report has no compound for is compared as it is."""
+    check = REPORT.check_quote("of interaction with nonstate organisations")
+    assert check.verdict is not Verdict.EQUIVALENT
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(COMPOUNDS), st.sampled_from(["", " ", "–", "—"]), st.integers(0, 4), st.integers(0, 4))
+def test_any_compound_of_the_report_typed_another_way_is_equivalent_where_it_stands(
+    compound, joiner, before, after
+):
+    """A stretch of a record around a compound, its hyphens typed as ``joiner``: equivalent there."""
+    record, start, end = compound
+    text = record.text
+    # up to ``before`` words before the compound and ``after`` after it, cut at spaces
+    head = text[:start].split(" ")
+    tail = text[end:].split(" ")
+    left = " ".join(head[len(head) - 1 - min(before, len(head) - 1) :])
+    right = " ".join(tail[: min(after, len(tail) - 1) + 1])
+    quote = left + text[start:end].replace("-", joiner) + right
+    assume("…" not in quote and "..." not in quote)
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT, (quote, check.verdict, check.differences)
+    spans = [(place.record.id, place.span.start, place.span.end) for place in check.locations]
+    # where the report has it: the compound's record, over the compound (or a passage with the same
+    # characters, as locate() picks the first of several)
+    placed = " ".join(place.text for place in check.locations)
+    assert (
+        any(rid == record.id and s <= start and end <= e for rid, s, e in spans)
+        or placed.casefold() == (left + text[start:end] + right).strip().casefold()
+    ), (quote, spans)
+
+
+def test_an_ellipsis_after_a_compound_typed_another_way_stays_where_it_was_typed():
+    """The hyphens put in move the ellipses after them: the words left out are still the ones marked."""
+    for typed in ("nongovernmental", "non governmental"):
+        check = REPORT.check_quote(f"of interaction with {typed} … and")
+        assert check.verdict is Verdict.EQUIVALENT, (typed, check.differences)
+        assert [(d.quote_text, d.text) for d in check.differences] == [("…", "organisations;")]
+
+
+def test_the_offsets_of_a_compound_typed_solid_are_the_quotations():
+    """A change next to a compound typed solid points at the quotation's own characters."""
+    quote = "Increasing the efficacy of interaction with nongovernmental organisations"
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert [(d.quote_span.slice(quote), d.text) for d in check.differences] == [("efficacy", "efficiency")]
+
+
+def test_a_span_of_numbers_is_no_compound():
+    """A span of numbers: "2015 16" is no spelling of "2015-16", and a hyphen dropped there is a change."""
+    for quote in ("requirements created in 2015 16", "requirements created in 201516"):
+        assert REPORT.check_quote(quote).verdict is Verdict.ALTERED, quote
+
+
+def test_the_labelled_quotation_with_a_spaced_compound_is_equivalent():
+    """The labelled "constitutionally protected" (the report: "constitutionally-protected"), relabelled.
+
+    It was labelled altered, a dropped hyphen; a compound spaced is now typography,
+    as the writer's usual spelling of it (an adverb in -ly is rarely hyphenated).
+    """
+    check = REPORT.check_quote("pointing to their constitutionally protected right to peaceful assembly")
+    assert check.verdict is Verdict.EQUIVALENT
+    assert check.location is not None and check.location.record.id == "conclusions.p6"
