@@ -1832,7 +1832,7 @@ class QuoteChecker:
             return None
         if marks:
             found = _edge_marks(quote.keys, window, found, budget)
-        best = self._trimmed(quote, marks, lo, hi, found)
+        best = self._trimmed(quote, marks, lo, hi, found, budget)
         if marks and len(quote.keys) <= _REFINE_LENGTH:
             # difflib takes the longest run first, which an ellipsis may cut wrongly: "The …
             # right to life" is "The right to" of one item and "life" of the next read from the
@@ -1841,16 +1841,25 @@ class QuoteChecker:
             found = _matching_blocks(keys, window[::-1], budget)
             if found:
                 found = [(length - i - size, hi - lo - j - size, size) for i, j, size in reversed(found)]
-                other = self._trimmed(quote, marks, lo, hi, _edge_marks(quote.keys, window, found, budget))
+                edged = _edge_marks(quote.keys, window, found, budget)
+                other = self._trimmed(quote, marks, lo, hi, edged, budget)
                 best = min(best, other, key=_rank)
         return best
 
     def _trimmed(
-        self, quote: _Quote, marks: _Marks, lo: int, hi: int, found: list[tuple[int, int, int]]
+        self,
+        quote: _Quote,
+        marks: _Marks,
+        lo: int,
+        hi: int,
+        found: list[tuple[int, int, int]],
+        budget: _Budget | None = None,
     ) -> _Aligned:
         """The passage ``found`` (matches within the window ``[lo, hi)``) gives, its stray ends let go."""
         blocks = [(i, lo + j, size) for i, j, size in found]  # j: absolute report positions
         blocks = self._tighten(quote, marks, blocks, lo, hi)
+        if marks and len(blocks) > 1:
+            blocks = self._within_reach(quote, marks, lo, hi, blocks, budget)
         # trimming weighs similarity and unmatched words only: the spelling is counted once, at the end
         best = self._score(quote, marks, lo, hi, blocks, spelled=False)
         if len(blocks) < 2:
@@ -1873,6 +1882,58 @@ class QuoteChecker:
                 break
             best, first, last = top, a, b
         return self._spelled(quote, best)
+
+    def _within_reach(
+        self,
+        quote: _Quote,
+        marks: _Marks,
+        lo: int,
+        hi: int,
+        blocks: list[tuple[int, int, int]],
+        budget: _Budget | None = None,
+    ) -> list[tuple[int, int, int]]:
+        """The matches of a quotation with an ellipsis that lie in one record or two adjacent ones.
+
+        The reach of an ellipsis is the whole quotation's: its pieces lie within
+        one record or two adjacent ones, however many ellipses join them.  Each
+        pair of neighbouring pieces may lie within two records while the whole
+        runs over three ("disabilities; … The … the" over conclusions.p8.i3,
+        i4 and i5): such a passage is no place of the quotation.  The matches
+        are cut to the run of them within two adjacent records that `_score`
+        finds most similar (the rest of the quotation is then unmatched), one
+        run per record the matches start in.  With a ``budget`` left, the
+        quotation is also aligned afresh with each such pair of records: the
+        alignment of the wide window takes the first place of a run the report
+        repeats (a footnote's citation stands in two footnotes), which may lie
+        apart from the rest.
+        """
+        owners, firsts = self._owners, self._record_firsts
+        if owners[blocks[-1][1] + blocks[-1][2] - 1] - owners[blocks[0][1]] <= 1:
+            return blocks
+        best: tuple[tuple[float, int], list[tuple[int, int, int]]] | None = None
+        end = 0
+        tries: list[list[tuple[int, int, int]]] = []
+        for start, (_, j, _) in enumerate(blocks):
+            if start and owners[blocks[start - 1][1]] == owners[j]:
+                continue  # a run from the same record, shorter than the one before
+            end = max(end, start + 1)
+            while end < len(blocks) and owners[blocks[end][1] + blocks[end][2] - 1] - owners[j] <= 1:
+                end += 1
+            tries.append(blocks[start:end])
+            if budget is not None:
+                pair_lo, pair_hi = max(lo, firsts[owners[j]]), min(hi, firsts[owners[j] + 2])
+                found = _matching_blocks(quote.keys, self._keys[pair_lo:pair_hi], budget)
+                if found:
+                    again = [(i, pair_lo + k, size) for i, k, size in found]
+                    tries.append(self._tighten(quote, marks, again, pair_lo, pair_hi))
+        for kept in tries:
+            if owners[kept[-1][1] + kept[-1][2] - 1] - owners[kept[0][1]] > 1:
+                continue
+            aligned = self._score(quote, marks, lo, hi, kept, spelled=False)
+            value = (aligned.similarity, -aligned.unmatched)
+            if best is None or value > best[0]:
+                best = (value, kept)
+        return best[1] if best is not None else blocks
 
     def _most_similar(
         self, quote: _Quote, marks: _Marks, lo: int, hi: int, blocks: Sequence[tuple[int, int, int]]
@@ -2040,7 +2101,9 @@ class QuoteChecker:
             if i in marks and i == before_i + before_size:
                 earliest += 1  # an ellipsis between them stands for at least one token
                 if j < earliest:  # right after the match before: the next place it stands, within reach
-                    last = min(hi - size, self._last_in_reach(blocks[at - 1], size))
+                    # of the match before, and of the first match (the whole quotation's reach)
+                    whole = self._record_firsts[self._owners[blocks[0][1]] + 2] - size
+                    last = min(hi - size, self._last_in_reach(blocks[at - 1], size), whole)
             place = self._placed(keys, texts, i, j, size, earliest, last, False, written)
             if place is not None:
                 blocks[at] = (i, place, size)
@@ -2055,7 +2118,10 @@ class QuoteChecker:
             if after_i in marks and after_i == i + size:
                 latest -= 1
                 if j > latest:  # right before the match after: the place before it, within reach
-                    first = max(lo, self._first_in_reach(blocks[at + 1], size))
+                    # of the match after, and of the last match (the whole quotation's reach)
+                    final = blocks[-1][1] + blocks[-1][2] - 1
+                    whole = self._record_firsts[max(0, self._owners[final] - 1)]
+                    first = max(lo, self._first_in_reach(blocks[at + 1], size), whole)
             place = self._placed(keys, texts, i, j, size, first, latest, True, written)
             if place is not None:
                 blocks[at] = (i, place, size)
