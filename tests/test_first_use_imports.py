@@ -70,6 +70,7 @@ _EXPORT = "a format's first export runs whole under the lock (exports.export)"
 UNDER_THE_LOCK_ELSEWHERE = {
     ("kzrights._compat", "_builtin_sha256"): "sha256_hex: the release store's checks, under the lock",
     ("kzrights._compat", "json_loads"): "reads a release's files as the store loads or verifies it",
+    ("kzrights._compat", "_scanner"): "json_loads' C scanner, made as the store loads or verifies",
     ("kzrights._converter", "_make_unstructurer"): f"cattrs, for the programs and exports: {_EXPORT}",
     ("kzrights.exports._staging", "_rename"): f"ctypes: {_EXPORT}; followup's prepare imports it",
     ("kzrights.exports._staging", "_renameat2"): f"ctypes: {_EXPORT}; followup's prepare imports it",
