@@ -13,6 +13,22 @@ import sys
 __all__ = ["run"]
 
 
+def _wraps_an_interrupt(error: BaseException) -> bool:
+    """Whether ``error`` is Python's wrapping of a Ctrl-C, not an error of its own.
+
+    Before 3.12, an exception raised in a ``__set_name__`` comes out as a
+    ``RuntimeError`` whose cause is the exception: a Ctrl-C while attrs
+    imports ``platform`` (whose ``uname_result`` has a ``cached_property``)
+    does.
+    """
+    cause, hops = error.__cause__, 0
+    while cause is not None and hops < 8:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause, hops = cause.__cause__, hops + 1
+    return False
+
+
 def _interrupted() -> int:
     # once a command's output is complete (kzrights.cli says which), the line says so
     cli = sys.modules.get("kzrights.cli")
@@ -54,13 +70,38 @@ def run() -> int:
     goes on), Ctrl-C is left as it was.
     """
     console = False  # asked first, inside the try: nothing after main() may be interrupted
+    previous = sys.unraisablehook
+    dropped: list[bool] = []
+
+    def keep_the_interrupt(unraisable: "sys.UnraisableHookArgs") -> None:
+        # A Ctrl-C inside a callback Python cannot raise from (the import system's
+        # module-lock callback, a finalizer) would be printed as "Exception ignored"
+        # and dropped: it is noted instead, and raised once the import (or the
+        # command) is done. (Raised here, it would only be dropped again.)
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            dropped.append(True)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = keep_the_interrupt
     try:
         console = _called_by_the_console_script()
         from kzrights.cli import main
 
+        if dropped:  # pressed while the command line was importing
+            raise KeyboardInterrupt
         status = main()
+        if dropped:  # pressed while the command ran, and dropped by Python where it landed
+            raise KeyboardInterrupt
     except KeyboardInterrupt:  # while importing, or just before main() catches it itself
         status = _interrupted()
+    except RuntimeError as error:  # a Ctrl-C in a __set_name__ while importing (before 3.12)
+        if not _wraps_an_interrupt(error):
+            raise
+        status = _interrupted()
+    finally:
+        if sys.unraisablehook is keep_the_interrupt:
+            sys.unraisablehook = previous
     if not console:
         return status
     while True:

@@ -1870,6 +1870,20 @@ def _blocking_streams() -> Callable[[], None]:
     return restore
 
 
+def _wraps_an_interrupt(error: BaseException) -> bool:
+    """Whether ``error`` is Python's wrapping of a Ctrl-C (``kzrights_entry`` has its own copy).
+
+    Before 3.12 an exception raised in a ``__set_name__`` (a class made
+    while a module imports) comes out as a ``RuntimeError`` caused by it.
+    """
+    cause, hops = error.__cause__, 0
+    while cause is not None and hops < 8:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause, hops = cause.__cause__, hops + 1
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code.
 
@@ -1902,6 +1916,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:  # a memory limit (ulimit -v, a container's): the machine's, not kzrights' fault
         _say("error: out of memory")
         return 1
+    except RuntimeError as exc:
+        if not _wraps_an_interrupt(exc):
+            _say(f"internal error (please report it): {type(exc).__name__}: {exc}")
+            return 70
+        # Ctrl-C in a __set_name__ while a command imports what it needs (before Python 3.12)
+        _flush_stdout()
+        _say(_interrupted())
+        return 130
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         _say(f"internal error (please report it): {type(exc).__name__}: {exc}")
         return 70
