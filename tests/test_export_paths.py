@@ -8,7 +8,9 @@ and opens what it wrote with the program a user would.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,16 +153,33 @@ def test_any_workbook_name_is_refused_or_opens_in_openpyxl(name, tmp_path_factor
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc/self/fd on this platform")
-@pytest.mark.parametrize("pointing_to", ["/proc/self/fd/1", "/dev/null"])
-def test_a_link_to_an_open_file_or_a_device_is_never_replaced(tmp_path, pointing_to):
+@pytest.mark.parametrize(
+    "chain",
+    [
+        ("/proc/self/fd/1",),
+        ("/dev/null",),
+        # a link to /dev/stdout, itself a link to /proc/self/fd/1, and a chain of the user's
+        # own links to either, were replaced with --force (a session 18 tester)
+        ("/dev/stdout",),
+        ("hop.json", "/proc/self/fd/1"),
+        ("hop.json", "second-hop.json", "/dev/stdout"),
+    ],
+    ids=repr,
+)
+def test_a_link_to_an_open_file_or_a_device_is_never_replaced(tmp_path, chain):
     """A second tester's (session 11): ``--output /dev/stdout`` advised ``--force``, which replaces the link.
 
     Run as root, that would have put a regular file where ``/dev/stdout`` was.
     Here a link of the test's own stands in for it (so a regression replaces
     only that link), with the command's stdout a regular file, as a shell's
-    ``> file`` gives it.
+    ``> file`` gives it; the link may lead there through others.
     """
+    if not os.path.exists(chain[-1]):
+        pytest.skip(f"no {chain[-1]} on this system")
+    for name, pointing in itertools.pairwise(chain):
+        (tmp_path / name).symlink_to(pointing)
     link = tmp_path / "out.json"
+    pointing_to = chain[0]
     link.symlink_to(pointing_to)
     with (tmp_path / "stdout.txt").open("wb") as stdout:
         done = subprocess.run(

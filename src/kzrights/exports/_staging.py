@@ -303,12 +303,20 @@ def _open_file_link(target: Path) -> str | None:
     """
     try:
         pointed = _kind(os.stat(target).st_mode)
-        text = os.readlink(target)
-        parent = os.path.realpath(target.parent)
     except (OSError, ValueError):  # a dangling link, or one in a loop: the link alone counts
         return None
-    if parent == "/proc" or parent.startswith("/proc/") or text.startswith(("/proc/", "/dev/fd/")):
-        return "a file the process has open"
+    # every link of the chain, not the first alone: "/dev/stdout" is itself a link to
+    # /proc/self/fd/1, and a link of the user's may lead to either through others
+    hop = os.fspath(target)
+    for _ in range(40):  # the kernel follows at most 40 links: a longer chain did not stat
+        try:
+            text = os.readlink(hop)
+            parent = os.path.realpath(os.path.dirname(hop) or ".")
+        except (OSError, ValueError):  # not a link: the end of the chain
+            break
+        if parent == "/proc" or parent.startswith("/proc/") or text.startswith(("/proc/", "/dev/fd/")):
+            return "a file the process has open"
+        hop = os.path.join(parent, text)  # a relative link is read from its own folder
     return pointed
 
 
