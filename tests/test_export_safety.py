@@ -1574,3 +1574,70 @@ def test_the_cli_says_an_interrupted_export_is_complete(tmp_path):
     listed = [line.removeprefix("wrote ") for line in done.stdout.splitlines()]
     assert listed and all(Path(p).is_file() for p in listed)
     assert (target / "recommendations.csv").is_file()
+
+
+def _unprivileged() -> list[str]:
+    """A command prefix that runs as a user without root's powers (``[]`` if this is one); else skip.
+
+    Permissions are what is tested, and root passes every permission check.
+    """
+    if not hasattr(os, "geteuid"):
+        pytest.skip("no users on this platform")
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    try:
+        done = subprocess.run(
+            [*prefix, sys.executable, "-c", "import kzrights"], capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        pytest.skip("no setpriv to run as another user")
+    if done.returncode != 0:
+        pytest.skip(f"the user nobody cannot run this Python: {done.stderr.decode(errors='replace')[-200:]}")
+    return prefix
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_a_read_only_previous_export_is_kept_and_nothing_is_left(format):
+    """A tester's (session 18): ``chmod 555`` on a previous csv export, then ``--force``, as a plain user.
+
+    The export failed with "permission denied" (a folder that cannot write
+    cannot be moved to another parent) and left its staging folder holding
+    a whole export with the old folder's mode, 555, which ``rm -rf`` could
+    not delete.  Now the error says the previous export is read-only, and
+    no staging folder is left; the previous export is as it was.
+    """
+    prefix = _unprivileged()
+    place = Path(tempfile.mkdtemp(prefix="kz-read-only-"))
+    try:
+        os.chmod(place, 0o777)  # the other user writes here; the folder is the test's
+        target = place / out_name(format)
+        command = [
+            *prefix,
+            sys.executable,
+            "-m",
+            "kzrights",
+            "export",
+            "--format",
+            format,
+            "--output",
+            str(target),
+        ]
+        first = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert first.returncode == 0, first.stderr
+        os.chmod(target, 0o555)  # the other user's own previous export, made read-only by its owner
+        before = state(place)
+        again = subprocess.run([*command, "--force"], capture_output=True, text=True, timeout=120)
+        assert state(place) == before  # nothing left beside it, the previous export unchanged
+        if format == "csv":  # a folder: cannot be moved out of the way
+            assert again.returncode == 1
+            assert again.stderr == (
+                f"kzrights: error: cannot export to {target}: the previous export there is a read-only "
+                "folder (dr-xr-xr-x), which cannot be moved out of the way; make it writable "
+                "(chmod u+w) to replace it\n"
+            )
+        else:  # a file: its folder's permission decides, and the folder is writable
+            assert again.returncode == 0, again.stderr
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwX", str(place)], check=False)
+        shutil.rmtree(place, ignore_errors=True)

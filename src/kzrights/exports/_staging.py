@@ -584,7 +584,7 @@ def staged(target: Path, *, inside: bool = False) -> Iterator[Path]:
         reason, number = _sqlite_reason(error, stage)
         raise _fail(target, f"SQLite: {reason}", number) from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        remove(stage)  # read-only folders in it included
 
 
 _SQLITE_FULL = 13  # <sqlite3.h>: a write failed for want of space
@@ -850,7 +850,23 @@ def uninterrupted() -> Iterator[None]:
 
 
 def remove(stage: Path) -> None:
-    """Delete the staging folder and what is left in it (called while Ctrl-C is still held)."""
+    """Delete the staging folder and what is left in it (called while Ctrl-C is still held).
+
+    A folder in it may be read-only: a new export given the mode of a
+    read-only one it was to replace, or that one itself once swapped out.
+    The staging folder and all in it are this export's to delete, so such
+    folders are made writable (by their owner, this user) and the deletion
+    tried again.
+    """
+    shutil.rmtree(stage, ignore_errors=True)
+    if not os.path.lexists(stage):
+        return
+    for root, folders, _ in os.walk(stage):  # does not follow links: nothing outside is touched
+        for path in (root, *(os.path.join(root, name) for name in folders)):
+            with contextlib.suppress(OSError):
+                mode = os.lstat(path).st_mode
+                if stat.S_ISDIR(mode):
+                    os.chmod(path, stat.S_IMODE(mode) | stat.S_IRWXU)
     shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -998,7 +1014,27 @@ def _move(entry: Path, destination: Path, format: str, *, folder: bool, overwrit
     except OSError as error:
         if error.errno == errno.EBUSY and not isinstance(error, ExportError) and _mount_point(destination):
             raise _mounted(destination) from None
+        if error.errno in (errno.EACCES, errno.EPERM) and not isinstance(error, ExportError):
+            locked = _read_only_folder(destination)
+            if locked is not None:
+                raise _fail(
+                    destination,
+                    f"the previous export there is a read-only folder ({locked}), which cannot be moved "
+                    "out of the way; make it writable (chmod u+w) to replace it",
+                    error.errno,
+                ) from None
         raise
+
+
+def _read_only_folder(path: Path) -> str | None:
+    """The mode of ``path``, as ``ls`` shows it, if it is a folder (not a link) this user may not write."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISDIR(mode) and not os.access(path, os.W_OK):
+        return stat.filemode(mode)
+    return None
 
 
 def _move_once(entry: Path, destination: Path, format: str, *, folder: bool, overwrite: bool) -> None:
