@@ -170,14 +170,17 @@ _FOLD = str.maketrans("’‘“”–—", "''\"\"--")
 
 
 def test_the_testers_quotation_on_the_command_line():
-    """``kzrights check-quote "of … interaction with non-governmental"``: altered at its item, exit 1.
+    """``kzrights check-quote "of … interaction with non-governmental"``: equivalent within its list, exit 0.
 
     The "of" of "efficiency of interaction with non-governmental
     organisations" (conclusions.p8.i8) was moved across the ellipsis to the
-    "of" of "freedom of expression" two items back, as if the ellipsis stood
-    for the words between, which span three records, more than an ellipsis
-    may mark; the "of" was then let go as a stray match, and the quotation
-    was ``not found`` (0.67), with exit status 2.
+    "of" of "freedom of expression" two items back and then let go as a
+    stray match: the quotation was ``not found`` (0.67), with exit status 2.
+    Session 18 kept it at its item, ``altered`` (the ellipsis leaves nothing
+    out there).  Since session 19 the reach of an ellipsis is the passage
+    (paragraph 8 with its nine items), so the "of" two items back is within
+    reach, and the ellipsis is true there: ``equivalent``, with the words
+    between as marked omissions, one place per item.
     """
     out = subprocess.run(
         [sys.executable, "-m", "kzrights", "check-quote", "of … interaction with non-governmental"],
@@ -185,35 +188,28 @@ def test_the_testers_quotation_on_the_command_line():
         text=True,
         timeout=120,
     )
-    assert out.returncode == 1, (out.stdout, out.stderr)
-    assert out.stdout.startswith("altered")
-    assert "conclusions.p8.i8" in out.stdout
-    assert "of {+…+}interaction with non-governmental" in out.stdout
+    assert out.returncode == 0, (out.stdout, out.stderr)
+    assert out.stdout.startswith("equivalent")
+    for item in ("conclusions.p8.i6", "conclusions.p8.i7", "conclusions.p8.i8"):
+        assert item in out.stdout
     assert out.stderr == ""
 
 
 def test_a_piece_stays_where_it_follows_on_when_its_words_stand_again_out_of_reach():
     """A piece stays where it follows on when its words stand again only beyond an ellipsis's reach.
 
-    An ellipsis marks at most `MAX_MARKED_OMISSION` words within one record
+    An ellipsis marks at most `MAX_MARKED_OMISSION` words within one passage
     or two adjacent ones.  The first piece was moved back to an earlier place
-    of its words (the "of" of another item), and the last on to a later one
-    (the "The" that opens the item after next): beyond that reach, where the
-    ellipsis marks nothing, so the piece was let go, or the record between
-    was reported as an unmarked omission.
+    of its words, and the last on to a later one: beyond that reach, where the
+    ellipsis marks nothing, so the piece was let go, or the records between
+    were reported as an unmarked omission.
     """
+    opening = "President Tokayev’s June 2021 Decree"
     cases = {
-        # the first piece: the "of" before it stands two items back
-        "of … interaction with non-governmental organisations;": (
-            ["conclusions.p8.i8"],
-            "of interaction with non-governmental organisations",
-        ),
-        # the last piece: the next "The" after it is the next item's
-        "The right to freedom of association; … The": (
-            ["conclusions.p8.i5", "conclusions.p8.i6"],
-            "The right to freedom of association;",
-        ),
-        "disabilities; … The": (["conclusions.p8.i3", "conclusions.p8.i4"], "disabilities;"),
+        # the first piece: the "President" before it stands in conclusions.p3, two passages back
+        "President … Tokayev’s June 2021 Decree": (["conclusions.p8"], opening),
+        # the last piece: the next "Decree" after it stands beyond reach
+        "President Tokayev’s June 2021 … Decree": (["conclusions.p8"], opening),
     }
     for quote, (ids, first_text) in cases.items():
         for ellipsis in ELLIPSES:

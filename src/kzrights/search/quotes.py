@@ -19,7 +19,9 @@ verdict (`Verdict`):
   omitted, added or changed; each change is a `Difference`.  Words left out
   where the quotation has an ellipsis ("…", "...", "[…]", "(…)"; several in
   a row are one) are a *marked omission*, reported as such, if they are at most `MAX_MARKED_OMISSION`
-  words within one record or two adjacent ones; a quotation whose only
+  words and the whole quotation lies within one passage or two adjacent
+  ones (a passage is a paragraph with the items of its list, a lead-in with
+  the recommendations under it, or a footnote); a quotation whose only
   differences are marked omissions is ``equivalent``.  An ellipsis between
   two words that follow on in the report leaves nothing out: it is the
   writer's addition (``altered``), never the reason a quotation of the
@@ -29,7 +31,7 @@ verdict (`Verdict`):
 
 How it works: the quotation and the report are split into tokens (words, and
 each punctuation mark).  A quotation with an ellipsis whose pieces all stand
-as written (typography and case aside), in order, within one record or two
+as written (typography and case aside), in order, within one passage or two
 adjacent ones, each ellipsis standing for one token to `MAX_MARKED_OMISSION`
 words, is placed at the best such passage (`QuoteChecker._verbatim`: the
 closest typography, quote marks included, then the shortest, then the
@@ -106,17 +108,20 @@ docs/how-to/check-a-quote.md for the confusion matrix).
 MAX_CHECK_LENGTH = 4_000
 """The longest quotation [`Report.check_quote`][kzrights.report.Report.check_quote] takes, in characters.
 
-A quotation is found within one record or across the boundary of two; the
-longest two adjacent records of any release hold 2,757 characters (1.0.0 to
-1.3.0: conclusions.p20 and p21), so this leaves room for a writer's
-typography (spaced dashes, doubled spaces, "[…]") around the longest
-quotation the report can hold, and a test keeps it so for every release.
+A quotation with ellipses is found within one passage (a paragraph with
+the items of its list, a lead-in with the recommendations under it, a
+footnote) or across the boundary of two; the longest two adjacent passages
+of any release hold 2,858 characters (1.0.0 to 1.3.1: conclusions.p28, and
+recommendations.p1 with the thirteen recommendations to the Government),
+so this leaves room for a writer's typography (spaced dashes, doubled
+spaces, "[…]") around the longest quotation the report can hold, and a
+test keeps it so for every release.
 Within it, every quotation, hostile ones included, is checked in a few
 milliseconds (docs/benchmarks.md).  `Report.locate` takes up to
 `kzrights.search.MAX_QUOTE_LENGTH` (10,000).
 """
 _WHY_LIMIT = (
-    "a quotation is found in one record or across two, and no two adjacent records hold 3,000 characters"
+    "a quotation is found in one passage or across two, and no two adjacent passages hold 3,000 characters"
 )
 
 MIN_LETTERS = 2
@@ -164,7 +169,8 @@ MAX_MARKED_OMISSION = 100
 """The most words of the report one ellipsis in a quotation may stand for.
 
 An ellipsis ("…", "...", "[…]") is a *marked omission* only if it stands
-for at most this many words and the quotation lies within one record or
+for at most this many words and the quotation lies within one passage (a
+paragraph with its list, a lead-in with its recommendations, a footnote) or
 two adjacent ones; any other words left out are an unmarked omission, an
 alteration, and count against the similarity.  A writer's ellipsis leaves
 out a clause or a sentence (the longest in the labelled set,
@@ -238,8 +244,8 @@ class Passage:
     """A stretch of the report close to a quotation that was not found.
 
     Attributes:
-        locations: Where it stands, one per record (two when it runs across
-            the end of one record into the next).
+        locations: Where it stands, one per record it runs over, in reading
+            order.
         similarity: How close it is, from 0 to 1.
     """
 
@@ -260,7 +266,9 @@ class QuoteCheck:
         quote: The quotation, as given.
         verdict: Exact, equivalent, altered or not found.
         locations: Where it stands, in reading order: one `Location` per
-            record (two when it runs across a boundary); empty when not found.
+            record it runs over (two or more when it runs across a boundary:
+            a quotation of a list with an item left out at an ellipsis runs
+            over three items); empty when not found.
         similarity: How close the best passage is, from 0 to 1 (1.0 for
             exact and equivalent; for an altered quotation whose every word
             the passage has, the share of its tokens, ellipses included,
@@ -1328,6 +1336,24 @@ def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     )
 
 
+def _passages(records: Sequence[Record]) -> list[int]:
+    """The passage of each record (numbered in reading order): what an ellipsis may reach across.
+
+    A passage is a paragraph with the items of its list, a lead-in with the
+    recommendations under it, or any other record on its own (a footnote).
+    The report's lists are short records: a quotation of one with an item
+    left out at an ellipsis runs over three or more of them, yet stays in
+    one stretch of the writer's reading.
+    """
+    numbers: list[int] = []
+    previous = None
+    for record in records:
+        key = getattr(record, "paragraph_id", None) or getattr(record, "lead_in_id", None) or record.id
+        numbers.append(numbers[-1] + (key != previous) if numbers else 0)
+        previous = key
+    return numbers
+
+
 class QuoteChecker:
     """The report's tokens, indexed for quotations (built once per report, on first use)."""
 
@@ -1359,14 +1385,18 @@ class QuoteChecker:
         self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
         for at, token in enumerate(tokens):
             self._word_before[at + 1] = self._word_before[at] + token.word
-        # the most tokens two adjacent records have: a quotation with ellipses needing more has no
-        # verbatim place
-        sizes = [0] * (len(self._records) + 1)
-        for owner in owners:
-            sizes[owner] += 1
-        self._most_tokens = max(map(operator.add, sizes, sizes[1:]), default=0)
         # where each record's tokens start (and, past the last record, the end), twice over the end
         self._record_firsts = [bisect.bisect_left(owners, r) for r in range(len(self._records) + 2)]
+        # the reach of a quotation with ellipses: one passage or two adjacent ones, by each token's
+        # passage (`_passages`), and where each passage's tokens start, twice over the end
+        of_record = _passages(self._records)
+        self._reach = [of_record[owner] for owner in owners]
+        count = of_record[-1] + 1 if of_record else 0
+        self._reach_firsts = [bisect.bisect_left(self._reach, p) for p in range(count + 2)]
+        # the most tokens two adjacent passages have: a quotation with ellipses needing more has no
+        # verbatim place
+        sizes = [b - a for a, b in itertools.pairwise(self._reach_firsts)]
+        self._most_tokens = max(map(operator.add, sizes, sizes[1:]), default=0)
         # every token's face and the places of each face, built on the first quotation with an ellipsis
         self._faces: list[str] | None = None
         self._face_places: dict[str, list[int]] = {}
@@ -1623,7 +1653,7 @@ class QuoteChecker:
         places preferred a footnote that has its rarer words nearer together,
         one of them in another form. A placement where the pieces have the
         report's faces (typography and case aside), in order, within one
-        record or two adjacent ones, each gap holding at least one token and
+        passage or two adjacent ones, each gap holding at least one token and
         at most `MAX_MARKED_OMISSION` words, is an ``equivalent`` quotation
         with marked omissions, and wins over any placement with a word
         changed. Among several, the closest typography first: the most tokens
@@ -1635,7 +1665,7 @@ class QuoteChecker:
 
         Only windows that hold every distinct piece as many times as the
         quotation has it are weighed (seventeen "the"s joined by ellipses need
-        two records with seventeen "the"s), in reading order, each by a
+        two passages with seventeen "the"s), in reading order, each by a
         dynamic programme linear in its places (`_verbatim_in`), so a
         quotation whose pieces stand in order is placed however common they
         are; past `_VERBATIM_WEIGHED` places weighed, the best placement so far
@@ -1643,18 +1673,18 @@ class QuoteChecker:
 
         Returns:
             That placement aligned, or ``None`` when there is none (or the
-            pieces are too many for any two records, or pieces of several
+            pieces are too many for any two passages, or pieces of several
             words too common to look up within `_VERBATIM_WORK` places).
         """
         bounds = [0, *marks.ordered, len(faces)]
         pieces = list(itertools.pairwise(bounds))  # quotation token ranges [a, b) between ellipses
         if len(faces) + len(pieces) - 1 > self._most_tokens:
-            return None  # no two records have room for the pieces and a token in every gap
+            return None  # no two passages have room for the pieces and a token in every gap
         report_faces, places = self._face_index()
-        owners, firsts = self._owners, self._record_firsts
+        owners, firsts = self._reach, self._reach_firsts  # by passage: the reach of an ellipsis
         work = _VERBATIM_WORK  # report places looked at to find where each piece stands
         # each piece's places in the report, in order: those of its face for one token, those of
-        # its rarest face where the rest follows for more (within one record or two adjacent);
+        # its rarest face where the rest follows for more (within one passage or two adjacent);
         # a piece the quotation repeats ("the … the … the") is looked up once
         runs = [tuple(faces[a:b]) for a, b in pieces]
         found_at: dict[tuple[str, ...], list[int]] = {}
@@ -1678,10 +1708,10 @@ class QuoteChecker:
                 and owners[at - offset + size - 1] - owners[at - offset] <= 1
             ]
         starts = [found_at[run] for run in runs]
-        # a window (a record and the next) holds the quotation only if it holds each distinct piece
+        # a window (a passage and the next) holds the quotation only if it holds each distinct piece
         # as often as the quotation has it: "the" seventeen times joined by ellipses needs two
-        # records with seventeen "the"s, which few have.  The windows next to the rarest piece's
-        # records are counted, each dropped as soon as a piece is short there
+        # passages with seventeen "the"s, which few have.  The windows next to the rarest piece's
+        # passages are counted, each dropped as soon as a piece is short there
         need = Counter(runs)
         order = sorted(need, key=lambda run: len(found_at[run]))
         rarest = found_at[order[0]]
@@ -1892,42 +1922,51 @@ class QuoteChecker:
         blocks: list[tuple[int, int, int]],
         budget: _Budget | None = None,
     ) -> list[tuple[int, int, int]]:
-        """The matches of a quotation with an ellipsis that lie in one record or two adjacent ones.
+        """The matches of a quotation with an ellipsis that lie in one passage or two adjacent ones.
 
         The reach of an ellipsis is the whole quotation's: its pieces lie within
-        one record or two adjacent ones, however many ellipses join them.  Each
-        pair of neighbouring pieces may lie within two records while the whole
-        runs over three ("disabilities; … The … the" over conclusions.p8.i3,
-        i4 and i5): such a passage is no place of the quotation.  The matches
-        are cut to the run of them within two adjacent records that `_score`
-        finds most similar (the rest of the quotation is then unmatched), one
-        run per record the matches start in.  With a ``budget`` left, the
-        quotation is also aligned afresh with each such pair of records: the
-        alignment of the wide window takes the first place of a run the report
-        repeats (a footnote's citation stands in two footnotes), which may lie
-        apart from the rest.
+        one passage (`_passages`: a paragraph with its list, a lead-in with its
+        recommendations, a footnote) or two adjacent ones, however many
+        ellipses join them.  Each pair of neighbouring pieces may lie within
+        two passages while the whole runs over three: such a stretch is no
+        place of the quotation.  Matches over more than two records are also
+        tried cut to each run of them within two adjacent records, and within
+        two adjacent passages, and the one `_score` finds most similar is kept
+        (the rest of the quotation is then unmatched); the matches as they
+        stand are one of the tries if they lie within reach.  With a
+        ``budget`` left, the quotation is also aligned afresh with each such
+        pair of records: the alignment of the wide window takes
+        the first place of a run the report repeats ("End the use of" opens
+        two recommendations), which may lie apart from the rest.
         """
-        owners, firsts = self._owners, self._record_firsts
-        if owners[blocks[-1][1] + blocks[-1][2] - 1] - owners[blocks[0][1]] <= 1:
-            return blocks
+        reach = self._reach
+        if self._owners[blocks[-1][1] + blocks[-1][2] - 1] - self._owners[blocks[0][1]] <= 1:
+            return blocks  # two records lie within two passages
+        whole = reach[blocks[-1][1] + blocks[-1][2] - 1] - reach[blocks[0][1]] <= 1
+        tries: list[list[tuple[int, int, int]]] = [blocks] if whole else []
+        # cut (and aligned afresh) by records, as the reach once was; cut by passages too, not aligned
+        # afresh: a pair of passages may hold thirty records, and the budget is the whole quotation's
+        units = [(self._owners, self._record_firsts, budget)]
+        if not whole:
+            units.append((reach, self._reach_firsts, None))
+        for owners, firsts, spend in units:
+            end = 0
+            for start, (_, j, _) in enumerate(blocks):
+                if start and owners[blocks[start - 1][1]] == owners[j]:
+                    continue  # a run from the same record (passage), shorter than the one before
+                end = max(end, start + 1)
+                while end < len(blocks) and owners[blocks[end][1] + blocks[end][2] - 1] - owners[j] <= 1:
+                    end += 1
+                tries.append(blocks[start:end])
+                if spend is not None:
+                    pair_lo, pair_hi = max(lo, firsts[owners[j]]), min(hi, firsts[owners[j] + 2])
+                    found = _matching_blocks(quote.keys, self._keys[pair_lo:pair_hi], spend)
+                    if found:
+                        again = [(i, pair_lo + k, size) for i, k, size in found]
+                        tries.append(self._tighten(quote, marks, again, pair_lo, pair_hi))
         best: tuple[tuple[float, int], list[tuple[int, int, int]]] | None = None
-        end = 0
-        tries: list[list[tuple[int, int, int]]] = []
-        for start, (_, j, _) in enumerate(blocks):
-            if start and owners[blocks[start - 1][1]] == owners[j]:
-                continue  # a run from the same record, shorter than the one before
-            end = max(end, start + 1)
-            while end < len(blocks) and owners[blocks[end][1] + blocks[end][2] - 1] - owners[j] <= 1:
-                end += 1
-            tries.append(blocks[start:end])
-            if budget is not None:
-                pair_lo, pair_hi = max(lo, firsts[owners[j]]), min(hi, firsts[owners[j] + 2])
-                found = _matching_blocks(quote.keys, self._keys[pair_lo:pair_hi], budget)
-                if found:
-                    again = [(i, pair_lo + k, size) for i, k, size in found]
-                    tries.append(self._tighten(quote, marks, again, pair_lo, pair_hi))
         for kept in tries:
-            if owners[kept[-1][1] + kept[-1][2] - 1] - owners[kept[0][1]] > 1:
+            if reach[kept[-1][1] + kept[-1][2] - 1] - reach[kept[0][1]] > 1:
                 continue
             aligned = self._score(quote, marks, lo, hi, kept, spelled=False)
             value = (aligned.similarity, -aligned.unmatched)
@@ -1948,12 +1987,12 @@ class QuoteChecker:
         inside a block or between two that follow on in both texts (sliding
         takes marks out of blocks, never into them); one had as ``bridged``
         stands at a gap, at most one per gap (before the first block too),
-        and only in a passage within two records.  Rounded as `_score` rounds,
+        and only in a passage within two passages.  Rounded as `_score` rounds,
         so that a bound below a similarity means the blocks score below it.
         """
         words_before = quote.words_before
         wanted = words_before[-1] + len(marks)
-        owners = self._owners
+        owners = self._reach
         inside: list[int] = []
         joined: list[int] = []
         ordered = marks.ordered if marks else []
@@ -2102,7 +2141,7 @@ class QuoteChecker:
                 earliest += 1  # an ellipsis between them stands for at least one token
                 if j < earliest:  # right after the match before: the next place it stands, within reach
                     # of the match before, and of the first match (the whole quotation's reach)
-                    whole = self._record_firsts[self._owners[blocks[0][1]] + 2] - size
+                    whole = self._reach_firsts[self._reach[blocks[0][1]] + 2] - size
                     last = min(hi - size, self._last_in_reach(blocks[at - 1], size), whole)
             place = self._placed(keys, texts, i, j, size, earliest, last, False, written)
             if place is not None:
@@ -2120,7 +2159,7 @@ class QuoteChecker:
                 if j > latest:  # right before the match after: the place before it, within reach
                     # of the match after, and of the last match (the whole quotation's reach)
                     final = blocks[-1][1] + blocks[-1][2] - 1
-                    whole = self._record_firsts[max(0, self._owners[final] - 1)]
+                    whole = self._reach_firsts[max(0, self._reach[final] - 1)]
                     first = max(lo, self._first_in_reach(blocks[at + 1], size), whole)
             place = self._placed(keys, texts, i, j, size, first, latest, True, written)
             if place is not None:
@@ -2132,22 +2171,22 @@ class QuoteChecker:
 
         After it across an ellipsis that marks an omission, as `_score`
         counts one: at most `MAX_MARKED_OMISSION` words left out, and the two
-        within one record or two adjacent ones.
+        within one passage or two adjacent ones (`_passages`).
         """
         word_before, end = self._word_before, before[1] + before[2]
         words = bisect.bisect_right(word_before, word_before[end] + MAX_MARKED_OMISSION) - 1
-        return min(words, self._record_firsts[self._owners[before[1]] + 2] - size)
+        return min(words, self._reach_firsts[self._reach[before[1]] + 2] - size)
 
     def _first_in_reach(self, after: tuple[int, int, int], size: int) -> int:
         """The earliest report position a run of ``size`` tokens may start at before the match ``after``.
 
         As `_last_in_reach`, the other way: the words from the run's end to
-        the match are at most `MAX_MARKED_OMISSION`, in the match's record or
+        the match are at most `MAX_MARKED_OMISSION`, in the match's passage or
         the one before.
         """
         word_before, start = self._word_before, after[1]
         words = bisect.bisect_left(word_before, word_before[start] - MAX_MARKED_OMISSION) - size
-        return max(words, self._record_firsts[max(0, self._owners[start + after[2] - 1] - 1)])
+        return max(words, self._reach_firsts[max(0, self._reach[start + after[2] - 1] - 1)])
 
     @staticmethod
     def _ends(
@@ -2198,11 +2237,11 @@ class QuoteChecker:
         matched = sum(words_before[i2] - words_before[i1] for tag, i1, i2, _, _ in opcodes if tag == "equal")
         quote_words = words_before[-1]
         passage_words = self._word_before[end] - self._word_before[start]
-        # an ellipsis marks an omission of a few words within one record or two adjacent ones
+        # an ellipsis marks an omission of a few words within one passage or two adjacent ones
         omissions: set[int] = set()
         bridged = 0  # the ellipses that stand for a marked omission between two matches
         empty = 0  # the ellipses that stand between two matches next to each other in the report
-        nearby = end <= start or self._owners[end - 1] - self._owners[start] <= 1
+        nearby = end <= start or self._reach[end - 1] - self._reach[start] <= 1
         ordered = marks.ordered if marks else []
         joined = -1  # where the last match ended in the quotation, if it ended at j2 == the next j1
         after = -1
@@ -2308,8 +2347,8 @@ class QuoteChecker:
             kind = DifferenceKind.ADDED if tag == "delete" else DifferenceKind.OMITTED
             differences += self._difference(kind, quote, core, i1, i2, base + j1, base + j2)
         # an ellipsis that stands where nothing was left out is the writer's addition
-        for mark in sorted(marks - used):
-            at = self._report_at(aligned, mark)
+        unused = sorted(marks - used)
+        for mark, at in zip(unused, self._report_at(aligned, unused), strict=True):
             added = self._difference(DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True)
             differences += added
         differences.sort(key=lambda d: (d.quote_span.start, d.quote_span.end))
@@ -2334,12 +2373,24 @@ class QuoteChecker:
             j2 -= 1
         return i1, i2, j1, j2, edges
 
-    def _report_at(self, aligned: _Aligned, index: int) -> int:
-        """The report token position aligned with the quotation's token ``index``."""
-        for _, i1, i2, j1, j2 in aligned.opcodes:
-            if i1 <= index < i2 or (i1 == index == i2):
-                return aligned.lo + min(j2, j1 + (index - i1))
-        return aligned.hi
+    @staticmethod
+    def _report_at(aligned: _Aligned, indexes: Sequence[int]) -> list[int]:
+        """The report token position aligned with each of the quotation's tokens ``indexes`` (in order).
+
+        One pass over the opcodes for all of them: a quotation with an ellipsis
+        between every word, none of which leaves anything out, has a thousand.
+        """
+        opcodes, at, places = aligned.opcodes, 0, []
+        for index in indexes:
+            # an opcode that ends at or before ``index`` (and is no empty one at it) holds no later index
+            while at < len(opcodes) and opcodes[at][2] <= index and opcodes[at][1:3] != (index, index):
+                at += 1
+            if at < len(opcodes) and opcodes[at][1] <= index:
+                _, i1, _, j1, j2 = opcodes[at]
+                places.append(aligned.lo + min(j2, j1 + (index - i1)))
+            else:
+                places.append(aligned.hi)
+        return places
 
     @staticmethod
     def _gap(core: Sequence[_Token], index: int) -> tuple[int, int]:
