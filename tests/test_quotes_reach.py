@@ -91,7 +91,7 @@ def test_a_list_with_an_item_skipped_is_equivalent():
 
 
 def test_the_testers_earlier_quotation_is_placed_within_its_passage():
-    """ "disabilities; … The … the" lies within paragraph 8's list: placed there, over items 3 to 5."""
+    """The tester's "disabilities; … The … the" lies within paragraph 8's list: placed there."""
     check = REPORT.check_quote("disabilities; … The … the")
     assert _passages_spanned(check) == 1, _ids(check)
     assert check.verdict is Verdict.EQUIVALENT

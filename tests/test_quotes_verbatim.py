@@ -135,8 +135,8 @@ def test_a_piece_changed_is_still_altered():
 # ── pieces of common words, many of them (session 9) ──────────────────────────
 
 _COMMON_WORDS = re.compile(r"(?<![^\W_]|[’'])(?:the|of|and)(?![^\W_]|[’'])", re.IGNORECASE)
-# a space and a whole word ("President" of "the President’s" is no piece, nor "2" of "2,000")
-_WHOLE_WORD = re.compile(r" [^\W_]+(?![^\W_]|[’']|[.,]\d)")
+# a whole word: not a part of a number ("1" of "1,000") nor of a compound ("anti" of "anti-corruption")
+_WHOLE_WORD = re.compile(r" [^\W_]+(?![^\W_]|[’']|[.,]\d|-[^\W\d_])")
 
 
 @st.composite
@@ -236,7 +236,13 @@ def quotations_with_an_opening_mark(draw: st.DrawFn) -> tuple[str, str]:
     rest = record.text[hit.end() + words[0].end() :]
     last = draw(st.sampled_from([m.group() for m in words[1:]]))
     # a whole word there, not a part of one ("1" of "1,000" is no word of the report)
-    assume(re.search(rf"(?<![^\W_])(?<![’'])(?<!\d[.,]){re.escape(last)}(?![^\W_]|[’']|[.,]\d)", rest))
+    # nor of a compound ("corruption" of "anti-corruption")
+    assume(
+        re.search(
+            rf"(?<![^\W_])(?<![’'])(?<!\d[.,])(?<![^\W\d_]-){re.escape(last)}(?![^\W_]|[’']|[.,]\d|-[^\W\d_])",
+            rest,
+        )
+    )
     return f"{hit.group()} … {last}", hit.group()[0]
 
 

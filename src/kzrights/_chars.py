@@ -77,6 +77,9 @@ QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02\u201a\u2
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 """Hyphens, dashes and the minus sign: - ‐ ‑ ‒ – — ― − and their small and full-width forms."""
 
+HYPHENS = "-\u2010\u2011"
+"""The hyphens, which join the parts of a compound ("non-governmental"): - ‐ ‑ (a dash parts words)."""
+
 # Unicode's Default_Ignorable_Code_Point property, from DerivedCoreProperties.txt (Unicode
 # 15.1.0, the same in 16.0.0): characters a renderer shows as nothing.  The standard library's
 # unicodedata has no such property, so the ranges are copied here with their names; a test

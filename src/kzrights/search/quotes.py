@@ -75,6 +75,7 @@ import attrs
 from .. import _chars
 from ..errors import InputTooShortError
 from ..records import Span
+from ._derived import _URL
 from ._text import check_text, normalise
 from .locate import Location
 
@@ -488,7 +489,9 @@ def _continues(text: str, at: int, step: int) -> bool:
     """Whether the character at ``at`` carries on the word of its neighbour ``at - step``.
 
     A letter or digit does; so does an apostrophe or a number's separator
-    ("Kazakhstan’s", "2,000", "4.15") with a word character beyond it.
+    ("Kazakhstan’s", "2,000", "4.15") with a word character beyond it, and
+    a hyphen between letters: "governmental" starts inside the report's
+    "non-governmental", whose meaning it reverses.
     """
     if not 0 <= at < len(text):
         return False
@@ -499,6 +502,8 @@ def _continues(text: str, at: int, step: int) -> bool:
         return False
     if text[at] in _chars.APOSTROPHES:
         return True
+    if text[at] in _chars.HYPHENS:
+        return text[beyond].isalpha() and text[at - step].isalpha()
     return text[at] in ".," and text[beyond].isdigit() and text[at - step].isdigit()
 
 
@@ -1362,15 +1367,25 @@ class QuoteChecker:
         self._records = report.records()
         tokens: list[_Token] = []
         owners: list[int] = []  # the index of each token's record
+        prose: list[_Token] = []  # the tokens outside web addresses
+        in_urls: set[int] = set()  # the positions of the others
         for number, record in enumerate(self._records):
             found, _, to_given = _tokens(record.text)
             if to_given is not None:
                 found = to_given(found)
             tokens += found
             owners += [number] * len(found)
+            urls = [url.span() for url in _URL.finditer(record.text)]
+            first = len(tokens) - len(found)
+            for at, token in enumerate(found):
+                if any(a <= token.start < b for a, b in urls):
+                    in_urls.add(first + at)
+                else:
+                    prose.append(token)
         self._tokens = tokens
-        # the report's hyphenated compounds, which a writer may type solid or spaced
-        self._compounds = _compounds_of(tokens)
+        # the report's hyphenated compounds, which a writer may type solid or spaced: of its prose
+        # only, since a web address's slug ("criminal-codes", "kazakhstan-data") is no word of it
+        self._compounds = _compounds_of(prose)
         self._keys = [t.key for t in tokens]
         self._texts = [t.text for t in tokens]
         self._bares = [_chars.strip_diacritics(t.face) for t in tokens]
@@ -1380,6 +1395,11 @@ class QuoteChecker:
         for at, token in enumerate(tokens):
             if token.word:
                 positions[token.key].append(at)
+        # the hyphens that join the parts of a compound of its prose: a quotation that starts or ends
+        # at one is cut inside a word ("governmental" of "non-governmental")
+        self._joining = frozenset(
+            at for at in range(1, len(tokens) - 1) if at not in in_urls and self._hyphen_joins(at)
+        )
         self._positions = dict(positions)
         self._longest = max((_solid_length(record.text) for record in self._records), default=0)
         self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
@@ -1421,7 +1441,24 @@ class QuoteChecker:
         if where is not None:
             return QuoteCheck(quote, Verdict.EXACT if where.exact else Verdict.EQUIVALENT, (where,), 1.0)
         tokens, ellipses, to_given = _tokens(quote)
-        tokens, ellipses = _with_compounds(tokens, ellipses, self._compounds)
+        joined, joined_ellipses = _with_compounds(tokens, ellipses, self._compounds)
+        check = self._check_tokens(quote, joined, joined_ellipses, to_given, joined is not tokens)
+        if check is None:
+            # a hyphen put into a compound typed solid or spaced, where the passage found has none:
+            # the writer meant the words as typed, so they are checked as typed (a hyphen of no
+            # characters is never a difference, nor a token of the similarity)
+            check = self._check_tokens(quote, tokens, ellipses, to_given, False)
+        assert check is not None
+        return check
+
+    def _check_tokens(
+        self, quote: str, tokens: list[_Token], ellipses: list[int], to_given: _ToGiven | None, put_in: bool
+    ) -> QuoteCheck | None:
+        """`check` of ``quote`` once split into ``tokens`` (with the positions of its ``ellipses``).
+
+        ``None`` if ``put_in`` (hyphens were put into compounds the writer typed
+        solid or spaced) and the best passage does not match one of them.
+        """
         # sentence punctuation (and ellipses) at either end belongs to the writer's
         # sentence; any other mark ("$", "€", "+", "%") is part of what is quoted
         first = next((i for i, t in enumerate(tokens) if not _edge_punctuation(t)), len(tokens))
@@ -1444,6 +1481,11 @@ class QuoteChecker:
         if not candidates:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         best = candidates[0]
+        if put_in:
+            hyphens = {i for i, token in enumerate(core) if token.start == token.end}
+            matched = {i for tag, i1, i2, _, _ in best.opcodes if tag == "equal" for i in range(i1, i2)}
+            if not hyphens <= matched:
+                return None
         # a quotation of one word is found by that word alone ("Kazakhstán", "Kazakhstan 😀")
         least = min(_MIN_MATCHED_WORDS, sum(token.word for token in core))
         if best.similarity < ALTERED_SIMILARITY or best.matched < least:
@@ -1455,6 +1497,7 @@ class QuoteChecker:
                 )
             closest = tuple(passages.values())
             return QuoteCheck(quote, Verdict.NOT_FOUND, similarity=best.similarity, closest=closest)
+        best = self._whole_compounds(best, len(core))
         if to_given is not None:  # found: the differences give spans into the quotation as given
             core = to_given(core)
         differences = self._differences(quote, core, marks, best)
@@ -1471,6 +1514,54 @@ class QuoteChecker:
             share = round(max(0, counted - changes) / max(counted, 1), 4)
             similarity = min(0.9999, max(ALTERED_SIMILARITY, share))
         return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), similarity, differences)
+
+    def _hyphen_joins(self, at: int) -> bool:
+        """Whether the report's token ``at`` is a hyphen joining two parts of a compound ("non-state")."""
+        tokens = self._tokens
+        if not 0 < at < len(tokens) - 1 or tokens[at].text not in _chars.HYPHENS:
+            return False
+        before, after = tokens[at - 1], tokens[at + 1]
+        return (
+            before.word
+            and after.word
+            and before.text[-1].isalpha()
+            and after.text[0].isalpha()
+            and self._owners[at - 1] == self._owners[at + 1]
+            and before.end == tokens[at].start
+            and tokens[at].end == after.start
+        )
+
+    def _whole_compounds(self, aligned: _Aligned, length: int) -> _Aligned:
+        """``aligned`` widened over the rest of a compound of the report the quotation starts or ends inside.
+
+        "governmental organisations" matches the end of "non-governmental
+        organisations" word for word, yet reverses it: the quotation is cut
+        inside a word, as "dependent" cut from "independent" is.  The parts
+        left out ("non-") are an omission, in the passage.  ``length`` is the
+        quotation's tokens.
+        """
+        opcodes = list(aligned.opcodes)
+        if not opcodes:
+            return aligned
+        lo, hi = aligned.lo, aligned.hi
+        start, end = lo, hi
+        tag, i1, _, j1, _ = opcodes[0]
+        if tag == "equal" and i1 == 0 and j1 == 0:
+            while start - 1 in self._joining:
+                start -= 2
+        tag, _, i2, _, j2 = opcodes[-1]
+        if tag == "equal" and i2 == length and lo + j2 == hi:
+            while end in self._joining:
+                end += 2
+        if (start, end) == (lo, hi):
+            return aligned
+        head = lo - start
+        moved = [(tag, i1, i2, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in opcodes]
+        if head:
+            moved.insert(0, ("insert", 0, 0, 0, head))
+        if end > hi:
+            moved.append(("insert", length, length, hi - start, end - start))
+        return aligned._replace(lo=start, hi=end, opcodes=moved)
 
     def _whole_words(self, quote: str) -> Location | None:
         """Where `Locator` finds ``quote`` starting and ending on the record's word boundaries, or ``None``.
@@ -1708,6 +1799,10 @@ class QuoteChecker:
                 and owners[at - offset + size - 1] - owners[at - offset] <= 1
             ]
         starts = [found_at[run] for run in runs]
+        # the quotation neither starts nor ends inside a compound ("governmental" of "non-governmental")
+        joining, last_size = self._joining, pieces[-1][1] - pieces[-1][0]
+        starts[0] = [at for at in starts[0] if at - 1 not in joining]
+        starts[-1] = [at for at in starts[-1] if at + last_size not in joining]
         # a window (a passage and the next) holds the quotation only if it holds each distinct piece
         # as often as the quotation has it: "the" seventeen times joined by ellipses needs two
         # passages with seventeen "the"s, which few have.  The windows next to the rarest piece's
