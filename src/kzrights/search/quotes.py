@@ -5,7 +5,8 @@ verdict (`Verdict`):
 
 - ``exact``: the report has these characters (in Unicode NFC), invisible
   ones included, starting and ending on its word boundaries ("dependent"
-  cut from "independent" is no quotation of it, although
+  cut from "independent" is no quotation of it, nor "governmental" cut at
+  the hyphen of "non-governmental", although
   [`Report.locate`][kzrights.report.Report.locate] finds its characters);
 - ``equivalent``: the same words and punctuation in the same order, where only
   typography differs: which quote mark, apostrophe or dash, case, spacing
