@@ -1259,6 +1259,42 @@ def test_a_fork_during_any_first_use_gives_children_that_finish(tmp_path):
     assert outcomes == expected
 
 
+# A tester's (session 18): logging imported after kzrights registers its fork hook after
+# kzrights' own, so it runs first and takes logging's lock; kzrights' then waited for the
+# first to_dataframes(), whose import of pandas asks logging for a logger: the parent hung.
+FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING = """
+    import json, os, sys, threading, time
+
+    import kzrights
+    import logging  # after kzrights, before any thread: its fork hook runs before kzrights'
+    from kzrights import _locking
+
+    _locking.FORK_WAIT = float(sys.argv[1])
+    report = kzrights.load()
+    worker = threading.Thread(target=report.to_dataframes)
+    worker.start()
+    time.sleep(0.1)  # into the import of pandas
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    worker.join()
+    print(json.dumps({"child_status": status, "frames": len(report.to_dataframes())}))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+def test_a_fork_that_a_first_use_cannot_let_through_waits_only_so_long(tmp_path):
+    """The parent hung for ever; now the fork goes ahead after ``FORK_WAIT`` seconds (2 here).
+
+    Then the first use finishes in the parent, whose tables are all there.
+    """
+    pytest.importorskip("pandas")
+    script = FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING
+    lines = run_script(tmp_path / "fork_logging.py", script, "2", timeout=60)
+    assert lines[-1] == {"child_status": 0, "frames": len(kzrights.load().to_dataframes())}
+
+
 class _Hijacker(kzrights.Linker):
     """What a crafted state would turn the release's shared linker into."""
 

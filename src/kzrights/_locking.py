@@ -31,7 +31,9 @@ So that:
   any other first use, never inherits the lock held: the fork waits until
   that work is done (so the child inherits no half-done load and no import
   in progress, whose module lock no thread of the child would ever release),
-  then both sides release it.  A function-level import of a module already
+  then both sides release it (a fork waits at most `FORK_WAIT` seconds: a
+  first use may itself wait for another library's lock that the forking
+  thread took in that library's own fork hook).  A function-level import of a module already
   imported takes no lock, so after a tool's first use nothing it does can
   leave a child stuck.  The user's own imports (``import kzrights`` itself,
   ``from kzrights.exports import export``) are theirs, as with any package.
@@ -121,19 +123,48 @@ def whole_first_call(function: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
+FORK_WAIT = 10.0
+"""The longest, in seconds, a ``fork()`` waits for a first use in another thread to finish.
+
+Well beyond the slowest first use (importing pandas on a slow machine takes a
+few seconds).  A fork can wait for ever otherwise: another library's own
+fork hook, registered after kzrights' (logging's, when ``import logging``
+comes after ``import kzrights``), runs first and takes that library's lock,
+and the first use in progress (pandas, importing, asks for a logger) waits
+for that lock while the fork waits for the first use.  After ``FORK_WAIT``
+the fork goes ahead without it, and the child may inherit that first use
+half done: Python's usual risk of forking a process with threads, for this
+case alone.
+"""
+
+_fork = threading.local()  # whether the forking thread took the lock: its hooks run in that thread
+
+
+def _before_fork() -> None:
+    _fork.held = FIRST_USE.acquire(timeout=FORK_WAIT)
+
+
+def _after_fork_in_parent() -> None:
+    if getattr(_fork, "held", False):
+        _fork.held = False
+        FIRST_USE.release()
+
+
 def _after_fork_in_child() -> None:
-    # The forking thread holds the lock (see below) and is the child's only
-    # thread; a fresh lock is the same thing, without relying on its identity.
+    # The forking thread holds the lock (see below), or gave up waiting for it,
+    # and is the child's only thread; a fresh lock is what either should leave,
+    # without relying on the lock's identity.
+    held, _fork.held = getattr(_fork, "held", False), False
     reinit = getattr(FIRST_USE, "_at_fork_reinit", None)
     if reinit is not None:
         reinit()
-    else:  # pragma: no cover - every CPython kzrights supports has it
+    elif held:  # pragma: no cover - every CPython kzrights supports has it
         FIRST_USE.release()
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork()
     os.register_at_fork(
-        before=FIRST_USE.acquire,
-        after_in_parent=FIRST_USE.release,
+        before=_before_fork,
+        after_in_parent=_after_fork_in_parent,
         after_in_child=_after_fork_in_child,
     )
