@@ -206,3 +206,28 @@ def test_annotate_peaks_a_few_copies_of_any_text(sentence, bound):
     size = sys.getsizeof(text)
     peak = _annotate_peak(text, sentence)
     assert peak < bound * size, peak / size
+
+
+def test_caches_keep_no_words_that_unfold_to_many():
+    """Short words of a compatibility character that unfolds to 18 (U+FDFA) are not kept by any cache.
+
+    A session 18 tester filled the word caches with 64-character words of
+    "ﷺ", each normalised to over a thousand characters: 202 MB kept by
+    searches within the query limit, 56 MB by check_quote, 25 MB by entity().
+    Here 1,000 distinct such words through each must keep under 1 MB (cached,
+    they would keep over 2 MB each way).
+    """
+    word = "\ufdfa" * 60
+    assert _retained(lambda n: REPORT.search(f"{word}{n:04d}"), 1000) < 1_000_000
+    assert _retained(lambda n: REPORT.entity(f"{word}{n:04d}"), 1000) < 1_000_000
+    assert _retained(lambda n: REPORT.check_quote(f"freedom {word}{n:04d}"), 1000) < 1_000_000
+
+
+@given(st.text(min_size=1, max_size=64))
+def test_what_is_not_cached_is_normalised_alike(word):
+    """A word kept out of the caches gets the very forms it would get cached."""
+    from kzrights._names import _name_key, name_key
+    from kzrights.search._text import _normalise, normalise
+
+    assert normalise(word) == _normalise(word)
+    assert name_key(word) == _name_key(word)

@@ -48,6 +48,7 @@ __all__ = [
     "MARK_PLACEHOLDER",
     "QUOTES",
     "Offsets",
+    "cacheable",
     "canonical",
     "fold_apostrophes",
     "fold_mark",
@@ -675,3 +676,17 @@ def plain_str(value: object, name: str) -> str:
         raise ArgumentTypeError(name, "a str", value)
     # str's own method, which no subclass overrides here: a copy of the characters as a plain str
     return str.__str__(value)
+
+
+def cacheable(word: str, longest: int) -> bool:
+    """Whether a cache keyed by what users type may keep ``word``'s normalised forms.
+
+    Only a word of at most ``longest`` characters that is ASCII, or in NFKC:
+    a compatibility character may stand for up to eighteen (U+FDFA is a
+    phrase of 18 letters), so a cached form of a short word could be a
+    thousand characters long, and a cache of tens of thousands of entries
+    keep hundreds of megabytes (a session 18 tester).  Any other character
+    unfolds to at most a few (a precomposed letter and its marks, "ß" to
+    "ss").  One test in C: words that are not cached are normalised all the same.
+    """
+    return len(word) <= longest and (word.isascii() or unicodedata.is_normalized("NFKC", word))

@@ -50,7 +50,7 @@ def name_key(name: str) -> str:
         >>> name_key("Kassym-Jomart Tokayev") == name_key("Касым-Жомарт Токаев")
         True
     """
-    if len(name) > _CACHED_LENGTH:
+    if not _chars.cacheable(name, _CACHED_LENGTH):
         return _name_key(name)
     return _cached_name_key(name)
 

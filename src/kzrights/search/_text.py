@@ -183,8 +183,9 @@ _SUFFIX_ENDINGS = tuple(
 )
 
 
-# words longer than this are normalised but never cached: a cache keyed by
-# what users type must not keep their longest inputs alive
+# words longer than this (or holding a compatibility character, which unfolds to many:
+# `_chars.cacheable`) are normalised but never cached: a cache keyed by what users type
+# must not keep their longest inputs alive
 _CACHED_LENGTH = 64
 
 
@@ -195,7 +196,7 @@ def normalise(word: str) -> str:
         >>> [normalise(w) for w in ("Protestors", "protesters’", "organisations", "Kazakhstan’s", "Tulesová")]
         ['protest', 'protest', 'organ', 'kazakhstan', 'tulesova']
     """
-    if len(word) > _CACHED_LENGTH:
+    if not _chars.cacheable(word, _CACHED_LENGTH):
         return _normalise(word)
     return _cached_normalise(word)
 

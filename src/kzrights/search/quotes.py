@@ -571,7 +571,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
             end = start + len(word)
             both = forms.get(word)
             if both is None:
-                both = forms[word] = _word_forms(word) if len(word) <= _CACHED_LENGTH else _forms(word)
+                cached = _chars.cacheable(word, _CACHED_LENGTH)
+                both = forms[word] = _word_forms(word) if cached else _forms(word)
             append(make(_Token, (both[0], both[1], word, start, end, True)))
         elif mark:
             end = start + len(mark)
@@ -752,7 +753,7 @@ def _split_solid(token: _Token, parts: tuple[str, ...]) -> list[_Token]:
         if number:
             out.append(_hyphen(token.start + offset))
         text = token.text[offset : offset + len(face)]
-        key = _word_forms(text)[0] if len(text) <= _CACHED_LENGTH else _forms(text)[0]
+        key = _word_forms(text)[0] if _chars.cacheable(text, _CACHED_LENGTH) else _forms(text)[0]
         start = token.start + offset
         out.append(_Token(key, face, text, start, start + len(face), True))
         offset += len(face)
