@@ -79,3 +79,41 @@ def test_a_parenthesis_that_is_no_ellipsis_is_still_a_mark():
     check = REPORT.check_quote("Stop (targeting) NGOs")
     assert check.verdict is Verdict.ALTERED
     assert {d.quote_text for d in check.differences} == {"(", ")"}
+
+
+# ── invisible characters inside a run (session 18, tester 3) ──────────────────
+
+INVISIBLES = ["\u200b", "\u2060", "\u00ad", "\u200d", "\ufeff"]
+
+
+def test_an_invisible_character_inside_a_run_does_not_cut_it():
+    """The tester's two: the difference quotes the whole run, invisible character and all."""
+    for quote, run in [
+        ("Stop …\u2060 [...] demonstrations", "…\u2060 [...]"),
+        ("Stop … \u200b … targeting NGOs", "… \u200b …"),
+    ]:
+        check = REPORT.check_quote(quote)
+        assert [d.quote_text for d in check.differences] == [run], quote
+        assert check.differences[0].quote_span.slice(quote) == run
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(FORMS), min_size=2, max_size=4),
+    st.lists(st.sampled_from(INVISIBLES), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_invisible_characters_in_a_run_change_nothing_but_the_quoted_text(forms, invisibles, spaced):
+    """A run with invisible characters between its ellipses gives what the run without them gives."""
+    glue = " " if spaced else ""
+    run = forms[0] + "".join(
+        f"{glue}{invisibles[k % len(invisibles)]}{form}" for k, form in enumerate(forms[1:])
+    )
+    for tail in ("demonstrations", "targeting NGOs with punitive tax inspections"):
+        quote, plain = f"Stop {run} {tail}", f"Stop {_run(forms, spaced)} {tail}"
+        check, expected = REPORT.check_quote(quote), REPORT.check_quote(plain)
+        assert check.verdict is expected.verdict, quote
+        assert [(d.kind, d.text) for d in check.differences] == [
+            (d.kind, d.text) for d in expected.differences
+        ]
+        assert [d.quote_text for d in check.differences] == [run], quote

@@ -429,6 +429,23 @@ _ONE_ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|\(\s*(?:…|\.\s*\.\s*\.)\s*\)|
 # difference quotes the whole run (a writer who types two marks one cut, not two)
 _ELLIPSIS = rf"(?:{_ONE_ELLIPSIS})(?:\s*(?:{_ONE_ELLIPSIS}))*"
 _ELLIPSIS_ALONE = re.compile(_ELLIPSIS)
+
+
+def _ellipsis_in(piece: str) -> tuple[int, int] | None:
+    """The offsets into ``piece`` of its first run of ellipses, invisible characters inside it included.
+
+    Tokens are read without invisible characters, so a run with one inside
+    ("…\u2060 [...]") is one mark: it is found the same way here, then its
+    offsets are mapped back to ``piece`` as given.
+    """
+    visible = _chars.strip_invisible(piece)
+    found = _ELLIPSIS_ALONE.search(visible)
+    if found is None or visible is piece:
+        return None if found is None else found.span()
+    kept = [i for i, char in enumerate(piece) if not _chars.is_invisible(char)]
+    return kept[found.start()], kept[found.end() - 1] + 1
+
+
 # a number is one word, with its thousands separators and decimal point: "2,000", "4.15"
 _NUMBER = r"\d+(?:[.,]\d+)*(?![^\W_])"
 
@@ -2513,9 +2530,9 @@ class QuoteChecker:
         elif marked:  # the ellipsis itself, between two tokens
             gap_start, gap_end = self._gap(core, i1)
             piece = quote[gap_start:gap_end]
-            ellipsis = _ELLIPSIS_ALONE.search(piece)  # not the quote marks beside it ("… ‘Some")
+            ellipsis = _ellipsis_in(piece)  # not the quote marks beside it ("… ‘Some")
             if ellipsis is not None:
-                quote_start, quote_end = gap_start + ellipsis.start(), gap_start + ellipsis.end()
+                quote_start, quote_end = gap_start + ellipsis[0], gap_start + ellipsis[1]
             else:
                 inner = len(piece) - len(piece.lstrip())
                 quote_start, quote_end = gap_start + inner, gap_start + len(piece.rstrip())
