@@ -117,3 +117,62 @@ def test_invisible_characters_in_a_run_change_nothing_but_the_quoted_text(forms,
             (d.kind, d.text) for d in expected.differences
         ]
         assert [d.quote_text for d in check.differences] == [run], quote
+
+
+# ── a full stop next to an ellipsis (session 18, tester 3) ────────────────────
+
+# a sentence's full stop and an ellipsis, however typed: the full stop, then an omission
+FULL_STOPS = [". …", ".…", "….", "… .", "....", ". . . .", ". ...", ".... ", "... ."]
+FREEDOMS = "…freedoms{} The Government’s critics, understandably point to the lack of change"
+# the omission after the report's full stop: "Kazakhstan. … the lack"
+KAZAKHSTAN = "political culture in Kazakhstan{} the lack of change"
+
+
+def _summary(check):
+    return check.verdict, sorted((d.kind.value, d.text) for d in check.differences)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(FULL_STOPS), st.sampled_from([FREEDOMS, KAZAKHSTAN]))
+def test_every_spelling_of_a_full_stop_and_an_ellipsis_is_one_thing(spelling, template):
+    """A full stop beside an ellipsis is a full stop and an omission on either side of it: equivalent."""
+    check = REPORT.check_quote(template.format(spelling))
+    assert _summary(check) == _summary(REPORT.check_quote(template.format(". …"))), spelling
+    assert check.verdict is Verdict.EQUIVALENT, (spelling, check.differences)
+
+
+def test_a_full_stop_the_report_lacks_is_added_however_typed():
+    """Stop …. demonstrations: the report has no full stop after "Stop", whatever the spelling."""
+    expected = _summary(REPORT.check_quote("Stop . … demonstrations"))
+    assert expected[0] is Verdict.ALTERED
+    assert ("added", "") in expected[1]
+    for spelling in FULL_STOPS:
+        for quote in (f"Stop {spelling} demonstrations", f"Stop{spelling.strip()}demonstrations"):
+            check = REPORT.check_quote(quote)
+            assert _summary(check) == expected, quote
+            assert [d.quote_text for d in check.differences if d.kind is DifferenceKind.ADDED] == ["."]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["[]", "()"]),
+    st.lists(st.sampled_from(["…", ".", ". ", "..."]), min_size=1, max_size=4),
+)
+def test_anything_of_dots_and_ellipses_in_brackets_is_a_bracketed_ellipsis(brackets, parts):
+    """Brackets around at least an ellipsis's dots ("[....]", "(....)", "[……]") mark one omission."""
+    inside = "".join(parts)
+    if inside.count(".") + 3 * inside.count("…") < 3:
+        inside = "…" + inside
+    run = f"{brackets[0]}{inside}{brackets[1]}"
+    check = REPORT.check_quote(f"Stop {run} demonstrations")
+    assert check.verdict is Verdict.EQUIVALENT, run
+    assert [d.quote_text for d in check.differences] == [run]
+
+
+def test_the_testers_full_stops():
+    """The tester's seven, as the rule has them."""
+    assert REPORT.check_quote(FREEDOMS.format(". …")).verdict is Verdict.EQUIVALENT
+    for run in ("[....]", "(....)", "[……]"):
+        assert REPORT.check_quote(f"Stop {run} demonstrations").verdict is Verdict.EQUIVALENT, run
+    for quote in ("Stop …. demonstrations", "Stop….demonstrations"):
+        assert REPORT.check_quote(quote).verdict is Verdict.ALTERED, quote

@@ -19,10 +19,13 @@ verdict (`Verdict`):
 - ``altered``: found, but words or punctuation inside the quotation were
   omitted, added or changed; each change is a `Difference`.  Words left out
   where the quotation has an ellipsis ("…", "...", "[…]", "(…)"; several in
-  a row are one) are a *marked omission*, reported as such, if they are at most `MAX_MARKED_OMISSION`
-  words and the whole quotation lies within one passage or two adjacent
-  ones (a passage is a paragraph with the items of its list, a lead-in with
-  the recommendations under it, or a footnote); a quotation whose only
+  a row are one; a full stop beside one, as in "freedoms. …" or
+  "freedoms....", is the sentence's full stop, compared as punctuation, and
+  the omission may stand on either side of it) are a *marked omission*,
+  reported as such, if they are at most `MAX_MARKED_OMISSION` words and
+  the whole quotation lies within one passage or two adjacent ones (a
+  passage is a paragraph with the items of its list, a lead-in with the
+  recommendations under it, or a footnote); a quotation whose only
   differences are marked omissions is ``equivalent``.  An ellipsis between
   two words that follow on in the report leaves nothing out: it is the
   writer's addition (``altered``), never the reason a quotation of the
@@ -422,13 +425,36 @@ def quote_check_json(check: QuoteCheck, uri: Callable[[str], str] | None = None)
 
 _APOS = re.escape(_chars.APOSTROPHES)
 _LETTERS = f"[^\\W_{_APOS}]+"
-# one ellipsis: "…", "...", ". . ." (or more dots), or either of the first two in square brackets or
-# parentheses ("[…]", "(...)": how newspapers mark a cut inside a quotation)
-_ONE_ELLIPSIS = r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|\(\s*(?:…|\.\s*\.\s*\.)\s*\)|…|\.\s?\.\s?\.(?:\s?\.)*"
+# one ellipsis: "…", "...", ". . ." (or more dots), or an ellipsis and any more dots and ellipses in
+# square brackets or parentheses ("[…]", "(...)", "[....]", "[……]": how newspapers mark a cut
+# inside a quotation; in brackets, a fourth dot is no full stop)
+# (at least an ellipsis's worth: "…" within the first three, or three dots; the lookahead keeps the
+# body one loop, so that a failed "[" followed by thousands of dots costs a pass, not a square)
+_IN_BRACKETS = r"(?=\s*(?:\.\s*){0,2}…|\s*\.\s*\.\s*\.)\s*(?:…|\.)(?:\s*(?:…|\.))*\s*"
+_ONE_ELLIPSIS = rf"\[{_IN_BRACKETS}\]|\({_IN_BRACKETS}\)|…|\.\s?\.\s?\.(?:\s?\.)*"
 # ellipses with only spaces between them ("… …", "[...] …") mark one omission: one token, whose
 # difference quotes the whole run (a writer who types two marks one cut, not two)
 _ELLIPSIS = rf"(?:{_ONE_ELLIPSIS})(?:\s*(?:{_ONE_ELLIPSIS}))*"
 _ELLIPSIS_ALONE = re.compile(_ELLIPSIS)
+
+
+_BRACKETED = re.compile(rf"\[{_IN_BRACKETS}\]|\({_IN_BRACKETS}\)")
+
+
+def _full_stop_in(run: str) -> int | None:
+    """The offset in a run of ellipses of the sentence's full stop it holds, if it holds one.
+
+    English style puts a sentence's full stop next to an ellipsis: "freedoms.
+    …", "freedoms…." (where the full stop is a token of its own already),
+    "freedoms. . . ." and "freedoms....", where it is one of the run's dots:
+    dots outside brackets that are one more than a whole number of ellipses
+    ("....", ". . . .", "…....") hold one, the first dot if the run starts
+    with one, else the last.
+    """
+    bare = _BRACKETED.sub(lambda found: " " * len(found.group()), run)
+    if bare.count(".") % 3 != 1:
+        return None
+    return bare.index(".") if bare[0] == "." else bare.rindex(".")
 
 
 def _ellipsis_in(piece: str) -> tuple[int, int] | None:
@@ -601,7 +627,12 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
             append(make(_Token, (folded, folded, mark, start, end, False)))
         else:
             end = start + len(ellipsis)
+            stop = _full_stop_in(ellipsis)
+            if stop is not None and stop == 0:  # "freedoms. . . .": the full stop, then the ellipsis
+                append(make(_Token, (".", ".", ".", start, start + 1, False)))
             ellipses.append(len(tokens))
+            if stop is not None and stop > 0:  # "… ....": the ellipsis, then the full stop
+                append(make(_Token, (".", ".", ".", start + stop, start + stop + 1, False)))
     plain = normal is text and len(visible) == len(normal)
     return tokens, ellipses, None if plain else _ToGiven(text)
 
@@ -1378,6 +1409,34 @@ def _passages(records: Sequence[Record]) -> list[int]:
     return numbers
 
 
+def _across_full_stops(tokens: Sequence[_Token], ellipses: list[int]) -> list[int]:
+    """The ellipses' positions, each moved across a full stop right beside it (the one before, if two).
+
+    Only spaces (and quote marks, which are no tokens) stand between an
+    ellipsis and the tokens either side of its position.
+    """
+
+    def full_stop(at: int) -> bool:
+        return 0 <= at < len(tokens) and tokens[at].text == "."
+
+    moved = sorted({at - 1 if full_stop(at - 1) else at + 1 if full_stop(at) else at for at in ellipses})
+    return ellipses if moved == ellipses else moved
+
+
+_VERDICT_MERIT = {Verdict.NOT_FOUND: 0, Verdict.ALTERED: 1, Verdict.EQUIVALENT: 2, Verdict.EXACT: 3}
+
+
+def _merit(check: QuoteCheck) -> tuple[int, float, int, int]:
+    """What makes a reading of a quotation better: verdict, similarity, then fewer, shorter alterations."""
+    altered = check.alterations
+    return (
+        _VERDICT_MERIT[check.verdict],
+        check.similarity,
+        -len(altered),
+        -sum(len(d.text) + len(d.quote_text) for d in altered),
+    )
+
+
 class QuoteChecker:
     """The report's tokens, indexed for quotations (built once per report, on first use)."""
 
@@ -1460,6 +1519,19 @@ class QuoteChecker:
         if where is not None:
             return QuoteCheck(quote, Verdict.EXACT if where.exact else Verdict.EQUIVALENT, (where,), 1.0)
         tokens, ellipses, to_given = _tokens(quote)
+        check = self._check_marked(quote, tokens, ellipses, to_given)
+        # a full stop beside an ellipsis ("freedoms. …", "freedoms....") may end a sentence before
+        # the words left out or after them: the omission is tried on the other side of it too, and
+        # the better reading kept (the one as typed, if neither is)
+        across = _across_full_stops(tokens, ellipses)
+        if across != ellipses and check.verdict is not Verdict.EQUIVALENT:
+            check = max(check, self._check_marked(quote, tokens, across, to_given), key=_merit)
+        return check
+
+    def _check_marked(
+        self, quote: str, tokens: list[_Token], ellipses: list[int], to_given: _ToGiven | None
+    ) -> QuoteCheck:
+        """`check` of ``quote`` once split into ``tokens``, its ellipses at token positions ``ellipses``."""
         joined, joined_ellipses = _with_compounds(tokens, ellipses, self._compounds)
         check = self._check_tokens(quote, joined, joined_ellipses, to_given, joined is not tokens)
         if check is None:
@@ -2513,6 +2585,31 @@ class QuoteChecker:
         end = core[index].start if index < len(core) else core[-1].end
         return start, end
 
+    def _beyond_full_stop(self, quote: str, core: Sequence[_Token], index: int) -> tuple[int, int] | None:
+        """The ellipsis across a full stop from the gap before token ``index``, offset from that gap's start.
+
+        An ellipsis beside a full stop is tried on either side of it
+        (`_beside_full_stops`); the characters of the full stop are never the
+        ellipsis's, even where one run of dots holds both ("freedoms....").
+        """
+        gap_start = self._gap(core, index)[0]
+        for stop, at in ((index - 1, index - 1), (index, index + 1)):
+            if not 0 <= stop < len(core) or core[stop].text != ".":
+                continue
+            start, end = self._gap(core, at)
+            found = _ellipsis_in(quote[start:end])
+            if found is None:
+                found = _ellipsis_in(quote[start : core[stop].start] + " " + quote[core[stop].end : end])
+                if found is None:
+                    continue
+            run = (start + found[0], start + found[1])
+            if run[0] <= core[stop].start < run[1]:  # the full stop opens or closes the run of dots
+                run = (core[stop].end, run[1]) if run[0] == core[stop].start else (run[0], core[stop].start)
+            text = quote[run[0] : run[1]]
+            left = len(text) - len(text.lstrip())
+            return run[0] + left - gap_start, run[0] + len(text.rstrip()) - gap_start
+        return None
+
     def _difference(
         self,
         kind: DifferenceKind,
@@ -2531,6 +2628,8 @@ class QuoteChecker:
             gap_start, gap_end = self._gap(core, i1)
             piece = quote[gap_start:gap_end]
             ellipsis = _ellipsis_in(piece)  # not the quote marks beside it ("… ‘Some")
+            if ellipsis is None:  # moved across the full stop beside it ("freedoms. …")
+                ellipsis = self._beyond_full_stop(quote, core, i1)
             if ellipsis is not None:
                 quote_start, quote_end = gap_start + ellipsis[0], gap_start + ellipsis[1]
             else:
