@@ -2489,6 +2489,7 @@ class QuoteChecker:
         self, quote: str, core: Sequence[_Token], marks: _Marks, aligned: _Aligned
     ) -> tuple[Difference, ...]:
         base = aligned.lo
+        bounds = (aligned.lo, aligned.hi)
         differences: list[Difference] = []
         used: set[int] = set()  # the ellipses that stand where the report has words
         core_faces = [token.face for token in core]
@@ -2500,7 +2501,7 @@ class QuoteChecker:
                 for offset in itertools.compress(range(i2 - i1), unlike):
                     at = base + j1 + offset
                     differences += self._difference(
-                        DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
+                        bounds, DifferenceKind.CHANGED, quote, core, i1 + offset, i1 + offset + 1, at, at + 1
                     )
                 continue
             if tag in ("insert", "replace") and i1 in marks and i1 not in aligned.omissions:
@@ -2508,18 +2509,26 @@ class QuoteChecker:
             elif tag in ("insert", "replace") and i1 in marks:
                 used.add(i1)
                 differences += self._difference(
-                    DifferenceKind.MARKED_OMISSION, quote, core, i1, i1, base + j1, base + j2, marked=True
+                    bounds,
+                    DifferenceKind.MARKED_OMISSION,
+                    quote,
+                    core,
+                    i1,
+                    i1,
+                    base + j1,
+                    base + j2,
+                    marked=True,
                 )
                 if tag == "replace":
                     differences += self._difference(
-                        DifferenceKind.ADDED, quote, core, i1, i2, base + j2, base + j2
+                        bounds, DifferenceKind.ADDED, quote, core, i1, i2, base + j2, base + j2
                     )
                 continue
             if tag == "replace":
                 # punctuation at either edge of a change is its own addition or omission
                 i1, i2, j1, j2, edges = self._split_punctuation(core, i1, i2, base + j1, base + j2)
                 for kind, a1, a2, b1, b2 in edges:
-                    differences += self._difference(kind, quote, core, a1, a2, b1, b2)
+                    differences += self._difference(bounds, kind, quote, core, a1, a2, b1, b2)
                 if i1 < i2 or j1 < j2:
                     kind = (
                         DifferenceKind.CHANGED
@@ -2528,14 +2537,16 @@ class QuoteChecker:
                         if i1 < i2
                         else DifferenceKind.OMITTED
                     )
-                    differences += self._difference(kind, quote, core, i1, i2, j1, j2)
+                    differences += self._difference(bounds, kind, quote, core, i1, i2, j1, j2)
                 continue
             kind = DifferenceKind.ADDED if tag == "delete" else DifferenceKind.OMITTED
-            differences += self._difference(kind, quote, core, i1, i2, base + j1, base + j2)
+            differences += self._difference(bounds, kind, quote, core, i1, i2, base + j1, base + j2)
         # an ellipsis that stands where nothing was left out is the writer's addition
         unused = sorted(marks - used)
         for mark, at in zip(unused, self._report_at(aligned, unused), strict=True):
-            added = self._difference(DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True)
+            added = self._difference(
+                bounds, DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True
+            )
             differences += added
         differences.sort(key=lambda d: (d.quote_span.start, d.quote_span.end))
         return tuple(differences)
@@ -2612,6 +2623,7 @@ class QuoteChecker:
 
     def _difference(
         self,
+        bounds: tuple[int, int],
         kind: DifferenceKind,
         quote: str,
         core: Sequence[_Token],
@@ -2621,7 +2633,14 @@ class QuoteChecker:
         j2: int,
         marked: bool = False,
     ) -> list[Difference]:
-        """The difference between quotation tokens ``[i1, i2)`` and report tokens ``[j1, j2)``, per record."""
+        """The difference between quotation tokens ``[i1, i2)`` and report tokens ``[j1, j2)``, per record.
+
+        ``bounds`` are the report tokens ``[lo, hi)`` the quotation is aligned
+        with: an addition after the last of them is placed right after the
+        word it follows, in that word's record ("… enforcement urgently",
+        where the record ends "enforcement;"), not at the next word, outside
+        every `Location` of the quotation.
+        """
         if i1 < i2:
             quote_start, quote_end = core[i1].start, core[i2 - 1].end
         elif marked:  # the ellipsis itself, between two tokens
@@ -2640,9 +2659,13 @@ class QuoteChecker:
         quote_span = Span(quote_start, quote_end)
         quote_text = quote[quote_start:quote_end]
         if j1 >= j2:  # nothing of the report: an addition, at the report's place
-            at = min(j1, len(self._tokens) - 1)
+            # after the passage's last word: right after it, in its record (the next word
+            # may be the next record's, which no location names)
+            lo, hi = bounds
+            follows = lo < j1 and (j1 >= hi or j1 >= len(self._tokens))
+            at = j1 - 1 if follows else min(j1, len(self._tokens) - 1)
             owner = self._owners[at]
-            offset = self._tokens[at].start if j1 < len(self._tokens) else self._tokens[at].end
+            offset = self._tokens[at].end if follows else self._tokens[at].start
             record_id = self._records[owner].id
             return [Difference(kind, quote_span, quote_text, record_id, Span(offset, offset), "")]
         pieces = []
