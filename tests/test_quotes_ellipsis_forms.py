@@ -151,6 +151,27 @@ def test_a_full_stop_the_report_lacks_is_added_however_typed():
             check = REPORT.check_quote(quote)
             assert _summary(check) == expected, quote
             assert [d.quote_text for d in check.differences if d.kind is DifferenceKind.ADDED] == ["."]
+    # the full stop stands for no word of the report: every word left out is the marked omission's
+    assert expected[1] == [
+        ("added", ""),
+        ("marked omission", "using kettling as a policing tactic for peaceful"),
+    ]
+
+
+def test_words_the_writers_punctuation_stands_for_before_an_ellipsis_are_its_omission():
+    """Found by the 3,000 generated quotations: "The authorities; … women;" had "in" omitted, unmarked.
+
+    The report goes on "authorities in addressing it. …"; the writer's ";"
+    stands where the report has "in", right before the ellipsis: "in" is
+    the start of the words the ellipsis leaves out, not an alteration.
+    """
+    check = REPORT.check_quote("The authorities; … women;")
+    assert [(d.kind.value, d.text.split()[0] if d.text else "") for d in check.differences] == [
+        ("omitted", "response"),
+        ("added", ""),
+        ("marked omission", "in"),
+        ("changed", "women’s"),
+    ]
 
 
 @settings(max_examples=60, deadline=None)

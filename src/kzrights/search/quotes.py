@@ -2492,9 +2492,12 @@ class QuoteChecker:
         bounds = (aligned.lo, aligned.hi)
         differences: list[Difference] = []
         used: set[int] = set()  # the ellipses that stand where the report has words
+        # words left out right before an ellipsis's marked omission, with only the writer's
+        # punctuation between ("Stop …. demonstrations"): the start of that marked omission
+        leading: dict[int, int] = {}
         core_faces = [token.face for token in core]
         faces = self._face_index()[0]
-        for tag, i1, i2, j1, j2 in aligned.opcodes:
+        for number, (tag, i1, i2, j1, j2) in enumerate(aligned.opcodes):
             if tag == "equal":
                 # the same word may still be spelled or inflected differently (compared in C)
                 unlike = map(operator.ne, core_faces[i1:i2], faces[base + j1 : base + j2])
@@ -2515,7 +2518,7 @@ class QuoteChecker:
                     core,
                     i1,
                     i1,
-                    base + j1,
+                    leading.pop(i1, base + j1),
                     base + j2,
                     marked=True,
                 )
@@ -2526,9 +2529,26 @@ class QuoteChecker:
                 continue
             if tag == "replace":
                 # punctuation at either edge of a change is its own addition or omission
-                i1, i2, j1, j2, edges = self._split_punctuation(core, i1, i2, base + j1, base + j2)
+                first = base + j1
+                i1, i2, j1, j2, edges = self._split_punctuation(core, i1, i2, first, base + j2)
+                after = aligned.opcodes[number + 1] if number + 1 < len(aligned.opcodes) else None
+                # the writer's punctuation alone for words, right before an ellipsis's marked
+                # omission ("Stop …. demonstrations"): the words are that omission's start
+                leads = (
+                    i1 == i2
+                    and j1 < j2
+                    and after is not None
+                    and after[0] in ("insert", "replace")
+                    and after[1] == i2
+                    and i2 in aligned.omissions
+                    and self._word_before[base + after[4]] - self._word_before[first] <= MAX_MARKED_OMISSION
+                )
                 for kind, a1, a2, b1, b2 in edges:
-                    differences += self._difference(bounds, kind, quote, core, a1, a2, b1, b2)
+                    if not (leads and kind is DifferenceKind.OMITTED):
+                        differences += self._difference(bounds, kind, quote, core, a1, a2, b1, b2)
+                if leads:
+                    leading[i2] = first
+                    continue
                 if i1 < i2 or j1 < j2:
                     kind = (
                         DifferenceKind.CHANGED
