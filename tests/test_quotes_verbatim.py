@@ -191,6 +191,9 @@ ALL_RECORDS = REPORT.records()
 @example((" … ".join(["of"] * 13), 12))
 @example((" … ".join(["the"] * 17), 16))
 @example((" … ".join(["the"] * 23), 22))
+# the only "the" within reach of "the world" is the report's "partner-the EU-", a dash typed
+# as a hyphen: no compound, so no cut inside a word (found by a full run, session 18)
+@example(("the … the world … the security", 2))
 def test_pieces_of_common_words_are_placed_however_many(quotation):
     """A flood of "the", "of" and "and" that stands in order in the report is placed there, ``equivalent``.
 

@@ -753,6 +753,15 @@ class _Compounds(NamedTuple):
     spaced: dict[str, list[tuple[str, ...]]]  # the first part's face → every compound's parts' faces
 
 
+_ARTICLES = frozenset(["a", "an", "the"])
+"""Words no English compound starts or ends with ("state-of-the-art" has one inside).
+
+The report types a dash as a hyphen with no spaces once ("its largest
+trading partner-the EU- ahead of its regional neighbours"): "partner-the" is
+two words, and a quotation that starts at its "the" is cut at no word.
+"""
+
+
 def _compounds_of(tokens: Sequence[_Token]) -> _Compounds:
     """The compounds among the report's ``tokens``: words joined by a hyphen with no space on either side.
 
@@ -778,8 +787,14 @@ def _compounds_of(tokens: Sequence[_Token]) -> _Compounds:
             parts.append(tokens[at + 2])
             at += 2
         at += 1
-        if len(parts) > 1 and not any(char.isdigit() for token in parts for char in token.text):
-            # words only: "2015-16" is a span of years, and "201516" no spelling of it
+        if (
+            len(parts) > 1
+            and not any(char.isdigit() for token in parts for char in token.text)
+            and parts[0].face not in _ARTICLES
+            and parts[-1].face not in _ARTICLES
+        ):
+            # words only: "2015-16" is a span of years, and "201516" no spelling of it; and no
+            # article at either end: "partner-the EU-" is a dash typed as a hyphen (`_ARTICLES`)
             faces = tuple(token.face for token in parts)
             if "".join(faces) not in words:
                 solid.setdefault("".join(faces), faces)
@@ -1475,9 +1490,16 @@ class QuoteChecker:
                 positions[token.key].append(at)
         # the hyphens that join the parts of a compound of its prose: a quotation that starts or ends
         # at one is cut inside a word ("governmental" of "non-governmental")
-        self._joining = frozenset(
-            at for at in range(1, len(tokens) - 1) if at not in in_urls and self._hyphen_joins(at)
-        )
+        joins = {at for at in range(1, len(tokens) - 1) if at not in in_urls and self._hyphen_joins(at)}
+        for at in sorted(joins):  # a compound's first hyphen: its parts run to its last
+            if at - 2 in joins:
+                continue
+            last = at
+            while last + 2 in joins:
+                last += 2
+            if {tokens[at - 1].face, tokens[last + 1].face} & _ARTICLES:  # a dash typed as a hyphen
+                joins.difference_update(range(at, last + 1, 2))
+        self._joining = frozenset(joins)
         self._positions = dict(positions)
         self._longest = max((_solid_length(record.text) for record in self._records), default=0)
         self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
