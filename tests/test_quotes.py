@@ -1438,7 +1438,7 @@ def _digest(checks: list[QuoteCheck]) -> str:
 # from, a stretch of footnotes 6 and 7 "altered" over footnotes 4 to 7 is "altered" at 6 and 7,
 # others moved to a passage within two records as similar or more; see tests/test_quotes_reach.py),
 # and again when that reach became one passage or two adjacent ones (a paragraph with its list, a
-# lead-in with its recommendations; session 19: 10 answers changed, none in verdict, each looked at:
+# lead-in with its recommendations; session 18: 10 answers changed, none in verdict, each looked at:
 # seven "not found" with closest passages now over a list, three "altered" now placed over more of
 # the list they quote, "Human Order … ill-treatment." and "Remove work. continued laws …" at a
 # higher similarity), and again when words that the writer's punctuation alone stands for, right
