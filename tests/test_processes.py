@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,6 +117,26 @@ def test_every_error_survives_pickle_with_its_attributes(cls, data, protocol):
         kept = _same_value(back, value) or (by_identity and type(back) is type(value))
         assert kept or back == repr(value), name
     assert copy.deepcopy(error).args == error.args
+
+
+def test_deepcopy_keeps_a_record_errors_value_that_does_not_pickle():
+    """A deep copy of an InvalidRecordError copies its value, or keeps it: never its repr as pickle."""
+    unpicklable = memoryview(b"span")
+    lock = threading.Lock()
+    listed = [1, [2]]
+    for value in (unpicklable, lock):
+        error = kzrights.errors.RecordTypeError("span #0", "start", value, "must be an int")
+        clone = copy.deepcopy(error)
+        assert type(clone) is kzrights.errors.RecordTypeError and clone is not error
+        assert clone.value is value
+        assert clone.args == error.args
+        assert (clone.record, clone.field, clone.reason) == ("span #0", "start", "must be an int")
+    error = kzrights.errors.InvalidRecordError("entity #0", "aliases", listed, "must be strings")
+    clone = copy.deepcopy(error)
+    assert clone.value == listed and clone.value is not listed and clone.value[1] is not listed[1]
+    # the same error twice in one structure is copied once, as deepcopy promises
+    pair = copy.deepcopy([error, error])
+    assert pair[0] is pair[1]
 
 
 @pytest.mark.parametrize("nan", [float("nan"), Decimal("NaN"), Decimal("sNaN")], ids=repr)

@@ -451,7 +451,9 @@ class InvalidRecordError(KzrightsError, ValueError):
         field: The field at fault (``"issued"``).
         value: The value given, itself (``5``, ``"2020-13"``; a ``str``
             subclass's as a plain ``str``); after a trip through pickle,
-            its ``repr`` if the value itself does not pickle.
+            its ``repr`` if the value itself does not pickle; after
+            ``copy.deepcopy``, a deep copy, or the value itself if it cannot
+            be copied.
         reason: What is wrong with it, in words.
     """
 
@@ -475,6 +477,21 @@ class InvalidRecordError(KzrightsError, ValueError):
         except Exception:  # noqa: BLE001 - whatever pickling a caller's object raises
             state["value"] = _quoted(self.value, limit=sys.maxsize)
         return (_rebuild, (self.__class__, self.args), state)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> InvalidRecordError:
+        # copy.deepcopy needs no pickle: each attribute is deep-copied, and one that
+        # cannot be (a lock, a memoryview) is kept itself, never replaced by its repr
+        with FIRST_USE:  # see kzrights._locking
+            import copy
+
+        clone = cast("InvalidRecordError", _rebuild(self.__class__, self.args))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            try:
+                setattr(clone, name, copy.deepcopy(value, memo))
+            except Exception:  # noqa: BLE001 - whatever copying a caller's object raises
+                setattr(clone, name, value)
+        return clone
 
 
 class RecordTypeError(InvalidRecordError, TypeError):
