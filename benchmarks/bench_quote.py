@@ -38,7 +38,7 @@ from collections.abc import Callable
 
 import kzrights
 from _before import quotes_before
-from kzrights.search.quotes import MAX_CHECK_LENGTH
+from kzrights.search.quotes import MAX_CHECK_LENGTH, _passages
 
 try:
     from rapidfuzz import fuzz
@@ -67,6 +67,26 @@ def quotations(report: kzrights.Report) -> dict[str, list[str]]:
     return kinds
 
 
+def longest_passages_cut(report: kzrights.Report, cuts: int = 4) -> str:
+    """The longest two adjacent passages, with ``cuts`` words cut mid-sentence, each marked ". …".
+
+    The report has no full stop at any of those places, so every reading of
+    each full stop beside its ellipsis is altered: the most readings a
+    quotation of that length is given (`_READING_TOKENS`).
+    """
+    records = report.records()
+    passage_of = _passages(records)
+    texts: dict[int, list[str]] = {}
+    for record, passage in zip(records, passage_of, strict=True):
+        texts.setdefault(passage, []).append(record.text)
+    pairs = [" ".join(texts[p] + texts[p + 1]) for p in texts if p + 1 in texts]
+    words = max(pairs, key=len).split()
+    step = len(words) // (cuts + 1)
+    for at in range(step * cuts, 0, -step):
+        words[at : at + 3] = [". …"]
+    return " ".join(words)
+
+
 def worst_cases(report: kzrights.Report) -> dict[str, str]:
     """Quotations at the length limit: the report's own text, repetitions, shuffled words, floods."""
     rng = random.Random(16)
@@ -86,6 +106,10 @@ def worst_cases(report: kzrights.Report) -> dict[str, str]:
         "numbers 0 1 2 ...": " ".join(str(i) for i in range(n))[:n],
         '", the" repeated': (", the" * n)[:n],
         '"the … the … ..." (one common word, ellipses)': ("the … " * n)[:n],
+        "report words with a full stop and an ellipsis between each": (
+            ". … ".join(rng.choice(words) for _ in range(n))[:n]
+        ),
+        "the longest two passages, four words cut mid-sentence as '. …'": longest_passages_cut(report),
     }
 
 

@@ -174,6 +174,74 @@ def test_words_the_writers_punctuation_stands_for_before_an_ellipsis_are_its_omi
     ]
 
 
+# two omissions beside full stops, each on its own side (session 19): the first ends at the
+# report's full stop ("growth – albeit … ethnic groups."), the second starts after one
+# ("liberties. The Government … point to")
+TWO_SIDES = (
+    "Kazakhstan’s ruling elite has delivered substantial economic growth{} This has come at the"
+    " clear cost of almost all political freedoms and many civil liberties{} the lack of change"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(FULL_STOPS), st.sampled_from(FULL_STOPS))
+def test_each_ellipsis_beside_a_full_stop_takes_its_own_side(first, second):
+    """Two such ellipses whose omissions stand on opposite sides of their full stops: equivalent.
+
+    Before, only two readings were tried (as typed, and every ellipsis
+    moved), so a quotation needing one moved and one not was altered,
+    though each half alone was equivalent.
+    """
+    check = REPORT.check_quote(TWO_SIDES.format(first, second))
+    assert check.verdict is Verdict.EQUIVALENT, (first, second, check.differences)
+    omitted = [d.text for d in check.differences]
+    assert [d.kind for d in check.differences] == [DifferenceKind.MARKED_OMISSION] * 2
+    assert omitted[0].startswith("– albeit") and omitted[0].endswith("ethnic groups")
+    assert omitted[1].startswith("The Government and its supporters") and omitted[1].endswith("point to")
+
+
+def test_the_readings_tried_are_bounded(monkeypatch):
+    """Each ellipsis beside a full stop is tried alone up to four of them; a flood is read two ways."""
+    from kzrights.search import quotes
+
+    calls = []
+    original = quotes.QuoteChecker._check_marked
+
+    def counted(self, *args):
+        calls.append(tuple(args[2]))
+        return original(self, *args)
+
+    monkeypatch.setattr(quotes.QuoteChecker, "_check_marked", counted)
+    # a long quotation (two paragraphs) with four words cut mid-sentence, each marked ". …": altered
+    # whichever side, and read as many ways as the tokens allow
+    long = " ".join(REPORT.get(f"conclusions.p{n}").text for n in (21, 22)).split()
+    for cut in (150, 110, 70, 30):
+        long[cut : cut + 3] = [". …"]
+    check = REPORT.check_quote(" ".join(long))
+    assert check.verdict is Verdict.ALTERED
+    tokens = len(quotes._tokens(" ".join(long))[0])
+    assert 2 < len(calls) <= max(2, quotes._READING_TOKENS // tokens) < 2 + quotes._MOVED_ALONE
+    # short quotations of one paragraph with one to seven words cut mid-sentence, each marked ". …"
+    paragraph = REPORT.get("conclusions.p2").text.split()[:80]
+    for many in range(1, 8):
+        words = list(paragraph)
+        for cut in range(10 * many, 0, -10):
+            words[cut] = ". …"
+        calls.clear()
+        check = REPORT.check_quote(" ".join(words))
+        assert check.verdict is Verdict.ALTERED, many
+        if 1 < many <= quotes._MOVED_ALONE:
+            # as typed, all moved, then each alone from the best (a reading already tried is skipped)
+            assert 3 <= len(calls) <= 2 + many, many
+        else:
+            assert len(calls) == 2, many
+        assert len(set(calls)) == len(calls)  # no reading checked twice
+    # a quotation not found is not read again with one full stop moved
+    calls.clear()
+    assert REPORT.check_quote("Kazakhstan. … oranges. … apples. … pears").verdict is Verdict.NOT_FOUND
+    assert len(calls) == 2
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(["[]", "()"]),

@@ -1425,17 +1425,32 @@ def _passages(records: Sequence[Record]) -> list[int]:
 
 
 def _across_full_stops(tokens: Sequence[_Token], ellipses: list[int]) -> list[int]:
-    """The ellipses' positions, each moved across a full stop right beside it (the one before, if two).
+    """Where each ellipsis stands once moved across a full stop right beside it (the one before, if two).
 
-    Only spaces (and quote marks, which are no tokens) stand between an
-    ellipsis and the tokens either side of its position.
+    One position for each of ``ellipses``, in the same order: the same
+    position for an ellipsis with no full stop beside it.  Only spaces (and
+    quote marks, which are no tokens) stand between an ellipsis and the
+    tokens either side of its position.
     """
 
     def full_stop(at: int) -> bool:
         return 0 <= at < len(tokens) and tokens[at].text == "."
 
-    moved = sorted({at - 1 if full_stop(at - 1) else at + 1 if full_stop(at) else at for at in ellipses})
-    return ellipses if moved == ellipses else moved
+    return [at - 1 if full_stop(at - 1) else at + 1 if full_stop(at) else at for at in ellipses]
+
+
+# the most ellipses beside a full stop for which each is tried moved on its own, after the
+# readings as typed and with every one moved: a reading is one more check of the quotation, and
+# a quotation with more (a flood of them, hostile) is read those two ways alone. Each reading
+# costs about as many tokens as the quotation has: those moved alone stop where all the readings
+# would pass _READING_TOKENS (a quotation of the longest two passages is read three ways)
+_MOVED_ALONE = 4
+_READING_TOKENS = 2_000
+
+
+def _reading(ellipses: list[int], moved: list[int], which: frozenset[int]) -> list[int]:
+    """The ellipses' positions with those numbered in ``which`` (indexes into ``ellipses``) moved."""
+    return sorted({moved[i] if i in which else at for i, at in enumerate(ellipses)})
 
 
 _VERDICT_MERIT = {Verdict.NOT_FOUND: 0, Verdict.ALTERED: 1, Verdict.EQUIVALENT: 2, Verdict.EXACT: 3}
@@ -1543,12 +1558,54 @@ class QuoteChecker:
         tokens, ellipses, to_given = _tokens(quote)
         check = self._check_marked(quote, tokens, ellipses, to_given)
         # a full stop beside an ellipsis ("freedoms. …", "freedoms....") may end a sentence before
-        # the words left out or after them: the omission is tried on the other side of it too, and
-        # the better reading kept (the one as typed, if neither is)
-        across = _across_full_stops(tokens, ellipses)
-        if across != ellipses and check.verdict is not Verdict.EQUIVALENT:
-            check = max(check, self._check_marked(quote, tokens, across, to_given), key=_merit)
+        # the words left out or after them, and each such omission may need its own side
+        moved = _across_full_stops(tokens, ellipses)
+        movable = [i for i, (at, to) in enumerate(zip(ellipses, moved, strict=True)) if at != to]
+        if movable and check.verdict is not Verdict.EQUIVALENT:
+            check = self._best_reading(quote, tokens, ellipses, moved, movable, to_given, check)
         return check
+
+    def _best_reading(
+        self,
+        quote: str,
+        tokens: list[_Token],
+        ellipses: list[int],
+        moved: list[int],
+        movable: list[int],
+        to_given: _ToGiven | None,
+        typed: QuoteCheck,
+    ) -> QuoteCheck:
+        """The best check of ``quote`` with its ellipses beside full stops on either side of them.
+
+        ``typed`` is the check as typed; the others tried are every one of
+        ``movable`` (indexes into ``ellipses``) moved to its place in
+        ``moved``, then, from the better of those two, where there are two
+        to `_MOVED_ALONE` of them, each moved or put back alone ("growth. …
+        This … liberties. … the lack", whose first omission ends at a full
+        stop and whose second starts after one), as many as
+        `_READING_TOKENS` allows.  A reading is kept only if it is
+        better (`_merit`): the one as typed, if none is.
+        """
+        best, chosen = typed, frozenset[int]()
+        tried = {tuple(ellipses)}
+        # every one moved, then (where there are several) each alone: an index
+        steps: list[frozenset[int] | int] = [frozenset(movable)]
+        if 1 < len(movable) <= _MOVED_ALONE:
+            steps += movable[: max(0, _READING_TOKENS // len(tokens) - 2)]
+        for step in steps:
+            if best.verdict is Verdict.EQUIVALENT:
+                break
+            if isinstance(step, int) and best.verdict is Verdict.NOT_FOUND:
+                break  # neither reading is found: moving one full stop alone will not find it
+            which = step if isinstance(step, frozenset) else chosen ^ {step}
+            positions = _reading(ellipses, moved, which)
+            if tuple(positions) in tried:
+                continue
+            tried.add(tuple(positions))
+            check = self._check_marked(quote, tokens, positions, to_given)
+            if _merit(check) > _merit(best):
+                best, chosen = check, which
+        return best
 
     def _check_marked(
         self, quote: str, tokens: list[_Token], ellipses: list[int], to_given: _ToGiven | None
