@@ -1308,11 +1308,37 @@ FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING = """
 def test_a_fork_that_a_first_use_cannot_let_through_waits_only_so_long(tmp_path):
     """The parent hung for ever; now the fork goes ahead after ``FORK_WAIT`` seconds (2 here).
 
-    Then the first use finishes in the parent, whose tables are all there.
+    Here logging is first imported by pandas, within the first use: its
+    fork hook comes after kzrights' last one, and runs first (the case the
+    re-registration below cannot reach). Then the first use finishes in the
+    parent, whose tables are all there.
     """
     pytest.importorskip("pandas")
-    script = FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING
+    script = FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING.replace(
+        "    import logging  # after kzrights, before any thread: its fork hook runs before kzrights'\n",
+        "    assert 'logging' not in sys.modules  # pandas imports it, under the first use\n",
+    )
+    assert script != FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING
     lines = run_script(tmp_path / "fork_logging.py", script, "2", timeout=60)
+    assert lines[-1] == {"child_status": 0, "frames": len(kzrights.load().to_dataframes())}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+def test_a_fork_lets_a_first_use_finish_that_needs_a_lock_of_a_library_imported_later(tmp_path):
+    """The fork hook of kzrights runs before logging's, so the first to_dataframes() finishes.
+
+    Session 18 bounded the wait (above); now it is not needed: the first use
+    puts kzrights' hooks after logging's, so at the fork kzrights' runs
+    first, waits while logging's lock is still free, and the child inherits
+    pandas whole (it makes the tables itself). With ``FORK_WAIT`` an hour,
+    this hung before.
+    """
+    pytest.importorskip("pandas")
+    script = FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING.replace(
+        "        os._exit(0)", "        os._exit(0 if len(report.to_dataframes()) > 5 else 1)"
+    )
+    assert script != FORK_WHILE_A_FIRST_USE_WAITS_FOR_LOGGING
+    lines = run_script(tmp_path / "fork_logging.py", script, "3600", timeout=120)
     assert lines[-1] == {"child_status": 0, "frames": len(kzrights.load().to_dataframes())}
 
 

@@ -31,9 +31,11 @@ So that:
   any other first use, never inherits the lock held: the fork waits until
   that work is done (so the child inherits no half-done load and no import
   in progress, whose module lock no thread of the child would ever release),
-  then both sides release it (a fork waits at most `FORK_WAIT` seconds: a
-  first use may itself wait for another library's lock that the forking
-  thread took in that library's own fork hook).  A function-level import of a module already
+  then both sides release it (each first use puts kzrights' fork hooks
+  after those of the modules imported before it, see `_FirstUseLock`, and a
+  fork waits at most `FORK_WAIT` seconds: a first use may still wait for
+  the lock of a library it imported itself, which that library's own fork
+  hook took in the forking thread).  A function-level import of a module already
   imported takes no lock, so after a tool's first use nothing it does can
   leave a child stuck.  The user's own imports (``import kzrights`` itself,
   ``from kzrights.exports import export``) are theirs, as with any package.
@@ -53,6 +55,7 @@ errors' imports and ``Report.to_dataframes()``'s, which take it briefly, and
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from typing import TYPE_CHECKING  # free: import attrs imports typing anyway
 
@@ -65,7 +68,49 @@ if TYPE_CHECKING:
 
 __all__ = ["FIRST_USE", "first_use", "whole_first_call"]
 
-FIRST_USE = threading.RLock()  # free: import attrs imports threading anyway
+
+class _FirstUseLock:
+    """A re-entrant lock that puts kzrights' fork hooks after any registered since, as it is taken.
+
+    A fork runs the hooks registered before it last to first, so another
+    library's hook registered after kzrights' (logging's, when ``import
+    logging`` comes after ``import kzrights``) would run first and take that
+    library's lock; a first use that needs that lock (pandas, importing,
+    asks for a logger) would then never let kzrights' hook through.  So
+    whoever takes this lock first registers kzrights' hooks again if any
+    module was imported since they were last registered (modules register
+    their hooks as they are imported): kzrights' hook then runs before
+    theirs, and waits for the first use while their locks are still free.
+    Only the first of kzrights' hooks to run at a fork does anything.
+    """
+
+    __slots__ = ("_lock",)
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()  # free: import attrs imports threading anyway
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        _hooks_after_imports()
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.release()
+
+    def _is_owned(self) -> bool:
+        """Whether the calling thread holds the lock (for tests)."""
+        return bool(self._lock._is_owned())  # type: ignore[attr-defined]
+
+    def _at_fork_reinit(self) -> None:
+        self._lock._at_fork_reinit()  # type: ignore[attr-defined]
+
+
+FIRST_USE = _FirstUseLock()
 """Held while kzrights builds anything it caches for the process."""
 
 
@@ -128,43 +173,67 @@ FORK_WAIT = 10.0
 
 Well beyond the slowest first use (importing pandas on a slow machine takes a
 few seconds).  A fork can wait for ever otherwise: another library's own
-fork hook, registered after kzrights' (logging's, when ``import logging``
-comes after ``import kzrights``), runs first and takes that library's lock,
-and the first use in progress (pandas, importing, asks for a logger) waits
-for that lock while the fork waits for the first use.  After ``FORK_WAIT``
+fork hook, registered after kzrights' last registration (logging's, when
+the first use's own import of pandas is the first import of logging), runs
+first and takes that library's lock, and the first use in progress (pandas,
+importing, asks for a logger) waits for that lock while the fork waits for
+the first use.  (A library imported before the first use began is not a
+risk: see `_FirstUseLock`.)  After ``FORK_WAIT``
 the fork goes ahead without it, and the child may inherit that first use
 half done: Python's usual risk of forking a process with threads, for this
 case alone.
 """
 
-_fork = threading.local()  # whether the forking thread took the lock: its hooks run in that thread
+_fork = threading.local()  # whether the forking thread waits or took the lock: its hooks run in that thread
 
 
 def _before_fork() -> None:
-    _fork.held = FIRST_USE.acquire(timeout=FORK_WAIT)
+    if getattr(_fork, "waiting", False):
+        return  # a later registration of this hook ran first, and waited
+    _fork.waiting = True
+    _fork.held = FIRST_USE._lock.acquire(timeout=FORK_WAIT)
 
 
 def _after_fork_in_parent() -> None:
-    if getattr(_fork, "held", False):
-        _fork.held = False
-        FIRST_USE.release()
+    if getattr(_fork, "waiting", False):  # the first of the registrations to run
+        _fork.waiting = False
+        if _fork.held:
+            _fork.held = False
+            FIRST_USE.release()
 
 
 def _after_fork_in_child() -> None:
     # The forking thread holds the lock (see below), or gave up waiting for it,
     # and is the child's only thread; a fresh lock is what either should leave,
     # without relying on the lock's identity.
+    if not getattr(_fork, "waiting", False):
+        return  # done by the first of the registrations to run
+    _fork.waiting = False
     held, _fork.held = getattr(_fork, "held", False), False
-    reinit = getattr(FIRST_USE, "_at_fork_reinit", None)
+    reinit = getattr(FIRST_USE._lock, "_at_fork_reinit", None)
     if reinit is not None:
         reinit()
     elif held:  # pragma: no cover - every CPython kzrights supports has it
         FIRST_USE.release()
 
 
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork()
-    os.register_at_fork(
-        before=_before_fork,
-        after_in_parent=_after_fork_in_parent,
-        after_in_child=_after_fork_in_child,
-    )
+_registered_with = -1  # how many modules were imported when the hooks were last registered
+_REGISTRATIONS = 100  # at most, in a process: each fork runs every one (the first does the work)
+_registrations = 0
+
+
+def _hooks_after_imports() -> None:
+    """Register kzrights' fork hooks (again) if modules were imported since they last were."""
+    global _registered_with, _registrations
+    imported = len(sys.modules)
+    if imported != _registered_with and _registrations < _REGISTRATIONS and hasattr(os, "register_at_fork"):
+        _registered_with = imported
+        _registrations += 1
+        os.register_at_fork(
+            before=_before_fork,
+            after_in_parent=_after_fork_in_parent,
+            after_in_child=_after_fork_in_child,
+        )
+
+
+_hooks_after_imports()
