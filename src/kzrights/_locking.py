@@ -190,7 +190,7 @@ _fork = threading.local()  # whether the forking thread waits or took the lock: 
 def _before_fork() -> None:
     if getattr(_fork, "waiting", False):
         return  # a later registration of this hook ran first, and waited
-    _fork.waiting = True
+    _fork.waiting, _fork.held = True, False  # a Ctrl-C while it waits leaves the lock not taken
     _fork.held = FIRST_USE._lock.acquire(timeout=FORK_WAIT)
 
 
