@@ -194,3 +194,23 @@ def test_a_dash_typed_as_a_hyphen_beside_an_article_joins_no_compound():
     assert check.verdict in (Verdict.EXACT, Verdict.EQUIVALENT), check.differences
     assert REPORT.check_quote("partnerthe EU").verdict is Verdict.NOT_FOUND
     assert REPORT.check_quote("governmental organisations").verdict is Verdict.ALTERED
+
+
+# ── session 19's reviewer: one definition of a compound's hyphen ─────────────
+
+
+def test_what_the_report_has_character_for_character_is_exact_at_hyphens_that_join_nothing():
+    """A web address's hyphens and "partner-the EU-" (a dash typed as a hyphen) join no compound.
+
+    The first word test took every hyphen between letters as inside a word,
+    so these stretches, copied from the report, fell to the token path and
+    were only equivalent (or altered).
+    """
+    latest = kzrights.load()
+    for quote in (
+        "its largest trading partner",
+        "the EU- ahead of its regional neighbours",
+        "of-the-kleptocrats",
+        "nazarbayev-and-the-rise",
+    ):
+        assert latest.check_quote(quote).verdict is Verdict.EXACT, quote

@@ -265,3 +265,27 @@ def test_the_testers_full_stops():
         assert REPORT.check_quote(f"Stop {run} demonstrations").verdict is Verdict.EQUIVALENT, run
     for quote in ("Stop …. demonstrations", "Stop….demonstrations"):
         assert REPORT.check_quote(quote).verdict is Verdict.ALTERED, quote
+
+
+def test_two_ellipses_a_full_stop_apart_are_never_merged_into_one():
+    """Growth … . … This: moving each across the full stop would put both in one place.
+
+    The report has "groups. This": the second ellipsis leaves nothing out,
+    so it is added (the reading that merged them reported it nowhere).
+    """
+    check = REPORT.check_quote("economic growth … . … This has come at the clear cost")
+    assert check.verdict is Verdict.ALTERED
+    assert [(d.kind, d.quote_span.start) for d in check.differences if d.kind is DifferenceKind.ADDED] == [
+        (DifferenceKind.ADDED, 20)
+    ]
+
+
+def test_a_full_stop_set_apart_after_three_dots_is_the_full_stop():
+    """Stop ... . demonstrations: the ellipsis is "...", the full stop the last dot (offsets too)."""
+    check = REPORT.check_quote("Stop ... . demonstrations")
+    assert [
+        (d.kind.value, d.quote_span.start, d.quote_span.end, d.quote_text) for d in check.differences
+    ] == [
+        ("marked omission", 5, 8, "..."),
+        ("added", 9, 10, "."),
+    ]

@@ -454,7 +454,12 @@ def _full_stop_in(run: str) -> int | None:
     bare = _BRACKETED.sub(lambda found: " " * len(found.group()), run)
     if bare.count(".") % 3 != 1:
         return None
-    return bare.index(".") if bare[0] == "." else bare.rindex(".")
+    first, last = bare.index("."), bare.rindex(".")
+    if bare[first + 1 : first + 2].isspace():  # ". . . .", ". …": the dot set apart first
+        return first
+    if bare[last - 1 : last].isspace():  # "... .": the dot set apart last
+        return last
+    return first if bare[0] == "." else last
 
 
 def _ellipsis_in(piece: str) -> tuple[int, int] | None:
@@ -546,8 +551,6 @@ def _continues(text: str, at: int, step: int) -> bool:
         return False
     if text[at] in _chars.APOSTROPHES:
         return True
-    if text[at] in _chars.HYPHENS:
-        return text[beyond].isalpha() and text[at - step].isalpha()
     return text[at] in ".," and text[beyond].isdigit() and text[at - step].isdigit()
 
 
@@ -1515,6 +1518,9 @@ class QuoteChecker:
             if {tokens[at - 1].face, tokens[last + 1].face} & _ARTICLES:  # a dash typed as a hyphen
                 joins.difference_update(range(at, last + 1, 2))
         self._joining = frozenset(joins)
+        # the same hyphens by (record, offset), for the word boundaries of `_whole_words`
+        self._joining_at = frozenset((owners[at], tokens[at].start) for at in joins)
+        self._number_of = {record.id: number for number, record in enumerate(self._records)}
         self._positions = dict(positions)
         self._longest = max((_solid_length(record.text) for record in self._records), default=0)
         self._word_before = [0] * (len(tokens) + 1)  # the count of word tokens before each position
@@ -1561,7 +1567,11 @@ class QuoteChecker:
         # the words left out or after them, and each such omission may need its own side
         moved = _across_full_stops(tokens, ellipses)
         movable = [i for i, (at, to) in enumerate(zip(ellipses, moved, strict=True)) if at != to]
-        if movable and check.verdict is not Verdict.EQUIVALENT:
+        # each moved ellipsis moves one token: a quotation too far from being found stays not found
+        hopeless = check.verdict is Verdict.NOT_FOUND and (
+            check.similarity + 2 * len(movable) / max(1, len(tokens)) < ALTERED_SIMILARITY
+        )
+        if movable and check.verdict is not Verdict.EQUIVALENT and not hopeless:
             check = self._best_reading(quote, tokens, ellipses, moved, movable, to_given, check)
         return check
 
@@ -1599,7 +1609,7 @@ class QuoteChecker:
                 break  # neither reading is found: moving one full stop alone will not find it
             which = step if isinstance(step, frozenset) else chosen ^ {step}
             positions = _reading(ellipses, moved, which)
-            if tuple(positions) in tried:
+            if len(positions) < len(ellipses) or tuple(positions) in tried:
                 continue
             tried.add(tuple(positions))
             check = self._check_marked(quote, tokens, positions, to_given)
@@ -1753,6 +1763,9 @@ class QuoteChecker:
         for record, start, end in places:
             if not _on_word_boundaries(record.text, start, end):
                 continue
+            number = self._number_of[record.id]
+            if {(number, start - 1), (number, end)} & self._joining_at:
+                continue  # cut at a hyphen of a compound ("governmental" of "non-governmental")
             text = record.text[start:end]
             if text == stripped:
                 return self._locator._location(record, start, end, stripped, not hidden)
