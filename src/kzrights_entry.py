@@ -45,7 +45,8 @@ def _called_by_the_console_script() -> bool:
     That wrapper is ``from kzrights_entry import run``, then
     ``sys.exit(run())`` at the top level of the ``__main__`` module: nothing
     is left to do once `run` returns.  A program that calls `run` from a
-    function of its own may go on, and keeps its Ctrl-C.
+    function of its own, or keeps its status (``status = run()``) or does
+    anything else at its top level, may go on, and keeps its Ctrl-C.
     """
     getframe = getattr(sys, "_getframe", None)
     if getframe is None:  # an interpreter without frames to look at: keep Ctrl-C as it is
@@ -54,7 +55,17 @@ def _called_by_the_console_script() -> bool:
         caller = getframe(2)  # this function's caller is run; run's caller is the one asked about
     except ValueError:
         return False
-    return bool(caller.f_code.co_name == "<module>" and caller.f_globals.get("__name__") == "__main__")
+    if caller.f_code.co_name != "<module>" or caller.f_globals.get("__name__") != "__main__":
+        return False
+    # and the script names nothing but what the wrapper does: one that keeps the status
+    # (``status = run()``) or does anything else after it names more, and keeps its Ctrl-C
+    names = set(caller.f_code.co_names)
+    return "exit" in names and names <= _THE_WRAPPERS_NAMES
+
+
+# the names pip's console script uses (``import re``, ``import sys``, ``from kzrights_entry
+# import run``, ``if __name__ == "__main__"``, ``sys.argv[0] = re.sub(...)``, ``sys.exit(run())``)
+_THE_WRAPPERS_NAMES = frozenset(["re", "sys", "kzrights_entry", "run", "__name__", "argv", "sub", "exit"])
 
 
 def run() -> int:

@@ -218,45 +218,59 @@ def test_check_quote_that_can_write_neither_output_nor_error_is_still_not_a_verd
     assert done.returncode == 3
 
 
+# pip's console script, as it writes it
+_WRAPPER = """import re
+import sys
+from kzrights_entry import run
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(run())
+"""
+
+
 @pytest.mark.parametrize(
     ("program", "ignored"),
     [
         # the wrapper pip writes: sys.exit(run()) at the script's top level
-        ("import signal, sys\nfrom kzrights_entry import run\nstatus = run()\n", True),
+        (_WRAPPER, True),
+        # a script of the user's that keeps the status at its top level, and goes on (session 19's tester)
+        ("import sys\nfrom kzrights_entry import run\nstatus = run()\nprint(status)\n", False),
         # a program of the user's that calls run() from a function and goes on
-        (
-            "import signal, sys\nfrom kzrights_entry import run\n"
-            "def go():\n    return run()\nstatus = go()\n",
-            False,
-        ),
+        ("from kzrights_entry import run\ndef go():\n    return run()\nstatus = go()\n", False),
         # a module's top level that is not __main__ (imported by the program)
         (
-            "import signal, sys, types\nmodule = types.ModuleType('tool')\n"
-            "exec('from kzrights_entry import run\\nstatus = run()', module.__dict__)\n"
-            "status = module.status\n",
+            "import types\nmodule = types.ModuleType('tool')\n"
+            "exec('from kzrights_entry import run\\nstatus = run()', module.__dict__)\n",
             False,
         ),
     ],
-    ids=["console script", "a program's function", "an imported module"],
+    ids=["console script", "a script that keeps the status", "a program's function", "an imported module"],
 )
-def test_run_ignores_a_late_ctrl_c_only_for_the_console_script(program, ignored):
+def test_run_ignores_a_late_ctrl_c_only_for_the_console_script(tmp_path, program, ignored):
     """``kzrights_entry.run`` stops Ctrl-C once the command is done only where the process ends next.
 
-    A program that runs the command line from a function goes on after it,
-    and must keep its Ctrl-C (session 17's review: run() ignored SIGINT for
-    every caller, for the rest of the process).
+    A program that runs the command line from a function, or keeps its
+    status at its top level, goes on after it, and must keep its Ctrl-C
+    (session 17's review: run() ignored SIGINT for every caller, for the
+    rest of the process; session 19's tester: for any top-level call).
+    The program runs as ``__main__``, and the handler is read as the
+    process exits.
     """
+    script = tmp_path / "kzrights"
+    script.write_text(program, encoding="utf-8")
     code = (
-        program
-        + "handler = signal.getsignal(signal.SIGINT)\n"
-        + "print(status, handler is signal.SIG_IGN, handler is signal.default_int_handler)\n"
+        "import atexit, runpy, signal, sys\n"
+        "def report():\n"
+        "    handler = signal.getsignal(signal.SIGINT)\n"
+        "    print('handler', handler is signal.SIG_IGN, handler is signal.default_int_handler)\n"
+        "atexit.register(report)\n"
+        f"sys.argv = [{str(script)!r}, 'versions']\n"
+        f"runpy.run_path({str(script)!r}, run_name='__main__')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code, "versions"], capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     *_, last = done.stdout.splitlines()
-    assert last == f"0 {ignored} {not ignored}"
+    assert last == f"handler {ignored} {not ignored}"
 
 
 _INTERRUPT_AT = r"""
