@@ -174,7 +174,8 @@ FORK_WAIT = 10.0
 Well beyond the slowest first use (importing pandas on a slow machine takes a
 few seconds).  A fork can wait for ever otherwise: another library's own
 fork hook, registered after kzrights' last registration (logging's, when
-the first use's own import of pandas is the first import of logging), runs
+logging is first imported after the first use began, by pandas or by any
+other thread), runs
 first and takes that library's lock, and the first use in progress (pandas,
 importing, asks for a logger) waits for that lock while the fork waits for
 the first use.  (A library imported before the first use began is not a
