@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import kzrights
-from kzrights.search.quotes import Verdict
+from kzrights.search.quotes import DifferenceKind, Verdict
 
 REPORT = kzrights.load("1.1.0")
 # a compound of the report: letters, a hyphen, letters (more than one hyphen too), between spaces
@@ -214,3 +215,23 @@ def test_what_the_report_has_character_for_character_is_exact_at_hyphens_that_jo
         "nazarbayev-and-the-rise",
     ):
         assert latest.check_quote(quote).verdict is Verdict.EXACT, quote
+
+
+@pytest.mark.parametrize(
+    ("quote", "cut"),
+    [
+        ("End the use of … extremism legislation", "anti-"),
+        ("Increasing the efficiency of interaction with … governmental organisations", "non-"),
+        ("the gradual progress of global … corruption measures", "anti-"),
+        ("interaction with non … governmental organisations", "-"),
+    ],
+)
+def test_an_ellipsis_that_cuts_a_compound_is_a_changed_word(quote, cut):
+    """An ellipsis for "anti-" of "anti-extremism" reverses the words: altered (session 19)."""
+    latest = kzrights.load()
+    check = latest.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED, quote
+    assert [(d.kind, d.quote_text, d.text) for d in check.differences] == [(DifferenceKind.CHANGED, "…", cut)]
+    # whole words left out stay a marked omission
+    whole = latest.check_quote("Increasing the efficiency … with non-governmental organisations")
+    assert whole.verdict is Verdict.EQUIVALENT

@@ -1680,7 +1680,7 @@ class QuoteChecker:
         best = self._whole_compounds(best, len(core))
         if to_given is not None:  # found: the differences give spans into the quotation as given
             core = to_given(core)
-        differences = self._differences(quote, core, marks, best)
+        differences = tuple(map(self._cut_compound, self._differences(quote, core, marks, best)))
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
         similarity = best.similarity if altered else 1.0
@@ -1694,6 +1694,26 @@ class QuoteChecker:
             share = round(max(0, counted - changes) / max(counted, 1), 4)
             similarity = min(0.9999, max(ALTERED_SIMILARITY, share))
         return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), similarity, differences)
+
+    def _cut_compound(self, difference: Difference) -> Difference:
+        """``difference``, or, for an ellipsis that cuts a hyphenated compound, a changed word.
+
+        "End the use of … extremism legislation" leaves out "anti-" of
+        "anti-extremism": the ellipsis stands for part of a word, and what
+        is left reverses it, as "governmental organisations" cut from
+        "non-governmental organisations" does.  The omission's report text
+        starts or ends at a hyphen that joins a compound.
+        """
+        if difference.kind is not DifferenceKind.MARKED_OMISSION or difference.record_id is None:
+            return difference
+        number = self._number_of[difference.record_id]
+        text = difference.text
+        start = difference.span.start + (len(text) - len(text.lstrip()))
+        end = difference.span.end - (len(text) - len(text.rstrip()))
+        edges = {(number, start - 1), (number, start), (number, end - 1), (number, end)}
+        if start >= end or not edges & self._joining_at:
+            return difference
+        return attrs.evolve(difference, kind=DifferenceKind.CHANGED)
 
     def _hyphen_joins(self, at: int) -> bool:
         """Whether the report's token ``at`` is a hyphen joining two parts of a compound ("non-state")."""
