@@ -235,3 +235,12 @@ def test_an_ellipsis_that_cuts_a_compound_is_a_changed_word(quote, cut):
     # whole words left out stay a marked omission
     whole = latest.check_quote("Increasing the efficiency … with non-governmental organisations")
     assert whole.verdict is Verdict.EQUIVALENT
+
+
+@pytest.mark.parametrize("dash", ["\u2014", "\u2013", "\u2012", "\u2212"])
+def test_only_a_hyphen_joins_a_compound_not_a_dash(dash):
+    """Kazakhstan—EU relations is two words and a dash: no "kazakhstaneu" to type solid (reviewer)."""
+    from kzrights.search.quotes import _compounds_of, _tokens
+
+    compounds = _compounds_of(_tokens(f"Kazakhstan{dash}EU relations and non-governmental groups")[0])
+    assert set(compounds.solid) == {"nongovernmental"}

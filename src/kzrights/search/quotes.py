@@ -782,7 +782,7 @@ def _compounds_of(tokens: Sequence[_Token]) -> _Compounds:
         while (
             parts[-1].word
             and at + 2 < len(tokens)
-            and tokens[at + 1].key == _HYPHEN
+            and tokens[at + 1].text in _chars.HYPHENS  # not any dash: "Kazakhstan—EU" is two words
             and tokens[at + 2].word
             and parts[-1].end == tokens[at + 1].start
             and tokens[at + 1].end == tokens[at + 2].start
