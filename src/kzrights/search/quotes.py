@@ -1626,7 +1626,7 @@ class QuoteChecker:
         if check is None:
             # a hyphen put into a compound typed solid or spaced, where the passage found has none:
             # the writer meant the words as typed, so they are checked as typed (a hyphen of no
-            # characters is never a difference, nor a token of the similarity)
+            # characters is never a difference, though the similarity counts it as a token)
             check = self._check_tokens(quote, tokens, ellipses, to_given, False)
         assert check is not None
         return check
