@@ -150,3 +150,49 @@ def test_the_command_line_verify_names_the_rewritten_file(tmp_path):
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"kzrights: error: data release {NEWEST}: derived/{NEWEST}/search.json:")
+
+
+def _rewritten_bytes(path: Path, body: bytes) -> None:
+    """Replace a derived file's payload with ``body`` as given, its header given body's sha256."""
+    head, _, _ = path.read_bytes().partition(b"\n")
+    fields = json.loads(head)
+    fields["payload_sha256"] = sha256_hex(body)
+    path.write_bytes(json.dumps(fields).encode() + b"\n" + body)
+
+
+def _with_a_key_twice(body: bytes) -> bytes:
+    """The same object with its first key given twice, with the same value (so it parses to the same)."""
+    payload = json.loads(body)
+    key = next(iter(payload))
+    first = json.dumps({key: payload[key]}, ensure_ascii=False, separators=(",", ":")).encode()
+    return b"{" + first[1:-1] + b"," + body[1:]
+
+
+# each reads as the same value with json.loads, which is why only verify() can tell
+PAYLOADS_READ_THE_SAME: dict[str, Callable[[bytes], bytes]] = {
+    "a byte order mark": lambda body: b"\xef\xbb\xbf" + body,
+    "UTF-16": lambda body: body.decode("utf-8").encode("utf-16"),
+    "a key given twice": _with_a_key_twice,
+}
+
+
+@pytest.mark.parametrize("name", ["search.json", "forms.json"])
+@pytest.mark.parametrize("damage", list(PAYLOADS_READ_THE_SAME))
+def test_a_payload_not_written_as_the_build_writes_json_fails_verify(data, name, damage):
+    """verify()'s docstring: every JSON file is UTF-8 without a byte order mark, no key given twice.
+
+    A derived payload rewritten so, its sha256 recomputed, still reads as
+    the same value (the tools' answers do not change), but it is not what
+    the build writes: verify names the file, as it does for report.json.
+    """
+    path = data / "derived" / NEWEST / name
+    body = path.read_bytes().partition(b"\n")[2]
+    damaged = PAYLOADS_READ_THE_SAME[damage](body)
+    assert json.loads(damaged) == json.loads(body)  # the same value, read as json.loads reads it
+    _rewritten_bytes(path, damaged)
+    with pytest.raises(DataIntegrityError, match="payload is not JSON as the build writes it") as caught:
+        ReleaseStore(data).verify(NEWEST)
+    assert caught.value.file == f"derived/{NEWEST}/{name}"
+    assert caught.value.version == NEWEST
+    # and the tools still answer as from the shipped file (the runtime reads what it is given)
+    assert ReleaseStore(data).load(NEWEST).search("protest")

@@ -1458,29 +1458,26 @@ def check_characters(data: Any, *, version: str, file: str) -> None:
             stack.extend(reversed([(f"{path}[{n}]", item) for n, item in enumerate(value)]))
 
 
-def check_derived(payload: bytes, expected: Any, *, version: str, file: str) -> None:
-    """Check a derived file's payload against the data computed from its release.
+def check_derived(found: Any, expected: Any, *, version: str, file: str) -> None:
+    """Check a derived file's parsed payload against the data computed from its release.
 
     The loader trusts a derived file whose header matches its release (see
     `kzrights.releases.ReleaseStore.derived`); `kzrights.verify` also checks
     its content with this, so a payload rewritten with a consistent sha256
-    is caught.
+    is caught.  The payload is parsed first as every release file is (UTF-8
+    without a byte order mark, no key given twice: see
+    ``kzrights.releases._parse_json``).
 
     Args:
-        payload: The file's payload (the bytes after its header line), JSON.
+        found: The file's payload (the bytes after its header line), parsed.
         expected: The payload computed in memory from the release, JSON-ready.
         version: The release's version.
         file: The derived file, relative to the data folder.
 
     Raises:
-        DataIntegrityError: If the payload is not JSON or differs from ``expected``.
+        DataIntegrityError: If the payload differs from ``expected``, in value
+            or in a number's type.
     """
-    from ._compat import json_loads
-
-    try:
-        found = json_loads(payload)
-    except (ValueError, RecursionError):
-        raise DataIntegrityError(version, file, "payload is not JSON") from None
     # == alone would take a length rewritten as 78.0, or a 1 as true, for the number
     if found != expected or not _same_json_types(found, expected):
         raise DataIntegrityError(

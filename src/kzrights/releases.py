@@ -543,7 +543,15 @@ class ReleaseStore:
             if payload is None:
                 continue
             where = f"{DERIVED_FOLDER}/{version}/{name}"
-            check_derived(payload, compute(), version=version, file=where)
+            # parsed as every release file is: UTF-8, no byte order mark, no key given twice
+            # (the runtime's reader would take any of those, so only verify() looks)
+            try:
+                found = _parse_json(payload, version, where, unique_keys=True)
+            except DataIntegrityError as exc:
+                raise DataIntegrityError(
+                    version, where, f"payload is not JSON as the build writes it: {exc.reason}"
+                ) from None
+            check_derived(found, compute(), version=version, file=where)
             checked.append(where)
         return tuple(checked)
 
