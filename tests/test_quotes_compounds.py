@@ -240,7 +240,10 @@ def test_an_ellipsis_that_cuts_a_compound_is_a_changed_word(quote, cut):
 @pytest.mark.parametrize("dash", ["\u2014", "\u2013", "\u2012", "\u2212"])
 def test_only_a_hyphen_joins_a_compound_not_a_dash(dash):
     """Kazakhstan—EU relations is two words and a dash: no "kazakhstaneu" to type solid (reviewer)."""
-    from kzrights.search.quotes import _compounds_of, _tokens
+    from kzrights.search.quotes import _compounds_of, _joining_hyphens, _tokens
 
-    compounds = _compounds_of(_tokens(f"Kazakhstan{dash}EU relations and non-governmental groups")[0])
+    tokens = _tokens(f"Kazakhstan{dash}EU relations and non-governmental groups")[0]
+    joins = _joining_hyphens(tokens, [0] * len(tokens), frozenset())
+    assert [tokens[at].text for at in joins] == ["-"]  # one definition: the same for cuts and spellings
+    compounds = _compounds_of(tokens, joins, tokens)
     assert set(compounds.solid) == {"nongovernmental"}

@@ -72,6 +72,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
@@ -538,9 +539,10 @@ def _continues(text: str, at: int, step: int) -> bool:
     """Whether the character at ``at`` carries on the word of its neighbour ``at - step``.
 
     A letter or digit does; so does an apostrophe or a number's separator
-    ("Kazakhstan’s", "2,000", "4.15") with a word character beyond it, and
-    a hyphen between letters: "governmental" starts inside the report's
-    "non-governmental", whose meaning it reverses.
+    ("Kazakhstan’s", "2,000", "4.15") with a word character beyond it.  A
+    hyphen of a compound is the report's own matter: "governmental" starts
+    inside "non-governmental", whose meaning it reverses, where the
+    checker's ``_joining_at`` holds that hyphen (`_joining_hyphens`).
     """
     if not 0 <= at < len(text):
         return False
@@ -765,44 +767,77 @@ two words, and a quotation that starts at its "the" is cut at no word.
 """
 
 
-def _compounds_of(tokens: Sequence[_Token]) -> _Compounds:
-    """The compounds among the report's ``tokens``: words joined by a hyphen with no space on either side.
+def _joining_hyphens(
+    tokens: Sequence[_Token], owners: Sequence[int], skipped: AbstractSet[int]
+) -> frozenset[int]:
+    """The positions in ``tokens`` of the hyphens that join the parts of a compound ("non-state").
 
-    A compound whose parts joined are a word the report writes solid ("re-form"
-    beside "reform") is not read from a solid word, nor one whose parts the
-    report also writes apart from a spaced pair: the writer may mean those.
+    The one definition of a compound's hyphen, for its spellings
+    (`_compounds_of`) and for where a quotation is cut inside a word: a
+    hyphen (`_chars.HYPHENS`, not any dash: "Kazakhstan—EU" is two words)
+    between two words of one record (``owners`` gives each token's), with
+    no space on either side and a letter on each (not "2015-16"'s digits),
+    not at ``skipped`` (a web address's), and not in a run whose first or
+    last word is an article: "partner-the EU-" is a dash typed as a hyphen
+    (`_ARTICLES`).
+    """
+    joins = set()
+    for at in range(1, len(tokens) - 1):
+        hyphen = tokens[at]
+        if at in skipped or hyphen.text not in _chars.HYPHENS:
+            continue
+        before, after = tokens[at - 1], tokens[at + 1]
+        if (
+            before.word
+            and after.word
+            and before.text[-1].isalpha()
+            and after.text[0].isalpha()
+            and owners[at - 1] == owners[at + 1]
+            and before.end == hyphen.start
+            and hyphen.end == after.start
+        ):
+            joins.add(at)
+    for at in sorted(joins):  # a compound's first hyphen: its parts run to its last
+        if at - 2 in joins:
+            continue
+        last = at
+        while last + 2 in joins:
+            last += 2
+        if {tokens[at - 1].face, tokens[last + 1].face} & _ARTICLES:
+            joins.difference_update(range(at, last + 1, 2))
+    return frozenset(joins)
+
+
+def _compounds_of(tokens: Sequence[_Token], joins: frozenset[int], prose: Sequence[_Token]) -> _Compounds:
+    """The report's compounds: the words of ``tokens`` joined by the hyphens at ``joins`` (token positions).
+
+    ``joins`` are the hyphens that join a compound's parts, as
+    `_joining_hyphens` finds them (the one definition, also used for where
+    a quotation is cut inside a word).  A compound with a
+    digit ("2015-16", a span of years) has no other spelling.  A compound
+    whose parts joined are a word the report's ``prose`` writes solid
+    ("re-form" beside "reform") is not read from a solid word, nor one
+    whose words, or any two of them side by side, the prose also writes
+    apart from spaced words: the writer may mean those.
     """
     solid: dict[str, tuple[str, ...]] = {}
     spaced: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)
-    words = {token.face for token in tokens if token.word}
-    pairs = {(a.face, b.face) for a, b in itertools.pairwise(tokens) if a.word and b.word}
-    at = 0
-    while at < len(tokens):
-        parts = [tokens[at]]
-        while (
-            parts[-1].word
-            and at + 2 < len(tokens)
-            and tokens[at + 1].text in _chars.HYPHENS  # not any dash: "Kazakhstan—EU" is two words
-            and tokens[at + 2].word
-            and parts[-1].end == tokens[at + 1].start
-            and tokens[at + 1].end == tokens[at + 2].start
-        ):
-            parts.append(tokens[at + 2])
-            at += 2
-        at += 1
-        if (
-            len(parts) > 1
-            and not any(char.isdigit() for token in parts for char in token.text)
-            and parts[0].face not in _ARTICLES
-            and parts[-1].face not in _ARTICLES
-        ):
-            # words only: "2015-16" is a span of years, and "201516" no spelling of it; and no
-            # article at either end: "partner-the EU-" is a dash typed as a hyphen (`_ARTICLES`)
-            faces = tuple(token.face for token in parts)
-            if "".join(faces) not in words:
-                solid.setdefault("".join(faces), faces)
-            if not pairs.intersection(itertools.pairwise(faces)) and faces not in spaced[faces[0]]:
-                spaced[faces[0]].append(faces)
+    words = {token.face for token in prose if token.word}
+    pairs = {(a.face, b.face) for a, b in itertools.pairwise(prose) if a.word and b.word}
+    for at in sorted(joins):
+        if at - 2 in joins:
+            continue  # not a compound's first hyphen
+        last = at
+        while last + 2 in joins:
+            last += 2
+        parts = tokens[at - 1 : last + 2 : 2]
+        if any(char.isdigit() for token in parts for char in token.text):
+            continue  # "2015-16" is a span of years, and "201516" no spelling of it
+        faces = tuple(token.face for token in parts)
+        if "".join(faces) not in words:
+            solid.setdefault("".join(faces), faces)
+        if not pairs.intersection(itertools.pairwise(faces)) and faces not in spaced[faces[0]]:
+            spaced[faces[0]].append(faces)
     return _Compounds(solid, dict(spaced))
 
 
@@ -1494,9 +1529,6 @@ class QuoteChecker:
                 else:
                     prose.append(token)
         self._tokens = tokens
-        # the report's hyphenated compounds, which a writer may type solid or spaced: of its prose
-        # only, since a web address's slug ("criminal-codes", "kazakhstan-data") is no word of it
-        self._compounds = _compounds_of(prose)
         self._keys = [t.key for t in tokens]
         self._texts = [t.text for t in tokens]
         self._bares = [_chars.strip_diacritics(t.face) for t in tokens]
@@ -1508,18 +1540,12 @@ class QuoteChecker:
                 positions[token.key].append(at)
         # the hyphens that join the parts of a compound of its prose: a quotation that starts or ends
         # at one is cut inside a word ("governmental" of "non-governmental")
-        joins = {at for at in range(1, len(tokens) - 1) if at not in in_urls and self._hyphen_joins(at)}
-        for at in sorted(joins):  # a compound's first hyphen: its parts run to its last
-            if at - 2 in joins:
-                continue
-            last = at
-            while last + 2 in joins:
-                last += 2
-            if {tokens[at - 1].face, tokens[last + 1].face} & _ARTICLES:  # a dash typed as a hyphen
-                joins.difference_update(range(at, last + 1, 2))
-        self._joining = frozenset(joins)
+        self._joining = _joining_hyphens(tokens, owners, in_urls)
+        # the report's hyphenated compounds, which a writer may type solid or spaced: of its prose
+        # only, since a web address's slug ("criminal-codes", "kazakhstan-data") is no word of it
+        self._compounds = _compounds_of(tokens, self._joining, prose)
         # the same hyphens by (record, offset), for the word boundaries of `_whole_words`
-        self._joining_at = frozenset((owners[at], tokens[at].start) for at in joins)
+        self._joining_at = frozenset((owners[at], tokens[at].start) for at in self._joining)
         self._number_of = {record.id: number for number, record in enumerate(self._records)}
         self._positions = dict(positions)
         self._longest = max((_solid_length(record.text) for record in self._records), default=0)
@@ -1714,22 +1740,6 @@ class QuoteChecker:
         if start >= end or not edges & self._joining_at:
             return difference
         return attrs.evolve(difference, kind=DifferenceKind.CHANGED)
-
-    def _hyphen_joins(self, at: int) -> bool:
-        """Whether the report's token ``at`` is a hyphen joining two parts of a compound ("non-state")."""
-        tokens = self._tokens
-        if not 0 < at < len(tokens) - 1 or tokens[at].text not in _chars.HYPHENS:
-            return False
-        before, after = tokens[at - 1], tokens[at + 1]
-        return (
-            before.word
-            and after.word
-            and before.text[-1].isalpha()
-            and after.text[0].isalpha()
-            and self._owners[at - 1] == self._owners[at + 1]
-            and before.end == tokens[at].start
-            and tokens[at].end == after.start
-        )
 
     def _whole_compounds(self, aligned: _Aligned, length: int) -> _Aligned:
         """``aligned`` widened over the rest of a compound of the report the quotation starts or ends inside.
