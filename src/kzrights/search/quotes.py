@@ -2272,10 +2272,11 @@ class QuoteChecker:
                     if found:
                         again = [(i, pair_lo + k, size) for i, k, size in found]
                         tries.append(self._tighten(quote, marks, again, pair_lo, pair_hi))
+        # every try lies within two adjacent passages: the matches as they stand only when
+        # ``whole``, each run of records within two adjacent records (so passages), each
+        # alignment afresh within such a pair of records
         best: tuple[tuple[float, int], list[tuple[int, int, int]]] | None = None
         for kept in tries:
-            if reach[kept[-1][1] + kept[-1][2] - 1] - reach[kept[0][1]] > 1:
-                continue
             aligned = self._score(quote, marks, lo, hi, kept, spelled=False)
             value = (aligned.similarity, -aligned.unmatched)
             if best is None or value > best[0]:
@@ -2743,7 +2744,9 @@ class QuoteChecker:
 
         An ellipsis beside a full stop is tried on either side of it
         (`_beside_full_stops`); the characters of the full stop are never the
-        ellipsis's, even where one run of dots holds both ("freedoms....").
+        ellipsis's, even where one run of dots holds both ("freedoms...."):
+        the full stop is a token of its own (`_full_stop_in` split it off),
+        so the gap beside it, where the ellipsis is, never holds it.
         """
         gap_start = self._gap(core, index)[0]
         for stop, at in ((index - 1, index - 1), (index, index + 1)):
@@ -2752,15 +2755,10 @@ class QuoteChecker:
             start, end = self._gap(core, at)
             found = _ellipsis_in(quote[start:end])
             if found is None:
-                found = _ellipsis_in(quote[start : core[stop].start] + " " + quote[core[stop].end : end])
-                if found is None:
-                    continue
-            run = (start + found[0], start + found[1])
-            if run[0] <= core[stop].start < run[1]:  # the full stop opens or closes the run of dots
-                run = (core[stop].end, run[1]) if run[0] == core[stop].start else (run[0], core[stop].start)
-            text = quote[run[0] : run[1]]
+                continue
+            text = quote[start + found[0] : start + found[1]]
             left = len(text) - len(text.lstrip())
-            return run[0] + left - gap_start, run[0] + len(text.rstrip()) - gap_start
+            return start + found[0] + left - gap_start, start + found[0] + len(text.rstrip()) - gap_start
         return None
 
     def _difference(
