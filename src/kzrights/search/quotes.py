@@ -1757,10 +1757,14 @@ class QuoteChecker:
         start, end = lo, hi
         tag, i1, _, j1, _ = opcodes[0]
         if tag == "equal" and i1 == 0 and j1 == 0:
+            if start in self._joining:  # the quotation starts at the hyphen itself: "-governmental"
+                start -= 1
             while start - 1 in self._joining:
                 start -= 2
         tag, _, i2, _, j2 = opcodes[-1]
         if tag == "equal" and i2 == length and lo + j2 == hi:
+            if end - 1 in self._joining:  # "… with non-"
+                end += 1
             while end in self._joining:
                 end += 2
         if (start, end) == (lo, hi):
@@ -1794,8 +1798,10 @@ class QuoteChecker:
             if not _on_word_boundaries(record.text, start, end):
                 continue
             number = self._number_of[record.id]
-            if {(number, start - 1), (number, end)} & self._joining_at:
-                continue  # cut at a hyphen of a compound ("governmental" of "non-governmental")
+            if {(number, start - 1), (number, start), (number, end - 1), (number, end)} & self._joining_at:
+                # cut at a hyphen of a compound, beside it or on it ("governmental" or
+                # "-governmental" of "non-governmental")
+                continue
             text = record.text[start:end]
             if text == stripped:
                 return self._locator._location(record, start, end, stripped, not hidden)
