@@ -2503,8 +2503,8 @@ class QuoteChecker:
         words = bisect.bisect_left(word_before, word_before[start] - MAX_MARKED_OMISSION) - size
         return max(words, self._reach_firsts[max(0, self._reach[start + after[2] - 1] - 1)])
 
-    @staticmethod
     def _ends(
+        self,
         quote: _Quote,
         marks: _Marks,
         lo: int,
@@ -2518,17 +2518,21 @@ class QuoteChecker:
         words just before it (a changed first word), and likewise after the
         last; not a mark ("\x1b[2J" after the quotation is the writer's
         addition, not a change of the report's next words) nor an ellipsis
-        (what follows one may be anywhere), nor anything beyond them.
+        (what follows one may be anywhere), nor anything beyond them, nor
+        the words of another record: "The right to freedom of association;
+        and assembly" ends where its item ends, with "and assembly" added,
+        not changed into the next item's "The right".
         """
-        words_before = quote.words_before
+        words_before, owners, firsts = quote.words_before, self._owners, self._record_firsts
         head = first[0]
         while head > 0 and head not in marks and words_before[head] - words_before[head - 1]:
             head -= 1
-        start = max(lo, first[1] - (first[0] - head))
+        start = max(lo, first[1] - (first[0] - head), firsts[owners[first[1]]])
         tail = after = last[0] + last[2]
         while tail < len(quote.keys) and tail not in marks and words_before[tail + 1] - words_before[tail]:
             tail += 1
-        return start, min(hi, last[1] + last[2] + (tail - after))
+        last_end = last[1] + last[2]
+        return start, min(hi, last_end + (tail - after), firsts[owners[last_end - 1] + 1])
 
     def _score(
         self,
