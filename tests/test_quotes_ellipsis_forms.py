@@ -289,3 +289,70 @@ def test_a_full_stop_set_apart_after_three_dots_is_the_full_stop():
         ("marked omission", 5, 8, "..."),
         ("added", 9, 10, "."),
     ]
+
+
+# ── ellipses typed with other characters (tester, session 19) ─────────────────
+
+
+def test_every_character_that_is_dots_or_a_horizontal_ellipsis_is_known():
+    """The tables come from Unicode: every character whose compatibility form is dots, or named an ellipsis.
+
+    "⋯" (U+22EF) and "․․․" (three one-dot leaders, U+2024) were read as marks
+    the report lacks, not as an ellipsis.  Every character whose NFKC form is
+    nothing but full stops, and every horizontal ellipsis by name, is in
+    `_chars.DOTS` or `_chars.ELLIPSIS_MARKS`.
+    """
+    import sys
+    import unicodedata
+
+    from kzrights import _chars
+
+    known = set(_chars.DOTS + _chars.ELLIPSIS_MARKS)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if (folded and set(folded) == {"."}) or "HORIZONTAL ELLIPSIS" in unicodedata.name(char, ""):
+            assert char in known, f"U+{code:04X} {unicodedata.name(char, '')}"
+    # one or two dots alone are no ellipsis, three are
+    assert {c for c in _chars.DOTS if len(unicodedata.normalize("NFKC", c)) == 1} == set(_chars.DOTS)
+
+
+# each spelling with its counterpart of ASCII full stops and "…"
+LOOKALIKES = {
+    "⋯": "…",
+    "‥": "…",
+    "︙": "…",
+    "․․․": "...",
+    "﹒﹒﹒": "...",
+    "．．．": "...",
+    "․ ․ ․": ". . .",
+    "[․․․]": "[...]",
+    "(⋯)": "(…)",
+    "․․․.": "....",
+    ".․․․": "....",
+    "⋯.": "….",
+}
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(sorted(LOOKALIKES)), st.sampled_from([FREEDOMS, KAZAKHSTAN, "Stop {} demonstrations"]))
+def test_an_ellipsis_typed_with_other_characters_reads_as_one_typed_with_full_stops(spelling, template):
+    """The same verdict, place and differences as the spelling with ASCII full stops or "…"."""
+    if "{}" in template and not template.startswith("Stop"):
+        spelled, plain = template.format(spelling), template.format(LOOKALIKES[spelling])
+    else:
+        spelled, plain = template.format(f" {spelling}"), template.format(f" {LOOKALIKES[spelling]}")
+    check, expected = REPORT.check_quote(spelled), REPORT.check_quote(plain)
+    assert _summary(check) == _summary(expected), (spelled, plain)
+    assert [place.span for place in check.locations] == [place.span for place in expected.locations]
+    # the ellipsis is quoted as typed: the quotation's own characters
+    for difference in check.differences:
+        assert difference.quote_span.slice(spelled) == difference.quote_text
+
+
+def test_one_dot_leaders_are_never_a_full_stop():
+    """Four one-dot leaders are one ellipsis, not a full stop and an ellipsis, as "...." is."""
+    leaders = REPORT.check_quote("Stop ․․․․ demonstrations")
+    assert [(d.kind, d.quote_text) for d in leaders.differences] == [(DifferenceKind.MARKED_OMISSION, "․․․․")]
+    stops = REPORT.check_quote("Stop .... demonstrations")
+    assert [d.quote_text for d in stops.differences] == [".", "..."]

@@ -43,6 +43,9 @@ __all__ = [
     "BIDI_CONTROLS",
     "CYRILLIC",
     "DASHES",
+    "DOTS",
+    "ELLIPSIS_MARKS",
+    "HYPHENS",
     "INVISIBLE",
     "INVISIBLE_CLASS",
     "MARK_PLACEHOLDER",
@@ -80,6 +83,16 @@ DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 
 HYPHENS = "-\u2010\u2011"
 """The hyphens, which join the parts of a compound ("non-governmental"): - ‐ ‑ (a dash parts words)."""
+
+ELLIPSIS_MARKS = "\u2026\u22ef\u2025\ufe19\ufe30"
+"""Characters that are an ellipsis on their own: … ⋯ ‥ ︙ ︰ (the horizontal ellipses, the
+two-dot leader that Japanese text uses as one, and their forms for vertical text; a test checks
+that every character whose compatibility form is dots, or whose name is a horizontal ellipsis,
+is here or in `DOTS`)."""
+
+DOTS = ".\u2024\ufe52\uff0e"
+"""Characters three of which in a row are an ellipsis: . ․ ﹒ ． (the full stop, the one-dot
+leader, and its small and full-width forms); only the first is ever a sentence's full stop."""
 
 # Unicode's Default_Ignorable_Code_Point property, from DerivedCoreProperties.txt (Unicode
 # 15.1.0, the same in 16.0.0): characters a renderer shows as nothing.  The standard library's

@@ -18,7 +18,9 @@ verdict (`Verdict`):
   ";"); any other mark at an edge ("$", "€", "+") is quoted like a word;
 - ``altered``: found, but words or punctuation inside the quotation were
   omitted, added or changed; each change is a `Difference`.  Words left out
-  where the quotation has an ellipsis ("…", "...", "[…]", "(…)"; several in
+  where the quotation has an ellipsis ("…", "...", "[…]", "(…)", or "⋯",
+  "․․․" and the other characters `_chars.ELLIPSIS_MARKS` and `_chars.DOTS`
+  list; several in
   a row are one; a full stop beside one, as in "freedoms. …" or
   "freedoms....", is the sentence's full stop, compared as punctuation, and
   the omission may stand on either side of it) are a *marked omission*,
@@ -431,8 +433,12 @@ _LETTERS = f"[^\\W_{_APOS}]+"
 # inside a quotation; in brackets, a fourth dot is no full stop)
 # (at least an ellipsis's worth: "…" within the first three, or three dots; the lookahead keeps the
 # body one loop, so that a failed "[" followed by thousands of dots costs a pass, not a square)
-_IN_BRACKETS = r"(?=\s*(?:\.\s*){0,2}…|\s*\.\s*\.\s*\.)\s*(?:…|\.)(?:\s*(?:…|\.))*\s*"
-_ONE_ELLIPSIS = rf"\[{_IN_BRACKETS}\]|\({_IN_BRACKETS}\)|…|\.\s?\.\s?\.(?:\s?\.)*"
+# (an ellipsis is any of `_chars.ELLIPSIS_MARKS`, "⋯" as "…", and a dot any of `_chars.DOTS`:
+# "․․․", three one-dot leaders, is "...")
+_E = f"[{_chars.ELLIPSIS_MARKS}]"
+_D = f"[{re.escape(_chars.DOTS)}]"
+_IN_BRACKETS = rf"(?=\s*(?:{_D}\s*){{0,2}}{_E}|\s*{_D}\s*{_D}\s*{_D})\s*(?:{_E}|{_D})(?:\s*(?:{_E}|{_D}))*\s*"
+_ONE_ELLIPSIS = rf"\[{_IN_BRACKETS}\]|\({_IN_BRACKETS}\)|{_E}|{_D}\s?{_D}\s?{_D}(?:\s?{_D})*"
 # ellipses with only spaces between them ("… …", "[...] …") mark one omission: one token, whose
 # difference quotes the whole run (a writer who types two marks one cut, not two)
 _ELLIPSIS = rf"(?:{_ONE_ELLIPSIS})(?:\s*(?:{_ONE_ELLIPSIS}))*"
@@ -440,6 +446,8 @@ _ELLIPSIS_ALONE = re.compile(_ELLIPSIS)
 
 
 _BRACKETED = re.compile(rf"\[{_IN_BRACKETS}\]|\({_IN_BRACKETS}\)")
+# every dot of `_chars.DOTS` counted as one: which of them is the full stop is decided after
+_AS_FULL_STOPS = str.maketrans(dict.fromkeys(_chars.DOTS[1:], "."))
 
 
 def _full_stop_in(run: str) -> int | None:
@@ -452,15 +460,21 @@ def _full_stop_in(run: str) -> int | None:
     ("....", ". . . .", "…....") hold one, the first dot if the run starts
     with one, else the last.
     """
-    bare = _BRACKETED.sub(lambda found: " " * len(found.group()), run)
+    bare = _BRACKETED.sub(lambda found: " " * len(found.group()), run).translate(_AS_FULL_STOPS)
     if bare.count(".") % 3 != 1:
         return None
     first, last = bare.index("."), bare.rindex(".")
     if bare[first + 1 : first + 2].isspace():  # ". . . .", ". …": the dot set apart first
-        return first
-    if bare[last - 1 : last].isspace():  # "... .": the dot set apart last
-        return last
-    return first if bare[0] == "." else last
+        chosen = first
+    elif bare[last - 1 : last].isspace():  # "... .": the dot set apart last
+        chosen = last
+    else:
+        chosen = first if bare[0] == "." else last
+    if run[chosen] == ".":
+        return chosen
+    # a one-dot leader is no full stop: "․․․." holds one, its last; "․․․․" none, an ellipsis alone
+    other = last if chosen == first else first
+    return other if run[other] == "." else None
 
 
 def _ellipsis_in(piece: str) -> tuple[int, int] | None:
@@ -527,7 +541,7 @@ def _has_mark(text: str) -> bool:
 
 
 # the end of a sentence or a clause, which a writer's own sentence may change at a quotation's edge
-_SENTENCE_PUNCTUATION = frozenset(".,;:!?…")
+_SENTENCE_PUNCTUATION = frozenset(".,;:!?" + _chars.ELLIPSIS_MARKS)
 
 
 def _edge_punctuation(token: _Token) -> bool:
