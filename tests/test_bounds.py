@@ -231,3 +231,49 @@ def test_what_is_not_cached_is_normalised_alike(word):
 
     assert normalise(word) == _normalise(word)
     assert name_key(word) == _name_key(word)
+
+
+def test_the_word_caches_together_keep_a_few_megabytes_whatever_the_words():
+    """Every cache keyed by users' words, filled with the costliest words it keeps: about 32 MB in all.
+
+    A session 19 tester searched 70,000 distinct 64-character CJK words and
+    56 MB stayed alive in the search form cache (65,536 entries, each word
+    kept with its search form, both four bytes a character for astral
+    ones).  Each cache now keeps at most 16,384 words, of at most 64 ASCII
+    characters or 32 others (`_chars.cacheable`).  The words here are the
+    longest each cache keeps, of astral characters (the widest Python
+    stores), one more batch than the caches hold; the caches are called as
+    search, check_quote and entity() call them.
+    """
+    import random
+
+    from kzrights import _chars, _names
+    from kzrights.search import _text, quotes
+
+    caches = {
+        "search forms": (_text.normalise, _text._cached_normalise, _text._CACHED_LENGTH),
+        "quotation words": (quotes._word_forms, quotes._word_forms, quotes._CACHED_LENGTH),
+        "name keys": (_names.name_key, _names._cached_name_key, _names._CACHED_LENGTH),
+    }
+    rng = random.Random(19)
+    kept = 0
+    for name, (call, cache, longest) in caches.items():
+        size = cache.cache_info().maxsize
+        assert size is not None and size <= 16_384, name
+        length = max(n for n in range(1, longest + 1) if _chars.cacheable("\U00020000" * n, longest))
+        cache.cache_clear()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(size + 500):
+                # each word made here, as a user's text is: what stays alive is what the cache keeps
+                call("".join(chr(0x20000 + rng.randrange(40_000)) for _ in range(length)))
+            gc.collect()
+            kept += tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert cache.cache_info().currsize == size, name  # the cache was filled: the bound was reached
+    # about 8 MB of search forms, 13 of quotation words (with their search forms), 10 of name keys
+    # on CPython 3.11; the search forms alone kept 56 MB before
+    assert kept < 36_000_000, f"{kept / 1e6:.1f} MB"

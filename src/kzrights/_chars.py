@@ -694,12 +694,20 @@ def plain_str(value: object, name: str) -> str:
 def cacheable(word: str, longest: int) -> bool:
     """Whether a cache keyed by what users type may keep ``word``'s normalised forms.
 
-    Only a word of at most ``longest`` characters that is ASCII, or in NFKC:
-    a compatibility character may stand for up to eighteen (U+FDFA is a
-    phrase of 18 letters), so a cached form of a short word could be a
-    thousand characters long, and a cache of tens of thousands of entries
-    keep hundreds of megabytes (a session 18 tester).  Any other character
-    unfolds to at most a few (a precomposed letter and its marks, "ß" to
-    "ss").  One test in C: words that are not cached are normalised all the same.
+    Only a word of at most ``longest`` characters that is ASCII, or of at
+    most half as many that is in NFKC.  A compatibility character may stand
+    for up to eighteen (U+FDFA is a phrase of 18 letters), so a cached form
+    of a short word could be a thousand characters long, and a cache of tens
+    of thousands of entries keep hundreds of megabytes (a session 18
+    tester); any other character unfolds to at most a few (a precomposed
+    letter and its marks, "ß" to "ss").  Python stores a character outside
+    ASCII in two or four bytes, so a word of CJK or astral characters
+    costs up to four times an ASCII word of its length: half the length
+    keeps every cache's worst case near its ASCII one (a session 19 tester
+    filled the caches with 64-character CJK words: 56 MB).  English and
+    Russian words are far shorter.  Words that are not cached are
+    normalised all the same.
     """
-    return len(word) <= longest and (word.isascii() or unicodedata.is_normalized("NFKC", word))
+    if word.isascii():
+        return len(word) <= longest
+    return len(word) <= longest // 2 and unicodedata.is_normalized("NFKC", word)

@@ -231,7 +231,9 @@ def _normalise(word: str) -> str:
     return stem(word)
 
 
-_cached_normalise = functools.lru_cache(maxsize=65536)(_normalise)
+# as many entries as the other word caches (`_chars.cacheable` says which words): a session's
+# vocabulary of English and Russian words fits, and the worst words keep a few megabytes
+_cached_normalise = functools.lru_cache(maxsize=16_384)(_normalise)
 
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
