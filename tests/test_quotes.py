@@ -1454,8 +1454,16 @@ def _digest(checks: list[QuoteCheck]) -> str:
 # word, one with a similarity up by 0.03; "Consider opportunities owing https://… power;" has
 # "power" added, not changed from the next footnote's "Ibid"; "opportunities for Reforms …
 # appropriate. the", "not found" at 0.667, is "altered" at 0.833 with "the" added, as the same
-# quotation without "the" was altered; see tests/test_quotes_edges.py)
-_BEFORE_THE_SPEED_UP = "45f4c20d11053e1507705b66ef381fc6145f1bf3ebae1d4dffeb63e187b8efe4"
+# quotation without "the" was altered; see tests/test_quotes_edges.py), and again when common words
+# matched at an edge in another record, past words the quotation does not mark as left out, were
+# let go as added words (session 21: 59 answers changed, each looked at, no verdict: 57 "not found"
+# whose closest passages no longer reach over a record for a stray "the", "and" or "to" (ten
+# similarities down, by 0.07 at most); two "altered" still (similarities down by 0.05 and 0.07, the
+# stray word no longer counted as had), in one record, not two: "and reasons sexual
+# standards harassment, … equality;" no longer changes the previous recommendation's "enforcement;",
+# "To instead the international community: …" no longer changes "to citizens." of the one before;
+# see tests/test_quotes_edges.py)
+_BEFORE_THE_SPEED_UP = "04890edd88d6c821084803b4c9099d1dcab122cdf56ec71c80bf87a8fe08a8b3"
 
 
 def test_the_quicker_checker_answers_as_the_one_before_on_3000_quotations():

@@ -2239,7 +2239,63 @@ class QuoteChecker:
             if (top.similarity, -top.unmatched) <= (best.similarity, -best.unmatched):
                 break
             best, first, last = top, a, b
+        for _ in range(2 * _TRIMS):
+            if last - first < 2:
+                break
+            if self._stray(quote, marks, blocks[last - 1], blocks[last - 2], after=True):
+                a, b = first, last - 1
+            elif self._stray(quote, marks, blocks[first], blocks[first + 1], after=False):
+                a, b = first + 1, last
+            else:
+                break
+            trial = self._score(quote, marks, lo, hi, blocks[a:b], spelled=False)
+            if trial.similarity < ALTERED_SIMILARITY <= best.similarity:
+                break  # found with the stray word, not without: the verdict stays
+            best, first, last = trial, a, b
         return self._spelled(quote, best)
+
+    def _stray(
+        self,
+        quote: _Quote,
+        marks: _Marks,
+        edge: tuple[int, int, int],
+        inner: tuple[int, int, int],
+        after: bool,
+    ) -> bool:
+        """Whether the match ``edge`` (first or last) is common words found past the words left out.
+
+        "The right to freedom of expression; and" quotes item p8.i6 and adds
+        "and": the report's next "and" stands four words into the next item,
+        and matching it there would read the quotation as leaving out "The
+        human right to life", which it does not mark.  An edge match is let
+        go (its words are then added in the record of the match ``inner``
+        beside it) when it lies in another record than ``inner``'s end beside
+        it, with no ellipsis between the two in the quotation, every word of
+        it is a common one (more than `_COMMON` places in the report), and it
+        has no more words than the report words it would leave out.  "; The"
+        after an item, the next item's first word, is kept; so is "public
+        order", rarer words.  Within one record a stray match is kept: let
+        go, the quotation's word before it would stand for a changed report
+        word (`_ends`) where it stood for an omitted one.
+        """
+        i, j, size = edge
+        inner_i, inner_j, inner_size = inner
+        if after:  # the quotation's tokens between the two, the report's, and the two tokens beside them
+            gap_lo, gap_hi, there_lo, there_hi = inner_i + inner_size, i, inner_j + inner_size, j
+            near, far = there_lo - 1, j
+        else:
+            gap_lo, gap_hi, there_lo, there_hi = i + size, inner_i, j + size, inner_j
+            near, far = inner_j, there_lo - 1
+        if there_hi < there_lo or self._owners[near] == self._owners[far]:
+            return False
+        if any(at in marks for at in range(gap_lo, gap_hi + 1)):
+            return False  # an omission the quotation marks
+        words = quote.words_before[i + size] - quote.words_before[i]
+        left_out = self._word_before[there_hi] - self._word_before[there_lo]
+        if not words or left_out < words:
+            return False
+        keys = filter(_is_word_key, quote.keys[i : i + size])
+        return all(len(self._positions.get(key, ())) > _COMMON for key in keys)
 
     def _within_reach(
         self,
