@@ -196,3 +196,34 @@ def test_a_payload_not_written_as_the_build_writes_json_fails_verify(data, name,
     assert caught.value.version == NEWEST
     # and the tools still answer as from the shipped file (the runtime reads what it is given)
     assert ReleaseStore(data).load(NEWEST).search("protest")
+
+
+def _header_with_a_key_twice(path: Path, key: str, first: Any) -> None:
+    """Give the header ``key`` twice: ``first``, then its right value (which json.loads keeps)."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    fields = json.loads(head)
+    rest = json.dumps(fields).encode()
+    path.write_bytes(b"{" + json.dumps({key: first}).encode()[1:-1] + b", " + rest[1:] + b"\n" + body)
+
+
+@pytest.mark.parametrize("name", ["search.json", "forms.json"])
+@pytest.mark.parametrize("key", ["format", "release", "payload_sha256"])
+def test_a_header_giving_a_key_twice_fails_verify(data, name, key):
+    """The header is held to the rules the payload is: a key given twice is named by verify().
+
+    The runtime reads the header with json.loads, which keeps the last of
+    the two values, so the file is used; another JSON reader keeps the
+    first ({"format": 2, "format": 1, ...} is format 2 to it). verify()
+    says so rather than calling the release sound.
+    """
+    path = data / "derived" / NEWEST / name
+    wrong = {"format": 99, "release": "0.0.0", "payload_sha256": "0" * 64}[key]
+    _header_with_a_key_twice(path, key, wrong)
+    # the runtime trusts it (json.loads keeps the second, right value)...
+    store = ReleaseStore(data)
+    assert store.derived(store._index()[NEWEST], name, 1) is not None
+    # ...so verify names it
+    expected = f"header is not JSON as the build writes it: an object gives the key '{key}' twice"
+    with pytest.raises(DataIntegrityError, match=expected) as caught:
+        ReleaseStore(data).verify(NEWEST)
+    assert caught.value.file == f"derived/{NEWEST}/{name}"

@@ -539,18 +539,23 @@ class ReleaseStore:
             (SEARCH_FILE, _derived.FORMAT, search_data),
         )
         for name, format, compute in computations:
-            payload = self.derived(entry, name, format)
-            if payload is None:
+            parts = self._derived_parts(entry, name, format)
+            if parts is None:
                 continue
+            header, payload = parts
             where = f"{DERIVED_FOLDER}/{version}/{name}"
-            # parsed as every release file is: UTF-8, no byte order mark, no key given twice
-            # (the runtime's reader would take any of those, so only verify() looks)
-            try:
-                found = _parse_json(payload, version, where, unique_keys=True)
-            except DataIntegrityError as exc:
-                raise DataIntegrityError(
-                    version, where, f"payload is not JSON as the build writes it: {exc.reason}"
-                ) from None
+            # header and payload parsed as every release file is: UTF-8, no byte order mark,
+            # no key given twice (the runtime's reader would take any of those, so only verify()
+            # looks; a header with a BOM or NUL is already refused by `derived`, so never used)
+            parsed = {}
+            for part, text in (("header", header), ("payload", payload)):
+                try:
+                    parsed[part] = _parse_json(text, version, where, unique_keys=True)
+                except DataIntegrityError as exc:
+                    raise DataIntegrityError(
+                        version, where, f"{part} is not JSON as the build writes it: {exc.reason}"
+                    ) from None
+            found = parsed["payload"]
             check_derived(found, compute(), version=version, file=where)
             checked.append(where)
         return tuple(checked)
@@ -628,6 +633,11 @@ class ReleaseStore:
             name: The derived file's name, e.g. ``"search.json"``.
             format: The payload format the caller reads.
         """
+        found = self._derived_parts(entry, name, format)
+        return None if found is None else found[1]
+
+    def _derived_parts(self, entry: _Entry, name: str, format: int) -> tuple[bytes, bytes] | None:
+        """`derived`'s work: the file's header line and its payload, or None where `derived` gives None."""
         version = entry.version
         try:
             data = self._read(f"{DERIVED_FOLDER}/{version}/{name}", version)
@@ -644,7 +654,7 @@ class ReleaseStore:
             "manifest_sha256": entry.manifest_sha256,
             "payload_sha256": sha256_hex(payload),
         }
-        return payload if fields == expected else None
+        return (header, payload) if fields == expected else None
 
     def _checked_release(
         self, entry: _Entry, *, trust_derived: bool = True, parsed: list[Any] | None = None
