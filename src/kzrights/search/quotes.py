@@ -1300,7 +1300,7 @@ def _opcodes(
 
 
 def _split_at_marks(
-    opcodes: list[tuple[str, int, int, int, int]], marks: _Marks
+    opcodes: list[tuple[str, int, int, int, int]], marks: _Marks, keys: Sequence[str]
 ) -> list[tuple[str, int, int, int, int]]:
     """``opcodes`` with each change that runs into an ellipsis cut at it.
 
@@ -1313,6 +1313,10 @@ def _split_at_marks(
     before the ellipsis are changed into as many of the report's, and the
     rest of the report's words start at the ellipsis, where they are a
     marked omission (with the quotation's words after it, if any, added).
+    Where the quotation's tokens before the ellipsis (``keys``: its tokens'
+    keys) are punctuation alone, or the report has one token there, the
+    report's tokens are all the marked omission and the quotation's tokens
+    are added: as they are when typed after the ellipsis.
     """
     if not marks:
         return opcodes
@@ -1325,6 +1329,16 @@ def _split_at_marks(
             if at < len(ordered) and ordered[at] <= i2:
                 mark = ordered[at]
                 size = min(mark - i1, j2 - j1 - 1)  # the ellipsis keeps at least one report token
+                if mark == i2 and (size <= 0 or not any(map(_is_word_key, keys[i1:mark]))):
+                    # a change that ends at an ellipsis, of one report token ("protection quimbly
+                    # … privacy", where the report has "protection and privacy") or of the
+                    # quotation's punctuation alone ("Kazakhstan ․ … (English version)"): the
+                    # writer marked the report's tokens as left out, so they all are, and the
+                    # quotation's tokens before the ellipsis are added, as they are when typed
+                    # after it (a mark of the writer's stands for no word of the report)
+                    split.append(("delete", i1, mark, j1, j1))
+                    split.append(("insert", mark, i2, j1, j2))
+                    continue
                 if size > 0:
                     split.append(("replace", i1, mark, j1, j1 + size))
                     split.append(("insert" if mark == i2 else "replace", mark, i2, j1 + size, j2))
@@ -2622,7 +2636,7 @@ class QuoteChecker:
         relative = [(i, j - start, size) for i, j, size in blocks]
         if marks:
             relative = _slide_to_marks(relative, self._keys[start:end], marks)
-        opcodes = _split_at_marks(_opcodes(len(quote.keys), end - start, relative), marks)
+        opcodes = _split_at_marks(_opcodes(len(quote.keys), end - start, relative), marks, quote.keys)
         matched = sum(words_before[i2] - words_before[i1] for tag, i1, i2, _, _ in opcodes if tag == "equal")
         quote_words = words_before[-1]
         passage_words = self._word_before[end] - self._word_before[start]
@@ -2634,7 +2648,7 @@ class QuoteChecker:
         ordered = marks.ordered if marks else []
         joined = -1  # where the last match ended in the quotation, if it ended at j2 == the next j1
         after = -1
-        for tag, i1, i2, j1, j2 in opcodes:
+        for at, (tag, i1, i2, j1, j2) in enumerate(opcodes):
             if ordered and tag == "equal":
                 # an ellipsis inside a match, or between two matches that follow on in the report
                 empty += bisect.bisect_left(ordered, i2) - bisect.bisect_right(ordered, i1)
@@ -2648,7 +2662,19 @@ class QuoteChecker:
                 if left_out > MAX_MARKED_OMISSION:
                     continue
                 omissions.add(i1)
-                if tag == "insert":  # marked omissions are no part of the comparison
+                # marked omissions are no part of the comparison; so too where the quotation adds
+                # tokens right after its ellipsis ("Stop … truly demonstrations", "Stop …․
+                # demonstrations": `_split_at_marks` makes the words left out and the tokens added
+                # one change that starts at the ellipsis), as where it adds them right before it
+                # ("Stop truly … demonstrations"), if it stands between two matches: the added
+                # tokens are then counted as added, and an ellipsis that is not between words the
+                # report has never bridges
+                between = (
+                    tag == "replace"
+                    and 0 < at < len(opcodes) - 1
+                    and opcodes[at - 1][0] == opcodes[at + 1][0] == "equal"
+                )
+                if tag == "insert" or between:
                     passage_words -= left_out
                     bridged += 1
         # the share of the quotation's words the passage has, in order; a passage more than
