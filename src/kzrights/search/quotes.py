@@ -2792,11 +2792,19 @@ class QuoteChecker:
             differences += self._difference(bounds, kind, quote, core, i1, i2, base + j1, base + j2)
         # an ellipsis that stands where nothing was left out is the writer's addition
         unused = sorted(marks - used)
+        changed = [d.quote_span for d in differences if d.kind is DifferenceKind.CHANGED]
         for mark, at in zip(unused, self._report_at(aligned, unused), strict=True):
             added = self._difference(
                 bounds, DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True
             )
-            differences += added
+            # one inside a change of the words either side ("‘increase … See" changed into
+            # "and") is part of that change's text already: no quotation token is in two
+            # differences (a marked omission over two records aside)
+            differences += [
+                d
+                for d in added
+                if not any(c.start < d.quote_span.start and d.quote_span.end < c.end for c in changed)
+            ]
         differences.sort(key=lambda d: (d.quote_span.start, d.quote_span.end))
         return tuple(differences)
 
@@ -2914,15 +2922,59 @@ class QuoteChecker:
             offset = self._tokens[at].end if follows else self._tokens[at].start
             record_id = self._records[owner].id
             return [Difference(kind, quote_span, quote_text, record_id, Span(offset, offset), "")]
-        pieces = []
+        runs = []  # the report's tokens, record by record
         at = j1
         while at < j2:
             owner = self._owners[at]
             stop = at + 1
             while stop < j2 and self._owners[stop] == owner:
                 stop += 1
+            runs.append((owner, at, stop))
+            at = stop
+        if kind is DifferenceKind.CHANGED and len(runs) > 1:
+            return self._changed_per_record(quote, core, i1, i2, runs)
+        pieces = []
+        for owner, at, stop in runs:
             record = self._records[owner]
             span = Span(self._tokens[at].start, self._tokens[stop - 1].end)
             pieces.append(Difference(kind, quote_span, quote_text, record.id, span, span.slice(record.text)))
-            at = stop
+        return pieces
+
+    def _changed_per_record(
+        self, quote: str, core: Sequence[_Token], i1: int, i2: int, runs: Sequence[tuple[int, int, int]]
+    ) -> list[Difference]:
+        """A change of quotation tokens ``[i1, i2)`` into report tokens of several records.
+
+        ``runs`` are the report's tokens, ``(record number, first, stop)``
+        record by record.  Each quotation token is in one difference only:
+        taken in order, as many as a record has tokens changed there (the
+        last record takes any left), and a record left with none has its
+        tokens omitted, at the end of the quotation's ("interaction with
+        non-governmental organisations; The rights", where the report has
+        "organisations; and" then item p8.i9's "Human rights": "and" changed
+        into "The", "Human" omitted), never one token changed twice.
+        """
+        pieces = []
+        start = i1
+        for number, (owner, at, stop) in enumerate(runs):
+            end = i2 if number == len(runs) - 1 else min(i2, start + (stop - at))
+            record = self._records[owner]
+            span = Span(self._tokens[at].start, self._tokens[stop - 1].end)
+            if start < end:
+                quote_start, quote_end = core[start].start, core[end - 1].end
+                kind = DifferenceKind.CHANGED
+            else:
+                quote_start = quote_end = core[i2 - 1].end
+                kind = DifferenceKind.OMITTED
+            pieces.append(
+                Difference(
+                    kind,
+                    Span(quote_start, quote_end),
+                    quote[quote_start:quote_end],
+                    record.id,
+                    span,
+                    span.slice(record.text),
+                )
+            )
+            start = end
         return pieces
