@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -260,3 +261,27 @@ def test_a_quote_mark_the_report_has_is_where_the_quotation_is_placed(quotation)
     first = place.span.start
     before = place.record.text[first - 1 : first + 1] if first else place.record.text[:1]
     assert set(before) & set("‘“’\"'"), (quote, place.record.id, place.text)
+
+
+@pytest.mark.parametrize(
+    ("quote", "left_out_ends"),
+    [
+        ("out in the … corruption", "and both"),
+        ("‘Retreating … corruption", "and both"),
+        ("the gradual progress of global … measures", "anti-corruption"),
+    ],
+)
+def test_a_piece_at_an_ellipsis_is_placed_at_a_whole_word_not_half_a_compound(quote, left_out_ends):
+    """Found by hypothesis (session 22): "… corruption" went to the nearer "anti-corruption".
+
+    Paragraph 26 has "global anti-corruption measures" and, further on,
+    "both corruption and human rights". An ellipsis that leaves out half a
+    compound is a changed word (session 19), so the placement at the nearer
+    half made "out in the … corruption" ``altered``; the whole word further
+    on, within reach, is where the pieces stand as written: ``equivalent``.
+    """
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.EQUIVALENT, (check.verdict, check.differences)
+    (omission,) = check.differences
+    assert omission.kind is DifferenceKind.MARKED_OMISSION
+    assert omission.text.endswith(left_out_ends)

@@ -2046,10 +2046,15 @@ class QuoteChecker:
                 and owners[at - offset + size - 1] - owners[at - offset] <= 1
             ]
         starts = [found_at[run] for run in runs]
-        # the quotation neither starts nor ends inside a compound ("governmental" of "non-governmental")
-        joining, last_size = self._joining, pieces[-1][1] - pieces[-1][0]
-        starts[0] = [at for at in starts[0] if at - 1 not in joining]
-        starts[-1] = [at for at in starts[-1] if at + last_size not in joining]
+        # no piece starts or ends inside a compound ("governmental" of "non-governmental"): not the
+        # quotation, and not at an ellipsis, where half a compound left out is a changed word
+        # (`_cut_compound`), so "out in the … corruption" is placed at the report's "corruption",
+        # not at the "corruption" of "anti-corruption", nearer
+        joining = self._joining
+        starts = [
+            [at for at in here if at - 1 not in joining and at + b - a not in joining]
+            for here, (a, b) in zip(starts, pieces, strict=True)
+        ]
         # a window (a passage and the next) holds the quotation only if it holds each distinct piece
         # as often as the quotation has it: "the" seventeen times joined by ellipses needs two
         # passages with seventeen "the"s, which few have.  The windows next to the rarest piece's
