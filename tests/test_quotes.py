@@ -232,7 +232,9 @@ def test_a_paraphrase_is_not_found_with_the_closest_passages_ranked():
     assert all(0 <= s < ALTERED_SIMILARITY for s in scores)
     assert check.similarity == scores[0]
     assert any(
-        p.locations[0].record.id in ("recommendations.government.1", "conclusions.p10") for p in check.closest
+        place.record.id in ("recommendations.government.1", "conclusions.p10")
+        for p in check.closest
+        for place in p.locations
     )
 
 
@@ -1475,8 +1477,15 @@ def _digest(checks: list[QuoteCheck]) -> str:
 # of two records stopped naming the quotation's word in both (session 22: 13 answers changed, only
 # in their differences, each looked at: the second record's part of each such change is now its
 # words omitted, and one ellipsis inside a change is no longer an addition too; no verdict,
-# similarity or place moved; see tests/test_quotes_one_difference_per_token.py)
-_BEFORE_THE_SPEED_UP = "f50c349be6d281d2c034b1698f191547ea737b4d22286387cda12e0b896592a0"
+# similarity or place moved; see tests/test_quotes_one_difference_per_token.py), and again when a
+# common word at an edge was let go within its own record too, past four or more words left out
+# unmarked, and a word the report has there in another form only across records (session 22: 293
+# answers changed, each "altered" one looked at, no verdict: 288 "not found" whose closest
+# passages no longer take in such a word (84 similarities down); five "altered" at the same place,
+# three with a similarity down as the word became a changed one rather than a match past words
+# left out: "The authorities; … women;" 0.889 to 0.75, its "The" now the report's "local"
+# changed, not a "the" five words before; see tests/test_quotes_edges.py)
+_BEFORE_THE_SPEED_UP = "7f74a4533a6ea082df8129ed65509ac563d11702309a803b5bf0f6b54649e8c3"
 
 
 def test_the_quicker_checker_answers_as_the_one_before_on_3000_quotations():

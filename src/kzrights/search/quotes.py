@@ -159,6 +159,12 @@ _MIN_MATCHED_WORDS = 2
 _CLOSEST = 3
 # how many passages ``not found`` ranks
 _COMMON = 40
+# the fewest report words a stray edge match leaves out within its own record (three per word it
+# has, at least): a writer's sloppy cut leaves out a word or two, not a clause (`QuoteChecker._stray`)
+_STRAY_WITHIN = 4
+# the passages ranked first whose shown similarity is weighed against the first's, where the first
+# shows less than it scores (`QuoteChecker._check_tokens`)
+_SHOWN_TRIED = 8
 # a word the report uses more often than this is no anchor, unless the quotation has no other
 _MAX_ANCHORS = 4_000
 _IS_RARE = frozenset(range(1, _COMMON + 1))  # the counts of places of a word that is no common one
@@ -1715,11 +1721,14 @@ class QuoteChecker:
         if not candidates:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         best = candidates[0]
-        if put_in:
-            hyphens = {i for i, token in enumerate(core) if token.start == token.end}
-            matched = {i for tag, i1, i2, _, _ in best.opcodes if tag == "equal" for i in range(i1, i2)}
-            if not hyphens <= matched:
-                return None
+        hyphens = {i for i, token in enumerate(core) if token.start == token.end} if put_in else set()
+
+        def keeps_hyphens(aligned: _Aligned) -> bool:
+            matched = {i for tag, i1, i2, _, _ in aligned.opcodes if tag == "equal" for i in range(i1, i2)}
+            return hyphens <= matched
+
+        if put_in and not keeps_hyphens(best):
+            return None
         # a quotation of one word is found by that word alone ("Kazakhstán", "Kazakhstan 😀")
         least = min(_MIN_MATCHED_WORDS, sum(token.word for token in core))
         if best.similarity < ALTERED_SIMILARITY or best.matched < least:
@@ -1731,23 +1740,47 @@ class QuoteChecker:
                 )
             closest = tuple(passages.values())
             return QuoteCheck(quote, Verdict.NOT_FOUND, similarity=best.similarity, closest=closest)
+        given = core if to_given is None else to_given(core)  # spans into the quotation as given
         best = self._whole_compounds(best, len(core))
-        if to_given is not None:  # found: the differences give spans into the quotation as given
-            core = to_given(core)
-        differences = tuple(map(self._cut_compound, self._differences(quote, core, marks, best)))
+        shown, differences = self._shown(quote, given, marks, best)
+        # a passage that has every word of the quotation, in order, but leaves some of the report's
+        # out unmarked or spells one otherwise is shown at the share of the quotation's tokens left
+        # as they are, which may be below another passage's similarity ("… freedom of expression.
+        # urgently", paragraph 13 with a word added, against paragraph 14's "urgent" thirteen
+        # words on): the passage shown is the one that shows the most similarity, in `_rank`'s
+        # order among equals
+        for other in candidates[1:_SHOWN_TRIED]:
+            if other.similarity <= shown:
+                break  # ranked by similarity: no later passage shows more
+            if other.matched < least or (put_in and not keeps_hyphens(other)):
+                continue
+            other = self._whole_compounds(other, len(core))
+            other_shown, other_differences = self._shown(quote, given, marks, other)
+            if other_shown > shown:
+                best, shown, differences = other, other_shown, other_differences
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
-        similarity = best.similarity if altered else 1.0
-        if altered and similarity >= 1.0:
-            # every word of the quotation is there, in order, yet it differs (punctuation, a
-            # word's form, an ellipsis that leaves nothing out): 1.0 is for exact and equivalent
-            # ones, so the share of its tokens left as they are is shown, each ellipsis a token
-            # (as it is a word in the similarity), never below the least of an altered quotation
-            changes = sum(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
-            counted = len(core) + len(marks)
-            share = round(max(0, counted - changes) / max(counted, 1), 4)
-            similarity = min(0.9999, max(ALTERED_SIMILARITY, share))
-        return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), similarity, differences)
+        return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), shown, differences)
+
+    def _shown(
+        self, quote: str, core: Sequence[_Token], marks: _Marks, aligned: _Aligned
+    ) -> tuple[float, tuple[Difference, ...]]:
+        """The similarity a found quotation shows at ``aligned``, and its differences there."""
+        differences = tuple(map(self._cut_compound, self._differences(quote, core, marks, aligned)))
+        altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
+        if not altered:
+            return 1.0, differences
+        if aligned.similarity < 1.0:
+            return aligned.similarity, differences
+        # every word of the quotation is there, in order, yet it differs (punctuation, a word's
+        # form, an ellipsis that leaves nothing out, words of the report left out unmarked): 1.0
+        # is for exact and equivalent ones, so the share of its tokens left as they are is shown,
+        # each ellipsis a token (as it is a word in the similarity), never below the least of an
+        # altered quotation
+        changes = sum(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
+        counted = len(core) + len(marks)
+        share = round(max(0, counted - changes) / max(counted, 1), 4)
+        return min(0.9999, max(ALTERED_SIMILARITY, share)), differences
 
     def _cut_compound(self, difference: Difference) -> Difference:
         """``difference``, or, for an ellipsis that cuts a hyphenated compound, a changed word.
@@ -2305,16 +2338,22 @@ class QuoteChecker:
         else:
             gap_lo, gap_hi, there_lo, there_hi = i + size, inner_i, j + size, inner_j
             near, far = inner_j, there_lo - 1
-        if there_hi < there_lo or self._owners[near] == self._owners[far]:
+        if there_hi < there_lo:
             return False
         if any(at in marks for at in range(gap_lo, gap_hi + 1)):
             return False  # an omission the quotation marks
         words = quote.words_before[i + size] - quote.words_before[i]
         left_out = self._word_before[there_hi] - self._word_before[there_lo]
-        if not words or left_out < words:
+        within = self._owners[near] == self._owners[far]
+        if not words or left_out < (max(_STRAY_WITHIN, 3 * words) if within else words):
             return False
-        keys = filter(_is_word_key, quote.keys[i : i + size])
-        return all(len(self._positions.get(key, ())) > _COMMON for key in keys)
+        word_at = [k for k in range(i, i + size) if _is_word_key(quote.keys[k])]
+        if all(len(self._positions.get(quote.keys[k], ())) > _COMMON for k in word_at):
+            return True
+        # or a word the report has in another form only ("urgently" for the next paragraph's
+        # "urgent"): the writer's own word, not the report's thirteen words on
+        bares, shift = self._bares, j - i
+        return all(quote.bares[k] != bares[k + shift] for k in word_at)
 
     def _within_reach(
         self,
