@@ -248,3 +248,26 @@ def test_the_passage_shown_is_the_one_that_shows_the_most_similarity():
     assert [loc.record.id for loc in check.locations] == ["recommendations.government.1"]
     assert check.similarity == 0.9167
     assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, "in")]
+
+
+GOVERNMENT_7 = "recommendations.government.7"
+
+
+@pytest.mark.parametrize(
+    ("quote", "record_id"),
+    [
+        # found by hypothesis in CI: paragraph 16 repeats recommendation government.7's names,
+        # with "Amin Eleusinov and" where the recommendation has "Amin Eleusinov, and"
+        ("activists including Max Bokayev, zorblat … Larisa Kharkova, Amin Eleusinov,", GOVERNMENT_7),
+        ("activists including Max Bokayev, … zorblat Larisa Kharkova, Amin Eleusinov,", GOVERNMENT_7),
+        ("activists including Max Bokayev, … zorblat Larisa Kharkova, Amin Eleusinov", "conclusions.p16"),
+    ],
+)
+def test_of_passages_alike_the_one_with_the_quotations_edge_punctuation_is_shown(quote, record_id):
+    """Two passages alike in their words: the one whose report has the quotation's closing comma.
+
+    With no punctuation at the edge, the first in the report is shown, as before.
+    """
+    check = REPORT.check_quote(quote)
+    assert (check.verdict, check.similarity) == (Verdict.ALTERED, 0.9)
+    assert [loc.record.id for loc in check.locations] == [record_id]

@@ -1749,18 +1749,46 @@ class QuoteChecker:
         # urgently", paragraph 13 with a word added, against paragraph 14's "urgent" thirteen
         # words on): the passage shown is the one that shows the most similarity, in `_rank`'s
         # order among equals
+        #
+        # of passages alike in all else, the one whose report has the punctuation the quotation
+        # has at its edge is shown ("… Amin Eleusinov," is recommendation government.7, which has
+        # that comma, rather than paragraph 16, which repeats its words with "Eleusinov and")
+        outside = (tokens[:first], tokens[last:])
         for other in candidates[1:_SHOWN_TRIED]:
-            if other.similarity <= shown:
+            if other.similarity < shown or (other.similarity == shown and not any(outside)):
                 break  # ranked by similarity: no later passage shows more
             if other.matched < least or (put_in and not keeps_hyphens(other)):
                 continue
             other = self._whole_compounds(other, len(core))
             other_shown, other_differences = self._shown(quote, given, marks, other)
-            if other_shown > shown:
+            if other_shown > shown or (
+                other_shown == shown
+                and _rank(other)[1:5] == _rank(best)[1:5]
+                and self._edges_kept(other, *outside) > self._edges_kept(best, *outside)
+            ):
                 best, shown, differences = other, other_shown, other_differences
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
         return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), shown, differences)
+
+    def _edges_kept(self, aligned: _Aligned, before: Sequence[_Token], after: Sequence[_Token]) -> int:
+        """How many of the quotation's edge marks the report has beside the passage ``aligned``.
+
+        ``before`` and ``after`` are the marks outside the quotation's core;
+        a mark counts where the same record has it at the same distance from
+        the passage, nearest first.  0 to ``len(before) + len(after)``.
+        """
+        texts, owners = self._texts, self._owners
+        kept = 0
+        for token, at in zip(reversed(before), range(aligned.lo - 1, -1, -1), strict=False):
+            if owners[at] != owners[aligned.lo] or texts[at] != token.text:
+                break
+            kept += 1
+        for token, at in zip(after, range(aligned.hi, len(texts)), strict=False):
+            if owners[at] != owners[aligned.hi - 1] or texts[at] != token.text:
+                break
+            kept += 1
+        return kept
 
     def _shown(
         self, quote: str, core: Sequence[_Token], marks: _Marks, aligned: _Aligned
