@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,13 @@ settings.register_profile(
     "ci", settings.get_profile("kzrights"), derandomize=True, database=None, print_blob=True
 )
 settings.load_profile(os.environ.get("KZRIGHTS_HYPOTHESIS_PROFILE", "kzrights"))
+
+# A suite started in the background of a non-interactive shell ("command &" in a script, as CI's
+# lanes are) starts with Ctrl-C ignored, and every process it starts would inherit that: the tests
+# that press Ctrl-C in a child kzrights would wait for it forever. A handler, unlike an ignored
+# signal, is reset by exec, so each child starts as it would from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -820,7 +820,11 @@ def test_dev_zero_streams_in_bounded_memory():
             else []
         )
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()  # else leaving the block waits for it without end
+            raise
     assert process.returncode == 130, stderr
     assert one_line(stderr) == "kzrights: interrupted"
     assert stdout == b"no entities\n" or stdout == b""
