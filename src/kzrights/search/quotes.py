@@ -1453,6 +1453,19 @@ class _Aligned(NamedTuple):
     empty: int = 0
 
 
+def _fit(shown: float, aligned: _Aligned, words: int) -> float:
+    """How well the passage ``aligned``, showing ``shown``, fits a quotation of ``words`` words.
+
+    The similarity shown, or, if lower, the words the two have in common
+    over the words either has (a Jaccard index; the words a marked omission
+    leaves out are no one's): 0.0 to 1.0. The similarity counts the words a
+    passage leaves out unmarked only past twice the quotation's length; this
+    counts every one. It orders the passages a found quotation may be shown
+    at (`_merit` orders readings of its ellipses).
+    """
+    return min(shown, aligned.matched / max(1, words + aligned.unmatched))
+
+
 def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
@@ -1730,7 +1743,8 @@ class QuoteChecker:
         if put_in and not keeps_hyphens(best):
             return None
         # a quotation of one word is found by that word alone ("Kazakhstán", "Kazakhstan 😀")
-        least = min(_MIN_MATCHED_WORDS, sum(token.word for token in core))
+        words = sum(token.word for token in core)
+        least = min(_MIN_MATCHED_WORDS, words)
         if best.similarity < ALTERED_SIMILARITY or best.matched < least:
             passages: dict[tuple[tuple[str, Span], ...], Passage] = {}
             for c in candidates:  # each passage once, however many places led to it
@@ -1743,6 +1757,7 @@ class QuoteChecker:
         given = core if to_given is None else to_given(core)  # spans into the quotation as given
         best = self._whole_compounds(best, len(core))
         shown, differences = self._shown(quote, given, marks, best)
+        fit = _fit(shown, best, words)
         # a passage that has every word of the quotation, in order, but leaves some of the report's
         # out unmarked or spells one otherwise is shown at the share of the quotation's tokens left
         # as they are, which may be below another passage's similarity ("… freedom of expression.
@@ -1753,20 +1768,33 @@ class QuoteChecker:
         # of passages alike in all else, the one whose report has the punctuation the quotation
         # has at its edge is shown ("… Amin Eleusinov," is recommendation government.7, which has
         # that comma, rather than paragraph 16, which repeats its words with "Eleusinov and")
+        #
+        # The similarity shown is not the only measure: a passage that leaves many of the report's
+        # words out unmarked counts them only past twice the quotation's length, so it may show
+        # more than one that leaves out one ("on insulting honour and dignity" would be paragraph
+        # 17 at 0.9091, leaving out two stretches and changing a word, rather than recommendation
+        # government.9 at 0.8, leaving out "the"). Passages are weighed by their fit (`_fit`),
+        # which counts every word left out
         outside = (tokens[:first], tokens[last:])
         for other in candidates[1:_SHOWN_TRIED]:
-            if other.similarity < shown or (other.similarity == shown and not any(outside)):
-                break  # ranked by similarity: no later passage shows more
+            if other.similarity < fit or (other.similarity == fit and not any(outside)):
+                break  # ranked by similarity, which no passage's fit exceeds
             if other.matched < least or (put_in and not keeps_hyphens(other)):
                 continue
             other = self._whole_compounds(other, len(core))
             other_shown, other_differences = self._shown(quote, given, marks, other)
-            if other_shown > shown or (
-                other_shown == shown
+            other_fit = _fit(other_shown, other, words)
+            if other_shown < ALTERED_SIMILARITY or (other.matched < best.matched and other_shown <= shown):
+                # a passage shown is one the quotation is found at, and one with fewer of its
+                # words must show more ("Legislationline, … the" and a URL is footnote 4's, not
+                # the URL of footnote 6 with the words before it added)
+                continue
+            if other_fit > fit or (
+                other_fit == fit
                 and _rank(other)[1:5] == _rank(best)[1:5]
                 and self._edges_kept(other, *outside) > self._edges_kept(best, *outside)
             ):
-                best, shown, differences = other, other_shown, other_differences
+                best, shown, differences, fit = other, other_shown, other_differences, other_fit
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
         return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), shown, differences)
@@ -2864,13 +2892,16 @@ class QuoteChecker:
             differences += self._difference(bounds, kind, quote, core, i1, i2, base + j1, base + j2)
         # an ellipsis that stands where nothing was left out is the writer's addition
         unused = sorted(marks - used)
-        changed = [d.quote_span for d in differences if d.kind is DifferenceKind.CHANGED]
+        changed = [
+            d.quote_span for d in differences if d.kind in (DifferenceKind.CHANGED, DifferenceKind.ADDED)
+        ]
         for mark, at in zip(unused, self._report_at(aligned, unused), strict=True):
             added = self._difference(
                 bounds, DifferenceKind.ADDED, quote, core, mark, mark, at, at, marked=True
             )
             # one inside a change of the words either side ("‘increase … See" changed into
-            # "and") is part of that change's text already: no quotation token is in two
+            # "and"), or inside words added ("Legislationline, … the" before footnote 6's
+            # URL), is part of that difference's text already: no quotation token is in two
             # differences (a marked omission over two records aside)
             differences += [
                 d
