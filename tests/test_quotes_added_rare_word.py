@@ -1,0 +1,50 @@
+"""A real quotation with one rarer word added is found (issue 11, fault 1; tester, session 21).
+
+The places the checker tries are those the quotation's rare words vote for,
+the rarest with the most votes. A word the writer added may be the rarest:
+"The right to activism" has the items' "The right to" and "activism",
+which stands twice in the report, far from any "The right to"; every place
+tried was an "activism", and the quotation was not found. A short
+quotation not found is now tried again at the places its other words vote
+for. What is still open: a quotation of common words alone may be placed
+where they stand further apart ("the community. The Government"), and
+some with a word added are still not found ("right to coming life").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import kzrights
+from kzrights.search.quotes import DifferenceKind, Verdict
+
+REPORT = kzrights.load()
+
+
+@pytest.mark.parametrize(
+    ("quote", "record_id", "difference"),
+    [
+        ("The right to activism", "conclusions.p8.i5", (DifferenceKind.CHANGED, "activism")),
+        ("urgently The right to", "conclusions.p8.i5", (DifferenceKind.ADDED, "urgently")),
+        ("reformed The right to", "conclusions.p8.i5", (DifferenceKind.ADDED, "reformed")),
+        ("One of the urgently", "conclusions.p16", (DifferenceKind.CHANGED, "urgently")),
+    ],
+)
+def test_the_testers_quotations_with_a_rarer_word_added_are_found(quote, record_id, difference):
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED
+    assert check.similarity == 0.75  # three words of four are the report's
+    assert [loc.record.id for loc in check.locations] == [record_id]
+    assert [(d.kind, d.quote_text) for d in check.differences] == [difference]
+
+
+def test_a_quotation_found_as_typed_is_not_tried_again():
+    """Found by the first places tried, a quotation keeps its answer (the session 21 edge rule holds).
+
+    "The right to freedom of expression; and" is item p8.i6 with "and"
+    added; paragraph 16 has the words with "’ and" (one mark fewer), but it
+    is not looked for once the quotation is found.
+    """
+    check = REPORT.check_quote("The right to freedom of expression; and")
+    assert [loc.record.id for loc in check.locations] == ["conclusions.p8.i6"]
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, "and")]
