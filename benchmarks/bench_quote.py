@@ -12,7 +12,9 @@ a diff).  ``Report.search`` on the same text is the other yardstick.
 The quotations are realistic: 60-word stretches of each long paragraph,
 as they stand, retyped (straight quotes, unspaced dashes, capitals), altered
 (a word dropped and one changed), and 60-word paraphrases built from the
-report's vocabulary; then the worst cases at the longest quotation taken
+report's vocabulary; then short quotations (a stretch of 3 to 6 words with a rarer word
+added, and report words at random, `short_quotations`); then the worst
+cases at the longest quotation taken
 (`kzrights.search.quotes.MAX_CHECK_LENGTH`, 4,000 characters), hostile ones
 included (one-letter words, combining marks, numbers), each also given
 to ``Report.search`` (whose own limit is 10,000).  Every
@@ -155,8 +157,59 @@ def measure(report: kzrights.Report, quote: str, repeat: int) -> dict[str, float
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def short_quotations(report: kzrights.Report, count: int = 40) -> dict[str, list[str]]:
+    """Quotations of 3 to 8 words, seeded: what a writer checks a sentence's quoted phrase with.
+
+    "a stretch with a rarer word added": 3 to 6 words of a record as they
+    stand, with a word of the report that stands in three records or fewer
+    put before, inside or after them (the retry of session 23 is for these);
+    "report words at random": 3 to 8 words of the report in no order,
+    nearly all not found.
+    """
+    rng = random.Random(23)
+    texts = [record.text for record in report.records() if len(record.text.split()) >= 8]
+    in_records: dict[str, int] = {}
+    for text in texts:
+        for word in {w for w in text.split() if w.isalpha()}:
+            in_records[word] = in_records.get(word, 0) + 1
+    rarer = sorted(word for word, records in in_records.items() if records <= 3)
+    vocabulary = sorted(in_records)
+    added: list[str] = []
+    while len(added) < count:
+        words = rng.choice(texts).split()
+        size = rng.randint(3, 6)
+        start = rng.randint(0, len(words) - size)
+        stretch = words[start : start + size]
+        stretch.insert(rng.choice([0, size // 2, size]), rng.choice(rarer))
+        added.append(" ".join(stretch))
+    scattered = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(3, 8))) for _ in range(count)]
+    return {"a stretch with a rarer word added": added, "report words at random": scattered}
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
+
+
+def print_medians(report: kzrights.Report, title: str, kinds: dict[str, list[str]], repeat: int) -> None:
+    """One table: for each kind of quotation, the median of each tool's median time."""
+    print(
+        f"| {title} | n | check_quote | partial_ratio over every record | ratio | search() |" + extra_head()
+    )
+    print("| --- | --- | --- | --- | --- | --- |" + (" --- |" if BEFORE else ""))
+    for kind, quotes in kinds.items():
+        figures = [measure(report, quote, repeat) for quote in quotes]
+        ours = statistics.median(f["check_quote"] for f in figures)
+        theirs = statistics.median(f["partial_ratio"] for f in figures)
+        search = statistics.median(f["search"] for f in figures)
+        before = f" {ms(statistics.median(f['before'] for f in figures))} |" if BEFORE else ""
+        row = f"| {kind} | {len(quotes)} | {ms(ours)} | {ms(theirs)} | {ours / theirs:.3f}x | {ms(search)} |"
+        print(row + before)
+    print()
+
+
+def extra_head() -> str:
+    """The heading of the column for ``--before``, if it is given."""
+    return " check_quote before |" if BEFORE else ""
 
 
 def main() -> None:
@@ -180,19 +233,9 @@ def main() -> None:
         f" {options.clock} time"
     )
     print()
-    extra = " check_quote before |" if BEFORE else ""
-    head = "| 60-word quotations | n | check_quote | partial_ratio over every record | ratio | search() |"
-    print(head + extra)
-    print("| --- | --- | --- | --- | --- | --- |" + (" --- |" if BEFORE else ""))
-    for kind, quotes in quotations(report).items():
-        figures = [measure(report, quote, options.repeat) for quote in quotes]
-        ours = statistics.median(f["check_quote"] for f in figures)
-        theirs = statistics.median(f["partial_ratio"] for f in figures)
-        search = statistics.median(f["search"] for f in figures)
-        before = f" {ms(statistics.median(f['before'] for f in figures))} |" if BEFORE else ""
-        row = f"| {kind} | {len(quotes)} | {ms(ours)} | {ms(theirs)} | {ours / theirs:.3f}x | {ms(search)} |"
-        print(row + before)
-    print()
+    extra = extra_head()
+    print_medians(report, "60-word quotations", quotations(report), options.repeat)
+    print_medians(report, "short quotations", short_quotations(report), options.repeat)
     longest = f"| longest quotations ({MAX_CHECK_LENGTH:,} characters) | check_quote | search() |"
     print(longest + " partial_ratio over every record |" + extra)
     print("| --- | --- | --- | --- |" + (" --- |" if BEFORE else ""))
