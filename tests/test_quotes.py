@@ -702,15 +702,16 @@ def test_a_faithful_ellipsis_quotation_is_matched_where_it_is_faithful():
     ("quote", "record", "changed"),
     [
         ("The right to freedom of assembly", "conclusions.p8.i5", "association"),
-        ("group not of adult citizens. The repeated harassment", "conclusions.p13", "group"),
+        # "not" added after "group" (session 23: it was read as "a ‘group" changed into "group not")
+        ("group not of adult citizens. The repeated harassment", "conclusions.p13", "not"),
     ],
 )
 def test_a_simple_misquotation_is_altered_where_it_comes_from(quote, record, changed):
-    """One word changed is an alteration of its source, not a quotation not found (bug 6)."""
+    """One word changed or added is an alteration of its source, not a quotation not found (bug 6)."""
     check = REPORT.check_quote(quote)
     assert check.verdict is Verdict.ALTERED
     assert record in [place.record.id for place in check.locations]
-    assert any(changed in d.text for d in check.alterations)
+    assert any(changed in d.text or changed == d.quote_text for d in check.alterations)
 
 
 def test_a_no_break_space_for_a_space_is_equivalent_not_exact():
@@ -1487,8 +1488,15 @@ def _digest(checks: list[QuoteCheck]) -> str:
 # changed, not a "the" five words before; see tests/test_quotes_edges.py), and again when a short
 # quotation not found was tried again without its rarest word (session 23: 20 answers moved, each
 # "not found" before and after, looked at: their closest passages are others, two of them more
-# similar, none less; see tests/test_quotes_added_rare_word.py)
-_BEFORE_THE_SPEED_UP = "b3ee55b5cd205522ae0a6923685679e56e6fb47082d380850afdd076b1f787f2"
+# similar, none less; see tests/test_quotes_added_rare_word.py), and again when a short quotation
+# not all there was read from its end too (session 23: 19 answers moved, each looked at: 8
+# altered ones now in one record where they spanned two or took a word in ("Kazakhstan however,
+# is passing protestors through a period" is paragraph 28 with two words added, not paragraph 27
+# and 28), one of them, a footnote 4 stretch, at footnote 6, which repeats it, and one, "Casey
+# ‘golden" and footnote 1's address, at less similarity, its title now unmatched; one not found
+# now altered, footnote 6 with four words changed or added (0.7692); 10 not found before and
+# after with other closest passages; see tests/test_quotes_read_both_ways.py)
+_BEFORE_THE_SPEED_UP = "f2a1d7bb00d621189068a3fb8c685e786d42569b9202e1535de6d72b2c52844f"
 
 
 def test_the_quicker_checker_answers_as_the_one_before_on_3000_quotations():

@@ -1973,7 +1973,7 @@ class QuoteChecker:
                 q for q, count in enumerate(counts) if count and keys[q] != rarest
             ]
             if others and (not results or results[0].similarity < ALTERED_SIMILARITY):
-                more = self._align_voted(quote, core, marks, places_of, others, spend)
+                more = self._align_voted(quote, core, marks, places_of, others, spend, rarest)
                 best: dict[tuple[int, int], _Aligned] = {}  # each passage once, at its best
                 for aligned in sorted(results + more, key=_rank):
                     best.setdefault((aligned.lo, aligned.hi), aligned)
@@ -1988,11 +1988,14 @@ class QuoteChecker:
         places_of: Sequence[Sequence[int]],
         chosen: Sequence[int],
         spend: _Budget,
+        added: str | None = None,
     ) -> list[_Aligned]:
         """The best passages for ``core`` at the places its ``chosen`` tokens vote for, best first.
 
         ``places_of`` holds each token's places in the report; ``spend`` is
-        what aligning the quotation may still spend, shared by every call.
+        what aligning the quotation may still spend, shared by every call;
+        ``added`` is a key taken for the writer's addition, which does not
+        count among the words a place shares with the quotation.
         """
         keys = quote.keys
         counts = list(map(len, places_of))
@@ -2022,7 +2025,7 @@ class QuoteChecker:
             # a short quotation's rare words may stand together elsewhere ("freedom of assembly")
             # while its source has most of its words, common ones too ("The right to freedom of
             # association"): the leading places are ranked again by how many of its words they have
-            wanted = set(keys)
+            wanted = set(keys) - {added}
             slack_words = _BUCKET + len(core) // 4
             tokens = self._keys
 
@@ -2338,17 +2341,31 @@ class QuoteChecker:
         if marks:
             found = _edge_marks(quote.keys, window, found, budget)
         best = self._trimmed(quote, marks, lo, hi, found, budget)
-        if marks and len(quote.keys) <= _REFINE_LENGTH:
-            # difflib takes the longest run first, which an ellipsis may cut wrongly: "The …
-            # right to life" is "The right to" of one item and "life" of the next read from the
-            # left, "The human right to life" read from the right; the better reading is kept
+        if len(quote.keys) <= _REFINE_LENGTH and (marks or best.similarity < 1.0):
+            # difflib takes the longest run first, the first of runs as long, which an ellipsis
+            # may cut wrongly: "The … right to life" is "The right to" of one item and "life" of
+            # the next read from the left, "The human right to life" read from the right. A short
+            # quotation that is not all there is read both ways too: "of gdpr Kazakhstan and the"
+            # has paragraph 14's "Kazakhstan and the" and, read from the left, an "of" ten words
+            # before it rather than the one just before it. The better reading is kept
             keys, length = quote.keys[::-1], len(quote.keys)
             found = _matching_blocks(keys, window[::-1], budget)
             if found:
                 found = [(length - i - size, hi - lo - j - size, size) for i, j, size in reversed(found)]
-                edged = _edge_marks(quote.keys, window, found, budget)
-                other = self._trimmed(quote, marks, lo, hi, edged, budget)
-                best = min(best, other, key=_rank)
+                if marks:
+                    found = _edge_marks(quote.keys, window, found, budget)
+                other = self._trimmed(quote, marks, lo, hi, found, budget)
+                if marks:
+                    best = min(best, other, key=_rank)
+                else:
+                    # kept only if it fits better (`_fit`), and well enough to be found on its fit
+                    # too: the similarity counts the words left out unmarked only past twice the
+                    # quotation's length, and "and and and" read from the right has the three
+                    # "and"s of "and enforcement, and prevention of torture and" (fit 0.43)
+                    words = quote.words_before[-1]
+                    fit = _fit(other.similarity, other, words)
+                    if fit >= ALTERED_SIMILARITY and fit > _fit(best.similarity, best, words):
+                        best = other
         return best
 
     def _trimmed(
