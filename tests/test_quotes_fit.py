@@ -11,7 +11,6 @@ are now weighed by their fit, which counts every word left out unmarked.
 
 from __future__ import annotations
 
-import collections
 import re
 
 import pytest
@@ -20,6 +19,8 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights.search.quotes import DifferenceKind, Verdict
+
+from .report_words import RECORDS_WITH_STEM, stem
 
 REPORT = kzrights.load()
 
@@ -72,17 +73,6 @@ def test_a_passage_with_fewer_of_the_quotations_words_must_show_more():
 _WORD = re.compile(r"\S+")
 
 
-def _stem(word: str) -> str:
-    """A crude stem: the first five letters of a word, case aside ("President’s", "presidential")."""
-    return "".join(ch for ch in word.lower() if ch.isalnum())[:5]
-
-
-# how many records have a word of each stem
-_RECORDS_WITH = collections.Counter(
-    stem
-    for record in REPORT.records()
-    for stem in {_stem(w) for w in (getattr(record, "text", "") or "").split()}
-)
 _RECORDS = [
     record for record in REPORT.records() if len(_WORD.findall(getattr(record, "text", "") or "")) >= 6
 ]
@@ -117,7 +107,7 @@ def test_one_word_dropped_from_a_stretch_leaves_out_one_word(record, data):
     assume(re.search(r"\w", stretch[dropped]))
     quote = " ".join(stretch[:dropped] + stretch[dropped + 1 :])
     assume(sum(ch.isalnum() for ch in quote) >= 4)
-    assume(any(_RECORDS_WITH[_stem(word)] <= 10 for word in quote.split()))
+    assume(any(RECORDS_WITH_STEM[stem(word)] <= 10 for word in quote.split()))
     assume(not re.search(r"[.!?;:]\s", quote))
     check = REPORT.check_quote(quote)
     assume(check.verdict is not Verdict.NOT_FOUND)  # fault 1, open: see the docstring

@@ -14,7 +14,6 @@ and stays not found).
 
 from __future__ import annotations
 
-import collections
 import re
 
 import pytest
@@ -23,6 +22,8 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights.search.quotes import DifferenceKind, Verdict
+
+from .report_words import RECORDS_WITH_STEM, stem
 
 REPORT = kzrights.load()
 
@@ -51,16 +52,6 @@ def test_three_common_words_spread_over_an_item_stay_not_found():
     assert REPORT.check_quote("and and and").verdict is Verdict.NOT_FOUND
 
 
-def _stem(word: str) -> str:
-    """A crude stem: the first five letters of a word, case aside."""
-    return "".join(ch for ch in word.lower() if ch.isalnum())[:5]
-
-
-_RECORDS_WITH = collections.Counter(
-    stem
-    for record in REPORT.records()
-    for stem in {_stem(w) for w in (getattr(record, "text", "") or "").split()}
-)
 _RECORDS = [record for record in REPORT.records() if len((getattr(record, "text", "") or "").split()) >= 8]
 
 
@@ -83,7 +74,7 @@ def test_a_made_up_word_after_a_stretchs_first_word_is_that_word_added(record, d
     start = data.draw(st.integers(0, len(words) - size), label="start")
     stretch = words[start : start + size]
     assume(all(re.search(r"\w", word) for word in stretch))
-    assume(any(_RECORDS_WITH[_stem(word)] <= 10 for word in stretch))
+    assume(any(RECORDS_WITH_STEM[stem(word)] <= 10 for word in stretch))
     # a web address makes the quotation too long (in tokens) to be read from both ends: "the
     # zorblat Republic of Kazakhstan, May 2020, https://…" is "in the" changed (open)
     assume("://" not in " ".join(stretch))
