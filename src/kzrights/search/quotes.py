@@ -1762,7 +1762,7 @@ class QuoteChecker:
         # out unmarked or spells one otherwise is shown at the share of the quotation's tokens left
         # as they are, which may be below another passage's similarity ("… freedom of expression.
         # urgently", paragraph 13 with a word added, against paragraph 14's "urgent" thirteen
-        # words on): the passage shown is the one that shows the most similarity, in `_rank`'s
+        # words on): the other candidates are weighed too, by their fit (below), in `_rank`'s
         # order among equals
         #
         # of passages alike in all else, the one whose report has the punctuation the quotation
