@@ -78,11 +78,26 @@ APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u02b9"
 QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02\u201a\u201b'
 """Double quote marks (and the low single ones, ‚ ‛, which are never apostrophes): " “ ” „ ‟ « » ″ …."""
 
-DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-"""Hyphens, dashes and the minus sign: - ‐ ‑ ‒ – — ― − and their small and full-width forms."""
+HYPHENS = (
+    "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
+    "\u058a\u05be\u1400\u1806"  # Armenian hyphen, Hebrew maqaf, Canadian syllabics, Mongolian todo soft
+    "\u2e17\u2e1a\u2e40\u2e5d"  # double oblique hyphen, with diaeresis, double hyphen, oblique hyphen
+    "\u30a0\U00010d6e\U00010ead"  # Katakana-Hiragana double hyphen, Garay hyphen, Yezidi hyphenation mark
+)
+"""The hyphens, which join the parts of a compound ("non-governmental"): - ‐ ‑ and every other
+character of Unicode's dash punctuation that its name calls a hyphen (a dash parts words)."""
 
-HYPHENS = "-\u2010\u2011"
-"""The hyphens, which join the parts of a compound ("non-governmental"): - ‐ ‑ (a dash parts words)."""
+DASHES = (
+    HYPHENS
+    + "\u2012\u2013\u2014\u2015"  # figure, en, em dash, horizontal bar
+    + "\u2e3a\u2e3b\u301c\u3030"  # two-em and three-em dash, wave dash, wavy dash
+    + "\ufe31\ufe32\ufe58"  # vertical em and en dash, small em dash
+    + "\ufe63\uff0d"  # small and full-width hyphen-minus
+    + "\u2212"  # the minus sign (a math symbol, typed for a dash)
+)
+"""Hyphens, dashes and the minus sign: every character of Unicode's dash punctuation (general
+category Pd, up to Unicode 16.0) and −.  A test checks that every Pd character the running
+Python knows is here, and `HYPHENS` are the ones among them that are hyphens."""
 
 ELLIPSIS_MARKS = "\u2026\u22ef\u2025\ufe19\ufe30"
 """Characters that are an ellipsis on their own: … ⋯ ‥ ︙ ︰ (the horizontal ellipses, the

@@ -1755,7 +1755,7 @@ class QuoteChecker:
             closest = tuple(passages.values())
             return QuoteCheck(quote, Verdict.NOT_FOUND, similarity=best.similarity, closest=closest)
         given = core if to_given is None else to_given(core)  # spans into the quotation as given
-        best = self._whole_compounds(best, len(core))
+        best = self._whole_compounds(best, core)
         shown, differences = self._shown(quote, given, marks, best)
         fit = _fit(shown, best, words)
         # a passage that has every word of the quotation, in order, but leaves some of the report's
@@ -1781,7 +1781,7 @@ class QuoteChecker:
                 break  # ranked by similarity, which no passage's fit exceeds
             if other.matched < least or (put_in and not keeps_hyphens(other)):
                 continue
-            other = self._whole_compounds(other, len(core))
+            other = self._whole_compounds(other, core)
             other_shown, other_differences = self._shown(quote, given, marks, other)
             other_fit = _fit(other_shown, other, words)
             if other_shown < ALTERED_SIMILARITY or (other.matched < best.matched and other_shown <= shown):
@@ -1858,28 +1858,40 @@ class QuoteChecker:
             return difference
         return attrs.evolve(difference, kind=DifferenceKind.CHANGED)
 
-    def _whole_compounds(self, aligned: _Aligned, length: int) -> _Aligned:
+    def _whole_compounds(self, aligned: _Aligned, core: Sequence[_Token]) -> _Aligned:
         """``aligned`` widened over the rest of a compound of the report the quotation starts or ends inside.
 
         "governmental organisations" matches the end of "non-governmental
         organisations" word for word, yet reverses it: the quotation is cut
         inside a word, as "dependent" cut from "independent" is.  The parts
-        left out ("non-") are an omission, in the passage.  ``length`` is the
-        quotation's tokens.
+        left out ("non-") are an omission, in the passage.  ``core`` is the
+        quotation's tokens.  Marks of the writer's own beyond the cut (a
+        bracket, a second dash, an asterisk: "(accepted the trade-)",
+        "trade--", "trade*") hide no cut: they are added, and the part left
+        out is still an omission, where the cut is.
         """
         opcodes = list(aligned.opcodes)
         if not opcodes:
             return aligned
         lo, hi = aligned.lo, aligned.hi
         start, end = lo, hi
-        tag, i1, _, j1, _ = opcodes[0]
-        if tag == "equal" and i1 == 0 and j1 == 0:
+
+        def marks_only(ops: Sequence[tuple[str, int, int, int, int]]) -> bool:
+            # the writer's marks alone: tokens of the quotation with nothing of the report's
+            return all(tag == "delete" and not any(t.word for t in core[i1:i2]) for tag, i1, i2, _, _ in ops)
+
+        first = next((n for n, op in enumerate(opcodes) if op[0] != "delete"), len(opcodes))
+        last = next((n for n in range(len(opcodes) - 1, -1, -1) if opcodes[n][0] != "delete"), -1)
+        if first > last:
+            return aligned
+        tag, i1, _, j1, _ = opcodes[first]
+        if tag == "equal" and j1 == 0 and marks_only(opcodes[:first]):
             if start in self._joining:  # the quotation starts at the hyphen itself: "-governmental"
                 start -= 1
             while start - 1 in self._joining:
                 start -= 2
-        tag, _, i2, _, j2 = opcodes[-1]
-        if tag == "equal" and i2 == length and lo + j2 == hi:
+        tag, _, i2, _, j2 = opcodes[last]
+        if tag == "equal" and lo + j2 == hi and marks_only(opcodes[last + 1 :]):
             if end - 1 in self._joining:  # "… with non-"
                 end += 1
             while end in self._joining:
@@ -1887,11 +1899,13 @@ class QuoteChecker:
         if (start, end) == (lo, hi):
             return aligned
         head = lo - start
-        moved = [(tag, i1, i2, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in opcodes]
+        moved = opcodes[:first]  # the writer's marks before the cut keep their place, before the omission
         if head:
-            moved.insert(0, ("insert", 0, 0, 0, head))
+            moved.append(("insert", i1, i1, 0, head))
+        moved += [(tag, i1, i2, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in opcodes[first : last + 1]]
         if end > hi:
-            moved.append(("insert", length, length, hi - start, end - start))
+            moved.append(("insert", i2, i2, hi - start, end - start))
+        moved += [(tag, i1, i2, end - start, end - start) for tag, i1, i2, _, _ in opcodes[last + 1 :]]
         return aligned._replace(lo=start, hi=end, opcodes=moved)
 
     def _whole_words(self, quote: str) -> Location | None:
