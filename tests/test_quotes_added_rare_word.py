@@ -6,7 +6,11 @@ the rarest with the most votes. A word the writer added may be the rarest:
 which stands twice in the report, far from any "The right to"; every place
 tried was an "activism", and the quotation was not found. A short
 quotation not found is now tried again at the places its other words vote
-for. What is still open: a quotation of common words alone may be placed
+for, and so is one found at a passage that fits it worse than its own
+place would with that word added ("To the international independents" was
+paragraph 22's "to those in the international community", two words left
+out and one changed, rather than recommendation p2's heading with one word
+changed; session 24). What is still open: a quotation of common words alone may be placed
 where they stand further apart ("the community. The Government"), and
 some with a word added are still not found ("right to coming life").
 """
@@ -28,6 +32,9 @@ REPORT = kzrights.load()
         ("urgently The right to", "conclusions.p8.i5", (DifferenceKind.ADDED, "urgently")),
         ("reformed The right to", "conclusions.p8.i5", (DifferenceKind.ADDED, "reformed")),
         ("One of the urgently", "conclusions.p16", (DifferenceKind.CHANGED, "urgently")),
+        # found before, at a passage that fit worse (paragraphs 22 and 14; session 24)
+        ("To the international independents", "recommendations.p2", (DifferenceKind.CHANGED, "independents")),
+        ("urgently ‘The mechanisms of", "conclusions.p8.i1", (DifferenceKind.ADDED, "urgently")),
     ],
 )
 def test_the_testers_quotations_with_a_rarer_word_added_are_found(quote, record_id, difference):
@@ -39,11 +46,12 @@ def test_the_testers_quotations_with_a_rarer_word_added_are_found(quote, record_
 
 
 def test_a_quotation_found_as_typed_is_not_tried_again():
-    """Found by the first places tried, a quotation keeps its answer (the session 21 edge rule holds).
+    """Found where it fits as its own place would with a word added, a quotation keeps its answer.
 
     "The right to freedom of expression; and" is item p8.i6 with "and"
     added; paragraph 16 has the words with "’ and" (one mark fewer), but it
-    is not looked for once the quotation is found.
+    is not looked for: the passage found fits the quotation as well as one
+    word added allows (6 of 7 words; the session 21 edge rule holds).
     """
     check = REPORT.check_quote("The right to freedom of expression; and")
     assert [loc.record.id for loc in check.locations] == ["conclusions.p8.i6"]
