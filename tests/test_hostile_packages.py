@@ -274,6 +274,110 @@ def test_any_corrupted_byte_of_a_zip_member(compression, member, where, header, 
                 store.verify("1.0.0")
 
 
+# A zip member that inflates past the limit (tester, session 24) -----------------------------------
+
+# _LOAD, then the peak resident memory of the process, in MiB (Linux gives ru_maxrss in KiB)
+_LOAD_PEAK = (
+    _LOAD
+    + """
+import resource
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+)
+_BOMB = "kzrights/data/releases/1.0.0/report.json"
+_BOMB_BYTES = 256 * 1024 * 1024  # four times the limit; about 250 kB deflated
+
+
+def _zip_bomb(archive: Path) -> None:
+    """The package in a zip archive, release 1.0.0's report.json a member of 256 MiB of zeros."""
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(PACKAGE.rglob("*")):
+            name = str(Path("kzrights") / path.relative_to(PACKAGE))
+            if path.is_file() and "__pycache__" not in path.parts and name != _BOMB:
+                zf.write(path, name)
+        with zf.open(_BOMB, "w") as member:
+            zeros = bytes(1 << 24)
+            for _ in range(_BOMB_BYTES >> 24):
+                member.write(zeros)
+
+
+def _understate(archive: Path, member: str, size: int) -> None:
+    """Make both headers of ``member`` say it inflates to ``size`` bytes (a crafted archive).
+
+    A local header has the uncompressed size at byte 22 and the name's length
+    at 26, its name from 30; the central directory's, at 24, 28 and 46.
+    """
+    raw = bytearray(archive.read_bytes())
+    name = member.encode()
+    for signature, size_at, length_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        at = raw.find(signature)
+        while at != -1:
+            length = int.from_bytes(raw[at + length_at : at + length_at + 2], "little")
+            if raw[at + name_at : at + name_at + length] == name:
+                raw[at + size_at : at + size_at + 4] = size.to_bytes(4, "little")
+            at = raw.find(signature, at + 4)
+    archive.write_bytes(bytes(raw))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the peak memory as Linux gives it")
+@pytest.mark.parametrize("understated", [False, True], ids=["as stated", "header understates it"])
+def test_a_zip_member_that_inflates_past_the_limit_is_refused_promptly(tmp_path, understated):
+    """A small member that inflates to 256 MiB: DataIntegrityError, without inflating it whole.
+
+    zipimport's ``get_data`` inflated a member whole before its size could
+    be seen: a 2 MB archive whose report.json inflated to 1.5 GiB took 18 s
+    and 3 GB of memory to be refused, or gave a MemoryError.  A member whose
+    headers say it is small but whose data inflates to more fails its CRC.
+    """
+    archive = tmp_path / "kzrights.zip"
+    _zip_bomb(archive)
+    assert archive.stat().st_size < 2 * 1024 * 1024
+    if understated:
+        _understate(archive, _BOMB, 300_000)
+    out = _run(_LOAD_PEAK, str(archive))
+    error, peak = out.stdout.splitlines()
+    assert error.startswith("DataIntegrityError: data release 1.0.0: releases/1.0.0/report.json: "), (
+        out.stdout + out.stderr
+    )
+    if not understated:
+        assert "more than the 67108864" in error
+    # the interpreter and the package take some tens of MiB; the member inflated whole, 256 more
+    assert int(peak) < 150, out.stdout
+
+
+@pytest.mark.parametrize(("offset", "value"), [(6, 0xFF), (10, 0x63), (8, 0x41)])
+def test_a_damaged_entry_of_the_zip_directory(offset, value):
+    """The archive's directory damaged after import: a DataIntegrityError, never NotImplementedError.
+
+    Since session 24 a member is read with `zipfile` (to stop inflating it
+    past the limit), which reads the directory again, where zipimport kept
+    the one it read at import: a version it cannot extract (byte 6), a
+    compression it does not know (byte 10) or the encrypted flag (byte 8)
+    raised ``NotImplementedError`` or ``RuntimeError`` on that path before
+    they were caught.  (The old path loaded such an archive, its members
+    intact: this guards the new one.)
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Path(folder) / "kzrights.zip"
+        raw = bytearray(_zipped_package(zipfile.ZIP_DEFLATED))
+        archive.write_bytes(bytes(raw))
+        importer = zipimport.zipimporter(str(archive))
+        name = _BOMB.encode()  # release 1.0.0's report.json
+        at = raw.find(b"PK\x01\x02")
+        while (
+            int.from_bytes(raw[at + 28 : at + 30], "little") != len(name)
+            or raw[at + 46 : at + 46 + len(name)] != name
+        ):
+            at = raw.find(b"PK\x01\x02", at + 4)
+        raw[at + offset] = value
+        archive.write_bytes(bytes(raw))
+        store = ReleaseStore(_LoaderFolder(importer.get_data, os.path.join(str(archive), "kzrights", "data")))
+        with pytest.raises(DataIntegrityError) as info:
+            store.load("1.0.0")
+        # a directory zipfile cannot read at all fails the first file read, the release index
+        assert info.value.file in ("releases.json", "releases/1.0.0/report.json")
+
+
 # A release whose hashes agree but whose records do not hold together --------------------------------
 
 

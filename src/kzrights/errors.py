@@ -319,8 +319,9 @@ class InputTooLongError(KzrightsError, ValueError):
         super().__init__(f"the {argument} is {length:,} characters long; the limit is {limit:,}{why}")
 
     def __reduce__(self) -> tuple[object, ...]:
-        # rebuilt from its attributes, so that it crosses process boundaries whole
-        return (type(self), (self.argument, self.length, self.limit, self.reason))
+        # rebuilt from its attributes, so that it crosses process boundaries whole, with what
+        # was added to it since (notes, a caller's own attributes) as its state
+        return (type(self), (self.argument, self.length, self.limit, self.reason), dict(self.__dict__))
 
 
 class InputTooShortError(KzrightsError, ValueError):
@@ -350,8 +351,9 @@ class InputTooShortError(KzrightsError, ValueError):
         )
 
     def __reduce__(self) -> tuple[object, ...]:
-        # rebuilt from its attributes, so that it crosses process boundaries whole
-        return (type(self), (self.argument, self.length, self.least))
+        # rebuilt from its attributes, so that it crosses process boundaries whole, with what
+        # was added to it since (notes, a caller's own attributes) as its state
+        return (type(self), (self.argument, self.length, self.least), dict(self.__dict__))
 
 
 class EmptyInputError(InputTooShortError):
@@ -385,7 +387,7 @@ class EmptyInputError(InputTooShortError):
         ValueError.__init__(self, f"{argument} is empty: {hint}" if hint else f"{argument} is empty")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.argument, self.hint))
+        return (type(self), (self.argument, self.hint), dict(self.__dict__))
 
 
 class InvalidArgumentError(KzrightsError, ValueError):
@@ -453,7 +455,7 @@ class InvalidRecordError(KzrightsError, ValueError):
             subclass's as a plain ``str``); after a trip through pickle,
             its ``repr`` if the value itself does not pickle; after
             ``copy.deepcopy``, a deep copy, or the value itself if it cannot
-            be copied.
+            be copied; after ``copy.copy``, the value itself.
         reason: What is wrong with it, in words.
     """
 
@@ -477,6 +479,13 @@ class InvalidRecordError(KzrightsError, ValueError):
         except Exception:  # noqa: BLE001 - whatever pickling a caller's object raises
             state["value"] = _quoted(self.value, limit=sys.maxsize)
         return (_rebuild, (self.__class__, self.args), state)
+
+    def __copy__(self) -> InvalidRecordError:
+        # a shallow copy shares the caller's value, whether or not it pickles (copy.copy would
+        # otherwise go through __reduce_ex__, which gives an unpicklable value's repr)
+        clone = cast("InvalidRecordError", _rebuild(self.__class__, self.args))
+        clone.__dict__.update(self.__dict__)
+        return clone
 
     def __deepcopy__(self, memo: dict[int, object]) -> InvalidRecordError:
         # copy.deepcopy needs no pickle: each attribute is deep-copied, and one that
@@ -574,8 +583,10 @@ class MissingDependencyError(KzrightsError, ImportError):
         self.extra = extra
         super().__init__(f"{feature} needs {package}: pip install 'kzrights[{extra}]'", name=package)
 
-    def __reduce__(self) -> tuple[type[MissingDependencyError], tuple[str, str, str]]:
-        return (self.__class__, (self.feature, self.package, self.extra))
+    def __reduce__(self) -> tuple[type[MissingDependencyError], tuple[str, str, str], dict[str, object]]:
+        # ImportError's own pickles (message, name, path): rebuilt from this one's arguments, with
+        # what was added to it since (notes, a caller's own attributes) as its state
+        return (self.__class__, (self.feature, self.package, self.extra), dict(self.__dict__))
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -16,6 +16,7 @@ that is safe across threads and ``fork()``; later calls return the same object.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import stat
@@ -309,6 +310,40 @@ def _read_node(node: DataFolder) -> bytes:
     return node.read_bytes()  # pragma: no cover - a Traversable that is not a path (a zip's)
 
 
+def _read_zip_member(archive: str, member: str) -> bytes:
+    """Return ``member`` of the zip file ``archive``, inflating no more than `MAX_FILE_BYTES` + 1 bytes.
+
+    Raises:
+        FileNotFoundError: If the archive has no such member.
+        _Refused: If the member is, or inflates to, more than the limit, or
+            cannot be read at all (encrypted, or compressed in a way
+            `zipfile` cannot read).
+        zipfile.BadZipFile, zlib.error, OSError, EOFError: If it is damaged
+            (`_read_errors` names them all).
+    """
+    with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
+        import zipfile
+
+    try:
+        with zipfile.ZipFile(archive) as folder:
+            try:
+                info = folder.getinfo(member)
+            except KeyError:
+                raise FileNotFoundError(errno.ENOENT, "no such member of the zip archive", member) from None
+            if info.file_size > MAX_FILE_BYTES:
+                size = info.file_size
+                raise _Refused(f"is {size} bytes, more than the {MAX_FILE_BYTES} a data file may have")
+            with folder.open(info) as stream:
+                # a member whose header understates its size stops at that size and fails its CRC
+                data = stream.read(MAX_FILE_BYTES + 1)
+    except (NotImplementedError, RuntimeError, ValueError) as exc:
+        # encrypted, a zip version or compression zipfile cannot read (a damaged header, say)
+        raise _Refused(f"cannot be read ({type(exc).__name__}: {exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(f"is more than the {MAX_FILE_BYTES} bytes a data file may have")
+    return data
+
+
 class _LoaderFolder:
     """A folder of the installed package, read through the loader that imported it.
 
@@ -333,6 +368,22 @@ class _LoaderFolder:
         return _LoaderFolder(self._get_data, os.path.join(self._path, *children))
 
     def read_bytes(self) -> bytes:
+        """The file's bytes, at most `MAX_FILE_BYTES` of them from a zip archive.
+
+        A file in the zip archive a `zipimport.zipimporter` imported the
+        package from is inflated as a stream that stops past the limit (the
+        importer's own ``get_data`` inflates a member whole, so a small
+        member that inflates to gigabytes would take that much memory and
+        time before its size was seen); any other loader reads the file as
+        ``get_data`` does.
+
+        Raises:
+            _Refused: If the file is larger than the limit, or its member
+                cannot be read (encrypted, an unknown compression).
+        """
+        archive = getattr(getattr(self._get_data, "__self__", None), "archive", None)
+        if isinstance(archive, str) and self._path.startswith(archive + os.sep):
+            return _read_zip_member(archive, self._path[len(archive) + 1 :].replace(os.sep, "/"))
         data: bytes = self._get_data(self._path)
         return data
 
