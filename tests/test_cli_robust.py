@@ -452,6 +452,24 @@ def test_an_option_the_command_would_ignore_is_an_error(args):
     assert "data-version" in one_line(err.encode()) or "''" in one_line(err.encode())
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "json", "--output", "-", "--force"],
+        ["--json", "export", "--format", "json", "--output", "-"],
+        ["export", "--format", "csl-json", "--output", "-", "--json"],
+        ["followup", "compare", "a.csv", "b.csv", "--force"],
+    ],
+    ids=" ".join,
+)
+def test_an_option_export_to_stdout_would_ignore_is_a_usage_error(args):
+    """--force or --json with --output -: status 2, the documented usage error (was 1; tester, session 24)."""
+    code, out, err = in_process(args)
+    assert (code, out) == (2, "")
+    assert one_line(err.encode()).startswith("kzrights: error: ")
+    assert ("--force" in err) or ("--json" in err)
+
+
 def test_json_before_the_default_command():
     """The bare kzrights --json is kzrights recommendations --json."""
     out = run("--json")

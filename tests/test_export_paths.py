@@ -114,9 +114,15 @@ def test_a_failed_export_to_standard_output_says_standard_output(format, tmp_pat
 
 @pytest.mark.parametrize("extra", [["--json"], ["--force"]])
 def test_output_dash_with_an_option_that_cannot_apply_is_refused(extra, tmp_path):
-    """--json (stdout too) and --force (no file to replace) with ``--output -``: one line, nothing written."""
-    line = one_line_error(run_kzrights("export", "--format", "json", "--output", "-", *extra, cwd=tmp_path))
-    assert extra[0] in line
+    """--json (stdout too) and --force (no file to replace) with ``--output -``: one line, nothing written.
+
+    A usage error, status 2, as for any option a command would ignore (it was 1).
+    """
+    done = run_kzrights("export", "--format", "json", "--output", "-", *extra, cwd=tmp_path, text=True)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kzrights: error: ") and extra[0] in lines[0], lines
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("format", FORMATS)

@@ -1010,10 +1010,6 @@ def _export_to_stdout(args: argparse.Namespace) -> int:
             f"--output - (standard output) takes a text format ({', '.join(_STDOUT_FORMATS)}); "
             f"the {args.format} export is {what}: name a file or folder"
         )
-    if args.json:
-        raise _CliError("--json and --output - would both write to standard output: leave out --json")
-    if args.force:
-        raise _CliError("--force replaces a file, and --output - writes none: leave out --force")
     report = _load(args)
     where = "cannot export to standard output"
     try:
@@ -1804,6 +1800,11 @@ def _refuse_ignored_options(parser: argparse.ArgumentParser, args: argparse.Name
         parser.error("mcp takes no --json: it always speaks JSON-RPC on stdout")
     if getattr(args, "followup_command", None) == "compare" and args.force and args.html is None:
         parser.error("followup compare takes --force only with --html: without it, it writes no file")
+    if args.command == "export" and args.output == "-":
+        if args.json:
+            parser.error("--json and --output - would both write to standard output: leave out --json")
+        if args.force:
+            parser.error("--force replaces a file, and --output - writes none: leave out --force")
 
 
 def _tolerant_stdout() -> Callable[[], None]:
