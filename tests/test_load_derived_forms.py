@@ -157,6 +157,29 @@ def test_a_derived_forms_file_that_does_not_fit_is_not_used(case, tmp_path):
     assert report == kzrights.load(NEWEST)
 
 
+@pytest.mark.parametrize("written", [b"true", b"1.0", b"1e0"])
+def test_a_header_whose_format_is_not_written_as_an_int_is_not_trusted(written, tmp_path):
+    """A header giving ``"format": true`` (or 1.0, 1e0), which the build never writes: not used, not verified.
+
+    Python compares ``True == 1.0 == 1``, so the loader took such a header for
+    format 1 and verify() checked the file (tester, session 23). Now neither
+    trusts it: the forms are derived in memory, and verify() lists no such file.
+    """
+    folder = _copy(tmp_path)
+    path = folder / DERIVED_FOLDER / NEWEST / FORMS_FILE
+    header, _, body = path.read_bytes().partition(b"\n")
+    fields = json.loads(header)
+    assert fields["format"] == FORMS_FORMAT == 1  # the spellings below mean 1
+    rest = json.dumps({k: v for k, v in fields.items() if k != "format"})[1:]
+    path.write_bytes(b'{"format": ' + written + b", " + rest.encode() + b"\n" + body)
+    store = ReleaseStore(folder)
+    assert f"{DERIVED_FOLDER}/{NEWEST}/{FORMS_FILE}" not in store.verify(NEWEST)
+    assert f"{DERIVED_FOLDER}/{NEWEST}/{FORMS_FILE}" in ReleaseStore(_copy(tmp_path / "intact")).verify(
+        NEWEST
+    )
+    assert _forms(store.load(NEWEST)) == _forms(kzrights.load(NEWEST))
+
+
 _REPORT_JSON = json.loads((DATA / "releases" / NEWEST / "report.json").read_bytes())
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),

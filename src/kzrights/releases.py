@@ -705,7 +705,10 @@ class ReleaseStore:
             "manifest_sha256": entry.manifest_sha256,
             "payload_sha256": sha256_hex(payload),
         }
-        return (header, payload) if fields == expected else None
+        # ``format`` an int as the build writes it: JSON's true, 1.0 or 1e0 compare equal to 1
+        # in Python, and a header the build never writes is not trusted
+        written = fields == expected and type(fields["format"]) is int
+        return (header, payload) if written else None
 
     def _checked_release(
         self, entry: _Entry, *, trust_derived: bool = True, parsed: list[Any] | None = None
