@@ -72,11 +72,21 @@ __all__ = [
     "visible",
 ]
 
-APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u02b9"
-"""Marks that stand for an apostrophe inside a word: ' ’ ‘ ʼ ʻ ` ´ ′ ʹ; the first is the folded form."""
+APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u02b9\uff07"
+"""Marks that stand for an apostrophe inside a word: ' ’ ‘ ʼ ʻ ` ´ ′ ʹ ＇; the first is the folded form."""
 
-QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02\u201a\u201b'
-"""Double quote marks (and the low single ones, ‚ ‛, which are never apostrophes): " “ ” „ ‟ « » ″ …."""
+QUOTES = (
+    '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02\u201a\u201b'
+    "\u2039\u203a\u2e42\u301f"  # single angle quotation marks, double low-reversed-9, low double prime
+    "\u300c\u300d\u300e\u300f"  # corner brackets, which Chinese and Japanese quote with
+    "\ufe41\ufe42\ufe43\ufe44\uff62\uff63"  # and their vertical and halfwidth forms
+)
+"""Quote marks that are never apostrophes: " “ ” „ ‟ « » ″ 〝 〞 ＂, the low single ones ‚ ‛, the
+single angle quotation marks ‹ ›, ⹂ 〟, and the corner brackets 「 」 『 』 (and their forms).
+
+Every character Unicode names a quotation mark is here or in `APOSTROPHES` (a test checks
+it), but for the dingbat ornaments (❛ ❜ ❝ ❞ …), which decorate rather than quote, and the
+invisible tag characters."""
 
 HYPHENS = (
     "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
