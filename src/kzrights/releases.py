@@ -274,14 +274,14 @@ def _read_errors() -> tuple[type[BaseException], ...]:
     OSError covers a missing or unreadable file, ImportError zipimport's
     ZipImportError (a damaged header in a zip archive), EOFError a truncated
     compressed member and MemoryError a member that inflates beyond memory.
-    A corrupt deflated member raises ``zlib.error``, and
-    `importlib.resources` raises ``zipfile.BadZipFile`` for a bad
-    CRC: they are looked up in ``sys.modules`` rather than imported,
+    A corrupt deflated member raises ``zlib.error``, an LZMA-compressed one
+    ``lzma.LZMAError``, and `zipfile` raises ``zipfile.BadZipFile`` for a
+    bad CRC: they are looked up in ``sys.modules`` rather than imported,
     since a module that raised has been imported, and importing them would
     cost every load.
     """
     errors: list[type[BaseException]] = [_Refused, OSError, ImportError, EOFError, MemoryError]
-    for module, name in (("zlib", "error"), ("zipfile", "BadZipFile")):
+    for module, name in (("zlib", "error"), ("zipfile", "BadZipFile"), ("lzma", "LZMAError")):
         loaded = sys.modules.get(module)
         if loaded is not None:
             errors.append(getattr(loaded, name))
@@ -310,22 +310,54 @@ def _read_node(node: DataFolder) -> bytes:
     return node.read_bytes()  # pragma: no cover - a Traversable that is not a path (a zip's)
 
 
+# The zip archive data files were last read from: (its path, what os.stat said of it, the process
+# that opened it, the open archive).  Opening one parses its whole directory, which for a bundle
+# of many packages (a zipapp of 60,000 members) takes a quarter of a second; the package is in one
+# archive, so one is kept.
+_zip_archive: tuple[str, tuple[int, int, int], int, Any] | None = None
+_ZIP_CHUNK = 1 << 20  # bytes inflated at a time: what a member whose header understates its size costs
+
+
+def _open_archive(archive: str) -> Any:
+    """The `zipfile.ZipFile` of ``archive``, opened once per process while the file is unchanged.
+
+    Called with `FIRST_USE` held.  A child process opens the archive again
+    (a file offset is shared across fork()), and so does anyone after the
+    file was replaced (a different size, time or inode); the archive
+    opened before is closed.
+    """
+    global _zip_archive
+    import zipfile
+
+    status = os.stat(archive)
+    key = (status.st_size, status.st_mtime_ns, status.st_ino)
+    kept = _zip_archive
+    if kept is not None and kept[0] == archive and kept[1] == key and kept[2] == os.getpid():
+        return kept[3]
+    folder = zipfile.ZipFile(archive)
+    _zip_archive = (archive, key, os.getpid(), folder)
+    if kept is not None and kept[2] == os.getpid():
+        kept[3].close()
+    return folder
+
+
 def _read_zip_member(archive: str, member: str) -> bytes:
     """Return ``member`` of the zip file ``archive``, inflating no more than `MAX_FILE_BYTES` + 1 bytes.
+
+    The member is inflated a mebibyte at a time, so a member whose header
+    understates its size costs no more than that before its CRC fails.
 
     Raises:
         FileNotFoundError: If the archive has no such member.
         _Refused: If the member is, or inflates to, more than the limit, or
             cannot be read at all (encrypted, or compressed in a way
             `zipfile` cannot read).
-        zipfile.BadZipFile, zlib.error, OSError, EOFError: If it is damaged
-            (`_read_errors` names them all).
+        zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError: If
+            it is damaged (`_read_errors` names them all).
     """
-    with FIRST_USE:  # a fork() waits for this first import (see kzrights._locking)
-        import zipfile
-
-    try:
-        with zipfile.ZipFile(archive) as folder:
+    with FIRST_USE:  # one reader of the shared open archive at a time; fork() waits for it too
+        try:
+            folder = _open_archive(archive)
             try:
                 info = folder.getinfo(member)
             except KeyError:
@@ -333,15 +365,22 @@ def _read_zip_member(archive: str, member: str) -> bytes:
             if info.file_size > MAX_FILE_BYTES:
                 size = info.file_size
                 raise _Refused(f"is {size} bytes, more than the {MAX_FILE_BYTES} a data file may have")
+            chunks: list[bytes] = []
+            total = 0
             with folder.open(info) as stream:
                 # a member whose header understates its size stops at that size and fails its CRC
-                data = stream.read(MAX_FILE_BYTES + 1)
-    except (NotImplementedError, RuntimeError, ValueError) as exc:
-        # encrypted, a zip version or compression zipfile cannot read (a damaged header, say)
-        raise _Refused(f"cannot be read ({type(exc).__name__}: {exc})") from None
-    if len(data) > MAX_FILE_BYTES:
+                while total <= MAX_FILE_BYTES:
+                    chunk = stream.read(_ZIP_CHUNK)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    total += len(chunk)
+        except (NotImplementedError, RuntimeError, ValueError) as exc:
+            # encrypted, a zip version or compression zipfile cannot read (a damaged header, say)
+            raise _Refused(f"cannot be read ({type(exc).__name__}: {exc})") from None
+    if total > MAX_FILE_BYTES:
         raise _Refused(f"is more than the {MAX_FILE_BYTES} bytes a data file may have")
-    return data
+    return b"".join(chunks)
 
 
 class _LoaderFolder:
