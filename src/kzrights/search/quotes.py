@@ -1469,6 +1469,19 @@ def _fit(shown: float, aligned: _Aligned, words: int) -> float:
     return min(shown, aligned.matched / max(1, words + aligned.unmatched))
 
 
+def _words_differing(aligned: _Aligned, words: int) -> int:
+    """About how many words of a quotation of ``words`` words the passage ``aligned`` differs in.
+
+    The words the quotation adds or the report leaves out unmarked, a word
+    changed counting once (the more of the two), and the words the two
+    have in common that are spelled otherwise (other than by case and
+    diacritics: "need" for "needs"). A lower bound on the word differences
+    `_differences` reports: it weighs the passages a second vote adds.
+    """
+    spelled = sum(i2 - i1 for tag, i1, i2, _, _ in aligned.opcodes if tag == "equal") - aligned.same_bare
+    return max(words - aligned.matched, aligned.unmatched) + spelled
+
+
 def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
@@ -2007,11 +2020,21 @@ class QuoteChecker:
             gaps = found and results[0].unmatched > 0
             if others and (not found or (few and gaps and fit < enough)):
                 more = self._align_voted(quote, core, marks, places_of, others, spend, rarest)
-                if not found or any(_fit(m.similarity, m, words) > fit for m in more):
-                    best: dict[tuple[int, int], _Aligned] = {}  # each passage once, at its best
-                    for aligned in sorted(results + more, key=_rank):
-                        best.setdefault((aligned.lo, aligned.hi), aligned)
-                    results = list(best.values())[:_CLOSEST]
+                best: dict[tuple[int, int], _Aligned] = {}  # each passage once, at its best
+                for aligned in sorted(results + more, key=_rank):
+                    best.setdefault((aligned.lo, aligned.hi), aligned)
+                merged = list(best.values())[:_CLOSEST]
+                # kept only if the passage now shown first fits better than the one found and
+                # differs from the quotation in fewer words: `_fit` counts a word changed twice
+                # (the quotation's and the report's), so "To the citizens community:" would be
+                # paragraph 2's "to the citizen." (a word added, one spelled otherwise) rather than
+                # recommendation p2's "To the international community:" with one word changed
+                top = merged[0]
+                if not found or (
+                    _fit(top.similarity, top, words) > fit
+                    and _words_differing(top, words) < _words_differing(results[0], words)
+                ):
+                    results = merged
         return results
 
     def _align_voted(
