@@ -168,6 +168,31 @@ def test_every_error_keeps_its_notes_and_a_callers_attributes(cls, data, protoco
         assert again.document == 17
 
 
+@pytest.mark.parametrize(
+    "cls",
+    [cls for cls in ERROR_CLASSES if issubclass(cls, (ImportError, OSError))],
+    ids=lambda cls: cls.__name__,
+)
+@settings(max_examples=5)
+@given(data=st.data(), protocol=st.integers(0, pickle.HIGHEST_PROTOCOL))
+def test_the_attributes_of_a_built_in_base_travel_too(cls, data, protocol):
+    """An error that is also an ImportError or OSError keeps that class's own attributes, set or not.
+
+    They live outside the error's ``__dict__``: MissingDependencyError lost a
+    ``path`` or ``name`` set on it, which a plain ImportError keeps (tester
+    4, session 24).
+    """
+    error = data.draw(st.builds(cls))
+    if isinstance(error, ImportError):
+        error.name, error.path = "spacy-renamed", "/opt/site/spacy"
+        attributes = ["name", "path", "msg"]
+    else:
+        attributes = ["errno", "strerror", "filename", "filename2"]
+    for again in (pickle.loads(pickle.dumps(error, protocol)), copy.copy(error), copy.deepcopy(error)):
+        assert [getattr(again, name) for name in attributes] == [getattr(error, name) for name in attributes]
+        assert str(again) == str(error)
+
+
 def test_a_shallow_copy_of_a_record_error_keeps_the_callers_value():
     """copy.copy shares the value, as a shallow copy does: not its repr, which only pickle gives."""
     value = memoryview(b"span")  # does not pickle

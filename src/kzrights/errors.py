@@ -585,8 +585,10 @@ class MissingDependencyError(KzrightsError, ImportError):
 
     def __reduce__(self) -> tuple[type[MissingDependencyError], tuple[str, str, str], dict[str, object]]:
         # ImportError's own pickles (message, name, path): rebuilt from this one's arguments, with
-        # what was added to it since (notes, a caller's own attributes) as its state
-        return (self.__class__, (self.feature, self.package, self.extra), dict(self.__dict__))
+        # what was added to it since (notes, a caller's own attributes, a name or path set, which
+        # ImportError keeps outside __dict__) as its state
+        state: dict[str, object] = {**self.__dict__, "name": self.name, "path": self.path}
+        return (self.__class__, (self.feature, self.package, self.extra), state)
 
     def __str__(self) -> str:
         return str(self.args[0])
