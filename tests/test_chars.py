@@ -586,3 +586,31 @@ def test_a_long_text_read_a_slice_at_a_time_reads_as_a_whole(text, size):
             ends = range(len(shown) + 1)
             assert [back.start(i) for i in ends] == [whole_back.start(i) for i in ends]
             assert [back.end(i) for i in ends] == [whole_back.end(i) for i in ends]
+
+
+# invisible characters that are also combining marks: NFC composes them with nothing
+INVISIBLE_MARKS = [c for c in (*INVISIBLE, "\u034f", "\ufe00", "\U000e0100") if _chars.is_mark(c)]
+
+
+@settings(max_examples=100)
+@given(
+    name=st.sampled_from(NAMES),
+    after=st.lists(st.sampled_from(INVISIBLE_MARKS), min_size=1, max_size=3).map("".join),
+    before=st.sampled_from(["e\u0301 ", "Тулесова\u0301 ", "Ё\u0308 and ", "\u212a "]),
+)
+def test_a_decomposed_letter_elsewhere_changes_no_span(name, after, before):
+    """A name followed by an invisible mark has the span it has when nothing needs normalising.
+
+    A combining grapheme joiner or a variation selector after "Tokayev" was
+    left out of the mention, unless an accent decomposed anywhere in the
+    text made annotate() read it in NFC: then the mention took it in
+    (tester 4, session 24), since every letter with a mark was a cluster,
+    changed by NFC or not.
+    """
+    text = f"{name}{after} said"
+    expected = [(m.entity_id, m.start, m.end) for m in kzrights.annotate(text, version="1.1.0")]
+    assert expected and expected[0][2] <= len(name)
+    found = kzrights.annotate(before + text, version="1.1.0")
+    assert [(m.entity_id, m.start - len(before), m.end - len(before)) for m in found] == expected
+    for mention in found:
+        assert not _chars.is_mark((before + text)[mention.end - 1]) or mention.text[-1] in name
