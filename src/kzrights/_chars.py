@@ -633,13 +633,13 @@ def _rewrite_clusters(
         # slice starts: the cluster that is part 2i + 1 starts where part 2i ends
         old_ends = array(kind, itertools.accumulate(map(len, parts), initial=start))
         new_ends = array(kind, itertools.accumulate(map(len, new), initial=done))
-        columns = (new_ends[1:-1:2], new_ends[2::2], old_ends[1:-1:2], old_ends[2::2])
+        columns = [new_ends[1:-1:2], new_ends[2::2], old_ends[1:-1:2], old_ends[2::2]]
         changed = list(map(operator.ne, given, new[1::2]))
         if not all(changed):
             # a cluster left as it was (a letter and a mark NFC composes with nothing, such as
             # a combining grapheme joiner) is no cluster: an offset in it stays where it is, as in
             # a text that needed no normalising, and a span never takes in the mark after it
-            columns = tuple(array(kind, itertools.compress(column, changed)) for column in columns)
+            columns = [array(kind, itertools.compress(column, changed)) for column in columns]
         for kept, column in zip((normal_starts, normal_ends, given_starts, given_ends), columns, strict=True):
             kept.extend(column)
         pieces.append("".join(new))
