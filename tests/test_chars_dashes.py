@@ -103,6 +103,10 @@ def test_the_testers_cuts_with_marks_of_their_own():
         "(-off between stability": ("trade", ["("]),
         "[-off between stability]": ("trade", ["[", "]"]),
         "--off between stability": ("trade", ["-"]),
+        # a note of the writer's in brackets (tester 4, session 24)
+        "accepted the trade-[sic]": ("off", ["[sic]"]),
+        "accepted the trade-(sic)": ("off", ["(sic)"]),
+        "accepted the trade-[1]": ("off", ["[1]"]),
     }
     for quote, (left_out, added) in cases.items():
         check = REPORT.check_quote(quote)
@@ -117,7 +121,7 @@ def test_the_testers_cuts_with_marks_of_their_own():
 @given(
     st.sampled_from(COMPOUNDS),
     st.booleans(),
-    st.sampled_from(["(", "[", "*", "-", "—", "/", '"', "'"]),
+    st.sampled_from(["(", "[", "*", "-", "—", "/", '"', "'", "[sic]", "(sic)", "[1]"]),
     st.integers(1, 3),
 )
 def test_a_mark_of_the_writers_beyond_a_cut_hides_no_cut(compound, at_end, mark, words):

@@ -454,6 +454,8 @@ _ELLIPSIS = rf"(?:{_ONE_ELLIPSIS})(?:\s*(?:{_ONE_ELLIPSIS}))*"
 _ELLIPSIS_ALONE = re.compile(_ELLIPSIS)
 
 
+# the brackets a writer's note stands in, beyond a quotation cut inside a compound ("trade-[sic]")
+_NOTE_BRACKETS = {"[": "]", "(": ")", "{": "}"}
 _BRACKETED = re.compile(rf"\[{_IN_BRACKETS}\]|\({_IN_BRACKETS}\)")
 # every dot of `_chars.DOTS` counted as one: which of them is the full stop is decided after
 _AS_FULL_STOPS = str.maketrans(dict.fromkeys(_chars.DOTS[1:], "."))
@@ -1883,8 +1885,9 @@ class QuoteChecker:
         left out ("non-") are an omission, in the passage.  ``core`` is the
         quotation's tokens.  Marks of the writer's own beyond the cut (a
         bracket, a second dash, an asterisk: "(accepted the trade-)",
-        "trade--", "trade*") hide no cut: they are added, and the part left
-        out is still an omission, where the cut is.
+        "trade--", "trade*"), and a note of theirs in brackets ("trade-[sic]",
+        "trade-[1]"), hide no cut: they are added, and the part left out is
+        still an omission, where the cut is.
         """
         opcodes = list(aligned.opcodes)
         if not opcodes:
@@ -1893,8 +1896,21 @@ class QuoteChecker:
         start, end = lo, hi
 
         def marks_only(ops: Sequence[tuple[str, int, int, int, int]]) -> bool:
-            # the writer's marks alone: tokens of the quotation with nothing of the report's
-            return all(tag == "delete" and not any(t.word for t in core[i1:i2]) for tag, i1, i2, _, _ in ops)
+            # the writer's marks alone: tokens of the quotation with nothing of the report's, words
+            # only inside the writer's brackets ("[sic]", "(sic)", a note's number "[1]")
+            if any(tag != "delete" for tag, _, _, _, _ in ops):
+                return False
+            closing, noted = "", False  # the bracket that closes a note, whether it has words
+            for token in (t for _, i1, i2, _, _ in ops for t in core[i1:i2]):
+                if closing and token.text == closing:
+                    closing, noted = "", False
+                elif not closing and token.text in _NOTE_BRACKETS:
+                    closing = _NOTE_BRACKETS[token.text]
+                elif token.word:
+                    if not closing:
+                        return False
+                    noted = True
+            return not noted  # a bracket left open is a mark, unless words follow it
 
         first = next((n for n, op in enumerate(opcodes) if op[0] != "delete"), len(opcodes))
         last = next((n for n in range(len(opcodes) - 1, -1, -1) if opcodes[n][0] != "delete"), -1)
