@@ -313,7 +313,8 @@ def _read_node(node: DataFolder) -> bytes:
 # The zip archive data files were last read from: (its path, what os.stat said of it, the process
 # that opened it, the open archive).  Opening one parses its whole directory, which for a bundle
 # of many packages (a zipapp of 60,000 members) takes a quarter of a second; the package is in one
-# archive, so one is kept.
+# archive, so one is kept.  (Held open, it cannot be replaced on Windows while the process runs,
+# as a file that is in use cannot.)
 _zip_archive: tuple[str, tuple[int, int, int], int, Any] | None = None
 _ZIP_CHUNK = 1 << 20  # bytes inflated at a time: what a member whose header understates its size costs
 
