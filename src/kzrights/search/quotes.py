@@ -1471,19 +1471,6 @@ def _fit(shown: float, aligned: _Aligned, words: int) -> float:
     return min(shown, aligned.matched / max(1, words + aligned.unmatched))
 
 
-def _words_differing(aligned: _Aligned, words: int) -> int:
-    """About how many words of a quotation of ``words`` words the passage ``aligned`` differs in.
-
-    The words the quotation adds or the report leaves out unmarked, a word
-    changed counting once (the more of the two), and the words the two
-    have in common that are spelled otherwise (other than by case and
-    diacritics: "need" for "needs"). A lower bound on the word differences
-    `_differences` reports: it weighs the passages a second vote adds.
-    """
-    spelled = sum(i2 - i1 for tag, i1, i2, _, _ in aligned.opcodes if tag == "equal") - aligned.same_bare
-    return max(words - aligned.matched, aligned.unmatched) + spelled
-
-
 def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
@@ -2040,18 +2027,43 @@ class QuoteChecker:
                 for aligned in sorted(results + more, key=_rank):
                     best.setdefault((aligned.lo, aligned.hi), aligned)
                 merged = list(best.values())[:_CLOSEST]
-                # kept only if the passage now shown first fits better than the one found and
-                # differs from the quotation in fewer words: `_fit` counts a word changed twice
-                # (the quotation's and the report's), so "To the citizens community:" would be
-                # paragraph 2's "to the citizen." (a word added, one spelled otherwise) rather than
-                # recommendation p2's "To the international community:" with one word changed
-                top = merged[0]
-                if not found or (
-                    _fit(top.similarity, top, words) > fit
-                    and _words_differing(top, words) < _words_differing(results[0], words)
-                ):
+                # kept only if the passage among them that fits the quotation best (as `_check`
+                # chooses the one shown) fits better than the one found, and differs from the
+                # quotation in fewer words: `_fit` counts a word changed twice (the quotation's
+                # and the report's), so "To the citizens community:" would be paragraph 2's "to
+                # the citizen." (a word added, one spelled otherwise) rather than recommendation
+                # p2's "To the international community:" with one word changed
+                if not found:
                     results = merged
+                elif more:
+                    was = max(results[:_SHOWN_TRIED], key=lambda a: _fit(a.similarity, a, words))
+                    new = max(more[:_SHOWN_TRIED], key=lambda a: _fit(a.similarity, a, words))
+                    if _fit(new.similarity, new, words) > _fit(
+                        was.similarity, was, words
+                    ) and self._words_differing(quote, new) < self._words_differing(quote, was):
+                        results = merged
         return results
+
+    def _words_differing(self, quote: _Quote, aligned: _Aligned) -> int:
+        """How many words the passage ``aligned`` differs from ``quote`` in: weighs a second vote's passages.
+
+        A word the quotation adds, or one of the report's it leaves out
+        unmarked, counts once, and so does a word changed (a run of the
+        quotation's words in place of a run of the report's counts the
+        longer run); so does a word the two have in common spelled otherwise
+        (other than by case and diacritics: "need" for "needs"). Words a
+        marked omission leaves out count for nothing.
+        """
+        quote_words, report_words, lo = quote.words_before, self._word_before, aligned.lo
+        differing = 0
+        for tag, i1, i2, j1, j2 in aligned.opcodes:
+            if tag == "equal":
+                differing += i2 - i1
+                continue
+            added = quote_words[i2] - quote_words[i1]
+            left_out = 0 if i1 in aligned.omissions else report_words[lo + j2] - report_words[lo + j1]
+            differing += max(added, left_out)
+        return differing - aligned.same_bare
 
     def _align_voted(
         self,
