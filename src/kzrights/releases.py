@@ -315,7 +315,9 @@ def _read_node(node: DataFolder) -> bytes:
 # of many packages (a zipapp of 60,000 members) takes a quarter of a second; the package is in one
 # archive, so one is kept.  (Held open, it cannot be replaced on Windows while the process runs,
 # as a file that is in use cannot.)
-_zip_archive: tuple[str, tuple[int, int, int], int, Any] | None = None
+_zip_archive: tuple[str, tuple[int, int, int, int], int, Any] | None = None
+_ZIP_METHODS = (0, 8)  # zipfile.ZIP_STORED and ZIP_DEFLATED: what zipimport reads too
+_ZIP_METHOD_NAMES = {12: "bzip2", 14: "LZMA", 93: "Zstandard"}  # others zipfile reads, or may
 _ZIP_CHUNK = 1 << 20  # bytes inflated at a time: what a member whose header understates its size costs
 
 
@@ -324,14 +326,16 @@ def _open_archive(archive: str) -> Any:
 
     Called with `FIRST_USE` held.  A child process opens the archive again
     (a file offset is shared across fork()), and so does anyone after the
-    file was replaced (a different size, time or inode); the archive
+    file was replaced or rewritten (a different size, time or inode); the archive
     opened before is closed.
     """
     global _zip_archive
     import zipfile
 
     status = os.stat(archive)
-    key = (status.st_size, status.st_mtime_ns, status.st_ino)
+    # the change time too: a file rewritten in place may keep its size, and have its
+    # modification time set back (or kept, on a file system that counts it in seconds)
+    key = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
     kept = _zip_archive
     if kept is not None and kept[0] == archive and kept[1] == key and kept[2] == os.getpid():
         return kept[3]
@@ -346,15 +350,17 @@ def _read_zip_member(archive: str, member: str) -> bytes:
     """Return ``member`` of the zip file ``archive``, inflating no more than `MAX_FILE_BYTES` + 1 bytes.
 
     The member is inflated a mebibyte at a time, so a member whose header
-    understates its size costs no more than that before its CRC fails.
+    understates its size costs no more than that before its CRC fails.  A
+    member stored or deflated is read, as zipimport would: `zipfile`
+    inflates a bzip2 or LZMA chunk whole, however large it inflates.
 
     Raises:
         FileNotFoundError: If the archive has no such member.
         _Refused: If the member is, or inflates to, more than the limit, or
-            cannot be read at all (encrypted, or compressed in a way
-            `zipfile` cannot read).
-        zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError: If
-            it is damaged (`_read_errors` names them all).
+            cannot be read at all (encrypted, or compressed otherwise than
+            stored or deflated).
+        zipfile.BadZipFile, zlib.error, OSError, EOFError: If it is damaged
+            (`_read_errors` names them all).
     """
     with FIRST_USE:  # one reader of the shared open archive at a time; fork() waits for it too
         try:
@@ -363,6 +369,11 @@ def _read_zip_member(archive: str, member: str) -> bytes:
                 info = folder.getinfo(member)
             except KeyError:
                 raise FileNotFoundError(errno.ENOENT, "no such member of the zip archive", member) from None
+            if info.compress_type not in _ZIP_METHODS:
+                # zipimport reads no other compression either; zipfile inflates a bzip2 or LZMA
+                # chunk whole, so a member whose header understates its size could take gigabytes
+                method = _ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+                raise _Refused(f"is compressed with {method}; kzrights reads only stored or deflated data")
             if info.file_size > MAX_FILE_BYTES:
                 size = info.file_size
                 raise _Refused(f"is {size} bytes, more than the {MAX_FILE_BYTES} a data file may have")
