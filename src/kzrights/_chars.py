@@ -602,6 +602,18 @@ def _drop(cluster: str) -> str:
     return ""
 
 
+def _invisible_tail(given: str, rewritten: str) -> int:
+    """How many invisible characters ``given`` ends in that ``rewritten`` ends in too, short of all of it."""
+    tail = 0
+    while (
+        tail < min(len(given), len(rewritten)) - 1
+        and given[-1 - tail] == rewritten[-1 - tail]
+        and given[-1 - tail] in _INVISIBLE_SET
+    ):
+        tail += 1
+    return tail
+
+
 def _rewrite_clusters(
     text: str, clusters: re.Pattern[str], rewrite: Callable[[str], str]
 ) -> tuple[str, Offsets]:
@@ -617,6 +629,7 @@ def _rewrite_clusters(
     space), so that only one slice's pieces are held at once.
     """
     rewritten: dict[str, str] = {}
+    tails: dict[str, int] = {}  # the invisible characters each cluster ends in, rewritten alike
     pieces: list[str] = []
     # 4-byte offsets where they fit (every text under 2 GiB characters): 16 bytes a cluster
     kind = "i" if len(text) < 2**31 - 1 else "q"
@@ -627,6 +640,7 @@ def _rewrite_clusters(
         given = parts[1::2]
         for cluster in set(given).difference(rewritten):
             rewritten[cluster] = rewrite(cluster)
+            tails[cluster] = _invisible_tail(cluster, rewritten[cluster])
         new = parts.copy()
         new[1::2] = map(rewritten.__getitem__, given)
         # where each part ends, in the text as given and in the new text, after where the
@@ -640,6 +654,14 @@ def _rewrite_clusters(
             # a combining grapheme joiner) is no cluster: an offset in it stays where it is, as in
             # a text that needed no normalising, and a span never takes in the mark after it
             columns = [array(kind, itertools.compress(column, changed)) for column in columns]
+            given = list(itertools.compress(given, changed))
+        trimmed = list(map(tails.__getitem__, given))
+        if any(trimmed):
+            # invisible marks that end a cluster as given and as rewritten ("и\u0306\u034f",
+            # "й\u034f") are no part of it: a span ending before them ends before them as given
+            for at, tail in enumerate(trimmed):
+                columns[1][at] -= tail
+                columns[3][at] -= tail
         for kept, column in zip((normal_starts, normal_ends, given_starts, given_ends), columns, strict=True):
             kept.extend(column)
         pieces.append("".join(new))
