@@ -627,7 +627,10 @@ ENDING_IN_A_MARK = [name for name in NAMES if _chars.is_mark(nfd(name)[-1])]
 @pytest.mark.parametrize("name", ENDING_IN_A_MARK)
 @pytest.mark.parametrize("mark", INVISIBLE_MARKS)
 def test_a_name_whose_last_letter_is_decomposed_ends_before_an_invisible_mark(name, mark):
-    """ "Балтабаи\u0306\u034f": the mention ends after the breve, before the joiner (tester 5, session 24)."""
+    r"""A name's last letter decomposed, "Балтабаи\u0306\u034f": the mention ends before the joiner.
+
+    It took the joiner in (tester 5, session 24).
+    """
     assert ENDING_IN_A_MARK
     text = f"{nfd(name)}{mark} said"
     found = kzrights.annotate(text, version="1.1.0")

@@ -180,13 +180,14 @@ def test_the_attributes_of_a_built_in_base_travel_too(cls, data, protocol):
 
     They live outside the error's ``__dict__``: MissingDependencyError lost a
     ``path`` or ``name`` set on it, which a plain ImportError keeps (tester
-    4, session 24).
+    4, session 24), and ExportError a ``filename2`` or ``strerror`` (tester 5).
     """
     error = data.draw(st.builds(cls))
     if isinstance(error, ImportError):
         error.name, error.path = "spacy-renamed", "/opt/site/spacy"
         attributes = ["name", "path", "msg"]
     else:
+        error.strerror, error.filename2 = "Invalid cross-device link", "/out/elsewhere.csv"
         attributes = ["errno", "strerror", "filename", "filename2"]
     for again in (pickle.loads(pickle.dumps(error, protocol)), copy.copy(error), copy.deepcopy(error)):
         assert [getattr(again, name) for name in attributes] == [getattr(error, name) for name in attributes]

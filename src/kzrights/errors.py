@@ -625,8 +625,15 @@ class ExportError(KzrightsError, OSError):
         return f"cannot export{where}: {_shortened(self.reason)}"  # a reason may name the path again
 
     def __reduce__(self) -> tuple[type[ExportError], tuple[str, str, int | None], dict[str, object]]:
-        # OSError pickles its (errno, strerror) pair, which is not this constructor's signature
-        return type(self), (self.path, self.reason, self.errno), dict(self.__dict__)
+        # OSError pickles its (errno, strerror) pair, which is not this constructor's signature;
+        # its attributes, kept outside __dict__, go with the state in case they were set since
+        state: dict[str, object] = {
+            **self.__dict__,
+            "strerror": self.strerror,
+            "filename": self.filename,
+            "filename2": self.filename2,
+        }
+        return type(self), (self.path, self.reason, self.errno), state
 
 
 class OutputExistsError(ExportError, FileExistsError):
