@@ -1440,3 +1440,35 @@ def test_an_engine_in_a_subclass_s_own_dict_state_is_not_pickled():
     again = pickle.loads(blob)
     assert type(again) is _DictStateWithEngine and again.tag == "kept"
     assert again.annotate("Tokayev met the EBRD.") == linker.annotate("Tokayev met the EBRD.")
+
+
+def _own_init(self: object, document: int) -> None:
+    """A caller's __init__ that takes arguments of its own, and never the base class's."""
+    raise AssertionError("a copy or an unpickled error is rebuilt without calling __init__")
+
+
+# a caller's subclass of each error class, with an __init__ of its own, importable by name
+for _cls in ERROR_CLASSES:
+    _sub = type(f"Callers{_cls.__name__}", (_cls,), {"__init__": _own_init, "__module__": __name__})
+    globals()[_sub.__name__] = _sub
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+@settings(max_examples=3)
+@given(data=st.data())
+def test_a_callers_subclass_with_its_own_init_pickles_and_copies(cls, data):
+    """A subclass whose __init__ takes other arguments comes back whole, of its own class.
+
+    ExportError and MissingDependencyError were rebuilt by calling the class
+    with their own arguments, which such a subclass refuses: pickle and copy
+    raised TypeError (tester 6, session 24).
+    """
+    error = data.draw(st.builds(cls))
+    sub = globals()[f"Callers{cls.__name__}"]
+    mine = copy.copy(error)
+    mine.__class__ = sub
+    mine.document = 7
+    for again in (pickle.loads(pickle.dumps(mine)), copy.copy(mine), copy.deepcopy(mine)):
+        assert type(again) is sub
+        assert str(again) == str(error)
+        assert again.document == 7

@@ -12,7 +12,7 @@ This module imports nothing beyond the standard library's builtins, so that
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, SupportsIndex, TypeVar, cast
 
 from ._locking import FIRST_USE
@@ -153,6 +153,20 @@ def _rebuild(cls: type[KzrightsError], args: tuple[object, ...]) -> KzrightsErro
     """Recreate an error from its class and ``args``, without running its ``__init__``."""
     error: KzrightsError = cls.__new__(cls, *args)
     return error
+
+
+def _reduced(
+    error: KzrightsError, init: Callable[..., None], arguments: tuple[object, ...], state: dict[str, object]
+) -> tuple[object, ...]:
+    """What ``error`` pickles as: its class called with ``arguments``, then ``state`` set.
+
+    ``init`` is the ``__init__`` those arguments are for: a caller's subclass
+    with an ``__init__`` of its own is rebuilt without calling it, from
+    ``error.args``, as `KzrightsError.__reduce__` rebuilds every error.
+    """
+    if type(error).__init__ is not init:
+        return (_rebuild, (type(error), error.args), state)
+    return (type(error), arguments, state)
 
 
 class KzrightsError(Exception):
@@ -321,7 +335,8 @@ class InputTooLongError(KzrightsError, ValueError):
     def __reduce__(self) -> tuple[object, ...]:
         # rebuilt from its attributes, so that it crosses process boundaries whole, with what
         # was added to it since (notes, a caller's own attributes) as its state
-        return (type(self), (self.argument, self.length, self.limit, self.reason), dict(self.__dict__))
+        arguments = (self.argument, self.length, self.limit, self.reason)
+        return _reduced(self, InputTooLongError.__init__, arguments, dict(self.__dict__))
 
 
 class InputTooShortError(KzrightsError, ValueError):
@@ -353,7 +368,8 @@ class InputTooShortError(KzrightsError, ValueError):
     def __reduce__(self) -> tuple[object, ...]:
         # rebuilt from its attributes, so that it crosses process boundaries whole, with what
         # was added to it since (notes, a caller's own attributes) as its state
-        return (type(self), (self.argument, self.length, self.least), dict(self.__dict__))
+        arguments = (self.argument, self.length, self.least)
+        return _reduced(self, InputTooShortError.__init__, arguments, dict(self.__dict__))
 
 
 class EmptyInputError(InputTooShortError):
@@ -387,7 +403,7 @@ class EmptyInputError(InputTooShortError):
         ValueError.__init__(self, f"{argument} is empty: {hint}" if hint else f"{argument} is empty")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.argument, self.hint), dict(self.__dict__))
+        return _reduced(self, EmptyInputError.__init__, (self.argument, self.hint), dict(self.__dict__))
 
 
 class InvalidArgumentError(KzrightsError, ValueError):
@@ -583,12 +599,13 @@ class MissingDependencyError(KzrightsError, ImportError):
         self.extra = extra
         super().__init__(f"{feature} needs {package}: pip install 'kzrights[{extra}]'", name=package)
 
-    def __reduce__(self) -> tuple[type[MissingDependencyError], tuple[str, str, str], dict[str, object]]:
+    def __reduce__(self) -> tuple[object, ...]:
         # ImportError's own pickles (message, name, path): rebuilt from this one's arguments, with
         # what was added to it since (notes, a caller's own attributes, a name or path set, which
         # ImportError keeps outside __dict__) as its state
         state: dict[str, object] = {**self.__dict__, "name": self.name, "path": self.path}
-        return (self.__class__, (self.feature, self.package, self.extra), state)
+        arguments = (self.feature, self.package, self.extra)
+        return _reduced(self, MissingDependencyError.__init__, arguments, state)
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -624,7 +641,7 @@ class ExportError(KzrightsError, OSError):
         where = f" to {_shown(self.path)}" if self.path else ""
         return f"cannot export{where}: {_shortened(self.reason)}"  # a reason may name the path again
 
-    def __reduce__(self) -> tuple[type[ExportError], tuple[str, str, int | None], dict[str, object]]:
+    def __reduce__(self) -> tuple[object, ...]:
         # OSError pickles its (errno, strerror) pair, which is not this constructor's signature;
         # its attributes, kept outside __dict__, go with the state in case they were set since
         state: dict[str, object] = {
@@ -633,7 +650,8 @@ class ExportError(KzrightsError, OSError):
             "filename": self.filename,
             "filename2": self.filename2,
         }
-        return type(self), (self.path, self.reason, self.errno), state
+        arguments = (self.path, self.reason, self.errno)
+        return _reduced(self, ExportError.__init__, arguments, {**state, "errno": self.errno})
 
 
 class OutputExistsError(ExportError, FileExistsError):
