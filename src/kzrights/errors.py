@@ -601,9 +601,9 @@ class MissingDependencyError(KzrightsError, ImportError):
 
     def __reduce__(self) -> tuple[object, ...]:
         # ImportError's own pickles (message, name, path): rebuilt from this one's arguments, with
-        # what was added to it since (notes, a caller's own attributes, a name or path set, which
-        # ImportError keeps outside __dict__) as its state
-        state: dict[str, object] = {**self.__dict__, "name": self.name, "path": self.path}
+        # what was added to it since (notes, a caller's own attributes, a message, name or path
+        # set, which ImportError keeps outside __dict__ and Python 3.10 sets only in __init__)
+        state: dict[str, object] = {**self.__dict__, "msg": self.msg, "name": self.name, "path": self.path}
         arguments = (self.feature, self.package, self.extra)
         return _reduced(self, MissingDependencyError.__init__, arguments, state)
 
