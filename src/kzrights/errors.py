@@ -646,12 +646,13 @@ class ExportError(KzrightsError, OSError):
         # its attributes, kept outside __dict__, go with the state in case they were set since
         state: dict[str, object] = {
             **self.__dict__,
+            "errno": self.errno,
             "strerror": self.strerror,
             "filename": self.filename,
             "filename2": self.filename2,
         }
         arguments = (self.path, self.reason, self.errno)
-        return _reduced(self, ExportError.__init__, arguments, {**state, "errno": self.errno})
+        return _reduced(self, ExportError.__init__, arguments, state)
 
 
 class OutputExistsError(ExportError, FileExistsError):

@@ -274,14 +274,14 @@ def _read_errors() -> tuple[type[BaseException], ...]:
     OSError covers a missing or unreadable file, ImportError zipimport's
     ZipImportError (a damaged header in a zip archive), EOFError a truncated
     compressed member and MemoryError a member that inflates beyond memory.
-    A corrupt deflated member raises ``zlib.error``, an LZMA-compressed one
-    ``lzma.LZMAError``, and `zipfile` raises ``zipfile.BadZipFile`` for a
-    bad CRC: they are looked up in ``sys.modules`` rather than imported,
+    A corrupt deflated member raises ``zlib.error`` and `zipfile` raises
+    ``zipfile.BadZipFile`` for a bad CRC (a member compressed otherwise,
+    LZMA say, is refused before it is read): they are looked up in ``sys.modules`` rather than imported,
     since a module that raised has been imported, and importing them would
     cost every load.
     """
     errors: list[type[BaseException]] = [_Refused, OSError, ImportError, EOFError, MemoryError]
-    for module, name in (("zlib", "error"), ("zipfile", "BadZipFile"), ("lzma", "LZMAError")):
+    for module, name in (("zlib", "error"), ("zipfile", "BadZipFile")):
         loaded = sys.modules.get(module)
         if loaded is not None:
             errors.append(getattr(loaded, name))
@@ -318,6 +318,7 @@ def _read_node(node: DataFolder) -> bytes:
 _zip_archive: tuple[str, tuple[int, int, int, int], int, Any] | None = None
 _ZIP_METHODS = (0, 8)  # zipfile.ZIP_STORED and ZIP_DEFLATED: what zipimport reads too
 _ZIP_METHOD_NAMES = {12: "bzip2", 14: "LZMA", 93: "Zstandard"}  # others zipfile reads, or may
+_ZIP_ENCRYPTED = 0x1  # the general-purpose flag bit of an encrypted member (APPNOTE 4.4.4)
 _ZIP_CHUNK = 1 << 20  # bytes inflated at a time: what a member whose header understates its size costs
 
 
@@ -374,6 +375,8 @@ def _read_zip_member(archive: str, member: str) -> bytes:
                 # chunk whole, so a member whose header understates its size could take gigabytes
                 method = _ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
                 raise _Refused(f"is compressed with {method}; kzrights reads only stored or deflated data")
+            if info.flag_bits & _ZIP_ENCRYPTED:
+                raise _Refused("is encrypted; kzrights reads only unencrypted data")
             if info.file_size > MAX_FILE_BYTES:
                 size = info.file_size
                 raise _Refused(f"is {size} bytes, more than the {MAX_FILE_BYTES} a data file may have")
