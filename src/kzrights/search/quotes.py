@@ -663,8 +663,63 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
             ellipses.append(len(tokens))
             if stop is not None and stop > 0:  # "… ....": the ellipsis, then the full stop
                 append(make(_Token, (".", ".", ".", start + stop, start + stop + 1, False)))
+    if any(word.casefold() == _SIC for word in forms):
+        _unword_notes(tokens)
     plain = normal is text and len(visible) == len(normal)
     return tokens, ellipses, None if plain else _ToGiven(text)
+
+
+def _note_width(tokens: Sequence[_Token], at: int, stop: int, step: int) -> int:
+    """How many tokens the writer's "[sic]" that opens (``step`` 1) or closes (-1) at ``at`` takes: else 1.
+
+    Only tokens before ``stop`` (after it, going back) count: a note is
+    the brackets with "sic" (and perhaps "!") inside, none of them a word
+    (`_unword_notes`).
+    """
+    brackets = _NOTE_BRACKETS if step == 1 else _NOTE_BRACKETS_BACK
+    closing = brackets.get(tokens[at].text)
+    if closing is None:
+        return 1
+    for width in (3, 4):  # "[", "sic", "]" or "[", "sic", "!", "]"
+        end = at + step * (width - 1)
+        if (end - stop) * step >= 0:
+            break
+        inside = tokens[min(at, end) + 1 : max(at, end)]
+        if (
+            tokens[end].text == closing
+            and not any(token.word for token in inside)
+            and inside[0].text.casefold() == _SIC
+        ):
+            return width
+    return 1
+
+
+_NOTE_BRACKETS_BACK = {closing: opening for opening, closing in _NOTE_BRACKETS.items()}
+# the word of a writer's "[sic]", "(sic)" or "[sic!]": the writer's note that the report has what
+# follows or precedes it as quoted, an addition that does not change what is quoted
+_SIC = "sic"
+_NOTE_KEY = "\ufdd0"  # a noncharacter (Unicode's "for internal use"): before the key of each token of a note
+
+
+def _unword_notes(tokens: list[_Token]) -> None:
+    """Make the word of each "[sic]", "(sic)", "[sic!]" in ``tokens`` no word, in place.
+
+    The note's tokens are the writer's addition, shown as added; they are
+    not counted among the quotation's words, so "kleptocratic [sic] nature"
+    is found as "kleptocratic nature" with a note added, where "sic" as a
+    third word, found nowhere, left two words in three: not found (tester
+    6, session 24).
+    """
+    for at in range(1, len(tokens) - 1):
+        token = tokens[at]
+        if not token.word or token.text.casefold() != _SIC:
+            continue
+        closing = _NOTE_BRACKETS.get(tokens[at - 1].text)
+        after = at + 2 if tokens[at + 1].text == "!" and at + 2 < len(tokens) else at + 1
+        if closing is not None and tokens[after].text == closing:
+            # keys no report token has: the note's "(" is not the report's "(" of "(2019)"
+            for inside in range(at - 1, after + 1):
+                tokens[inside] = tokens[inside]._replace(key=_NOTE_KEY + tokens[inside].key, word=False)
 
 
 def _normal(text: str) -> str:
@@ -3058,11 +3113,13 @@ class QuoteChecker:
         """Peel the punctuation off both edges of a change (quotation ``[i1, i2)``, report ``[j1, j2)``)."""
         edges: list[tuple[DifferenceKind, int, int, int, int]] = []
         while i1 < i2 and not core[i1].word:
-            edges.append((DifferenceKind.ADDED, i1, i1 + 1, j1, j1))
-            i1 += 1
+            width = _note_width(core, i1, i2, 1)  # a "[sic]" is one addition, not three
+            edges.append((DifferenceKind.ADDED, i1, i1 + width, j1, j1))
+            i1 += width
         while i2 > i1 and not core[i2 - 1].word:
-            edges.append((DifferenceKind.ADDED, i2 - 1, i2, j2, j2))
-            i2 -= 1
+            width = _note_width(core, i2 - 1, i1 - 1, -1)
+            edges.append((DifferenceKind.ADDED, i2 - width, i2, j2, j2))
+            i2 -= width
         while j1 < j2 and not self._tokens[j1].word:
             edges.append((DifferenceKind.OMITTED, i1, i1, j1, j1 + 1))
             j1 += 1
