@@ -1349,6 +1349,43 @@ def _slide_to_marks(
     return [block for block in blocks if block[2]]
 
 
+def _slide_edges(
+    blocks: list[tuple[int, int, int]], a: Sequence[str], b: Sequence[str], marks: _Marks
+) -> list[tuple[int, int, int]]:
+    """Move the first match next to the second, and the last next to the one before, where the words allow.
+
+    difflib takes the earliest of equal runs, so the first word of "The,
+    Government should reform its use" matched the "the" of "the
+    international community. The Government", leaving out the three words
+    between; the report's "The" right before "Government" matches it as
+    well, and leaves nothing out.  Only words left out unmarked move: an
+    ellipsis between the two matches marks them.
+    """
+    (i0, j0, k0), (i1, j1, _) = blocks[0], blocks[1]
+    if (
+        j1 - k0 > j0
+        and not _marked_between(marks, i0 + k0, i1)
+        and list(b[j1 - k0 : j1]) == list(a[i0 : i0 + k0])
+    ):
+        blocks = [(i0, j1 - k0, k0), *blocks[1:]]
+    (ip, jp, kp), (il, jl, kl) = blocks[-2], blocks[-1]
+    if (
+        jp + kp < jl
+        and not _marked_between(marks, ip + kp, il)
+        and list(b[jp + kp : jp + kp + kl]) == list(a[il : il + kl])
+    ):
+        blocks = [*blocks[:-1], (il, jp + kp, kl)]
+    return blocks
+
+
+def _marked_between(marks: _Marks, first: int, last: int) -> bool:
+    """Whether an ellipsis stands at a quotation token position from ``first`` to ``last``."""
+    if not marks:
+        return False
+    ordered = marks.ordered
+    return bisect.bisect_left(ordered, first) < bisect.bisect_right(ordered, last)
+
+
 def _opcodes(
     length_a: int, length_b: int, blocks: Sequence[tuple[int, int, int]]
 ) -> list[tuple[str, int, int, int, int]]:
@@ -2928,6 +2965,8 @@ class QuoteChecker:
         With ``spelled`` false, the tokens written alike are not counted (0): `_spelled` counts them.
         """
         words_before = quote.words_before
+        if len(blocks) > 1:
+            blocks = _slide_edges(blocks, quote.keys, self._keys, marks)
         start, end = self._ends(quote, marks, lo, hi, blocks[0], blocks[-1])
         relative = [(i, j - start, size) for i, j, size in blocks]
         if marks:
