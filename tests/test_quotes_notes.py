@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzrights
+from kzrights.errors import InputTooShortError
 from kzrights.search.quotes import DifferenceKind, Verdict
 
 REPORT = kzrights.load()
@@ -60,6 +62,13 @@ def test_sic_as_a_word_is_still_a_word():
     assert REPORT.check_quote("kleptocratic [sick] nature").verdict is Verdict.NOT_FOUND
 
 
+# every run of two to six of the report's words
+_ALL_RUNS = [
+    match.group()
+    for record in REPORT.records()
+    if "http" not in record.text
+    for match in re.finditer(r"(?<![\w’'-])(?:[A-Za-z]{2,}[ ]){1,5}[A-Za-z]{2,}(?![\w’'-])", record.text)
+]
 # words of the report, two to six, that stand once in it, quote marks aside (a quotation altered
 # by a note is weighed by its words, and "improving freedom" is also "improving ‘freedom"), one
 # of them long: a quotation of common words alone ("and with") may be placed where they stand
@@ -141,3 +150,48 @@ def test_first_and_last_words_stand_next_to_the_rest():
     assert [(d.kind, d.quote_text, d.text) for d in check.differences] == [
         (DifferenceKind.ADDED, "Kazakhstan", "")
     ]
+
+
+def test_the_second_testers_notes_in_short_quotations():
+    """Report text word for word with a note: found where it stands (helper 123, session 25).
+
+    As three tokens, the note made "change [sic] to the" weigh as a
+    quotation of five tokens with three marks, and it was not found, though
+    "change very to the" was.
+    """
+    for quote in (
+        "change [sic] to the",
+        "change to [sic] the",
+        "[sic] change and",
+        "kleptocratic (sic!) nature",
+    ):
+        check = REPORT.check_quote(quote)
+        assert check.verdict is Verdict.ALTERED, (quote, check.verdict, check.similarity)
+        assert [d.kind for d in check.differences] == [DifferenceKind.ADDED], quote
+        place = check.locations[0]
+        plain = REPORT.check_quote(re.sub(r"\s*[\[(]sic!?[\])]\s*", " ", quote).strip())
+        assert (place.record.id, place.span) == (plain.locations[0].record.id, plain.locations[0].span), quote
+
+
+@pytest.mark.parametrize("quote", ["[sic]", "[sic] [sic]", "a [sic]", "(sic) a", "(SIC!)"])
+def test_a_note_quotes_nothing(quote):
+    """A note's letters are no letters of the quotation: too short, as "[…]" or "a" alone is."""
+    with pytest.raises(InputTooShortError):
+        REPORT.check_quote(quote)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_ALL_RUNS), st.integers(0, 6), st.sampled_from(_NOTES))
+def test_a_note_weighs_as_a_mark_the_report_lacks(run, after, note):
+    """A note anywhere gives the answer a "~" there gives (a mark the report never has), note for mark."""
+    split = run.split(" ")
+    at = min(after, len(split))
+    noted = REPORT.check_quote(" ".join([*split[:at], note, *split[at:]]))
+    marked = REPORT.check_quote(" ".join([*split[:at], "~", *split[at:]]))
+    assert noted.verdict is marked.verdict, run
+    assert [(p.record.id, p.span) for p in noted.locations] == [
+        (p.record.id, p.span) for p in marked.locations
+    ]
+    assert [(d.kind, d.quote_text.replace(note, "~"), d.span) for d in noted.differences] == [
+        (d.kind, d.quote_text, d.span) for d in marked.differences
+    ], run

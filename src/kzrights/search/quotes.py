@@ -138,7 +138,8 @@ MIN_LETTERS = 2
 One letter, with or without its accents ("a", "á", "x\u0301"), stands in
 nearly every sentence, and marks or symbols alone (an emoji, a dash, a
 lone surrogate) are no words: such a quotation quotes nothing, and is
-refused with `kzrights.errors.InputTooShortError` (a ``ValueError``).
+refused with `kzrights.errors.InputTooShortError` (a ``ValueError``).  The
+letters of a writer's note ("[sic]", "(sic!)") are not counted.
 """
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
@@ -664,62 +665,51 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
             if stop is not None and stop > 0:  # "… ....": the ellipsis, then the full stop
                 append(make(_Token, (".", ".", ".", start + stop, start + stop + 1, False)))
     if any(word.casefold() == _SIC for word in forms):
-        _unword_notes(tokens)
+        tokens, ellipses = _join_notes(visible, tokens, ellipses)
     plain = normal is text and len(visible) == len(normal)
     return tokens, ellipses, None if plain else _ToGiven(text)
 
 
-def _note_width(tokens: Sequence[_Token], at: int, stop: int, step: int) -> int:
-    """How many tokens the writer's "[sic]" that opens (``step`` 1) or closes (-1) at ``at`` takes: else 1.
-
-    Only tokens before ``stop`` (after it, going back) count: a note is
-    the brackets with "sic" (and perhaps "!") inside, none of them a word
-    (`_unword_notes`).
-    """
-    brackets = _NOTE_BRACKETS if step == 1 else _NOTE_BRACKETS_BACK
-    closing = brackets.get(tokens[at].text)
-    if closing is None:
-        return 1
-    for width in (3, 4):  # "[", "sic", "]" or "[", "sic", "!", "]"
-        end = at + step * (width - 1)
-        if (end - stop) * step >= 0:
-            break
-        inside = tokens[min(at, end) + 1 : max(at, end)]
-        if (
-            tokens[end].text == closing
-            and not any(token.word for token in inside)
-            and inside[0].text.casefold() == _SIC
-        ):
-            return width
-    return 1
-
-
-_NOTE_BRACKETS_BACK = {closing: opening for opening, closing in _NOTE_BRACKETS.items()}
-# the word of a writer's "[sic]", "(sic)" or "[sic!]": the writer's note that the report has what
-# follows or precedes it as quoted, an addition that does not change what is quoted
+# a writer's "[sic]", "(sic)" or "[sic!]": the writer's note that the report has what follows or
+# precedes it as quoted, an addition that does not change what is quoted
 _SIC = "sic"
-_NOTE_KEY = "\ufdd0"  # a noncharacter (Unicode's "for internal use"): before the key of each token of a note
+# a noncharacter (Unicode's "for internal use"): the key of a note, which no report token has
+_NOTE_KEY = "\ufdd0"
+# the notes, for counting a quotation's letters: "a [sic]" quotes one letter
+_NOTES = re.compile(r"\[\s*sic\s*!?\s*\]|\(\s*sic\s*!?\s*\)|\{\s*sic\s*!?\s*\}", re.IGNORECASE)
 
 
-def _unword_notes(tokens: list[_Token]) -> None:
-    """Make the word of each "[sic]", "(sic)", "[sic!]" in ``tokens`` no word, in place.
+def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[list[_Token], list[int]]:
+    """``tokens`` of ``text``, each "[sic]", "(sic)", "[sic!]" one token that is no word; ``ellipses`` moved.
 
-    The note's tokens are the writer's addition, shown as added; they are
-    not counted among the quotation's words, so "kleptocratic [sic] nature"
-    is found as "kleptocratic nature" with a note added, where "sic" as a
-    third word, found nowhere, left two words in three: not found (tester
-    6, session 24).
+    A note is the writer's addition, and weighs as an added comma does:
+    one token that is no word, shown as one addition, whose key no report
+    token has (its "(" is not the report's "(" of "(2019)").  As three
+    tokens, "sic" a word, "kleptocratic [sic] nature" was two words of
+    three, not found, and as three tokens that are no words, "Further [sic]
+    Measures of the" was placed at another passage than "Further, Measures
+    of the" (tester 6, session 24; helper 123, session 25).
     """
-    for at in range(1, len(tokens) - 1):
-        token = tokens[at]
-        if not token.word or token.text.casefold() != _SIC:
-            continue
-        closing = _NOTE_BRACKETS.get(tokens[at - 1].text)
-        after = at + 2 if tokens[at + 1].text == "!" and at + 2 < len(tokens) else at + 1
-        if closing is not None and tokens[after].text == closing:
-            # keys no report token has: the note's "(" is not the report's "(" of "(2019)"
-            for inside in range(at - 1, after + 1):
-                tokens[inside] = tokens[inside]._replace(key=_NOTE_KEY + tokens[inside].key, word=False)
+    joined: list[_Token] = []
+    moved = [0] * (len(tokens) + 1)  # each token position's place among the joined tokens
+    at = 0
+    while at < len(tokens):
+        token, width = tokens[at], 1
+        closing = _NOTE_BRACKETS.get(token.text)
+        if closing is not None and at + 2 < len(tokens) and tokens[at + 1].text.casefold() == _SIC:
+            end = at + 3 if tokens[at + 2].text == "!" and at + 3 < len(tokens) else at + 2
+            if tokens[end].text == closing and not any(at < e <= end for e in ellipses):
+                width = end - at + 1
+        for position in range(at, at + width):
+            moved[position] = len(joined)
+        if width == 1:
+            joined.append(token)
+        else:
+            start, end_at = token.start, tokens[at + width - 1].end
+            joined.append(_Token(_NOTE_KEY, _NOTE_KEY, text[start:end_at], start, end_at, False))
+        at += width
+    moved[len(tokens)] = len(joined)
+    return joined, [moved[e] for e in ellipses]
 
 
 def _normal(text: str) -> str:
@@ -1725,6 +1715,8 @@ class QuoteChecker:
         """
         quote = check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)  # blank: EmptyInputError
         letters = _count_letters(quote, MIN_LETTERS)
+        if letters >= MIN_LETTERS and "sic" in quote.casefold():
+            letters = _count_letters(_NOTES.sub(" ", quote), MIN_LETTERS)  # a note quotes nothing
         if letters < MIN_LETTERS:
             raise InputTooShortError("quote", letters, MIN_LETTERS)
         # locate() looks within one record: skip it for a quotation longer than any
@@ -3152,13 +3144,11 @@ class QuoteChecker:
         """Peel the punctuation off both edges of a change (quotation ``[i1, i2)``, report ``[j1, j2)``)."""
         edges: list[tuple[DifferenceKind, int, int, int, int]] = []
         while i1 < i2 and not core[i1].word:
-            width = _note_width(core, i1, i2, 1)  # a "[sic]" is one addition, not three
-            edges.append((DifferenceKind.ADDED, i1, i1 + width, j1, j1))
-            i1 += width
+            edges.append((DifferenceKind.ADDED, i1, i1 + 1, j1, j1))
+            i1 += 1
         while i2 > i1 and not core[i2 - 1].word:
-            width = _note_width(core, i2 - 1, i1 - 1, -1)
-            edges.append((DifferenceKind.ADDED, i2 - width, i2, j2, j2))
-            i2 -= width
+            edges.append((DifferenceKind.ADDED, i2 - 1, i2, j2, j2))
+            i2 -= 1
         while j1 < j2 and not self._tokens[j1].word:
             edges.append((DifferenceKind.OMITTED, i1, i1, j1, j1 + 1))
             j1 += 1
