@@ -318,7 +318,7 @@ def _read_node(node: DataFolder) -> bytes:
 _zip_archive: tuple[str, tuple[int, int, int, int], int, Any] | None = None
 _ZIP_METHODS = (0, 8)  # zipfile.ZIP_STORED and ZIP_DEFLATED: what zipimport reads too
 _ZIP_METHOD_NAMES = {12: "bzip2", 14: "LZMA", 93: "Zstandard"}  # others zipfile reads, or may
-_ZIP_ENCRYPTED = 0x1  # the general-purpose flag bit of an encrypted member (APPNOTE 4.4.4)
+_ZIP_ENCRYPTED = 0x41  # the general-purpose flag bits of an encrypted member, strongly or not (APPNOTE 4.4.4)
 _ZIP_CHUNK = 1 << 20  # bytes inflated at a time: what a member whose header understates its size costs
 
 
@@ -370,13 +370,14 @@ def _read_zip_member(archive: str, member: str) -> bytes:
                 info = folder.getinfo(member)
             except KeyError:
                 raise FileNotFoundError(errno.ENOENT, "no such member of the zip archive", member) from None
+            if info.flag_bits & _ZIP_ENCRYPTED:
+                # first: WinZip's AES marks its members as compressed with method 99 as well
+                raise _Refused("is encrypted; kzrights reads only unencrypted data")
             if info.compress_type not in _ZIP_METHODS:
                 # zipimport reads no other compression either; zipfile inflates a bzip2 or LZMA
                 # chunk whole, so a member whose header understates its size could take gigabytes
                 method = _ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
                 raise _Refused(f"is compressed with {method}; kzrights reads only stored or deflated data")
-            if info.flag_bits & _ZIP_ENCRYPTED:
-                raise _Refused("is encrypted; kzrights reads only unencrypted data")
             if info.file_size > MAX_FILE_BYTES:
                 size = info.file_size
                 raise _Refused(f"is {size} bytes, more than the {MAX_FILE_BYTES} a data file may have")
