@@ -173,7 +173,10 @@ def test_the_second_testers_notes_in_short_quotations():
         assert (place.record.id, place.span) == (plain.locations[0].record.id, plain.locations[0].span), quote
 
 
-@pytest.mark.parametrize("quote", ["[sic]", "[sic] [sic]", "a [sic]", "(sic) a", "(SIC!)"])
+@pytest.mark.parametrize(
+    "quote",
+    ["[sic]", "[sic] [sic]", "a [sic]", "(sic) a", "(SIC!)", "a [si\u00adc]", "[s\u200bic]", "[sic\u200b]"],
+)
 def test_a_note_quotes_nothing(quote):
     """A note's letters are no letters of the quotation: too short, as "[…]" or "a" alone is."""
     with pytest.raises(InputTooShortError):

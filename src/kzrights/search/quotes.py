@@ -686,9 +686,11 @@ def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[l
     one token that is no word, shown as one addition, whose key no report
     token has (its "(" is not the report's "(" of "(2019)").  As three
     tokens, "sic" a word, "kleptocratic [sic] nature" was two words of
-    three, not found, and as three tokens that are no words, "Further [sic]
-    Measures of the" was placed at another passage than "Further, Measures
-    of the" (tester 6, session 24; helper 123, session 25).
+    three, not found, and as three tokens that are no words, "change [sic]
+    to the" was not found where "change very to the" was (tester 6,
+    session 24; helper 123, session 25).  Where an added mark misplaces a
+    short quotation ("Further ~ Measures of the" is paragraph 27, not
+    footnote 2), a note does the same.
     """
     joined: list[_Token] = []
     moved = [0] * (len(tokens) + 1)  # each token position's place among the joined tokens
@@ -1715,8 +1717,11 @@ class QuoteChecker:
         """
         quote = check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)  # blank: EmptyInputError
         letters = _count_letters(quote, MIN_LETTERS)
-        if letters >= MIN_LETTERS and "sic" in quote.casefold():
-            letters = _count_letters(_NOTES.sub(" ", quote), MIN_LETTERS)  # a note quotes nothing
+        if letters >= MIN_LETTERS and "s" in quote.casefold():
+            # a note quotes nothing, with or without invisible characters in it ("[si\u00adc]")
+            visible = _chars.strip_invisible(quote)
+            if _SIC in visible.casefold():
+                letters = _count_letters(_NOTES.sub(" ", visible), MIN_LETTERS)
         if letters < MIN_LETTERS:
             raise InputTooShortError("quote", letters, MIN_LETTERS)
         # locate() looks within one record: skip it for a quotation longer than any
