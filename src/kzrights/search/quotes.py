@@ -1717,11 +1717,10 @@ class QuoteChecker:
         """
         quote = check_text(quote, "quote", MAX_CHECK_LENGTH, _WHY_LIMIT)  # blank: EmptyInputError
         letters = _count_letters(quote, MIN_LETTERS)
-        if letters >= MIN_LETTERS and "s" in quote.casefold():
-            # a note quotes nothing, with or without invisible characters in it ("[si\u00adc]")
-            visible = _chars.strip_invisible(quote)
-            if _SIC in visible.casefold():
-                letters = _count_letters(_NOTES.sub(" ", visible), MIN_LETTERS)
+        # a note quotes nothing, with or without invisible characters in it ("[si\u00adc]")
+        visible = _chars.strip_invisible(quote)
+        if letters >= MIN_LETTERS and _SIC in visible.casefold():
+            letters = _count_letters(_NOTES.sub(" ", visible), MIN_LETTERS)
         if letters < MIN_LETTERS:
             raise InputTooShortError("quote", letters, MIN_LETTERS)
         # locate() looks within one record: skip it for a quotation longer than any
