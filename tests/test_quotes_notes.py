@@ -17,11 +17,21 @@ from hypothesis import strategies as st
 
 import kzrights
 from kzrights.errors import InputTooShortError
-from kzrights.search.quotes import DifferenceKind, Verdict
+from kzrights.search.quotes import MIN_LETTERS, DifferenceKind, Verdict, _tokens
 
 REPORT = kzrights.load()
 
-_NOTES = ["[sic]", "(sic)", "[sic!]", "[SIC]", "(Sic)"]
+_NOTES = [
+    "[sic]",
+    "(sic)",
+    "[sic!]",
+    "[SIC]",
+    "(Sic)",
+    "[sic?]",
+    "[sic.]",
+    "\uff3bsic\uff3d",
+    "\uff08sic\uff09",
+]
 
 
 def test_the_testers_short_quotations_with_a_note():
@@ -175,7 +185,20 @@ def test_the_second_testers_notes_in_short_quotations():
 
 @pytest.mark.parametrize(
     "quote",
-    ["[sic]", "[sic] [sic]", "a [sic]", "(sic) a", "(SIC!)", "a [si\u00adc]", "[s\u200bic]", "[sic\u200b]"],
+    [
+        "[sic]",
+        "[sic] [sic]",
+        "a [sic]",
+        "(sic) a",
+        "(SIC!)",
+        "a [si\u00adc]",
+        "[s\u200bic]",
+        "[sic\u200b]",
+        "a [sic.]",
+        "[sic?]",
+        "\uff08sic\uff09",
+        "a [S\u0130C]",
+    ],
 )
 def test_a_note_quotes_nothing(quote):
     """A note's letters are no letters of the quotation: too short, as "[…]" or "a" alone is."""
@@ -198,3 +221,70 @@ def test_a_note_weighs_as_a_mark_the_report_lacks(run, after, note):
     assert [(d.kind, d.quote_text.replace(note, "~"), d.span) for d in noted.differences] == [
         (d.kind, d.quote_text, d.span) for d in marked.differences
     ], run
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "[sic.]",
+        "[sic?]",
+        "[sic!?]",
+        "(sic.)",
+        "\uff3bsic\uff3d",
+        "\uff08sic\uff09",
+        "\uff3b sic \uff3d",
+        "[S\u0130C]",
+        "[\u017fic]",
+    ],
+)
+def test_other_ways_to_write_a_note(note):
+    """A full stop or question mark in the note, full-width brackets, a Turkish capital I: a note too.
+
+    Before, "[sic.]", "[sic?]" and full-width brackets were three or four
+    tokens and "sic" a word, and "kleptocratic [sic.] nature" was not
+    found; "[SİC]" was a note to the letter count and not to the tokens, so
+    "a [SİC]" was checked rather than refused.
+    """
+    check = REPORT.check_quote(f"kleptocratic {note} nature")
+    assert check.verdict is Verdict.ALTERED, (note, check.verdict)
+    assert check.location is not None and check.location.record.id == "conclusions.p4"
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, note)]
+    with pytest.raises(InputTooShortError):
+        REPORT.check_quote(f"a {note}")
+
+
+_OPENINGS = ["[", "(", "{", "\uff3b", "\uff08"]
+_CLOSINGS = ["]", ")", "}", "\uff3d", "\uff09"]
+# something like a note: a bracket, a form of "sic" or another word, marks, a bracket (not always its pair)
+_NOTE_LIKE = st.tuples(
+    st.sampled_from(_OPENINGS),
+    st.sampled_from(["", " ", "\u00ad", "\u200b"]),
+    st.sampled_from(["sic", "SIC", "Sic", "S\u0130C", "\u017fic", "sick", "si", "s ic", "a", "\u2026"]),
+    st.sampled_from(["", "!", "?", ".", "!?", "..", "\u2026", ","]),
+    st.sampled_from(["", " "]),
+    st.sampled_from([*_CLOSINGS, ""]),
+).map("".join)
+_PIECE = st.one_of(_NOTE_LIKE, st.sampled_from(["a", "b", "nature", "x-", "\u2026", ",", "-"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECE, min_size=1, max_size=4), st.sampled_from(["", " "]))
+def test_what_is_refused_as_too_short_is_what_the_tokens_leave(pieces, between):
+    """A quotation is refused as too short exactly when its words, notes left out, have too few letters.
+
+    The letter count (in ``check``) and the tokens (what is aligned) each
+    need to know what a note is; they read it from one pattern, so a form
+    one of them takes for a note and the other for words ("[SİC]" before)
+    cannot come back.
+    """
+    quote = between.join(pieces)
+    tokens, _, _ = _tokens(quote)
+    letters = sum(sum(ch.isalnum() for ch in t.text) for t in tokens if t.word)
+    if not quote.strip(" \u00ad\u200b"):
+        return  # blank: EmptyInputError, another matter
+    try:
+        REPORT.check_quote(quote)
+    except InputTooShortError:
+        assert letters < MIN_LETTERS, (quote, [t.text for t in tokens])
+    else:
+        assert letters >= MIN_LETTERS, (quote, [t.text for t in tokens])

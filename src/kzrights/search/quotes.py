@@ -455,8 +455,9 @@ _ELLIPSIS = rf"(?:{_ONE_ELLIPSIS})(?:\s*(?:{_ONE_ELLIPSIS}))*"
 _ELLIPSIS_ALONE = re.compile(_ELLIPSIS)
 
 
-# the brackets a writer's note stands in, beyond a quotation cut inside a compound ("trade-[sic]")
-_NOTE_BRACKETS = {"[": "]", "(": ")", "{": "}"}
+# the brackets a writer's note stands in ("[sic]", "（sic）"), also beyond a quotation cut inside a
+# compound ("trade-[sic]", "trade-[1]")
+_NOTE_BRACKETS = {"[": "]", "(": ")", "{": "}", "\uff3b": "\uff3d", "\uff08": "\uff09", "\uff5b": "\uff5d"}
 _BRACKETED = re.compile(rf"\[{_IN_BRACKETS}\]|\({_IN_BRACKETS}\)")
 # every dot of `_chars.DOTS` counted as one: which of them is the full stop is decided after
 _AS_FULL_STOPS = str.maketrans(dict.fromkeys(_chars.DOTS[1:], "."))
@@ -664,23 +665,29 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
             ellipses.append(len(tokens))
             if stop is not None and stop > 0:  # "… ....": the ellipsis, then the full stop
                 append(make(_Token, (".", ".", ".", start + stop, start + stop + 1, False)))
-    if any(word.casefold() == _SIC for word in forms):
+    if not _NOTE_BRACKETS.keys().isdisjoint(folded_marks):  # an opening bracket: maybe a note
         tokens, ellipses = _join_notes(visible, tokens, ellipses)
     plain = normal is text and len(visible) == len(normal)
     return tokens, ellipses, None if plain else _ToGiven(text)
 
 
-# a writer's "[sic]", "(sic)" or "[sic!]": the writer's note that the report has what follows or
-# precedes it as quoted, an addition that does not change what is quoted
-_SIC = "sic"
+# a writer's "[sic]", "(sic)", "[sic!]", "[sic?]" or "[sic.]": the writer's note that the report
+# has what follows or precedes it as quoted, an addition that does not change what is quoted.  The
+# one statement of what a note is: `_join_notes` makes each one token, and `QuoteChecker.check`
+# leaves its letters uncounted ("a [sic]" quotes one letter)
+_NOTES = re.compile(
+    "|".join(
+        rf"{re.escape(opening)}\s*sic\s*(?:[!?]{{1,2}}|\.)?\s*{re.escape(closing)}"
+        for opening, closing in _NOTE_BRACKETS.items()
+    ),
+    re.IGNORECASE,
+)
 # a noncharacter (Unicode's "for internal use"): the key of a note, which no report token has
 _NOTE_KEY = "\ufdd0"
-# the notes, for counting a quotation's letters: "a [sic]" quotes one letter
-_NOTES = re.compile(r"\[\s*sic\s*!?\s*\]|\(\s*sic\s*!?\s*\)|\{\s*sic\s*!?\s*\}", re.IGNORECASE)
 
 
 def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[list[_Token], list[int]]:
-    """``tokens`` of ``text``, each "[sic]", "(sic)", "[sic!]" one token that is no word; ``ellipses`` moved.
+    """``tokens`` of ``text``, each note (`_NOTES`) one token that is no word; ``ellipses`` moved.
 
     A note is the writer's addition, and weighs as an added comma does:
     one token that is no word, shown as one addition, whose key no report
@@ -692,23 +699,28 @@ def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[l
     short quotation ("Further ~ Measures of the" is paragraph 27, not
     footnote 2), a note does the same.
     """
+    notes = {match.start(): match.end() for match in _NOTES.finditer(text)}
+    if not notes:
+        return tokens, ellipses
     joined: list[_Token] = []
     moved = [0] * (len(tokens) + 1)  # each token position's place among the joined tokens
     at = 0
     while at < len(tokens):
         token, width = tokens[at], 1
-        closing = _NOTE_BRACKETS.get(token.text)
-        if closing is not None and at + 2 < len(tokens) and tokens[at + 1].text.casefold() == _SIC:
-            end = at + 3 if tokens[at + 2].text == "!" and at + 3 < len(tokens) else at + 2
-            if tokens[end].text == closing and not any(at < e <= end for e in ellipses):
-                width = end - at + 1
+        note_end = notes.get(token.start)
+        if note_end is not None:  # the tokens that make up the note, up to its closing bracket
+            last = at
+            while last + 1 < len(tokens) and tokens[last + 1].end <= note_end:
+                last += 1
+            if tokens[last].end == note_end and not any(at < e <= last for e in ellipses):
+                width = last - at + 1
         for position in range(at, at + width):
             moved[position] = len(joined)
         if width == 1:
             joined.append(token)
         else:
-            start, end_at = token.start, tokens[at + width - 1].end
-            joined.append(_Token(_NOTE_KEY, _NOTE_KEY, text[start:end_at], start, end_at, False))
+            end = tokens[at + width - 1].end
+            joined.append(_Token(_NOTE_KEY, _NOTE_KEY, text[token.start : end], token.start, end, False))
         at += width
     moved[len(tokens)] = len(joined)
     return joined, [moved[e] for e in ellipses]
@@ -1719,7 +1731,7 @@ class QuoteChecker:
         letters = _count_letters(quote, MIN_LETTERS)
         # a note quotes nothing, with or without invisible characters in it ("[si\u00adc]")
         visible = _chars.strip_invisible(quote)
-        if letters >= MIN_LETTERS and _SIC in visible.casefold():
+        if letters >= MIN_LETTERS and not _NOTE_BRACKETS.keys().isdisjoint(visible):
             letters = _count_letters(_NOTES.sub(" ", visible), MIN_LETTERS)
         if letters < MIN_LETTERS:
             raise InputTooShortError("quote", letters, MIN_LETTERS)
