@@ -40,7 +40,7 @@ def test_a_run_of_ellipses_that_leaves_nothing_out_is_one_addition_quoted_whole(
     assert check.differences[0].quote_span.slice(quote) == run
     assert check.location is not None
     assert check.location.record.id == "recommendations.government.1"
-    assert word_diff(check) == f"Stop {{+{run}+}}targeting NGOs with punitive tax inspections"
+    assert word_diff(check) == f"Stop {{+{run}+}} targeting NGOs with punitive tax inspections"
     # one mark, as one ellipsis: the same similarity, whatever the run
     assert check.similarity == REPORT.check_quote(quote.replace(run, "…")).similarity
 

@@ -67,7 +67,7 @@ def test_the_word_diff_shows_the_ellipsis_as_added():
     from kzrights.search.quotes import word_diff
 
     check = REPORT.check_quote("Stop … targeting NGOs with punitive tax inspections")
-    assert word_diff(check) == "Stop {+…+}targeting NGOs with punitive tax inspections"
+    assert word_diff(check) == "Stop {+…+} targeting NGOs with punitive tax inspections"
 
 
 def test_a_real_omission_elsewhere_is_the_better_answer():

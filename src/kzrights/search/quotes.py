@@ -356,11 +356,20 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
         text, cursor = place.record.text, place.span.start
         out: list[str] = []
         mine = [d for d in check.differences if d.record_id == place.record.id]
-        for d in sorted(mine, key=lambda d: (d.span.start, d.span.end)):
+        ordered = sorted(mine, key=lambda d: (d.span.start, d.span.end))
+        for n, d in enumerate(ordered):
             if d.span.start < cursor:
                 continue  # a change already shown (one quotation span, several report spans)
-            out.append(text[cursor : d.span.start])
             marked = d.kind is DifferenceKind.MARKED_OMISSION
+            if not d.text and d.quote_text and not marked:  # an addition alone, spaced as quoted
+                # nothing of the report's follows straight after where another change starts there
+                shown = place.span.end
+                if n + 1 < len(ordered) and ordered[n + 1].span.start == d.span.start:
+                    shown = d.span.start
+                out.extend(_spaced_addition(check.quote, d, text, cursor, shown, paint))
+                cursor = d.span.end
+                continue
+            out.append(text[cursor : d.span.start])
             if d.text and marked:  # left out where the quotation says so: not an alteration
                 out.append(paint(f"[…{d.text}…]", "marked omission"))
             elif d.text:
@@ -371,6 +380,37 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
         out.append(text[cursor : place.span.end])
         pieces.append("".join(out))
     return " ".join(pieces)
+
+
+def _spaced_addition(
+    quote: str, added: Difference, text: str, cursor: int, end: int, paint: Callable[[str, str], str]
+) -> list[str]:
+    """The report's ``text`` from ``cursor`` to where ``added`` goes, and the addition, spaced as quoted.
+
+    An addition stands at an empty span of the report, which is where the
+    report's next word starts, after the space: shown there as it is, "[sic]"
+    between two words read "kleptocratic {+[sic]+}nature" and a comma after
+    a word "The {+,+}Government".  The space the quotation has before and
+    after the addition decides: a comma the writer put straight after a word
+    goes before the report's space ("The{+,+} Government"), a word or note
+    between spaces gets a space after it ("kleptocratic {+[sic]+} nature"),
+    and one added after the last word a space before it.  ``text[cursor:end]``
+    is what of the report is shown around it (the place's span, up to where
+    the next change starts if it starts where the addition goes).
+    """
+    at = added.span.start
+    q_start, q_end = added.quote_span.start, added.quote_span.end
+    spaced_before = q_start > 0 and quote[q_start - 1].isspace()
+    spaced_after = q_end < len(quote) and quote[q_end].isspace()
+    gap = at
+    while gap > cursor and text[gap - 1].isspace():
+        gap -= 1
+    piece = paint(f"{{+{added.quote_text}+}}", "added")
+    if gap < at and not spaced_before:  # "The{+,+} Government": before the report's space
+        return [text[cursor:gap], piece, text[gap:at]]
+    lead = " " if gap == at and at > cursor and spaced_before else ""
+    trail = " " if spaced_after and at < end and not text[at].isspace() else ""
+    return [text[cursor:at], lead, piece, trail]
 
 
 def quote_check_json(check: QuoteCheck, uri: Callable[[str], str] | None = None) -> dict[str, Any]:
