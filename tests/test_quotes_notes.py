@@ -288,3 +288,30 @@ def test_what_is_refused_as_too_short_is_what_the_tokens_leave(pieces, between):
         assert letters < MIN_LETTERS, (quote, [t.text for t in tokens])
     else:
         assert letters >= MIN_LETTERS, (quote, [t.text for t in tokens])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(_RUNS),
+    st.sampled_from(_NOTES),
+    st.sampled_from(["…", "...", "[…]", ". . ."]),
+    st.booleans(),
+)
+def test_an_ellipsis_with_only_a_note_beyond_it_is_at_the_edge(run, note, ellipsis, at_the_end):
+    """ "kleptocratic nature … [sic]": the words' place, the note added, the ellipsis the writer's edge.
+
+    An ellipsis at a quotation's edge is the writer's ("kleptocratic nature
+    …" is equivalent); one with a note beyond it was weighed as an omission
+    inside the quotation, and two words, an omission and a note were not
+    found (session 25's note).
+    """
+    record_id, words = run
+    quote = f"{words} {ellipsis} {note}" if at_the_end else f"{note} {ellipsis} {words}"
+    check = REPORT.check_quote(quote)
+    plain = REPORT.check_quote(words)
+    assert check.verdict is Verdict.ALTERED, (quote, check.verdict, check.similarity)
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, note)], quote
+    assert [(p.record.id, p.span) for p in check.locations] == [
+        (p.record.id, p.span) for p in plain.locations
+    ], quote
+    assert check.locations[0].record.id == record_id

@@ -766,6 +766,11 @@ def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[l
     return joined, [moved[e] for e in ellipses]
 
 
+def _notes_only(tokens: Sequence[_Token]) -> bool:
+    """Whether ``tokens`` are the writer's notes alone (`_join_notes`), and at least one."""
+    return bool(tokens) and all(token.key == _NOTE_KEY for token in tokens)
+
+
 def _normal(text: str) -> str:
     """``text`` as `kzrights._chars.nfc` gives it (each letter composed with its marks), without the way back.
 
@@ -1864,7 +1869,13 @@ class QuoteChecker:
             (i + 1 for i in range(len(tokens) - 1, first - 1, -1) if not _edge_punctuation(tokens[i])), first
         )
         core = tokens[first:last]
-        marks = _Marks(e - first for e in ellipses if first < e < last)
+        # an ellipsis with nothing but the writer's notes between it and an edge is at the edge
+        # of what is quoted ("kleptocratic nature … [sic]"), as one with nothing there is
+        marks = _Marks(
+            e - first
+            for e in ellipses
+            if first < e < last and not _notes_only(tokens[first:e]) and not _notes_only(tokens[e:last])
+        )
         if not core:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
         around = None
