@@ -298,7 +298,7 @@ def test_what_is_refused_as_too_short_is_what_the_tokens_leave(pieces, between):
     st.booleans(),
 )
 def test_an_ellipsis_with_only_a_note_beyond_it_is_at_the_edge(run, note, ellipsis, at_the_end):
-    """ "kleptocratic nature … [sic]": the words' place, the note added, the ellipsis the writer's edge.
+    """A note beyond an ellipsis at the edge ("kleptocratic nature … [sic]"): the words' place, one addition.
 
     An ellipsis at a quotation's edge is the writer's ("kleptocratic nature
     …" is equivalent); one with a note beyond it was weighed as an omission
