@@ -1072,7 +1072,7 @@ def test_cli_one_letter_is_a_clear_error():
     assert result.returncode == 3
     assert result.stderr.strip().splitlines() == [
         "kzrights: error: the quote has 1 letter or digit; a quotation needs at least 2 "
-        "(one letter, or marks and symbols alone, quote nothing)"
+        "(one letter, marks and symbols alone, or a note such as [sic], quote nothing)"
     ]
 
 

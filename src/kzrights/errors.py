@@ -362,7 +362,7 @@ class InputTooShortError(KzrightsError, ValueError):
         has = "no letter or digit" if length == 0 else f"{length} letter or digit"
         super().__init__(
             f"the {argument} has {has}; a quotation needs at least {least} "
-            "(one letter, or marks and symbols alone, quote nothing)"
+            "(one letter, marks and symbols alone, or a note such as [sic], quote nothing)"
         )
 
     def __reduce__(self) -> tuple[object, ...]:

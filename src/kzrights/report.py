@@ -871,7 +871,8 @@ class Report(_Record):
                 (4,000) characters: longer than any passage of two records.
             InputTooShortError: If ``quote`` has fewer than
                 [`MIN_LETTERS`][kzrights.search.quotes.MIN_LETTERS] (2) letters
-                and digits: one letter, or marks and symbols alone, quote nothing.
+                and digits: one letter, marks and symbols alone, or a writer's note such as
+                "[sic]", quote nothing.
         """
         locator = self._locator()
         checker: QuoteChecker = self._cached("quotes", lambda report: _quote_checker(report, locator))
