@@ -1504,8 +1504,12 @@ def _digest(checks: list[QuoteCheck]) -> str:
 # tests/test_quotes_notes.py), and again when word_diff spaced an addition as the quotation has
 # it (session 26: the word_diff of 1,031 answers changed, and nothing else of any answer:
 # "and {+course+}the use" is "and {+course+} the use", "Oyan {+,+}the" is "Oyan{+,+} the"; see
-# tests/test_quotes_word_diff.py)
-_BEFORE_THE_SPEED_UP = "0fbe7fec3f0e4bc686191d3eb3cfa8ae3857d7d55a68f837cd1e88d276ed227a"
+# tests/test_quotes_word_diff.py), and again when a found quotation's edge marks that the report
+# has beside the passage were taken into its location, as an exact quotation's are (session 26:
+# the locations and word diffs of 902 answers of 3,200, generated and hostile, moved, and
+# nothing else; each location by the marks at its edge, "… by those already in power." now
+# ending at paragraph 2's full stop; see tests/test_quotes_edge_marks.py)
+_BEFORE_THE_SPEED_UP = "b0623c5add123cac74c5c32c609a26888f3aae5d14b21a24371ccff2c29a4974"
 
 
 def test_the_quicker_checker_answers_as_the_one_before_on_3000_quotations():

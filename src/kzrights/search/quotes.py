@@ -1953,7 +1953,11 @@ class QuoteChecker:
                 best, shown, differences, fit = other, other_shown, other_differences, other_fit
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
-        return QuoteCheck(quote, verdict, self._locations(best.lo, best.hi, quote), shown, differences)
+        # the quotation's edge marks that the report has beside the passage are quoted too, as
+        # an exact quotation's are ("The right freedom of association;" ends at item p8.i5's ";")
+        before, after = self._edge_marks_kept(best, *outside)
+        places = self._locations(best.lo - before, best.hi + after, quote)
+        return QuoteCheck(quote, verdict, places, shown, differences)
 
     def _edges_kept(self, aligned: _Aligned, before: Sequence[_Token], after: Sequence[_Token]) -> int:
         """How many of the quotation's edge marks the report has beside the passage ``aligned``.
@@ -1962,17 +1966,23 @@ class QuoteChecker:
         a mark counts where the same record has it at the same distance from
         the passage, nearest first.  0 to ``len(before) + len(after)``.
         """
+        return sum(self._edge_marks_kept(aligned, before, after))
+
+    def _edge_marks_kept(
+        self, aligned: _Aligned, before: Sequence[_Token], after: Sequence[_Token]
+    ) -> tuple[int, int]:
+        """`_edges_kept`, before the passage and after it: how many report tokens each side they are."""
         texts, owners = self._texts, self._owners
-        kept = 0
+        kept_before = kept_after = 0
         for token, at in zip(reversed(before), range(aligned.lo - 1, -1, -1), strict=False):
             if owners[at] != owners[aligned.lo] or texts[at] != token.text:
                 break
-            kept += 1
+            kept_before += 1
         for token, at in zip(after, range(aligned.hi, len(texts)), strict=False):
             if owners[at] != owners[aligned.hi - 1] or texts[at] != token.text:
                 break
-            kept += 1
-        return kept
+            kept_after += 1
+        return kept_before, kept_after
 
     def _shown(
         self, quote: str, core: Sequence[_Token], marks: _Marks, aligned: _Aligned
