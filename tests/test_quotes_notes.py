@@ -230,6 +230,9 @@ def test_a_note_weighs_as_a_mark_the_report_lacks(run, after, note):
         "[sic?]",
         "[sic!?]",
         "(sic.)",
+        "[sic...]",
+        "[sic\u2026]",
+        "[sic!!!]",
         "\uff3bsic\uff3d",
         "\uff08sic\uff09",
         "\uff3b sic \uff3d",
@@ -260,7 +263,7 @@ _NOTE_LIKE = st.tuples(
     st.sampled_from(_OPENINGS),
     st.sampled_from(["", " ", "\u00ad", "\u200b"]),
     st.sampled_from(["sic", "SIC", "Sic", "S\u0130C", "\u017fic", "sick", "si", "s ic", "a", "\u2026"]),
-    st.sampled_from(["", "!", "?", ".", "!?", "..", "\u2026", ","]),
+    st.sampled_from(["", "!", "?", ".", "!?", "..", "...", "....", "!!!", "\u2026", ",", ". . ."]),
     st.sampled_from(["", " "]),
     st.sampled_from([*_CLOSINGS, ""]),
 ).map("".join)
@@ -315,3 +318,31 @@ def test_an_ellipsis_with_only_a_note_beyond_it_is_at_the_edge(run, note, ellips
         (p.record.id, p.span) for p in plain.locations
     ], quote
     assert check.locations[0].record.id == record_id
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "make each path more navigable. \u2026 [sic]",
+        "Consider further local government reforms to increase its connection to citizens. \u2026 [sic]",
+        "the kleptocratic nature of the current system. \u2026 [sic]",
+        "the kleptocratic nature of the current system.\u2026 (sic)",
+        "kleptocratic nature \u2026, [sic]",
+        "kleptocratic nature \u2026 , [sic]",
+        "[sic], \u2026 kleptocratic nature",
+        "[sic] \u2026. the kleptocratic nature",
+    ],
+)
+def test_punctuation_beside_the_note_beyond_an_edge_ellipsis(quote):
+    """A full stop or comma beside the note leaves the ellipsis at the edge: one record, nothing omitted.
+
+    Helper 125 (session 26): with a comma or a full stop between them, the
+    ellipsis was weighed as an omission inside the quotation, and the
+    location ran on over the next records, their words a marked omission.
+    """
+    check = REPORT.check_quote(quote)
+    assert check.verdict is Verdict.ALTERED, (quote, check.verdict)
+    assert len(check.locations) == 1, (quote, [p.record.id for p in check.locations])
+    kinds = {d.kind for d in check.differences}
+    assert kinds == {DifferenceKind.ADDED}, (quote, check.differences)
+    assert any("sic" in d.quote_text for d in check.differences)

@@ -361,8 +361,8 @@ class InputTooShortError(KzrightsError, ValueError):
         self.least = least
         has = "no letter or digit" if length == 0 else f"{length} letter or digit"
         super().__init__(
-            f"the {argument} has {has}; a quotation needs at least {least} "
-            "(one letter, marks and symbols alone, or a note such as [sic], quote nothing)"
+            f"the {argument} has {has} (a note such as [sic] aside); a quotation needs at least "
+            f"{least} (one letter, or marks and symbols alone, quote nothing)"
         )
 
     def __reduce__(self) -> tuple[object, ...]:

@@ -362,11 +362,11 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
                 continue  # a change already shown (one quotation span, several report spans)
             marked = d.kind is DifferenceKind.MARKED_OMISSION
             if not d.text and d.quote_text and not marked:  # an addition alone, spaced as quoted
-                # nothing of the report's follows straight after where another change starts there
-                shown = place.span.end
-                if n + 1 < len(ordered) and ordered[n + 1].span.start == d.span.start:
-                    shown = d.span.start
-                out.extend(_spaced_addition(check.quote, d, text, cursor, shown, paint))
+                after = ordered[n + 1] if n + 1 < len(ordered) else None
+                if after is not None and after.span.start != d.span.start:
+                    after = None  # only a change that starts where the addition goes follows it
+                bounds = (place.span.start, cursor, place.span.end)
+                out.extend(_spaced_addition(check.quote, d, text, bounds, after, paint))
                 cursor = d.span.end
                 continue
             out.append(text[cursor : d.span.start])
@@ -383,34 +383,63 @@ def word_diff(check: QuoteCheck, paint: Callable[[str, str], str] = _bracketed) 
 
 
 def _spaced_addition(
-    quote: str, added: Difference, text: str, cursor: int, end: int, paint: Callable[[str, str], str]
+    quote: str,
+    added: Difference,
+    text: str,
+    bounds: tuple[int, int, int],
+    after: Difference | None,
+    paint: Callable[[str, str], str],
 ) -> list[str]:
-    """The report's ``text`` from ``cursor`` to where ``added`` goes, and the addition, spaced as quoted.
+    """The report's ``text`` from the cursor to where ``added`` goes, and the addition, spaced as quoted.
 
     An addition stands at an empty span of the report, which is where the
-    report's next word starts, after the space: shown there as it is, "[sic]"
-    between two words read "kleptocratic {+[sic]+}nature" and a comma after
-    a word "The {+,+}Government".  The space the quotation has before and
-    after the addition decides: a comma the writer put straight after a word
-    goes before the report's space ("The{+,+} Government"), a word or note
-    between spaces gets a space after it ("kleptocratic {+[sic]+} nature"),
-    and one added after the last word a space before it.  ``text[cursor:end]``
-    is what of the report is shown around it (the place's span, up to where
-    the next change starts if it starts where the addition goes).
+    report's next word starts, after the space (and after an opening quote
+    mark): shown there as it is, "[sic]" between two words read
+    "kleptocratic {+[sic]+}nature", a comma after a word "The
+    {+,+}Government", and a note before a quoted word "of ‘ {+[sic]+}
+    freedom".  The space the quotation has before and after the addition
+    (past its quote marks and invisible characters) decides: a comma the
+    writer put straight after a word goes before the report's space
+    ("The{+,+} Government"), a word or note between spaces stands between
+    spaces, before the report's opening quote mark ("kleptocratic {+[sic]+}
+    nature", "of {+[sic]+} ‘freedom"), and one added after the last word, or
+    after another change, has a space before it.
+
+    ``bounds`` are the place's start, the cursor (what of ``text`` is
+    already shown ends there) and the place's end; ``after`` is the change
+    that starts where the addition goes, if any: a space goes between them
+    where the quotation has one and that change shows the quotation's words
+    ("{+[sic]+} [-nature-]{+natures+}"), not before an omission alone.
     """
+    start, cursor, end = bounds
     at = added.span.start
-    q_start, q_end = added.quote_span.start, added.quote_span.end
-    spaced_before = q_start > 0 and quote[q_start - 1].isspace()
-    spaced_after = q_end < len(quote) and quote[q_end].isspace()
-    gap = at
+    spaced_before = _space_beside(quote, added.quote_span.start - 1, -1)
+    spaced_after = _space_beside(quote, added.quote_span.end, 1)
+    opening = at  # the report's opening quote marks right before where the addition goes
+    while opening > cursor and text[opening - 1] in _QUOTE_MARKS:
+        opening -= 1
+    gap = opening  # and the space before them
     while gap > cursor and text[gap - 1].isspace():
         gap -= 1
     piece = paint(f"{{+{added.quote_text}+}}", "added")
-    if gap < at and not spaced_before:  # "The{+,+} Government": before the report's space
+    if gap < opening and not spaced_before:  # "The{+,+} Government": before the report's space
         return [text[cursor:gap], piece, text[gap:at]]
-    lead = " " if gap == at and at > cursor and spaced_before else ""
-    trail = " " if spaced_after and at < end and not text[at].isspace() else ""
-    return [text[cursor:at], lead, piece, trail]
+    lead = " " if gap == opening and opening > start and spaced_before else ""
+    if after is not None:
+        trail = " " if spaced_after and after.quote_text else ""
+    else:
+        trail = " " if spaced_after and (opening < at or (at < end and not text[at].isspace())) else ""
+    return [text[cursor:opening], lead, piece, trail, text[opening:at]]
+
+
+def _space_beside(text: str, at: int, step: int) -> bool:
+    """Whether a space stands at ``text[at]``, or beyond the quote marks and invisible characters there.
+
+    ``step`` is the direction looked in: -1 back, 1 on.
+    """
+    while 0 <= at < len(text) and (text[at] in _QUOTE_MARKS or _chars.is_invisible(text[at])):
+        at += step
+    return 0 <= at < len(text) and text[at].isspace()
 
 
 def quote_check_json(check: QuoteCheck, uri: Callable[[str], str] | None = None) -> dict[str, Any]:
@@ -711,13 +740,13 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
     return tokens, ellipses, None if plain else _ToGiven(text)
 
 
-# a writer's "[sic]", "(sic)", "[sic!]", "[sic?]" or "[sic.]": the writer's note that the report
-# has what follows or precedes it as quoted, an addition that does not change what is quoted.  The
-# one statement of what a note is: `_join_notes` makes each one token, and `QuoteChecker.check`
+# a writer's "[sic]", "(sic)", "[sic!]", "[sic?]", "[sic.]" or "[sic...]": the writer's note that the
+# report has what follows or precedes it as quoted, an addition that does not change what is quoted.
+# The one statement of what a note is: `_join_notes` makes each one token, and `QuoteChecker.check`
 # leaves its letters uncounted ("a [sic]" quotes one letter)
 _NOTES = re.compile(
     "|".join(
-        rf"{re.escape(opening)}\s*sic\s*(?:[!?]{{1,2}}|\.)?\s*{re.escape(closing)}"
+        rf"{re.escape(opening)}\s*sic\s*(?:[!?]{{1,3}}|\.{{1,3}}|\u2026)?\s*{re.escape(closing)}"
         for opening, closing in _NOTE_BRACKETS.items()
     ),
     re.IGNORECASE,
@@ -744,6 +773,7 @@ def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[l
         return tokens, ellipses
     joined: list[_Token] = []
     moved = [0] * (len(tokens) + 1)  # each token position's place among the joined tokens
+    inside: set[int] = set()  # the ellipses of notes ("[sic...]"), which are the notes' own
     at = 0
     while at < len(tokens):
         token, width = tokens[at], 1
@@ -752,8 +782,9 @@ def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[l
             last = at
             while last + 1 < len(tokens) and tokens[last + 1].end <= note_end:
                 last += 1
-            if tokens[last].end == note_end and not any(at < e <= last for e in ellipses):
+            if tokens[last].end == note_end:
                 width = last - at + 1
+                inside.update(e for e in ellipses if at < e <= last)
         for position in range(at, at + width):
             moved[position] = len(joined)
         if width == 1:
@@ -763,12 +794,14 @@ def _join_notes(text: str, tokens: list[_Token], ellipses: list[int]) -> tuple[l
             joined.append(_Token(_NOTE_KEY, _NOTE_KEY, text[token.start : end], token.start, end, False))
         at += width
     moved[len(tokens)] = len(joined)
-    return joined, [moved[e] for e in ellipses]
+    return joined, [moved[e] for e in ellipses if e not in inside]
 
 
 def _notes_only(tokens: Sequence[_Token]) -> bool:
-    """Whether ``tokens`` are the writer's notes alone (`_join_notes`), and at least one."""
-    return bool(tokens) and all(token.key == _NOTE_KEY for token in tokens)
+    """Whether ``tokens`` are the writer's notes (`_join_notes`), at least one, and sentence punctuation."""
+    return any(token.key == _NOTE_KEY for token in tokens) and all(
+        token.key == _NOTE_KEY or _edge_punctuation(token) for token in tokens
+    )
 
 
 def _normal(text: str) -> str:
@@ -1869,8 +1902,9 @@ class QuoteChecker:
             (i + 1 for i in range(len(tokens) - 1, first - 1, -1) if not _edge_punctuation(tokens[i])), first
         )
         core = tokens[first:last]
-        # an ellipsis with nothing but the writer's notes between it and an edge is at the edge
-        # of what is quoted ("kleptocratic nature … [sic]"), as one with nothing there is
+        # an ellipsis with nothing but the writer's notes (and their sentence punctuation) between
+        # it and an edge is at the edge of what is quoted ("kleptocratic nature … [sic]",
+        # "navigable. … [sic]", "[sic], … kleptocratic"), as one with nothing there is
         marks = _Marks(
             e - first
             for e in ellipses
