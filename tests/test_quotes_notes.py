@@ -346,3 +346,38 @@ def test_punctuation_beside_the_note_beyond_an_edge_ellipsis(quote):
     kinds = {d.kind for d in check.differences}
     assert kinds == {DifferenceKind.ADDED}, (quote, check.differences)
     assert any("sic" in d.quote_text for d in check.differences)
+
+
+_WHOLE = [
+    record for record in REPORT.records() if len(record.text.split(" ")) >= 6 and len(record.text) <= 600
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_WHOLE), st.integers(1, 3), st.sampled_from(["*", "[sic]", "~"]))
+def test_a_record_quoted_whole_with_an_addition_near_its_start_is_that_record(record, after, added):
+    """A whole record with a mark or note after its first words: that record's text, one addition.
+
+    "Legislationline, * On the procedure …" (all of footnote 5) was placed
+    from the "legislationline" inside footnote 4's URL, with footnote 4's end
+    and footnote 5's own first word left out (helper 125, session 26): the
+    first match may now move to the nearest place before the second that
+    leaves no more of the report out than the quotation has between them.
+    """
+    parts = record.text.split(" ")
+    quote = " ".join([*parts[:after], added, *parts[after:]])
+    check = REPORT.check_quote(quote)
+    # by text, as footnotes 4 and 6 are alike; a quote mark at an edge is typography, in neither
+    assert [place.text.strip("\u2018\u2019") for place in check.locations] == [
+        record.text.strip("\u2018\u2019")
+    ]
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, added)], quote
+
+
+def test_a_url_footnote_with_words_changed_at_its_start():
+    """'EU (ODA), DG Trade, https://…': footnote 8 alone, not footnote 7's URL and footnote 8."""
+    check = REPORT.check_quote(
+        "EU (ODA), DG Trade, https://ec.europa.eu/trade/policy/countries-and-regions/countries/kazakhstan/index_en.htm"
+    )
+    assert [place.record.id for place in check.locations] == ["footnotes.8"]
+    assert check.verdict is Verdict.ALTERED

@@ -1444,19 +1444,27 @@ def _slide_edges(
     ellipsis between the two matches marks them.
     """
     (i0, j0, k0), (i1, j1, _) = blocks[0], blocks[1]
-    if (
-        j1 - k0 > j0
-        and not _marked_between(marks, i0 + k0, i1)
-        and list(b[j1 - k0 : j1]) == list(a[i0 : i0 + k0])
-    ):
-        blocks = [(i0, j1 - k0, k0), *blocks[1:]]
+    if j1 - k0 > j0 and not _marked_between(marks, i0 + k0, i1):
+        first, gap = list(a[i0 : i0 + k0]), i1 - i0 - k0
+        # nearest the second match first, never leaving more of the report out between the two
+        # than the quotation has there ("Legislationline, * On": the "Legislationline," of the
+        # footnote, not the one inside the URL of the footnote before)
+        for at in range(j1 - k0, max(j0, j1 - k0 - gap - 1), -1):
+            if list(b[at : at + k0]) == first:
+                size = k0  # and on over what follows it alike in both ("Legislationline" ",")
+                while i0 + size < i1 and at + size < j1 and a[i0 + size] == b[at + size]:
+                    size += 1
+                blocks = [(i0, at, size), *blocks[1:]]
+                break
     (ip, jp, kp), (il, jl, kl) = blocks[-2], blocks[-1]
-    if (
-        jp + kp < jl
-        and not _marked_between(marks, ip + kp, il)
-        and list(b[jp + kp : jp + kp + kl]) == list(a[il : il + kl])
-    ):
-        blocks = [*blocks[:-1], (il, jp + kp, kl)]
+    if jp + kp < jl and not _marked_between(marks, ip + kp, il):
+        last, gap = list(a[il : il + kl]), il - ip - kp
+        for at in range(jp + kp, min(jl, jp + kp + gap + 1)):
+            if list(b[at : at + kl]) == last:
+                while il > ip + kp and at > jp + kp and a[il - 1] == b[at - 1]:
+                    il, at, kl = il - 1, at - 1, kl + 1
+                blocks = [*blocks[:-1], (il, at, kl)]
+                break
     return blocks
 
 
