@@ -104,6 +104,10 @@ def adjacent_pieces(draw: st.DrawFn) -> tuple[str, str, str, str]:
 # found by this test: "Remove laws" (recommendations.government.9) ranked below a "removed" with words
 # left out before "laws"; the spelling now ranks before a true ellipsis
 @example(("Remove … laws", "…", "recommendations.government.9", "Remove laws"))
+# found by this test (session 26): paragraph 21's "long-way … but", "long-" left out, fit as well as
+# paragraph 25's "way but" with the ellipsis added; of passages that fit alike, one the quotation
+# does not cut a word of is now shown
+@example(("way … but", "…", "conclusions.p25", "way but"))
 @example(
     (
         "for sanctioned protests. This ideological and … tactical pluralism may not be ‘efficient,’",

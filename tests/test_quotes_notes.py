@@ -381,3 +381,19 @@ def test_a_url_footnote_with_words_changed_at_its_start():
     )
     assert [place.record.id for place in check.locations] == ["footnotes.8"]
     assert check.verdict is Verdict.ALTERED
+
+
+@pytest.mark.parametrize("added", ["[sic]", "~"])
+def test_two_additions_leave_every_match_next_to_the_next(added):
+    """Two notes in two items' words: the items the words are, not the item before for the first words.
+
+    "The right to [sic] freedom of [sic] expression; The human right to
+    life" took "The right to" and "freedom of" from item p8.i5 (difflib's
+    earliest), leaving its "association;" and p8.i6's first words out
+    (helper 125, session 26). Every match but the last now moves as near the
+    next as the quotation's tokens between them allow, from the end back.
+    """
+    quote = f"The right to {added} freedom of {added} expression; The human right to life"
+    check = REPORT.check_quote(quote)
+    assert [place.record.id for place in check.locations] == ["conclusions.p8.i6", "conclusions.p8.i7"]
+    assert [(d.kind, d.quote_text) for d in check.differences] == [(DifferenceKind.ADDED, added)] * 2

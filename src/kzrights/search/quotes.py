@@ -1434,19 +1434,27 @@ def _slide_to_marks(
 def _slide_edges(
     blocks: list[tuple[int, int, int]], a: Sequence[str], b: Sequence[str], marks: _Marks
 ) -> list[tuple[int, int, int]]:
-    """Move the first match next to the second, and the last next to the one before, where the words allow.
+    """Move each match next to the one after it, and the last next to the one before, where the words allow.
 
     difflib takes the earliest of equal runs, so the first word of "The,
     Government should reform its use" matched the "the" of "the
     international community. The Government", leaving out the three words
     between; the report's "The" right before "Government" matches it as
-    well, and leaves nothing out.  Only words left out unmarked move: an
-    ellipsis between the two matches marks them.
+    well, and leaves nothing out.  A match moves to the nearest place that
+    leaves no more of the report out before the next match than the
+    quotation has there, from the last match back, so that one moved draws
+    the one before it along ("The right to [sic] freedom of [sic]
+    expression;" is item p8.i6 whole, not "The right to freedom of" from
+    item p8.i5).  Only words left out unmarked move: an ellipsis between
+    two matches marks them.
     """
-    (i0, j0, k0), (i1, j1, _) = blocks[0], blocks[1]
-    if j1 - k0 > j0 and not _marked_between(marks, i0 + k0, i1):
+    blocks = list(blocks)  # the caller's list is left as it is
+    for n in range(len(blocks) - 2, -1, -1):  # each match but the last, from the end back
+        (i0, j0, k0), (i1, j1, _) = blocks[n], blocks[n + 1]
+        if j1 - k0 <= j0 or _marked_between(marks, i0 + k0, i1):
+            continue
         first, gap = list(a[i0 : i0 + k0]), i1 - i0 - k0
-        # nearest the second match first, never leaving more of the report out between the two
+        # nearest the next match first, never leaving more of the report out between the two
         # than the quotation has there ("Legislationline, * On": the "Legislationline," of the
         # footnote, not the one inside the URL of the footnote before)
         for at in range(j1 - k0, max(j0, j1 - k0 - gap - 1), -1):
@@ -1454,7 +1462,7 @@ def _slide_edges(
                 size = k0  # and on over what follows it alike in both ("Legislationline" ",")
                 while i0 + size < i1 and at + size < j1 and a[i0 + size] == b[at + size]:
                     size += 1
-                blocks = [(i0, at, size), *blocks[1:]]
+                blocks[n] = (i0, at, size)
                 break
     (ip, jp, kp), (il, jl, kl) = blocks[-2], blocks[-1]
     if jp + kp < jl and not _marked_between(marks, ip + kp, il):
@@ -1953,7 +1961,9 @@ class QuoteChecker:
             closest = tuple(passages.values())
             return QuoteCheck(quote, Verdict.NOT_FOUND, similarity=best.similarity, closest=closest)
         given = core if to_given is None else to_given(core)  # spans into the quotation as given
-        best = self._whole_compounds(best, core)
+        whole = self._whole_compounds(best, core)
+        cut = (whole.lo, whole.hi) != (best.lo, best.hi)  # the quotation starts or ends inside a compound
+        best = whole
         shown, differences = self._shown(quote, given, marks, best)
         fit = _fit(shown, best, words)
         # a passage that has every word of the quotation, in order, but leaves some of the report's
@@ -1979,7 +1989,9 @@ class QuoteChecker:
                 break  # ranked by similarity, which no passage's fit exceeds
             if other.matched < least or (put_in and not keeps_hyphens(other)):
                 continue
-            other = self._whole_compounds(other, core)
+            whole = self._whole_compounds(other, core)
+            other_cut = (whole.lo, whole.hi) != (other.lo, other.hi)
+            other = whole
             other_shown, other_differences = self._shown(quote, given, marks, other)
             other_fit = _fit(other_shown, other, words)
             if other_shown < ALTERED_SIMILARITY or (other.matched < best.matched and other_shown <= shown):
@@ -1987,12 +1999,20 @@ class QuoteChecker:
                 # words must show more ("Legislationline, … the" and a URL is footnote 4's, not
                 # the URL of footnote 6 with the words before it added)
                 continue
-            if other_fit > fit or (
-                other_fit == fit
-                and _rank(other)[1:5] == _rank(best)[1:5]
-                and self._edges_kept(other, *outside) > self._edges_kept(best, *outside)
+            # of passages that fit alike, one the quotation does not cut a word of ("way … but" is
+            # paragraph 25's "way but", not paragraph 21's "long-way … but" with "long-" left out)
+            if (
+                other_fit > fit
+                or (other_fit == fit and cut and not other_cut)
+                or (
+                    other_fit == fit
+                    and cut == other_cut
+                    and _rank(other)[1:5] == _rank(best)[1:5]
+                    and self._edges_kept(other, *outside) > self._edges_kept(best, *outside)
+                )
             ):
                 best, shown, differences, fit = other, other_shown, other_differences, other_fit
+                cut = other_cut
         altered = any(d.kind is not DifferenceKind.MARKED_OMISSION for d in differences)
         verdict = Verdict.ALTERED if altered else Verdict.EQUIVALENT
         # the quotation's edge marks that the report has beside the passage are quoted too, as
