@@ -12,7 +12,7 @@ import sys
 import unicodedata
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import kzrights
@@ -593,6 +593,9 @@ INVISIBLE_MARKS = [c for c in (*INVISIBLE, "\u034f", "\ufe00", "\U000e0100") if 
 
 
 @settings(max_examples=100)
+# found by this test (session 26): the mention rightly ends at the name's own breve, which the
+# check of its last character looked for in the composed name
+@example(name="Ерлан Балтабай", after="\ufe0f", before="e\u0301 ", decompose=True)
 @given(
     name=st.sampled_from(NAMES),
     after=st.lists(st.sampled_from(INVISIBLE_MARKS), min_size=1, max_size=3).map("".join),
@@ -617,7 +620,8 @@ def test_a_decomposed_letter_elsewhere_changes_no_span(name, after, before, deco
     found = kzrights.annotate(before + text, version="1.1.0")
     assert [(m.entity_id, m.start - len(before), m.end - len(before)) for m in found] == expected
     for mention in found:
-        assert not _chars.is_mark((before + text)[mention.end - 1]) or mention.text[-1] in name
+        # a mark may end the mention only if it is the name's own, as written ("Балтабаи\u0306")
+        assert not _chars.is_mark((before + text)[mention.end - 1]) or mention.text[-1] in written
 
 
 # the names whose last letter decomposes (Балтабай, Китай: "й" is "и" and a breve)
