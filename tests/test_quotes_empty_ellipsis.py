@@ -297,3 +297,24 @@ def test_the_similarity_shown_is_never_below_the_threshold_of_altered():
     check = REPORT.check_quote("Stop … targeting")
     assert check.verdict is Verdict.ALTERED
     assert check.similarity == ALTERED_SIMILARITY
+
+
+def test_a_passage_that_cuts_no_compound_wins_only_where_the_words_are_as_alike():
+    """Helper 126 (session 26): the uncut passage won a tie even with the quoted word changed.
+
+    "protected … peaceful assembly" went from paragraph 6's "constitutionally-protected
+    … peaceful assembly" to a "protecting" with the word changed; the tie-break that
+    prefers a passage the quotation does not cut into now holds only where the
+    quotation's words are written as alike at both.
+    """
+    expected = {
+        "protected \u2026 peaceful assembly": "conclusions.p6",
+        "protected to": "conclusions.p6",
+        "extremism \u2026 under": "recommendations.government.4",
+        "developed \u2026 policy": "conclusions.p22",
+        "way \u2026 but": "conclusions.p25",
+    }
+    for quote, record_id in expected.items():
+        check = REPORT.check_quote(quote)
+        assert [place.record.id for place in check.locations] == [record_id], quote
+        assert not [d for d in check.differences if d.kind is DifferenceKind.CHANGED], quote

@@ -139,3 +139,26 @@ def test_the_command_line_shows_the_same_line():
         "kzrights: error: the quote has 1 letter or digit (a note such as [sic] aside)"
     )
     assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+
+
+def test_an_addition_inside_the_quotations_quote_marks_stays_inside_the_reports():
+    """Helper 126 (session 26): "‘new freedom …’" showed "new" outside the report's quote mark."""
+    cases = {
+        "use of \u2018new freedom restrictions\u2019": "use of \u2018{+new+} freedom restrictions\u2019",
+        "a \u2018true listening state\u2019": "a \u2018{+true+} listening state\u2019",
+        # and the note the writer put outside them stays outside
+        "of [sic] \u2018freedom of expression\u2019": "of {+[sic]+} \u2018freedom of expression\u2019",
+    }
+    for quote, diff in cases.items():
+        assert word_diff(REPORT.check_quote(quote)).endswith(diff), quote
+
+
+def test_no_space_before_the_reports_own_full_stop_and_one_before_anything_else():
+    """No space before the report's full stop ("system {+[sic]+}."); one before a bracket or a sign."""
+    check = REPORT.check_quote("the kleptocratic nature of the current system [sic] \u2026.")
+    assert word_diff(check).endswith("system {+[sic]+}.")
+    for quote, shown in {
+        "the Council of Europe [sic] (Istanbul) Convention": "Europe {+[sic]+} (Istanbul) Convention",
+        "portfolio totals [sic] \u20ac2.43bn": "totals {+[sic]+} \u20ac2.43bn",
+    }.items():
+        assert shown in word_diff(REPORT.check_quote(quote)), quote

@@ -416,20 +416,43 @@ def _spaced_addition(
     spaced_before = _space_beside(quote, added.quote_span.start - 1, -1)
     spaced_after = _space_beside(quote, added.quote_span.end, 1)
     opening = at  # the report's opening quote marks right before where the addition goes
-    while opening > cursor and text[opening - 1] in _QUOTE_MARKS:
-        opening -= 1
+    if not _quote_mark_beside(quote, added.quote_span.start - 1):  # "‘new freedom": inside them
+        while opening > cursor and text[opening - 1] in _QUOTE_MARKS:
+            opening -= 1
     gap = opening  # and the space before them
     while gap > cursor and text[gap - 1].isspace():
         gap -= 1
     piece = paint(f"{{+{added.quote_text}+}}", "added")
     if gap < opening and not spaced_before:  # "The{+,+} Government": before the report's space
         return [text[cursor:gap], piece, text[gap:at]]
-    lead = " " if gap == opening and opening > start and spaced_before else ""
+    # after the report's word or mark (or a change), where the quotation has a space; not after a
+    # space, nor inside an opening quote mark or bracket
+    lead = ""
+    if spaced_before and opening > start and not text[opening - 1].isspace():
+        lead = "" if text[opening - 1] in _OPENING else " "
     if after is not None:
         trail = " " if spaced_after and after.quote_text else ""
     else:
-        trail = " " if spaced_after and (opening < at or (at < end and not text[at].isspace())) else ""
+        # before the report's next word or mark, not before its own full stop, comma or closing mark
+        following = text[at] if at < end else " "
+        trail = (
+            " "
+            if spaced_after and (opening < at or not (following.isspace() or following in _CLOSING))
+            else ""
+        )
     return [text[cursor:opening], lead, piece, trail, text[opening:at]]
+
+
+# what opens a quotation or an aside, and what closes one or a sentence: nothing is spaced from them
+_OPENING = frozenset("\u2018\u201c\u201a\u201e\"'([{\u00ab")
+_CLOSING = frozenset(".,;:!?)]}\u2019\u201d\u00bb\u2026")
+
+
+def _quote_mark_beside(text: str, at: int) -> bool:
+    """Whether a quote mark stands at ``text[at]``, past the invisible characters there (looking back)."""
+    while at >= 0 and _chars.is_invisible(text[at]):
+        at -= 1
+    return at >= 0 and text[at] in _QUOTE_MARKS
 
 
 def _space_beside(text: str, at: int, step: int) -> bool:
@@ -1999,11 +2022,13 @@ class QuoteChecker:
                 # words must show more ("Legislationline, … the" and a URL is footnote 4's, not
                 # the URL of footnote 6 with the words before it added)
                 continue
-            # of passages that fit alike, one the quotation does not cut a word of ("way … but" is
-            # paragraph 25's "way but", not paragraph 21's "long-way … but" with "long-" left out)
+            # of passages that fit alike and have the quotation's words as alike, one the quotation
+            # does not cut a word of ("way … but" is paragraph 25's "way but", not paragraph 21's
+            # "long-way … but" with "long-" left out; "protected … peaceful assembly" stays paragraph
+            # 6's "constitutionally-protected", not a "protecting" with the word changed)
             if (
                 other_fit > fit
-                or (other_fit == fit and cut and not other_cut)
+                or (other_fit == fit and cut and not other_cut and _rank(other)[1:4] == _rank(best)[1:4])
                 or (
                     other_fit == fit
                     and cut == other_cut
