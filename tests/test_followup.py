@@ -535,7 +535,14 @@ def test_dates_are_bounded_by_publication_and_today():
     ):
         bad = followup.AssessmentSet(NEWEST, (assessment(IDS[0], day, "no information"),))
         with pytest.raises(InvalidAssessmentError, match=words):
-            followup.validate(bad)
+            followup.validate(bad, today=TODAY)
+    # by default, today is the computer's: two days on is the future even if midnight passed since
+    # TODAY was read (a CI run across midnight saw "tomorrow" become today)
+    bad = followup.AssessmentSet(
+        NEWEST, (assessment(IDS[0], TODAY + datetime.timedelta(2), "no information"),)
+    )
+    with pytest.raises(InvalidAssessmentError, match="future"):
+        followup.validate(bad)
 
 
 # ── ids are the contract ──────────────────────────────────────────────────────
