@@ -113,26 +113,24 @@ def test_the_writers_side_of_the_diff_is_the_quotation(run, after, added):
     assert diff.count("{+") == 1, diff
 
 
+def _check_quote_cli(quote: str) -> subprocess.CompletedProcess[str]:
+    """``kzrights check-quote QUOTE`` run as a user runs it, its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "kzrights", "check-quote", quote],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
 def test_the_command_line_shows_the_same_line():
     """``kzrights check-quote`` prints the spaced word diff (colour off, as in a pipe)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "kzrights", "check-quote", "The, Government should reform its use"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    done = _check_quote_cli("The, Government should reform its use")
     assert done.returncode == 1, done.stderr  # altered
     assert "The{+,+} Government should reform its use" in done.stdout
-    refused = subprocess.run(
-        [sys.executable, "-m", "kzrights", "check-quote", "a [sic]"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    refused = _check_quote_cli("a [sic]")
     assert refused.returncode == 3, refused.stdout
     assert refused.stdout == ""
     assert refused.stderr.startswith(

@@ -1944,10 +1944,12 @@ class QuoteChecker:
         # an ellipsis with nothing but the writer's notes (and their sentence punctuation) between
         # it and an edge is at the edge of what is quoted ("kleptocratic nature … [sic]",
         # "navigable. … [sic]", "[sic], … kleptocratic"), as one with nothing there is
+        noted = any(token.key == _NOTE_KEY for token in core)  # else no slices, ellipsis by ellipsis
         marks = _Marks(
             e - first
             for e in ellipses
-            if first < e < last and not _notes_only(tokens[first:e]) and not _notes_only(tokens[e:last])
+            if first < e < last
+            and not (noted and (_notes_only(tokens[first:e]) or _notes_only(tokens[e:last])))
         )
         if not core:
             return QuoteCheck(quote, Verdict.NOT_FOUND)
