@@ -1684,6 +1684,16 @@ def _fit(shown: float, aligned: _Aligned, words: int) -> float:
     return min(shown, aligned.matched / max(1, words + aligned.unmatched))
 
 
+def _in_one_run(aligned: _Aligned) -> bool:
+    """Whether the passage has every word of the quotation it matches in one run, none of its own left out.
+
+    What the quotation has besides is added at its edges only: one
+    ``equal`` block, and nothing changed or left out.
+    """
+    tags = [opcode[0] for opcode in aligned.opcodes]
+    return aligned.unmatched == 0 and tags.count("equal") == 1 and set(tags) <= {"equal", "delete"}
+
+
 def _rank(aligned: _Aligned) -> tuple[float, int, int, int, int, int, int]:
     """The order of passages: the more similar first.
 
@@ -2395,7 +2405,16 @@ class QuoteChecker:
                 # found; what remains is only for the closest passages of a quotation not found.
                 # Not yet for a short quotation with an ellipsis found with a word changed: its
                 # words may stand elsewhere as written, further apart, so with fewer votes per
-                # place ("Remove … Ilyashev" is a recommendation, not "removed … Ilyashev")
+                # place ("Remove … Ilyashev" is a recommendation, not "removed … Ilyashev").
+                # A short quotation's leading places are in the order of the words they share
+                # with it, not of their votes, so a later one may have more votes: unless a
+                # passage found has the quotation's words in one run, with words added at its
+                # edges only (session 21's edge rule: "The right to freedom of expression; and"
+                # is item p8.i6 with "and" added), it is still tried ("The right to freedom in
+                # association;" is item p8.i5, as written but for "in", not paragraph 18, whose
+                # place shares "in" too and comes first)
+                if short and not any(map(_in_one_run, results)):
+                    continue
                 break
             diagonal = bucket * _BUCKET
             lo = max(0, diagonal - slack - gap)
