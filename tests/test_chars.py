@@ -639,3 +639,24 @@ def test_a_name_whose_last_letter_is_decomposed_ends_before_an_invisible_mark(na
     text = f"{nfd(name)}{mark} said"
     found = kzrights.annotate(text, version="1.1.0")
     assert [(m.start, m.end) for m in found] == [(0, len(nfd(name)))]
+
+
+# every titlecase letter (category Lt): the first letter of a digraph capitalised, "ǅ" of "ǅemal"
+TITLECASE = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Lt"]
+
+
+@pytest.mark.parametrize("letter", TITLECASE, ids=lambda letter: f"U+{ord(letter):04X}")
+@pytest.mark.parametrize("text", ["{}emal Magnitsky", "Magnitsky {}emal", "the {}emal Magnitsky Act"])
+def test_a_titlecase_letter_starts_a_capitalised_word_as_an_uppercase_one_does(letter, text):
+    """A word starting with a titlecase letter is capitalised, as one with its uppercase is (session 27).
+
+    The rules that read the word before or after a name ("Sergei Magnitsky"
+    is a person, not the Magnitsky sanctions) asked `str.isupper`, which is
+    false for "ǅ": "ǅemal Magnitsky" linked the sanctions where "Ǆemal
+    Magnitsky" and "Džemal Magnitsky" link nothing.
+    """
+    upper = letter.upper()
+    assert upper[0].isupper()  # the letter as a capital: what the text must read as
+    given = [m.entity_id for m in kzrights.annotate(text.format(letter))]
+    assert given == [m.entity_id for m in kzrights.annotate(text.format(upper))]
+

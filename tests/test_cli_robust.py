@@ -820,6 +820,38 @@ def test_a_text_no_name_boundary_can_cut_is_one_line_not_unbounded_memory(tmp_pa
     assert peak_kib < 300_000
 
 
+def test_a_text_with_nowhere_to_cut_is_refused_without_linking_it_again_and_again():
+    """No whitespace and no separator: refused once 4 Mi characters are held, none of it linked meanwhile.
+
+    "Hug" joined by zero-width spaces (a name every four characters, and
+    no place to cut) was linked whole each time the text held had doubled,
+    until the refusal: 31 s of CPU for 8 million characters (tester,
+    session 27). Whether a cut is possible at all is now looked at first.
+    """
+    from unittest import mock
+
+    from kzrights import cli
+    from kzrights._linking import Engine
+
+    calls: list[int] = []
+    link_and_tell = Engine.link_and_tell
+
+    def counted(self: Engine, text: str, **options: Any) -> Any:
+        calls.append(len(text))
+        return link_and_tell(self, text, **options)
+
+    block = "Hug\u200b" * (1 << 14)
+    with mock.patch.object(Engine, "link_and_tell", counted):
+        with pytest.raises(cli._CliError, match="no place to cut"):
+            for _ in cli._stream_mentions(itertools.repeat(block, 80), None):
+                pass
+        assert calls == []
+        # a text with a place to cut is linked as before (the joined "Hug"s are one word)
+        found = [m.entity_id for _, ms in cli._stream_mentions([block, " Tokayev said"], None) for m in ms]
+        assert found == ["entities.kassym-jomart-tokayev"]
+    assert calls
+
+
 def test_dev_zero_streams_in_bounded_memory():
     """An endless text of NUL characters is annotated as it comes, its memory flat, until Ctrl-C."""
     if not Path("/dev/zero").exists():

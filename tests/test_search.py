@@ -301,3 +301,41 @@ def test_related(report):
         report.related("themes.freedom-of-expression")
     with pytest.raises(UnknownIdError):
         report.related("conclusions.p99")
+
+
+def test_every_word_of_every_name_is_short_enough_to_be_looked_up():
+    """Search looks a query word up as part of a name up to 64 characters only: no release has one longer."""
+    from kzrights.search.index import _LONGEST_NAME_WORD
+
+    for version in kzrights.versions():
+        words = {
+            word
+            for e in kzrights.load(version).entities
+            for form in (e.name, *e.aliases)
+            for word in form.split()
+        }
+        assert max(map(len, words), default=0) <= _LONGEST_NAME_WORD // 2, version
+
+
+def test_a_long_query_word_is_not_keyed_as_a_name(monkeypatch):
+    """A word of "ﷺ" is 18 times as long once normalised: keyed as a name, it cost 47 ms (tester, session 27).
+
+    Its hits are what they were (none name an entity), and no name key is
+    worked out for it; a name beside it is still found.
+    """
+    from kzrights.search import index
+
+    report = kzrights.load()
+    report.search("warm up")
+    keyed: list[int] = []
+    name_key = index.name_key
+
+    def counted(word: str) -> str:
+        keyed.append(len(word))
+        return name_key(word)
+
+    monkeypatch.setattr(index, "name_key", counted)
+    long_word = "\ufdfa" * 9_990
+    hits = report.search(f"Tokayev {long_word}")
+    assert max(keyed) < 100
+    assert "entities.kassym-jomart-tokayev" in [hit.record.id for hit in hits]

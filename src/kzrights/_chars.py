@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import operator
 import re
 import unicodedata
 from array import array
@@ -440,14 +439,69 @@ def _slices(text: str) -> Iterator[tuple[int, int]]:
     lowercase (neither cased nor case-ignorable, it ends a final sigma's
     context, where a full stop would not), NFC (it composes with nothing
     before it), a letter's run of combining marks and a run of invisible
-    characters.  A text with none for long gives a longer slice.
+    characters.  A text with none for another `_SLICE` characters (a
+    string of Kelvin signs, decomposed letters or words joined by
+    zero-width spaces, which `_rewrite_clusters` would otherwise hold as
+    one string per cluster) is cut before a letter where that is as safe
+    (`_letter_cut`); only a text with neither for long gives a longer slice.
     """
     start, length = 0, len(text)
     while start < length:
-        cut = _CUT.search(text, start + _SLICE) if length - start > _SLICE else None
-        end = length if cut is None else cut.start()
+        end = length
+        if length - start > _SLICE:
+            cut = _CUT.search(text, start + _SLICE, start + 2 * _SLICE)
+            if cut is not None:
+                end = cut.start()
+            else:
+                letter = _letter_cut(text, start + _SLICE)
+                if letter is not None:
+                    end = letter
+                else:
+                    cut = _CUT.search(text, start + 2 * _SLICE)
+                    end = length if cut is None else cut.start()
         yield start, end
         start = end
+
+
+_LETTERS = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd"})
+"""Letters and digits: never case-ignorable, so a final sigma's context stops at one."""
+
+_LOOKED_AT = 4_096
+"""How many places past a slice's length `_letter_cut` tries, and how far back it looks for a letter."""
+
+
+def _letter_cut(text: str, at: int) -> int | None:
+    """The first place from ``at`` before which ``text`` may be cut as at a `_CUT`, if one is near.
+
+    The character there is a letter or digit (`_LETTERS`) that is no
+    combining mark, not invisible, no Hangul vowel or final consonant (the
+    only characters of those categories that NFC composes with the one
+    before) and not a capital sigma; and the nearest letter or digit before
+    it is not a capital sigma either (only a sigma's lowercase depends on
+    its neighbours, across case-ignorable characters such as marks and
+    apostrophes).  So no cluster of combining marks, no run of invisible
+    characters and no composition spans the cut, and every character
+    lowercases as in the whole text.  ``None`` if no such place is within
+    `_LOOKED_AT` characters.
+    """
+    category = unicodedata.category
+    for place in range(at, min(at + _LOOKED_AT, len(text))):
+        char = text[place]
+        if (
+            category(char) not in _LETTERS
+            or char == "\u03a3"
+            or char in _INVISIBLE_SET
+            or unicodedata.combining(char)
+            or "\u1160" <= char <= "\u11ff"
+            or "\ud7b0" <= char <= "\ud7ff"
+        ):
+            continue
+        before = place - 1
+        while before > max(0, place - _LOOKED_AT) and category(text[before]) not in _LETTERS:
+            before -= 1
+        if category(text[before]) in _LETTERS and text[before] != "\u03a3":
+            return place
+    return None
 
 
 class Offsets:
@@ -630,6 +684,10 @@ def _rewrite_clusters(
     """
     rewritten: dict[str, str] = {}
     tails: dict[str, int] = {}  # the invisible characters each cluster ends in, rewritten alike
+    # whether each cluster is kept as one: not one left as it was, nor one character
+    # rewritten as one other (the Kelvin sign as "K"), which has no inside to move an
+    # offset out of, and moves none after it, so the way back is the same without it
+    recorded: dict[str, bool] = {}
     pieces: list[str] = []
     # 4-byte offsets where they fit (every text under 2 GiB characters): 16 bytes a cluster
     kind = "i" if len(text) < 2**31 - 1 else "q"
@@ -639,8 +697,9 @@ def _rewrite_clusters(
         parts = clusters.split(text[start:end])  # between, cluster, between, ..., between
         given = parts[1::2]
         for cluster in set(given).difference(rewritten):
-            rewritten[cluster] = rewrite(cluster)
-            tails[cluster] = _invisible_tail(cluster, rewritten[cluster])
+            rewritten[cluster] = new_form = rewrite(cluster)
+            tails[cluster] = _invisible_tail(cluster, new_form)
+            recorded[cluster] = new_form != cluster and not (len(cluster) == 1 == len(new_form))
         new = parts.copy()
         new[1::2] = map(rewritten.__getitem__, given)
         # where each part ends, in the text as given and in the new text, after where the
@@ -648,7 +707,7 @@ def _rewrite_clusters(
         old_ends = array(kind, itertools.accumulate(map(len, parts), initial=start))
         new_ends = array(kind, itertools.accumulate(map(len, new), initial=done))
         columns = [new_ends[1:-1:2], new_ends[2::2], old_ends[1:-1:2], old_ends[2::2]]
-        changed = list(map(operator.ne, given, new[1::2]))
+        changed = list(map(recorded.__getitem__, given))
         if not all(changed):
             # a cluster left as it was (a letter and a mark NFC composes with nothing, such as
             # a combining grapheme joiner) is no cluster: an offset in it stays where it is, as in

@@ -187,7 +187,9 @@ def _given_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _starts_upper(word: str) -> bool:
-    return word[:1].isupper()
+    """Whether ``word`` starts with a capital: an uppercase letter, or a titlecase one ("ǅ" of "ǅemal")."""
+    first = word[:1]
+    return first.isupper() or first.istitle()
 
 
 def _words_pattern(words: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:

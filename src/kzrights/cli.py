@@ -702,8 +702,21 @@ def _stream_mentions(
                     width = max(width, 1 if widest < 0x100 else 2 if widest < 0x10000 else 4)
             if len(pending) < wait_for:
                 continue
-            mentions, undecided = link(pending)
-            cut = _settled(pending, mentions, longest, separators, continuing)
+            if (
+                _LAST_SPACE.match(pending) is None
+                and separators.match(pending) is None
+                and _gap_run().match(pending) is None
+            ):
+                # no whitespace, no separator and no run of invisible characters at the start
+                # (`_space_cut`'s one cut without whitespace): nowhere to cut, whatever the
+                # mentions (a text of names joined by zero-width spaces is not linked again
+                # and again until it is refused)
+                mentions: list[Mention] = []
+                undecided: list[int] = []
+                cut = 0
+            else:
+                mentions, undecided = link(pending)
+                cut = _settled(pending, mentions, longest, separators, continuing)
             if not cut:
                 if len(pending) > _LONGEST_RUN:
                     raise _CliError(
