@@ -659,4 +659,3 @@ def test_a_titlecase_letter_starts_a_capitalised_word_as_an_uppercase_one_does(l
     assert upper[0].isupper()  # the letter as a capital: what the text must read as
     given = [m.entity_id for m in kzrights.annotate(text.format(letter))]
     assert given == [m.entity_id for m in kzrights.annotate(text.format(upper))]
-
