@@ -8,6 +8,7 @@ any other in every tool.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import unicodedata
 
@@ -659,3 +660,42 @@ def test_a_titlecase_letter_starts_a_capitalised_word_as_an_uppercase_one_does(l
     assert upper[0].isupper()  # the letter as a capital: what the text must read as
     given = [m.entity_id for m in kzrights.annotate(text.format(letter))]
     assert given == [m.entity_id for m in kzrights.annotate(text.format(upper))]
+
+
+def test_the_marks_and_nfc_replacements_a_text_holds_are_read_off_its_characters():
+    """`marks_in` and `_replaced_in` ask each character, and agree with a scan of every code point."""
+    every = [chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF]
+    assert _chars.marks_in(every) == "".join(c for c in every if unicodedata.category(c)[0] == "M")
+    replaced = "".join(
+        c
+        for c in every
+        if (mapping := unicodedata.decomposition(c))
+        and not mapping.startswith("<")
+        and unicodedata.category(c)[0] != "M"
+        and unicodedata.normalize("NFC", c) != c
+    )
+    assert _chars._replaced_in(every) == replaced
+    assert "\u212a" in replaced and "\u2126" in replaced  # the Kelvin and Ohm signs
+
+
+def test_the_first_text_with_an_accent_builds_no_table_of_every_mark():
+    """A fresh process normalises, annotates, looks up and checks accented text without scanning Unicode.
+
+    The table of every combining mark took 25 ms to build on an idle
+    machine and 40 to 60 on a busy one, paid by the first call that met an
+    accent (an NFD "Tulesová" given to `entity()`; tester, session 27). It is still
+    there for `mark_class`, which no tool calls.
+    """
+    script = (
+        "import kzrights\n"
+        "from kzrights import _chars\n"
+        "report = kzrights.load()\n"
+        "assert report.entity('Ko\\u0308she').id == 'entities.koshe'\n"
+        "assert [m.start for m in kzrights.annotate('Ko\\u0308she met Tokayev \\u212a')] == [0, 11]\n"
+        "assert report.check_quote('Ko\\u0308she x\\u0308 \\U0001d167').verdict\n"
+        "assert report.search('Ko\\u0308she')\n"
+        "print(_chars._marks.cache_info().misses)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0"]

@@ -616,33 +616,24 @@ def _token_pattern(letters: str) -> re.Pattern[str]:
 _TOKEN = _token_pattern(_LETTERS)
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-@functools.lru_cache(maxsize=1)
-def _mark_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """Patterns of a combining mark of the BMP, of one beyond it, and of the tokens of a text with marks.
+@functools.lru_cache(maxsize=64)
+def _marked_token_pattern(marks: str) -> re.Pattern[str]:
+    """The tokens of a text that holds these combining marks (`_chars.marks_in`).
 
     A combining mark belongs to its letter's word (`_chars.is_word_char`):
     a letter followed by a flood of marks that compose with nothing is one
     word, not thousands of tokens.  Text without marks (after NFC, nearly
     every text) is read with `_TOKEN`, which tries no mark after each word.
-    The BMP's marks are a class of their own, which the regex engine tests
-    as a bitmap; the class of the others is a list of ranges, tried in turn.
+    The class holds only the marks the text holds (a handful), so no table
+    of every mark is built.
     """
-    bmp, astral = (f"[{_chars._ranges(codes)}]" for codes in _chars._marks())
-    marks = f"(?:{bmp}|{astral})"
-    letters = f"{_LETTERS}(?:{marks}+[^\\W_{_APOS}]*)*"
-    return re.compile(bmp), re.compile(astral), _token_pattern(letters)
+    mark = f"[{_chars._ranges(map(ord, marks))}]"
+    return _token_pattern(f"{_LETTERS}(?:{mark}+[^\\W_{_APOS}]*)*")
 
 
-def _has_mark(text: str) -> bool:
-    if text.isascii():
-        return False
-    bmp, astral, _ = _mark_patterns()
-    return bmp.search(text) is not None or (
-        _ASTRAL.search(text) is not None and astral.search(text) is not None
-    )
+def _marks_of_text(text: str) -> str:
+    """The combining marks ``text`` holds, as one sorted string; empty for most texts."""
+    return "" if text.isascii() else _chars.marks_in(set(text))
 
 
 # the end of a sentence or a clause, which a writer's own sentence may change at a quotation's edge
@@ -730,7 +721,8 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
     folded_marks: dict[str, str] = {}
     make = tuple.__new__
     append = tokens.append
-    pattern = _mark_patterns()[2] if _has_mark(visible) else _TOKEN
+    marks = _marks_of_text(visible)
+    pattern = _marked_token_pattern(marks) if marks else _TOKEN
     end = 0
     for space, ellipsis, word, mark in pattern.findall(visible):
         start = end + len(space)
@@ -841,10 +833,8 @@ def _normal(text: str) -> str:
     """
     if unicodedata.is_normalized("NFC", text):
         return text
-    bmp, astral, _ = _mark_patterns()
-    bare = bmp.sub("", text)
-    if _ASTRAL.search(bare) is not None:
-        bare = astral.sub("", bare)
+    marks = _marks_of_text(text)
+    bare = text.translate(dict.fromkeys(map(ord, marks))) if marks else text
     if unicodedata.is_normalized("NFC", bare):
         return unicodedata.normalize("NFC", text)
     return _chars.nfc(text)[0]
