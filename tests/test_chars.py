@@ -679,12 +679,14 @@ def test_the_marks_and_nfc_replacements_a_text_holds_are_read_off_its_characters
 
 
 def test_the_first_text_with_an_accent_builds_no_table_of_every_mark():
-    """A fresh process normalises, annotates, looks up and checks accented text without scanning Unicode.
+    """A fresh process normalises, annotates and looks up accented text without scanning Unicode.
 
     The table of every combining mark took 25 ms to build on an idle
     machine and 40 to 60 on a busy one, paid by the first call that met an
     accent (an NFD "Tulesová" given to `entity()`; tester, session 27). It is still
-    there for `mark_class`, which no tool calls.
+    there for `check_quote`, whose tokens of an accented quotation take one
+    pattern of every mark (built once, after the checker's own first-use
+    index, which costs ten times as much).
     """
     script = (
         "import kzrights\n"
@@ -692,9 +694,9 @@ def test_the_first_text_with_an_accent_builds_no_table_of_every_mark():
         "report = kzrights.load()\n"
         "assert report.entity('Ko\\u0308she').id == 'entities.koshe'\n"
         "assert [m.start for m in kzrights.annotate('Ko\\u0308she met Tokayev \\u212a')] == [0, 11]\n"
-        "assert report.check_quote('Ko\\u0308she x\\u0308 \\U0001d167').verdict\n"
         "assert report.search('Ko\\u0308she')\n"
         "print(_chars._marks.cache_info().misses)\n"
+        "assert report.check_quote('Ko\\u0308she x\\u0308 \\U0001d167').verdict\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

@@ -136,7 +136,7 @@ def test_tokens_from_findall_are_the_matches_of_the_plain_pattern(text):
     tokens, ellipses, _ = quotes._tokens(text)
     visible = quotes._chars.strip_invisible(quotes._normal(text))
     marks = quotes._marks_of_text(visible)
-    pattern = quotes._marked_token_pattern(marks) if marks else quotes._TOKEN
+    pattern = quotes._marked_token_pattern() if marks else quotes._TOKEN
     plain = re.compile(pattern.pattern.removeprefix("(\\s*)"))
     expected: list[tuple[str, int, int]] = []
     expected_ellipses: list[int] = []

@@ -504,9 +504,11 @@ def _letter_cut(text: str, at: int) -> int | None:
     """The first place from ``at`` before which ``text`` may be cut as at a `_CUT`, if one is near.
 
     The character there is a letter or digit (`_LETTERS`) that is no
-    combining mark, not invisible, no Hangul vowel or final consonant (the
-    only characters of those categories that NFC composes with the one
-    before) and not a capital sigma; and the nearest letter or digit before
+    combining mark, not invisible and not a capital sigma, in a block whose
+    letters NFC composes with nothing before them (Latin to Georgian, Latin
+    and Greek extended, letterlike symbols such as the Kelvin sign, CJK
+    ideographs: not the Hangul vowels and final consonants, nor a script
+    of a later Unicode, such as Kirat Rai's letters of 16.0, which do); and the nearest letter or digit before
     it is not a capital sigma either (only a sigma's lowercase depends on
     its neighbours, across case-ignorable characters such as marks and
     apostrophes).  So no cluster of combining marks, no run of invisible
@@ -522,8 +524,7 @@ def _letter_cut(text: str, at: int) -> int | None:
             or char == "\u03a3"
             or char in _INVISIBLE_SET
             or unicodedata.combining(char)
-            or "\u1160" <= char <= "\u11ff"
-            or "\ud7b0" <= char <= "\ud7ff"
+            or not (char < "\u1100" or "\u1e00" <= char < "\u2150" or "\u4e00" <= char < "\ua000")
         ):
             continue
         before = place - 1

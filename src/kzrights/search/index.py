@@ -58,9 +58,9 @@ _OPENER = re.compile("[" + "".join(_PHRASE_MARKS) + "]")
 _QUOTE_MARKS = str.maketrans(dict.fromkeys('"“”«»', " "))
 _MAX_ENTITY_WORDS = 64  # entity names are looked for among the first words of a long query
 _MAX_NGRAM = 5
-# the longest query word looked up as (part of) a name: the releases' longest is 19 characters
-# ("Directorate-General"; tests/test_search.py holds every release under it)
-_LONGEST_NAME_WORD = 64
+# the longest query word looked up as (part of) a name: the releases' longest name is 111
+# characters (tests/test_search.py holds every release's under half of this)
+_LONGEST_NAME = 256
 _NO_NAME = "\x00"  # a key no name has (name keys are letters, digits and single spaces)
 # an entity's entry (its name, aliases and description) is short and repeats
 # its name: without halving, it would outrank every record that says more
@@ -397,9 +397,10 @@ class SearchIndex:
         found: set[str] = set()
         covered: set[int] = set()
         words = words[:_MAX_ENTITY_WORDS]
-        # a word longer than any word of a name is keyed as none: "ﷺ" * 10,000 is 180,000
-        # characters once normalised, 47 ms to key, and names nothing (tester, session 27)
-        keys = [name_key(w) if len(w) <= _LONGEST_NAME_WORD else _NO_NAME for w in words]
+        # a word longer than any name is keyed as none: "ﷺ" * 10,000 is 180,000 characters
+        # once normalised, 47 ms to key, and names nothing (tester, session 27). A word may be a
+        # whole name, its words joined by hyphens ("council-of-europe-convention-on-...")
+        keys = [name_key(w) if len(w) <= _LONGEST_NAME else _NO_NAME for w in words]
         for size in range(min(_MAX_NGRAM, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
                 if size == 1 and (words[start].casefold() in STOPWORDS or len(words[start]) < 2):

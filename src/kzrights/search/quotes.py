@@ -616,19 +616,22 @@ def _token_pattern(letters: str) -> re.Pattern[str]:
 _TOKEN = _token_pattern(_LETTERS)
 
 
-@functools.lru_cache(maxsize=64)
-def _marked_token_pattern(marks: str) -> re.Pattern[str]:
-    """The tokens of a text that holds these combining marks (`_chars.marks_in`).
+@functools.lru_cache(maxsize=1)
+def _marked_token_pattern() -> re.Pattern[str]:
+    """The tokens of a text that holds combining marks (`_marks_of_text`).
 
     A combining mark belongs to its letter's word (`_chars.is_word_char`):
     a letter followed by a flood of marks that compose with nothing is one
     word, not thousands of tokens.  Text without marks (after NFC, nearly
     every text) is read with `_TOKEN`, which tries no mark after each word.
-    The class holds only the marks the text holds (a handful), so no table
-    of every mark is built.
+    One pattern of every mark, built once (the table of marks, about 25 ms,
+    and the pattern, 5 ms): a pattern of each text's own marks would be
+    compiled again for each new set of them (tester, session 27).  The
+    BMP's marks are a class of their own, which the regex engine tests as a
+    bitmap; the class of the others is a list of ranges, tried in turn.
     """
-    mark = f"[{_chars._ranges(map(ord, marks))}]"
-    return _token_pattern(f"{_LETTERS}(?:{mark}+[^\\W_{_APOS}]*)*")
+    bmp, astral = (f"[{_chars._ranges(codes)}]" for codes in _chars._marks())
+    return _token_pattern(f"{_LETTERS}(?:(?:{bmp}|{astral})+[^\\W_{_APOS}]*)*")
 
 
 def _marks_of_text(text: str) -> str:
@@ -722,7 +725,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[int], _ToGiven | None]:
     make = tuple.__new__
     append = tokens.append
     marks = _marks_of_text(visible)
-    pattern = _marked_token_pattern(marks) if marks else _TOKEN
+    pattern = _marked_token_pattern() if marks else _TOKEN
     end = 0
     for space, ellipsis, word, mark in pattern.findall(visible):
         start = end + len(space)
